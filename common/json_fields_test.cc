@@ -1,0 +1,50 @@
+#include "common/json_fields.h"
+
+#include "gtest/gtest.h"
+
+namespace forkcheck::json {
+namespace {
+
+TEST(ParseStrictTest, RejectsInvalidJsonNamingTheDocument) {
+  auto parsed = ParseStrict("{\"a\": ", "fault script");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.status().message().find("fault script is not valid JSON"),
+            std::string::npos);
+}
+
+TEST(ParseStrictTest, RejectsDuplicateKeysWithTheirPath) {
+  auto parsed = ParseStrict(R"({"t": [{"a": 1}, {"a": 1, "a": 2}]})", "doc");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(), "doc: t[1].a: duplicate key");
+}
+
+TEST(CheckObjectTest, NamesAnUnknownKeyAndTheKnownOnes) {
+  Json value = Json::parse(R"({"kind": "stall", "milis": 3})");
+  absl::Status status = CheckObject(value, "faults[0]", {"kind", "millis"});
+  EXPECT_EQ(status.message(),
+            "faults[0].milis: unknown key; expected one of kind, millis");
+  EXPECT_FALSE(CheckObject(Json::array(), "x", {}).ok());
+}
+
+TEST(FieldTest, ConvertsOrNamesThePath) {
+  Json value = Json::parse(R"({"n": 5, "s": "x", "d": 0.5, "b": true,
+                               "neg": -1, "f": 1.5})");
+  EXPECT_EQ(*ToInt64(value["n"], "n", 0, 10), 5);
+  EXPECT_EQ(ToInt64(value["n"], "n", 0, 4).status().message(),
+            "n: value 5 out of range [0, 4]");
+  EXPECT_FALSE(ToInt64(value["f"], "f", 0, 10).ok());
+  EXPECT_FALSE(ToInt64(value["s"], "s", 0, 10).ok());
+  EXPECT_EQ(*ToString(value["s"], "s"), "x");
+  EXPECT_FALSE(ToString(value["n"], "n").ok());
+  EXPECT_EQ(*ToDouble(value["d"], "d"), 0.5);
+  EXPECT_TRUE(*ToBool(value["b"], "b"));
+  EXPECT_FALSE(ToBool(value["n"], "n").ok());
+  EXPECT_FALSE(ToUint64(value["neg"], "neg").ok());
+  EXPECT_EQ(GetRequired(value, "top", "zz").status().message(),
+            "top.zz: missing required field");
+  EXPECT_EQ(GetOptional(value, "zz"), nullptr);
+  EXPECT_EQ(ElementPath("a.b", 3), "a.b[3]");
+}
+
+}  // namespace
+}  // namespace forkcheck::json
