@@ -128,14 +128,14 @@ absl::Status CheckObject(const Json& value, absl::string_view path,
   return absl::OkStatus();
 }
 
-absl::StatusOr<const Json*> GetRequired(const Json& object,
-                                        absl::string_view path,
-                                        absl::string_view key) {
+absl::Status GetRequired(const Json& object, absl::string_view path,
+                         absl::string_view key, const Json** value) {
   auto it = object.find(std::string(key));
   if (it == object.end()) {
     return PathError(MemberPath(path, key), "missing required field");
   }
-  return &*it;
+  *value = &*it;
+  return absl::OkStatus();
 }
 
 const Json* GetOptional(const Json& object, absl::string_view key) {

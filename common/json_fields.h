@@ -38,10 +38,9 @@ std::string Quote(absl::string_view s);
 absl::Status CheckObject(const Json& value, absl::string_view path,
                          std::initializer_list<absl::string_view> allowed);
 
-// The member `key` of `object`; an error naming it if absent.
-absl::StatusOr<const Json*> GetRequired(const Json& object,
-                                        absl::string_view path,
-                                        absl::string_view key);
+// Sets *value to the member `key` of `object`; an error naming it if absent.
+absl::Status GetRequired(const Json& object, absl::string_view path,
+                         absl::string_view key, const Json** value);
 // The member `key` of `object`, or nullptr if absent.
 const Json* GetOptional(const Json& object, absl::string_view key);
 

@@ -40,8 +40,11 @@ TEST(FieldTest, ConvertsOrNamesThePath) {
   EXPECT_TRUE(*ToBool(value["b"], "b"));
   EXPECT_FALSE(ToBool(value["n"], "n").ok());
   EXPECT_FALSE(ToUint64(value["neg"], "neg").ok());
-  EXPECT_EQ(GetRequired(value, "top", "zz").status().message(),
+  const Json* member = nullptr;
+  EXPECT_EQ(GetRequired(value, "top", "zz", &member).message(),
             "top.zz: missing required field");
+  ASSERT_TRUE(GetRequired(value, "top", "n", &member).ok());
+  EXPECT_EQ(*member, 5);
   EXPECT_EQ(GetOptional(value, "zz"), nullptr);
   EXPECT_EQ(ElementPath("a.b", 3), "a.b[3]");
 }

@@ -1,0 +1,58 @@
+// A child process the harness starts and always reaps, with bounded waits.
+//
+// The child runs in its own process group (so the whole group can be killed)
+// and gets SIGKILL if the thread that started it dies (PR_SET_PDEATHSIG), so
+// no child outlives the harness. Every wait takes a timeout.
+#ifndef FORKCHECK_COMMON_SUBPROCESS_H_
+#define FORKCHECK_COMMON_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace forkcheck {
+
+class Subprocess {
+ public:
+  // Starts argv[0] (a path) with `argv`. Standard output is a pipe the parent
+  // reads with ReadLine; standard error is inherited.
+  static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
+      const std::vector<std::string>& argv);
+
+  ~Subprocess();  // Stop(grace = 1 s) if still running
+
+  pid_t pid() const { return pid_; }
+
+  // The next line of the child's standard output, without the newline.
+  // DEADLINE_EXCEEDED after `timeout`, UNAVAILABLE at end of output.
+  absl::StatusOr<std::string> ReadLine(std::chrono::milliseconds timeout);
+
+  // Waits up to `timeout` for the child to exit and reaps it; its wait status
+  // (see waitpid), or nullopt if it is still running.
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+
+  // SIGTERM to the child's process group, up to `grace` to exit, then
+  // SIGKILL; always reaps. Returns the wait status. Idempotent.
+  int Stop(std::chrono::milliseconds grace);
+
+ private:
+  Subprocess(pid_t pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
+
+  pid_t pid_;
+  int stdout_fd_;
+  std::string buffered_;          // read but not yet returned
+  std::optional<int> exit_status_;  // set once reaped
+};
+
+// "exited with status 3", "killed by signal SIGSEGV", for messages.
+std::string DescribeWaitStatus(int wait_status);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_COMMON_SUBPROCESS_H_

@@ -1,0 +1,70 @@
+#include "common/subprocess.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(SubprocessTest, ReadsLinesAndReportsExit) {
+  auto child = Subprocess::Start({"/bin/sh", "-c", "echo first; echo second; exit 3"});
+  ASSERT_TRUE(child.ok()) << child.status();
+  EXPECT_EQ(*(*child)->ReadLine(milliseconds(5000)), "first");
+  EXPECT_EQ(*(*child)->ReadLine(milliseconds(5000)), "second");
+  EXPECT_EQ((*child)->ReadLine(milliseconds(5000)).status().code(),
+            absl::StatusCode::kUnavailable);
+  std::optional<int> status = (*child)->Wait(milliseconds(5000));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(DescribeWaitStatus(*status), "exited with status 3");
+}
+
+TEST(SubprocessTest, ReadLineAndWaitAreBounded) {
+  auto child = Subprocess::Start({"/bin/sleep", "30"});
+  ASSERT_TRUE(child.ok());
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ((*child)->ReadLine(milliseconds(100)).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_FALSE((*child)->Wait(milliseconds(100)).has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  int status = (*child)->Stop(milliseconds(2000));
+  EXPECT_EQ(DescribeWaitStatus(status), "killed by signal SIGTERM");
+}
+
+TEST(SubprocessTest, StopKillsWhatIgnoresSigtermAndItsGroup) {
+  // The shell ignores SIGTERM and leaves a grandchild in its process group.
+  auto child = Subprocess::Start(
+      {"/bin/sh", "-c", "trap '' TERM; sleep 30 & echo $!; wait"});
+  ASSERT_TRUE(child.ok());
+  auto grandchild = (*child)->ReadLine(milliseconds(5000));
+  ASSERT_TRUE(grandchild.ok()) << grandchild.status();
+  int status = (*child)->Stop(milliseconds(200));
+  EXPECT_EQ(DescribeWaitStatus(status), "killed by signal SIGKILL");
+  // The grandchild was killed too (it is reparented and reaped by init, so
+  // probe until it is gone).
+  const pid_t pid = std::stoi(*grandchild);
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = kill(pid, 0) != 0;
+    if (!gone) std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_TRUE(gone);
+}
+
+TEST(SubprocessTest, ExecFailureIsAnExitNotAHang) {
+  auto child = Subprocess::Start({"/nonexistent/binary"});
+  ASSERT_TRUE(child.ok());
+  std::optional<int> status = (*child)->Wait(milliseconds(5000));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(DescribeWaitStatus(*status), "exited with status 127");
+}
+
+}  // namespace
+}  // namespace forkcheck

@@ -1,0 +1,36 @@
+// Avro binary encoding of generated rows, as the BigQuery Storage Read API
+// sends them (ReadSession.avro_schema + ReadRowsResponse.avro_rows).
+
+#ifndef FORKCHECK_FAKES_AVRO_ENCODER_H_
+#define FORKCHECK_FAKES_AVRO_ENCODER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fakes/row_generator.h"
+#include "fakes/table_spec.h"
+
+namespace forkcheck {
+
+// BigQuery-style Avro schema of the projection `columns` (indices into
+// spec.columns, in output order; must be in range):
+//   {"type":"record","name":"__root__","fields":[{"name":..,"type":..},..]}
+// with INT64->"long", STRING->"string", FLOAT64->"double", BOOL->"boolean",
+// BYTES->"bytes", TIMESTAMP->{"type":"long","logicalType":"timestamp-micros"};
+// nullable -> ["null", T].
+std::string AvroSchemaJson(const TableSpec& spec,
+                           const std::vector<int>& columns);
+
+// Appends rows [begin, end) of the projection `columns` in Avro binary
+// encoding (zig-zag varint longs, little-endian doubles, length-prefixed
+// strings/bytes, union branch index), rows concatenated, no container-file
+// framing: exactly what ReadRowsResponse.avro_rows.serialized_binary_rows
+// carries. Appends nothing if end <= begin.
+void AppendAvroRows(const RowGenerator& generator,
+                    const std::vector<int>& columns, int64_t begin, int64_t end,
+                    std::string* out);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_FAKES_AVRO_ENCODER_H_

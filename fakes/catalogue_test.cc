@@ -1,0 +1,51 @@
+#include "fakes/catalogue.h"
+
+#include <vector>
+
+#include "fakes/table_spec.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+TEST(CatalogueTest, FindsTablesByName) {
+  TableSpec a;
+  a.name = "projects/p/datasets/d/tables/a";
+  a.row_count = 1;
+  TableSpec b;
+  b.name = "projects/p/datasets/d/tables/b";
+  b.row_count = 2;
+  Catalogue catalogue({a, b});
+  ASSERT_EQ(catalogue.tables().size(), 2u);
+  const TableSpec* found = catalogue.Find("projects/p/datasets/d/tables/b");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->row_count, 2);
+  EXPECT_EQ(catalogue.Find("projects/p/datasets/d/tables/c"), nullptr);
+  EXPECT_EQ(catalogue.Find(""), nullptr);
+}
+
+TEST(CatalogueTest, FirstOfDuplicateNamesWins) {
+  TableSpec a;
+  a.name = "projects/p/datasets/d/tables/a";
+  a.row_count = 1;
+  TableSpec a2 = a;
+  a2.row_count = 2;
+  Catalogue catalogue({a, a2});
+  ASSERT_NE(catalogue.Find(a.name), nullptr);
+  EXPECT_EQ(catalogue.Find(a.name)->row_count, 1);
+}
+
+TEST(CatalogueTest, DefaultCatalogueHasTheDocumentedTables) {
+  const Catalogue& catalogue = Catalogue::Default();
+  EXPECT_EQ(&catalogue, &Catalogue::Default());
+  EXPECT_EQ(catalogue.tables().size(), 6u);
+  const TableSpec* large =
+      catalogue.Find("projects/forkcheck/datasets/synthetic/tables/large");
+  ASSERT_NE(large, nullptr);
+  EXPECT_EQ(large->row_count, 2000000);
+  EXPECT_EQ(large->rows_per_chunk, 10000);
+  EXPECT_EQ(large->columns[0].name, "row_id");
+}
+
+}  // namespace
+}  // namespace forkcheck
