@@ -1,0 +1,58 @@
+// The fake BigQueryRead service: sessions, streams, offsets, splits and
+// injected faults over the synthetic tables of a Catalogue.
+#ifndef FORKCHECK_FAKES_BIGQUERY_READ_SERVICE_H_
+#define FORKCHECK_FAKES_BIGQUERY_READ_SERVICE_H_
+
+#include <memory>
+
+#include "fakes/catalogue.h"
+#include "fakes/fault_injector.h"
+#include "fakes/response_cache.h"
+#include "fakes/session_store.h"
+#include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
+
+namespace forkcheck {
+
+struct ReadServiceOptions {
+  ResponseSizing sizing;
+  // Streams per session when the request leaves max_stream_count at 0.
+  int default_stream_count = 16;
+};
+
+class BigQueryReadService final
+    : public google::cloud::bigquery::storage::v1::BigQueryRead::Service {
+ public:
+  // `catalogue` and `faults` must outlive the service.
+  BigQueryReadService(const Catalogue* catalogue, FaultInjector* faults,
+                      ReadServiceOptions options);
+
+  grpc::Status CreateReadSession(
+      grpc::ServerContext* context,
+      const google::cloud::bigquery::storage::v1::CreateReadSessionRequest*
+          request,
+      google::cloud::bigquery::storage::v1::ReadSession* response) override;
+
+  grpc::Status ReadRows(
+      grpc::ServerContext* context,
+      const google::cloud::bigquery::storage::v1::ReadRowsRequest* request,
+      grpc::ServerWriter<google::cloud::bigquery::storage::v1::ReadRowsResponse>*
+          writer) override;
+
+  grpc::Status SplitReadStream(
+      grpc::ServerContext* context,
+      const google::cloud::bigquery::storage::v1::SplitReadStreamRequest*
+          request,
+      google::cloud::bigquery::storage::v1::SplitReadStreamResponse* response)
+      override;
+
+ private:
+  const Catalogue* const catalogue_;
+  FaultInjector* const faults_;
+  const ReadServiceOptions options_;
+  SessionStore sessions_;
+  ResponseCache cache_;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_FAKES_BIGQUERY_READ_SERVICE_H_

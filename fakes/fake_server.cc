@@ -1,0 +1,115 @@
+#include "fakes/fake_server.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+namespace {
+
+// gRPC's default limit on received messages is 4 MiB; a response must fit in
+// it with room for the schema and the other fields.
+constexpr int64_t kMaxBytesPerResponse = (4 << 20) - (64 << 10);
+
+absl::Status ValidateOptions(const FakeServerOptions& options) {
+  if (options.rows_per_response < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rows_per_response must not be negative, got ",
+        options.rows_per_response));
+  }
+  if (options.bytes_per_response < 0 ||
+      options.bytes_per_response > kMaxBytesPerResponse) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bytes_per_response must be in [0, ", kMaxBytesPerResponse, "], got ",
+        options.bytes_per_response));
+  }
+  if (options.rows_per_response == 0 && options.bytes_per_response == 0) {
+    return absl::InvalidArgumentError(
+        "set rows_per_response or bytes_per_response (both are 0)");
+  }
+  if (options.default_stream_count < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "default_stream_count must be at least 1, got ",
+        options.default_stream_count));
+  }
+  constexpr absl::string_view kUnix = "unix:";
+  // sockaddr_un::sun_path holds 108 bytes with the terminating NUL.
+  constexpr size_t kMaxSocketPath = 107;
+  if (absl::StartsWith(options.listen_address, kUnix) &&
+      options.listen_address.size() - kUnix.size() > kMaxSocketPath) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Unix socket path \"", options.listen_address.substr(kUnix.size()),
+        "\" is longer than ", kMaxSocketPath, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+FakeServer::FakeServer(std::shared_ptr<const Catalogue> catalogue,
+                       std::vector<FaultRule> faults,
+                       ReadServiceOptions options)
+    : catalogue_(std::move(catalogue)),
+      faults_(std::move(faults)),
+      service_(catalogue_.get(), &faults_, options) {}
+
+absl::StatusOr<std::unique_ptr<FakeServer>> FakeServer::Start(
+    FakeServerOptions options) {
+  if (absl::Status status = ValidateOptions(options); !status.ok()) {
+    return status;
+  }
+  std::shared_ptr<const Catalogue> catalogue = options.catalogue;
+  if (catalogue == nullptr) {
+    // Not owned: the default catalogue lives for the whole program.
+    catalogue = std::shared_ptr<const Catalogue>(&Catalogue::Default(),
+                                                 [](const Catalogue*) {});
+  }
+  ReadServiceOptions service_options;
+  service_options.sizing.rows_per_response = options.rows_per_response;
+  service_options.sizing.bytes_per_response = options.bytes_per_response;
+  service_options.default_stream_count = options.default_stream_count;
+  std::unique_ptr<FakeServer> server(new FakeServer(
+      std::move(catalogue), std::move(options.faults), service_options));
+
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&server->service_);
+  int port = 0;
+  if (!options.listen_address.empty()) {
+    builder.AddListeningPort(options.listen_address,
+                             grpc::InsecureServerCredentials(), &port);
+  }
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr ||
+      (!options.listen_address.empty() && port == 0)) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on \"", options.listen_address,
+        "\" (in use, not an address of this host, or a bad path?)"));
+  }
+  if (absl::StartsWith(options.listen_address, "unix:")) {
+    server->address_ = options.listen_address;
+  } else if (!options.listen_address.empty()) {
+    // Replace the requested port (maybe 0) with the one bound.
+    std::string host = options.listen_address.substr(
+        0, options.listen_address.rfind(':'));
+    server->address_ = absl::StrCat(host, ":", port);
+  }
+  return server;
+}
+
+FakeServer::~FakeServer() { Shutdown(); }
+
+std::shared_ptr<grpc::Channel> FakeServer::InProcessChannel() {
+  return server_->InProcessChannel(grpc::ChannelArguments());
+}
+
+void FakeServer::Shutdown(int grace_millis) {
+  if (shut_down_ || server_ == nullptr) return;  // done, or never started
+  shut_down_ = true;
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(grace_millis));
+  server_->Wait();
+}
+
+}  // namespace forkcheck

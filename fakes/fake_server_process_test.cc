@@ -1,0 +1,73 @@
+// The standalone fake, in its own process, serves a table that a client in
+// this (another) process reads completely and verifies, over TCP and a Unix
+// socket; and it shuts down cleanly on SIGTERM.
+#include "fakes/fake_server_process.h"
+
+#include <unistd.h>
+
+#include <string>
+
+#include "client/reference_reader.h"
+#include "fakes/catalogue.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+std::string g_argv0;
+
+std::unique_ptr<FakeServerProcess> StartServer(
+    std::vector<std::string> flags) {
+  auto binary = FakeServerBinaryPath(g_argv0);
+  EXPECT_TRUE(binary.ok()) << binary.status();
+  if (!binary.ok()) return nullptr;
+  auto server = FakeServerProcess::Start({*binary, std::move(flags)});
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+class FakeServerProcessTest
+    : public ::testing::TestWithParam<std::string /*listen address*/> {};
+
+TEST_P(FakeServerProcessTest, AnotherProcessReadsATableExactlyOnce) {
+  auto server = StartServer({"--listen=" + GetParam()});
+  ASSERT_NE(server, nullptr);
+  ReferenceReader reader(
+      grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials()),
+      Catalogue::Default());
+  auto session = reader.CreateSession(
+      "projects/forkcheck/datasets/synthetic/tables/all_types", 4);
+  ASSERT_TRUE(session.ok()) << session.status();
+  ReadAccount account = reader.Read(*session, 2);
+  EXPECT_TRUE(account.exactly_once()) << account.first_error;
+  EXPECT_EQ(account.unique_rows, 10000);
+  EXPECT_TRUE(server->Stop().ok());  // SIGTERM: a clean exit, status 0
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Transports, FakeServerProcessTest,
+    ::testing::Values("127.0.0.1:0",
+                      "unix:/tmp/forkcheck-process-test-" +
+                          std::to_string(getpid()) + ".sock"),
+    [](const auto& info) { return info.index == 0 ? "Tcp" : "UnixSocket"; });
+
+TEST(FakeServerProcessStartTest, BadFlagsFailFastWithTheReason) {
+  auto binary = FakeServerBinaryPath(g_argv0);
+  ASSERT_TRUE(binary.ok());
+  auto server = FakeServerProcess::Start(
+      {*binary, {"--catalogue=/nonexistent/catalogue.json"}});
+  ASSERT_FALSE(server.ok());
+  EXPECT_NE(server.status().message().find("exited with status 2"),
+            std::string::npos)
+      << server.status();
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  forkcheck::g_argv0 = argv[0];
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,209 @@
+#include "fakes/fault_injector.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/json_fields.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr std::pair<FaultKind, absl::string_view> kKindNames[] = {
+    {FaultKind::kUnavailable, "unavailable"},
+    {FaultKind::kRstStream, "rst_stream"},
+    {FaultKind::kResourceExhausted, "resource_exhausted"},
+    {FaultKind::kStall, "stall"},
+    {FaultKind::kDelayPerResponse, "delay_per_response"},
+    {FaultKind::kCorruptPayload, "corrupt_payload"},
+};
+
+// An hour: longer stalls or delays are typos, and would outlast any watchdog.
+constexpr int64_t kMaxMillis = 3600 * 1000;
+
+absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
+                                    const std::string& path) {
+  absl::Status status = json::CheckObject(
+      value, path,
+      {"kind", "target", "after_rows", "millis", "micros", "max_fires"});
+  if (!status.ok()) return status;
+  FaultRule rule;
+  const json::Json* kind_json = nullptr;
+  status = json::GetRequired(value, path, "kind", &kind_json);
+  if (!status.ok()) return status;
+  std::string kind_path = json::MemberPath(path, "kind");
+  auto kind_name = json::ToString(*kind_json, kind_path);
+  if (!kind_name.ok()) return kind_name.status();
+  std::optional<FaultKind> kind = ParseFaultKind(*kind_name);
+  if (!kind.has_value()) {
+    std::string known;
+    for (const auto& [k, name] : kKindNames) {
+      absl::StrAppend(&known, known.empty() ? "" : ", ", name);
+    }
+    return json::PathError(kind_path,
+                           absl::StrCat("unknown fault kind ",
+                                        json::Quote(*kind_name),
+                                        "; expected one of ", known));
+  }
+  rule.kind = *kind;
+  if (const json::Json* target = json::GetOptional(value, "target")) {
+    auto text = json::ToString(*target, json::MemberPath(path, "target"));
+    if (!text.ok()) return text.status();
+    rule.target = *text;
+  }
+  struct IntField {
+    absl::string_view key;
+    int64_t* field;
+    int64_t min_value;
+    int64_t max_value;
+  };
+  int64_t max_fires = rule.max_fires;
+  for (const IntField& f : {
+           IntField{"after_rows", &rule.after_rows, 0,
+                    std::numeric_limits<int64_t>::max()},
+           IntField{"millis", &rule.millis, 0, kMaxMillis},
+           IntField{"micros", &rule.micros, 0, kMaxMillis * 1000},
+           IntField{"max_fires", &max_fires, -1,
+                    std::numeric_limits<int>::max()},
+       }) {
+    const json::Json* field = json::GetOptional(value, f.key);
+    if (field == nullptr) continue;
+    auto number = json::ToInt64(*field, json::MemberPath(path, f.key),
+                                f.min_value, f.max_value);
+    if (!number.ok()) return number.status();
+    *f.field = *number;
+  }
+  rule.max_fires = static_cast<int>(max_fires);
+  if (rule.kind == FaultKind::kStall && rule.millis == 0) {
+    return json::PathError(json::MemberPath(path, "millis"),
+                           "a stall needs millis > 0");
+  }
+  if (rule.kind == FaultKind::kDelayPerResponse && rule.micros == 0) {
+    return json::PathError(json::MemberPath(path, "micros"),
+                           "delay_per_response needs micros > 0");
+  }
+  return rule;
+}
+
+}  // namespace
+
+absl::string_view FaultKindName(FaultKind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "unknown";
+}
+
+std::optional<FaultKind> ParseFaultKind(absl::string_view name) {
+  for (const auto& [kind, known] : kKindNames) {
+    if (known == name) return kind;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::vector<FaultRule>> ParseFaultScriptJson(
+    absl::string_view json_text) {
+  auto root = json::ParseStrict(json_text, "fault script");
+  if (!root.ok()) return root.status();
+  absl::Status status = json::CheckObject(*root, "", {"faults"});
+  if (!status.ok()) return status;
+  const json::Json* faults = nullptr;
+  status = json::GetRequired(*root, "", "faults", &faults);
+  if (!status.ok()) return status;
+  if (!faults->is_array()) {
+    return json::PathError("faults", absl::StrCat("expected an array, got ",
+                                                  faults->type_name()));
+  }
+  std::vector<FaultRule> rules;
+  for (size_t i = 0; i < faults->size(); ++i) {
+    auto rule = ParseRule((*faults)[i], json::ElementPath("faults", i));
+    if (!rule.ok()) return rule.status();
+    rules.push_back(*std::move(rule));
+  }
+  return rules;
+}
+
+absl::StatusOr<std::vector<FaultRule>> LoadFaultScriptFile(
+    const std::string& path) {
+  auto text = ReadFile(path, "fault script");
+  if (!text.ok()) return text.status();
+  auto rules = ParseFaultScriptJson(*text);
+  if (!rules.ok()) {
+    return absl::Status(rules.status().code(),
+                        absl::StrCat("fault script \"", path, "\": ",
+                                     rules.status().message()));
+  }
+  return rules;
+}
+
+FaultInjector::FaultInjector(std::vector<FaultRule> rules) {
+  for (FaultRule& rule : rules) Add(std::move(rule));
+}
+
+void FaultInjector::Add(FaultRule rule) {
+  absl::MutexLock lock(&mu_);
+  int fires = rule.max_fires < 0 ? -1 : rule.max_fires;
+  entries_.push_back(Entry{next_id_++, std::move(rule), fires});
+}
+
+void FaultInjector::Clear() {
+  absl::MutexLock lock(&mu_);
+  entries_.clear();
+}
+
+bool FaultInjector::Matches(const FaultRule& rule, const StreamNames& names) {
+  return rule.target.empty() || rule.target == names.table ||
+         rule.target == names.session || rule.target == names.stream;
+}
+
+std::optional<PlannedFault> FaultInjector::Next(
+    const StreamNames& names, const std::vector<FaultKind>& kinds,
+    int64_t from_offset, int64_t to_offset) const {
+  absl::MutexLock lock(&mu_);
+  std::optional<PlannedFault> best;
+  for (const Entry& entry : entries_) {
+    const FaultRule& rule = entry.rule;
+    if (entry.fires_left == 0 || !Matches(rule, names)) continue;
+    if (std::find(kinds.begin(), kinds.end(), rule.kind) == kinds.end()) {
+      continue;
+    }
+    if (rule.after_rows < from_offset || rule.after_rows > to_offset) continue;
+    if (!best.has_value() || rule.after_rows < best->at_offset) {
+      best = PlannedFault{entry.id, rule.kind, rule.after_rows, rule.millis};
+    }
+  }
+  return best;
+}
+
+bool FaultInjector::TryFire(const PlannedFault& fault) {
+  absl::MutexLock lock(&mu_);
+  for (Entry& entry : entries_) {
+    if (entry.id != fault.rule_id) continue;
+    if (entry.fires_left == 0) return false;
+    if (entry.fires_left > 0) --entry.fires_left;
+    ++fired_[static_cast<int>(entry.rule.kind)];
+    return true;
+  }
+  return false;  // cleared in the meantime
+}
+
+int64_t FaultInjector::DelayPerResponseMicros(const StreamNames& names) {
+  absl::MutexLock lock(&mu_);
+  int64_t total = 0;
+  for (const Entry& entry : entries_) {
+    if (entry.rule.kind != FaultKind::kDelayPerResponse) continue;
+    if (!Matches(entry.rule, names)) continue;
+    total += entry.rule.micros;
+  }
+  if (total > 0) ++fired_[static_cast<int>(FaultKind::kDelayPerResponse)];
+  return total;
+}
+
+int64_t FaultInjector::fired(FaultKind kind) const {
+  absl::MutexLock lock(&mu_);
+  return fired_[static_cast<int>(kind)];
+}
+
+}  // namespace forkcheck

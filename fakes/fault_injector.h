@@ -1,0 +1,122 @@
+// Fault injection for the fake BigQuery Read server.
+//
+// A fault rule names a target (a table, a session or a stream; empty means every
+// stream), a kind, and the stream offset at which it fires. The ReadRows handler
+// asks the injector, as it serves a stream, which fault comes next; a fault that
+// fires is counted, so tests can check that the fault they scripted really
+// happened.
+#ifndef FORKCHECK_FAKES_FAULT_INJECTOR_H_
+#define FORKCHECK_FAKES_FAULT_INJECTOR_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+
+namespace forkcheck {
+
+enum class FaultKind {
+  kUnavailable,        // ends ReadRows with UNAVAILABLE
+  kRstStream,          // ends ReadRows with INTERNAL "... RST_STREAM ..."
+  kResourceExhausted,  // ends ReadRows with RESOURCE_EXHAUSTED + RetryInfo
+  kStall,              // sleeps `millis` before the next response
+  kDelayPerResponse,   // sleeps `micros` before every response (a slowdown)
+  kCorruptPayload,     // flips one byte of one response's row payload
+};
+inline constexpr int kFaultKindCount = 6;
+
+// "unavailable", "rst_stream", "resource_exhausted", "stall",
+// "delay_per_response", "corrupt_payload": the names fault scripts use.
+absl::string_view FaultKindName(FaultKind kind);
+std::optional<FaultKind> ParseFaultKind(absl::string_view name);
+
+struct FaultRule {
+  FaultKind kind = FaultKind::kUnavailable;
+  // A table, session or stream name; a stream matches if any of its three
+  // names equals it. Empty matches every stream.
+  std::string target;
+  // Stream offset, in rows, at which the fault fires: a terminating fault ends
+  // the call once exactly this many rows of the stream have been sent; a stall
+  // or corruption hits the response that contains this offset.
+  int64_t after_rows = 0;
+  int64_t millis = 0;  // kStall: stall length; kResourceExhausted: RetryInfo
+  int64_t micros = 0;  // kDelayPerResponse: delay before each response
+  // How many times the rule may fire in all; -1 is unlimited.
+  // kDelayPerResponse ignores it (it applies to every response).
+  int max_fires = 1;
+};
+
+// Parses {"faults": [{"kind": "unavailable", "target": "...", "after_rows": 10,
+// "millis": 0, "micros": 0, "max_fires": 1}, ...]}. Errors name the field.
+absl::StatusOr<std::vector<FaultRule>> ParseFaultScriptJson(
+    absl::string_view json_text);
+absl::StatusOr<std::vector<FaultRule>> LoadFaultScriptFile(
+    const std::string& path);
+
+// The names a stream is known by, for matching rules.
+struct StreamNames {
+  absl::string_view table;
+  absl::string_view session;
+  absl::string_view stream;
+};
+
+// A fault chosen for a stream; `rule_id` identifies it when firing.
+struct PlannedFault {
+  int64_t rule_id = -1;
+  FaultKind kind = FaultKind::kUnavailable;
+  int64_t at_offset = 0;
+  int64_t millis = 0;
+};
+
+// Thread-safe: the gRPC service consults it from many calls at once.
+class FaultInjector {
+ public:
+  FaultInjector() = default;
+  explicit FaultInjector(std::vector<FaultRule> rules);
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
+
+  void Add(FaultRule rule);
+  void Clear();  // removes every rule; counts are kept
+
+  // The earliest rule of one of `kinds` that can still fire on this stream at
+  // an offset in [from_offset, to_offset]; nullopt if none.
+  std::optional<PlannedFault> Next(const StreamNames& names,
+                                   const std::vector<FaultKind>& kinds,
+                                   int64_t from_offset,
+                                   int64_t to_offset) const;
+
+  // Consumes one firing of the planned rule. False if another call used up
+  // its last firing in the meantime (the caller then plans again).
+  bool TryFire(const PlannedFault& fault);
+
+  // Total delay before each response of this stream, in microseconds (the
+  // sum of the matching kDelayPerResponse rules). Counted as fired per use.
+  int64_t DelayPerResponseMicros(const StreamNames& names);
+
+  // How many times faults of `kind` fired since the server started.
+  int64_t fired(FaultKind kind) const;
+
+ private:
+  struct Entry {
+    int64_t id;
+    FaultRule rule;
+    int fires_left;  // -1: unlimited
+  };
+  static bool Matches(const FaultRule& rule, const StreamNames& names);
+
+  mutable absl::Mutex mu_;
+  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
+  std::array<int64_t, kFaultKindCount> fired_ ABSL_GUARDED_BY(mu_) = {};
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_FAKES_FAULT_INJECTOR_H_

@@ -1,0 +1,124 @@
+#include "fakes/fault_injector.h"
+
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+const StreamNames kStream{"projects/p/datasets/d/tables/t",
+                          "projects/p/locations/us/sessions/s",
+                          "projects/p/locations/us/sessions/s/streams/a"};
+const std::vector<FaultKind> kTerminating{FaultKind::kUnavailable,
+                                          FaultKind::kRstStream};
+
+TEST(FaultInjectorTest, PlansTheEarliestMatchingFaultInRange) {
+  FaultInjector faults;
+  faults.Add({FaultKind::kRstStream, "", 50});
+  faults.Add({FaultKind::kUnavailable, std::string(kStream.table), 20});
+  faults.Add({FaultKind::kUnavailable, "projects/other", 5});
+  auto next = faults.Next(kStream, kTerminating, 0, 100);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->kind, FaultKind::kUnavailable);
+  EXPECT_EQ(next->at_offset, 20);
+  EXPECT_FALSE(faults.Next(kStream, kTerminating, 51, 100).has_value());
+  EXPECT_FALSE(faults.Next(kStream, {FaultKind::kStall}, 0, 100).has_value());
+}
+
+TEST(FaultInjectorTest, MatchesSessionAndStreamTargets) {
+  FaultInjector faults;
+  faults.Add({FaultKind::kUnavailable, std::string(kStream.session), 1});
+  faults.Add({FaultKind::kRstStream, std::string(kStream.stream), 2});
+  StreamNames other = kStream;
+  other.stream = "projects/p/locations/us/sessions/s/streams/b";
+  auto next = faults.Next(other, kTerminating, 2, 100);
+  EXPECT_FALSE(next.has_value());
+  next = faults.Next(kStream, kTerminating, 2, 100);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->kind, FaultKind::kRstStream);
+}
+
+TEST(FaultInjectorTest, FiresAtMostMaxFiresTimesAndCounts) {
+  FaultInjector faults;
+  faults.Add({FaultKind::kUnavailable, "", 0, 0, 0, /*max_fires=*/2});
+  for (int i = 0; i < 2; ++i) {
+    auto next = faults.Next(kStream, kTerminating, 0, 10);
+    ASSERT_TRUE(next.has_value());
+    EXPECT_TRUE(faults.TryFire(*next));
+  }
+  auto planned = PlannedFault{0, FaultKind::kUnavailable, 0, 0};
+  EXPECT_FALSE(faults.TryFire(planned));
+  EXPECT_FALSE(faults.Next(kStream, kTerminating, 0, 10).has_value());
+  EXPECT_EQ(faults.fired(FaultKind::kUnavailable), 2);
+  EXPECT_EQ(faults.fired(FaultKind::kRstStream), 0);
+}
+
+TEST(FaultInjectorTest, UnlimitedRulesKeepFiring) {
+  FaultInjector faults;
+  faults.Add({FaultKind::kStall, "", 3, 1, 0, /*max_fires=*/-1});
+  for (int i = 0; i < 5; ++i) {
+    auto next = faults.Next(kStream, {FaultKind::kStall}, 0, 10);
+    ASSERT_TRUE(next.has_value());
+    EXPECT_TRUE(faults.TryFire(*next));
+  }
+  EXPECT_EQ(faults.fired(FaultKind::kStall), 5);
+}
+
+TEST(FaultInjectorTest, DelayPerResponseSumsMatchingRules) {
+  FaultInjector faults;
+  EXPECT_EQ(faults.DelayPerResponseMicros(kStream), 0);
+  faults.Add({FaultKind::kDelayPerResponse, "", 0, 0, 100});
+  faults.Add({FaultKind::kDelayPerResponse, std::string(kStream.table), 0, 0, 50});
+  EXPECT_EQ(faults.DelayPerResponseMicros(kStream), 150);
+  EXPECT_EQ(faults.fired(FaultKind::kDelayPerResponse), 1);
+}
+
+TEST(FaultScriptTest, ParsesEveryKind) {
+  auto rules = ParseFaultScriptJson(R"({"faults": [
+      {"kind": "unavailable", "target": "projects/p/datasets/d/tables/t",
+       "after_rows": 10},
+      {"kind": "rst_stream", "after_rows": 3, "max_fires": -1},
+      {"kind": "resource_exhausted", "millis": 20},
+      {"kind": "stall", "millis": 500, "after_rows": 1},
+      {"kind": "delay_per_response", "micros": 250},
+      {"kind": "corrupt_payload", "after_rows": 7}]})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 6u);
+  EXPECT_EQ((*rules)[0].target, "projects/p/datasets/d/tables/t");
+  EXPECT_EQ((*rules)[0].after_rows, 10);
+  EXPECT_EQ((*rules)[1].max_fires, -1);
+  EXPECT_EQ((*rules)[2].millis, 20);
+  EXPECT_EQ((*rules)[4].kind, FaultKind::kDelayPerResponse);
+  EXPECT_EQ((*rules)[4].micros, 250);
+  EXPECT_EQ((*rules)[5].kind, FaultKind::kCorruptPayload);
+}
+
+TEST(FaultScriptTest, ErrorsNameTheField) {
+  struct Case {
+    const char* json;
+    const char* error;
+  };
+  for (const Case& c : {
+           Case{R"({"faults": [{"kind": "explode"}]})",
+                "faults[0].kind: unknown fault kind \"explode\""},
+           Case{R"({"faults": [{"kind": "stall"}]})",
+                "faults[0].millis: a stall needs millis > 0"},
+           Case{R"({"faults": [{"kind": "unavailable", "after_rows": -1}]})",
+                "faults[0].after_rows: value -1 out of range"},
+           Case{R"({"faults": [{"kind": "unavailable", "afterrows": 1}]})",
+                "faults[0].afterrows: unknown key"},
+           Case{R"({"faults": {}})", "faults: expected an array"},
+           Case{R"({})", "faults: missing required field"},
+           Case{R"([1])", "(root): expected an object"},
+           Case{R"({"faults": [)", "fault script is not valid JSON"},
+       }) {
+    auto rules = ParseFaultScriptJson(c.json);
+    ASSERT_FALSE(rules.ok()) << c.json;
+    EXPECT_NE(rules.status().message().find(c.error), std::string::npos)
+        << rules.status().message();
+  }
+  auto missing = LoadFaultScriptFile("/nonexistent/faults.json");
+  EXPECT_FALSE(missing.ok());
+}
+
+}  // namespace
+}  // namespace forkcheck

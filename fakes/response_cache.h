@@ -1,0 +1,63 @@
+// Encoded row payloads, prepared once and shared by every ReadRows call, so
+// that serving a response costs little more than writing its bytes.
+//
+// Each chunk of a table (TableSpec::rows_per_chunk rows) is cut into blocks
+// of at most `rows_per_response` rows and about `bytes_per_response` bytes;
+// a block never crosses a chunk boundary, so every stream (which starts on a
+// chunk boundary) reads whole cached blocks unless it resumes mid-block.
+#ifndef FORKCHECK_FAKES_RESPONSE_CACHE_H_
+#define FORKCHECK_FAKES_RESPONSE_CACHE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "fakes/session_store.h"
+
+namespace forkcheck {
+
+struct ResponseSizing {
+  int64_t rows_per_response = 0;           // 0: no limit on rows
+  int64_t bytes_per_response = 256 << 10;  // 0: no limit on bytes
+};
+
+// Avro-encoded rows [begin, end) of a session's projection.
+struct EncodedBlock {
+  int64_t begin = 0;
+  int64_t end = 0;
+  std::shared_ptr<const std::string> rows;
+};
+
+// Thread-safe. Memory grows with what is read: about the encoded size of
+// each (table, projection) read so far.
+class ResponseCache {
+ public:
+  explicit ResponseCache(ResponseSizing sizing) : sizing_(sizing) {}
+
+  // The block of `session`'s rows that starts at table row `begin` and ends
+  // where its cached block ends, but no later than `limit`. The cached block
+  // itself when `begin` starts one and it ends by `limit`; otherwise (a
+  // resume mid-block, or a fault cutting the block short) freshly encoded.
+  EncodedBlock BlockAt(const SessionState& session, int64_t begin,
+                       int64_t limit);
+
+ private:
+  struct Chunk;
+  struct Projection;
+  std::shared_ptr<Projection> ProjectionFor(const SessionState& session);
+  void Prepare(const SessionState& session, int64_t chunk_index,
+               Chunk* chunk) const;
+
+  const ResponseSizing sizing_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<Projection>> projections_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_FAKES_RESPONSE_CACHE_H_
