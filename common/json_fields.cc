@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -202,6 +203,56 @@ absl::StatusOr<bool> ToBool(const Json& value, absl::string_view path) {
                                         value.type_name(), " ", value.dump()));
   }
   return value.get<bool>();
+}
+
+absl::StatusOr<std::string> RequiredString(const Json& object,
+                                           absl::string_view path,
+                                           absl::string_view key) {
+  const Json* value = nullptr;
+  absl::Status status = GetRequired(object, path, key, &value);
+  if (!status.ok()) return status;
+  return ToString(*value, MemberPath(path, key));
+}
+
+absl::StatusOr<int64_t> RequiredInt64(const Json& object, absl::string_view path,
+                                      absl::string_view key, int64_t min_value,
+                                      int64_t max_value) {
+  const Json* value = nullptr;
+  absl::Status status = GetRequired(object, path, key, &value);
+  if (!status.ok()) return status;
+  return ToInt64(*value, MemberPath(path, key), min_value, max_value);
+}
+
+absl::Status OptionalString(const Json& object, absl::string_view path,
+                            absl::string_view key, std::string* field) {
+  const Json* value = GetOptional(object, key);
+  if (value == nullptr) return absl::OkStatus();
+  absl::StatusOr<std::string> parsed = ToString(*value, MemberPath(path, key));
+  if (!parsed.ok()) return parsed.status();
+  *field = *std::move(parsed);
+  return absl::OkStatus();
+}
+
+absl::Status OptionalInt64(const Json& object, absl::string_view path,
+                           absl::string_view key, int64_t min_value,
+                           int64_t max_value, int64_t* field) {
+  const Json* value = GetOptional(object, key);
+  if (value == nullptr) return absl::OkStatus();
+  absl::StatusOr<int64_t> parsed =
+      ToInt64(*value, MemberPath(path, key), min_value, max_value);
+  if (!parsed.ok()) return parsed.status();
+  *field = *parsed;
+  return absl::OkStatus();
+}
+
+absl::Status OptionalUint64(const Json& object, absl::string_view path,
+                            absl::string_view key, uint64_t* field) {
+  const Json* value = GetOptional(object, key);
+  if (value == nullptr) return absl::OkStatus();
+  absl::StatusOr<uint64_t> parsed = ToUint64(*value, MemberPath(path, key));
+  if (!parsed.ok()) return parsed.status();
+  *field = *parsed;
+  return absl::OkStatus();
 }
 
 }  // namespace forkcheck::json

@@ -52,6 +52,26 @@ absl::StatusOr<uint64_t> ToUint64(const Json& value, absl::string_view path);
 absl::StatusOr<double> ToDouble(const Json& value, absl::string_view path);
 absl::StatusOr<bool> ToBool(const Json& value, absl::string_view path);
 
+// GetRequired, then the To* conversion at `path.key`: the member `key` of
+// `object`, or the first of their errors.
+absl::StatusOr<std::string> RequiredString(const Json& object,
+                                           absl::string_view path,
+                                           absl::string_view key);
+absl::StatusOr<int64_t> RequiredInt64(const Json& object, absl::string_view path,
+                                      absl::string_view key, int64_t min_value,
+                                      int64_t max_value);
+
+// If `object` has a member `key`, converts it as the To* functions do at
+// `path.key` and stores it in *field; an absent member leaves *field (its
+// default) unchanged. On error *field is unchanged.
+absl::Status OptionalString(const Json& object, absl::string_view path,
+                            absl::string_view key, std::string* field);
+absl::Status OptionalInt64(const Json& object, absl::string_view path,
+                           absl::string_view key, int64_t min_value,
+                           int64_t max_value, int64_t* field);
+absl::Status OptionalUint64(const Json& object, absl::string_view path,
+                            absl::string_view key, uint64_t* field);
+
 }  // namespace forkcheck::json
 
 #endif  // FORKCHECK_COMMON_JSON_FIELDS_H_

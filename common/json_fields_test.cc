@@ -49,5 +49,54 @@ TEST(FieldTest, ConvertsOrNamesThePath) {
   EXPECT_EQ(ElementPath("a.b", 3), "a.b[3]");
 }
 
+TEST(FieldTest, RequiredMembersConvertOrNameThePath) {
+  Json value = Json::parse(R"({"n": 5, "s": "x"})");
+  EXPECT_EQ(*RequiredString(value, "top", "s"), "x");
+  EXPECT_EQ(RequiredString(value, "top", "zz").status().message(),
+            "top.zz: missing required field");
+  EXPECT_EQ(RequiredString(value, "top", "n").status().message(),
+            "top.n: expected a string, got number");
+  EXPECT_EQ(RequiredString(value, "", "zz").status().message(),
+            "zz: missing required field");
+
+  EXPECT_EQ(*RequiredInt64(value, "top", "n", 0, 10), 5);
+  EXPECT_EQ(RequiredInt64(value, "top", "zz", 0, 10).status().message(),
+            "top.zz: missing required field");
+  EXPECT_EQ(RequiredInt64(value, "top", "n", 0, 4).status().message(),
+            "top.n: value 5 out of range [0, 4]");
+  EXPECT_EQ(RequiredInt64(value, "top", "s", 0, 10).status().message(),
+            "top.s: expected an integer, got string \"x\"");
+}
+
+TEST(FieldTest, OptionalMembersKeepTheDefaultWhenAbsent) {
+  Json value = Json::parse(R"({"n": 5, "s": "x", "neg": -1})");
+  std::string text = "default";
+  EXPECT_TRUE(OptionalString(value, "top", "zz", &text).ok());
+  EXPECT_EQ(text, "default");
+  EXPECT_EQ(OptionalString(value, "top", "n", &text).message(),
+            "top.n: expected a string, got number");
+  EXPECT_EQ(text, "default");
+  EXPECT_TRUE(OptionalString(value, "top", "s", &text).ok());
+  EXPECT_EQ(text, "x");
+
+  int64_t number = 7;
+  EXPECT_TRUE(OptionalInt64(value, "top", "zz", 0, 10, &number).ok());
+  EXPECT_EQ(number, 7);
+  EXPECT_EQ(OptionalInt64(value, "top", "n", 0, 4, &number).message(),
+            "top.n: value 5 out of range [0, 4]");
+  EXPECT_EQ(number, 7);
+  EXPECT_TRUE(OptionalInt64(value, "top", "n", 0, 10, &number).ok());
+  EXPECT_EQ(number, 5);
+
+  uint64_t unsigned_number = 9;
+  EXPECT_TRUE(OptionalUint64(value, "", "zz", &unsigned_number).ok());
+  EXPECT_EQ(unsigned_number, 9u);
+  EXPECT_EQ(OptionalUint64(value, "", "neg", &unsigned_number).message(),
+            "neg: value -1 must not be negative");
+  EXPECT_EQ(unsigned_number, 9u);
+  EXPECT_TRUE(OptionalUint64(value, "", "n", &unsigned_number).ok());
+  EXPECT_EQ(unsigned_number, 5u);
+}
+
 }  // namespace
 }  // namespace forkcheck::json

@@ -14,62 +14,12 @@
 #include "fakes/catalogue.h"
 #include "fakes/row_generator.h"
 #include "fakes/table_spec.h"
+#include "fakes/testing/avro_c_record.h"
+#include "fakes/testing/default_tables.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
-
-constexpr char kPrefix[] = "projects/forkcheck/datasets/synthetic/tables/";
-
-const TableSpec& DefaultTable(const std::string& short_name) {
-  const TableSpec* spec = Catalogue::Default().Find(kPrefix + short_name);
-  EXPECT_NE(spec, nullptr) << short_name;
-  return spec != nullptr ? *spec : Catalogue::Default().tables().front();
-}
-
-std::vector<int> AllColumns(const TableSpec& spec) {
-  std::vector<int> columns;
-  for (size_t i = 0; i < spec.columns.size(); ++i) columns.push_back(i);
-  return columns;
-}
-
-// Owns an avro-c schema, its generic class and one value of it.
-class AvroCRecord {
- public:
-  explicit AvroCRecord(const std::string& schema_json) {
-    if (avro_schema_from_json_length(schema_json.data(), schema_json.size(),
-                                     &schema_) != 0) {
-      error_ = avro_strerror();
-      schema_ = nullptr;
-      return;
-    }
-    iface_ = avro_generic_class_from_schema(schema_);
-    if (iface_ == nullptr || avro_generic_value_new(iface_, &value_) != 0) {
-      error_ = avro_strerror();
-      return;
-    }
-    has_value_ = true;
-  }
-  ~AvroCRecord() {
-    if (has_value_) avro_value_decref(&value_);
-    if (iface_ != nullptr) avro_value_iface_decref(iface_);
-    if (schema_ != nullptr) avro_schema_decref(schema_);
-  }
-  AvroCRecord(const AvroCRecord&) = delete;
-  AvroCRecord& operator=(const AvroCRecord&) = delete;
-
-  bool ok() const { return has_value_; }
-  const std::string& error() const { return error_; }
-  avro_schema_t schema() const { return schema_; }
-  avro_value_t* value() { return &value_; }
-
- private:
-  avro_schema_t schema_ = nullptr;
-  avro_value_iface_t* iface_ = nullptr;
-  avro_value_t value_;
-  bool has_value_ = false;
-  std::string error_;
-};
 
 // Converts field `value` of a decoded record to a Cell, per its column.
 ::testing::AssertionResult ToCell(const ColumnSpec& column, avro_value_t* value,

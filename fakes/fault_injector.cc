@@ -30,11 +30,7 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
       {"kind", "target", "after_rows", "millis", "micros", "max_fires"});
   if (!status.ok()) return status;
   FaultRule rule;
-  const json::Json* kind_json = nullptr;
-  status = json::GetRequired(value, path, "kind", &kind_json);
-  if (!status.ok()) return status;
-  std::string kind_path = json::MemberPath(path, "kind");
-  auto kind_name = json::ToString(*kind_json, kind_path);
+  auto kind_name = json::RequiredString(value, path, "kind");
   if (!kind_name.ok()) return kind_name.status();
   std::optional<FaultKind> kind = ParseFaultKind(*kind_name);
   if (!kind.has_value()) {
@@ -42,17 +38,14 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
     for (const auto& [k, name] : kKindNames) {
       absl::StrAppend(&known, known.empty() ? "" : ", ", name);
     }
-    return json::PathError(kind_path,
+    return json::PathError(json::MemberPath(path, "kind"),
                            absl::StrCat("unknown fault kind ",
                                         json::Quote(*kind_name),
                                         "; expected one of ", known));
   }
   rule.kind = *kind;
-  if (const json::Json* target = json::GetOptional(value, "target")) {
-    auto text = json::ToString(*target, json::MemberPath(path, "target"));
-    if (!text.ok()) return text.status();
-    rule.target = *text;
-  }
+  status = json::OptionalString(value, path, "target", &rule.target);
+  if (!status.ok()) return status;
   struct IntField {
     absl::string_view key;
     int64_t* field;
@@ -68,12 +61,9 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
            IntField{"max_fires", &max_fires, -1,
                     std::numeric_limits<int>::max()},
        }) {
-    const json::Json* field = json::GetOptional(value, f.key);
-    if (field == nullptr) continue;
-    auto number = json::ToInt64(*field, json::MemberPath(path, f.key),
-                                f.min_value, f.max_value);
-    if (!number.ok()) return number.status();
-    *f.field = *number;
+    status = json::OptionalInt64(value, path, f.key, f.min_value, f.max_value,
+                                 f.field);
+    if (!status.ok()) return status;
   }
   rule.max_fires = static_cast<int>(max_fires);
   if (rule.kind == FaultKind::kStall && rule.millis == 0) {

@@ -10,24 +10,11 @@
 #include "fakes/avro_encoder.h"
 #include "fakes/catalogue.h"
 #include "fakes/table_spec.h"
+#include "fakes/testing/default_tables.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
-
-constexpr char kPrefix[] = "projects/forkcheck/datasets/synthetic/tables/";
-
-const TableSpec& DefaultTable(const std::string& short_name) {
-  const TableSpec* spec = Catalogue::Default().Find(kPrefix + short_name);
-  EXPECT_NE(spec, nullptr) << short_name;
-  return spec != nullptr ? *spec : Catalogue::Default().tables().front();
-}
-
-std::vector<int> AllColumns(const TableSpec& spec) {
-  std::vector<int> columns;
-  for (size_t i = 0; i < spec.columns.size(); ++i) columns.push_back(i);
-  return columns;
-}
 
 TableSpec MakeSpec(uint64_t seed, int64_t typical_row_bytes,
                    std::vector<ColumnSpec> extra_columns) {

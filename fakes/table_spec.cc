@@ -32,14 +32,15 @@ constexpr size_t kMaxColumnNameLength = 300;
 constexpr size_t kMaxNameSegmentLength = 1024;
 
 using json::CheckObject;
-using json::GetOptional;
 using json::GetRequired;
 using json::MemberPath;
+using json::OptionalInt64;
+using json::OptionalString;
+using json::OptionalUint64;
 using json::PathError;
 using json::Quote;
-using json::ToInt64;
-using json::ToString;
-using json::ToUint64;
+using json::RequiredInt64;
+using json::RequiredString;
 
 bool IsNameSegmentChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -95,43 +96,32 @@ absl::StatusOr<ColumnSpec> ParseColumn(const Json& json,
   if (!status.ok()) return status;
 
   ColumnSpec column;
-  const Json* value = nullptr;
-  status = GetRequired(json, path, "name", &value);
-  if (!status.ok()) return status;
-  std::string name_path = MemberPath(path, "name");
-  absl::StatusOr<std::string> name = ToString(*value, name_path);
+  absl::StatusOr<std::string> name = RequiredString(json, path, "name");
   if (!name.ok()) return name.status();
-  status = ValidateColumnName(*name, name_path);
+  status = ValidateColumnName(*name, MemberPath(path, "name"));
   if (!status.ok()) return status;
   column.name = *std::move(name);
 
-  status = GetRequired(json, path, "type", &value);
-  if (!status.ok()) return status;
-  std::string type_path = MemberPath(path, "type");
-  absl::StatusOr<std::string> type = ToString(*value, type_path);
+  absl::StatusOr<std::string> type = RequiredString(json, path, "type");
   if (!type.ok()) return type.status();
   if (!ParseColumnType(*type, &column.type)) {
-    return PathError(type_path,
+    return PathError(MemberPath(path, "type"),
                      absl::StrCat("unknown type ", Quote(*type),
                                   "; expected one of INT64, STRING, FLOAT64, "
                                   "BOOL, TIMESTAMP, BYTES"));
   }
 
-  // BigQuery's default mode is NULLABLE.
-  column.nullable = true;
-  if (const Json* mode_json = GetOptional(json, "mode")) {
-    std::string mode_path = MemberPath(path, "mode");
-    absl::StatusOr<std::string> mode = ToString(*mode_json, mode_path);
-    if (!mode.ok()) return mode.status();
-    if (*mode == "NULLABLE") {
-      column.nullable = true;
-    } else if (*mode == "REQUIRED") {
-      column.nullable = false;
-    } else {
-      return PathError(mode_path,
-                       absl::StrCat("unknown mode ", Quote(*mode),
-                                    "; expected NULLABLE or REQUIRED"));
-    }
+  std::string mode = "NULLABLE";  // BigQuery's default mode
+  status = OptionalString(json, path, "mode", &mode);
+  if (!status.ok()) return status;
+  if (mode == "NULLABLE") {
+    column.nullable = true;
+  } else if (mode == "REQUIRED") {
+    column.nullable = false;
+  } else {
+    return PathError(MemberPath(path, "mode"),
+                     absl::StrCat("unknown mode ", Quote(mode),
+                                  "; expected NULLABLE or REQUIRED"));
   }
   return column;
 }
@@ -144,43 +134,28 @@ absl::StatusOr<TableSpec> ParseTable(const Json& json,
   if (!status.ok()) return status;
 
   TableSpec table;
-  const Json* value = nullptr;
-  status = GetRequired(json, path, "name", &value);
-  if (!status.ok()) return status;
-  std::string name_path = MemberPath(path, "name");
-  absl::StatusOr<std::string> name = ToString(*value, name_path);
+  absl::StatusOr<std::string> name = RequiredString(json, path, "name");
   if (!name.ok()) return name.status();
-  status = ValidateTableName(*name, name_path);
+  status = ValidateTableName(*name, MemberPath(path, "name"));
   if (!status.ok()) return status;
   table.name = *std::move(name);
 
-  status = GetRequired(json, path, "row_count", &value);
-  if (!status.ok()) return status;
+  constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
   absl::StatusOr<int64_t> row_count =
-      ToInt64(*value, MemberPath(path, "row_count"), 0,
-              std::numeric_limits<int64_t>::max());
+      RequiredInt64(json, path, "row_count", 0, kMaxInt64);
   if (!row_count.ok()) return row_count.status();
   table.row_count = *row_count;
 
-  if (const Json* seed = GetOptional(json, "seed")) {
-    absl::StatusOr<uint64_t> parsed = ToUint64(*seed, MemberPath(path, "seed"));
-    if (!parsed.ok()) return parsed.status();
-    table.seed = *parsed;
-  }
-  if (const Json* bytes = GetOptional(json, "typical_row_bytes")) {
-    absl::StatusOr<int64_t> parsed = ToInt64(
-        *bytes, MemberPath(path, "typical_row_bytes"), 0, kMaxTypicalRowBytes);
-    if (!parsed.ok()) return parsed.status();
-    table.typical_row_bytes = *parsed;
-  }
-  if (const Json* chunk = GetOptional(json, "rows_per_chunk")) {
-    absl::StatusOr<int64_t> parsed =
-        ToInt64(*chunk, MemberPath(path, "rows_per_chunk"), 1,
-                std::numeric_limits<int64_t>::max());
-    if (!parsed.ok()) return parsed.status();
-    table.rows_per_chunk = *parsed;
-  }
+  status = OptionalUint64(json, path, "seed", &table.seed);
+  if (!status.ok()) return status;
+  status = OptionalInt64(json, path, "typical_row_bytes", 0,
+                         kMaxTypicalRowBytes, &table.typical_row_bytes);
+  if (!status.ok()) return status;
+  status = OptionalInt64(json, path, "rows_per_chunk", 1, kMaxInt64,
+                         &table.rows_per_chunk);
+  if (!status.ok()) return status;
 
+  const Json* value = nullptr;
   status = GetRequired(json, path, "columns", &value);
   if (!status.ok()) return status;
   std::string columns_path = MemberPath(path, "columns");
