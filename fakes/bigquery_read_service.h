@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "fakes/catalogue.h"
+#include "fakes/delay_scheduler.h"
 #include "fakes/fault_injector.h"
 #include "fakes/response_cache.h"
 #include "fakes/session_store.h"
@@ -19,8 +20,12 @@ struct ReadServiceOptions {
   int default_stream_count = 16;
 };
 
+// CreateReadSession and SplitReadStream are synchronous handlers; ReadRows
+// uses the callback API with raw buffers (see read_rows_reactor.h).
 class BigQueryReadService final
-    : public google::cloud::bigquery::storage::v1::BigQueryRead::Service {
+    : public google::cloud::bigquery::storage::v1::BigQueryRead::
+          WithRawCallbackMethod_ReadRows<
+              google::cloud::bigquery::storage::v1::BigQueryRead::Service> {
  public:
   // `catalogue` and `faults` must outlive the service.
   BigQueryReadService(const Catalogue* catalogue, FaultInjector* faults,
@@ -32,11 +37,9 @@ class BigQueryReadService final
           request,
       google::cloud::bigquery::storage::v1::ReadSession* response) override;
 
-  grpc::Status ReadRows(
-      grpc::ServerContext* context,
-      const google::cloud::bigquery::storage::v1::ReadRowsRequest* request,
-      grpc::ServerWriter<google::cloud::bigquery::storage::v1::ReadRowsResponse>*
-          writer) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ReadRows(
+      grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request) override;
 
   grpc::Status SplitReadStream(
       grpc::ServerContext* context,
@@ -51,6 +54,7 @@ class BigQueryReadService final
   const ReadServiceOptions options_;
   SessionStore sessions_;
   ResponseCache cache_;
+  DelayScheduler scheduler_;  // injected stalls and delays
 };
 
 }  // namespace forkcheck

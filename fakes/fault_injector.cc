@@ -1,5 +1,6 @@
 #include "fakes/fault_injector.h"
 
+#include <mutex>
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -133,13 +134,13 @@ FaultInjector::FaultInjector(std::vector<FaultRule> rules) {
 }
 
 void FaultInjector::Add(FaultRule rule) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   int fires = rule.max_fires < 0 ? -1 : rule.max_fires;
   entries_.push_back(Entry{next_id_++, std::move(rule), fires});
 }
 
 void FaultInjector::Clear() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   entries_.clear();
 }
 
@@ -151,7 +152,7 @@ bool FaultInjector::Matches(const FaultRule& rule, const StreamNames& names) {
 std::optional<PlannedFault> FaultInjector::Next(
     const StreamNames& names, const std::vector<FaultKind>& kinds,
     int64_t from_offset, int64_t to_offset) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::optional<PlannedFault> best;
   for (const Entry& entry : entries_) {
     const FaultRule& rule = entry.rule;
@@ -168,7 +169,7 @@ std::optional<PlannedFault> FaultInjector::Next(
 }
 
 bool FaultInjector::TryFire(const PlannedFault& fault) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (Entry& entry : entries_) {
     if (entry.id != fault.rule_id) continue;
     if (entry.fires_left == 0) return false;
@@ -180,7 +181,7 @@ bool FaultInjector::TryFire(const PlannedFault& fault) {
 }
 
 int64_t FaultInjector::DelayPerResponseMicros(const StreamNames& names) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   int64_t total = 0;
   for (const Entry& entry : entries_) {
     if (entry.rule.kind != FaultKind::kDelayPerResponse) continue;
@@ -192,7 +193,7 @@ int64_t FaultInjector::DelayPerResponseMicros(const StreamNames& names) {
 }
 
 int64_t FaultInjector::fired(FaultKind kind) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return fired_[static_cast<int>(kind)];
 }
 

@@ -8,6 +8,7 @@
 #ifndef FORKCHECK_FAKES_FAULT_INJECTOR_H_
 #define FORKCHECK_FAKES_FAULT_INJECTOR_H_
 
+#include <mutex>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -15,9 +16,7 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 
 namespace forkcheck {
 
@@ -111,10 +110,10 @@ class FaultInjector {
   };
   static bool Matches(const FaultRule& rule, const StreamNames& names);
 
-  mutable absl::Mutex mu_;
-  std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);
-  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
-  std::array<int64_t, kFaultKindCount> fired_ ABSL_GUARDED_BY(mu_) = {};
+  mutable std::mutex mu_;
+  std::vector<Entry> entries_;
+  int64_t next_id_ = 0;
+  std::array<int64_t, kFaultKindCount> fired_ = {};
 };
 
 }  // namespace forkcheck

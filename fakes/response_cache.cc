@@ -1,9 +1,9 @@
 #include "fakes/response_cache.h"
 
+#include <mutex>
 #include <algorithm>
 #include <utility>
 
-#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fakes/avro_encoder.h"
@@ -12,7 +12,7 @@
 namespace forkcheck {
 
 struct ResponseCache::Chunk {
-  absl::once_flag prepared;
+  std::once_flag prepared;
   std::vector<EncodedBlock> blocks;  // in row order, covering the chunk
 };
 
@@ -25,7 +25,7 @@ std::shared_ptr<ResponseCache::Projection> ResponseCache::ProjectionFor(
     const SessionState& session) {
   std::string key =
       absl::StrCat(session.table->name, "#", absl::StrJoin(session.columns, ","));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::shared_ptr<Projection>& projection = projections_[key];
   if (projection == nullptr) {
     projection = std::make_shared<Projection>(
@@ -65,7 +65,7 @@ EncodedBlock ResponseCache::BlockAt(const SessionState& session,
   std::shared_ptr<Projection> projection = ProjectionFor(session);
   const int64_t chunk_index = begin / session.table->rows_per_chunk;
   Chunk& chunk = projection->chunks[chunk_index];
-  absl::call_once(chunk.prepared, [&] { Prepare(session, chunk_index, &chunk); });
+  std::call_once(chunk.prepared, [&] { Prepare(session, chunk_index, &chunk); });
   // The block holding `begin`: the last one starting at or before it.
   auto it = std::upper_bound(
       chunk.blocks.begin(), chunk.blocks.end(), begin,

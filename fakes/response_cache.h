@@ -8,14 +8,13 @@
 #ifndef FORKCHECK_FAKES_RESPONSE_CACHE_H_
 #define FORKCHECK_FAKES_RESPONSE_CACHE_H_
 
+#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "fakes/session_store.h"
 
 namespace forkcheck {
@@ -53,9 +52,9 @@ class ResponseCache {
                Chunk* chunk) const;
 
   const ResponseSizing sizing_;
-  absl::Mutex mu_;
+  std::mutex mu_;
   std::map<std::string, std::shared_ptr<Projection>> projections_
-      ABSL_GUARDED_BY(mu_);
+     ;
 };
 
 }  // namespace forkcheck

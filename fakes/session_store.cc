@@ -1,5 +1,6 @@
 #include "fakes/session_store.h"
 
+#include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,7 +17,7 @@ std::string SessionStore::NextId() {
 SessionStore::NewSession SessionStore::AddSession(
     absl::string_view project, absl::string_view location,
     SessionState session, const std::vector<RowRange>& ranges) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   session.name =
       absl::StrCat("projects/", project, "/locations/", location,
                    "/sessions/", NextId());
@@ -34,7 +35,7 @@ SessionStore::NewSession SessionStore::AddSession(
 
 StreamState SessionStore::AddStream(
     std::shared_ptr<const SessionState> session, RowRange rows) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   StreamState stream{absl::StrCat(session->name, "/streams/", NextId()),
                      std::move(session), rows};
   streams_[stream.name] = std::make_shared<const StreamState>(stream);
@@ -43,7 +44,7 @@ StreamState SessionStore::AddStream(
 
 std::shared_ptr<const StreamState> SessionStore::FindStream(
     absl::string_view name) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = streams_.find(name);
   return it == streams_.end() ? nullptr : it->second;
 }

@@ -2,15 +2,14 @@
 #ifndef FORKCHECK_FAKES_SESSION_STORE_H_
 #define FORKCHECK_FAKES_SESSION_STORE_H_
 
+#include <mutex>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "fakes/row_generator.h"
 #include "fakes/stream_plan.h"
 #include "fakes/table_spec.h"
@@ -55,12 +54,12 @@ class SessionStore {
   std::shared_ptr<const StreamState> FindStream(absl::string_view name) const;
 
  private:
-  std::string NextId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string NextId();
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const StreamState>, std::less<>>
-      streams_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+      streams_;
+  uint64_t next_id_ = 1;
 };
 
 }  // namespace forkcheck

@@ -1,0 +1,274 @@
+#include "fakes/read_rows_reactor.h"
+
+#include <mutex>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/cloud/bigquery/storage/v1/storage.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace forkcheck {
+namespace {
+
+namespace bqs = google::cloud::bigquery::storage::v1;
+
+// Wire-format tags: ReadRowsResponse.avro_rows (field 3) and
+// AvroRows.serialized_binary_rows (field 1), both length-delimited.
+constexpr char kAvroRowsTag = (3 << 3) | 2;
+constexpr char kSerializedBinaryRowsTag = (1 << 3) | 2;
+
+void AppendVarint(uint64_t value, std::string* out) {
+  while (value >= 0x80) {
+    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out->push_back(static_cast<char>(value));
+}
+
+size_t VarintSize(uint64_t value) {
+  size_t size = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++size;
+  }
+  return size;
+}
+
+// A slice that keeps `rows` alive, without copying it, until gRPC is done.
+grpc::Slice BorrowedSlice(std::shared_ptr<const std::string> rows) {
+  auto* owner = new std::shared_ptr<const std::string>(std::move(rows));
+  return grpc::Slice(
+      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      [](void* user_data) {
+        delete static_cast<std::shared_ptr<const std::string>*>(user_data);
+      },
+      owner);
+}
+
+grpc::Status FaultStatus(const PlannedFault& fault, const std::string& stream,
+                         int64_t offset) {
+  const std::string where =
+      absl::StrCat(" on ", stream, " at offset ", offset);
+  switch (fault.kind) {
+    case FaultKind::kUnavailable:
+      return grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          absl::StrCat("forkcheck fake: injected UNAVAILABLE", where));
+    case FaultKind::kRstStream:
+      // The message real clients match to decide the error is retryable.
+      return grpc::Status(
+          grpc::StatusCode::INTERNAL,
+          absl::StrCat("Received RST_STREAM with error code 2 (forkcheck "
+                       "fake: injected",
+                       where, ")"));
+    case FaultKind::kResourceExhausted: {
+      google::rpc::RetryInfo retry;
+      retry.mutable_retry_delay()->set_seconds(fault.millis / 1000);
+      retry.mutable_retry_delay()->set_nanos(
+          static_cast<int32_t>((fault.millis % 1000) * 1000000));
+      google::rpc::Status details;
+      details.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+      details.set_message(
+          absl::StrCat("forkcheck fake: injected RESOURCE_EXHAUSTED", where));
+      details.add_details()->PackFrom(retry);
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          details.message(), details.SerializeAsString());
+    }
+    default:
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "forkcheck fake: not a terminating fault");
+  }
+}
+
+const std::vector<FaultKind>& TerminatingFaults() {
+  static const auto* kinds = new std::vector<FaultKind>{
+      FaultKind::kUnavailable, FaultKind::kRstStream,
+      FaultKind::kResourceExhausted};
+  return *kinds;
+}
+
+class FinishingReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit FinishingReactor(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+// At any moment exactly one of these is outstanding: a write, the scheduled
+// wait of a stall or delay, or the final Finish. Each completion takes the
+// next step, so the steps of one call never run concurrently; only OnCancel
+// can, and it only cancels the wait.
+class ReadRowsReactor final
+    : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  ReadRowsReactor(std::shared_ptr<const StreamState> stream, int64_t offset,
+                  FaultInjector* faults, ResponseCache* cache,
+                  DelayScheduler* scheduler)
+      : stream_(std::move(stream)),
+        names_{stream_->session->table->name, stream_->session->name,
+               stream_->name},
+        size_(stream_->rows.size()),
+        position_(offset),
+        faults_(faults),
+        cache_(cache),
+        scheduler_(scheduler),
+        delay_(faults_->DelayPerResponseMicros(names_)) {
+    header_.mutable_avro_schema()->set_schema(stream_->session->avro_schema);
+    header_.mutable_throttle_state()->set_throttle_percent(0);
+    NextStep();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "client went away while rows were being written"));
+      return;
+    }
+    position_ += block_.end - block_.begin;
+    NextStep();
+  }
+
+  void OnCancel() override {
+    uint64_t wait;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_ = true;
+      wait = pending_wait_;
+    }
+    if (wait != 0) scheduler_->Cancel(wait);  // its callback finishes the call
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Decides what happens at position_: a terminating fault, the end, or the
+  // next block (after any stall and delay).
+  void NextStep() {
+    std::optional<PlannedFault> fault;
+    while (true) {
+      fault = faults_->Next(names_, TerminatingFaults(), position_, size_);
+      if (!fault.has_value() || fault->at_offset != position_) break;
+      if (faults_->TryFire(*fault)) {
+        Finish(FaultStatus(*fault, stream_->name, position_));
+        return;
+      }
+      // Another call used the rule's last firing: plan again.
+    }
+    if (position_ == size_) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    // A terminating fault ahead cuts this block short, so that it fires
+    // after exactly `at_offset` rows.
+    const int64_t limit = fault.has_value() ? fault->at_offset : size_;
+    block_ = cache_->BlockAt(*stream_->session,
+                             stream_->rows.begin + position_,
+                             stream_->rows.begin + limit);
+    const int64_t last = position_ + (block_.end - block_.begin) - 1;
+
+    std::chrono::microseconds wait = delay_;
+    if (std::optional<PlannedFault> stall =
+            faults_->Next(names_, {FaultKind::kStall}, position_, last);
+        stall.has_value() && faults_->TryFire(*stall)) {
+      wait += std::chrono::milliseconds(stall->millis);
+    }
+    if (std::optional<PlannedFault> corrupt =
+            faults_->Next(names_, {FaultKind::kCorruptPayload}, position_,
+                          last);
+        corrupt.has_value() && faults_->TryFire(*corrupt)) {
+      auto corrupted = std::make_shared<std::string>(*block_.rows);
+      (*corrupted)[corrupted->size() / 2] ^= 0xFF;
+      block_.rows = std::move(corrupted);
+    }
+    if (wait.count() == 0) {
+      Send();
+      return;
+    }
+    {
+      // The scheduler never runs the callback inline, so holding the lock
+      // here cannot deadlock; once it is released, `this` may be gone.
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!cancelled_) {
+        pending_wait_ = scheduler_->Schedule(
+            std::chrono::steady_clock::now() + wait,
+            [this](bool fired) { OnWaitDone(fired); });
+        return;
+      }
+    }
+    // Finish outside the lock: OnDone may delete this as soon as it runs.
+    Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                        "client cancelled before an injected wait"));
+  }
+
+  void OnWaitDone(bool fired) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_wait_ = 0;
+    }
+    if (!fired) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "client cancelled during an injected wait"));
+      return;
+    }
+    Send();
+  }
+
+  // Writes block_ as one ReadRowsResponse: the small fields serialized here,
+  // then the avro_rows field whose payload is the cached block itself
+  // (protobuf parsers accept fields in any order).
+  void Send() {
+    const int64_t rows = block_.end - block_.begin;
+    header_.set_row_count(rows);
+    auto* progress = header_.mutable_stats()->mutable_progress();
+    progress->set_at_response_start(static_cast<double>(position_) / size_);
+    progress->set_at_response_end(static_cast<double>(position_ + rows) /
+                                  size_);
+    std::string prefix = header_.SerializeAsString();
+    const size_t payload = block_.rows->size();
+    prefix.push_back(kAvroRowsTag);
+    AppendVarint(1 + VarintSize(payload) + payload, &prefix);
+    prefix.push_back(kSerializedBinaryRowsTag);
+    AppendVarint(payload, &prefix);
+    grpc::Slice slices[] = {grpc::Slice(prefix), BorrowedSlice(block_.rows)};
+    buffer_ = grpc::ByteBuffer(slices, 2);
+    header_.clear_avro_schema();  // the schema comes in the first only
+    StartWrite(&buffer_);
+  }
+
+  const std::shared_ptr<const StreamState> stream_;
+  const StreamNames names_;  // views into *stream_
+  const int64_t size_;
+  int64_t position_;
+  FaultInjector* const faults_;
+  ResponseCache* const cache_;
+  DelayScheduler* const scheduler_;
+  const std::chrono::microseconds delay_;
+
+  bqs::ReadRowsResponse header_;  // every field but avro_rows
+  EncodedBlock block_;            // being written or waited for
+  grpc::ByteBuffer buffer_;       // must live until OnWriteDone
+
+  std::mutex mu_;  // guards the two below, shared with OnCancel
+  bool cancelled_ = false;
+  uint64_t pending_wait_ = 0;  // the scheduled wait, if any
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartReadRows(
+    std::shared_ptr<const StreamState> stream, int64_t offset,
+    FaultInjector* faults, ResponseCache* cache, DelayScheduler* scheduler) {
+  return new ReadRowsReactor(std::move(stream), offset, faults, cache,
+                             scheduler);
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishReadRows(
+    const grpc::Status& status) {
+  return new FinishingReactor(status);
+}
+
+}  // namespace forkcheck
