@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 namespace {
@@ -26,24 +29,40 @@ int RemainingMillis(Clock::time_point deadline) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
-    const std::vector<std::string>& argv) {
+absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
+                                          const SpawnOptions& options) {
   if (argv.empty()) return absl::InvalidArgumentError("empty argv");
   // Prepared before fork: the child may only call async-signal-safe functions.
   std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+  for (const std::string& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
   }
-  // A pipe with no reader would kill the parent on write; the harness only
-  // reads, but a test may write to a child's pipe too.
+  args.push_back(nullptr);
+  // The inherited environment (environ, from unistd.h) plus options.env.
+  std::vector<std::string> env_storage;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    absl::string_view inherited(*entry);
+    absl::string_view key = inherited.substr(0, inherited.find('='));
+    bool replaced = false;
+    for (const std::string& extra : options.env) {
+      replaced = replaced || absl::StartsWith(extra, absl::StrCat(key, "="));
+    }
+    if (!replaced) env_storage.emplace_back(inherited);
+  }
+  env_storage.insert(env_storage.end(), options.env.begin(), options.env.end());
+  std::vector<char*> envp;
+  for (std::string& entry : env_storage) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  // Sources are first moved above every target, so no dup2 clobbers one.
+  int lowest_free = 3;
+  for (const auto& [from, to] : options.fds) {
+    lowest_free = std::max(lowest_free, to + 1);
+  }
+  std::vector<int> moved(options.fds.size(), -1);
+
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
-    close(out[0]);
-    close(out[1]);
     return absl::ResourceExhaustedError(
         absl::StrCat("fork: ", std::strerror(errno)));
   }
@@ -51,15 +70,53 @@ absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  // the parent died before prctl
-    dup2(out[1], STDOUT_FILENO);          // dup2 clears CLOEXEC on the copy
-    execv(args[0], args.data());
+    for (size_t i = 0; i < options.fds.size(); ++i) {
+      moved[i] = fcntl(options.fds[i].first, F_DUPFD_CLOEXEC, lowest_free);
+      if (moved[i] < 0) _exit(127);
+    }
+    for (size_t i = 0; i < options.fds.size(); ++i) {
+      // dup2 clears CLOEXEC on the copy.
+      if (dup2(moved[i], options.fds[i].second) < 0) _exit(127);
+    }
+    execve(args[0], args.data(), envp.data());
     const char message[] = "forkcheck: exec failed\n";
     (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
     _exit(127);
   }
   setpgid(pid, pid);  // also here, so no signal races the child's own call
+  return pid;
+}
+
+std::optional<int> WaitForChild(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  auto pause = std::chrono::microseconds(200);
+  while (true) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return status;
+    if (done < 0 && errno != EINTR) return -1;  // nothing left to reap
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2,
+                                                std::chrono::milliseconds(20));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
+    const std::vector<std::string>& argv) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+  }
+  SpawnOptions options;
+  options.fds = {{out[1], STDOUT_FILENO}};
+  absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, options);
   close(out[1]);
-  return std::unique_ptr<Subprocess>(new Subprocess(pid, out[0]));
+  if (!pid.ok()) {
+    close(out[0]);
+    return pid.status();
+  }
+  return std::unique_ptr<Subprocess>(new Subprocess(*pid, out[0]));
 }
 
 Subprocess::~Subprocess() {
@@ -99,26 +156,8 @@ absl::StatusOr<std::string> Subprocess::ReadLine(
 }
 
 std::optional<int> Subprocess::Wait(std::chrono::milliseconds timeout) {
-  if (exit_status_.has_value()) return exit_status_;
-  const auto deadline = Clock::now() + timeout;
-  // Polling keeps this free of SIGCHLD handlers, which would be process-wide.
-  auto pause = std::chrono::microseconds(200);
-  while (true) {
-    int status = 0;
-    pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_) {
-      exit_status_ = status;
-      return status;
-    }
-    if (done < 0 && errno != EINTR) {
-      exit_status_ = -1;  // not our child any more: nothing left to reap
-      return exit_status_;
-    }
-    if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(pause);
-    pause = std::min<std::chrono::microseconds>(pause * 2,
-                                                std::chrono::milliseconds(20));
-  }
+  if (!exit_status_.has_value()) exit_status_ = WaitForChild(pid_, timeout);
+  return exit_status_;
 }
 
 int Subprocess::Stop(std::chrono::milliseconds grace) {
@@ -141,12 +180,16 @@ std::string DescribeWaitStatus(int wait_status) {
     return absl::StrCat("exited with status ", WEXITSTATUS(wait_status));
   }
   if (WIFSIGNALED(wait_status)) {
-    const char* name = sigabbrev_np(WTERMSIG(wait_status));
     return absl::StrCat("killed by signal ",
-                        name != nullptr ? absl::StrCat("SIG", name)
-                                        : absl::StrCat(WTERMSIG(wait_status)));
+                        SignalName(WTERMSIG(wait_status)));
   }
   return absl::StrCat("wait status ", wait_status);
+}
+
+std::string SignalName(int signal) {
+  const char* name = sigabbrev_np(signal);
+  return name != nullptr ? absl::StrCat("SIG", name)
+                         : absl::StrCat("signal ", signal);
 }
 
 }  // namespace forkcheck

@@ -12,11 +12,34 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace forkcheck {
+
+// How SpawnInProcessGroup prepares the child before exec.
+struct SpawnOptions {
+  // KEY=VALUE entries added to the inherited environment; each replaces an
+  // inherited entry with the same KEY.
+  std::vector<std::string> env;
+  // {fd here, fd number in the child}: each is duplicated into the child,
+  // inheritable. Descriptors opened with O_CLOEXEC do not reach the child.
+  std::vector<std::pair<int, int>> fds;
+};
+
+// Forks and execs argv[0] (a path) with `argv`, in a new process group whose
+// id is the child's pid, with PR_SET_PDEATHSIG = SIGKILL (fires when the
+// calling thread dies). Returns the pid; the caller must reap it. An exec
+// failure shows as exit status 127.
+absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
+                                          const SpawnOptions& options);
+
+// Waits up to `timeout` for child `pid` to exit and reaps it; its wait status,
+// -1 if it is not (or no longer) a child, or nullopt if it is still running.
+// Polls, so it needs no process-wide SIGCHLD handler.
+std::optional<int> WaitForChild(pid_t pid, std::chrono::milliseconds timeout);
 
 class Subprocess {
  public:
@@ -52,6 +75,9 @@ class Subprocess {
 
 // "exited with status 3", "killed by signal SIGSEGV", for messages.
 std::string DescribeWaitStatus(int wait_status);
+
+// "SIGSEGV" for SIGSEGV; "signal 77" for a number without a name.
+std::string SignalName(int signal);
 
 }  // namespace forkcheck
 

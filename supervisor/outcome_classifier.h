@@ -1,0 +1,79 @@
+// Judges a TrialRecord: what happened to each worker, and to the parent's
+// own client afterwards. Pure: no I/O, the same record gives the same result.
+#ifndef FORKCHECK_SUPERVISOR_OUTCOME_CLASSIFIER_H_
+#define FORKCHECK_SUPERVISOR_OUTCOME_CLASSIFIER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "forkcheck/worker.pb.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+
+enum class OutcomeKind { kOk, kWrongData, kError, kHang, kCrash };
+
+// "ok", "wrong_data", "error", "hang", "crash".
+absl::string_view OutcomeKindName(OutcomeKind kind);
+
+// The more severe of two outcomes: crash > hang > wrong_data > error > ok.
+// Wrong data ranks above an error: a client that silently returns wrong rows
+// is worse than one that fails visibly.
+OutcomeKind WorseOf(OutcomeKind a, OutcomeKind b);
+
+struct WorkerOutcome {
+  OutcomeKind kind = OutcomeKind::kOk;
+  // Why, for a report: "SIGSEGV", "UNAVAILABLE: connection refused",
+  // "hang in connect", "3 corrupted rows".
+  std::string detail;
+  // kHang: the last phase the worker reported (PHASE_UNSPECIFIED: none).
+  v1::Phase hang_phase = v1::PHASE_UNSPECIFIED;
+  int signal = 0;       // kCrash: the signal number
+  int status_code = 0;  // kError from a gRPC status: its code
+};
+
+struct TrialOutcome {
+  std::vector<WorkerOutcome> workers;
+  // Present if the parent checked its client, or was expected to.
+  std::optional<WorkerOutcome> parent_after;
+  OutcomeKind overall = OutcomeKind::kOk;  // the worst of all the above
+  // Rows of [0, expected_rows) no worker saw; 0 if expected_rows is unknown.
+  int64_t missing_rows = 0;
+  // Reported duplicates plus rows seen by more than one worker.
+  int64_t duplicate_rows = 0;
+};
+
+// The work a process was doing when it stopped, after `last_reached`:
+// "start", "create", "connect", "first row", "mid-stream", "exit".
+absl::string_view HangPhaseName(v1::Phase last_reached);
+
+// Rules, per worker, in order:
+// 1. its WorkerExit says a signal killed it: crash, unless the watchdog
+//    fired and the signal is SIGKILL (the watchdog's): then rule 3;
+// 2. its pipe broke the protocol or carried a message a worker does not
+//    send: error;
+// 3. no result and the watchdog fired: hang in the phase after the last
+//    PhaseReached;
+// 4. no result otherwise: error (exited without a result);
+// 5. a result with a non-OK status: error, with the code's name;
+// 6. duplicated, out-of-range or corrupted rows, or corrupt responses:
+//    wrong_data;
+// 7. an exit status other than 0 after an OK result: error;
+// 8. ok.
+// Rows missing or seen twice once all workers' `seen` ranges are merged
+// against `expected_rows` (-1: unknown) cannot be pinned on one worker when
+// workers share streams: they set missing_rows/duplicate_rows and make
+// every worker that would be ok wrong_data — but only when all workers
+// delivered OK results, since a worker that failed explains its rows.
+// parent_after: from the ParentCheck; if `expects_parent_check` and there
+// is none, hang if the watchdog fired, crash if the trial process was killed
+// by a signal, else error.
+TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
+                           bool expects_parent_check);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_SUPERVISOR_OUTCOME_CLASSIFIER_H_

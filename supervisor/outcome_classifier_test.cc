@@ -1,0 +1,147 @@
+#include "supervisor/outcome_classifier.h"
+
+#include <signal.h>
+
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+// Wait statuses as waitpid() reports them.
+int KilledBy(int signal) { return signal; }
+int ExitedWith(int code) { return code << 8; }
+
+v1::WorkerMessage Versioned() {
+  v1::WorkerMessage message;
+  message.set_format_version(1);
+  return message;
+}
+
+v1::WorkerMessage PhaseMessage(v1::Phase phase) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_phase()->set_phase(phase);
+  return message;
+}
+
+v1::WorkerMessage ResultMessage(int64_t begin, int64_t end) {
+  v1::WorkerMessage message = Versioned();
+  v1::RowIdRange* seen = message.mutable_result()->add_seen();
+  seen->set_begin(begin);
+  seen->set_end(end);
+  return message;
+}
+
+v1::WorkerMessage ExitMessage(int worker, int wait_status) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_worker_exit()->set_worker(worker);
+  message.mutable_worker_exit()->set_wait_status(wait_status);
+  return message;
+}
+
+TrialRecord Record(int workers) {
+  TrialRecord record;
+  record.workers.resize(workers);
+  record.trial_wait_status = 0;
+  return record;
+}
+
+TEST(OutcomeClassifierTest, NamesAndSeverityOrder) {
+  EXPECT_EQ(OutcomeKindName(OutcomeKind::kWrongData), "wrong_data");
+  EXPECT_EQ(OutcomeKindName(OutcomeKind::kHang), "hang");
+  EXPECT_EQ(WorseOf(OutcomeKind::kError, OutcomeKind::kWrongData),
+            OutcomeKind::kWrongData);
+  EXPECT_EQ(WorseOf(OutcomeKind::kHang, OutcomeKind::kWrongData),
+            OutcomeKind::kHang);
+  EXPECT_EQ(WorseOf(OutcomeKind::kHang, OutcomeKind::kCrash),
+            OutcomeKind::kCrash);
+  EXPECT_EQ(WorseOf(OutcomeKind::kOk, OutcomeKind::kError),
+            OutcomeKind::kError);
+}
+
+TEST(OutcomeClassifierTest, TheWatchdogsSigkillIsAHangNotACrash) {
+  TrialRecord record = Record(1);
+  record.watchdog_fired = true;
+  record.workers[0].messages = {PhaseMessage(v1::PHASE_STARTED),
+                                PhaseMessage(v1::PHASE_CLIENT_CREATED)};
+  record.parent.messages = {ExitMessage(0, KilledBy(SIGKILL))};
+  TrialOutcome outcome = ClassifyTrial(record, -1, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kHang);
+  EXPECT_EQ(outcome.workers[0].detail, "hang in connect");
+
+  // Without the watchdog, a SIGKILL is someone else's: a crash.
+  record.watchdog_fired = false;
+  outcome = ClassifyTrial(record, -1, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.workers[0].signal, SIGKILL);
+  EXPECT_EQ(outcome.workers[0].detail, "SIGKILL");
+}
+
+TEST(OutcomeClassifierTest, ProtocolErrorsAndMisplacedMessagesAreErrors) {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 10)};
+  record.workers[0].protocol_error = "frame 1 has no body";
+  record.workers[1].messages = {ResultMessage(10, 20), ExitMessage(0, 0)};
+  TrialOutcome outcome = ClassifyTrial(record, 20, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.workers[0].detail, "protocol error: frame 1 has no body");
+  EXPECT_EQ(outcome.workers[1].detail,
+            "protocol error: a worker pipe carried a worker_exit message");
+}
+
+TEST(OutcomeClassifierTest, OverlappingRangesAreDuplicatesAcrossWorkers) {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 60)};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.missing_rows, 0);
+  EXPECT_EQ(outcome.duplicate_rows, 10);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kWrongData);
+  EXPECT_EQ(outcome.workers[1].detail, "10 rows seen by more than one worker");
+}
+
+TEST(OutcomeClassifierTest, MissingRowsAreNotBlamedOnWorkersThatDelivered) {
+  // Worker 1 failed, which explains its rows: worker 0 stays ok.
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 50)};
+  v1::WorkerMessage failed = Versioned();
+  failed.mutable_result()->set_status_code(4);
+  failed.mutable_result()->set_status_message("deadline");
+  record.workers[1].messages = {failed};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.missing_rows, 50);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[1].detail, "DEADLINE_EXCEEDED: deadline");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kError);
+}
+
+TEST(OutcomeClassifierTest, UnknownExpectedRowsCountNothingMissing) {
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {ResultMessage(5, 10)};
+  TrialOutcome outcome = ClassifyTrial(record, -1, false);
+  EXPECT_EQ(outcome.missing_rows, 0);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
+}
+
+TEST(OutcomeClassifierTest, ExitsAndParentChecks) {
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {ResultMessage(0, 10)};
+  record.parent.messages = {ExitMessage(0, ExitedWith(3))};
+  record.trial_wait_status = KilledBy(SIGSEGV);
+  TrialOutcome outcome = ClassifyTrial(record, 10, true);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "exited with status 3 after an OK result");
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.parent_after->detail, "parent: SIGSEGV");
+
+  v1::WorkerMessage check = Versioned();
+  check.mutable_parent_check()->set_status_code(99);
+  check.mutable_parent_check()->set_status_message("odd");
+  record.parent.messages.push_back(check);
+  outcome = ClassifyTrial(record, 10, false);  // reported even unasked
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->detail, "code 99: odd");
+}
+
+}  // namespace
+}  // namespace forkcheck

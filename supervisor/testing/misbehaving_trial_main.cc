@@ -1,0 +1,222 @@
+// A trial program without gRPC whose workers misbehave on purpose, to prove
+// that the supervisor classifies every kind of misbehaviour and leaves
+// nothing behind. Run under the supervisor (see trial_runner.h):
+//
+//   misbehaving_trial --workers=3 --behavior=ok,hang_connect,crash_segv
+//       [--parent_check=ok|error|hang|none] [--expected_rows=1000]
+//       [--grandchild_pid_file=PATH]
+//
+// --behavior is one behaviour for every worker or one per worker. Worker i
+// claims rows [i * share, (i + 1) * share) of expected_rows (the last worker
+// also takes the remainder).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "forkcheck/worker.pb.h"
+#include "supervisor/worker_reporter.h"
+
+namespace forkcheck {
+namespace {
+
+struct Flags {
+  int workers = 1;
+  std::vector<std::string> behaviors = {"ok"};
+  std::string parent_check = "none";
+  int64_t expected_rows = 1000;
+  std::string grandchild_pid_file;
+};
+
+bool ParseFlags(int argc, char** argv, Flags* flags) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    std::string value;
+    auto take = [&](absl::string_view name) {
+      if (!absl::StartsWith(arg, absl::StrCat("--", name, "="))) return false;
+      value = arg.substr(name.size() + 3);
+      return true;
+    };
+    if (take("workers")) {
+      if (!absl::SimpleAtoi(value, &flags->workers) || flags->workers < 1) {
+        return false;
+      }
+    } else if (take("behavior")) {
+      flags->behaviors = absl::StrSplit(value, ',');
+    } else if (take("parent_check")) {
+      flags->parent_check = value;
+    } else if (take("expected_rows")) {
+      if (!absl::SimpleAtoi(value, &flags->expected_rows)) return false;
+    } else if (take("grandchild_pid_file")) {
+      flags->grandchild_pid_file = value;
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", arg.c_str());
+      return false;
+    }
+  }
+  if (flags->behaviors.size() == 1) {
+    flags->behaviors.resize(flags->workers, flags->behaviors[0]);
+  }
+  return static_cast<int>(flags->behaviors.size()) == flags->workers;
+}
+
+[[noreturn]] void SleepForever() {
+  while (true) pause();
+}
+
+// Sends every phase up to and including `last`.
+void PhasesThrough(WorkerReporter& reporter, v1::Phase last) {
+  for (int phase = v1::PHASE_STARTED; phase <= last; ++phase) {
+    reporter.Phase(static_cast<v1::Phase>(phase));
+  }
+}
+
+// Forks a grandchild that ignores SIGTERM and leaves the process group and
+// session, as a careless client library's helper process might.
+void ForkEscapingGrandchild(const std::string& pid_file) {
+  if (fork() != 0) return;
+  signal(SIGTERM, SIG_IGN);
+  setsid();
+  if (!pid_file.empty()) {
+    const std::string partial = pid_file + ".partial";
+    std::ofstream(partial) << getpid() << "\n";
+    std::rename(partial.c_str(), pid_file.c_str());
+  }
+  SleepForever();
+}
+
+[[noreturn]] void RunWorker(int index, const Flags& flags) {
+  absl::StatusOr<WorkerReporter> made = WorkerReporter::ForWorker(index);
+  if (!made.ok()) {
+    std::fprintf(stderr, "worker %d: %s\n", index,
+                 made.status().ToString().c_str());
+    _exit(3);
+  }
+  WorkerReporter& reporter = *made;
+  const std::string& behavior = flags.behaviors[index];
+  const int64_t share = flags.expected_rows / flags.workers;
+  const int64_t begin = index * share;
+  const int64_t end =
+      index == flags.workers - 1 ? flags.expected_rows : begin + share;
+
+  v1::WorkerResult result;
+  result.set_rows_received(end - begin);
+  v1::RowIdRange* seen = result.add_seen();
+  seen->set_begin(begin);
+  seen->set_end(end);
+
+  // Each hang_* behaviour sends the phases up to its own, then hangs.
+  const std::map<std::string, v1::Phase> hang_after = {
+      {"hang_create", v1::PHASE_STARTED},
+      {"hang_connect", v1::PHASE_CLIENT_CREATED},
+      {"hang_first_row", v1::PHASE_CONNECTED},
+      {"hang_mid_stream", v1::PHASE_FIRST_ROW},
+  };
+  if (auto hang = hang_after.find(behavior); hang != hang_after.end()) {
+    PhasesThrough(reporter, hang->second);
+    SleepForever();
+  } else if (behavior == "crash_segv") {
+    PhasesThrough(reporter, v1::PHASE_CONNECTED);
+    // The default action, not a sanitizer's handler, so the wait status
+    // says SIGSEGV under ASan too.
+    signal(SIGSEGV, SIG_DFL);
+    raise(SIGSEGV);
+  } else if (behavior == "abort") {
+    PhasesThrough(reporter, v1::PHASE_STARTED);
+    abort();
+  } else if (behavior == "wrong_row") {
+    result.set_corrupted_rows(1);
+  } else if (behavior == "duplicate") {
+    result.set_duplicate_rows(3);
+    result.set_rows_received(result.rows_received() + 3);
+  } else if (behavior == "missing") {
+    seen->set_end(end - 10);
+    result.set_rows_received(end - 10 - begin);
+  } else if (behavior == "error_unavailable") {
+    PhasesThrough(reporter, v1::PHASE_CLIENT_CREATED);
+    v1::WorkerResult failed;
+    failed.set_status_code(14);
+    failed.set_status_message("connection refused (simulated)");
+    reporter.Result(failed);
+    _exit(0);
+  } else if (behavior == "garbage") {
+    PhasesThrough(reporter, v1::PHASE_STARTED);
+    const char junk[] = "\x05\x00\x00\x00not a protobuf at all";
+    (void)!write(reporter.fd(), junk, sizeof(junk));
+    _exit(0);
+  } else if (behavior == "silent_exit") {
+    PhasesThrough(reporter, v1::PHASE_STARTED);
+    _exit(0);
+  } else if (behavior == "ignore_sigterm_grandchild") {
+    PhasesThrough(reporter, v1::PHASE_STARTED);
+    ForkEscapingGrandchild(flags.grandchild_pid_file);
+    SleepForever();
+  } else if (behavior != "ok") {
+    std::fprintf(stderr, "worker %d: unknown behavior \"%s\"\n", index,
+                 behavior.c_str());
+    _exit(2);
+  }
+  PhasesThrough(reporter, v1::PHASE_DONE);
+  result.set_done_micros(reporter.ElapsedMicros());
+  reporter.Result(result);
+  _exit(0);
+}
+
+int Main(int argc, char** argv) {
+  // A supervisor that gave up closes the pipes: fail the write, not the
+  // process.
+  signal(SIGPIPE, SIG_IGN);
+  Flags flags;
+  if (!ParseFlags(argc, argv, &flags)) {
+    std::fprintf(stderr, "bad flags; see the comment in %s\n", __FILE__);
+    return 2;
+  }
+  absl::StatusOr<ParentReporter> parent = ParentReporter::FromEnvironment();
+  if (!parent.ok() || parent->workers() != flags.workers) {
+    std::fprintf(stderr, "report fds do not match --workers=%d\n",
+                 flags.workers);
+    return 2;
+  }
+  std::vector<pid_t> pids;
+  for (int i = 0; i < flags.workers; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) RunWorker(i, flags);
+    pids.push_back(pid);  // -1 if fork failed: that worker never reports
+  }
+  parent->CloseWorkerFds();
+  // In exit order, so a crash is reported while other workers still hang.
+  for (int reaped = 0; reaped < flags.workers;) {
+    int status = 0;
+    const pid_t done = waitpid(-1, &status, 0);
+    if (done < 0) break;  // ECHILD: no workers left
+    for (int i = 0; i < flags.workers; ++i) {
+      if (pids[i] == done) {
+        parent->WorkerExit(i, status);
+        ++reaped;
+      }
+    }
+  }
+  if (flags.parent_check == "ok") {
+    parent->ParentCheck(0, "");
+  } else if (flags.parent_check == "error") {
+    parent->ParentCheck(14, "parent client broken (simulated)");
+  } else if (flags.parent_check == "hang") {
+    SleepForever();
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }

@@ -1,0 +1,68 @@
+// Runs one trial: execs a trial program (a process model's parent, which
+// forks the workers) and records what each of its processes reported on its
+// pipe, under a watchdog. Nothing of the trial outlives RunTrial.
+//
+// The trial runs in its own process group with PR_SET_PDEATHSIG = SIGKILL.
+// Its parent reports on fd 3, worker i on fd 4 + i; FORKCHECK_REPORT_FDS
+// lists them (see worker_reporter.h), and FORKCHECK_TRIAL_TOKEN marks every
+// process of the trial, so that one that leaves the process group (setsid)
+// is still found and killed. RunTrial makes this process a child subreaper,
+// so orphaned trial processes are reparented here and reaped. It reaps only
+// its own trial's processes (never waitpid(-1)), so trials may run in
+// parallel threads next to other children of this process. Limits: a trial
+// process that both leaves the group and clears its environment cannot be
+// found; one that leaves the group and exits on its own may stay a zombie
+// child of this process (it runs no more, but is not reaped).
+#ifndef FORKCHECK_SUPERVISOR_TRIAL_RUNNER_H_
+#define FORKCHECK_SUPERVISOR_TRIAL_RUNNER_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "forkcheck/worker.pb.h"
+
+namespace forkcheck {
+
+inline constexpr char kTrialTokenEnv[] = "FORKCHECK_TRIAL_TOKEN";
+
+struct TrialCommand {
+  std::vector<std::string> argv;  // argv[0] is a path
+  std::vector<std::string> env;   // extra KEY=VALUE entries
+  int workers = 1;
+  // From exec until every pipe is at EOF and the trial process has exited;
+  // then the whole trial is killed.
+  std::chrono::milliseconds watchdog{10000};
+};
+
+// What the trial's processes did, unjudged (see outcome_classifier.h).
+struct TrialRecord {
+  struct ProcessReport {
+    std::vector<v1::WorkerMessage> messages;  // in arrival order
+    bool eof = false;            // the pipe closed before the watchdog
+    std::string protocol_error;  // empty unless the pipe broke the protocol
+  };
+  ProcessReport parent;
+  std::vector<ProcessReport> workers;
+  // The trial process's waitpid() status; nullopt if it could not be reaped.
+  std::optional<int> trial_wait_status;
+  bool watchdog_fired = false;
+  std::chrono::microseconds wall{0};  // exec to exit or watchdog
+  pid_t pgid = 0;  // the trial's process group (= the trial process's pid)
+  // Trial processes found outside the process group and killed.
+  int escaped_processes = 0;
+  // Empty if everything of the trial was reaped; else what was left.
+  std::string cleanup_error;
+};
+
+// INVALID_ARGUMENT for a bad command; INTERNAL if pipes, fork or the
+// subreaper setting fail. A trial that misbehaves is never an error here.
+absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_SUPERVISOR_TRIAL_RUNNER_H_

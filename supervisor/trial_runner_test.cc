@@ -1,0 +1,263 @@
+// The classifier proofs: misbehaving_trial's workers do every kind of wrong
+// thing, and each is classified as it should be, within the watchdog, with
+// nothing of the trial left alive afterwards.
+#include "supervisor/trial_runner.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "supervisor/outcome_classifier.h"
+#include "tools/cpp/runfiles/runfiles.h"
+
+namespace forkcheck {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+// Cleanup after the watchdog fired: kill, reap, drain. Generous for a
+// loaded 2-core machine and sanitizers; typically a few milliseconds.
+constexpr milliseconds kMargin(1000);
+
+std::string TrialBinary() {
+  using bazel::tools::cpp::runfiles::Runfiles;
+  std::string error;
+  std::unique_ptr<Runfiles> runfiles(Runfiles::CreateForTest(&error));
+  if (runfiles == nullptr) return "";
+  return runfiles->Rlocation("forkcheck/supervisor/testing/misbehaving_trial");
+}
+
+// Runs the trial and checks that it ended in time and left nothing behind.
+TrialRecord RunChecked(int workers, const std::vector<std::string>& flags,
+                       milliseconds watchdog) {
+  TrialCommand command;
+  command.argv = {TrialBinary(), absl::StrCat("--workers=", workers)};
+  command.argv.insert(command.argv.end(), flags.begin(), flags.end());
+  command.workers = workers;
+  command.watchdog = watchdog;
+  const auto start = Clock::now();
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  const auto elapsed = Clock::now() - start;
+  EXPECT_TRUE(record.ok()) << record.status();
+  if (!record.ok()) return {};
+  EXPECT_LT(elapsed, watchdog + kMargin);
+  EXPECT_EQ(record->cleanup_error, "");
+  errno = 0;
+  EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
+  EXPECT_EQ(errno, ESRCH);
+  return *std::move(record);
+}
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return absl::StrCat(dir != nullptr ? dir : "/tmp", "/", name);
+}
+
+TEST(TrialRunnerTest, TheTrialBinaryIsAmongTheRunfiles) {
+  const std::string binary = TrialBinary();
+  ASSERT_FALSE(binary.empty());
+  EXPECT_EQ(access(binary.c_str(), X_OK), 0) << binary;
+}
+
+TEST(TrialRunnerTest, WellBehavedWorkersAreOk) {
+  TrialRecord record = RunChecked(
+      3, {"--behavior=ok", "--parent_check=ok", "--expected_rows=999"},
+      milliseconds(10000));
+  EXPECT_FALSE(record.watchdog_fired);
+  ASSERT_TRUE(record.trial_wait_status.has_value());
+  EXPECT_EQ(*record.trial_wait_status, 0);
+  EXPECT_TRUE(record.parent.eof);
+  for (const TrialRecord::ProcessReport& worker : record.workers) {
+    EXPECT_TRUE(worker.eof);
+    EXPECT_EQ(worker.protocol_error, "");
+    EXPECT_EQ(worker.messages.size(), 6u);  // five phases and a result
+  }
+  TrialOutcome outcome = ClassifyTrial(record, 999, true);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
+  ASSERT_EQ(outcome.workers.size(), 3u);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kOk) << worker.detail;
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.missing_rows, 0);
+  EXPECT_EQ(outcome.duplicate_rows, 0);
+}
+
+TEST(TrialRunnerTest, EveryQuickMisbehaviourIsClassified) {
+  TrialRecord record =
+      RunChecked(8,
+                 {"--behavior=ok,crash_segv,abort,wrong_row,duplicate,"
+                  "error_unavailable,garbage,silent_exit",
+                  "--parent_check=error"},
+                 milliseconds(10000));
+  EXPECT_FALSE(record.watchdog_fired);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  ASSERT_EQ(outcome.workers.size(), 8u);
+  const std::vector<WorkerOutcome>& w = outcome.workers;
+  EXPECT_EQ(w[0].kind, OutcomeKind::kOk) << w[0].detail;
+  EXPECT_EQ(w[1].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(w[1].signal, SIGSEGV);
+  EXPECT_EQ(w[1].detail, "SIGSEGV");
+  EXPECT_EQ(w[2].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(w[2].detail, "SIGABRT");
+  EXPECT_EQ(w[3].kind, OutcomeKind::kWrongData);
+  EXPECT_EQ(w[3].detail, "1 corrupted rows");
+  EXPECT_EQ(w[4].kind, OutcomeKind::kWrongData);
+  EXPECT_EQ(w[4].detail, "3 duplicate rows");
+  EXPECT_EQ(w[5].kind, OutcomeKind::kError);
+  EXPECT_EQ(w[5].status_code, 14);
+  EXPECT_EQ(w[5].detail, "UNAVAILABLE: connection refused (simulated)");
+  EXPECT_EQ(w[6].kind, OutcomeKind::kError);
+  EXPECT_EQ(w[6].detail,
+            "protocol error: frame 1 (5 bytes) is not a WorkerMessage");
+  EXPECT_EQ(w[7].kind, OutcomeKind::kError);
+  EXPECT_EQ(w[7].detail,
+            "exited with status 0 without a result, after phase create");
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.parent_after->status_code, 14);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.duplicate_rows, 3);
+}
+
+TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
+  const std::string pid_file = TempPath("grandchild.pid");
+  std::remove(pid_file.c_str());
+  const milliseconds watchdog(1500);
+  TrialRecord record =
+      RunChecked(6,
+                 {"--behavior=hang_create,hang_connect,hang_first_row,"
+                  "hang_mid_stream,ignore_sigterm_grandchild,crash_segv",
+                  "--parent_check=ok", "--grandchild_pid_file=" + pid_file},
+                 watchdog);
+  EXPECT_TRUE(record.watchdog_fired);
+  EXPECT_GE(record.wall, watchdog);
+  ASSERT_TRUE(record.trial_wait_status.has_value());
+  EXPECT_TRUE(WIFSIGNALED(*record.trial_wait_status) &&
+              WTERMSIG(*record.trial_wait_status) == SIGKILL);
+  EXPECT_EQ(record.escaped_processes, 1);
+
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  ASSERT_EQ(outcome.workers.size(), 6u);
+  const std::vector<WorkerOutcome>& w = outcome.workers;
+  const std::vector<std::pair<v1::Phase, std::string>> hangs = {
+      {v1::PHASE_STARTED, "hang in create"},
+      {v1::PHASE_CLIENT_CREATED, "hang in connect"},
+      {v1::PHASE_CONNECTED, "hang in first row"},
+      {v1::PHASE_FIRST_ROW, "hang in mid-stream"},
+      {v1::PHASE_STARTED, "hang in create"},
+  };
+  for (size_t i = 0; i < hangs.size(); ++i) {
+    EXPECT_EQ(w[i].kind, OutcomeKind::kHang) << i << ": " << w[i].detail;
+    EXPECT_EQ(w[i].hang_phase, hangs[i].first) << i;
+    EXPECT_EQ(w[i].detail, hangs[i].second) << i;
+  }
+  // Reported by the parent while its other workers still hung.
+  EXPECT_EQ(w[5].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(w[5].detail, "SIGSEGV");
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kHang);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+
+  // The grandchild left the group and ignores SIGTERM; it is gone anyway,
+  // and reaped (not left as our zombie).
+  std::ifstream file(pid_file);
+  pid_t grandchild = 0;
+  ASSERT_TRUE(file >> grandchild) << "no pid in " << pid_file;
+  ASSERT_GT(grandchild, 0);
+  errno = 0;
+  EXPECT_EQ(kill(grandchild, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+}
+
+TEST(TrialRunnerTest, RowsMissingAcrossWorkersAreWrongData) {
+  TrialRecord record =
+      RunChecked(2, {"--behavior=ok,missing"}, milliseconds(10000));
+  TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+  EXPECT_EQ(outcome.missing_rows, 10);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kWrongData);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kWrongData);
+    EXPECT_EQ(worker.detail, "10 of 1000 rows missing across workers");
+  }
+  EXPECT_FALSE(outcome.parent_after.has_value());
+}
+
+TEST(TrialRunnerTest, AnExpectedParentCheckThatNeverComesIsAnError) {
+  TrialRecord record = RunChecked(1, {"--behavior=ok", "--parent_check=none"},
+                                  milliseconds(10000));
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.parent_after->detail,
+            "no parent check; the trial process exited with status 0");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kError);
+}
+
+TEST(TrialRunnerTest, AParentThatHangsAfterItsWorkersIsAHang) {
+  TrialRecord record = RunChecked(2, {"--behavior=ok", "--parent_check=hang"},
+                                  milliseconds(1000));
+  EXPECT_TRUE(record.watchdog_fired);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kOk) << worker.detail;
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kHang);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kHang);
+}
+
+TEST(TrialRunnerTest, ParallelTrialsReapOnlyTheirOwnProcesses) {
+  std::vector<TrialRecord> records(3);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < records.size(); ++i) {
+    threads.emplace_back([&records, i] {
+      records[i] = RunChecked(2, {"--behavior=hang_mid_stream,crash_segv"},
+                              milliseconds(1000));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const TrialRecord& record : records) {
+    ASSERT_TRUE(record.trial_wait_status.has_value());
+    TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+    ASSERT_EQ(outcome.workers.size(), 2u);
+    EXPECT_EQ(outcome.workers[0].detail, "hang in mid-stream");
+    EXPECT_EQ(outcome.workers[1].detail, "SIGSEGV");
+  }
+}
+
+TEST(TrialRunnerTest, AProgramThatCannotRunIsClassifiedNotFatal) {
+  TrialCommand command;
+  command.argv = {"/nonexistent/trial"};
+  command.workers = 1;
+  command.watchdog = milliseconds(5000);
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  ASSERT_TRUE(record.ok()) << record.status();
+  TrialOutcome outcome = ClassifyTrial(*record, -1, false);
+  ASSERT_EQ(outcome.workers.size(), 1u);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "no result and no exit report; the trial process exited with "
+            "status 127");
+
+  command.argv.clear();
+  EXPECT_EQ(RunTrial(command).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace forkcheck

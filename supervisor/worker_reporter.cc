@@ -1,0 +1,104 @@
+#include "supervisor/worker_reporter.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "supervisor/frame_io.h"
+
+namespace forkcheck {
+namespace {
+
+v1::WorkerMessage Versioned() {
+  v1::WorkerMessage message;
+  message.set_format_version(kWorkerFormatVersion);
+  return message;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<int>> ReportFdsFromEnvironment() {
+  const char* value = std::getenv(kReportFdsEnv);
+  if (value == nullptr || *value == '\0') {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kReportFdsEnv, " is not set; run this program under the supervisor"));
+  }
+  std::vector<int> fds;
+  for (absl::string_view part : absl::StrSplit(value, ',')) {
+    int fd = -1;
+    if (!absl::SimpleAtoi(part, &fd) || fd < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kReportFdsEnv, "=\"", value, "\": \"", part, "\" is not an fd"));
+    }
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
+absl::StatusOr<WorkerReporter> WorkerReporter::ForWorker(int index) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
+  if (!fds.ok()) return fds.status();
+  const int workers = static_cast<int>(fds->size()) - 1;
+  if (index < 0 || index >= workers) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "worker ", index, " of a trial with ", workers, " worker pipes"));
+  }
+  const int own = (*fds)[index + 1];
+  for (int fd : *fds) {
+    if (fd != own) close(fd);
+  }
+  return WorkerReporter(own, start);
+}
+
+int64_t WorkerReporter::ElapsedMicros() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now() - start_)
+      .count();
+}
+
+void WorkerReporter::Phase(v1::Phase phase) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_phase()->set_phase(phase);
+  message.mutable_phase()->set_micros(ElapsedMicros());
+  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
+void WorkerReporter::Result(const v1::WorkerResult& result) {
+  v1::WorkerMessage message = Versioned();
+  *message.mutable_result() = result;
+  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
+absl::StatusOr<ParentReporter> ParentReporter::FromEnvironment() {
+  absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
+  if (!fds.ok()) return fds.status();
+  return ParentReporter((*fds)[0],
+                        std::vector<int>(fds->begin() + 1, fds->end()));
+}
+
+void ParentReporter::CloseWorkerFds() {
+  for (int fd : worker_fds_) close(fd);
+  worker_fds_.clear();
+}
+
+void ParentReporter::WorkerExit(int worker, int wait_status) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_worker_exit()->set_worker(worker);
+  message.mutable_worker_exit()->set_wait_status(wait_status);
+  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
+void ParentReporter::ParentCheck(int status_code,
+                                 const std::string& status_message) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_parent_check()->set_status_code(status_code);
+  message.mutable_parent_check()->set_status_message(status_message);
+  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
+}  // namespace forkcheck

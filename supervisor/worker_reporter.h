@@ -1,0 +1,84 @@
+// The trial side of the pipe protocol: how a worker and the trial's parent
+// report to the supervisor.
+//
+// The supervisor passes one pipe per process in FORKCHECK_REPORT_FDS, e.g.
+// "3,4,5": the parent's first, then worker 0's, worker 1's, ... A trial
+// program should call signal(SIGPIPE, SIG_IGN) first: when the supervisor
+// has given up on a trial, writes fail with EPIPE instead of killing the
+// process, and reporters ignore that failure (the process is about to be
+// killed anyway; there is nobody left to tell).
+#ifndef FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
+#define FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "forkcheck/worker.pb.h"
+
+namespace forkcheck {
+
+inline constexpr char kReportFdsEnv[] = "FORKCHECK_REPORT_FDS";
+
+// The fds listed in FORKCHECK_REPORT_FDS: the parent's, then the workers'.
+absl::StatusOr<std::vector<int>> ReportFdsFromEnvironment();
+
+class WorkerReporter {
+ public:
+  // For worker `index` (0-based), in the worker process right after fork:
+  // closes every other report fd, so that this worker never holds another
+  // process's pipe open (the supervisor sees each pipe's EOF when its owner
+  // exits). Times are measured from this call.
+  static absl::StatusOr<WorkerReporter> ForWorker(int index);
+
+  void Phase(v1::Phase phase);  // stamps micros since start
+  void Result(const v1::WorkerResult& result);
+
+  // Microseconds since ForWorker, for WorkerResult's *_micros fields.
+  int64_t ElapsedMicros() const;
+  int fd() const { return fd_; }
+  bool write_failed() const { return write_failed_; }
+
+ private:
+  WorkerReporter(int fd, std::chrono::steady_clock::time_point start)
+      : fd_(fd), start_(start) {}
+
+  int fd_;
+  std::chrono::steady_clock::time_point start_;
+  bool write_failed_ = false;
+};
+
+class ParentReporter {
+ public:
+  // In the trial's parent, before forking workers (they inherit the fds).
+  static absl::StatusOr<ParentReporter> FromEnvironment();
+
+  int workers() const { return workers_; }
+
+  // Closes the parent's copies of the workers' fds; call after forking them
+  // all, so a worker's pipe reaches EOF when the worker exits.
+  void CloseWorkerFds();
+
+  void WorkerExit(int worker, int wait_status);  // after waitpid()
+  void ParentCheck(int status_code, const std::string& status_message);
+
+  bool write_failed() const { return write_failed_; }
+
+ private:
+  ParentReporter(int fd, std::vector<int> worker_fds)
+      : fd_(fd),
+        workers_(static_cast<int>(worker_fds.size())),
+        worker_fds_(std::move(worker_fds)) {}
+
+  int fd_;
+  int workers_;
+  std::vector<int> worker_fds_;
+  bool write_failed_ = false;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
