@@ -115,6 +115,7 @@ class ReadRowsReactor final
         position_(offset),
         faults_(faults),
         cache_(cache),
+        projection_(cache->ProjectionFor(*stream_->session)),
         scheduler_(scheduler),
         delay_(faults_->DelayPerResponseMicros(names_)) {
     header_.mutable_avro_schema()->set_schema(stream_->session->avro_schema);
@@ -165,7 +166,7 @@ class ReadRowsReactor final
     // A terminating fault ahead cuts this block short, so that it fires
     // after exactly `at_offset` rows.
     const int64_t limit = fault.has_value() ? fault->at_offset : size_;
-    block_ = cache_->BlockAt(*stream_->session,
+    block_ = cache_->BlockAt(*projection_, *stream_->session,
                              stream_->rows.begin + position_,
                              stream_->rows.begin + limit);
     const int64_t last = position_ + (block_.end - block_.begin) - 1;
@@ -245,6 +246,7 @@ class ReadRowsReactor final
   int64_t position_;
   FaultInjector* const faults_;
   ResponseCache* const cache_;
+  const std::shared_ptr<ResponseCache::Projection> projection_;
   DelayScheduler* const scheduler_;
   const std::chrono::microseconds delay_;
 

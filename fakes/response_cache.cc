@@ -16,9 +16,10 @@ struct ResponseCache::Chunk {
   std::vector<EncodedBlock> blocks;  // in row order, covering the chunk
 };
 
-struct ResponseCache::Projection {
-  std::vector<Chunk> chunks;
+class ResponseCache::Projection {
+ public:
   explicit Projection(int64_t chunk_count) : chunks(chunk_count) {}
+  std::vector<Chunk> chunks;
 };
 
 std::shared_ptr<ResponseCache::Projection> ResponseCache::ProjectionFor(
@@ -60,11 +61,11 @@ void ResponseCache::Prepare(const SessionState& session, int64_t chunk_index,
   }
 }
 
-EncodedBlock ResponseCache::BlockAt(const SessionState& session,
+EncodedBlock ResponseCache::BlockAt(Projection& projection,
+                                    const SessionState& session,
                                     int64_t begin, int64_t limit) {
-  std::shared_ptr<Projection> projection = ProjectionFor(session);
   const int64_t chunk_index = begin / session.table->rows_per_chunk;
-  Chunk& chunk = projection->chunks[chunk_index];
+  Chunk& chunk = projection.chunks[chunk_index];
   std::call_once(chunk.prepared, [&] { Prepare(session, chunk_index, &chunk); });
   // The block holding `begin`: the last one starting at or before it.
   auto it = std::upper_bound(

@@ -35,19 +35,24 @@ struct EncodedBlock {
 // each (table, projection) read so far.
 class ResponseCache {
  public:
+  // The encoded blocks of one (table, projection), filled as they are read.
+  class Projection;
+
   explicit ResponseCache(ResponseSizing sizing) : sizing_(sizing) {}
 
-  // The block of `session`'s rows that starts at table row `begin` and ends
-  // where its cached block ends, but no later than `limit`. The cached block
-  // itself when `begin` starts one and it ends by `limit`; otherwise (a
-  // resume mid-block, or a fault cutting the block short) freshly encoded.
-  EncodedBlock BlockAt(const SessionState& session, int64_t begin,
-                       int64_t limit);
+  // Looked up once per call, not once per response.
+  std::shared_ptr<Projection> ProjectionFor(const SessionState& session);
+
+  // The block of `session`'s rows (whose projection is `projection`) that
+  // starts at table row `begin` and ends where its cached block ends, but no
+  // later than `limit`. The cached block itself when `begin` starts one and
+  // it ends by `limit`; otherwise (a resume mid-block, or a fault cutting the
+  // block short) freshly encoded.
+  EncodedBlock BlockAt(Projection& projection, const SessionState& session,
+                       int64_t begin, int64_t limit);
 
  private:
   struct Chunk;
-  struct Projection;
-  std::shared_ptr<Projection> ProjectionFor(const SessionState& session);
   void Prepare(const SessionState& session, int64_t chunk_index,
                Chunk* chunk) const;
 
