@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_server.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/support/method_handler.h"
@@ -237,28 +237,13 @@ absl::StatusOr<std::unique_ptr<BareReadServer>> BareReadServer::Start(
   } else {
     server->service_ = std::make_unique<MessageService>(options);
   }
-  // The same builder calls as FakeServer::Start, so that both servers get
+  // Started as FakeServer::Start starts the fake, so that both servers get
   // the same defaults (threads, pollers, message limits).
-  grpc::ServerBuilder builder;
-  builder.RegisterService(server->service_.get());
-  int port = 0;
-  if (!options.listen_address.empty()) {
-    builder.AddListeningPort(options.listen_address,
-                             grpc::InsecureServerCredentials(), &port);
-  }
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr ||
-      (!options.listen_address.empty() && port == 0)) {
-    return absl::UnavailableError(absl::StrCat(
-        "bare server cannot listen on \"", options.listen_address, "\""));
-  }
-  if (absl::StartsWith(options.listen_address, "unix:")) {
-    server->address_ = options.listen_address;
-  } else if (!options.listen_address.empty()) {
-    server->address_ = absl::StrCat(
-        options.listen_address.substr(0, options.listen_address.rfind(':')),
-        ":", port);
-  }
+  auto started =
+      StartGrpcServer(server->service_.get(), options.listen_address);
+  if (!started.ok()) return started.status();
+  server->server_ = std::move(started->server);
+  server->address_ = std::move(started->address);
   return server;
 }
 

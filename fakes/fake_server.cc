@@ -3,8 +3,8 @@
 #include <chrono>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/grpc_server.h"
 
 namespace forkcheck {
 namespace {
@@ -33,15 +33,6 @@ absl::Status ValidateOptions(const FakeServerOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "default_stream_count must be at least 1, got ",
         options.default_stream_count));
-  }
-  constexpr absl::string_view kUnix = "unix:";
-  // sockaddr_un::sun_path holds 108 bytes with the terminating NUL.
-  constexpr size_t kMaxSocketPath = 107;
-  if (absl::StartsWith(options.listen_address, kUnix) &&
-      options.listen_address.size() - kUnix.size() > kMaxSocketPath) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Unix socket path \"", options.listen_address.substr(kUnix.size()),
-        "\" is longer than ", kMaxSocketPath, " bytes"));
   }
   return absl::OkStatus();
 }
@@ -73,28 +64,11 @@ absl::StatusOr<std::unique_ptr<FakeServer>> FakeServer::Start(
   std::unique_ptr<FakeServer> server(new FakeServer(
       std::move(catalogue), std::move(options.faults), service_options));
 
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&server->service_);
-  int port = 0;
-  if (!options.listen_address.empty()) {
-    builder.AddListeningPort(options.listen_address,
-                             grpc::InsecureServerCredentials(), &port);
-  }
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr ||
-      (!options.listen_address.empty() && port == 0)) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on \"", options.listen_address,
-        "\" (in use, not an address of this host, or a bad path?)"));
-  }
-  if (absl::StartsWith(options.listen_address, "unix:")) {
-    server->address_ = options.listen_address;
-  } else if (!options.listen_address.empty()) {
-    // Replace the requested port (maybe 0) with the one bound.
-    std::string host = options.listen_address.substr(
-        0, options.listen_address.rfind(':'));
-    server->address_ = absl::StrCat(host, ":", port);
-  }
+  auto started =
+      StartGrpcServer(&server->service_, options.listen_address);
+  if (!started.ok()) return started.status();
+  server->server_ = std::move(started->server);
+  server->address_ = std::move(started->address);
   return server;
 }
 

@@ -155,7 +155,9 @@ TEST(RowGeneratorTest, ValuesRespectTheirTypes) {
         continue;
       }
       const ColumnType type = spec.columns[c].type;
-      if (type != ColumnType::kDouble) EXPECT_EQ(cell.double_value, 0);
+      if (type != ColumnType::kDouble) {
+        EXPECT_EQ(cell.double_value, 0);
+      }
       if (type != ColumnType::kString && type != ColumnType::kBytes) {
         EXPECT_TRUE(cell.bytes_value.empty());
       }
