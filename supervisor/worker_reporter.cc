@@ -40,6 +40,15 @@ absl::StatusOr<std::vector<int>> ReportFdsFromEnvironment() {
 }
 
 absl::StatusOr<WorkerReporter> WorkerReporter::ForWorker(int index) {
+  return Open(index, /*close_others=*/true);
+}
+
+absl::StatusOr<WorkerReporter> WorkerReporter::ForThread(int index) {
+  return Open(index, /*close_others=*/false);
+}
+
+absl::StatusOr<WorkerReporter> WorkerReporter::Open(int index,
+                                                    bool close_others) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
   if (!fds.ok()) return fds.status();
@@ -49,8 +58,10 @@ absl::StatusOr<WorkerReporter> WorkerReporter::ForWorker(int index) {
         "worker ", index, " of a trial with ", workers, " worker pipes"));
   }
   const int own = (*fds)[index + 1];
-  for (int fd : *fds) {
-    if (fd != own) close(fd);
+  if (close_others) {
+    for (int fd : *fds) {
+      if (fd != own) close(fd);
+    }
   }
   return WorkerReporter(own, start);
 }

@@ -34,6 +34,11 @@ class WorkerReporter {
   // exits). Times are measured from this call.
   static absl::StatusOr<WorkerReporter> ForWorker(int index);
 
+  // For worker `index` when the workers are threads of one process: like
+  // ForWorker, but closes no fd (the other threads write on theirs). The
+  // parent closes them all with CloseWorkerFds once the threads are joined.
+  static absl::StatusOr<WorkerReporter> ForThread(int index);
+
   void Phase(v1::Phase phase);  // stamps micros since start
   void Result(const v1::WorkerResult& result);
 
@@ -45,6 +50,8 @@ class WorkerReporter {
  private:
   WorkerReporter(int fd, std::chrono::steady_clock::time_point start)
       : fd_(fd), start_(start) {}
+
+  static absl::StatusOr<WorkerReporter> Open(int index, bool close_others);
 
   int fd_;
   std::chrono::steady_clock::time_point start_;

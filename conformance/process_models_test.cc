@@ -1,0 +1,234 @@
+// Runs every process model under the supervisor against the fake server
+// (its own process, started once) and classifies each trial. The models the
+// gRPC fork issue says are safe on every version must be ok for every
+// worker; the others are version-specific (expectations files come later):
+// for them this test only checks that the trial ended within its watchdog,
+// left nothing behind and was classified, and prints the outcome.
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "fakes/fake_server_process.h"
+#include "gtest/gtest.h"
+#include "models/model_registry.h"
+#include "supervisor/outcome_classifier.h"
+#include "supervisor/trial_runner.h"
+#include "tools/cpp/runfiles/runfiles.h"
+
+namespace forkcheck {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kWorkers = 2;
+constexpr int64_t kSmallTableRows = 1000;
+constexpr milliseconds kWatchdog(10000);
+// Killing, reaping and draining after the watchdog; generous for a loaded
+// 2-core machine and sanitizers.
+constexpr milliseconds kMargin(2000);
+
+std::string g_argv0;
+
+std::string TrialBinary() {
+  using bazel::tools::cpp::runfiles::Runfiles;
+  std::string error;
+  std::unique_ptr<Runfiles> runfiles(Runfiles::Create(g_argv0, &error));
+  if (runfiles == nullptr) return "";
+  return runfiles->Rlocation("forkcheck/models/trial_program");
+}
+
+struct ModelCase {
+  std::string test_name;
+  std::string model;
+  std::vector<std::string> variant_flags;  // e.g. "--subchannel_pool=local"
+  ModelVariant variant;
+  bool must_be_ok;  // on every gRPC version
+};
+
+std::string Describe(const WorkerOutcome& outcome) {
+  std::string text(OutcomeKindName(outcome.kind));
+  if (!outcome.detail.empty()) absl::StrAppend(&text, " (", outcome.detail, ")");
+  return text;
+}
+
+std::string Describe(const TrialOutcome& outcome) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    parts.push_back(absl::StrCat("worker ", i, ": ",
+                                 Describe(outcome.workers[i])));
+  }
+  if (outcome.parent_after.has_value()) {
+    parts.push_back(absl::StrCat("parent_after: ",
+                                 Describe(*outcome.parent_after)));
+  }
+  return absl::StrCat("overall ", OutcomeKindName(outcome.overall), "; ",
+                      absl::StrJoin(parts, "; "), "; missing_rows ",
+                      outcome.missing_rows, ", duplicate_rows ",
+                      outcome.duplicate_rows);
+}
+
+class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::string> binary = FakeServerBinaryPath(g_argv0);
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server).release();
+  }
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) {
+      EXPECT_TRUE(server_->Stop().ok());
+    }
+    delete server_;
+    server_ = nullptr;
+  }
+
+  // Runs `model` on `table` under the supervisor and checks that the trial
+  // ended within its watchdog and left nothing behind.
+  static TrialRecord RunChecked(const std::string& model,
+                                const std::vector<std::string>& variant_flags,
+                                const std::string& table,
+                                milliseconds* elapsed) {
+    TrialRecord empty;
+    EXPECT_NE(server_, nullptr);
+    const std::string binary = TrialBinary();
+    EXPECT_FALSE(binary.empty());
+    if (server_ == nullptr || binary.empty()) return empty;
+    TrialCommand command;
+    command.argv = {binary,
+                    "--model=" + model,
+                    "--target=" + server_->address(),
+                    "--table=" + table,
+                    absl::StrCat("--workers=", kWorkers),
+                    "--streams=4"};
+    command.argv.insert(command.argv.end(), variant_flags.begin(),
+                        variant_flags.end());
+    command.workers = kWorkers;
+    command.watchdog = kWatchdog;
+    const auto start = Clock::now();
+    absl::StatusOr<TrialRecord> record = RunTrial(command);
+    *elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    EXPECT_TRUE(record.ok()) << record.status();
+    if (!record.ok()) return empty;
+    EXPECT_LT(*elapsed, kWatchdog + kMargin);
+    EXPECT_EQ(record->cleanup_error, "");
+    errno = 0;
+    EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
+    EXPECT_EQ(errno, ESRCH);
+    return *std::move(record);
+  }
+
+  static FakeServerProcess* server_;
+};
+
+FakeServerProcess* ProcessModelsTest::server_ = nullptr;
+
+TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
+  const ModelCase& c = GetParam();
+  absl::StatusOr<std::unique_ptr<Model>> model =
+      MakeModel(c.model, c.variant);
+  ASSERT_TRUE(model.ok()) << model.status();
+  milliseconds elapsed{0};
+  const TrialRecord record =
+      RunChecked(c.model, c.variant_flags, "small", &elapsed);
+  if (HasFailure()) return;
+  const TrialOutcome outcome = ClassifyTrial(record, kSmallTableRows,
+                                             (*model)->has_parent_check());
+  ASSERT_EQ(outcome.workers.size(), static_cast<size_t>(kWorkers));
+  EXPECT_EQ(outcome.parent_after.has_value(), (*model)->has_parent_check());
+  std::printf("%s: %s (%lld ms%s)\n", (*model)->name().c_str(),
+              Describe(outcome).c_str(),
+              static_cast<long long>(elapsed.count()),
+              record.watchdog_fired ? ", watchdog fired" : "");
+  if (!c.must_be_ok) return;
+
+  EXPECT_FALSE(record.watchdog_fired);
+  ASSERT_TRUE(record.trial_wait_status.has_value());
+  EXPECT_EQ(*record.trial_wait_status, 0);
+  for (int i = 0; i < kWorkers; ++i) {
+    EXPECT_EQ(outcome.workers[i].kind, OutcomeKind::kOk)
+        << "worker " << i << ": " << Describe(outcome.workers[i]);
+  }
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk) << Describe(outcome);
+  EXPECT_EQ(outcome.missing_rows, 0);
+  EXPECT_EQ(outcome.duplicate_rows, 0);
+}
+
+// A session that cannot be created (an unknown table) is every worker's
+// error, with the server's code, whether the parent or a helper child
+// created it.
+TEST_F(ProcessModelsTest, ASetupFailureIsEveryWorkersError) {
+  for (const std::string model :
+       {"thread_shared", "fork_then_create_pristine"}) {
+    SCOPED_TRACE(model);
+    milliseconds elapsed{0};
+    const TrialRecord record = RunChecked(model, {}, "no_such_table",
+                                          &elapsed);
+    if (HasFailure()) return;
+    EXPECT_FALSE(record.watchdog_fired);
+    EXPECT_EQ(record.trial_wait_status, std::optional<int>(1 << 8));
+    const TrialOutcome outcome =
+        ClassifyTrial(record, kSmallTableRows, /*expects_parent_check=*/false);
+    ASSERT_EQ(outcome.workers.size(), static_cast<size_t>(kWorkers));
+    for (const WorkerOutcome& worker : outcome.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kError) << Describe(worker);
+      EXPECT_EQ(worker.status_code, 5) << Describe(worker);  // NOT_FOUND
+    }
+  }
+}
+
+ModelCase Case(std::string test_name, std::string model,
+               std::vector<std::string> flags, bool must_be_ok) {
+  ModelCase c{std::move(test_name), std::move(model), std::move(flags), {},
+              must_be_ok};
+  for (const std::string& flag : c.variant_flags) {
+    const std::string value = flag.substr(flag.find('=') + 1);
+    if (flag.rfind("--subchannel_pool=", 0) == 0) {
+      c.variant.subchannel_pool = value;
+    } else if (flag.rfind("--parent_channel=", 0) == 0) {
+      c.variant.parent_channel = value;
+    } else if (flag.rfind("--parent_client=", 0) == 0) {
+      c.variant.parent_client = value;
+    }
+  }
+  return c;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ProcessModelsTest,
+    ::testing::Values(
+        Case("ThreadShared", "thread_shared", {}, true),
+        Case("ChannelPerThreadGlobalPool", "channel_per_thread",
+             {"--subchannel_pool=global"}, true),
+        Case("ChannelPerThreadLocalPool", "channel_per_thread",
+             {"--subchannel_pool=local"}, true),
+        Case("ForkThenCreatePristine", "fork_then_create_pristine", {}, true),
+        Case("ForkAfterCreateIdle", "fork_after_create",
+             {"--parent_channel=idle"}, false),
+        Case("ForkAfterCreateUsed", "fork_after_create",
+             {"--parent_channel=used"}, false),
+        Case("ForkThenCreateParentUsedDestroyed",
+             "fork_then_create_parent_used", {"--parent_client=destroyed"},
+             false),
+        Case("ForkThenCreateParentUsedAlive", "fork_then_create_parent_used",
+             {"--parent_client=alive"}, false)),
+    [](const auto& info) { return info.param.test_name; });
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  forkcheck::g_argv0 = argv[0];
+  return RUN_ALL_TESTS();
+}

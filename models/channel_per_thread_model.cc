@@ -1,0 +1,56 @@
+// channel_per_thread: one process; each worker thread creates its own
+// channel. With subchannel_pool=global (gRPC's default) channels to one
+// target may share a connection; with local each has its own.
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "models/builtin_models.h"
+#include "models/channel_factory.h"
+#include "models/parent_client.h"
+#include "models/share_reader.h"
+#include "models/worker_threads.h"
+
+namespace forkcheck {
+namespace {
+
+class ChannelPerThreadModel : public Model {
+ public:
+  explicit ChannelPerThreadModel(bool local_pool) : local_pool_(local_pool) {}
+
+  std::string name() const override {
+    return absl::StrCat("channel_per_thread(subchannel_pool=",
+                        local_pool_ ? "local" : "global", ")");
+  }
+  bool has_parent_check() const override { return false; }
+
+  int Run(const ModelContext& context) override {
+    auto session =
+        CreateSessionOn(NewChannel(context.target, local_pool_), context);
+    if (!session.ok()) {
+      return ReportSetupFailure(context.workers, session.status());
+    }
+    return RunWorkerThreads(context, *session, [&](int) {
+      return NewChannel(context.target, local_pool_);
+    });
+  }
+
+ private:
+  bool local_pool_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Model>> MakeChannelPerThreadModel(
+    const ModelVariant& variant) {
+  if (absl::Status valid =
+          CheckVariantValue("channel_per_thread", "subchannel_pool",
+                            variant.subchannel_pool, {"global", "local"});
+      !valid.ok()) {
+    return valid;
+  }
+  return std::make_unique<ChannelPerThreadModel>(variant.subchannel_pool ==
+                                                 "local");
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,61 @@
+// fork_then_create_parent_used: the parent created the session with its own
+// client, then forks workers that each create a NEW channel. With
+// parent_client=destroyed the parent drops its channel before the fork (but
+// gRPC was initialised in it); with alive it keeps it and checks it after
+// the workers ran.
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "models/builtin_models.h"
+#include "models/channel_factory.h"
+#include "models/parent_client.h"
+#include "models/share_reader.h"
+#include "models/worker_process.h"
+
+namespace forkcheck {
+namespace {
+
+class ForkThenCreateParentUsedModel : public Model {
+ public:
+  explicit ForkThenCreateParentUsedModel(bool alive) : alive_(alive) {}
+
+  std::string name() const override {
+    return absl::StrCat("fork_then_create_parent_used(parent_client=",
+                        alive_ ? "alive" : "destroyed", ")");
+  }
+  bool has_parent_check() const override { return alive_; }
+
+  int Run(const ModelContext& context) override {
+    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
+    auto session = CreateSessionOn(channel, context);
+    if (!session.ok()) {
+      return ReportSetupFailure(context.workers, session.status());
+    }
+    if (!alive_) channel.reset();  // its last reference: the channel goes
+    RunWorkerProcesses(context, *session, [&context](int) {
+      return NewChannel(context.target);
+    });
+    if (alive_) CheckParentClient(channel, context);
+    return 0;
+  }
+
+ private:
+  bool alive_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
+    const ModelVariant& variant) {
+  if (absl::Status valid = CheckVariantValue(
+          "fork_then_create_parent_used", "parent_client",
+          variant.parent_client, {"destroyed", "alive"});
+      !valid.ok()) {
+    return valid;
+  }
+  return std::make_unique<ForkThenCreateParentUsedModel>(
+      variant.parent_client == "alive");
+}
+
+}  // namespace forkcheck

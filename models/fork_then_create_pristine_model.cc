@@ -1,0 +1,39 @@
+// fork_then_create_pristine: the parent never touches gRPC. A short-lived
+// helper child creates the session; then the parent forks the workers and
+// each creates its own channel. The fork-safe pattern every gRPC version
+// must get right.
+#include <memory>
+#include <string>
+
+#include "models/builtin_models.h"
+#include "models/channel_factory.h"
+#include "models/share_reader.h"
+#include "models/worker_process.h"
+
+namespace forkcheck {
+namespace {
+
+class ForkThenCreatePristineModel : public Model {
+ public:
+  std::string name() const override { return "fork_then_create_pristine"; }
+  bool has_parent_check() const override { return false; }
+
+  int Run(const ModelContext& context) override {
+    auto session = CreateSessionInHelper(context);
+    if (!session.ok()) {
+      return ReportSetupFailure(context.workers, session.status());
+    }
+    RunWorkerProcesses(context, *session, [&context](int) {
+      return NewChannel(context.target);
+    });
+    return 0;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Model> MakeForkThenCreatePristineModel() {
+  return std::make_unique<ForkThenCreatePristineModel>();
+}
+
+}  // namespace forkcheck

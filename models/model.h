@@ -1,0 +1,50 @@
+// A process model: one way of arranging read clients over threads and
+// processes (who creates the channel, the session, when to fork). The trial
+// program (trial_main.cc) runs one model under the supervisor; each model
+// reports through the pipe protocol of supervisor/worker_reporter.h.
+#ifndef FORKCHECK_MODELS_MODEL_H_
+#define FORKCHECK_MODELS_MODEL_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "supervisor/worker_reporter.h"
+
+namespace forkcheck {
+
+// What a model runs against; set up by the trial program.
+struct ModelContext {
+  std::string target;  // the server's address, e.g. "127.0.0.1:4711"
+  std::string table;   // full name: "projects/p/datasets/d/tables/t"
+  int workers = 1;     // == parent->workers()
+  int streams = 1;     // max_stream_count asked of the session
+  // How long a worker waits for its channel to connect before it reports
+  // UNAVAILABLE, and each session creation's deadline.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration create_session_timeout = absl::Seconds(5);
+  // The deadline of the parent's check of its own client.
+  absl::Duration parent_check_timeout = absl::Seconds(2);
+  ParentReporter* parent = nullptr;  // not owned; never null in Run
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  // The model's name with its variant, e.g.
+  // "channel_per_thread(subchannel_pool=local)".
+  virtual std::string name() const = 0;
+
+  // Whether the parent checks its own client after the workers ran (sends a
+  // ParentCheck), for ClassifyTrial's `expects_parent_check`.
+  virtual bool has_parent_check() const = 0;
+
+  // Runs the whole trial in this (the trial's parent) process; returns the
+  // trial program's exit code. Worker i reads streams i, i + N, i + 2N, ...
+  // of the session (see share_reader.h).
+  virtual int Run(const ModelContext& context) = 0;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_MODEL_H_

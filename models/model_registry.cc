@@ -1,0 +1,65 @@
+#include "models/model_registry.h"
+
+#include <functional>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "models/builtin_models.h"
+
+namespace forkcheck {
+namespace {
+
+using Factory = std::function<absl::StatusOr<std::unique_ptr<Model>>(
+    const ModelVariant&)>;
+
+const std::map<std::string, Factory>& Factories() {
+  static const auto* factories = new std::map<std::string, Factory>{
+      {"thread_shared",
+       [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
+         return MakeThreadSharedModel();
+       }},
+      {"channel_per_thread", MakeChannelPerThreadModel},
+      {"fork_then_create_pristine",
+       [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
+         return MakeForkThenCreatePristineModel();
+       }},
+      {"fork_after_create", MakeForkAfterCreateModel},
+      {"fork_then_create_parent_used", MakeForkThenCreateParentUsedModel},
+  };
+  return *factories;
+}
+
+}  // namespace
+
+absl::Status CheckVariantValue(const std::string& model,
+                               const std::string& flag,
+                               const std::string& value,
+                               const std::vector<std::string>& allowed) {
+  for (const std::string& known : allowed) {
+    if (value == known) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(model, ": --", flag, "=\"", value, "\"; expected ",
+                   absl::StrJoin(allowed, " or ")));
+}
+
+std::vector<std::string> ModelNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : Factories()) names.push_back(name);
+  return names;
+}
+
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
+                                                 const ModelVariant& variant) {
+  const auto found = Factories().find(name);
+  if (found == Factories().end()) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown model \"", name, "\"; expected one of ",
+                     absl::StrJoin(ModelNames(), ", ")));
+  }
+  return found->second(variant);
+}
+
+}  // namespace forkcheck

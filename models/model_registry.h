@@ -1,0 +1,32 @@
+// The process models by name, for the trial program and the tests.
+#ifndef FORKCHECK_MODELS_MODEL_REGISTRY_H_
+#define FORKCHECK_MODELS_MODEL_REGISTRY_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "models/model.h"
+
+namespace forkcheck {
+
+// Variant settings; each model reads only its own and validates them.
+struct ModelVariant {
+  std::string subchannel_pool = "global";  // channel_per_thread: global|local
+  std::string parent_channel = "used";     // fork_after_create: idle|used
+  // fork_then_create_parent_used: destroyed|alive before the fork.
+  std::string parent_client = "alive";
+};
+
+// The registered model names, sorted.
+std::vector<std::string> ModelNames();
+
+// NOT_FOUND for an unknown name (the message lists the known ones);
+// INVALID_ARGUMENT for a variant value the model does not know.
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
+                                                 const ModelVariant& variant);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_MODEL_REGISTRY_H_

@@ -1,0 +1,74 @@
+// The registry knows every model by name, names variants, and rejects
+// unknown names and variant values with messages that say what was expected.
+#include "models/model_registry.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ModelRegistryTest, ListsEveryModel) {
+  EXPECT_THAT(ModelNames(),
+              ::testing::ElementsAre(
+                  "channel_per_thread", "fork_after_create",
+                  "fork_then_create_parent_used", "fork_then_create_pristine",
+                  "thread_shared"));
+}
+
+TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
+  ModelVariant variant;
+  variant.subchannel_pool = "local";
+  variant.parent_channel = "idle";
+  variant.parent_client = "destroyed";
+  auto per_thread = MakeModel("channel_per_thread", variant);
+  ASSERT_TRUE(per_thread.ok()) << per_thread.status();
+  EXPECT_EQ((*per_thread)->name(), "channel_per_thread(subchannel_pool=local)");
+  EXPECT_FALSE((*per_thread)->has_parent_check());
+
+  auto after = MakeModel("fork_after_create", variant);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ((*after)->name(), "fork_after_create(parent_channel=idle)");
+  EXPECT_TRUE((*after)->has_parent_check());
+
+  auto parent_used = MakeModel("fork_then_create_parent_used", variant);
+  ASSERT_TRUE(parent_used.ok()) << parent_used.status();
+  EXPECT_FALSE((*parent_used)->has_parent_check());  // destroyed: nothing to
+
+  for (const std::string& name : ModelNames()) {
+    auto model = MakeModel(name, ModelVariant());
+    ASSERT_TRUE(model.ok()) << name << ": " << model.status();
+    EXPECT_THAT((*model)->name(), ::testing::StartsWith(name));
+  }
+}
+
+TEST(ModelRegistryTest, AnUnknownNameListsTheKnownOnes) {
+  auto model = MakeModel("fork_and_pray", ModelVariant());
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("unknown model \"fork_and_pray\"; expected one of "
+                        "channel_per_thread, fork_after_create"));
+}
+
+TEST(ModelRegistryTest, AnUnknownVariantValueIsRejected) {
+  ModelVariant variant;
+  variant.subchannel_pool = "shared";
+  auto model = MakeModel("channel_per_thread", variant);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("--subchannel_pool=\"shared\"; expected global or "
+                        "local"));
+  variant = ModelVariant();
+  variant.parent_channel = "busy";
+  EXPECT_EQ(MakeModel("fork_after_create", variant).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace forkcheck

@@ -1,0 +1,30 @@
+// The trial parent's own client: creating the session in the parent, and
+// checking afterwards that a channel that lived through the forks still
+// works in the process that forked.
+#ifndef FORKCHECK_MODELS_PARENT_CLIENT_H_
+#define FORKCHECK_MODELS_PARENT_CLIENT_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "google/cloud/bigquery/storage/v1/stream.pb.h"
+#include "grpcpp/channel.h"
+#include "models/model.h"
+
+namespace forkcheck {
+
+// Creates the trial's read session of context.table (at most
+// context.streams streams) on `channel`, with context.create_session_timeout.
+absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
+CreateSessionOn(const std::shared_ptr<grpc::Channel>& channel,
+                const ModelContext& context);
+
+// Creates a one-stream read session of context.table on `channel` with
+// context.parent_check_timeout as its deadline and reports the status as the
+// trial's ParentCheck.
+void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,
+                       const ModelContext& context);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_PARENT_CLIENT_H_

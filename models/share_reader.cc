@@ -1,0 +1,141 @@
+#include "models/share_reader.h"
+
+#include <chrono>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/reference_reader.h"
+#include "client/row_ledger.h"
+#include "fakes/catalogue.h"
+
+namespace forkcheck {
+namespace {
+
+using google::cloud::bigquery::storage::v1::ReadSession;
+
+void SetUsage(int who, v1::ResourceUsage* usage) {
+  rusage r{};
+  if (getrusage(who, &r) != 0) return;
+  usage->set_user_micros(int64_t{r.ru_utime.tv_sec} * 1000000 +
+                         r.ru_utime.tv_usec);
+  usage->set_system_micros(int64_t{r.ru_stime.tv_sec} * 1000000 +
+                           r.ru_stime.tv_usec);
+  usage->set_max_rss_kib(r.ru_maxrss);
+  usage->set_voluntary_switches(r.ru_nvcsw);
+  usage->set_involuntary_switches(r.ru_nivcsw);
+}
+
+void SetStatus(const absl::Status& status, v1::WorkerResult* result) {
+  result->set_status_code(static_cast<int>(status.code()));
+  result->set_status_message(std::string(status.message()));
+}
+
+// Adds one ReadStreams account to the result (all but the ledger's counts,
+// which the caller takes from the merged ledger).
+void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
+  result->set_rows_received(result->rows_received() + account.rows_received);
+  result->set_corrupted_rows(result->corrupted_rows() +
+                             account.corrupted_rows);
+  result->set_corrupt_responses(result->corrupt_responses() +
+                                account.corrupt_responses);
+  result->set_bytes(result->bytes() + account.bytes);
+  result->set_retries(result->retries() + account.retries.total());
+  for (const StreamAccount& stream : account.streams) {
+    v1::StreamOutcome* outcome = result->add_streams();
+    outcome->set_stream(stream.stream);
+    outcome->set_rows(stream.rows);
+    outcome->set_status_code(static_cast<int>(stream.status_code));
+    outcome->set_status_message(stream.status_message);
+    outcome->set_retries(stream.retries.total());
+  }
+}
+
+v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
+                        WorkerReporter& reporter) {
+  reporter.Phase(v1::PHASE_DONE);
+  result.set_done_micros(reporter.ElapsedMicros());
+  SetUsage(rusage_who, result.mutable_usage());
+  reporter.Result(result);
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> StreamShare(const ReadSession& session, int index,
+                                     int workers) {
+  std::vector<std::string> names;
+  if (workers < 1) return names;
+  for (int i = index; i < session.streams_size(); i += workers) {
+    names.push_back(session.streams(i).name());
+  }
+  return names;
+}
+
+v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
+                           const ReadSession& session,
+                           const ShareOptions& options,
+                           WorkerReporter& reporter) {
+  v1::WorkerResult result;
+  reporter.Phase(v1::PHASE_CLIENT_CREATED);
+  result.set_client_created_micros(reporter.ElapsedMicros());
+
+  const auto deadline =
+      std::chrono::system_clock::now() +
+      absl::ToChronoMilliseconds(options.connect_timeout);
+  if (!channel->WaitForConnected(deadline)) {
+    SetStatus(absl::UnavailableError(absl::StrCat(
+                  "the channel did not connect within ",
+                  absl::FormatDuration(options.connect_timeout),
+                  " (connectivity state ",
+                  static_cast<int>(channel->GetState(false)), ")")),
+              &result);
+    return Finish(std::move(result), options.rusage_who, reporter);
+  }
+  reporter.Phase(v1::PHASE_CONNECTED);
+  result.set_connected_micros(reporter.ElapsedMicros());
+
+  ReferenceReader reader(channel, Catalogue::Default());
+  std::optional<RowLedger> merged;
+  for (const std::string& name :
+       StreamShare(session, options.index, options.workers)) {
+    ReadAccount account = reader.ReadStreams(session, {name}, 1);
+    AddAccount(account, &result);
+    if (!merged.has_value()) merged.emplace(account.ledger.row_count());
+    if (absl::Status merge = merged->Merge(account.ledger); !merge.ok()) {
+      SetStatus(merge, &result);
+      break;
+    }
+    if (result.first_row_micros() == 0 && account.rows_received > 0) {
+      reporter.Phase(v1::PHASE_FIRST_ROW);
+      result.set_first_row_micros(reporter.ElapsedMicros());
+    }
+    if (!account.first_error.ok()) {
+      SetStatus(account.first_error, &result);
+      break;
+    }
+  }
+  if (merged.has_value()) {
+    result.set_duplicate_rows(merged->duplicates());
+    result.set_out_of_range_rows(merged->out_of_range());
+    for (const RowIdRange& range : merged->SeenRanges()) {
+      v1::RowIdRange* seen = result.add_seen();
+      seen->set_begin(range.begin);
+      seen->set_end(range.end);
+    }
+  }
+  return Finish(std::move(result), options.rusage_who, reporter);
+}
+
+int ReportSetupFailure(int workers, const absl::Status& status) {
+  v1::WorkerResult result;
+  SetStatus(status.ok() ? absl::InternalError("setup failed") : status,
+            &result);
+  for (int i = 0; i < workers; ++i) {
+    absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);
+    if (reporter.ok()) reporter->Result(result);
+  }
+  return 1;
+}
+
+}  // namespace forkcheck

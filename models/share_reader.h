@@ -1,0 +1,55 @@
+// What every worker of every model does once it has a channel: reads its
+// share of the session's streams with the reference client, reports its
+// phases as it goes, and reports a WorkerResult at the end.
+#ifndef FORKCHECK_MODELS_SHARE_READER_H_
+#define FORKCHECK_MODELS_SHARE_READER_H_
+
+#include <sys/resource.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "forkcheck/worker.pb.h"
+#include "google/cloud/bigquery/storage/v1/stream.pb.h"
+#include "grpcpp/channel.h"
+#include "supervisor/worker_reporter.h"
+
+namespace forkcheck {
+
+// Names of the streams worker `index` of `workers` reads: stream i goes to
+// worker i % workers.
+std::vector<std::string> StreamShare(
+    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    int index, int workers);
+
+struct ShareOptions {
+  int index = 0;
+  int workers = 1;
+  // After this long without a connection the worker reports UNAVAILABLE.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // RUSAGE_SELF for a worker process; RUSAGE_THREAD for a worker thread.
+  int rusage_who = RUSAGE_SELF;
+};
+
+// In a worker that has sent PHASE_STARTED and whose `channel` now exists:
+// sends CLIENT_CREATED, waits for the channel to connect (CONNECTED), reads
+// its streams one at a time with ReferenceReader::ReadStreams(.., 1)
+// (FIRST_ROW after the first stream that returned rows; a stream that fails
+// ends the read), sends DONE and the result, and returns the result.
+v1::WorkerResult ReadShare(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    const ShareOptions& options, WorkerReporter& reporter);
+
+// When the trial cannot start its workers (e.g. the session could not be
+// created): reports `status` as the result of every worker, from the parent,
+// which still holds every worker's pipe. Call before CloseWorkerFds.
+// Returns the trial program's exit code for this case, 1.
+int ReportSetupFailure(int workers, const absl::Status& status);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_SHARE_READER_H_

@@ -1,0 +1,38 @@
+// thread_shared: one process; the workers are threads that share one channel
+// (and with it one connection), which also created the session. The baseline
+// every gRPC version must get right.
+#include <memory>
+#include <string>
+
+#include "models/builtin_models.h"
+#include "models/channel_factory.h"
+#include "models/parent_client.h"
+#include "models/share_reader.h"
+#include "models/worker_threads.h"
+
+namespace forkcheck {
+namespace {
+
+class ThreadSharedModel : public Model {
+ public:
+  std::string name() const override { return "thread_shared"; }
+  bool has_parent_check() const override { return false; }
+
+  int Run(const ModelContext& context) override {
+    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
+    auto session = CreateSessionOn(channel, context);
+    if (!session.ok()) {
+      return ReportSetupFailure(context.workers, session.status());
+    }
+    return RunWorkerThreads(context, *session,
+                            [&channel](int) { return channel; });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Model> MakeThreadSharedModel() {
+  return std::make_unique<ThreadSharedModel>();
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,45 @@
+#include "models/worker_threads.h"
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "models/share_reader.h"
+#include "supervisor/worker_reporter.h"
+
+namespace forkcheck {
+
+int RunWorkerThreads(
+    const ModelContext& context,
+    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
+  std::atomic<bool> failed{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < context.workers; ++i) {
+    threads.emplace_back([&, i] {
+      absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);
+      if (!reporter.ok()) {
+        std::fprintf(stderr, "worker thread %d: %s\n", i,
+                     reporter.status().ToString().c_str());
+        failed = true;
+        return;
+      }
+      reporter->Phase(v1::PHASE_STARTED);
+      std::shared_ptr<grpc::Channel> channel = channel_for(i);
+      ShareOptions options;
+      options.index = i;
+      options.workers = context.workers;
+      options.connect_timeout = context.connect_timeout;
+      options.rusage_who = RUSAGE_THREAD;
+      ReadShare(channel, session, options, *reporter);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  context.parent->CloseWorkerFds();
+  return failed ? 1 : 0;
+}
+
+}  // namespace forkcheck

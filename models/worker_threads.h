@@ -1,0 +1,27 @@
+// The thread plumbing of the thread models: workers are threads of the
+// trial's one process, each reporting as worker i on pipe i.
+#ifndef FORKCHECK_MODELS_WORKER_THREADS_H_
+#define FORKCHECK_MODELS_WORKER_THREADS_H_
+
+#include <functional>
+#include <memory>
+
+#include "google/cloud/bigquery/storage/v1/stream.pb.h"
+#include "grpcpp/channel.h"
+#include "models/model.h"
+
+namespace forkcheck {
+
+// Runs context.workers threads. Thread i opens WorkerReporter::ForThread(i),
+// sends PHASE_STARTED, takes its channel from `channel_for(i)` (called on
+// that thread) and reads its share (ReadShare, with RUSAGE_THREAD). Joins
+// them all, then closes the workers' report fds. Returns the trial's exit
+// code: 0, or 1 if a thread could not open its reporter.
+int RunWorkerThreads(
+    const ModelContext& context,
+    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_WORKER_THREADS_H_
