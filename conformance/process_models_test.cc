@@ -16,12 +16,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/runfiles.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
 #include "models/model_registry.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/trial_runner.h"
-#include "tools/cpp/runfiles/runfiles.h"
 
 namespace forkcheck {
 namespace {
@@ -36,14 +36,8 @@ constexpr milliseconds kWatchdog(10000);
 // 2-core machine and sanitizers.
 constexpr milliseconds kMargin(2000);
 
-std::string g_argv0;
-
 std::string TrialBinary() {
-  using bazel::tools::cpp::runfiles::Runfiles;
-  std::string error;
-  std::unique_ptr<Runfiles> runfiles(Runfiles::Create(g_argv0, &error));
-  if (runfiles == nullptr) return "";
-  return runfiles->Rlocation("forkcheck/models/trial_program");
+  return RunfileExecutable("models/trial_program").value_or("");
 }
 
 struct ModelCase {
@@ -79,7 +73,7 @@ std::string Describe(const TrialOutcome& outcome) {
 class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::string> binary = FakeServerBinaryPath(g_argv0);
+    absl::StatusOr<std::string> binary = FakeServerBinaryPath();
     ASSERT_TRUE(binary.ok()) << binary.status();
     auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
     ASSERT_TRUE(server.ok()) << server.status();
@@ -226,9 +220,3 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace forkcheck
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  forkcheck::g_argv0 = argv[0];
-  return RUN_ALL_TESTS();
-}

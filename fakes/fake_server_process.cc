@@ -1,12 +1,11 @@
 #include "fakes/fake_server_process.h"
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "tools/cpp/runfiles/runfiles.h"
+#include "common/runfiles.h"
 
 namespace forkcheck {
 
@@ -36,20 +35,7 @@ absl::Status FakeServerProcess::Stop() {
 }
 
 absl::StatusOr<std::string> FakeServerBinaryPath(const std::string& argv0) {
-  using bazel::tools::cpp::runfiles::Runfiles;
-  std::string error;
-  std::unique_ptr<Runfiles> runfiles(Runfiles::Create(argv0, &error));
-  if (runfiles == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
-  }
-  std::string path =
-      runfiles->Rlocation("forkcheck/fakes/fake_bigquery_storage_server");
-  if (path.empty() || access(path.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "fake_bigquery_storage_server is not among the runfiles (\"", path,
-        "\"); add //fakes:fake_bigquery_storage_server to the target's data"));
-  }
-  return path;
+  return RunfileExecutable("fakes/fake_bigquery_storage_server", argv0);
 }
 
 }  // namespace forkcheck

@@ -45,8 +45,8 @@ class FakeServerProcess {
 };
 
 // Where the server binary is among the runfiles of the running program
-// (`argv0` is its argv[0]); works under `bazel test` and `bazel run`.
-absl::StatusOr<std::string> FakeServerBinaryPath(const std::string& argv0);
+// (`argv0` is its argv[0]; empty in tests). See common/runfiles.h.
+absl::StatusOr<std::string> FakeServerBinaryPath(const std::string& argv0 = "");
 
 }  // namespace forkcheck
 

@@ -15,11 +15,9 @@
 namespace forkcheck {
 namespace {
 
-std::string g_argv0;
-
 std::unique_ptr<FakeServerProcess> StartServer(
     std::vector<std::string> flags) {
-  auto binary = FakeServerBinaryPath(g_argv0);
+  auto binary = FakeServerBinaryPath();
   EXPECT_TRUE(binary.ok()) << binary.status();
   if (!binary.ok()) return nullptr;
   auto server = FakeServerProcess::Start({*binary, std::move(flags)});
@@ -53,7 +51,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.index == 0 ? "Tcp" : "UnixSocket"; });
 
 TEST(FakeServerProcessStartTest, BadFlagsFailFastWithTheReason) {
-  auto binary = FakeServerBinaryPath(g_argv0);
+  auto binary = FakeServerBinaryPath();
   ASSERT_TRUE(binary.ok());
   auto server = FakeServerProcess::Start(
       {*binary, {"--catalogue=/nonexistent/catalogue.json"}});
@@ -65,9 +63,3 @@ TEST(FakeServerProcessStartTest, BadFlagsFailFastWithTheReason) {
 
 }  // namespace
 }  // namespace forkcheck
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  forkcheck::g_argv0 = argv[0];
-  return RUN_ALL_TESTS();
-}

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/runfiles.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
-#include "tools/cpp/runfiles/runfiles.h"
 
 namespace forkcheck {
 namespace {
@@ -32,11 +32,7 @@ using Clock = std::chrono::steady_clock;
 constexpr milliseconds kMargin(1000);
 
 std::string TrialBinary() {
-  using bazel::tools::cpp::runfiles::Runfiles;
-  std::string error;
-  std::unique_ptr<Runfiles> runfiles(Runfiles::CreateForTest(&error));
-  if (runfiles == nullptr) return "";
-  return runfiles->Rlocation("forkcheck/supervisor/testing/misbehaving_trial");
+  return RunfileExecutable("supervisor/testing/misbehaving_trial").value_or("");
 }
 
 // Runs the trial and checks that it ended in time and left nothing behind.

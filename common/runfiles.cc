@@ -1,0 +1,33 @@
+#include "common/runfiles.h"
+
+#include <unistd.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "tools/cpp/runfiles/runfiles.h"
+
+namespace forkcheck {
+
+absl::StatusOr<std::string> RunfileExecutable(
+    const std::string& path_in_workspace, const std::string& argv0) {
+  using bazel::tools::cpp::runfiles::Runfiles;
+  std::string error;
+  std::unique_ptr<Runfiles> runfiles(argv0.empty()
+                                         ? Runfiles::CreateForTest(&error)
+                                         : Runfiles::Create(argv0, &error));
+  if (runfiles == nullptr) {
+    return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
+  }
+  std::string path = runfiles->Rlocation("forkcheck/" + path_in_workspace);
+  if (path.empty() || access(path.c_str(), X_OK) != 0) {
+    const size_t slash = path_in_workspace.rfind('/');
+    return absl::NotFoundError(absl::StrCat(
+        path_in_workspace, " is not among the runfiles (\"", path,
+        "\"); add //", path_in_workspace.substr(0, slash), ":",
+        path_in_workspace.substr(slash + 1), " to the target's data"));
+  }
+  return path;
+}
+
+}  // namespace forkcheck

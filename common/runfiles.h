@@ -1,0 +1,21 @@
+// Finding the binaries a program runs (the fake server, trial programs) among
+// its Bazel runfiles, under `bazel run`, `bazel test` and from bazel-bin.
+#ifndef FORKCHECK_COMMON_RUNFILES_H_
+#define FORKCHECK_COMMON_RUNFILES_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace forkcheck {
+
+// The absolute path of the executable `path_in_workspace` (e.g.
+// "fakes/fake_bigquery_storage_server"). `argv0` is the running program's
+// argv[0]; empty in tests, which find their runfiles through TEST_SRCDIR.
+// NOT_FOUND, naming the target to add to `data`, if it is not there.
+absl::StatusOr<std::string> RunfileExecutable(
+    const std::string& path_in_workspace, const std::string& argv0 = "");
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_COMMON_RUNFILES_H_
