@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -118,21 +117,6 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   return 0;
 }
 
-// The catalogue table `name` designates: a full name, or the last path
-// component of exactly one table's name.
-const TableSpec* FindTable(const Catalogue& catalogue,
-                           const std::string& name) {
-  if (const TableSpec* table = catalogue.Find(name)) return table;
-  const TableSpec* match = nullptr;
-  for (const TableSpec& table : catalogue.tables()) {
-    if (absl::EndsWith(table.name, absl::StrCat("/tables/", name))) {
-      if (match != nullptr) return nullptr;  // ambiguous
-      match = &table;
-    }
-  }
-  return match;
-}
-
 int Main(int argc, char** argv) {
   Flags flags;
   if (int status = ParseFlags(argc, argv, &flags); status != 0) {
@@ -150,7 +134,7 @@ int Main(int argc, char** argv) {
     owned_catalogue = std::make_unique<Catalogue>(*std::move(tables));
     catalogue = owned_catalogue.get();
   }
-  const TableSpec* table = FindTable(*catalogue, flags.table);
+  const TableSpec* table = catalogue->Resolve(flags.table);
   if (table == nullptr) {
     std::vector<std::string> names;
     for (const TableSpec& t : catalogue->tables()) names.push_back(t.name);

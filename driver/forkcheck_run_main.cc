@@ -14,7 +14,6 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -50,13 +49,7 @@ absl::StatusOr<std::vector<const TableSpec*>> ChooseTables(
     return tables;
   }
   for (const std::string& name : names) {
-    const TableSpec* found = catalogue.Find(name);
-    for (const TableSpec& table : catalogue.tables()) {
-      if (found == nullptr &&
-          absl::EndsWith(table.name, absl::StrCat("/tables/", name))) {
-        found = &table;
-      }
-    }
+    const TableSpec* found = catalogue.Resolve(name);
     if (found == nullptr) {
       std::string known;
       for (const TableSpec& table : catalogue.tables()) {
@@ -64,7 +57,8 @@ absl::StatusOr<std::vector<const TableSpec*>> ChooseTables(
                         table.name.substr(table.name.rfind('/') + 1));
       }
       return absl::InvalidArgumentError(absl::StrCat(
-          "--tables: no table \"", name, "\" in the catalogue; known: ",
+          "--tables: no table \"", name,
+          "\" in the catalogue (or it is ambiguous); known: ",
           known));
     }
     tables.push_back(found);

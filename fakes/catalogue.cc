@@ -40,4 +40,20 @@ const TableSpec* Catalogue::Find(std::string_view table_name) const {
   return it == index_.end() ? nullptr : &tables_[it->second];
 }
 
+const TableSpec* Catalogue::Resolve(std::string_view name) const {
+  if (const TableSpec* table = Find(name)) return table;
+  const std::string suffix = "/tables/" + std::string(name);
+  const TableSpec* match = nullptr;
+  for (const TableSpec& table : tables_) {
+    const bool ends_with =
+        table.name.size() >= suffix.size() &&
+        table.name.compare(table.name.size() - suffix.size(), suffix.size(),
+                           suffix) == 0;
+    if (!ends_with) continue;
+    if (match != nullptr) return nullptr;  // ambiguous
+    match = &table;
+  }
+  return match;
+}
+
 }  // namespace forkcheck

@@ -26,6 +26,11 @@ class Catalogue {
   // nullptr if unknown. The pointer lives as long as the Catalogue.
   const TableSpec* Find(std::string_view table_name) const;
 
+  // The table a person means by `name`: a full name, or the last path
+  // component of exactly one table's name ("small"). nullptr if unknown or
+  // ambiguous.
+  const TableSpec* Resolve(std::string_view name) const;
+
   const std::vector<TableSpec>& tables() const { return tables_; }
 
  private:

@@ -24,6 +24,22 @@ TEST(CatalogueTest, FindsTablesByName) {
   EXPECT_EQ(catalogue.Find(""), nullptr);
 }
 
+TEST(CatalogueTest, ResolvesShortNamesUnlessAmbiguous) {
+  TableSpec a;
+  a.name = "projects/p/datasets/d/tables/a";
+  TableSpec b1;
+  b1.name = "projects/p/datasets/d/tables/b";
+  TableSpec b2;
+  b2.name = "projects/p/datasets/e/tables/b";
+  Catalogue catalogue({a, b1, b2});
+  EXPECT_EQ(catalogue.Resolve("a"), &catalogue.tables()[0]);
+  EXPECT_EQ(catalogue.Resolve("projects/p/datasets/e/tables/b"),
+            &catalogue.tables()[2]);
+  EXPECT_EQ(catalogue.Resolve("b"), nullptr);  // two tables end in /tables/b
+  EXPECT_EQ(catalogue.Resolve("c"), nullptr);
+  EXPECT_EQ(catalogue.Resolve("tables/a"), nullptr);  // a component, whole
+}
+
 TEST(CatalogueTest, FirstOfDuplicateNamesWins) {
   TableSpec a;
   a.name = "projects/p/datasets/d/tables/a";
