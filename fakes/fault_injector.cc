@@ -1,10 +1,11 @@
 #include "fakes/fault_injector.h"
 
-#include <mutex>
 #include <algorithm>
 #include <limits>
+#include <mutex>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
@@ -145,8 +146,14 @@ void FaultInjector::Clear() {
 }
 
 bool FaultInjector::Matches(const FaultRule& rule, const StreamNames& names) {
-  return rule.target.empty() || rule.target == names.table ||
-         rule.target == names.session || rule.target == names.stream;
+  if (rule.target.empty() || rule.target == names.table ||
+      rule.target == names.session || rule.target == names.stream) {
+    return true;
+  }
+  // "projects/p": every session created under that parent project, whatever
+  // table it reads (a billing project, as the real service allows).
+  return std::count(rule.target.begin(), rule.target.end(), '/') == 1 &&
+         absl::StartsWith(names.session, absl::StrCat(rule.target, "/"));
 }
 
 std::optional<PlannedFault> FaultInjector::Next(

@@ -1,7 +1,7 @@
 // Fault injection for the fake BigQuery Read server.
 //
-// A fault rule names a target (a table, a session or a stream; empty means every
-// stream), a kind, and the stream offset at which it fires. The ReadRows handler
+// A fault rule names a target (a table, a session, a stream or the sessions of a
+// parent project; empty means every stream), a kind, and the stream offset at which it fires. The ReadRows handler
 // asks the injector, as it serves a stream, which fault comes next; a fault that
 // fires is counted, so tests can check that the fault they scripted really
 // happened.
@@ -38,7 +38,8 @@ std::optional<FaultKind> ParseFaultKind(absl::string_view name);
 struct FaultRule {
   FaultKind kind = FaultKind::kUnavailable;
   // A table, session or stream name; a stream matches if any of its three
-  // names equals it. Empty matches every stream.
+  // names equals it. A parent project ("projects/p") matches every stream of
+  // the sessions created under it. Empty matches every stream.
   std::string target;
   // Stream offset, in rows, at which the fault fires: a terminating fault ends
   // the call once exactly this many rows of the stream have been sent; a stall

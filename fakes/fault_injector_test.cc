@@ -37,6 +37,22 @@ TEST(FaultInjectorTest, MatchesSessionAndStreamTargets) {
   EXPECT_EQ(next->kind, FaultKind::kRstStream);
 }
 
+TEST(FaultInjectorTest, AProjectTargetMatchesTheSessionsCreatedUnderIt) {
+  FaultInjector faults;
+  faults.Add({FaultKind::kStall, "projects/p", 0, /*millis=*/5});
+  EXPECT_TRUE(faults.Next(kStream, {FaultKind::kStall}, 0, 10).has_value());
+  StreamNames billed_elsewhere = kStream;
+  billed_elsewhere.session = "projects/q/locations/us/sessions/s";
+  billed_elsewhere.stream = "projects/q/locations/us/sessions/s/streams/a";
+  EXPECT_FALSE(
+      faults.Next(billed_elsewhere, {FaultKind::kStall}, 0, 10).has_value());
+  // A prefix of the project id is not the project.
+  FaultInjector prefix;
+  prefix.Add({FaultKind::kStall, "projects/", 0, 5});
+  prefix.Add({FaultKind::kStall, "projects/pp", 0, 5});
+  EXPECT_FALSE(prefix.Next(kStream, {FaultKind::kStall}, 0, 10).has_value());
+}
+
 TEST(FaultInjectorTest, FiresAtMostMaxFiresTimesAndCounts) {
   FaultInjector faults;
   faults.Add({FaultKind::kUnavailable, "", 0, 0, 0, /*max_fires=*/2});
