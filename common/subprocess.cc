@@ -45,11 +45,14 @@ absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
     absl::string_view key = inherited.substr(0, inherited.find('='));
     bool replaced = false;
     for (const std::string& extra : options.env) {
-      replaced = replaced || absl::StartsWith(extra, absl::StrCat(key, "="));
+      replaced = replaced || extra == key ||
+                 absl::StartsWith(extra, absl::StrCat(key, "="));
     }
     if (!replaced) env_storage.emplace_back(inherited);
   }
-  env_storage.insert(env_storage.end(), options.env.begin(), options.env.end());
+  for (const std::string& extra : options.env) {
+    if (extra.find('=') != std::string::npos) env_storage.push_back(extra);
+  }
   std::vector<char*> envp;
   for (std::string& entry : env_storage) envp.push_back(entry.data());
   envp.push_back(nullptr);

@@ -22,7 +22,8 @@ namespace forkcheck {
 // How SpawnInProcessGroup prepares the child before exec.
 struct SpawnOptions {
   // KEY=VALUE entries added to the inherited environment; each replaces an
-  // inherited entry with the same KEY.
+  // inherited entry with the same KEY. A bare KEY (no '=') removes KEY, so
+  // that "unset" really is unset whatever the caller's environment holds.
   std::vector<std::string> env;
   // {fd here, fd number in the child}: each is duplicated into the child,
   // inheritable. Descriptors opened with O_CLOEXEC do not reach the child.

@@ -58,6 +58,26 @@ TEST(SubprocessTest, StopKillsWhatIgnoresSigtermAndItsGroup) {
   EXPECT_TRUE(gone);
 }
 
+// The child exits 0 only if FORKCHECK_TEST_SET is "new" and
+// FORKCHECK_TEST_GONE is unset, although this process has both set.
+TEST(SubprocessTest, SpawnSetsReplacesAndUnsetsEnvironment) {
+  setenv("FORKCHECK_TEST_SET", "old", 1);
+  setenv("FORKCHECK_TEST_GONE", "here", 1);
+  SpawnOptions options;
+  options.env = {"FORKCHECK_TEST_SET=new", "FORKCHECK_TEST_GONE"};
+  auto pid = SpawnInProcessGroup(
+      {"/bin/sh", "-c",
+       "test \"$FORKCHECK_TEST_SET\" = new && "
+       "test -z \"${FORKCHECK_TEST_GONE+set}\""},
+      options);
+  unsetenv("FORKCHECK_TEST_SET");
+  unsetenv("FORKCHECK_TEST_GONE");
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  std::optional<int> status = WaitForChild(*pid, milliseconds(5000));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(DescribeWaitStatus(*status), "exited with status 0");
+}
+
 TEST(SubprocessTest, ExecFailureIsAnExitNotAHang) {
   auto child = Subprocess::Start({"/nonexistent/binary"});
   ASSERT_TRUE(child.ok());

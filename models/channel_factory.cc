@@ -17,4 +17,8 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& target,
                                    arguments);
 }
 
+std::shared_ptr<grpc::Channel> NewWorkerChannel(const ModelContext& context) {
+  return NewChannel(context.target, context.child_local_subchannel_pool);
+}
+
 }  // namespace forkcheck

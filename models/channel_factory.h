@@ -7,6 +7,7 @@
 #include <string>
 
 #include "grpcpp/channel.h"
+#include "models/model.h"
 
 namespace forkcheck {
 
@@ -14,6 +15,11 @@ namespace forkcheck {
 // shares no connection with other channels to the same target.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& target,
                                           bool local_subchannel_pool = false);
+
+// A channel a worker creates for itself (not inherited, not the parent's):
+// to context.target, in a local subchannel pool if
+// context.child_local_subchannel_pool.
+std::shared_ptr<grpc::Channel> NewWorkerChannel(const ModelContext& context);
 
 }  // namespace forkcheck
 

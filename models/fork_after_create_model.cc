@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
+#include "models/busy_parent_call.h"
 #include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
@@ -29,6 +30,7 @@ class ForkAfterCreateModel : public Model {
                         used_ ? "used" : "idle", ")");
   }
   bool has_parent_check() const override { return true; }
+  bool supports_busy_parent_thread() const override { return used_; }
 
   int Run(const ModelContext& context) override {
     absl::StatusOr<ReadSession> session;
@@ -44,8 +46,11 @@ class ForkAfterCreateModel : public Model {
     if (!session.ok()) {
       return ReportSetupFailure(context.workers, session.status());
     }
+    auto busy = BusyParentCall::StartIfAsked(channel, context);
+    if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
     RunWorkerProcesses(context, *session,
                        [&channel](int) { return channel; });
+    busy->reset();  // ends its call before the parent's check
     CheckParentClient(channel, context);
     return 0;
   }

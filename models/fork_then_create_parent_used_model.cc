@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
+#include "models/busy_parent_call.h"
 #include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
@@ -25,6 +26,7 @@ class ForkThenCreateParentUsedModel : public Model {
                         alive_ ? "alive" : "destroyed", ")");
   }
   bool has_parent_check() const override { return alive_; }
+  bool supports_busy_parent_thread() const override { return alive_; }
 
   int Run(const ModelContext& context) override {
     std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
@@ -33,9 +35,12 @@ class ForkThenCreateParentUsedModel : public Model {
       return ReportSetupFailure(context.workers, session.status());
     }
     if (!alive_) channel.reset();  // its last reference: the channel goes
+    auto busy = BusyParentCall::StartIfAsked(channel, context);
+    if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
     RunWorkerProcesses(context, *session, [&context](int) {
-      return NewChannel(context.target);
+      return NewWorkerChannel(context);
     });
+    busy->reset();  // ends its call before the parent's check
     if (alive_) CheckParentClient(channel, context);
     return 0;
   }

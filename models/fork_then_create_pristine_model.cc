@@ -24,7 +24,7 @@ class ForkThenCreatePristineModel : public Model {
       return ReportSetupFailure(context.workers, session.status());
     }
     RunWorkerProcesses(context, *session, [&context](int) {
-      return NewChannel(context.target);
+      return NewWorkerChannel(context);
     });
     return 0;
   }

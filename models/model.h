@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "models/fork_hooks.h"
 #include "supervisor/worker_reporter.h"
 
 namespace forkcheck {
@@ -25,6 +26,16 @@ struct ModelContext {
   // The deadline of the parent's check of its own client.
   absl::Duration parent_check_timeout = absl::Seconds(2);
   ParentReporter* parent = nullptr;  // not owned; never null in Run
+
+  // Axes (see matrix/README.md). How every fork of the trial is made.
+  ForkHooks fork_hooks = ForkHooks::kNone;
+  // Whether channels that workers create for themselves get a subchannel
+  // pool of their own instead of gRPC's global one.
+  bool child_local_subchannel_pool = false;
+  // Whether another parent thread is inside a gRPC call on the parent's
+  // channel when the parent forks (only models that say
+  // supports_busy_parent_thread()).
+  bool busy_parent_thread = false;
 };
 
 class Model {
@@ -38,6 +49,11 @@ class Model {
   // Whether the parent checks its own client after the workers ran (sends a
   // ParentCheck), for ClassifyTrial's `expects_parent_check`.
   virtual bool has_parent_check() const = 0;
+
+  // Whether the parent holds a used channel when it forks, so that another
+  // of its threads can be inside a call on it (ModelContext's
+  // busy_parent_thread).
+  virtual bool supports_busy_parent_thread() const { return false; }
 
   // Runs the whole trial in this (the trial's parent) process; returns the
   // trial program's exit code. Worker i reads streams i, i + N, i + 2N, ...

@@ -11,6 +11,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,16 @@ ABSL_FLAG(std::string, subchannel_pool, "global",
 ABSL_FLAG(std::string, parent_channel, "used", "fork_after_create: idle or used");
 ABSL_FLAG(std::string, parent_client, "alive",
           "fork_then_create_parent_used: destroyed or alive");
+ABSL_FLAG(std::string, fork_hooks, "none",
+          "none, or application: the trial wraps each fork() in "
+          "grpc_prefork() / grpc_postfork_parent() / grpc_postfork_child()");
+ABSL_FLAG(std::string, child_channel, "default",
+          "channels workers create for themselves: default (gRPC's global "
+          "subchannel pool) or local_pool (GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL)");
+ABSL_FLAG(bool, busy_parent_thread, false,
+          "another parent thread is inside a ReadRows call on the parent's "
+          "channel at the moment of fork (the server must stall the streams "
+          "of projects/forkcheck-busy-parent)");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long a worker waits for its channel to connect");
 ABSL_FLAG(absl::Duration, create_session_timeout, absl::Seconds(5),
@@ -74,6 +85,25 @@ int Main() {
   context.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
   context.create_session_timeout = absl::GetFlag(FLAGS_create_session_timeout);
   context.parent_check_timeout = absl::GetFlag(FLAGS_parent_check_timeout);
+  const std::string hooks = absl::GetFlag(FLAGS_fork_hooks);
+  if (std::optional<ForkHooks> parsed = ParseForkHooks(hooks)) {
+    context.fork_hooks = *parsed;
+  } else {
+    return Fail(absl::StrCat("--fork_hooks=\"", hooks,
+                             "\"; expected none or application"));
+  }
+  const std::string child_channel = absl::GetFlag(FLAGS_child_channel);
+  if (child_channel != "default" && child_channel != "local_pool") {
+    return Fail(absl::StrCat("--child_channel=\"", child_channel,
+                             "\"; expected default or local_pool"));
+  }
+  context.child_local_subchannel_pool = child_channel == "local_pool";
+  context.busy_parent_thread = absl::GetFlag(FLAGS_busy_parent_thread);
+  if (context.busy_parent_thread && !(*model)->supports_busy_parent_thread()) {
+    return Fail(absl::StrCat(
+        "--busy_parent_thread: ", (*model)->name(),
+        " holds no used channel in the parent at the fork"));
+  }
   if (context.target.empty()) return Fail("--target is required");
   if (context.workers < 1) {
     return Fail(absl::StrCat("--workers=", context.workers, "; must be >= 1"));

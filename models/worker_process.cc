@@ -56,9 +56,10 @@ void WriteAll(int fd, const std::string& bytes) {
 
 }  // namespace
 
-pid_t ForkWorker(int index, const std::function<int(WorkerReporter&)>& body) {
+pid_t ForkWorker(ForkHooks hooks, int index,
+                 const std::function<int(WorkerReporter&)>& body) {
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  const pid_t pid = ForkWithHooks(hooks);
   if (pid != 0) return pid;
   DieWithParent(parent);
   absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForWorker(index);
@@ -95,7 +96,8 @@ void RunWorkerProcesses(
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
   std::vector<pid_t> pids;
   for (int i = 0; i < context.workers; ++i) {
-    pids.push_back(ForkWorker(i, [&](WorkerReporter& reporter) {
+    pids.push_back(ForkWorker(context.fork_hooks, i, [&](WorkerReporter&
+                                                             reporter) {
       std::shared_ptr<grpc::Channel> channel = channel_for(i);
       ShareOptions options;
       options.index = i;
@@ -117,7 +119,7 @@ absl::StatusOr<ReadSession> CreateSessionInHelper(
         absl::StrCat("pipe for the session helper: ", std::strerror(errno)));
   }
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  const pid_t pid = ForkWithHooks(context.fork_hooks);
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);

@@ -14,23 +14,26 @@
 #include "absl/time/time.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
+#include "models/fork_hooks.h"
 #include "models/model.h"
 #include "supervisor/worker_reporter.h"
 
 namespace forkcheck {
 
-// Forks worker `index`. The child sets PR_SET_PDEATHSIG = SIGKILL (and exits
+// Forks worker `index` (ForkWithHooks(hooks)). The child sets PR_SET_PDEATHSIG = SIGKILL (and exits
 // if the parent is already gone), opens its reporter (closing every other
 // report fd), sends PHASE_STARTED, runs `body` and _exits with its return
 // value (no atexit handlers or static destructors: a forked gRPC must not
 // be shut down twice). Returns the child's pid, or -1 if fork failed.
-pid_t ForkWorker(int index, const std::function<int(WorkerReporter&)>& body);
+pid_t ForkWorker(ForkHooks hooks, int index,
+                 const std::function<int(WorkerReporter&)>& body);
 
 // Waits for every worker in `pids` (-1 entries are skipped) and sends a
 // WorkerExit for each, in the order they exit.
 void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent);
 
-// Forks context.workers workers; worker i takes its channel from
+// Forks context.workers workers (with context.fork_hooks); worker i takes
+// its channel from
 // `channel_for(i)` (called in the child: it may return an inherited channel
 // or create one) and reads its share (ReadShare). Then closes the parent's
 // copies of the workers' report fds and reaps them all (ReapWorkers).
@@ -39,7 +42,8 @@ void RunWorkerProcesses(
     const google::cloud::bigquery::storage::v1::ReadSession& session,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for);
 
-// Creates the trial's read session (CreateSessionOn) in a helper child with
+// Creates the trial's read session (CreateSessionOn) in a helper child
+// (forked with context.fork_hooks) with
 // its own channel to context.target, which sends it back over a pipe and
 // exits. The caller stays free of gRPC. Waits at most
 // context.create_session_timeout plus a second; the helper's errors keep

@@ -32,7 +32,8 @@ inline constexpr char kTrialTokenEnv[] = "FORKCHECK_TRIAL_TOKEN";
 
 struct TrialCommand {
   std::vector<std::string> argv;  // argv[0] is a path
-  std::vector<std::string> env;   // extra KEY=VALUE entries
+  // Extra KEY=VALUE entries; a bare KEY unsets KEY (see SpawnOptions).
+  std::vector<std::string> env;
   int workers = 1;
   // From exec until every pipe is at EOF and the trial process has exited;
   // then the whole trial is killed.
