@@ -9,8 +9,10 @@
 
 namespace forkcheck {
 
-absl::StatusOr<std::string> RunfileExecutable(
-    const std::string& path_in_workspace, const std::string& argv0) {
+namespace {
+
+absl::StatusOr<std::string> FindRunfile(const std::string& path_in_workspace,
+                                        const std::string& argv0, int mode) {
   using bazel::tools::cpp::runfiles::Runfiles;
   std::string error;
   std::unique_ptr<Runfiles> runfiles(argv0.empty()
@@ -20,7 +22,7 @@ absl::StatusOr<std::string> RunfileExecutable(
     return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
   }
   std::string path = runfiles->Rlocation("forkcheck/" + path_in_workspace);
-  if (path.empty() || access(path.c_str(), X_OK) != 0) {
+  if (path.empty() || access(path.c_str(), mode) != 0) {
     const size_t slash = path_in_workspace.rfind('/');
     return absl::NotFoundError(absl::StrCat(
         path_in_workspace, " is not among the runfiles (\"", path,
@@ -28,6 +30,18 @@ absl::StatusOr<std::string> RunfileExecutable(
         path_in_workspace.substr(slash + 1), " to the target's data"));
   }
   return path;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RunfileExecutable(
+    const std::string& path_in_workspace, const std::string& argv0) {
+  return FindRunfile(path_in_workspace, argv0, X_OK);
+}
+
+absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
+                                        const std::string& argv0) {
+  return FindRunfile(path_in_workspace, argv0, R_OK);
 }
 
 }  // namespace forkcheck

@@ -16,6 +16,10 @@ namespace forkcheck {
 absl::StatusOr<std::string> RunfileExecutable(
     const std::string& path_in_workspace, const std::string& argv0 = "");
 
+// The same for a data file (readable, e.g. "matrix/matrix_design.json").
+absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
+                                        const std::string& argv0 = "");
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_COMMON_RUNFILES_H_

@@ -14,11 +14,10 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "models/busy_parent_project.h"
 #include "models/model.h"
 
 namespace forkcheck {
-
-inline constexpr char kBusyParentProject[] = "projects/forkcheck-busy-parent";
 
 class BusyParentCall {
  public:

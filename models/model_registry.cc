@@ -45,6 +45,25 @@ absl::Status CheckVariantValue(const std::string& model,
                    absl::StrJoin(allowed, " or ")));
 }
 
+absl::Status SetVariantField(const std::string& key, const std::string& value,
+                             ModelVariant* variant) {
+  const std::map<std::string, std::string ModelVariant::*> fields = {
+      {"subchannel_pool", &ModelVariant::subchannel_pool},
+      {"parent_channel", &ModelVariant::parent_channel},
+      {"parent_client", &ModelVariant::parent_client},
+  };
+  const auto found = fields.find(key);
+  if (found == fields.end()) {
+    std::vector<std::string> keys;
+    for (const auto& [name, field] : fields) keys.push_back(name);
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown variant setting \"", key, "\"; expected one of ",
+                     absl::StrJoin(keys, ", ")));
+  }
+  variant->*(found->second) = value;
+  return absl::OkStatus();
+}
+
 std::vector<std::string> ModelNames() {
   std::vector<std::string> names;
   for (const auto& [name, factory] : Factories()) names.push_back(name);

@@ -19,6 +19,12 @@ struct ModelVariant {
   std::string parent_client = "alive";
 };
 
+// Sets the variant setting `key` (the trial program's flag of that name,
+// e.g. "parent_channel") to `value`; INVALID_ARGUMENT naming the known keys
+// for an unknown one. Values are checked by MakeModel.
+absl::Status SetVariantField(const std::string& key, const std::string& value,
+                             ModelVariant* variant);
+
 // The registered model names, sorted.
 std::vector<std::string> ModelNames();
 

@@ -1,0 +1,146 @@
+#include "matrix/cell_runner.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "fakes/catalogue.h"
+#include "models/model_registry.h"
+
+namespace forkcheck {
+namespace {
+
+std::string Describe(const WorkerOutcome& outcome) {
+  std::string text(OutcomeKindName(outcome.kind));
+  if (outcome.kind != OutcomeKind::kOk && !outcome.detail.empty()) {
+    absl::StrAppend(&text, " (", outcome.detail, ")");
+  }
+  return text;
+}
+
+std::string Millis(std::chrono::milliseconds duration) {
+  return absl::StrCat(duration.count(), "ms");
+}
+
+}  // namespace
+
+absl::Status ResolveTable(const std::string& table, std::string* full_name,
+                          int64_t* rows) {
+  const TableSpec* spec = Catalogue::Default().Resolve(table);
+  if (spec == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("table \"", table, "\" is not in the default catalogue"));
+  }
+  *full_name = spec->name;
+  *rows = spec->row_count;
+  return absl::OkStatus();
+}
+
+std::chrono::milliseconds WatchdogFor(int64_t table_rows,
+                                      const CellRunOptions& options) {
+  const auto work = options.watchdog_base +
+                    options.watchdog_per_krow * ((table_rows + 999) / 1000);
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(work.count() * options.watchdog_scale));
+}
+
+TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
+                             const std::string& table_name,
+                             std::chrono::milliseconds watchdog,
+                             const CellRunOptions& options) {
+  const Axes& axes = cell.axes;
+  TrialCommand command;
+  command.argv = {options.trial_binary,
+                  "--model=" + cell.model,
+                  "--target=" + target,
+                  "--table=" + table_name,
+                  absl::StrCat("--workers=", axes.workers),
+                  absl::StrCat("--streams=", 2 * axes.workers),
+                  "--fork_hooks=" + axes.fork_hooks,
+                  "--child_channel=" + axes.child_channel,
+                  absl::StrCat("--busy_parent_thread=",
+                               axes.busy_parent_thread ? "true" : "false"),
+                  "--connect_timeout=" + Millis(options.rpc_timeout),
+                  "--create_session_timeout=" + Millis(options.rpc_timeout),
+                  "--parent_check_timeout=" + Millis(options.rpc_timeout)};
+  for (const auto& [key, value] : cell.variant) {
+    command.argv.push_back(absl::StrCat("--", key, "=", value));
+  }
+  command.env.push_back(axes.fork_support == "unset"
+                            ? "GRPC_ENABLE_FORK_SUPPORT"
+                            : "GRPC_ENABLE_FORK_SUPPORT=" + axes.fork_support);
+  command.env.push_back(axes.poll_strategy == "default"
+                            ? "GRPC_POLL_STRATEGY"
+                            : "GRPC_POLL_STRATEGY=" + axes.poll_strategy);
+  command.workers = axes.workers;
+  command.watchdog = watchdog;
+  return command;
+}
+
+TrialSample SampleFromTrial(const TrialRecord& record,
+                            const TrialOutcome& outcome) {
+  TrialSample sample;
+  sample.watchdog_fired = record.watchdog_fired;
+  sample.wall_micros = record.wall.count();
+  OutcomeKind workers = OutcomeKind::kOk;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    workers = WorseOf(workers, outcome.workers[i].kind);
+    sample.worker_details.push_back(Describe(outcome.workers[i]));
+    int64_t first_row = -1;
+    int64_t done = -1;
+    if (i < record.workers.size()) {
+      for (const v1::WorkerMessage& message : record.workers[i].messages) {
+        if (!message.has_result()) continue;
+        const v1::WorkerResult& result = message.result();
+        sample.rows += result.rows_received();
+        if (result.first_row_micros() > 0) first_row = result.first_row_micros();
+        if (result.done_micros() > 0) done = result.done_micros();
+      }
+    }
+    sample.first_row_micros.push_back(first_row);
+    sample.done_micros.push_back(done);
+  }
+  sample.workers = workers;
+  if (outcome.parent_after.has_value()) {
+    sample.parent_after = outcome.parent_after->kind;
+    sample.parent_detail = Describe(*outcome.parent_after);
+  }
+  return sample;
+}
+
+TrialSample RunCellTrial(const Cell& cell, const std::string& target,
+                         const CellRunOptions& options) {
+  TrialSample failed;
+  std::string table_name;
+  int64_t rows = 0;
+  if (absl::Status resolved = ResolveTable(cell.axes.table, &table_name, &rows);
+      !resolved.ok()) {
+    failed.harness_error = std::string(resolved.message());
+    return failed;
+  }
+  ModelVariant variant;
+  for (const auto& [key, value] : cell.variant) {
+    SetVariantField(key, value, &variant).IgnoreError();
+  }
+  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(cell.model, variant);
+  if (!model.ok()) {
+    failed.harness_error = std::string(model.status().message());
+    return failed;
+  }
+  const TrialCommand command =
+      TrialCommandFor(cell, target, table_name,
+                      WatchdogFor(rows, options), options);
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  if (!record.ok()) {
+    failed.harness_error = std::string(record.status().message());
+    return failed;
+  }
+  TrialSample sample = SampleFromTrial(
+      *record, ClassifyTrial(*record, rows, (*model)->has_parent_check()));
+  if (!record->cleanup_error.empty()) {
+    sample.harness_error =
+        absl::StrCat("trial left processes behind: ", record->cleanup_error);
+  }
+  return sample;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,57 @@
+// Runs one trial of a cell: the trial program under the supervisor
+// (supervisor/trial_runner.h), with the cell's model, variant and axes as
+// flags and environment, then classifies it into a TrialSample.
+#ifndef FORKCHECK_MATRIX_CELL_RUNNER_H_
+#define FORKCHECK_MATRIX_CELL_RUNNER_H_
+
+#include <chrono>
+#include <string>
+
+#include "matrix/cell.h"
+#include "matrix/cell_result.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+
+struct CellRunOptions {
+  std::string trial_binary;  // //models:trial_program
+  // The watchdog is sized to the work: `watchdog_base` plus
+  // `watchdog_per_krow` for every 1,000 rows of the table, times
+  // `watchdog_scale` (raise it for sanitizers or a loaded machine). A hang
+  // costs the whole watchdog, so it is kept tight.
+  std::chrono::milliseconds watchdog_base{4000};
+  std::chrono::milliseconds watchdog_per_krow{5};
+  double watchdog_scale = 1.0;
+  // Per-worker budget for connecting and for the session's creation; kept
+  // below the watchdog so an unreachable server is an error, not a hang.
+  std::chrono::milliseconds rpc_timeout{2500};
+};
+
+// The full table name and row count of axes.table; INVALID_ARGUMENT if the
+// default catalogue has no such table.
+absl::Status ResolveTable(const std::string& table, std::string* full_name,
+                          int64_t* rows);
+
+std::chrono::milliseconds WatchdogFor(int64_t table_rows,
+                                      const CellRunOptions& options);
+
+// The trial's command line and environment. GRPC_ENABLE_FORK_SUPPORT and
+// GRPC_POLL_STRATEGY are set from the axes or removed ("unset", "default"),
+// whatever this process's environment holds.
+TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
+                             const std::string& table_name,
+                             std::chrono::milliseconds watchdog,
+                             const CellRunOptions& options);
+
+// Runs one trial against the server at `target`. Never fails: a trial the
+// supervisor could not run sets the sample's harness_error.
+TrialSample RunCellTrial(const Cell& cell, const std::string& target,
+                         const CellRunOptions& options);
+
+// Turns a classified trial into a sample (exposed for tests).
+TrialSample SampleFromTrial(const TrialRecord& record,
+                            const TrialOutcome& outcome);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_CELL_RUNNER_H_

@@ -1,0 +1,359 @@
+#include "matrix/matrix_design.h"
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/file_util.h"
+#include "common/json_fields.h"
+#include "fakes/catalogue.h"
+#include "fakes/fault_injector.h"
+#include "models/model_registry.h"
+
+namespace forkcheck {
+namespace {
+
+using json::Json;
+
+constexpr int kFormatVersion = 1;
+constexpr int kMaxWorkers = 64;
+
+absl::Status CheckOneOf(const std::string& value, const std::string& path,
+                        const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) {
+    return absl::OkStatus();
+  }
+  return json::PathError(path, absl::StrCat(json::Quote(value),
+                                            " is not allowed; expected one of ",
+                                            absl::StrJoin(allowed, ", ")));
+}
+
+absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(const Json& object,
+                                                       const std::string& path) {
+  if (!object.is_object()) {
+    return json::PathError(path, "expected an object of axis: [values]");
+  }
+  std::vector<AxisRange> ranges;
+  for (const auto& [name, values] : object.items()) {
+    const std::string axis_path = json::MemberPath(path, name);
+    if (!values.is_array() || values.empty()) {
+      return json::PathError(axis_path, "expected a non-empty array of values");
+    }
+    Axes scratch;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (absl::Status valid = SetAxis(name, values[i],
+                                       json::ElementPath(axis_path, i),
+                                       &scratch);
+          !valid.ok()) {
+        return valid;
+      }
+    }
+    ranges.emplace_back(name, std::vector<Json>(values.begin(), values.end()));
+  }
+  return ranges;
+}
+
+absl::StatusOr<DesignGroup> ParseGroup(const Json& value,
+                                       const std::string& path) {
+  if (absl::Status shape =
+          json::CheckObject(value, path, {"name", "why", "models", "vary",
+                                          "quick"});
+      !shape.ok()) {
+    return shape;
+  }
+  DesignGroup group;
+  absl::StatusOr<std::string> name = json::RequiredString(value, path, "name");
+  if (!name.ok()) return name.status();
+  group.name = *name;
+  absl::StatusOr<std::string> why = json::RequiredString(value, path, "why");
+  if (!why.ok()) return why.status();
+  if (why->empty()) {
+    return json::PathError(json::MemberPath(path, "why"),
+                           "say why these axes vary together");
+  }
+  group.why = *why;
+  const Json* models = nullptr;
+  if (absl::Status found = json::GetRequired(value, path, "models", &models);
+      !found.ok()) {
+    return found;
+  }
+  const std::string models_path = json::MemberPath(path, "models");
+  if (!models->is_array() || models->empty()) {
+    return json::PathError(models_path, "expected a non-empty array");
+  }
+  for (size_t i = 0; i < models->size(); ++i) {
+    const Json& entry = (*models)[i];
+    const std::string entry_path = json::ElementPath(models_path, i);
+    if (absl::Status shape =
+            json::CheckObject(entry, entry_path, {"model", "variant"});
+        !shape.ok()) {
+      return shape;
+    }
+    DesignModel model;
+    absl::StatusOr<std::string> model_name =
+        json::RequiredString(entry, entry_path, "model");
+    if (!model_name.ok()) return model_name.status();
+    model.model = *model_name;
+    if (const Json* variant = json::GetOptional(entry, "variant")) {
+      const std::string variant_path = json::MemberPath(entry_path, "variant");
+      if (!variant->is_object()) {
+        return json::PathError(variant_path, "expected an object");
+      }
+      for (const auto& [key, setting] : variant->items()) {
+        absl::StatusOr<std::string> text =
+            json::ToString(setting, json::MemberPath(variant_path, key));
+        if (!text.ok()) return text.status();
+        model.variant.emplace_back(key, *text);
+      }
+      std::sort(model.variant.begin(), model.variant.end());
+    }
+    group.models.push_back(std::move(model));
+  }
+  if (const Json* vary = json::GetOptional(value, "vary")) {
+    absl::StatusOr<std::vector<AxisRange>> ranges =
+        ParseAxisRanges(*vary, json::MemberPath(path, "vary"));
+    if (!ranges.ok()) return ranges.status();
+    group.vary = *std::move(ranges);
+  }
+  if (const Json* quick = json::GetOptional(value, "quick")) {
+    absl::StatusOr<std::vector<AxisRange>> ranges =
+        ParseAxisRanges(*quick, json::MemberPath(path, "quick"));
+    if (!ranges.ok()) return ranges.status();
+    group.quick = *std::move(ranges);
+  }
+  return group;
+}
+
+// Calls `emit` with every combination of `ranges` applied to `base`.
+absl::Status CrossProduct(const std::vector<AxisRange>& ranges, size_t index,
+                          const Axes& base,
+                          const std::function<absl::Status(const Axes&)>& emit) {
+  if (index == ranges.size()) return emit(base);
+  for (const Json& value : ranges[index].second) {
+    Axes axes = base;
+    if (absl::Status set = SetAxis(ranges[index].first, value, "", &axes);
+        !set.ok()) {
+      return set;
+    }
+    if (absl::Status done = CrossProduct(ranges, index + 1, axes, emit);
+        !done.ok()) {
+      return done;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view MatrixSizeName(MatrixSize size) {
+  return size == MatrixSize::kQuick ? "quick" : "full";
+}
+
+std::optional<MatrixSize> ParseMatrixSize(absl::string_view name) {
+  if (name == "quick") return MatrixSize::kQuick;
+  if (name == "full") return MatrixSize::kFull;
+  return std::nullopt;
+}
+
+absl::Status SetAxis(const std::string& name, const Json& value,
+                     const std::string& path, Axes* axes) {
+  if (name == "workers") {
+    absl::StatusOr<int64_t> workers = json::ToInt64(value, path, 1, kMaxWorkers);
+    if (!workers.ok()) return workers.status();
+    axes->workers = static_cast<int>(*workers);
+    return absl::OkStatus();
+  }
+  if (name == "busy_parent_thread") {
+    absl::StatusOr<bool> busy = json::ToBool(value, path);
+    if (!busy.ok()) return busy.status();
+    axes->busy_parent_thread = *busy;
+    return absl::OkStatus();
+  }
+  const std::map<std::string, std::pair<std::string Axes::*,
+                                        std::vector<std::string>>>
+      kStringAxes = {
+          {"transport", {&Axes::transport, {"tcp", "unix"}}},
+          {"table", {&Axes::table, {}}},
+          {"faults", {&Axes::faults, {}}},
+          {"fork_support", {&Axes::fork_support, {"unset", "true", "false"}}},
+          {"poll_strategy",
+           {&Axes::poll_strategy, {"default", "epoll1", "poll"}}},
+          {"fork_hooks", {&Axes::fork_hooks, {"none", "application"}}},
+          {"child_channel", {&Axes::child_channel, {"default", "local_pool"}}},
+      };
+  const auto found = kStringAxes.find(name);
+  if (found == kStringAxes.end()) {
+    return json::PathError(
+        path, absl::StrCat("unknown axis ", json::Quote(name),
+                           "; expected workers, busy_parent_thread, transport, "
+                           "table, faults, fork_support, poll_strategy, "
+                           "fork_hooks or child_channel"));
+  }
+  absl::StatusOr<std::string> text = json::ToString(value, path);
+  if (!text.ok()) return text.status();
+  const auto& [field, allowed] = found->second;
+  if (!allowed.empty()) {
+    if (absl::Status valid = CheckOneOf(*text, path, allowed); !valid.ok()) {
+      return valid;
+    }
+  }
+  axes->*field = *text;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
+  absl::StatusOr<Json> root = json::ParseStrict(json_text, "matrix design");
+  if (!root.ok()) return root.status();
+  if (absl::Status shape = json::CheckObject(
+          *root, "", {"format_version", "defaults", "fault_scripts", "groups"});
+      !shape.ok()) {
+    return shape;
+  }
+  absl::StatusOr<int64_t> version =
+      json::RequiredInt64(*root, "", "format_version", 0, 1 << 20);
+  if (!version.ok()) return version.status();
+  if (*version != kFormatVersion) {
+    return json::PathError("format_version",
+                           absl::StrCat("is ", *version, "; this forkcheck "
+                                        "reads format_version ",
+                                        kFormatVersion));
+  }
+  MatrixDesign design;
+  if (const Json* defaults = json::GetOptional(*root, "defaults")) {
+    if (!defaults->is_object()) {
+      return json::PathError("defaults", "expected an object");
+    }
+    for (const auto& [name, value] : defaults->items()) {
+      if (absl::Status set = SetAxis(name, value,
+                                     json::MemberPath("defaults", name),
+                                     &design.defaults);
+          !set.ok()) {
+        return set;
+      }
+    }
+  }
+  design.fault_scripts["none"] = "";
+  if (const Json* scripts = json::GetOptional(*root, "fault_scripts")) {
+    if (!scripts->is_object()) {
+      return json::PathError("fault_scripts", "expected an object");
+    }
+    for (const auto& [name, script] : scripts->items()) {
+      const std::string path = json::MemberPath("fault_scripts", name);
+      if (name == "none") {
+        return json::PathError(path, "\"none\" is reserved for no faults");
+      }
+      const std::string text = script.dump();
+      if (absl::StatusOr<std::vector<FaultRule>> rules =
+              ParseFaultScriptJson(text);
+          !rules.ok()) {
+        return json::PathError(path, rules.status().message());
+      }
+      design.fault_scripts[name] = text;
+    }
+  }
+  const Json* groups = nullptr;
+  if (absl::Status found = json::GetRequired(*root, "", "groups", &groups);
+      !found.ok()) {
+    return found;
+  }
+  if (!groups->is_array() || groups->empty()) {
+    return json::PathError("groups", "expected a non-empty array");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < groups->size(); ++i) {
+    const std::string path = json::ElementPath("groups", i);
+    absl::StatusOr<DesignGroup> group = ParseGroup((*groups)[i], path);
+    if (!group.ok()) return group.status();
+    if (!names.insert(group->name).second) {
+      return json::PathError(json::MemberPath(path, "name"),
+                             absl::StrCat(json::Quote(group->name),
+                                          " names two groups"));
+    }
+    design.groups.push_back(*std::move(group));
+  }
+  return design;
+}
+
+absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path, "matrix design");
+  if (!text.ok()) return text.status();
+  absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(*text);
+  if (!design.ok()) {
+    return absl::Status(design.status().code(),
+                        absl::StrCat(path, ": ", design.status().message()));
+  }
+  return design;
+}
+
+absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
+                                               MatrixSize size) {
+  std::vector<Cell> cells;
+  std::map<std::string, size_t> index_of_key;
+  for (const DesignGroup& group : design.groups) {
+    if (size == MatrixSize::kQuick && !group.quick.has_value()) continue;
+    const std::vector<AxisRange>& ranges =
+        size == MatrixSize::kQuick ? *group.quick : group.vary;
+    for (const DesignModel& entry : group.models) {
+      const std::string where =
+          absl::StrCat("group ", json::Quote(group.name), ", model ",
+                       json::Quote(entry.model));
+      ModelVariant variant;
+      for (const auto& [key, value] : entry.variant) {
+        if (absl::Status set = SetVariantField(key, value, &variant);
+            !set.ok()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": ", set.message()));
+        }
+      }
+      absl::StatusOr<std::unique_ptr<Model>> model =
+          MakeModel(entry.model, variant);
+      if (!model.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": ", model.status().message()));
+      }
+      absl::Status status = CrossProduct(
+          ranges, 0, design.defaults, [&](const Axes& axes) -> absl::Status {
+            if (Catalogue::Default().Resolve(axes.table) == nullptr) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  where, ": table ", json::Quote(axes.table),
+                  " is not in the default catalogue"));
+            }
+            if (design.fault_scripts.count(axes.faults) == 0) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat(where, ": fault script ",
+                               json::Quote(axes.faults),
+                               " is not in fault_scripts"));
+            }
+            if (axes.busy_parent_thread &&
+                !(*model)->supports_busy_parent_thread()) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  where, ": ", (*model)->name(),
+                  " holds no used channel at the fork, so it cannot have a "
+                  "busy parent thread"));
+            }
+            Cell cell{entry.model, entry.variant, (*model)->name(), axes,
+                      {group.name}};
+            const std::string key = CellKey(cell);
+            const auto [it, inserted] =
+                index_of_key.emplace(key, cells.size());
+            if (inserted) {
+              cells.push_back(std::move(cell));
+            } else {
+              std::vector<std::string>& groups = cells[it->second].groups;
+              if (std::find(groups.begin(), groups.end(), group.name) ==
+                  groups.end()) {
+                groups.push_back(group.name);
+              }
+            }
+            return absl::OkStatus();
+          });
+      if (!status.ok()) return status;
+    }
+  }
+  return cells;
+}
+
+}  // namespace forkcheck

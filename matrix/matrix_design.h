@@ -1,0 +1,85 @@
+// The matrix design: data (matrix/matrix_design.json), not code. It is not
+// the cross-product of every axis, which would be far too large: it is a list
+// of groups, each saying which models it covers, which axes vary together
+// across them (the cross-product within the group), and why. Axes a group
+// does not vary take the design's defaults. Each group names the values of
+// its quick size (the default of the main job and the conformance test) and
+// of its full size.
+//
+//   {"format_version": 1,
+//    "defaults": {"workers": 2, "transport": "tcp", ...},
+//    "fault_scripts": {"rst_stream": {"faults": [...]}},
+//    "groups": [{"name": "...", "why": "...",
+//                "models": [{"model": "fork_after_create",
+//                            "variant": {"parent_channel": "used"}}],
+//                "vary": {"fork_support": ["unset", "true", "false"]},
+//                "quick": {"fork_support": ["unset", "true"]}}]}
+//
+// "quick" absent: the group is in the full size only. An axis in "vary" and
+// not in "quick" keeps its default in the quick size.
+#ifndef FORKCHECK_MATRIX_MATRIX_DESIGN_H_
+#define FORKCHECK_MATRIX_MATRIX_DESIGN_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "matrix/cell.h"
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+
+enum class MatrixSize { kQuick, kFull };
+
+// "quick", "full".
+absl::string_view MatrixSizeName(MatrixSize size);
+std::optional<MatrixSize> ParseMatrixSize(absl::string_view name);
+
+struct DesignModel {
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> variant;  // sorted by key
+};
+
+// An axis and the values it takes, in the design's order.
+using AxisRange = std::pair<std::string, std::vector<nlohmann::json>>;
+
+struct DesignGroup {
+  std::string name;
+  std::string why;
+  std::vector<DesignModel> models;
+  std::vector<AxisRange> vary;
+  std::optional<std::vector<AxisRange>> quick;
+};
+
+struct MatrixDesign {
+  Axes defaults;
+  // Name -> fault script text for the fake's --faults ({"faults": [...]});
+  // "none" is always there and empty.
+  std::map<std::string, std::string> fault_scripts;
+  std::vector<DesignGroup> groups;
+};
+
+// Checks the document's shape and every axis value (names the JSON path of
+// what was wrong). Models, variants and tables are checked by ExpandDesign,
+// which knows the registry and the catalogue.
+absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text);
+absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path);
+
+// The cells of `size`, in design order, each once (a cell two groups ask
+// for lists both). INVALID_ARGUMENT, naming the group, for an unknown model
+// or variant, a table not in the default catalogue, or a busy parent thread
+// on a model that holds no used channel at the fork.
+absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
+                                               MatrixSize size);
+
+// Sets axis `name` of *axes to `value`; errors name `path`.
+absl::Status SetAxis(const std::string& name, const nlohmann::json& value,
+                     const std::string& path, Axes* axes);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_MATRIX_DESIGN_H_

@@ -1,0 +1,152 @@
+#include "matrix/matrix_design.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/runfiles.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+// A one-group design around `group` (a JSON object's members).
+std::string DesignWith(const std::string& group,
+                       const std::string& extra = "") {
+  return absl::StrCat(R"({"format_version": 1, )", extra,
+                      R"("groups": [{"name": "g", "why": "because", )", group,
+                      "}]}");
+}
+
+absl::Status ExpandError(const std::string& text) {
+  absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(text);
+  if (!design.ok()) return design.status();
+  return ExpandDesign(*design, MatrixSize::kFull).status();
+}
+
+TEST(MatrixDesignTest, TheShippedDesignExpandsAndSaysWhy) {
+  absl::StatusOr<std::string> path = RunfileData("matrix/matrix_design.json");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<MatrixDesign> design = LoadMatrixDesignFile(*path);
+  ASSERT_TRUE(design.ok()) << design.status();
+  for (const DesignGroup& group : design->groups) {
+    EXPECT_GT(group.why.size(), 40u) << group.name;
+  }
+  absl::StatusOr<std::vector<Cell>> quick =
+      ExpandDesign(*design, MatrixSize::kQuick);
+  absl::StatusOr<std::vector<Cell>> full =
+      ExpandDesign(*design, MatrixSize::kFull);
+  ASSERT_TRUE(quick.ok()) << quick.status();
+  ASSERT_TRUE(full.ok()) << full.status();
+  // Quick must stay a few minutes on 2 cores at 5 repetitions.
+  EXPECT_GE(quick->size(), 20u);
+  EXPECT_LE(quick->size(), 90u);
+  EXPECT_GT(full->size(), quick->size());
+  std::set<std::string> full_keys;
+  for (const Cell& cell : *full) {
+    EXPECT_TRUE(full_keys.insert(CellKey(cell)).second) << CellKey(cell);
+  }
+  for (const Cell& cell : *quick) {
+    EXPECT_EQ(full_keys.count(CellKey(cell)), 1u)
+        << "quick cell not in the full size: " << CellKey(cell);
+  }
+}
+
+TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
+  absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(DesignWith(
+      R"("models": [{"model": "thread_shared"}],
+         "vary": {"workers": [1, 4], "transport": ["tcp", "unix"]},
+         "quick": {"workers": [4]})"));
+  ASSERT_TRUE(design.ok()) << design.status();
+  absl::StatusOr<std::vector<Cell>> full =
+      ExpandDesign(*design, MatrixSize::kFull);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->size(), 4u);
+  EXPECT_EQ(CellKey((*full)[0]),
+            "thread_shared workers=1 transport=tcp table=small faults=none "
+            "fork_support=unset poll_strategy=default fork_hooks=none "
+            "child_channel=default busy_parent_thread=no");
+  EXPECT_EQ((*full)[3].axes.workers, 4);
+  EXPECT_EQ((*full)[3].axes.transport, "unix");
+  absl::StatusOr<std::vector<Cell>> quick =
+      ExpandDesign(*design, MatrixSize::kQuick);
+  ASSERT_TRUE(quick.ok()) << quick.status();
+  ASSERT_EQ(quick->size(), 1u);
+  EXPECT_EQ((*quick)[0].axes.transport, "tcp");  // the default
+}
+
+TEST(MatrixDesignTest, ACellTwoGroupsAskForIsRunOnce) {
+  absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(
+      R"({"format_version": 1, "groups": [
+           {"name": "a", "why": "x", "models": [{"model": "thread_shared"}]},
+           {"name": "b", "why": "y", "models": [{"model": "thread_shared"}],
+            "vary": {"workers": [2, 3]}}]})");
+  ASSERT_TRUE(design.ok()) << design.status();
+  absl::StatusOr<std::vector<Cell>> cells =
+      ExpandDesign(*design, MatrixSize::kFull);
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  ASSERT_EQ(cells->size(), 2u);
+  EXPECT_EQ((*cells)[0].groups, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ((*cells)[1].groups, (std::vector<std::string>{"b"}));
+}
+
+TEST(MatrixDesignTest, BadDesignsNameWhatIsWrong) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"format_version": 2, "groups": []})", "format_version: is 2"},
+      {DesignWith(R"("models": [{"model": "thread_shared"}],
+                     "vary": {"colour": ["red"]})"),
+       "groups[0].vary.colour[0]: unknown axis \"colour\""},
+      {DesignWith(R"("models": [{"model": "thread_shared"}],
+                     "vary": {"fork_support": ["maybe"]})"),
+       "groups[0].vary.fork_support[0]: \"maybe\" is not allowed"},
+      {DesignWith(R"("models": [{"model": "thread_shared"}],
+                     "vary": {"workers": [0]})"),
+       "groups[0].vary.workers[0]"},
+      {DesignWith(R"("models": [])"), "groups[0].models: expected a non-empty"},
+      {R"({"format_version": 1, "groups": [{"name": "g", "why": "",
+           "models": [{"model": "thread_shared"}]}]})",
+       "groups[0].why: say why"},
+      {DesignWith(R"("models": [{"model": "thread_shared"}], "vry": {})"),
+       "vry"},
+      {DesignWith(R"("models": [{"model": "thread_shared"}])",
+                  R"("fault_scripts": {"x": {"faults": [{"kind": "boom"}]}},)"),
+       "fault_scripts.x"},
+  };
+  for (const auto& [text, expected] : cases) {
+    absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(text);
+    ASSERT_FALSE(design.ok()) << text;
+    EXPECT_NE(design.status().message().find(expected), std::string::npos)
+        << design.status() << "\nexpected: " << expected;
+  }
+}
+
+TEST(MatrixDesignTest, ExpansionChecksModelsTablesFaultsAndBusyThreads) {
+  const std::pair<std::string, std::string> cases[] = {
+      {DesignWith(R"("models": [{"model": "no_such_model"}])"),
+       "group \"g\", model \"no_such_model\": unknown model"},
+      {DesignWith(R"("models": [{"model": "fork_after_create",
+                                 "variant": {"parent_channel": "sideways"}}])"),
+       "parent_channel"},
+      {DesignWith(R"("models": [{"model": "thread_shared",
+                                 "variant": {"flavour": "x"}}])"),
+       "unknown variant setting \"flavour\""},
+      {DesignWith(R"("models": [{"model": "thread_shared"}],
+                     "vary": {"table": ["nope"]})"),
+       "table \"nope\" is not in the default catalogue"},
+      {DesignWith(R"("models": [{"model": "thread_shared"}],
+                     "vary": {"faults": ["chaos"]})"),
+       "fault script \"chaos\" is not in fault_scripts"},
+      {DesignWith(R"("models": [{"model": "fork_then_create_pristine"}],
+                     "vary": {"busy_parent_thread": [true]})"),
+       "cannot have a busy parent thread"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const absl::Status status = ExpandError(text);
+    ASSERT_FALSE(status.ok()) << text;
+    EXPECT_NE(status.message().find(expected), std::string::npos)
+        << status << "\nexpected: " << expected;
+  }
+}
+
+}  // namespace
+}  // namespace forkcheck

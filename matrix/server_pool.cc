@@ -1,0 +1,113 @@
+#include "matrix/server_pool.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "models/busy_parent_project.h"
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+namespace {
+
+// Long enough to outlast any trial; the stall ends when the client cancels.
+constexpr int64_t kBusyParentStallMillis = 10 * 60 * 1000;
+
+// `script` (a fault script, or empty) plus the busy-parent stall.
+std::string WithBusyParentStall(const std::string& script) {
+  nlohmann::json document = script.empty()
+                                ? nlohmann::json{{"faults", nlohmann::json::array()}}
+                                : nlohmann::json::parse(script);
+  document["faults"].push_back({{"kind", "stall"},
+                                {"target", kBusyParentProject},
+                                {"after_rows", 0},
+                                {"millis", kBusyParentStallMillis},
+                                {"max_fires", -1}});
+  return document.dump(2);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
+    const std::string& server_binary,
+    const std::map<std::string, std::string>& fault_scripts,
+    const std::vector<Cell>& cells) {
+  char pattern[] = "/tmp/forkcheck-servers-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) {
+    return absl::InternalError(absl::StrCat(
+        "creating a directory for the servers: ", std::strerror(errno)));
+  }
+  std::unique_ptr<ServerPool> pool(new ServerPool(pattern));
+  for (const Cell& cell : cells) {
+    const auto key = std::make_pair(cell.axes.transport, cell.axes.faults);
+    if (pool->servers_.count(key) != 0) continue;
+    const auto script = fault_scripts.find(cell.axes.faults);
+    if (script == fault_scripts.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no fault script named \"", cell.axes.faults, "\""));
+    }
+    const std::string stem = absl::StrCat(pool->directory_, "/",
+                                          pool->servers_.size());
+    const std::string script_path = stem + ".faults.json";
+    if (absl::Status written = WriteFileAtomically(
+            script_path, WithBusyParentStall(script->second));
+        !written.ok()) {
+      return written;
+    }
+    const std::string listen = cell.axes.transport == "unix"
+                                   ? absl::StrCat("unix:", stem, ".sock")
+                                   : "127.0.0.1:0";
+    absl::StatusOr<std::unique_ptr<FakeServerProcess>> server =
+        FakeServerProcess::Start(
+            {server_binary,
+             {"--listen=" + listen, "--faults=" + script_path}});
+    if (!server.ok()) {
+      return absl::Status(
+          server.status().code(),
+          absl::StrCat("starting the fake server (", cell.axes.transport,
+                       ", faults ", cell.axes.faults,
+                       "): ", server.status().message()));
+    }
+    pool->servers_[key] = *std::move(server);
+  }
+  return pool;
+}
+
+ServerPool::~ServerPool() {
+  Stop().IgnoreError();
+  std::error_code ignored;
+  std::filesystem::remove_all(directory_, ignored);
+}
+
+absl::StatusOr<std::string> ServerPool::TargetFor(const Axes& axes) const {
+  const auto found = servers_.find({axes.transport, axes.faults});
+  if (found == servers_.end()) {
+    return absl::NotFoundError(absl::StrCat("no server for transport ",
+                                            axes.transport, " and faults ",
+                                            axes.faults));
+  }
+  return found->second->address();
+}
+
+absl::Status ServerPool::Stop() {
+  std::string failures;
+  for (auto& [key, server] : servers_) {
+    if (server == nullptr) continue;
+    if (absl::Status stopped = server->Stop(); !stopped.ok()) {
+      absl::StrAppend(&failures, failures.empty() ? "" : "; ", key.first, "/",
+                      key.second, ": ", stopped.message());
+    }
+    server.reset();
+  }
+  if (!failures.empty()) {
+    return absl::InternalError(absl::StrCat("fake servers: ", failures));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace forkcheck

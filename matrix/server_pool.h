@@ -1,0 +1,57 @@
+// The fake servers a matrix run reads from: one process per (transport,
+// fault script) that the cells need, started before the first trial and
+// stopped after the last. They are processes of their own, never inside a
+// trial: a server forked along with the client under test would confound
+// every result (see fakes/fake_server_process.h).
+//
+// Every server also stalls the streams of kBusyParentProject (until the
+// client cancels), which is what keeps a busy parent thread inside its call
+// at the fork (models/busy_parent_call.h); no cell's workers read them.
+#ifndef FORKCHECK_MATRIX_SERVER_POOL_H_
+#define FORKCHECK_MATRIX_SERVER_POOL_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "fakes/fake_server_process.h"
+#include "matrix/cell.h"
+
+namespace forkcheck {
+
+class ServerPool {
+ public:
+  // Starts the servers `cells` need. `fault_scripts`: name -> the fake's
+  // fault script JSON (empty for none). Sockets and scripts go to a fresh
+  // directory under /tmp (short: Unix socket paths are limited to 107
+  // bytes), removed by the destructor.
+  static absl::StatusOr<std::unique_ptr<ServerPool>> Start(
+      const std::string& server_binary,
+      const std::map<std::string, std::string>& fault_scripts,
+      const std::vector<Cell>& cells);
+
+  ~ServerPool();  // stops every server (bounded), removes the directory
+
+  // The address trials of `cell` dial; NOT_FOUND if Start was not asked
+  // for its (transport, faults).
+  absl::StatusOr<std::string> TargetFor(const Axes& axes) const;
+
+  // Stops every server; an error names the ones that did not exit cleanly.
+  absl::Status Stop();
+
+ private:
+  explicit ServerPool(std::string directory)
+      : directory_(std::move(directory)) {}
+
+  std::string directory_;
+  std::map<std::pair<std::string, std::string>,
+           std::unique_ptr<FakeServerProcess>>
+      servers_;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_SERVER_POOL_H_
