@@ -41,6 +41,10 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkAfterCreateModel(
 absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant);
 
+// spawn_model.cc: the parent created the session with its own client;
+// workers are fresh execs of the trial program (spawned_worker.h).
+std::unique_ptr<Model> MakeSpawnModel();
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_MODELS_BUILTIN_MODELS_H_
