@@ -45,6 +45,10 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
 // workers are fresh execs of the trial program (spawned_worker.h).
 std::unique_ptr<Model> MakeSpawnModel();
 
+// forkserver_model.cc: a zygote forked before the parent touched gRPC forks
+// the workers on the parent's request (fork_server.h).
+std::unique_ptr<Model> MakeForkServerModel();
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_MODELS_BUILTIN_MODELS_H_

@@ -31,6 +31,10 @@ const std::map<std::string, Factory>& Factories() {
        [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
          return MakeSpawnModel();
        }},
+      {"forkserver",
+       [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
+         return MakeForkServerModel();
+       }},
   };
   return *factories;
 }

@@ -17,7 +17,7 @@ TEST(ModelRegistryTest, ListsEveryModel) {
               ::testing::ElementsAre(
                   "channel_per_thread", "fork_after_create",
                   "fork_then_create_parent_used", "fork_then_create_pristine",
-                  "spawn", "thread_shared"));
+                  "forkserver", "spawn", "thread_shared"));
 }
 
 TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
@@ -39,9 +39,9 @@ TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
   ASSERT_TRUE(parent_used.ok()) << parent_used.status();
   EXPECT_FALSE((*parent_used)->has_parent_check());  // destroyed: nothing to
 
-  // Its workers never share the parent's gRPC state, and it checks the
-  // parent's client afterwards.
-  for (const std::string name : {"spawn"}) {
+  // Both start workers that never share the parent's gRPC state, and check
+  // the parent's client afterwards.
+  for (const std::string name : {"spawn", "forkserver"}) {
     auto model = MakeModel(name, variant);
     ASSERT_TRUE(model.ok()) << name << ": " << model.status();
     EXPECT_EQ((*model)->name(), name);
