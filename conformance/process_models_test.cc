@@ -160,10 +160,11 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
 
 // A session that cannot be created (an unknown table) is every worker's
 // error, with the server's code, whether the parent or a helper child
-// created it.
+// created it, and whether the parent or a fork server holds the workers'
+// pipes.
 TEST_F(ProcessModelsTest, ASetupFailureIsEveryWorkersError) {
-  for (const std::string model :
-       {"thread_shared", "fork_then_create_pristine"}) {
+  for (const std::string model : {"thread_shared", "fork_then_create_pristine",
+                                  "spawn", "forkserver"}) {
     SCOPED_TRACE(model);
     milliseconds elapsed{0};
     const TrialRecord record = RunChecked(model, {}, "no_such_table",
@@ -215,7 +216,9 @@ INSTANTIATE_TEST_SUITE_P(
              "fork_then_create_parent_used", {"--parent_client=destroyed"},
              false),
         Case("ForkThenCreateParentUsedAlive", "fork_then_create_parent_used",
-             {"--parent_client=alive"}, false)),
+             {"--parent_client=alive"}, false),
+        Case("Spawn", "spawn", {}, true),
+        Case("ForkServer", "forkserver", {}, true)),
     [](const auto& info) { return info.param.test_name; });
 
 }  // namespace

@@ -41,6 +41,14 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkAfterCreateModel(
 absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant);
 
+// spawn_model.cc: the parent created the session with its own client;
+// workers are fresh execs of the trial program (spawned_worker.h).
+std::unique_ptr<Model> MakeSpawnModel();
+
+// forkserver_model.cc: a zygote forked before the parent touched gRPC forks
+// the workers on the parent's request (fork_server.h).
+std::unique_ptr<Model> MakeForkServerModel();
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_MODELS_BUILTIN_MODELS_H_

@@ -27,6 +27,14 @@ const std::map<std::string, Factory>& Factories() {
        }},
       {"fork_after_create", MakeForkAfterCreateModel},
       {"fork_then_create_parent_used", MakeForkThenCreateParentUsedModel},
+      {"spawn",
+       [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
+         return MakeSpawnModel();
+       }},
+      {"forkserver",
+       [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
+         return MakeForkServerModel();
+       }},
   };
   return *factories;
 }

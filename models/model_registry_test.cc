@@ -17,7 +17,7 @@ TEST(ModelRegistryTest, ListsEveryModel) {
               ::testing::ElementsAre(
                   "channel_per_thread", "fork_after_create",
                   "fork_then_create_parent_used", "fork_then_create_pristine",
-                  "thread_shared"));
+                  "forkserver", "spawn", "thread_shared"));
 }
 
 TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
@@ -38,6 +38,15 @@ TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
   auto parent_used = MakeModel("fork_then_create_parent_used", variant);
   ASSERT_TRUE(parent_used.ok()) << parent_used.status();
   EXPECT_FALSE((*parent_used)->has_parent_check());  // destroyed: nothing to
+
+  // Both start workers that never share the parent's gRPC state, and check
+  // the parent's client afterwards.
+  for (const std::string name : {"spawn", "forkserver"}) {
+    auto model = MakeModel(name, variant);
+    ASSERT_TRUE(model.ok()) << name << ": " << model.status();
+    EXPECT_EQ((*model)->name(), name);
+    EXPECT_TRUE((*model)->has_parent_check()) << name;
+  }
 
   for (const std::string& name : ModelNames()) {
     auto model = MakeModel(name, ModelVariant());

@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "models/model.h"
 #include "models/model_registry.h"
+#include "models/spawned_worker.h"
 #include "supervisor/worker_reporter.h"
 
 ABSL_FLAG(std::string, model, "", "the process model to run (see --help)");
@@ -54,6 +55,11 @@ ABSL_FLAG(absl::Duration, create_session_timeout, absl::Seconds(5),
           "the deadline of the session creation");
 ABSL_FLAG(absl::Duration, parent_check_timeout, absl::Seconds(2),
           "the deadline of the parent's check of its own client");
+ABSL_FLAG(int, spawned_worker, -1,
+          "internal (the spawn model): run as this worker of a spawned trial");
+ABSL_FLAG(int, session_fd, -1,
+          "internal (the spawn model): the fd a spawned worker reads its "
+          "session from");
 
 namespace forkcheck {
 namespace {
@@ -63,6 +69,17 @@ constexpr char kTablePrefix[] = "projects/forkcheck/datasets/synthetic/tables/";
 int Fail(const std::string& message) {
   std::fprintf(stderr, "trial_program: %s\n", message.c_str());
   return 2;
+}
+
+// Worker mode: a worker the spawn model exec'd (see spawned_worker.h).
+int SpawnedWorkerMain() {
+  SpawnedWorkerOptions options;
+  options.index = absl::GetFlag(FLAGS_spawned_worker);
+  options.session_fd = absl::GetFlag(FLAGS_session_fd);
+  options.target = absl::GetFlag(FLAGS_target);
+  options.workers = absl::GetFlag(FLAGS_workers);
+  options.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  return RunSpawnedWorker(options);
 }
 
 int Main() {
@@ -138,6 +155,9 @@ int main(int argc, char** argv) {
     return forkcheck::Fail(absl::StrCat("unexpected argument \"",
                                         positional[1],
                                         "\" (flags are --name=value)"));
+  }
+  if (absl::GetFlag(FLAGS_spawned_worker) >= 0) {
+    return forkcheck::SpawnedWorkerMain();
   }
   return forkcheck::Main();
 }

@@ -1,0 +1,69 @@
+// forkserver: what Python's multiprocessing "forkserver" start method does.
+// At the very start, before the parent touches gRPC, it forks a zygote (the
+// fork server, see fork_server.h). Then the parent creates the session with
+// its own client and asks the zygote for each worker; the pristine zygote
+// forks it, and the worker creates its own channel and reads its share. The
+// zygote reports the workers' exits; then the parent checks its own client
+// and stops the zygote. Safe on every gRPC version: no process that forks
+// ever touched gRPC.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "models/builtin_models.h"
+#include "models/channel_factory.h"
+#include "models/fork_server.h"
+#include "models/parent_client.h"
+#include "models/share_reader.h"
+
+namespace forkcheck {
+namespace {
+
+// How long the parent waits for its workers' exits. The supervisor's
+// watchdog is the real limit; this only bounds a run without one.
+constexpr absl::Duration kWorkersTimeout = absl::Minutes(30);
+
+void LogIfError(const absl::Status& status) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "forkserver: %s\n", status.ToString().c_str());
+  }
+}
+
+class ForkServerModel : public Model {
+ public:
+  std::string name() const override { return "forkserver"; }
+  bool has_parent_check() const override { return true; }
+
+  int Run(const ModelContext& context) override {
+    absl::StatusOr<std::unique_ptr<ForkServer>> server =
+        ForkServer::Start(context);
+    if (!server.ok()) {
+      return ReportSetupFailure(context.workers, server.status());
+    }
+    context.parent->CloseWorkerFds();  // the zygote holds them now
+
+    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
+    auto session = CreateSessionOn(channel, context);
+    if (!session.ok()) {
+      LogIfError((*server)->ReportSetupFailure(session.status()));
+      (*server)->Stop();
+      return 1;
+    }
+    const std::string session_bytes = session->SerializeAsString();
+    for (int i = 0; i < context.workers; ++i) {
+      LogIfError((*server)->StartWorker(i, session_bytes));
+    }
+    LogIfError((*server)->WaitForWorkers(kWorkersTimeout));
+    CheckParentClient(channel, context);
+    (*server)->Stop();
+    return 0;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Model> MakeForkServerModel() {
+  return std::make_unique<ForkServerModel>();
+}
+
+}  // namespace forkcheck

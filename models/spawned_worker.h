@@ -1,0 +1,62 @@
+// Both sides of the spawn model's exec contract: the parent starts worker i
+// as a fresh image of the trial program (fork, then exec at once, as
+// Python's multiprocessing "spawn" does), and hands it the serialized
+// session over an inherited pipe; the trial program, in worker mode,
+// reads it and reads its share with a channel of its own.
+#ifndef FORKCHECK_MODELS_SPAWNED_WORKER_H_
+#define FORKCHECK_MODELS_SPAWNED_WORKER_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "models/model.h"
+
+namespace forkcheck {
+
+// How long the parent may take to hand a worker the session, and the worker
+// to receive it (exec and loading the program included).
+inline constexpr absl::Duration kSessionHandoffTimeout = absl::Seconds(10);
+
+// The trial program's flags for worker mode (defined in trial_main.cc):
+// --spawned_worker=I (I >= 0 selects worker mode) and --session_fd=N; the
+// worker also reads --target, --workers and --connect_timeout.
+inline constexpr char kSpawnedWorkerFlag[] = "spawned_worker";
+inline constexpr char kSessionFdFlag[] = "session_fd";
+
+// The flags SpawnWorker passes to worker `index` (without argv[0]).
+std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
+                                           const ModelContext& context);
+
+// In the trial's parent: forks, and in the child sets PR_SET_PDEATHSIG =
+// SIGKILL and execs /proc/self/exe with SpawnedWorkerArgs; the child runs
+// nothing else between fork and exec (no allocation, no gRPC). The child
+// inherits the report fds and a pipe; the parent writes one frame (see
+// framed_fd.h) of `session_bytes` on it, within kSessionHandoffTimeout, and
+// closes it. Returns the pid (the caller reaps it) or -1 if the pipe or
+// fork failed; a failed handoff is only logged (the worker reports it).
+pid_t SpawnWorker(int index, const std::string& session_bytes,
+                  const ModelContext& context);
+
+// Worker mode's settings, from the flags above.
+struct SpawnedWorkerOptions {
+  int index = -1;
+  int session_fd = -1;
+  std::string target;
+  int workers = 1;
+  absl::Duration connect_timeout = absl::Seconds(5);
+};
+
+// The trial program in worker mode: opens WorkerReporter::ForWorker(index),
+// sends PHASE_STARTED, reads the session from `session_fd` (bounded by
+// kSessionHandoffTimeout and kMaxFramedBytes), creates its own channel to
+// `target` and reads its share (ReadShare). A session it cannot read is its
+// result (an error). Returns the process's exit code: 0 once it read its
+// share, 1 if it could not get the session, 3 without a reporter.
+int RunSpawnedWorker(const SpawnedWorkerOptions& options);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_SPAWNED_WORKER_H_
