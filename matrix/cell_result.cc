@@ -1,0 +1,58 @@
+#include "matrix/cell_result.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+
+int OutcomeCounts::total() const {
+  int sum = 0;
+  for (const auto& [kind, count] : counts) sum += count;
+  return sum;
+}
+
+std::vector<OutcomeKind> OutcomeCounts::Kinds() const {
+  std::vector<OutcomeKind> kinds;
+  for (const auto& [kind, count] : counts) {
+    if (count > 0) kinds.push_back(kind);
+  }
+  std::sort(kinds.begin(), kinds.end(), [](OutcomeKind a, OutcomeKind b) {
+    return WorseOf(a, b) == a && a != b;
+  });
+  return kinds;
+}
+
+std::string OutcomeCounts::Summary() const {
+  const std::vector<OutcomeKind> kinds = Kinds();
+  if (kinds.empty()) return "none";
+  if (kinds.size() == 1) {
+    return absl::StrCat("always ", OutcomeKindName(kinds[0]));
+  }
+  std::string text = "mixed";
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    absl::StrAppend(&text, i == 0 ? " " : ", ", OutcomeKindName(kinds[i]), " ",
+                    counts.at(kinds[i]));
+  }
+  return text;
+}
+
+OutcomeCounts CellResult::WorkerCounts() const {
+  OutcomeCounts result;
+  for (const TrialSample& sample : samples) {
+    if (sample.harness_error.empty()) ++result.counts[sample.workers];
+  }
+  return result;
+}
+
+OutcomeCounts CellResult::ParentCounts() const {
+  OutcomeCounts result;
+  for (const TrialSample& sample : samples) {
+    if (sample.harness_error.empty() && sample.parent_after.has_value()) {
+      ++result.counts[*sample.parent_after];
+    }
+  }
+  return result;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,56 @@
+// What running one cell's repetitions gave: raw samples, mergeable, with the
+// distributions computed from them (never the other way round).
+#ifndef FORKCHECK_MATRIX_CELL_RESULT_H_
+#define FORKCHECK_MATRIX_CELL_RESULT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "matrix/cell.h"
+#include "supervisor/outcome_classifier.h"
+
+namespace forkcheck {
+
+// One trial of a cell.
+struct TrialSample {
+  // The worst of the workers' outcomes (the parent's own client apart).
+  OutcomeKind workers = OutcomeKind::kOk;
+  std::optional<OutcomeKind> parent_after;  // if the model checks it
+  // Per worker, "ok" or e.g. "hang in connect", "error (UNAVAILABLE: ...)".
+  std::vector<std::string> worker_details;
+  std::string parent_detail;
+  bool watchdog_fired = false;
+  int64_t wall_micros = 0;  // exec of the trial program to its end
+  // Per worker that got so far, since the worker's start; -1 if it did not.
+  std::vector<int64_t> first_row_micros;
+  std::vector<int64_t> done_micros;
+  int64_t rows = 0;  // rows the workers verified, summed
+  // Set if the supervisor itself could not run the trial (not an outcome).
+  std::string harness_error;
+};
+
+// How often each outcome happened over a cell's trials.
+struct OutcomeCounts {
+  std::map<OutcomeKind, int> counts;
+  int total() const;
+  // "always ok" if one kind, else "mixed hang 2, ok 3" (most severe first).
+  std::string Summary() const;
+  std::vector<OutcomeKind> Kinds() const;  // most severe first
+};
+
+struct CellResult {
+  Cell cell;
+  std::string key;  // CellKey(cell)
+  std::vector<TrialSample> samples;
+
+  OutcomeCounts WorkerCounts() const;
+  // Empty counts if the model has no parent check.
+  OutcomeCounts ParentCounts() const;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_CELL_RESULT_H_
