@@ -1,149 +1,195 @@
-// forkcheck's main job (`./forkcheck run`).
+// forkcheck's main job (`./forkcheck run`): runs the process-model matrix on
+// the gRPC build in hand and prints it.
 //
-// For now a smoke run of the foundation: start the fake BigQuery Storage
-// server as its own process, read catalogue tables with the reference client
-// from this process over TCP or a Unix socket, verify every row, and print
-// what was read. The process-model matrix and the benchmarks grow from here.
+// It probes the gRPC build (version, whether it registers fork handlers),
+// runs every cell of the designed matrix (matrix/matrix_design.json; the
+// quick size by default, --size=full for all of it) several times under the
+// supervisor against fake servers of their own, prints the outcome table,
+// and compares it with the recorded expectations of this gRPC version
+// (conformance/expectations/grpc-<major.minor>.txt), if there are any.
+// --record_expectations writes that file from this run.
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
-#include "absl/time/time.h"
-#include "client/reference_reader.h"
-#include "fakes/catalogue.h"
+#include "absl/strings/str_join.h"
+#include "common/file_util.h"
+#include "common/runfiles.h"
 #include "fakes/fake_server_process.h"
-#include "grpcpp/grpcpp.h"
+#include "grpc_build/grpc_build_info.h"
+#include "matrix/expectations.h"
+#include "matrix/matrix_job.h"
+#include "matrix/matrix_table.h"
 
-ABSL_FLAG(std::vector<std::string>, tables, {},
-          "Tables to read, by full name or last part (\"small\"); empty reads "
-          "every table of the default catalogue.");
-ABSL_FLAG(int, threads, 2, "Reader threads sharing one channel.");
-ABSL_FLAG(int, streams, 0,
-          "max_stream_count of each session; 0 lets the server choose.");
-ABSL_FLAG(std::string, transport, "tcp", "tcp (127.0.0.1) or unix.");
-ABSL_FLAG(int64_t, bytes_per_response, 256 << 10,
-          "The fake's target payload per ReadRows response.");
+ABSL_FLAG(std::string, size, "quick",
+          "quick (a few minutes on 2 cores) or full (every designed cell)");
+ABSL_FLAG(int, repetitions, 5,
+          "trials per cell; outcomes can be nondeterministic, so each cell "
+          "reports the distribution over its trials");
+ABSL_FLAG(std::string, cells, "",
+          "run only the cells whose key contains this text, e.g. "
+          "\"fork_after_create\" or \"fork_support=true\"");
+ABSL_FLAG(int, cpu_lanes, 0,
+          "trials run side by side on this many lanes (0: one per core)");
+ABSL_FLAG(int, hang_lanes, 6,
+          "extra lanes for the repetitions of cells that hang (a hang waits "
+          "out its watchdog without using CPU)");
+ABSL_FLAG(double, watchdog_scale, 1.0,
+          "multiplies every trial's watchdog (raise it under sanitizers or on "
+          "a loaded machine)");
+ABSL_FLAG(bool, record_expectations, false,
+          "write this run's outcomes as the expectations file of this gRPC "
+          "version into --expectations_dir");
+ABSL_FLAG(std::string, expectations_dir, "",
+          "where --record_expectations writes; default: "
+          "conformance/expectations of the workspace `bazel run` ran in");
 
 namespace forkcheck {
 namespace {
+
+constexpr char kRecordCommand[] =
+    "./forkcheck run --size=full --record_expectations";
 
 int Fail(const std::string& message) {
   std::cerr << "forkcheck run: " << message << "\n";
   return 2;
 }
 
-absl::StatusOr<std::vector<const TableSpec*>> ChooseTables(
-    const Catalogue& catalogue, const std::vector<std::string>& names) {
-  std::vector<const TableSpec*> tables;
-  if (names.empty()) {
-    for (const TableSpec& table : catalogue.tables()) tables.push_back(&table);
-    return tables;
+void PrintBuild(const GrpcBuildInfo& build) {
+  std::cout << "gRPC " << build.cpp_version << " (core "
+            << build.core_version << ", "
+            << (build.library_path.empty() ? "linked statically"
+                                           : build.library_path)
+            << ")\n"
+            << "fork handlers registered with pthread_atfork: "
+            << AtforkRegistrationName(build.atfork) << " (" << build.evidence
+            << ")\n\n";
+}
+
+// Compares with the recorded expectations of this gRPC version, if any, and
+// prints what differs. Returns false only if a file exists and differs.
+bool CompareWithExpectations(const MatrixJobResult& job,
+                             const std::string& file_name,
+                             const std::string& argv0) {
+  absl::StatusOr<std::string> path =
+      RunfileData("conformance/expectations/" + file_name, argv0);
+  if (!path.ok()) {
+    std::cout << "\nNo expectations are recorded for this gRPC version ("
+              << file_name << "); record them with: " << kRecordCommand
+              << "\n";
+    return true;
   }
-  for (const std::string& name : names) {
-    const TableSpec* found = catalogue.Resolve(name);
-    if (found == nullptr) {
-      std::string known;
-      for (const TableSpec& table : catalogue.tables()) {
-        absl::StrAppend(&known, known.empty() ? "" : ", ",
-                        table.name.substr(table.name.rfind('/') + 1));
+  absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
+  if (!file.ok()) {
+    std::cout << "\n" << file.status().message() << "\n";
+    return false;
+  }
+  const ExpectationsCheck check =
+      CheckExpectations(*file, job.results, job.known_keys);
+  if (Passed(check)) {
+    std::cout << "\nEvery cell as recorded in conformance/expectations/"
+              << file_name << ".\n";
+    return true;
+  }
+  std::cout << "\nDifferences from conformance/expectations/" << file_name
+            << ":\n"
+            << DescribeCheck(check, "conformance/expectations/" + file_name);
+  return false;
+}
+
+int Main(const std::string& argv0) {
+  const std::optional<MatrixSize> size =
+      ParseMatrixSize(absl::GetFlag(FLAGS_size));
+  if (!size.has_value()) {
+    return Fail(absl::StrCat("--size=\"", absl::GetFlag(FLAGS_size),
+                             "\"; expected quick or full"));
+  }
+  const int repetitions = absl::GetFlag(FLAGS_repetitions);
+  if (repetitions < 1 || repetitions > 1000) {
+    return Fail(absl::StrCat("--repetitions=", repetitions,
+                             "; expected 1 to 1000"));
+  }
+  const double scale = absl::GetFlag(FLAGS_watchdog_scale);
+  if (!(scale >= 0.1 && scale <= 100)) {
+    return Fail(absl::StrCat("--watchdog_scale=", scale,
+                             "; expected 0.1 to 100"));
+  }
+  const int hang_lanes = absl::GetFlag(FLAGS_hang_lanes);
+  int cpu_lanes = absl::GetFlag(FLAGS_cpu_lanes);
+  if (cpu_lanes < 0 || cpu_lanes > 64 || hang_lanes < 0 || hang_lanes > 64) {
+    return Fail("--cpu_lanes and --hang_lanes must be 0 to 64");
+  }
+  if (cpu_lanes == 0) {
+    cpu_lanes = std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
+  if (!build.ok()) return Fail(std::string(build.status().message()));
+  PrintBuild(*build);
+
+  MatrixJobOptions options;
+  options.size = *size;
+  options.cell_filter = absl::GetFlag(FLAGS_cells);
+  absl::StatusOr<std::string> design =
+      RunfileData("matrix/matrix_design.json", argv0);
+  absl::StatusOr<std::string> server = FakeServerBinaryPath(argv0);
+  absl::StatusOr<std::string> trial =
+      RunfileExecutable("models/trial_program", argv0);
+  for (const auto* found : {&design, &server, &trial}) {
+    if (!found->ok()) return Fail(std::string(found->status().message()));
+  }
+  options.design_path = *design;
+  options.server_binary = *server;
+  options.run.cell.trial_binary = *trial;
+  options.run.cell.watchdog_scale = scale;
+  options.run.repetitions = repetitions;
+  options.run.cpu_lanes = cpu_lanes;
+  options.run.hang_lanes = hang_lanes;
+  int done = 0;
+  options.run.on_cell_done = [&done](const CellResult& result) {
+    std::cerr << "[" << ++done << "] " << result.key << ": "
+              << result.WorkerCounts().Summary() << "\n";
+  };
+  std::cout << "Running the " << MatrixSizeName(*size) << " matrix, "
+            << repetitions << " trials per cell...\n";
+  std::cout.flush();
+  absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
+  if (!job.ok()) return Fail(std::string(job.status().message()));
+
+  std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults);
+
+  const std::string file_name = ExpectationsFileName(build->cpp_version);
+  if (absl::GetFlag(FLAGS_record_expectations)) {
+    std::string directory = absl::GetFlag(FLAGS_expectations_dir);
+    if (directory.empty()) {
+      const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+      if (workspace == nullptr) {
+        return Fail("--record_expectations needs --expectations_dir outside "
+                    "`bazel run`");
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--tables: no table \"", name,
-          "\" in the catalogue (or it is ambiguous); known: ",
-          known));
+      directory = absl::StrCat(workspace, "/conformance/expectations");
     }
-    tables.push_back(found);
-  }
-  return tables;
-}
-
-std::string Millis(absl::Duration d) {
-  return d == absl::InfiniteDuration()
-             ? "-"
-             : absl::StrFormat("%.1f", absl::ToDoubleMilliseconds(d));
-}
-
-int Main(const char* argv0) {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  const int streams = absl::GetFlag(FLAGS_streams);
-  const std::string transport = absl::GetFlag(FLAGS_transport);
-  if (threads < 1) return Fail("--threads must be at least 1");
-  if (streams < 0) return Fail("--streams must not be negative");
-  if (transport != "tcp" && transport != "unix") {
-    return Fail(absl::StrCat("--transport must be tcp or unix, got \"",
-                             transport, "\""));
-  }
-  auto tables = ChooseTables(Catalogue::Default(), absl::GetFlag(FLAGS_tables));
-  if (!tables.ok()) return Fail(std::string(tables.status().message()));
-
-  auto binary = FakeServerBinaryPath(argv0);
-  if (!binary.ok()) return Fail(std::string(binary.status().message()));
-  const std::string listen =
-      transport == "tcp" ? "127.0.0.1:0"
-                         : absl::StrCat("unix:/tmp/forkcheck-run-", getpid(),
-                                        ".sock");
-  auto server = FakeServerProcess::Start(
-      {*binary,
-       {"--listen=" + listen,
-        absl::StrCat("--bytes_per_response=",
-                     absl::GetFlag(FLAGS_bytes_per_response))}});
-  if (!server.ok()) return Fail(std::string(server.status().message()));
-
-  std::cout << "forkcheck smoke run: gRPC " << grpc::Version()
-            << ", fake server pid " << (*server)->pid() << " at "
-            << (*server)->address() << ", " << threads
-            << " reader thread(s) sharing one channel\n\n";
-  std::cout << absl::StrFormat("%-10s %6s %9s %11s %9s %8s %9s %7s  %s\n",
-                               "table", "streams", "rows", "bytes", "MB/s",
-                               "ttfr_ms", "total_ms", "retries",
-                               "exactly once");
-  ReferenceReader reader(grpc::CreateChannel((*server)->address(),
-                                             grpc::InsecureChannelCredentials()),
-                         Catalogue::Default());
-  int failures = 0;
-  for (const TableSpec* table : *tables) {
-    const std::string short_name = table->name.substr(table->name.rfind('/') + 1);
-    auto session = reader.CreateSession(table->name, streams);
-    if (!session.ok()) {
-      std::cout << absl::StrFormat("%-10s session failed: %s\n", short_name,
-                                   session.status().ToString());
-      ++failures;
-      continue;
+    const std::string path = absl::StrCat(directory, "/", file_name);
+    if (absl::Status written = WriteFileAtomically(
+            path, RenderExpectationsFile(build->cpp_version, job->results,
+                                         kRecordCommand));
+        !written.ok()) {
+      return Fail(std::string(written.message()));
     }
-    ReadAccount account = reader.Read(*session, threads);
-    const double seconds = absl::ToDoubleSeconds(account.total_time);
-    std::cout << absl::StrFormat(
-        "%-10s %6d %9d %11d %9.1f %8s %9s %7d  %s\n", short_name,
-        session->streams_size(), account.unique_rows, account.bytes,
-        seconds > 0 ? account.bytes / seconds / 1e6 : 0.0,
-        Millis(account.time_to_first_row), Millis(account.total_time),
-        account.retries.total(),
-        account.exactly_once() ? "yes"
-                               : absl::StrCat("NO: ", account.first_error.ToString(),
-                                              ", missing ", account.missing_rows,
-                                              ", duplicates ",
-                                              account.duplicate_rows));
-    if (!account.exactly_once()) ++failures;
+    std::cout << "\nRecorded " << job->results.size() << " cells in " << path
+              << "\n";
+    return 0;
   }
-  std::cout.flush();  // before the server's own farewell on stderr
-  if (absl::Status stopped = (*server)->Stop(); !stopped.ok()) {
-    std::cerr << "forkcheck run: " << stopped.message() << "\n";
-    ++failures;
-  }
-  std::cout << "\n"
-            << (failures == 0 ? "every row of every table read exactly once"
-                              : absl::StrCat(failures, " table(s) FAILED"))
-            << "\n";
-  return failures == 0 ? 0 : 1;
+  CompareWithExpectations(*job, file_name, argv0);
+  return 0;
 }
 
 }  // namespace
@@ -151,8 +197,9 @@ int Main(const char* argv0) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "forkcheck's main job: starts the fake BigQuery Storage server and reads "
-      "tables with the reference client, verifying every row.");
+      "forkcheck's main job: runs the process-model matrix (which ways of "
+      "forking and threading gRPC read clients are safe) on the installed "
+      "gRPC and prints it.");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "forkcheck run: unexpected argument \"" << positional[1]

@@ -29,7 +29,8 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
                                     const std::string& path) {
   absl::Status status = json::CheckObject(
       value, path,
-      {"kind", "target", "after_rows", "millis", "micros", "max_fires"});
+      {"kind", "target", "after_rows", "millis", "micros", "max_fires",
+       "max_fires_per_stream"});
   if (!status.ok()) return status;
   FaultRule rule;
   auto kind_name = json::RequiredString(value, path, "kind");
@@ -55,6 +56,7 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
     int64_t max_value;
   };
   int64_t max_fires = rule.max_fires;
+  int64_t max_fires_per_stream = rule.max_fires_per_stream;
   for (const IntField& f : {
            IntField{"after_rows", &rule.after_rows, 0,
                     std::numeric_limits<int64_t>::max()},
@@ -62,12 +64,15 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
            IntField{"micros", &rule.micros, 0, kMaxMillis * 1000},
            IntField{"max_fires", &max_fires, -1,
                     std::numeric_limits<int>::max()},
+           IntField{"max_fires_per_stream", &max_fires_per_stream, -1,
+                    std::numeric_limits<int>::max()},
        }) {
     status = json::OptionalInt64(value, path, f.key, f.min_value, f.max_value,
                                  f.field);
     if (!status.ok()) return status;
   }
   rule.max_fires = static_cast<int>(max_fires);
+  rule.max_fires_per_stream = static_cast<int>(max_fires_per_stream);
   if (rule.kind == FaultKind::kStall && rule.millis == 0) {
     return json::PathError(json::MemberPath(path, "millis"),
                            "a stall needs millis > 0");
@@ -163,24 +168,41 @@ std::optional<PlannedFault> FaultInjector::Next(
   std::optional<PlannedFault> best;
   for (const Entry& entry : entries_) {
     const FaultRule& rule = entry.rule;
-    if (entry.fires_left == 0 || !Matches(rule, names)) continue;
+    if (entry.fires_left == 0 || !Matches(rule, names) ||
+        StreamExhausted(entry, names.stream)) {
+      continue;
+    }
     if (std::find(kinds.begin(), kinds.end(), rule.kind) == kinds.end()) {
       continue;
     }
     if (rule.after_rows < from_offset || rule.after_rows > to_offset) continue;
     if (!best.has_value() || rule.after_rows < best->at_offset) {
-      best = PlannedFault{entry.id, rule.kind, rule.after_rows, rule.millis};
+      best = PlannedFault{entry.id, rule.kind, rule.after_rows, rule.millis,
+                          std::string(names.stream)};
     }
   }
   return best;
+}
+
+bool FaultInjector::StreamExhausted(const Entry& entry,
+                                    absl::string_view stream) {
+  if (entry.rule.max_fires_per_stream < 0) return false;
+  const auto found = entry.fires_by_stream.find(std::string(stream));
+  const int fired = found == entry.fires_by_stream.end() ? 0 : found->second;
+  return fired >= entry.rule.max_fires_per_stream;
 }
 
 bool FaultInjector::TryFire(const PlannedFault& fault) {
   std::lock_guard<std::mutex> lock(mu_);
   for (Entry& entry : entries_) {
     if (entry.id != fault.rule_id) continue;
-    if (entry.fires_left == 0) return false;
+    if (entry.fires_left == 0 || StreamExhausted(entry, fault.stream)) {
+      return false;
+    }
     if (entry.fires_left > 0) --entry.fires_left;
+    if (entry.rule.max_fires_per_stream >= 0) {
+      ++entry.fires_by_stream[fault.stream];
+    }
     ++fired_[static_cast<int>(entry.rule.kind)];
     return true;
   }

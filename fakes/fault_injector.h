@@ -10,6 +10,7 @@
 
 #include <mutex>
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ struct FaultRule {
   // How many times the rule may fire in all; -1 is unlimited.
   // kDelayPerResponse ignores it (it applies to every response).
   int max_fires = 1;
+  // How many times it may fire on any one stream; -1 is unlimited. With 1,
+  // every stream of every session fails once at after_rows and then reads
+  // on when resumed, however many trials share the server.
+  int max_fires_per_stream = -1;
 };
 
 // Parses {"faults": [{"kind": "unavailable", "target": "...", "after_rows": 10,
@@ -72,6 +77,7 @@ struct PlannedFault {
   FaultKind kind = FaultKind::kUnavailable;
   int64_t at_offset = 0;
   int64_t millis = 0;
+  std::string stream;  // the stream it was planned for
 };
 
 // Thread-safe: the gRPC service consults it from many calls at once.
@@ -108,7 +114,9 @@ class FaultInjector {
     int64_t id;
     FaultRule rule;
     int fires_left;  // -1: unlimited
+    std::map<std::string, int> fires_by_stream;  // for max_fires_per_stream
   };
+  static bool StreamExhausted(const Entry& entry, absl::string_view stream);
   static bool Matches(const FaultRule& rule, const StreamNames& names);
 
   mutable std::mutex mu_;

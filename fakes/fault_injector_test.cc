@@ -53,6 +53,32 @@ TEST(FaultInjectorTest, AProjectTargetMatchesTheSessionsCreatedUnderIt) {
   EXPECT_FALSE(prefix.Next(kStream, {FaultKind::kStall}, 0, 10).has_value());
 }
 
+TEST(FaultInjectorTest, MaxFiresPerStreamLimitsEachStreamOnItsOwn) {
+  FaultInjector faults;
+  FaultRule rule{FaultKind::kRstStream, "", 30};
+  rule.max_fires = -1;
+  rule.max_fires_per_stream = 1;
+  faults.Add(rule);
+  StreamNames other = kStream;
+  other.stream = "projects/p/locations/us/sessions/s/streams/b";
+  for (const StreamNames& names : {kStream, other}) {
+    auto next = faults.Next(names, kTerminating, 0, 100);
+    ASSERT_TRUE(next.has_value());
+    EXPECT_TRUE(faults.TryFire(*next));
+    // Resumed at the offset where it failed, the stream now reads on.
+    EXPECT_FALSE(faults.Next(names, kTerminating, 30, 100).has_value());
+  }
+  EXPECT_EQ(faults.fired(FaultKind::kRstStream), 2);
+  auto parsed = ParseFaultScriptJson(
+      R"({"faults": [{"kind": "rst_stream", "max_fires_per_stream": 0}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ((*parsed)[0].max_fires_per_stream, 0);
+  EXPECT_FALSE(ParseFaultScriptJson(
+                   R"({"faults": [{"kind": "rst_stream",
+                                   "max_fires_per_stream": -2}]})")
+                   .ok());
+}
+
 TEST(FaultInjectorTest, FiresAtMostMaxFiresTimesAndCounts) {
   FaultInjector faults;
   faults.Add({FaultKind::kUnavailable, "", 0, 0, 0, /*max_fires=*/2});

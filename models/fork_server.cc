@@ -19,6 +19,7 @@
 #include "common/subprocess.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "models/channel_factory.h"
+#include "models/fork_hooks.h"
 #include "models/framed_fd.h"
 #include "models/share_reader.h"
 #include "models/worker_process.h"
@@ -139,7 +140,7 @@ int RunForkedWorker(int index, const std::string& session_bytes,
   options.index = index;
   options.workers = context.workers;
   options.connect_timeout = context.connect_timeout;
-  ReadShare(NewChannel(context.target), session, options, reporter);
+  ReadShare(NewWorkerChannel(context), session, options, reporter);
   return 0;
 }
 
@@ -201,7 +202,7 @@ int RunForkedWorker(int index, const std::string& session_bytes,
         pid_t pid = -1;
         int error = EINVAL;
         if (index >= 0 && index < context.workers) {
-          pid = ForkWorker(index, [&](WorkerReporter& reporter) {
+          pid = ForkWorker(context.fork_hooks, index, [&](WorkerReporter& reporter) {
             close(fd);
             return RunForkedWorker(index, session_bytes, context, reporter);
           });
@@ -246,7 +247,7 @@ absl::StatusOr<std::unique_ptr<ForkServer>> ForkServer::Start(
         absl::StrCat("socketpair for the fork server: ", std::strerror(errno)));
   }
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  const pid_t pid = ForkWithHooks(context.fork_hooks);
   if (pid < 0) {
     const int error = errno;
     close(fds[0]);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "models/channel_factory.h"
+#include "models/fork_hooks.h"
 #include "models/framed_fd.h"
 #include "models/share_reader.h"
 #include "supervisor/worker_reporter.h"
@@ -65,6 +66,9 @@ std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
       absl::StrCat("--workers=", context.workers),
       absl::StrCat("--connect_timeout=",
                    absl::FormatDuration(context.connect_timeout)),
+      absl::StrCat("--child_channel=", context.child_local_subchannel_pool
+                                           ? "local_pool"
+                                           : "default"),
   };
 }
 
@@ -89,7 +93,7 @@ pid_t SpawnWorker(int index, const std::string& session_bytes,
   argv.push_back(nullptr);
 
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  const pid_t pid = ForkWithHooks(context.fork_hooks);
   if (pid == 0) {
     // Survives exec for a binary that is not setuid.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -134,7 +138,8 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options) {
   share.index = options.index;
   share.workers = options.workers;
   share.connect_timeout = options.connect_timeout;
-  ReadShare(NewChannel(options.target), *session, share, *reporter);
+  ReadShare(NewChannel(options.target, options.local_subchannel_pool),
+            *session, share, *reporter);
   return 0;
 }
 

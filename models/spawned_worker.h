@@ -47,6 +47,7 @@ struct SpawnedWorkerOptions {
   std::string target;
   int workers = 1;
   absl::Duration connect_timeout = absl::Seconds(5);
+  bool local_subchannel_pool = false;  // --child_channel=local_pool
 };
 
 // The trial program in worker mode: opens WorkerReporter::ForWorker(index),

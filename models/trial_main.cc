@@ -79,6 +79,8 @@ int SpawnedWorkerMain() {
   options.target = absl::GetFlag(FLAGS_target);
   options.workers = absl::GetFlag(FLAGS_workers);
   options.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
+  options.local_subchannel_pool =
+      absl::GetFlag(FLAGS_child_channel) == "local_pool";
   return RunSpawnedWorker(options);
 }
 

@@ -1,0 +1,107 @@
+// Runs the quick process-model matrix (every cell, 5 trials) and checks:
+// - what must hold on every gRPC version: the cells of the design's
+//   "safe_models" group read every row exactly once in every trial;
+// - that the supervisor finished every trial within its bound and left
+//   nothing behind (a trial that leaves processes is a harness error);
+// - that every cell's outcome distribution is what the expectations file of
+//   the gRPC version in hand records (conformance/expectations/
+//   grpc-<major.minor>.txt). On a difference it prints the exact line to
+//   change; with no file for this version it fails and says how to record
+//   one.
+#include <chrono>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/runfiles.h"
+#include "fakes/fake_server_process.h"
+#include "grpc_build/grpc_build_info.h"
+#include "gtest/gtest.h"
+#include "matrix/expectations.h"
+#include "matrix/cell_runner.h"
+#include "matrix/matrix_job.h"
+#include "matrix/matrix_table.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr char kRecordCommand[] =
+    "./forkcheck run --size=full --record_expectations";
+// Killing, reaping and draining after a watchdog on a loaded 2-core machine.
+constexpr int64_t kMarginMicros = 3'000'000;
+
+TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
+  absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
+  ASSERT_TRUE(build.ok()) << build.status();
+  const std::string file_name = ExpectationsFileName(build->cpp_version);
+  absl::StatusOr<std::string> expectations_path =
+      RunfileData("conformance/expectations/" + file_name);
+  // Fail rather than pass silently on a version nobody recorded; run the
+  // matrix anyway so the log shows what a recording would hold.
+  EXPECT_TRUE(expectations_path.ok())
+      << "no expectations for gRPC " << build->cpp_version
+      << ": record conformance/expectations/" << file_name
+      << " with: " << kRecordCommand;
+
+  MatrixJobOptions options;
+  absl::StatusOr<std::string> design = RunfileData("matrix/matrix_design.json");
+  absl::StatusOr<std::string> server = FakeServerBinaryPath();
+  absl::StatusOr<std::string> trial = RunfileExecutable("models/trial_program");
+  ASSERT_TRUE(design.ok()) << design.status();
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_TRUE(trial.ok()) << trial.status();
+  options.design_path = *design;
+  options.server_binary = *server;
+  options.run.cell.trial_binary = *trial;
+  if (const char* scale = std::getenv("FORKCHECK_WATCHDOG_SCALE")) {
+    options.run.cell.watchdog_scale = std::atof(scale);
+  }
+  absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
+  ASSERT_TRUE(job.ok()) << job.status();
+  std::cout << RenderMatrixTable(job->results, job->design.defaults);
+
+  for (const CellResult& result : job->results) {
+    SCOPED_TRACE(result.key);
+    ASSERT_EQ(result.samples.size(), 5u);
+    for (const TrialSample& sample : result.samples) {
+      EXPECT_EQ(sample.harness_error, "");
+    }
+    for (const std::string& group : result.cell.groups) {
+      if (group != "safe_models") continue;
+      EXPECT_EQ(result.WorkerCounts().Summary(), "always ok");
+      for (const TrialSample& sample : result.samples) {
+        for (const std::string& detail : sample.worker_details) {
+          EXPECT_EQ(detail, "ok");
+        }
+      }
+    }
+    std::string table;
+    int64_t rows = 0;
+    ASSERT_TRUE(ResolveTable(result.cell.axes.table, &table, &rows).ok());
+    const int64_t bound_micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(
+            WatchdogFor(rows, options.run.cell))
+            .count() +
+        kMarginMicros;
+    for (const TrialSample& sample : result.samples) {
+      EXPECT_LE(sample.wall_micros, bound_micros);
+    }
+  }
+
+  if (!expectations_path.ok()) {
+    std::cout << "\nA recording of this run would read:\n"
+              << RenderExpectationsFile(build->cpp_version, job->results,
+                                        kRecordCommand);
+    return;
+  }
+  absl::StatusOr<ExpectationsFile> file =
+      LoadExpectationsFile(*expectations_path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  const ExpectationsCheck check =
+      CheckExpectations(*file, job->results, job->known_keys);
+  EXPECT_TRUE(Passed(check))
+      << DescribeCheck(check, "conformance/expectations/" + file_name);
+}
+
+}  // namespace
+}  // namespace forkcheck
