@@ -193,6 +193,8 @@ ModelCase Case(std::string test_name, std::string model,
       c.variant.parent_channel = value;
     } else if (flag.rfind("--parent_client=", 0) == 0) {
       c.variant.parent_client = value;
+    } else if (flag.rfind("--suite_case=", 0) == 0) {
+      c.variant.suite_case = value;
     }
   }
   return c;
@@ -215,7 +217,35 @@ INSTANTIATE_TEST_SUITE_P(
              "fork_then_create_parent_used", {"--parent_client=destroyed"},
              false),
         Case("ForkThenCreateParentUsedAlive", "fork_then_create_parent_used",
-             {"--parent_client=alive"}, false)),
+             {"--parent_client=alive"}, false),
+        Case("ForkAfterCreateInFlight", "fork_after_create",
+             {"--parent_channel=in_flight"}, false),
+        Case("SuiteConnectivityWatch", "grpc_fork_suite",
+             {"--suite_case=connectivity_watch"}, false),
+        Case("SuiteCloseChannelBeforeFork", "grpc_fork_suite",
+             {"--suite_case=close_channel_before_fork"}, false),
+        Case("SuiteBlockingUnarySameChannel", "grpc_fork_suite",
+             {"--suite_case=blocking_unary_same_channel"}, false),
+        Case("SuiteBlockingUnaryNewChannel", "grpc_fork_suite",
+             {"--suite_case=blocking_unary_new_channel"}, false),
+        Case("SuiteAsyncUnarySameChannel", "grpc_fork_suite",
+             {"--suite_case=async_unary_same_channel"}, false),
+        Case("SuiteAsyncUnaryNewChannel", "grpc_fork_suite",
+             {"--suite_case=async_unary_new_channel"}, false),
+        Case("SuiteInProgressStreamContinueCall", "grpc_fork_suite",
+             {"--suite_case=in_progress_stream_continue_call"}, false),
+        Case("SuiteInProgressStreamSameChannelBlockingCall", "grpc_fork_suite",
+             {"--suite_case=in_progress_stream_same_channel_blocking_call"},
+             false),
+        Case("SuiteInProgressStreamSameChannelAsyncCall", "grpc_fork_suite",
+             {"--suite_case=in_progress_stream_same_channel_async_call"},
+             false),
+        Case("SuiteInProgressStreamNewChannelBlockingCall", "grpc_fork_suite",
+             {"--suite_case=in_progress_stream_new_channel_blocking_call"},
+             false),
+        Case("SuiteInProgressStreamNewChannelAsyncCall", "grpc_fork_suite",
+             {"--suite_case=in_progress_stream_new_channel_async_call"},
+             false)),
     [](const auto& info) { return info.param.test_name; });
 
 }  // namespace

@@ -41,6 +41,11 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkAfterCreateModel(
 absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant);
 
+// grpc_fork_suite_model.cc: counterparts of gRPC's own fork tests, one per
+// --suite_case.
+absl::StatusOr<std::unique_ptr<Model>> MakeGrpcForkSuiteModel(
+    const ModelVariant& variant);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_MODELS_BUILTIN_MODELS_H_

@@ -27,6 +27,7 @@ const std::map<std::string, Factory>& Factories() {
        }},
       {"fork_after_create", MakeForkAfterCreateModel},
       {"fork_then_create_parent_used", MakeForkThenCreateParentUsedModel},
+      {"grpc_fork_suite", MakeGrpcForkSuiteModel},
   };
   return *factories;
 }

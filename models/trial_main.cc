@@ -37,6 +37,8 @@ ABSL_FLAG(std::string, subchannel_pool, "global",
 ABSL_FLAG(std::string, parent_channel, "used", "fork_after_create: idle or used");
 ABSL_FLAG(std::string, parent_client, "alive",
           "fork_then_create_parent_used: destroyed or alive");
+ABSL_FLAG(std::string, suite_case, "connectivity_watch",
+          "grpc_fork_suite: the case of gRPC's fork tests to run");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long a worker waits for its channel to connect");
 ABSL_FLAG(absl::Duration, create_session_timeout, absl::Seconds(5),
@@ -59,6 +61,7 @@ int Main() {
   variant.subchannel_pool = absl::GetFlag(FLAGS_subchannel_pool);
   variant.parent_channel = absl::GetFlag(FLAGS_parent_channel);
   variant.parent_client = absl::GetFlag(FLAGS_parent_client);
+  variant.suite_case = absl::GetFlag(FLAGS_suite_case);
   absl::StatusOr<std::unique_ptr<Model>> model =
       MakeModel(absl::GetFlag(FLAGS_model), variant);
   if (!model.ok()) return Fail(std::string(model.status().message()));
