@@ -37,7 +37,10 @@ absl::StatusOr<bqs::ReadSession> CallAsync(
   call->reader->Finish(&call->response, &call->status, tag);
   TagWait waited =
       WaitForTag(call->cq, tag, absl::Now() + timeout + kAsyncGrace);
-  if (waited == TagWait::kTimedOut) {
+  // gRPC's own deadline did not end the call (as in a child whose timers
+  // died with the fork): this thread's cancel did.
+  const bool cancelled = waited == TagWait::kTimedOut;
+  if (cancelled) {
     call->context.TryCancel();
     waited = WaitForTag(call->cq, tag, absl::Now() + kAsyncGrace);
     if (waited == TagWait::kTimedOut) {
@@ -56,6 +59,13 @@ absl::StatusOr<bqs::ReadSession> CallAsync(
   if (waited != TagWait::kOk) {
     return absl::InternalError(
         "async CreateReadSession: Finish completed with ok = false");
+  }
+  if (cancelled) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "async CreateReadSession: no completion within ",
+        absl::FormatDuration(timeout + kAsyncGrace),
+        " (its deadline: ", absl::FormatDuration(timeout),
+        "); cancelled, it ended with ", ToAbsl(call->status).ToString()));
   }
   if (!call->status.ok()) return ToAbsl(call->status);
   return std::move(call->response);

@@ -28,9 +28,9 @@ inline constexpr absl::Duration kAsyncGrace = absl::Seconds(1);
 // does: a gRPC that never fires the deadline hangs it, for the supervisor's
 // watchdog to see). kAsync: this thread waits on a CompletionQueue for at
 // most `timeout` + kAsyncGrace, then cancels the call and waits kAsyncGrace
-// more; a call still pending then is abandoned (leaked, since gRPC forbids
-// destroying it) and the result is DEADLINE_EXCEEDED. gRPC errors keep their
-// code and message.
+// more. Either way the result is then DEADLINE_EXCEEDED (saying how the
+// cancelled call ended); a call still pending is abandoned (leaked, since
+// gRPC forbids destroying it). gRPC errors keep their code and message.
 absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
 OneStreamSession(const std::shared_ptr<grpc::Channel>& channel,
                  const std::string& table, CallApi api, absl::Duration timeout);
