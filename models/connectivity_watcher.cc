@@ -77,16 +77,15 @@ void ConnectivityWatcher::Watch() {
 
 absl::Status ConnectivityWatcher::WaitUntilReady(absl::Duration timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
-  const bool ready = changed_.wait_for(
-      lock, absl::ToChronoMilliseconds(timeout), [this] {
+  const bool ready =
+      changed_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [this] {
         return std::find(states_.begin(), states_.end(), GRPC_CHANNEL_READY) !=
                states_.end();
       });
   if (ready) return absl::OkStatus();
-  return absl::DeadlineExceededError(
-      absl::StrCat("the channel was not READY within ",
-                   absl::FormatDuration(timeout),
-                   "; states seen: ", JoinStates(states_)));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "the channel was not READY within ", absl::FormatDuration(timeout),
+      "; states seen: ", JoinStates(states_)));
 }
 
 std::vector<grpc_connectivity_state> ConnectivityWatcher::states() const {

@@ -57,11 +57,11 @@ TEST(OneStreamSessionTest, ServerErrorsKeepTheirCode) {
                   .code(),
               absl::StatusCode::kNotFound);
   }
-  EXPECT_EQ(OneStreamSession(channel, "small", CallApi::kBlocking,
-                             absl::Seconds(5))
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      OneStreamSession(channel, "small", CallApi::kBlocking, absl::Seconds(5))
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ConnectivityWatcherTest, SeesTheChannelBecomeReady) {
@@ -78,8 +78,8 @@ TEST(ConnectivityWatcherTest, SeesTheChannelBecomeReady) {
 
 TEST(ConnectivityWatcherTest, GivesUpOnAChannelThatCannotConnect) {
   const std::string nowhere =
-      "unix:" + std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR")
-                                                   : "/tmp") +
+      "unix:" +
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
       "/no_server_here.sock";
   ConnectivityWatcher watcher(NewChannel(nowhere));
   const absl::Time start = absl::Now();

@@ -5,29 +5,40 @@
 // stream of such a session of its own (InFlightRead, in_flight_read.h), so
 // it overlaps no worker's share. --suite_case picks the case:
 //
-// | suite_case                                    | parent, before the fork          | each child, before reading its share           |
-// |-----------------------------------------------|----------------------------------|------------------------------------------------|
-// | connectivity_watch                            | a thread watches its channel     | new channel, watched (a thread) until READY    |
-// |                                               | until READY and on through fork  |                                                |
-// | close_channel_before_fork                     | blocking unary call, then drops  | new channel, blocking unary call               |
-// |                                               | the channel (its last reference) |                                                |
-// | blocking_unary_same_channel                   | blocking unary call              | blocking unary call on the inherited channel   |
-// | blocking_unary_new_channel                    | blocking unary call              | new channel, blocking unary call               |
-// | async_unary_same_channel                      | async unary call                 | async unary call on the inherited channel      |
-// | async_unary_new_channel                       | async unary call                 | new channel, async unary call                  |
-// | in_progress_stream_continue_call              | ReadRows, first response read;   | reads the inherited call to its end, checking  |
-// |                                               | the call open at the fork        | its rows, on the inherited channel             |
-// | in_progress_stream_same_channel_blocking_call | the same                         | blocking unary call on the inherited channel   |
-// | in_progress_stream_same_channel_async_call    | the same                         | async unary call on the inherited channel      |
-// | in_progress_stream_new_channel_blocking_call  | the same                         | new channel, blocking unary call               |
-// | in_progress_stream_new_channel_async_call     | the same                         | new channel, async unary call                  |
+// Parent actions, before the fork:
+//   watch:       a thread watches the channel until READY, and on through
+//                the fork (ConnectivityWatcher);
+//   unary:       a blocking unary call;
+//   async:       an async unary call;
+//   unary+drop:  a blocking unary call, then the channel's last reference
+//                goes;
+//   stream:      ReadRows started, its first response read, the call open.
+// Child actions, before reading its share on the channel the action used
+// (same: the inherited channel; new: a channel of its own):
+//   watch:       a thread watches the channel until READY;
+//   blocking, async: a unary call with that API;
+//   continue:    reads the inherited ReadRows call to its end, checking that
+//                row k has row_id k (same channel).
 //
-// Each child reads its share on the channel its action used. Where gRPC's
-// suite asserts a clean error in the child, this records what happens: a
-// failed action is the worker's result (error, with its code; wrong rows of
-// the inherited call: wrong_data, without a share read); a hang is the
-// watchdog's. Phases: the action runs after CLIENT_CREATED and before
-// CONNECTED, so a hang in it shows as "hang in connect".
+// | suite_case                                    | parent     | child
+// |-----------------------------------------------|------------|---------------
+// | connectivity_watch                            | watch      | watch, new
+// | close_channel_before_fork                     | unary+drop | blocking, new
+// | blocking_unary_same_channel                   | unary      | blocking, same
+// | blocking_unary_new_channel                    | unary      | blocking, new
+// | async_unary_same_channel                      | async      | async, same
+// | async_unary_new_channel                       | async      | async, new
+// | in_progress_stream_continue_call              | stream     | continue
+// | in_progress_stream_same_channel_blocking_call | stream     | blocking, same
+// | in_progress_stream_same_channel_async_call    | stream     | async, same
+// | in_progress_stream_new_channel_blocking_call  | stream     | blocking, new
+// | in_progress_stream_new_channel_async_call     | stream     | async, new
+//
+// Where gRPC's suite asserts a clean error in the child, this records what
+// happens: a failed action is the worker's result (error, with its code;
+// wrong rows of the inherited call: wrong_data, without a share read); a
+// hang is the watchdog's. Phases: the action runs after CLIENT_CREATED and
+// before CONNECTED, so a hang in it shows as "hang in connect".
 //
 // The trial's session comes from a helper child before the parent touches
 // gRPC, so the parent's gRPC state at the fork is exactly what its action
@@ -124,10 +135,10 @@ void ReportActionFailure(const absl::Status& status,
     result.set_corrupted_rows(inherited->misplaced_rows);
     result.set_corrupt_responses(inherited->corrupt_responses);
     if (status.ok()) {
-      result.set_status_message(absl::StrCat(
-          "the inherited ReadRows call delivered ", inherited->misplaced_rows,
-          " misplaced rows and ", inherited->corrupt_responses,
-          " undecodable responses"));
+      result.set_status_message(
+          absl::StrCat("the inherited ReadRows call delivered ",
+                       inherited->misplaced_rows, " misplaced rows and ",
+                       inherited->corrupt_responses, " undecodable responses"));
     }
   }
   reporter.Phase(v1::PHASE_DONE);
@@ -181,9 +192,9 @@ class GrpcForkSuiteModel : public Model {
     switch (case_.parent) {
       case ParentAction::kWatch:
         parent.watcher = std::make_unique<ConnectivityWatcher>(parent.channel);
-        return WithContext("the parent's watched channel",
-                           parent.watcher->WaitUntilReady(
-                               context.connect_timeout));
+        return WithContext(
+            "the parent's watched channel",
+            parent.watcher->WaitUntilReady(context.connect_timeout));
       case ParentAction::kUnaryThenDestroy:
       case ParentAction::kUnary: {
         const absl::Status called =
@@ -193,10 +204,10 @@ class GrpcForkSuiteModel : public Model {
         if (case_.parent == ParentAction::kUnaryThenDestroy) {
           parent.channel.reset();  // its last reference: the channel goes
         }
-        return WithContext(absl::StrCat("the parent's ",
-                                        CallApiName(case_.parent_api),
-                                        " unary call"),
-                           called);
+        return WithContext(
+            absl::StrCat("the parent's ", CallApiName(case_.parent_api),
+                         " unary call"),
+            called);
       }
       case ParentAction::kStream: {
         absl::StatusOr<std::unique_ptr<InFlightRead>> started =
@@ -214,9 +225,8 @@ class GrpcForkSuiteModel : public Model {
   int ChildRuns(int index, const ModelContext& context,
                 const ReadSession& session, ParentState& parent,
                 WorkerReporter& reporter) const {
-    std::shared_ptr<grpc::Channel> channel = case_.child_new_channel
-                                                 ? NewChannel(context.target)
-                                                 : parent.channel;
+    std::shared_ptr<grpc::Channel> channel =
+        case_.child_new_channel ? NewChannel(context.target) : parent.channel;
     reporter.Phase(v1::PHASE_CLIENT_CREATED);
     absl::Status acted;
     std::optional<InFlightAccount> inherited;

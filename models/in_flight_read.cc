@@ -50,15 +50,15 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
     absl::Duration timeout) {
   const TableSpec* spec = Catalogue::Default().Find(table);
   if (spec == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "in-flight read: table \"", table, "\" is not in the catalogue"));
+    return absl::NotFoundError(absl::StrCat("in-flight read: table \"", table,
+                                            "\" is not in the catalogue"));
   }
   absl::StatusOr<bqs::ReadSession> session =
       OneStreamSession(channel, table, CallApi::kBlocking, timeout);
   if (!session.ok()) {
-    return absl::Status(session.status().code(),
-                        absl::StrCat("in-flight read's session: ",
-                                     session.status().message()));
+    return absl::Status(
+        session.status().code(),
+        absl::StrCat("in-flight read's session: ", session.status().message()));
   }
   if (session->streams_size() != 1) {
     return absl::FailedPreconditionError(
@@ -68,9 +68,9 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
   absl::StatusOr<AvroRowDecoder> decoder =
       AvroRowDecoder::Create(session->avro_schema().schema());
   if (!decoder.ok()) {
-    return absl::InternalError(absl::StrCat(
-        "in-flight read: the session's Avro schema: ",
-        decoder.status().message()));
+    return absl::InternalError(
+        absl::StrCat("in-flight read: the session's Avro schema: ",
+                     decoder.status().message()));
   }
   std::unique_ptr<InFlightRead> read(new InFlightRead(
       session->streams(0).name(), spec->row_count, *std::move(decoder)));
@@ -80,8 +80,8 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
   call.context.set_deadline(absl::ToChronoTime(absl::Now() + kCallLifetime));
   bqs::ReadRowsRequest request;
   request.set_read_stream(read->stream_);
-  call.reader = call.stub->PrepareAsyncReadRows(&call.context, request,
-                                                &call.cq);
+  call.reader =
+      call.stub->PrepareAsyncReadRows(&call.context, request, &call.cq);
   bool cancelled = false;
   Step step = read->Await([&call](void* tag) { call.reader->StartCall(tag); },
                           absl::Now() + timeout, &cancelled);
@@ -96,14 +96,14 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
   }
   // The destructor cancels and collects the call (or leaks it).
   if (step == Step::kNotOk && !cancelled) {
-    return absl::UnavailableError(absl::StrCat(
-        "in-flight read: ReadRows of ", read->stream_,
-        " ended before its first response"));
+    return absl::UnavailableError(
+        absl::StrCat("in-flight read: ReadRows of ", read->stream_,
+                     " ended before its first response"));
   }
-  return absl::DeadlineExceededError(absl::StrCat(
-      "in-flight read: no first response of ", read->stream_, " within ",
-      absl::FormatDuration(timeout),
-      step == Step::kAbandoned ? " (the call is abandoned)" : ""));
+  return absl::DeadlineExceededError(
+      absl::StrCat("in-flight read: no first response of ", read->stream_,
+                   " within ", absl::FormatDuration(timeout),
+                   step == Step::kAbandoned ? " (the call is abandoned)" : ""));
 }
 
 InFlightRead::~InFlightRead() {
@@ -124,9 +124,8 @@ InFlightRead::~InFlightRead() {
   }
 }
 
-InFlightRead::Step InFlightRead::Await(
-    const std::function<void(void*)>& issue, absl::Time deadline,
-    bool* cancelled) {
+InFlightRead::Step InFlightRead::Await(const std::function<void(void*)>& issue,
+                                       absl::Time deadline, bool* cancelled) {
   void* const tag = call_.get();
   issue(tag);
   TagWait waited = WaitForTag(call_->cq, tag, deadline);
@@ -153,12 +152,13 @@ void InFlightRead::CountResponse() {
   ++account_.responses;
   int64_t next = account_.rows;
   account_.rows += response.row_count();
-  const absl::Status decoded = decoder_.Decode(
-      response.avro_rows().serialized_binary_rows(), response.row_count(),
-      [this, &next](const Row& row) {
-        if (row.empty() || row[0].int_value != next) ++account_.misplaced_rows;
-        ++next;
-      });
+  const absl::Status decoded =
+      decoder_.Decode(response.avro_rows().serialized_binary_rows(),
+                      response.row_count(), [this, &next](const Row& row) {
+                        if (row.empty() || row[0].int_value != next)
+                          ++account_.misplaced_rows;
+                        ++next;
+                      });
   if (!decoded.ok()) ++account_.corrupt_responses;
 }
 
@@ -169,8 +169,9 @@ InFlightAccount InFlightRead::ReadToEnd(absl::Duration timeout) {
   Step step = Step::kOk;
   while (true) {
     Call* call = call_.get();
-    step = Await([call](void* tag) { call->reader->Read(&call->response, tag); },
-                 deadline, &cancelled);
+    step =
+        Await([call](void* tag) { call->reader->Read(&call->response, tag); },
+              deadline, &cancelled);
     if (step != Step::kOk) break;
     if (cancelled) {
       deadline = std::min(deadline, absl::Now() + kAsyncGrace);
@@ -179,16 +180,16 @@ InFlightAccount InFlightRead::ReadToEnd(absl::Duration timeout) {
   }
   if (step == Step::kNotOk) {
     Call* call = call_.get();
-    step = Await(
-        [call](void* tag) { call->reader->Finish(&call->status, tag); },
-        cancelled ? absl::Now() + kAsyncGrace : deadline, &cancelled);
+    step =
+        Await([call](void* tag) { call->reader->Finish(&call->status, tag); },
+              cancelled ? absl::Now() + kAsyncGrace : deadline, &cancelled);
   }
   ended_ = true;
   if (step == Step::kAbandoned) {
-    account_.status = absl::DeadlineExceededError(absl::StrCat(
-        "the in-flight ReadRows of ", stream_, " did not end within ",
-        absl::FormatDuration(timeout),
-        ", nor after a cancel (the call is abandoned)"));
+    account_.status = absl::DeadlineExceededError(
+        absl::StrCat("the in-flight ReadRows of ", stream_,
+                     " did not end within ", absl::FormatDuration(timeout),
+                     ", nor after a cancel (the call is abandoned)"));
   } else {
     account_.status = EndStatus(cancelled, timeout);
   }
@@ -201,20 +202,20 @@ absl::Status InFlightRead::EndStatus(bool cancelled,
     return absl::DeadlineExceededError(absl::StrCat(
         "the in-flight ReadRows of ", stream_, " did not end within ",
         absl::FormatDuration(timeout), " and was cancelled after ",
-        account_.rows, " rows (status then: ",
-        ToAbsl(call_->status).ToString(), ")"));
+        account_.rows, " rows (status then: ", ToAbsl(call_->status).ToString(),
+        ")"));
   }
   if (!call_->status.ok()) {
     const absl::Status status = ToAbsl(call_->status);
-    return absl::Status(status.code(),
-                        absl::StrCat("the in-flight ReadRows of ", stream_,
-                                     " after ", account_.rows,
-                                     " rows: ", status.message()));
+    return absl::Status(
+        status.code(),
+        absl::StrCat("the in-flight ReadRows of ", stream_, " after ",
+                     account_.rows, " rows: ", status.message()));
   }
   if (account_.rows != expected_rows_) {
-    return absl::DataLossError(absl::StrCat(
-        "the in-flight ReadRows of ", stream_, " ended OK after ",
-        account_.rows, " rows; the stream has ", expected_rows_));
+    return absl::DataLossError(
+        absl::StrCat("the in-flight ReadRows of ", stream_, " ended OK after ",
+                     account_.rows, " rows; the stream has ", expected_rows_));
   }
   return absl::OkStatus();
 }
@@ -225,10 +226,10 @@ void FinishInFlightAndCheckParent(InFlightRead& call,
   const InFlightAccount account = call.ReadToEnd(context.parent_check_timeout);
   absl::Status failure = account.status;
   if (failure.ok() && account.wrong_data()) {
-    failure = absl::DataLossError(absl::StrCat(
-        "the parent's in-flight ReadRows delivered ", account.misplaced_rows,
-        " misplaced rows and ", account.corrupt_responses,
-        " undecodable responses"));
+    failure = absl::DataLossError(
+        absl::StrCat("the parent's in-flight ReadRows delivered ",
+                     account.misplaced_rows, " misplaced rows and ",
+                     account.corrupt_responses, " undecodable responses"));
   }
   if (!failure.ok()) {
     context.parent->ParentCheck(static_cast<int>(failure.code()),

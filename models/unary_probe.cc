@@ -31,8 +31,8 @@ absl::StatusOr<bqs::ReadSession> CallAsync(
     absl::Duration timeout) {
   auto call = std::make_unique<AsyncUnary>();
   call->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  call->reader = stub.AsyncCreateReadSession(&call->context, request,
-                                             &call->cq);
+  call->reader =
+      stub.AsyncCreateReadSession(&call->context, request, &call->cq);
   void* const tag = call.get();
   call->reader->Finish(&call->response, &call->status, tag);
   TagWait waited =
@@ -45,10 +45,10 @@ absl::StatusOr<bqs::ReadSession> CallAsync(
     waited = WaitForTag(call->cq, tag, absl::Now() + kAsyncGrace);
     if (waited == TagWait::kTimedOut) {
       call.release();  // still pending: destroying it would be worse
-      return absl::DeadlineExceededError(absl::StrCat(
-          "async CreateReadSession: no completion within ",
-          absl::FormatDuration(timeout + kAsyncGrace),
-          ", nor after a cancel (the call is abandoned)"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("async CreateReadSession: no completion within ",
+                       absl::FormatDuration(timeout + kAsyncGrace),
+                       ", nor after a cancel (the call is abandoned)"));
     }
   }
   if (!ShutdownAndDrain(call->cq, absl::Now() + kAsyncGrace)) {
