@@ -48,6 +48,10 @@ std::unique_ptr<Model> MakeSpawnModel();
 // forkserver_model.cc: a zygote forked before the parent touched gRPC forks
 // the workers on the parent's request (fork_server.h).
 std::unique_ptr<Model> MakeForkServerModel();
+// grpc_fork_suite_model.cc: counterparts of gRPC's own fork tests, one per
+// --suite_case.
+absl::StatusOr<std::unique_ptr<Model>> MakeGrpcForkSuiteModel(
+    const ModelVariant& variant);
 
 }  // namespace forkcheck
 

@@ -11,8 +11,8 @@
 namespace forkcheck {
 namespace {
 
-using Factory = std::function<absl::StatusOr<std::unique_ptr<Model>>(
-    const ModelVariant&)>;
+using Factory =
+    std::function<absl::StatusOr<std::unique_ptr<Model>>(const ModelVariant&)>;
 
 const std::map<std::string, Factory>& Factories() {
   static const auto* factories = new std::map<std::string, Factory>{
@@ -35,6 +35,7 @@ const std::map<std::string, Factory>& Factories() {
        [](const ModelVariant&) -> absl::StatusOr<std::unique_ptr<Model>> {
          return MakeForkServerModel();
        }},
+      {"grpc_fork_suite", MakeGrpcForkSuiteModel},
   };
   return *factories;
 }
@@ -59,14 +60,15 @@ absl::Status SetVariantField(const std::string& key, const std::string& value,
       {"subchannel_pool", &ModelVariant::subchannel_pool},
       {"parent_channel", &ModelVariant::parent_channel},
       {"parent_client", &ModelVariant::parent_client},
+      {"suite_case", &ModelVariant::suite_case},
   };
   const auto found = fields.find(key);
   if (found == fields.end()) {
     std::vector<std::string> keys;
     for (const auto& [name, field] : fields) keys.push_back(name);
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown variant setting \"", key, "\"; expected one of ",
-                     absl::StrJoin(keys, ", ")));
+    return absl::InvalidArgumentError(absl::StrCat("unknown variant setting \"",
+                                                   key, "\"; expected one of ",
+                                                   absl::StrJoin(keys, ", ")));
   }
   variant->*(found->second) = value;
   return absl::OkStatus();
@@ -82,9 +84,9 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
                                                  const ModelVariant& variant) {
   const auto found = Factories().find(name);
   if (found == Factories().end()) {
-    return absl::NotFoundError(
-        absl::StrCat("unknown model \"", name, "\"; expected one of ",
-                     absl::StrJoin(ModelNames(), ", ")));
+    return absl::NotFoundError(absl::StrCat("unknown model \"", name,
+                                            "\"; expected one of ",
+                                            absl::StrJoin(ModelNames(), ", ")));
   }
   return found->second(variant);
 }

@@ -17,6 +17,8 @@ struct ModelVariant {
   std::string parent_channel = "used";     // fork_after_create: idle|used
   // fork_then_create_parent_used: destroyed|alive before the fork.
   std::string parent_client = "alive";
+  // grpc_fork_suite: which case of gRPC's fork tests (see its model file).
+  std::string suite_case = "connectivity_watch";
 };
 
 // Sets the variant setting `key` (the trial program's flag of that name,

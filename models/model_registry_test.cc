@@ -3,6 +3,7 @@
 #include "models/model_registry.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,7 +18,7 @@ TEST(ModelRegistryTest, ListsEveryModel) {
               ::testing::ElementsAre(
                   "channel_per_thread", "fork_after_create",
                   "fork_then_create_parent_used", "fork_then_create_pristine",
-                  "forkserver", "spawn", "thread_shared"));
+                  "forkserver", "grpc_fork_suite", "spawn", "thread_shared"));
 }
 
 TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
@@ -53,6 +54,50 @@ TEST(ModelRegistryTest, MakesEachModelWithItsVariantInItsName) {
     ASSERT_TRUE(model.ok()) << name << ": " << model.status();
     EXPECT_THAT((*model)->name(), ::testing::StartsWith(name));
   }
+}
+
+TEST(ModelRegistryTest, ForkAfterCreateKnowsAnInFlightParentChannel) {
+  ModelVariant variant;
+  variant.parent_channel = "in_flight";
+  auto model = MakeModel("fork_after_create", variant);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ((*model)->name(), "fork_after_create(parent_channel=in_flight)");
+  EXPECT_TRUE((*model)->has_parent_check());
+}
+
+TEST(ModelRegistryTest, EachForkSuiteCaseIsAVariant) {
+  const std::vector<std::string> cases = {
+      "connectivity_watch",
+      "close_channel_before_fork",
+      "blocking_unary_same_channel",
+      "blocking_unary_new_channel",
+      "async_unary_same_channel",
+      "async_unary_new_channel",
+      "in_progress_stream_continue_call",
+      "in_progress_stream_same_channel_blocking_call",
+      "in_progress_stream_same_channel_async_call",
+      "in_progress_stream_new_channel_blocking_call",
+      "in_progress_stream_new_channel_async_call"};
+  for (const std::string& suite_case : cases) {
+    ModelVariant variant;
+    variant.suite_case = suite_case;
+    auto model = MakeModel("grpc_fork_suite", variant);
+    ASSERT_TRUE(model.ok()) << suite_case << ": " << model.status();
+    EXPECT_EQ((*model)->name(),
+              "grpc_fork_suite(suite_case=" + suite_case + ")");
+    // Only the case that destroys the parent's channel has nothing to check.
+    EXPECT_EQ((*model)->has_parent_check(),
+              suite_case != "close_channel_before_fork")
+        << suite_case;
+  }
+  ModelVariant variant;
+  variant.suite_case = "fork_bomb";
+  auto model = MakeModel("grpc_fork_suite", variant);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(),
+              HasSubstr("--suite_case=\"fork_bomb\"; expected "
+                        "connectivity_watch or close_channel_before_fork"));
 }
 
 TEST(ModelRegistryTest, AnUnknownNameListsTheKnownOnes) {

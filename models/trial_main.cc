@@ -31,24 +31,29 @@ ABSL_FLAG(std::string, target, "", "the server's address, e.g. 127.0.0.1:80");
 ABSL_FLAG(std::string, table, "small",
           "a table of the default catalogue: its full name, or the last part "
           "of it (projects/forkcheck/datasets/synthetic/tables/<table>)");
-ABSL_FLAG(int, workers, 1, "workers (threads or processes); must match the "
-                           "supervisor's worker pipes");
+ABSL_FLAG(int, workers, 1,
+          "workers (threads or processes); must match the "
+          "supervisor's worker pipes");
 ABSL_FLAG(int, streams, 1, "the session's max_stream_count");
 ABSL_FLAG(std::string, subchannel_pool, "global",
           "channel_per_thread: global or local");
-ABSL_FLAG(std::string, parent_channel, "used", "fork_after_create: idle or used");
+ABSL_FLAG(std::string, parent_channel, "used",
+          "fork_after_create: idle or used");
 ABSL_FLAG(std::string, parent_client, "alive",
           "fork_then_create_parent_used: destroyed or alive");
 ABSL_FLAG(std::string, fork_hooks, "none",
           "none, or application: the trial wraps each fork() in "
           "grpc_prefork() / grpc_postfork_parent() / grpc_postfork_child()");
-ABSL_FLAG(std::string, child_channel, "default",
-          "channels workers create for themselves: default (gRPC's global "
-          "subchannel pool) or local_pool (GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL)");
+ABSL_FLAG(
+    std::string, child_channel, "default",
+    "channels workers create for themselves: default (gRPC's global "
+    "subchannel pool) or local_pool (GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL)");
 ABSL_FLAG(bool, busy_parent_thread, false,
           "another parent thread is inside a ReadRows call on the parent's "
           "channel at the moment of fork (the server must stall the streams "
           "of projects/forkcheck-busy-parent)");
+ABSL_FLAG(std::string, suite_case, "connectivity_watch",
+          "grpc_fork_suite: the case of gRPC's fork tests to run");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long a worker waits for its channel to connect");
 ABSL_FLAG(absl::Duration, create_session_timeout, absl::Seconds(5),
@@ -89,6 +94,7 @@ int Main() {
   variant.subchannel_pool = absl::GetFlag(FLAGS_subchannel_pool);
   variant.parent_channel = absl::GetFlag(FLAGS_parent_channel);
   variant.parent_client = absl::GetFlag(FLAGS_parent_client);
+  variant.suite_case = absl::GetFlag(FLAGS_suite_case);
   absl::StatusOr<std::unique_ptr<Model>> model =
       MakeModel(absl::GetFlag(FLAGS_model), variant);
   if (!model.ok()) return Fail(std::string(model.status().message()));
@@ -119,9 +125,9 @@ int Main() {
   context.child_local_subchannel_pool = child_channel == "local_pool";
   context.busy_parent_thread = absl::GetFlag(FLAGS_busy_parent_thread);
   if (context.busy_parent_thread && !(*model)->supports_busy_parent_thread()) {
-    return Fail(absl::StrCat(
-        "--busy_parent_thread: ", (*model)->name(),
-        " holds no used channel in the parent at the fork"));
+    return Fail(
+        absl::StrCat("--busy_parent_thread: ", (*model)->name(),
+                     " holds no used channel in the parent at the fork"));
   }
   if (context.target.empty()) return Fail("--target is required");
   if (context.workers < 1) {
@@ -154,8 +160,7 @@ int main(int argc, char** argv) {
       absl::StrJoin(forkcheck::ModelNames(), ", ")));
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
-    return forkcheck::Fail(absl::StrCat("unexpected argument \"",
-                                        positional[1],
+    return forkcheck::Fail(absl::StrCat("unexpected argument \"", positional[1],
                                         "\" (flags are --name=value)"));
   }
   if (absl::GetFlag(FLAGS_spawned_worker) >= 0) {

@@ -1,0 +1,160 @@
+// The fork suite's pieces in one process, against a fake server on
+// localhost: what they report when gRPC works, and that a call or watch that
+// does not complete is given up within its bound.
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "fakes/fake_server.h"
+#include "fakes/fault_injector.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "models/channel_factory.h"
+#include "models/connectivity_watcher.h"
+#include "models/in_flight_read.h"
+#include "models/unary_probe.h"
+
+namespace forkcheck {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kTable[] = "projects/forkcheck/datasets/synthetic/tables/small";
+constexpr int64_t kTableRows = 1000;
+
+std::unique_ptr<FakeServer> StartServer(FakeServerOptions options = {}) {
+  options.rows_per_response = 100;  // several responses per stream
+  auto server = FakeServer::Start(std::move(options));
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+TEST(OneStreamSessionTest, BothApisCreateAOneStreamSession) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto channel = NewChannel(server->address());
+  for (CallApi api : {CallApi::kBlocking, CallApi::kAsync}) {
+    SCOPED_TRACE(std::string(CallApiName(api)));
+    auto session = OneStreamSession(channel, kTable, api, absl::Seconds(5));
+    ASSERT_TRUE(session.ok()) << session.status();
+    EXPECT_EQ(session->streams_size(), 1);
+    EXPECT_EQ(session->table(), kTable);
+  }
+}
+
+TEST(OneStreamSessionTest, ServerErrorsKeepTheirCode) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto channel = NewChannel(server->address());
+  const std::string unknown =
+      "projects/forkcheck/datasets/synthetic/tables/no_such_table";
+  for (CallApi api : {CallApi::kBlocking, CallApi::kAsync}) {
+    SCOPED_TRACE(std::string(CallApiName(api)));
+    EXPECT_EQ(OneStreamSession(channel, unknown, api, absl::Seconds(5))
+                  .status()
+                  .code(),
+              absl::StatusCode::kNotFound);
+  }
+  EXPECT_EQ(
+      OneStreamSession(channel, "small", CallApi::kBlocking, absl::Seconds(5))
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ConnectivityWatcherTest, SeesTheChannelBecomeReady) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  ConnectivityWatcher watcher(NewChannel(server->address()));
+  ASSERT_TRUE(watcher.WaitUntilReady(absl::Seconds(5)).ok())
+      << watcher.StatesText();
+  watcher.Stop();
+  ASSERT_FALSE(watcher.states().empty());
+  EXPECT_EQ(watcher.states().back(), GRPC_CHANNEL_READY);
+  EXPECT_THAT(watcher.StatesText(), HasSubstr("READY"));
+}
+
+TEST(ConnectivityWatcherTest, GivesUpOnAChannelThatCannotConnect) {
+  const std::string nowhere =
+      "unix:" +
+      std::string(getenv("TEST_TMPDIR") ? getenv("TEST_TMPDIR") : "/tmp") +
+      "/no_server_here.sock";
+  ConnectivityWatcher watcher(NewChannel(nowhere));
+  const absl::Time start = absl::Now();
+  const absl::Status ready = watcher.WaitUntilReady(absl::Milliseconds(300));
+  EXPECT_EQ(ready.code(), absl::StatusCode::kDeadlineExceeded) << ready;
+  EXPECT_THAT(ready.message(), HasSubstr("states seen: "));
+  watcher.Stop();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+}
+
+TEST(InFlightReadTest, ReadsTheWholeStreamInOrder) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto read = InFlightRead::Start(NewChannel(server->address()), kTable,
+                                  absl::Seconds(5));
+  ASSERT_TRUE(read.ok()) << read.status();
+  const InFlightAccount account = (*read)->ReadToEnd(absl::Seconds(5));
+  EXPECT_TRUE(account.status.ok()) << account.status;
+  EXPECT_EQ(account.rows, kTableRows);
+  EXPECT_EQ(account.responses, kTableRows / 100);
+  EXPECT_EQ(account.misplaced_rows, 0);
+  EXPECT_EQ(account.corrupt_responses, 0);
+  EXPECT_FALSE(account.wrong_data());
+  // Once ended, the same account again.
+  EXPECT_EQ((*read)->ReadToEnd(absl::Seconds(5)).rows, kTableRows);
+}
+
+TEST(InFlightReadTest, AStalledCallIsCancelledAtItsBound) {
+  FakeServerOptions options;
+  FaultRule stall;
+  stall.kind = FaultKind::kStall;
+  stall.target = kTable;
+  stall.after_rows = 300;
+  stall.millis = 20000;
+  options.faults.push_back(stall);
+  std::unique_ptr<FakeServer> server = StartServer(std::move(options));
+  ASSERT_NE(server, nullptr);
+  auto read = InFlightRead::Start(NewChannel(server->address()), kTable,
+                                  absl::Seconds(5));
+  ASSERT_TRUE(read.ok()) << read.status();
+  const absl::Time start = absl::Now();
+  const InFlightAccount account = (*read)->ReadToEnd(absl::Milliseconds(500));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_EQ(account.status.code(), absl::StatusCode::kDeadlineExceeded)
+      << account.status;
+  EXPECT_THAT(account.status.message(), HasSubstr("was cancelled after 300"));
+  EXPECT_EQ(account.rows, 300);
+}
+
+TEST(InFlightReadTest, DestroyingAnOpenCallCancelsItPromptly) {
+  FakeServerOptions options;
+  FaultRule stall;
+  stall.kind = FaultKind::kStall;
+  stall.after_rows = 100;
+  stall.millis = 20000;
+  options.faults.push_back(stall);
+  std::unique_ptr<FakeServer> server = StartServer(std::move(options));
+  ASSERT_NE(server, nullptr);
+  auto read = InFlightRead::Start(NewChannel(server->address()), kTable,
+                                  absl::Seconds(5));
+  ASSERT_TRUE(read.ok()) << read.status();
+  const absl::Time start = absl::Now();
+  read->reset();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
+TEST(InFlightReadTest, AnUnknownTableFailsToStart) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto read = InFlightRead::Start(
+      NewChannel(server->address()),
+      "projects/forkcheck/datasets/synthetic/tables/no_such_table",
+      absl::Seconds(5));
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace forkcheck
