@@ -17,8 +17,8 @@
 #include "fakes/fake_server_process.h"
 #include "grpc_build/grpc_build_info.h"
 #include "gtest/gtest.h"
-#include "matrix/expectations.h"
 #include "matrix/cell_runner.h"
+#include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
 

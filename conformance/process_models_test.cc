@@ -155,6 +155,32 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
   EXPECT_EQ(outcome.duplicate_rows, 0);
 }
 
+// The TCP connections the thread models really opened (what their parent
+// reports after the threads read): with a local subchannel pool every
+// channel has its own; one shared channel has one. (With the global pool the
+// count is version-specific; the matrix table shows it.)
+TEST_F(ProcessModelsTest, ThreadModelsReportTheConnectionsTheyOpened) {
+  const std::pair<std::vector<std::string>, int> cases[] = {
+      {{"--model=thread_shared"}, 1},
+      {{"--model=channel_per_thread", "--subchannel_pool=local"}, kWorkers},
+  };
+  for (const auto& [flags, expected] : cases) {
+    SCOPED_TRACE(flags.back());
+    milliseconds elapsed{0};
+    const std::string model = flags[0].substr(sizeof("--model=") - 1);
+    const std::vector<std::string> variant(flags.begin() + 1, flags.end());
+    const TrialRecord record = RunChecked(model, variant, "small", &elapsed);
+    if (HasFailure()) return;
+    int reported = -2;
+    for (const v1::WorkerMessage& message : record.parent.messages) {
+      if (message.has_parent_facts()) {
+        reported = message.parent_facts().tcp_connections();
+      }
+    }
+    EXPECT_EQ(reported, expected);
+  }
+}
+
 // A session that cannot be created (an unknown table) is every worker's
 // error, with the server's code, whether the parent or a helper child
 // created it, and whether the parent or a fork server holds the workers'

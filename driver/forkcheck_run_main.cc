@@ -46,8 +46,9 @@ ABSL_FLAG(double, watchdog_scale, 1.0,
           "multiplies every trial's watchdog (raise it under sanitizers or on "
           "a loaded machine)");
 ABSL_FLAG(bool, record_expectations, false,
-          "write this run's outcomes as the expectations file of this gRPC "
-          "version into --expectations_dir");
+          "write this run's outcomes into the expectations file of this gRPC "
+          "version in --expectations_dir; an existing file is added to (each "
+          "cell keeps every kind ever seen); delete it to start afresh");
 ABSL_FLAG(std::string, expectations_dir, "",
           "where --record_expectations writes; default: "
           "conformance/expectations of the workspace `bazel run` ran in");
@@ -64,8 +65,8 @@ int Fail(const std::string& message) {
 }
 
 void PrintBuild(const GrpcBuildInfo& build) {
-  std::cout << "gRPC " << build.cpp_version << " (core "
-            << build.core_version << ", "
+  std::cout << "gRPC " << build.cpp_version << " (core " << build.core_version
+            << ", "
             << (build.library_path.empty() ? "linked statically"
                                            : build.library_path)
             << ")\n"
@@ -83,8 +84,7 @@ bool CompareWithExpectations(const MatrixJobResult& job,
       RunfileData("conformance/expectations/" + file_name, argv0);
   if (!path.ok()) {
     std::cout << "\nNo expectations are recorded for this gRPC version ("
-              << file_name << "); record them with: " << kRecordCommand
-              << "\n";
+              << file_name << "); record them with: " << kRecordCommand << "\n";
     return true;
   }
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
@@ -114,13 +114,13 @@ int Main(const std::string& argv0) {
   }
   const int repetitions = absl::GetFlag(FLAGS_repetitions);
   if (repetitions < 1 || repetitions > 1000) {
-    return Fail(absl::StrCat("--repetitions=", repetitions,
-                             "; expected 1 to 1000"));
+    return Fail(
+        absl::StrCat("--repetitions=", repetitions, "; expected 1 to 1000"));
   }
   const double scale = absl::GetFlag(FLAGS_watchdog_scale);
   if (!(scale >= 0.1 && scale <= 100)) {
-    return Fail(absl::StrCat("--watchdog_scale=", scale,
-                             "; expected 0.1 to 100"));
+    return Fail(
+        absl::StrCat("--watchdog_scale=", scale, "; expected 0.1 to 100"));
   }
   const int hang_lanes = absl::GetFlag(FLAGS_hang_lanes);
   int cpu_lanes = absl::GetFlag(FLAGS_cpu_lanes);
@@ -172,15 +172,22 @@ int Main(const std::string& argv0) {
     if (directory.empty()) {
       const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
       if (workspace == nullptr) {
-        return Fail("--record_expectations needs --expectations_dir outside "
-                    "`bazel run`");
+        return Fail(
+            "--record_expectations needs --expectations_dir outside "
+            "`bazel run`");
       }
       directory = absl::StrCat(workspace, "/conformance/expectations");
     }
     const std::string path = absl::StrCat(directory, "/", file_name);
+    // Re-recording accumulates: rare outcomes seen once stay expected.
+    absl::StatusOr<ExpectationsFile> previous = LoadExpectationsFile(path);
+    if (!previous.ok() && !absl::IsNotFound(previous.status())) {
+      return Fail(std::string(previous.status().message()));
+    }
     if (absl::Status written = WriteFileAtomically(
             path, RenderExpectationsFile(build->cpp_version, job->results,
-                                         kRecordCommand));
+                                         kRecordCommand,
+                                         previous.ok() ? &*previous : nullptr));
         !written.ok()) {
       return Fail(std::string(written.message()));
     }

@@ -28,6 +28,9 @@ struct TrialSample {
   std::vector<int64_t> first_row_micros;
   std::vector<int64_t> done_micros;
   int64_t rows = 0;  // rows the workers verified, summed
+  // TCP connections the trial's process held to the server after its
+  // threads read (thread models); -1 if not reported.
+  int tcp_connections = -1;
   // Set if the supervisor itself could not run the trial (not an outcome).
   std::string harness_error;
 };

@@ -92,7 +92,8 @@ TrialSample SampleFromTrial(const TrialRecord& record,
         if (!message.has_result()) continue;
         const v1::WorkerResult& result = message.result();
         sample.rows += result.rows_received();
-        if (result.first_row_micros() > 0) first_row = result.first_row_micros();
+        if (result.first_row_micros() > 0)
+          first_row = result.first_row_micros();
         if (result.done_micros() > 0) done = result.done_micros();
       }
     }
@@ -100,6 +101,11 @@ TrialSample SampleFromTrial(const TrialRecord& record,
     sample.done_micros.push_back(done);
   }
   sample.workers = workers;
+  for (const v1::WorkerMessage& message : record.parent.messages) {
+    if (message.has_parent_facts()) {
+      sample.tcp_connections = message.parent_facts().tcp_connections();
+    }
+  }
   if (outcome.parent_after.has_value()) {
     sample.parent_after = outcome.parent_after->kind;
     sample.parent_detail = Describe(*outcome.parent_after);
@@ -126,9 +132,8 @@ TrialSample RunCellTrial(const Cell& cell, const std::string& target,
     failed.harness_error = std::string(model.status().message());
     return failed;
   }
-  const TrialCommand command =
-      TrialCommandFor(cell, target, table_name,
-                      WatchdogFor(rows, options), options);
+  const TrialCommand command = TrialCommandFor(
+      cell, target, table_name, WatchdogFor(rows, options), options);
   absl::StatusOr<TrialRecord> record = RunTrial(command);
   if (!record.ok()) {
     failed.harness_error = std::string(record.status().message());

@@ -272,16 +272,36 @@ std::string ExpectationLine(const CellResult& result) {
 
 std::string RenderExpectationsFile(absl::string_view grpc_version,
                                    const std::vector<CellResult>& results,
-                                   absl::string_view record_command) {
-  std::vector<std::string> lines;
+                                   absl::string_view record_command,
+                                   const ExpectationsFile* previous) {
+  std::map<std::string, Expectation> recorded;
+  if (previous != nullptr) recorded = previous->by_key;
   std::vector<std::string> unrun;
   for (const CellResult& result : results) {
-    std::string line = ExpectationLine(result);
-    if (line.empty()) {
-      unrun.push_back(result.key);
-    } else {
-      lines.push_back(std::move(line));
+    const OutcomeCounts workers = result.WorkerCounts();
+    if (workers.total() == 0) {
+      if (recorded.count(result.key) == 0) unrun.push_back(result.key);
+      continue;
     }
+    Expectation observed;
+    observed.workers = Observed(workers);
+    const OutcomeCounts parent = result.ParentCounts();
+    if (parent.total() > 0) observed.parent_after = Observed(parent);
+    const auto old = recorded.find(result.key);
+    if (old != recorded.end() && old->second.parent_after.has_value() ==
+                                     observed.parent_after.has_value()) {
+      observed.workers.insert(old->second.workers.begin(),
+                              old->second.workers.end());
+      if (observed.parent_after.has_value()) {
+        observed.parent_after->insert(old->second.parent_after->begin(),
+                                      old->second.parent_after->end());
+      }
+    }
+    recorded[result.key] = observed;
+  }
+  std::vector<std::string> lines;
+  for (const auto& [key, expectation] : recorded) {
+    lines.push_back(Line(key, expectation));
   }
   std::sort(lines.begin(), lines.end());
   std::sort(unrun.begin(), unrun.end());

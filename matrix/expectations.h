@@ -71,9 +71,14 @@ std::string ExpectationLine(const CellResult& result);
 // A file recording `results`: a header comment naming the gRPC version, the
 // date (UTC), `record_command` and the matching rules, then one line a cell
 // sorted by key. Cells with nothing observed get a comment, not a line.
+// With `previous` (the file being re-recorded), observations accumulate: a
+// cell's kinds are the union of its old line and this run (so a rare
+// outcome seen once stays expected), and lines of cells this run did not
+// run are kept. Start from no file to record afresh.
 std::string RenderExpectationsFile(absl::string_view grpc_version,
                                    const std::vector<CellResult>& results,
-                                   absl::string_view record_command);
+                                   absl::string_view record_command,
+                                   const ExpectationsFile* previous = nullptr);
 
 struct ExpectationMismatch {
   std::string key;

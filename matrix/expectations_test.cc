@@ -265,6 +265,24 @@ TEST(ExpectationLineTest, HarnessErrorsAreNotObservations) {
             absl::StrCat(Key("threads"), " => workers: always ok"));
 }
 
+TEST(RenderExpectationsFileTest, ReRecordingAccumulatesWhatWasSeen) {
+  const std::string first = RenderExpectationsFile(
+      "1.51",
+      {MakeResult("threads", {kOk, kOk}), MakeResult("spawn", {kOk}, {kOk})},
+      "record");
+  const absl::StatusOr<ExpectationsFile> previous =
+      ParseExpectations(first, "grpc-1.51.txt");
+  ASSERT_TRUE(previous.ok()) << previous.status();
+  // This run saw a rare hang in "threads" and did not run "spawn".
+  const std::string second = RenderExpectationsFile(
+      "1.51", {MakeResult("threads", {kHang, kOk})}, "record", &*previous);
+  EXPECT_THAT(second, HasSubstr(absl::StrCat(Key("threads"),
+                                             " => workers: mixed hang,ok\n")));
+  EXPECT_THAT(second, HasSubstr(absl::StrCat(
+                          Key("spawn"),
+                          " => workers: always ok; parent_after: always ok")));
+}
+
 TEST(RenderExpectationsFileTest, RoundTripsAndMatchesWhatItRecorded) {
   const std::vector<CellResult> results = {
       MakeResult("threads", {kOk, kOk, kOk}),

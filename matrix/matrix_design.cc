@@ -31,8 +31,8 @@ absl::Status CheckOneOf(const std::string& value, const std::string& path,
                                             absl::StrJoin(allowed, ", ")));
 }
 
-absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(const Json& object,
-                                                       const std::string& path) {
+absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(
+    const Json& object, const std::string& path) {
   if (!object.is_object()) {
     return json::PathError(path, "expected an object of axis: [values]");
   }
@@ -44,9 +44,8 @@ absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(const Json& object,
     }
     Axes scratch;
     for (size_t i = 0; i < values.size(); ++i) {
-      if (absl::Status valid = SetAxis(name, values[i],
-                                       json::ElementPath(axis_path, i),
-                                       &scratch);
+      if (absl::Status valid = SetAxis(
+              name, values[i], json::ElementPath(axis_path, i), &scratch);
           !valid.ok()) {
         return valid;
       }
@@ -58,9 +57,8 @@ absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(const Json& object,
 
 absl::StatusOr<DesignGroup> ParseGroup(const Json& value,
                                        const std::string& path) {
-  if (absl::Status shape =
-          json::CheckObject(value, path, {"name", "why", "models", "vary",
-                                          "quick"});
+  if (absl::Status shape = json::CheckObject(
+          value, path, {"name", "why", "models", "vary", "quick"});
       !shape.ok()) {
     return shape;
   }
@@ -128,9 +126,9 @@ absl::StatusOr<DesignGroup> ParseGroup(const Json& value,
 }
 
 // Calls `emit` with every combination of `ranges` applied to `base`.
-absl::Status CrossProduct(const std::vector<AxisRange>& ranges, size_t index,
-                          const Axes& base,
-                          const std::function<absl::Status(const Axes&)>& emit) {
+absl::Status CrossProduct(
+    const std::vector<AxisRange>& ranges, size_t index, const Axes& base,
+    const std::function<absl::Status(const Axes&)>& emit) {
   if (index == ranges.size()) return emit(base);
   for (const Json& value : ranges[index].second) {
     Axes axes = base;
@@ -161,7 +159,8 @@ std::optional<MatrixSize> ParseMatrixSize(absl::string_view name) {
 absl::Status SetAxis(const std::string& name, const Json& value,
                      const std::string& path, Axes* axes) {
   if (name == "workers") {
-    absl::StatusOr<int64_t> workers = json::ToInt64(value, path, 1, kMaxWorkers);
+    absl::StatusOr<int64_t> workers =
+        json::ToInt64(value, path, 1, kMaxWorkers);
     if (!workers.ok()) return workers.status();
     axes->workers = static_cast<int>(*workers);
     return absl::OkStatus();
@@ -172,8 +171,8 @@ absl::Status SetAxis(const std::string& name, const Json& value,
     axes->busy_parent_thread = *busy;
     return absl::OkStatus();
   }
-  const std::map<std::string, std::pair<std::string Axes::*,
-                                        std::vector<std::string>>>
+  const std::map<std::string,
+                 std::pair<std::string Axes::*, std::vector<std::string>>>
       kStringAxes = {
           {"transport", {&Axes::transport, {"tcp", "unix"}}},
           {"table", {&Axes::table, {}}},
@@ -217,7 +216,8 @@ absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
   if (!version.ok()) return version.status();
   if (*version != kFormatVersion) {
     return json::PathError("format_version",
-                           absl::StrCat("is ", *version, "; this forkcheck "
+                           absl::StrCat("is ", *version,
+                                        "; this forkcheck "
                                         "reads format_version ",
                                         kFormatVersion));
   }
@@ -227,9 +227,9 @@ absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
       return json::PathError("defaults", "expected an object");
     }
     for (const auto& [name, value] : defaults->items()) {
-      if (absl::Status set = SetAxis(name, value,
-                                     json::MemberPath("defaults", name),
-                                     &design.defaults);
+      if (absl::Status set =
+              SetAxis(name, value, json::MemberPath("defaults", name),
+                      &design.defaults);
           !set.ok()) {
         return set;
       }
@@ -268,9 +268,9 @@ absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
     absl::StatusOr<DesignGroup> group = ParseGroup((*groups)[i], path);
     if (!group.ok()) return group.status();
     if (!names.insert(group->name).second) {
-      return json::PathError(json::MemberPath(path, "name"),
-                             absl::StrCat(json::Quote(group->name),
-                                          " names two groups"));
+      return json::PathError(
+          json::MemberPath(path, "name"),
+          absl::StrCat(json::Quote(group->name), " names two groups"));
     }
     design.groups.push_back(*std::move(group));
   }
@@ -317,15 +317,14 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
       absl::Status status = CrossProduct(
           ranges, 0, design.defaults, [&](const Axes& axes) -> absl::Status {
             if (Catalogue::Default().Resolve(axes.table) == nullptr) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  where, ": table ", json::Quote(axes.table),
-                  " is not in the default catalogue"));
+              return absl::InvalidArgumentError(
+                  absl::StrCat(where, ": table ", json::Quote(axes.table),
+                               " is not in the default catalogue"));
             }
             if (design.fault_scripts.count(axes.faults) == 0) {
-              return absl::InvalidArgumentError(
-                  absl::StrCat(where, ": fault script ",
-                               json::Quote(axes.faults),
-                               " is not in fault_scripts"));
+              return absl::InvalidArgumentError(absl::StrCat(
+                  where, ": fault script ", json::Quote(axes.faults),
+                  " is not in fault_scripts"));
             }
             if (axes.busy_parent_thread &&
                 !(*model)->supports_busy_parent_thread()) {
@@ -334,11 +333,13 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
                   " holds no used channel at the fork, so it cannot have a "
                   "busy parent thread"));
             }
-            Cell cell{entry.model, entry.variant, (*model)->name(), axes,
+            Cell cell{entry.model,
+                      entry.variant,
+                      (*model)->name(),
+                      axes,
                       {group.name}};
             const std::string key = CellKey(cell);
-            const auto [it, inserted] =
-                index_of_key.emplace(key, cells.size());
+            const auto [it, inserted] = index_of_key.emplace(key, cells.size());
             if (inserted) {
               cells.push_back(std::move(cell));
             } else {

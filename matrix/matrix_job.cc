@@ -28,9 +28,9 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
     }
   }
   if (chosen.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "no cell of the ", MatrixSizeName(options.size),
-        " matrix has \"", options.cell_filter, "\" in its key"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("no cell of the ", MatrixSizeName(options.size),
+                     " matrix has \"", options.cell_filter, "\" in its key"));
   }
   absl::StatusOr<std::unique_ptr<ServerPool>> servers = ServerPool::Start(
       options.server_binary, job.design.fault_scripts, chosen);

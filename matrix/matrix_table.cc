@@ -36,6 +36,20 @@ std::string NonDefaultAxes(const Axes& axes, const Axes& defaults) {
   return differing.empty() ? "(defaults)" : absl::StrJoin(differing, " ");
 }
 
+// The TCP connections the trials reported: "2", or "1-2" if they differed.
+std::string ConnectionsText(const CellResult& result) {
+  int low = -1;
+  int high = -1;
+  for (const TrialSample& sample : result.samples) {
+    if (sample.tcp_connections < 0) continue;
+    low = low < 0 ? sample.tcp_connections
+                  : std::min(low, sample.tcp_connections);
+    high = std::max(high, sample.tcp_connections);
+  }
+  if (low < 0) return "-";
+  return low == high ? absl::StrCat(low) : absl::StrCat(low, "-", high);
+}
+
 }  // namespace
 
 double MedianFirstRowMillis(const CellResult& result) {
@@ -64,8 +78,9 @@ std::string RenderMatrixTable(const std::vector<CellResult>& results,
   for (const auto& [name, value] : AxisValues(defaults)) {
     defaults_text.push_back(absl::StrCat(name, "=", value));
   }
-  std::vector<std::vector<std::string>> rows = {
-      {"model", "axes", "workers", "parent_after", "first row", "wall"}};
+  std::vector<std::vector<std::string>> rows = {{"model", "axes", "workers",
+                                                 "parent_after", "tcp conns",
+                                                 "first row", "wall"}};
   for (const CellResult& result : results) {
     std::string workers = result.WorkerCounts().Summary();
     int harness_errors = 0;
@@ -76,11 +91,11 @@ std::string RenderMatrixTable(const std::vector<CellResult>& results,
       absl::StrAppend(&workers, " (", harness_errors, " not run)");
     }
     const OutcomeCounts parent = result.ParentCounts();
-    rows.push_back({result.cell.model_name,
-                    NonDefaultAxes(result.cell.axes, defaults), workers,
-                    parent.total() == 0 ? "-" : parent.Summary(),
-                    FormatMillis(MedianFirstRowMillis(result)),
-                    FormatMillis(MedianWallMillis(result))});
+    rows.push_back(
+        {result.cell.model_name, NonDefaultAxes(result.cell.axes, defaults),
+         workers, parent.total() == 0 ? "-" : parent.Summary(),
+         ConnectionsText(result), FormatMillis(MedianFirstRowMillis(result)),
+         FormatMillis(MedianWallMillis(result))});
   }
   std::vector<size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows) {
@@ -89,7 +104,7 @@ std::string RenderMatrixTable(const std::vector<CellResult>& results,
     }
   }
   std::string text = absl::StrCat("Axes not shown are at their defaults: ",
-                                   absl::StrJoin(defaults_text, " "), "\n");
+                                  absl::StrJoin(defaults_text, " "), "\n");
   for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {

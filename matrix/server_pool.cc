@@ -20,9 +20,9 @@ constexpr int64_t kBusyParentStallMillis = 10 * 60 * 1000;
 
 // `script` (a fault script, or empty) plus the busy-parent stall.
 std::string WithBusyParentStall(const std::string& script) {
-  nlohmann::json document = script.empty()
-                                ? nlohmann::json{{"faults", nlohmann::json::array()}}
-                                : nlohmann::json::parse(script);
+  nlohmann::json document =
+      script.empty() ? nlohmann::json{{"faults", nlohmann::json::array()}}
+                     : nlohmann::json::parse(script);
   document["faults"].push_back({{"kind", "stall"},
                                 {"target", kBusyParentProject},
                                 {"after_rows", 0},
@@ -48,11 +48,11 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     if (pool->servers_.count(key) != 0) continue;
     const auto script = fault_scripts.find(cell.axes.faults);
     if (script == fault_scripts.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "no fault script named \"", cell.axes.faults, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("no fault script named \"", cell.axes.faults, "\""));
     }
-    const std::string stem = absl::StrCat(pool->directory_, "/",
-                                          pool->servers_.size());
+    const std::string stem =
+        absl::StrCat(pool->directory_, "/", pool->servers_.size());
     const std::string script_path = stem + ".faults.json";
     if (absl::Status written = WriteFileAtomically(
             script_path, WithBusyParentStall(script->second));
@@ -64,8 +64,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
                                    : "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<FakeServerProcess>> server =
         FakeServerProcess::Start(
-            {server_binary,
-             {"--listen=" + listen, "--faults=" + script_path}});
+            {server_binary, {"--listen=" + listen, "--faults=" + script_path}});
     if (!server.ok()) {
       return absl::Status(
           server.status().code(),

@@ -25,9 +25,9 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
   request.mutable_read_session()->set_table(context.table);
   request.mutable_read_session()->set_data_format(bqs::DataFormat::AVRO);
   grpc::ClientContext create_context;
-  create_context.set_deadline(std::chrono::system_clock::now() +
-                              absl::ToChronoMilliseconds(
-                                  context.create_session_timeout));
+  create_context.set_deadline(
+      std::chrono::system_clock::now() +
+      absl::ToChronoMilliseconds(context.create_session_timeout));
   bqs::ReadSession session;
   const grpc::Status created =
       stub->CreateReadSession(&create_context, request, &session);
@@ -60,9 +60,9 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
   std::this_thread::sleep_for(kSettle);
   if (!busy->in_call_ || busy->returned_) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "busy parent thread: its ReadRows call ended within ",
-        kSettle.count(), " ms; the server must stall the streams of ",
-        kBusyParentProject, " (a fault script with that target)"));
+        "busy parent thread: its ReadRows call ended within ", kSettle.count(),
+        " ms; the server must stall the streams of ", kBusyParentProject,
+        " (a fault script with that target)"));
   }
   return busy;
 }

@@ -202,10 +202,11 @@ int RunForkedWorker(int index, const std::string& session_bytes,
         pid_t pid = -1;
         int error = EINVAL;
         if (index >= 0 && index < context.workers) {
-          pid = ForkWorker(context.fork_hooks, index, [&](WorkerReporter& reporter) {
-            close(fd);
-            return RunForkedWorker(index, session_bytes, context, reporter);
-          });
+          pid = ForkWorker(
+              context.fork_hooks, index, [&](WorkerReporter& reporter) {
+                close(fd);
+                return RunForkedWorker(index, session_bytes, context, reporter);
+              });
           error = pid < 0 ? errno : 0;
         }
         if (pid > 0) running[pid] = index;

@@ -37,9 +37,8 @@ class ForkThenCreateParentUsedModel : public Model {
     if (!alive_) channel.reset();  // its last reference: the channel goes
     auto busy = BusyParentCall::StartIfAsked(channel, context);
     if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
-    RunWorkerProcesses(context, *session, [&context](int) {
-      return NewWorkerChannel(context);
-    });
+    RunWorkerProcesses(context, *session,
+                       [&context](int) { return NewWorkerChannel(context); });
     busy->reset();  // ends its call before the parent's check
     if (alive_) CheckParentClient(channel, context);
     return 0;
@@ -53,9 +52,9 @@ class ForkThenCreateParentUsedModel : public Model {
 
 absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant) {
-  if (absl::Status valid = CheckVariantValue(
-          "fork_then_create_parent_used", "parent_client",
-          variant.parent_client, {"destroyed", "alive"});
+  if (absl::Status valid =
+          CheckVariantValue("fork_then_create_parent_used", "parent_client",
+                            variant.parent_client, {"destroyed", "alive"});
       !valid.ok()) {
     return valid;
   }

@@ -23,9 +23,8 @@ class ForkThenCreatePristineModel : public Model {
     if (!session.ok()) {
       return ReportSetupFailure(context.workers, session.status());
     }
-    RunWorkerProcesses(context, *session, [&context](int) {
-      return NewWorkerChannel(context);
-    });
+    RunWorkerProcesses(context, *session,
+                       [&context](int) { return NewWorkerChannel(context); });
     return 0;
   }
 };

@@ -80,7 +80,10 @@ TEST_F(FramedFdTest, EndBetweenFramesIsUnavailableAndInsideIsDataLoss) {
 }
 
 TEST_F(FramedFdTest, ASilentPeerCostsTheTimeout) {
-  WriteRaw(std::string("\x05\x00\x00\x00" "ab", 6));  // 3 bytes never come
+  WriteRaw(
+      std::string("\x05\x00\x00\x00"
+                  "ab",
+                  6));  // 3 bytes never come
   const auto start = Clock::now();
   absl::StatusOr<std::string> read =
       ReadFramed(fds_[0], absl::Milliseconds(200));

@@ -8,9 +8,9 @@
 namespace forkcheck {
 namespace {
 
-absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
-CreateSession(const std::shared_ptr<grpc::Channel>& channel,
-              const std::string& table, int streams, absl::Duration timeout) {
+absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> CreateSession(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& table,
+    int streams, absl::Duration timeout) {
   ReaderOptions options;
   options.create_session_timeout = timeout;
   return ReferenceReader(channel, Catalogue::Default(), options)

@@ -35,8 +35,7 @@ void SetStatus(const absl::Status& status, v1::WorkerResult* result) {
 // which the caller takes from the merged ledger).
 void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
   result->set_rows_received(result->rows_received() + account.rows_received);
-  result->set_corrupted_rows(result->corrupted_rows() +
-                             account.corrupted_rows);
+  result->set_corrupted_rows(result->corrupted_rows() + account.corrupted_rows);
   result->set_corrupt_responses(result->corrupt_responses() +
                                 account.corrupt_responses);
   result->set_bytes(result->bytes() + account.bytes);
@@ -80,9 +79,8 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
   reporter.Phase(v1::PHASE_CLIENT_CREATED);
   result.set_client_created_micros(reporter.ElapsedMicros());
 
-  const auto deadline =
-      std::chrono::system_clock::now() +
-      absl::ToChronoMilliseconds(options.connect_timeout);
+  const auto deadline = std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(options.connect_timeout);
   if (!channel->WaitForConnected(deadline)) {
     SetStatus(absl::UnavailableError(absl::StrCat(
                   "the channel did not connect within ",

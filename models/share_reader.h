@@ -22,8 +22,8 @@ namespace forkcheck {
 // Names of the streams worker `index` of `workers` reads: stream i goes to
 // worker i % workers.
 std::vector<std::string> StreamShare(
-    const google::cloud::bigquery::storage::v1::ReadSession& session,
-    int index, int workers);
+    const google::cloud::bigquery::storage::v1::ReadSession& session, int index,
+    int workers);
 
 struct ShareOptions {
   int index = 0;

@@ -138,8 +138,8 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options) {
   share.index = options.index;
   share.workers = options.workers;
   share.connect_timeout = options.connect_timeout;
-  ReadShare(NewChannel(options.target, options.local_subchannel_pool),
-            *session, share, *reporter);
+  ReadShare(NewChannel(options.target, options.local_subchannel_pool), *session,
+            share, *reporter);
   return 0;
 }
 

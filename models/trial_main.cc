@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "fakes/catalogue.h"
 #include "models/model.h"
 #include "models/model_registry.h"
 #include "models/spawned_worker.h"
@@ -102,7 +103,12 @@ int Main() {
   ModelContext context;
   context.target = absl::GetFlag(FLAGS_target);
   context.table = absl::GetFlag(FLAGS_table);
-  if (context.table.find('/') == std::string::npos) {
+  // As read_table and the main job read a table name. A name the catalogue
+  // does not know still goes to the server (in full form), so that a trial
+  // of an unknown table shows the server's NOT_FOUND, as a real client would.
+  if (const TableSpec* spec = Catalogue::Default().Resolve(context.table)) {
+    context.table = spec->name;
+  } else if (context.table.find('/') == std::string::npos) {
     context.table = absl::StrCat(kTablePrefix, context.table);
   }
   context.workers = absl::GetFlag(FLAGS_workers);

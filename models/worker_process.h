@@ -20,11 +20,12 @@
 
 namespace forkcheck {
 
-// Forks worker `index` (ForkWithHooks(hooks)). The child sets PR_SET_PDEATHSIG = SIGKILL (and exits
-// if the parent is already gone), opens its reporter (closing every other
-// report fd), sends PHASE_STARTED, runs `body` and _exits with its return
-// value (no atexit handlers or static destructors: a forked gRPC must not
-// be shut down twice). Returns the child's pid, or -1 if fork failed.
+// Forks worker `index` (ForkWithHooks(hooks)). The child sets PR_SET_PDEATHSIG
+// = SIGKILL (and exits if the parent is already gone), opens its reporter
+// (closing every other report fd), sends PHASE_STARTED, runs `body` and _exits
+// with its return value (no atexit handlers or static destructors: a forked
+// gRPC must not be shut down twice). Returns the child's pid, or -1 if fork
+// failed.
 pid_t ForkWorker(ForkHooks hooks, int index,
                  const std::function<int(WorkerReporter&)>& body);
 
@@ -50,6 +51,14 @@ void RunWorkerProcesses(
 // their code.
 absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
 CreateSessionInHelper(const ModelContext& context);
+
+// What CreateSessionInHelper makes of the helper's reply: `reply` is what
+// ReadFramed returned (one frame: a status-code byte, then the serialized
+// session or the error message), `wait_status` the helper's. Errors keep the
+// helper's code; a helper that sent nothing, a reply that timed out or was
+// too large, or bytes that are not a session are errors naming that.
+absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
+ParseSessionReply(const absl::StatusOr<std::string>& reply, int wait_status);
 
 }  // namespace forkcheck
 

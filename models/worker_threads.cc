@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "models/connection_count.h"
 #include "models/share_reader.h"
 #include "supervisor/worker_reporter.h"
 
@@ -17,6 +18,9 @@ int RunWorkerThreads(
     const google::cloud::bigquery::storage::v1::ReadSession& session,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
   std::atomic<bool> failed{false};
+  // Kept until every thread is done, so the connections they used can be
+  // counted before the channels go.
+  std::vector<std::shared_ptr<grpc::Channel>> channels(context.workers);
   std::vector<std::thread> threads;
   for (int i = 0; i < context.workers; ++i) {
     threads.emplace_back([&, i] {
@@ -29,6 +33,7 @@ int RunWorkerThreads(
       }
       reporter->Phase(v1::PHASE_STARTED);
       std::shared_ptr<grpc::Channel> channel = channel_for(i);
+      channels[i] = channel;
       ShareOptions options;
       options.index = i;
       options.workers = context.workers;
@@ -38,6 +43,8 @@ int RunWorkerThreads(
     });
   }
   for (std::thread& thread : threads) thread.join();
+  context.parent->ParentFacts(
+      CountTcpConnectionsTo(context.target).value_or(-1));
   context.parent->CloseWorkerFds();
   return failed ? 1 : 0;
 }

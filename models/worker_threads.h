@@ -15,7 +15,9 @@ namespace forkcheck {
 // Runs context.workers threads. Thread i opens WorkerReporter::ForThread(i),
 // sends PHASE_STARTED, takes its channel from `channel_for(i)` (called on
 // that thread) and reads its share (ReadShare, with RUSAGE_THREAD). Joins
-// them all, then closes the workers' report fds. Returns the trial's exit
+// them all, reports how many TCP connections the process then holds to the
+// server (ParentFacts; the channels live until then), and closes the
+// workers' report fds. Returns the trial's exit
 // code: 0, or 1 if a thread could not open its reporter.
 int RunWorkerThreads(
     const ModelContext& context,

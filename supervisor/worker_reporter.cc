@@ -112,4 +112,10 @@ void ParentReporter::ParentCheck(int status_code,
   write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
 }
 
+void ParentReporter::ParentFacts(int tcp_connections) {
+  v1::WorkerMessage message = Versioned();
+  message.mutable_parent_facts()->set_tcp_connections(tcp_connections);
+  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
 }  // namespace forkcheck

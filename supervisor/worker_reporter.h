@@ -71,6 +71,7 @@ class ParentReporter {
 
   void WorkerExit(int worker, int wait_status);  // after waitpid()
   void ParentCheck(int status_code, const std::string& status_message);
+  void ParentFacts(int tcp_connections);
 
   bool write_failed() const { return write_failed_; }
 
