@@ -1,0 +1,709 @@
+#include "reports/environment.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#if defined(__GLIBC__)
+#include <gnu/libc-version.h>
+#endif
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/file_util.h"
+#include "common/json_fields.h"
+#include "google/protobuf/stubs/common.h"
+#include "grpc_build/grpc_build_info.h"
+#include "grpc_build/loaded_objects.h"
+#include "reports/environment_git.h"
+
+extern char** environ;
+
+namespace forkcheck {
+namespace {
+
+using json::Json;
+
+#if defined(__has_feature)
+#define FORKCHECK_HAS_FEATURE(x) __has_feature(x)
+#else
+#define FORKCHECK_HAS_FEATURE(x) 0
+#endif
+
+// Collects facts and a note for each one that could not be read.
+class Notes {
+ public:
+  explicit Notes(std::vector<std::string>* notes) : notes_(notes) {}
+
+  // `value` if it is not empty; otherwise kUnknown, noting why.
+  std::string Fact(absl::string_view field, std::string value,
+                   absl::string_view why_empty) {
+    if (!value.empty()) return value;
+    Add(field, why_empty);
+    return kUnknown;
+  }
+  // `value`, or kUnknown noting its error.
+  std::string Fact(absl::string_view field,
+                   const absl::StatusOr<std::string>& value) {
+    if (value.ok()) return Fact(field, *value, "empty");
+    Add(field, value.status().message());
+    return kUnknown;
+  }
+  template <typename T>
+  std::optional<T> Number(absl::string_view field, absl::StatusOr<T> value) {
+    if (value.ok()) return *value;
+    Add(field, value.status().message());
+    return std::nullopt;
+  }
+  void Add(absl::string_view field, absl::string_view why) {
+    notes_->push_back(absl::StrCat(field, ": ", why));
+  }
+  // A note already in the form "field: why".
+  void AddLine(std::string note) { notes_->push_back(std::move(note)); }
+
+ private:
+  std::vector<std::string>* notes_;
+};
+
+// The value of the first "key<sep>value" line of `text`, trimmed; "" if none.
+std::string FirstValue(absl::string_view text, absl::string_view key,
+                       char separator) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    const size_t at = line.find(separator);
+    if (at == absl::string_view::npos) continue;
+    if (absl::StripAsciiWhitespace(line.substr(0, at)) != key) continue;
+    return std::string(absl::StripAsciiWhitespace(line.substr(at + 1)));
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> KeyedValue(const std::string& path,
+                                       absl::string_view key, char separator) {
+  absl::StatusOr<std::string> text = ReadFile(path, "file");
+  if (!text.ok()) return text.status();
+  std::string value = FirstValue(*text, key, separator);
+  if (value.empty()) {
+    return absl::NotFoundError(absl::StrCat("no ", key, " in ", path));
+  }
+  return value;
+}
+
+absl::StatusOr<std::string> OsName(const std::string& root) {
+  const std::string path = absl::StrCat(root, "/etc/os-release");
+  absl::StatusOr<std::string> name = KeyedValue(path, "PRETTY_NAME", '=');
+  if (!name.ok()) return name;
+  absl::string_view unquoted = *name;
+  if (unquoted.size() >= 2 && unquoted.front() == '"' &&
+      unquoted.back() == '"') {
+    unquoted = unquoted.substr(1, unquoted.size() - 2);
+  }
+  return std::string(unquoted);
+}
+
+absl::StatusOr<int64_t> MemTotalBytes(const std::string& root) {
+  const std::string path = absl::StrCat(root, "/proc/meminfo");
+  absl::StatusOr<std::string> value = KeyedValue(path, "MemTotal", ':');
+  if (!value.ok()) return value.status();
+  // "16384 kB": the kernel's kB are KiB.
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(*value, ' ', absl::SkipWhitespace());
+  int64_t kib = 0;
+  if (parts.size() != 2 || parts[1] != "kB" ||
+      !absl::SimpleAtoi(parts[0], &kib) || kib <= 0 || kib > INT64_MAX / 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected MemTotal in ", path, ": \"", *value, "\""));
+  }
+  return kib * 1024;
+}
+
+absl::StatusOr<std::string> ScalingGovernor(const std::string& root) {
+  const std::string path = absl::StrCat(
+      root, "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  absl::StatusOr<std::string> text = ReadFile(path, "cpufreq governor");
+  if (!text.ok()) {
+    // Virtual machines and containers often have no cpufreq driver.
+    return absl::NotFoundError(
+        absl::StrCat(text.status().message(), " (no cpufreq driver?)"));
+  }
+  return std::string(absl::StripAsciiWhitespace(*text));
+}
+
+absl::StatusOr<int64_t> PositiveOr(long value, absl::string_view what) {
+  if (value > 0) return static_cast<int64_t>(value);
+  return absl::UnavailableError(absl::StrCat(what, " gave ", value));
+}
+
+absl::StatusOr<int64_t> CpusAllowed() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("sched_getaffinity: ", std::strerror(errno)));
+  }
+  return PositiveOr(CPU_COUNT(&set), "sched_getaffinity");
+}
+
+std::string Hostname() {
+  char name[HOST_NAME_MAX + 1] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "";
+  return name;
+}
+
+std::string LibcVersion() {
+#if defined(__GLIBC__)
+  return absl::StrCat("glibc ", gnu_get_libc_version());
+#else
+  return "";
+#endif
+}
+
+// The loaded object whose file name starts with `prefix`, with symlinks
+// resolved, or "".
+std::string LoadedLibrary(absl::string_view prefix) {
+  for (const std::string& path : LoadedObjectPaths()) {
+    const size_t slash = path.rfind('/');
+    absl::string_view name = absl::string_view(path).substr(
+        slash == std::string::npos ? 0 : slash + 1);
+    if (!absl::StartsWith(name, prefix)) continue;
+    char* resolved = realpath(path.c_str(), nullptr);
+    if (resolved == nullptr) return path;
+    std::string result = resolved;
+    free(resolved);
+    return result;
+  }
+  return "";
+}
+
+void CollectGrpc(Notes& notes, GrpcFacts* grpc) {
+  absl::StatusOr<GrpcBuildInfo> info = ProbeGrpcBuild();
+  if (!info.ok()) {
+    for (const char* field : {"cpp_version", "core_version", "library_path",
+                              "atfork", "atfork_evidence"}) {
+      notes.Add(absl::StrCat("grpc.", field), info.status().message());
+    }
+    grpc->cpp_version = grpc->core_version = grpc->library_path = grpc->atfork =
+        grpc->atfork_evidence = kUnknown;
+    return;
+  }
+  grpc->cpp_version = notes.Fact("grpc.cpp_version", info->cpp_version,
+                                 "grpc::Version() is empty");
+  grpc->core_version = notes.Fact("grpc.core_version", info->core_version,
+                                  "grpc_version_string() is empty");
+  grpc->library_path = notes.Fact("grpc.library_path", info->library_path,
+                                  "no shared libgrpc is loaded");
+  grpc->atfork = AtforkRegistrationName(info->atfork);
+  if (info->atfork == AtforkRegistration::kUnknown) {
+    notes.Add("grpc.atfork", info->evidence);
+  }
+  grpc->atfork_evidence =
+      notes.Fact("grpc.atfork_evidence", info->evidence, "none given");
+}
+
+void CollectProtobuf(Notes& notes, ProtobufFacts* protobuf) {
+  protobuf->header_version =
+      google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION);
+  protobuf->library_path =
+      notes.Fact("protobuf.library_path", LoadedLibrary("libprotobuf.so"),
+                 "no shared libprotobuf is loaded (linked statically?)");
+}
+
+void CollectBuild(const EnvironmentOptions& options, Notes& notes,
+                  BuildFacts* build) {
+#if defined(__clang__)
+  build->compiler = __VERSION__;
+#elif defined(__GNUC__)
+  build->compiler = absl::StrCat("GCC ", __VERSION__);
+#else
+  build->compiler = __VERSION__;
+#endif
+
+#if defined(__OPTIMIZE__)
+  constexpr bool kOptimized = true;
+#else
+  constexpr bool kOptimized = false;
+#endif
+#if defined(NDEBUG)
+  constexpr bool kNdebug = true;
+#else
+  constexpr bool kNdebug = false;
+#endif
+  if (kOptimized) {
+    build->config = kNdebug ? "opt" : "optimized_with_assertions";
+  } else {
+    build->config =
+        kNdebug ? "unoptimized_without_assertions" : "fastbuild_or_dbg";
+  }
+
+  std::vector<std::string>& flags = build->inferred_flags;
+  if (__cplusplus >= 202002L) {
+    flags.push_back("-std=c++20 or later");
+  } else if (__cplusplus >= 201703L) {
+    flags.push_back("-std=c++17");
+  } else {
+    flags.push_back(absl::StrCat("__cplusplus=", __cplusplus));
+  }
+#if defined(__OPTIMIZE_SIZE__)
+  flags.push_back("-Os");
+#elif defined(__OPTIMIZE__)
+  flags.push_back("-O1 or higher");
+#else
+  flags.push_back("-O0");
+#endif
+  if (kNdebug) flags.push_back("-DNDEBUG");
+#if defined(_FORTIFY_SOURCE)
+  flags.push_back(absl::StrCat("-D_FORTIFY_SOURCE=", _FORTIFY_SOURCE));
+#endif
+#if defined(__PIE__)
+  flags.push_back("-fPIE");
+#elif defined(__PIC__)
+  flags.push_back("-fPIC");
+#endif
+
+#if defined(__SANITIZE_ADDRESS__) || FORKCHECK_HAS_FEATURE(address_sanitizer)
+  build->sanitizers.push_back("address");
+#endif
+#if defined(__SANITIZE_THREAD__) || FORKCHECK_HAS_FEATURE(thread_sanitizer)
+  build->sanitizers.push_back("thread");
+#endif
+#if FORKCHECK_HAS_FEATURE(memory_sanitizer)
+  build->sanitizers.push_back("memory");
+#endif
+#if FORKCHECK_HAS_FEATURE(undefined_behavior_sanitizer)
+  build->sanitizers.push_back("undefined");
+#endif
+  for (const std::string& sanitizer : build->sanitizers) {
+    flags.push_back(absl::StrCat("-fsanitize=", sanitizer));
+  }
+  build->source =
+      "inferred from predefined macros (__OPTIMIZE__, NDEBUG, "
+      "__SANITIZE_*__, __has_feature) when this file was compiled; -g leaves "
+      "no macro (so fastbuild and dbg look alike) and GCC defines none for "
+      "-fsanitize=undefined";
+  build->bazel_version =
+      notes.Fact("build.bazel_version", options.bazel_version,
+                 "FORKCHECK_BAZEL_VERSION is not set (./forkcheck sets it)");
+}
+
+void CollectMachine(const EnvironmentOptions& options, Notes& notes,
+                    MachineFacts* machine) {
+  const std::string& root = options.filesystem_root;
+  machine->hostname =
+      notes.Fact("machine.hostname", Hostname(), "gethostname failed");
+  machine->os = notes.Fact("machine.os", OsName(root));
+  utsname names;
+  if (uname(&names) == 0) {
+    machine->kernel_release =
+        notes.Fact("machine.kernel_release", names.release, "empty");
+    machine->kernel_version =
+        notes.Fact("machine.kernel_version", names.version, "empty");
+    machine->architecture =
+        notes.Fact("machine.architecture", names.machine, "empty");
+  } else {
+    const std::string why = absl::StrCat("uname: ", std::strerror(errno));
+    machine->kernel_release = notes.Fact("machine.kernel_release", "", why);
+    machine->kernel_version = notes.Fact("machine.kernel_version", "", why);
+    machine->architecture = notes.Fact("machine.architecture", "", why);
+  }
+  machine->libc_version = notes.Fact("machine.libc_version", LibcVersion(),
+                                     "not glibc; no version call known");
+  // x86 names the model; other architectures may not ("CPU part" on arm64).
+  machine->cpu_model = notes.Fact(
+      "machine.cpu_model",
+      KeyedValue(absl::StrCat(root, "/proc/cpuinfo"), "model name", ':'));
+  machine->hardware_concurrency =
+      notes.Number<int64_t>("machine.hardware_concurrency",
+                            PositiveOr(std::thread::hardware_concurrency(),
+                                       "std::thread::hardware_concurrency"));
+  machine->cpus_online = notes.Number<int64_t>(
+      "machine.cpus_online", PositiveOr(sysconf(_SC_NPROCESSORS_ONLN),
+                                        "sysconf(_SC_NPROCESSORS_ONLN)"));
+  machine->cpus_allowed =
+      notes.Number<int64_t>("machine.cpus_allowed", CpusAllowed());
+  machine->memory_total_bytes =
+      notes.Number<int64_t>("machine.memory_total_bytes", MemTotalBytes(root));
+  machine->scaling_governor =
+      notes.Fact("machine.scaling_governor", ScalingGovernor(root));
+  machine->load_average_at_start = options.start.load_average;
+  if (!machine->load_average_at_start.has_value()) {
+    notes.Add("machine.load_average_at_start",
+              "not captured at the run's start (CaptureRunStart)");
+  }
+}
+
+void CollectHarness(const EnvironmentOptions& options, Notes& notes,
+                    HarnessFacts* harness) {
+  if (options.workspace_directory.empty()) {
+    const char* why =
+        "no workspace directory (BUILD_WORKSPACE_DIRECTORY is set only under "
+        "`bazel run`)";
+    harness->workspace_directory =
+        notes.Fact("harness.workspace_directory", "", why);
+    harness->git_commit = notes.Fact("harness.git_commit", "", why);
+    harness->git_tree = notes.Fact("harness.git_tree", "", why);
+    return;
+  }
+  harness->workspace_directory = options.workspace_directory;
+  const std::string git =
+      options.git_path.empty() ? FindOnPath("git") : options.git_path;
+  GitState state =
+      ProbeGit(git, options.workspace_directory, options.git_timeout);
+  harness->git_commit = std::move(state.commit);
+  harness->git_tree = std::move(state.tree);
+  for (std::string& note : state.notes) notes.AddLine(std::move(note));
+}
+
+std::map<std::string, std::string> GrpcEnv() {
+  std::map<std::string, std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    absl::string_view text(*entry);
+    if (!absl::StartsWith(text, "GRPC_")) continue;
+    const size_t equals = text.find('=');
+    if (equals == absl::string_view::npos) continue;
+    variables.emplace(std::string(text.substr(0, equals)),
+                      std::string(text.substr(equals + 1)));
+  }
+  return variables;
+}
+
+// ---- JSON -----------------------------------------------------------------
+
+Json Count(const std::optional<int64_t>& value) {
+  return value.has_value() ? Json(*value) : Json(kUnknown);
+}
+
+Json Loads(const std::optional<LoadAverage>& value) {
+  if (!value.has_value()) return kUnknown;
+  return Json::array({(*value)[0], (*value)[1], (*value)[2]});
+}
+
+// Reads the members of one JSON object, keeping the first error.
+class ObjectReader {
+ public:
+  ObjectReader(const Json& json, std::string path,
+               std::initializer_list<absl::string_view> keys)
+      : json_(json), path_(std::move(path)) {
+    status_ = json::CheckObject(json_, path_, keys);
+    // Every key is required.
+    for (absl::string_view key : keys) {
+      const Json* ignored = nullptr;
+      if (status_.ok())
+        status_ = json::GetRequired(json_, path_, key, &ignored);
+    }
+  }
+
+  const absl::Status& status() const { return status_; }
+  std::string Path(absl::string_view key) const {
+    return json::MemberPath(path_, key);
+  }
+  const Json& Member(absl::string_view key) const {
+    return json_.at(std::string(key));
+  }
+  void Fail(absl::Status status) {
+    if (status_.ok()) status_ = std::move(status);
+  }
+
+  // A non-empty string.
+  void String(absl::string_view key, std::string* out) {
+    if (!status_.ok()) return;
+    absl::StatusOr<std::string> value = json::ToString(Member(key), Path(key));
+    if (value.ok() && value->empty()) {
+      value = json::PathError(Path(key), "must not be empty (use \"unknown\")");
+    }
+    if (!value.ok()) return Fail(value.status());
+    *out = *std::move(value);
+  }
+  // One of `allowed`.
+  void Choice(absl::string_view key,
+              std::initializer_list<absl::string_view> allowed,
+              std::string* out) {
+    String(key, out);
+    if (!status_.ok()) return;
+    for (absl::string_view choice : allowed) {
+      if (*out == choice) return;
+    }
+    Fail(json::PathError(Path(key),
+                         absl::StrCat("unexpected value ", json::Quote(*out))));
+  }
+  // An RFC 3339 time or "unknown".
+  void Time(absl::string_view key, std::string* out) {
+    String(key, out);
+    if (!status_.ok() || *out == kUnknown) return;
+    absl::Time parsed;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, *out, &parsed, &error)) {
+      Fail(json::PathError(Path(key),
+                           absl::StrCat("not an RFC 3339 time: ", error)));
+    }
+  }
+  // A positive integer or "unknown".
+  void Count(absl::string_view key, std::optional<int64_t>* out) {
+    if (!status_.ok()) return;
+    const Json& value = Member(key);
+    if (value.is_string() && value.get<std::string>() == kUnknown) {
+      *out = std::nullopt;
+      return;
+    }
+    if (!value.is_number_integer()) {
+      return Fail(json::PathError(
+          Path(key), absl::StrCat("expected an integer or \"unknown\", got ",
+                                  value.dump())));
+    }
+    absl::StatusOr<int64_t> number =
+        json::ToInt64(value, Path(key), 1, INT64_MAX);
+    if (!number.ok()) return Fail(number.status());
+    *out = *number;
+  }
+  // Three non-negative numbers or "unknown".
+  void Loads(absl::string_view key, std::optional<LoadAverage>* out) {
+    if (!status_.ok()) return;
+    const Json& value = Member(key);
+    if (value.is_string() && value.get<std::string>() == kUnknown) {
+      *out = std::nullopt;
+      return;
+    }
+    if (!value.is_array() || value.size() != 3) {
+      return Fail(json::PathError(
+          Path(key),
+          absl::StrCat("expected [1 min, 5 min, 15 min] or \"unknown\", got ",
+                       value.dump())));
+    }
+    LoadAverage loads;
+    for (size_t i = 0; i < 3; ++i) {
+      const std::string element = json::ElementPath(Path(key), i);
+      absl::StatusOr<double> load = json::ToDouble(value[i], element);
+      if (load.ok() && *load < 0) {
+        load = json::PathError(element, "must not be negative");
+      }
+      if (!load.ok()) return Fail(load.status());
+      loads[i] = *load;
+    }
+    *out = loads;
+  }
+  // An array of strings (possibly empty).
+  void Strings(absl::string_view key, std::vector<std::string>* out) {
+    if (!status_.ok()) return;
+    const Json& value = Member(key);
+    if (!value.is_array()) {
+      return Fail(json::PathError(
+          Path(key),
+          absl::StrCat("expected an array, got ", value.type_name())));
+    }
+    out->clear();
+    for (size_t i = 0; i < value.size(); ++i) {
+      absl::StatusOr<std::string> item =
+          json::ToString(value[i], json::ElementPath(Path(key), i));
+      if (!item.ok()) return Fail(item.status());
+      out->push_back(*std::move(item));
+    }
+  }
+
+ private:
+  const Json& json_;
+  const std::string path_;
+  absl::Status status_;
+};
+
+absl::Status ReadGrpcEnv(const Json& value, const std::string& path,
+                         std::map<std::string, std::string>* out) {
+  if (!value.is_object()) {
+    return json::PathError(
+        path, absl::StrCat("expected an object, got ", value.type_name()));
+  }
+  for (const auto& item : value.items()) {
+    const std::string member = json::MemberPath(path, item.key());
+    if (!absl::StartsWith(item.key(), "GRPC_")) {
+      return json::PathError(member, "not a GRPC_ variable");
+    }
+    absl::StatusOr<std::string> text = json::ToString(item.value(), member);
+    if (!text.ok()) return text.status();
+    (*out)[item.key()] = *std::move(text);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+RunStart CaptureRunStart() {
+  RunStart start;
+  start.time = std::chrono::system_clock::now();
+  double loads[3];
+  if (getloadavg(loads, 3) == 3) {
+    start.load_average = LoadAverage{loads[0], loads[1], loads[2]};
+  }
+  return start;
+}
+
+EnvironmentOptions EnvironmentOptionsFromProcess(const RunStart& start) {
+  EnvironmentOptions options;
+  options.start = start;
+  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY")) {
+    options.workspace_directory = dir;
+  }
+  if (const char* version = std::getenv("FORKCHECK_BAZEL_VERSION")) {
+    options.bazel_version = version;
+  }
+  return options;
+}
+
+std::string FormatRfc3339Utc(std::chrono::system_clock::time_point time) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E3SZ", absl::FromChrono(time),
+                          absl::UTCTimeZone());
+}
+
+Environment CollectEnvironment(const EnvironmentOptions& options) {
+  Environment environment;
+  Notes notes(&environment.notes);
+  CollectGrpc(notes, &environment.grpc);
+  CollectProtobuf(notes, &environment.protobuf);
+  CollectBuild(options, notes, &environment.build);
+  CollectMachine(options, notes, &environment.machine);
+  CollectHarness(options, notes, &environment.harness);
+  environment.grpc_env = GrpcEnv();
+  if (options.start.time.has_value()) {
+    environment.start_time = FormatRfc3339Utc(*options.start.time);
+  } else {
+    environment.start_time = notes.Fact(
+        "start_time", "", "not captured at the run's start (CaptureRunStart)");
+  }
+  environment.end_time = FormatRfc3339Utc(std::chrono::system_clock::now());
+  return environment;
+}
+
+nlohmann::json EnvironmentToJson(const Environment& e) {
+  Json grpc_env = Json::object();
+  for (const auto& [name, value] : e.grpc_env) grpc_env[name] = value;
+  return Json{
+      {"grpc",
+       {{"cpp_version", e.grpc.cpp_version},
+        {"core_version", e.grpc.core_version},
+        {"library_path", e.grpc.library_path},
+        {"atfork", e.grpc.atfork},
+        {"atfork_evidence", e.grpc.atfork_evidence}}},
+      {"protobuf",
+       {{"header_version", e.protobuf.header_version},
+        {"library_path", e.protobuf.library_path}}},
+      {"build",
+       {{"compiler", e.build.compiler},
+        {"config", e.build.config},
+        {"inferred_flags", e.build.inferred_flags},
+        {"sanitizers", e.build.sanitizers},
+        {"source", e.build.source},
+        {"bazel_version", e.build.bazel_version}}},
+      {"machine",
+       {{"hostname", e.machine.hostname},
+        {"os", e.machine.os},
+        {"kernel_release", e.machine.kernel_release},
+        {"kernel_version", e.machine.kernel_version},
+        {"architecture", e.machine.architecture},
+        {"libc_version", e.machine.libc_version},
+        {"cpu_model", e.machine.cpu_model},
+        {"hardware_concurrency", Count(e.machine.hardware_concurrency)},
+        {"cpus_online", Count(e.machine.cpus_online)},
+        {"cpus_allowed", Count(e.machine.cpus_allowed)},
+        {"memory_total_bytes", Count(e.machine.memory_total_bytes)},
+        {"scaling_governor", e.machine.scaling_governor},
+        {"load_average_at_start", Loads(e.machine.load_average_at_start)}}},
+      {"harness",
+       {{"workspace_directory", e.harness.workspace_directory},
+        {"git_commit", e.harness.git_commit},
+        {"git_tree", e.harness.git_tree}}},
+      {"start_time", e.start_time},
+      {"end_time", e.end_time},
+      {"grpc_env", grpc_env},
+      {"notes", e.notes},
+  };
+}
+
+absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
+                                                const std::string& path) {
+  Environment e;
+  ObjectReader top(json, path,
+                   {"grpc", "protobuf", "build", "machine", "harness",
+                    "start_time", "end_time", "grpc_env", "notes"});
+  if (!top.status().ok()) return top.status();
+
+  ObjectReader grpc(top.Member("grpc"), top.Path("grpc"),
+                    {"cpp_version", "core_version", "library_path", "atfork",
+                     "atfork_evidence"});
+  grpc.String("cpp_version", &e.grpc.cpp_version);
+  grpc.String("core_version", &e.grpc.core_version);
+  grpc.String("library_path", &e.grpc.library_path);
+  grpc.Choice("atfork", {"registers", "does_not_register", kUnknown},
+              &e.grpc.atfork);
+  grpc.String("atfork_evidence", &e.grpc.atfork_evidence);
+  if (!grpc.status().ok()) return grpc.status();
+
+  ObjectReader protobuf(top.Member("protobuf"), top.Path("protobuf"),
+                        {"header_version", "library_path"});
+  protobuf.String("header_version", &e.protobuf.header_version);
+  protobuf.String("library_path", &e.protobuf.library_path);
+  if (!protobuf.status().ok()) return protobuf.status();
+
+  ObjectReader build(top.Member("build"), top.Path("build"),
+                     {"compiler", "config", "inferred_flags", "sanitizers",
+                      "source", "bazel_version"});
+  build.String("compiler", &e.build.compiler);
+  build.Choice("config",
+               {"opt", "fastbuild_or_dbg", "optimized_with_assertions",
+                "unoptimized_without_assertions"},
+               &e.build.config);
+  build.Strings("inferred_flags", &e.build.inferred_flags);
+  build.Strings("sanitizers", &e.build.sanitizers);
+  build.String("source", &e.build.source);
+  build.String("bazel_version", &e.build.bazel_version);
+  if (!build.status().ok()) return build.status();
+
+  ObjectReader machine(
+      top.Member("machine"), top.Path("machine"),
+      {"hostname", "os", "kernel_release", "kernel_version", "architecture",
+       "libc_version", "cpu_model", "hardware_concurrency", "cpus_online",
+       "cpus_allowed", "memory_total_bytes", "scaling_governor",
+       "load_average_at_start"});
+  MachineFacts& m = e.machine;
+  machine.String("hostname", &m.hostname);
+  machine.String("os", &m.os);
+  machine.String("kernel_release", &m.kernel_release);
+  machine.String("kernel_version", &m.kernel_version);
+  machine.String("architecture", &m.architecture);
+  machine.String("libc_version", &m.libc_version);
+  machine.String("cpu_model", &m.cpu_model);
+  machine.Count("hardware_concurrency", &m.hardware_concurrency);
+  machine.Count("cpus_online", &m.cpus_online);
+  machine.Count("cpus_allowed", &m.cpus_allowed);
+  machine.Count("memory_total_bytes", &m.memory_total_bytes);
+  machine.String("scaling_governor", &m.scaling_governor);
+  machine.Loads("load_average_at_start", &m.load_average_at_start);
+  if (!machine.status().ok()) return machine.status();
+
+  ObjectReader harness(top.Member("harness"), top.Path("harness"),
+                       {"workspace_directory", "git_commit", "git_tree"});
+  harness.String("workspace_directory", &e.harness.workspace_directory);
+  harness.String("git_commit", &e.harness.git_commit);
+  harness.Choice("git_tree", {"clean", "dirty", kUnknown}, &e.harness.git_tree);
+  if (!harness.status().ok()) return harness.status();
+
+  top.Time("start_time", &e.start_time);
+  top.Time("end_time", &e.end_time);
+  top.Strings("notes", &e.notes);
+  if (!top.status().ok()) return top.status();
+  absl::Status env_status =
+      ReadGrpcEnv(top.Member("grpc_env"), top.Path("grpc_env"), &e.grpc_env);
+  if (!env_status.ok()) return env_status;
+  return e;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,13 @@
+// `bazel run //reports:print_environment`: the environment block a report
+// made now would carry, as JSON, for people and CI logs.
+#include <iostream>
+
+#include "reports/environment.h"
+
+int main() {
+  const forkcheck::RunStart start = forkcheck::CaptureRunStart();
+  const forkcheck::Environment environment = forkcheck::CollectEnvironment(
+      forkcheck::EnvironmentOptionsFromProcess(start));
+  std::cout << forkcheck::EnvironmentToJson(environment).dump(2) << "\n";
+  return 0;
+}

@@ -1,0 +1,342 @@
+#include "reports/environment.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "common/file_util.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+using nlohmann::json;
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string pattern =
+      absl::StrCat(base != nullptr ? base : "/tmp", "/envXXXXXX");
+  EXPECT_NE(mkdtemp(pattern.data()), nullptr);
+  return pattern;
+}
+
+void WriteUnder(const std::string& root, const std::string& path,
+                const std::string& contents) {
+  std::string dir = root;
+  const size_t last_slash = path.rfind('/');
+  for (absl::string_view part :
+       absl::StrSplit(path.substr(1, last_slash - 1), '/')) {
+    dir = absl::StrCat(dir, "/", part);
+    mkdir(dir.c_str(), 0755);
+  }
+  ASSERT_TRUE(WriteFileAtomically(root + path, contents).ok());
+}
+
+bool HasNoteFor(const Environment& environment, const std::string& field) {
+  for (const std::string& note : environment.notes) {
+    if (absl::StartsWith(note, field + ": ")) return true;
+  }
+  return false;
+}
+
+// Calls `visit(path, leaf)` for every non-container value under `value`.
+void ForEachLeaf(
+    const json& value, const std::string& path,
+    const std::function<void(const std::string&, const json&)>& visit) {
+  if (value.is_object()) {
+    for (const auto& item : value.items()) {
+      ForEachLeaf(item.value(),
+                  path.empty() ? item.key() : path + "." + item.key(), visit);
+    }
+  } else if (value.is_array()) {
+    for (size_t i = 0; i < value.size(); ++i) {
+      ForEachLeaf(value[i], absl::StrCat(path, "[", i, "]"), visit);
+    }
+  } else {
+    visit(path, value);
+  }
+}
+
+// Every fact is non-empty, and every "unknown" has a note naming its field.
+void ExpectCompleteAndExplained(const Environment& environment) {
+  ForEachLeaf(EnvironmentToJson(environment), "",
+              [&](const std::string& path, const json& leaf) {
+                if (absl::StartsWith(path, "notes[")) return;
+                ASSERT_FALSE(leaf.is_null()) << path;
+                if (!leaf.is_string()) return;
+                EXPECT_NE(leaf.get<std::string>(), "") << path;
+                if (leaf.get<std::string>() == kUnknown) {
+                  EXPECT_TRUE(HasNoteFor(environment, path))
+                      << path << " is unknown without a note; notes:\n"
+                      << absl::StrJoin(environment.notes, "\n");
+                }
+              });
+}
+
+class EnvironmentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Keep git's search for a repository inside the test's directory.
+    const char* base = std::getenv("TEST_TMPDIR");
+    setenv("GIT_CEILING_DIRECTORIES", base != nullptr ? base : "/tmp", 1);
+  }
+};
+
+TEST_F(EnvironmentTest, CollectsEveryFactOrSaysWhyNot) {
+  setenv("GRPC_FORKCHECK_ENVIRONMENT_TEST", "a=b", 1);
+  setenv("NOT_GRPC_FORKCHECK_TEST", "x", 1);
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  options.workspace_directory = MakeTempDir();  // not a repository
+  options.bazel_version = "bazel 9.9.9-test";
+  Environment environment = CollectEnvironment(options);
+  ExpectCompleteAndExplained(environment);
+
+  EXPECT_NE(environment.grpc.cpp_version, kUnknown);
+  EXPECT_TRUE(absl::StrContains(environment.grpc.library_path, "libgrpc"))
+      << environment.grpc.library_path;
+  EXPECT_TRUE(absl::StartsWith(environment.protobuf.header_version, "3."))
+      << environment.protobuf.header_version;
+  EXPECT_TRUE(
+      absl::StrContains(environment.protobuf.library_path, "libprotobuf.so"))
+      << environment.protobuf.library_path;
+  EXPECT_FALSE(environment.build.compiler.empty());
+  EXPECT_FALSE(environment.build.inferred_flags.empty());
+  EXPECT_EQ(environment.build.bazel_version, "bazel 9.9.9-test");
+#if defined(NDEBUG)
+  EXPECT_TRUE(environment.build.config == "opt" ||
+              environment.build.config == "unoptimized_without_assertions");
+#else
+  EXPECT_TRUE(environment.build.config == "fastbuild_or_dbg" ||
+              environment.build.config == "optimized_with_assertions");
+#endif
+
+  const MachineFacts& machine = environment.machine;
+  EXPECT_EQ(machine.hardware_concurrency,
+            static_cast<int64_t>(std::thread::hardware_concurrency()));
+  ASSERT_TRUE(machine.cpus_online.has_value());
+  ASSERT_TRUE(machine.cpus_allowed.has_value());
+  EXPECT_LE(*machine.cpus_allowed, *machine.cpus_online);
+  ASSERT_TRUE(machine.memory_total_bytes.has_value());
+  EXPECT_GT(*machine.memory_total_bytes, 64LL << 20);
+  EXPECT_EQ(machine.load_average_at_start, options.start.load_average);
+  EXPECT_NE(machine.kernel_release, kUnknown);
+
+  // The workspace is no repository: git facts unknown, with git's reason.
+  EXPECT_EQ(environment.harness.workspace_directory,
+            options.workspace_directory);
+  EXPECT_EQ(environment.harness.git_commit, kUnknown);
+  EXPECT_EQ(environment.harness.git_tree, kUnknown);
+
+  EXPECT_EQ(environment.grpc_env.at("GRPC_FORKCHECK_ENVIRONMENT_TEST"), "a=b");
+  for (const auto& [name, value] : environment.grpc_env) {
+    EXPECT_TRUE(absl::StartsWith(name, "GRPC_")) << name;
+    EXPECT_EQ(value, std::getenv(name.c_str()));
+  }
+
+  absl::Time start;
+  absl::Time end;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, environment.start_time,
+                              &start, &error))
+      << error;
+  ASSERT_TRUE(
+      absl::ParseTime(absl::RFC3339_full, environment.end_time, &end, &error))
+      << error;
+  EXPECT_LE(start, end);
+  EXPECT_TRUE(absl::EndsWith(environment.end_time, "Z"));
+}
+
+TEST_F(EnvironmentTest, WithoutWorkspaceStartOrBazelVersionTheyAreUnknown) {
+  Environment environment = CollectEnvironment(EnvironmentOptions{});
+  ExpectCompleteAndExplained(environment);
+  EXPECT_EQ(environment.harness.workspace_directory, kUnknown);
+  EXPECT_EQ(environment.harness.git_commit, kUnknown);
+  EXPECT_EQ(environment.harness.git_tree, kUnknown);
+  EXPECT_EQ(environment.build.bazel_version, kUnknown);
+  EXPECT_EQ(environment.start_time, kUnknown);
+  EXPECT_FALSE(environment.machine.load_average_at_start.has_value());
+  EXPECT_TRUE(HasNoteFor(environment, "machine.load_average_at_start"));
+  EXPECT_TRUE(HasNoteFor(environment, "build.bazel_version"));
+  EXPECT_NE(environment.end_time, kUnknown);
+}
+
+TEST_F(EnvironmentTest, ReadsAGitWorkspace) {
+  const std::string repo = MakeTempDir();
+  ASSERT_TRUE(WriteFileAtomically(repo + "/f", "x").ok());
+  const std::string git =
+      absl::StrCat("git -C ", repo,
+                   " -c user.name=t -c user.email=t@example.invalid"
+                   " -c commit.gpgsign=false ");
+  ASSERT_EQ(std::system((git + "init -q && " + git + "add f && " + git +
+                         "commit -q -m x >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  EnvironmentOptions options;
+  options.workspace_directory = repo;
+  Environment environment = CollectEnvironment(options);
+  EXPECT_EQ(environment.harness.git_commit.size(), 40u)
+      << environment.harness.git_commit;
+  EXPECT_EQ(environment.harness.git_tree, "clean");
+  EXPECT_FALSE(HasNoteFor(environment, "harness.git_commit"));
+}
+
+TEST_F(EnvironmentTest, ReadsFilesUnderTheRootOrNotesTheirAbsence) {
+  const std::string empty = MakeTempDir();
+  EnvironmentOptions options;
+  options.filesystem_root = empty;
+  Environment missing = CollectEnvironment(options);
+  ExpectCompleteAndExplained(missing);
+  EXPECT_EQ(missing.machine.os, kUnknown);
+  EXPECT_EQ(missing.machine.cpu_model, kUnknown);
+  EXPECT_EQ(missing.machine.scaling_governor, kUnknown);
+  EXPECT_FALSE(missing.machine.memory_total_bytes.has_value());
+  EXPECT_TRUE(HasNoteFor(missing, "machine.memory_total_bytes"));
+  for (const std::string& note : missing.notes) {
+    if (absl::StartsWith(note, "machine.cpu_model: ")) {
+      EXPECT_TRUE(absl::StrContains(note, empty + "/proc/cpuinfo")) << note;
+    }
+  }
+
+  const std::string fake = MakeTempDir();
+  WriteUnder(fake, "/etc/os-release",
+             "NAME=\"Test\"\nPRETTY_NAME=\"Test OS 1 (fake)\"\nID=test\n");
+  WriteUnder(
+      fake, "/proc/cpuinfo",
+      "processor\t: 0\nvendor_id\t: Fake\nmodel name\t: Fake CPU @ 1GHz\n"
+      "\nprocessor\t: 1\nmodel name\t: Other\n");
+  WriteUnder(fake, "/proc/meminfo",
+             "MemTotal:        2048 kB\nMemFree:          1024 kB\n");
+  WriteUnder(fake, "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor",
+             "performance\n");
+  options.filesystem_root = fake;
+  Environment present = CollectEnvironment(options);
+  ExpectCompleteAndExplained(present);
+  EXPECT_EQ(present.machine.os, "Test OS 1 (fake)");
+  EXPECT_EQ(present.machine.cpu_model, "Fake CPU @ 1GHz");
+  EXPECT_EQ(present.machine.memory_total_bytes, 2048 * 1024);
+  EXPECT_EQ(present.machine.scaling_governor, "performance");
+  EXPECT_FALSE(HasNoteFor(present, "machine.scaling_governor"));
+
+  WriteUnder(fake, "/proc/meminfo", "MemTotal: lots\n");
+  Environment garbled = CollectEnvironment(options);
+  EXPECT_FALSE(garbled.machine.memory_total_bytes.has_value());
+  EXPECT_TRUE(HasNoteFor(garbled, "machine.memory_total_bytes"));
+}
+
+TEST_F(EnvironmentTest, OptionsFromProcessReadBazelRunsVariables) {
+  setenv("BUILD_WORKSPACE_DIRECTORY", "/some/workspace", 1);
+  setenv("FORKCHECK_BAZEL_VERSION", "bazel 4.2.3", 1);
+  RunStart start = CaptureRunStart();
+  EnvironmentOptions options = EnvironmentOptionsFromProcess(start);
+  EXPECT_EQ(options.workspace_directory, "/some/workspace");
+  EXPECT_EQ(options.bazel_version, "bazel 4.2.3");
+  EXPECT_EQ(options.start.time, start.time);
+  unsetenv("BUILD_WORKSPACE_DIRECTORY");
+  unsetenv("FORKCHECK_BAZEL_VERSION");
+  options = EnvironmentOptionsFromProcess(start);
+  EXPECT_EQ(options.workspace_directory, "");
+  EXPECT_EQ(options.bazel_version, "");
+}
+
+TEST(EnvironmentJsonTest, RoundTrips) {
+  Environment collected =
+      CollectEnvironment(EnvironmentOptionsFromProcess(CaptureRunStart()));
+  collected.grpc_env["GRPC_TRACE"] = "api";
+  const json written = EnvironmentToJson(collected);
+  absl::StatusOr<Environment> read =
+      EnvironmentFromJson(written, "environment");
+  ASSERT_TRUE(read.ok()) << read.status() << "\n" << written.dump(2);
+  EXPECT_EQ(EnvironmentToJson(*read), written);
+  EXPECT_EQ(read->machine.memory_total_bytes,
+            collected.machine.memory_total_bytes);
+  EXPECT_EQ(read->grpc_env, collected.grpc_env);
+
+  // Unknown numbers and load averages round-trip as "unknown".
+  collected.machine.cpus_online.reset();
+  collected.machine.load_average_at_start.reset();
+  const json unknowns = EnvironmentToJson(collected);
+  EXPECT_EQ(unknowns["machine"]["cpus_online"], "unknown");
+  read = EnvironmentFromJson(unknowns, "environment");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE(read->machine.cpus_online.has_value());
+  EXPECT_FALSE(read->machine.load_average_at_start.has_value());
+
+  collected.machine.load_average_at_start = LoadAverage{0.5, 1.25, 2};
+  read = EnvironmentFromJson(EnvironmentToJson(collected), "environment");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->machine.load_average_at_start, (LoadAverage{0.5, 1.25, 2}));
+}
+
+TEST(EnvironmentJsonTest, StrictParsingNamesTheField) {
+  const json good = EnvironmentToJson(CollectEnvironment(EnvironmentOptions{}));
+  ASSERT_TRUE(EnvironmentFromJson(good, "environment").ok());
+  struct Case {
+    std::function<void(json&)> spoil;
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](json& j) { j["machine"].erase("cpu_model"); },
+       "environment.machine.cpu_model: missing required field"},
+      {[](json& j) { j["machine"]["cpu_modle"] = "x"; },
+       "environment.machine.cpu_modle: unknown key"},
+      {[](json& j) { j["grpc"]["cpp_version"] = 1; },
+       "environment.grpc.cpp_version: expected a string, got number"},
+      {[](json& j) { j["grpc"]["cpp_version"] = ""; },
+       "environment.grpc.cpp_version: must not be empty"},
+      {[](json& j) { j["grpc"]["atfork"] = "maybe"; },
+       "environment.grpc.atfork: unexpected value \"maybe\""},
+      {[](json& j) { j["harness"]["git_tree"] = "messy"; },
+       "environment.harness.git_tree: unexpected value"},
+      {[](json& j) { j["build"]["config"] = "release"; },
+       "environment.build.config: unexpected value"},
+      {[](json& j) { j["build"]["sanitizers"] = "address"; },
+       "environment.build.sanitizers: expected an array, got string"},
+      {[](json& j) { j["build"]["inferred_flags"][0] = 3; },
+       "environment.build.inferred_flags[0]: expected a string"},
+      {[](json& j) { j["machine"]["cpus_online"] = 0; },
+       "environment.machine.cpus_online: value 0 out of range"},
+      {[](json& j) { j["machine"]["cpus_online"] = "two"; },
+       "environment.machine.cpus_online: expected an integer or \"unknown\""},
+      {[](json& j) {
+         j["machine"]["load_average_at_start"] = {1, 2};
+       },
+       "environment.machine.load_average_at_start: expected [1 min"},
+      {[](json& j) {
+         j["machine"]["load_average_at_start"] = {1, -2, 3};
+       },
+       "environment.machine.load_average_at_start[1]: must not be negative"},
+      {[](json& j) { j["end_time"] = "yesterday"; },
+       "environment.end_time: not an RFC 3339 time"},
+      {[](json& j) { j["grpc_env"]["PATH"] = "/bin"; },
+       "environment.grpc_env.PATH: not a GRPC_ variable"},
+      {[](json& j) { j["grpc_env"]["GRPC_TRACE"] = 1; },
+       "environment.grpc_env.GRPC_TRACE: expected a string"},
+      {[](json& j) { j["notes"] = {1}; },
+       "environment.notes[0]: expected a string"},
+      {[](json& j) { j = json::array(); },
+       "environment: expected an object, got array"},
+  };
+  for (const Case& c : cases) {
+    json spoiled = good;
+    c.spoil(spoiled);
+    absl::StatusOr<Environment> read =
+        EnvironmentFromJson(spoiled, "environment");
+    ASSERT_FALSE(read.ok()) << c.message;
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(read.status().message(), c.message))
+        << "got: " << read.status().message() << "\nwanted: " << c.message;
+  }
+}
+
+}  // namespace
+}  // namespace forkcheck
