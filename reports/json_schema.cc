@@ -38,15 +38,15 @@ struct TypeName {
   uint8_t bit;
 };
 constexpr TypeName kTypeNames[] = {
-    {"object", kObject},   {"array", kArray},     {"string", kString},
-    {"integer", kInteger}, {"number", kNumber},   {"boolean", kBoolean},
+    {"object", kObject},   {"array", kArray},   {"string", kString},
+    {"integer", kInteger}, {"number", kNumber}, {"boolean", kBoolean},
     {"null", kNull},
 };
 
 // One compiled (sub)schema. Children are indices into the node vector, so a
 // $ref is just another index and recursive schemas need no pointers.
 struct Node {
-  std::string pointer;  // where it is in the schema, for load errors
+  std::string pointer;    // where it is in the schema, for load errors
   bool is_false = false;  // the boolean schema false: nothing is valid
   uint8_t types = 0;      // TypeBits allowed; 0: any type
   std::map<std::string, int> properties;
@@ -200,9 +200,9 @@ class Compiler {
   absl::StatusOr<int> CompileNode(const Json& schema,
                                   const std::string& pointer, int depth) {
     if (depth > JsonSchema::kMaxDepth) {
-      return SchemaError(pointer, absl::StrCat("nested deeper than ",
-                                               JsonSchema::kMaxDepth,
-                                               " levels"));
+      return SchemaError(
+          pointer, absl::StrCat("nested deeper than ", JsonSchema::kMaxDepth,
+                                " levels"));
     }
     Node node;
     node.pointer = pointer;
@@ -218,8 +218,8 @@ class Compiler {
     const bool is_root = depth == 0;
     for (const auto& [key, value] : schema.items()) {
       const std::string at = Child(pointer, key);
-      absl::Status status = CompileKeyword(key, value, at, depth, is_root,
-                                           &node);
+      absl::Status status =
+          CompileKeyword(key, value, at, depth, is_root, &node);
       if (!status.ok()) return status;
     }
     return Add(std::move(node));
@@ -232,8 +232,8 @@ class Compiler {
     if (key == "properties") {
       if (!value.is_object()) return SchemaError(at, "expected an object");
       for (const auto& [name, sub] : value.items()) {
-        absl::StatusOr<int> index = CompileNode(sub, Child(at, name),
-                                                depth + 1);
+        absl::StatusOr<int> index =
+            CompileNode(sub, Child(at, name), depth + 1);
         if (!index.ok()) return index.status();
         node->properties[name] = *index;
       }
@@ -243,8 +243,7 @@ class Compiler {
       if (!value.is_array()) return SchemaError(at, "expected an array");
       for (size_t i = 0; i < value.size(); ++i) {
         if (!value[i].is_string()) {
-          return SchemaError(Child(at, std::to_string(i)),
-                             "expected a string");
+          return SchemaError(Child(at, std::to_string(i)), "expected a string");
         }
         std::string name = value[i].get<std::string>();
         for (const std::string& seen : node->required) {
@@ -303,17 +302,17 @@ class Compiler {
       }
       if (!value.is_object()) return SchemaError(at, "expected an object");
       for (const auto& [name, sub] : value.items()) {
-        absl::StatusOr<int> index = CompileNode(sub, Child(at, name),
-                                                depth + 1);
+        absl::StatusOr<int> index =
+            CompileNode(sub, Child(at, name), depth + 1);
         if (!index.ok()) return index.status();
         defs_[name] = *index;
       }
       return absl::OkStatus();
     }
-    if (key == "anyOf") return CompileAlternatives(value, at, depth,
-                                                   &node->any_of);
-    if (key == "oneOf") return CompileAlternatives(value, at, depth,
-                                                   &node->one_of);
+    if (key == "anyOf")
+      return CompileAlternatives(value, at, depth, &node->any_of);
+    if (key == "oneOf")
+      return CompileAlternatives(value, at, depth, &node->one_of);
     if (key == "title" || key == "description" || key == "$comment") {
       if (!value.is_string()) return SchemaError(at, "expected a string");
       return absl::OkStatus();
@@ -371,9 +370,9 @@ class Compiler {
       for (size_t i = 0; i < value.size(); ++i) {
         uint8_t bit = bit_of(value[i]);
         if (bit == 0) {
-          return SchemaError(Child(at, std::to_string(i)),
-                             absl::StrCat(kExpected, ", got ",
-                                          Describe(value[i])));
+          return SchemaError(
+              Child(at, std::to_string(i)),
+              absl::StrCat(kExpected, ", got ", Describe(value[i])));
         }
         node->types |= bit;
       }
@@ -402,9 +401,8 @@ class Compiler {
   absl::Status CompileBound(const Json& value, const std::string& at,
                             std::optional<Json>* bound) {
     if (!value.is_number()) {
-      return SchemaError(at,
-                         absl::StrCat("expected a number, got ",
-                                      Describe(value)));
+      return SchemaError(
+          at, absl::StrCat("expected a number, got ", Describe(value)));
     }
     *bound = value;
     return absl::OkStatus();
@@ -413,8 +411,8 @@ class Compiler {
   absl::Status CompilePattern(const Json& value, const std::string& at,
                               Node* node) {
     if (!value.is_string()) {
-      return SchemaError(at, absl::StrCat("expected a string, got ",
-                                          Describe(value)));
+      return SchemaError(
+          at, absl::StrCat("expected a string, got ", Describe(value)));
     }
     node->pattern_source = value.get<std::string>();
     try {
@@ -430,13 +428,12 @@ class Compiler {
   absl::Status CompileRef(const Json& value, const std::string& at,
                           Node* node) {
     if (!value.is_string()) {
-      return SchemaError(at, absl::StrCat("expected a string, got ",
-                                          Describe(value)));
+      return SchemaError(
+          at, absl::StrCat("expected a string, got ", Describe(value)));
     }
     const std::string& ref = value.get_ref<const std::string&>();
-    const std::string only = absl::StrCat("only \"", kDefsPrefix,
-                                          "<name>\" is supported, got ",
-                                          Dump(value));
+    const std::string only = absl::StrCat(
+        "only \"", kDefsPrefix, "<name>\" is supported, got ", Dump(value));
     if (ref.compare(0, kDefsPrefix.size(), kDefsPrefix.data(),
                     kDefsPrefix.size()) != 0) {
       return SchemaError(at, only);
@@ -448,12 +445,13 @@ class Compiler {
       if (ref[i] == '/' || ref[i] == '%') return SchemaError(at, only);
       if (ref[i] != '~') {
         name += ref[i];
-      } else if (i + 1 < ref.size() && (ref[i + 1] == '0' || ref[i + 1] == '1')) {
+      } else if (i + 1 < ref.size() &&
+                 (ref[i + 1] == '0' || ref[i + 1] == '1')) {
         name += ref[i + 1] == '0' ? '~' : '/';
         ++i;
       } else {
-        return SchemaError(at, absl::StrCat("bad JSON pointer escape in ",
-                                            Dump(value)));
+        return SchemaError(
+            at, absl::StrCat("bad JSON pointer escape in ", Dump(value)));
       }
     }
     node->ref_name = std::move(name);
@@ -467,8 +465,8 @@ class Compiler {
       return SchemaError(at, "expected a non-empty array of schemas");
     }
     for (size_t i = 0; i < value.size(); ++i) {
-      absl::StatusOr<int> index = CompileNode(
-          value[i], Child(at, std::to_string(i)), depth + 1);
+      absl::StatusOr<int> index =
+          CompileNode(value[i], Child(at, std::to_string(i)), depth + 1);
       if (!index.ok()) return index.status();
       indices->push_back(*index);
     }
@@ -485,10 +483,10 @@ class Compiler {
       if (node.ref_pointer.empty()) continue;
       auto it = defs_.find(node.ref_name);
       if (it == defs_.end()) {
-        return SchemaError(node.ref_pointer,
-                           absl::StrCat("$ref to a missing definition: no ",
-                                        Dump(Json(node.ref_name)),
-                                        " in /$defs"));
+        return SchemaError(
+            node.ref_pointer,
+            absl::StrCat("$ref to a missing definition: no ",
+                         Dump(Json(node.ref_name)), " in /$defs"));
       }
       node.ref = it->second;
     }
@@ -601,7 +599,8 @@ class Validator {
       if (value == allowed) return;
     }
     std::vector<std::string> names;
-    for (const Json& allowed : *node.enum_values) names.push_back(Dump(allowed));
+    for (const Json& allowed : *node.enum_values)
+      names.push_back(Dump(allowed));
     Fail(pointer, absl::StrCat(Describe(value), " is not one of ",
                                absl::StrJoin(names, ", ")));
   }
@@ -611,8 +610,8 @@ class Validator {
     auto check = [&](const std::optional<Json>& bound, absl::string_view op,
                      bool (*ok)(int)) {
       if (bound && !ok(CompareNumbers(value, *bound))) {
-        Fail(pointer, absl::StrCat("expected ", op, " ", Dump(*bound),
-                                   ", got ", Dump(value)));
+        Fail(pointer, absl::StrCat("expected ", op, " ", Dump(*bound), ", got ",
+                                   Dump(value)));
       }
     };
     check(node.minimum, ">=", [](int c) { return c >= 0; });
@@ -651,27 +650,27 @@ class Validator {
     try {
       matched = std::regex_search(s, *node.pattern);
     } catch (const std::regex_error& e) {
-      Fail(pointer, absl::StrCat("matching pattern ", pattern, " failed: ",
-                                 e.what()));
+      Fail(pointer,
+           absl::StrCat("matching pattern ", pattern, " failed: ", e.what()));
       return;
     }
     if (!matched) {
-      Fail(pointer, absl::StrCat(Describe(value), " does not match pattern ",
-                                 pattern));
+      Fail(pointer,
+           absl::StrCat(Describe(value), " does not match pattern ", pattern));
     }
   }
 
   void CheckArray(const Node& node, const Json& value, std::string* pointer,
                   int depth) {
     if (node.min_items && value.size() < *node.min_items) {
-      Fail(*pointer, absl::StrCat("expected at least ",
-                                  Plural(*node.min_items, "item"), ", got ",
-                                  value.size()));
+      Fail(*pointer,
+           absl::StrCat("expected at least ", Plural(*node.min_items, "item"),
+                        ", got ", value.size()));
     }
     if (node.max_items && value.size() > *node.max_items) {
-      Fail(*pointer, absl::StrCat("expected at most ",
-                                  Plural(*node.max_items, "item"), ", got ",
-                                  value.size()));
+      Fail(*pointer,
+           absl::StrCat("expected at most ", Plural(*node.max_items, "item"),
+                        ", got ", value.size()));
     }
     if (node.items < 0) return;
     const size_t length = pointer->size();
@@ -686,8 +685,8 @@ class Validator {
                    int depth) {
     for (const std::string& name : node.required) {
       if (!value.contains(name)) {
-        Fail(*pointer, absl::StrCat("missing required property ",
-                                    Dump(Json(name))));
+        Fail(*pointer,
+             absl::StrCat("missing required property ", Dump(Json(name))));
       }
     }
     const size_t length = pointer->size();
@@ -709,9 +708,8 @@ class Validator {
   // The first violation of `value` against each alternative, or an empty
   // string where it matches.
   std::vector<std::string> Alternatives(const std::vector<int>& alternatives,
-                                        const Json& value,
-                                        std::string* pointer, int depth,
-                                        bool stop_at_match) {
+                                        const Json& value, std::string* pointer,
+                                        int depth, bool stop_at_match) {
     std::vector<std::string> results;
     for (int alternative : alternatives) {
       Validator sub(nodes_, 1);
@@ -782,8 +780,8 @@ absl::Status JsonSchema::Validate(const nlohmann::json& document) const {
   return absl::InvalidArgumentError(errors.front());
 }
 
-std::vector<std::string> JsonSchema::ValidateAll(
-    const nlohmann::json& document, size_t max_errors) const {
+std::vector<std::string> JsonSchema::ValidateAll(const nlohmann::json& document,
+                                                 size_t max_errors) const {
   Validator validator(compiled_->nodes, max_errors);
   std::string pointer;
   validator.Check(static_cast<int>(compiled_->nodes.size()) - 1, document,

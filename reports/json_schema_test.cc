@@ -112,8 +112,7 @@ TEST(JsonSchemaObjectTest, RequiredNamesTheMissingPropertyAndItsObject) {
 TEST(JsonSchemaObjectTest, PropertiesApplyToTheirMembersOnly) {
   const char* schema = R"({"properties": {"n": {"type": "integer"}}})";
   EXPECT_EQ(Check(schema, R"({"n": 1, "other": "x"})"), "ok");
-  EXPECT_EQ(Check(schema, R"({"n": "1"})"),
-            "/n: expected integer, got \"1\"");
+  EXPECT_EQ(Check(schema, R"({"n": "1"})"), "/n: expected integer, got \"1\"");
   // Keywords for objects ignore other types, as the specification says.
   EXPECT_EQ(Check(schema, "[]"), "ok");
 }
@@ -219,8 +218,7 @@ TEST(JsonSchemaValueTest, Const) {
   EXPECT_EQ(Check(schema, R"({"schema_version": "1"})"),
             "/schema_version: expected 1, got \"1\"");
   EXPECT_EQ(Check(R"({"const": {"a": [1]}})", R"({"a": [1]})"), "ok");
-  EXPECT_EQ(Check(R"({"const": false})", "0"),
-            "(root): expected false, got 0");
+  EXPECT_EQ(Check(R"({"const": false})", "0"), "(root): expected false, got 0");
 }
 
 TEST(JsonSchemaNumberTest, MinimumAndMaximumAreInclusive) {
@@ -248,13 +246,12 @@ TEST(JsonSchemaNumberTest, ExclusiveBounds) {
 
 TEST(JsonSchemaNumberTest, LargeIntegersCompareExactly) {
   // 2^63 - 1 vs 2^63: as doubles these would be equal.
-  EXPECT_EQ(Check(R"({"maximum": 9223372036854775807})",
-                  "9223372036854775808"),
+  EXPECT_EQ(Check(R"({"maximum": 9223372036854775807})", "9223372036854775808"),
             "(root): expected <= 9223372036854775807, got "
             "9223372036854775808");
-  EXPECT_EQ(Check(R"({"minimum": -9223372036854775808})",
-                  "18446744073709551615"),
-            "ok");
+  EXPECT_EQ(
+      Check(R"({"minimum": -9223372036854775808})", "18446744073709551615"),
+      "ok");
 }
 
 TEST(JsonSchemaStringTest, LengthCountsCodePointsNotBytes) {
@@ -273,8 +270,9 @@ TEST(JsonSchemaStringTest, PatternIsAnUnanchoredSearch) {
   EXPECT_EQ(Check(R"({"pattern": "[0-9]+"})", R"("v1")"), "ok");
   const char* schema = R"({"pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$"})";
   EXPECT_EQ(Check(schema, R"("1.51.1")"), "ok");
-  EXPECT_EQ(Check(schema, R"("1.51")"),
-            R"((root): "1.51" does not match pattern "^[0-9]+\\.[0-9]+\\.[0-9]+$")");
+  EXPECT_EQ(
+      Check(schema, R"("1.51")"),
+      R"((root): "1.51" does not match pattern "^[0-9]+\\.[0-9]+\\.[0-9]+$")");
   EXPECT_EQ(Check(schema, "151"), "ok");  // strings only
   EXPECT_THAT(ParseError(R"({"pattern": "(unclosed"})"),
               StartsWith("JSON Schema /pattern: not an ECMAScript regular "
@@ -293,10 +291,9 @@ TEST(JsonSchemaStringTest, PatternRefusesOverlongStrings) {
 }
 
 TEST(JsonSchemaStringTest, LongStringsAreShortenedInMessages) {
-  EXPECT_EQ(Check(Json::parse(R"({"type": "integer"})"),
-                  Json(std::string(100, 'x'))),
-            "(root): expected integer, got \"" + std::string(60, 'x') +
-                "\"...");
+  EXPECT_EQ(
+      Check(Json::parse(R"({"type": "integer"})"), Json(std::string(100, 'x'))),
+      "(root): expected integer, got \"" + std::string(60, 'x') + "\"...");
 }
 
 const char* kTree = R"({
@@ -507,8 +504,7 @@ TEST(JsonSchemaValidateAllTest, ReturnsEveryViolationUpToTheLimit) {
               ElementsAre("(root): missing required property \"a\"",
                           "(root): missing required property \"b\""));
   EXPECT_EQ(schema.ValidateAll(document, 0).size(), 1u);  // at least one
-  EXPECT_TRUE(
-      schema.ValidateAll(Json::parse(R"({"a": 1, "b": 2})")).empty());
+  EXPECT_TRUE(schema.ValidateAll(Json::parse(R"({"a": 1, "b": 2})")).empty());
   EXPECT_EQ(schema.Validate(document).message(),
             "(root): missing required property \"a\"");
 }
