@@ -91,6 +91,9 @@ WorkerFacts Gather(const TrialRecord::ProcessReport& report) {
       case v1::WorkerMessage::kParentCheck:
         facts.misuse = "a worker pipe carried a parent_check message";
         break;
+      case v1::WorkerMessage::kParentFacts:
+        facts.misuse = "a worker pipe carried a parent_facts message";
+        break;
       case v1::WorkerMessage::BODY_NOT_SET:
         facts.misuse = "a message without a body";
         break;

@@ -1,0 +1,91 @@
+#include "reports/report.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/json_fields.h"
+#include "reports/json_schema.h"
+
+namespace forkcheck {
+namespace {
+
+const JsonSchema& Schema() {
+  static const JsonSchema* schema = [] {
+    absl::StatusOr<JsonSchema> parsed =
+        JsonSchema::Parse(nlohmann::json::parse(ReportSchemaJson()));
+    // The schema is compiled in and tested; failing here is a build bug.
+    if (!parsed.ok()) std::abort();
+    return new JsonSchema(*std::move(parsed));
+  }();
+  return *schema;
+}
+
+}  // namespace
+
+absl::Status ValidateReport(const nlohmann::json& document) {
+  if (!document.is_object() || !document.contains("schema_version")) {
+    return absl::InvalidArgumentError(
+        "not a forkcheck report: no schema_version");
+  }
+  const nlohmann::json& version = document["schema_version"];
+  if (!version.is_number_integer() || version.get<int64_t>() !=
+                                          kReportSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("schema_version ", version.dump(),
+                     "; this forkcheck reads ", kReportSchemaVersion));
+  }
+  return Schema().Validate(document);
+}
+
+absl::StatusOr<Report> Report::Build(const ReportParts& parts) {
+  nlohmann::json document = {
+      {"schema_version", kReportSchemaVersion},
+      {"tool", {{"name", "forkcheck"}, {"command", parts.command}}},
+      {"environment", EnvironmentToJson(parts.environment)},
+      {"conformance", parts.conformance.value_or(nullptr)},
+      {"benchmarks", parts.benchmarks.value_or(nullptr)}};
+  if (absl::Status valid = ValidateReport(document); !valid.ok()) {
+    return absl::InternalError(
+        absl::StrCat("the report would not be valid: ", valid.message()));
+  }
+  return Report(std::move(document));
+}
+
+absl::StatusOr<Report> Report::Parse(std::string_view text,
+                                     const std::string& name) {
+  absl::StatusOr<nlohmann::json> document =
+      json::ParseStrict(absl::string_view(text.data(), text.size()), name);
+  if (!document.ok()) return document.status();
+  if (absl::Status valid = ValidateReport(*document); !valid.ok()) {
+    return absl::Status(valid.code(),
+                        absl::StrCat(name, ": ", valid.message()));
+  }
+  return Report(*std::move(document));
+}
+
+absl::StatusOr<Report> Report::Load(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path, "report");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
+}
+
+absl::Status Report::Write(const std::string& path) const {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      return absl::InternalError(absl::StrCat(
+          "creating ", parent.string(), ": ", error.message()));
+    }
+  }
+  return WriteFileAtomically(path, json_.dump(2) + "\n");
+}
+
+absl::StatusOr<Environment> Report::environment() const {
+  return EnvironmentFromJson(json_["environment"], "environment");
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,67 @@
+// A forkcheck run report: the one JSON document a run writes, and the only
+// way other tools (comparison, summaries) read one.
+//
+//   {"schema_version": 1, "tool": {...}, "environment": {...},
+//    "conformance": {...} | null, "benchmarks": {...} | null}
+//
+// reports/report.schema.json is the contract; it is compiled in, every
+// report is validated against it before it is written and after it is read.
+#ifndef FORKCHECK_REPORTS_REPORT_H_
+#define FORKCHECK_REPORTS_REPORT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+#include "reports/environment.h"
+
+namespace forkcheck {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+// The text of reports/report.schema.json.
+std::string_view ReportSchemaJson();
+
+struct ReportParts {
+  std::vector<std::string> command;  // how the run was invoked
+  Environment environment;
+  std::optional<nlohmann::json> conformance;  // ConformanceSection
+  std::optional<nlohmann::json> benchmarks;   // BenchmarkSection
+};
+
+class Report {
+ public:
+  // Assembles a report and validates it; INVALID_ARGUMENT naming the first
+  // violation (a bug in the writer, never written out).
+  static absl::StatusOr<Report> Build(const ReportParts& parts);
+
+  // Reads and validates `path`. Errors name the file and what was wrong: it
+  // cannot be read, is not JSON (with the position), has no or another
+  // schema_version ("schema_version 2; this forkcheck reads 1"), or
+  // violates the schema (the JSON pointer of the violation).
+  static absl::StatusOr<Report> Load(const std::string& path);
+  static absl::StatusOr<Report> Parse(std::string_view text,
+                                      const std::string& name);
+
+  // Writes the report to `path` atomically (directories are created).
+  absl::Status Write(const std::string& path) const;
+
+  const nlohmann::json& json() const { return json_; }
+  absl::StatusOr<Environment> environment() const;
+  bool has_conformance() const { return !json_["conformance"].is_null(); }
+  bool has_benchmarks() const { return !json_["benchmarks"].is_null(); }
+
+ private:
+  explicit Report(nlohmann::json json) : json_(std::move(json)) {}
+  nlohmann::json json_;
+};
+
+// Checks `document` against the report schema (version included).
+absl::Status ValidateReport(const nlohmann::json& document);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_REPORT_H_
