@@ -59,6 +59,7 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   ASSERT_TRUE(job.ok()) << job.status();
   std::cout << RenderMatrixTable(job->results, job->design.defaults);
+  EXPECT_EQ(job->server_stop_error, "");
 
   for (const CellResult& result : job->results) {
     SCOPED_TRACE(result.key);

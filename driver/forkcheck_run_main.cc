@@ -21,6 +21,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "fakes/fake_server_process.h"
@@ -28,6 +30,9 @@
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "reports/conformance_section.h"
+#include "reports/environment.h"
+#include "reports/report.h"
 
 ABSL_FLAG(std::string, size, "quick",
           "quick (a few minutes on 2 cores) or full (every designed cell)");
@@ -39,12 +44,15 @@ ABSL_FLAG(std::string, cells, "",
           "\"fork_after_create\" or \"fork_support=true\"");
 ABSL_FLAG(int, cpu_lanes, 0,
           "trials run side by side on this many lanes (0: one per core)");
-ABSL_FLAG(int, hang_lanes, 6,
+ABSL_FLAG(int, hang_lanes, 8,
           "extra lanes for the repetitions of cells that hang (a hang waits "
           "out its watchdog without using CPU)");
 ABSL_FLAG(double, watchdog_scale, 1.0,
           "multiplies every trial's watchdog (raise it under sanitizers or on "
           "a loaded machine)");
+ABSL_FLAG(std::string, report_out, "",
+          "where to write the run's JSON report; default "
+          "reports/out/<UTC time>-grpc<version>.json in the workspace");
 ABSL_FLAG(bool, record_expectations, false,
           "write this run's outcomes into the expectations file of this gRPC "
           "version in --expectations_dir; an existing file is added to (each "
@@ -76,36 +84,50 @@ void PrintBuild(const GrpcBuildInfo& build) {
 }
 
 // Compares with the recorded expectations of this gRPC version, if any, and
-// prints what differs. Returns false only if a file exists and differs.
-bool CompareWithExpectations(const MatrixJobResult& job,
-                             const std::string& file_name,
-                             const std::string& argv0) {
-  absl::StatusOr<std::string> path =
-      RunfileData("conformance/expectations/" + file_name, argv0);
+// prints what differs.
+ExpectationsOutcome CompareWithExpectations(const MatrixJobResult& job,
+                                            const std::string& file_name,
+                                            const std::string& argv0) {
+  ExpectationsOutcome outcome;
+  outcome.file = "conformance/expectations/" + file_name;
+  absl::StatusOr<std::string> path = RunfileData(outcome.file, argv0);
   if (!path.ok()) {
     std::cout << "\nNo expectations are recorded for this gRPC version ("
               << file_name << "); record them with: " << kRecordCommand << "\n";
-    return true;
+    return outcome;
   }
+  outcome.found = true;
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
   if (!file.ok()) {
-    std::cout << "\n" << file.status().message() << "\n";
-    return false;
+    outcome.differences = std::string(file.status().message());
+    std::cout << "\n" << outcome.differences << "\n";
+    return outcome;
   }
   const ExpectationsCheck check =
       CheckExpectations(*file, job.results, job.known_keys);
-  if (Passed(check)) {
-    std::cout << "\nEvery cell as recorded in conformance/expectations/"
-              << file_name << ".\n";
-    return true;
+  outcome.passed = Passed(check);
+  if (outcome.passed) {
+    std::cout << "\nEvery cell as recorded in " << outcome.file << ".\n";
+    return outcome;
   }
-  std::cout << "\nDifferences from conformance/expectations/" << file_name
-            << ":\n"
-            << DescribeCheck(check, "conformance/expectations/" + file_name);
-  return false;
+  outcome.differences = DescribeCheck(check, outcome.file);
+  std::cout << "\nDifferences from " << outcome.file << ":\n"
+            << outcome.differences;
+  return outcome;
 }
 
-int Main(const std::string& argv0) {
+// reports/out/<UTC time>-grpc<version>.json under the workspace `bazel run`
+// ran in (or the current directory).
+std::string DefaultReportPath(const std::string& grpc_version) {
+  const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  return absl::StrCat(
+      workspace != nullptr ? workspace : ".", "/reports/out/",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()),
+      "-grpc", grpc_version, ".json");
+}
+
+int Main(const std::string& argv0, const std::vector<std::string>& command) {
+  const RunStart start = CaptureRunStart();
   const std::optional<MatrixSize> size =
       ParseMatrixSize(absl::GetFlag(FLAGS_size));
   if (!size.has_value()) {
@@ -165,6 +187,10 @@ int Main(const std::string& argv0) {
   if (!job.ok()) return Fail(std::string(job.status().message()));
 
   std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults);
+  if (!job->server_stop_error.empty()) {
+    std::cerr << "forkcheck run: warning: " << job->server_stop_error
+              << " (the results above stand)\n";
+  }
 
   const std::string file_name = ExpectationsFileName(build->cpp_version);
   if (absl::GetFlag(FLAGS_record_expectations)) {
@@ -195,7 +221,23 @@ int Main(const std::string& argv0) {
               << "\n";
     return 0;
   }
-  CompareWithExpectations(*job, file_name, argv0);
+  const ExpectationsOutcome expectations =
+      CompareWithExpectations(*job, file_name, argv0);
+
+  ReportParts parts;
+  parts.command = command;
+  parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
+  parts.conformance =
+      ConformanceSection(job->results, std::string(MatrixSizeName(*size)),
+                         repetitions, options.cell_filter, expectations);
+  absl::StatusOr<Report> report = Report::Build(parts);
+  if (!report.ok()) return Fail(std::string(report.status().message()));
+  std::string report_path = absl::GetFlag(FLAGS_report_out);
+  if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
+  if (absl::Status written = report->Write(report_path); !written.ok()) {
+    return Fail(absl::StrCat("writing the report: ", written.message()));
+  }
+  std::cout << "\nReport: " << report_path << "\n";
   return 0;
 }
 
@@ -213,5 +255,5 @@ int main(int argc, char** argv) {
               << "\" (flags are --name=value; see --help)\n";
     return 2;
   }
-  return forkcheck::Main(argv[0]);
+  return forkcheck::Main(argv[0], std::vector<std::string>(argv, argv + argc));
 }

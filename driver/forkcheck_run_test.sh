@@ -4,7 +4,8 @@ set -euo pipefail
 run="$TEST_SRCDIR/forkcheck/driver/forkcheck_run"
 cell='thread_shared workers=2 transport=tcp table=small faults=none'
 
-out=$("$run" --cells="$cell" --repetitions=2)
+report="$TEST_TMPDIR/out/run.json"
+out=$("$run" --cells="$cell" --repetitions=2 --report_out="$report")
 echo "$out"
 grep -qE '^gRPC [0-9]+\.[0-9]+' <<<"$out"
 grep -q 'fork handlers registered with pthread_atfork: ' <<<"$out"
@@ -12,6 +13,12 @@ grep -qE '^model +axes +workers +parent_after +tcp conns' <<<"$out"
 grep -qE '^thread_shared +\(defaults\) +always ok +- +1 ' <<<"$out"
 # The recorded expectations of this gRPC version were found and compared.
 grep -qE 'Every cell as recorded|No expectations are recorded' <<<"$out"
+
+# The run's report was written, and is valid against the schema.
+grep -q "^Report: $report" <<<"$out"
+"$TEST_SRCDIR/forkcheck/reports/validate_json" \
+  "$TEST_SRCDIR/forkcheck/reports/report.schema.json" "$report"
+grep -q '"summary": "always ok"' "$report"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
 expect_usage_error() {

@@ -38,9 +38,10 @@ TEST(MatrixDesignTest, TheShippedDesignExpandsAndSaysWhy) {
       ExpandDesign(*design, MatrixSize::kFull);
   ASSERT_TRUE(quick.ok()) << quick.status();
   ASSERT_TRUE(full.ok()) << full.status();
-  // Quick must stay a few minutes on 2 cores at 5 repetitions.
+  // Quick must stay a few minutes on 2 cores at 5 repetitions (most cells
+  // are safe and take a fraction of a second; hangs run side by side).
   EXPECT_GE(quick->size(), 20u);
-  EXPECT_LE(quick->size(), 90u);
+  EXPECT_LE(quick->size(), 160u);
   EXPECT_GT(full->size(), quick->size());
   std::set<std::string> full_keys;
   for (const Cell& cell : *full) {

@@ -37,7 +37,7 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   if (!servers.ok()) return servers.status();
   job.results = RunMatrix(chosen, **servers, options.run);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
-    return stopped;
+    job.server_stop_error = std::string(stopped.message());
   }
   return job;
 }

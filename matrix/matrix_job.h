@@ -29,11 +29,15 @@ struct MatrixJobResult {
   std::vector<CellResult> results;  // design order
   // Every cell key of the full size: what an expectations file may name.
   std::set<std::string> known_keys;
+  // Set if a fake server did not stop cleanly after the run. The results
+  // stand (every trial had ended), but the harness did not shut down as it
+  // should, which the conformance test treats as a failure.
+  std::string server_stop_error;
 };
 
 // Errors: a bad design (its message names the path), a filter that matches
 // no cell, servers that would not start. Trials that misbehave are results,
-// never errors.
+// never errors; nor is a server that will not stop (server_stop_error).
 absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options);
 
 }  // namespace forkcheck

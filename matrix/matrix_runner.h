@@ -22,7 +22,7 @@ namespace forkcheck {
 struct MatrixRunOptions {
   int repetitions = 5;
   int cpu_lanes = 2;
-  int hang_lanes = 6;
+  int hang_lanes = 8;
   CellRunOptions cell;
   // Called (serialised, from a runner thread) as each cell completes.
   std::function<void(const CellResult&)> on_cell_done;

@@ -136,10 +136,7 @@ int RunForkedWorker(int index, const std::string& session_bytes,
     reporter.Result(result);
     return 1;
   }
-  ShareOptions options;
-  options.index = index;
-  options.workers = context.workers;
-  options.connect_timeout = context.connect_timeout;
+  ShareOptions options = ShareOptionsFor(context, index);
   ReadShare(NewWorkerChannel(context), session, options, reporter);
   return 0;
 }

@@ -1,8 +1,10 @@
-// fork_then_create_parent_used: the parent created the session with its own
-// client, then forks workers that each create a NEW channel. With
-// parent_client=destroyed the parent drops its channel before the fork (but
-// gRPC was initialised in it); with alive it keeps it and checks it after
-// the workers ran.
+// fork_then_create_parent_used: the parent has its own client (so gRPC is
+// initialised in it), then forks workers that each create a NEW channel.
+// parent_channel=used: the parent created the session on its channel (a
+// connection and gRPC's threads exist at the fork); idle: the channel was
+// created but never used (the session comes from a helper child).
+// parent_client=destroyed: the parent drops its channel before the fork;
+// alive: it keeps it and checks it after the workers ran.
 #include <memory>
 #include <string>
 
@@ -19,18 +21,28 @@ namespace {
 
 class ForkThenCreateParentUsedModel : public Model {
  public:
-  explicit ForkThenCreateParentUsedModel(bool alive) : alive_(alive) {}
+  ForkThenCreateParentUsedModel(bool alive, bool used)
+      : alive_(alive), used_(used) {}
 
   std::string name() const override {
     return absl::StrCat("fork_then_create_parent_used(parent_client=",
-                        alive_ ? "alive" : "destroyed", ")");
+                        alive_ ? "alive" : "destroyed",
+                        ",parent_channel=", used_ ? "used" : "idle", ")");
   }
   bool has_parent_check() const override { return alive_; }
-  bool supports_busy_parent_thread() const override { return alive_; }
+  bool supports_busy_parent_thread() const override { return alive_ && used_; }
 
   int Run(const ModelContext& context) override {
-    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
-    auto session = CreateSessionOn(channel, context);
+    absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> session;
+    std::shared_ptr<grpc::Channel> channel;
+    if (used_) {
+      channel = NewChannel(context.target);
+      session = CreateSessionOn(channel, context);
+    } else {
+      // Before the channel exists, so the helper inherits no gRPC state.
+      session = CreateSessionInHelper(context);
+      channel = NewChannel(context.target);
+    }
     if (!session.ok()) {
       return ReportSetupFailure(context.workers, session.status());
     }
@@ -46,6 +58,7 @@ class ForkThenCreateParentUsedModel : public Model {
 
  private:
   bool alive_;
+  bool used_;
 };
 
 }  // namespace
@@ -58,8 +71,14 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
       !valid.ok()) {
     return valid;
   }
+  if (absl::Status valid =
+          CheckVariantValue("fork_then_create_parent_used", "parent_channel",
+                            variant.parent_channel, {"idle", "used"});
+      !valid.ok()) {
+    return valid;
+  }
   return std::make_unique<ForkThenCreateParentUsedModel>(
-      variant.parent_client == "alive");
+      variant.parent_client == "alive", variant.parent_channel == "used");
 }
 
 }  // namespace forkcheck

@@ -266,10 +266,7 @@ class GrpcForkSuiteModel : public Model {
       ReportActionFailure(acted, inherited ? &*inherited : nullptr, reporter);
       return 0;
     }
-    ShareOptions options;
-    options.index = index;
-    options.workers = context.workers;
-    options.connect_timeout = context.connect_timeout;
+    ShareOptions options = ShareOptionsFor(context, index);
     ReadShare(channel, session, options, reporter);
     return 0;
   }

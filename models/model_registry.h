@@ -14,7 +14,9 @@ namespace forkcheck {
 // Variant settings; each model reads only its own and validates them.
 struct ModelVariant {
   std::string subchannel_pool = "global";  // channel_per_thread: global|local
-  std::string parent_channel = "used";     // fork_after_create: idle|used
+  // fork_after_create: idle|used|in_flight;
+  // fork_then_create_parent_used: idle|used.
+  std::string parent_channel = "used";
   // fork_then_create_parent_used: destroyed|alive before the fork.
   std::string parent_client = "alive";
   // grpc_fork_suite: which case of gRPC's fork tests (see its model file).

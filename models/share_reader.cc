@@ -71,6 +71,14 @@ std::vector<std::string> StreamShare(const ReadSession& session, int index,
   return names;
 }
 
+ShareOptions ShareOptionsFor(const ModelContext& context, int index) {
+  ShareOptions options;
+  options.index = index;
+  options.workers = context.workers;
+  options.connect_timeout = context.connect_timeout;
+  return options;
+}
+
 v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
                            const ReadSession& session,
                            const ShareOptions& options,

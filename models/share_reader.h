@@ -15,6 +15,7 @@
 #include "forkcheck/worker.pb.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
+#include "models/model.h"
 #include "supervisor/worker_reporter.h"
 
 namespace forkcheck {
@@ -33,6 +34,10 @@ struct ShareOptions {
   // RUSAGE_SELF for a worker process; RUSAGE_THREAD for a worker thread.
   int rusage_who = RUSAGE_SELF;
 };
+
+// Worker `index`'s options in `context` (for a worker process; thread
+// workers set rusage_who to RUSAGE_THREAD).
+ShareOptions ShareOptionsFor(const ModelContext& context, int index);
 
 // In a worker that has sent PHASE_STARTED and whose `channel` now exists:
 // sends CLIENT_CREATED, waits for the channel to connect (CONNECTED), reads

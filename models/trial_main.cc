@@ -39,7 +39,8 @@ ABSL_FLAG(int, streams, 1, "the session's max_stream_count");
 ABSL_FLAG(std::string, subchannel_pool, "global",
           "channel_per_thread: global or local");
 ABSL_FLAG(std::string, parent_channel, "used",
-          "fork_after_create: idle or used");
+          "fork_after_create: idle, used or in_flight; "
+          "fork_then_create_parent_used: idle or used");
 ABSL_FLAG(std::string, parent_client, "alive",
           "fork_then_create_parent_used: destroyed or alive");
 ABSL_FLAG(std::string, fork_hooks, "none",

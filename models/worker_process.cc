@@ -87,10 +87,7 @@ void RunWorkerProcesses(
     pids.push_back(
         ForkWorker(context.fork_hooks, i, [&](WorkerReporter& reporter) {
           std::shared_ptr<grpc::Channel> channel = channel_for(i);
-          ShareOptions options;
-          options.index = i;
-          options.workers = context.workers;
-          options.connect_timeout = context.connect_timeout;
+          ShareOptions options = ShareOptionsFor(context, i);
           ReadShare(channel, session, options, reporter);
           return 0;
         }));

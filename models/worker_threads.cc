@@ -34,10 +34,7 @@ int RunWorkerThreads(
       reporter->Phase(v1::PHASE_STARTED);
       std::shared_ptr<grpc::Channel> channel = channel_for(i);
       channels[i] = channel;
-      ShareOptions options;
-      options.index = i;
-      options.workers = context.workers;
-      options.connect_timeout = context.connect_timeout;
+      ShareOptions options = ShareOptionsFor(context, i);
       options.rusage_who = RUSAGE_THREAD;
       ReadShare(channel, session, options, *reporter);
     });

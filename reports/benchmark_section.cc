@@ -16,9 +16,10 @@ using nlohmann::json;
 
 // Fields of a Google Benchmark run that are bookkeeping, not measurements.
 const std::set<std::string>& NotMetrics() {
-  static const auto* fields = new std::set<std::string>{
-      "family_index", "per_family_instance_index", "repetitions",
-      "repetition_index", "threads", "iterations"};
+  static const auto* fields =
+      new std::set<std::string>{"family_index", "per_family_instance_index",
+                                "repetitions",  "repetition_index",
+                                "threads",      "iterations"};
   return *fields;
 }
 
@@ -87,12 +88,12 @@ absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
   for (size_t i = 0; i < runs.size(); ++i) {
     const json& run = runs[i];
     const std::string path = absl::StrCat(root, ".benchmarks[", i, "]");
-    if (!run.is_object() || !run.contains("name") ||
-        !run["name"].is_string()) {
+    if (!run.is_object() || !run.contains("name") || !run["name"].is_string()) {
       return Invalid(path, "a benchmark without a \"name\"");
     }
     if (run.value("run_type", "iteration") != "iteration") continue;
-    const std::string run_name = run.value("run_name", run["name"].get<std::string>());
+    const std::string run_name =
+        run.value("run_name", run["name"].get<std::string>());
     auto [it, inserted] = index.emplace(run_name, scenarios.size());
     if (inserted) scenarios.push_back(Scenario{run_name});
     Scenario& scenario = scenarios[it->second];
@@ -144,7 +145,8 @@ absl::StatusOr<json> BenchmarkSection(
     absl::StatusOr<json> from_binary =
         ScenariosFromGoogleBenchmark(document, binary);
     if (!from_binary.ok()) return from_binary.status();
-    for (json& scenario : *from_binary) scenarios.push_back(std::move(scenario));
+    for (json& scenario : *from_binary)
+      scenarios.push_back(std::move(scenario));
     raw[binary] = document;
   }
   return json{{"scenarios", scenarios}, {"google_benchmark", raw}};

@@ -30,8 +30,8 @@ absl::Status ValidateReport(const nlohmann::json& document) {
         "not a forkcheck report: no schema_version");
   }
   const nlohmann::json& version = document["schema_version"];
-  if (!version.is_number_integer() || version.get<int64_t>() !=
-                                          kReportSchemaVersion) {
+  if (!version.is_number_integer() ||
+      version.get<int64_t>() != kReportSchemaVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("schema_version ", version.dump(),
                      "; this forkcheck reads ", kReportSchemaVersion));
@@ -72,13 +72,14 @@ absl::StatusOr<Report> Report::Load(const std::string& path) {
 }
 
 absl::Status Report::Write(const std::string& path) const {
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::filesystem::path parent =
+      std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code error;
     std::filesystem::create_directories(parent, error);
     if (error) {
-      return absl::InternalError(absl::StrCat(
-          "creating ", parent.string(), ": ", error.message()));
+      return absl::InternalError(
+          absl::StrCat("creating ", parent.string(), ": ", error.message()));
     }
   }
   return WriteFileAtomically(path, json_.dump(2) + "\n");

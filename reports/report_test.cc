@@ -28,7 +28,8 @@ CellResult HangCell() {
     TrialSample sample;
     sample.workers = OutcomeKind::kHang;
     sample.parent_after = OutcomeKind::kHang;
-    sample.worker_details = {"hang (hang in connect)", "hang (hang in connect)"};
+    sample.worker_details = {"hang (hang in connect)",
+                             "hang (hang in connect)"};
     sample.watchdog_fired = true;
     sample.wall_micros = 4'000'000;
     sample.first_row_micros = {-1, -1};
@@ -74,8 +75,8 @@ ReportParts Parts() {
                                    true, true, ""};
   parts.conformance =
       ConformanceSection({HangCell()}, "quick", 2, "", expectations);
-  absl::StatusOr<nlohmann::json> benchmarks = BenchmarkSection(
-      {{"process_models_benchmark", GoogleBenchmarkJson()}});
+  absl::StatusOr<nlohmann::json> benchmarks =
+      BenchmarkSection({{"process_models_benchmark", GoogleBenchmarkJson()}});
   EXPECT_TRUE(benchmarks.ok()) << benchmarks.status();
   parts.benchmarks = *benchmarks;
   return parts;
@@ -121,9 +122,10 @@ TEST(ReportTest, ScenariosKeepRawSamplesAndTheirAggregates) {
   EXPECT_EQ(safe["metrics"]["peak_rss_kib"]["unit"], "KiB");
   EXPECT_EQ(scenarios[1]["skipped"], "not safe here: hang");
   // The binary's own JSON is kept whole, aggregates and all.
-  EXPECT_EQ(report->json()["benchmarks"]["google_benchmark"]
-                          ["process_models_benchmark"]["benchmarks"]
-                              .size(),
+  EXPECT_EQ(report
+                ->json()["benchmarks"]["google_benchmark"]
+                        ["process_models_benchmark"]["benchmarks"]
+                .size(),
             4u);
 }
 
