@@ -30,8 +30,19 @@ json TrialJson(const TrialSample& sample) {
           {"harness_error", sample.harness_error}};
 }
 
+json AxesJson(const Axes& axes) {
+  return {{"workers", axes.workers},
+          {"transport", axes.transport},
+          {"table", axes.table},
+          {"faults", axes.faults},
+          {"fork_support", axes.fork_support},
+          {"poll_strategy", axes.poll_strategy},
+          {"fork_hooks", axes.fork_hooks},
+          {"child_channel", axes.child_channel},
+          {"busy_parent_thread", axes.busy_parent_thread}};
+}
+
 json CellJson(const CellResult& result) {
-  const Axes& axes = result.cell.axes;
   json variant = json::object();
   for (const auto& [key, value] : result.cell.variant) variant[key] = value;
   json trials = json::array();
@@ -43,16 +54,7 @@ json CellJson(const CellResult& result) {
           {"model", result.cell.model},
           {"model_name", result.cell.model_name},
           {"variant", variant},
-          {"axes",
-           {{"workers", axes.workers},
-            {"transport", axes.transport},
-            {"table", axes.table},
-            {"faults", axes.faults},
-            {"fork_support", axes.fork_support},
-            {"poll_strategy", axes.poll_strategy},
-            {"fork_hooks", axes.fork_hooks},
-            {"child_channel", axes.child_channel},
-            {"busy_parent_thread", axes.busy_parent_thread}}},
+          {"axes", AxesJson(result.cell.axes)},
           {"groups", result.cell.groups},
           {"workers", CountsJson(result.WorkerCounts())},
           {"parent_after",
@@ -63,12 +65,13 @@ json CellJson(const CellResult& result) {
 }  // namespace
 
 json ConformanceSection(const std::vector<CellResult>& results,
-                        const std::string& size, int repetitions,
+                        const Axes& defaults, const std::string& size, int repetitions,
                         const std::string& cell_filter,
                         const ExpectationsOutcome& expectations) {
   json cells = json::array();
   for (const CellResult& result : results) cells.push_back(CellJson(result));
   return {{"size", size},
+          {"defaults", AxesJson(defaults)},
           {"repetitions", repetitions},
           {"cell_filter", cell_filter},
           {"cells", cells},

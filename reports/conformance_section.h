@@ -18,7 +18,10 @@ struct ExpectationsOutcome {
   std::string differences;  // DescribeCheck's text; empty if passed
 };
 
+// `defaults`: the design's default axes (what a summary calls a model's
+// baseline cell).
 nlohmann::json ConformanceSection(const std::vector<CellResult>& results,
+                                  const Axes& defaults,
                                   const std::string& size, int repetitions,
                                   const std::string& cell_filter,
                                   const ExpectationsOutcome& expectations);

@@ -74,7 +74,7 @@ ReportParts Parts() {
   ExpectationsOutcome expectations{"conformance/expectations/grpc-1.51.txt",
                                    true, true, ""};
   parts.conformance =
-      ConformanceSection({HangCell()}, "quick", 2, "", expectations);
+      ConformanceSection({HangCell()}, Axes(), "quick", 2, "", expectations);
   absl::StatusOr<nlohmann::json> benchmarks =
       BenchmarkSection({{"process_models_benchmark", GoogleBenchmarkJson()}});
   EXPECT_TRUE(benchmarks.ok()) << benchmarks.status();

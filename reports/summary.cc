@@ -1,0 +1,277 @@
+#include "reports/summary.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace forkcheck {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> MetricMedian(const json& scenario,
+                                   const std::string& name) {
+  const json& metrics = scenario["metrics"];
+  if (!metrics.contains(name)) return std::nullopt;
+  return metrics[name]["median"].get<double>();
+}
+
+std::optional<double> MetricMad(const json& scenario, const std::string& name) {
+  const json& metrics = scenario["metrics"];
+  if (!metrics.contains(name)) return std::nullopt;
+  return metrics[name]["mad"].get<double>();
+}
+
+std::string ConfigText(const json& config, const std::string& key) {
+  if (!config.contains(key)) return "";
+  const json& value = config[key];
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+int ConfigInt(const json& config, const std::string& key) {
+  return config.contains(key) && config[key].is_number_integer()
+             ? config[key].get<int>()
+             : 0;
+}
+
+// The axes of `cell` equal `defaults` except, perhaps, workers.
+bool IsBaseline(const json& cell, const json& defaults, int workers) {
+  json axes = cell["axes"];
+  json wanted = defaults;
+  if (workers > 0) wanted["workers"] = workers;
+  return axes == wanted;
+}
+
+struct Safety {
+  std::string workers = "-";
+  std::string parent_after = "-";
+};
+
+Safety SafetyOf(const json& conformance, const std::string& model,
+                int workers) {
+  Safety safety;
+  if (conformance.is_null()) return safety;
+  const json& defaults = conformance["defaults"];
+  const json* chosen = nullptr;
+  for (const json& cell : conformance["cells"]) {
+    if (cell["model_name"] != model) continue;
+    if (workers > 0 && IsBaseline(cell, defaults, workers)) {
+      chosen = &cell;
+      break;
+    }
+    if (chosen == nullptr && IsBaseline(cell, defaults, 0)) chosen = &cell;
+  }
+  if (chosen == nullptr) return safety;
+  safety.workers = (*chosen)["workers"]["summary"].get<std::string>();
+  if (!(*chosen)["parent_after"].is_null()) {
+    safety.parent_after =
+        (*chosen)["parent_after"]["summary"].get<std::string>();
+  }
+  return safety;
+}
+
+std::string Number(const std::optional<double>& value, const char* format) {
+  return value.has_value() ? absl::StrFormat(format, *value) : "-";
+}
+
+std::vector<std::vector<std::string>> Table(
+    const std::vector<ModelCostRow>& rows) {
+  std::vector<std::vector<std::string>> table = {
+      {"model", "safety (workers)", "parent after", "workers", "response",
+       "rows/s (median ± MAD)", "× ceiling", "first row ms",
+       "CPU s / M rows", "peak RSS MiB"}};
+  for (const ModelCostRow& row : rows) {
+    std::string throughput = "-";
+    if (row.rows_per_second.has_value()) {
+      throughput = absl::StrFormat("%.0f ± %.0f", *row.rows_per_second,
+                                   row.rows_per_second_mad.value_or(0));
+    } else if (!row.skipped.empty()) {
+      throughput = "skipped: " + row.skipped;
+    } else if (row.workers == 0) {
+      throughput = "not benchmarked";
+    }
+    table.push_back(
+        {row.model, row.safety, row.parent_after,
+         row.workers > 0 ? absl::StrCat(row.workers) : "-",
+         row.response.empty() ? "-" : row.response, throughput,
+         Number(row.ceiling_ratio, "%.2f"),
+         Number(row.time_to_first_row_ms, "%.1f"),
+         Number(row.cpu_seconds_per_million_rows, "%.2f"),
+         Number(row.peak_rss_mib, "%.1f")});
+  }
+  return table;
+}
+
+std::string Headline(const Report& report) {
+  const json& environment = report.json()["environment"];
+  return absl::StrCat(
+      "gRPC ", environment["grpc"]["cpp_version"].get<std::string>(), " (",
+      environment["grpc"]["library_path"].get<std::string>(),
+      "; fork handlers with pthread_atfork: ",
+      environment["grpc"]["atfork"].get<std::string>(), ") on ",
+      environment["machine"]["cpu_model"].get<std::string>(), ", ",
+      environment["machine"]["hardware_concurrency"].dump(), " CPUs, ",
+      environment["machine"]["os"].get<std::string>(), "; harness ",
+      environment["harness"]["git_commit"].get<std::string>(), " (",
+      environment["harness"]["git_tree"].get<std::string>(), "), ",
+      environment["start_time"].get<std::string>());
+}
+
+}  // namespace
+
+std::vector<ModelCostRow> ModelCostRows(const Report& report) {
+  const json& document = report.json();
+  const json& conformance = document["conformance"];
+  std::vector<std::string> models;
+  auto add_model = [&models](const std::string& model) {
+    if (std::find(models.begin(), models.end(), model) == models.end()) {
+      models.push_back(model);
+    }
+  };
+  if (!conformance.is_null()) {
+    for (const json& cell : conformance["cells"]) {
+      add_model(cell["model_name"].get<std::string>());
+    }
+  }
+  // The bare loop's median rows/s by (workers, response).
+  std::map<std::pair<int, std::string>, double> ceiling;
+  std::map<std::string, std::vector<const json*>> scenarios_of;
+  if (!document["benchmarks"].is_null()) {
+    for (const json& scenario : document["benchmarks"]["scenarios"]) {
+      const json& config = scenario["config"];
+      const std::string benchmark = ConfigText(config, "benchmark");
+      if (benchmark == "BM_BareReadLoop") {
+        if (std::optional<double> rows =
+                MetricMedian(scenario, "rows_per_second")) {
+          ceiling[{ConfigInt(config, "workers"),
+                   ConfigText(config, "response")}] = *rows;
+        }
+      } else if (benchmark == "BM_ProcessModel") {
+        const std::string model = ConfigText(config, "label");
+        add_model(model);
+        scenarios_of[model].push_back(&scenario);
+      }
+    }
+  }
+  std::vector<ModelCostRow> rows;
+  for (const std::string& model : models) {
+    const auto found = scenarios_of.find(model);
+    if (found == scenarios_of.end()) {
+      const Safety safety = SafetyOf(conformance, model, 0);
+      rows.push_back({model, 0, "", safety.workers, safety.parent_after});
+      continue;
+    }
+    for (const json* scenario : found->second) {
+      const json& config = (*scenario)["config"];
+      ModelCostRow row;
+      row.model = model;
+      row.workers = ConfigInt(config, "workers");
+      row.response = ConfigText(config, "response");
+      const Safety safety = SafetyOf(conformance, model, row.workers);
+      row.safety = safety.workers;
+      row.parent_after = safety.parent_after;
+      row.skipped = scenario->value("skipped", "");
+      row.rows_per_second = MetricMedian(*scenario, "rows_per_second");
+      row.rows_per_second_mad = MetricMad(*scenario, "rows_per_second");
+      const auto bare = ceiling.find({row.workers, row.response});
+      if (row.rows_per_second.has_value() && bare != ceiling.end() &&
+          bare->second > 0) {
+        row.ceiling_ratio = *row.rows_per_second / bare->second;
+      }
+      row.time_to_first_row_ms =
+          MetricMedian(*scenario, "time_to_first_row_ms");
+      row.cpu_seconds_per_million_rows =
+          MetricMedian(*scenario, "cpu_seconds_per_million_rows");
+      if (std::optional<double> kib = MetricMedian(*scenario, "peak_rss_kib")) {
+        row.peak_rss_mib = *kib / 1024;
+      }
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
+std::string RenderSummaryText(const Report& report) {
+  const std::vector<std::vector<std::string>> table =
+      Table(ModelCostRows(report));
+  std::vector<size_t> widths(table[0].size(), 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      // Count characters, not bytes ("±", "×").
+      size_t length = 0;
+      for (unsigned char c : row[i]) length += (c & 0xC0) != 0x80 ? 1 : 0;
+      widths[i] = std::max(widths[i], length);
+    }
+  }
+  std::string text = absl::StrCat(Headline(report), "\n");
+  for (const auto& row : table) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      size_t length = 0;
+      for (unsigned char c : row[i]) length += (c & 0xC0) != 0x80 ? 1 : 0;
+      absl::StrAppend(&line, row[i],
+                      i + 1 < row.size()
+                          ? std::string(widths[i] - length + 2, ' ')
+                          : "");
+    }
+    absl::StrAppend(&text, line, "\n");
+  }
+  return text;
+}
+
+std::string RenderSummaryMarkdown(const Report& report) {
+  const json& document = report.json();
+  std::string text =
+      absl::StrCat("# forkcheck run\n\n", Headline(report), "\n\n",
+                   "## Process models side by side\n\n",
+                   "Safety is the matrix's outcome for the model's baseline "
+                   "cell (the design's default axes); cost comes from the "
+                   "benchmarks (medians over their repetitions; × ceiling is "
+                   "the throughput over the bare gRPC loop's in the same "
+                   "run).\n\n");
+  const std::vector<std::vector<std::string>> table =
+      Table(ModelCostRows(report));
+  for (size_t r = 0; r < table.size(); ++r) {
+    absl::StrAppend(&text, "| ", absl::StrJoin(table[r], " | "), " |\n");
+    if (r == 0) {
+      std::vector<std::string> rule(table[0].size(), "---");
+      absl::StrAppend(&text, "|", absl::StrJoin(rule, "|"), "|\n");
+    }
+  }
+  const json& conformance = document["conformance"];
+  if (!conformance.is_null()) {
+    absl::StrAppend(&text, "\n## The process-model matrix (",
+                    conformance["size"].get<std::string>(), ", ",
+                    conformance["repetitions"].get<int>(),
+                    " trials a cell)\n\n",
+                    "| cell | workers | parent after |\n|---|---|---|\n");
+    for (const json& cell : conformance["cells"]) {
+      absl::StrAppend(
+          &text, "| `", cell["key"].get<std::string>(), "` | ",
+          cell["workers"]["summary"].get<std::string>(), " | ",
+          cell["parent_after"].is_null()
+              ? std::string("-")
+              : cell["parent_after"]["summary"].get<std::string>(),
+          " |\n");
+    }
+    const json& expectations = conformance["expectations"];
+    absl::StrAppend(
+        &text, "\nExpectations (", expectations["file"].get<std::string>(),
+        "): ",
+        !expectations["found"].get<bool>()
+            ? "none recorded for this gRPC version."
+            : expectations["passed"].get<bool>()
+                  ? "every cell as recorded."
+                  : absl::StrCat("differences:\n\n```\n",
+                                 expectations["differences"].get<std::string>(),
+                                 "```"),
+        "\n");
+  }
+  return text;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,42 @@
+// Readable summaries of a report: every process model side by side, with its
+// safety outcome from the matrix and its cost from the benchmarks, as text
+// for the console and as Markdown written beside the JSON.
+#ifndef FORKCHECK_REPORTS_SUMMARY_H_
+#define FORKCHECK_REPORTS_SUMMARY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/report.h"
+
+namespace forkcheck {
+
+// One model at one concurrency and response size.
+struct ModelCostRow {
+  std::string model;  // the model with its variant, e.g. "spawn"
+  int workers = 0;    // 0: the model was not benchmarked
+  std::string response;  // e.g. "64KiB"; empty if not benchmarked
+  // The matrix's outcome for the model's baseline cell (the design's
+  // default axes, at this concurrency if the matrix ran it), e.g.
+  // "always ok"; "-" if the matrix did not run the model.
+  std::string safety;
+  std::string parent_after;  // "-" if the model has no parent check
+  std::string skipped;       // why its benchmark did not run, if it did not
+  std::optional<double> rows_per_second;      // median
+  std::optional<double> rows_per_second_mad;
+  std::optional<double> ceiling_ratio;  // over the bare loop's median
+  std::optional<double> time_to_first_row_ms;
+  std::optional<double> cpu_seconds_per_million_rows;
+  std::optional<double> peak_rss_mib;
+};
+
+// The rows, in the order models first appear (matrix, then benchmarks).
+std::vector<ModelCostRow> ModelCostRows(const Report& report);
+
+std::string RenderSummaryText(const Report& report);
+std::string RenderSummaryMarkdown(const Report& report);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_SUMMARY_H_

@@ -1,0 +1,105 @@
+#include "reports/summary.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "matrix/cell_result.h"
+#include "reports/benchmark_section.h"
+#include "reports/conformance_section.h"
+
+namespace forkcheck {
+namespace {
+
+using ::testing::HasSubstr;
+
+CellResult Cell(const std::string& model_name, int workers, OutcomeKind kind,
+                std::optional<OutcomeKind> parent) {
+  CellResult result;
+  result.cell.model = model_name;
+  result.cell.model_name = model_name;
+  result.cell.axes.workers = workers;
+  result.cell.groups = {"g"};
+  result.key = CellKey(result.cell);
+  TrialSample sample;
+  sample.workers = kind;
+  sample.parent_after = parent;
+  result.samples = {sample, sample};
+  return result;
+}
+
+nlohmann::json Run(const std::string& name, const std::string& label,
+                   double rows_per_second) {
+  nlohmann::json run = {{"name", name},         {"run_name", name},
+                        {"run_type", "iteration"},
+                        {"repetitions", 1},     {"repetition_index", 0},
+                        {"iterations", 1},      {"real_time", 10.0},
+                        {"cpu_time", 1.0},      {"time_unit", "ms"},
+                        {"rows_per_second", rows_per_second}};
+  if (!label.empty()) {
+    run["label"] = label;
+    run["time_to_first_row_ms"] = 12.5;
+    run["cpu_seconds_per_million_rows"] = 0.75;
+    run["peak_rss_kib"] = 2048;
+  }
+  return run;
+}
+
+Report MakeReport() {
+  ReportParts parts;
+  parts.command = {"forkcheck_run"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  parts.conformance = ConformanceSection(
+      {Cell("spawn", 2, OutcomeKind::kOk, OutcomeKind::kOk),
+       Cell("spawn", 4, OutcomeKind::kOk, OutcomeKind::kOk),
+       Cell("fork_after_create(parent_channel=used)", 2, OutcomeKind::kHang,
+            OutcomeKind::kHang)},
+      Axes(), "quick", 2, "", {"conformance/expectations/grpc-1.51.txt"});
+  nlohmann::json google = {
+      {"benchmarks",
+       {Run("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn", 300),
+        Run("BM_BareReadLoop/workers:4/response:64KiB", "", 1000)}}};
+  parts.benchmarks = *BenchmarkSection({{"process_models_benchmark", google}});
+  absl::StatusOr<Report> report = Report::Build(parts);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+TEST(SummaryTest, EveryModelSideBySideWithSafetyAndCost) {
+  const std::vector<ModelCostRow> rows = ModelCostRows(MakeReport());
+  ASSERT_EQ(rows.size(), 2u);
+  const ModelCostRow& spawn = rows[0];
+  EXPECT_EQ(spawn.model, "spawn");
+  EXPECT_EQ(spawn.workers, 4);
+  EXPECT_EQ(spawn.response, "64KiB");
+  EXPECT_EQ(spawn.safety, "always ok");  // the 4-worker baseline cell
+  EXPECT_EQ(spawn.parent_after, "always ok");
+  EXPECT_DOUBLE_EQ(*spawn.rows_per_second, 300);
+  EXPECT_DOUBLE_EQ(*spawn.ceiling_ratio, 0.3);
+  EXPECT_DOUBLE_EQ(*spawn.time_to_first_row_ms, 12.5);
+  EXPECT_DOUBLE_EQ(*spawn.cpu_seconds_per_million_rows, 0.75);
+  EXPECT_DOUBLE_EQ(*spawn.peak_rss_mib, 2);
+  const ModelCostRow& fork = rows[1];
+  EXPECT_EQ(fork.model, "fork_after_create(parent_channel=used)");
+  EXPECT_EQ(fork.workers, 0);
+  EXPECT_EQ(fork.safety, "always hang");
+  EXPECT_FALSE(fork.rows_per_second.has_value());
+}
+
+TEST(SummaryTest, TextAndMarkdownShowTheTable) {
+  const Report report = MakeReport();
+  const std::string text = RenderSummaryText(report);
+  EXPECT_THAT(text, HasSubstr("gRPC "));
+  EXPECT_THAT(text, HasSubstr("300 ± 0"));
+  EXPECT_THAT(text, HasSubstr("not benchmarked"));
+  const std::string markdown = RenderSummaryMarkdown(report);
+  EXPECT_THAT(markdown, HasSubstr("| spawn | always ok | always ok | 4 | "
+                                  "64KiB | 300 ± 0 | 0.30 | 12.5 | 0.75 | "
+                                  "2.0 |"));
+  EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 "
+                                  "trials a cell)"));
+  EXPECT_THAT(markdown, HasSubstr("none recorded for this gRPC version"));
+}
+
+}  // namespace
+}  // namespace forkcheck
