@@ -54,6 +54,7 @@ v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
                         WorkerReporter& reporter) {
   reporter.Phase(v1::PHASE_DONE);
   result.set_done_micros(reporter.ElapsedMicros());
+  result.set_monotonic_start_micros(reporter.StartMonotonicMicros());
   SetUsage(rusage_who, result.mutable_usage());
   reporter.Result(result);
   return result;
