@@ -102,9 +102,9 @@ v1::ResourceUsage ToResourceUsage(const rusage& usage) {
 // WaitForChild (common/subprocess.h) with wait4, to keep the child's rusage:
 // its wait status, -1 if `pid` is not (or no longer) a child, nullopt if it
 // is still running after `timeout`.
-std::optional<int> WaitForTrialProcess(pid_t pid,
-                                       std::chrono::milliseconds timeout,
-                                       std::optional<v1::ResourceUsage>* usage) {
+std::optional<int> WaitForTrialProcess(
+    pid_t pid, std::chrono::milliseconds timeout,
+    std::optional<v1::ResourceUsage>* usage) {
   const auto deadline = Clock::now() + timeout;
   auto pause = std::chrono::microseconds(200);
   while (true) {
