@@ -153,6 +153,34 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
   EXPECT_EQ(outcome.overall, OutcomeKind::kOk) << Describe(outcome);
   EXPECT_EQ(outcome.missing_rows, 0);
   EXPECT_EQ(outcome.duplicate_rows, 0);
+
+  // What benchmarks measure with: the parent stamps its workers' start
+  // before the first one starts, each worker its own start, on the one
+  // CLOCK_MONOTONIC; the supervisor keeps the whole trial's rusage.
+  int64_t workers_started = 0;
+  for (const v1::WorkerMessage& message : record.parent.messages) {
+    if (message.has_parent_facts()) {
+      workers_started =
+          message.parent_facts().workers_started_monotonic_micros();
+    }
+  }
+  EXPECT_GT(workers_started, 0) << "no ParentFacts with the workers' start";
+  for (int i = 0; i < kWorkers; ++i) {
+    for (const v1::WorkerMessage& message : record.workers[i].messages) {
+      if (!message.has_result()) continue;
+      const v1::WorkerResult& result = message.result();
+      EXPECT_GE(result.monotonic_start_micros(), workers_started)
+          << "worker " << i;
+      EXPECT_LE(result.monotonic_start_micros() + result.done_micros(),
+                workers_started + std::chrono::microseconds(elapsed).count())
+          << "worker " << i;
+    }
+  }
+  ASSERT_TRUE(record.trial_usage.has_value());
+  EXPECT_GT(
+      record.trial_usage->user_micros() + record.trial_usage->system_micros(),
+      0);
+  EXPECT_GT(record.trial_usage->max_rss_kib(), 0);
 }
 
 // The TCP connections the thread models really opened (what their parent

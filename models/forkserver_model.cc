@@ -50,10 +50,12 @@ class ForkServerModel : public Model {
       return 1;
     }
     const std::string session_bytes = session->SerializeAsString();
+    context.parent->MarkWorkersStarting();
     for (int i = 0; i < context.workers; ++i) {
       LogIfError((*server)->StartWorker(i, session_bytes));
     }
     LogIfError((*server)->WaitForWorkers(kWorkersTimeout));
+    context.parent->ParentFacts(-1);  // the workers' start
     CheckParentClient(channel, context);
     (*server)->Stop();
     return 0;

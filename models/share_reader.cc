@@ -54,6 +54,7 @@ v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
                         WorkerReporter& reporter) {
   reporter.Phase(v1::PHASE_DONE);
   result.set_done_micros(reporter.ElapsedMicros());
+  result.set_monotonic_start_micros(reporter.StartMonotonicMicros());
   SetUsage(rusage_who, result.mutable_usage());
   reporter.Result(result);
   return result;
@@ -105,6 +106,7 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
   std::optional<RowLedger> merged;
   for (const std::string& name :
        StreamShare(session, options.index, options.workers)) {
+    const int64_t read_started = reporter.ElapsedMicros();
     ReadAccount account = reader.ReadStreams(session, {name}, 1);
     AddAccount(account, &result);
     if (!merged.has_value()) merged.emplace(account.ledger.row_count());
@@ -114,7 +116,13 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
     }
     if (result.first_row_micros() == 0 && account.rows_received > 0) {
       reporter.Phase(v1::PHASE_FIRST_ROW);
-      result.set_first_row_micros(reporter.ElapsedMicros());
+      // When the row arrived, not when its stream ended (the phase is only
+      // reported now).
+      result.set_first_row_micros(
+          account.time_to_first_row == absl::InfiniteDuration()
+              ? reporter.ElapsedMicros()
+              : read_started +
+                    absl::ToInt64Microseconds(account.time_to_first_row));
     }
     if (!account.first_error.ok()) {
       SetStatus(account.first_error, &result);

@@ -42,8 +42,9 @@ ShareOptions ShareOptionsFor(const ModelContext& context, int index);
 // In a worker that has sent PHASE_STARTED and whose `channel` now exists:
 // sends CLIENT_CREATED, waits for the channel to connect (CONNECTED), reads
 // its streams one at a time with ReferenceReader::ReadStreams(.., 1)
-// (FIRST_ROW after the first stream that returned rows; a stream that fails
-// ends the read), sends DONE and the result, and returns the result.
+// (FIRST_ROW after the first stream that returned rows, but the result's
+// first_row_micros is when that stream's first row arrived; a stream that
+// fails ends the read), sends DONE and the result, and returns the result.
 v1::WorkerResult ReadShare(
     const std::shared_ptr<grpc::Channel>& channel,
     const google::cloud::bigquery::storage::v1::ReadSession& session,

@@ -33,11 +33,13 @@ class SpawnModel : public Model {
     }
     const std::string session_bytes = session->SerializeAsString();
     std::vector<pid_t> pids;
+    context.parent->MarkWorkersStarting();
     for (int i = 0; i < context.workers; ++i) {
       pids.push_back(SpawnWorker(i, session_bytes, context));
     }
     context.parent->CloseWorkerFds();
     ReapWorkers(pids, *context.parent);
+    context.parent->ParentFacts(-1);  // the workers' start
     CheckParentClient(channel, context);
     return 0;
   }

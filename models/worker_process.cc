@@ -83,6 +83,7 @@ void RunWorkerProcesses(
     const ModelContext& context, const ReadSession& session,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
   std::vector<pid_t> pids;
+  context.parent->MarkWorkersStarting();
   for (int i = 0; i < context.workers; ++i) {
     pids.push_back(
         ForkWorker(context.fork_hooks, i, [&](WorkerReporter& reporter) {
@@ -94,6 +95,7 @@ void RunWorkerProcesses(
   }
   context.parent->CloseWorkerFds();
   ReapWorkers(pids, *context.parent);
+  context.parent->ParentFacts(-1);  // the workers' start; no connections here
 }
 
 absl::StatusOr<ReadSession> CreateSessionInHelper(const ModelContext& context) {

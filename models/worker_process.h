@@ -38,6 +38,8 @@ void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent);
 // `channel_for(i)` (called in the child: it may return an inherited channel
 // or create one) and reads its share (ReadShare). Then closes the parent's
 // copies of the workers' report fds and reaps them all (ReapWorkers).
+// Stamps the workers' start (MarkWorkersStarting) before the first fork and
+// sends ParentFacts (tcp_connections -1) after reaping.
 void RunWorkerProcesses(
     const ModelContext& context,
     const google::cloud::bigquery::storage::v1::ReadSession& session,

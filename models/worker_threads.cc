@@ -22,6 +22,7 @@ int RunWorkerThreads(
   // counted before the channels go.
   std::vector<std::shared_ptr<grpc::Channel>> channels(context.workers);
   std::vector<std::thread> threads;
+  context.parent->MarkWorkersStarting();
   for (int i = 0; i < context.workers; ++i) {
     threads.emplace_back([&, i] {
       absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);

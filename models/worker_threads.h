@@ -12,7 +12,8 @@
 
 namespace forkcheck {
 
-// Runs context.workers threads. Thread i opens WorkerReporter::ForThread(i),
+// Stamps the workers' start (MarkWorkersStarting), then runs
+// context.workers threads. Thread i opens WorkerReporter::ForThread(i),
 // sends PHASE_STARTED, takes its channel from `channel_for(i)` (called on
 // that thread) and reads its share (ReadShare, with RUSAGE_THREAD). Joins
 // them all, reports how many TCP connections the process then holds to the

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,6 +87,42 @@ std::vector<pid_t> ProcessesWithEnvEntry(const std::string& entry) {
   return found;
 }
 
+v1::ResourceUsage ToResourceUsage(const rusage& usage) {
+  v1::ResourceUsage out;
+  out.set_user_micros(int64_t{usage.ru_utime.tv_sec} * 1000000 +
+                      usage.ru_utime.tv_usec);
+  out.set_system_micros(int64_t{usage.ru_stime.tv_sec} * 1000000 +
+                        usage.ru_stime.tv_usec);
+  out.set_max_rss_kib(usage.ru_maxrss);
+  out.set_voluntary_switches(usage.ru_nvcsw);
+  out.set_involuntary_switches(usage.ru_nivcsw);
+  return out;
+}
+
+// WaitForChild (common/subprocess.h) with wait4, to keep the child's rusage:
+// its wait status, -1 if `pid` is not (or no longer) a child, nullopt if it
+// is still running after `timeout`.
+std::optional<int> WaitForTrialProcess(
+    pid_t pid, std::chrono::milliseconds timeout,
+    std::optional<v1::ResourceUsage>* usage) {
+  const auto deadline = Clock::now() + timeout;
+  auto pause = std::chrono::microseconds(200);
+  while (true) {
+    int status = 0;
+    rusage reaped{};
+    const pid_t done = wait4(pid, &status, WNOHANG, &reaped);
+    if (done == pid) {
+      *usage = ToResourceUsage(reaped);
+      return status;
+    }
+    if (done < 0 && errno != EINTR) return -1;
+    if (Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2,
+                                                std::chrono::milliseconds(20));
+  }
+}
+
 bool GroupExists(pid_t pgid) { return kill(-pgid, 0) == 0 || errno != ESRCH; }
 
 // Kills and reaps whatever is left of the trial once its process exited or
@@ -95,7 +132,8 @@ void KillAndReapTrial(pid_t pid, const std::string& token_entry,
                       TrialRecord* record) {
   // The trial process is unreaped, so its pid still names the group.
   kill(-pid, SIGKILL);
-  record->trial_wait_status = WaitForChild(pid, kReapBound);
+  record->trial_wait_status =
+      WaitForTrialProcess(pid, kReapBound, &record->trial_usage);
   if (record->trial_wait_status == -1) record->trial_wait_status.reset();
   if (!record->trial_wait_status.has_value()) {
     record->cleanup_error =

@@ -51,6 +51,12 @@ struct TrialRecord {
   std::vector<ProcessReport> workers;
   // The trial process's waitpid() status; nullopt if it could not be reaped.
   std::optional<int> trial_wait_status;
+  // wait4()'s rusage of the trial process, set when it was reaped: user and
+  // system CPU and context switches of the process and of every descendant
+  // that was reaped within the trial (the kernel adds a reaped child's usage
+  // to its parent's), max_rss_kib the largest of their peak RSS. Processes
+  // the trial left for this process (the subreaper) to reap are not in it.
+  std::optional<v1::ResourceUsage> trial_usage;
   bool watchdog_fired = false;
   std::chrono::microseconds wall{0};  // exec to exit or watchdog
   pid_t pgid = 0;  // the trial's process group (= the trial process's pid)

@@ -92,6 +92,20 @@ TEST(TrialRunnerTest, WellBehavedWorkersAreOk) {
   EXPECT_EQ(outcome.duplicate_rows, 0);
 }
 
+// The trial's rusage comes from wait4 and includes the workers the trial
+// reaped: two workers that each burn 200 ms of CPU make at least 400 ms.
+TEST(TrialRunnerTest, TheTrialsUsageCountsTheWorkersItReaped) {
+  TrialRecord record = RunChecked(
+      2, {"--behavior=spin_200ms", "--parent_check=ok", "--expected_rows=10"},
+      milliseconds(10000));
+  EXPECT_FALSE(record.watchdog_fired);
+  ASSERT_TRUE(record.trial_usage.has_value());
+  const v1::ResourceUsage& usage = *record.trial_usage;
+  EXPECT_GE(usage.user_micros() + usage.system_micros(), 400000);
+  EXPECT_GT(usage.max_rss_kib(), 0);
+  EXPECT_EQ(ClassifyTrial(record, 10, true).overall, OutcomeKind::kOk);
+}
+
 TEST(TrialRunnerTest, EveryQuickMisbehaviourIsClassified) {
   TrialRecord record =
       RunChecked(8,

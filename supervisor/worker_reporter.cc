@@ -1,7 +1,9 @@
 #include "supervisor/worker_reporter.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <utility>
 
@@ -72,6 +74,13 @@ int64_t WorkerReporter::ElapsedMicros() const {
       .count();
 }
 
+int64_t WorkerReporter::StartMonotonicMicros() const {
+  // libstdc++'s steady_clock is CLOCK_MONOTONIC (checked by the test).
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             start_.time_since_epoch())
+      .count();
+}
+
 void WorkerReporter::Phase(v1::Phase phase) {
   v1::WorkerMessage message = Versioned();
   message.mutable_phase()->set_phase(phase);
@@ -114,8 +123,29 @@ void ParentReporter::ParentCheck(int status_code,
 
 void ParentReporter::ParentFacts(int tcp_connections) {
   v1::WorkerMessage message = Versioned();
-  message.mutable_parent_facts()->set_tcp_connections(tcp_connections);
+  v1::ParentFacts* facts = message.mutable_parent_facts();
+  facts->set_tcp_connections(tcp_connections);
+  facts->set_workers_started_monotonic_micros(
+      workers_started_monotonic_micros_);
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    v1::ResourceUsage* out = facts->mutable_usage();
+    out->set_user_micros(int64_t{usage.ru_utime.tv_sec} * 1000000 +
+                         usage.ru_utime.tv_usec);
+    out->set_system_micros(int64_t{usage.ru_stime.tv_sec} * 1000000 +
+                           usage.ru_stime.tv_usec);
+    out->set_max_rss_kib(usage.ru_maxrss);
+    out->set_voluntary_switches(usage.ru_nvcsw);
+    out->set_involuntary_switches(usage.ru_nivcsw);
+  }
   write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+}
+
+void ParentReporter::MarkWorkersStarting() {
+  workers_started_monotonic_micros_ =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now().time_since_epoch())
+          .count();
 }
 
 }  // namespace forkcheck

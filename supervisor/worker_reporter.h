@@ -44,6 +44,9 @@ class WorkerReporter {
 
   // Microseconds since ForWorker, for WorkerResult's *_micros fields.
   int64_t ElapsedMicros() const;
+  // The start (the zero of ElapsedMicros) on CLOCK_MONOTONIC, in
+  // microseconds, for WorkerResult.monotonic_start_micros.
+  int64_t StartMonotonicMicros() const;
   int fd() const { return fd_; }
   bool write_failed() const { return write_failed_; }
 
@@ -71,7 +74,12 @@ class ParentReporter {
 
   void WorkerExit(int worker, int wait_status);  // after waitpid()
   void ParentCheck(int status_code, const std::string& status_message);
+  // Sends ParentFacts: `tcp_connections`, the stamp of MarkWorkersStarting
+  // (if it was called) and this process's getrusage(RUSAGE_SELF).
   void ParentFacts(int tcp_connections);
+  // Records CLOCK_MONOTONIC now, as the time the workers started (sent with
+  // ParentFacts); call just before starting the first worker.
+  void MarkWorkersStarting();
 
   bool write_failed() const { return write_failed_; }
 
@@ -85,6 +93,7 @@ class ParentReporter {
   int workers_;
   std::vector<int> worker_fds_;
   bool write_failed_ = false;
+  int64_t workers_started_monotonic_micros_ = 0;  // 0: not marked
 };
 
 }  // namespace forkcheck

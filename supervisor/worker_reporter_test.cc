@@ -4,8 +4,10 @@
 #include "supervisor/worker_reporter.h"
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -80,6 +82,43 @@ TEST_F(WorkerReporterTest, AWorkerBeyondThePipesIsOutOfRange) {
             absl::StatusCode::kOutOfRange);
   EXPECT_EQ(WorkerReporter::ForThread(-1).status().code(),
             absl::StatusCode::kOutOfRange);
+}
+
+int64_t MonotonicMicros() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000 + now.tv_nsec / 1000;
+}
+
+// The stamps are compared across processes, so they must be CLOCK_MONOTONIC
+// itself, not just some steady clock.
+TEST_F(WorkerReporterTest, AWorkersStartIsOnClockMonotonic) {
+  const int64_t before = MonotonicMicros();
+  absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(0);
+  const int64_t after = MonotonicMicros();
+  ASSERT_TRUE(reporter.ok()) << reporter.status();
+  EXPECT_GE(reporter->StartMonotonicMicros(), before);
+  EXPECT_LE(reporter->StartMonotonicMicros(), after);
+}
+
+TEST_F(WorkerReporterTest, ParentFactsCarryTheWorkersStartAndUsage) {
+  absl::StatusOr<ParentReporter> parent = ParentReporter::FromEnvironment();
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  parent->ParentFacts(3);  // not marked yet
+  const int64_t before = MonotonicMicros();
+  parent->MarkWorkersStarting();
+  const int64_t after = MonotonicMicros();
+  parent->ParentFacts(-1);
+  std::vector<v1::WorkerMessage> messages = Drain(0);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].parent_facts().tcp_connections(), 3);
+  EXPECT_EQ(messages[0].parent_facts().workers_started_monotonic_micros(), 0);
+  const v1::ParentFacts& facts = messages[1].parent_facts();
+  EXPECT_EQ(facts.tcp_connections(), -1);
+  EXPECT_GE(facts.workers_started_monotonic_micros(), before);
+  EXPECT_LE(facts.workers_started_monotonic_micros(), after);
+  // A running test process has touched memory.
+  EXPECT_GT(facts.usage().max_rss_kib(), 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 // also takes the remainder).
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -161,6 +162,13 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
     PhasesThrough(reporter, v1::PHASE_STARTED);
     ForkEscapingGrandchild(flags.grandchild_pid_file);
     SleepForever();
+  } else if (behavior == "spin_200ms") {
+    // An ok worker that first burns 200 ms of its own CPU time, for the
+    // supervisor's rusage of the whole trial.
+    timespec used{};
+    do {
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+    } while (used.tv_sec == 0 && used.tv_nsec < 200 * 1000 * 1000);
   } else if (behavior != "ok") {
     std::fprintf(stderr, "worker %d: unknown behavior \"%s\"\n", index,
                  behavior.c_str());

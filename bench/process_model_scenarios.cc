@@ -1,0 +1,198 @@
+#include "bench/process_model_scenarios.h"
+
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "fakes/catalogue.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr int64_t kMaxResponseBytes = int64_t{4} << 20;
+constexpr int kMaxWorkers = 64;
+
+// The comma-separated items of a flag's value; empty items are an error.
+absl::StatusOr<std::vector<std::string>> Items(absl::string_view flag,
+                                               absl::string_view value) {
+  std::vector<std::string> items = absl::StrSplit(value, ',');
+  for (const std::string& item : items) {
+    if (item.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, "=\"", value, "\": empty item"));
+    }
+  }
+  return items;
+}
+
+std::vector<std::string> Labels() {
+  std::vector<std::string> labels;
+  for (const ModelScenario& model : BenchmarkedModels()) {
+    labels.push_back(model.label);
+  }
+  return labels;
+}
+
+absl::Status ParseModels(absl::string_view value, BenchSelection* selection) {
+  absl::StatusOr<std::vector<std::string>> items = Items("models", value);
+  if (!items.ok()) return items.status();
+  selection->models.clear();
+  std::set<std::string> seen;
+  for (const std::string& item : *items) {
+    const ModelScenario* found = nullptr;
+    for (const ModelScenario& model : BenchmarkedModels()) {
+      if (model.label == item) found = &model;
+    }
+    if (found == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--models: unknown model \"", item,
+                       "\"; known: ", absl::StrJoin(Labels(), ", ")));
+    }
+    if (seen.insert(item).second) selection->models.push_back(*found);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseWorkers(absl::string_view value, BenchSelection* selection) {
+  absl::StatusOr<std::vector<std::string>> items = Items("workers", value);
+  if (!items.ok()) return items.status();
+  selection->workers.clear();
+  for (const std::string& item : *items) {
+    int workers = 0;
+    if (!absl::SimpleAtoi(item, &workers) || workers < 1 ||
+        workers > kMaxWorkers) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--workers: \"", item, "\" is not a count from 1 to ", kMaxWorkers));
+    }
+    selection->workers.push_back(workers);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseSizes(absl::string_view value, BenchSelection* selection) {
+  absl::StatusOr<std::vector<std::string>> items = Items("sizes", value);
+  if (!items.ok()) return items.status();
+  selection->response_bytes.clear();
+  for (const std::string& item : *items) {
+    absl::StatusOr<int64_t> bytes = ParseResponseSize(item);
+    if (!bytes.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--sizes: ", bytes.status().message()));
+    }
+    selection->response_bytes.push_back(*bytes);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseTable(absl::string_view value, BenchSelection* selection) {
+  const TableSpec* spec = Catalogue::Default().Resolve(std::string(value));
+  if (spec == nullptr || spec->row_count <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--table: \"", value,
+                     "\" is not a table of the default catalogue with rows"));
+  }
+  selection->table = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status ParseWatchdog(absl::string_view value, BenchSelection* selection) {
+  int64_t millis = 0;
+  if (!absl::SimpleAtoi(value, &millis) || millis < 100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--trial_watchdog_ms: \"", value, "\" is not milliseconds >= 100"));
+  }
+  selection->trial_watchdog = std::chrono::milliseconds(millis);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<ModelScenario>& BenchmarkedModels() {
+  static const auto* models = new std::vector<ModelScenario>{
+      {"thread_shared", "thread_shared", {}},
+      {"channel_per_thread_global",
+       "channel_per_thread",
+       {"--subchannel_pool=global"}},
+      {"channel_per_thread_local",
+       "channel_per_thread",
+       {"--subchannel_pool=local"}},
+      {"fork_then_create_pristine", "fork_then_create_pristine", {}},
+      {"fork_then_create_parent_used",
+       "fork_then_create_parent_used",
+       {"--parent_client=destroyed"}},
+      {"spawn", "spawn", {}},
+      {"forkserver", "forkserver", {}},
+      {"fork_after_create", "fork_after_create", {"--parent_channel=used"}},
+  };
+  return *models;
+}
+
+std::string ResponseSizeLabel(int64_t bytes) {
+  if (bytes > 0 && bytes % (1 << 20) == 0) {
+    return absl::StrCat(bytes >> 20, "MiB");
+  }
+  if (bytes > 0 && bytes % (1 << 10) == 0) {
+    return absl::StrCat(bytes >> 10, "KiB");
+  }
+  return absl::StrCat(bytes, "B");
+}
+
+absl::StatusOr<int64_t> ParseResponseSize(const std::string& text) {
+  absl::string_view number = text;
+  int64_t unit = 1;
+  if (absl::ConsumeSuffix(&number, "MiB")) {
+    unit = 1 << 20;
+  } else if (absl::ConsumeSuffix(&number, "KiB")) {
+    unit = 1 << 10;
+  } else {
+    absl::ConsumeSuffix(&number, "B");
+  }
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(number, &count) || count < 1 ||
+      count > kMaxResponseBytes / unit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text, "\" is not a response size from 1B to 4MiB (e.g. 64KiB)"));
+  }
+  return count * unit;
+}
+
+absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
+  using Parser = absl::Status (*)(absl::string_view, BenchSelection*);
+  const std::pair<absl::string_view, Parser> flags[] = {
+      {"--models=", ParseModels},
+      {"--workers=", ParseWorkers},
+      {"--sizes=", ParseSizes},
+      {"--table=", ParseTable},
+      {"--trial_watchdog_ms=", ParseWatchdog},
+  };
+  BenchSelection selection;
+  std::vector<char*> kept;
+  for (size_t i = 0; i < args->size(); ++i) {
+    const absl::string_view arg = (*args)[i];
+    bool taken = false;
+    for (const auto& [prefix, parse] : flags) {
+      if (i == 0 || !absl::StartsWith(arg, prefix)) continue;
+      if (absl::Status parsed = parse(arg.substr(prefix.size()), &selection);
+          !parsed.ok()) {
+        return parsed;
+      }
+      taken = true;
+    }
+    // The same names without "=value" would silently do nothing.
+    for (const auto& [prefix, parse] : flags) {
+      if (i > 0 && arg == prefix.substr(0, prefix.size() - 1)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(arg, " needs a value: ", arg, "=..."));
+      }
+    }
+    if (!taken) kept.push_back((*args)[i]);
+  }
+  *args = std::move(kept);
+  return selection;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,59 @@
+// What process_models_benchmark runs: the models (with their variants) by
+// the names its benchmarks carry, the concurrencies and response sizes, and
+// the flags that choose a subset of them.
+#ifndef FORKCHECK_BENCH_PROCESS_MODEL_SCENARIOS_H_
+#define FORKCHECK_BENCH_PROCESS_MODEL_SCENARIOS_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace forkcheck {
+
+struct ModelScenario {
+  // The model's word in benchmark names, stable across versions (a later
+  // comparison matches scenarios by name): "channel_per_thread_local".
+  std::string label;
+  std::string model;                       // the trial program's --model
+  std::vector<std::string> variant_flags;  // e.g. "--subchannel_pool=local"
+};
+
+// Every model benchmarked by default, in this order: thread_shared,
+// channel_per_thread_global, channel_per_thread_local,
+// fork_then_create_pristine, fork_then_create_parent_used
+// (parent_client=destroyed), spawn, forkserver, fork_after_create
+// (parent_channel=used).
+const std::vector<ModelScenario>& BenchmarkedModels();
+
+// "64KiB", "1MiB", "1000B" for a size in bytes (the largest exact unit).
+std::string ResponseSizeLabel(int64_t bytes);
+
+// "64KiB", "1MiB", "512B" or a plain byte count; 1 byte to 4 MiB.
+// INVALID_ARGUMENT naming the text otherwise.
+absl::StatusOr<int64_t> ParseResponseSize(const std::string& text);
+
+struct BenchSelection {
+  std::vector<ModelScenario> models = BenchmarkedModels();
+  std::vector<int> workers = {1, 2, 4, 8};
+  std::vector<int64_t> response_bytes = {64 << 10, 256 << 10};
+  std::string table = "medium";  // of the default catalogue
+  std::chrono::milliseconds trial_watchdog{15000};
+};
+
+// Takes this benchmark's own flags out of `args` (argv without the final
+// nullptr; args[0] is the program) and returns the selection they make:
+//   --models=thread_shared,spawn   labels of BenchmarkedModels()
+//   --workers=1,4                  1 to 64 each
+//   --sizes=64KiB,1MiB             see ParseResponseSize
+//   --table=medium                 a table of the default catalogue
+//   --trial_watchdog_ms=15000      each trial's watchdog
+// INVALID_ARGUMENT naming the flag and listing what is known, for an
+// unknown name, an empty list or a bad number. Other arguments stay.
+absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_BENCH_PROCESS_MODEL_SCENARIOS_H_

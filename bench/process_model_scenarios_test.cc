@@ -1,0 +1,126 @@
+#include "bench/process_model_scenarios.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "bench/mad_statistics.h"
+#include "gtest/gtest.h"
+#include "models/model_registry.h"
+
+namespace forkcheck {
+namespace {
+
+// Runs TakeSelectionFlags on `flags` after a program name; `rest` gets what
+// it left.
+absl::StatusOr<BenchSelection> Take(std::vector<std::string> flags,
+                                    std::vector<std::string>* rest = nullptr) {
+  flags.insert(flags.begin(), "program");
+  std::vector<char*> args;
+  for (std::string& flag : flags) args.push_back(flag.data());
+  absl::StatusOr<BenchSelection> selection = TakeSelectionFlags(&args);
+  if (rest != nullptr) rest->assign(args.begin(), args.end());
+  return selection;
+}
+
+TEST(ProcessModelScenariosTest, EveryModelAndVariantIsKnownToTheRegistry) {
+  std::set<std::string> labels;
+  for (const ModelScenario& scenario : BenchmarkedModels()) {
+    EXPECT_TRUE(labels.insert(scenario.label).second) << scenario.label;
+    ModelVariant variant;
+    for (const std::string& flag : scenario.variant_flags) {
+      const std::vector<std::string> key_value =
+          absl::StrSplit(flag.substr(2), absl::MaxSplits('=', 1));
+      ASSERT_EQ(key_value.size(), 2u) << flag;
+      EXPECT_TRUE(SetVariantField(key_value[0], key_value[1], &variant).ok())
+          << flag;
+    }
+    EXPECT_TRUE(MakeModel(scenario.model, variant).ok()) << scenario.label;
+  }
+  EXPECT_EQ(labels.size(), 8u);
+}
+
+TEST(ProcessModelScenariosTest, DefaultsCoverTheIssuesGrid) {
+  std::vector<std::string> rest;
+  absl::StatusOr<BenchSelection> selection =
+      Take({"--benchmark_filter=x"}, &rest);
+  ASSERT_TRUE(selection.ok()) << selection.status();
+  EXPECT_EQ(selection->models.size(), BenchmarkedModels().size());
+  EXPECT_EQ(selection->workers, (std::vector<int>{1, 2, 4, 8}));
+  EXPECT_EQ(selection->response_bytes.size(), 2u);
+  EXPECT_EQ(selection->table, "medium");
+  EXPECT_EQ(rest,
+            (std::vector<std::string>{"program", "--benchmark_filter=x"}));
+}
+
+TEST(ProcessModelScenariosTest, SelectionFlagsAreTakenOut) {
+  std::vector<std::string> rest;
+  absl::StatusOr<BenchSelection> selection =
+      Take({"--models=spawn,thread_shared", "--benchmark_repetitions=1",
+            "--workers=4,1", "--sizes=16KiB,1MiB", "--table=small",
+            "--trial_watchdog_ms=5000"},
+           &rest);
+  ASSERT_TRUE(selection.ok()) << selection.status();
+  ASSERT_EQ(selection->models.size(), 2u);
+  EXPECT_EQ(selection->models[0].label, "spawn");
+  EXPECT_EQ(selection->models[1].label, "thread_shared");
+  EXPECT_EQ(selection->workers, (std::vector<int>{4, 1}));
+  EXPECT_EQ(selection->response_bytes,
+            (std::vector<int64_t>{16 << 10, 1 << 20}));
+  EXPECT_EQ(selection->table, "small");
+  EXPECT_EQ(selection->trial_watchdog.count(), 5000);
+  EXPECT_EQ(rest,
+            (std::vector<std::string>{"program", "--benchmark_repetitions=1"}));
+}
+
+TEST(ProcessModelScenariosTest, BadSelectionsNameWhatIsWrong) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"--models=thread_shared,no_such_model"}, "no_such_model"},
+      {{"--models="}, "empty item"},
+      {{"--workers=0"}, "\"0\""},
+      {{"--workers=2,x"}, "\"x\""},
+      {{"--sizes=64KB"}, "64KB"},
+      {{"--sizes=8MiB"}, "8MiB"},
+      {{"--table=no_such_table"}, "no_such_table"},
+      {{"--table=empty"}, "empty"},
+      {{"--trial_watchdog_ms=10"}, "\"10\""},
+      {{"--models"}, "needs a value"},
+  };
+  for (const auto& [flags, expected] : cases) {
+    SCOPED_TRACE(flags[0]);
+    absl::StatusOr<BenchSelection> selection = Take(flags);
+    ASSERT_FALSE(selection.ok());
+    EXPECT_EQ(selection.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(selection.status().message().find(expected), std::string::npos)
+        << selection.status();
+  }
+  // An unknown model's error lists the known ones.
+  EXPECT_NE(Take({"--models=x"}).status().message().find("forkserver"),
+            std::string::npos);
+}
+
+TEST(ProcessModelScenariosTest, ResponseSizesRoundTrip) {
+  for (const std::string text : {"64KiB", "1MiB", "256KiB", "1000B", "4MiB"}) {
+    absl::StatusOr<int64_t> bytes = ParseResponseSize(text);
+    ASSERT_TRUE(bytes.ok()) << text << ": " << bytes.status();
+    EXPECT_EQ(ResponseSizeLabel(*bytes), text);
+  }
+  EXPECT_EQ(*ParseResponseSize("65536"), 65536);
+  EXPECT_FALSE(ParseResponseSize("0KiB").ok());
+  EXPECT_FALSE(ParseResponseSize("KiB").ok());
+  EXPECT_FALSE(ParseResponseSize("-1").ok());
+}
+
+TEST(MadStatisticsTest, IsTheMedianOfAbsoluteDeviations) {
+  // Median 3; deviations 2, 1, 0, 1, 97: median 1. One outlier moves
+  // neither.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4, 100}), 1.0);
+  // Median 2.5; deviations 1.5, 0.5, 0.5, 1.5: median 1.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4}), 1.0);
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({7}), 0.0);
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({}), 0.0);
+}
+
+}  // namespace
+}  // namespace forkcheck

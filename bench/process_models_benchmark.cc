@@ -1,0 +1,489 @@
+// What each process model costs on the gRPC build in hand, measured on the
+// client side, against the bare gRPC streaming ceiling of the same machine
+// in the same run. See bench/README.md for how to run it and read it.
+//
+//   BM_ProcessModel/MODEL/workers:N/response:SIZE/iterations:1/manual_time
+//       one trial per iteration: //models:trial_program runs MODEL under the
+//       supervisor with --workers=N --streams=2N, reading --table (medium)
+//       from a fake server process serving SIZE responses. Time: from just
+//       before the parent starts its workers to the last worker's done.
+//       A trial that is not ok skips the benchmark with its outcome (and
+//       later repetitions of the same benchmark skip at once).
+//   BM_BareReadLoop/workers:N/response:SIZE/iterations:1/manual_time
+//       N threads of this process drain a bare BigQueryRead server (in this
+//       process, bench/bare_read_server.h) over TCP: the ceiling.
+//
+// Own flags (before Google Benchmark's): --models=, --workers=, --sizes=,
+// --table=, --trial_watchdog_ms= (see process_model_scenarios.h).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "bench/bare_read_server.h"
+#include "bench/default_flags.h"
+#include "bench/mad_statistics.h"
+#include "bench/min_max_statistics.h"
+#include "bench/process_model_scenarios.h"
+#include "bench/read_rows_drain.h"
+#include "bench/trial_metrics.h"
+#include "benchmark/benchmark.h"
+#include "common/runfiles.h"
+#include "fakes/catalogue.h"
+#include "fakes/fake_server_process.h"
+#include "grpcpp/grpcpp.h"
+#include "models/model_registry.h"
+#include "supervisor/outcome_classifier.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kDefaultRepetitions = 5;
+// Per-worker budget for connecting and for the session's creation (as the
+// matrix's rpc_timeout): below the watchdog, so that an unreachable server
+// is an error, not a hang.
+constexpr char kRpcTimeout[] = "5s";
+// The bare loop reads the table's bytes in this many calls in all, split
+// over its threads, so that per-call costs weigh as little as in a trial.
+constexpr int kBareCallsPerRun = 16;
+constexpr absl::Duration kBareCallTimeout = absl::Seconds(60);
+
+// Everything the benchmarks share; set up in main before they run.
+struct BenchEnvironment {
+  BenchSelection selection;
+  std::string trial_binary;
+  std::string table_name;  // full name
+  int64_t table_rows = 0;
+  int64_t typical_row_bytes = 100;
+  // Per response size.
+  std::map<int64_t, std::unique_ptr<FakeServerProcess>> fakes;
+  std::map<int64_t, std::unique_ptr<BareReadServer>> bares;
+  std::map<int64_t, int64_t> table_bytes;  // as the warm-up trial read it
+  // Benchmark name -> why its first failing repetition failed.
+  std::map<std::string, std::string> failed;
+};
+
+BenchEnvironment& Env() {
+  static auto* env = new BenchEnvironment;
+  return *env;
+}
+
+std::string Describe(const WorkerOutcome& outcome) {
+  std::string text(OutcomeKindName(outcome.kind));
+  if (!outcome.detail.empty())
+    absl::StrAppend(&text, " (", outcome.detail, ")");
+  return text;
+}
+
+// "hang: worker 0: hang (hang in connect); parent_after: hang (...)": the
+// overall outcome and every part that was not ok.
+std::string Describe(const TrialOutcome& outcome) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    if (outcome.workers[i].kind == OutcomeKind::kOk) continue;
+    parts.push_back(
+        absl::StrCat("worker ", i, ": ", Describe(outcome.workers[i])));
+  }
+  if (outcome.parent_after.has_value() &&
+      outcome.parent_after->kind != OutcomeKind::kOk) {
+    parts.push_back(
+        absl::StrCat("parent_after: ", Describe(*outcome.parent_after)));
+  }
+  if (outcome.missing_rows > 0) {
+    parts.push_back(absl::StrCat(outcome.missing_rows, " rows missing"));
+  }
+  if (outcome.duplicate_rows > 0) {
+    parts.push_back(absl::StrCat(outcome.duplicate_rows, " rows duplicated"));
+  }
+  return absl::StrCat(OutcomeKindName(outcome.overall), ": ",
+                      absl::StrJoin(parts, "; "));
+}
+
+TrialCommand CommandFor(const ModelScenario& scenario, int workers,
+                        const std::string& target) {
+  const BenchEnvironment& env = Env();
+  TrialCommand command;
+  command.argv = {env.trial_binary,
+                  "--model=" + scenario.model,
+                  "--target=" + target,
+                  "--table=" + env.table_name,
+                  absl::StrCat("--workers=", workers),
+                  absl::StrCat("--streams=", 2 * workers),
+                  absl::StrCat("--connect_timeout=", kRpcTimeout),
+                  absl::StrCat("--create_session_timeout=", kRpcTimeout),
+                  absl::StrCat("--parent_check_timeout=", kRpcTimeout)};
+  command.argv.insert(command.argv.end(), scenario.variant_flags.begin(),
+                      scenario.variant_flags.end());
+  command.workers = workers;
+  command.watchdog = env.selection.trial_watchdog;
+  return command;
+}
+
+// Runs one trial and judges it: its metrics, or why it was not ok.
+absl::StatusOr<TrialMetrics> RunOneTrial(const ModelScenario& scenario,
+                                         bool has_parent_check, int workers,
+                                         int64_t response_bytes) {
+  BenchEnvironment& env = Env();
+  const TrialCommand command =
+      CommandFor(scenario, workers, env.fakes.at(response_bytes)->address());
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  if (!record.ok()) return record.status();
+  const TrialOutcome outcome =
+      ClassifyTrial(*record, env.table_rows, has_parent_check);
+  if (outcome.overall != OutcomeKind::kOk) {
+    return absl::AbortedError(Describe(outcome));
+  }
+  return MetricsFromTrial(*record);
+}
+
+void SetRate(benchmark::State& state, const char* name, double total,
+             bool binary) {
+  // kIsRate divides by the benchmark's time, which with UseManualTime is
+  // the sum of SetIterationTime (Google Benchmark's runner passes the manual
+  // time to the counters' Finish): total / read time, as wanted.
+  state.counters[name] = benchmark::Counter(
+      total, benchmark::Counter::kIsRate,
+      binary ? benchmark::Counter::kIs1024 : benchmark::Counter::kIs1000);
+}
+
+void SetPerTrial(benchmark::State& state, const char* name, double total) {
+  // The mean per trial (per iteration); with Iterations(1), the trial's.
+  state.counters[name] =
+      benchmark::Counter(total, benchmark::Counter::kAvgIterations);
+}
+
+void BM_ProcessModel(benchmark::State& state, const std::string& name,
+                     const ModelScenario& scenario, bool has_parent_check,
+                     const std::string& model_name, int workers,
+                     int64_t response_bytes) {
+  BenchEnvironment& env = Env();
+  state.SetLabel(model_name);
+  if (const auto failed = env.failed.find(name); failed != env.failed.end()) {
+    state.SkipWithError(
+        absl::StrCat("failed in an earlier repetition: ", failed->second)
+            .c_str());
+    return;
+  }
+  double rows = 0, bytes = 0, first_row_ms = 0, user = 0, system = 0;
+  double voluntary = 0, involuntary = 0, peak = 0, worker_peak = 0;
+  double parent_peak = 0, wall_ms = 0, connections = 0;
+  bool parent_peak_known = true, connections_known = true;
+  for (auto _ : state) {
+    absl::StatusOr<TrialMetrics> metrics =
+        RunOneTrial(scenario, has_parent_check, workers, response_bytes);
+    if (!metrics.ok()) {
+      const std::string why = absl::IsAborted(metrics.status())
+                                  ? std::string(metrics.status().message())
+                                  : metrics.status().ToString();
+      env.failed[name] = why;
+      state.SkipWithError(why.c_str());
+      break;
+    }
+    state.SetIterationTime(static_cast<double>(metrics->read_micros) / 1e6);
+    rows += static_cast<double>(metrics->rows);
+    bytes += static_cast<double>(metrics->bytes);
+    first_row_ms += metrics->time_to_first_row_micros / 1e3;
+    user += static_cast<double>(metrics->user_micros) / 1e6;
+    system += static_cast<double>(metrics->system_micros) / 1e6;
+    voluntary += static_cast<double>(metrics->voluntary_switches);
+    involuntary += static_cast<double>(metrics->involuntary_switches);
+    peak += static_cast<double>(metrics->peak_rss_kib);
+    worker_peak += static_cast<double>(metrics->worker_peak_rss_kib);
+    parent_peak += static_cast<double>(metrics->parent_peak_rss_kib);
+    parent_peak_known = parent_peak_known && metrics->parent_peak_rss_kib >= 0;
+    connections += metrics->tcp_connections;
+    connections_known = connections_known && metrics->tcp_connections >= 0;
+    wall_ms += static_cast<double>(metrics->wall_micros) / 1e3;
+  }
+  if (state.error_occurred()) return;
+  SetRate(state, "rows_per_second", rows, false);
+  SetRate(state, "bytes_per_second", bytes, true);
+  SetPerTrial(state, "time_to_first_row_ms", first_row_ms);
+  SetPerTrial(state, "cpu_seconds", user + system);
+  SetPerTrial(state, "cpu_user_seconds", user);
+  SetPerTrial(state, "cpu_system_seconds", system);
+  SetPerTrial(state, "voluntary_switches", voluntary);
+  SetPerTrial(state, "involuntary_switches", involuntary);
+  SetPerTrial(state, "peak_rss_kib", peak);
+  SetPerTrial(state, "worker_peak_rss_kib", worker_peak);
+  if (parent_peak_known) SetPerTrial(state, "parent_peak_rss_kib", parent_peak);
+  if (connections_known) SetPerTrial(state, "connections", connections);
+  SetPerTrial(state, "trial_wall_ms", wall_ms);
+}
+
+// One TCP channel per thread, each with its own subchannel pool (so its own
+// connection), connected before anything is timed.
+absl::StatusOr<std::vector<
+    std::unique_ptr<google::cloud::bigquery::storage::v1::BigQueryRead::Stub>>>
+ConnectedStubs(const std::string& address, int count) {
+  std::vector<
+      std::unique_ptr<google::cloud::bigquery::storage::v1::BigQueryRead::Stub>>
+      stubs;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), args);
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
+                                   std::chrono::seconds(10))) {
+      return absl::UnavailableError(
+          absl::StrCat("bare server ", address, ": no connection in 10 s"));
+    }
+    stubs.push_back(
+        google::cloud::bigquery::storage::v1::BigQueryRead::NewStub(channel));
+  }
+  return stubs;
+}
+
+void BM_BareReadLoop(benchmark::State& state, int workers,
+                     int64_t response_bytes) {
+  BenchEnvironment& env = Env();
+  BareReadServer& server = *env.bares.at(response_bytes);
+  auto stubs = ConnectedStubs(server.address(), workers);
+  if (!stubs.ok()) {
+    state.SkipWithError(stubs.status().ToString().c_str());
+    return;
+  }
+  const int calls_per_thread = std::max(1, kBareCallsPerRun / workers);
+  double rows = 0, bytes = 0;
+  for (auto _ : state) {
+    std::vector<absl::StatusOr<DrainResult>> results(
+        workers, absl::UnknownError("not run"));
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (int i = 0; i < workers; ++i) {
+      threads.emplace_back([&, i] {
+        DrainResult sum;
+        for (int call = 0; call < calls_per_thread; ++call) {
+          absl::StatusOr<DrainResult> read =
+              DrainReadRows(*(*stubs)[i], "bare", kBareCallTimeout);
+          if (!read.ok()) {
+            results[i] = read.status();
+            return;
+          }
+          sum.responses += read->responses;
+          sum.rows += read->rows;
+          sum.payload_bytes += read->payload_bytes;
+        }
+        results[i] = sum;
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    state.SetIterationTime(
+        std::chrono::duration<double>(Clock::now() - start).count());
+    for (const absl::StatusOr<DrainResult>& result : results) {
+      if (!result.ok()) {
+        state.SkipWithError(result.status().ToString().c_str());
+        break;
+      }
+      rows += static_cast<double>(result->rows);
+      bytes += static_cast<double>(result->payload_bytes);
+    }
+    if (state.error_occurred()) break;
+  }
+  if (state.error_occurred()) return;
+  SetRate(state, "rows_per_second", rows, false);
+  SetRate(state, "bytes_per_second", bytes, true);
+}
+
+benchmark::internal::Benchmark* Configure(
+    benchmark::internal::Benchmark* benchmark) {
+  // One trial per repetition: each repetition is one sample, and a trial
+  // (a whole table read) is long enough to time on its own.
+  return AddMadStatistic(AddMinMaxStatistics(benchmark))
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+absl::Status RegisterBenchmarks() {
+  const BenchSelection& selection = Env().selection;
+  for (const ModelScenario& scenario : selection.models) {
+    ModelVariant variant;
+    for (const std::string& flag : scenario.variant_flags) {
+      const std::vector<std::string> key_value =
+          absl::StrSplit(flag.substr(2), absl::MaxSplits('=', 1));
+      if (absl::Status set =
+              SetVariantField(key_value[0], key_value.back(), &variant);
+          !set.ok()) {
+        return set;
+      }
+    }
+    absl::StatusOr<std::unique_ptr<Model>> model =
+        MakeModel(scenario.model, variant);
+    if (!model.ok()) return model.status();
+    const bool has_parent_check = (*model)->has_parent_check();
+    const std::string model_name = (*model)->name();
+    for (int64_t size : selection.response_bytes) {
+      for (int workers : selection.workers) {
+        const std::string name = absl::StrCat(
+            "BM_ProcessModel/", scenario.label, "/workers:", workers,
+            "/response:", ResponseSizeLabel(size));
+        Configure(benchmark::RegisterBenchmark(
+            name.c_str(), [=](benchmark::State& state) {
+              // The name Google Benchmark reports (with its suffixes) keys
+              // the failures, so every repetition sees the first's.
+              BM_ProcessModel(state, name, scenario, has_parent_check,
+                              model_name, workers, size);
+            }));
+      }
+    }
+  }
+  for (int64_t size : selection.response_bytes) {
+    for (int workers : selection.workers) {
+      Configure(benchmark::RegisterBenchmark(
+          absl::StrCat("BM_BareReadLoop/workers:", workers,
+                       "/response:", ResponseSizeLabel(size))
+              .c_str(),
+          [=](benchmark::State& state) {
+            BM_BareReadLoop(state, workers, size);
+          }));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One fake server process and one bare server per response size; a warm-up
+// trial per fake (fills its response cache, gives the table's bytes at that
+// size, which sizes the bare server's calls).
+absl::Status StartServers(const std::string& argv0) {
+  BenchEnvironment& env = Env();
+  absl::StatusOr<std::string> fake_binary = FakeServerBinaryPath(argv0);
+  if (!fake_binary.ok()) return fake_binary.status();
+  const ModelScenario warm_up = BenchmarkedModels().front();  // thread_shared
+  for (int64_t size : env.selection.response_bytes) {
+    auto fake = FakeServerProcess::Start(
+        {*fake_binary,
+         {"--listen=127.0.0.1:0", absl::StrCat("--bytes_per_response=", size),
+          "--rows_per_response=0"}});
+    if (!fake.ok()) return fake.status();
+    env.fakes[size] = *std::move(fake);
+    absl::StatusOr<TrialMetrics> warm =
+        RunOneTrial(warm_up, /*has_parent_check=*/false, 1, size);
+    if (!warm.ok()) {
+      return absl::Status(
+          warm.status().code(),
+          absl::StrCat("warm-up trial (thread_shared, 1 worker, ",
+                       ResponseSizeLabel(size),
+                       "): ", warm.status().message()));
+    }
+    env.table_bytes[size] = warm->bytes;
+
+    BareReadServerOptions bare;
+    bare.payload_bytes = size;
+    bare.rows_per_response = std::max<int64_t>(1, size / env.typical_row_bytes);
+    bare.responses_per_call = std::max<int64_t>(
+        1, (warm->bytes / kBareCallsPerRun + size / 2) / size);
+    bare.listen_address = "127.0.0.1:0";
+    auto started = BareReadServer::Start(bare);
+    if (!started.ok()) return started.status();
+    env.bares[size] = *std::move(started);
+  }
+  return absl::OkStatus();
+}
+
+void StopServers() {
+  BenchEnvironment& env = Env();
+  env.bares.clear();
+  for (auto& [size, fake] : env.fakes) fake->Stop().IgnoreError();
+  env.fakes.clear();
+}
+
+std::string EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? fallback : value;
+}
+
+void AddContext() {
+  const BenchEnvironment& env = Env();
+  benchmark::AddCustomContext("grpc_version", grpc::Version());
+  benchmark::AddCustomContext("table", env.table_name);
+  benchmark::AddCustomContext("table_rows", absl::StrCat(env.table_rows));
+  for (const auto& [size, bytes] : env.table_bytes) {
+    benchmark::AddCustomContext(
+        absl::StrCat("table_bytes_at_", ResponseSizeLabel(size)),
+        absl::StrCat(bytes));
+  }
+  benchmark::AddCustomContext(
+      "trial_watchdog_ms", absl::StrCat(env.selection.trial_watchdog.count()));
+  benchmark::AddCustomContext("bare_calls_per_run",
+                              absl::StrCat(kBareCallsPerRun));
+  // The trials inherit this environment: these change what gRPC does.
+  benchmark::AddCustomContext("GRPC_ENABLE_FORK_SUPPORT",
+                              EnvOr("GRPC_ENABLE_FORK_SUPPORT", "(unset)"));
+  benchmark::AddCustomContext("GRPC_POLL_STRATEGY",
+                              EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
+}
+
+int Main(int argc, char** argv) {
+  std::vector<char*> own(argv, argv + argc);
+  absl::StatusOr<BenchSelection> selection = TakeSelectionFlags(&own);
+  if (!selection.ok()) {
+    std::fprintf(stderr, "process_models_benchmark: %s\n",
+                 std::string(selection.status().message()).c_str());
+    return 2;
+  }
+  BenchEnvironment& env = Env();
+  env.selection = *std::move(selection);
+  const TableSpec* table = Catalogue::Default().Resolve(env.selection.table);
+  env.table_name = table->name;  // TakeSelectionFlags checked it
+  env.table_rows = table->row_count;
+  env.typical_row_bytes = std::max<int64_t>(1, table->typical_row_bytes);
+  absl::StatusOr<std::string> trial =
+      RunfileExecutable("models/trial_program", argc > 0 ? argv[0] : "");
+  if (!trial.ok()) {
+    std::fprintf(stderr, "process_models_benchmark: %s\n",
+                 trial.status().ToString().c_str());
+    return 1;
+  }
+  env.trial_binary = *trial;
+
+  // Defaults that the command line overrides: repetitions for a median and
+  // a spread; random interleaving so that drift on a shared machine spreads
+  // over every benchmark; only aggregates on the console (a --benchmark_out
+  // file still gets every repetition: only --benchmark_report_aggregates_only
+  // would drop them).
+  std::vector<std::string> defaults = {
+      absl::StrCat("--benchmark_repetitions=", kDefaultRepetitions),
+      "--benchmark_enable_random_interleaving=true",
+      "--benchmark_display_aggregates_only=true"};
+  std::vector<char*> args =
+      WithDefaultFlags(static_cast<int>(own.size()), own.data(), defaults);
+  int args_count = static_cast<int>(args.size()) - 1;
+  if (absl::Status registered = RegisterBenchmarks(); !registered.ok()) {
+    std::fprintf(stderr, "process_models_benchmark: %s\n",
+                 registered.ToString().c_str());
+    return 1;
+  }
+  benchmark::Initialize(&args_count, args.data());
+  if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 2;
+  if (absl::Status started = StartServers(args[0]); !started.ok()) {
+    std::fprintf(stderr, "process_models_benchmark: %s\n",
+                 started.ToString().c_str());
+    StopServers();
+    return 1;
+  }
+  AddContext();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  StopServers();
+  return 0;
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }

@@ -1,0 +1,129 @@
+// Runs //bench:process_models_benchmark on one tiny configuration (one
+// model, one worker, one size, the small table, two repetitions) and checks
+// its Google Benchmark JSON: every benchmark ran, reported every counter,
+// kept each repetition and got the aggregates, MAD included. Never asserts a
+// speed: the numbers of a fastbuild on a busy machine mean nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+namespace {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? fallback : value;
+}
+
+std::string Binary() {
+  return EnvOr("TEST_SRCDIR", ".") + "/" +
+         EnvOr("TEST_WORKSPACE", "forkcheck") +
+         "/bench/process_models_benchmark";
+}
+
+// Runs `args` (args[0] the program) and returns its exit code, or -1 if it
+// could not be run or did not exit normally.
+int RunProgram(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const std::string& arg : args) {
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  }
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+constexpr char kModel[] =
+    "BM_ProcessModel/thread_shared/workers:1/response:64KiB/iterations:1/"
+    "manual_time";
+constexpr char kBare[] =
+    "BM_BareReadLoop/workers:1/response:64KiB/iterations:1/manual_time";
+
+TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
+  const std::string out = EnvOr("TEST_TMPDIR", "/tmp") + "/smoke.json";
+  ASSERT_EQ(
+      RunProgram({Binary(), "--models=thread_shared", "--workers=1",
+                  "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
+                  "--benchmark_out_format=json", "--benchmark_out=" + out}),
+      0)
+      << Binary();
+
+  std::ifstream file(out);
+  ASSERT_TRUE(file.is_open()) << out;
+  const nlohmann::json report = nlohmann::json::parse(
+      std::string(std::istreambuf_iterator<char>(file), {}), nullptr,
+      /*allow_exceptions=*/false);
+  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
+  ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
+  EXPECT_EQ(report["context"].value("table_rows", ""), "1000");
+
+  // name -> how many repetitions; name -> aggregates seen.
+  std::map<std::string, int> repetitions;
+  std::map<std::string, std::set<std::string>> aggregates;
+  for (const nlohmann::json& run : report["benchmarks"]) {
+    const std::string name = run.value("run_name", "");
+    SCOPED_TRACE(run.value("name", ""));
+    EXPECT_FALSE(run.value("error_occurred", false))
+        << run.value("error_message", "");
+    if (run.value("run_type", "") == "aggregate") {
+      aggregates[name].insert(run.value("aggregate_name", ""));
+      continue;
+    }
+    ++repetitions[name];
+    EXPECT_EQ(run.value("iterations", 0), 1);
+    EXPECT_GT(run.value("real_time", 0.0), 0.0);
+    EXPECT_GT(run.value("rows_per_second", 0.0), 0.0);
+    EXPECT_GT(run.value("bytes_per_second", 0.0), 0.0);
+    if (name == kModel) {
+      EXPECT_EQ(run.value("label", ""), "thread_shared");
+      EXPECT_GT(run.value("time_to_first_row_ms", 0.0), 0.0);
+      EXPECT_GT(run.value("cpu_seconds", 0.0), 0.0);
+      EXPECT_NEAR(run.value("cpu_seconds", 0.0),
+                  run.value("cpu_user_seconds", -1.0) +
+                      run.value("cpu_system_seconds", -1.0),
+                  1e-9);
+      EXPECT_GT(run.value("peak_rss_kib", 0.0), 0.0);
+      EXPECT_GT(run.value("parent_peak_rss_kib", 0.0), 0.0);
+      EXPECT_GT(run.value("voluntary_switches", 0.0), 0.0);
+      EXPECT_TRUE(run.contains("involuntary_switches"));
+      EXPECT_GE(run.value("connections", 0.0), 1.0);
+      EXPECT_GT(run.value("trial_wall_ms", 0.0), 0.0);
+      // Reading a table takes longer than its first row.
+      EXPECT_LT(run.value("time_to_first_row_ms", 0.0),
+                run.value("real_time", 0.0));
+    }
+  }
+  const std::set<std::string> expected_aggregates = {
+      "mean", "median", "stddev", "cv", "mad", "min", "max"};
+  for (const std::string name : {kModel, kBare}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(repetitions[name], 2);
+    EXPECT_EQ(aggregates[name], expected_aggregates);
+  }
+  EXPECT_EQ(repetitions.size(), 2u);
+}
+
+TEST(ProcessModelsBenchmarkSmokeTest, AnUnknownModelExitsWith2) {
+  EXPECT_EQ(RunProgram({Binary(), "--models=thread_shared,no_such_model"}), 2);
+  EXPECT_EQ(RunProgram({Binary(), "--workers=0"}), 2);
+}
+
+}  // namespace
+}  // namespace forkcheck

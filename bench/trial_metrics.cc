@@ -1,0 +1,78 @@
+#include "bench/trial_metrics.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+namespace {
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle]
+                                : (values[middle - 1] + values[middle]) / 2;
+}
+
+}  // namespace
+
+absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
+  TrialMetrics metrics;
+  int64_t started = 0;
+  for (const v1::WorkerMessage& message : record.parent.messages) {
+    if (!message.has_parent_facts()) continue;
+    const v1::ParentFacts& facts = message.parent_facts();
+    started = facts.workers_started_monotonic_micros();
+    metrics.tcp_connections = facts.tcp_connections();
+    if (facts.has_usage()) {
+      metrics.parent_peak_rss_kib = facts.usage().max_rss_kib();
+    }
+  }
+  if (started <= 0) {
+    return absl::FailedPreconditionError(
+        "the parent sent no ParentFacts with its workers' start");
+  }
+  if (!record.trial_usage.has_value()) {
+    return absl::FailedPreconditionError(
+        "the trial process was not reaped: no rusage");
+  }
+
+  int64_t last_done = started;
+  std::vector<double> first_rows;
+  for (size_t i = 0; i < record.workers.size(); ++i) {
+    const v1::WorkerResult* result = nullptr;
+    for (const v1::WorkerMessage& message : record.workers[i].messages) {
+      if (message.has_result()) result = &message.result();
+    }
+    if (result == nullptr || result->monotonic_start_micros() <= 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "worker ", i, " sent no result with its monotonic start"));
+    }
+    const int64_t start = result->monotonic_start_micros();
+    metrics.rows += result->rows_received();
+    metrics.bytes += result->bytes();
+    last_done = std::max(last_done, start + result->done_micros());
+    if (result->rows_received() > 0) {
+      first_rows.push_back(
+          static_cast<double>(start + result->first_row_micros() - started));
+    }
+    metrics.worker_peak_rss_kib =
+        std::max(metrics.worker_peak_rss_kib, result->usage().max_rss_kib());
+  }
+  metrics.read_micros = last_done - started;
+  metrics.time_to_first_row_micros = Median(std::move(first_rows));
+
+  const v1::ResourceUsage& usage = *record.trial_usage;
+  metrics.user_micros = usage.user_micros();
+  metrics.system_micros = usage.system_micros();
+  metrics.voluntary_switches = usage.voluntary_switches();
+  metrics.involuntary_switches = usage.involuntary_switches();
+  metrics.peak_rss_kib =
+      std::max(usage.max_rss_kib(), metrics.worker_peak_rss_kib);
+  metrics.wall_micros = record.wall.count();
+  return metrics;
+}
+
+}  // namespace forkcheck

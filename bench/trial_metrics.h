@@ -1,0 +1,52 @@
+// What a process-model benchmark reads off one trial (supervisor/
+// trial_runner.h): throughput, time to first row counted from before the
+// workers started, and the resources of every process of the trial.
+#ifndef FORKCHECK_BENCH_TRIAL_METRICS_H_
+#define FORKCHECK_BENCH_TRIAL_METRICS_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+
+struct TrialMetrics {
+  int64_t rows = 0;   // sum of the workers' rows_received
+  int64_t bytes = 0;  // sum of the workers' (Avro payload) bytes
+  // From the parent's ParentFacts.workers_started_monotonic_micros to the
+  // last worker's done: the time the workers took, client creation and
+  // connection included, session creation and process start-up excluded.
+  int64_t read_micros = 0;
+  // Median over the workers of (start + first_row_micros) - the parent's
+  // stamp (for an even count, the mean of the middle two). Workers that got
+  // no row do not count.
+  double time_to_first_row_micros = 0;
+  // wait4 of the trial process (TrialRecord::trial_usage): every process of
+  // the trial that was reaped inside it.
+  int64_t user_micros = 0;
+  int64_t system_micros = 0;
+  int64_t voluntary_switches = 0;
+  int64_t involuntary_switches = 0;
+  // The largest peak RSS of any process of the trial: wait4's, or a
+  // worker's own report if larger (KiB).
+  int64_t peak_rss_kib = 0;
+  // The largest of the workers' own reports (KiB). Thread workers report
+  // RUSAGE_THREAD, for which Linux gives the whole process's peak.
+  int64_t worker_peak_rss_kib = 0;
+  // The parent's own peak, from its ParentFacts (KiB); -1 if not reported.
+  int64_t parent_peak_rss_kib = -1;
+  // ParentFacts.tcp_connections: -1 if unknown (process models).
+  int tcp_connections = -1;
+  int64_t wall_micros = 0;  // the supervisor's: exec to exit
+};
+
+// FAILED_PRECONDITION naming what is missing if the record lacks what the
+// metrics need: a ParentFacts with the workers' start, a result with
+// monotonic_start_micros from every worker, the trial's rusage. Call only
+// for a trial that ClassifyTrial found ok.
+absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_BENCH_TRIAL_METRICS_H_
