@@ -213,6 +213,9 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   SetRate(state, "bytes_per_second", bytes, true);
   SetPerTrial(state, "time_to_first_row_ms", first_row_ms);
   SetPerTrial(state, "cpu_seconds", user + system);
+  // Iteration-invariant: the CPU of every process per million rows read.
+  state.counters["cpu_seconds_per_million_rows"] =
+      rows > 0 ? (user + system) / rows * 1e6 : 0;
   SetPerTrial(state, "cpu_user_seconds", user);
   SetPerTrial(state, "cpu_system_seconds", system);
   SetPerTrial(state, "voluntary_switches", voluntary);

@@ -228,7 +228,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   parts.command = command;
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
   parts.conformance =
-      ConformanceSection(job->results, std::string(MatrixSizeName(*size)),
+      ConformanceSection(job->results, job->design.defaults,
+                         std::string(MatrixSizeName(*size)),
                          repetitions, options.cell_filter, expectations);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));

@@ -9,9 +9,16 @@
 // with kinds named as by OutcomeKindName. Lines starting with '#' are
 // comments; blank lines are ignored.
 //
-// Matching: "always X" matches iff every trial observed X; "mixed S" matches
-// iff every observed kind is in S (a nondeterministic cell may show only some
-// of its kinds in one run). Trials with a harness error are not observations.
+// Matching is at the level a few trials can tell reliably. A line's kinds
+// make the cell safe ("always ok"), unsafe (no ok among them) or flaky (ok
+// and other kinds). A safe cell matches when every trial was ok; an unsafe
+// one when no trial was ok, however the trials failed (hang, error and crash
+// trade places from run to run on the same build; the report keeps which);
+// a flaky one whatever its trials did, since a few trials cannot tell a
+// flaky cell from one that got fixed or broke. Whatever the line, wrong_data
+// it does not list is a mismatch: silently wrong rows are never noise.
+// Re-recording adds every kind seen, so the file keeps the detail. Trials
+// with a harness error are not observations.
 #ifndef FORKCHECK_MATRIX_EXPECTATIONS_H_
 #define FORKCHECK_MATRIX_EXPECTATIONS_H_
 
