@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,20 +21,24 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
+#include "driver/bench_runs.h"
 #include "fakes/fake_server_process.h"
 #include "grpc_build/grpc_build_info.h"
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/environment.h"
 #include "reports/report.h"
+#include "reports/summary.h"
 
 ABSL_FLAG(std::string, size, "quick",
           "quick (a few minutes on 2 cores) or full (every designed cell)");
@@ -50,6 +56,20 @@ ABSL_FLAG(int, hang_lanes, 8,
 ABSL_FLAG(double, watchdog_scale, 1.0,
           "multiplies every trial's watchdog (raise it under sanitizers or on "
           "a loaded machine)");
+ABSL_FLAG(bool, quick, false,
+          "a short run (under 3 minutes on 2 cores): the quick matrix with 2 "
+          "trials a cell and the benchmarks at 2 workers, 64KiB, 2 "
+          "repetitions");
+ABSL_FLAG(bool, benchmarks, true,
+          "run the benchmarks (bench/) after the matrix");
+ABSL_FLAG(std::string, bench_models, "",
+          "process models to benchmark, e.g. thread_shared,spawn (default: "
+          "all; see process_models_benchmark --help)");
+ABSL_FLAG(std::string, bench_workers, "", "concurrencies, e.g. 1,4");
+ABSL_FLAG(std::string, bench_sizes, "", "response sizes, e.g. 64KiB,256KiB");
+ABSL_FLAG(int, bench_repetitions, 5, "repetitions of every benchmark");
+ABSL_FLAG(absl::Duration, bench_timeout, absl::Minutes(30),
+          "the longest a benchmark binary may run");
 ABSL_FLAG(std::string, report_out, "",
           "where to write the run's JSON report; default "
           "reports/out/<UTC time>-grpc<version>.json in the workspace");
@@ -126,15 +146,48 @@ std::string DefaultReportPath(const std::string& grpc_version) {
       "-grpc", grpc_version, ".json");
 }
 
+// The benchmark binaries the main job runs, with the flags chosen.
+std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
+                                std::string* error) {
+  absl::StatusOr<std::string> models =
+      RunfileExecutable("bench/process_models_benchmark", argv0);
+  absl::StatusOr<std::string> latency =
+      RunfileExecutable("bench/create_session_latency_benchmark", argv0);
+  for (const auto* found : {&models, &latency}) {
+    if (!found->ok()) {
+      *error = std::string(found->status().message());
+      return {};
+    }
+  }
+  const int repetitions = quick ? 2 : absl::GetFlag(FLAGS_bench_repetitions);
+  const std::string reps =
+      absl::StrCat("--benchmark_repetitions=", repetitions);
+  BenchRun process_models{"process_models_benchmark", *models, {reps}};
+  const std::pair<const char*, std::string> selection[] = {
+      {"--models=", absl::GetFlag(FLAGS_bench_models)},
+      {"--workers=", quick ? "2" : absl::GetFlag(FLAGS_bench_workers)},
+      {"--sizes=", quick ? "64KiB" : absl::GetFlag(FLAGS_bench_sizes)},
+  };
+  for (const auto& [flag, value] : selection) {
+    if (!value.empty()) process_models.flags.push_back(flag + value);
+  }
+  BenchRun create_session{"create_session_latency_benchmark", *latency, {reps}};
+  if (quick) {
+    create_session.flags.push_back("--benchmark_filter=threads:(1|2)$");
+  }
+  return {process_models, create_session};
+}
+
 int Main(const std::string& argv0, const std::vector<std::string>& command) {
   const RunStart start = CaptureRunStart();
+  const bool quick = absl::GetFlag(FLAGS_quick);
   const std::optional<MatrixSize> size =
       ParseMatrixSize(absl::GetFlag(FLAGS_size));
   if (!size.has_value()) {
     return Fail(absl::StrCat("--size=\"", absl::GetFlag(FLAGS_size),
                              "\"; expected quick or full"));
   }
-  const int repetitions = absl::GetFlag(FLAGS_repetitions);
+  const int repetitions = quick ? 2 : absl::GetFlag(FLAGS_repetitions);
   if (repetitions < 1 || repetitions > 1000) {
     return Fail(
         absl::StrCat("--repetitions=", repetitions, "; expected 1 to 1000"));
@@ -151,6 +204,30 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   }
   if (cpu_lanes == 0) {
     cpu_lanes = std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  const bool run_benchmarks = absl::GetFlag(FLAGS_benchmarks) &&
+                              !absl::GetFlag(FLAGS_record_expectations);
+  const int bench_repetitions = absl::GetFlag(FLAGS_bench_repetitions);
+  if (bench_repetitions < 1 || bench_repetitions > 1000) {
+    return Fail(absl::StrCat("--bench_repetitions=", bench_repetitions,
+                             "; expected 1 to 1000"));
+  }
+  const auto bench_timeout =
+      absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_bench_timeout));
+  std::vector<BenchRun> bench_runs;
+  if (run_benchmarks) {
+    std::string error;
+    bench_runs = BenchRuns(argv0, quick, &error);
+    if (!error.empty()) return Fail(error);
+    // Before the matrix: a bad model name must not wait minutes to fail.
+    for (const BenchRun& run : bench_runs) {
+      if (absl::Status valid =
+              CheckBenchmarkFlags(run, std::chrono::seconds(60));
+          !valid.ok()) {
+        return Fail(std::string(valid.message()));
+      }
+    }
   }
 
   absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
@@ -225,12 +302,31 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       CompareWithExpectations(*job, file_name, argv0);
 
   ReportParts parts;
+  if (run_benchmarks) {
+    char pattern[] = "/tmp/forkcheck-bench-XXXXXX";
+    if (mkdtemp(pattern) == nullptr) {
+      return Fail("cannot create a scratch directory for the benchmarks");
+    }
+    std::map<std::string, nlohmann::json> google_benchmark;
+    for (const BenchRun& run : bench_runs) {
+      std::cout << "\nRunning " << run.name << "...\n";
+      std::cout.flush();
+      absl::StatusOr<nlohmann::json> json =
+          RunBenchmark(run, pattern, bench_timeout);
+      if (!json.ok()) return Fail(std::string(json.status().message()));
+      google_benchmark[run.name] = *std::move(json);
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(pattern, ignored);
+    absl::StatusOr<nlohmann::json> section = BenchmarkSection(google_benchmark);
+    if (!section.ok()) return Fail(std::string(section.status().message()));
+    parts.benchmarks = *std::move(section);
+  }
   parts.command = command;
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
-  parts.conformance =
-      ConformanceSection(job->results, job->design.defaults,
-                         std::string(MatrixSizeName(*size)),
-                         repetitions, options.cell_filter, expectations);
+  parts.conformance = ConformanceSection(
+      job->results, job->design.defaults, std::string(MatrixSizeName(*size)),
+      repetitions, options.cell_filter, expectations);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
   std::string report_path = absl::GetFlag(FLAGS_report_out);
@@ -238,7 +334,19 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   if (absl::Status written = report->Write(report_path); !written.ok()) {
     return Fail(absl::StrCat("writing the report: ", written.message()));
   }
-  std::cout << "\nReport: " << report_path << "\n";
+  std::string markdown_path = report_path;
+  if (absl::EndsWith(markdown_path, ".json")) {
+    markdown_path.resize(markdown_path.size() - 5);
+  }
+  markdown_path += ".md";
+  if (absl::Status written =
+          WriteFileAtomically(markdown_path, RenderSummaryMarkdown(*report));
+      !written.ok()) {
+    return Fail(absl::StrCat("writing the summary: ", written.message()));
+  }
+  std::cout << "\n"
+            << RenderSummaryText(*report) << "\nReport: " << report_path
+            << "\nSummary: " << markdown_path << "\n";
   return 0;
 }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The main job end to end on one cell of the matrix, and its bad-input paths.
+# The main job end to end, small: one cell of the matrix and one benchmark
+# configuration; the report and its summary; the bad-input paths.
 set -euo pipefail
 run="$TEST_SRCDIR/forkcheck/driver/forkcheck_run"
 cell='thread_shared workers=2 transport=tcp table=small faults=none'
-
 report="$TEST_TMPDIR/out/run.json"
-out=$("$run" --cells="$cell" --repetitions=2 --report_out="$report")
+
+out=$("$run" --cells="$cell" --repetitions=2 --report_out="$report" \
+  --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB \
+  --bench_repetitions=1)
 echo "$out"
 grep -qE '^gRPC [0-9]+\.[0-9]+' <<<"$out"
 grep -q 'fork handlers registered with pthread_atfork: ' <<<"$out"
@@ -13,12 +16,19 @@ grep -qE '^model +axes +workers +parent_after +tcp conns' <<<"$out"
 grep -qE '^thread_shared +\(defaults\) +always ok +- +1 ' <<<"$out"
 # The recorded expectations of this gRPC version were found and compared.
 grep -qE 'Every cell as recorded|No expectations are recorded' <<<"$out"
+# The side-by-side summary: the model's safety next to its benchmark.
+grep -qE '^thread_shared +always ok +- +1 +64KiB +[0-9]+ ± [0-9]+ +[0-9.]+ ' \
+  <<<"$out"
 
-# The run's report was written, and is valid against the schema.
+# The run's report was written and is valid against the schema; the
+# Markdown summary lies beside it.
 grep -q "^Report: $report" <<<"$out"
 "$TEST_SRCDIR/forkcheck/reports/validate_json" \
   "$TEST_SRCDIR/forkcheck/reports/report.schema.json" "$report"
 grep -q '"summary": "always ok"' "$report"
+grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report"
+grep -q '"id": "BM_CreateReadSession/' "$report"
+grep -q '^| thread_shared | always ok |' "${report%.json}.md"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
 expect_usage_error() {
@@ -32,8 +42,12 @@ expect_usage_error() {
 }
 expect_usage_error '--size="medium"; expected quick or full' --size=medium
 expect_usage_error '--repetitions=0' --repetitions=0
-expect_usage_error 'has "no such cell" in its key' --cells='no such cell'
+expect_usage_error 'has "no such cell" in its key' --cells='no such cell' \
+  --benchmarks=false
 expect_usage_error 'unexpected argument "extra"' extra
+# A bad benchmark selection fails before the matrix runs.
+expect_usage_error 'process_models_benchmark rejects its flags' \
+  --bench_models=no_such_model
 # Abseil rejects an unknown flag itself, with its own exit status (1).
 set +e
 err=$("$run" --tables=small 2>&1); status=$?

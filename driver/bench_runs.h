@@ -1,0 +1,39 @@
+// The benchmark stage of the main job: runs each bench binary as its own
+// process (as a user would, so its Google Benchmark JSON stays the binary's
+// own), bounded in time, and collects that JSON for the report.
+#ifndef FORKCHECK_DRIVER_BENCH_RUNS_H_
+#define FORKCHECK_DRIVER_BENCH_RUNS_H_
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+
+struct BenchRun {
+  std::string name;                // e.g. "process_models_benchmark"
+  std::string binary;              // its path
+  std::vector<std::string> flags;  // the binary's own and Google Benchmark's
+};
+
+// Runs `run` with --benchmark_out=<scratch>/<name>.json (JSON), its console
+// output passing through, and waits at most `timeout` (then kills its process
+// group). The JSON it wrote, or an error naming the binary: exit status 2 is
+// a bad flag (its own message is on stderr), any other failure or a missing
+// or corrupt JSON an INTERNAL error.
+absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
+                                            const std::string& scratch,
+                                            std::chrono::milliseconds timeout);
+
+// Checks `run`'s flags without running anything (--benchmark_list_tests):
+// INVALID_ARGUMENT, naming the binary, if it rejects them.
+absl::Status CheckBenchmarkFlags(const BenchRun& run,
+                                 std::chrono::milliseconds timeout);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_DRIVER_BENCH_RUNS_H_
