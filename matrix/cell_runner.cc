@@ -49,19 +49,21 @@ TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
                              const CellRunOptions& options) {
   const Axes& axes = cell.axes;
   TrialCommand command;
-  command.argv = {options.trial_binary,
-                  "--model=" + cell.model,
-                  "--target=" + target,
-                  "--table=" + table_name,
-                  absl::StrCat("--workers=", axes.workers),
-                  absl::StrCat("--streams=", 2 * axes.workers),
-                  "--fork_hooks=" + axes.fork_hooks,
-                  "--child_channel=" + axes.child_channel,
-                  absl::StrCat("--busy_parent_thread=",
-                               axes.busy_parent_thread ? "true" : "false"),
-                  "--connect_timeout=" + Millis(options.rpc_timeout),
-                  "--create_session_timeout=" + Millis(options.rpc_timeout),
-                  "--parent_check_timeout=" + Millis(options.rpc_timeout)};
+  command.argv = {
+      options.trial_binary,
+      "--model=" + cell.model,
+      "--target=" + target,
+      "--table=" + table_name,
+      absl::StrCat("--workers=", axes.workers),
+      absl::StrCat("--streams=", 2 * axes.workers),
+      "--fork_hooks=" + axes.fork_hooks,
+      "--child_channel=" + axes.child_channel,
+      absl::StrCat("--busy_parent_thread=",
+                   axes.busy_parent_thread ? "true" : "false"),
+      "--connect_timeout=" + Millis(options.rpc_timeout),
+      "--create_session_timeout=" + Millis(options.rpc_timeout),
+      "--parent_check_timeout=" + Millis(options.parent_check_timeout),
+      "--worker_patience=" + Millis(watchdog / 4)};
   for (const auto& [key, value] : cell.variant) {
     command.argv.push_back(absl::StrCat("--", key, "=", value));
   }

@@ -25,6 +25,10 @@ struct CellRunOptions {
   // Per-worker budget for connecting and for the session's creation; kept
   // below the watchdog so an unreachable server is an error, not a hang.
   std::chrono::milliseconds rpc_timeout{2500};
+  // The parent's check of its own client: its deadline, and how long the
+  // parent waits for its workers before it checks anyway (a quarter of the
+  // watchdog), so the check ends before the watchdog even when a worker hangs.
+  std::chrono::milliseconds parent_check_timeout{1500};
 };
 
 // The full table name and row count of axes.table; INVALID_ARGUMENT if the

@@ -330,7 +330,8 @@ std::string RenderExpectationsFile(absl::string_view grpc_version,
       "# ", KnownKinds(), ".\n",
       "# Matching (see matrix/README.md): a line makes its cell safe (always\n",
       "# ok), unsafe (no ok) or flaky (ok and other kinds). A safe cell must\n",
-      "# show only ok, an unsafe one no ok (how it fails may vary), a flaky one\n",
+      "# show only ok, an unsafe one no ok (how it fails may vary), a flaky "
+      "one\n",
       "# anything; wrong_data a line does not list never matches. Trials the\n",
       "# harness could not run are not observations.\n");
   for (const std::string& key : unrun) {

@@ -63,13 +63,16 @@ class ForkAfterCreateModel : public Model {
       }
       in_flight = *std::move(started);
     }
-    RunWorkerProcesses(context, *session, [&channel](int) { return channel; });
-    busy->reset();  // ends its call before the parent's check
-    if (in_flight != nullptr) {
-      FinishInFlightAndCheckParent(*in_flight, channel, context);
-    } else {
-      CheckParentClient(channel, context);
-    }
+    RunWorkerProcesses(
+        context, *session, [&channel](int) { return channel; },
+        [&] {
+          busy->reset();  // ends its call before the parent's check
+          if (in_flight != nullptr) {
+            FinishInFlightAndCheckParent(*in_flight, channel, context);
+          } else {
+            CheckParentClient(channel, context);
+          }
+        });
     return 0;
   }
 

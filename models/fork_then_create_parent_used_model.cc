@@ -49,10 +49,13 @@ class ForkThenCreateParentUsedModel : public Model {
     if (!alive_) channel.reset();  // its last reference: the channel goes
     auto busy = BusyParentCall::StartIfAsked(channel, context);
     if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
-    RunWorkerProcesses(context, *session,
-                       [&context](int) { return NewWorkerChannel(context); });
-    busy->reset();  // ends its call before the parent's check
-    if (alive_) CheckParentClient(channel, context);
+    RunWorkerProcesses(
+        context, *session,
+        [&context](int) { return NewWorkerChannel(context); },
+        [&] {
+          busy->reset();  // ends its call before the parent's check
+          if (alive_) CheckParentClient(channel, context);
+        });
     return 0;
   }
 

@@ -54,9 +54,12 @@ class ForkServerModel : public Model {
     for (int i = 0; i < context.workers; ++i) {
       LogIfError((*server)->StartWorker(i, session_bytes));
     }
-    LogIfError((*server)->WaitForWorkers(kWorkersTimeout));
+    // Checks its own client once the workers are done or after
+    // context.worker_patience (see ReapWorkersThen), then waits for the rest.
     context.parent->ParentFacts(-1);  // the workers' start
+    (*server)->WaitForWorkers(context.worker_patience).IgnoreError();
     CheckParentClient(channel, context);
+    LogIfError((*server)->WaitForWorkers(kWorkersTimeout));
     (*server)->Stop();
     return 0;
   }

@@ -177,14 +177,15 @@ class GrpcForkSuiteModel : public Model {
           }));
     }
     context.parent->CloseWorkerFds();
-    ReapWorkers(pids, *context.parent);
-
-    if (parent.watcher != nullptr) parent.watcher->Stop();
-    if (parent.in_flight != nullptr) {
-      FinishInFlightAndCheckParent(*parent.in_flight, parent.channel, context);
-    } else if (has_parent_check()) {
-      CheckParentClient(parent.channel, context);
-    }
+    ReapWorkersThen(pids, *context.parent, context.worker_patience, [&] {
+      if (parent.watcher != nullptr) parent.watcher->Stop();
+      if (parent.in_flight != nullptr) {
+        FinishInFlightAndCheckParent(*parent.in_flight, parent.channel,
+                                     context);
+      } else if (has_parent_check()) {
+        CheckParentClient(parent.channel, context);
+      }
+    });
     return 0;
   }
 

@@ -25,6 +25,10 @@ struct ModelContext {
   absl::Duration create_session_timeout = absl::Seconds(5);
   // The deadline of the parent's check of its own client.
   absl::Duration parent_check_timeout = absl::Seconds(2);
+  // How long the parent waits for its workers before it checks its own
+  // client anyway (ReapWorkersThen): a hung worker must not keep it from
+  // using the client, as the parent of a real pool goes on using it.
+  absl::Duration worker_patience = absl::Seconds(1);
   ParentReporter* parent = nullptr;  // not owned; never null in Run
 
   // Axes (see matrix/README.md). How every fork of the trial is made.

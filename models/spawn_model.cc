@@ -38,9 +38,9 @@ class SpawnModel : public Model {
       pids.push_back(SpawnWorker(i, session_bytes, context));
     }
     context.parent->CloseWorkerFds();
-    ReapWorkers(pids, *context.parent);
     context.parent->ParentFacts(-1);  // the workers' start
-    CheckParentClient(channel, context);
+    ReapWorkersThen(pids, *context.parent, context.worker_patience,
+                    [&] { CheckParentClient(channel, context); });
     return 0;
   }
 };

@@ -62,6 +62,9 @@ ABSL_FLAG(absl::Duration, create_session_timeout, absl::Seconds(5),
           "the deadline of the session creation");
 ABSL_FLAG(absl::Duration, parent_check_timeout, absl::Seconds(2),
           "the deadline of the parent's check of its own client");
+ABSL_FLAG(absl::Duration, worker_patience, absl::Seconds(1),
+          "how long the parent waits for its workers before it checks its "
+          "own client anyway");
 ABSL_FLAG(int, spawned_worker, -1,
           "internal (the spawn model): run as this worker of a spawned trial");
 ABSL_FLAG(int, session_fd, -1,
@@ -117,6 +120,7 @@ int Main() {
   context.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
   context.create_session_timeout = absl::GetFlag(FLAGS_create_session_timeout);
   context.parent_check_timeout = absl::GetFlag(FLAGS_parent_check_timeout);
+  context.worker_patience = absl::GetFlag(FLAGS_worker_patience);
   const std::string hooks = absl::GetFlag(FLAGS_fork_hooks);
   if (std::optional<ForkHooks> parsed = ParseForkHooks(hooks)) {
     context.fork_hooks = *parsed;

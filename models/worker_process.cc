@@ -60,6 +60,56 @@ pid_t ForkWorker(ForkHooks hooks, int index,
   _exit(body(*reporter));
 }
 
+namespace {
+
+// Reaps one exited worker of `pids` (not yet reaped: `reaped`), waiting if
+// `block`; false if none exited (non-blocking) or none is left.
+bool ReapOne(const std::vector<pid_t>& pids, std::vector<bool>& reaped,
+             ParentReporter& parent, bool block) {
+  while (true) {
+    int status = 0;
+    const pid_t done = waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return false;  // none exited yet, or ECHILD
+    for (size_t i = 0; i < pids.size(); ++i) {
+      if (pids[i] == done && !reaped[i]) {
+        reaped[i] = true;
+        parent.WorkerExit(static_cast<int>(i), status);
+        return true;
+      }
+    }
+    // Not a worker (e.g. a session helper already done): keep waiting.
+  }
+}
+
+int Unreaped(const std::vector<pid_t>& pids, const std::vector<bool>& reaped) {
+  int left = 0;
+  for (size_t i = 0; i < pids.size(); ++i) {
+    left += pids[i] > 0 && !reaped[i] ? 1 : 0;
+  }
+  return left;
+}
+
+}  // namespace
+
+void ReapWorkersThen(const std::vector<pid_t>& pids, ParentReporter& parent,
+                     absl::Duration patience,
+                     const std::function<void()>& then) {
+  std::vector<bool> reaped(pids.size(), false);
+  const auto deadline =
+      std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(patience);
+  while (Unreaped(pids, reaped) > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    if (!ReapOne(pids, reaped, parent, /*block=*/false)) {
+      usleep(2000);
+    }
+  }
+  then();
+  while (Unreaped(pids, reaped) > 0 &&
+         ReapOne(pids, reaped, parent, /*block=*/true)) {
+  }
+}
+
 void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent) {
   int left = 0;
   for (pid_t pid : pids) left += pid > 0 ? 1 : 0;
@@ -81,7 +131,8 @@ void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent) {
 
 void RunWorkerProcesses(
     const ModelContext& context, const ReadSession& session,
-    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
+    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for,
+    const std::function<void()>& then) {
   std::vector<pid_t> pids;
   context.parent->MarkWorkersStarting();
   for (int i = 0; i < context.workers; ++i) {
@@ -94,8 +145,12 @@ void RunWorkerProcesses(
         }));
   }
   context.parent->CloseWorkerFds();
-  ReapWorkers(pids, *context.parent);
   context.parent->ParentFacts(-1);  // the workers' start; no connections here
+  if (then) {
+    ReapWorkersThen(pids, *context.parent, context.worker_patience, then);
+  } else {
+    ReapWorkers(pids, *context.parent);
+  }
 }
 
 absl::StatusOr<ReadSession> CreateSessionInHelper(const ModelContext& context) {

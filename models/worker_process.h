@@ -33,17 +33,25 @@ pid_t ForkWorker(ForkHooks hooks, int index,
 // WorkerExit for each, in the order they exit.
 void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent);
 
+// As ReapWorkers, but calls `then` as soon as every worker has exited or
+// `patience` has passed, whichever comes first, and then reaps the rest.
+void ReapWorkersThen(const std::vector<pid_t>& pids, ParentReporter& parent,
+                     absl::Duration patience,
+                     const std::function<void()>& then);
+
 // Forks context.workers workers (with context.fork_hooks); worker i takes
 // its channel from
 // `channel_for(i)` (called in the child: it may return an inherited channel
 // or create one) and reads its share (ReadShare). Then closes the parent's
-// copies of the workers' report fds and reaps them all (ReapWorkers).
+// copies of the workers' report fds and reaps them all (ReapWorkers; with
+// `then`, ReapWorkersThen with context.worker_patience).
 // Stamps the workers' start (MarkWorkersStarting) before the first fork and
 // sends ParentFacts (tcp_connections -1) after reaping.
 void RunWorkerProcesses(
     const ModelContext& context,
     const google::cloud::bigquery::storage::v1::ReadSession& session,
-    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for);
+    const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for,
+    const std::function<void()>& then = nullptr);
 
 // Creates the trial's read session (CreateSessionOn) in a helper child
 // (forked with context.fork_hooks) with
