@@ -39,6 +39,23 @@ absl::StatusOr<std::string> RunfileExecutable(
   return FindRunfile(path_in_workspace, argv0, X_OK);
 }
 
+absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
+    const std::string& argv0) {
+  using bazel::tools::cpp::runfiles::Runfiles;
+  std::string error;
+  std::unique_ptr<Runfiles> runfiles(argv0.empty()
+                                         ? Runfiles::CreateForTest(&error)
+                                         : Runfiles::Create(argv0, &error));
+  if (runfiles == nullptr) {
+    return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
+  }
+  std::vector<std::string> entries;
+  for (const auto& [key, value] : runfiles->EnvVars()) {
+    entries.push_back(absl::StrCat(key, "=", value));
+  }
+  return entries;
+}
+
 absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
                                         const std::string& argv0) {
   return FindRunfile(path_in_workspace, argv0, R_OK);

@@ -4,6 +4,7 @@
 #define FORKCHECK_COMMON_RUNFILES_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -19,6 +20,13 @@ absl::StatusOr<std::string> RunfileExecutable(
 // The same for a data file (readable, e.g. "matrix/matrix_design.json").
 absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
                                         const std::string& argv0 = "");
+
+// The environment ("KEY=VALUE" entries: RUNFILES_DIR and friends) that lets
+// a binary this program starts find its runfiles in this program's tree,
+// which holds them (runfiles are transitive). Without it such a binary,
+// started from inside the tree, finds none.
+absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
+    const std::string& argv0 = "");
 
 }  // namespace forkcheck
 

@@ -16,8 +16,10 @@ namespace {
 // Runs argv in its own process group, waits at most `timeout`; its wait
 // status, or DEADLINE_EXCEEDED after killing the group.
 absl::StatusOr<int> RunBounded(const std::vector<std::string>& argv,
+                               const std::vector<std::string>& env,
                                std::chrono::milliseconds timeout, bool quiet) {
   SpawnOptions options;
+  options.env = env;
   int null_fd = -1;
   if (quiet) {
     null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -42,7 +44,8 @@ absl::Status CheckBenchmarkFlags(const BenchRun& run,
   std::vector<std::string> argv = {run.binary};
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_list_tests=true");
-  absl::StatusOr<int> status = RunBounded(argv, timeout, /*quiet=*/true);
+  absl::StatusOr<int> status =
+      RunBounded(argv, run.env, timeout, /*quiet=*/true);
   if (!status.ok()) return status.status();
   if (*status != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -60,7 +63,8 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_out=" + out);
   argv.push_back("--benchmark_out_format=json");
-  absl::StatusOr<int> status = RunBounded(argv, timeout, /*quiet=*/false);
+  absl::StatusOr<int> status =
+      RunBounded(argv, run.env, timeout, /*quiet=*/false);
   if (!status.ok()) {
     return absl::Status(
         status.status().code(),

@@ -18,6 +18,7 @@ struct BenchRun {
   std::string name;                // e.g. "process_models_benchmark"
   std::string binary;              // its path
   std::vector<std::string> flags;  // the binary's own and Google Benchmark's
+  std::vector<std::string> env;    // extra KEY=VALUE (RunfilesEnvironment)
 };
 
 // Runs `run` with --benchmark_out=<scratch>/<name>.json (JSON), its console

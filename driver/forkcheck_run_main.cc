@@ -159,10 +159,15 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
       return {};
     }
   }
+  absl::StatusOr<std::vector<std::string>> env = RunfilesEnvironment(argv0);
+  if (!env.ok()) {
+    *error = std::string(env.status().message());
+    return {};
+  }
   const int repetitions = quick ? 2 : absl::GetFlag(FLAGS_bench_repetitions);
   const std::string reps =
       absl::StrCat("--benchmark_repetitions=", repetitions);
-  BenchRun process_models{"process_models_benchmark", *models, {reps}};
+  BenchRun process_models{"process_models_benchmark", *models, {reps}, *env};
   const std::pair<const char*, std::string> selection[] = {
       {"--models=", absl::GetFlag(FLAGS_bench_models)},
       {"--workers=", quick ? "2" : absl::GetFlag(FLAGS_bench_workers)},
@@ -171,7 +176,10 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
   for (const auto& [flag, value] : selection) {
     if (!value.empty()) process_models.flags.push_back(flag + value);
   }
-  BenchRun create_session{"create_session_latency_benchmark", *latency, {reps}};
+  // A model that hangs skips its benchmark after one watchdog; keep it short.
+  if (quick) process_models.flags.push_back("--trial_watchdog_ms=5000");
+  BenchRun create_session{
+      "create_session_latency_benchmark", *latency, {reps}, *env};
   if (quick) {
     create_session.flags.push_back("--benchmark_filter=threads:(1|2)$");
   }

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -51,6 +53,18 @@ class Schedule {
     while (true) {
       if (!hang_lane && !first_.empty()) return Pop(first_);
       if (!hang_prone_.empty()) return Pop(hang_prone_);
+      if (hang_lane) {
+        // The first trial of a cell whose model already hung in another cell
+        // is likely to hang too: wait it out here, off the CPU lanes.
+        for (auto it = first_.begin(); it != first_.end(); ++it) {
+          if (hung_models_.count(cells_[it->cell].model_name) != 0) {
+            const Job job = *it;
+            first_.erase(it);
+            ++running_first_;
+            return job;
+          }
+        }
+      }
       if (!hang_lane && !steady_.empty()) return Pop(steady_);
       // Nothing for this lane now; more may come while first trials run.
       if (first_.empty() && running_first_ == 0) return std::nullopt;
@@ -82,6 +96,7 @@ class Schedule {
     results_[job.cell].samples[job.repetition] = std::move(sample);
     if (job.repetition == 0) {
       --running_first_;
+      if (hung) hung_models_.insert(cells_[job.cell].model_name);
       std::deque<Job>& queue = hung ? hang_prone_ : steady_;
       for (int r = 1; r < options_.repetitions; ++r) {
         queue.push_back({job.cell, r});
@@ -103,6 +118,7 @@ class Schedule {
   std::deque<Job> hang_prone_;
   std::deque<Job> steady_;
   int running_first_ = 0;
+  std::set<std::string> hung_models_;  // models with a cell that hung
   std::vector<int> remaining_;
   std::vector<CellResult> results_;
 };

@@ -82,26 +82,28 @@ std::vector<std::vector<std::string>> Table(
     const std::vector<ModelCostRow>& rows) {
   std::vector<std::vector<std::string>> table = {
       {"model", "safety (workers)", "parent after", "workers", "response",
-       "rows/s (median ± MAD)", "× ceiling", "first row ms",
-       "CPU s / M rows", "peak RSS MiB"}};
+       "rows/s (median ± MAD)", "× ceiling", "first row ms", "CPU s / M rows",
+       "peak RSS MiB"}};
   for (const ModelCostRow& row : rows) {
     std::string throughput = "-";
     if (row.rows_per_second.has_value()) {
       throughput = absl::StrFormat("%.0f ± %.0f", *row.rows_per_second,
                                    row.rows_per_second_mad.value_or(0));
     } else if (!row.skipped.empty()) {
-      throughput = "skipped: " + row.skipped;
+      // The full reason is in the report; a table cell keeps its start.
+      constexpr size_t kShown = 40;
+      throughput = "skipped: " + row.skipped.substr(0, kShown) +
+                   (row.skipped.size() > kShown ? "..." : "");
     } else if (row.workers == 0) {
       throughput = "not benchmarked";
     }
-    table.push_back(
-        {row.model, row.safety, row.parent_after,
-         row.workers > 0 ? absl::StrCat(row.workers) : "-",
-         row.response.empty() ? "-" : row.response, throughput,
-         Number(row.ceiling_ratio, "%.2f"),
-         Number(row.time_to_first_row_ms, "%.1f"),
-         Number(row.cpu_seconds_per_million_rows, "%.2f"),
-         Number(row.peak_rss_mib, "%.1f")});
+    table.push_back({row.model, row.safety, row.parent_after,
+                     row.workers > 0 ? absl::StrCat(row.workers) : "-",
+                     row.response.empty() ? "-" : row.response, throughput,
+                     Number(row.ceiling_ratio, "%.2f"),
+                     Number(row.time_to_first_row_ms, "%.1f"),
+                     Number(row.cpu_seconds_per_million_rows, "%.2f"),
+                     Number(row.peak_rss_mib, "%.1f")});
   }
   return table;
 }
@@ -213,10 +215,9 @@ std::string RenderSummaryText(const Report& report) {
     for (size_t i = 0; i < row.size(); ++i) {
       size_t length = 0;
       for (unsigned char c : row[i]) length += (c & 0xC0) != 0x80 ? 1 : 0;
-      absl::StrAppend(&line, row[i],
-                      i + 1 < row.size()
-                          ? std::string(widths[i] - length + 2, ' ')
-                          : "");
+      absl::StrAppend(
+          &line, row[i],
+          i + 1 < row.size() ? std::string(widths[i] - length + 2, ' ') : "");
     }
     absl::StrAppend(&text, line, "\n");
   }
@@ -250,13 +251,12 @@ std::string RenderSummaryMarkdown(const Report& report) {
                     " trials a cell)\n\n",
                     "| cell | workers | parent after |\n|---|---|---|\n");
     for (const json& cell : conformance["cells"]) {
-      absl::StrAppend(
-          &text, "| `", cell["key"].get<std::string>(), "` | ",
-          cell["workers"]["summary"].get<std::string>(), " | ",
-          cell["parent_after"].is_null()
-              ? std::string("-")
-              : cell["parent_after"]["summary"].get<std::string>(),
-          " |\n");
+      absl::StrAppend(&text, "| `", cell["key"].get<std::string>(), "` | ",
+                      cell["workers"]["summary"].get<std::string>(), " | ",
+                      cell["parent_after"].is_null()
+                          ? std::string("-")
+                          : cell["parent_after"]["summary"].get<std::string>(),
+                      " |\n");
     }
     const json& expectations = conformance["expectations"];
     absl::StrAppend(
@@ -264,11 +264,11 @@ std::string RenderSummaryMarkdown(const Report& report) {
         "): ",
         !expectations["found"].get<bool>()
             ? "none recorded for this gRPC version."
-            : expectations["passed"].get<bool>()
-                  ? "every cell as recorded."
-                  : absl::StrCat("differences:\n\n```\n",
-                                 expectations["differences"].get<std::string>(),
-                                 "```"),
+        : expectations["passed"].get<bool>()
+            ? "every cell as recorded."
+            : absl::StrCat("differences:\n\n```\n",
+                           expectations["differences"].get<std::string>(),
+                           "```"),
         "\n");
   }
   return text;
