@@ -81,26 +81,19 @@ BenchEnvironment& Env() {
   return *env;
 }
 
-std::string Describe(const WorkerOutcome& outcome) {
-  std::string text(OutcomeKindName(outcome.kind));
-  if (!outcome.detail.empty())
-    absl::StrAppend(&text, " (", outcome.detail, ")");
-  return text;
-}
-
 // "hang: worker 0: hang (hang in connect); parent_after: hang (...)": the
 // overall outcome and every part that was not ok.
 std::string Describe(const TrialOutcome& outcome) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < outcome.workers.size(); ++i) {
     if (outcome.workers[i].kind == OutcomeKind::kOk) continue;
-    parts.push_back(
-        absl::StrCat("worker ", i, ": ", Describe(outcome.workers[i])));
+    parts.push_back(absl::StrCat("worker ", i, ": ",
+                                 DescribeWorkerOutcome(outcome.workers[i])));
   }
   if (outcome.parent_after.has_value() &&
       outcome.parent_after->kind != OutcomeKind::kOk) {
-    parts.push_back(
-        absl::StrCat("parent_after: ", Describe(*outcome.parent_after)));
+    parts.push_back(absl::StrCat("parent_after: ",
+                                 DescribeWorkerOutcome(*outcome.parent_after)));
   }
   if (outcome.missing_rows > 0) {
     parts.push_back(absl::StrCat(outcome.missing_rows, " rows missing"));

@@ -11,9 +11,10 @@ namespace forkcheck {
 
 namespace {
 
-absl::StatusOr<std::string> FindRunfile(const std::string& path_in_workspace,
-                                        const std::string& argv0, int mode) {
-  using bazel::tools::cpp::runfiles::Runfiles;
+using bazel::tools::cpp::runfiles::Runfiles;
+
+absl::StatusOr<std::unique_ptr<Runfiles>> OpenRunfiles(
+    const std::string& argv0) {
   std::string error;
   std::unique_ptr<Runfiles> runfiles(argv0.empty()
                                          ? Runfiles::CreateForTest(&error)
@@ -21,7 +22,14 @@ absl::StatusOr<std::string> FindRunfile(const std::string& path_in_workspace,
   if (runfiles == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
   }
-  std::string path = runfiles->Rlocation("forkcheck/" + path_in_workspace);
+  return runfiles;
+}
+
+absl::StatusOr<std::string> FindRunfile(const std::string& path_in_workspace,
+                                        const std::string& argv0, int mode) {
+  absl::StatusOr<std::unique_ptr<Runfiles>> runfiles = OpenRunfiles(argv0);
+  if (!runfiles.ok()) return runfiles.status();
+  std::string path = (*runfiles)->Rlocation("forkcheck/" + path_in_workspace);
   if (path.empty() || access(path.c_str(), mode) != 0) {
     const size_t slash = path_in_workspace.rfind('/');
     return absl::NotFoundError(absl::StrCat(
@@ -41,16 +49,10 @@ absl::StatusOr<std::string> RunfileExecutable(
 
 absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
     const std::string& argv0) {
-  using bazel::tools::cpp::runfiles::Runfiles;
-  std::string error;
-  std::unique_ptr<Runfiles> runfiles(argv0.empty()
-                                         ? Runfiles::CreateForTest(&error)
-                                         : Runfiles::Create(argv0, &error));
-  if (runfiles == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot find runfiles: ", error));
-  }
+  absl::StatusOr<std::unique_ptr<Runfiles>> runfiles = OpenRunfiles(argv0);
+  if (!runfiles.ok()) return runfiles.status();
   std::vector<std::string> entries;
-  for (const auto& [key, value] : runfiles->EnvVars()) {
+  for (const auto& [key, value] : (*runfiles)->EnvVars()) {
     entries.push_back(absl::StrCat(key, "=", value));
   }
   return entries;

@@ -46,22 +46,15 @@ struct ModelCase {
   ModelVariant variant;
 };
 
-std::string Describe(const WorkerOutcome& outcome) {
-  std::string text(OutcomeKindName(outcome.kind));
-  if (!outcome.detail.empty())
-    absl::StrAppend(&text, " (", outcome.detail, ")");
-  return text;
-}
-
 std::string Describe(const TrialOutcome& outcome) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < outcome.workers.size(); ++i) {
-    parts.push_back(
-        absl::StrCat("worker ", i, ": ", Describe(outcome.workers[i])));
+    parts.push_back(absl::StrCat("worker ", i, ": ",
+                                 DescribeWorkerOutcome(outcome.workers[i])));
   }
   if (outcome.parent_after.has_value()) {
-    parts.push_back(
-        absl::StrCat("parent_after: ", Describe(*outcome.parent_after)));
+    parts.push_back(absl::StrCat("parent_after: ",
+                                 DescribeWorkerOutcome(*outcome.parent_after)));
   }
   return absl::StrCat("overall ", OutcomeKindName(outcome.overall), "; ",
                       absl::StrJoin(parts, "; "), "; missing_rows ",
@@ -148,7 +141,7 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
   EXPECT_EQ(*record.trial_wait_status, 0);
   for (int i = 0; i < kWorkers; ++i) {
     EXPECT_EQ(outcome.workers[i].kind, OutcomeKind::kOk)
-        << "worker " << i << ": " << Describe(outcome.workers[i]);
+        << "worker " << i << ": " << DescribeWorkerOutcome(outcome.workers[i]);
   }
   EXPECT_EQ(outcome.overall, OutcomeKind::kOk) << Describe(outcome);
   EXPECT_EQ(outcome.missing_rows, 0);
@@ -226,8 +219,10 @@ TEST_F(ProcessModelsTest, ASetupFailureIsEveryWorkersError) {
         ClassifyTrial(record, kSmallTableRows, /*expects_parent_check=*/false);
     ASSERT_EQ(outcome.workers.size(), static_cast<size_t>(kWorkers));
     for (const WorkerOutcome& worker : outcome.workers) {
-      EXPECT_EQ(worker.kind, OutcomeKind::kError) << Describe(worker);
-      EXPECT_EQ(worker.status_code, 5) << Describe(worker);  // NOT_FOUND
+      EXPECT_EQ(worker.kind, OutcomeKind::kError)
+          << DescribeWorkerOutcome(worker);
+      EXPECT_EQ(worker.status_code, 5)
+          << DescribeWorkerOutcome(worker);  // NOT_FOUND
     }
   }
 }

@@ -9,12 +9,10 @@
 namespace forkcheck {
 namespace {
 
+// "ok" without its detail (the rows it read); other kinds with theirs.
 std::string Describe(const WorkerOutcome& outcome) {
-  std::string text(OutcomeKindName(outcome.kind));
-  if (outcome.kind != OutcomeKind::kOk && !outcome.detail.empty()) {
-    absl::StrAppend(&text, " (", outcome.detail, ")");
-  }
-  return text;
+  return outcome.kind == OutcomeKind::kOk ? "ok"
+                                          : DescribeWorkerOutcome(outcome);
 }
 
 std::string Millis(std::chrono::milliseconds duration) {

@@ -33,16 +33,9 @@ class ForkThenCreateParentUsedModel : public Model {
   bool supports_busy_parent_thread() const override { return alive_ && used_; }
 
   int Run(const ModelContext& context) override {
-    absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> session;
-    std::shared_ptr<grpc::Channel> channel;
-    if (used_) {
-      channel = NewChannel(context.target);
-      session = CreateSessionOn(channel, context);
-    } else {
-      // Before the channel exists, so the helper inherits no gRPC state.
-      session = CreateSessionInHelper(context);
-      channel = NewChannel(context.target);
-    }
+    ParentChannel parent = SetUpParentChannel(context, used_);
+    std::shared_ptr<grpc::Channel>& channel = parent.channel;
+    const auto& session = parent.session;
     if (!session.ok()) {
       return ReportSetupFailure(context.workers, session.status());
     }

@@ -4,6 +4,8 @@
 
 #include "client/reference_reader.h"
 #include "fakes/catalogue.h"
+#include "models/channel_factory.h"
+#include "models/worker_process.h"
 
 namespace forkcheck {
 namespace {
@@ -24,6 +26,19 @@ CreateSessionOn(const std::shared_ptr<grpc::Channel>& channel,
                 const ModelContext& context) {
   return CreateSession(channel, context.table, context.streams,
                        context.create_session_timeout);
+}
+
+ParentChannel SetUpParentChannel(const ModelContext& context, bool used) {
+  ParentChannel parent;
+  if (used) {
+    parent.channel = NewChannel(context.target);
+    parent.session = CreateSessionOn(parent.channel, context);
+  } else {
+    // Before the channel exists, so the helper inherits no gRPC state.
+    parent.session = CreateSessionInHelper(context);
+    parent.channel = NewChannel(context.target);
+  }
+  return parent;
 }
 
 void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,

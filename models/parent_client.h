@@ -19,6 +19,16 @@ absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
 CreateSessionOn(const std::shared_ptr<grpc::Channel>& channel,
                 const ModelContext& context);
 
+// The parent's own channel and the trial's session. `used`: the session is
+// created on the channel, so it has connected and gRPC's threads run when the
+// parent forks; otherwise a helper child creates it (CreateSessionInHelper)
+// before the channel exists, which is created and never used.
+struct ParentChannel {
+  std::shared_ptr<grpc::Channel> channel;
+  absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> session;
+};
+ParentChannel SetUpParentChannel(const ModelContext& context, bool used);
+
 // Creates a one-stream read session of context.table on `channel` with
 // context.parent_check_timeout as its deadline and reports the status as the
 // trial's ParentCheck.

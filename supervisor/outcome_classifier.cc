@@ -245,6 +245,14 @@ OutcomeKind WorseOf(OutcomeKind a, OutcomeKind b) {
   return Severity(a) >= Severity(b) ? a : b;
 }
 
+std::string DescribeWorkerOutcome(const WorkerOutcome& outcome) {
+  std::string text(OutcomeKindName(outcome.kind));
+  if (!outcome.detail.empty()) {
+    absl::StrAppend(&text, " (", outcome.detail, ")");
+  }
+  return text;
+}
+
 absl::string_view HangPhaseName(v1::Phase last_reached) {
   switch (last_reached) {
     case v1::PHASE_STARTED:

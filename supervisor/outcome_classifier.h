@@ -35,6 +35,9 @@ struct WorkerOutcome {
   int status_code = 0;  // kError from a gRPC status: its code
 };
 
+// "hang (hang in connect)", "ok": the kind, then its detail if it has one.
+std::string DescribeWorkerOutcome(const WorkerOutcome& outcome);
+
 struct TrialOutcome {
   std::vector<WorkerOutcome> workers;
   // Present if the parent checked its client, or was expected to.
