@@ -180,11 +180,14 @@ bool Matches(const OutcomeSet& expected, const OutcomeCounts& observed) {
   }
   const bool expects_ok = expected.count(OutcomeKind::kOk) != 0;
   const bool expects_failure = expected.size() > (expects_ok ? 1u : 0u);
-  const bool saw_ok = kinds.count(OutcomeKind::kOk) != 0;
-  const bool saw_failure = kinds.size() > (saw_ok ? 1u : 0u);
   if (expects_ok && expects_failure) return true;  // flaky
-  if (expects_ok) return !saw_failure;             // safe
-  return !saw_ok;                                  // unsafe
+  // A rare outcome a recording missed shows now and then in a few trials;
+  // a cell that became safe or unsafe shows in most of them.
+  auto found = observed.counts.find(OutcomeKind::kOk);
+  const int ok = found == observed.counts.end() ? 0 : found->second;
+  const int total = observed.total();
+  if (expects_ok) return 2 * ok > total;  // safe: most trials ok
+  return 2 * ok < total;                  // unsafe: most trials not ok
 }
 
 std::string ExpectText(const OutcomeSet& kinds) {

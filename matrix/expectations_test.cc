@@ -221,10 +221,15 @@ TEST(ExpectationsFileNameTest, KeepsMajorMinor) {
 
 // --- Matching --------------------------------------------------------------
 
-TEST(MatchesTest, AlwaysNeedsEveryTrialToShowTheKind) {
+TEST(MatchesTest, ASafeCellMustBeOkInMostTrials) {
   EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 5}})));
-  EXPECT_FALSE(Matches({kOk}, Counts({{kOk, 4}, {kHang, 1}})));
+  // A rare failure the recordings never saw is not a changed verdict...
+  EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 4}, {kHang, 1}})));
+  EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 3}, {kHang, 2}})));
+  // ...a cell that fails in most trials is.
+  EXPECT_FALSE(Matches({kOk}, Counts({{kOk, 2}, {kHang, 3}})));
   EXPECT_FALSE(Matches({kOk}, Counts({{kHang, 5}})));
+  EXPECT_FALSE(Matches({kOk}, Counts({{kOk, 4}, {kWrongData, 1}})));
 }
 
 TEST(MatchesTest, AFlakyCellMatchesAnyRunButNewWrongData) {
@@ -236,10 +241,11 @@ TEST(MatchesTest, AFlakyCellMatchesAnyRunButNewWrongData) {
   EXPECT_FALSE(Matches(hang_or_ok, Counts({{kOk, 4}, {kWrongData, 1}})));
 }
 
-TEST(MatchesTest, AnUnsafeCellMustNeverBeOkButMayFailOtherwise) {
+TEST(MatchesTest, AnUnsafeCellMustFailInMostTrialsButMayFailOtherwise) {
   EXPECT_TRUE(Matches({kHang}, Counts({{kHang, 4}, {kError, 1}})));
   EXPECT_TRUE(Matches({kHang, kCrash}, Counts({{kError, 5}})));
-  EXPECT_FALSE(Matches({kHang}, Counts({{kHang, 4}, {kOk, 1}})));
+  EXPECT_TRUE(Matches({kHang}, Counts({{kHang, 4}, {kOk, 1}})));
+  EXPECT_FALSE(Matches({kHang}, Counts({{kHang, 2}, {kOk, 3}})));
   EXPECT_FALSE(Matches({kHang, kCrash}, Counts({{kOk, 5}})));
   EXPECT_FALSE(Matches({kHang}, Counts({{kWrongData, 5}})));
   EXPECT_TRUE(Matches({kHang, kWrongData}, Counts({{kWrongData, 5}})));
