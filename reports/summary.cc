@@ -167,7 +167,19 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
       rows.push_back({model, 0, "", safety.workers, safety.parent_after});
       continue;
     }
-    for (const json* scenario : found->second) {
+    // Google Benchmark's random interleaving shuffles them: read them by
+    // response size, then concurrency.
+    std::vector<const json*> ordered = found->second;
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const json* a, const json* b) {
+                       const json& x = (*a)["config"];
+                       const json& y = (*b)["config"];
+                       return std::make_pair(ConfigText(x, "response"),
+                                             ConfigInt(x, "workers")) <
+                              std::make_pair(ConfigText(y, "response"),
+                                             ConfigInt(y, "workers"));
+                     });
+    for (const json* scenario : ordered) {
       const json& config = (*scenario)["config"];
       ModelCostRow row;
       row.model = model;
