@@ -40,6 +40,7 @@
 #include "common/file_util.h"
 #include "fakes/catalogue.h"
 #include "fakes/fake_server_process.h"
+#include "models/channel_factory.h"
 #include "grpc/grpc.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/grpcpp.h"
@@ -76,19 +77,6 @@ std::string BenchmarkName(ChannelMode mode, int threads) {
 std::string& ServerBinary() {
   static auto* binary = new std::string;
   return *binary;
-}
-
-// The same channel as models/channel_factory.h's NewChannel (insecure; with
-// `local_subchannel_pool`, sharing no connection with other channels), which
-// is private to models/.
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& target,
-                                          bool local_subchannel_pool) {
-  grpc::ChannelArguments arguments;
-  if (local_subchannel_pool) {
-    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  }
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   arguments);
 }
 
 ReaderOptions CallOptions() {
