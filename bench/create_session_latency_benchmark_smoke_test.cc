@@ -4,81 +4,35 @@
 // holds, per benchmark, exactly the calls of its reported repetitions. Never
 // asserts a latency: the numbers of a fastbuild on a busy machine mean
 // nothing.
-#include <signal.h>
-#include <sys/wait.h>
-
-#include <chrono>
-#include <cstdlib>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "bench/latency_histogram.h"
-#include "common/file_util.h"
-#include "common/subprocess.h"
+#include "bench/testing/bench_run.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
 namespace {
 
-constexpr auto kRunTimeout = std::chrono::seconds(200);
-
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? fallback : value;
-}
-
-// Runs `argv` with a bounded wait; its exit code, or -1 if it could not be
-// run, did not exit normally or had to be killed.
-int RunProgram(const std::vector<std::string>& argv) {
-  absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, {});
-  if (!pid.ok()) {
-    ADD_FAILURE() << pid.status();
-    return -1;
-  }
-  std::optional<int> status = WaitForChild(*pid, kRunTimeout);
-  if (!status.has_value()) {
-    ADD_FAILURE() << argv[0] << " still running after " << kRunTimeout.count()
-                  << " s";
-    kill(-*pid, SIGKILL);
-    WaitForChild(*pid, std::chrono::seconds(10));
-    return -1;
-  }
-  return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
-}
-
-nlohmann::json ReadJson(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path, "benchmark output");
-  if (!text.ok()) {
-    ADD_FAILURE() << text.status();
-    return nullptr;
-  }
-  nlohmann::json json = nlohmann::json::parse(*text, nullptr,
-                                              /*allow_exceptions=*/false);
-  EXPECT_FALSE(json.is_discarded()) << path << " is not JSON";
-  return json;
-}
-
 TEST(CreateSessionLatencyBenchmarkSmokeTest, ReportsPercentilesAndHistograms) {
-  const std::string binary = EnvOr("TEST_SRCDIR", ".") + "/" +
-                             EnvOr("TEST_WORKSPACE", "forkcheck") +
-                             "/bench/create_session_latency_benchmark";
-  const std::string tmp = EnvOr("TEST_TMPDIR", "/tmp");
+  const std::string binary = BenchBinary("create_session_latency_benchmark");
+  const std::string tmp = TestScratch();
   const std::string out = tmp + "/latency.json";
   const std::string histograms = tmp + "/latency_histograms.json";
-  ASSERT_EQ(RunProgram({binary, "--benchmark_min_time=0.01",
-                        "--benchmark_repetitions=2",
-                        "--benchmark_enable_random_interleaving=false",
-                        "--benchmark_out_format=json", "--benchmark_out=" + out,
-                        "--histogram_out=" + histograms}),
-            0)
+  ASSERT_EQ(
+      RunBenchProgram({binary, "--benchmark_min_time=0.01",
+                       "--benchmark_repetitions=2",
+                       "--benchmark_enable_random_interleaving=false",
+                       "--benchmark_out_format=json", "--benchmark_out=" + out,
+                       "--histogram_out=" + histograms}),
+      0)
       << binary;
 
-  const nlohmann::json report = ReadJson(out);
+  const nlohmann::json report = ReadJsonFile(out);
   ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
   // Total calls of each benchmark's repetitions (its "iterations": Google
   // Benchmark sums them over threads).
@@ -127,7 +81,7 @@ TEST(CreateSessionLatencyBenchmarkSmokeTest, ReportsPercentilesAndHistograms) {
   EXPECT_EQ(seen, expected);
   EXPECT_EQ(aggregated, expected);
 
-  const nlohmann::json side = ReadJson(histograms);
+  const nlohmann::json side = ReadJsonFile(histograms);
   ASSERT_TRUE(side.contains("benchmarks") && side["benchmarks"].is_array());
   std::set<std::string> with_histogram;
   for (size_t i = 0; i < side["benchmarks"].size(); ++i) {

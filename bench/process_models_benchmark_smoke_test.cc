@@ -3,52 +3,19 @@
 // its Google Benchmark JSON: every benchmark ran, reported every counter,
 // kept each repetition and got the aggregates, MAD included. Never asserts a
 // speed: the numbers of a fastbuild on a busy machine mean nothing.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "bench/testing/bench_run.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
 namespace {
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? fallback : value;
-}
-
-std::string Binary() {
-  return EnvOr("TEST_SRCDIR", ".") + "/" +
-         EnvOr("TEST_WORKSPACE", "forkcheck") +
-         "/bench/process_models_benchmark";
-}
-
-// Runs `args` (args[0] the program) and returns its exit code, or -1 if it
-// could not be run or did not exit normally.
-int RunProgram(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const std::string& arg : args) {
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  }
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
+std::string Binary() { return BenchBinary("process_models_benchmark"); }
 
 constexpr char kModel[] =
     "BM_ProcessModel/thread_shared/workers:1/response:64KiB/iterations:1/"
@@ -57,19 +24,15 @@ constexpr char kBare[] =
     "BM_BareReadLoop/workers:1/response:64KiB/iterations:1/manual_time";
 
 TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
-  const std::string out = EnvOr("TEST_TMPDIR", "/tmp") + "/smoke.json";
-  ASSERT_EQ(
-      RunProgram({Binary(), "--models=thread_shared", "--workers=1",
-                  "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
-                  "--benchmark_out_format=json", "--benchmark_out=" + out}),
-      0)
+  const std::string out = TestScratch() + "/smoke.json";
+  ASSERT_EQ(RunBenchProgram(
+                {Binary(), "--models=thread_shared", "--workers=1",
+                 "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
+                 "--benchmark_out_format=json", "--benchmark_out=" + out}),
+            0)
       << Binary();
 
-  std::ifstream file(out);
-  ASSERT_TRUE(file.is_open()) << out;
-  const nlohmann::json report = nlohmann::json::parse(
-      std::string(std::istreambuf_iterator<char>(file), {}), nullptr,
-      /*allow_exceptions=*/false);
+  const nlohmann::json report = ReadJsonFile(out);
   ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
   ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
   EXPECT_EQ(report["context"].value("table_rows", ""), "1000");
@@ -121,8 +84,9 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
 }
 
 TEST(ProcessModelsBenchmarkSmokeTest, AnUnknownModelExitsWith2) {
-  EXPECT_EQ(RunProgram({Binary(), "--models=thread_shared,no_such_model"}), 2);
-  EXPECT_EQ(RunProgram({Binary(), "--workers=0"}), 2);
+  EXPECT_EQ(RunBenchProgram({Binary(), "--models=thread_shared,no_such_model"}),
+            2);
+  EXPECT_EQ(RunBenchProgram({Binary(), "--workers=0"}), 2);
 }
 
 }  // namespace

@@ -1,0 +1,63 @@
+#include "bench/testing/bench_run.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "common/file_util.h"
+#include "common/runfiles.h"
+#include "common/subprocess.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+
+constexpr auto kRunTimeout = std::chrono::seconds(200);
+
+std::string BenchBinary(const std::string& name) {
+  absl::StatusOr<std::string> path = RunfileExecutable("bench/" + name);
+  if (!path.ok()) {
+    ADD_FAILURE() << path.status();
+    return "";
+  }
+  return *path;
+}
+
+std::string TestScratch() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+int RunBenchProgram(const std::vector<std::string>& argv) {
+  absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, {});
+  if (!pid.ok()) {
+    ADD_FAILURE() << pid.status();
+    return -1;
+  }
+  std::optional<int> status = WaitForChild(*pid, kRunTimeout);
+  if (!status.has_value()) {
+    ADD_FAILURE() << argv[0] << " still running after " << kRunTimeout.count()
+                  << " s";
+    kill(-*pid, SIGKILL);
+    WaitForChild(*pid, std::chrono::seconds(10));
+    return -1;
+  }
+  return WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+}
+
+nlohmann::json ReadJsonFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path, "benchmark output");
+  if (!text.ok()) {
+    ADD_FAILURE() << text.status();
+    return nullptr;
+  }
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr,
+                                              /*allow_exceptions=*/false);
+  EXPECT_FALSE(json.is_discarded()) << path << " is not JSON";
+  return json;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,31 @@
+// For the smoke tests of the bench binaries: find one, run it with a bound,
+// and read the JSON it wrote. Test-only (reports failures through gtest).
+#ifndef FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
+#define FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
+
+#include <string>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+
+// The path of //bench:<name> among the test's runfiles; "" (and a test
+// failure) if it is not there.
+std::string BenchBinary(const std::string& name);
+
+// The test's scratch directory (TEST_TMPDIR).
+std::string TestScratch();
+
+// Runs `argv` (argv[0] a path) in its own process group and waits at most
+// 200 s. Its exit code; -1 (and a test failure) if it could not be run or
+// was killed for running too long; -1 if a signal ended it.
+int RunBenchProgram(const std::vector<std::string>& argv);
+
+// The JSON document at `path`; null (and a test failure) if it cannot be
+// read or is not JSON.
+nlohmann::json ReadJsonFile(const std::string& path);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
