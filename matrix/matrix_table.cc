@@ -6,16 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/statistics.h"
 
 namespace forkcheck {
 namespace {
 
-double Median(std::vector<double> values) {
-  if (values.empty()) return -1;
-  std::sort(values.begin(), values.end());
-  const size_t mid = values.size() / 2;
-  return values.size() % 2 == 1 ? values[mid]
-                                : (values[mid - 1] + values[mid]) / 2;
+// The median, or -1 ("-" in the table) for no values.
+double MedianOrNone(const std::vector<double>& values) {
+  return values.empty() ? -1 : Median(values);
 }
 
 std::string FormatMillis(double millis) {
@@ -61,7 +59,7 @@ double MedianFirstRowMillis(const CellResult& result) {
     }
     if (!workers.empty()) per_trial.push_back(Median(workers));
   }
-  return Median(per_trial);
+  return MedianOrNone(per_trial);
 }
 
 double MedianWallMillis(const CellResult& result) {
@@ -69,7 +67,7 @@ double MedianWallMillis(const CellResult& result) {
   for (const TrialSample& sample : result.samples) {
     if (sample.harness_error.empty()) walls.push_back(sample.wall_micros / 1e3);
   }
-  return Median(walls);
+  return MedianOrNone(walls);
 }
 
 std::string RenderMatrixTable(const std::vector<CellResult>& results,

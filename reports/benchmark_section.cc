@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "reports/statistics.h"
+#include "common/statistics.h"
 
 namespace forkcheck {
 namespace {

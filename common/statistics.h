@@ -1,7 +1,7 @@
 // Aggregates of a metric's repetition samples, computed from the raw
 // samples (which reports keep, because comparisons need them).
-#ifndef FORKCHECK_REPORTS_STATISTICS_H_
-#define FORKCHECK_REPORTS_STATISTICS_H_
+#ifndef FORKCHECK_COMMON_STATISTICS_H_
+#define FORKCHECK_COMMON_STATISTICS_H_
 
 #include <vector>
 
@@ -24,4 +24,4 @@ double Median(std::vector<double> samples);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_REPORTS_STATISTICS_H_
+#endif  // FORKCHECK_COMMON_STATISTICS_H_

@@ -1,4 +1,4 @@
-#include "reports/statistics.h"
+#include "common/statistics.h"
 
 #include "gtest/gtest.h"
 
