@@ -29,6 +29,11 @@ struct ModelContext {
   // client anyway (ReapWorkersThen): a hung worker must not keep it from
   // using the client, as the parent of a real pool goes on using it.
   absl::Duration worker_patience = absl::Seconds(1);
+  // CreateReadSession calls each worker makes on its own channel once it has
+  // read its share, each timed (WorkerResult.create_session_latency_ns), so
+  // that every model's session latency can be measured where its clients
+  // live: in a forked child, a spawned process, a thread. 0: none.
+  int session_calls = 0;
   ParentReporter* parent = nullptr;  // not owned; never null in Run
 
   // Axes (see matrix/README.md). How every fork of the trial is made.

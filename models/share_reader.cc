@@ -1,5 +1,6 @@
 #include "models/share_reader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <utility>
@@ -50,14 +51,47 @@ void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
   }
 }
 
-v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
-                        WorkerReporter& reporter) {
+void MarkDone(WorkerReporter& reporter, v1::WorkerResult* result) {
   reporter.Phase(v1::PHASE_DONE);
-  result.set_done_micros(reporter.ElapsedMicros());
-  result.set_monotonic_start_micros(reporter.StartMonotonicMicros());
+  result->set_done_micros(reporter.ElapsedMicros());
+  result->set_monotonic_start_micros(reporter.StartMonotonicMicros());
+}
+
+v1::WorkerResult Send(v1::WorkerResult result, int rusage_who,
+                      WorkerReporter& reporter) {
   SetUsage(rusage_who, result.mutable_usage());
   reporter.Result(result);
   return result;
+}
+
+v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
+                        WorkerReporter& reporter) {
+  MarkDone(reporter, &result);
+  return Send(std::move(result), rusage_who, reporter);
+}
+
+// The timed CreateReadSession calls (ShareOptions::session_calls): as many
+// streams as the trial's session has, so each call does the same work.
+void TimeSessionCalls(ReferenceReader& reader, const ReadSession& session,
+                      int calls, v1::WorkerResult* result) {
+  using Clock = std::chrono::steady_clock;
+  const int streams = std::max(1, session.streams_size());
+  for (int i = 0; i < calls; ++i) {
+    const auto start = Clock::now();
+    absl::StatusOr<ReadSession> created =
+        reader.CreateSession(session.table(), streams);
+    const auto elapsed = Clock::now() - start;
+    if (!created.ok()) {
+      SetStatus(absl::Status(created.status().code(),
+                             absl::StrCat("CreateReadSession call ", i + 1,
+                                          " of ", calls, " after the read: ",
+                                          created.status().message())),
+                result);
+      return;
+    }
+    result->add_create_session_latency_ns(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+  }
 }
 
 }  // namespace
@@ -77,6 +111,8 @@ ShareOptions ShareOptionsFor(const ModelContext& context, int index) {
   options.index = index;
   options.workers = context.workers;
   options.connect_timeout = context.connect_timeout;
+  options.session_calls = context.session_calls;
+  options.create_session_timeout = context.create_session_timeout;
   return options;
 }
 
@@ -102,7 +138,9 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
   reporter.Phase(v1::PHASE_CONNECTED);
   result.set_connected_micros(reporter.ElapsedMicros());
 
-  ReferenceReader reader(channel, Catalogue::Default());
+  ReaderOptions reader_options;
+  reader_options.create_session_timeout = options.create_session_timeout;
+  ReferenceReader reader(channel, Catalogue::Default(), reader_options);
   std::optional<RowLedger> merged;
   for (const std::string& name :
        StreamShare(session, options.index, options.workers)) {
@@ -138,7 +176,11 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
       seen->set_end(range.end);
     }
   }
-  return Finish(std::move(result), options.rusage_who, reporter);
+  MarkDone(reporter, &result);
+  if (options.session_calls > 0 && result.status_code() == 0) {
+    TimeSessionCalls(reader, session, options.session_calls, &result);
+  }
+  return Send(std::move(result), options.rusage_who, reporter);
 }
 
 int ReportSetupFailure(int workers, const absl::Status& status) {

@@ -31,6 +31,11 @@ struct ShareOptions {
   int workers = 1;
   // After this long without a connection the worker reports UNAVAILABLE.
   absl::Duration connect_timeout = absl::Seconds(5);
+  // After its read (and its DONE phase), the worker makes this many
+  // CreateReadSession calls of the session's table, each with this deadline,
+  // and reports their durations (ModelContext::session_calls).
+  int session_calls = 0;
+  absl::Duration create_session_timeout = absl::Seconds(5);
   // RUSAGE_SELF for a worker process; RUSAGE_THREAD for a worker thread.
   int rusage_who = RUSAGE_SELF;
 };
@@ -44,7 +49,9 @@ ShareOptions ShareOptionsFor(const ModelContext& context, int index);
 // its streams one at a time with ReferenceReader::ReadStreams(.., 1)
 // (FIRST_ROW after the first stream that returned rows, but the result's
 // first_row_micros is when that stream's first row arrived; a stream that
-// fails ends the read), sends DONE and the result, and returns the result.
+// fails ends the read), sends DONE, makes options.session_calls timed
+// CreateReadSession calls if the read succeeded (the first that fails is the
+// result's error), sends the result, and returns it.
 v1::WorkerResult ReadShare(
     const std::shared_ptr<grpc::Channel>& channel,
     const google::cloud::bigquery::storage::v1::ReadSession& session,

@@ -69,6 +69,9 @@ std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
       absl::StrCat("--child_channel=", context.child_local_subchannel_pool
                                            ? "local_pool"
                                            : "default"),
+      absl::StrCat("--session_calls=", context.session_calls),
+      absl::StrCat("--create_session_timeout=",
+                   absl::FormatDuration(context.create_session_timeout)),
   };
 }
 
@@ -138,6 +141,8 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options) {
   share.index = options.index;
   share.workers = options.workers;
   share.connect_timeout = options.connect_timeout;
+  share.session_calls = options.session_calls;
+  share.create_session_timeout = options.create_session_timeout;
   ReadShare(NewChannel(options.target, options.local_subchannel_pool), *session,
             share, *reporter);
   return 0;

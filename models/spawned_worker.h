@@ -22,7 +22,8 @@ inline constexpr absl::Duration kSessionHandoffTimeout = absl::Seconds(10);
 
 // The trial program's flags for worker mode (defined in trial_main.cc):
 // --spawned_worker=I (I >= 0 selects worker mode) and --session_fd=N; the
-// worker also reads --target, --workers and --connect_timeout.
+// worker also reads --target, --workers, --connect_timeout, --child_channel,
+// --session_calls and --create_session_timeout.
 inline constexpr char kSpawnedWorkerFlag[] = "spawned_worker";
 inline constexpr char kSessionFdFlag[] = "session_fd";
 
@@ -48,6 +49,8 @@ struct SpawnedWorkerOptions {
   int workers = 1;
   absl::Duration connect_timeout = absl::Seconds(5);
   bool local_subchannel_pool = false;  // --child_channel=local_pool
+  int session_calls = 0;               // --session_calls
+  absl::Duration create_session_timeout = absl::Seconds(5);
 };
 
 // The trial program in worker mode: opens WorkerReporter::ForWorker(index),

@@ -65,6 +65,10 @@ ABSL_FLAG(absl::Duration, parent_check_timeout, absl::Seconds(2),
 ABSL_FLAG(absl::Duration, worker_patience, absl::Seconds(1),
           "how long the parent waits for its workers before it checks its "
           "own client anyway");
+ABSL_FLAG(int, session_calls, 0,
+          "after its read, each worker makes this many timed "
+          "CreateReadSession calls on its own channel (for latency "
+          "percentiles per model; 0 to 100000)");
 ABSL_FLAG(int, spawned_worker, -1,
           "internal (the spawn model): run as this worker of a spawned trial");
 ABSL_FLAG(int, session_fd, -1,
@@ -91,6 +95,8 @@ int SpawnedWorkerMain() {
   options.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
   options.local_subchannel_pool =
       absl::GetFlag(FLAGS_child_channel) == "local_pool";
+  options.session_calls = absl::GetFlag(FLAGS_session_calls);
+  options.create_session_timeout = absl::GetFlag(FLAGS_create_session_timeout);
   return RunSpawnedWorker(options);
 }
 
@@ -121,6 +127,12 @@ int Main() {
   context.create_session_timeout = absl::GetFlag(FLAGS_create_session_timeout);
   context.parent_check_timeout = absl::GetFlag(FLAGS_parent_check_timeout);
   context.worker_patience = absl::GetFlag(FLAGS_worker_patience);
+  context.session_calls = absl::GetFlag(FLAGS_session_calls);
+  // Each call's duration travels in the worker's result frame (1 MiB).
+  if (context.session_calls < 0 || context.session_calls > 100000) {
+    return Fail(absl::StrCat("--session_calls=", context.session_calls,
+                             "; must be 0 to 100000"));
+  }
   const std::string hooks = absl::GetFlag(FLAGS_fork_hooks);
   if (std::optional<ForkHooks> parsed = ParseForkHooks(hooks)) {
     context.fork_hooks = *parsed;
