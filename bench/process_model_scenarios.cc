@@ -8,7 +8,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/file_util.h"
 #include "fakes/catalogue.h"
+#include "fakes/fault_injector.h"
 
 namespace forkcheck {
 namespace {
@@ -109,6 +111,38 @@ absl::Status ParseWatchdog(absl::string_view value, BenchSelection* selection) {
   return absl::OkStatus();
 }
 
+absl::Status ParseSessionCalls(absl::string_view value,
+                               BenchSelection* selection) {
+  int calls = 0;
+  if (!absl::SimpleAtoi(value, &calls) || calls < 0 || calls > 100000) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--session_calls_per_trial: \"", value, "\" is not 0 to 100000"));
+  }
+  selection->session_calls_per_trial = calls;
+  return absl::OkStatus();
+}
+
+absl::Status ParseFakeFaults(absl::string_view value,
+                             BenchSelection* selection) {
+  const std::string path(value);
+  absl::StatusOr<std::string> text = ReadFile(path, "fault script");
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--fake_faults: ", text.status().message()));
+  }
+  // Checked here, so that a bad script is a usage error before anything
+  // runs, not a fake server that fails to start.
+  if (absl::StatusOr<std::vector<FaultRule>> rules =
+          ParseFaultScriptJson(*text);
+      !rules.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--fake_faults=", path, ": ", rules.status().message()));
+  }
+  selection->fake_faults_path = path;
+  selection->fake_faults_json = *std::move(text);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const std::vector<ModelScenario>& BenchmarkedModels() {
@@ -168,6 +202,8 @@ absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
       {"--sizes=", ParseSizes},
       {"--table=", ParseTable},
       {"--trial_watchdog_ms=", ParseWatchdog},
+      {"--session_calls_per_trial=", ParseSessionCalls},
+      {"--fake_faults=", ParseFakeFaults},
   };
   BenchSelection selection;
   std::vector<char*> kept;

@@ -41,6 +41,13 @@ struct BenchSelection {
   std::vector<int64_t> response_bytes = {64 << 10, 256 << 10};
   std::string table = "medium";  // of the default catalogue
   std::chrono::milliseconds trial_watchdog{15000};
+  // BM_CreateSessionLatency: the timed CreateReadSession calls of one trial,
+  // shared by its workers (enough for a p99.9 from every trial); 0: none.
+  int session_calls_per_trial = 1000;
+  // A fault script file (fakes/README.md) every fake server is started with,
+  // e.g. a delay_per_response for a known slowdown; its text, checked.
+  std::string fake_faults_path;
+  std::string fake_faults_json;
 };
 
 // Takes this benchmark's own flags out of `args` (argv without the final
@@ -50,8 +57,11 @@ struct BenchSelection {
 //   --sizes=64KiB,1MiB             see ParseResponseSize
 //   --table=medium                 a table of the default catalogue
 //   --trial_watchdog_ms=15000      each trial's watchdog
+//   --session_calls_per_trial=1000 0 to 100000; 0 skips the latency family
+//   --fake_faults=PATH             a fault script for the fake servers
 // INVALID_ARGUMENT naming the flag and listing what is known, for an
-// unknown name, an empty list or a bad number. Other arguments stay.
+// unknown name, an empty list, a bad number or a fault script that cannot be
+// read or parsed. Other arguments stay.
 absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args);
 
 }  // namespace forkcheck

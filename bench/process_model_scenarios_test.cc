@@ -1,5 +1,7 @@
 #include "bench/process_model_scenarios.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -86,7 +88,15 @@ TEST(ProcessModelScenariosTest, BadSelectionsNameWhatIsWrong) {
       {{"--table=empty"}, "empty"},
       {{"--trial_watchdog_ms=10"}, "\"10\""},
       {{"--models"}, "needs a value"},
+      {{"--session_calls_per_trial=-1"}, "\"-1\""},
+      {{"--fake_faults=/no/such/file"}, "/no/such/file"},
+      {{"--fake_faults=" + std::string(getenv("TEST_TMPDIR")) + "/bad.json"},
+       "unknown fault kind \"slow_down\""},
   };
+  {
+    std::ofstream bad(std::string(getenv("TEST_TMPDIR")) + "/bad.json");
+    bad << R"({"faults": [{"kind": "slow_down", "micros": 5}]})";
+  }
   for (const auto& [flags, expected] : cases) {
     SCOPED_TRACE(flags[0]);
     absl::StatusOr<BenchSelection> selection = Take(flags);
@@ -98,6 +108,25 @@ TEST(ProcessModelScenariosTest, BadSelectionsNameWhatIsWrong) {
   // An unknown model's error lists the known ones.
   EXPECT_NE(Take({"--models=x"}).status().message().find("forkserver"),
             std::string::npos);
+}
+
+TEST(ProcessModelScenariosTest, AFaultScriptIsReadAndChecked) {
+  const std::string path = std::string(getenv("TEST_TMPDIR")) + "/delay.json";
+  const std::string script =
+      R"({"faults": [{"kind": "delay_per_response", "micros": 40,
+                      "max_fires": -1}]})";
+  {
+    std::ofstream file(path);
+    file << script;
+  }
+  absl::StatusOr<BenchSelection> selection =
+      Take({"--fake_faults=" + path, "--session_calls_per_trial=0"});
+  ASSERT_TRUE(selection.ok()) << selection.status();
+  EXPECT_EQ(selection->fake_faults_path, path);
+  EXPECT_EQ(selection->fake_faults_json, script);
+  EXPECT_EQ(selection->session_calls_per_trial, 0);
+  EXPECT_EQ(Take({})->session_calls_per_trial, 1000);
+  EXPECT_TRUE(Take({})->fake_faults_path.empty());
 }
 
 TEST(ProcessModelScenariosTest, ResponseSizesRoundTrip) {

@@ -12,9 +12,16 @@
 //   BM_BareReadLoop/workers:N/response:SIZE/iterations:1/manual_time
 //       N threads of this process drain a bare BigQueryRead server (in this
 //       process, bench/bare_read_server.h) over TCP: the ceiling.
+//   BM_CreateSessionLatency/MODEL/workers:N/iterations:1/real_time
+//       one trial per iteration of MODEL reading the table `small`, whose
+//       workers then make --session_calls_per_trial CreateReadSession calls
+//       in all (an equal share each, on the channel each read with, all
+//       workers at once): p50/p90/p99/p99.9 of that trial's calls from one
+//       merged histogram. Time: the trial's wall time (not a figure to read).
 //
 // Own flags (before Google Benchmark's): --models=, --workers=, --sizes=,
-// --table=, --trial_watchdog_ms= (see process_model_scenarios.h).
+// --table=, --trial_watchdog_ms=, --session_calls_per_trial=, --fake_faults=
+// (see process_model_scenarios.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,6 +39,7 @@
 #include "absl/time/time.h"
 #include "bench/bare_read_server.h"
 #include "bench/default_flags.h"
+#include "bench/latency_histogram.h"
 #include "bench/mad_statistics.h"
 #include "bench/min_max_statistics.h"
 #include "bench/process_model_scenarios.h"
@@ -60,6 +68,9 @@ constexpr char kRpcTimeout[] = "5s";
 // over its threads, so that per-call costs weigh as little as in a trial.
 constexpr int kBareCallsPerRun = 16;
 constexpr absl::Duration kBareCallTimeout = absl::Seconds(60);
+// BM_CreateSessionLatency's table: reading it is short, so the calls, not
+// the read, make the trial.
+constexpr char kSessionLatencyTable[] = "small";
 
 // Everything the benchmarks share; set up in main before they run.
 struct BenchEnvironment {
@@ -67,6 +78,8 @@ struct BenchEnvironment {
   std::string trial_binary;
   std::string table_name;  // full name
   int64_t table_rows = 0;
+  std::string session_table_name;  // kSessionLatencyTable's full name
+  int64_t session_table_rows = 0;
   int64_t typical_row_bytes = 100;
   // Per response size.
   std::map<int64_t, std::unique_ptr<FakeServerProcess>> fakes;
@@ -105,19 +118,33 @@ std::string Describe(const TrialOutcome& outcome) {
                       absl::StrJoin(parts, "; "));
 }
 
+// What a trial reads, and what else its workers do.
+struct TrialWork {
+  std::string table;  // full name
+  int64_t table_rows = 0;
+  int session_calls_per_worker = 0;
+};
+
+TrialWork ReadTheTable() {
+  const BenchEnvironment& env = Env();
+  return {env.table_name, env.table_rows, 0};
+}
+
 TrialCommand CommandFor(const ModelScenario& scenario, int workers,
-                        const std::string& target) {
+                        const std::string& target, const TrialWork& work) {
   const BenchEnvironment& env = Env();
   TrialCommand command;
-  command.argv = {env.trial_binary,
-                  "--model=" + scenario.model,
-                  "--target=" + target,
-                  "--table=" + env.table_name,
-                  absl::StrCat("--workers=", workers),
-                  absl::StrCat("--streams=", 2 * workers),
-                  absl::StrCat("--connect_timeout=", kRpcTimeout),
-                  absl::StrCat("--create_session_timeout=", kRpcTimeout),
-                  absl::StrCat("--parent_check_timeout=", kRpcTimeout)};
+  command.argv = {
+      env.trial_binary,
+      "--model=" + scenario.model,
+      "--target=" + target,
+      "--table=" + work.table,
+      absl::StrCat("--session_calls=", work.session_calls_per_worker),
+      absl::StrCat("--workers=", workers),
+      absl::StrCat("--streams=", 2 * workers),
+      absl::StrCat("--connect_timeout=", kRpcTimeout),
+      absl::StrCat("--create_session_timeout=", kRpcTimeout),
+      absl::StrCat("--parent_check_timeout=", kRpcTimeout)};
   command.argv.insert(command.argv.end(), scenario.variant_flags.begin(),
                       scenario.variant_flags.end());
   command.workers = workers;
@@ -128,14 +155,15 @@ TrialCommand CommandFor(const ModelScenario& scenario, int workers,
 // Runs one trial and judges it: its metrics, or why it was not ok.
 absl::StatusOr<TrialMetrics> RunOneTrial(const ModelScenario& scenario,
                                          bool has_parent_check, int workers,
-                                         int64_t response_bytes) {
+                                         int64_t response_bytes,
+                                         const TrialWork& work) {
   BenchEnvironment& env = Env();
-  const TrialCommand command =
-      CommandFor(scenario, workers, env.fakes.at(response_bytes)->address());
+  const TrialCommand command = CommandFor(
+      scenario, workers, env.fakes.at(response_bytes)->address(), work);
   absl::StatusOr<TrialRecord> record = RunTrial(command);
   if (!record.ok()) return record.status();
   const TrialOutcome outcome =
-      ClassifyTrial(*record, env.table_rows, has_parent_check);
+      ClassifyTrial(*record, work.table_rows, has_parent_check);
   if (outcome.overall != OutcomeKind::kOk) {
     return absl::AbortedError(Describe(outcome));
   }
@@ -158,31 +186,43 @@ void SetPerTrial(benchmark::State& state, const char* name, double total) {
       benchmark::Counter(total, benchmark::Counter::kAvgIterations);
 }
 
+// Skips the benchmark `name` if an earlier repetition of it failed.
+bool SkipForEarlierFailure(benchmark::State& state, const std::string& name) {
+  const BenchEnvironment& env = Env();
+  const auto failed = env.failed.find(name);
+  if (failed == env.failed.end()) return false;
+  state.SkipWithError(
+      absl::StrCat("failed in an earlier repetition: ", failed->second)
+          .c_str());
+  return true;
+}
+
+// Skips the benchmark `name` for a trial that was not ok, and remembers why
+// for its later repetitions.
+void SkipForFailure(benchmark::State& state, const std::string& name,
+                    const absl::Status& status) {
+  const std::string why = absl::IsAborted(status)
+                              ? std::string(status.message())
+                              : status.ToString();
+  Env().failed[name] = why;
+  state.SkipWithError(why.c_str());
+}
+
 void BM_ProcessModel(benchmark::State& state, const std::string& name,
                      const ModelScenario& scenario, bool has_parent_check,
                      const std::string& model_name, int workers,
                      int64_t response_bytes) {
-  BenchEnvironment& env = Env();
   state.SetLabel(model_name);
-  if (const auto failed = env.failed.find(name); failed != env.failed.end()) {
-    state.SkipWithError(
-        absl::StrCat("failed in an earlier repetition: ", failed->second)
-            .c_str());
-    return;
-  }
+  if (SkipForEarlierFailure(state, name)) return;
   double rows = 0, bytes = 0, first_row_ms = 0, user = 0, system = 0;
   double voluntary = 0, involuntary = 0, peak = 0, worker_peak = 0;
   double parent_peak = 0, wall_ms = 0, connections = 0;
   bool parent_peak_known = true, connections_known = true;
   for (auto _ : state) {
-    absl::StatusOr<TrialMetrics> metrics =
-        RunOneTrial(scenario, has_parent_check, workers, response_bytes);
+    absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
+        scenario, has_parent_check, workers, response_bytes, ReadTheTable());
     if (!metrics.ok()) {
-      const std::string why = absl::IsAborted(metrics.status())
-                                  ? std::string(metrics.status().message())
-                                  : metrics.status().ToString();
-      env.failed[name] = why;
-      state.SkipWithError(why.c_str());
+      SkipForFailure(state, name, metrics.status());
       break;
     }
     state.SetIterationTime(static_cast<double>(metrics->read_micros) / 1e6);
@@ -218,6 +258,49 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   if (parent_peak_known) SetPerTrial(state, "parent_peak_rss_kib", parent_peak);
   if (connections_known) SetPerTrial(state, "connections", connections);
   SetPerTrial(state, "trial_wall_ms", wall_ms);
+}
+
+void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
+                             const ModelScenario& scenario,
+                             bool has_parent_check,
+                             const std::string& model_name, int workers) {
+  const BenchEnvironment& env = Env();
+  state.SetLabel(model_name);
+  if (SkipForEarlierFailure(state, name)) return;
+  const int calls_per_worker = std::max(
+      1, (env.selection.session_calls_per_trial + workers - 1) / workers);
+  const TrialWork work{env.session_table_name, env.session_table_rows,
+                       calls_per_worker};
+  LatencyHistogram latency;
+  for (auto _ : state) {
+    absl::StatusOr<TrialMetrics> metrics =
+        RunOneTrial(scenario, has_parent_check, workers,
+                    env.selection.response_bytes.front(), work);
+    if (metrics.ok() && metrics->create_session_latency.Count() !=
+                            int64_t{calls_per_worker} * workers) {
+      metrics = absl::InternalError(absl::StrCat(
+          "the workers reported ", metrics->create_session_latency.Count(),
+          " CreateReadSession calls; expected ", calls_per_worker * workers));
+    }
+    if (!metrics.ok()) {
+      SkipForFailure(state, name, metrics.status());
+      break;
+    }
+    latency.Merge(metrics->create_session_latency);
+  }
+  if (state.error_occurred()) return;
+  // With Iterations(1), the one trial's calls.
+  for (const auto& [counter, percentile] :
+       {std::pair<const char*, double>{"create_session_p50_us", 50},
+        {"create_session_p90_us", 90},
+        {"create_session_p99_us", 99},
+        {"create_session_p999_us", 99.9}}) {
+    state.counters[counter] =
+        static_cast<double>(latency.Percentile(percentile)) / 1e3;
+  }
+  state.counters["create_session_max_us"] =
+      static_cast<double>(latency.Max()) / 1e3;
+  state.counters["create_session_calls"] = static_cast<double>(latency.Count());
 }
 
 // One TCP channel per thread, each with its own subchannel pool (so its own
@@ -323,6 +406,21 @@ absl::Status RegisterBenchmarks() {
     if (!model.ok()) return model.status();
     const bool has_parent_check = (*model)->has_parent_check();
     const std::string model_name = (*model)->name();
+    for (int workers : selection.workers) {
+      if (selection.session_calls_per_trial == 0) break;
+      const std::string name = absl::StrCat(
+          "BM_CreateSessionLatency/", scenario.label, "/workers:", workers);
+      AddMadStatistic(AddMinMaxStatistics(benchmark::RegisterBenchmark(
+                          name.c_str(),
+                          [=](benchmark::State& state) {
+                            BM_CreateSessionLatency(state, name, scenario,
+                                                    has_parent_check,
+                                                    model_name, workers);
+                          })))
+          ->Iterations(1)
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
+    }
     for (int64_t size : selection.response_bytes) {
       for (int workers : selection.workers) {
         const std::string name = absl::StrCat(
@@ -361,14 +459,17 @@ absl::Status StartServers(const std::string& argv0) {
   if (!fake_binary.ok()) return fake_binary.status();
   const ModelScenario warm_up = BenchmarkedModels().front();  // thread_shared
   for (int64_t size : env.selection.response_bytes) {
-    auto fake = FakeServerProcess::Start(
-        {*fake_binary,
-         {"--listen=127.0.0.1:0", absl::StrCat("--bytes_per_response=", size),
-          "--rows_per_response=0"}});
+    std::vector<std::string> fake_flags = {
+        "--listen=127.0.0.1:0", absl::StrCat("--bytes_per_response=", size),
+        "--rows_per_response=0"};
+    if (!env.selection.fake_faults_path.empty()) {
+      fake_flags.push_back("--faults=" + env.selection.fake_faults_path);
+    }
+    auto fake = FakeServerProcess::Start({*fake_binary, fake_flags});
     if (!fake.ok()) return fake.status();
     env.fakes[size] = *std::move(fake);
-    absl::StatusOr<TrialMetrics> warm =
-        RunOneTrial(warm_up, /*has_parent_check=*/false, 1, size);
+    absl::StatusOr<TrialMetrics> warm = RunOneTrial(
+        warm_up, /*has_parent_check=*/false, 1, size, ReadTheTable());
     if (!warm.ok()) {
       return absl::Status(
           warm.status().code(),
@@ -417,6 +518,15 @@ void AddContext() {
       "trial_watchdog_ms", absl::StrCat(env.selection.trial_watchdog.count()));
   benchmark::AddCustomContext("bare_calls_per_run",
                               absl::StrCat(kBareCallsPerRun));
+  benchmark::AddCustomContext("session_latency_table", env.session_table_name);
+  benchmark::AddCustomContext(
+      "session_calls_per_trial",
+      absl::StrCat(env.selection.session_calls_per_trial));
+  // A slowed-down fake must never be mistaken for a normal run.
+  benchmark::AddCustomContext("fake_faults",
+                              env.selection.fake_faults_json.empty()
+                                  ? "(none)"
+                                  : env.selection.fake_faults_json);
   // The trials inherit this environment: these change what gRPC does.
   benchmark::AddCustomContext("GRPC_ENABLE_FORK_SUPPORT",
                               EnvOr("GRPC_ENABLE_FORK_SUPPORT", "(unset)"));
@@ -438,6 +548,10 @@ int Main(int argc, char** argv) {
   env.table_name = table->name;  // TakeSelectionFlags checked it
   env.table_rows = table->row_count;
   env.typical_row_bytes = std::max<int64_t>(1, table->typical_row_bytes);
+  const TableSpec* session_table =
+      Catalogue::Default().Resolve(kSessionLatencyTable);
+  env.session_table_name = session_table->name;
+  env.session_table_rows = session_table->row_count;
   absl::StatusOr<std::string> trial =
       RunfileExecutable("models/trial_program", argc > 0 ? argv[0] : "");
   if (!trial.ok()) {

@@ -1,7 +1,8 @@
 // Runs //bench:process_models_benchmark on one tiny configuration (one
 // model, one worker, one size, the small table, two repetitions) and checks
 // its Google Benchmark JSON: every benchmark ran, reported every counter,
-// kept each repetition and got the aggregates, MAD included. Never asserts a
+// kept each repetition and got the aggregates, MAD included, and the session
+// latency family its percentiles from every call. Never asserts a
 // speed: the numbers of a fastbuild on a busy machine mean nothing.
 #include <map>
 #include <set>
@@ -22,12 +23,15 @@ constexpr char kModel[] =
     "manual_time";
 constexpr char kBare[] =
     "BM_BareReadLoop/workers:1/response:64KiB/iterations:1/manual_time";
+constexpr char kSessionLatency[] =
+    "BM_CreateSessionLatency/thread_shared/workers:1/iterations:1/real_time";
 
 TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
   const std::string out = TestScratch() + "/smoke.json";
   ASSERT_EQ(RunBenchProgram(
                 {Binary(), "--models=thread_shared", "--workers=1",
                  "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
+                 "--session_calls_per_trial=50",
                  "--benchmark_out_format=json", "--benchmark_out=" + out}),
             0)
       << Binary();
@@ -52,6 +56,23 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
     ++repetitions[name];
     EXPECT_EQ(run.value("iterations", 0), 1);
     EXPECT_GT(run.value("real_time", 0.0), 0.0);
+    if (name == kSessionLatency) {
+      EXPECT_EQ(run.value("label", ""), "thread_shared");
+      EXPECT_EQ(run.value("create_session_calls", 0.0), 50.0);
+      // Percentiles of one histogram: ordered, and none above the maximum.
+      double previous = 0;
+      for (const char* counter :
+           {"create_session_p50_us", "create_session_p90_us",
+            "create_session_p99_us", "create_session_p999_us",
+            "create_session_max_us"}) {
+        SCOPED_TRACE(counter);
+        const double value = run.value(counter, 0.0);
+        EXPECT_GT(value, 0.0);
+        EXPECT_GE(value, previous);
+        previous = value;
+      }
+      continue;
+    }
     EXPECT_GT(run.value("rows_per_second", 0.0), 0.0);
     EXPECT_GT(run.value("bytes_per_second", 0.0), 0.0);
     if (name == kModel) {
@@ -75,12 +96,12 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
   }
   const std::set<std::string> expected_aggregates = {
       "mean", "median", "stddev", "cv", "mad", "min", "max"};
-  for (const std::string name : {kModel, kBare}) {
+  for (const std::string name : {kModel, kBare, kSessionLatency}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(repetitions[name], 2);
     EXPECT_EQ(aggregates[name], expected_aggregates);
   }
-  EXPECT_EQ(repetitions.size(), 2u);
+  EXPECT_EQ(repetitions.size(), 3u);
 }
 
 TEST(ProcessModelsBenchmarkSmokeTest, AnUnknownModelExitsWith2) {

@@ -51,6 +51,9 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
           "worker ", i, " sent no result with its monotonic start"));
     }
     const int64_t start = result->monotonic_start_micros();
+    for (const int64_t ns : result->create_session_latency_ns()) {
+      metrics.create_session_latency.Add(ns);
+    }
     metrics.rows += result->rows_received();
     metrics.bytes += result->bytes();
     last_done = std::max(last_done, start + result->done_micros());

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "bench/latency_histogram.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
@@ -39,6 +40,9 @@ struct TrialMetrics {
   // ParentFacts.tcp_connections: -1 if unknown (process models).
   int tcp_connections = -1;
   int64_t wall_micros = 0;  // the supervisor's: exec to exit
+  // Every worker's timed CreateReadSession calls (the trial program's
+  // --session_calls), merged; empty without them.
+  LatencyHistogram create_session_latency;
 };
 
 // FAILED_PRECONDITION naming what is missing if the record lacks what the

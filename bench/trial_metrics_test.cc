@@ -114,5 +114,21 @@ TEST(TrialMetricsTest, MissingStampsOrUsageAreErrors) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(TrialMetricsTest, MergesEveryWorkersSessionCallLatencies) {
+  TrialRecord record = ThreeWorkers();
+  EXPECT_EQ(MetricsFromTrial(record)->create_session_latency.Count(), 0);
+  // Worker 0: 1, 2 ms; worker 2: 3 ms; worker 1 made none.
+  v1::WorkerResult* first = record.workers[0].messages[0].mutable_result();
+  first->add_create_session_latency_ns(1'000'000);
+  first->add_create_session_latency_ns(2'000'000);
+  record.workers[2].messages[0].mutable_result()->add_create_session_latency_ns(
+      3'000'000);
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->create_session_latency.Count(), 3);
+  EXPECT_EQ(metrics->create_session_latency.Min(), 1'000'000);
+  EXPECT_EQ(metrics->create_session_latency.Max(), 3'000'000);
+}
+
 }  // namespace
 }  // namespace forkcheck
