@@ -83,7 +83,7 @@ std::vector<std::vector<std::string>> Table(
   std::vector<std::vector<std::string>> table = {
       {"model", "safety (workers)", "parent after", "workers", "response",
        "rows/s (median ± MAD)", "× ceiling", "first row ms", "CPU s / M rows",
-       "peak RSS MiB"}};
+       "peak RSS MiB", "CreateReadSession p50/p99 µs"}};
   for (const ModelCostRow& row : rows) {
     std::string throughput = "-";
     if (row.rows_per_second.has_value()) {
@@ -97,13 +97,18 @@ std::vector<std::vector<std::string>> Table(
     } else if (row.workers == 0) {
       throughput = "not benchmarked";
     }
-    table.push_back({row.model, row.safety, row.parent_after,
-                     row.workers > 0 ? absl::StrCat(row.workers) : "-",
-                     row.response.empty() ? "-" : row.response, throughput,
-                     Number(row.ceiling_ratio, "%.2f"),
-                     Number(row.time_to_first_row_ms, "%.1f"),
-                     Number(row.cpu_seconds_per_million_rows, "%.2f"),
-                     Number(row.peak_rss_mib, "%.1f")});
+    table.push_back(
+        {row.model, row.safety, row.parent_after,
+         row.workers > 0 ? absl::StrCat(row.workers) : "-",
+         row.response.empty() ? "-" : row.response, throughput,
+         Number(row.ceiling_ratio, "%.2f"),
+         Number(row.time_to_first_row_ms, "%.1f"),
+         Number(row.cpu_seconds_per_million_rows, "%.2f"),
+         Number(row.peak_rss_mib, "%.1f"),
+         row.create_session_p50_us.has_value()
+             ? absl::StrCat(Number(row.create_session_p50_us, "%.0f"), " / ",
+                            Number(row.create_session_p99_us, "%.0f"))
+             : "-"});
   }
   return table;
 }
@@ -142,6 +147,8 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
   // The bare loop's median rows/s by (workers, response).
   std::map<std::pair<int, std::string>, double> ceiling;
   std::map<std::string, std::vector<const json*>> scenarios_of;
+  // BM_CreateSessionLatency by (model, workers).
+  std::map<std::pair<std::string, int>, const json*> session_latency;
   if (!document["benchmarks"].is_null()) {
     for (const json& scenario : document["benchmarks"]["scenarios"]) {
       const json& config = scenario["config"];
@@ -152,6 +159,9 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
           ceiling[{ConfigInt(config, "workers"),
                    ConfigText(config, "response")}] = *rows;
         }
+      } else if (benchmark == "BM_CreateSessionLatency") {
+        session_latency[{ConfigText(config, "label"),
+                         ConfigInt(config, "workers")}] = &scenario;
       } else if (benchmark == "BM_ProcessModel") {
         const std::string model = ConfigText(config, "label");
         add_model(model);
@@ -202,6 +212,13 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
           MetricMedian(*scenario, "cpu_seconds_per_million_rows");
       if (std::optional<double> kib = MetricMedian(*scenario, "peak_rss_kib")) {
         row.peak_rss_mib = *kib / 1024;
+      }
+      if (const auto latency = session_latency.find({model, row.workers});
+          latency != session_latency.end()) {
+        row.create_session_p50_us =
+            MetricMedian(*latency->second, "create_session_p50_us");
+        row.create_session_p99_us =
+            MetricMedian(*latency->second, "create_session_p99_us");
       }
       rows.push_back(row);
     }

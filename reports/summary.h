@@ -29,6 +29,10 @@ struct ModelCostRow {
   std::optional<double> time_to_first_row_ms;
   std::optional<double> cpu_seconds_per_million_rows;
   std::optional<double> peak_rss_mib;
+  // BM_CreateSessionLatency of the model at this concurrency: the medians
+  // over its repetitions of each trial's p50 and p99 (µs).
+  std::optional<double> create_session_p50_us;
+  std::optional<double> create_session_p99_us;
 };
 
 // The rows, in the order models first appear (matrix, then benchmarks).

@@ -28,11 +28,15 @@ CellResult Cell(const std::string& model_name, int workers, OutcomeKind kind,
 
 nlohmann::json Run(const std::string& name, const std::string& label,
                    double rows_per_second) {
-  nlohmann::json run = {{"name", name},         {"run_name", name},
+  nlohmann::json run = {{"name", name},
+                        {"run_name", name},
                         {"run_type", "iteration"},
-                        {"repetitions", 1},     {"repetition_index", 0},
-                        {"iterations", 1},      {"real_time", 10.0},
-                        {"cpu_time", 1.0},      {"time_unit", "ms"},
+                        {"repetitions", 1},
+                        {"repetition_index", 0},
+                        {"iterations", 1},
+                        {"real_time", 10.0},
+                        {"cpu_time", 1.0},
+                        {"time_unit", "ms"},
                         {"rows_per_second", rows_per_second}};
   if (!label.empty()) {
     run["label"] = label;
@@ -40,6 +44,17 @@ nlohmann::json Run(const std::string& name, const std::string& label,
     run["cpu_seconds_per_million_rows"] = 0.75;
     run["peak_rss_kib"] = 2048;
   }
+  return run;
+}
+
+nlohmann::json SessionLatencyRun(const std::string& name,
+                                 const std::string& label, double p50_us,
+                                 double p99_us) {
+  nlohmann::json run = Run(name, "", 0);
+  run.erase("rows_per_second");
+  run["label"] = label;
+  run["create_session_p50_us"] = p50_us;
+  run["create_session_p99_us"] = p99_us;
   return run;
 }
 
@@ -58,7 +73,9 @@ Report MakeReport() {
   nlohmann::json google = {
       {"benchmarks",
        {Run("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn", 300),
-        Run("BM_BareReadLoop/workers:4/response:64KiB", "", 1000)}}};
+        Run("BM_BareReadLoop/workers:4/response:64KiB", "", 1000),
+        SessionLatencyRun("BM_CreateSessionLatency/spawn/workers:4", "spawn",
+                          310, 950)}}};
   parts.benchmarks = *BenchmarkSection({{"process_models_benchmark", google}});
   absl::StatusOr<Report> report = Report::Build(parts);
   EXPECT_TRUE(report.ok()) << report.status();
@@ -79,6 +96,8 @@ TEST(SummaryTest, EveryModelSideBySideWithSafetyAndCost) {
   EXPECT_DOUBLE_EQ(*spawn.time_to_first_row_ms, 12.5);
   EXPECT_DOUBLE_EQ(*spawn.cpu_seconds_per_million_rows, 0.75);
   EXPECT_DOUBLE_EQ(*spawn.peak_rss_mib, 2);
+  EXPECT_DOUBLE_EQ(*spawn.create_session_p50_us, 310);
+  EXPECT_DOUBLE_EQ(*spawn.create_session_p99_us, 950);
   const ModelCostRow& fork = rows[1];
   EXPECT_EQ(fork.model, "fork_after_create(parent_channel=used)");
   EXPECT_EQ(fork.workers, 0);
@@ -95,7 +114,7 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
   const std::string markdown = RenderSummaryMarkdown(report);
   EXPECT_THAT(markdown, HasSubstr("| spawn | always ok | always ok | 4 | "
                                   "64KiB | 300 ± 0 | 0.30 | 12.5 | 0.75 | "
-                                  "2.0 |"));
+                                  "2.0 | 310 / 950 |"));
   EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 "
                                   "trials a cell)"));
   EXPECT_THAT(markdown, HasSubstr("none recorded for this gRPC version"));
