@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/file_util.h"
+#include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "driver/bench_runs.h"
 #include "fakes/fake_server_process.h"
@@ -366,6 +367,9 @@ int main(int argc, char** argv) {
       "forkcheck's main job: runs the process-model matrix (which ways of "
       "forking and threading gRPC read clients are safe) on the installed "
       "gRPC and prints it.");
+  // Ctrl-C or a nightly job's timeout must not leave the fake servers'
+  // directory behind (the servers themselves die with us).
+  forkcheck::InstallInterruptCleanup();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "forkcheck run: unexpected argument \"" << positional[1]

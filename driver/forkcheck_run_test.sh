@@ -28,6 +28,7 @@ grep -q "^Report: $report" <<<"$out"
 grep -q '"summary": "always ok"' "$report"
 grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report"
 grep -q '"id": "BM_CreateReadSession/' "$report"
+grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
 grep -q '^| thread_shared | always ok |' "${report%.json}.md"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
@@ -53,4 +54,38 @@ set +e
 err=$("$run" --tables=small 2>&1); status=$?
 set -e
 [ "$status" -ne 0 ] && grep -q "Unknown command line flag 'tables'" <<<"$err"
+# Interrupted (Ctrl-C, a nightly job's timeout): the run dies of the signal
+# and leaves neither its fake servers nor their directory behind.
+interrupted_log="$TEST_TMPDIR/interrupted.log"
+"$run" --cells='thread_shared workers=1 transport=unix table=small faults=none' \
+  --repetitions=1000 --benchmarks=false --report_out="$TEST_TMPDIR/never.json" \
+  >"$interrupted_log" 2>&1 &
+pid=$!
+servers_dir=''
+for _ in $(seq 200); do  # the servers start within 20 s
+  servers_dir=$(pgrep -a -P "$pid" | grep -o '/tmp/forkcheck-servers-[A-Za-z0-9]*' |
+    head -n 1 || true)
+  [ -n "$servers_dir" ] && break
+  sleep 0.1
+done
+server_pids=$(pgrep -P "$pid" || true)
+[ -n "$servers_dir" ] && [ -d "$servers_dir" ] ||
+  { cat "$interrupted_log"; kill -9 "$pid"; echo "no servers dir seen"; exit 1; }
+kill -TERM "$pid"
+for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; echo "alive 20 s after SIGTERM"; exit 1; }
+set +e
+wait "$pid"; status=$?
+set -e
+tail -n 3 "$interrupted_log"
+[ "$status" -eq 143 ] || { echo "exit status $status after SIGTERM, not 143"; exit 1; }
+[ ! -e "$servers_dir" ] || { echo "$servers_dir left behind"; exit 1; }
+grep -q "removed $servers_dir" "$interrupted_log"
+[ ! -e "$TEST_TMPDIR/never.json" ] || { echo "a report from an interrupted run"; exit 1; }
+for _ in $(seq 50); do  # PDEATHSIG is delivered at once; give the kernel time
+  alive=$(for p in $server_pids; do if kill -0 "$p" 2>/dev/null; then echo "$p"; fi; done)
+  [ -z "$alive" ] && break
+  sleep 0.1
+done
+[ -z "$alive" ] || { echo "children outlived the run: $alive"; exit 1; }
 echo PASS

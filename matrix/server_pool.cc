@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
+#include "common/interrupt_cleanup.h"
 #include "models/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
@@ -43,6 +44,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
         "creating a directory for the servers: ", std::strerror(errno)));
   }
   std::unique_ptr<ServerPool> pool(new ServerPool(pattern));
+  RemoveOnInterrupt(pool->directory_);
   for (const Cell& cell : cells) {
     const auto key = std::make_pair(cell.axes.transport, cell.axes.faults);
     if (pool->servers_.count(key) != 0) continue;
@@ -81,6 +83,7 @@ ServerPool::~ServerPool() {
   Stop().IgnoreError();
   std::error_code ignored;
   std::filesystem::remove_all(directory_, ignored);
+  ForgetOnInterrupt(directory_);
 }
 
 absl::StatusOr<std::string> ServerPool::TargetFor(const Axes& axes) const {

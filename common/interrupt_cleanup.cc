@@ -1,0 +1,102 @@
+#include "common/interrupt_cleanup.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace forkcheck {
+namespace {
+
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+// Written by the handler, read by the cleanup thread.
+int wake_fds[2] = {-1, -1};
+
+std::mutex& DirectoriesMutex() {
+  static auto* mutex = new std::mutex;
+  return *mutex;
+}
+
+std::set<std::string>& Directories() {
+  static auto* directories = new std::set<std::string>;
+  return *directories;
+}
+
+void OnSignal(int signal_number) {
+  // Only async-signal-safe calls here. A full pipe means a cleanup is
+  // already on its way.
+  const unsigned char byte = static_cast<unsigned char>(signal_number);
+  const int saved_errno = errno;
+  [[maybe_unused]] ssize_t written = write(wake_fds[1], &byte, 1);
+  errno = saved_errno;
+}
+
+[[noreturn]] void CleanUpAndDie(int signal_number) {
+  {
+    std::lock_guard<std::mutex> lock(DirectoriesMutex());
+    for (const std::string& directory : Directories()) {
+      std::error_code error;
+      std::filesystem::remove_all(directory, error);
+      std::fprintf(stderr, "forkcheck: %s: %s %s%s%s\n",
+                   strsignal(signal_number),
+                   error ? "could not remove" : "removed", directory.c_str(),
+                   error ? ": " : "", error ? error.message().c_str() : "");
+    }
+  }
+  std::fflush(stderr);
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+  // A signal the process blocks or ignores by default would not end it.
+  _exit(128 + signal_number);
+}
+
+void WaitForSignal() {
+  unsigned char byte = 0;
+  while (true) {
+    const ssize_t got = read(wake_fds[0], &byte, 1);
+    if (got == 1) CleanUpAndDie(byte);
+    if (got < 0 && errno == EINTR) continue;
+    return;  // the pipe is gone: nothing more can arrive
+  }
+}
+
+}  // namespace
+
+void InstallInterruptCleanup() {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    if (pipe2(wake_fds, O_CLOEXEC) != 0) {
+      std::fprintf(stderr, "forkcheck: no cleanup on interruption (pipe: %s)\n",
+                   std::strerror(errno));
+      return;
+    }
+    std::thread(WaitForSignal).detach();
+    for (const int signal_number : kSignals) {
+      struct sigaction action {};
+      action.sa_handler = OnSignal;
+      sigemptyset(&action.sa_mask);
+      action.sa_flags = SA_RESTART;
+      sigaction(signal_number, &action, nullptr);
+    }
+  });
+}
+
+void RemoveOnInterrupt(const std::string& directory) {
+  std::lock_guard<std::mutex> lock(DirectoriesMutex());
+  Directories().insert(directory);
+}
+
+void ForgetOnInterrupt(const std::string& directory) {
+  std::lock_guard<std::mutex> lock(DirectoriesMutex());
+  Directories().erase(directory);
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,30 @@
+// Leaves nothing behind when a long run is interrupted: on SIGINT, SIGTERM or
+// SIGHUP, the registered directories (the fake servers' sockets and fault
+// scripts, say) are removed before the process dies of the signal.
+//
+// Child processes need no help: the harness starts every one with
+// PR_SET_PDEATHSIG, so they die with the process. Files and directories do
+// not, hence this.
+#ifndef FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
+#define FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
+
+#include <string>
+
+namespace forkcheck {
+
+// Installs the handlers (once; later calls do nothing). Call early in main.
+// The handler only writes the signal's number to a pipe; a thread of its own
+// removes the registered directories (recursively), prints what it removed
+// on stderr, restores the signal's default action and raises it again, so the
+// process's exit status still says which signal ended it.
+void InstallInterruptCleanup();
+
+// Registers `directory` for removal on interruption, until
+// ForgetOnInterrupt(directory). Thread-safe; harmless without
+// InstallInterruptCleanup.
+void RemoveOnInterrupt(const std::string& directory);
+void ForgetOnInterrupt(const std::string& directory);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_

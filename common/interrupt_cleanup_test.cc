@@ -1,0 +1,96 @@
+#include "common/interrupt_cleanup.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+// A child that registers `kept` and `removed` (then forgets `kept`), says
+// it is ready on `ready_fd`, and waits to be signalled.
+[[noreturn]] void RunChild(const std::string& kept, const std::string& removed,
+                           int ready_fd) {
+  InstallInterruptCleanup();
+  RemoveOnInterrupt(kept);
+  RemoveOnInterrupt(removed);
+  ForgetOnInterrupt(kept);
+  const char ready = 'r';
+  if (write(ready_fd, &ready, 1) != 1) _exit(3);
+  for (int i = 0; i < 100; ++i) sleep(1);  // the test's own bound: 100 s
+  _exit(4);
+}
+
+// Waits at most 10 s for `pid`; SIGKILLs it after that. Its wait status.
+int BoundedWait(pid_t pid) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "the child did not die within 10 s of the signal";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status;
+}
+
+class InterruptCleanupTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(InterruptCleanupTest, RemovesRegisteredDirectoriesAndDiesOfTheSignal) {
+  const int signal_number = GetParam();
+  const std::string root =
+      std::string(getenv("TEST_TMPDIR")) + "/" + std::to_string(signal_number);
+  const std::string kept = root + "/kept";
+  const std::string removed = root + "/removed";
+  std::filesystem::create_directories(kept);
+  std::filesystem::create_directories(removed + "/nested");
+  std::ofstream(removed + "/nested/server.sock") << "x";
+
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(ready[0]);
+    RunChild(kept, removed, ready[1]);
+  }
+  close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);  // the child dies at 100 s at worst
+  close(ready[0]);
+  ASSERT_EQ(kill(pid, signal_number), 0);
+  const int status = BoundedWait(pid);
+
+  ASSERT_TRUE(WIFSIGNALED(status)) << "wait status " << status;
+  EXPECT_EQ(WTERMSIG(status), signal_number);
+  EXPECT_FALSE(std::filesystem::exists(removed));
+  EXPECT_TRUE(std::filesystem::exists(kept));  // forgotten: left alone
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, InterruptCleanupTest,
+                         ::testing::Values(SIGINT, SIGTERM, SIGHUP));
+
+TEST(InterruptCleanupTest, RegisteringWithoutHandlersChangesNothing) {
+  const std::string directory =
+      std::string(getenv("TEST_TMPDIR")) + "/untouched";
+  std::filesystem::create_directories(directory);
+  RemoveOnInterrupt(directory);
+  ForgetOnInterrupt(directory);
+  EXPECT_TRUE(std::filesystem::exists(directory));
+}
+
+}  // namespace
+}  // namespace forkcheck
