@@ -87,6 +87,8 @@ def _system_libs_impl(ctx):
                 # A non-system installation: find its shared libraries at run time too.
                 linkopts.append("-Wl,-rpath," + flag[2:])
         defines = [c[2:] for c in copts if c.startswith("-D")]
+        if name == "grpc":
+            defines += _grpc_compat_defines(ctx)
         build.append("""cc_library(
     name = "{name}",
     hdrs = {hdrs},
@@ -113,6 +115,22 @@ def _system_libs_impl(ctx):
     ctx.file("versions.txt", "\n".join(sorted(depset(versions).to_list())) + "\n")
     build.append('exports_files(["versions.txt"])')
     ctx.file("BUILD.bazel", "\n".join(build) + "\n")
+
+def _minor_version(ctx, module, major):
+    """The minor version of `module` if its major version is `major`, else None."""
+    version = _pkg_config(ctx, "--modversion", [module])[0].split(".")
+    if len(version) >= 2 and version[0] == major and version[1].isdigit():
+        return int(version[1])
+    return None
+
+def _grpc_compat_defines(ctx):
+    """Before gRPC 1.39 the C++ callback API (grpc::ServerWriteReactor,
+    grpc::CallbackServerContext) lives in grpc::experimental unless this macro
+    asks for the final names, which the code and the generated stubs use."""
+    minor = _minor_version(ctx, "grpc++", "1")
+    if minor != None and minor < 39:
+        return ["GRPC_CALLBACK_API_NONEXPERIMENTAL"]
+    return []
 
 def _find_tool(ctx, module, tool):
     """Prefers the tool installed beside the pkg-config module, so versions match."""
@@ -202,8 +220,8 @@ proto_lang_toolchain(
 def _protoc_flags(ctx):
     """protoc 3.12 to 3.14 compile `optional` proto3 fields (storage.proto has them)
     only when asked; 3.15 and later always do."""
-    version = _pkg_config(ctx, "--modversion", ["protobuf"])[0].split(".")
-    if len(version) >= 2 and version[0] == "3" and version[1].isdigit() and int(version[1]) >= 12 and int(version[1]) < 15:
+    minor = _minor_version(ctx, "protobuf", "3")
+    if minor != None and minor >= 12 and minor < 15:
         return ["--experimental_allow_proto3_optional"]
     return []
 

@@ -8,6 +8,7 @@
 #include "fakes/catalogue.h"
 #include "fakes/delay_scheduler.h"
 #include "fakes/fault_injector.h"
+#include "fakes/grpc_callback_compat.h"
 #include "fakes/response_cache.h"
 #include "fakes/session_store.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
@@ -23,9 +24,8 @@ struct ReadServiceOptions {
 // CreateReadSession and SplitReadStream are synchronous handlers; ReadRows
 // uses the callback API with raw buffers (see read_rows_reactor.h).
 class BigQueryReadService final
-    : public google::cloud::bigquery::storage::v1::BigQueryRead::
-          WithRawCallbackMethod_ReadRows<
-              google::cloud::bigquery::storage::v1::BigQueryRead::Service> {
+    : public ReadRowsRawCallbackService<
+          google::cloud::bigquery::storage::v1::BigQueryRead::Service> {
  public:
   // `catalogue` and `faults` must outlive the service.
   BigQueryReadService(const Catalogue* catalogue, FaultInjector* faults,

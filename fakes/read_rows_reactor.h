@@ -17,6 +17,7 @@
 #include "fakes/response_cache.h"
 #include "fakes/session_store.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/server_callback.h"
 
 namespace forkcheck {
 
