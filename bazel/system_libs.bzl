@@ -84,8 +84,13 @@ def _system_libs_impl(ctx):
         for flag in _pkg_config(ctx, "--libs", modules):
             linkopts.append(flag)
             if flag.startswith("-L") and flag[2:] not in _DEFAULT_LIB_DIRS:
-                # A non-system installation: find its shared libraries at run time too.
+                # A non-system installation: find its shared libraries at run time
+                # too, and their own dependencies from it (e.g. an extracted
+                # libgrpc's libssl.so.1.1): DT_RPATH applies to those, the newer
+                # DT_RUNPATH only to the executable's direct ones.
                 linkopts.append("-Wl,-rpath," + flag[2:])
+                if "-Wl,--disable-new-dtags" not in linkopts:
+                    linkopts.append("-Wl,--disable-new-dtags")
         defines = [c[2:] for c in copts if c.startswith("-D")]
         if name == "grpc":
             defines += _grpc_compat_defines(ctx)
