@@ -18,6 +18,7 @@
 #include "fakes/catalogue.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
+#include "fakes/grpc_callback_compat.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
           "Address to serve on: host:port (port 0: the kernel chooses) or "
@@ -105,6 +106,10 @@ int Main() {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
+  if (std::string note = forkcheck::SelectPollerForCallbackApi();
+      !note.empty()) {
+    std::cerr << "fake_bigquery_storage_server: " << note << "\n";
+  }
   absl::SetProgramUsageMessage(
       "Serves the fake BigQuery Storage Read API. Prints the bound address "
       "first, then serves until SIGTERM/SIGINT.");
