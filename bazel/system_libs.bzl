@@ -129,12 +129,15 @@ def _minor_version(ctx, module, major):
     return None
 
 def _grpc_compat_defines(ctx):
-    """Before gRPC 1.39 the C++ callback API (grpc::ServerWriteReactor,
-    grpc::CallbackServerContext) lives in grpc::experimental unless this macro
-    asks for the final names, which the code and the generated stubs use."""
+    """Before gRPC 1.39 the C++ callback API (ServerWriteReactor,
+    CallbackServerContext) is in grpc::experimental; fakes/grpc_callback_compat.h
+    picks the names from this. (gRPC's own GRPC_CALLBACK_API_NONEXPERIMENTAL
+    would give the final names, but it also changes grpc::Server's layout, so
+    code built with it against a libgrpc++ built without it, like Debian's,
+    breaks: the fake then answered no call.)"""
     minor = _minor_version(ctx, "grpc++", "1")
     if minor != None and minor < 39:
-        return ["GRPC_CALLBACK_API_NONEXPERIMENTAL"]
+        return ["FORKCHECK_GRPC_EXPERIMENTAL_CALLBACK_API"]
     return []
 
 def _find_tool(ctx, module, tool):

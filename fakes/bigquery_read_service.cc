@@ -154,9 +154,8 @@ grpc::Status BigQueryReadService::CreateReadSession(
   return grpc::Status::OK;
 }
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* BigQueryReadService::ReadRows(
-    grpc::CallbackServerContext* /*context*/,
-    const grpc::ByteBuffer* raw_request) {
+RawWriteReactor* BigQueryReadService::ReadRows(
+    CallbackServerContext* /*context*/, const grpc::ByteBuffer* raw_request) {
   bqs::ReadRowsRequest request;
   grpc::ByteBuffer copy = *raw_request;  // shares the slices
   if (!grpc::SerializationTraits<bqs::ReadRowsRequest>::Deserialize(&copy,

@@ -37,9 +37,8 @@ class BigQueryReadService final
           request,
       google::cloud::bigquery::storage::v1::ReadSession* response) override;
 
-  grpc::ServerWriteReactor<grpc::ByteBuffer>* ReadRows(
-      grpc::CallbackServerContext* context,
-      const grpc::ByteBuffer* request) override;
+  RawWriteReactor* ReadRows(CallbackServerContext* context,
+                            const grpc::ByteBuffer* request) override;
 
   grpc::Status SplitReadStream(
       grpc::ServerContext* context,

@@ -106,9 +106,11 @@ int Main() {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
-  if (std::string note = forkcheck::SelectPollerForCallbackApi();
-      !note.empty()) {
-    std::cerr << "fake_bigquery_storage_server: " << note << "\n";
+  // First, while this process has one thread (see its comment).
+  forkcheck::CallbackServingSupport callback_serving;
+  if (!callback_serving.note().empty()) {
+    std::cerr << "fake_bigquery_storage_server: " << callback_serving.note()
+              << "\n";
   }
   absl::SetProgramUsageMessage(
       "Serves the fake BigQuery Storage Read API. Prints the bound address "

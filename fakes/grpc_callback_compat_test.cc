@@ -13,26 +13,26 @@ std::string PollStrategy() {
   return value == nullptr ? "(unset)" : value;
 }
 
-#ifdef GRPC_CALLBACK_API_NONEXPERIMENTAL
-TEST(SelectPollerForCallbackApiTest, OldGrpcGetsEpoll1AndSaysWhatItReplaced) {
+#ifdef FORKCHECK_GRPC_EXPERIMENTAL_CALLBACK_API
+TEST(CallbackServingSupportTest, OldGrpcGetsEpoll1AndSaysWhatItReplaced) {
   unsetenv("GRPC_POLL_STRATEGY");
-  EXPECT_EQ(SelectPollerForCallbackApi(), "");
-  EXPECT_EQ(PollStrategy(), "epoll1");
-
+  {
+    CallbackServingSupport support;
+    EXPECT_EQ(support.note(), "");
+    EXPECT_EQ(PollStrategy(), "epoll1");
+  }  // and the destructor stops its thread
   setenv("GRPC_POLL_STRATEGY", "poll", 1);
-  EXPECT_EQ(SelectPollerForCallbackApi(),
+  CallbackServingSupport support;
+  EXPECT_EQ(support.note(),
             "GRPC_POLL_STRATEGY=poll replaced by epoll1: this gRPC serves "
             "callback methods only with it");
   EXPECT_EQ(PollStrategy(), "epoll1");
 }
 #else
-TEST(SelectPollerForCallbackApiTest, CurrentGrpcKeepsTheCallersChoice) {
-  unsetenv("GRPC_POLL_STRATEGY");
-  EXPECT_EQ(SelectPollerForCallbackApi(), "");
-  EXPECT_EQ(PollStrategy(), "(unset)");
-
+TEST(CallbackServingSupportTest, CurrentGrpcKeepsTheCallersChoice) {
   setenv("GRPC_POLL_STRATEGY", "poll", 1);
-  EXPECT_EQ(SelectPollerForCallbackApi(), "");
+  CallbackServingSupport support;
+  EXPECT_EQ(support.note(), "");
   EXPECT_EQ(PollStrategy(), "poll");
 }
 #endif

@@ -92,7 +92,7 @@ const std::vector<FaultKind>& TerminatingFaults() {
   return *kinds;
 }
 
-class FinishingReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+class FinishingReactor final : public RawWriteReactor {
  public:
   explicit FinishingReactor(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
@@ -102,8 +102,7 @@ class FinishingReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>
 // wait of a stall or delay, or the final Finish. Each completion takes the
 // next step, so the steps of one call never run concurrently; only OnCancel
 // can, and it only cancels the wait.
-class ReadRowsReactor final
-    : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+class ReadRowsReactor final : public RawWriteReactor {
  public:
   ReadRowsReactor(std::shared_ptr<const StreamState> stream, int64_t offset,
                   FaultInjector* faults, ResponseCache* cache,
@@ -261,15 +260,15 @@ class ReadRowsReactor final
 
 }  // namespace
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* StartReadRows(
-    std::shared_ptr<const StreamState> stream, int64_t offset,
-    FaultInjector* faults, ResponseCache* cache, DelayScheduler* scheduler) {
+RawWriteReactor* StartReadRows(std::shared_ptr<const StreamState> stream,
+                               int64_t offset, FaultInjector* faults,
+                               ResponseCache* cache,
+                               DelayScheduler* scheduler) {
   return new ReadRowsReactor(std::move(stream), offset, faults, cache,
                              scheduler);
 }
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishReadRows(
-    const grpc::Status& status) {
+RawWriteReactor* FinishReadRows(const grpc::Status& status) {
   return new FinishingReactor(status);
 }
 

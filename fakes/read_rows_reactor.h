@@ -14,10 +14,10 @@
 
 #include "fakes/delay_scheduler.h"
 #include "fakes/fault_injector.h"
+#include "fakes/grpc_callback_compat.h"
 #include "fakes/response_cache.h"
 #include "fakes/session_store.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/support/server_callback.h"
 
 namespace forkcheck {
 
@@ -25,13 +25,12 @@ namespace forkcheck {
 // the stream's row count). The reactor deletes itself when the call is done;
 // `faults`, `cache` and `scheduler` must outlive every call (the server's
 // Shutdown waits for them).
-grpc::ServerWriteReactor<grpc::ByteBuffer>* StartReadRows(
-    std::shared_ptr<const StreamState> stream, int64_t offset,
-    FaultInjector* faults, ResponseCache* cache, DelayScheduler* scheduler);
+RawWriteReactor* StartReadRows(std::shared_ptr<const StreamState> stream,
+                               int64_t offset, FaultInjector* faults,
+                               ResponseCache* cache, DelayScheduler* scheduler);
 
 // A reactor that only finishes the call with `status`.
-grpc::ServerWriteReactor<grpc::ByteBuffer>* FinishReadRows(
-    const grpc::Status& status);
+RawWriteReactor* FinishReadRows(const grpc::Status& status);
 
 }  // namespace forkcheck
 
