@@ -42,6 +42,10 @@ case "$PREFIX" in
   /*) ;;
   *) die "PREFIX must be an absolute path (got '$PREFIX'): it is written into .pc files and rpaths" ;;
 esac
+# The prefix is replaced whole: never something this script did not make.
+if [ -e "$PREFIX" ] && [ ! -f "$PREFIX/PACKAGES" ]; then
+  die "$PREFIX exists and was not made by this script (no PACKAGES file); choose another PREFIX or remove it yourself"
+fi
 [ -r "$KEYRING" ] || die "$KEYRING is missing; install Debian's debian-archive-keyring package"
 for tool in apt-get dpkg-deb pkg-config; do
   command -v "$tool" >/dev/null || die "$tool not found (this needs a Debian system with pkg-config)"
