@@ -52,7 +52,8 @@ for tool in apt-get dpkg-deb pkg-config; do
 done
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+staging=""
+trap 'rm -rf "$work" ${staging:+"$staging"}' EXIT
 mkdir -p "$work/etc/apt.conf.d" "$work/etc/preferences.d" "$work/etc/sources.list.d" \
   "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
 touch "$work/status"
@@ -83,6 +84,7 @@ rm -rf "$staging"
 mkdir -p "$staging/pkgconfig"
 for deb in "$work"/debs/*.deb; do
   dpkg-deb -x "$deb" "$staging"
+  # shellcheck disable=SC2016 # dpkg-deb expands ${Package}, not the shell
   echo "$(dpkg-deb -W --showformat='${Package}=${Version}' "$deb") sha256:$(sha256sum <"$deb" | cut -d' ' -f1)" \
     >>"$staging/PACKAGES"
 done
