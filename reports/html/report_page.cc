@@ -1,0 +1,256 @@
+#include "reports/html/report_page.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reports/html/html_writer.h"
+#include "reports/html/matrix_grid.h"
+#include "reports/summary.h"
+
+namespace forkcheck::html {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string Number(const std::optional<double>& value, const char* format) {
+  return value.has_value() ? absl::StrFormat(format, *value) : "-";
+}
+
+std::string Fact(const std::string& name, const std::string& value) {
+  return Element(
+      "tr", absl::StrCat(TextElement("th", name), TextElement("td", value)));
+}
+
+// Every model at every concurrency and size: safety next to cost.
+std::string SideBySide(const Report& report) {
+  std::vector<std::vector<std::string>> rows;
+  for (const ModelCostRow& row : ModelCostRows(report)) {
+    std::string throughput = "-";
+    if (row.rows_per_second.has_value()) {
+      throughput =
+          absl::StrFormat("%s ± %s", FormatValue(*row.rows_per_second),
+                          FormatValue(row.rows_per_second_mad.value_or(0)));
+    } else if (!row.skipped.empty()) {
+      throughput = Element("span", {{"title", row.skipped}}, "skipped");
+    } else if (row.workers == 0) {
+      throughput = "not benchmarked";
+    }
+    rows.push_back({EscapeText(row.model), EscapeText(row.safety),
+                    EscapeText(row.parent_after),
+                    row.workers > 0 ? absl::StrCat(row.workers) : "-",
+                    row.response.empty() ? "-" : EscapeText(row.response),
+                    throughput, Number(row.ceiling_ratio, "%.2f"),
+                    Number(row.time_to_first_row_ms, "%.1f"),
+                    Number(row.cpu_seconds_per_million_rows, "%.2f"),
+                    Number(row.peak_rss_mib, "%.1f")});
+  }
+  return Table({"model", "safety (workers)", "parent after", "workers",
+                "response", "rows/s (median ± MAD)", "× ceiling",
+                "first row ms", "CPU s / M rows", "peak RSS MiB"},
+               rows, "numbers");
+}
+
+std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
+  std::string html;
+  for (const std::string& response : Responses(benchmarks)) {
+    const std::string size =
+        response.empty() ? "" : absl::StrCat(", ", response, " responses");
+    absl::StrAppend(
+        &html, TextElement("h3", absl::StrCat("Response size ", response)),
+        Element(
+            "div", {{"class", "charts"}},
+            absl::StrCat(
+                RenderGroupedBarChart(ModelMetricChart(
+                    benchmarks, response, "rows_per_second",
+                    absl::StrCat("Throughput", size), "rows/s", true)),
+                RenderGroupedBarChart(ModelMetricChart(
+                    benchmarks, response, "time_to_first_row_ms",
+                    absl::StrCat("Time to first row", size), "ms", false)))));
+  }
+  return html;
+}
+
+// Scenarios of the other bench binaries (latency, fake versus bare), by
+// their medians.
+std::string OtherScenarios(const Report& report) {
+  std::vector<std::vector<std::string>> rows;
+  for (const json& scenario : report.json()["benchmarks"]["scenarios"]) {
+    const std::string benchmark = Text(scenario["config"]["benchmark"]);
+    if (benchmark == "BM_ProcessModel" || benchmark == "BM_BareReadLoop") {
+      continue;
+    }
+    std::vector<std::string> metrics;
+    for (const auto& [name, metric] : scenario["metrics"].items()) {
+      if (name == "real_time" || name == "cpu_time") continue;
+      metrics.push_back(
+          absl::StrCat(name, " ", FormatValue(metric["median"].get<double>()),
+                       " ", metric["unit"].get<std::string>()));
+    }
+    const std::string skipped = scenario.value("skipped", "");
+    rows.push_back(
+        {Element("code", EscapeText(scenario["id"].get<std::string>())),
+         EscapeText(skipped.empty() ? absl::StrJoin(metrics, "; ")
+                                    : "skipped: " + skipped)});
+  }
+  if (rows.empty()) return "";
+  return absl::StrCat(TextElement("h3", "Other benchmarks (medians)"),
+                      Table({"scenario", "metrics"}, rows));
+}
+
+}  // namespace
+
+ChartSpec ModelMetricChart(const std::vector<ModelBenchmark>& benchmarks,
+                           const std::string& response,
+                           const std::string& metric, const std::string& title,
+                           const std::string& y_label, bool with_ceiling) {
+  ChartSpec spec;
+  spec.title = title;
+  spec.x_label = "workers";
+  spec.y_label = y_label;
+  spec.spread_label = "min to max";
+  const std::vector<int> workers = Workers(benchmarks);
+  for (const int w : workers) spec.categories.push_back(absl::StrCat(w));
+  for (const std::string& model : Models(benchmarks)) {
+    if (model == kCeilingName && !with_ceiling) continue;
+    ChartSeries series;
+    series.name = model;
+    series.values.resize(workers.size());
+    series.notes.resize(workers.size());
+    bool any = false;
+    for (const ModelBenchmark& entry : benchmarks) {
+      if (entry.model != model || entry.response != response) continue;
+      const size_t c = static_cast<size_t>(
+          std::find(workers.begin(), workers.end(), entry.workers) -
+          workers.begin());
+      any = true;
+      series.values[c] = MetricValue(entry, metric);
+      if (!entry.skipped.empty()) series.notes[c] = "skipped: " + entry.skipped;
+    }
+    if (any) spec.series.push_back(std::move(series));
+  }
+  return spec;
+}
+
+std::string EnvironmentTable(const Report& report) {
+  const json& document = report.json();
+  const json& environment = document["environment"];
+  const json& grpc = environment["grpc"];
+  const json& build = environment["build"];
+  const json& machine = environment["machine"];
+  const json& harness = environment["harness"];
+  std::string rows = absl::StrCat(
+      Fact("gRPC", absl::StrCat(Text(grpc["cpp_version"]), " (core ",
+                                Text(grpc["core_version"]), ") ",
+                                Text(grpc["library_path"]))),
+      Fact("fork handlers (pthread_atfork)",
+           absl::StrCat(Text(grpc["atfork"]), ": ",
+                        Text(grpc["atfork_evidence"]))),
+      Fact("Protobuf",
+           absl::StrCat(Text(environment["protobuf"]["header_version"]), " ",
+                        Text(environment["protobuf"]["library_path"]))),
+      Fact("build",
+           absl::StrCat(
+               Text(build["compiler"]), ", ", Text(build["config"]),
+               build["sanitizers"].empty() ? "" : ", sanitizers: ",
+               absl::StrJoin(
+                   build["sanitizers"].get<std::vector<std::string>>(), ", "),
+               "; ", Text(build["bazel_version"]))));
+  absl::StrAppend(
+      &rows,
+      Fact("machine",
+           absl::StrCat(Text(machine["cpu_model"]), ", ",
+                        Text(machine["hardware_concurrency"]), " CPUs (",
+                        Text(machine["cpus_allowed"]), " allowed), governor ",
+                        Text(machine["scaling_governor"]))),
+      Fact("memory",
+           machine["memory_total_bytes"].is_number()
+               ? absl::StrFormat(
+                     "%.1f GiB",
+                     machine["memory_total_bytes"].get<double>() / (1 << 30))
+               : Text(machine["memory_total_bytes"])),
+      Fact("load average at start", Text(machine["load_average_at_start"])),
+      Fact("system", absl::StrCat(Text(machine["os"]), ", Linux ",
+                                  Text(machine["kernel_release"]), " ",
+                                  Text(machine["architecture"]), ", glibc ",
+                                  Text(machine["libc_version"]), ", host ",
+                                  Text(machine["hostname"]))),
+      Fact("harness", absl::StrCat(Text(harness["git_commit"]), " (",
+                                   Text(harness["git_tree"]), ")")),
+      Fact("time", absl::StrCat(Text(environment["start_time"]), " to ",
+                                Text(environment["end_time"]))),
+      Fact("command",
+           absl::StrJoin(
+               document["tool"]["command"].get<std::vector<std::string>>(),
+               " ")));
+  std::vector<std::string> variables;
+  for (const auto& [name, value] : environment["grpc_env"].items()) {
+    variables.push_back(absl::StrCat(name, "=", Text(value)));
+  }
+  absl::StrAppend(
+      &rows, Fact("GRPC_* variables",
+                  variables.empty() ? "none" : absl::StrJoin(variables, " ")));
+  for (const json& note : environment["notes"]) {
+    absl::StrAppend(&rows, Fact("note", Text(note)));
+  }
+  return Element("table", {{"class", "facts"}}, Element("tbody", rows));
+}
+
+std::string RenderReportPage(const Report& report, const std::string& name) {
+  const json& document = report.json();
+  const json& environment = document["environment"];
+  const std::string version = Text(environment["grpc"]["cpp_version"]);
+  std::string body = absl::StrCat(
+      TextElement("h1", absl::StrCat("forkcheck run: gRPC ", version)),
+      TextElement(
+          "p", {{"class", "lead"}},
+          absl::StrCat(name, " · ", Text(environment["start_time"]), " · ",
+                       Text(environment["machine"]["cpu_model"]))),
+      TextElement("h2", "Environment"), EnvironmentTable(report),
+      TextElement("h2", "Process models side by side"),
+      TextElement("p", {{"class", "note"}},
+                  "Safety is the matrix's outcome for the model's baseline "
+                  "cell (the design's default axes); cost comes from the "
+                  "benchmarks (medians over their repetitions; × ceiling is "
+                  "the throughput over the bare gRPC loop's in the same run)."),
+      SideBySide(report));
+  if (report.has_conformance()) {
+    const json& conformance = document["conformance"];
+    absl::StrAppend(
+        &body,
+        TextElement("h2", absl::StrCat("The process-model matrix (",
+                                       Text(conformance["size"]), ", ",
+                                       Text(conformance["repetitions"]),
+                                       " trials a cell, ",
+                                       conformance["cells"].size(), " cells)")),
+        RenderMatrixGrid(conformance));
+  } else {
+    absl::StrAppend(&body, TextElement("h2", "The process-model matrix"),
+                    TextElement("p", "This run did not run the matrix."));
+  }
+  absl::StrAppend(&body, TextElement("h2", "Benchmarks"));
+  const std::vector<ModelBenchmark> benchmarks = ModelBenchmarks(report);
+  if (!report.has_benchmarks()) {
+    absl::StrAppend(&body,
+                    TextElement("p", "This run did not run the benchmarks."));
+  } else {
+    absl::StrAppend(
+        &body,
+        TextElement("p", {{"class", "note"}},
+                    "Bars are medians over the repetitions, whiskers the "
+                    "minimum and maximum; \"n/a\" marks a model that was not "
+                    "measured there (hover it for why)."),
+        Charts(benchmarks), OtherScenarios(report));
+  }
+  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
+                     MatrixGridCss(), body});
+}
+
+}  // namespace forkcheck::html
