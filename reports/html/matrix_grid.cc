@@ -25,14 +25,6 @@ constexpr const char* kAxes[] = {
 // Most telling first: wrong data is never noise.
 constexpr const char* kKinds[] = {"wrong_data", "crash", "hang", "error", "ok"};
 
-const char* KindColour(const std::string& kind) {
-  if (kind == "ok") return "#2e7d32";
-  if (kind == "wrong_data") return "#d500f9";
-  if (kind == "crash") return "#c62828";
-  if (kind == "hang") return "#1f5fae";
-  return "#e07b00";  // error
-}
-
 const char* KindShort(const std::string& kind) {
   if (kind == "wrong_data") return "WRONG";
   if (kind == "error") return "err";
@@ -44,13 +36,29 @@ std::string AxisText(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-// Sorts workers as numbers, everything else as text.
-struct AxisValueLess {
-  bool operator()(const json& a, const json& b) const {
-    if (a.is_number() && b.is_number())
-      return a.get<double>() < b.get<double>();
-    return AxisText(a) < AxisText(b);
+// Orders an axis's values: numbers (workers) by value, the others as the
+// report first shows them (the design's order: unset, true, false).
+class AxisOrder {
+ public:
+  void See(const json& value) {
+    if (std::find(values_.begin(), values_.end(), value) == values_.end()) {
+      values_.push_back(value);
+    }
   }
+  bool Less(const json& a, const json& b) const {
+    if (a.is_number() && b.is_number()) {
+      return a.get<double>() < b.get<double>();
+    }
+    return Rank(a) < Rank(b);
+  }
+  size_t size() const { return values_.size(); }
+  const json& front() const { return values_.front(); }
+
+ private:
+  size_t Rank(const json& value) const {
+    return std::find(values_.begin(), values_.end(), value) - values_.begin();
+  }
+  std::vector<json> values_;
 };
 
 std::vector<std::pair<std::string, int>> Kinds(const json& counts) {
@@ -74,7 +82,7 @@ std::string CountsText(const json& counts) {
 // Stripes in proportion to the counts, most telling kind first.
 std::string Background(const json& counts) {
   const std::vector<std::pair<std::string, int>> kinds = Kinds(counts);
-  if (kinds.size() == 1) return KindColour(kinds[0].first);
+  if (kinds.size() == 1) return VerdictColour(kinds[0].first);
   int total = 0;
   for (const auto& kind : kinds) total += kind.second;
   std::string stops;
@@ -83,7 +91,7 @@ std::string Background(const json& counts) {
     const double from = 100.0 * so_far / total;
     so_far += count;
     const double to = 100.0 * so_far / total;
-    absl::StrAppend(&stops, stops.empty() ? "" : ", ", KindColour(kind), " ",
+    absl::StrAppend(&stops, stops.empty() ? "" : ", ", VerdictColour(kind), " ",
                     absl::StrFormat("%.0f%% %.0f%%", from, to));
   }
   return absl::StrCat("linear-gradient(to right, ", stops, ")");
@@ -121,11 +129,11 @@ std::vector<Group> Groups(const json& cells) {
 std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
   std::vector<std::string> constant, varying;
   for (const char* axis : kAxes) {
-    std::set<json, AxisValueLess> values;
-    for (const json* cell : group.cells) values.insert((*cell)["axes"][axis]);
+    AxisOrder values;
+    for (const json* cell : group.cells) values.See((*cell)["axes"][axis]);
     if (values.size() > 1) {
       varying.push_back(axis);
-    } else if (values.size() == 1 && !(*values.begin() == defaults[axis])) {
+    } else if (values.size() == 1 && !(values.front() == defaults[axis])) {
       constant.push_back(axis);
     }
   }
@@ -168,9 +176,17 @@ std::string GroupTable(const Group& group, const json& defaults) {
     for (const std::string& axis : axes) column.push_back(cell["axes"][axis]);
     return column;
   };
-  auto column_less = [](const Column& a, const Column& b) {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        AxisValueLess());
+  std::vector<AxisOrder> orders(axes.size());
+  for (const json* cell : group.cells) {
+    for (size_t a = 0; a < axes.size(); ++a)
+      orders[a].See((*cell)["axes"][axes[a]]);
+  }
+  auto column_less = [&orders](const Column& x, const Column& y) {
+    for (size_t a = 0; a < x.size(); ++a) {
+      if (orders[a].Less(x[a], y[a])) return true;
+      if (orders[a].Less(y[a], x[a])) return false;
+    }
+    return false;
   };
   std::set<Column, decltype(column_less)> column_set(column_less);
   std::vector<std::string> models;
@@ -247,21 +263,43 @@ std::string Legend() {
   for (const char* kind : kKinds) {
     absl::StrAppend(
         &items,
-        Element("span",
-                {{"class", "swatch"},
-                 {"style", absl::StrCat("background: ", KindColour(kind))}},
-                EscapeText(KindShort(kind))),
-        " ", EscapeText(kind), " ");
+        TextElement(
+            "span",
+            {{"class", "swatch"},
+             {"style", absl::StrCat("background: ", VerdictColour(kind))}},
+            kind),
+        " ");
   }
+  absl::StrAppend(
+      &items,
+      Element(
+          "span",
+          {{"class", "swatch flaky"},
+           {"style",
+            absl::StrCat("background: ",
+                         Background({{"counts", {{"ok", 1}, {"crash", 1}}}}))}},
+          "flaky"),
+      " ");
   return Element(
       "p", {{"class", "legend"}},
       absl::StrCat(items,
-                   "· a cell's stripes are its trials' outcomes in proportion; "
-                   "\"parent\" is the parent's own client afterwards; hover a "
-                   "cell for its key and counts."));
+                   "A cell's stripes are its trials' outcomes in proportion "
+                   "(dashed: ok in some trials only; black frame: wrong data "
+                   "in any); \"parent\" is the parent's own client "
+                   "afterwards. Hover a cell for its key and counts."));
 }
 
 }  // namespace
+
+const char* VerdictColour(const std::string& verdict) {
+  if (verdict == "ok") return "#2e7d32";
+  if (verdict == "wrong_data") return "#d500f9";
+  if (verdict == "crash") return "#c62828";
+  if (verdict == "hang") return "#1f5fae";
+  if (verdict == "error") return "#e07b00";
+  if (verdict == "flaky") return "#c9a100";
+  return "#6b2a2a";  // failing
+}
 
 std::string CellVerdict(const json& outcome_counts) {
   const json& counts = outcome_counts["counts"];
@@ -289,6 +327,7 @@ table.grid td.none { background: #eef0f2; }
 h3 span.count { font-weight: normal; color: #57606a; font-size: 12px; }
 p.legend span.swatch { display: inline-block; color: #fff; padding: 0 6px;
                        font-size: 12px; text-shadow: 0 0 2px #000; }
+p.legend span.flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
 )css";
 }
 

@@ -19,6 +19,9 @@ namespace forkcheck::html {
 // (several failure kinds, never ok). Also the cell's CSS class, v-<verdict>.
 std::string CellVerdict(const nlohmann::json& outcome_counts);
 
+// The colour a verdict (or an outcome kind) is drawn in, everywhere.
+const char* VerdictColour(const std::string& verdict);
+
 // The grids, a legend and the expectations outcome, for a report's
 // `conformance` section (schema-valid).
 std::string RenderMatrixGrid(const nlohmann::json& conformance);

@@ -17,6 +17,8 @@ namespace forkcheck::html {
 
 // What the bare gRPC loop is called in charts and tables.
 inline constexpr char kCeilingName[] = "bare gRPC loop (ceiling)";
+// Grey: a reference, not one of the models.
+inline constexpr char kCeilingColour[] = "#9aa4ae";
 
 struct ModelBenchmark {
   std::string model;  // the label, e.g. "spawn"; kCeilingName for the loop

@@ -122,6 +122,7 @@ ChartSpec ModelMetricChart(const std::vector<ModelBenchmark>& benchmarks,
     if (model == kCeilingName && !with_ceiling) continue;
     ChartSeries series;
     series.name = model;
+    if (model == kCeilingName) series.colour = kCeilingColour;
     series.values.resize(workers.size());
     series.notes.resize(workers.size());
     bool any = false;

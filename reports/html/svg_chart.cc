@@ -21,6 +21,11 @@ constexpr double kLeft = 70, kRight = 16, kTop = 36, kBottom = 46;
 constexpr double kCharWidth = 6.6;  // average glyph width at 12px, for layout
 constexpr double kLegendRow = 18;
 
+std::string SeriesColour(const ChartSpec& spec, size_t index) {
+  const std::string& colour = spec.series[index].colour;
+  return colour.empty() ? kPalette[index % kPaletteSize] : colour;
+}
+
 std::string Px(double value) { return absl::StrFormat("%.1f", value); }
 
 bool Present(const std::optional<ChartValue>& value) {
@@ -158,7 +163,7 @@ std::pair<std::string, double> Legend(const ChartSpec& spec, double top,
                       Line(x + 2, y - 9, x + 10, y - 9, "whisker"),
                       Line(x + 2, y + 1, x + 10, y + 1, "whisker"));
     } else {
-      const char* colour = kPalette[i % kPaletteSize];
+      const std::string colour = SeriesColour(spec, i);
       if (lines) {
         absl::StrAppend(&svg, Line(x, y - 4, x + 14, y - 4, "series", colour),
                         "<circle cx=\"", Px(x + 7), "\" cy=\"", Px(y - 4),
@@ -324,7 +329,7 @@ std::string RenderGroupedBarChart(const ChartSpec& spec) {
                    {"y", Px(top)},
                    {"width", Px(std::max(1.0, bar_width - 2))},
                    {"height", Px(std::max(0.5, bottom - top))},
-                   {"fill", kPalette[s % kPaletteSize]}},
+                   {"fill", SeriesColour(spec, s)}},
                   TextElement("title", Tooltip(spec, series, c, *value))),
           Whisker(x + bar_width / 2, std::min(4.0, bar_width / 3), frame,
                   *value));
@@ -347,7 +352,7 @@ std::string RenderLineChart(const ChartSpec& spec) {
   std::string plot;
   for (size_t s = 0; s < spec.series.size(); ++s) {
     const ChartSeries& series = spec.series[s];
-    const char* colour = kPalette[s % kPaletteSize];
+    const std::string colour = SeriesColour(spec, s);
     std::string path, points;
     bool pen_down = false;
     for (size_t c = 0; c < spec.categories.size(); ++c) {

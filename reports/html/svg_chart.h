@@ -27,6 +27,8 @@ struct ChartSeries {
   // Optional, one per category: why a value is missing (a skipped
   // benchmark's reason), or extra tooltip text.
   std::vector<std::string> notes;
+  // A CSS colour; empty takes the next of the chart's palette.
+  std::string colour;
 };
 
 struct ChartSpec {
@@ -36,7 +38,7 @@ struct ChartSpec {
   std::string spread_label;             // what whiskers mean, e.g. "min to max"
   std::vector<std::string> categories;  // the x positions, in order
   std::vector<ChartSeries> series;
-  int width = 660;
+  int width = 560;   // two side by side on a 1200px page
   int height = 300;  // of the plot and axes; the legend adds to it
 };
 

@@ -92,6 +92,7 @@ std::string VerdictChart(const History& history) {
   for (const char* verdict : kVerdicts) {
     ChartSeries series;
     series.name = verdict;
+    series.colour = VerdictColour(verdict);
     bool any = false;
     for (const History::Entry& entry : history.reports) {
       if (!entry.report.has_conformance()) {
@@ -119,6 +120,10 @@ constexpr Metric kMetrics[] = {
     {"rows_per_second", "Throughput", "rows/s", true},
     {"time_to_first_row_ms", "Time to first row", "ms", false}};
 
+std::string WorkersText(int workers) {
+  return absl::StrCat(workers, workers == 1 ? " worker" : " workers");
+}
+
 // One chart per metric, response size and concurrency: a line per model.
 std::string BenchmarkCharts(const History& history) {
   std::vector<std::vector<ModelBenchmark>> per_run;
@@ -133,8 +138,8 @@ std::string BenchmarkCharts(const History& history) {
       std::string charts;
       for (const Metric& metric : kMetrics) {
         ChartSpec spec;
-        spec.title = absl::StrCat(metric.title, ", ", workers, " workers, ",
-                                  response, " responses");
+        spec.title = absl::StrCat(metric.title, ", ", WorkersText(workers),
+                                  ", ", response, " responses");
         spec.x_label = "run (start time, UTC)";
         spec.y_label = metric.unit;
         spec.spread_label = "min to max";
@@ -143,6 +148,7 @@ std::string BenchmarkCharts(const History& history) {
           if (model == kCeilingName && !metric.with_ceiling) continue;
           ChartSeries series;
           series.name = model;
+          if (model == kCeilingName) series.colour = kCeilingColour;
           bool any = false;
           for (const std::vector<ModelBenchmark>& run : per_run) {
             std::optional<ChartValue> value;
@@ -164,10 +170,11 @@ std::string BenchmarkCharts(const History& history) {
           absl::StrAppend(&charts, RenderLineChart(spec));
       }
       if (!charts.empty()) {
-        absl::StrAppend(&html,
-                        TextElement("h3", absl::StrCat(workers, " workers, ",
-                                                       response, " responses")),
-                        Element("div", {{"class", "charts"}}, charts));
+        absl::StrAppend(
+            &html,
+            TextElement("h3", absl::StrCat(WorkersText(workers), ", ", response,
+                                           " responses")),
+            Element("div", {{"class", "charts"}}, charts));
       }
     }
   }
