@@ -245,8 +245,11 @@ std::string RenderTrendPage(const History& history, const std::string& name) {
         Element("div", {{"class", "problem unreadable"}},
                 absl::StrCat(
                     TextElement("p", absl::StrCat(history.unreadable.size(),
-                                                  " files skipped: not "
-                                                  "readable as reports")),
+                                                  history.unreadable.size() == 1
+                                                      ? " file"
+                                                      : " files",
+                                                  " skipped: not readable as "
+                                                  "reports")),
                     Element("ul", items))));
   }
   if (history.reports.empty()) {
