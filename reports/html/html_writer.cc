@@ -17,13 +17,15 @@ p.lead { color: #57606a; margin: 0 0 12px; }
 p.note { color: #57606a; font-size: 12px; }
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left;
-         vertical-align: top; }
-th { background: #f3f5f7; font-weight: 600; }
+         vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f3f5f7; font-weight: 600; overflow-wrap: normal; }
 table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
-table.numbers td:first-child { text-align: left; }
+table.numbers td:first-child { text-align: left; min-width: 14em; }
+table.numbers td:not(:first-child) { white-space: nowrap; }
 table.facts th { width: 14em; }
 code, pre { font: 12px/1.35 "DejaVu Sans Mono", monospace; }
-pre { background: #f6f8fa; padding: 8px; overflow-x: auto; }
+pre { background: #f6f8fa; padding: 8px; white-space: pre-wrap;
+      overflow-wrap: anywhere; }
 .problem { background: #fff1f0; border: 1px solid #cf222e; padding: 8px 12px;
            margin: 8px 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
@@ -62,6 +64,20 @@ std::string EscapeText(absl::string_view text) {
     }
   }
   return escaped;
+}
+
+std::string BreakableText(absl::string_view text) {
+  std::string html;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '(' || text[i] == ',' || text[i] == '/') {
+      absl::StrAppend(&html, EscapeText(text.substr(start, i + 1 - start)),
+                      "<wbr/>");
+      start = i + 1;
+    }
+  }
+  absl::StrAppend(&html, EscapeText(text.substr(start)));
+  return html;
 }
 
 std::string Element(absl::string_view tag, const Attributes& attributes,

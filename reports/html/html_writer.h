@@ -21,6 +21,10 @@ namespace forkcheck::html {
 // replaced by U+FFFD; safe in element content and in quoted attributes.
 std::string EscapeText(absl::string_view text);
 
+// EscapeText, with line-break opportunities (<wbr/>) after "(", "," and
+// "/": model names and scenario ids are long and have no spaces.
+std::string BreakableText(absl::string_view text);
+
 using Attributes = std::vector<std::pair<std::string, std::string>>;
 
 // <tag a="v"...>inner_html</tag>; attribute values are escaped, `inner_html`

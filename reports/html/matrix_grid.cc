@@ -310,7 +310,10 @@ std::string CellVerdict(const json& outcome_counts) {
 
 const char* MatrixGridCss() {
   return R"css(
-table.grid { border-collapse: separate; border-spacing: 2px; }
+div.grids { display: flex; flex-wrap: wrap; gap: 4px 32px;
+            align-items: flex-start; }
+div.grids h3 { margin-top: 8px; }
+table.grid { border-collapse: separate; border-spacing: 2px; margin: 0; }
 table.grid th { background: none; border: none; font-weight: normal;
                 font-size: 12px; color: #57606a; padding: 1px 4px; }
 table.grid th.axis { text-align: right; font-style: italic; }
@@ -332,10 +335,15 @@ p.legend span.flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
 }
 
 std::string RenderMatrixGrid(const json& conformance) {
-  std::string html = Legend();
+  // The grids are narrow: side by side, they fit a screen.
+  std::string grids;
   for (const Group& group : Groups(conformance["cells"])) {
-    absl::StrAppend(&html, GroupTable(group, conformance["defaults"]));
+    absl::StrAppend(&grids,
+                    Element("div", {{"class", "group"}},
+                            GroupTable(group, conformance["defaults"])));
   }
+  std::string html =
+      absl::StrCat(Legend(), Element("div", {{"class", "grids"}}, grids));
   const json& expectations = conformance["expectations"];
   const std::string file = expectations["file"].get<std::string>();
   if (!expectations["found"].get<bool>()) {

@@ -108,6 +108,7 @@ std::vector<std::string> Models(const std::vector<ModelBenchmark>& all) {
       models.push_back(entry.model);
     }
   }
+  std::sort(models.begin(), models.end());
   if (ceiling) models.push_back(kCeilingName);
   return models;
 }

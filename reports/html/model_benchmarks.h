@@ -39,7 +39,8 @@ std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,
 int64_t ResponseBytes(const std::string& response);
 
 // Distinct values, sorted: response sizes by bytes, workers by number;
-// models in first-seen order with the ceiling last.
+// models by name (so a model keeps its colour from report to report;
+// Google Benchmark shuffles the run order) with the ceiling last.
 std::vector<std::string> Responses(const std::vector<ModelBenchmark>& all);
 std::vector<int> Workers(const std::vector<ModelBenchmark>& all);
 std::vector<std::string> Models(const std::vector<ModelBenchmark>& all);

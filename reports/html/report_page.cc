@@ -1,8 +1,10 @@
 #include "reports/html/report_page.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -43,7 +45,7 @@ std::string SideBySide(const Report& report) {
     } else if (row.workers == 0) {
       throughput = "not benchmarked";
     }
-    rows.push_back({EscapeText(row.model), EscapeText(row.safety),
+    rows.push_back({BreakableText(row.model), EscapeText(row.safety),
                     EscapeText(row.parent_after),
                     row.workers > 0 ? absl::StrCat(row.workers) : "-",
                     row.response.empty() ? "-" : EscapeText(row.response),
@@ -78,31 +80,65 @@ std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
   return html;
 }
 
-// Scenarios of the other bench binaries (latency, fake versus bare), by
-// their medians.
+// The other benchmarks (session latency, fake versus bare...): a table per
+// benchmark, a row per scenario, a column per metric (medians).
 std::string OtherScenarios(const Report& report) {
-  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> benchmarks;
+  std::map<std::string, std::vector<const json*>> scenarios_of;
   for (const json& scenario : report.json()["benchmarks"]["scenarios"]) {
     const std::string benchmark = Text(scenario["config"]["benchmark"]);
     if (benchmark == "BM_ProcessModel" || benchmark == "BM_BareReadLoop") {
       continue;
     }
-    std::vector<std::string> metrics;
-    for (const auto& [name, metric] : scenario["metrics"].items()) {
-      if (name == "real_time" || name == "cpu_time") continue;
-      metrics.push_back(
-          absl::StrCat(name, " ", FormatValue(metric["median"].get<double>()),
-                       " ", metric["unit"].get<std::string>()));
-    }
-    const std::string skipped = scenario.value("skipped", "");
-    rows.push_back(
-        {Element("code", EscapeText(scenario["id"].get<std::string>())),
-         EscapeText(skipped.empty() ? absl::StrJoin(metrics, "; ")
-                                    : "skipped: " + skipped)});
+    if (scenarios_of[benchmark].empty()) benchmarks.push_back(benchmark);
+    scenarios_of[benchmark].push_back(&scenario);
   }
-  if (rows.empty()) return "";
-  return absl::StrCat(TextElement("h3", "Other benchmarks (medians)"),
-                      Table({"scenario", "metrics"}, rows));
+  std::sort(benchmarks.begin(), benchmarks.end());
+  std::string html;
+  for (const std::string& benchmark : benchmarks) {
+    std::vector<const json*> scenarios = scenarios_of[benchmark];
+    std::sort(
+        scenarios.begin(), scenarios.end(),
+        [](const json* a, const json* b) { return (*a)["id"] < (*b)["id"]; });
+    // Columns: every metric any scenario has, but the benchmark's own times.
+    std::map<std::string, std::string> units;
+    for (const json* scenario : scenarios) {
+      for (const auto& [name, metric] : (*scenario)["metrics"].items()) {
+        if (name != "real_time" && name != "cpu_time") {
+          units[name] = metric["unit"].get<std::string>();
+        }
+      }
+    }
+    std::vector<std::string> header = {"scenario"};
+    for (const auto& [name, unit] : units) {
+      header.push_back(absl::StrCat(name, " (", unit, ")"));
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const json* scenario : scenarios) {
+      std::string id = (*scenario)["id"].get<std::string>();
+      if (absl::StartsWith(id, benchmark + "/"))
+        id = id.substr(benchmark.size() + 1);
+      std::vector<std::string> row = {BreakableText(id)};
+      const std::string skipped = scenario->value("skipped", "");
+      if (!skipped.empty()) {
+        row.push_back(Element("span", {{"title", skipped}}, "skipped"));
+        row.resize(header.size(), "");
+      } else {
+        for (const auto& [name, unit] : units) {
+          const json& metrics = (*scenario)["metrics"];
+          row.push_back(metrics.contains(name)
+                            ? FormatValue(metrics[name]["median"].get<double>())
+                            : "-");
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    absl::StrAppend(&html,
+                    Element("h4", Element("code", EscapeText(benchmark))),
+                    Table(header, rows, "numbers"));
+  }
+  if (html.empty()) return "";
+  return absl::StrCat(TextElement("h3", "Other benchmarks (medians)"), html);
 }
 
 }  // namespace
@@ -208,20 +244,19 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   const json& document = report.json();
   const json& environment = document["environment"];
   const std::string version = Text(environment["grpc"]["cpp_version"]);
+  // What a reader looks for first comes first: the verdicts and the costs;
+  // every environment fact is at the end.
   std::string body = absl::StrCat(
       TextElement("h1", absl::StrCat("forkcheck run: gRPC ", version)),
       TextElement(
           "p", {{"class", "lead"}},
           absl::StrCat(name, " · ", Text(environment["start_time"]), " · ",
-                       Text(environment["machine"]["cpu_model"]))),
-      TextElement("h2", "Environment"), EnvironmentTable(report),
-      TextElement("h2", "Process models side by side"),
-      TextElement("p", {{"class", "note"}},
-                  "Safety is the matrix's outcome for the model's baseline "
-                  "cell (the design's default axes); cost comes from the "
-                  "benchmarks (medians over their repetitions; × ceiling is "
-                  "the throughput over the bare gRPC loop's in the same run)."),
-      SideBySide(report));
+                       Text(environment["machine"]["cpu_model"]), ", ",
+                       Text(environment["machine"]["hardware_concurrency"]),
+                       " CPUs · fork handlers: ",
+                       Text(environment["grpc"]["atfork"]), " · harness ",
+                       Text(environment["harness"]["git_commit"]).substr(0, 12),
+                       " (", Text(environment["harness"]["git_tree"]), ")")));
   if (report.has_conformance()) {
     const json& conformance = document["conformance"];
     absl::StrAppend(
@@ -237,7 +272,6 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
                     TextElement("p", "This run did not run the matrix."));
   }
   absl::StrAppend(&body, TextElement("h2", "Benchmarks"));
-  const std::vector<ModelBenchmark> benchmarks = ModelBenchmarks(report);
   if (!report.has_benchmarks()) {
     absl::StrAppend(&body,
                     TextElement("p", "This run did not run the benchmarks."));
@@ -248,8 +282,19 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
                     "Bars are medians over the repetitions, whiskers the "
                     "minimum and maximum; \"n/a\" marks a model that was not "
                     "measured there (hover it for why)."),
-        Charts(benchmarks), OtherScenarios(report));
+        Charts(ModelBenchmarks(report)));
   }
+  absl::StrAppend(
+      &body, TextElement("h2", "Process models side by side"),
+      TextElement("p", {{"class", "note"}},
+                  "Safety is the matrix's outcome for the model's baseline "
+                  "cell (the design's default axes); cost comes from the "
+                  "benchmarks (medians over their repetitions; × ceiling is "
+                  "the throughput over the bare gRPC loop's in the same run)."),
+      SideBySide(report));
+  if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
+  absl::StrAppend(&body, TextElement("h2", "Environment"),
+                  EnvironmentTable(report));
   return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
                      MatrixGridCss(), body});
 }

@@ -80,7 +80,12 @@ bool HasValues(const ChartSpec& spec) {
 std::string Truncated(const std::string& text, double width) {
   const size_t fits = static_cast<size_t>(std::max(3.0, width / kCharWidth));
   if (text.size() <= fits) return text;
-  return text.substr(0, fits - 1) + "\xE2\x80\xA6";  // …
+  size_t cut = fits - 1;
+  // Never inside a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut) + "\xE2\x80\xA6";  // …
 }
 
 std::string Text(double x, double y, const std::string& text,
@@ -151,7 +156,9 @@ std::pair<std::string, double> Legend(const ChartSpec& spec, double top,
   for (size_t i = 0; i <= spec.series.size(); ++i) {
     const bool is_spread = i == spec.series.size();
     if (is_spread && spread.empty()) break;
-    const std::string& name = is_spread ? spread : spec.series[i].name;
+    const std::string& full = is_spread ? spread : spec.series[i].name;
+    // A name longer than a legend row is cut; the full name is its title.
+    const std::string name = Truncated(full, spec.width - kLeft - kRight - 22);
     const double width = 22 + kCharWidth * static_cast<double>(name.size());
     if (x + width > spec.width - kRight && x > kLeft) {
       x = kLeft;
@@ -174,7 +181,10 @@ std::pair<std::string, double> Legend(const ChartSpec& spec, double top,
                         "\"/>");
       }
     }
-    absl::StrAppend(&svg, Text(x + 18, y, name, {{"class", "legend"}}));
+    absl::StrAppend(
+        &svg,
+        Element("text", {{"x", Px(x + 18)}, {"y", Px(y)}, {"class", "legend"}},
+                absl::StrCat(TextElement("title", full), EscapeText(name))));
     x += width + 10;
   }
   return {Element("g", {{"class", "legend"}}, svg), rows * kLegendRow + 8};
