@@ -3,12 +3,13 @@
 # from a file, its DOM (--dump-dom) has every matrix cell, both grids and
 # both charts and nothing external, and a screenshot of it is a non-blank
 # PNG of the window's size. Fails, never skips, without /usr/bin/chromium
-# (./forkcheck setup installs it). Every Chromium run is bounded.
+# (./forkcheck setup installs it). Every Chromium run is bounded
+# (chromium_headless.sh).
 set -euo pipefail
 
 readonly NAME="browser_check_test"
-readonly CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
-readonly WAIT_SECONDS=40
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export CHROMIUM_WAIT=40  # seconds, per Chromium run
 die() {
   echo "$NAME: FAIL: $*" >&2
   exit 1
@@ -29,17 +30,7 @@ mkdir -p "$tmp/reports"
 "$runfiles/html" "$tmp/reports/early.json" --out="$tmp/page.html" ||
   die "html exited $?"
 
-# A fresh profile per run, no network services, no GPU, no sandbox (the
-# test may run as root, which Chromium's sandbox refuses).
-chromium() {
-  local profile
-  profile=$(mktemp -d "$tmp/profile.XXXXXX")
-  HOME="$tmp" timeout --kill-after=5 "$WAIT_SECONDS" "$CHROMIUM" --headless \
-    --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update \
-    --disable-sync --disable-extensions --hide-scrollbars \
-    --user-data-dir="$profile" "$@"
-}
+chromium() { "$runfiles/chromium_headless.sh" "$@"; }
 
 start=$SECONDS
 chromium --dump-dom "file://$tmp/page.html" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
