@@ -16,15 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-int Count(const std::string& text, const std::string& what) {
-  int count = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
 Report TestReport(double scale = 1,
                   const std::string& start = "2026-11-30T10:00:00Z") {
   absl::StatusOr<Report> report = MakeTestReport(scale, start);
@@ -46,13 +37,13 @@ TEST(CellVerdictTest, WrongDataIsNeverNoise) {
 TEST(MatrixGridTest, OneGridPerGroupEveryCellWithItsCounts) {
   const Report report = TestReport();
   const std::string grid = RenderMatrixGrid(report.json()["conformance"]);
-  EXPECT_EQ(Count(grid, "<table class=\"grid\""), 2);
-  EXPECT_EQ(Count(grid, "class=\"cell v-"), 18);
-  EXPECT_EQ(Count(grid, "class=\"cell v-wrong_data\""), 1);
-  EXPECT_EQ(Count(grid, "class=\"cell v-flaky\""), 1);
-  EXPECT_EQ(Count(grid, "class=\"cell v-ok\""), 13);
+  EXPECT_EQ(CountOccurrences(grid, "<table class=\"grid\""), 2);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-"), 18);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-wrong_data\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-flaky\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-ok\""), 13);
   // The markup model's one cell, and empty slots where it did not run.
-  EXPECT_EQ(Count(grid, "class=\"cell none\""), (18 - 13) + (8 - 5));
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell none\""), (18 - 13) + (8 - 5));
   // Counts in the tooltip; stripes in proportion for the mixed cell.
   EXPECT_THAT(grid, HasSubstr("workers: mixed (wrong_data 1, hang 1, ok 1)"));
   EXPECT_THAT(grid, HasSubstr("linear-gradient(to right, #d500f9 0% 33%"));
@@ -68,12 +59,15 @@ TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
       page,
       HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co"));
   EXPECT_THAT(page, HasSubstr("run &lt;1&gt;.json"));
-  EXPECT_EQ(Count(page, "<svg "), 2);  // one response size, two metrics
+  EXPECT_EQ(CountOccurrences(page, "<svg "),
+            2);  // one response size, two metrics
   EXPECT_THAT(page, HasSubstr("<title>Throughput, 64KiB responses</title>"));
   // The skipped model has a slot that says why, in both charts.
-  EXPECT_EQ(Count(page, "skipped: crash: SIGSEGV in the child</title>n/a"), 2);
+  EXPECT_EQ(
+      CountOccurrences(page, "skipped: crash: SIGSEGV in the child</title>n/a"),
+      2);
   // The ceiling is in the throughput chart only.
-  EXPECT_EQ(Count(page, ">bare gRPC loop (ceiling)</text>"), 1);
+  EXPECT_EQ(CountOccurrences(page, ">bare gRPC loop (ceiling)</text>"), 1);
   // The side-by-side table has CPU and RSS.
   EXPECT_THAT(page, HasSubstr("CPU s / M rows"));
   EXPECT_THAT(page, HasSubstr("<td>20.0</td>"));
@@ -89,7 +83,7 @@ TEST(ReportPageTest, SectionsARunDidNotRun) {
   const std::string page = RenderReportPage(*bare, "bare.json");
   EXPECT_THAT(page, HasSubstr("This run did not run the matrix."));
   EXPECT_THAT(page, HasSubstr("This run did not run the benchmarks."));
-  EXPECT_EQ(Count(page, "<svg "), 0);
+  EXPECT_EQ(CountOccurrences(page, "<svg "), 0);
 }
 
 TEST(ReportPageTest, AMetricSomeScenariosLackIsMissingNotZero) {
@@ -144,7 +138,7 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
   EXPECT_THAT(page, HasSubstr("<code>c.json</code>"));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The verdict chart, and rows/s and first row at 1 and 4 workers.
-  EXPECT_EQ(Count(page, "<svg "), 1 + 2 * 2);
+  EXPECT_EQ(CountOccurrences(page, "<svg "), 1 + 2 * 2);
   EXPECT_THAT(page, HasSubstr("<title>Throughput, 4 workers, 64KiB "
                               "responses</title>"));
   // spawn at 1 worker: 42,000 then 46,200 rows/s (medians), in that order.

@@ -26,6 +26,15 @@ std::string Number(const std::optional<double>& value, const char* format) {
   return value.has_value() ? absl::StrFormat(format, *value) : "-";
 }
 
+std::string LoadAverage(const json& value) {
+  if (!value.is_array()) return Text(value);
+  std::vector<std::string> parts;
+  for (const json& load : value) {
+    parts.push_back(absl::StrFormat("%.2f", load.get<double>()));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
 std::string Fact(const std::string& name, const std::string& value) {
   return Element(
       "tr", absl::StrCat(TextElement("th", name), TextElement("td", value)));
@@ -213,7 +222,8 @@ std::string EnvironmentTable(const Report& report) {
                      "%.1f GiB",
                      machine["memory_total_bytes"].get<double>() / (1 << 30))
                : Text(machine["memory_total_bytes"])),
-      Fact("load average at start", Text(machine["load_average_at_start"])),
+      Fact("load average at start (1, 5, 15 min)",
+           LoadAverage(machine["load_average_at_start"])),
       Fact("system", absl::StrCat(Text(machine["os"]), ", Linux ",
                                   Text(machine["kernel_release"]), " ",
                                   Text(machine["architecture"]), ", glibc ",

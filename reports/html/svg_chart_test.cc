@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reports/html/test_report.h"
 
 namespace forkcheck::html {
 namespace {
@@ -54,15 +55,6 @@ using ::testing::Not;
            << "<" << open.back() << "> not closed";
   }
   return ::testing::AssertionSuccess();
-}
-
-int Count(const std::string& text, const std::string& what) {
-  int count = 0;
-  for (size_t at = text.find(what); at != std::string::npos;
-       at = text.find(what, at + 1)) {
-    ++count;
-  }
-  return count;
 }
 
 ChartSpec TwoModels() {
@@ -118,9 +110,9 @@ TEST(GroupedBarChartTest, BarsWhiskersLegendAndTitles) {
   EXPECT_TRUE(WellFormed(svg));
   EXPECT_THAT(svg, HasSubstr("<svg xmlns=\"http://www.w3.org/2000/svg\""));
   EXPECT_THAT(svg, HasSubstr("<title>Throughput</title>"));
-  EXPECT_EQ(Count(svg, "class=\"bar\""), 3);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"bar\""), 3);
   // Whiskers (3 lines each) where the spread is not empty, and the legend's.
-  EXPECT_EQ(Count(svg, "class=\"whisker\""), 3 * 2 + 3);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"whisker\""), 3 * 2 + 3);
   EXPECT_THAT(svg, HasSubstr("<title>spawn, workers 1: 100 rows/s (min to "
                              "max: 90 to 120)</title>"));
   // The missing value says why; the series name is text.
@@ -136,8 +128,8 @@ TEST(GroupedBarChartTest, NothingMeasured) {
   }
   const std::string svg = RenderGroupedBarChart(spec);
   EXPECT_TRUE(WellFormed(svg));
-  EXPECT_EQ(Count(svg, "class=\"bar\""), 0);
-  EXPECT_EQ(Count(svg, ">n/a<"), 4);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"bar\""), 0);
+  EXPECT_EQ(CountOccurrences(svg, ">n/a<"), 4);
   EXPECT_THAT(svg, HasSubstr("no measurements"));
 }
 
@@ -146,7 +138,7 @@ TEST(GroupedBarChartTest, AllZeroAndNoSeries) {
   spec.series = {{"idle", {ChartValue{0, 0, 0}, ChartValue{0, 0, 0}}}};
   std::string svg = RenderGroupedBarChart(spec);
   EXPECT_TRUE(WellFormed(svg));
-  EXPECT_EQ(Count(svg, "class=\"bar\""), 2);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"bar\""), 2);
   EXPECT_THAT(svg, Not(HasSubstr("nan")));
   spec.series.clear();
   spec.categories.clear();
@@ -163,12 +155,12 @@ TEST(LineChartTest, GapsSplitTheLine) {
                    ChartValue{4, 4, 4}}}};
   const std::string svg = RenderLineChart(spec);
   EXPECT_TRUE(WellFormed(svg));
-  EXPECT_EQ(Count(svg, "class=\"point\""), 3);
-  EXPECT_EQ(Count(svg, "<path "), 1);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"point\""), 3);
+  EXPECT_EQ(CountOccurrences(svg, "<path "), 1);
   // Two runs of the pen: a, b; then d alone.
-  EXPECT_EQ(Count(svg, " d=\"M"), 1);
-  EXPECT_EQ(Count(svg, " M"), 1);
-  EXPECT_EQ(Count(svg, " L"), 1);
+  EXPECT_EQ(CountOccurrences(svg, " d=\"M"), 1);
+  EXPECT_EQ(CountOccurrences(svg, " M"), 1);
+  EXPECT_EQ(CountOccurrences(svg, " L"), 1);
 }
 
 TEST(LineChartTest, OnePointIsAMarker) {
@@ -177,7 +169,7 @@ TEST(LineChartTest, OnePointIsAMarker) {
   spec.series = {{"spawn", {ChartValue{7, 7, 7}}}};
   const std::string svg = RenderLineChart(spec);
   EXPECT_TRUE(WellFormed(svg));
-  EXPECT_EQ(Count(svg, "class=\"point\""), 1);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"point\""), 1);
   EXPECT_THAT(svg, Not(HasSubstr(" L")));
   EXPECT_THAT(svg, Not(HasSubstr("nan")));
   EXPECT_THAT(svg, Not(HasSubstr("inf")));
@@ -193,8 +185,8 @@ TEST(LineChartTest, ManyCategoriesThinTheirLabels) {
   }
   const std::string svg = RenderLineChart(spec);
   EXPECT_TRUE(WellFormed(svg));
-  EXPECT_EQ(Count(svg, "class=\"point\""), 60);
-  EXPECT_LT(Count(svg, "<title>run "), 30);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"point\""), 60);
+  EXPECT_LT(CountOccurrences(svg, "<title>run "), 30);
 }
 
 }  // namespace

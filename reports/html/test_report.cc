@@ -175,6 +175,15 @@ json GoogleBenchmark(double scale) {
 
 }  // namespace
 
+int CountOccurrences(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 absl::StatusOr<Report> MakeTestReport(double rows_per_second_scale,
                                       const std::string& start_time) {
   ReportParts parts;

@@ -1,6 +1,6 @@
-// A small, schema-valid report for the page tests: every outcome kind, a
-// flaky and a wrong_data cell, a model whose name is markup, a skipped
-// benchmark and a metric some scenarios lack.
+// Test support for the page tests: a small, schema-valid report (every
+// outcome kind, a flaky and a wrong_data cell, a model whose name is markup,
+// a skipped benchmark) and counting in rendered pages.
 #ifndef FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 #define FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 
@@ -19,6 +19,10 @@ inline constexpr char kMarkupModel[] = "<script>alert('x')</script>&co";
 absl::StatusOr<Report> MakeTestReport(
     double rows_per_second_scale = 1,
     const std::string& start_time = "2026-11-30T10:00:00Z");
+
+// How often `what` occurs in `text` (overlaps counted), for counting
+// elements in rendered pages.
+int CountOccurrences(const std::string& text, const std::string& what);
 
 }  // namespace forkcheck::html
 
