@@ -123,6 +123,7 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
   ASSERT_TRUE(
       WriteFileAtomically(Path("c.json"), "{\"schema_version\": 2}").ok());
   ASSERT_TRUE(WriteFileAtomically(Path("notes.txt"), "not a report").ok());
+  std::filesystem::create_directories(Path("folder.json"));
 
   absl::StatusOr<History> history = LoadHistory(directory_.string());
   ASSERT_TRUE(history.ok()) << history.status();

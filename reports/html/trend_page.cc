@@ -196,7 +196,9 @@ absl::StatusOr<History> LoadHistory(const std::string& directory) {
   for (fs::directory_iterator it(directory, error), end; !error && it != end;
        it.increment(error)) {
     const std::string file = it->path().filename().string();
-    if (absl::EndsWith(file, ".json") && !it->is_directory()) {
+    // Regular files only (following links): a FIFO would block the read.
+    std::error_code not_regular;
+    if (absl::EndsWith(file, ".json") && it->is_regular_file(not_regular)) {
       files.push_back(file);
     }
   }
