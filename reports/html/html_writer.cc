@@ -17,11 +17,10 @@ p.lead { color: #57606a; margin: 0 0 12px; }
 p.note { color: #57606a; font-size: 12px; }
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left;
-         vertical-align: top; overflow-wrap: anywhere; }
+         vertical-align: top; overflow-wrap: break-word; }
 th { background: #f3f5f7; font-weight: 600; overflow-wrap: normal; }
 table.numbers td { text-align: right; font-variant-numeric: tabular-nums; }
 table.numbers td:first-child { text-align: left; min-width: 14em; }
-table.numbers td:not(:first-child) { white-space: nowrap; }
 table.facts th { width: 14em; }
 code, pre { font: 12px/1.35 "DejaVu Sans Mono", monospace; }
 pre { background: #f6f8fa; padding: 8px; white-space: pre-wrap;
@@ -70,7 +69,7 @@ std::string BreakableText(absl::string_view text) {
   std::string html;
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '(' || text[i] == ',' || text[i] == '/') {
+    if (text[i] == '(' || text[i] == ',' || text[i] == '/' || text[i] == '_') {
       absl::StrAppend(&html, EscapeText(text.substr(start, i + 1 - start)),
                       "<wbr/>");
       start = i + 1;

@@ -21,8 +21,8 @@ namespace forkcheck::html {
 // replaced by U+FFFD; safe in element content and in quoted attributes.
 std::string EscapeText(absl::string_view text);
 
-// EscapeText, with line-break opportunities (<wbr/>) after "(", "," and
-// "/": model names and scenario ids are long and have no spaces.
+// EscapeText, with line-break opportunities (<wbr/>) after "(", ",", "/"
+// and "_": model names and scenario ids are long and have no spaces.
 std::string BreakableText(absl::string_view text);
 
 using Attributes = std::vector<std::pair<std::string, std::string>>;

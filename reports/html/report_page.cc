@@ -22,10 +22,6 @@ std::string Text(const json& value) {
   return value.dump();
 }
 
-std::string Number(const std::optional<double>& value, const char* format) {
-  return value.has_value() ? absl::StrFormat(format, *value) : "-";
-}
-
 std::string LoadAverage(const json& value) {
   if (!value.is_array()) return Text(value);
   std::vector<std::string> parts;
@@ -40,33 +36,20 @@ std::string Fact(const std::string& name, const std::string& value) {
       "tr", absl::StrCat(TextElement("th", name), TextElement("td", value)));
 }
 
-// Every model at every concurrency and size: safety next to cost.
+// Every model at every concurrency and size: safety next to cost (the
+// summaries' table, so the three renderings agree).
 std::string SideBySide(const Report& report) {
+  const std::vector<std::vector<std::string>> table = ModelCostTable(report);
   std::vector<std::vector<std::string>> rows;
-  for (const ModelCostRow& row : ModelCostRows(report)) {
-    std::string throughput = "-";
-    if (row.rows_per_second.has_value()) {
-      throughput =
-          absl::StrFormat("%s ± %s", FormatValue(*row.rows_per_second),
-                          FormatValue(row.rows_per_second_mad.value_or(0)));
-    } else if (!row.skipped.empty()) {
-      throughput = Element("span", {{"title", row.skipped}}, "skipped");
-    } else if (row.workers == 0) {
-      throughput = "not benchmarked";
+  for (size_t r = 1; r < table.size(); ++r) {
+    std::vector<std::string> row;
+    for (size_t c = 0; c < table[r].size(); ++c) {
+      row.push_back(c == 0 ? BreakableText(table[r][c])
+                           : EscapeText(table[r][c]));
     }
-    rows.push_back({BreakableText(row.model), EscapeText(row.safety),
-                    EscapeText(row.parent_after),
-                    row.workers > 0 ? absl::StrCat(row.workers) : "-",
-                    row.response.empty() ? "-" : EscapeText(row.response),
-                    throughput, Number(row.ceiling_ratio, "%.2f"),
-                    Number(row.time_to_first_row_ms, "%.1f"),
-                    Number(row.cpu_seconds_per_million_rows, "%.2f"),
-                    Number(row.peak_rss_mib, "%.1f")});
+    rows.push_back(std::move(row));
   }
-  return Table({"model", "safety (workers)", "parent after", "workers",
-                "response", "rows/s (median ± MAD)", "× ceiling",
-                "first row ms", "CPU s / M rows", "peak RSS MiB"},
-               rows, "numbers");
+  return Table(table[0], rows, "numbers");
 }
 
 std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
