@@ -38,6 +38,7 @@
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/environment.h"
+#include "reports/html/report_page.h"
 #include "reports/report.h"
 #include "reports/summary.h"
 
@@ -343,19 +344,28 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   if (absl::Status written = report->Write(report_path); !written.ok()) {
     return Fail(absl::StrCat("writing the report: ", written.message()));
   }
-  std::string markdown_path = report_path;
-  if (absl::EndsWith(markdown_path, ".json")) {
-    markdown_path.resize(markdown_path.size() - 5);
+  std::string base_path = report_path;
+  if (absl::EndsWith(base_path, ".json")) {
+    base_path.resize(base_path.size() - 5);
   }
-  markdown_path += ".md";
+  const std::string markdown_path = base_path + ".md";
   if (absl::Status written =
           WriteFileAtomically(markdown_path, RenderSummaryMarkdown(*report));
       !written.ok()) {
     return Fail(absl::StrCat("writing the summary: ", written.message()));
   }
+  const std::string page_path = base_path + ".html";
+  if (absl::Status written = WriteFileAtomically(
+          page_path,
+          html::RenderReportPage(
+              *report, std::filesystem::path(report_path).filename().string()));
+      !written.ok()) {
+    return Fail(absl::StrCat("writing the page: ", written.message()));
+  }
   std::cout << "\n"
             << RenderSummaryText(*report) << "\nReport: " << report_path
-            << "\nSummary: " << markdown_path << "\n";
+            << "\nSummary: " << markdown_path << "\nPage: " << page_path
+            << "\n";
   return 0;
 }
 

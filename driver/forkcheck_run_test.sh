@@ -30,6 +30,10 @@ grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report
 grep -q '"id": "BM_CreateReadSession/' "$report"
 grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
 grep -q '^| thread_shared | always ok |' "${report%.json}.md"
+# And the HTML page: the matrix's one cell, the throughput chart.
+grep -q "^Page: ${report%.json}.html" <<<"$out"
+grep -q 'class="cell v-ok"' "${report%.json}.html"
+grep -q '<title>Throughput, 64KiB responses</title>' "${report%.json}.html"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
 expect_usage_error() {
