@@ -50,6 +50,8 @@ expect_usage_error '--repetitions=0' --repetitions=0
 expect_usage_error 'has "no such cell" in its key' --cells='no such cell' \
   --benchmarks=false
 expect_usage_error 'unexpected argument "extra"' extra
+expect_usage_error '--bench_binaries: unknown "nope"' --bench_binaries=nope
+expect_usage_error 'give one or the other' --report_out=a.json --report_dir=b
 # A bad benchmark selection fails before the matrix runs.
 expect_usage_error 'process_models_benchmark rejects its flags' \
   --bench_models=no_such_model
