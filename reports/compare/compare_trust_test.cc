@@ -1,0 +1,170 @@
+// Trust in the comparison, on the real benchmark binary at a tiny size:
+//  - A/A: two sets of runs of the same build and configuration are not
+//    reported as a regression;
+//  - a known injected slowdown (the fake's per-response delay, sized from
+//    its measured cost to lower throughput by 10%) is reported as a
+//    regression of about that size, and nothing else regresses.
+//
+// Stable on a loaded 2-core machine because (see delay_calibration.h and
+// interleaved_runs.h): the trials are latency-bound (a base per-response
+// delay on every side), the three sets run interleaved in rounds, and the
+// comparison corrects for testing many metrics at once (Holm).
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/runfiles.h"
+#include "gtest/gtest.h"
+#include "reports/compare/comparison_render.h"
+#include "reports/compare/delay_calibration.h"
+#include "reports/compare/interleaved_runs.h"
+#include "reports/compare/report_comparison.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr char kScenario[] =
+    "BM_ProcessModel/thread_shared/workers:1/response:8KiB/iterations:1/"
+    "manual_time";
+// The small table at 8 KiB is about 12 responses a trial: 240 ms of waiting
+// and a few ms of work. Measured under a load average of 4 on 2 cores: CV of
+// the trial time 1% (8 ms of waiting: 6%, since every wake-up waits for a
+// CPU and fewer, longer waits add less of that jitter).
+constexpr int kBaseDelayUs = 20000;
+constexpr double kSlowdown = 0.10;
+
+struct Outcome {
+  DelayCalibration calibration;
+  int extra_delay_us = 0;
+  double expected_change = 0;
+  std::unique_ptr<ReportComparison> aa;
+  std::unique_ptr<ReportComparison> slowdown;
+};
+
+class CompareTrustTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<Outcome> outcome = Measure();
+    if (!outcome.ok()) {
+      error_ = new std::string(outcome.status().ToString());
+      return;
+    }
+    outcome_ = new Outcome(*std::move(outcome));
+  }
+
+  void SetUp() override {
+    ASSERT_EQ(error_, nullptr) << *error_;
+    ASSERT_NE(outcome_, nullptr);
+  }
+
+  static absl::StatusOr<Outcome> Measure() {
+    absl::StatusOr<std::string> binary =
+        RunfileExecutable("bench/process_models_benchmark");
+    if (!binary.ok()) return binary.status();
+    const std::vector<std::string> flags = {
+        "--models=thread_shared", "--workers=1", "--sizes=8KiB",
+        "--table=small", "--trial_watchdog_ms=10000"};
+    InterleavedPlan plan;
+    plan.binary_name = "process_models_benchmark";
+    plan.binary = *binary;
+    plan.scratch = std::getenv("TEST_TMPDIR");
+    plan.rounds = 1;
+    plan.repetitions_per_round = 3;
+
+    Outcome outcome;
+    absl::StatusOr<DelayCalibration> calibration =
+        CalibrateDelay(plan, kScenario, flags, kBaseDelayUs);
+    if (!calibration.ok()) return calibration.status();
+    outcome.calibration = *calibration;
+    outcome.extra_delay_us = ExtraDelayForSlowdown(*calibration, kSlowdown);
+    outcome.expected_change =
+        ExpectedChange(*calibration, outcome.extra_delay_us);
+    std::printf(
+        "calibration: %.3g us per row at %d us per response; +1 us per "
+        "response adds %.3g us per row; %d us more should change "
+        "throughput by %+.1f%%\n",
+        1e6 * calibration->base_seconds_per_row, kBaseDelayUs,
+        1e6 * calibration->seconds_per_row_per_delay_us, outcome.extra_delay_us,
+        100 * outcome.expected_change);
+
+    std::vector<std::string> base = flags;
+    base.push_back(DelayFlag(kBaseDelayUs));
+    std::vector<std::string> slow = flags;
+    slow.push_back(DelayFlag(kBaseDelayUs + outcome.extra_delay_us));
+    plan.configurations = {{"a1", base}, {"a2", base}, {"slow", slow}};
+    plan.rounds = 2;
+    plan.repetitions_per_round = 5;
+    absl::StatusOr<std::map<std::string, nlohmann::json>> runs =
+        RunInterleaved(plan);
+    if (!runs.ok()) return runs.status();
+    std::map<std::string, Report> reports;
+    for (const auto& [name, json] : *runs) {
+      absl::StatusOr<Report> report =
+          ReportFromGoogleBenchmark(plan.binary_name, json);
+      if (!report.ok()) return report.status();
+      reports.emplace(name, *std::move(report));
+    }
+    for (const auto& [name, target] :
+         {std::pair<const char*, std::unique_ptr<ReportComparison>*>{
+              "a2", &outcome.aa},
+          {"slow", &outcome.slowdown}}) {
+      absl::StatusOr<ReportComparison> comparison = CompareReports(
+          reports.at("a1"), "a1", reports.at(name), name, CompareOptions());
+      if (!comparison.ok()) return comparison.status();
+      std::printf("%s\n", RenderComparisonText(*comparison).c_str());
+      *target = std::make_unique<ReportComparison>(*std::move(comparison));
+    }
+    return outcome;
+  }
+
+  static const MetricComparison* Find(const ReportComparison& comparison,
+                                      const std::string& metric) {
+    for (const MetricComparison& m : comparison.metrics) {
+      if (m.scenario == kScenario && m.metric == metric) return &m;
+    }
+    return nullptr;
+  }
+
+  static Outcome* outcome_;
+  static std::string* error_;
+};
+
+Outcome* CompareTrustTest::outcome_ = nullptr;
+std::string* CompareTrustTest::error_ = nullptr;
+
+TEST_F(CompareTrustTest, AnAAComparisonReportsNoRegression) {
+  const ReportComparison& aa = *outcome_->aa;
+  EXPECT_GE(aa.scenarios_in_common, 2);  // the model and the bare loop
+  for (const MetricComparison& m : aa.metrics) {
+    EXPECT_NE(m.verdict, Verdict::kRegressed)
+        << m.scenario << " " << m.metric << ": " << m.reason;
+  }
+  EXPECT_FALSE(aa.HasRegression());
+  // The throughput was actually tested, not waved through as inconclusive.
+  const MetricComparison* rows = Find(aa, "rows_per_second");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_TRUE(rows->p_value.has_value()) << rows->reason;
+}
+
+TEST_F(CompareTrustTest, AnInjectedSlowdownIsARegressionOfItsSize) {
+  const ReportComparison& slowdown = *outcome_->slowdown;
+  const MetricComparison* rows = Find(slowdown, "rows_per_second");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_EQ(rows->verdict, Verdict::kRegressed) << rows->reason;
+  ASSERT_TRUE(rows->change.has_value());
+  // "About that size": within half the expected change either way.
+  const double expected = outcome_->expected_change;
+  EXPECT_LT(*rows->change, 0.5 * expected);
+  EXPECT_GT(*rows->change, 1.5 * expected);
+  // The bare loop does not use the fake: it must not regress.
+  for (const MetricComparison& m : slowdown.metrics) {
+    if (m.scenario == kScenario) continue;
+    EXPECT_NE(m.verdict, Verdict::kRegressed)
+        << m.scenario << " " << m.metric << ": " << m.reason;
+  }
+}
+
+}  // namespace
+}  // namespace forkcheck
