@@ -12,28 +12,26 @@ namespace {
 constexpr size_t kExactMaxSmallerSample = 8;
 
 struct Ranked {
-  double rank_sum_x = 0;  // sum of the ranks of x in the pooled sample
-  double tie_term = 0;    // sum over tie groups of t^3 - t
+  std::vector<double> ranks;  // of x, then of y
+  double tie_term = 0;        // sum over tie groups of t^3 - t
 };
 
-// Midranks (ties share the mean of their ranks) of x within x and y pooled.
 Ranked RankPooled(const std::vector<double>& x, const std::vector<double>& y) {
-  std::vector<std::pair<double, bool>> pooled;  // value, is from x
+  std::vector<std::pair<double, size_t>> pooled;  // value, index in x then y
   pooled.reserve(x.size() + y.size());
-  for (double v : x) pooled.emplace_back(v, true);
-  for (double v : y) pooled.emplace_back(v, false);
+  for (double v : x) pooled.emplace_back(v, pooled.size());
+  for (double v : y) pooled.emplace_back(v, pooled.size());
   std::sort(pooled.begin(), pooled.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   Ranked ranked;
+  ranked.ranks.resize(pooled.size());
   size_t i = 0;
   while (i < pooled.size()) {
     size_t j = i;
     while (j < pooled.size() && pooled[j].first == pooled[i].first) ++j;
     const double t = static_cast<double>(j - i);
-    const double midrank = (static_cast<double>(i + 1 + j)) / 2;  // 1-based
-    for (size_t k = i; k < j; ++k) {
-      if (pooled[k].second) ranked.rank_sum_x += midrank;
-    }
+    const double midrank = static_cast<double>(i + 1 + j) / 2;  // 1-based
+    for (size_t k = i; k < j; ++k) ranked.ranks[pooled[k].second] = midrank;
     ranked.tie_term += t * t * t - t;
     i = j;
   }
@@ -78,7 +76,9 @@ MannWhitneyResult MannWhitneyU(const std::vector<double>& x,
   const double n1 = static_cast<double>(x.size());
   const double n2 = static_cast<double>(y.size());
   const Ranked ranked = RankPooled(x, y);
-  result.u = ranked.rank_sum_x - n1 * (n1 + 1) / 2;
+  double rank_sum_x = 0;
+  for (size_t i = 0; i < x.size(); ++i) rank_sum_x += ranked.ranks[i];
+  result.u = rank_sum_x - n1 * (n1 + 1) / 2;
   // The larger of U1 and U2, tested in the upper tail and doubled.
   const double u_max = std::max(result.u, n1 * n2 - result.u);
   const bool ties = ranked.tie_term > 0;
@@ -99,6 +99,11 @@ MannWhitneyResult MannWhitneyU(const std::vector<double>& x,
   }
   result.p_value = std::clamp(p, 0.0, 1.0);
   return result;
+}
+
+std::vector<double> PooledRanks(const std::vector<double>& x,
+                                const std::vector<double>& y) {
+  return RankPooled(x, y).ranks;
 }
 
 double MinimumTwoSidedPValue(int n1, int n2) {

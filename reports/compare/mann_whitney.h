@@ -25,6 +25,12 @@ struct MannWhitneyResult {
 MannWhitneyResult MannWhitneyU(const std::vector<double>& x,
                                const std::vector<double>& y);
 
+// The midranks (ties share the mean of their ranks, 1-based) of x and then
+// y within the two pooled. Two metrics with the same ranks, or exactly
+// reversed ones, give the same test.
+std::vector<double> PooledRanks(const std::vector<double>& x,
+                                const std::vector<double>& y);
+
 // The smallest two-sided p-value any samples of these sizes can give:
 // 2 / C(n1 + n2, n1), capped at 1. Ties only make it larger. If it is not
 // below alpha, no difference can ever be called significant.

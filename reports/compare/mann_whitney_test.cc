@@ -60,6 +60,11 @@ TEST(MannWhitneyTest, IsSymmetricInItsSamples) {
   EXPECT_DOUBLE_EQ(xy.u + yx.u, 6.0 * 7.0);
 }
 
+TEST(MannWhitneyTest, PooledRanksAreMidranks) {
+  EXPECT_EQ(PooledRanks({3, 1}, {2, 2, 5}),
+            std::vector<double>({4, 1, 2.5, 2.5, 5}));
+}
+
 TEST(MannWhitneyTest, EmptySamplesGiveNoEvidence) {
   EXPECT_EQ(MannWhitneyU({}, {1, 2}).p_value, 1.0);
   EXPECT_EQ(MannWhitneyU({1, 2}, {}).p_value, 1.0);

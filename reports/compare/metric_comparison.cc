@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/statistics.h"
@@ -87,7 +89,7 @@ void Judge(const CompareOptions& options, int tested, MetricComparison* m) {
     // Significant alone, not as one of many: more repetitions would tell.
     m->verdict = Verdict::kInconclusive;
     m->reason = absl::StrFormat(
-        "p %.2g alone, %.2g corrected over %d metrics; more repetitions "
+        "p %.2g alone, %.2g corrected over %d tests; more repetitions "
         "would tell",
         *m->p_value, *m->adjusted_p_value, tested);
   } else {
@@ -138,17 +140,32 @@ std::vector<double> HolmAdjusted(const std::vector<double>& p_values) {
 std::vector<MetricComparison> CompareMetrics(
     const std::vector<MetricSamples>& metrics, const CompareOptions& options) {
   std::vector<MetricComparison> out(metrics.size());
-  std::vector<size_t> tested;
+  // Tested metrics grouped into distinct tests: within a scenario, metrics
+  // whose samples rank alike (rows_per_second, bytes_per_second and, reversed,
+  // real_time are one measurement) are one test, counted once by Holm.
+  std::map<std::pair<std::string, std::vector<double>>, size_t> test_of;
+  std::vector<std::vector<size_t>> tests;  // metric indexes per test
   for (size_t i = 0; i < metrics.size(); ++i) {
-    if (Describe(metrics[i], options, &out[i])) tested.push_back(i);
+    if (!Describe(metrics[i], options, &out[i])) continue;
+    std::vector<double> ranks =
+        PooledRanks(metrics[i].old_samples, metrics[i].new_samples);
+    std::vector<double> reversed;
+    for (double rank : ranks) reversed.push_back(ranks.size() + 1 - rank);
+    auto key = std::make_pair(metrics[i].scenario, std::min(ranks, reversed));
+    auto [it, added] = test_of.emplace(std::move(key), tests.size());
+    if (added) tests.emplace_back();
+    tests[it->second].push_back(i);
   }
   std::vector<double> raw;
-  for (size_t i : tested) raw.push_back(*out[i].p_value);
+  for (const std::vector<size_t>& members : tests) {
+    raw.push_back(*out[members[0]].p_value);
+  }
   const std::vector<double> adjusted = options.holm ? HolmAdjusted(raw) : raw;
-  for (size_t k = 0; k < tested.size(); ++k) {
-    MetricComparison& m = out[tested[k]];
-    m.adjusted_p_value = adjusted[k];
-    Judge(options, static_cast<int>(tested.size()), &m);
+  for (size_t t = 0; t < tests.size(); ++t) {
+    for (size_t i : tests[t]) {
+      out[i].adjusted_p_value = adjusted[t];
+      Judge(options, static_cast<int>(tests.size()), &out[i]);
+    }
   }
   return out;
 }

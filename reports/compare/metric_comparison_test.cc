@@ -124,14 +124,15 @@ TEST(MetricComparisonTest, HolmsCorrectionSpansEveryTestedMetric) {
   const std::vector<double> new_samples = {14, 16, 17, 18, 19};
   std::vector<MetricSamples> many;
   for (int i = 0; i < 20; ++i) {
-    many.push_back({"BM_X", "m" + std::to_string(i) + "_ms", "ms", old_samples,
-                    new_samples});
+    // One scenario each: otherwise, ranking alike, they would be one test.
+    many.push_back(
+        {"BM_X" + std::to_string(i), "m_ms", "ms", old_samples, new_samples});
   }
   for (const MetricComparison& m : CompareMetrics(many, CompareOptions())) {
     EXPECT_NEAR(*m.p_value, 4.0 / 252, 1e-12);
     EXPECT_NEAR(*m.adjusted_p_value, 20 * 4.0 / 252, 1e-12);
     EXPECT_EQ(m.verdict, Verdict::kInconclusive);
-    EXPECT_THAT(m.reason, HasSubstr("corrected over 20 metrics"));
+    EXPECT_THAT(m.reason, HasSubstr("corrected over 20 tests"));
   }
   CompareOptions alone;
   alone.holm = false;
@@ -140,10 +141,33 @@ TEST(MetricComparisonTest, HolmsCorrectionSpansEveryTestedMetric) {
   }
   // Untested metrics (informational, too few samples) do not count.
   many.resize(1);
-  many.push_back({"BM_X", "connections", "count", old_samples, new_samples});
-  many.push_back({"BM_X", "x_ms", "ms", {1, 2}, {3, 4}});
+  many.push_back({"BM_X0", "connections", "count", old_samples, new_samples});
+  many.push_back({"BM_X0", "x_ms", "ms", {1, 2}, {3, 4}});
   const std::vector<MetricComparison> three = CompareMetrics(many, {});
   EXPECT_EQ(three[0].verdict, Verdict::kRegressed) << three[0].reason;
+}
+
+TEST(MetricComparisonTest, MetricsThatRankAlikeAreOneTest) {
+  // Throughput, bytes and (reversed) time of one benchmark: one measurement.
+  const std::vector<double> time_old = {10, 11, 12, 13, 15};
+  const std::vector<double> time_new = {14, 16, 17, 18, 19};
+  const auto inverse = [](const std::vector<double>& v) {
+    std::vector<double> out;
+    for (double x : v) out.push_back(1000 / x);
+    return out;
+  };
+  const std::vector<MetricComparison> out = CompareMetrics(
+      {{"BM_X", "real_time", "ms", time_old, time_new},
+       {"BM_X", "rows_per_second", "1/s", inverse(time_old), inverse(time_new)},
+       {"BM_X", "bytes_per_second", "bytes/s", Scaled(inverse(time_old), 80),
+        Scaled(inverse(time_new), 80)},
+       // The same samples in another scenario: another test.
+       {"BM_Y", "real_time", "ms", time_old, time_new}},
+      CompareOptions());
+  for (const MetricComparison& m : out) {
+    EXPECT_NEAR(*m.adjusted_p_value, 2 * 4.0 / 252, 1e-12) << m.metric;
+    EXPECT_EQ(m.verdict, Verdict::kRegressed) << m.reason;
+  }
 }
 
 TEST(MetricComparisonTest, HolmAdjustedPValues) {
