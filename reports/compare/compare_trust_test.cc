@@ -8,8 +8,9 @@
 // Stable on a loaded 2-core machine because (see delay_calibration.h and
 // interleaved_runs.h): the trials are latency-bound (a base per-response
 // delay on every side), the three sets run interleaved in five short rounds
-// each, and the comparison corrects for testing many metrics at once
-// (Holm).
+// each (five more, up to twice, while the slowdown is inconclusive), the
+// comparison corrects for testing many metrics at once (Holm), and the test
+// runs alone (tags = ["exclusive"]), not beside the rest of the suite.
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -35,6 +36,7 @@ constexpr char kScenario[] =
 // CPU and fewer, longer waits add less of that jitter).
 constexpr int kBaseDelayUs = 20000;
 constexpr double kSlowdown = 0.10;
+constexpr int kMaxAttempts = 3;
 
 struct Outcome {
   DelayCalibration calibration;
@@ -66,7 +68,9 @@ class CompareTrustTest : public ::testing::Test {
     if (!binary.ok()) return binary.status();
     const std::vector<std::string> flags = {
         "--models=thread_shared", "--workers=1", "--sizes=8KiB",
-        "--table=small", "--trial_watchdog_ms=10000"};
+        "--table=small", "--trial_watchdog_ms=10000",
+        // Not the CreateReadSession latency family: not compared here.
+        "--session_calls_per_trial=0"};
     InterleavedPlan plan;
     plan.binary_name = "process_models_benchmark";
     plan.binary = *binary;
@@ -90,10 +94,16 @@ class CompareTrustTest : public ::testing::Test {
         1e6 * calibration->seconds_per_row_per_delay_us, outcome.extra_delay_us,
         100 * outcome.expected_change);
 
+    absl::StatusOr<std::string> base_delay =
+        DelayFlag(plan.scratch, kBaseDelayUs);
+    absl::StatusOr<std::string> slow_delay =
+        DelayFlag(plan.scratch, kBaseDelayUs + outcome.extra_delay_us);
+    if (!base_delay.ok()) return base_delay.status();
+    if (!slow_delay.ok()) return slow_delay.status();
     std::vector<std::string> base = flags;
-    base.push_back(DelayFlag(kBaseDelayUs));
+    base.push_back(*base_delay);
     std::vector<std::string> slow = flags;
-    slow.push_back(DelayFlag(kBaseDelayUs + outcome.extra_delay_us));
+    slow.push_back(*slow_delay);
     plan.configurations = {{"a1", base}, {"a2", base}, {"slow", slow}};
     // Many short rounds: repetitions in one run of the binary share its
     // fake server and its placement on the CPUs, and differ from another
@@ -102,27 +112,49 @@ class CompareTrustTest : public ::testing::Test {
     // test see that spread as noise.
     plan.rounds = 5;
     plan.repetitions_per_round = 2;
-    absl::StatusOr<std::map<std::string, nlohmann::json>> runs =
-        RunInterleaved(plan);
-    if (!runs.ok()) return runs.status();
+    // As a user told "inconclusive: more repetitions would tell" would: up
+    // to twice, five more rounds for every set. A noise burst on a shared
+    // machine can hit several runs of one set; more rounds dilute it. Only
+    // an inconclusive slowdown asks for more; a verdict is final.
+    RunsByConfiguration runs;
+    for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+      if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) {
+        return ran;
+      }
+      absl::Status compared = CompareSets(plan.binary_name, runs, &outcome);
+      if (!compared.ok()) return compared;
+      const MetricComparison* rows = Find(*outcome.slowdown, "rows_per_second");
+      if (rows == nullptr || rows->verdict != Verdict::kInconclusive) break;
+      std::printf(
+          "attempt %d: the slowdown is inconclusive (%s); 5 more "
+          "rounds\n",
+          attempt, rows->reason.c_str());
+    }
+    return outcome;
+  }
+
+  // Compares a1 with a2 (A/A) and with slow, into `outcome`.
+  static absl::Status CompareSets(const std::string& binary_name,
+                                  const RunsByConfiguration& runs,
+                                  Outcome* outcome) {
     std::map<std::string, Report> reports;
-    for (const auto& [name, json] : *runs) {
+    for (const auto& [name, json] : runs) {
       absl::StatusOr<Report> report =
-          ReportFromGoogleBenchmark(plan.binary_name, json);
+          ReportFromGoogleBenchmark(binary_name, json);
       if (!report.ok()) return report.status();
       reports.emplace(name, *std::move(report));
     }
     for (const auto& [name, target] :
          {std::pair<const char*, std::unique_ptr<ReportComparison>*>{
-              "a2", &outcome.aa},
-          {"slow", &outcome.slowdown}}) {
+              "a2", &outcome->aa},
+          {"slow", &outcome->slowdown}}) {
       absl::StatusOr<ReportComparison> comparison = CompareReports(
           reports.at("a1"), "a1", reports.at(name), name, CompareOptions());
       if (!comparison.ok()) return comparison.status();
       std::printf("%s\n", RenderComparisonText(*comparison).c_str());
       *target = std::make_unique<ReportComparison>(*std::move(comparison));
     }
-    return outcome;
+    return absl::OkStatus();
   }
 
   static const MetricComparison* Find(const ReportComparison& comparison,

@@ -4,12 +4,21 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "common/statistics.h"
 
 namespace forkcheck {
 
-std::string DelayFlag(int micros) {
-  return absl::StrCat("--fake_delay_per_response_us=", micros);
+absl::StatusOr<std::string> DelayFlag(const std::string& folder, int micros) {
+  const std::string path =
+      absl::StrCat(folder, "/delay_per_response_", micros, "us.json");
+  const nlohmann::json script = {
+      {"faults", {{{"kind", "delay_per_response"}, {"micros", micros}}}}};
+  if (absl::Status written = WriteFileAtomically(path, script.dump());
+      !written.ok()) {
+    return written;
+  }
+  return absl::StrCat("--fake_faults=", path);
 }
 
 absl::StatusOr<double> MedianRowsPerSecond(
@@ -32,19 +41,24 @@ absl::StatusOr<double> MedianRowsPerSecond(
 absl::StatusOr<DelayCalibration> CalibrateDelay(
     InterleavedPlan plan, const std::string& scenario_id,
     const std::vector<std::string>& flags, int base_delay_us) {
+  absl::StatusOr<std::string> base_flag =
+      DelayFlag(plan.scratch, base_delay_us);
+  absl::StatusOr<std::string> doubled_flag =
+      DelayFlag(plan.scratch, 2 * base_delay_us);
+  if (!base_flag.ok()) return base_flag.status();
+  if (!doubled_flag.ok()) return doubled_flag.status();
   std::vector<std::string> base = flags;
-  base.push_back(DelayFlag(base_delay_us));
+  base.push_back(*base_flag);
   std::vector<std::string> doubled = flags;
-  doubled.push_back(DelayFlag(2 * base_delay_us));
+  doubled.push_back(*doubled_flag);
   plan.configurations = {{"calibrate_base", base},
                          {"calibrate_doubled", doubled}};
-  absl::StatusOr<std::map<std::string, nlohmann::json>> runs =
-      RunInterleaved(plan);
-  if (!runs.ok()) return runs.status();
+  RunsByConfiguration runs;
+  if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) return ran;
   absl::StatusOr<double> base_rate =
-      MedianRowsPerSecond(runs->at("calibrate_base"), scenario_id);
+      MedianRowsPerSecond(runs.at("calibrate_base"), scenario_id);
   absl::StatusOr<double> doubled_rate =
-      MedianRowsPerSecond(runs->at("calibrate_doubled"), scenario_id);
+      MedianRowsPerSecond(runs.at("calibrate_doubled"), scenario_id);
   if (!base_rate.ok()) return base_rate.status();
   if (!doubled_rate.ok()) return doubled_rate.status();
   DelayCalibration calibration;
@@ -53,11 +67,10 @@ absl::StatusOr<DelayCalibration> CalibrateDelay(
   calibration.seconds_per_row_per_delay_us =
       (1 / *doubled_rate - 1 / *base_rate) / base_delay_us;
   if (!(calibration.seconds_per_row_per_delay_us > 0)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("doubling the per-response delay to ", 2 * base_delay_us,
-                     " us did not slow ", scenario_id, " down (", *base_rate,
-                     " -> ", *doubled_rate, " rows/s): does the binary take ",
-                     DelayFlag(base_delay_us), "?"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "doubling the per-response delay to ", 2 * base_delay_us,
+        " us did not slow ", scenario_id, " down (", *base_rate, " -> ",
+        *doubled_rate, " rows/s): does the binary take ", *base_flag, "?"));
   }
   return calibration;
 }

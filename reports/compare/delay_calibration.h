@@ -1,5 +1,6 @@
 // A slowdown of a chosen size, made with the fake server's per-response
-// delay (process_models_benchmark --fake_delay_per_response_us), sized from
+// delay (process_models_benchmark --fake_faults with a delay_per_response
+// rule), sized from
 // what one microsecond of delay is measured to cost, not from a guess at how
 // many responses a trial waits for.
 //
@@ -19,8 +20,9 @@
 
 namespace forkcheck {
 
-// The flag that sets the fake's per-response delay.
-std::string DelayFlag(int micros);
+// The flag that gives every fake a per-response delay of `micros`: writes
+// the fault script into `folder` and returns "--fake_faults=<script>".
+absl::StatusOr<std::string> DelayFlag(const std::string& folder, int micros);
 
 struct DelayCalibration {
   int base_delay_us = 0;
@@ -36,6 +38,7 @@ absl::StatusOr<double> MedianRowsPerSecond(
 
 // Runs `plan` (its configurations replaced) at the base delay and at twice
 // it, interleaved, and measures the cost of the delay in `scenario_id`.
+// Delay scripts go to plan.scratch.
 absl::StatusOr<DelayCalibration> CalibrateDelay(
     InterleavedPlan plan, const std::string& scenario_id,
     const std::vector<std::string>& flags, int base_delay_us);

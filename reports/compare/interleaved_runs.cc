@@ -7,17 +7,15 @@
 
 namespace forkcheck {
 
-absl::StatusOr<std::map<std::string, nlohmann::json>> RunInterleaved(
-    const InterleavedPlan& plan) {
-  std::map<std::string, nlohmann::json> merged;
+absl::Status RunInterleaved(const InterleavedPlan& plan,
+                            RunsByConfiguration* runs) {
   const size_t n = plan.configurations.size();
   for (int round = 0; round < plan.rounds; ++round) {
     for (size_t i = 0; i < n; ++i) {
       const BenchConfiguration& configuration =
           plan.configurations[(i + round) % n];
       BenchRun run;
-      run.name = absl::StrCat(plan.binary_name, "-", configuration.name,
-                              "-round", round);
+      run.name = absl::StrCat(plan.binary_name, "-", configuration.name);
       run.binary = plan.binary;
       run.env = plan.env;
       run.flags = configuration.flags;
@@ -26,11 +24,12 @@ absl::StatusOr<std::map<std::string, nlohmann::json>> RunInterleaved(
       absl::StatusOr<nlohmann::json> json =
           RunBenchmark(run, plan.scratch, plan.timeout_per_run);
       if (!json.ok()) {
-        return absl::Status(json.status().code(),
-                            absl::StrCat(configuration.name, ", round ", round,
-                                         ": ", json.status().message()));
+        return absl::Status(
+            json.status().code(),
+            absl::StrCat(configuration.name, ", round ", round + 1, ": ",
+                         json.status().message()));
       }
-      auto [it, first] = merged.emplace(configuration.name, *json);
+      auto [it, first] = runs->emplace(configuration.name, *json);
       if (!first) {
         for (const nlohmann::json& benchmark : (*json)["benchmarks"]) {
           it->second["benchmarks"].push_back(benchmark);
@@ -38,7 +37,7 @@ absl::StatusOr<std::map<std::string, nlohmann::json>> RunInterleaved(
       }
     }
   }
-  return merged;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Report> ReportFromGoogleBenchmark(

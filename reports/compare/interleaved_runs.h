@@ -34,11 +34,15 @@ struct InterleavedPlan {
   std::chrono::milliseconds timeout_per_run{120000};
 };
 
-// Each configuration's Google Benchmark JSON, the rounds' runs concatenated
-// (the first round's context kept), by configuration name. An error names
-// the configuration and round that failed.
-absl::StatusOr<std::map<std::string, nlohmann::json>> RunInterleaved(
-    const InterleavedPlan& plan);
+// Google Benchmark JSON by configuration name.
+using RunsByConfiguration = std::map<std::string, nlohmann::json>;
+
+// Runs the plan's rounds and appends each configuration's runs to its JSON
+// in `runs` (created from the first run, context and all), so that a caller
+// can add rounds to what it has. An error names the configuration and
+// round that failed.
+absl::Status RunInterleaved(const InterleavedPlan& plan,
+                            RunsByConfiguration* runs);
 
 // A report holding one binary's Google Benchmark JSON as its benchmarks
 // section (as the main job builds it), with this process's environment.

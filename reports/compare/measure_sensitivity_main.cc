@@ -103,7 +103,7 @@ int Run(const std::string& argv0) {
                    "/iterations:1/manual_time");
   const std::vector<std::string> flags = {
       "--models=thread_shared", "--workers=1", "--sizes=" + size,
-      "--table=" + absl::GetFlag(FLAGS_table)};
+      "--table=" + absl::GetFlag(FLAGS_table), "--session_calls_per_trial=0"};
   const int base_delay = absl::GetFlag(FLAGS_base_delay_us);
 
   InterleavedPlan plan;
@@ -135,21 +135,30 @@ int Run(const std::string& argv0) {
                        : ExtraDelayForSlowdown(*calibration, percent / 100.0);
       tally.expected_change =
           ExpectedChange(*calibration, tally.extra_delay_us);
+      absl::StatusOr<std::string> base_flag = DelayFlag(scratch, base_delay);
+      absl::StatusOr<std::string> slow_flag =
+          DelayFlag(scratch, base_delay + tally.extra_delay_us);
+      if (!base_flag.ok() || !slow_flag.ok()) {
+        std::fprintf(stderr, "%s\n",
+                     (base_flag.ok() ? slow_flag.status() : base_flag.status())
+                         .ToString()
+                         .c_str());
+        return 1;
+      }
       std::vector<std::string> base = flags;
-      base.push_back(DelayFlag(base_delay));
+      base.push_back(*base_flag);
       std::vector<std::string> slow = flags;
-      slow.push_back(DelayFlag(base_delay + tally.extra_delay_us));
+      slow.push_back(*slow_flag);
       plan.configurations = {{"base", base}, {"slow", slow}};
-      absl::StatusOr<std::map<std::string, nlohmann::json>> runs =
-          RunInterleaved(plan);
-      if (!runs.ok()) {
-        std::fprintf(stderr, "%s\n", runs.status().ToString().c_str());
+      RunsByConfiguration runs;
+      if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) {
+        std::fprintf(stderr, "%s\n", ran.ToString().c_str());
         return 1;
       }
       absl::StatusOr<Report> old_report =
-          ReportFromGoogleBenchmark(plan.binary_name, runs->at("base"));
+          ReportFromGoogleBenchmark(plan.binary_name, runs.at("base"));
       absl::StatusOr<Report> new_report =
-          ReportFromGoogleBenchmark(plan.binary_name, runs->at("slow"));
+          ReportFromGoogleBenchmark(plan.binary_name, runs.at("slow"));
       if (!old_report.ok() || !new_report.ok()) {
         std::fprintf(
             stderr, "%s\n",
