@@ -94,17 +94,13 @@ class CompareTrustTest : public ::testing::Test {
         1e6 * calibration->seconds_per_row_per_delay_us, outcome.extra_delay_us,
         100 * outcome.expected_change);
 
-    absl::StatusOr<std::string> base_delay =
-        DelayFlag(plan.scratch, kBaseDelayUs);
-    absl::StatusOr<std::string> slow_delay =
-        DelayFlag(plan.scratch, kBaseDelayUs + outcome.extra_delay_us);
-    if (!base_delay.ok()) return base_delay.status();
-    if (!slow_delay.ok()) return slow_delay.status();
-    std::vector<std::string> base = flags;
-    base.push_back(*base_delay);
-    std::vector<std::string> slow = flags;
-    slow.push_back(*slow_delay);
-    plan.configurations = {{"a1", base}, {"a2", base}, {"slow", slow}};
+    absl::StatusOr<std::vector<std::string>> base =
+        WithDelay(flags, plan.scratch, kBaseDelayUs);
+    absl::StatusOr<std::vector<std::string>> slow =
+        WithDelay(flags, plan.scratch, kBaseDelayUs + outcome.extra_delay_us);
+    if (!base.ok()) return base.status();
+    if (!slow.ok()) return slow.status();
+    plan.configurations = {{"a1", *base}, {"a2", *base}, {"slow", *slow}};
     // Many short rounds: repetitions in one run of the binary share its
     // fake server and its placement on the CPUs, and differ from another
     // run's as a group (seen: time_to_first_row_ms +20% between two A runs

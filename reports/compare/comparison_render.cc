@@ -99,12 +99,17 @@ std::string Options(const CompareOptions& o) {
       o.min_samples, 100 * o.max_cv);
 }
 
+// "always ok -> always hang"; just "always ok" when it did not change.
+std::string Transition(const std::string& from, const std::string& to) {
+  return from == to ? from : absl::StrCat(from, " -> ", to);
+}
+
 Table MatrixTable(const ReportComparison& c) {
   Table table({"change", "cell", "fork_support", "workers", "parent_after"});
   for (const CellChange& ch : c.matrix.changes) {
     table.Add({ChangeDirectionName(ch.direction), ch.key, ch.fork_support,
-               absl::StrCat(ch.old_workers, " -> ", ch.new_workers),
-               absl::StrCat(ch.old_parent_after, " -> ", ch.new_parent_after)});
+               Transition(ch.old_workers, ch.new_workers),
+               Transition(ch.old_parent_after, ch.new_parent_after)});
   }
   return table;
 }
@@ -133,6 +138,25 @@ std::vector<std::pair<std::string, Table>> MetricTables(
                               VerdictName(m.verdict), m.reason});
   }
   return tables;
+}
+
+// Scenarios in one report only, and notes (skipped benchmarks...); ids
+// between `quote`s.
+std::vector<std::string> ScenarioNotes(const ReportComparison& c,
+                                       const std::string& quote) {
+  std::vector<std::string> lines;
+  for (const auto& [label, ids] :
+       {std::pair<const char*, const std::vector<std::string>*>{
+            "only in old", &c.scenarios_only_in_old},
+        {"only in new", &c.scenarios_only_in_new}}) {
+    for (const std::string& id : *ids) {
+      lines.push_back(absl::StrCat(label, ": ", quote, id, quote));
+    }
+  }
+  for (const std::string& note : c.notes) {
+    lines.push_back(absl::StrCat("note: ", note));
+  }
+  return lines;
 }
 
 std::string MachineWarning(const ReportComparison& c) {
@@ -182,14 +206,8 @@ std::string RenderComparisonText(const ReportComparison& c) {
   for (const auto& [scenario, table] : MetricTables(c)) {
     absl::StrAppend(&out, "  ", scenario, "\n", table.Aligned("    "));
   }
-  for (const std::string& id : c.scenarios_only_in_old) {
-    absl::StrAppend(&out, "  only in old: ", id, "\n");
-  }
-  for (const std::string& id : c.scenarios_only_in_new) {
-    absl::StrAppend(&out, "  only in new: ", id, "\n");
-  }
-  for (const std::string& note : c.notes) {
-    absl::StrAppend(&out, "  note: ", note, "\n");
+  for (const std::string& line : ScenarioNotes(c, "")) {
+    absl::StrAppend(&out, "  ", line, "\n");
   }
   return out;
 }
@@ -233,14 +251,8 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
   for (const auto& [scenario, table] : MetricTables(c)) {
     absl::StrAppend(&out, "### `", scenario, "`\n\n", table.Markdown(), "\n");
   }
-  for (const std::string& id : c.scenarios_only_in_old) {
-    absl::StrAppend(&out, "- only in old: `", id, "`\n");
-  }
-  for (const std::string& id : c.scenarios_only_in_new) {
-    absl::StrAppend(&out, "- only in new: `", id, "`\n");
-  }
-  for (const std::string& note : c.notes) {
-    absl::StrAppend(&out, "- note: ", note, "\n");
+  for (const std::string& line : ScenarioNotes(c, "`")) {
+    absl::StrAppend(&out, "- ", line, "\n");
   }
   return out;
 }

@@ -38,21 +38,25 @@ absl::StatusOr<double> MedianRowsPerSecond(
   return Median(samples);
 }
 
+absl::StatusOr<std::vector<std::string>> WithDelay(
+    std::vector<std::string> flags, const std::string& folder, int micros) {
+  absl::StatusOr<std::string> flag = DelayFlag(folder, micros);
+  if (!flag.ok()) return flag.status();
+  flags.push_back(*std::move(flag));
+  return flags;
+}
+
 absl::StatusOr<DelayCalibration> CalibrateDelay(
     InterleavedPlan plan, const std::string& scenario_id,
     const std::vector<std::string>& flags, int base_delay_us) {
-  absl::StatusOr<std::string> base_flag =
-      DelayFlag(plan.scratch, base_delay_us);
-  absl::StatusOr<std::string> doubled_flag =
-      DelayFlag(plan.scratch, 2 * base_delay_us);
-  if (!base_flag.ok()) return base_flag.status();
-  if (!doubled_flag.ok()) return doubled_flag.status();
-  std::vector<std::string> base = flags;
-  base.push_back(*base_flag);
-  std::vector<std::string> doubled = flags;
-  doubled.push_back(*doubled_flag);
-  plan.configurations = {{"calibrate_base", base},
-                         {"calibrate_doubled", doubled}};
+  absl::StatusOr<std::vector<std::string>> base =
+      WithDelay(flags, plan.scratch, base_delay_us);
+  absl::StatusOr<std::vector<std::string>> doubled =
+      WithDelay(flags, plan.scratch, 2 * base_delay_us);
+  if (!base.ok()) return base.status();
+  if (!doubled.ok()) return doubled.status();
+  plan.configurations = {{"calibrate_base", *base},
+                         {"calibrate_doubled", *doubled}};
   RunsByConfiguration runs;
   if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) return ran;
   absl::StatusOr<double> base_rate =
@@ -70,7 +74,7 @@ absl::StatusOr<DelayCalibration> CalibrateDelay(
     return absl::FailedPreconditionError(absl::StrCat(
         "doubling the per-response delay to ", 2 * base_delay_us,
         " us did not slow ", scenario_id, " down (", *base_rate, " -> ",
-        *doubled_rate, " rows/s): does the binary take ", *base_flag, "?"));
+        *doubled_rate, " rows/s): does the binary take ", base->back(), "?"));
   }
   return calibration;
 }

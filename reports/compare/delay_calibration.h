@@ -24,6 +24,10 @@ namespace forkcheck {
 // the fault script into `folder` and returns "--fake_faults=<script>".
 absl::StatusOr<std::string> DelayFlag(const std::string& folder, int micros);
 
+// `flags` and DelayFlag(folder, micros).
+absl::StatusOr<std::vector<std::string>> WithDelay(
+    std::vector<std::string> flags, const std::string& folder, int micros);
+
 struct DelayCalibration {
   int base_delay_us = 0;
   double base_seconds_per_row = 0;  // 1 / median rows_per_second at the base

@@ -46,6 +46,7 @@ struct Tally {
   int detected_alone = 0;
   int false_alarms_holm = 0;  // another metric or scenario regressed
   int false_alarms_alone = 0;
+  std::vector<std::string> false_alarm_metrics;  // with Holm's correction
 };
 
 bool IsTarget(const MetricComparison& m, const std::string& scenario) {
@@ -53,21 +54,27 @@ bool IsTarget(const MetricComparison& m, const std::string& scenario) {
 }
 
 // Whether the target regressed, and whether anything else did (a false
-// alarm, except the target's own measurement: its time and bytes).
+// alarm; in a slowed comparison the slowed scenario's other metrics may
+// regress too). False alarms are described into `alarms`.
 void Judge(const ReportComparison& c, const std::string& scenario, bool slowed,
-           int* detected, int* false_alarms) {
+           int* detected, int* false_alarms, std::vector<std::string>* alarms) {
   bool target = false;
   bool other = false;
   for (const MetricComparison& m : c.metrics) {
     if (m.verdict != Verdict::kRegressed) continue;
-    if (IsTarget(m, scenario)) {
-      target = true;
-    } else if (!(slowed && m.scenario == scenario)) {
-      other = true;
+    if (slowed && m.scenario == scenario) {
+      target = target || IsTarget(m, scenario);
+      continue;
+    }
+    other = true;
+    if (alarms != nullptr) {
+      alarms->push_back(absl::StrFormat("%s %s: %+.1f%%, p %.2g", m.scenario,
+                                        m.metric, 100 * m.change.value_or(0),
+                                        m.adjusted_p_value.value_or(1)));
     }
   }
-  if (target && slowed) ++*detected;
-  if (other || (target && !slowed)) ++*false_alarms;
+  if (target) ++*detected;
+  if (other) ++*false_alarms;
 }
 
 int Run(const std::string& argv0) {
@@ -135,21 +142,17 @@ int Run(const std::string& argv0) {
                        : ExtraDelayForSlowdown(*calibration, percent / 100.0);
       tally.expected_change =
           ExpectedChange(*calibration, tally.extra_delay_us);
-      absl::StatusOr<std::string> base_flag = DelayFlag(scratch, base_delay);
-      absl::StatusOr<std::string> slow_flag =
-          DelayFlag(scratch, base_delay + tally.extra_delay_us);
-      if (!base_flag.ok() || !slow_flag.ok()) {
-        std::fprintf(stderr, "%s\n",
-                     (base_flag.ok() ? slow_flag.status() : base_flag.status())
-                         .ToString()
-                         .c_str());
+      absl::StatusOr<std::vector<std::string>> base =
+          WithDelay(flags, scratch, base_delay);
+      absl::StatusOr<std::vector<std::string>> slow =
+          WithDelay(flags, scratch, base_delay + tally.extra_delay_us);
+      if (!base.ok() || !slow.ok()) {
+        std::fprintf(
+            stderr, "%s\n",
+            (base.ok() ? slow.status() : base.status()).ToString().c_str());
         return 1;
       }
-      std::vector<std::string> base = flags;
-      base.push_back(*base_flag);
-      std::vector<std::string> slow = flags;
-      slow.push_back(*slow_flag);
-      plan.configurations = {{"base", base}, {"slow", slow}};
+      plan.configurations = {{"base", *base}, {"slow", *slow}};
       RunsByConfiguration runs;
       if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) {
         std::fprintf(stderr, "%s\n", ran.ToString().c_str());
@@ -177,7 +180,8 @@ int Run(const std::string& argv0) {
           std::fprintf(stderr, "%s\n", c.status().ToString().c_str());
           return 1;
         }
-        Judge(*c, scenario, percent > 0, detected, false_alarms);
+        Judge(*c, scenario, percent > 0, detected, false_alarms,
+              options == &holm ? &tally.false_alarm_metrics : nullptr);
         if (options == &holm) {
           for (const MetricComparison& m : c->metrics) {
             if (IsTarget(m, scenario) && m.change.has_value()) {
@@ -195,12 +199,14 @@ int Run(const std::string& argv0) {
   std::string table = absl::StrFormat(
       "Sensitivity: %d repetitions a side (%d round(s) of %d), %d trials per "
       "slowdown, threshold 5%%, alpha 0.05;\nthread_shared, 1 worker, %s "
-      "responses, table %s, base delay %d us per response (trial %.0f ms).\n\n"
+      "responses, table %s, base delay %d us per response (%.0f us per "
+      "row).\n\n"
       "| slowdown | extra delay | expected change | median measured change | "
       "detected (Holm) | detected (no correction) | false alarms (Holm) | "
       "false alarms (no correction) |\n|---|---|---|---|---|---|---|---|\n",
       n, plan.rounds, plan.repetitions_per_round, absl::GetFlag(FLAGS_trials),
-      size, absl::GetFlag(FLAGS_table), base_delay, 0.0);
+      size, absl::GetFlag(FLAGS_table), base_delay,
+      1e6 * calibration->base_seconds_per_row);
   const int trials = absl::GetFlag(FLAGS_trials);
   for (int percent : percents) {
     const Tally& t = tallies[percent];
@@ -213,7 +219,13 @@ int Run(const std::string& argv0) {
         percent == 0 ? "-" : absl::StrCat(t.detected_alone, "/", trials),
         t.false_alarms_holm, trials, t.false_alarms_alone, trials);
   }
-  std::printf("\n%s", table.c_str());
+  for (int percent : percents) {
+    for (const std::string& alarm : tallies[percent].false_alarm_metrics) {
+      absl::StrAppend(&table, "\nFalse alarm (Holm) at ", percent,
+                      "%: ", alarm);
+    }
+  }
+  std::printf("\n%s\n", table.c_str());
   if (const std::string out = absl::GetFlag(FLAGS_out); !out.empty()) {
     const absl::Status written = WriteFileAtomically(out, table);
     if (!written.ok()) {
