@@ -3,6 +3,8 @@
 // and no conformance outcome for the worse; 1: at least one; 2: bad usage
 // or bad input (not a report, another schema version, nothing in common).
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 

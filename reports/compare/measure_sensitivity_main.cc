@@ -5,9 +5,12 @@
 // often the model's rows_per_second is called "regressed". Slowdown 0 is an
 // A/A comparison: any regression there is a false alarm. Both corrections
 // (Holm, none) are judged on the same runs. See measure_sensitivity.sh.
+#include <stdlib.h>
+
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
