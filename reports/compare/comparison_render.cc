@@ -128,9 +128,10 @@ std::vector<std::pair<std::string, Table>> MetricTables(
   std::vector<std::pair<std::string, Table>> tables;
   for (const MetricComparison& m : c.metrics) {
     if (tables.empty() || tables.back().first != m.scenario) {
-      tables.emplace_back(m.scenario,
-                          Table({"metric", "unit", "old median", "new median",
-                                 "change", "p", "verdict", "why"}));
+      tables.emplace_back(
+          m.scenario,
+          Table({"metric", "unit", "old median", "new median", "change",
+                 c.options.holm ? "p (Holm)" : "p", "verdict", "why"}));
     }
     tables.back().second.Add({m.metric, m.unit, Number(m.old_median),
                               Number(m.new_median), Change(m.change),
