@@ -5,10 +5,10 @@
 //   compare [flags] --baseline_dir=DIR NEW.json
 //
 //   --threshold=5%      smallest change that counts ("5%" or "5": percent)
-//   --alpha=0.05        significance level (after Holm's correction)
+//   --alpha=0.05        significance level
 //   --min_samples=5     fewer repetitions on a side: inconclusive
 //   --max_cv=25%        a noisier side: inconclusive
-//   --correction=holm   or "none": each metric judged alone
+//   --correction=none   or "holm": Holm's correction over all the tests
 //   --format=console    or "markdown", "json"
 //   --out=PATH          write there (atomically) instead of standard output
 //

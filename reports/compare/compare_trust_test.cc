@@ -8,9 +8,9 @@
 // Stable on a loaded 2-core machine because (see delay_calibration.h and
 // interleaved_runs.h): the trials are latency-bound (a base per-response
 // delay on every side), the three sets run interleaved in five short rounds
-// each (five more, up to twice, while the slowdown is inconclusive), the
-// comparison corrects for testing many metrics at once (Holm), and the test
-// runs alone (tags = ["exclusive"]), not beside the rest of the suite.
+// each (five more, up to twice, while the slowdown is inconclusive), and
+// the test runs alone (tags = ["exclusive"]), not beside the rest of the
+// suite. The comparison runs with its defaults, as a nightly job would.
 #include <cstdio>
 #include <map>
 #include <memory>

@@ -296,6 +296,7 @@ json ComparisonToJson(const ReportComparison& c) {
          {"p_value", optional(m.p_value)},
          {"adjusted_p_value", optional(m.adjusted_p_value)},
          {"exact", m.exact},
+         {"separated", m.separated},
          {"verdict", VerdictName(m.verdict)},
          {"reason", m.reason}});
   }

@@ -133,6 +133,7 @@ int Run(const std::string& argv0) {
   plan.rounds = absl::GetFlag(FLAGS_rounds);
   plan.repetitions_per_round = absl::GetFlag(FLAGS_repetitions_per_round);
   CompareOptions holm;
+  holm.holm = true;
   CompareOptions alone;
   alone.holm = false;
 

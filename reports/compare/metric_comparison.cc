@@ -58,12 +58,6 @@ bool Describe(const MetricSamples& in, const CompareOptions& options,
         out->old_n, out->new_n, options.alpha, min_p);
     return false;
   }
-  const double cv = std::max(out->old_cv, out->new_cv);
-  if (cv > options.max_cv) {
-    out->reason = absl::StrFormat("too noisy: CV %s > %s", Percent(cv),
-                                  Percent(options.max_cv));
-    return false;
-  }
   if (!out->change.has_value()) {
     out->reason = "old median is 0: no relative change";
     return false;
@@ -71,6 +65,11 @@ bool Describe(const MetricSamples& in, const CompareOptions& options,
   const MannWhitneyResult test = MannWhitneyU(in.old_samples, in.new_samples);
   out->p_value = test.p_value;
   out->exact = test.exact;
+  const auto [old_min, old_max] =
+      std::minmax_element(in.old_samples.begin(), in.old_samples.end());
+  const auto [new_min, new_max] =
+      std::minmax_element(in.new_samples.begin(), in.new_samples.end());
+  out->separated = *new_min > *old_max || *new_max < *old_min;
   return true;
 }
 
@@ -80,6 +79,16 @@ void Judge(const CompareOptions& options, int tested, MetricComparison* m) {
   const bool better =
       (change > 0) == (m->direction == Direction::kHigherIsBetter);
   const bool significant = *m->adjusted_p_value < options.alpha;
+  // Noise that could explain the change: a noisy side makes the verdict
+  // inconclusive, unless no sample of one side reaches the other's.
+  const double cv = std::max(m->old_cv, m->new_cv);
+  if (cv > options.max_cv && !(large && m->separated)) {
+    m->verdict = Verdict::kInconclusive;
+    m->reason = absl::StrFormat("too noisy: CV %s > %s%s", Percent(cv),
+                                Percent(options.max_cv),
+                                large ? " and the samples overlap" : "");
+    return;
+  }
   if (significant && large) {
     m->verdict = better ? Verdict::kImproved : Verdict::kRegressed;
     m->reason =

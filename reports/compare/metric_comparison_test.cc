@@ -95,11 +95,19 @@ TEST(MetricComparisonTest, SamplesThatCannotReachAlphaAreInconclusive) {
   EXPECT_THAT(m.reason, HasSubstr("cannot reach p < 0.05"));
 }
 
-TEST(MetricComparisonTest, NoisySamplesAreInconclusive) {
-  const MetricComparison m = CompareOne(
+TEST(MetricComparisonTest, NoisySamplesAreInconclusiveUnlessApart) {
+  // Overlapping: the noise could explain the change.
+  const MetricComparison overlap = CompareOne(
+      "rows_per_second", {100, 40, 160, 70, 130}, {30, 50, 20, 60, 45});
+  EXPECT_EQ(overlap.verdict, Verdict::kInconclusive);
+  EXPECT_THAT(overlap.reason, HasSubstr("too noisy: CV"));
+  EXPECT_THAT(overlap.reason, HasSubstr("> 25.0% and the samples overlap"));
+  EXPECT_FALSE(overlap.separated);
+  // Every new sample below every old one: a noisy baseline does not hide it.
+  const MetricComparison apart = CompareOne(
       "rows_per_second", {100, 40, 160, 70, 130}, {10, 11, 9, 10, 10});
-  EXPECT_EQ(m.verdict, Verdict::kInconclusive);
-  EXPECT_THAT(m.reason, HasSubstr("too noisy: CV"));
+  EXPECT_TRUE(apart.separated);
+  EXPECT_EQ(apart.verdict, Verdict::kRegressed) << apart.reason;
 }
 
 TEST(MetricComparisonTest, UnknownMetricsAreListedNotGated) {
@@ -128,7 +136,9 @@ TEST(MetricComparisonTest, HolmsCorrectionSpansEveryTestedMetric) {
     many.push_back(
         {"BM_X" + std::to_string(i), "m_ms", "ms", old_samples, new_samples});
   }
-  for (const MetricComparison& m : CompareMetrics(many, CompareOptions())) {
+  CompareOptions holm;
+  holm.holm = true;
+  for (const MetricComparison& m : CompareMetrics(many, holm)) {
     EXPECT_NEAR(*m.p_value, 4.0 / 252, 1e-12);
     EXPECT_NEAR(*m.adjusted_p_value, 20 * 4.0 / 252, 1e-12);
     EXPECT_EQ(m.verdict, Verdict::kInconclusive);
@@ -143,11 +153,13 @@ TEST(MetricComparisonTest, HolmsCorrectionSpansEveryTestedMetric) {
   many.resize(1);
   many.push_back({"BM_X0", "connections", "count", old_samples, new_samples});
   many.push_back({"BM_X0", "x_ms", "ms", {1, 2}, {3, 4}});
-  const std::vector<MetricComparison> three = CompareMetrics(many, {});
+  const std::vector<MetricComparison> three = CompareMetrics(many, holm);
   EXPECT_EQ(three[0].verdict, Verdict::kRegressed) << three[0].reason;
 }
 
 TEST(MetricComparisonTest, MetricsThatRankAlikeAreOneTest) {
+  CompareOptions holm;
+  holm.holm = true;
   // Throughput, bytes and (reversed) time of one benchmark: one measurement.
   const std::vector<double> time_old = {10, 11, 12, 13, 15};
   const std::vector<double> time_new = {14, 16, 17, 18, 19};
@@ -163,7 +175,7 @@ TEST(MetricComparisonTest, MetricsThatRankAlikeAreOneTest) {
         Scaled(inverse(time_new), 80)},
        // The same samples in another scenario: another test.
        {"BM_Y", "real_time", "ms", time_old, time_new}},
-      CompareOptions());
+      holm);
   for (const MetricComparison& m : out) {
     EXPECT_NEAR(*m.adjusted_p_value, 2 * 4.0 / 252, 1e-12) << m.metric;
     EXPECT_EQ(m.verdict, Verdict::kRegressed) << m.reason;
