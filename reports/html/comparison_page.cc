@@ -29,6 +29,7 @@ div.verdict p { margin: 2px 0; }
 div.verdict p.headline { font-size: 18px; font-weight: 600; }
 div.verdict.bad { background: #fff1f0; border-color: #c62828; }
 div.verdict.good { background: #eef8ef; border-color: #2e7d32; }
+div.verdict p.machines { color: #c62828; font-weight: 600; }
 div.banner { font-size: 15px; border-width: 2px; }
 span.badge { display: inline-block; padding: 0 6px; border-radius: 3px;
              color: #fff; font-size: 12px; white-space: nowrap; }
@@ -48,6 +49,9 @@ details.scenario[open] { padding-bottom: 6px; }
 details.scenario > summary { cursor: pointer; padding: 2px 0; }
 details.scenario > summary code { font-size: 13px; }
 details.informational > summary { color: #57606a; font-size: 12px; }
+table.metrics td:last-child { text-align: left; color: #57606a; }
+table.metrics td:nth-child(5), table.metrics td:nth-child(6) {
+  white-space: nowrap; }
 )css";
 
 std::string Text(const json& value) {
