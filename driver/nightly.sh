@@ -10,8 +10,10 @@
 #
 # The history folder holds, per run, the main job's STEM.json, .md and .html
 # (STEM is <UTC time>-grpc<version>), and
-#   comparisons/STEM.vs-previous.{txt,md,json}  against the newest earlier run
-#   comparisons/STEM.vs-baseline.{txt,md,json}  against the pinned baseline
+#   comparisons/STEM.vs-previous.{txt,md,json,html}  against the newest
+#                                               earlier run (html: a page)
+#   comparisons/STEM.vs-baseline.{txt,md,json,html}  against the pinned
+#                                               baseline
 #   baseline/baseline.json                      the pinned baseline: the first
 #                                               run's, or --pin_baseline's
 #   trend.html                                  every run, over time
@@ -68,7 +70,7 @@ new=$(ls -1 "$history"/*.json 2>/dev/null | sort | comm -13 "$before" -)
 stem=$(basename "$new" .json)
 echo "nightly: new report $new"
 
-# Runs one comparison, writes its three forms, prints the console one.
+# Runs one comparison, writes its four forms, prints the console one.
 # Its exit status is compare's: 0, 1 (worse) or 2 (could not compare).
 compare_with() {
   local old="$1" name="$2" out="$history/comparisons/$stem.vs-$2" status
@@ -79,6 +81,7 @@ compare_with() {
   if [ "$status" -le 1 ]; then
     "$compare" "${compare_flags[@]}" --format=markdown --out="$out.md" "$old" "$new" >/dev/null
     "$compare" "${compare_flags[@]}" --format=json --out="$out.json" "$old" "$new" >/dev/null
+    "$compare" "${compare_flags[@]}" --format=html --out="$out.html" "$old" "$new" >/dev/null
     cat "$out.txt"
   fi
   return "$status"

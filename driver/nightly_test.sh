@@ -38,9 +38,11 @@ nightly "${tools[@]}" -- "${run_flags[@]}"
 [ "$status" -le 1 ] || { echo "second run: exit $status"; exit 1; }
 [ "$(ls "$history"/*.json | wc -l)" -eq 2 ]
 for against in previous baseline; do
-  for form in txt md json; do
+  for form in txt md json html; do
     ls "$history"/comparisons/*.vs-$against.$form >/dev/null
   done
+  # The page leads with the verdict.
+  grep -q 'id="verdict"' "$history"/comparisons/*.vs-$against.html
 done
 # The trend page shows every run of the history.
 for report in "$history"/*.json; do
@@ -56,6 +58,8 @@ nightly "${tools[@]}" -- "${run_flags[@]}" --bench_fake_faults="$faults"
 grep -q 'REGRESSION' "$TEST_TMPDIR/out.txt"
 latest=$(ls "$history"/comparisons/*.vs-baseline.json | sort | tail -n 1)
 grep -q 'regressed' "$latest"
+grep -q 'class="verdict bad"' "${latest%.json}.html"
+grep -q 'metrics\? regressed' "${latest%.json}.html"
 
 # Bad usage: exit 2 with the reason.
 nightly --driver=/no/such/driver "${tools[@]:1}"

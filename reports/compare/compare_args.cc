@@ -47,7 +47,8 @@ std::string CompareUsage() {
          "  --min_samples=5    fewer repetitions on a side: inconclusive\n"
          "  --max_cv=25%       a noisier side (stddev/mean): inconclusive\n"
          "  --correction=none  or holm: Holm's correction over all the tests\n"
-         "  --format=console   or markdown, json\n"
+         "  --format=console   or markdown, json, html (a self-contained "
+         "page)\n"
          "  --out=PATH         write there (atomically), not to stdout\n"
          "Exit status: 0 no regression and no worse outcome; 1 a regression "
          "or a worse\nconformance outcome; 2 bad usage or bad input.\n";
@@ -101,8 +102,10 @@ absl::StatusOr<CompareArgs> ParseCompareArgs(
         parsed.format = OutputFormat::kMarkdown;
       } else if (value == "json") {
         parsed.format = OutputFormat::kJson;
+      } else if (value == "html") {
+        parsed.format = OutputFormat::kHtml;
       } else {
-        return Bad(flag, value, "want console, markdown or json");
+        return Bad(flag, value, "want console, markdown, json or html");
       }
     } else if (flag == "out") {
       if (value.empty()) return Bad(flag, value, "want a path");

@@ -9,7 +9,7 @@
 //   --min_samples=5     fewer repetitions on a side: inconclusive
 //   --max_cv=25%        a noisier side: inconclusive
 //   --correction=none   or "holm": Holm's correction over all the tests
-//   --format=console    or "markdown", "json"
+//   --format=console    or "markdown", "json", "html" (a self-contained page)
 //   --out=PATH          write there (atomically) instead of standard output
 //
 // Parsed by hand, not with absl flags, so that every usage error exits with
@@ -25,7 +25,7 @@
 
 namespace forkcheck {
 
-enum class OutputFormat { kConsole, kMarkdown, kJson };
+enum class OutputFormat { kConsole, kMarkdown, kJson, kHtml };
 
 struct CompareArgs {
   std::string old_path;      // a report, or "" with baseline_dir

@@ -132,6 +132,29 @@ TEST(CompareCliTest, WritesEachFormatAtomicallyToOut) {
   EXPECT_THAT(ran.out, HasSubstr("| rows_per_second |"));
 }
 
+TEST(CompareCliTest, HtmlIsAPageWithTheSameExitStatus) {
+  const std::string base = Write("base.json", Spec(1.0));
+  const std::string same = Write("same.json", Spec(1.0));
+  const std::string slower = Write("slower.json", Spec(0.9));
+  const std::string page = Scratch("comparison.html");
+  Ran ran = RunCompare({"--format=html", "--out=" + page, base, slower});
+  EXPECT_EQ(ran.exit_status, 1) << ran.err;
+  EXPECT_TRUE(ran.out.empty());
+  std::string html = ReadFile(page, "page").value_or("");
+  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("class=\"verdict bad\""));
+  EXPECT_THAT(html, HasSubstr("class=\"badge v-regressed\""));
+
+  ran = RunCompare({"--format=html", base, same});
+  EXPECT_EQ(ran.exit_status, 0) << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("class=\"verdict good\""));
+  // Bad input: 2, and no page.
+  ran = RunCompare({"--format=html", "--out=" + Scratch("bad.html"), base,
+                    Scratch("missing.json")});
+  EXPECT_EQ(ran.exit_status, 2);
+  EXPECT_FALSE(std::filesystem::exists(Scratch("bad.html")));
+}
+
 TEST(CompareCliTest, ABaselineFolderMeansItsNewestReport) {
   std::filesystem::create_directories(Scratch("history"));
   // By start time, not by name: the newest is a.json, as fast as the new one.
@@ -172,7 +195,7 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
       {{"--threshold=abc", base, base}, "--threshold=abc"},
       {{"--threshold", base, base}, "flags take a value"},
       {{"--alpha=2", base, base}, "--alpha=2"},
-      {{"--format=html", base, base}, "--format=html"},
+      {{"--format=pdf", base, base}, "--format=pdf"},
       {{"--correction=bonferroni", base, base}, "--correction=bonferroni"},
       {{base, Scratch("missing.json")}, "missing.json"},
       {{Scratch("not_json.json"), base}, "not_json.json"},

@@ -15,6 +15,7 @@
 #include "reports/compare/compare_args.h"
 #include "reports/compare/comparison_render.h"
 #include "reports/compare/report_comparison.h"
+#include "reports/html/comparison_page.h"
 #include "reports/report.h"
 
 namespace forkcheck {
@@ -81,6 +82,9 @@ int Run(const std::vector<std::string>& args) {
       break;
     case OutputFormat::kJson:
       text = ComparisonToJson(*comparison).dump(2) + "\n";
+      break;
+    case OutputFormat::kHtml:
+      text = html::RenderComparisonPage(*comparison, *old_report, *new_report);
       break;
   }
   if (parsed->out.empty()) {

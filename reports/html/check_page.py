@@ -6,7 +6,9 @@
   check_page.py png FILE WIDTH HEIGHT   a screenshot of that size, not blank
 
 COUNTS: --cells N (matrix cells with a verdict), --svgs N, --grids N,
---text T (must appear as text, e.g. a model name that is markup).
+--text T (must appear as text, e.g. a model name that is markup),
+--id ID (an element with that id; repeatable), --class_count CLASS=N
+(exactly N elements have that class; repeatable).
 Both page checks fail on any reference to an external resource (scripts,
 links, images, frames, src/href attributes, CSS url() or @import).
 Exit status 0 if every check passes, 1 otherwise (each failure printed).
@@ -27,6 +29,8 @@ class PageCounter(html.parser.HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.cells = self.svgs = self.grids = 0
+        self.ids = set()
+        self.classes = {}
         self.svgs_with_title = 0
         self.problems = []
         self.text = []
@@ -36,6 +40,10 @@ class PageCounter(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        for c in classes:
+            self.classes[c] = self.classes.get(c, 0) + 1
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"external resource element <{tag}>")
         for name in attributes:
@@ -93,6 +101,14 @@ def check_page(path, args, as_xml):
                                 ("grids", args.grids, counter.grids)):
         if wanted is not None and wanted != found:
             problems.append(f"{name}: wanted {wanted}, found {found}")
+    for wanted in args.id:
+        if wanted not in counter.ids:
+            problems.append(f"no element with id {wanted!r}")
+    for wanted in args.class_count:
+        name, _, count = wanted.partition("=")
+        found = counter.classes.get(name, 0)
+        if found != int(count):
+            problems.append(f"class {name}: wanted {count}, found {found}")
     if args.text is not None and args.text not in "".join(counter.text):
         problems.append(f"text {args.text!r} not shown as text")
     return [f"{path}: {p}" for p in problems]
@@ -133,6 +149,8 @@ def main():
     parser.add_argument("--svgs", type=int)
     parser.add_argument("--grids", type=int)
     parser.add_argument("--text")
+    parser.add_argument("--id", action="append", default=[])
+    parser.add_argument("--class_count", action="append", default=[])
     args = parser.parse_args()
     if args.mode == "png":
         if len(args.size) != 2:

@@ -141,7 +141,9 @@ std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
   return constant;
 }
 
-std::string CellHtml(const json& cell) {
+}  // namespace
+
+std::string MatrixCellHtml(const json& cell) {
   const json& workers = cell["workers"];
   const std::string verdict = CellVerdict(workers);
   std::string title =
@@ -166,6 +168,8 @@ std::string CellHtml(const json& cell) {
                   {"style", absl::StrCat("background: ", Background(workers))}},
                  inner);
 }
+
+namespace {
 
 std::string GroupTable(const Group& group, const json& defaults) {
   const std::vector<std::string> axes = ColumnAxes(group, defaults);
@@ -241,7 +245,7 @@ std::string GroupTable(const Group& group, const json& defaults) {
     for (const Column& column : columns) {
       const auto found = by_key.find(key_of(model, column));
       absl::StrAppend(&row, found != by_key.end()
-                                ? CellHtml(*found->second)
+                                ? MatrixCellHtml(*found->second)
                                 : Element("td",
                                           {{"class", "cell none"},
                                            {"title", "not in this run"}},

@@ -22,6 +22,11 @@ std::string CellVerdict(const nlohmann::json& outcome_counts);
 // The colour a verdict (or an outcome kind) is drawn in, everywhere.
 const char* VerdictColour(const std::string& verdict);
 
+// One cell of a grid: a <td> (inside a <table class="grid">) coloured by
+// its workers' outcomes, with the parent's check below and a tooltip with
+// the key and exact counts. `cell` is one of a conformance section's cells.
+std::string MatrixCellHtml(const nlohmann::json& cell);
+
 // The grids, a legend and the expectations outcome, for a report's
 // `conformance` section (schema-valid).
 std::string RenderMatrixGrid(const nlohmann::json& conformance);
