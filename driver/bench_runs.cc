@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "common/subprocess.h"
@@ -38,6 +39,38 @@ absl::StatusOr<int> RunBounded(const std::vector<std::string>& argv,
 }
 
 }  // namespace
+
+std::string NonFiniteNumbersToNull(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < json_text.size()) {
+        out.push_back(json_text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (const absl::string_view token :
+         {"-Infinity", "Infinity", "-NaN", "NaN", "-nan", "nan", "-inf",
+          "inf"}) {
+      if (absl::string_view(json_text).substr(i, token.size()) == token) {
+        out += "null";
+        i += token.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.push_back(c);
+  }
+  return out;
+}
 
 absl::Status CheckBenchmarkFlags(const BenchRun& run,
                                  std::chrono::milliseconds timeout) {
@@ -76,8 +109,8 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
   }
   absl::StatusOr<std::string> text = ReadFile(out, "benchmark JSON");
   if (!text.ok()) return text.status();
-  absl::StatusOr<nlohmann::json> document =
-      json::ParseStrict(*text, absl::StrCat(run.name, "'s JSON"));
+  absl::StatusOr<nlohmann::json> document = json::ParseStrict(
+      NonFiniteNumbersToNull(*text), absl::StrCat(run.name, "'s JSON"));
   if (!document.ok()) {
     return absl::InternalError(std::string(document.status().message()));
   }

@@ -30,6 +30,13 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
                                             const std::string& scratch,
                                             std::chrono::milliseconds timeout);
 
+// Google Benchmark writes non-finite numbers as bare NaN, Infinity or
+// -Infinity, which JSON does not allow: the cv aggregate of a counter that
+// is 0 in every repetition (cpu_system_seconds of a short trial, say) is
+// 0/0. Replaces each such token outside strings with null, so that one
+// aggregate cannot make a whole run's JSON unreadable.
+std::string NonFiniteNumbersToNull(const std::string& json_text);
+
 // Checks `run`'s flags without running anything (--benchmark_list_tests):
 // INVALID_ARGUMENT, naming the binary, if it rejects them.
 absl::Status CheckBenchmarkFlags(const BenchRun& run,

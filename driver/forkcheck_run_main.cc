@@ -24,6 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/file_util.h"
@@ -38,6 +39,7 @@
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/environment.h"
+#include "reports/html/report_page.h"
 #include "reports/report.h"
 #include "reports/summary.h"
 
@@ -69,11 +71,21 @@ ABSL_FLAG(std::string, bench_models, "",
 ABSL_FLAG(std::string, bench_workers, "", "concurrencies, e.g. 1,4");
 ABSL_FLAG(std::string, bench_sizes, "", "response sizes, e.g. 64KiB,256KiB");
 ABSL_FLAG(int, bench_repetitions, 5, "repetitions of every benchmark");
+ABSL_FLAG(std::string, bench_binaries,
+          "process_models_benchmark,create_session_latency_benchmark",
+          "which benchmark binaries run");
 ABSL_FLAG(absl::Duration, bench_timeout, absl::Minutes(30),
           "the longest a benchmark binary may run");
 ABSL_FLAG(std::string, report_out, "",
           "where to write the run's JSON report; default "
-          "reports/out/<UTC time>-grpc<version>.json in the workspace");
+          "<report_dir>/<UTC time>-grpc<version>.json");
+ABSL_FLAG(std::string, report_dir, "",
+          "the folder of the default report name (a nightly job's history); "
+          "default reports/out in the workspace");
+ABSL_FLAG(std::string, bench_fake_faults, "",
+          "a fault script (fakes/README.md) for the benchmarks' fake servers, "
+          "e.g. a delay_per_response to see a known slowdown in a report; "
+          "the report's benchmark context records it");
 ABSL_FLAG(bool, record_expectations, false,
           "write this run's outcomes into the expectations file of this gRPC "
           "version in --expectations_dir; an existing file is added to (each "
@@ -137,12 +149,25 @@ ExpectationsOutcome CompareWithExpectations(const MatrixJobResult& job,
   return outcome;
 }
 
-// reports/out/<UTC time>-grpc<version>.json under the workspace `bazel run`
-// ran in (or the current directory).
+// `path` as the user meant it: `bazel run` starts us in the runfiles, so a
+// relative path is taken from where the command was typed.
+std::string FromUsersDirectory(const std::string& path) {
+  const char* typed_in = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || typed_in == nullptr) return path;
+  return absl::StrCat(typed_in, "/", path);
+}
+
+// <UTC time>-grpc<version>.json in --report_dir, or in reports/out under the
+// workspace `bazel run` ran in (or the current directory).
 std::string DefaultReportPath(const std::string& grpc_version) {
-  const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  std::string directory = FromUsersDirectory(absl::GetFlag(FLAGS_report_dir));
+  if (directory.empty()) {
+    const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+    directory =
+        absl::StrCat(workspace != nullptr ? workspace : ".", "/reports/out");
+  }
   return absl::StrCat(
-      workspace != nullptr ? workspace : ".", "/reports/out/",
+      directory, "/",
       absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()),
       "-grpc", grpc_version, ".json");
 }
@@ -179,12 +204,32 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
   }
   // A model that hangs skips its benchmark after one watchdog; keep it short.
   if (quick) process_models.flags.push_back("--trial_watchdog_ms=5000");
+  if (const std::string faults = absl::GetFlag(FLAGS_bench_fake_faults);
+      !faults.empty()) {
+    process_models.flags.push_back("--fake_faults=" +
+                                   FromUsersDirectory(faults));
+  }
   BenchRun create_session{
       "create_session_latency_benchmark", *latency, {reps}, *env};
   if (quick) {
     create_session.flags.push_back("--benchmark_filter=threads:(1|2)$");
   }
-  return {process_models, create_session};
+  std::vector<BenchRun> chosen;
+  const std::vector<std::string> names =
+      absl::StrSplit(absl::GetFlag(FLAGS_bench_binaries), ',');
+  for (const std::string& name : names) {
+    if (name == process_models.name) {
+      chosen.push_back(process_models);
+    } else if (name == create_session.name) {
+      chosen.push_back(create_session);
+    } else {
+      *error =
+          absl::StrCat("--bench_binaries: unknown \"", name, "\"; expected ",
+                       process_models.name, " or ", create_session.name);
+      return {};
+    }
+  }
+  return chosen;
 }
 
 int Main(const std::string& argv0, const std::vector<std::string>& command) {
@@ -215,6 +260,10 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
     cpu_lanes = std::max(1u, std::thread::hardware_concurrency());
   }
 
+  if (!absl::GetFlag(FLAGS_report_out).empty() &&
+      !absl::GetFlag(FLAGS_report_dir).empty()) {
+    return Fail("--report_out and --report_dir: give one or the other");
+  }
   const bool run_benchmarks = absl::GetFlag(FLAGS_benchmarks) &&
                               !absl::GetFlag(FLAGS_record_expectations);
   const int bench_repetitions = absl::GetFlag(FLAGS_bench_repetitions);
@@ -316,6 +365,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
     if (mkdtemp(pattern) == nullptr) {
       return Fail("cannot create a scratch directory for the benchmarks");
     }
+    RemoveOnInterrupt(pattern);
     std::map<std::string, nlohmann::json> google_benchmark;
     for (const BenchRun& run : bench_runs) {
       std::cout << "\nRunning " << run.name << "...\n";
@@ -327,6 +377,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
     }
     std::error_code ignored;
     std::filesystem::remove_all(pattern, ignored);
+    ForgetOnInterrupt(pattern);
     absl::StatusOr<nlohmann::json> section = BenchmarkSection(google_benchmark);
     if (!section.ok()) return Fail(std::string(section.status().message()));
     parts.benchmarks = *std::move(section);
@@ -338,24 +389,33 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       repetitions, options.cell_filter, expectations);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
-  std::string report_path = absl::GetFlag(FLAGS_report_out);
+  std::string report_path = FromUsersDirectory(absl::GetFlag(FLAGS_report_out));
   if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
   if (absl::Status written = report->Write(report_path); !written.ok()) {
     return Fail(absl::StrCat("writing the report: ", written.message()));
   }
-  std::string markdown_path = report_path;
-  if (absl::EndsWith(markdown_path, ".json")) {
-    markdown_path.resize(markdown_path.size() - 5);
+  std::string base_path = report_path;
+  if (absl::EndsWith(base_path, ".json")) {
+    base_path.resize(base_path.size() - 5);
   }
-  markdown_path += ".md";
+  const std::string markdown_path = base_path + ".md";
   if (absl::Status written =
           WriteFileAtomically(markdown_path, RenderSummaryMarkdown(*report));
       !written.ok()) {
     return Fail(absl::StrCat("writing the summary: ", written.message()));
   }
+  const std::string page_path = base_path + ".html";
+  if (absl::Status written = WriteFileAtomically(
+          page_path,
+          html::RenderReportPage(
+              *report, std::filesystem::path(report_path).filename().string()));
+      !written.ok()) {
+    return Fail(absl::StrCat("writing the page: ", written.message()));
+  }
   std::cout << "\n"
             << RenderSummaryText(*report) << "\nReport: " << report_path
-            << "\nSummary: " << markdown_path << "\n";
+            << "\nSummary: " << markdown_path << "\nPage: " << page_path
+            << "\n";
   return 0;
 }
 

@@ -30,6 +30,10 @@ grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report
 grep -q '"id": "BM_CreateReadSession/' "$report"
 grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
 grep -q '^| thread_shared | always ok |' "${report%.json}.md"
+# And the HTML page: the matrix's one cell, the throughput chart.
+grep -q "^Page: ${report%.json}.html" <<<"$out"
+grep -q 'class="cell v-ok"' "${report%.json}.html"
+grep -q '<title>Throughput, 64KiB responses</title>' "${report%.json}.html"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
 expect_usage_error() {
@@ -46,6 +50,8 @@ expect_usage_error '--repetitions=0' --repetitions=0
 expect_usage_error 'has "no such cell" in its key' --cells='no such cell' \
   --benchmarks=false
 expect_usage_error 'unexpected argument "extra"' extra
+expect_usage_error '--bench_binaries: unknown "nope"' --bench_binaries=nope
+expect_usage_error 'give one or the other' --report_out=a.json --report_dir=b
 # A bad benchmark selection fails before the matrix runs.
 expect_usage_error 'process_models_benchmark rejects its flags' \
   --bench_models=no_such_model

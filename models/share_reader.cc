@@ -48,6 +48,7 @@ void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
     outcome->set_status_code(static_cast<int>(stream.status_code));
     outcome->set_status_message(stream.status_message);
     outcome->set_retries(stream.retries.total());
+    outcome->set_last_corruption(stream.last_corruption);
   }
 }
 

@@ -226,6 +226,10 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
   return rows;
 }
 
+std::vector<std::vector<std::string>> ModelCostTable(const Report& report) {
+  return Table(ModelCostRows(report));
+}
+
 std::string RenderSummaryText(const Report& report) {
   const std::vector<std::vector<std::string>> table =
       Table(ModelCostRows(report));

@@ -38,6 +38,10 @@ struct ModelCostRow {
 // The rows, in the order models first appear (matrix, then benchmarks).
 std::vector<ModelCostRow> ModelCostRows(const Report& report);
 
+// The rows as the summaries show them: a header row, then one row of text
+// cells per ModelCostRow (for other renderings, e.g. the HTML page).
+std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
+
 std::string RenderSummaryText(const Report& report);
 std::string RenderSummaryMarkdown(const Report& report);
 

@@ -155,8 +155,17 @@ WorkerOutcome ClassifyWorker(const TrialRecord& record,
     wrong.push_back(absl::StrCat(result.corrupted_rows(), " corrupted rows"));
   }
   if (result.corrupt_responses() > 0) {
+    // What the reader found wrong, so that a finding can be examined from
+    // the report alone.
+    std::string what;
+    for (const v1::StreamOutcome& stream : result.streams()) {
+      if (stream.last_corruption().empty()) continue;
+      what = absl::StrCat(" (last on ", stream.stream(), ": ",
+                          stream.last_corruption(), ")");
+      break;
+    }
     wrong.push_back(
-        absl::StrCat(result.corrupt_responses(), " corrupt responses"));
+        absl::StrCat(result.corrupt_responses(), " corrupt responses", what));
   }
   if (!wrong.empty()) {
     return Outcome(OutcomeKind::kWrongData, absl::StrJoin(wrong, ", "));

@@ -99,6 +99,23 @@ TEST(OutcomeClassifierTest, OverlappingRangesAreDuplicatesAcrossWorkers) {
   EXPECT_EQ(outcome.workers[1].detail, "10 rows seen by more than one worker");
 }
 
+TEST(OutcomeClassifierTest, CorruptResponsesSayWhatWasWrong) {
+  TrialRecord record = Record(1);
+  v1::WorkerMessage message = ResultMessage(0, 100);
+  v1::WorkerResult* result = message.mutable_result();
+  result->set_corrupt_responses(1);
+  result->add_streams()->set_stream("s0");  // read cleanly
+  v1::StreamOutcome* stream = result->add_streams();
+  stream->set_stream("s1");
+  stream->set_last_corruption("response at offset 0 (100 rows): bad Avro");
+  record.workers[0].messages = {message};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kWrongData);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "1 corrupt responses (last on s1: response at offset 0 (100 "
+            "rows): bad Avro)");
+}
+
 TEST(OutcomeClassifierTest, MissingRowsAreNotBlamedOnWorkersThatDelivered) {
   // Worker 1 failed, which explains its rows: worker 0 stays ok.
   TrialRecord record = Record(2);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# forkcheck's nightly job: runs the main job into a history folder, compares
+# the new report with the previous run and with a pinned baseline, and
+# refreshes the history's trend page. `./forkcheck nightly` builds the tools
+# and calls this; a test calls it with the tools of its runfiles.
+#
+#   nightly.sh --driver=BIN --compare=BIN --html=BIN --history=DIR
+#              [--baseline=REPORT] [--pin_baseline] [--threshold=PCT]
+#              [-- main job flags...]
+#
+# The history folder holds, per run, the main job's STEM.json, .md and .html
+# (STEM is <UTC time>-grpc<version>), and
+#   comparisons/STEM.vs-previous.{txt,md,json,html}  against the newest
+#                                               earlier run (html: a page)
+#   comparisons/STEM.vs-baseline.{txt,md,json,html}  against the pinned
+#                                               baseline
+#   baseline/baseline.json                      the pinned baseline: the first
+#                                               run's, or --pin_baseline's
+#   trend.html                                  every run, over time
+#
+# Exit status: 0 no regression; 1 a benchmark regressed or a matrix cell got
+# worse against the previous run or the baseline; 2 the job could not do its
+# work (bad usage, the main job failed, a comparison could not be made).
+set -uo pipefail
+
+die() { echo "nightly: $*" >&2; exit 2; }
+
+driver='' compare='' html='' history='' baseline='' pin=false threshold=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --driver=*) driver="${1#*=}" ;;
+    --compare=*) compare="${1#*=}" ;;
+    --html=*) html="${1#*=}" ;;
+    --history=*) history="${1#*=}" ;;
+    --baseline=*) baseline="${1#*=}" ;;
+    --pin_baseline) pin=true ;;
+    --threshold=*) threshold="${1#*=}" ;;
+    --) shift; break ;;
+    *) die "unknown argument '$1' (main job flags go after --)" ;;
+  esac
+  shift
+done
+for tool in driver compare html; do
+  [ -x "${!tool}" ] || die "--$tool: '${!tool}' is not an executable"
+done
+[ -n "$history" ] || die "--history=DIR is required"
+mkdir -p "$history/comparisons" "$history/baseline" ||
+  die "cannot create the history folder '$history'"
+history=$(cd "$history" && pwd)
+pinned="$history/baseline/baseline.json"
+if [ -z "$baseline" ]; then
+  baseline="$pinned"
+else
+  [ -f "$baseline" ] || die "--baseline: no report at '$baseline'"
+fi
+compare_flags=()
+[ -n "$threshold" ] && compare_flags+=("--threshold=$threshold")
+
+# The main job, into the history. Its report is the one file it adds there.
+before=$(mktemp)
+trap 'rm -f "$before"' EXIT
+ls -1 "$history"/*.json 2>/dev/null | sort >"$before"
+echo "nightly: running the main job into $history"
+"$driver" --report_dir="$history" "$@"
+status=$?
+[ "$status" -eq 0 ] || die "the main job failed (exit status $status); no comparison"
+new=$(ls -1 "$history"/*.json 2>/dev/null | sort | comm -13 "$before" -)
+[ "$(wc -l <<<"$new")" -eq 1 ] && [ -f "$new" ] ||
+  die "expected one new report in $history, found: ${new:-none}"
+stem=$(basename "$new" .json)
+echo "nightly: new report $new"
+
+# Runs one comparison, writes its four forms, prints the console one.
+# Its exit status is compare's: 0, 1 (worse) or 2 (could not compare).
+compare_with() {
+  local old="$1" name="$2" out="$history/comparisons/$stem.vs-$2" status
+  echo
+  echo "nightly: $new against the $name ($old)"
+  "$compare" "${compare_flags[@]}" --format=console --out="$out.txt" "$old" "$new"
+  status=$?
+  if [ "$status" -le 1 ]; then
+    "$compare" "${compare_flags[@]}" --format=markdown --out="$out.md" "$old" "$new" >/dev/null
+    "$compare" "${compare_flags[@]}" --format=json --out="$out.json" "$old" "$new" >/dev/null
+    "$compare" "${compare_flags[@]}" --format=html --out="$out.html" "$old" "$new" >/dev/null
+    cat "$out.txt"
+  fi
+  return "$status"
+}
+
+worst=0
+note() { [ "$1" -gt "$worst" ] && worst="$1"; }
+
+if [ -n "$(cat "$before")" ]; then
+  compare_with "$history" previous
+  note $?
+else
+  echo "nightly: no earlier run in $history to compare with"
+fi
+
+if [ -f "$baseline" ]; then
+  compare_with "$baseline" baseline
+  note $?
+fi
+if [ ! -f "$pinned" ] || $pin; then
+  cp "$new" "$pinned.tmp" && mv "$pinned.tmp" "$pinned" ||
+    die "cannot pin $new as $pinned"
+  echo "nightly: pinned $new as the baseline ($pinned)"
+fi
+
+"$html" --history="$history" --out="$history/trend.html" ||
+  die "writing the trend page failed"
+echo "nightly: trend page $history/trend.html"
+
+case "$worst" in
+  0) echo "nightly: no regression" ;;
+  1) echo "nightly: REGRESSION or a matrix cell got worse (see above)" ;;
+  *) echo "nightly: a comparison could not be made (see above)" ;;
+esac
+exit "$worst"

@@ -1,0 +1,221 @@
+// Runs //reports/compare:compare as a nightly job would: exit statuses
+// (0 fine, 1 regression or worse outcome, 2 bad usage or input), the
+// formats, --out, and choosing the baseline from a folder.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/runfiles.h"
+#include "common/subprocess.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "reports/compare/testing/synthetic_report.h"
+
+namespace forkcheck {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Ran {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Scratch(const std::string& name) {
+  const std::string dir = std::getenv("TEST_TMPDIR");
+  return absl::StrCat(dir, "/", name);
+}
+
+Ran RunCompare(const std::vector<std::string>& args) {
+  absl::StatusOr<std::string> binary =
+      RunfileExecutable("reports/compare/compare");
+  EXPECT_TRUE(binary.ok()) << binary.status();
+  if (!binary.ok()) return {};
+  const std::string out_path = Scratch("stdout.txt");
+  const std::string err_path = Scratch("stderr.txt");
+  const int out_fd =
+      open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int err_fd =
+      open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  std::vector<std::string> argv = {*binary};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SpawnOptions options;
+  options.fds = {{out_fd, 1}, {err_fd, 2}};
+  absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, options);
+  close(out_fd);
+  close(err_fd);
+  EXPECT_TRUE(pid.ok()) << pid.status();
+  if (!pid.ok()) return {};
+  Ran ran;
+  const std::optional<int> status =
+      WaitForChild(*pid, std::chrono::seconds(30));
+  EXPECT_TRUE(status.has_value()) << "compare still running after 30 s";
+  if (!status.has_value()) {
+    kill(-*pid, SIGKILL);
+    WaitForChild(*pid, std::chrono::seconds(5));
+    return ran;
+  }
+  ran.exit_status = WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
+  ran.out = ReadFile(out_path, "stdout").value_or("");
+  ran.err = ReadFile(err_path, "stderr").value_or("");
+  return ran;
+}
+
+const std::vector<double> kRows = {1000, 1010, 990, 1005, 995, 1002, 998};
+
+SyntheticReport Spec(
+    double factor, const std::string& outcome = "ok",
+    const std::string& start_time = "2026-12-01T00:00:00.000Z") {
+  SyntheticReport spec;
+  spec.start_time = start_time;
+  spec.scenarios = {{"BM_ProcessModel/spawn/workers:1/response:64KiB",
+                     {{"rows_per_second", Scaled(kRows, factor)}},
+                     ""}};
+  spec.cells = {{"spawn", "unset", {outcome, outcome}, {}}};
+  return spec;
+}
+
+std::string Write(const std::string& name, const SyntheticReport& spec) {
+  const std::string path = Scratch(name);
+  EXPECT_TRUE(BuildSyntheticReport(spec).Write(path).ok()) << path;
+  return path;
+}
+
+TEST(CompareCliTest, ExitStatusGatesOnRegressionsAndWorseOutcomes) {
+  const std::string base = Write("base.json", Spec(1.0));
+  const std::string same = Write("same.json", Spec(1.0));
+  const std::string slower = Write("slower.json", Spec(0.9));
+  const std::string faster = Write("faster.json", Spec(1.1));
+  const std::string hangs = Write("hangs.json", Spec(1.0, "hang"));
+
+  Ran ran = RunCompare({base, same});
+  EXPECT_EQ(ran.exit_status, 0) << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("OK: no conformance outcome got worse"));
+  EXPECT_EQ(RunCompare({base, faster}).exit_status, 0);
+  ran = RunCompare({base, slower});
+  EXPECT_EQ(ran.exit_status, 1) << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("regressed"));
+  EXPECT_EQ(RunCompare({base, hangs}).exit_status, 1);
+  // Better outcomes do not fail the job.
+  EXPECT_EQ(RunCompare({hangs, base}).exit_status, 0);
+  // A threshold above the change: not a regression.
+  EXPECT_EQ(RunCompare({"--threshold=15%", base, slower}).exit_status, 0);
+}
+
+TEST(CompareCliTest, WritesEachFormatAtomicallyToOut) {
+  const std::string base = Write("base.json", Spec(1.0));
+  const std::string slower = Write("slower.json", Spec(0.9));
+  const std::string out = Scratch("out/comparison.json");
+  std::filesystem::create_directories(Scratch("out"));
+  Ran ran = RunCompare({"--format=json", "--out=" + out, base, slower});
+  EXPECT_EQ(ran.exit_status, 1) << ran.err;
+  EXPECT_TRUE(ran.out.empty());
+  const nlohmann::json json =
+      nlohmann::json::parse(ReadFile(out, "out").value_or(""), nullptr, false);
+  ASSERT_FALSE(json.is_discarded());
+  EXPECT_EQ(json["regression"], true);
+  EXPECT_EQ(json["old"], base);
+
+  ran = RunCompare({"--format=markdown", base, slower});
+  EXPECT_THAT(ran.out, HasSubstr("## Conformance outcome changes"));
+  EXPECT_THAT(ran.out, HasSubstr("| rows_per_second |"));
+}
+
+TEST(CompareCliTest, HtmlIsAPageWithTheSameExitStatus) {
+  const std::string base = Write("base.json", Spec(1.0));
+  const std::string same = Write("same.json", Spec(1.0));
+  const std::string slower = Write("slower.json", Spec(0.9));
+  const std::string page = Scratch("comparison.html");
+  Ran ran = RunCompare({"--format=html", "--out=" + page, base, slower});
+  EXPECT_EQ(ran.exit_status, 1) << ran.err;
+  EXPECT_TRUE(ran.out.empty());
+  std::string html = ReadFile(page, "page").value_or("");
+  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("class=\"verdict bad\""));
+  EXPECT_THAT(html, HasSubstr("class=\"badge v-regressed\""));
+
+  ran = RunCompare({"--format=html", base, same});
+  EXPECT_EQ(ran.exit_status, 0) << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("class=\"verdict good\""));
+  // Bad input: 2, and no page.
+  ran = RunCompare({"--format=html", "--out=" + Scratch("bad.html"), base,
+                    Scratch("missing.json")});
+  EXPECT_EQ(ran.exit_status, 2);
+  EXPECT_FALSE(std::filesystem::exists(Scratch("bad.html")));
+}
+
+TEST(CompareCliTest, ABaselineFolderMeansItsNewestReport) {
+  std::filesystem::create_directories(Scratch("history"));
+  // By start time, not by name: the newest is a.json, as fast as the new one.
+  Write("history/a.json", Spec(0.9, "ok", "2026-12-03T00:00:00.000Z"));
+  Write("history/b.json", Spec(1.2, "ok", "2026-12-01T00:00:00.000Z"));
+  ASSERT_TRUE(WriteFileAtomically(Scratch("history/junk.json"), "{").ok());
+  const std::string fresh =
+      Write("history/new.json", Spec(0.9, "ok", "2026-12-04T00:00:00.000Z"));
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{Scratch("history"), fresh},
+        std::vector<std::string>{"--baseline_dir=" + Scratch("history"),
+                                 fresh}}) {
+    const Ran ran = RunCompare(args);
+    EXPECT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+    EXPECT_THAT(ran.err, HasSubstr("baseline " + Scratch("history/a.json")));
+    EXPECT_THAT(ran.err, HasSubstr("skipped"));
+    EXPECT_THAT(ran.err, HasSubstr("junk.json"));
+  }
+}
+
+TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
+  const std::string base = Write("base.json", Spec(1.0));
+  SyntheticReport elsewhere;
+  elsewhere.scenarios = {{"BM_Other", {{"real_time", kRows}}, ""}};
+  const std::string unrelated = Write("unrelated.json", elsewhere);
+  ASSERT_TRUE(WriteFileAtomically(Scratch("not_json.json"), "hello").ok());
+  nlohmann::json newer = BuildSyntheticReport(Spec(1.0)).json();
+  newer["schema_version"] = 2;
+  ASSERT_TRUE(WriteFileAtomically(Scratch("v2.json"), newer.dump()).ok());
+  std::filesystem::create_directories(Scratch("empty"));
+
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{}, "want OLD and NEW"},
+      {{base}, "got 1 operand"},
+      {{base, base, base}, "got 3 operand"},
+      {{"--frobnicate=1", base, base}, "unknown flag --frobnicate"},
+      {{"--threshold=abc", base, base}, "--threshold=abc"},
+      {{"--threshold", base, base}, "flags take a value"},
+      {{"--alpha=2", base, base}, "--alpha=2"},
+      {{"--format=pdf", base, base}, "--format=pdf"},
+      {{"--correction=bonferroni", base, base}, "--correction=bonferroni"},
+      {{base, Scratch("missing.json")}, "missing.json"},
+      {{Scratch("not_json.json"), base}, "not_json.json"},
+      {{base, Scratch("v2.json")}, "schema_version 2; this forkcheck reads 1"},
+      {{base, unrelated},
+       "no benchmark scenario and no conformance cell in "
+       "common"},
+      {{Scratch("empty"), base}, "no valid report"},
+  };
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(message);
+    const Ran ran = RunCompare(args);
+    EXPECT_EQ(ran.exit_status, 2);
+    EXPECT_THAT(ran.err, HasSubstr(message));
+    EXPECT_TRUE(ran.out.empty());
+  }
+  const Ran help = RunCompare({"--help"});
+  EXPECT_EQ(help.exit_status, 0);
+  EXPECT_THAT(help.out, HasSubstr("usage: compare"));
+}
+
+}  // namespace
+}  // namespace forkcheck

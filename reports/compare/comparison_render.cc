@@ -1,0 +1,331 @@
+#include "reports/compare/comparison_render.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+
+namespace forkcheck {
+namespace {
+
+using nlohmann::json;
+
+// Rows of cells, rendered aligned for a console or as a Markdown table.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) {
+    rows_.push_back(std::move(header));
+  }
+  void Add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+  std::string Aligned(const std::string& indent) const {
+    std::vector<size_t> widths(rows_[0].size(), 0);
+    for (const auto& row : rows_) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        widths[i] = std::max(widths[i], row[i].size());
+      }
+    }
+    std::string out;
+    for (const auto& row : rows_) {
+      std::string line = indent;
+      for (size_t i = 0; i < row.size(); ++i) {
+        const bool last = i + 1 == row.size();
+        absl::StrAppend(
+            &line, row[i],
+            last ? "" : std::string(widths[i] - row[i].size() + 2, ' '));
+      }
+      absl::StrAppend(&out, line, "\n");
+    }
+    return out;
+  }
+
+  std::string Markdown() const {
+    std::string out;
+    for (size_t r = 0; r < rows_.size(); ++r) {
+      std::vector<std::string> cells;
+      for (const std::string& cell : rows_[r]) {
+        cells.push_back(absl::StrReplaceAll(cell, {{"|", "\\|"}}));
+      }
+      absl::StrAppend(&out, "| ", absl::StrJoin(cells, " | "), " |\n");
+      if (r == 0) {
+        absl::StrAppend(
+            &out, "|",
+            absl::StrJoin(std::vector<std::string>(cells.size(), "---"), "|"),
+            "|\n");
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string Number(double value) { return absl::StrFormat("%.4g", value); }
+
+std::string Change(const std::optional<double>& change) {
+  return change.has_value() ? absl::StrFormat("%+.1f%%", 100 * *change) : "-";
+}
+
+std::string PValue(const std::optional<double>& p) {
+  return p.has_value() ? absl::StrFormat("%.3g", *p) : "-";
+}
+
+std::string Headline(const ReportComparison& c) {
+  const int regressed = static_cast<int>(std::count_if(
+      c.metrics.begin(), c.metrics.end(), [](const MetricComparison& m) {
+        return m.verdict == Verdict::kRegressed;
+      }));
+  const int worse = static_cast<int>(
+      std::count_if(c.matrix.changes.begin(), c.matrix.changes.end(),
+                    [](const CellChange& ch) {
+                      return ch.direction == ChangeDirection::kWorse;
+                    }));
+  if (regressed == 0 && worse == 0) {
+    return "OK: no conformance outcome got worse, no metric regressed";
+  }
+  return absl::StrCat("FAIL: ", worse, " conformance cell(s) worse, ",
+                      regressed, " metric(s) regressed");
+}
+
+std::string Options(const CompareOptions& o) {
+  return absl::StrFormat(
+      "threshold %.3g%%, alpha %g%s, at least %d repetitions, CV at most "
+      "%.3g%%",
+      100 * o.threshold, o.alpha, o.holm ? " (Holm-corrected)" : "",
+      o.min_samples, 100 * o.max_cv);
+}
+
+// "always ok -> always hang"; just "always ok" when it did not change.
+std::string Transition(const std::string& from, const std::string& to) {
+  return from == to ? from : absl::StrCat(from, " -> ", to);
+}
+
+Table MatrixTable(const ReportComparison& c) {
+  Table table({"change", "cell", "fork_support", "workers", "parent_after"});
+  for (const CellChange& ch : c.matrix.changes) {
+    table.Add({ChangeDirectionName(ch.direction), ch.key, ch.fork_support,
+               Transition(ch.old_workers, ch.new_workers),
+               Transition(ch.old_parent_after, ch.new_parent_after)});
+  }
+  return table;
+}
+
+Table EnvironmentTable(const std::vector<EnvironmentDifference>& differences) {
+  Table table({"field", "old", "new"});
+  for (const EnvironmentDifference& d : differences) {
+    table.Add({d.field, d.old_value, d.new_value});
+  }
+  return table;
+}
+
+// Metrics grouped by scenario, in the comparison's order.
+std::vector<std::pair<std::string, Table>> MetricTables(
+    const ReportComparison& c) {
+  std::vector<std::pair<std::string, Table>> tables;
+  for (const MetricComparison& m : c.metrics) {
+    if (tables.empty() || tables.back().first != m.scenario) {
+      tables.emplace_back(
+          m.scenario,
+          Table({"metric", "unit", "old median", "new median", "change",
+                 c.options.holm ? "p (Holm)" : "p", "verdict", "why"}));
+    }
+    tables.back().second.Add({m.metric, m.unit, Number(m.old_median),
+                              Number(m.new_median), Change(m.change),
+                              PValue(m.adjusted_p_value),
+                              VerdictName(m.verdict), m.reason});
+  }
+  return tables;
+}
+
+// Scenarios in one report only, and notes (skipped benchmarks...); ids
+// between `quote`s.
+std::vector<std::string> ScenarioNotes(const ReportComparison& c,
+                                       const std::string& quote) {
+  std::vector<std::string> lines;
+  for (const auto& [label, ids] :
+       {std::pair<const char*, const std::vector<std::string>*>{
+            "only in old", &c.scenarios_only_in_old},
+        {"only in new", &c.scenarios_only_in_new}}) {
+    for (const std::string& id : *ids) {
+      lines.push_back(absl::StrCat(label, ": ", quote, id, quote));
+    }
+  }
+  for (const std::string& note : c.notes) {
+    lines.push_back(absl::StrCat("note: ", note));
+  }
+  return lines;
+}
+
+std::string MachineWarning(const ReportComparison& c) {
+  return c.environment.different_machines
+             ? "WARNING: the reports come from different machines; their "
+               "timings are not comparable."
+             : "";
+}
+
+}  // namespace
+
+std::string RenderComparisonText(const ReportComparison& c) {
+  std::string out = absl::StrCat("forkcheck compare: ", c.old_name, " -> ",
+                                 c.new_name, "\n", Headline(c), "\n");
+  const std::string warning = MachineWarning(c);
+  if (!warning.empty()) absl::StrAppend(&out, warning, "\n");
+
+  absl::StrAppend(&out, "\nConformance outcome changes (",
+                  c.matrix.cells_in_common, " cells in common):\n");
+  if (c.matrix.changes.empty()) {
+    absl::StrAppend(&out, "  none\n");
+  } else {
+    absl::StrAppend(&out, MatrixTable(c).Aligned("  "));
+    if (!c.outcome_context.empty()) {
+      absl::StrAppend(&out, "  with these environment differences:\n",
+                      EnvironmentTable(c.outcome_context).Aligned("    "));
+    }
+  }
+  for (const auto& [label, keys] :
+       {std::pair<const char*, const std::vector<std::string>*>{
+            "only in old", &c.matrix.only_in_old},
+        {"only in new", &c.matrix.only_in_new}}) {
+    if (!keys->empty()) {
+      absl::StrAppend(&out, "  cells ", label, ": ", absl::StrJoin(*keys, "; "),
+                      "\n");
+    }
+  }
+
+  absl::StrAppend(&out, "\nEnvironment differences:\n");
+  absl::StrAppend(
+      &out, c.environment.differences.empty()
+                ? "  none\n"
+                : EnvironmentTable(c.environment.differences).Aligned("  "));
+
+  absl::StrAppend(&out, "\nBenchmarks (", c.scenarios_in_common,
+                  " scenarios in common; ", Options(c.options), "):\n");
+  for (const auto& [scenario, table] : MetricTables(c)) {
+    absl::StrAppend(&out, "  ", scenario, "\n", table.Aligned("    "));
+  }
+  for (const std::string& line : ScenarioNotes(c, "")) {
+    absl::StrAppend(&out, "  ", line, "\n");
+  }
+  return out;
+}
+
+std::string RenderComparisonMarkdown(const ReportComparison& c) {
+  std::string out =
+      absl::StrCat("# forkcheck compare\n\n`", c.old_name, "` → `", c.new_name,
+                   "`\n\n**", Headline(c), "**\n\n");
+  const std::string warning = MachineWarning(c);
+  if (!warning.empty()) absl::StrAppend(&out, "> ", warning, "\n\n");
+
+  absl::StrAppend(&out, "## Conformance outcome changes\n\n",
+                  c.matrix.cells_in_common, " cells in common.\n\n");
+  if (c.matrix.changes.empty()) {
+    absl::StrAppend(&out, "None.\n\n");
+  } else {
+    absl::StrAppend(&out, MatrixTable(c).Markdown(), "\n");
+    if (!c.outcome_context.empty()) {
+      absl::StrAppend(&out, "With these environment differences:\n\n",
+                      EnvironmentTable(c.outcome_context).Markdown(), "\n");
+    }
+  }
+  for (const auto& [label, keys] :
+       {std::pair<const char*, const std::vector<std::string>*>{
+            "only in old", &c.matrix.only_in_old},
+        {"only in new", &c.matrix.only_in_new}}) {
+    if (!keys->empty()) {
+      absl::StrAppend(&out, "Cells ", label, ": `",
+                      absl::StrJoin(*keys, "`, `"), "`\n\n");
+    }
+  }
+
+  absl::StrAppend(&out, "## Environment differences\n\n",
+                  c.environment.differences.empty()
+                      ? "None.\n"
+                      : EnvironmentTable(c.environment.differences).Markdown(),
+                  "\n");
+
+  absl::StrAppend(&out, "## Benchmarks\n\n", c.scenarios_in_common,
+                  " scenarios in common; ", Options(c.options), ".\n\n");
+  for (const auto& [scenario, table] : MetricTables(c)) {
+    absl::StrAppend(&out, "### `", scenario, "`\n\n", table.Markdown(), "\n");
+  }
+  for (const std::string& line : ScenarioNotes(c, "`")) {
+    absl::StrAppend(&out, "- ", line, "\n");
+  }
+  return out;
+}
+
+json ComparisonToJson(const ReportComparison& c) {
+  json changes = json::array();
+  for (const CellChange& ch : c.matrix.changes) {
+    changes.push_back(
+        {{"key", ch.key},
+         {"model_name", ch.model_name},
+         {"fork_support", ch.fork_support},
+         {"direction", ChangeDirectionName(ch.direction)},
+         {"workers", {{"old", ch.old_workers}, {"new", ch.new_workers}}},
+         {"parent_after",
+          {{"old", ch.old_parent_after}, {"new", ch.new_parent_after}}}});
+  }
+  const auto differences = [](const std::vector<EnvironmentDifference>& list) {
+    json out = json::array();
+    for (const EnvironmentDifference& d : list) {
+      out.push_back({{"field", d.field},
+                     {"old", d.old_value},
+                     {"new", d.new_value},
+                     {"affects_outcomes", d.affects_outcomes}});
+    }
+    return out;
+  };
+  const auto optional = [](const std::optional<double>& value) {
+    return value.has_value() ? json(*value) : json(nullptr);
+  };
+  json metrics = json::array();
+  for (const MetricComparison& m : c.metrics) {
+    metrics.push_back(
+        {{"scenario", m.scenario},
+         {"metric", m.metric},
+         {"unit", m.unit},
+         {"direction", DirectionName(m.direction)},
+         {"old", {{"n", m.old_n}, {"median", m.old_median}, {"cv", m.old_cv}}},
+         {"new", {{"n", m.new_n}, {"median", m.new_median}, {"cv", m.new_cv}}},
+         {"change", optional(m.change)},
+         {"p_value", optional(m.p_value)},
+         {"adjusted_p_value", optional(m.adjusted_p_value)},
+         {"exact", m.exact},
+         {"separated", m.separated},
+         {"verdict", VerdictName(m.verdict)},
+         {"reason", m.reason}});
+  }
+  const CompareOptions& o = c.options;
+  return {{"old", c.old_name},
+          {"new", c.new_name},
+          {"options",
+           {{"threshold", o.threshold},
+            {"alpha", o.alpha},
+            {"min_samples", o.min_samples},
+            {"max_cv", o.max_cv},
+            {"correction", o.holm ? "holm" : "none"}}},
+          {"regression", c.HasRegression()},
+          {"worse_outcome", c.HasWorseOutcome()},
+          {"conformance",
+           {{"cells_in_common", c.matrix.cells_in_common},
+            {"changes", changes},
+            {"environment_differences", differences(c.outcome_context)},
+            {"only_in_old", c.matrix.only_in_old},
+            {"only_in_new", c.matrix.only_in_new}}},
+          {"environment",
+           {{"different_machines", c.environment.different_machines},
+            {"differences", differences(c.environment.differences)}}},
+          {"benchmarks",
+           {{"scenarios_in_common", c.scenarios_in_common},
+            {"only_in_old", c.scenarios_only_in_old},
+            {"only_in_new", c.scenarios_only_in_new},
+            {"metrics", metrics},
+            {"notes", c.notes}}}};
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,36 @@
+// What differs between the environments of two reports (gRPC, kernel,
+// machine, build, GRPC_* variables...), and whether they ran on different
+// machines, which makes their timings incomparable.
+#ifndef FORKCHECK_REPORTS_COMPARE_ENVIRONMENT_DIFF_H_
+#define FORKCHECK_REPORTS_COMPARE_ENVIRONMENT_DIFF_H_
+
+#include <string>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+
+struct EnvironmentDifference {
+  std::string field;      // dotted path, e.g. "grpc.cpp_version", "grpc_env.X"
+  std::string old_value;  // "(absent)" when one side lacks the field
+  std::string new_value;
+  // Could change a conformance outcome: gRPC and Protobuf, GRPC_*
+  // variables, the kernel, the build's configuration and sanitizers.
+  bool affects_outcomes = false;
+};
+
+struct EnvironmentDiff {
+  std::vector<EnvironmentDifference> differences;  // by field
+  // Another hostname, CPU model, CPU count or memory size.
+  bool different_machines = false;
+};
+
+// Compares two reports' "environment" blocks. Facts that differ between any
+// two runs (start and end time, load average, notes) are left out.
+EnvironmentDiff DiffEnvironments(const nlohmann::json& old_environment,
+                                 const nlohmann::json& new_environment);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_COMPARE_ENVIRONMENT_DIFF_H_

@@ -1,0 +1,56 @@
+// Small reports built in tests: scenarios from made-up Google Benchmark
+// JSON (through the same BenchmarkSection the driver uses), conformance
+// cells from their trials' outcomes, and a fixed environment. Every report
+// goes through Report::Build, so it is schema-valid. Test-only.
+#ifndef FORKCHECK_REPORTS_COMPARE_TESTING_SYNTHETIC_REPORT_H_
+#define FORKCHECK_REPORTS_COMPARE_TESTING_SYNTHETIC_REPORT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+#include "reports/report.h"
+
+namespace forkcheck {
+
+struct SyntheticScenario {
+  // The run name, e.g. "BM_ProcessModel/spawn/workers:1/response:64KiB".
+  std::string id;
+  // Metric name -> one sample per repetition (all the same length).
+  std::map<std::string, std::vector<double>> metrics;
+  std::string skipped;  // non-empty: the benchmark failed with this reason
+};
+
+struct SyntheticCell {
+  std::string model_name;  // also the key's start
+  std::string fork_support = "unset";
+  std::vector<std::string> workers;  // one outcome per trial, e.g. "hang"
+  // One per trial, or empty for a model without a parent check.
+  std::vector<std::string> parent_after;
+};
+
+struct SyntheticReport {
+  std::string hostname = "testhost";
+  std::string grpc_version = "1.51.1";
+  std::string kernel_release = "6.1.0-test";
+  std::string start_time = "2026-12-01T00:00:00.000Z";
+  std::vector<SyntheticScenario> scenarios;  // empty: benchmarks null
+  std::vector<SyntheticCell> cells;          // empty: conformance null
+};
+
+// Google Benchmark JSON with one iteration run per sample (and, as the real
+// binaries write, a median aggregate that the report leaves out).
+nlohmann::json SyntheticGoogleBenchmark(
+    const std::vector<SyntheticScenario>& scenarios);
+
+// The report; a test failure (and a report without sections) if it is not
+// schema-valid.
+Report BuildSyntheticReport(const SyntheticReport& spec);
+
+// `samples` times `factor`, for a made-up slowdown.
+std::vector<double> Scaled(const std::vector<double>& samples, double factor);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_COMPARE_TESTING_SYNTHETIC_REPORT_H_

@@ -1,0 +1,104 @@
+#include "reports/html/comparison_page.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/compare/report_comparison.h"
+#include "reports/html/comparison_test_reports.h"
+#include "reports/html/test_report.h"
+
+namespace forkcheck::html {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Rendered {
+  ReportComparison comparison;
+  std::string page;
+};
+
+Rendered Render(const SyntheticReport& old_spec,
+                const SyntheticReport& new_spec) {
+  const Report old_report = BuildSyntheticReport(old_spec);
+  const Report new_report = BuildSyntheticReport(new_spec);
+  absl::StatusOr<ReportComparison> comparison = CompareReports(
+      old_report, "old <1>.json", new_report, "new.json", CompareOptions());
+  EXPECT_TRUE(comparison.ok()) << comparison.status();
+  if (!comparison.ok()) return {};
+  return {*comparison,
+          RenderComparisonPage(*comparison, old_report, new_report)};
+}
+
+TEST(ComparisonPageTest, EscapesNamesFromReports) {
+  const Rendered r = Render(ComparisonSpec(1), ComparisonSpec(1));
+  EXPECT_THAT(r.page, Not(HasSubstr("<img")));
+  EXPECT_THAT(r.page, Not(HasSubstr("<b>bold")));
+  EXPECT_THAT(r.page, HasSubstr("&lt;img src=x&gt;&amp;more"));
+  EXPECT_THAT(r.page, HasSubstr("old &lt;1&gt;.json"));
+}
+
+TEST(ComparisonPageTest, NothingWorseSaysSo) {
+  const Rendered r = Render(ComparisonSpec(1), ComparisonSpec(1));
+  EXPECT_THAT(r.page, HasSubstr("class=\"verdict good\""));
+  EXPECT_THAT(r.page, HasSubstr("No conformance outcome got worse, no metric "
+                                "regressed"));
+  EXPECT_THAT(r.page, HasSubstr("No cell changed its outcome (3 cells"));
+  EXPECT_THAT(r.page, Not(HasSubstr("machines-differ")));
+  EXPECT_EQ(CountOccurrences(r.page, "class=\"badge v-regressed\""), 0);
+}
+
+TEST(ComparisonPageTest, AWorseOutcomeComesFirstColouredAsTheGrid) {
+  const Rendered r =
+      Render(ComparisonSpec(1), WithChangedOutcomes(ComparisonSpec(1)));
+  ASSERT_TRUE(r.comparison.HasWorseOutcome());
+  EXPECT_THAT(r.page, HasSubstr("class=\"verdict bad\""));
+  EXPECT_THAT(r.page, HasSubstr("Worse: 1 conformance cell worse"));
+  const size_t worse = r.page.find("class=\"change-worse\"");
+  const size_t better = r.page.find("class=\"change-better\"");
+  ASSERT_NE(worse, std::string::npos);
+  ASSERT_NE(better, std::string::npos);
+  EXPECT_LT(worse, better);
+  // Before the environment and the benchmarks, and the worse row's new cell
+  // is striped ok/crash like the matrix grid's.
+  EXPECT_LT(better, r.page.find("<h2>Environment differences"));
+  EXPECT_LT(r.page.find("<h2>Environment differences"),
+            r.page.find("<h2>Benchmarks"));
+  EXPECT_THAT(r.page, HasSubstr("class=\"cell v-flaky\""));
+  EXPECT_THAT(r.page, HasSubstr("#c62828"));
+  // With what changed that can change outcomes: gRPC.
+  EXPECT_THAT(r.page, HasSubstr("What changed that can change outcomes"));
+  EXPECT_THAT(r.page, HasSubstr("1.52.0"));
+}
+
+TEST(ComparisonPageTest, ARegressedMetricIsMarkedAndItsScenarioOpenFirst) {
+  const Rendered r = Render(ComparisonSpec(1), ComparisonSpec(0.8));
+  ASSERT_TRUE(r.comparison.HasRegression());
+  EXPECT_THAT(r.page, HasSubstr("class=\"verdict bad\""));
+  EXPECT_THAT(r.page, HasSubstr("metric regressed"));
+  EXPECT_GE(CountOccurrences(r.page, "class=\"badge v-regressed\""), 2);
+  const size_t model = r.page.find(
+      absl::StrCat("data-scenario=\"", kComparedModel, "\" open=\"open\""));
+  ASSERT_NE(model, std::string::npos);
+  EXPECT_LT(model, r.page.find("data-scenario=\"BM_Other/"));
+  // Informational metrics are there, folded away.
+  EXPECT_THAT(r.page, HasSubstr("<details class=\"informational\">"));
+  // Old and new throughput side by side in charts.
+  EXPECT_EQ(CountOccurrences(r.page, "<svg"), 2);
+  EXPECT_THAT(r.page, HasSubstr("Throughput, 64KiB responses, 1 worker"));
+}
+
+TEST(ComparisonPageTest, DifferentMachinesGetABanner) {
+  SyntheticReport elsewhere = ComparisonSpec(1);
+  elsewhere.hostname = "elsewhere";
+  const Rendered r = Render(ComparisonSpec(1), elsewhere);
+  ASSERT_TRUE(r.comparison.environment.different_machines);
+  EXPECT_THAT(r.page, HasSubstr("id=\"machines-differ\""));
+  EXPECT_THAT(r.page, HasSubstr("elsewhere"));
+}
+
+}  // namespace
+}  // namespace forkcheck::html

@@ -1,0 +1,29 @@
+#include "reports/html/comparison_test_reports.h"
+
+#include <vector>
+
+namespace forkcheck::html {
+
+SyntheticReport ComparisonSpec(double rows_factor) {
+  const std::vector<double> rows = {1000, 1010, 990, 1005, 995, 1002, 998};
+  SyntheticReport spec;
+  spec.scenarios = {{kComparedModel,
+                     {{"rows_per_second", Scaled(rows, rows_factor)},
+                      {"time_to_first_row_ms", Scaled(rows, 0.01)},
+                      {"connections", {1, 1, 1, 1, 1, 1, 1}}},
+                     ""},
+                    {kMarkupScenario, {{"rows_per_second", rows}}, ""}};
+  spec.cells = {{"aaa_gets_better", "unset", {"hang", "hang"}, {}},
+                {kMarkupCell, "unset", {"ok", "ok"}, {}},
+                {"zzz_gets_worse", "true", {"ok", "ok"}, {"ok", "ok"}}};
+  return spec;
+}
+
+SyntheticReport WithChangedOutcomes(SyntheticReport spec) {
+  spec.cells[0].workers = {"ok", "ok"};
+  spec.cells[2].workers = {"ok", "crash"};
+  spec.grpc_version = "1.52.0";
+  return spec;
+}
+
+}  // namespace forkcheck::html

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The html tool end to end on test reports: a report page and a trend page
+# are written (atomically, nothing left beside them), parse as XML, have the
+# expected grids, cells and charts, and load nothing external; bad usage and
+# bad input exit 2 with a message naming what was wrong.
+set -euo pipefail
+
+readonly NAME="html_tool_test"
+die() {
+  echo "$NAME: FAIL: $*" >&2
+  exit 1
+}
+
+runfiles=$(cd "${TEST_SRCDIR:-$0.runfiles}/forkcheck/reports/html" && pwd) ||
+  die "runfiles not found"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+html="$runfiles/html"
+write_reports="$runfiles/write_test_reports"
+check="$runfiles/check_page.py"
+python=$(command -v python3) || die "python3 not found on PATH ($PATH)"
+
+mkdir -p "$tmp/history" "$tmp/out"
+"$write_reports" "$tmp/history" || die "write_test_reports failed"
+echo '{"schema_version": 1' >"$tmp/history/broken.json"
+
+# The report page: 18 cells in 2 grids, throughput and first-row charts.
+"$html" "$tmp/history/early.json" --out="$tmp/out/report.html" ||
+  die "html on a good report exited $?"
+"$python" "$check" page "$tmp/out/report.html" --cells 18 --grids 2 --svgs 2 \
+  --text "<script>alert('x')</script>&co" || die "report page checks"
+
+# The trend page: the broken file is named, the two reports charted.
+"$html" --history="$tmp/history" --out="$tmp/out/trend.html" 2>"$tmp/stderr" ||
+  die "html --history exited $?"
+grep -q "skipped broken.json" "$tmp/stderr" || die "broken.json not named on stderr"
+grep -q "broken.json" "$tmp/out/trend.html" || die "broken.json not named on the page"
+"$python" "$check" page "$tmp/out/trend.html" --svgs 5 || die "trend page checks"
+
+# Written atomically: only the two pages in the output folder.
+files=$(ls -A "$tmp/out" | tr '\n' ' ')
+[[ "$files" == "report.html trend.html " ]] || die "output folder holds: $files"
+
+expect_usage_error() {  # WHAT PATTERN ARGS...
+  local what=$1 pattern=$2
+  shift 2
+  local status=0
+  "$html" "$@" 2>"$tmp/stderr" >/dev/null || status=$?
+  [[ $status -eq 2 ]] || die "$what: exit $status, wanted 2"
+  grep -q -- "$pattern" "$tmp/stderr" ||
+    die "$what: stderr lacks \"$pattern\": $(cat "$tmp/stderr")"
+}
+expect_usage_error "no --out" "--out= is required" "$tmp/history/early.json"
+expect_usage_error "no input" "not neither" --out="$tmp/x.html"
+expect_usage_error "both inputs" "not both" "$tmp/history/early.json" \
+  --history="$tmp/history" --out="$tmp/x.html"
+expect_usage_error "unknown flag" "unknown flag --bogus" --bogus --out="$tmp/x.html"
+expect_usage_error "missing report" "nowhere.json" "$tmp/nowhere.json" --out="$tmp/x.html"
+expect_usage_error "broken report" "broken.json is not valid JSON" \
+  "$tmp/history/broken.json" --out="$tmp/x.html"
+expect_usage_error "missing folder" "not a folder" --history="$tmp/nowhere" \
+  --out="$tmp/x.html"
+expect_usage_error "unwritable output" "$tmp/history/early.json/page.html" \
+  "$tmp/history/early.json" --out="$tmp/history/early.json/page.html"
+[[ ! -e "$tmp/x.html" ]] || die "a failed run wrote its output"
+echo "$NAME: PASS"

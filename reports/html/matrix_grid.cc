@@ -1,0 +1,376 @@
+#include "reports/html/matrix_grid.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reports/html/html_writer.h"
+
+namespace forkcheck::html {
+namespace {
+
+using nlohmann::json;
+
+// The cell key's axis order.
+constexpr const char* kAxes[] = {
+    "workers",    "transport",     "table",
+    "faults",     "fork_support",  "poll_strategy",
+    "fork_hooks", "child_channel", "busy_parent_thread"};
+
+// Most telling first: wrong data is never noise.
+constexpr const char* kKinds[] = {"wrong_data", "crash", "hang", "error", "ok"};
+
+const char* KindShort(const std::string& kind) {
+  if (kind == "wrong_data") return "WRONG";
+  if (kind == "error") return "err";
+  return kind == "ok" ? "ok" : kind == "crash" ? "crash" : "hang";
+}
+
+std::string AxisText(const json& value) {
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Orders an axis's values: numbers (workers) by value, the others as the
+// report first shows them (the design's order: unset, true, false).
+class AxisOrder {
+ public:
+  void See(const json& value) {
+    if (std::find(values_.begin(), values_.end(), value) == values_.end()) {
+      values_.push_back(value);
+    }
+  }
+  bool Less(const json& a, const json& b) const {
+    if (a.is_number() && b.is_number()) {
+      return a.get<double>() < b.get<double>();
+    }
+    return Rank(a) < Rank(b);
+  }
+  size_t size() const { return values_.size(); }
+  const json& front() const { return values_.front(); }
+
+ private:
+  size_t Rank(const json& value) const {
+    return std::find(values_.begin(), values_.end(), value) - values_.begin();
+  }
+  std::vector<json> values_;
+};
+
+std::vector<std::pair<std::string, int>> Kinds(const json& counts) {
+  std::vector<std::pair<std::string, int>> kinds;
+  for (const char* kind : kKinds) {
+    if (counts["counts"].contains(kind)) {
+      kinds.push_back({kind, counts["counts"][kind].get<int>()});
+    }
+  }
+  return kinds;
+}
+
+std::string CountsText(const json& counts) {
+  std::vector<std::string> parts;
+  for (const auto& [kind, count] : Kinds(counts)) {
+    parts.push_back(absl::StrCat(kind, " ", count));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+// Stripes in proportion to the counts, most telling kind first.
+std::string Background(const json& counts) {
+  const std::vector<std::pair<std::string, int>> kinds = Kinds(counts);
+  if (kinds.size() == 1) return VerdictColour(kinds[0].first);
+  int total = 0;
+  for (const auto& kind : kinds) total += kind.second;
+  std::string stops;
+  int so_far = 0;
+  for (const auto& [kind, count] : kinds) {
+    const double from = 100.0 * so_far / total;
+    so_far += count;
+    const double to = 100.0 * so_far / total;
+    absl::StrAppend(&stops, stops.empty() ? "" : ", ", VerdictColour(kind), " ",
+                    absl::StrFormat("%.0f%% %.0f%%", from, to));
+  }
+  return absl::StrCat("linear-gradient(to right, ", stops, ")");
+}
+
+std::string ShortOutcome(const json& counts) {
+  std::vector<std::string> kinds;
+  for (const auto& kind : Kinds(counts)) kinds.push_back(KindShort(kind.first));
+  return absl::StrJoin(kinds, "/");
+}
+
+struct Group {
+  std::string name;
+  std::vector<const json*> cells;
+};
+
+std::vector<Group> Groups(const json& cells) {
+  std::vector<Group> groups;
+  for (const json& cell : cells) {
+    for (const json& name : cell["groups"]) {
+      auto found = std::find_if(groups.begin(), groups.end(),
+                                [&](const Group& g) { return g.name == name; });
+      if (found == groups.end()) {
+        groups.push_back({name.get<std::string>(), {}});
+        found = groups.end() - 1;
+      }
+      found->cells.push_back(&cell);
+    }
+  }
+  return groups;
+}
+
+// The axes that label a group's columns: constant ones that differ from the
+// defaults first (they span every column), then those that vary.
+std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
+  std::vector<std::string> constant, varying;
+  for (const char* axis : kAxes) {
+    AxisOrder values;
+    for (const json* cell : group.cells) values.See((*cell)["axes"][axis]);
+    if (values.size() > 1) {
+      varying.push_back(axis);
+    } else if (values.size() == 1 && !(values.front() == defaults[axis])) {
+      constant.push_back(axis);
+    }
+  }
+  constant.insert(constant.end(), varying.begin(), varying.end());
+  return constant;
+}
+
+}  // namespace
+
+std::string MatrixCellHtml(const json& cell) {
+  const json& workers = cell["workers"];
+  const std::string verdict = CellVerdict(workers);
+  std::string title =
+      absl::StrCat(cell["key"].get<std::string>(),
+                   "\nworkers: ", workers["summary"].get<std::string>(), " (",
+                   CountsText(workers), ")");
+  std::string inner =
+      Element("span", {{"class", "o"}}, EscapeText(ShortOutcome(workers)));
+  if (!cell["parent_after"].is_null()) {
+    const json& parent = cell["parent_after"];
+    absl::StrAppend(&title,
+                    "\nparent after: ", parent["summary"].get<std::string>(),
+                    " (", CountsText(parent), ")");
+    absl::StrAppend(
+        &inner,
+        Element("span", {{"class", "p"}},
+                EscapeText(absl::StrCat("parent ", ShortOutcome(parent)))));
+  }
+  return Element("td",
+                 {{"class", absl::StrCat("cell v-", verdict)},
+                  {"title", title},
+                  {"style", absl::StrCat("background: ", Background(workers))}},
+                 inner);
+}
+
+namespace {
+
+std::string GroupTable(const Group& group, const json& defaults) {
+  const std::vector<std::string> axes = ColumnAxes(group, defaults);
+  // Columns: the distinct value tuples, sorted axis by axis.
+  using Column = std::vector<json>;
+  auto column_of = [&axes](const json& cell) {
+    Column column;
+    for (const std::string& axis : axes) column.push_back(cell["axes"][axis]);
+    return column;
+  };
+  std::vector<AxisOrder> orders(axes.size());
+  for (const json* cell : group.cells) {
+    for (size_t a = 0; a < axes.size(); ++a)
+      orders[a].See((*cell)["axes"][axes[a]]);
+  }
+  auto column_less = [&orders](const Column& x, const Column& y) {
+    for (size_t a = 0; a < x.size(); ++a) {
+      if (orders[a].Less(x[a], y[a])) return true;
+      if (orders[a].Less(y[a], x[a])) return false;
+    }
+    return false;
+  };
+  std::set<Column, decltype(column_less)> column_set(column_less);
+  std::vector<std::string> models;
+  for (const json* cell : group.cells) {
+    column_set.insert(column_of(*cell));
+    const std::string model = (*cell)["model_name"].get<std::string>();
+    if (std::find(models.begin(), models.end(), model) == models.end()) {
+      models.push_back(model);
+    }
+  }
+  const std::vector<Column> columns(column_set.begin(), column_set.end());
+
+  std::string head;
+  if (axes.empty()) {
+    head = Element("tr", absl::StrCat(TextElement("th", "model"),
+                                      TextElement("th", "default axes")));
+  }
+  for (size_t a = 0; a < axes.size(); ++a) {
+    std::string row = TextElement("th", {{"class", "axis"}}, axes[a]);
+    for (size_t c = 0; c < columns.size();) {
+      // Span the columns that share this axis's value and every one above.
+      size_t end = c + 1;
+      while (end < columns.size() &&
+             std::equal(columns[c].begin(), columns[c].begin() + a + 1,
+                        columns[end].begin())) {
+        ++end;
+      }
+      absl::StrAppend(&row, TextElement("th",
+                                        {{"colspan", absl::StrCat(end - c)},
+                                         {"class", "value"}},
+                                        AxisText(columns[c][a])));
+      c = end;
+    }
+    absl::StrAppend(&head, Element("tr", row));
+  }
+
+  // Column values are unique by their text within an axis.
+  auto key_of = [](const std::string& model, const Column& column) {
+    std::string key = model;
+    for (const json& value : column)
+      absl::StrAppend(&key, "\x1f", AxisText(value));
+    return key;
+  };
+  std::map<std::string, const json*> by_key;
+  for (const json* cell : group.cells) {
+    by_key[key_of((*cell)["model_name"].get<std::string>(), column_of(*cell))] =
+        cell;
+  }
+  std::string body;
+  for (const std::string& model : models) {
+    std::string row = TextElement("th", {{"class", "model"}}, model);
+    for (const Column& column : columns) {
+      const auto found = by_key.find(key_of(model, column));
+      absl::StrAppend(&row, found != by_key.end()
+                                ? MatrixCellHtml(*found->second)
+                                : Element("td",
+                                          {{"class", "cell none"},
+                                           {"title", "not in this run"}},
+                                          ""));
+    }
+    absl::StrAppend(&body, Element("tr", row));
+  }
+  return absl::StrCat(
+      Element("h3", absl::StrCat(EscapeText(group.name), " ",
+                                 TextElement("span", {{"class", "count"}},
+                                             absl::StrCat(group.cells.size(),
+                                                          " cells")))),
+      Element("table", {{"class", "grid"}, {"data-group", group.name}},
+              absl::StrCat(Element("thead", head), Element("tbody", body))));
+}
+
+std::string Legend() {
+  std::string items;
+  for (const char* kind : kKinds) {
+    absl::StrAppend(
+        &items,
+        TextElement(
+            "span",
+            {{"class", "swatch"},
+             {"style", absl::StrCat("background: ", VerdictColour(kind))}},
+            kind),
+        " ");
+  }
+  absl::StrAppend(
+      &items,
+      Element(
+          "span",
+          {{"class", "swatch flaky"},
+           {"style",
+            absl::StrCat("background: ",
+                         Background({{"counts", {{"ok", 1}, {"crash", 1}}}}))}},
+          "flaky"),
+      " ");
+  return Element(
+      "p", {{"class", "legend"}},
+      absl::StrCat(items,
+                   "A cell's stripes are its trials' outcomes in proportion "
+                   "(dashed: ok in some trials only; black frame: wrong data "
+                   "in any); \"parent\" is the parent's own client "
+                   "afterwards. Hover a cell for its key and counts."));
+}
+
+}  // namespace
+
+const char* VerdictColour(const std::string& verdict) {
+  if (verdict == "ok") return "#2e7d32";
+  if (verdict == "wrong_data") return "#d500f9";
+  if (verdict == "crash") return "#c62828";
+  if (verdict == "hang") return "#1f5fae";
+  if (verdict == "error") return "#e07b00";
+  if (verdict == "flaky") return "#c9a100";
+  return "#6b2a2a";  // failing
+}
+
+std::string CellVerdict(const json& outcome_counts) {
+  const json& counts = outcome_counts["counts"];
+  if (counts.contains("wrong_data")) return "wrong_data";
+  if (counts.size() == 1) return counts.begin().key();
+  return counts.contains("ok") ? "flaky" : "failing";
+}
+
+const char* MatrixGridCss() {
+  return R"css(
+div.grids { display: flex; flex-wrap: wrap; gap: 4px 32px;
+            align-items: flex-start; }
+div.grids h3 { margin-top: 8px; }
+table.grid { border-collapse: separate; border-spacing: 2px; margin: 0; }
+table.grid th { background: none; border: none; font-weight: normal;
+                font-size: 12px; color: #57606a; padding: 1px 4px; }
+table.grid th.axis { text-align: right; font-style: italic; }
+table.grid th.value { text-align: center; background: #f3f5f7; }
+table.grid th.model { text-align: right; color: #1d2329; white-space: nowrap; }
+table.grid td.cell { border: none; min-width: 46px; padding: 2px 4px;
+                     text-align: center; color: #fff; font-size: 12px;
+                     line-height: 1.2; text-shadow: 0 0 2px #000; }
+table.grid td.cell span { display: block; white-space: nowrap; }
+table.grid td.cell span.p { font-size: 10px; opacity: 0.9; }
+table.grid td.v-wrong_data { outline: 3px solid #000; font-weight: bold; }
+table.grid td.v-flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
+table.grid td.none { background: #eef0f2; }
+h3 span.count { font-weight: normal; color: #57606a; font-size: 12px; }
+p.legend span.swatch { display: inline-block; color: #fff; padding: 0 6px;
+                       font-size: 12px; text-shadow: 0 0 2px #000; }
+p.legend span.flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
+)css";
+}
+
+std::string RenderMatrixGrid(const json& conformance) {
+  // The grids are narrow: side by side, they fit a screen.
+  std::string grids;
+  for (const Group& group : Groups(conformance["cells"])) {
+    absl::StrAppend(&grids,
+                    Element("div", {{"class", "group"}},
+                            GroupTable(group, conformance["defaults"])));
+  }
+  std::string html =
+      absl::StrCat(Legend(), Element("div", {{"class", "grids"}}, grids));
+  const json& expectations = conformance["expectations"];
+  const std::string file = expectations["file"].get<std::string>();
+  if (!expectations["found"].get<bool>()) {
+    absl::StrAppend(&html,
+                    TextElement("p", absl::StrCat("Expectations (", file,
+                                                  "): none recorded for this "
+                                                  "gRPC version.")));
+  } else if (expectations["passed"].get<bool>()) {
+    absl::StrAppend(
+        &html, TextElement("p", absl::StrCat("Expectations (", file,
+                                             "): every cell as recorded.")));
+  } else {
+    absl::StrAppend(
+        &html,
+        Element(
+            "div", {{"class", "problem"}},
+            absl::StrCat(
+                TextElement("p", absl::StrCat("Expectations (", file,
+                                              "): differences")),
+                TextElement("pre",
+                            expectations["differences"].get<std::string>()))));
+  }
+  return html;
+}
+
+}  // namespace forkcheck::html

@@ -1,0 +1,116 @@
+#include "reports/html/model_benchmarks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "absl/strings/numbers.h"
+
+namespace forkcheck::html {
+namespace {
+
+using nlohmann::json;
+
+std::string ConfigText(const json& config, const std::string& key) {
+  if (!config.contains(key)) return "";
+  const json& value = config[key];
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+}  // namespace
+
+std::vector<ModelBenchmark> ModelBenchmarks(const Report& report) {
+  std::vector<ModelBenchmark> all;
+  const json& benchmarks = report.json()["benchmarks"];
+  if (benchmarks.is_null()) return all;
+  for (const json& scenario : benchmarks["scenarios"]) {
+    const json& config = scenario["config"];
+    const std::string benchmark = ConfigText(config, "benchmark");
+    ModelBenchmark entry;
+    if (benchmark == "BM_ProcessModel") {
+      entry.model = ConfigText(config, "label");
+      // A run skipped before it set its label: the name's scenario part.
+      if (entry.model.empty()) entry.model = ConfigText(config, "arg1");
+    } else if (benchmark == "BM_BareReadLoop") {
+      entry.model = kCeilingName;
+    } else {
+      continue;
+    }
+    if (entry.model.empty()) entry.model = scenario["id"].get<std::string>();
+    const json& workers =
+        config.contains("workers") ? config["workers"] : json();
+    entry.workers = workers.is_number_integer() ? workers.get<int>() : 0;
+    entry.response = ConfigText(config, "response");
+    entry.skipped = scenario.value("skipped", "");
+    entry.metrics = scenario["metrics"];
+    all.push_back(std::move(entry));
+  }
+  return all;
+}
+
+std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,
+                                      const std::string& metric) {
+  if (!benchmark.metrics.contains(metric)) return std::nullopt;
+  const json& values = benchmark.metrics[metric];
+  return ChartValue{values["median"].get<double>(), values["min"].get<double>(),
+                    values["max"].get<double>()};
+}
+
+int64_t ResponseBytes(const std::string& response) {
+  static constexpr std::pair<const char*, int64_t> kUnits[] = {
+      {"GiB", int64_t{1} << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}};
+  for (const auto& [suffix, scale] : kUnits) {
+    const std::string unit = suffix;
+    if (response.size() > unit.size() &&
+        response.compare(response.size() - unit.size(), unit.size(), unit) ==
+            0) {
+      int64_t count = 0;
+      if (absl::SimpleAtoi(response.substr(0, response.size() - unit.size()),
+                           &count)) {
+        return count * scale;
+      }
+      return -1;
+    }
+  }
+  return -1;
+}
+
+std::vector<std::string> Responses(const std::vector<ModelBenchmark>& all) {
+  std::vector<std::string> responses;
+  for (const ModelBenchmark& entry : all) {
+    if (std::find(responses.begin(), responses.end(), entry.response) ==
+        responses.end()) {
+      responses.push_back(entry.response);
+    }
+  }
+  std::stable_sort(responses.begin(), responses.end(),
+                   [](const std::string& a, const std::string& b) {
+                     return std::make_pair(ResponseBytes(a), a) <
+                            std::make_pair(ResponseBytes(b), b);
+                   });
+  return responses;
+}
+
+std::vector<int> Workers(const std::vector<ModelBenchmark>& all) {
+  std::set<int> workers;
+  for (const ModelBenchmark& entry : all) workers.insert(entry.workers);
+  return {workers.begin(), workers.end()};
+}
+
+std::vector<std::string> Models(const std::vector<ModelBenchmark>& all) {
+  std::vector<std::string> models;
+  bool ceiling = false;
+  for (const ModelBenchmark& entry : all) {
+    if (entry.model == kCeilingName) {
+      ceiling = true;
+    } else if (std::find(models.begin(), models.end(), entry.model) ==
+               models.end()) {
+      models.push_back(entry.model);
+    }
+  }
+  std::sort(models.begin(), models.end());
+  if (ceiling) models.push_back(kCeilingName);
+  return models;
+}
+
+}  // namespace forkcheck::html

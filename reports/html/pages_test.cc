@@ -1,0 +1,166 @@
+#include <filesystem>
+#include <string>
+
+#include "common/file_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "reports/html/matrix_grid.h"
+#include "reports/html/report_page.h"
+#include "reports/html/test_report.h"
+#include "reports/html/trend_page.h"
+
+namespace forkcheck::html {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+Report TestReport(double scale = 1,
+                  const std::string& start = "2026-11-30T10:00:00Z") {
+  absl::StatusOr<Report> report = MakeTestReport(scale, start);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+TEST(CellVerdictTest, WrongDataIsNeverNoise) {
+  const auto counts = [](nlohmann::json counts) {
+    return nlohmann::json{{"summary", "x"}, {"counts", counts}};
+  };
+  EXPECT_EQ(CellVerdict(counts({{"ok", 5}})), "ok");
+  EXPECT_EQ(CellVerdict(counts({{"hang", 5}})), "hang");
+  EXPECT_EQ(CellVerdict(counts({{"ok", 4}, {"wrong_data", 1}})), "wrong_data");
+  EXPECT_EQ(CellVerdict(counts({{"ok", 4}, {"crash", 1}})), "flaky");
+  EXPECT_EQ(CellVerdict(counts({{"hang", 4}, {"crash", 1}})), "failing");
+}
+
+TEST(MatrixGridTest, OneGridPerGroupEveryCellWithItsCounts) {
+  const Report report = TestReport();
+  const std::string grid = RenderMatrixGrid(report.json()["conformance"]);
+  EXPECT_EQ(CountOccurrences(grid, "<table class=\"grid\""), 2);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-"), 18);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-wrong_data\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-flaky\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-ok\""), 13);
+  // The markup model's one cell, and empty slots where it did not run.
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell none\""), (18 - 13) + (8 - 5));
+  // Counts in the tooltip; stripes in proportion for the mixed cell.
+  EXPECT_THAT(grid, HasSubstr("workers: mixed (wrong_data 1, hang 1, ok 1)"));
+  EXPECT_THAT(grid, HasSubstr("linear-gradient(to right, #d500f9 0% 33%"));
+  // Column headers in the design's order: unset before true.
+  EXPECT_LT(grid.find(">unset</th>"), grid.find(">true</th>"));
+  EXPECT_THAT(grid, HasSubstr("differences"));
+}
+
+TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
+  const std::string page = RenderReportPage(TestReport(), "run <1>.json");
+  EXPECT_THAT(page, Not(HasSubstr("<script")));
+  EXPECT_THAT(
+      page,
+      HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co"));
+  EXPECT_THAT(page, HasSubstr("run &lt;1&gt;.json"));
+  EXPECT_EQ(CountOccurrences(page, "<svg "),
+            2);  // one response size, two metrics
+  EXPECT_THAT(page, HasSubstr("<title>Throughput, 64KiB responses</title>"));
+  // The skipped model has a slot that says why, in both charts.
+  EXPECT_EQ(
+      CountOccurrences(page, "skipped: crash: SIGSEGV in the child</title>n/a"),
+      2);
+  // The ceiling is in the throughput chart only.
+  EXPECT_EQ(CountOccurrences(page, ">bare gRPC loop (ceiling)</text>"), 1);
+  // The side-by-side table has CPU and RSS.
+  EXPECT_THAT(page, HasSubstr("CPU s / M rows"));
+  EXPECT_THAT(page, HasSubstr("<td>20.0</td>"));
+}
+
+TEST(ReportPageTest, SectionsARunDidNotRun) {
+  const Report full = TestReport();
+  nlohmann::json document = full.json();
+  document["conformance"] = nullptr;
+  document["benchmarks"] = nullptr;
+  absl::StatusOr<Report> bare = Report::Parse(document.dump(), "bare");
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  const std::string page = RenderReportPage(*bare, "bare.json");
+  EXPECT_THAT(page, HasSubstr("This run did not run the matrix."));
+  EXPECT_THAT(page, HasSubstr("This run did not run the benchmarks."));
+  EXPECT_EQ(CountOccurrences(page, "<svg "), 0);
+}
+
+TEST(ReportPageTest, AMetricSomeScenariosLackIsMissingNotZero) {
+  nlohmann::json document = TestReport().json();
+  for (nlohmann::json& scenario : document["benchmarks"]["scenarios"]) {
+    if (scenario["config"].value("label", "") == "spawn") {
+      scenario["metrics"].erase("time_to_first_row_ms");
+    }
+  }
+  absl::StatusOr<Report> report = Report::Parse(document.dump(), "partial");
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string page = RenderReportPage(*report, "partial.json");
+  EXPECT_THAT(page, HasSubstr("spawn, workers 1: not measured</title>n/a"));
+}
+
+class TrendPageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ =
+        std::filesystem::path(::testing::TempDir()) /
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(directory_);
+    std::filesystem::create_directories(directory_);
+  }
+  std::string Path(const std::string& file) {
+    return (directory_ / file).string();
+  }
+  std::filesystem::path directory_;
+};
+
+TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
+  // The later run sorts first by name: the order must come from the time.
+  ASSERT_TRUE(
+      TestReport(1.1, "2026-12-01T10:00:00Z").Write(Path("a.json")).ok());
+  ASSERT_TRUE(
+      TestReport(1.0, "2026-11-30T10:00:00Z").Write(Path("b.json")).ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(Path("c.json"), "{\"schema_version\": 2}").ok());
+  ASSERT_TRUE(WriteFileAtomically(Path("notes.txt"), "not a report").ok());
+  std::filesystem::create_directories(Path("folder.json"));
+
+  absl::StatusOr<History> history = LoadHistory(directory_.string());
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->reports.size(), 2u);
+  EXPECT_EQ(history->reports[0].file, "b.json");
+  EXPECT_EQ(history->reports[1].file, "a.json");
+  ASSERT_EQ(history->unreadable.size(), 1u);
+  EXPECT_EQ(history->unreadable[0].file, "c.json");
+  EXPECT_THAT(history->unreadable[0].why, HasSubstr("schema_version 2"));
+
+  const std::string page = RenderTrendPage(*history, "history");
+  EXPECT_THAT(page, HasSubstr("1 file skipped"));
+  EXPECT_THAT(page, HasSubstr("<code>c.json</code>"));
+  EXPECT_THAT(page, Not(HasSubstr("<script")));
+  // The verdict chart, and rows/s and first row at 1 and 4 workers.
+  EXPECT_EQ(CountOccurrences(page, "<svg "), 1 + 2 * 2);
+  EXPECT_THAT(page, HasSubstr("<title>Throughput, 4 workers, 64KiB "
+                              "responses</title>"));
+  // spawn at 1 worker: 42,000 then 46,200 rows/s (medians), in that order.
+  const size_t early =
+      page.find("spawn, run (start time, UTC) 11-30 10:00: 42,000 rows/s");
+  const size_t late =
+      page.find("spawn, run (start time, UTC) 12-01 10:00: 46,200 rows/s");
+  ASSERT_NE(early, std::string::npos);
+  ASSERT_NE(late, std::string::npos);
+  EXPECT_LT(early, late);
+}
+
+TEST_F(TrendPageTest, EmptyFolderAndMissingFolder) {
+  absl::StatusOr<History> history = LoadHistory(directory_.string());
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_THAT(RenderTrendPage(*history, "empty"),
+              HasSubstr("No reports to show."));
+  absl::StatusOr<History> missing = LoadHistory(Path("nowhere"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("nowhere: not a folder"));
+}
+
+}  // namespace
+}  // namespace forkcheck::html

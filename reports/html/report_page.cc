@@ -1,0 +1,295 @@
+#include "reports/html/report_page.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reports/html/html_writer.h"
+#include "reports/html/matrix_grid.h"
+#include "reports/summary.h"
+
+namespace forkcheck::html {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string LoadAverage(const json& value) {
+  if (!value.is_array()) return Text(value);
+  std::vector<std::string> parts;
+  for (const json& load : value) {
+    parts.push_back(absl::StrFormat("%.2f", load.get<double>()));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string Fact(const std::string& name, const std::string& value) {
+  return Element(
+      "tr", absl::StrCat(TextElement("th", name), TextElement("td", value)));
+}
+
+// Every model at every concurrency and size: safety next to cost (the
+// summaries' table, so the three renderings agree).
+std::string SideBySide(const Report& report) {
+  const std::vector<std::vector<std::string>> table = ModelCostTable(report);
+  std::vector<std::vector<std::string>> rows;
+  for (size_t r = 1; r < table.size(); ++r) {
+    std::vector<std::string> row;
+    for (size_t c = 0; c < table[r].size(); ++c) {
+      row.push_back(c == 0 ? BreakableText(table[r][c])
+                           : EscapeText(table[r][c]));
+    }
+    rows.push_back(std::move(row));
+  }
+  return Table(table[0], rows, "numbers");
+}
+
+std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
+  std::string html;
+  for (const std::string& response : Responses(benchmarks)) {
+    const std::string size =
+        response.empty() ? "" : absl::StrCat(", ", response, " responses");
+    absl::StrAppend(
+        &html, TextElement("h3", absl::StrCat("Response size ", response)),
+        Element(
+            "div", {{"class", "charts"}},
+            absl::StrCat(
+                RenderGroupedBarChart(ModelMetricChart(
+                    benchmarks, response, "rows_per_second",
+                    absl::StrCat("Throughput", size), "rows/s", true)),
+                RenderGroupedBarChart(ModelMetricChart(
+                    benchmarks, response, "time_to_first_row_ms",
+                    absl::StrCat("Time to first row", size), "ms", false)))));
+  }
+  return html;
+}
+
+// The other benchmarks (session latency, fake versus bare...): a table per
+// benchmark, a row per scenario, a column per metric (medians).
+std::string OtherScenarios(const Report& report) {
+  std::vector<std::string> benchmarks;
+  std::map<std::string, std::vector<const json*>> scenarios_of;
+  for (const json& scenario : report.json()["benchmarks"]["scenarios"]) {
+    const std::string benchmark = Text(scenario["config"]["benchmark"]);
+    if (benchmark == "BM_ProcessModel" || benchmark == "BM_BareReadLoop") {
+      continue;
+    }
+    if (scenarios_of[benchmark].empty()) benchmarks.push_back(benchmark);
+    scenarios_of[benchmark].push_back(&scenario);
+  }
+  std::sort(benchmarks.begin(), benchmarks.end());
+  std::string html;
+  for (const std::string& benchmark : benchmarks) {
+    std::vector<const json*> scenarios = scenarios_of[benchmark];
+    std::sort(
+        scenarios.begin(), scenarios.end(),
+        [](const json* a, const json* b) { return (*a)["id"] < (*b)["id"]; });
+    // Columns: every metric any scenario has, but the benchmark's own times.
+    std::map<std::string, std::string> units;
+    for (const json* scenario : scenarios) {
+      for (const auto& [name, metric] : (*scenario)["metrics"].items()) {
+        if (name != "real_time" && name != "cpu_time") {
+          units[name] = metric["unit"].get<std::string>();
+        }
+      }
+    }
+    std::vector<std::string> header = {"scenario"};
+    for (const auto& [name, unit] : units) {
+      header.push_back(absl::StrCat(name, " (", unit, ")"));
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const json* scenario : scenarios) {
+      std::string id = (*scenario)["id"].get<std::string>();
+      if (absl::StartsWith(id, benchmark + "/"))
+        id = id.substr(benchmark.size() + 1);
+      std::vector<std::string> row = {BreakableText(id)};
+      const std::string skipped = scenario->value("skipped", "");
+      if (!skipped.empty()) {
+        row.push_back(Element("span", {{"title", skipped}}, "skipped"));
+        row.resize(header.size(), "");
+      } else {
+        for (const auto& [name, unit] : units) {
+          const json& metrics = (*scenario)["metrics"];
+          row.push_back(metrics.contains(name)
+                            ? FormatValue(metrics[name]["median"].get<double>())
+                            : "-");
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    absl::StrAppend(&html,
+                    Element("h4", Element("code", EscapeText(benchmark))),
+                    Table(header, rows, "numbers"));
+  }
+  if (html.empty()) return "";
+  return absl::StrCat(TextElement("h3", "Other benchmarks (medians)"), html);
+}
+
+}  // namespace
+
+ChartSpec ModelMetricChart(const std::vector<ModelBenchmark>& benchmarks,
+                           const std::string& response,
+                           const std::string& metric, const std::string& title,
+                           const std::string& y_label, bool with_ceiling) {
+  ChartSpec spec;
+  spec.title = title;
+  spec.x_label = "workers";
+  spec.y_label = y_label;
+  spec.spread_label = "min to max";
+  const std::vector<int> workers = Workers(benchmarks);
+  for (const int w : workers) spec.categories.push_back(absl::StrCat(w));
+  for (const std::string& model : Models(benchmarks)) {
+    if (model == kCeilingName && !with_ceiling) continue;
+    ChartSeries series;
+    series.name = model;
+    if (model == kCeilingName) series.colour = kCeilingColour;
+    series.values.resize(workers.size());
+    series.notes.resize(workers.size());
+    bool any = false;
+    for (const ModelBenchmark& entry : benchmarks) {
+      if (entry.model != model || entry.response != response) continue;
+      const size_t c = static_cast<size_t>(
+          std::find(workers.begin(), workers.end(), entry.workers) -
+          workers.begin());
+      any = true;
+      series.values[c] = MetricValue(entry, metric);
+      if (!entry.skipped.empty()) series.notes[c] = "skipped: " + entry.skipped;
+    }
+    if (any) spec.series.push_back(std::move(series));
+  }
+  return spec;
+}
+
+std::string EnvironmentTable(const Report& report) {
+  const json& document = report.json();
+  const json& environment = document["environment"];
+  const json& grpc = environment["grpc"];
+  const json& build = environment["build"];
+  const json& machine = environment["machine"];
+  const json& harness = environment["harness"];
+  std::string rows = absl::StrCat(
+      Fact("gRPC", absl::StrCat(Text(grpc["cpp_version"]), " (core ",
+                                Text(grpc["core_version"]), ") ",
+                                Text(grpc["library_path"]))),
+      Fact("fork handlers (pthread_atfork)",
+           absl::StrCat(Text(grpc["atfork"]), ": ",
+                        Text(grpc["atfork_evidence"]))),
+      Fact("Protobuf",
+           absl::StrCat(Text(environment["protobuf"]["header_version"]), " ",
+                        Text(environment["protobuf"]["library_path"]))),
+      Fact("build",
+           absl::StrCat(
+               Text(build["compiler"]), ", ", Text(build["config"]),
+               build["sanitizers"].empty() ? "" : ", sanitizers: ",
+               absl::StrJoin(
+                   build["sanitizers"].get<std::vector<std::string>>(), ", "),
+               "; ", Text(build["bazel_version"]))));
+  absl::StrAppend(
+      &rows,
+      Fact("machine",
+           absl::StrCat(Text(machine["cpu_model"]), ", ",
+                        Text(machine["hardware_concurrency"]), " CPUs (",
+                        Text(machine["cpus_allowed"]), " allowed), governor ",
+                        Text(machine["scaling_governor"]))),
+      Fact("memory",
+           machine["memory_total_bytes"].is_number()
+               ? absl::StrFormat(
+                     "%.1f GiB",
+                     machine["memory_total_bytes"].get<double>() / (1 << 30))
+               : Text(machine["memory_total_bytes"])),
+      Fact("load average at start (1, 5, 15 min)",
+           LoadAverage(machine["load_average_at_start"])),
+      Fact("system", absl::StrCat(Text(machine["os"]), ", Linux ",
+                                  Text(machine["kernel_release"]), " ",
+                                  Text(machine["architecture"]), ", glibc ",
+                                  Text(machine["libc_version"]), ", host ",
+                                  Text(machine["hostname"]))),
+      Fact("harness", absl::StrCat(Text(harness["git_commit"]), " (",
+                                   Text(harness["git_tree"]), ")")),
+      Fact("time", absl::StrCat(Text(environment["start_time"]), " to ",
+                                Text(environment["end_time"]))),
+      Fact("command",
+           absl::StrJoin(
+               document["tool"]["command"].get<std::vector<std::string>>(),
+               " ")));
+  std::vector<std::string> variables;
+  for (const auto& [name, value] : environment["grpc_env"].items()) {
+    variables.push_back(absl::StrCat(name, "=", Text(value)));
+  }
+  absl::StrAppend(
+      &rows, Fact("GRPC_* variables",
+                  variables.empty() ? "none" : absl::StrJoin(variables, " ")));
+  for (const json& note : environment["notes"]) {
+    absl::StrAppend(&rows, Fact("note", Text(note)));
+  }
+  return Element("table", {{"class", "facts"}}, Element("tbody", rows));
+}
+
+std::string RenderReportPage(const Report& report, const std::string& name) {
+  const json& document = report.json();
+  const json& environment = document["environment"];
+  const std::string version = Text(environment["grpc"]["cpp_version"]);
+  // What a reader looks for first comes first: the verdicts and the costs;
+  // every environment fact is at the end.
+  std::string body = absl::StrCat(
+      TextElement("h1", absl::StrCat("forkcheck run: gRPC ", version)),
+      TextElement(
+          "p", {{"class", "lead"}},
+          absl::StrCat(name, " · ", Text(environment["start_time"]), " · ",
+                       Text(environment["machine"]["cpu_model"]), ", ",
+                       Text(environment["machine"]["hardware_concurrency"]),
+                       " CPUs · fork handlers: ",
+                       Text(environment["grpc"]["atfork"]), " · harness ",
+                       Text(environment["harness"]["git_commit"]).substr(0, 12),
+                       " (", Text(environment["harness"]["git_tree"]), ")")));
+  if (report.has_conformance()) {
+    const json& conformance = document["conformance"];
+    absl::StrAppend(
+        &body,
+        TextElement("h2", absl::StrCat("The process-model matrix (",
+                                       Text(conformance["size"]), ", ",
+                                       Text(conformance["repetitions"]),
+                                       " trials a cell, ",
+                                       conformance["cells"].size(), " cells)")),
+        RenderMatrixGrid(conformance));
+  } else {
+    absl::StrAppend(&body, TextElement("h2", "The process-model matrix"),
+                    TextElement("p", "This run did not run the matrix."));
+  }
+  absl::StrAppend(&body, TextElement("h2", "Benchmarks"));
+  if (!report.has_benchmarks()) {
+    absl::StrAppend(&body,
+                    TextElement("p", "This run did not run the benchmarks."));
+  } else {
+    absl::StrAppend(
+        &body,
+        TextElement("p", {{"class", "note"}},
+                    "Bars are medians over the repetitions, whiskers the "
+                    "minimum and maximum; \"n/a\" marks a model that was not "
+                    "measured there (hover it for why)."),
+        Charts(ModelBenchmarks(report)));
+  }
+  absl::StrAppend(
+      &body, TextElement("h2", "Process models side by side"),
+      TextElement("p", {{"class", "note"}},
+                  "Safety is the matrix's outcome for the model's baseline "
+                  "cell (the design's default axes); cost comes from the "
+                  "benchmarks (medians over their repetitions; × ceiling is "
+                  "the throughput over the bare gRPC loop's in the same run)."),
+      SideBySide(report));
+  if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
+  absl::StrAppend(&body, TextElement("h2", "Environment"),
+                  EnvironmentTable(report));
+  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
+                     MatrixGridCss(), body});
+}
+
+}  // namespace forkcheck::html

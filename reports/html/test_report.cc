@@ -1,0 +1,208 @@
+#include "reports/html/test_report.h"
+
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "reports/benchmark_section.h"
+#include "reports/environment.h"
+
+namespace forkcheck::html {
+namespace {
+
+using nlohmann::json;
+
+json Axes(int workers, const std::string& transport,
+          const std::string& fork_support, const std::string& fork_hooks) {
+  return {{"workers", workers},
+          {"transport", transport},
+          {"table", "small"},
+          {"faults", "none"},
+          {"fork_support", fork_support},
+          {"poll_strategy", "default"},
+          {"fork_hooks", fork_hooks},
+          {"child_channel", "default"},
+          {"busy_parent_thread", false}};
+}
+
+json Trial(const std::string& workers, const json& parent) {
+  return {{"workers", workers},
+          {"parent_after", parent},
+          {"worker_details", {workers}},
+          {"parent_detail", ""},
+          {"watchdog_fired", workers == "hang"},
+          {"wall_micros", 1000},
+          {"first_row_micros", {10}},
+          {"done_micros", {20}},
+          {"rows", 100},
+          {"tcp_connections", -1},
+          {"harness_error", ""}};
+}
+
+// `outcomes`: one trial each; the summary as matrix/ writes it.
+json Cell(const std::string& model_name, const std::string& group,
+          const json& axes, const std::vector<std::string>& outcomes,
+          bool parent_check) {
+  std::map<std::string, int> counts;
+  json trials = json::array();
+  for (const std::string& outcome : outcomes) {
+    ++counts[outcome];
+    trials.push_back(Trial(outcome, parent_check ? json("ok") : json()));
+  }
+  std::string summary = counts.size() == 1
+                            ? absl::StrCat("always ", counts.begin()->first)
+                            : "mixed";
+  json parent = json();
+  if (parent_check) {
+    parent = {{"summary", "always ok"},
+              {"counts", {{"ok", static_cast<int>(outcomes.size())}}}};
+  }
+  std::string key = model_name;
+  for (const auto& [axis, value] : axes.items()) {
+    absl::StrAppend(
+        &key, " ", axis, "=",
+        value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return {{"key", key},
+          {"model", model_name},
+          {"model_name", model_name},
+          {"variant", json::object()},
+          {"axes", axes},
+          {"groups", {group}},
+          {"workers", {{"summary", summary}, {"counts", counts}}},
+          {"parent_after", parent},
+          {"trials", trials}};
+}
+
+json Conformance() {
+  json cells = json::array();
+  for (const char* model : {"spawn", "thread_shared"}) {
+    for (const int workers : {1, 2, 8}) {
+      for (const char* transport : {"tcp", "unix"}) {
+        cells.push_back(Cell(model, "safe_models",
+                             Axes(workers, transport, "unset", "none"),
+                             {"ok", "ok", "ok"}, false));
+      }
+    }
+  }
+  cells.push_back(Cell(kMarkupModel, "safe_models",
+                       Axes(2, "tcp", "unset", "none"), {"ok", "ok", "ok"},
+                       false));
+  const std::vector<std::vector<std::string>> fork_outcomes = {
+      {"crash", "crash", "crash"},
+      {"hang", "hang", "hang"},
+      {"error", "error", "error"},
+      {"ok", "crash", "ok"}};  // flaky
+  int i = 0;
+  for (const char* support : {"unset", "true"}) {
+    for (const char* hooks : {"none", "application"}) {
+      cells.push_back(Cell("fork_after_create(parent_channel=used)",
+                           "fork_settings", Axes(2, "tcp", support, hooks),
+                           fork_outcomes[i++], true));
+    }
+  }
+  cells.push_back(Cell("fork_then_create_pristine", "fork_settings",
+                       Axes(2, "tcp", "true", "none"),
+                       {"ok", "wrong_data", "hang"}, false));
+  return {{"size", "quick"},
+          {"defaults", Axes(2, "tcp", "unset", "none")},
+          {"repetitions", 3},
+          {"cells", cells},
+          {"expectations",
+           {{"file", "conformance/expectations/grpc-1.51.txt"},
+            {"found", true},
+            {"passed", false},
+            {"differences",
+             "fork_then_create_pristine: wrong_data <unexpected>\n"}}}};
+}
+
+json Run(const std::string& name, const std::string& label,
+         double rows_per_second, int repetition) {
+  json run = {{"name", name},
+              {"run_name", name},
+              {"run_type", "iteration"},
+              {"repetitions", 3},
+              {"repetition_index", repetition},
+              {"iterations", 1},
+              {"real_time", 10.0},
+              {"cpu_time", 1.0},
+              {"time_unit", "ms"},
+              {"rows_per_second", rows_per_second}};
+  if (!label.empty()) {
+    run["label"] = label;
+    run["time_to_first_row_ms"] = 5.0 + repetition;
+    run["cpu_seconds_per_million_rows"] = 0.75;
+    run["peak_rss_kib"] = 20480;
+  }
+  return run;
+}
+
+json GoogleBenchmark(double scale) {
+  json runs = json::array();
+  const std::map<std::string, double> models = {
+      {"spawn", 40000}, {"thread_shared", 90000}, {kMarkupModel, 60000}};
+  for (int repetition = 0; repetition < 3; ++repetition) {
+    for (const int workers : {1, 4}) {
+      for (const auto& [model, rate] : models) {
+        const std::string name = absl::StrCat(
+            "BM_ProcessModel/", model == kMarkupModel ? "markup" : model,
+            "/workers:", workers, "/response:64KiB");
+        runs.push_back(Run(name, model,
+                           scale * rate * workers * (1 + 0.05 * repetition),
+                           repetition));
+      }
+      runs.push_back(Run(
+          absl::StrCat("BM_BareReadLoop/workers:", workers, "/response:64KiB"),
+          "", scale * 150000 * workers, repetition));
+    }
+    json skipped = {
+        {"name", "BM_ProcessModel/fork_after_create/workers:1/response:64KiB"},
+        {"run_name",
+         "BM_ProcessModel/fork_after_create/workers:1/response:64KiB"},
+        {"run_type", "iteration"},
+        {"label", "fork_after_create(parent_channel=used)"},
+        {"error_occurred", true},
+        {"error_message", "crash: SIGSEGV in the child"},
+        {"iterations", 0},
+        {"real_time", 0.0},
+        {"cpu_time", 0.0},
+        {"time_unit", "ms"}};
+    runs.push_back(skipped);
+  }
+  return {{"benchmarks", runs}};
+}
+
+}  // namespace
+
+int CountOccurrences(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+absl::StatusOr<Report> MakeTestReport(double rows_per_second_scale,
+                                      const std::string& start_time) {
+  ReportParts parts;
+  parts.command = {"forkcheck_run", "--quick"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  parts.conformance = Conformance();
+  absl::StatusOr<json> benchmarks = BenchmarkSection(
+      {{"process_models_benchmark", GoogleBenchmark(rows_per_second_scale)}});
+  if (!benchmarks.ok()) return benchmarks.status();
+  parts.benchmarks = *benchmarks;
+  absl::StatusOr<Report> report = Report::Build(parts);
+  if (!report.ok()) return report.status();
+  // The start time is the environment's own; set it through the JSON so
+  // the trend page can order reports.
+  json document = report->json();
+  document["environment"]["start_time"] = start_time;
+  return Report::Parse(document.dump(), "test report");
+}
+
+}  // namespace forkcheck::html

@@ -1,0 +1,29 @@
+// Test support for the page tests: a small, schema-valid report (every
+// outcome kind, a flaky and a wrong_data cell, a model whose name is markup,
+// a skipped benchmark) and counting in rendered pages.
+#ifndef FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
+#define FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "reports/report.h"
+
+namespace forkcheck::html {
+
+// The model name that must come out escaped.
+inline constexpr char kMarkupModel[] = "<script>alert('x')</script>&co";
+
+// `rows_per_second_scale` multiplies every throughput (a later run, for the
+// trend page); `start_time` is the environment's.
+absl::StatusOr<Report> MakeTestReport(
+    double rows_per_second_scale = 1,
+    const std::string& start_time = "2026-11-30T10:00:00Z");
+
+// How often `what` occurs in `text` (overlaps counted), for counting
+// elements in rendered pages.
+int CountOccurrences(const std::string& text, const std::string& what);
+
+}  // namespace forkcheck::html
+
+#endif  // FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
