@@ -186,7 +186,12 @@ void SetPerTrial(benchmark::State& state, const char* name, double total) {
       benchmark::Counter(total, benchmark::Counter::kAvgIterations);
 }
 
-// Skips the benchmark `name` if an earlier repetition of it failed.
+// Skips the benchmark `name` if an earlier repetition of it failed. Call
+// inside the `for (auto _ : state)` loop, as every SkipWithError here is:
+// Google Benchmark 1.7 reports a run skipped before its loop with 0
+// iterations, and aborts when it aggregates repetitions whose iteration
+// counts differ (ComputeStats' check), e.g. a model that failed only in its
+// second repetition.
 bool SkipForEarlierFailure(benchmark::State& state, const std::string& name) {
   const BenchEnvironment& env = Env();
   const auto failed = env.failed.find(name);
@@ -213,12 +218,12 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
                      const std::string& model_name, int workers,
                      int64_t response_bytes) {
   state.SetLabel(model_name);
-  if (SkipForEarlierFailure(state, name)) return;
   double rows = 0, bytes = 0, first_row_ms = 0, user = 0, system = 0;
   double voluntary = 0, involuntary = 0, peak = 0, worker_peak = 0;
   double parent_peak = 0, wall_ms = 0, connections = 0;
   bool parent_peak_known = true, connections_known = true;
   for (auto _ : state) {
+    if (SkipForEarlierFailure(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
         scenario, has_parent_check, workers, response_bytes, ReadTheTable());
     if (!metrics.ok()) {
@@ -266,13 +271,13 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
                              const std::string& model_name, int workers) {
   const BenchEnvironment& env = Env();
   state.SetLabel(model_name);
-  if (SkipForEarlierFailure(state, name)) return;
   const int calls_per_worker = std::max(
       1, (env.selection.session_calls_per_trial + workers - 1) / workers);
   const TrialWork work{env.session_table_name, env.session_table_rows,
                        calls_per_worker};
   LatencyHistogram latency;
   for (auto _ : state) {
+    if (SkipForEarlierFailure(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics =
         RunOneTrial(scenario, has_parent_check, workers,
                     env.selection.response_bytes.front(), work);
@@ -332,13 +337,13 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
   BenchEnvironment& env = Env();
   BareReadServer& server = *env.bares.at(response_bytes);
   auto stubs = ConnectedStubs(server.address(), workers);
-  if (!stubs.ok()) {
-    state.SkipWithError(stubs.status().ToString().c_str());
-    return;
-  }
   const int calls_per_thread = std::max(1, kBareCallsPerRun / workers);
   double rows = 0, bytes = 0;
   for (auto _ : state) {
+    if (!stubs.ok()) {  // in the loop: see SkipForEarlierFailure
+      state.SkipWithError(stubs.status().ToString().c_str());
+      break;
+    }
     std::vector<absl::StatusOr<DrainResult>> results(
         workers, absl::UnknownError("not run"));
     std::vector<std::thread> threads;
