@@ -7,14 +7,9 @@
 set -euo pipefail
 
 readonly NAME="validator_agreement_test"
-die() {
-  echo "$NAME: FAIL: $*" >&2
-  exit 1
-}
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 
-runfiles=$(cd "${TEST_SRCDIR:-$0.runfiles}/forkcheck/reports" && pwd) ||
-  die "runfiles not found"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+runfiles=$(runfiles_of reports)
 validate="$runfiles/validate_json"
 cross_check="$runfiles/cross_check_jsonschema.py"
 testdata="$runfiles/testdata"

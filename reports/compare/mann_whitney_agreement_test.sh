@@ -6,13 +6,9 @@
 set -euo pipefail
 
 readonly NAME="mann_whitney_agreement_test"
-die() {
-  echo "$NAME: FAIL: $*" >&2
-  exit 1
-}
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 
-runfiles=$(cd "${TEST_SRCDIR:-$0.runfiles}/forkcheck/reports/compare" && pwd) ||
-  die "runfiles not found"
+runfiles=$(runfiles_of reports/compare)
 cli="$runfiles/mann_whitney_cli"
 cross_check="$runfiles/cross_check_mann_whitney.py"
 [[ -x "$cli" ]] || die "mann_whitney_cli not found at $cli"

@@ -12,14 +12,9 @@ set -euo pipefail
 readonly NAME="browser_check_test"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CHROMIUM_WAIT=40  # seconds, per Chromium run
-die() {
-  echo "$NAME: FAIL: $*" >&2
-  exit 1
-}
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 
-runfiles=$(cd "${TEST_SRCDIR:-$0.runfiles}/forkcheck/reports/html" && pwd) ||
-  die "runfiles not found"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+runfiles=$(runfiles_of reports/html)
 check="$runfiles/check_page.py"
 python=$(command -v python3) || die "python3 not found on PATH ($PATH)"
 [[ -x "$CHROMIUM" ]] ||

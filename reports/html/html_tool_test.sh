@@ -6,14 +6,9 @@
 set -euo pipefail
 
 readonly NAME="html_tool_test"
-die() {
-  echo "$NAME: FAIL: $*" >&2
-  exit 1
-}
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 
-runfiles=$(cd "${TEST_SRCDIR:-$0.runfiles}/forkcheck/reports/html" && pwd) ||
-  die "runfiles not found"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
+runfiles=$(runfiles_of reports/html)
 html="$runfiles/html"
 write_reports="$runfiles/write_test_reports"
 check="$runfiles/check_page.py"
