@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -366,6 +367,12 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       return Fail("cannot create a scratch directory for the benchmarks");
     }
     RemoveOnInterrupt(pattern);
+    // Gone on every way out, a failed benchmark's early return included.
+    absl::Cleanup remove_scratch = [&pattern] {
+      std::error_code ignored;
+      std::filesystem::remove_all(pattern, ignored);
+      ForgetOnInterrupt(pattern);
+    };
     std::map<std::string, nlohmann::json> google_benchmark;
     for (const BenchRun& run : bench_runs) {
       std::cout << "\nRunning " << run.name << "...\n";
@@ -375,9 +382,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       if (!json.ok()) return Fail(std::string(json.status().message()));
       google_benchmark[run.name] = *std::move(json);
     }
-    std::error_code ignored;
-    std::filesystem::remove_all(pattern, ignored);
-    ForgetOnInterrupt(pattern);
+    std::move(remove_scratch).Invoke();
     absl::StatusOr<nlohmann::json> section = BenchmarkSection(google_benchmark);
     if (!section.ok()) return Fail(std::string(section.status().message()));
     parts.benchmarks = *std::move(section);
