@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,12 @@ absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
 absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
                                         const std::string& argv0) {
   return FindRunfile(path_in_workspace, argv0, R_OK);
+}
+
+std::string PathFromUsersDirectory(const std::string& path) {
+  const char* typed_in = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || typed_in == nullptr) return path;
+  return absl::StrCat(typed_in, "/", path);
 }
 
 }  // namespace forkcheck

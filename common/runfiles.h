@@ -28,6 +28,12 @@ absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
 absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
     const std::string& argv0 = "");
 
+// `path` as the user typed it: `bazel run` starts a program in its runfiles,
+// so a relative path is taken from BUILD_WORKING_DIRECTORY, the directory
+// the command was typed in. Absolute and empty paths, and every path outside
+// `bazel run`, are returned as they are.
+std::string PathFromUsersDirectory(const std::string& path);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_COMMON_RUNFILES_H_

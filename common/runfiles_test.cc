@@ -1,5 +1,7 @@
 #include "common/runfiles.h"
 
+#include <cstdlib>
+
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -17,6 +19,16 @@ TEST(RunfilesTest, FindsADataDependencyAndNamesAMissingOne) {
                 "add //nope:missing_binary to the target's data"),
             std::string::npos)
       << missing.status();
+}
+
+TEST(RunfilesTest, RelativePathsUnderBazelRunAreTheUsers) {
+  ASSERT_EQ(unsetenv("BUILD_WORKING_DIRECTORY"), 0);
+  EXPECT_EQ(PathFromUsersDirectory("out/r.json"), "out/r.json");
+  ASSERT_EQ(setenv("BUILD_WORKING_DIRECTORY", "/home/u/src", 1), 0);
+  EXPECT_EQ(PathFromUsersDirectory("out/r.json"), "/home/u/src/out/r.json");
+  EXPECT_EQ(PathFromUsersDirectory("/tmp/r.json"), "/tmp/r.json");
+  EXPECT_EQ(PathFromUsersDirectory(""), "");
+  unsetenv("BUILD_WORKING_DIRECTORY");
 }
 
 }  // namespace

@@ -150,18 +150,11 @@ ExpectationsOutcome CompareWithExpectations(const MatrixJobResult& job,
   return outcome;
 }
 
-// `path` as the user meant it: `bazel run` starts us in the runfiles, so a
-// relative path is taken from where the command was typed.
-std::string FromUsersDirectory(const std::string& path) {
-  const char* typed_in = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || typed_in == nullptr) return path;
-  return absl::StrCat(typed_in, "/", path);
-}
-
 // <UTC time>-grpc<version>.json in --report_dir, or in reports/out under the
 // workspace `bazel run` ran in (or the current directory).
 std::string DefaultReportPath(const std::string& grpc_version) {
-  std::string directory = FromUsersDirectory(absl::GetFlag(FLAGS_report_dir));
+  std::string directory =
+      PathFromUsersDirectory(absl::GetFlag(FLAGS_report_dir));
   if (directory.empty()) {
     const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
     directory =
@@ -208,7 +201,7 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
   if (const std::string faults = absl::GetFlag(FLAGS_bench_fake_faults);
       !faults.empty()) {
     process_models.flags.push_back("--fake_faults=" +
-                                   FromUsersDirectory(faults));
+                                   PathFromUsersDirectory(faults));
   }
   BenchRun create_session{
       "create_session_latency_benchmark", *latency, {reps}, *env};
@@ -394,7 +387,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       repetitions, options.cell_filter, expectations);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
-  std::string report_path = FromUsersDirectory(absl::GetFlag(FLAGS_report_out));
+  std::string report_path =
+      PathFromUsersDirectory(absl::GetFlag(FLAGS_report_out));
   if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
   if (absl::Status written = report->Write(report_path); !written.ok()) {
     return Fail(absl::StrCat("writing the report: ", written.message()));

@@ -3,7 +3,6 @@
 // and no conformance outcome for the worse; 1: at least one; 2: bad usage
 // or bad input (not a report, another schema version, nothing in common).
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
+#include "common/runfiles.h"
 #include "reports/compare/baseline.h"
 #include "reports/compare/compare_args.h"
 #include "reports/compare/comparison_render.h"
@@ -30,13 +30,6 @@ int Fail(const std::string& message) {
   return kBadInput;
 }
 
-// Relative paths are relative to where `bazel run` was started.
-std::string FromUserDirectory(const std::string& path) {
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || cwd == nullptr) return path;
-  return absl::StrCat(cwd, "/", path);
-}
-
 int Run(const std::vector<std::string>& args) {
   absl::StatusOr<CompareArgs> parsed = ParseCompareArgs(args);
   if (!parsed.ok()) {
@@ -46,15 +39,15 @@ int Run(const std::vector<std::string>& args) {
     std::fputs(CompareUsage().c_str(), stdout);
     return kNoRegression;
   }
-  const std::string new_path = FromUserDirectory(parsed->new_path);
+  const std::string new_path = PathFromUsersDirectory(parsed->new_path);
   absl::StatusOr<Report> new_report = Report::Load(new_path);
   if (!new_report.ok()) return Fail(std::string(new_report.status().message()));
 
-  std::string old_path = FromUserDirectory(parsed->old_path);
+  std::string old_path = PathFromUsersDirectory(parsed->old_path);
   std::optional<Report> old_report;
   if (!parsed->baseline_dir.empty()) {
     absl::StatusOr<Baseline> baseline =
-        NewestReportIn(FromUserDirectory(parsed->baseline_dir), new_path);
+        NewestReportIn(PathFromUsersDirectory(parsed->baseline_dir), new_path);
     if (!baseline.ok()) return Fail(std::string(baseline.status().message()));
     for (const std::string& skipped : baseline->skipped) {
       std::fprintf(stderr, "compare: skipped %s\n", skipped.c_str());
@@ -91,7 +84,7 @@ int Run(const std::vector<std::string>& args) {
     std::fputs(text.c_str(), stdout);
   } else {
     const absl::Status written =
-        WriteFileAtomically(FromUserDirectory(parsed->out), text);
+        WriteFileAtomically(PathFromUsersDirectory(parsed->out), text);
     if (!written.ok()) return Fail(written.ToString());
   }
   return comparison->HasRegression() || comparison->HasWorseOutcome()

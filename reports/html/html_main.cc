@@ -9,13 +9,13 @@
 // (Files in a history folder that do not load are named on the page and on
 // stderr, not errors.)
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
+#include "common/runfiles.h"
 #include "reports/html/report_page.h"
 #include "reports/html/trend_page.h"
 #include "reports/report.h"
@@ -28,13 +28,6 @@ constexpr int kUsage = 2;
 constexpr char kUsageText[] =
     "usage: html REPORT.json --out=PAGE.html\n"
     "       html --history=DIR --out=TREND.html\n";
-
-// `bazel run` starts us in the runfiles; paths are the user's.
-std::string UserPath(const std::string& path) {
-  const char* working = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (working == nullptr || path.empty() || path[0] == '/') return path;
-  return (std::filesystem::path(working) / path).string();
-}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "html: %s\n", message.c_str());
@@ -70,12 +63,14 @@ int Run(int argc, char** argv) {
   }
   std::string page;
   if (!report_path.empty()) {
-    absl::StatusOr<Report> report = Report::Load(UserPath(report_path));
+    absl::StatusOr<Report> report =
+        Report::Load(PathFromUsersDirectory(report_path));
     if (!report.ok()) return Fail(std::string(report.status().message()));
     page = RenderReportPage(
         *report, std::filesystem::path(report_path).filename().string());
   } else {
-    absl::StatusOr<History> loaded = LoadHistory(UserPath(history));
+    absl::StatusOr<History> loaded =
+        LoadHistory(PathFromUsersDirectory(history));
     if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
     for (const History::Unreadable& file : loaded->unreadable) {
       std::fprintf(stderr, "html: skipped %s: %s\n", file.file.c_str(),
@@ -83,7 +78,8 @@ int Run(int argc, char** argv) {
     }
     page = RenderTrendPage(*loaded, history);
   }
-  if (absl::Status written = WriteFileAtomically(UserPath(out), page);
+  if (absl::Status written =
+          WriteFileAtomically(PathFromUsersDirectory(out), page);
       !written.ok()) {
     return Fail(std::string(written.message()));
   }
