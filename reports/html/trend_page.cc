@@ -11,6 +11,7 @@
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"
 #include "reports/html/svg_chart.h"
+#include "reports/report_folder.h"
 
 namespace forkcheck::html {
 namespace {
@@ -184,40 +185,27 @@ std::string BenchmarkCharts(const History& history) {
 }  // namespace
 
 absl::StatusOr<History> LoadHistory(const std::string& directory) {
-  namespace fs = std::filesystem;
   std::error_code error;
-  if (!fs::is_directory(directory, error)) {
+  if (!std::filesystem::is_directory(directory, error)) {
     return absl::NotFoundError(
         absl::StrCat(directory,
                      ": not a folder (--history wants a folder of "
                      "reports)"));
   }
-  std::vector<std::string> files;
-  for (fs::directory_iterator it(directory, error), end; !error && it != end;
-       it.increment(error)) {
-    const std::string file = it->path().filename().string();
-    // Regular files only (following links): a FIFO would block the read.
-    std::error_code not_regular;
-    if (absl::EndsWith(file, ".json") && it->is_regular_file(not_regular)) {
-      files.push_back(file);
-    }
-  }
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(directory, ": cannot list it: ", error.message()));
-  }
-  std::sort(files.begin(), files.end());
   History history;
-  for (const std::string& file : files) {
-    absl::StatusOr<Report> report =
-        Report::Load((fs::path(directory) / file).string());
-    if (report.ok()) {
-      history.reports.push_back({file, *std::move(report)});
-    } else {
-      history.unreadable.push_back(
-          {file, std::string(report.status().message())});
-    }
-  }
+  const absl::StatusOr<int> files = ForEachReportIn(
+      directory, /*exclude=*/"",
+      [&history](const std::string& path, absl::StatusOr<Report> report) {
+        const std::string file =
+            std::filesystem::path(path).filename().string();
+        if (report.ok()) {
+          history.reports.push_back({file, *std::move(report)});
+        } else {
+          history.unreadable.push_back(
+              {file, std::string(report.status().message())});
+        }
+      });
+  if (!files.ok()) return files.status();
   std::stable_sort(history.reports.begin(), history.reports.end(),
                    [](const History::Entry& a, const History::Entry& b) {
                      return StartOf(a.report) < StartOf(b.report);
