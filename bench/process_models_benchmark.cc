@@ -383,14 +383,18 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
   SetRate(state, "bytes_per_second", bytes, true);
 }
 
+enum class Timing { kManual, kReal };
+
 benchmark::internal::Benchmark* Configure(
-    benchmark::internal::Benchmark* benchmark) {
+    benchmark::internal::Benchmark* benchmark,
+    Timing timing = Timing::kManual) {
   // One trial per repetition: each repetition is one sample, and a trial
   // (a whole table read) is long enough to time on its own.
-  return AddMadStatistic(AddMinMaxStatistics(benchmark))
+  AddMadStatistic(AddMinMaxStatistics(benchmark))
       ->Iterations(1)
-      ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
+  return timing == Timing::kManual ? benchmark->UseManualTime()
+                                   : benchmark->UseRealTime();
 }
 
 absl::Status RegisterBenchmarks() {
@@ -415,16 +419,14 @@ absl::Status RegisterBenchmarks() {
       if (selection.session_calls_per_trial == 0) break;
       const std::string name = absl::StrCat(
           "BM_CreateSessionLatency/", scenario.label, "/workers:", workers);
-      AddMadStatistic(AddMinMaxStatistics(benchmark::RegisterBenchmark(
-                          name.c_str(),
-                          [=](benchmark::State& state) {
-                            BM_CreateSessionLatency(state, name, scenario,
-                                                    has_parent_check,
-                                                    model_name, workers);
-                          })))
-          ->Iterations(1)
-          ->UseRealTime()
-          ->Unit(benchmark::kMillisecond);
+      Configure(benchmark::RegisterBenchmark(name.c_str(),
+                                             [=](benchmark::State& state) {
+                                               BM_CreateSessionLatency(
+                                                   state, name, scenario,
+                                                   has_parent_check, model_name,
+                                                   workers);
+                                             }),
+                Timing::kReal);
     }
     for (int64_t size : selection.response_bytes) {
       for (int workers : selection.workers) {
