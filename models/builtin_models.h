@@ -13,12 +13,8 @@
 
 namespace forkcheck {
 
-// OK if `value` is one of `allowed`; else INVALID_ARGUMENT naming the
-// model, the flag and the allowed values.
-absl::Status CheckVariantValue(const std::string& model,
-                               const std::string& flag,
-                               const std::string& value,
-                               const std::vector<std::string>& allowed);
+// The factories get variant values the registry has checked against
+// VariantSettingsOf (model_registry.h).
 
 // thread_shared_model.cc: one process, threads sharing one channel.
 std::unique_ptr<Model> MakeThreadSharedModel();
@@ -52,6 +48,8 @@ std::unique_ptr<Model> MakeForkServerModel();
 // --suite_case.
 absl::StatusOr<std::unique_ptr<Model>> MakeGrpcForkSuiteModel(
     const ModelVariant& variant);
+// Its cases, the values of suite_case, connectivity_watch first.
+std::vector<std::string> GrpcForkSuiteCaseNames();
 
 }  // namespace forkcheck
 

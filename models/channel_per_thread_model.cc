@@ -43,12 +43,6 @@ class ChannelPerThreadModel : public Model {
 
 absl::StatusOr<std::unique_ptr<Model>> MakeChannelPerThreadModel(
     const ModelVariant& variant) {
-  if (absl::Status valid =
-          CheckVariantValue("channel_per_thread", "subchannel_pool",
-                            variant.subchannel_pool, {"global", "local"});
-      !valid.ok()) {
-    return valid;
-  }
   return std::make_unique<ChannelPerThreadModel>(variant.subchannel_pool ==
                                                  "local");
 }

@@ -78,12 +78,6 @@ class ForkAfterCreateModel : public Model {
 
 absl::StatusOr<std::unique_ptr<Model>> MakeForkAfterCreateModel(
     const ModelVariant& variant) {
-  if (absl::Status valid = CheckVariantValue(
-          "fork_after_create", "parent_channel", variant.parent_channel,
-          {"idle", "used", "in_flight"});
-      !valid.ok()) {
-    return valid;
-  }
   return std::make_unique<ForkAfterCreateModel>(variant.parent_channel);
 }
 

@@ -61,18 +61,6 @@ class ForkThenCreateParentUsedModel : public Model {
 
 absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant) {
-  if (absl::Status valid =
-          CheckVariantValue("fork_then_create_parent_used", "parent_client",
-                            variant.parent_client, {"destroyed", "alive"});
-      !valid.ok()) {
-    return valid;
-  }
-  if (absl::Status valid =
-          CheckVariantValue("fork_then_create_parent_used", "parent_channel",
-                            variant.parent_channel, {"idle", "used"});
-      !valid.ok()) {
-    return valid;
-  }
   return std::make_unique<ForkThenCreateParentUsedModel>(
       variant.parent_client == "alive", variant.parent_channel == "used");
 }

@@ -277,21 +277,21 @@ class GrpcForkSuiteModel : public Model {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Model>> MakeGrpcForkSuiteModel(
-    const ModelVariant& variant) {
+std::vector<std::string> GrpcForkSuiteCaseNames() {
   std::vector<std::string> names;
   for (const SuiteCase& c : kCases) names.push_back(c.name);
-  if (absl::Status valid = CheckVariantValue("grpc_fork_suite", "suite_case",
-                                             variant.suite_case, names);
-      !valid.ok()) {
-    return valid;
-  }
+  return names;
+}
+
+absl::StatusOr<std::unique_ptr<Model>> MakeGrpcForkSuiteModel(
+    const ModelVariant& variant) {
   for (const SuiteCase& c : kCases) {
     if (variant.suite_case == c.name) {
       return std::make_unique<GrpcForkSuiteModel>(c);
     }
   }
-  return absl::InternalError("unreachable: validated suite_case");
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown suite_case \"", variant.suite_case, "\""));
 }
 
 }  // namespace forkcheck

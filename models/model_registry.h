@@ -29,11 +29,22 @@ struct ModelVariant {
 absl::Status SetVariantField(const std::string& key, const std::string& value,
                              ModelVariant* variant);
 
+// One variant setting of a model: its name (the trial program's flag, a
+// ModelVariant field) and the values it takes, the default first.
+struct VariantSettingValues {
+  std::string name;
+  std::vector<std::string> values;
+};
+
+// The variant settings `model` reads (none for an unknown model).
+std::vector<VariantSettingValues> VariantSettingsOf(const std::string& model);
+
 // The registered model names, sorted.
 std::vector<std::string> ModelNames();
 
 // NOT_FOUND for an unknown name (the message lists the known ones);
-// INVALID_ARGUMENT for a variant value the model does not know.
+// INVALID_ARGUMENT for a variant value of one of the model's settings that
+// VariantSettingsOf does not list (settings of other models are ignored).
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
                                                  const ModelVariant& variant);
 

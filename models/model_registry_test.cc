@@ -124,5 +124,35 @@ TEST(ModelRegistryTest, AnUnknownVariantValueIsRejected) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ModelRegistryTest,
+     EveryListedVariantValueMakesAModelAndItsDefaultIsFirst) {
+  for (const std::string& name : ModelNames()) {
+    const ModelVariant defaults;
+    ASSERT_TRUE(MakeModel(name, defaults).ok()) << name;
+    for (const VariantSettingValues& setting : VariantSettingsOf(name)) {
+      ASSERT_FALSE(setting.values.empty()) << name << " " << setting.name;
+      // The first value is what a trial gets when it names none.
+      ModelVariant first;
+      ASSERT_TRUE(
+          SetVariantField(setting.name, setting.values.front(), &first).ok());
+      EXPECT_EQ((*MakeModel(name, first))->name(),
+                (*MakeModel(name, defaults))->name())
+          << name << " " << setting.name;
+      for (const std::string& value : setting.values) {
+        ModelVariant variant;
+        ASSERT_TRUE(SetVariantField(setting.name, value, &variant).ok());
+        EXPECT_TRUE(MakeModel(name, variant).ok())
+            << name << " " << setting.name << "=" << value;
+      }
+      ModelVariant bogus;
+      ASSERT_TRUE(SetVariantField(setting.name, "bogus", &bogus).ok());
+      EXPECT_FALSE(MakeModel(name, bogus).ok()) << name << " " << setting.name;
+    }
+  }
+  EXPECT_TRUE(VariantSettingsOf("thread_shared").empty());
+  EXPECT_TRUE(VariantSettingsOf("no_such_model").empty());
+  ASSERT_EQ(VariantSettingsOf("fork_then_create_parent_used").size(), 2u);
+}
+
 }  // namespace
 }  // namespace forkcheck

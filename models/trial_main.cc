@@ -5,12 +5,16 @@
 //   trial_program --model=fork_after_create --parent_channel=used
 //       --target=127.0.0.1:4711 --table=small --workers=2 --streams=4
 //
+//   trial_program --testee   (the request on standard input: cpp_testee.h)
+//
 // Exit codes: 0 the model ran (whatever its workers' outcomes), 1 the model
 // could not set up (every worker got the error as its result), 2 bad flags
-// or no supervisor.
+// or request, or no supervisor.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +25,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "fakes/catalogue.h"
+#include "models/cpp_testee.h"
 #include "models/model.h"
 #include "models/model_registry.h"
 #include "models/spawned_worker.h"
+#include "models/trial_settings.h"
+#include "supervisor/frame_io.h"
 #include "supervisor/worker_reporter.h"
 
 ABSL_FLAG(std::string, model, "", "the process model to run (see --help)");
@@ -69,6 +75,9 @@ ABSL_FLAG(int, session_calls, 0,
           "after its read, each worker makes this many timed "
           "CreateReadSession calls on its own channel (for latency "
           "percentiles per model; 0 to 100000)");
+ABSL_FLAG(bool, testee, false,
+          "take the trial from a testee request on standard input "
+          "(protos/forkcheck/testee.proto) instead of from these flags");
 ABSL_FLAG(int, spawned_worker, -1,
           "internal (the spawn model): run as this worker of a spawned trial");
 ABSL_FLAG(int, session_fd, -1,
@@ -77,8 +86,6 @@ ABSL_FLAG(int, session_fd, -1,
 
 namespace forkcheck {
 namespace {
-
-constexpr char kTablePrefix[] = "projects/forkcheck/datasets/synthetic/tables/";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "trial_program: %s\n", message.c_str());
@@ -100,27 +107,18 @@ int SpawnedWorkerMain() {
   return RunSpawnedWorker(options);
 }
 
-int Main() {
-  ModelVariant variant;
-  variant.subchannel_pool = absl::GetFlag(FLAGS_subchannel_pool);
-  variant.parent_channel = absl::GetFlag(FLAGS_parent_channel);
-  variant.parent_client = absl::GetFlag(FLAGS_parent_client);
-  variant.suite_case = absl::GetFlag(FLAGS_suite_case);
-  absl::StatusOr<std::unique_ptr<Model>> model =
-      MakeModel(absl::GetFlag(FLAGS_model), variant);
-  if (!model.ok()) return Fail(std::string(model.status().message()));
-
-  ModelContext context;
+TrialSettings SettingsFromFlags() {
+  TrialSettings settings;
+  settings.model = absl::GetFlag(FLAGS_model);
+  settings.variant.subchannel_pool = absl::GetFlag(FLAGS_subchannel_pool);
+  settings.variant.parent_channel = absl::GetFlag(FLAGS_parent_channel);
+  settings.variant.parent_client = absl::GetFlag(FLAGS_parent_client);
+  settings.variant.suite_case = absl::GetFlag(FLAGS_suite_case);
+  settings.fork_hooks = absl::GetFlag(FLAGS_fork_hooks);
+  settings.child_channel = absl::GetFlag(FLAGS_child_channel);
+  ModelContext& context = settings.context;
   context.target = absl::GetFlag(FLAGS_target);
   context.table = absl::GetFlag(FLAGS_table);
-  // As read_table and the main job read a table name. A name the catalogue
-  // does not know still goes to the server (in full form), so that a trial
-  // of an unknown table shows the server's NOT_FOUND, as a real client would.
-  if (const TableSpec* spec = Catalogue::Default().Resolve(context.table)) {
-    context.table = spec->name;
-  } else if (context.table.find('/') == std::string::npos) {
-    context.table = absl::StrCat(kTablePrefix, context.table);
-  }
   context.workers = absl::GetFlag(FLAGS_workers);
   context.streams = absl::GetFlag(FLAGS_streams);
   context.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);
@@ -128,47 +126,62 @@ int Main() {
   context.parent_check_timeout = absl::GetFlag(FLAGS_parent_check_timeout);
   context.worker_patience = absl::GetFlag(FLAGS_worker_patience);
   context.session_calls = absl::GetFlag(FLAGS_session_calls);
-  // Each call's duration travels in the worker's result frame (1 MiB).
-  if (context.session_calls < 0 || context.session_calls > 100000) {
-    return Fail(absl::StrCat("--session_calls=", context.session_calls,
-                             "; must be 0 to 100000"));
-  }
-  const std::string hooks = absl::GetFlag(FLAGS_fork_hooks);
-  if (std::optional<ForkHooks> parsed = ParseForkHooks(hooks)) {
-    context.fork_hooks = *parsed;
-  } else {
-    return Fail(absl::StrCat("--fork_hooks=\"", hooks,
-                             "\"; expected none or application"));
-  }
-  const std::string child_channel = absl::GetFlag(FLAGS_child_channel);
-  if (child_channel != "default" && child_channel != "local_pool") {
-    return Fail(absl::StrCat("--child_channel=\"", child_channel,
-                             "\"; expected default or local_pool"));
-  }
-  context.child_local_subchannel_pool = child_channel == "local_pool";
   context.busy_parent_thread = absl::GetFlag(FLAGS_busy_parent_thread);
-  if (context.busy_parent_thread && !(*model)->supports_busy_parent_thread()) {
-    return Fail(
-        absl::StrCat("--busy_parent_thread: ", (*model)->name(),
-                     " holds no used channel in the parent at the fork"));
-  }
-  if (context.target.empty()) return Fail("--target is required");
-  if (context.workers < 1) {
-    return Fail(absl::StrCat("--workers=", context.workers, "; must be >= 1"));
-  }
-  if (context.streams < 1) {
-    return Fail(absl::StrCat("--streams=", context.streams, "; must be >= 1"));
-  }
+  return settings;
+}
 
+// Runs a trial of `settings` under the supervisor's pipes; `refuse` reports
+// a trial that cannot run (its exit code is returned).
+int RunTrial(TrialSettings settings,
+             const std::function<int(const std::string&)>& refuse) {
+  absl::StatusOr<std::unique_ptr<Model>> model = PrepareTrial(&settings);
+  if (!model.ok()) return refuse(std::string(model.status().message()));
   absl::StatusOr<ParentReporter> parent = ParentReporter::FromEnvironment();
   if (!parent.ok()) return Fail(std::string(parent.status().message()));
-  if (parent->workers() != context.workers) {
-    return Fail(absl::StrCat("--workers=", context.workers, " but ",
-                             parent->workers(),
-                             " worker pipes in FORKCHECK_REPORT_FDS"));
+  if (parent->workers() != settings.context.workers) {
+    return refuse(absl::StrCat("workers=", settings.context.workers, " but ",
+                               parent->workers(),
+                               " worker pipes in FORKCHECK_REPORT_FDS"));
   }
-  context.parent = &*parent;
-  return (*model)->Run(context);
+  settings.context.parent = &*parent;
+  return (*model)->Run(settings.context);
+}
+
+// The testee protocol's TrialRefused, on the parent's pipe if there is one.
+int Refuse(const std::string& reason) {
+  absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
+  if (fds.ok() && !fds->empty()) {
+    v1::WorkerMessage message;
+    message.set_format_version(kWorkerFormatVersion);
+    message.mutable_refused()->set_reason(reason);
+    WriteFrame(fds->front(), message).IgnoreError();
+  }
+  return Fail(reason);
+}
+
+// --testee: the request comes on standard input (cpp_testee.h).
+int TesteeMain() {
+  absl::StatusOr<v1::TesteeRequest> request =
+      ReadTesteeRequest(STDIN_FILENO, absl::Seconds(10));
+  if (!request.ok()) return Refuse(std::string(request.status().message()));
+  if (request->has_describe()) {
+    absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
+    if (!fds.ok() || fds->empty()) {
+      return Fail("describe: no parent pipe in FORKCHECK_REPORT_FDS");
+    }
+    v1::WorkerMessage message;
+    message.set_format_version(kWorkerFormatVersion);
+    *message.mutable_testee() = DescribeCppClient();
+    if (absl::Status written = WriteFrame(fds->front(), message);
+        !written.ok()) {
+      return Fail(absl::StrCat("describe: ", written.message()));
+    }
+    return 0;
+  }
+  absl::StatusOr<TrialSettings> settings =
+      SettingsFromTrialRequest(request->trial());
+  if (!settings.ok()) return Refuse(std::string(settings.status().message()));
+  return RunTrial(*std::move(settings), Refuse);
 }
 
 }  // namespace
@@ -189,5 +202,6 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_spawned_worker) >= 0) {
     return forkcheck::SpawnedWorkerMain();
   }
-  return forkcheck::Main();
+  if (absl::GetFlag(FLAGS_testee)) return forkcheck::TesteeMain();
+  return forkcheck::RunTrial(forkcheck::SettingsFromFlags(), forkcheck::Fail);
 }

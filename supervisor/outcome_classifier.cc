@@ -94,6 +94,12 @@ WorkerFacts Gather(const TrialRecord::ProcessReport& report) {
       case v1::WorkerMessage::kParentFacts:
         facts.misuse = "a worker pipe carried a parent_facts message";
         break;
+      case v1::WorkerMessage::kTestee:
+        facts.misuse = "a worker pipe carried a testee description";
+        break;
+      case v1::WorkerMessage::kRefused:
+        facts.misuse = "a worker pipe carried a trial refusal";
+        break;
       case v1::WorkerMessage::BODY_NOT_SET:
         facts.misuse = "a message without a body";
         break;
@@ -112,9 +118,22 @@ std::string DescribeTrialProcess(const TrialRecord& record) {
              : std::string("the trial process was not reaped");
 }
 
+// Why a testee refused the trial (its parent pipe's TrialRefused), or
+// nullopt if it did not.
+std::optional<std::string> Refusal(const TrialRecord& record) {
+  for (const v1::WorkerMessage& message : record.parent.messages) {
+    if (message.has_refused()) {
+      return absl::StrCat("testee refused the trial: ",
+                          message.refused().reason());
+    }
+  }
+  return std::nullopt;
+}
+
 WorkerOutcome ClassifyWorker(const TrialRecord& record,
                              const TrialRecord::ProcessReport& report,
-                             const WorkerFacts& facts) {
+                             const WorkerFacts& facts,
+                             const std::optional<std::string>& refusal) {
   if (facts.exit_status.has_value() && WIFSIGNALED(*facts.exit_status)) {
     const int signal = WTERMSIG(*facts.exit_status);
     if (!(record.watchdog_fired && signal == SIGKILL)) return Crash(signal, "");
@@ -128,6 +147,7 @@ WorkerOutcome ClassifyWorker(const TrialRecord& record,
                    absl::StrCat("protocol error: ", facts.misuse));
   }
   if (facts.result == nullptr) {
+    if (refusal.has_value()) return Outcome(OutcomeKind::kError, *refusal);
     if (record.watchdog_fired) return Hang(facts.last_phase);
     if (facts.exit_status.has_value()) {
       return Outcome(OutcomeKind::kError,
@@ -220,6 +240,9 @@ std::optional<WorkerOutcome> ClassifyParent(const TrialRecord& record,
     return StatusError(check->status_code(), check->status_message());
   }
   if (!expects_parent_check) return std::nullopt;
+  if (std::optional<std::string> refusal = Refusal(record)) {
+    return Outcome(OutcomeKind::kError, *refusal);
+  }
   if (record.watchdog_fired) {
     return Outcome(OutcomeKind::kHang, "parent hang before its check");
   }
@@ -293,12 +316,13 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
     }
   }
 
+  const std::optional<std::string> refusal = Refusal(record);
   TrialOutcome outcome;
   std::vector<std::pair<int64_t, int64_t>> ranges;
   bool all_delivered = true;
   for (size_t i = 0; i < facts.size(); ++i) {
     outcome.workers.push_back(
-        ClassifyWorker(record, record.workers[i], facts[i]));
+        ClassifyWorker(record, record.workers[i], facts[i], refusal));
     const WorkerOutcome& worker = outcome.workers.back();
     all_delivered = all_delivered && (worker.kind == OutcomeKind::kOk ||
                                       worker.kind == OutcomeKind::kWrongData);

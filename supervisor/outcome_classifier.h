@@ -58,6 +58,8 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 //    fired and the signal is SIGKILL (the watchdog's): then rule 3;
 // 2. its pipe broke the protocol or carried a message a worker does not
 //    send: error;
+// 2a. no result and the testee refused the trial (TrialRefused on the
+//    parent's pipe): error, with the testee's reason;
 // 3. no result and the watchdog fired: hang in the phase after the last
 //    PhaseReached;
 // 4. no result otherwise: error (exited without a result);
@@ -72,7 +74,7 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // every worker that would be ok wrong_data — but only when all workers
 // delivered OK results, since a worker that failed explains its rows.
 // parent_after: from the ParentCheck; if `expects_parent_check` and there
-// is none, hang if the watchdog fired, crash if the trial process was killed
+// is none, the testee's refusal if it refused, hang if the watchdog fired, crash if the trial process was killed
 // by a signal, else error.
 TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
                            bool expects_parent_check);

@@ -20,6 +20,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -176,6 +177,37 @@ void KillAndReapTrial(pid_t pid, const std::string& token_entry,
   }
 }
 
+// The read end of the trial's standard input: a pipe already holding all of
+// `bytes` and closed for writing (the caller checked they fit its buffer), or
+// /dev/null when there are none. CLOEXEC, like the report pipes.
+absl::StatusOr<int> TrialStdin(const std::string& bytes) {
+  if (bytes.empty()) {
+    const int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return absl::InternalError(
+          absl::StrCat("open /dev/null: ", std::strerror(errno)));
+    }
+    return fd;
+  }
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return absl::InternalError(
+        absl::StrCat("pipe for a trial's input: ", std::strerror(errno)));
+  }
+  // Non-blocking: a pipe smaller than usual fails here instead of blocking.
+  const ssize_t written = write(fds[1], bytes.data(), bytes.size());
+  const int error = errno;
+  close(fds[1]);
+  if (written != static_cast<ssize_t>(bytes.size()) ||
+      fcntl(fds[0], F_SETFL, 0) != 0) {
+    close(fds[0]);
+    return absl::InternalError(
+        absl::StrCat("writing ", bytes.size(), " bytes to a trial's input: ",
+                     written < 0 ? std::strerror(error) : "short write"));
+  }
+  return fds[0];
+}
+
 }  // namespace
 
 absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
@@ -187,7 +219,15 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   if (command.watchdog <= std::chrono::milliseconds(0)) {
     return absl::InvalidArgumentError("watchdog must be positive");
   }
+  if (command.stdin_bytes.size() > kMaxTrialStdinBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("standard input of ", command.stdin_bytes.size(),
+                     " bytes; the limit is ", kMaxTrialStdinBytes));
+  }
   if (absl::Status status = BecomeSubreaperOnce(); !status.ok()) return status;
+  absl::StatusOr<int> stdin_fd = TrialStdin(command.stdin_bytes);
+  if (!stdin_fd.ok()) return stdin_fd.status();
+  absl::Cleanup close_stdin = [fd = *stdin_fd] { close(fd); };
 
   // pipes[0] is the parent's, pipes[1 + i] worker i's: {read, write}.
   std::vector<std::pair<int, int>> pipes;
@@ -213,6 +253,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
 
   SpawnOptions options;
   options.env = command.env;
+  options.fds.emplace_back(*stdin_fd, STDIN_FILENO);
   std::vector<int> child_fds;
   for (int i = 0; i <= command.workers; ++i) {
     options.fds.emplace_back(pipes[i].second, kFirstReportFd + i);

@@ -29,12 +29,18 @@
 namespace forkcheck {
 
 inline constexpr char kTrialTokenEnv[] = "FORKCHECK_TRIAL_TOKEN";
+inline constexpr size_t kMaxTrialStdinBytes = 64 * 1024;
 
 struct TrialCommand {
   std::vector<std::string> argv;  // argv[0] is a path
   // Extra KEY=VALUE entries; a bare KEY unsets KEY (see SpawnOptions).
   std::vector<std::string> env;
   int workers = 1;
+  // Written to the trial's standard input, which is then closed (a testee's
+  // request: protos/forkcheck/testee.proto). At most kMaxTrialStdinBytes,
+  // so that it fits a pipe's buffer and writing it never blocks. Empty: the
+  // trial's standard input is /dev/null.
+  std::string stdin_bytes;
   // From exec until every pipe is at EOF and the trial process has exited;
   // then the whole trial is killed.
   std::chrono::milliseconds watchdog{10000};

@@ -1,0 +1,34 @@
+// One trial of a process model as the trial program runs it, whether its
+// settings came from flags or from a testee request (cpp_testee.h): checked
+// and turned into the model and its context in one place.
+#ifndef FORKCHECK_MODELS_TRIAL_SETTINGS_H_
+#define FORKCHECK_MODELS_TRIAL_SETTINGS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "models/model.h"
+#include "models/model_registry.h"
+
+namespace forkcheck {
+
+struct TrialSettings {
+  std::string model;
+  ModelVariant variant;
+  // All but `parent`, fork_hooks and child_local_subchannel_pool, which
+  // PrepareTrial sets. `table` may be short (a default-catalogue table's
+  // last name part).
+  ModelContext context;
+  std::string fork_hooks = "none";        // none | application
+  std::string child_channel = "default";  // default | local_pool
+};
+
+// The model, with `settings->context` completed (the table's full name, the
+// fork hooks, the child channel pool). INVALID_ARGUMENT naming the setting
+// for anything out of range; NOT_FOUND for an unknown model.
+absl::StatusOr<std::unique_ptr<Model>> PrepareTrial(TrialSettings* settings);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MODELS_TRIAL_SETTINGS_H_

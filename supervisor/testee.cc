@@ -1,0 +1,228 @@
+#include "supervisor/testee.h"
+
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/subprocess.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr size_t kLengthBytes = 4;
+
+// What the testee's process did, for an error about it.
+std::string DescribeEnd(const TrialRecord& record) {
+  if (record.watchdog_fired) {
+    return absl::StrCat("it did not finish within its watchdog (",
+                        record.wall.count() / 1000, " ms)");
+  }
+  if (!record.trial_wait_status.has_value()) return "it could not be reaped";
+  return absl::StrCat("it ", DescribeWaitStatus(*record.trial_wait_status));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FrameTesteeRequest(
+    const v1::TesteeRequest& request) {
+  const size_t size = request.ByteSizeLong();
+  if (kLengthBytes + size > kMaxTrialStdinBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a testee request of ", size, " bytes; the limit is ",
+                     kMaxTrialStdinBytes - kLengthBytes));
+  }
+  std::string frame(kLengthBytes, '\0');
+  for (size_t i = 0; i < kLengthBytes; ++i) {
+    frame[i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  }
+  if (!request.AppendToString(&frame)) {
+    return absl::InvalidArgumentError("the testee request does not serialize");
+  }
+  return frame;
+}
+
+absl::StatusOr<v1::TesteeDescription> DescribeTestee(
+    const TesteeProgram& program, std::chrono::milliseconds watchdog) {
+  if (program.argv.empty()) {
+    return absl::InvalidArgumentError("a testee program with no argv");
+  }
+  const std::string who = absl::StrCat("testee ", program.argv[0]);
+  v1::TesteeRequest request;
+  request.set_format_version(kTesteeFormatVersion);
+  request.mutable_describe();
+  absl::StatusOr<std::string> framed = FrameTesteeRequest(request);
+  if (!framed.ok()) return framed.status();
+
+  TrialCommand command;
+  command.argv = program.argv;
+  command.env = program.env;
+  command.workers = 0;
+  command.stdin_bytes = *std::move(framed);
+  command.watchdog = watchdog;
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  if (!record.ok()) return record.status();
+
+  auto failed = [&who](const std::string& what) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(who, " did not describe itself: ", what));
+  };
+  const TrialRecord::ProcessReport& report = record->parent;
+  if (!report.protocol_error.empty()) {
+    return failed(absl::StrCat("protocol error: ", report.protocol_error, "; ",
+                               DescribeEnd(*record)));
+  }
+  std::vector<const v1::TesteeDescription*> descriptions;
+  for (const v1::WorkerMessage& message : report.messages) {
+    if (message.has_refused()) {
+      return failed(
+          absl::StrCat("it refused: \"", message.refused().reason(), "\""));
+    }
+    if (message.format_version() != kTesteeFormatVersion) {
+      return failed(absl::StrCat("a message of format_version ",
+                                 message.format_version(), "; expected ",
+                                 kTesteeFormatVersion));
+    }
+    if (!message.has_testee()) {
+      return failed(
+          absl::StrCat("it sent a message other than a description "
+                       "(body field ",
+                       static_cast<int>(message.body_case()), ")"));
+    }
+    descriptions.push_back(&message.testee());
+  }
+  if (descriptions.size() != 1) {
+    return failed(absl::StrCat(descriptions.size(),
+                               " descriptions instead of one; ",
+                               DescribeEnd(*record)));
+  }
+  if (record->watchdog_fired || !record->trial_wait_status.has_value() ||
+      *record->trial_wait_status != 0) {
+    return failed(DescribeEnd(*record));
+  }
+  const v1::TesteeDescription& description = *descriptions.front();
+  if (description.client().empty()) return failed("no client name");
+  if (description.models().empty()) return failed("no models");
+  std::set<std::string> models;
+  for (const v1::ModelDescription& model : description.models()) {
+    if (model.model().empty()) return failed("a model with no name");
+    if (!models.insert(model.model()).second) {
+      return failed(absl::StrCat("model ", model.model(), " described twice"));
+    }
+    for (const v1::VariantSetting& setting : model.variant()) {
+      if (setting.name().empty() || setting.values().empty()) {
+        return failed(absl::StrCat("model ", model.model(),
+                                   " has a variant setting with no name or "
+                                   "no values"));
+      }
+    }
+  }
+  return description;
+}
+
+const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,
+                                      const std::string& model) {
+  for (const v1::ModelDescription& candidate : description.models()) {
+    if (candidate.model() == model) return &candidate;
+  }
+  return nullptr;
+}
+
+absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
+                               const v1::TrialRequest& trial) {
+  const v1::ModelDescription* model = FindModel(description, trial.model());
+  if (model == nullptr) {
+    std::vector<std::string> names;
+    for (const v1::ModelDescription& m : description.models()) {
+      names.push_back(m.model());
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "client ", description.client(), " has no model \"", trial.model(),
+        "\"; it has: ", absl::StrJoin(names, ", ")));
+  }
+  std::set<std::string> given;
+  for (const v1::NamedValue& setting : trial.variant()) {
+    if (!given.insert(setting.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("variant setting ", setting.name(), " given twice"));
+    }
+    const v1::VariantSetting* known = nullptr;
+    for (const v1::VariantSetting& s : model->variant()) {
+      if (s.name() == setting.name()) known = &s;
+    }
+    if (known == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model ", trial.model(), " of client ", description.client(),
+          " has no variant setting \"", setting.name(), "\""));
+    }
+    bool allowed = false;
+    for (const std::string& value : known->values()) {
+      allowed = allowed || value == setting.value();
+    }
+    if (!allowed) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          trial.model(), " ", setting.name(), "=\"", setting.value(),
+          "\"; expected one of: ", absl::StrJoin(known->values(), ", ")));
+    }
+  }
+  for (const v1::VariantSetting& s : model->variant()) {
+    if (given.count(s.name()) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model ", trial.model(), " needs variant setting ", s.name()));
+    }
+  }
+  if (trial.workers() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("workers = ", trial.workers(), "; must be >= 1"));
+  }
+  if (trial.max_streams() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_streams = ", trial.max_streams(), "; must be >= 1"));
+  }
+  if (trial.target().empty()) return absl::InvalidArgumentError("no target");
+  if (trial.table().empty()) return absl::InvalidArgumentError("no table");
+  return absl::OkStatus();
+}
+
+bool ExpectsParentCheck(const v1::ModelDescription& model,
+                        const v1::TrialRequest& trial) {
+  if (!model.has_parent_check()) return false;
+  for (const v1::NamedValue& unless : model.no_parent_check_when()) {
+    for (const v1::NamedValue& setting : trial.variant()) {
+      if (setting.name() == unless.name() &&
+          setting.value() == unless.value()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+absl::StatusOr<TrialCommand> TesteeTrialCommand(
+    const TesteeProgram& program, v1::TrialRequest trial,
+    const std::vector<std::string>& env, std::chrono::milliseconds watchdog) {
+  if (program.argv.empty()) {
+    return absl::InvalidArgumentError("a testee program with no argv");
+  }
+  trial.set_watchdog_ms(watchdog.count());
+  if (trial.stream_assignment() == v1::STREAM_ASSIGNMENT_UNSPECIFIED) {
+    trial.set_stream_assignment(v1::STREAM_ASSIGNMENT_ROUND_ROBIN);
+  }
+  v1::TesteeRequest request;
+  request.set_format_version(kTesteeFormatVersion);
+  const int workers = trial.workers();
+  *request.mutable_trial() = std::move(trial);
+  absl::StatusOr<std::string> framed = FrameTesteeRequest(request);
+  if (!framed.ok()) return framed.status();
+
+  TrialCommand command;
+  command.argv = program.argv;
+  command.env = program.env;
+  command.env.insert(command.env.end(), env.begin(), env.end());
+  command.workers = workers;
+  command.stdin_bytes = *std::move(framed);
+  command.watchdog = watchdog;
+  return command;
+}
+
+}  // namespace forkcheck

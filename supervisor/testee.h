@@ -1,0 +1,64 @@
+// The supervisor's side of the testee protocol (protos/forkcheck/testee.proto):
+// asking a testee what it is, and running one of its trials under RunTrial
+// with every guarantee a trial of our own trial program gets.
+#ifndef FORKCHECK_SUPERVISOR_TESTEE_H_
+#define FORKCHECK_SUPERVISOR_TESTEE_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "forkcheck/testee.pb.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+
+inline constexpr uint32_t kTesteeFormatVersion = 1;
+
+// How to start a testee program.
+struct TesteeProgram {
+  std::vector<std::string> argv;  // argv[0] is a path
+  // KEY=VALUE entries for every run of it (a bare KEY unsets KEY).
+  std::vector<std::string> env;
+};
+
+// `request` framed for a testee's standard input (4-byte little-endian
+// length, then the message); INVALID_ARGUMENT if it exceeds
+// kMaxTrialStdinBytes.
+absl::StatusOr<std::string> FrameTesteeRequest(
+    const v1::TesteeRequest& request);
+
+// Runs the testee with a DescribeRequest under `watchdog`. Every way a
+// testee can fail to answer is an error naming what it did (exit status,
+// refusal, protocol error, no or several descriptions, a description with no
+// client name or no models, a model described twice).
+absl::StatusOr<v1::TesteeDescription> DescribeTestee(
+    const TesteeProgram& program, std::chrono::milliseconds watchdog);
+
+// Whether `trial` asks for something `description` offers: a known model, a
+// value of each of its variant settings (and no other setting), workers >= 1,
+// max_streams >= 1, a target and a table. INVALID_ARGUMENT naming the first
+// problem.
+absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
+                               const v1::TrialRequest& trial);
+
+// The variant settings of `model` in `description`, or nullptr.
+const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,
+                                      const std::string& model);
+
+// Whether the parent of `trial` (a request CheckTrialRequest accepted) will
+// check its own client after the workers: for ClassifyTrial.
+bool ExpectsParentCheck(const v1::ModelDescription& model,
+                        const v1::TrialRequest& trial);
+
+// The command that runs `trial` on the testee, for RunTrial: the program
+// with `env` added to its own, trial.workers() worker pipes, the request on
+// standard input and `watchdog` (also sent as trial.watchdog_ms).
+absl::StatusOr<TrialCommand> TesteeTrialCommand(
+    const TesteeProgram& program, v1::TrialRequest trial,
+    const std::vector<std::string>& env, std::chrono::milliseconds watchdog);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_SUPERVISOR_TESTEE_H_
