@@ -1,6 +1,7 @@
 #include "matrix/cell.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace forkcheck {
 
@@ -16,6 +17,18 @@ std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
       {"child_channel", axes.child_channel},
       {"busy_parent_thread", axes.busy_parent_thread ? "yes" : "no"},
   };
+}
+
+std::string TesteeModelName(
+    const std::string& client, const std::string& model,
+    const std::vector<std::pair<std::string, std::string>>& variant) {
+  std::string name = absl::StrCat(client, ":", model);
+  if (variant.empty()) return name;
+  std::vector<std::string> settings;
+  for (const auto& [key, value] : variant) {
+    settings.push_back(absl::StrCat(key, "=", value));
+  }
+  return absl::StrCat(name, "(", absl::StrJoin(settings, ","), ")");
 }
 
 std::string CellKey(const Cell& cell) {

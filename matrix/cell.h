@@ -23,14 +23,31 @@ struct Axes {
   bool busy_parent_thread = false;
 };
 
+// The client dimension: the C++ reference client (models/, run in-tree) or
+// a testee's client name (protos/forkcheck/testee.proto), e.g.
+// "python-grpcio".
+inline constexpr char kCppClient[] = "cpp";
+
 struct Cell {
-  std::string model;  // the registry's name, e.g. "fork_after_create"
-  // The model's variant settings, as trial flags: {"parent_channel", "used"}.
+  // The model's name in its client, e.g. "fork_after_create" (the registry's
+  // for the C++ client) or "multiprocessing".
+  std::string model;
+  // The model's variant settings, as trial flags: {"parent_channel", "used"}
+  // (a testee's: every setting, in its description's order).
   std::vector<std::pair<std::string, std::string>> variant;
-  std::string model_name;  // Model::name(): the model with its variant
+  // The model with its variant: Model::name() for the C++ client; for a
+  // testee's, "<client>:<model>(<setting>=<value>,...)", so that keys,
+  // tables and charts name the client wherever they name the model.
+  std::string model_name;
   Axes axes;
   std::vector<std::string> groups;  // the design groups that asked for it
+  std::string client = kCppClient;
 };
+
+// A testee model's name with its variant (see Cell::model_name).
+std::string TesteeModelName(
+    const std::string& client, const std::string& model,
+    const std::vector<std::pair<std::string, std::string>>& variant);
 
 // "<model_name> workers=2 transport=tcp table=small faults=none
 // fork_support=unset poll_strategy=default fork_hooks=none

@@ -19,6 +19,53 @@ std::string Millis(std::chrono::milliseconds duration) {
   return absl::StrCat(duration.count(), "ms");
 }
 
+// A trial ready to run, and what its classification needs to know.
+struct Prepared {
+  TrialCommand command;
+  bool expects_parent_check = false;
+};
+
+absl::StatusOr<Prepared> PrepareCppTrial(const Cell& cell,
+                                         const std::string& target,
+                                         const std::string& table_name,
+                                         int64_t rows,
+                                         const CellRunOptions& options) {
+  ModelVariant variant;
+  for (const auto& [key, value] : cell.variant) {
+    SetVariantField(key, value, &variant).IgnoreError();
+  }
+  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(cell.model, variant);
+  if (!model.ok()) return model.status();
+  return Prepared{TrialCommandFor(cell, target, table_name,
+                                  WatchdogFor(rows, options), options),
+                  (*model)->has_parent_check()};
+}
+
+absl::StatusOr<Prepared> PrepareTesteeTrial(const Cell& cell,
+                                            const std::string& target,
+                                            const std::string& table_name,
+                                            int64_t rows,
+                                            const CellRunOptions& options) {
+  const auto testee = options.testees.find(cell.client);
+  if (testee == options.testees.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no testee for client ", cell.client));
+  }
+  const std::chrono::milliseconds watchdog = WatchdogFor(rows, options);
+  const v1::TrialRequest trial =
+      TrialRequestFor(cell, target, table_name, watchdog, options);
+  const v1::TesteeDescription& description = testee->second.description;
+  if (absl::Status valid = CheckTrialRequest(description, trial); !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<TrialCommand> command = TesteeTrialCommand(
+      testee->second.program, trial, GrpcEnvironment(cell.axes), watchdog);
+  if (!command.ok()) return command.status();
+  return Prepared{
+      *std::move(command),
+      ExpectsParentCheck(*FindModel(description, cell.model), trial)};
+}
+
 }  // namespace
 
 absl::Status ResolveTable(const std::string& table, std::string* full_name,
@@ -39,6 +86,44 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                     options.watchdog_per_krow * ((table_rows + 999) / 1000);
   return std::chrono::milliseconds(
       static_cast<int64_t>(work.count() * options.watchdog_scale));
+}
+
+std::vector<std::string> GrpcEnvironment(const Axes& axes) {
+  return {axes.fork_support == "unset"
+              ? "GRPC_ENABLE_FORK_SUPPORT"
+              : "GRPC_ENABLE_FORK_SUPPORT=" + axes.fork_support,
+          axes.poll_strategy == "default"
+              ? "GRPC_POLL_STRATEGY"
+              : "GRPC_POLL_STRATEGY=" + axes.poll_strategy};
+}
+
+v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
+                                 const std::string& table_name,
+                                 std::chrono::milliseconds watchdog,
+                                 const CellRunOptions& options) {
+  v1::TrialRequest trial;
+  trial.set_model(cell.model);
+  for (const auto& [key, value] : cell.variant) {
+    v1::NamedValue* setting = trial.add_variant();
+    setting->set_name(key);
+    setting->set_value(value);
+  }
+  trial.set_target(target);
+  trial.set_table(table_name);
+  trial.set_workers(cell.axes.workers);
+  trial.set_max_streams(2 * cell.axes.workers);  // as the C++ trials
+  trial.set_stream_assignment(v1::STREAM_ASSIGNMENT_ROUND_ROBIN);
+  trial.set_connect_timeout_ms(options.rpc_timeout.count());
+  trial.set_create_session_timeout_ms(options.rpc_timeout.count());
+  trial.set_parent_check_timeout_ms(options.parent_check_timeout.count());
+  trial.set_worker_patience_ms((watchdog / 4).count());
+  trial.set_watchdog_ms(watchdog.count());
+  for (const auto& [name, value] : AxisValues(cell.axes)) {
+    v1::NamedValue* axis = trial.add_axes();
+    axis->set_name(name);
+    axis->set_value(value);
+  }
+  return trial;
 }
 
 TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
@@ -65,12 +150,7 @@ TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
   for (const auto& [key, value] : cell.variant) {
     command.argv.push_back(absl::StrCat("--", key, "=", value));
   }
-  command.env.push_back(axes.fork_support == "unset"
-                            ? "GRPC_ENABLE_FORK_SUPPORT"
-                            : "GRPC_ENABLE_FORK_SUPPORT=" + axes.fork_support);
-  command.env.push_back(axes.poll_strategy == "default"
-                            ? "GRPC_POLL_STRATEGY"
-                            : "GRPC_POLL_STRATEGY=" + axes.poll_strategy);
+  command.env = GrpcEnvironment(axes);
   command.workers = axes.workers;
   command.watchdog = watchdog;
   return command;
@@ -123,24 +203,21 @@ TrialSample RunCellTrial(const Cell& cell, const std::string& target,
     failed.harness_error = std::string(resolved.message());
     return failed;
   }
-  ModelVariant variant;
-  for (const auto& [key, value] : cell.variant) {
-    SetVariantField(key, value, &variant).IgnoreError();
-  }
-  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(cell.model, variant);
-  if (!model.ok()) {
-    failed.harness_error = std::string(model.status().message());
+  absl::StatusOr<Prepared> prepared =
+      cell.client == kCppClient
+          ? PrepareCppTrial(cell, target, table_name, rows, options)
+          : PrepareTesteeTrial(cell, target, table_name, rows, options);
+  if (!prepared.ok()) {
+    failed.harness_error = std::string(prepared.status().message());
     return failed;
   }
-  const TrialCommand command = TrialCommandFor(
-      cell, target, table_name, WatchdogFor(rows, options), options);
-  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
   if (!record.ok()) {
     failed.harness_error = std::string(record.status().message());
     return failed;
   }
   TrialSample sample = SampleFromTrial(
-      *record, ClassifyTrial(*record, rows, (*model)->has_parent_check()));
+      *record, ClassifyTrial(*record, rows, prepared->expects_parent_check));
   if (!record->cleanup_error.empty()) {
     sample.harness_error =
         absl::StrCat("trial left processes behind: ", record->cleanup_error);

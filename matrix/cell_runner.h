@@ -5,16 +5,26 @@
 #define FORKCHECK_MATRIX_CELL_RUNNER_H_
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
+#include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
 
+// A client reached through the testee protocol, as it described itself.
+struct TesteeClient {
+  TesteeProgram program;
+  v1::TesteeDescription description;
+};
+
 struct CellRunOptions {
-  std::string trial_binary;  // //models:trial_program
+  std::string trial_binary;  // //models:trial_program, for the C++ client
+  // The testee clients by client name, for cells of other clients.
+  std::map<std::string, TesteeClient> testees;
   // The watchdog is sized to the work: `watchdog_base` plus
   // `watchdog_per_krow` for every 1,000 rows of the table, times
   // `watchdog_scale` (raise it for sanitizers or a loaded machine). A hang
@@ -39,13 +49,22 @@ absl::Status ResolveTable(const std::string& table, std::string* full_name,
 std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                                       const CellRunOptions& options);
 
-// The trial's command line and environment. GRPC_ENABLE_FORK_SUPPORT and
-// GRPC_POLL_STRATEGY are set from the axes or removed ("unset", "default"),
-// whatever this process's environment holds.
+// GRPC_ENABLE_FORK_SUPPORT and GRPC_POLL_STRATEGY set from the axes, or
+// removed ("unset", "default") whatever this process's environment holds.
+std::vector<std::string> GrpcEnvironment(const Axes& axes);
+
+// The C++ client's trial: the trial program's command line and environment.
 TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
                              const std::string& table_name,
                              std::chrono::milliseconds watchdog,
                              const CellRunOptions& options);
+
+// A testee client's trial: the request its cell asks for (every axis is in
+// it too, for the testee's information).
+v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
+                                 const std::string& table_name,
+                                 std::chrono::milliseconds watchdog,
+                                 const CellRunOptions& options);
 
 // Runs one trial against the server at `target`. Never fails: a trial the
 // supervisor could not run sets the sample's harness_error.

@@ -17,10 +17,10 @@
 // a flaky one whatever its trials did, since a few trials cannot tell a
 // flaky cell from one that got fixed or broke. "Most", not "all": an outcome
 // rare enough that the recordings missed it shows in one trial of five now
-// and then, while a cell that became safe or unsafe shows in most of them. Whatever the line, wrong_data
-// it does not list is a mismatch: silently wrong rows are never noise.
-// Re-recording adds every kind seen, so the file keeps the detail. Trials
-// with a harness error are not observations.
+// and then, while a cell that became safe or unsafe shows in most of them.
+// Whatever the line, wrong_data it does not list is a mismatch: silently wrong
+// rows are never noise. Re-recording adds every kind seen, so the file keeps
+// the detail. Trials with a harness error are not observations.
 #ifndef FORKCHECK_MATRIX_EXPECTATIONS_H_
 #define FORKCHECK_MATRIX_EXPECTATIONS_H_
 

@@ -12,6 +12,7 @@
 #include "fakes/catalogue.h"
 #include "fakes/fault_injector.h"
 #include "models/model_registry.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
 namespace {
@@ -58,7 +59,7 @@ absl::StatusOr<std::vector<AxisRange>> ParseAxisRanges(
 absl::StatusOr<DesignGroup> ParseGroup(const Json& value,
                                        const std::string& path) {
   if (absl::Status shape = json::CheckObject(
-          value, path, {"name", "why", "models", "vary", "quick"});
+          value, path, {"name", "why", "client", "models", "vary", "quick"});
       !shape.ok()) {
     return shape;
   }
@@ -73,6 +74,16 @@ absl::StatusOr<DesignGroup> ParseGroup(const Json& value,
                            "say why these axes vary together");
   }
   group.why = *why;
+  if (json::GetOptional(value, "client") != nullptr) {
+    absl::StatusOr<std::string> client =
+        json::RequiredString(value, path, "client");
+    if (!client.ok()) return client.status();
+    if (client->empty()) {
+      return json::PathError(json::MemberPath(path, "client"),
+                             "expected a client name, e.g. \"cpp\"");
+    }
+    group.client = *client;
+  }
   const Json* models = nullptr;
   if (absl::Status found = json::GetRequired(value, path, "models", &models);
       !found.ok()) {
@@ -277,6 +288,71 @@ absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
   return design;
 }
 
+namespace {
+
+// A design entry made concrete: its name with variant, every variant
+// setting (the testee's defaults filled in) and what the model allows.
+struct ResolvedModel {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> variant;
+  bool busy_parent_thread = false;
+};
+
+absl::StatusOr<ResolvedModel> ResolveCppModel(const DesignModel& entry) {
+  ModelVariant variant;
+  for (const auto& [key, value] : entry.variant) {
+    if (absl::Status set = SetVariantField(key, value, &variant); !set.ok()) {
+      return set;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Model>> model =
+      MakeModel(entry.model, variant);
+  if (!model.ok()) return model.status();
+  return ResolvedModel{(*model)->name(), entry.variant,
+                       (*model)->supports_busy_parent_thread()};
+}
+
+// Settings in the testee's order, each given or its default (the first
+// value), so that the name and the request are the same whichever the
+// design spelled out.
+absl::StatusOr<ResolvedModel> ResolveTesteeModel(
+    const v1::TesteeDescription& testee, const DesignModel& entry) {
+  const v1::ModelDescription* model = FindModel(testee, entry.model);
+  if (model == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("client ", testee.client(),
+                                                   " has no model ",
+                                                   json::Quote(entry.model)));
+  }
+  ResolvedModel resolved;
+  std::set<std::string> known;
+  for (const v1::VariantSetting& setting : model->variant()) {
+    known.insert(setting.name());
+    std::string value = setting.values(0);
+    for (const auto& [key, given] : entry.variant) {
+      if (key == setting.name()) value = given;
+    }
+    if (std::find(setting.values().begin(), setting.values().end(), value) ==
+        setting.values().end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          setting.name(), "=", json::Quote(value), "; client ", testee.client(),
+          " allows ", absl::StrJoin(setting.values(), ", ")));
+    }
+    resolved.variant.emplace_back(setting.name(), value);
+  }
+  for (const auto& [key, given] : entry.variant) {
+    if (known.count(key) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("client ", testee.client(), "'s ", entry.model,
+                       " has no variant setting ", json::Quote(key)));
+    }
+  }
+  resolved.name =
+      TesteeModelName(testee.client(), entry.model, resolved.variant);
+  return resolved;
+}
+
+}  // namespace
+
 absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadFile(path, "matrix design");
   if (!text.ok()) return text.status();
@@ -288,28 +364,31 @@ absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path) {
   return design;
 }
 
-absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
-                                               MatrixSize size) {
+std::set<std::string> DesignClients(const MatrixDesign& design) {
+  std::set<std::string> clients;
+  for (const DesignGroup& group : design.groups) clients.insert(group.client);
+  return clients;
+}
+
+absl::StatusOr<std::vector<Cell>> ExpandDesign(
+    const MatrixDesign& design, MatrixSize size,
+    const std::map<std::string, v1::TesteeDescription>& testees) {
   std::vector<Cell> cells;
   std::map<std::string, size_t> index_of_key;
   for (const DesignGroup& group : design.groups) {
     if (size == MatrixSize::kQuick && !group.quick.has_value()) continue;
+    const bool cpp = group.client == kCppClient;
+    const auto testee = testees.find(group.client);
+    if (!cpp && testee == testees.end()) continue;  // the client is skipped
     const std::vector<AxisRange>& ranges =
         size == MatrixSize::kQuick ? *group.quick : group.vary;
     for (const DesignModel& entry : group.models) {
       const std::string where =
           absl::StrCat("group ", json::Quote(group.name), ", model ",
                        json::Quote(entry.model));
-      ModelVariant variant;
-      for (const auto& [key, value] : entry.variant) {
-        if (absl::Status set = SetVariantField(key, value, &variant);
-            !set.ok()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(where, ": ", set.message()));
-        }
-      }
-      absl::StatusOr<std::unique_ptr<Model>> model =
-          MakeModel(entry.model, variant);
+      absl::StatusOr<ResolvedModel> model =
+          cpp ? ResolveCppModel(entry)
+              : ResolveTesteeModel(testee->second, entry);
       if (!model.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat(where, ": ", model.status().message()));
@@ -326,18 +405,22 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
                   where, ": fault script ", json::Quote(axes.faults),
                   " is not in fault_scripts"));
             }
-            if (axes.busy_parent_thread &&
-                !(*model)->supports_busy_parent_thread()) {
+            if (axes.busy_parent_thread && !model->busy_parent_thread) {
               return absl::InvalidArgumentError(absl::StrCat(
-                  where, ": ", (*model)->name(),
+                  where, ": ", model->name,
                   " holds no used channel at the fork, so it cannot have a "
                   "busy parent thread"));
             }
-            Cell cell{entry.model,
-                      entry.variant,
-                      (*model)->name(),
-                      axes,
-                      {group.name}};
+            if (!cpp && (axes.fork_hooks != "none" ||
+                         axes.child_channel != "default")) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  where,
+                  ": fork_hooks and child_channel are settings of the "
+                  "C++ client's trial program; client ",
+                  group.client, " has none"));
+            }
+            Cell cell{entry.model, model->variant, model->name,
+                      axes,        {group.name},   group.client};
             const std::string key = CellKey(cell);
             const auto [it, inserted] = index_of_key.emplace(key, cells.size());
             if (inserted) {

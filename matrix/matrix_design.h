@@ -10,6 +10,7 @@
 //    "defaults": {"workers": 2, "transport": "tcp", ...},
 //    "fault_scripts": {"rst_stream": {"faults": [...]}},
 //    "groups": [{"name": "...", "why": "...",
+//                "client": "cpp",   (optional; or a testee's client)
 //                "models": [{"model": "fork_after_create",
 //                            "variant": {"parent_channel": "used"}}],
 //                "vary": {"fork_support": ["unset", "true", "false"]},
@@ -22,12 +23,14 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "forkcheck/testee.pb.h"
 #include "matrix/cell.h"
 #include "nlohmann/json.hpp"
 
@@ -50,6 +53,8 @@ using AxisRange = std::pair<std::string, std::vector<nlohmann::json>>;
 struct DesignGroup {
   std::string name;
   std::string why;
+  // Whose models: kCppClient (the registry's) or a testee's client name.
+  std::string client = kCppClient;
   std::vector<DesignModel> models;
   std::vector<AxisRange> vary;
   std::optional<std::vector<AxisRange>> quick;
@@ -73,8 +78,16 @@ absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path);
 // for lists both). INVALID_ARGUMENT, naming the group, for an unknown model
 // or variant, a table not in the default catalogue, or a busy parent thread
 // on a model that holds no used channel at the fork.
-absl::StatusOr<std::vector<Cell>> ExpandDesign(const MatrixDesign& design,
-                                               MatrixSize size);
+// Groups of a testee client are expanded against its description in
+// `testees` (by client name): an unknown model or setting value is an error;
+// settings the design leaves out take the testee's defaults. Groups of a
+// client not in `testees` are left out (the caller says why it skipped it).
+absl::StatusOr<std::vector<Cell>> ExpandDesign(
+    const MatrixDesign& design, MatrixSize size,
+    const std::map<std::string, v1::TesteeDescription>& testees = {});
+
+// The clients the design's groups name, kCppClient among them if any.
+std::set<std::string> DesignClients(const MatrixDesign& design);
 
 // Sets axis `name` of *axes to `value`; errors name `path`.
 absl::Status SetAxis(const std::string& name, const nlohmann::json& value,

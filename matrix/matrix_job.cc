@@ -1,12 +1,60 @@
 #include "matrix/matrix_job.h"
 
+#include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "matrix/server_pool.h"
+#include "models/cpp_testee.h"
 
 namespace forkcheck {
+
+namespace {
+
+// Describes each client of the design (the C++ one in-process, the others
+// through their testee programs) and fills `testees` with those that can
+// run.
+std::vector<ClientRun> ReadyClients(
+    const MatrixDesign& design, const MatrixJobOptions& options,
+    std::map<std::string, TesteeClient>* testees) {
+  std::vector<ClientRun> clients;
+  std::set<std::string> names = DesignClients(design);
+  names.insert(kCppClient);
+  auto selected = [&options](const std::string& client) {
+    return options.clients.empty() || options.clients.count(client) != 0;
+  };
+  ClientRun cpp{kCppClient, DescribeCppClient(), ""};
+  if (!selected(kCppClient)) cpp.skipped = "not among the selected clients";
+  clients.push_back(std::move(cpp));
+  for (const std::string& client : names) {
+    if (client == kCppClient) continue;
+    ClientRun run{client, std::nullopt, ""};
+    const auto program = options.testee_programs.find(client);
+    if (!selected(client)) {
+      run.skipped = "not among the selected clients";
+    } else if (program == options.testee_programs.end()) {
+      run.skipped = "this build has no testee program for it";
+    } else {
+      absl::StatusOr<v1::TesteeDescription> description =
+          DescribeTestee(program->second, options.describe_watchdog);
+      if (!description.ok()) {
+        run.skipped = std::string(description.status().message());
+      } else if (description->client() != client) {
+        run.skipped = absl::StrCat("its testee says it is client \"",
+                                   description->client(), "\"");
+      } else {
+        run.description = *description;
+        (*testees)[client] = TesteeClient{program->second, *description};
+      }
+    }
+    clients.push_back(std::move(run));
+  }
+  return clients;
+}
+
+}  // namespace
 
 absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   MatrixJobResult job;
@@ -14,15 +62,24 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
       LoadMatrixDesignFile(options.design_path);
   if (!design.ok()) return design.status();
   job.design = *std::move(design);
+  MatrixRunOptions run = options.run;
+  job.clients = ReadyClients(job.design, options, &run.cell.testees);
+  std::map<std::string, v1::TesteeDescription> descriptions;
+  for (const auto& [client, testee] : run.cell.testees) {
+    descriptions[client] = testee.description;
+  }
   absl::StatusOr<std::vector<Cell>> full =
-      ExpandDesign(job.design, MatrixSize::kFull);
+      ExpandDesign(job.design, MatrixSize::kFull, descriptions);
   if (!full.ok()) return full.status();
   for (const Cell& cell : *full) job.known_keys.insert(CellKey(cell));
+  const bool cpp_selected =
+      options.clients.empty() || options.clients.count(kCppClient) != 0;
   absl::StatusOr<std::vector<Cell>> cells =
-      ExpandDesign(job.design, options.size);
+      ExpandDesign(job.design, options.size, descriptions);
   if (!cells.ok()) return cells.status();
   std::vector<Cell> chosen;
   for (Cell& cell : *cells) {
+    if (cell.client == kCppClient && !cpp_selected) continue;
     if (absl::StrContains(CellKey(cell), options.cell_filter)) {
       chosen.push_back(std::move(cell));
     }
@@ -35,7 +92,7 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   absl::StatusOr<std::unique_ptr<ServerPool>> servers = ServerPool::Start(
       options.server_binary, job.design.fault_scripts, chosen);
   if (!servers.ok()) return servers.status();
-  job.results = RunMatrix(chosen, **servers, options.run);
+  job.results = RunMatrix(chosen, **servers, run);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
     job.server_stop_error = std::string(stopped.message());
   }

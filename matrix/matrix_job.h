@@ -4,6 +4,9 @@
 #ifndef FORKCHECK_MATRIX_MATRIX_JOB_H_
 #define FORKCHECK_MATRIX_MATRIX_JOB_H_
 
+#include <chrono>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,8 +15,20 @@
 #include "matrix/cell_result.h"
 #include "matrix/matrix_design.h"
 #include "matrix/matrix_runner.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
+
+// A client of the design, and whether this job ran its cells.
+struct ClientRun {
+  std::string client;
+  // How the client described itself; absent if it was skipped before it
+  // could say.
+  std::optional<v1::TesteeDescription> description;
+  // Why its cells did not run (not installed, not selected, a testee that
+  // could not describe itself); empty if they ran.
+  std::string skipped;
+};
 
 struct MatrixJobOptions {
   std::string design_path;    // matrix_design.json
@@ -22,12 +37,21 @@ struct MatrixJobOptions {
   // Run only cells whose key contains this; empty runs all.
   std::string cell_filter;
   MatrixRunOptions run;  // run.cell.trial_binary must be set
+  // The testee program of each client the design names besides the C++
+  // one; a client without one is skipped (and says so in `clients`).
+  std::map<std::string, TesteeProgram> testee_programs;
+  // Run only these clients' cells; empty runs every client of the design.
+  std::set<std::string> clients;
+  // How long a testee may take to describe itself (an interpreter's start).
+  std::chrono::milliseconds describe_watchdog{30000};
 };
 
 struct MatrixJobResult {
   MatrixDesign design;
+  std::vector<ClientRun> clients;   // every client of the design, C++ first
   std::vector<CellResult> results;  // design order
-  // Every cell key of the full size: what an expectations file may name.
+  // Every cell key of the full size of the clients that ran: what an
+  // expectations file may name.
   std::set<std::string> known_keys;
   // Set if a fake server did not stop cleanly after the run. The results
   // stand (every trial had ended), but the harness did not shut down as it
@@ -35,6 +59,7 @@ struct MatrixJobResult {
   std::string server_stop_error;
 };
 
+// A client that cannot run is skipped, not an error: its ClientRun says why.
 // Errors: a bad design (its message names the path), a filter that matches
 // no cell, servers that would not start. Trials that misbehave are results,
 // never errors; nor is a server that will not stop (server_stop_error).

@@ -5,8 +5,9 @@
 // per core), and the remaining repetitions of a cell whose first trial hung
 // go to `hang_lanes` extra threads, which wait out watchdogs while the CPU
 // lanes keep the cores busy with the trials that work. Hang lanes also take
-// the first trials of cells whose model already hung in another cell. Timings measured here
-// are from a loaded machine and are indicative only; bench/ measures cost.
+// the first trials of cells whose model already hung in another cell. Timings
+// measured here are from a loaded machine and are indicative only; bench/
+// measures cost.
 #ifndef FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 #define FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 

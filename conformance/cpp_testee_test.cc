@@ -1,0 +1,255 @@
+// The C++ reference client reached through the testee protocol
+// (trial_program --testee) does what it does in-tree: the same trial, run
+// both ways against one fake server, gives the same outcome, the same rows
+// to the same workers, and the same parent check. So a testee's results
+// (another language's client) stand on the same footing as the C++ ones.
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/runfiles.h"
+#include "fakes/fake_server_process.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "matrix/cell.h"
+#include "matrix/cell_runner.h"
+#include "models/model_registry.h"
+#include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::HasSubstr;
+
+constexpr milliseconds kWatchdog(10000);
+constexpr int64_t kSmallTableRows = 1000;
+
+std::string TrialBinary() {
+  return RunfileExecutable("models/trial_program").value_or("");
+}
+
+TesteeProgram CppTestee() {
+  return TesteeProgram{{TrialBinary(), "--testee"}, {}};
+}
+
+// What one worker delivered, to compare the two ways of running a trial.
+struct Delivered {
+  OutcomeKind kind = OutcomeKind::kOk;
+  int64_t rows = 0;
+  std::vector<std::pair<int64_t, int64_t>> seen;
+  int streams = 0;
+  bool operator==(const Delivered& other) const {
+    return kind == other.kind && rows == other.rows && seen == other.seen &&
+           streams == other.streams;
+  }
+};
+
+struct Ran {
+  std::vector<Delivered> workers;
+  std::optional<OutcomeKind> parent_after;
+  std::string description;
+};
+
+Ran Summarise(const TrialRecord& record, const TrialOutcome& outcome) {
+  Ran ran;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    Delivered worker;
+    worker.kind = outcome.workers[i].kind;
+    for (const v1::WorkerMessage& message : record.workers[i].messages) {
+      if (!message.has_result()) continue;
+      worker.rows = message.result().rows_received();
+      worker.streams = message.result().streams_size();
+      for (const v1::RowIdRange& range : message.result().seen()) {
+        worker.seen.emplace_back(range.begin(), range.end());
+      }
+    }
+    ran.workers.push_back(std::move(worker));
+    absl::StrAppend(&ran.description, "worker ", i, ": ",
+                    DescribeWorkerOutcome(outcome.workers[i]), "; ");
+  }
+  if (outcome.parent_after.has_value()) {
+    ran.parent_after = outcome.parent_after->kind;
+    absl::StrAppend(&ran.description, "parent_after: ",
+                    DescribeWorkerOutcome(*outcome.parent_after));
+  }
+  return ran;
+}
+
+class CppTesteeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::string> binary = FakeServerBinaryPath();
+    ASSERT_TRUE(binary.ok()) << binary.status();
+    auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server).release();
+  }
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) EXPECT_TRUE(server_->Stop().ok());
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static Cell SmallTableCell(
+      const std::string& model,
+      std::vector<std::pair<std::string, std::string>> variant = {}) {
+    Cell cell;
+    cell.model = model;
+    cell.variant = std::move(variant);
+    cell.axes.table = "small";
+    cell.axes.workers = 2;
+    return cell;
+  }
+
+  static TrialRecord RunChecked(const TrialCommand& command) {
+    absl::StatusOr<TrialRecord> record = RunTrial(command);
+    EXPECT_TRUE(record.ok()) << record.status();
+    if (!record.ok()) return {};
+    EXPECT_EQ(record->cleanup_error, "");
+    errno = 0;
+    EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
+    EXPECT_EQ(errno, ESRCH);
+    return *std::move(record);
+  }
+
+  // The cell's trial in-tree (flags), as the matrix runs C++ cells.
+  static Ran InTree(const Cell& cell, bool expects_parent_check) {
+    CellRunOptions options;
+    options.trial_binary = TrialBinary();
+    const TrialRecord record = RunChecked(
+        TrialCommandFor(cell, server_->address(), "small", kWatchdog, options));
+    return Summarise(
+        record, ClassifyTrial(record, kSmallTableRows, expects_parent_check));
+  }
+
+  // The same trial through the testee protocol, as the matrix runs a
+  // testee's cells.
+  static Ran AsTestee(const Cell& cell, const v1::TesteeDescription& cpp) {
+    CellRunOptions options;
+    const v1::TrialRequest trial =
+        TrialRequestFor(cell, server_->address(),
+                        "projects/forkcheck/datasets/synthetic/tables/small",
+                        kWatchdog, options);
+    EXPECT_TRUE(CheckTrialRequest(cpp, trial).ok())
+        << CheckTrialRequest(cpp, trial);
+    absl::StatusOr<TrialCommand> command = TesteeTrialCommand(
+        CppTestee(), trial, GrpcEnvironment(cell.axes), kWatchdog);
+    EXPECT_TRUE(command.ok()) << command.status();
+    if (!command.ok()) return {};
+    const TrialRecord record = RunChecked(*command);
+    const v1::ModelDescription* model = FindModel(cpp, cell.model);
+    EXPECT_NE(model, nullptr);
+    return Summarise(
+        record,
+        ClassifyTrial(record, kSmallTableRows,
+                      model != nullptr && ExpectsParentCheck(*model, trial)));
+  }
+
+  static FakeServerProcess* server_;
+};
+
+FakeServerProcess* CppTesteeTest::server_ = nullptr;
+
+TEST_F(CppTesteeTest, TheCppTesteeDescribesEveryModelWithItsSettings) {
+  absl::StatusOr<v1::TesteeDescription> cpp =
+      DescribeTestee(CppTestee(), kWatchdog);
+  ASSERT_TRUE(cpp.ok()) << cpp.status();
+  EXPECT_EQ(cpp->client(), "cpp");
+  EXPECT_FALSE(cpp->library_version().empty());
+  std::vector<std::string> names;
+  for (const v1::ModelDescription& model : cpp->models()) {
+    names.push_back(model.model());
+  }
+  EXPECT_EQ(names, ModelNames());
+  const v1::ModelDescription* pool =
+      FindModel(*cpp, "fork_then_create_parent_used");
+  ASSERT_NE(pool, nullptr);
+  EXPECT_TRUE(pool->has_parent_check());
+  ASSERT_EQ(pool->no_parent_check_when_size(), 1);
+  EXPECT_EQ(pool->no_parent_check_when(0).name(), "parent_client");
+  EXPECT_EQ(pool->no_parent_check_when(0).value(), "destroyed");
+  EXPECT_FALSE(FindModel(*cpp, "thread_shared")->has_parent_check());
+}
+
+TEST_F(CppTesteeTest, TheSameTrialGivesTheSameResultInTreeAndAsATestee) {
+  absl::StatusOr<v1::TesteeDescription> cpp =
+      DescribeTestee(CppTestee(), kWatchdog);
+  ASSERT_TRUE(cpp.ok()) << cpp.status();
+  const std::vector<Cell> cells = {
+      SmallTableCell("thread_shared"),
+      SmallTableCell("channel_per_thread", {{"subchannel_pool", "local"}}),
+      SmallTableCell("fork_then_create_pristine"),
+      SmallTableCell("spawn"),
+      SmallTableCell("forkserver"),
+  };
+  for (const Cell& cell : cells) {
+    const v1::ModelDescription* model = FindModel(*cpp, cell.model);
+    ASSERT_NE(model, nullptr) << cell.model;
+    const Ran in_tree = InTree(cell, model->has_parent_check());
+    const Ran as_testee = AsTestee(cell, *cpp);
+    SCOPED_TRACE(absl::StrCat(cell.model,
+                              "\n  in-tree:   ", in_tree.description,
+                              "\n  as testee: ", as_testee.description));
+    ASSERT_EQ(in_tree.workers.size(), 2u);
+    for (const Delivered& worker : in_tree.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kOk);
+      EXPECT_GT(worker.rows, 0);
+    }
+    EXPECT_TRUE(in_tree.workers == as_testee.workers);
+    EXPECT_EQ(in_tree.parent_after, as_testee.parent_after);
+  }
+}
+
+// Unsafe on gRPC 1.51 (conformance/expectations): its workers crash or hang
+// (which of the two varies from trial to trial), in-tree and as a testee.
+TEST_F(CppTesteeTest, AnUnsafeModelFailsAsATesteeToo) {
+  absl::StatusOr<v1::TesteeDescription> cpp =
+      DescribeTestee(CppTestee(), kWatchdog);
+  ASSERT_TRUE(cpp.ok()) << cpp.status();
+  const Cell cell =
+      SmallTableCell("fork_then_create_parent_used",
+                     {{"parent_client", "alive"}, {"parent_channel", "idle"}});
+  const Ran in_tree = InTree(cell, true);
+  const Ran as_testee = AsTestee(cell, *cpp);
+  SCOPED_TRACE(absl::StrCat("in-tree:   ", in_tree.description,
+                            "\n  as testee: ", as_testee.description));
+  ASSERT_EQ(as_testee.workers.size(), in_tree.workers.size());
+  for (size_t i = 0; i < in_tree.workers.size(); ++i) {
+    EXPECT_NE(in_tree.workers[i].kind, OutcomeKind::kOk);
+    EXPECT_NE(as_testee.workers[i].kind, OutcomeKind::kOk);
+  }
+  EXPECT_TRUE(as_testee.parent_after.has_value());
+}
+
+TEST_F(CppTesteeTest, ARequestTheCppClientCannotRunIsRefusedWithItsReason) {
+  Cell cell = SmallTableCell("thread_shared", {{"parent_channel", "used"}});
+  CellRunOptions options;
+  const v1::TrialRequest trial =
+      TrialRequestFor(cell, server_->address(), "small", kWatchdog, options);
+  absl::StatusOr<TrialCommand> command =
+      TesteeTrialCommand(CppTestee(), trial, {}, kWatchdog);
+  ASSERT_TRUE(command.ok()) << command.status();
+  const TrialRecord record = RunChecked(*command);
+  const TrialOutcome outcome = ClassifyTrial(record, kSmallTableRows, false);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kError);
+    EXPECT_THAT(worker.detail,
+                HasSubstr("testee refused the trial: model thread_shared has "
+                          "no variant setting \"parent_channel\""));
+  }
+  ASSERT_TRUE(record.trial_wait_status.has_value());
+  EXPECT_EQ(*record.trial_wait_status, 2 << 8);
+}
+
+}  // namespace
+}  // namespace forkcheck
