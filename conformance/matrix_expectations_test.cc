@@ -5,7 +5,8 @@
 //   nothing behind (a trial that leaves processes is a harness error);
 // - that every cell's outcome distribution is what the expectations file of
 //   the gRPC version in hand records (conformance/expectations/
-//   grpc-<major.minor>.txt), at the level a few trials can tell (see
+//   grpc-<major.minor>.txt, and each testee client's
+//   <client>-<major.minor>.txt), at the level a few trials can tell (see
 //   matrix/expectations.h); a cell whose verdict differs runs five trials
 //   more and is judged on all ten. On a difference it prints the exact line
 //   to change; with no file for this version it fails and says how to record
@@ -14,11 +15,12 @@
 #include <iostream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
+#include "driver/clients.h"
 #include "fakes/fake_server_process.h"
-#include "grpc_build/grpc_build_info.h"
 #include "gtest/gtest.h"
 #include "matrix/cell_runner.h"
 #include "matrix/expectations.h"
@@ -33,35 +35,74 @@ constexpr char kRecordCommand[] =
 // Killing, reaping and draining after a watchdog on a loaded 2-core machine.
 constexpr int64_t kMarginMicros = 3'000'000;
 
-// With FORKCHECK_RECORD_EXPECTATIONS=<path of the file> (pass it with
-// --test_env), also adds what this run saw to that file, as
-// `forkcheck run --record_expectations` does: recording under the test's own
-// conditions (environment, load) catches what this test will see.
-void RecordIfAsked(const ExpectationsFile& previous,
-                   const std::vector<CellResult>& results,
-                   const std::string& grpc_version) {
-  const char* path = std::getenv("FORKCHECK_RECORD_EXPECTATIONS");
-  if (path == nullptr || *path == '\0') return;
-  const absl::Status written = WriteFileAtomically(
-      path,
-      RenderExpectationsFile(grpc_version, results, kRecordCommand, &previous));
-  EXPECT_TRUE(written.ok()) << written;
-  std::cout << "Recorded " << results.size() << " cells into " << path << "\n";
+// With FORKCHECK_RECORD_EXPECTATIONS=<directory> (pass it with --test_env,
+// e.g. $PWD/conformance/expectations), also adds what this run saw to each
+// client's file there, as `forkcheck run --record_expectations` does:
+// recording under the test's own conditions (environment, load) catches what
+// this test will see.
+void RecordIfAsked(const ClientRun& client,
+                   const std::vector<CellResult>& results) {
+  const char* directory = std::getenv("FORKCHECK_RECORD_EXPECTATIONS");
+  if (directory == nullptr || *directory == '\0') return;
+  absl::StatusOr<std::string> path =
+      RecordClientExpectations(client, results, directory, kRecordCommand);
+  EXPECT_TRUE(path.ok()) << path.status();
+  if (path.ok())
+    std::cout << "Recorded " << client.client << " into " << *path << "\n";
+}
+
+// One client's cells against its expectations file; a cell whose verdict
+// differs runs again (five trials more) and is judged on all of them.
+void CheckClient(const ClientRun& client, const MatrixJobResult& job,
+                 const MatrixJobOptions& options) {
+  SCOPED_TRACE(client.client);
+  const std::string file_name = ClientExpectationsFile(client);
+  absl::StatusOr<std::string> expectations_path =
+      RunfileData("conformance/expectations/" + file_name);
+  std::vector<CellResult> results = ResultsOfClient(job.results, client.client);
+  if (!expectations_path.ok()) {
+    // Fail rather than pass silently on a version nobody recorded; the log
+    // shows what a recording would hold.
+    ADD_FAILURE() << "no expectations for client " << client.client << " "
+                  << client.description->library_version()
+                  << ": record conformance/expectations/" << file_name
+                  << " with: " << kRecordCommand;
+    std::cout << "\nA recording of this run would read:\n"
+              << RenderExpectationsFile(client.client, results, kRecordCommand);
+    return;
+  }
+  absl::StatusOr<ExpectationsFile> file =
+      LoadExpectationsFile(*expectations_path);
+  ASSERT_TRUE(file.ok()) << file.status();
+  ExpectationsCheck check = CheckExpectations(*file, results, job.known_keys);
+  // A verdict that differs in five trials is judged again on ten: the cell
+  // runs five more before the test calls it changed. A cell that really
+  // became safe or unsafe shows it in most of the ten as well.
+  if (!check.mismatches.empty()) {
+    for (const ExpectationMismatch& mismatch : check.mismatches) {
+      MatrixJobOptions again = options;
+      again.cell_filter = mismatch.key;
+      again.clients = {client.client};
+      absl::StatusOr<MatrixJobResult> more = RunMatrixJob(again);
+      ASSERT_TRUE(more.ok()) << more.status();
+      for (CellResult& result : results) {
+        for (const CellResult& extra : more->results) {
+          if (result.key != extra.key) continue;
+          std::cout << "Ran again: " << result.key << ": "
+                    << extra.WorkerCounts().Summary() << "\n";
+          result.samples.insert(result.samples.end(), extra.samples.begin(),
+                                extra.samples.end());
+        }
+      }
+    }
+    check = CheckExpectations(*file, results, job.known_keys);
+  }
+  RecordIfAsked(client, ResultsOfClient(job.results, client.client));
+  EXPECT_TRUE(Passed(check))
+      << DescribeCheck(check, "conformance/expectations/" + file_name);
 }
 
 TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
-  absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
-  ASSERT_TRUE(build.ok()) << build.status();
-  const std::string file_name = ExpectationsFileName(build->cpp_version);
-  absl::StatusOr<std::string> expectations_path =
-      RunfileData("conformance/expectations/" + file_name);
-  // Fail rather than pass silently on a version nobody recorded; run the
-  // matrix anyway so the log shows what a recording would hold.
-  EXPECT_TRUE(expectations_path.ok())
-      << "no expectations for gRPC " << build->cpp_version
-      << ": record conformance/expectations/" << file_name
-      << " with: " << kRecordCommand;
-
   MatrixJobOptions options;
   absl::StatusOr<std::string> design = RunfileData("matrix/matrix_design.json");
   absl::StatusOr<std::string> server = FakeServerBinaryPath();
@@ -72,13 +113,20 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   options.design_path = *design;
   options.server_binary = *server;
   options.run.cell.trial_binary = *trial;
+  options.testee_programs = TesteePrograms("");
   if (const char* scale = std::getenv("FORKCHECK_WATCHDOG_SCALE")) {
     options.run.cell.watchdog_scale = std::atof(scale);
   }
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   ASSERT_TRUE(job.ok()) << job.status();
-  std::cout << RenderMatrixTable(job->results, job->design.defaults);
+  std::cout << DescribeClients(job->clients) << "\n"
+            << RenderMatrixTable(job->results, job->design.defaults);
   EXPECT_EQ(job->server_stop_error, "");
+  // `./forkcheck test` installs every client's library: none may be
+  // skipped here.
+  for (const ClientRun& client : job->clients) {
+    EXPECT_EQ(client.skipped, "") << "client " << client.client << " skipped";
+  }
 
   for (const CellResult& result : job->results) {
     SCOPED_TRACE(result.key);
@@ -87,7 +135,8 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
       EXPECT_EQ(sample.harness_error, "");
     }
     for (const std::string& group : result.cell.groups) {
-      if (group != "safe_models") continue;
+      // Every client's safe models ("safe_models", "python_safe_models").
+      if (!absl::EndsWith(group, "safe_models")) continue;
       EXPECT_EQ(result.WorkerCounts().Summary(), "always ok");
       for (const TrialSample& sample : result.samples) {
         for (const std::string& detail : sample.worker_details) {
@@ -107,43 +156,9 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
       EXPECT_LE(sample.wall_micros, bound_micros);
     }
   }
-
-  if (!expectations_path.ok()) {
-    std::cout << "\nA recording of this run would read:\n"
-              << RenderExpectationsFile(build->cpp_version, job->results,
-                                        kRecordCommand);
-    return;
+  for (const ClientRun& client : job->clients) {
+    if (client.skipped.empty()) CheckClient(client, *job, options);
   }
-  absl::StatusOr<ExpectationsFile> file =
-      LoadExpectationsFile(*expectations_path);
-  ASSERT_TRUE(file.ok()) << file.status();
-  ExpectationsCheck check =
-      CheckExpectations(*file, job->results, job->known_keys);
-  // A verdict that differs in five trials is judged again on ten: the cell
-  // runs five more before the test calls it changed. A cell that really
-  // became safe or unsafe shows it in most of the ten as well.
-  if (!check.mismatches.empty()) {
-    std::vector<CellResult> results = job->results;
-    for (const ExpectationMismatch& mismatch : check.mismatches) {
-      MatrixJobOptions again = options;
-      again.cell_filter = mismatch.key;
-      absl::StatusOr<MatrixJobResult> more = RunMatrixJob(again);
-      ASSERT_TRUE(more.ok()) << more.status();
-      for (CellResult& result : results) {
-        for (const CellResult& extra : more->results) {
-          if (result.key != extra.key) continue;
-          std::cout << "Ran again: " << result.key << ": "
-                    << extra.WorkerCounts().Summary() << "\n";
-          result.samples.insert(result.samples.end(), extra.samples.begin(),
-                                extra.samples.end());
-        }
-      }
-    }
-    check = CheckExpectations(*file, results, job->known_keys);
-  }
-  RecordIfAsked(*file, job->results, build->cpp_version);
-  EXPECT_TRUE(Passed(check))
-      << DescribeCheck(check, "conformance/expectations/" + file_name);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "driver/bench_runs.h"
+#include "driver/clients.h"
 #include "fakes/fake_server_process.h"
 #include "grpc_build/grpc_build_info.h"
 #include "matrix/expectations.h"
@@ -46,6 +48,9 @@
 
 ABSL_FLAG(std::string, size, "quick",
           "quick (a few minutes on 2 cores) or full (every designed cell)");
+ABSL_FLAG(std::string, clients, "",
+          "run only these clients' cells, e.g. cpp or python-grpcio (default: "
+          "every client of the design whose testee can run here)");
 ABSL_FLAG(int, repetitions, 5,
           "trials per cell; outcomes can be nondeterministic, so each cell "
           "reports the distribution over its trials");
@@ -115,39 +120,6 @@ void PrintBuild(const GrpcBuildInfo& build) {
             << "fork handlers registered with pthread_atfork: "
             << AtforkRegistrationName(build.atfork) << " (" << build.evidence
             << ")\n\n";
-}
-
-// Compares with the recorded expectations of this gRPC version, if any, and
-// prints what differs.
-ExpectationsOutcome CompareWithExpectations(const MatrixJobResult& job,
-                                            const std::string& file_name,
-                                            const std::string& argv0) {
-  ExpectationsOutcome outcome;
-  outcome.file = "conformance/expectations/" + file_name;
-  absl::StatusOr<std::string> path = RunfileData(outcome.file, argv0);
-  if (!path.ok()) {
-    std::cout << "\nNo expectations are recorded for this gRPC version ("
-              << file_name << "); record them with: " << kRecordCommand << "\n";
-    return outcome;
-  }
-  outcome.found = true;
-  absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
-  if (!file.ok()) {
-    outcome.differences = std::string(file.status().message());
-    std::cout << "\n" << outcome.differences << "\n";
-    return outcome;
-  }
-  const ExpectationsCheck check =
-      CheckExpectations(*file, job.results, job.known_keys);
-  outcome.passed = Passed(check);
-  if (outcome.passed) {
-    std::cout << "\nEvery cell as recorded in " << outcome.file << ".\n";
-    return outcome;
-  }
-  outcome.differences = DescribeCheck(check, outcome.file);
-  std::cout << "\nDifferences from " << outcome.file << ":\n"
-            << outcome.differences;
-  return outcome;
 }
 
 // <UTC time>-grpc<version>.json in --report_dir, or in reports/out under the
@@ -286,8 +258,14 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   if (!build.ok()) return Fail(std::string(build.status().message()));
   PrintBuild(*build);
 
+  absl::StatusOr<std::set<std::string>> clients =
+      ParseClients(absl::GetFlag(FLAGS_clients));
+  if (!clients.ok()) return Fail(std::string(clients.status().message()));
+
   MatrixJobOptions options;
   options.size = *size;
+  options.clients = *clients;
+  options.testee_programs = TesteePrograms(argv0);
   options.cell_filter = absl::GetFlag(FLAGS_cells);
   absl::StatusOr<std::string> design =
       RunfileData("matrix/matrix_design.json", argv0);
@@ -314,6 +292,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   std::cout.flush();
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) return Fail(std::string(job.status().message()));
+  std::cout << "\nClients:\n" << DescribeClients(job->clients);
 
   std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults);
   if (!job->server_stop_error.empty()) {
@@ -321,7 +300,6 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
               << " (the results above stand)\n";
   }
 
-  const std::string file_name = ExpectationsFileName(build->cpp_version);
   if (absl::GetFlag(FLAGS_record_expectations)) {
     std::string directory = absl::GetFlag(FLAGS_expectations_dir);
     if (directory.empty()) {
@@ -333,25 +311,32 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       }
       directory = absl::StrCat(workspace, "/conformance/expectations");
     }
-    const std::string path = absl::StrCat(directory, "/", file_name);
-    // Re-recording accumulates: rare outcomes seen once stay expected.
-    absl::StatusOr<ExpectationsFile> previous = LoadExpectationsFile(path);
-    if (!previous.ok() && !absl::IsNotFound(previous.status())) {
-      return Fail(std::string(previous.status().message()));
+    for (const ClientRun& client : job->clients) {
+      if (!client.skipped.empty()) continue;
+      absl::StatusOr<std::string> path = RecordClientExpectations(
+          client, job->results, directory, kRecordCommand);
+      if (!path.ok()) return Fail(std::string(path.status().message()));
+      std::cout << "\nRecorded "
+                << ResultsOfClient(job->results, client.client).size()
+                << " cells of " << client.client << " in " << *path << "\n";
     }
-    if (absl::Status written = WriteFileAtomically(
-            path, RenderExpectationsFile(build->cpp_version, job->results,
-                                         kRecordCommand,
-                                         previous.ok() ? &*previous : nullptr));
-        !written.ok()) {
-      return Fail(std::string(written.message()));
-    }
-    std::cout << "\nRecorded " << job->results.size() << " cells in " << path
-              << "\n";
     return 0;
   }
-  const ExpectationsOutcome expectations =
-      CompareWithExpectations(*job, file_name, argv0);
+  // The C++ client's outcome also stands alone in the report (as before
+  // there were other clients).
+  ExpectationsOutcome expectations;
+  expectations.file =
+      "conformance/expectations/" + ExpectationsFileName(build->cpp_version);
+  std::vector<ClientSection> client_sections;
+  for (const ClientRun& client : job->clients) {
+    ExpectationsOutcome outcome;
+    if (client.skipped.empty()) {
+      outcome = CompareClientWithExpectations(
+          client, job->results, job->known_keys, argv0, kRecordCommand);
+      if (client.client == kCppClient) expectations = outcome;
+    }
+    client_sections.push_back(ClientSectionFor(client, outcome));
+  }
 
   ReportParts parts;
   if (run_benchmarks) {
@@ -384,7 +369,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
   parts.conformance = ConformanceSection(
       job->results, job->design.defaults, std::string(MatrixSizeName(*size)),
-      repetitions, options.cell_filter, expectations);
+      repetitions, options.cell_filter, expectations, client_sections);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
   std::string report_path =

@@ -137,17 +137,18 @@ absl::StatusOr<Expectation> ParseExpectationParts(absl::string_view text) {
   return expectation;
 }
 
-// "grpc-1.51.txt" (any directory) -> "1.51"; otherwise "".
+// "grpc-1.51.txt", "python-grpcio-1.51.txt" (any directory) -> "1.51";
+// otherwise "".
 std::string VersionFromFileName(absl::string_view file_name) {
   const size_t slash = file_name.rfind('/');
   absl::string_view base = slash == absl::string_view::npos
                                ? file_name
                                : file_name.substr(slash + 1);
-  if (absl::ConsumePrefix(&base, "grpc-") &&
-      absl::ConsumeSuffix(&base, ".txt")) {
-    return std::string(base);
+  const size_t dash = base.rfind('-');
+  if (dash == absl::string_view::npos || !absl::ConsumeSuffix(&base, ".txt")) {
+    return "";
   }
-  return "";
+  return std::string(base.substr(dash + 1));
 }
 
 std::string Line(absl::string_view key, const Expectation& expectation) {
@@ -209,13 +210,27 @@ std::string ExpectText(const Expectation& expectation) {
 }
 
 std::string ExpectationsFileName(absl::string_view grpc_version) {
-  const std::vector<absl::string_view> parts =
-      absl::StrSplit(grpc_version, '.');
+  return ExpectationsFileName(kCppClient, grpc_version);
+}
+
+std::string ExpectationsFileName(absl::string_view client,
+                                 absl::string_view version) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(version, '.');
   const absl::string_view major_minor =
       parts.size() >= 2
-          ? grpc_version.substr(0, parts[0].size() + 1 + parts[1].size())
-          : grpc_version;
-  return absl::StrCat("grpc-", major_minor, ".txt");
+          ? version.substr(0, parts[0].size() + 1 + parts[1].size())
+          : version;
+  return absl::StrCat(client == kCppClient ? "grpc" : client, "-", major_minor,
+                      ".txt");
+}
+
+std::vector<CellResult> ResultsOfClient(const std::vector<CellResult>& results,
+                                        absl::string_view client) {
+  std::vector<CellResult> of_client;
+  for (const CellResult& result : results) {
+    if (result.cell.client == client) of_client.push_back(result);
+  }
+  return of_client;
 }
 
 absl::StatusOr<ExpectationsFile> ParseExpectations(
@@ -282,7 +297,7 @@ std::string ExpectationLine(const CellResult& result) {
   return Line(result.key, observed);
 }
 
-std::string RenderExpectationsFile(absl::string_view grpc_version,
+std::string RenderExpectationsFile(absl::string_view subject,
                                    const std::vector<CellResult>& results,
                                    absl::string_view record_command,
                                    const ExpectationsFile* previous) {
@@ -320,7 +335,7 @@ std::string RenderExpectationsFile(absl::string_view grpc_version,
   const std::string command =
       absl::StrReplaceAll(record_command, {{"\r", " "}, {"\n", " "}});
   std::string text = absl::StrCat(
-      "# forkcheck process-model expectations for gRPC ", grpc_version, "\n",
+      "# forkcheck process-model expectations for ", subject, "\n",
       "# Recorded ",
       absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()),
       " (UTC). Re-record with:\n", "#   ", command, "\n",

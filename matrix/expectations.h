@@ -58,12 +58,23 @@ struct Expectation {
 std::string ExpectText(const Expectation& expectation);
 
 struct ExpectationsFile {
-  std::string grpc_version;  // "1.51", from the file name; "" if not there
+  // "1.51", from the file name ("grpc-1.51.txt", "python-grpcio-1.51.txt");
+  // "" if not there.
+  std::string grpc_version;
   std::map<std::string, Expectation> by_key;
 };
 
 // "grpc-1.51.txt" for "1.51.1" or "1.51" (the file is kept per major.minor).
 std::string ExpectationsFileName(absl::string_view grpc_version);
+// Expectations are kept per (client, version): the C++ client's by gRPC
+// version as above, a testee client's by its library version, e.g.
+// "python-grpcio-1.51.txt" for ("python-grpcio", "1.51.1").
+std::string ExpectationsFileName(absl::string_view client,
+                                 absl::string_view version);
+
+// The results of `client`'s cells, in order.
+std::vector<CellResult> ResultsOfClient(const std::vector<CellResult>& results,
+                                        absl::string_view client);
 
 // Errors are INVALID_ARGUMENT "<file_name>:<line>: <what was wrong>".
 absl::StatusOr<ExpectationsFile> ParseExpectations(absl::string_view text,
@@ -77,14 +88,15 @@ absl::StatusOr<ExpectationsFile> LoadExpectationsFile(const std::string& path);
 // could be run (every sample has a harness_error, or none).
 std::string ExpectationLine(const CellResult& result);
 
-// A file recording `results`: a header comment naming the gRPC version, the
+// A file recording `results`: a header comment naming `subject` (the client
+// and its version, e.g. "gRPC 1.51.1"), the
 // date (UTC), `record_command` and the matching rules, then one line a cell
 // sorted by key. Cells with nothing observed get a comment, not a line.
 // With `previous` (the file being re-recorded), observations accumulate: a
 // cell's kinds are the union of its old line and this run (so a rare
 // outcome seen once stays expected), and lines of cells this run did not
 // run are kept. Start from no file to record afresh.
-std::string RenderExpectationsFile(absl::string_view grpc_version,
+std::string RenderExpectationsFile(absl::string_view subject,
                                    const std::vector<CellResult>& results,
                                    absl::string_view record_command,
                                    const ExpectationsFile* previous = nullptr);

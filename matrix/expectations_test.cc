@@ -217,6 +217,13 @@ TEST(ExpectationsFileNameTest, KeepsMajorMinor) {
   EXPECT_EQ(ExpectationsFileName("1.51.1"), "grpc-1.51.txt");
   EXPECT_EQ(ExpectationsFileName("1.51"), "grpc-1.51.txt");
   EXPECT_EQ(ExpectationsFileName("1.62.0-pre1"), "grpc-1.62.txt");
+  EXPECT_EQ(ExpectationsFileName("cpp", "1.51.1"), "grpc-1.51.txt");
+  EXPECT_EQ(ExpectationsFileName("python-grpcio", "1.51.1"),
+            "python-grpcio-1.51.txt");
+  absl::StatusOr<ExpectationsFile> python =
+      ParseExpectations("", "conformance/expectations/python-grpcio-1.51.txt");
+  ASSERT_TRUE(python.ok()) << python.status();
+  EXPECT_EQ(python->grpc_version, "1.51");
 }
 
 // --- Matching --------------------------------------------------------------
@@ -282,7 +289,7 @@ TEST(ExpectationLineTest, HarnessErrorsAreNotObservations) {
 
 TEST(RenderExpectationsFileTest, ReRecordingAccumulatesWhatWasSeen) {
   const std::string first = RenderExpectationsFile(
-      "1.51",
+      "gRPC 1.51",
       {MakeResult("threads", {kOk, kOk}), MakeResult("spawn", {kOk}, {kOk})},
       "record");
   const absl::StatusOr<ExpectationsFile> previous =
@@ -290,7 +297,7 @@ TEST(RenderExpectationsFileTest, ReRecordingAccumulatesWhatWasSeen) {
   ASSERT_TRUE(previous.ok()) << previous.status();
   // This run saw a rare hang in "threads" and did not run "spawn".
   const std::string second = RenderExpectationsFile(
-      "1.51", {MakeResult("threads", {kHang, kOk})}, "record", &*previous);
+      "gRPC 1.51", {MakeResult("threads", {kHang, kOk})}, "record", &*previous);
   EXPECT_THAT(second, HasSubstr(absl::StrCat(Key("threads"),
                                              " => workers: mixed hang,ok\n")));
   EXPECT_THAT(second, HasSubstr(absl::StrCat(
@@ -306,7 +313,7 @@ TEST(RenderExpectationsFileTest, RoundTripsAndMatchesWhatItRecorded) {
       HarnessFailed("forkserver", 2),
   };
   const std::string text = RenderExpectationsFile(
-      "1.51", results, "bazel run //driver -- --record_expectations");
+      "gRPC 1.51", results, "bazel run //driver -- --record_expectations");
   EXPECT_THAT(
       text,
       HasSubstr("# forkcheck process-model expectations for gRPC 1.51\n"));

@@ -51,6 +51,7 @@ json CellJson(const CellResult& result) {
   }
   const OutcomeCounts parent = result.ParentCounts();
   return {{"key", result.key},
+          {"client", result.cell.client},
           {"model", result.cell.model},
           {"model_name", result.cell.model_name},
           {"variant", variant},
@@ -62,24 +63,49 @@ json CellJson(const CellResult& result) {
           {"trials", trials}};
 }
 
+json ExpectationsJson(const ExpectationsOutcome& expectations) {
+  return {{"file", expectations.file},
+          {"found", expectations.found},
+          {"passed", expectations.passed},
+          {"differences", expectations.differences}};
+}
+
+json ClientJson(const ClientSection& client) {
+  json versions = json::object();
+  for (const auto& [name, version] : client.versions) versions[name] = version;
+  return {{"client", client.client},
+          {"language", client.language},
+          {"library", client.library},
+          {"library_version", client.library_version},
+          {"grpc_core_version", client.grpc_core_version},
+          {"versions", versions},
+          {"status", client.skipped.empty() ? "ran" : "skipped"},
+          {"skipped_reason", client.skipped},
+          {"expectations", client.skipped.empty()
+                               ? ExpectationsJson(client.expectations)
+                               : json(nullptr)}};
+}
+
 }  // namespace
 
 json ConformanceSection(const std::vector<CellResult>& results,
-                        const Axes& defaults, const std::string& size, int repetitions,
-                        const std::string& cell_filter,
-                        const ExpectationsOutcome& expectations) {
+                        const Axes& defaults, const std::string& size,
+                        int repetitions, const std::string& cell_filter,
+                        const ExpectationsOutcome& expectations,
+                        const std::vector<ClientSection>& clients) {
   json cells = json::array();
   for (const CellResult& result : results) cells.push_back(CellJson(result));
+  json client_list = json::array();
+  for (const ClientSection& client : clients) {
+    client_list.push_back(ClientJson(client));
+  }
   return {{"size", size},
           {"defaults", AxesJson(defaults)},
           {"repetitions", repetitions},
           {"cell_filter", cell_filter},
           {"cells", cells},
-          {"expectations",
-           {{"file", expectations.file},
-            {"found", expectations.found},
-            {"passed", expectations.passed},
-            {"differences", expectations.differences}}}};
+          {"clients", client_list},
+          {"expectations", ExpectationsJson(expectations)}};
 }
 
 }  // namespace forkcheck

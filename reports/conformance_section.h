@@ -4,6 +4,7 @@
 #define FORKCHECK_REPORTS_CONFORMANCE_SECTION_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "matrix/cell_result.h"
@@ -18,13 +19,30 @@ struct ExpectationsOutcome {
   std::string differences;  // DescribeCheck's text; empty if passed
 };
 
+// One client of the matrix (the client dimension): what it is, whether its
+// cells ran, and how they compared with its own expectations file.
+struct ClientSection {
+  std::string client;  // "cpp", "python-grpcio"
+  std::string language;
+  std::string library;
+  std::string library_version;
+  std::string grpc_core_version;
+  std::vector<std::pair<std::string, std::string>> versions;
+  // Why its cells did not run (e.g. its library is not installed); empty if
+  // they ran.
+  std::string skipped;
+  ExpectationsOutcome expectations;  // unused if skipped
+};
+
 // `defaults`: the design's default axes (what a summary calls a model's
-// baseline cell).
+// baseline cell). `expectations`: the C++ client's (also in `clients`, kept
+// at the top for readers of reports that had only one client).
 nlohmann::json ConformanceSection(const std::vector<CellResult>& results,
-                                  const Axes& defaults,
-                                  const std::string& size, int repetitions,
+                                  const Axes& defaults, const std::string& size,
+                                  int repetitions,
                                   const std::string& cell_filter,
-                                  const ExpectationsOutcome& expectations);
+                                  const ExpectationsOutcome& expectations,
+                                  const std::vector<ClientSection>& clients);
 
 }  // namespace forkcheck
 

@@ -73,8 +73,19 @@ ReportParts Parts() {
   parts.environment = CollectEnvironment(options);
   ExpectationsOutcome expectations{"conformance/expectations/grpc-1.51.txt",
                                    true, true, ""};
-  parts.conformance =
-      ConformanceSection({HangCell()}, Axes(), "quick", 2, "", expectations);
+  ClientSection cpp{"cpp",    "C++ 17",    "grpc++",
+                    "1.51.1", "1.51.1",    {{"protobuf", "3.21.12"}},
+                    "",       expectations};
+  ClientSection python{"python-grpcio",
+                       "",
+                       "",
+                       "",
+                       "",
+                       {},
+                       "python3-grpcio is not installed",
+                       {}};
+  parts.conformance = ConformanceSection({HangCell()}, Axes(), "quick", 2, "",
+                                         expectations, {cpp, python});
   absl::StatusOr<nlohmann::json> benchmarks =
       BenchmarkSection({{"process_models_benchmark", GoogleBenchmarkJson()}});
   EXPECT_TRUE(benchmarks.ok()) << benchmarks.status();
@@ -102,6 +113,26 @@ TEST(ReportTest, TheSchemaIsUsableAndAReportRoundTrips) {
   EXPECT_EQ(cell["workers"]["counts"]["hang"], 2);
   EXPECT_EQ(cell["axes"]["fork_support"], "unset");
   EXPECT_EQ(cell["trials"].size(), 2u);
+  EXPECT_EQ(cell["client"], "cpp");
+
+  const nlohmann::json& clients = loaded->json()["conformance"]["clients"];
+  ASSERT_EQ(clients.size(), 2u);
+  EXPECT_EQ(clients[0]["status"], "ran");
+  EXPECT_EQ(clients[0]["versions"]["protobuf"], "3.21.12");
+  EXPECT_EQ(clients[0]["expectations"]["file"],
+            "conformance/expectations/grpc-1.51.txt");
+  EXPECT_EQ(clients[1]["status"], "skipped");
+  EXPECT_EQ(clients[1]["skipped_reason"], "python3-grpcio is not installed");
+  EXPECT_TRUE(clients[1]["expectations"].is_null());
+}
+
+TEST(ReportTest, AReportFromBeforeTheClientDimensionStillReads) {
+  absl::StatusOr<Report> report = Report::Build(Parts());
+  ASSERT_TRUE(report.ok()) << report.status();
+  nlohmann::json older = report->json();
+  older["conformance"].erase("clients");
+  older["conformance"]["cells"][0].erase("client");
+  EXPECT_TRUE(Report::Parse(older.dump(), "older.json").ok());
 }
 
 TEST(ReportTest, ScenariosKeepRawSamplesAndTheirAggregates) {
@@ -138,10 +169,13 @@ TEST(ReportTest, BrokenReportsAreRejectedWithWhatIsWrong) {
   missing["environment"].erase("grpc");
   nlohmann::json wrong_outcome = report->json();
   wrong_outcome["conformance"]["cells"][0]["trials"][1]["workers"] = "hangs";
+  nlohmann::json wrong_status = report->json();
+  wrong_status["conformance"]["clients"][1]["status"] = "maybe";
   const std::pair<std::string, std::string> cases[] = {
       {newer.dump(), "schema_version 2; this forkcheck reads 1"},
       {missing.dump(), "/environment: missing required property \"grpc\""},
       {wrong_outcome.dump(), "/conformance/cells/0/trials/1/workers"},
+      {wrong_status.dump(), "/conformance/clients/1/status"},
       {"{\"schema_version\": 1, ", "r.json"},
       {"[]", "not a forkcheck report"},
   };

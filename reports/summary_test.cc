@@ -69,7 +69,8 @@ Report MakeReport() {
        Cell("spawn", 4, OutcomeKind::kOk, OutcomeKind::kOk),
        Cell("fork_after_create(parent_channel=used)", 2, OutcomeKind::kHang,
             OutcomeKind::kHang)},
-      Axes(), "quick", 2, "", {"conformance/expectations/grpc-1.51.txt"});
+      Axes(), "quick", 2, "", {"conformance/expectations/grpc-1.51.txt"},
+      {});
   nlohmann::json google = {
       {"benchmarks",
        {Run("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn", 300),

@@ -1,0 +1,54 @@
+// The client dimension in the main job: which testee programs this build
+// has, each client's expectations file (compared or re-recorded), and the
+// report's account of every client, run or skipped.
+#ifndef FORKCHECK_DRIVER_CLIENTS_H_
+#define FORKCHECK_DRIVER_CLIENTS_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "matrix/cell_result.h"
+#include "matrix/matrix_job.h"
+#include "reports/conformance_section.h"
+#include "supervisor/testee.h"
+
+namespace forkcheck {
+
+// The testee programs among this binary's runfiles, by client name (the
+// Python grpcio testee). A client whose program is missing is left out; the
+// matrix job then says it was skipped.
+std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0);
+
+// --clients: "" (every client of the design) or names separated by commas.
+absl::StatusOr<std::set<std::string>> ParseClients(const std::string& flag);
+
+// "python-grpcio-1.51.txt": the expectations file of a client that ran.
+std::string ClientExpectationsFile(const ClientRun& client);
+
+// Compares the client's cells with its expectations file among the runfiles
+// of `argv0`, printing what differs (or that none is recorded).
+ExpectationsOutcome CompareClientWithExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::set<std::string>& known_keys, const std::string& argv0,
+    const std::string& record_command);
+
+// Adds the client's cells to its file in `directory` (accumulating, see
+// RenderExpectationsFile); the path written.
+absl::StatusOr<std::string> RecordClientExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::string& directory, const std::string& record_command);
+
+// The report's account of a client.
+ClientSection ClientSectionFor(const ClientRun& client,
+                               const ExpectationsOutcome& expectations);
+
+// One line per client: "cpp: grpc++ 1.51.1 (C++ 17)", "python-grpcio:
+// skipped (why)".
+std::string DescribeClients(const std::vector<ClientRun>& clients);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_DRIVER_CLIENTS_H_
