@@ -24,7 +24,7 @@ bool Describe(const MetricSamples& in, const CompareOptions& options,
   out->scenario = in.scenario;
   out->metric = in.metric;
   out->unit = in.unit;
-  out->direction = MetricDirection(in.metric);
+  out->direction = MetricDirection(in.scenario, in.metric);
   out->old_n = static_cast<int>(in.old_samples.size());
   out->new_n = static_cast<int>(in.new_samples.size());
   const SampleSummary old_summary = Summarize(in.old_samples);

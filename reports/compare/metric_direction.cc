@@ -24,6 +24,15 @@ Direction MetricDirection(const std::string& name) {
   return Direction::kUnknown;
 }
 
+Direction MetricDirection(const std::string& scenario, const std::string& name) {
+  if (name == "cpu_time" &&
+      (absl::StrContains(scenario, "/manual_time") ||
+       absl::StartsWith(scenario, "BM_CreateSessionLatency/"))) {
+    return Direction::kUnknown;
+  }
+  return MetricDirection(name);
+}
+
 const char* DirectionName(Direction direction) {
   switch (direction) {
     case Direction::kHigherIsBetter:

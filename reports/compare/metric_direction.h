@@ -17,6 +17,15 @@ enum class Direction { kHigherIsBetter, kLowerIsBetter, kUnknown };
 // e.g. "connections", is kUnknown.
 Direction MetricDirection(const std::string& name);
 
+// As above, for `name` in the scenario whose id is `scenario`, except that
+// `cpu_time` is kUnknown (listed, never gated) where Google Benchmark's CPU
+// clock does not measure the work: in manual-time scenarios (the time is set
+// by hand; the CPU clock still runs on the thread that waited for the work)
+// and in BM_CreateSessionLatency (the calls run in trial processes). There
+// it is the harness thread's CPU, noise that alarmed in A/A comparisons;
+// the clients' CPU is the cpu_seconds counters.
+Direction MetricDirection(const std::string& scenario, const std::string& name);
+
 // "higher is better", "lower is better", "unknown".
 const char* DirectionName(Direction direction);
 

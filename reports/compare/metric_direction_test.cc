@@ -37,6 +37,29 @@ TEST(MetricDirectionTest, EveryMetricTheBenchmarksWriteHasItsDirection) {
   }
 }
 
+TEST(MetricDirectionTest, CpuTimeIsNotGatedWhereItIsTheHarnessThreads) {
+  EXPECT_EQ(MetricDirection("BM_ProcessModel/spawn/workers:2/response:64KiB/"
+                            "iterations:1/manual_time",
+                            "cpu_time"),
+            Direction::kUnknown);
+  EXPECT_EQ(MetricDirection("BM_CreateSessionLatency/spawn/workers:2/"
+                            "iterations:1/real_time",
+                            "cpu_time"),
+            Direction::kUnknown);
+  // The same scenarios' other metrics keep their directions.
+  EXPECT_EQ(MetricDirection("BM_ProcessModel/spawn/workers:2/response:64KiB/"
+                            "iterations:1/manual_time",
+                            "real_time"),
+            Direction::kLowerIsBetter);
+  EXPECT_EQ(MetricDirection("BM_ProcessModel/spawn/workers:2/response:64KiB/"
+                            "iterations:1/manual_time",
+                            "cpu_seconds"),
+            Direction::kLowerIsBetter);
+  // Benchmarks timed on their own threads gate on cpu_time.
+  EXPECT_EQ(MetricDirection("BM_CreateReadSession/threads:2", "cpu_time"),
+            Direction::kLowerIsBetter);
+}
+
 TEST(MetricDirectionTest, NamesTheDirections) {
   EXPECT_STREQ(DirectionName(Direction::kHigherIsBetter), "higher is better");
   EXPECT_STREQ(DirectionName(Direction::kLowerIsBetter), "lower is better");
