@@ -7,25 +7,34 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 
 namespace forkcheck {
 
+inline constexpr char kPythonGrpcioClient[] = "python-grpcio";
+
 struct ModelScenario {
   // The model's word in benchmark names, stable across versions (a later
   // comparison matches scenarios by name): "channel_per_thread_local".
   std::string label;
-  std::string model;                       // the trial program's --model
-  std::vector<std::string> variant_flags;  // e.g. "--subchannel_pool=local"
+  std::string model;  // the client's model name
+  // Variant settings, e.g. {"subchannel_pool", "local"}; a testee's
+  // settings left out take its defaults.
+  std::vector<std::pair<std::string, std::string>> variant;
+  // "cpp" (the trial program) or a testee's client name.
+  std::string client = "cpp";
 };
 
 // Every model benchmarked by default, in this order: thread_shared,
 // channel_per_thread_global, channel_per_thread_local,
 // fork_then_create_pristine, fork_then_create_parent_used
 // (parent_client=destroyed), spawn, forkserver, fork_after_create
-// (parent_channel=used).
+// (parent_channel=used); then the Python grpcio client's (labels
+// python_*): its threads and its multiprocessing start methods with the
+// client created in each worker.
 const std::vector<ModelScenario>& BenchmarkedModels();
 
 // "64KiB", "1MiB", "1000B" for a size in bytes (the largest exact unit).

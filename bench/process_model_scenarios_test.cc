@@ -28,19 +28,21 @@ absl::StatusOr<BenchSelection> Take(std::vector<std::string> flags,
 
 TEST(ProcessModelScenariosTest, EveryModelAndVariantIsKnownToTheRegistry) {
   std::set<std::string> labels;
+  int cpp = 0;
   for (const ModelScenario& scenario : BenchmarkedModels()) {
     EXPECT_TRUE(labels.insert(scenario.label).second) << scenario.label;
+    // The testees' scenarios are checked against their descriptions when
+    // the benchmark starts (the Python testee's in its smoke test).
+    if (scenario.client != "cpp") continue;
+    ++cpp;
     ModelVariant variant;
-    for (const std::string& flag : scenario.variant_flags) {
-      const std::vector<std::string> key_value =
-          absl::StrSplit(flag.substr(2), absl::MaxSplits('=', 1));
-      ASSERT_EQ(key_value.size(), 2u) << flag;
-      EXPECT_TRUE(SetVariantField(key_value[0], key_value[1], &variant).ok())
-          << flag;
+    for (const auto& [key, value] : scenario.variant) {
+      EXPECT_TRUE(SetVariantField(key, value, &variant).ok()) << key;
     }
     EXPECT_TRUE(MakeModel(scenario.model, variant).ok()) << scenario.label;
   }
-  EXPECT_EQ(labels.size(), 8u);
+  EXPECT_EQ(cpp, 8);
+  EXPECT_EQ(labels.size(), 12u);
 }
 
 TEST(ProcessModelScenariosTest, DefaultsCoverTheIssuesGrid) {

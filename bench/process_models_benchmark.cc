@@ -50,9 +50,12 @@
 #include "fakes/catalogue.h"
 #include "fakes/fake_server_process.h"
 #include "grpcpp/grpcpp.h"
+#include "matrix/cell.h"
 #include "models/model_registry.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
+#include "testees/testee_programs.h"
 
 namespace forkcheck {
 namespace {
@@ -63,7 +66,7 @@ constexpr int kDefaultRepetitions = 5;
 // Per-worker budget for connecting and for the session's creation (as the
 // matrix's rpc_timeout): below the watchdog, so that an unreachable server
 // is an error, not a hang.
-constexpr char kRpcTimeout[] = "5s";
+constexpr absl::Duration kRpcTimeout = absl::Seconds(5);
 // The bare loop reads the table's bytes in this many calls in all, split
 // over its threads, so that per-call costs weigh as little as in a trial.
 constexpr int kBareCallsPerRun = 16;
@@ -76,6 +79,10 @@ constexpr char kSessionLatencyTable[] = "small";
 struct BenchEnvironment {
   BenchSelection selection;
   std::string trial_binary;
+  // The testee clients the selection names that can run here, and why the
+  // others cannot (their benchmarks skip with it).
+  std::map<std::string, TesteeClient> testees;
+  std::map<std::string, std::string> skipped_clients;
   std::string table_name;  // full name
   int64_t table_rows = 0;
   std::string session_table_name;  // kSessionLatencyTable's full name
@@ -130,9 +137,41 @@ TrialWork ReadTheTable() {
   return {env.table_name, env.table_rows, 0};
 }
 
-TrialCommand CommandFor(const ModelScenario& scenario, int workers,
-                        const std::string& target, const TrialWork& work) {
+// A scenario made concrete for the client in hand: its name with variant,
+// whether its parent checks its client, or why it cannot run here.
+struct ResolvedScenario {
+  ModelScenario scenario;  // a testee's with every variant setting
+  std::string model_name;
+  bool has_parent_check = false;
+  std::string skipped;  // non-empty: every trial fails with it
+};
+
+absl::StatusOr<TrialCommand> CommandFor(const ResolvedScenario& resolved,
+                                        int workers, const std::string& target,
+                                        const TrialWork& work) {
   const BenchEnvironment& env = Env();
+  const ModelScenario& scenario = resolved.scenario;
+  if (scenario.client != "cpp") {
+    v1::TrialRequest trial;
+    trial.set_model(scenario.model);
+    for (const auto& [key, value] : scenario.variant) {
+      v1::NamedValue* setting = trial.add_variant();
+      setting->set_name(key);
+      setting->set_value(value);
+    }
+    trial.set_target(target);
+    trial.set_table(work.table);
+    trial.set_workers(workers);
+    trial.set_max_streams(2 * workers);
+    trial.set_session_calls(work.session_calls_per_worker);
+    const int64_t rpc_ms = absl::ToInt64Milliseconds(kRpcTimeout);
+    trial.set_connect_timeout_ms(rpc_ms);
+    trial.set_create_session_timeout_ms(rpc_ms);
+    trial.set_parent_check_timeout_ms(rpc_ms);
+    return TesteeTrialCommand(env.testees.at(scenario.client).program, trial,
+                              {}, env.selection.trial_watchdog);
+  }
+  const std::string timeout = absl::FormatDuration(kRpcTimeout);
   TrialCommand command;
   command.argv = {
       env.trial_binary,
@@ -142,28 +181,32 @@ TrialCommand CommandFor(const ModelScenario& scenario, int workers,
       absl::StrCat("--session_calls=", work.session_calls_per_worker),
       absl::StrCat("--workers=", workers),
       absl::StrCat("--streams=", 2 * workers),
-      absl::StrCat("--connect_timeout=", kRpcTimeout),
-      absl::StrCat("--create_session_timeout=", kRpcTimeout),
-      absl::StrCat("--parent_check_timeout=", kRpcTimeout)};
-  command.argv.insert(command.argv.end(), scenario.variant_flags.begin(),
-                      scenario.variant_flags.end());
+      absl::StrCat("--connect_timeout=", timeout),
+      absl::StrCat("--create_session_timeout=", timeout),
+      absl::StrCat("--parent_check_timeout=", timeout)};
+  for (const auto& [key, value] : scenario.variant) {
+    command.argv.push_back(absl::StrCat("--", key, "=", value));
+  }
   command.workers = workers;
   command.watchdog = env.selection.trial_watchdog;
   return command;
 }
 
 // Runs one trial and judges it: its metrics, or why it was not ok.
-absl::StatusOr<TrialMetrics> RunOneTrial(const ModelScenario& scenario,
-                                         bool has_parent_check, int workers,
-                                         int64_t response_bytes,
+absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
+                                         int workers, int64_t response_bytes,
                                          const TrialWork& work) {
   BenchEnvironment& env = Env();
-  const TrialCommand command = CommandFor(
-      scenario, workers, env.fakes.at(response_bytes)->address(), work);
-  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  if (!resolved.skipped.empty()) {
+    return absl::AbortedError(resolved.skipped);
+  }
+  absl::StatusOr<TrialCommand> command = CommandFor(
+      resolved, workers, env.fakes.at(response_bytes)->address(), work);
+  if (!command.ok()) return command.status();
+  absl::StatusOr<TrialRecord> record = RunTrial(*command);
   if (!record.ok()) return record.status();
   const TrialOutcome outcome =
-      ClassifyTrial(*record, work.table_rows, has_parent_check);
+      ClassifyTrial(*record, work.table_rows, resolved.has_parent_check);
   if (outcome.overall != OutcomeKind::kOk) {
     return absl::AbortedError(Describe(outcome));
   }
@@ -214,18 +257,17 @@ void SkipForFailure(benchmark::State& state, const std::string& name,
 }
 
 void BM_ProcessModel(benchmark::State& state, const std::string& name,
-                     const ModelScenario& scenario, bool has_parent_check,
-                     const std::string& model_name, int workers,
+                     const ResolvedScenario& scenario, int workers,
                      int64_t response_bytes) {
-  state.SetLabel(model_name);
+  state.SetLabel(scenario.model_name);
   double rows = 0, bytes = 0, first_row_ms = 0, user = 0, system = 0;
   double voluntary = 0, involuntary = 0, peak = 0, worker_peak = 0;
   double parent_peak = 0, wall_ms = 0, connections = 0;
   bool parent_peak_known = true, connections_known = true;
   for (auto _ : state) {
     if (SkipForEarlierFailure(state, name)) break;
-    absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
-        scenario, has_parent_check, workers, response_bytes, ReadTheTable());
+    absl::StatusOr<TrialMetrics> metrics =
+        RunOneTrial(scenario, workers, response_bytes, ReadTheTable());
     if (!metrics.ok()) {
       SkipForFailure(state, name, metrics.status());
       break;
@@ -266,11 +308,9 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
 }
 
 void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
-                             const ModelScenario& scenario,
-                             bool has_parent_check,
-                             const std::string& model_name, int workers) {
+                             const ResolvedScenario& scenario, int workers) {
   const BenchEnvironment& env = Env();
-  state.SetLabel(model_name);
+  state.SetLabel(scenario.model_name);
   const int calls_per_worker = std::max(
       1, (env.selection.session_calls_per_trial + workers - 1) / workers);
   const TrialWork work{env.session_table_name, env.session_table_rows,
@@ -278,9 +318,8 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
   LatencyHistogram latency;
   for (auto _ : state) {
     if (SkipForEarlierFailure(state, name)) break;
-    absl::StatusOr<TrialMetrics> metrics =
-        RunOneTrial(scenario, has_parent_check, workers,
-                    env.selection.response_bytes.front(), work);
+    absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
+        scenario, workers, env.selection.response_bytes.front(), work);
     if (metrics.ok() && metrics->create_session_latency.Count() !=
                             int64_t{calls_per_worker} * workers) {
       metrics = absl::InternalError(absl::StrCat(
@@ -397,48 +436,79 @@ benchmark::internal::Benchmark* Configure(
                                    : benchmark->UseRealTime();
 }
 
-absl::Status RegisterBenchmarks() {
-  const BenchSelection& selection = Env().selection;
-  for (const ModelScenario& scenario : selection.models) {
+// The scenario for the client in hand: for the C++ client its model from the
+// registry; for a testee's, its settings completed with the testee's
+// defaults, or why the testee cannot run here.
+absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
+  const BenchEnvironment& env = Env();
+  ResolvedScenario resolved{scenario, scenario.label, false, ""};
+  if (scenario.client == "cpp") {
     ModelVariant variant;
-    for (const std::string& flag : scenario.variant_flags) {
-      const std::vector<std::string> key_value =
-          absl::StrSplit(flag.substr(2), absl::MaxSplits('=', 1));
-      if (absl::Status set =
-              SetVariantField(key_value[0], key_value.back(), &variant);
-          !set.ok()) {
+    for (const auto& [key, value] : scenario.variant) {
+      if (absl::Status set = SetVariantField(key, value, &variant); !set.ok()) {
         return set;
       }
     }
     absl::StatusOr<std::unique_ptr<Model>> model =
         MakeModel(scenario.model, variant);
     if (!model.ok()) return model.status();
-    const bool has_parent_check = (*model)->has_parent_check();
-    const std::string model_name = (*model)->name();
+    resolved.model_name = (*model)->name();
+    resolved.has_parent_check = (*model)->has_parent_check();
+    return resolved;
+  }
+  if (const auto skipped = env.skipped_clients.find(scenario.client);
+      skipped != env.skipped_clients.end()) {
+    resolved.skipped = absl::StrCat("client ", scenario.client,
+                                    " cannot run here: ", skipped->second);
+    return resolved;
+  }
+  const v1::TesteeDescription& description =
+      env.testees.at(scenario.client).description;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
+      CompleteVariant(description, scenario.model, scenario.variant);
+  if (!variant.ok()) return variant.status();
+  resolved.scenario.variant = *variant;
+  resolved.model_name =
+      TesteeModelName(scenario.client, scenario.model, *variant);
+  v1::TrialRequest trial;
+  for (const auto& [key, value] : *variant) {
+    v1::NamedValue* setting = trial.add_variant();
+    setting->set_name(key);
+    setting->set_value(value);
+  }
+  resolved.has_parent_check =
+      ExpectsParentCheck(*FindModel(description, scenario.model), trial);
+  return resolved;
+}
+
+absl::Status RegisterBenchmarks() {
+  const BenchSelection& selection = Env().selection;
+  for (const ModelScenario& model_scenario : selection.models) {
+    absl::StatusOr<ResolvedScenario> resolved = Resolve(model_scenario);
+    if (!resolved.ok()) return resolved.status();
+    const ResolvedScenario scenario = *std::move(resolved);
     for (int workers : selection.workers) {
       if (selection.session_calls_per_trial == 0) break;
-      const std::string name = absl::StrCat(
-          "BM_CreateSessionLatency/", scenario.label, "/workers:", workers);
-      Configure(benchmark::RegisterBenchmark(name.c_str(),
-                                             [=](benchmark::State& state) {
-                                               BM_CreateSessionLatency(
-                                                   state, name, scenario,
-                                                   has_parent_check, model_name,
-                                                   workers);
-                                             }),
+      const std::string name =
+          absl::StrCat("BM_CreateSessionLatency/", scenario.scenario.label,
+                       "/workers:", workers);
+      Configure(benchmark::RegisterBenchmark(
+                    name.c_str(),
+                    [=](benchmark::State& state) {
+                      BM_CreateSessionLatency(state, name, scenario, workers);
+                    }),
                 Timing::kReal);
     }
     for (int64_t size : selection.response_bytes) {
       for (int workers : selection.workers) {
         const std::string name = absl::StrCat(
-            "BM_ProcessModel/", scenario.label, "/workers:", workers,
+            "BM_ProcessModel/", scenario.scenario.label, "/workers:", workers,
             "/response:", ResponseSizeLabel(size));
         Configure(benchmark::RegisterBenchmark(
             name.c_str(), [=](benchmark::State& state) {
               // The name Google Benchmark reports (with its suffixes) keys
               // the failures, so every repetition sees the first's.
-              BM_ProcessModel(state, name, scenario, has_parent_check,
-                              model_name, workers, size);
+              BM_ProcessModel(state, name, scenario, workers, size);
             }));
       }
     }
@@ -464,7 +534,8 @@ absl::Status StartServers(const std::string& argv0) {
   BenchEnvironment& env = Env();
   absl::StatusOr<std::string> fake_binary = FakeServerBinaryPath(argv0);
   if (!fake_binary.ok()) return fake_binary.status();
-  const ModelScenario warm_up = BenchmarkedModels().front();  // thread_shared
+  const ResolvedScenario warm_up{BenchmarkedModels().front(),  // thread_shared
+                                 "thread_shared", false, ""};
   for (int64_t size : env.selection.response_bytes) {
     std::vector<std::string> fake_flags = {
         "--listen=127.0.0.1:0", absl::StrCat("--bytes_per_response=", size),
@@ -475,8 +546,8 @@ absl::Status StartServers(const std::string& argv0) {
     auto fake = FakeServerProcess::Start({*fake_binary, fake_flags});
     if (!fake.ok()) return fake.status();
     env.fakes[size] = *std::move(fake);
-    absl::StatusOr<TrialMetrics> warm = RunOneTrial(
-        warm_up, /*has_parent_check=*/false, 1, size, ReadTheTable());
+    absl::StatusOr<TrialMetrics> warm =
+        RunOneTrial(warm_up, 1, size, ReadTheTable());
     if (!warm.ok()) {
       return absl::Status(
           warm.status().code(),
@@ -541,6 +612,33 @@ void AddContext() {
                               EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
 }
 
+// Describes the testee of every client the selection names besides the
+// C++ one; a client that cannot run here is recorded with the reason (its
+// benchmarks skip with it) and printed.
+void DescribeSelectedTestees(const std::string& argv0) {
+  BenchEnvironment& env = Env();
+  const std::map<std::string, TesteeProgram> programs = TesteePrograms(argv0);
+  for (const ModelScenario& scenario : env.selection.models) {
+    const std::string& client = scenario.client;
+    if (client == "cpp" || env.testees.count(client) != 0 ||
+        env.skipped_clients.count(client) != 0) {
+      continue;
+    }
+    const auto program = programs.find(client);
+    absl::StatusOr<v1::TesteeDescription> description =
+        program == programs.end()
+            ? absl::NotFoundError("this build has no testee program for it")
+            : DescribeTestee(program->second, std::chrono::seconds(30));
+    if (!description.ok()) {
+      env.skipped_clients[client] = std::string(description.status().message());
+      std::fprintf(stderr, "process_models_benchmark: skipping client %s: %s\n",
+                   client.c_str(), env.skipped_clients[client].c_str());
+      continue;
+    }
+    env.testees[client] = TesteeClient{program->second, *description};
+  }
+}
+
 int Main(int argc, char** argv) {
   std::vector<char*> own(argv, argv + argc);
   absl::StatusOr<BenchSelection> selection = TakeSelectionFlags(&own);
@@ -567,6 +665,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   env.trial_binary = *trial;
+  DescribeSelectedTestees(argc > 0 ? argv[0] : "");
 
   // Defaults that the command line overrides: repetitions for a median and
   // a spread; random interleaving so that drift on a shared machine spreads

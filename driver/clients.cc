@@ -13,11 +13,6 @@
 namespace forkcheck {
 namespace {
 
-// Client name -> its testee program's runfile.
-constexpr std::pair<const char*, const char*> kTestees[] = {
-    {"python-grpcio", "testees/python_grpcio/python_grpcio_testee"},
-};
-
 std::string Subject(const ClientRun& client) {
   const v1::TesteeDescription& d = *client.description;
   if (client.client == kCppClient) return "gRPC " + d.library_version();
@@ -27,15 +22,6 @@ std::string Subject(const ClientRun& client) {
 }
 
 }  // namespace
-
-std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0) {
-  std::map<std::string, TesteeProgram> programs;
-  for (const auto& [client, runfile] : kTestees) {
-    absl::StatusOr<std::string> path = RunfileExecutable(runfile, argv0);
-    if (path.ok()) programs[client] = TesteeProgram{{*path}, {}};
-  }
-  return programs;
-}
 
 absl::StatusOr<std::set<std::string>> ParseClients(const std::string& flag) {
   std::set<std::string> clients;

@@ -14,13 +14,9 @@
 #include "matrix/matrix_job.h"
 #include "reports/conformance_section.h"
 #include "supervisor/testee.h"
+#include "testees/testee_programs.h"
 
 namespace forkcheck {
-
-// The testee programs among this binary's runfiles, by client name (the
-// Python grpcio testee). A client whose program is missing is left out; the
-// matrix job then says it was skipped.
-std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0);
 
 // --clients: "" (every client of the design) or names separated by commas.
 absl::StatusOr<std::set<std::string>> ParseClients(const std::string& flag);

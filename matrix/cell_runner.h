@@ -15,12 +15,6 @@
 
 namespace forkcheck {
 
-// A client reached through the testee protocol, as it described itself.
-struct TesteeClient {
-  TesteeProgram program;
-  v1::TesteeDescription description;
-};
-
 struct CellRunOptions {
   std::string trial_binary;  // //models:trial_program, for the C++ client
   // The testee clients by client name, for cells of other clients.

@@ -312,43 +312,15 @@ absl::StatusOr<ResolvedModel> ResolveCppModel(const DesignModel& entry) {
                        (*model)->supports_busy_parent_thread()};
 }
 
-// Settings in the testee's order, each given or its default (the first
-// value), so that the name and the request are the same whichever the
-// design spelled out.
 absl::StatusOr<ResolvedModel> ResolveTesteeModel(
     const v1::TesteeDescription& testee, const DesignModel& entry) {
-  const v1::ModelDescription* model = FindModel(testee, entry.model);
-  if (model == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("client ", testee.client(),
-                                                   " has no model ",
-                                                   json::Quote(entry.model)));
-  }
-  ResolvedModel resolved;
-  std::set<std::string> known;
-  for (const v1::VariantSetting& setting : model->variant()) {
-    known.insert(setting.name());
-    std::string value = setting.values(0);
-    for (const auto& [key, given] : entry.variant) {
-      if (key == setting.name()) value = given;
-    }
-    if (std::find(setting.values().begin(), setting.values().end(), value) ==
-        setting.values().end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          setting.name(), "=", json::Quote(value), "; client ", testee.client(),
-          " allows ", absl::StrJoin(setting.values(), ", ")));
-    }
-    resolved.variant.emplace_back(setting.name(), value);
-  }
-  for (const auto& [key, given] : entry.variant) {
-    if (known.count(key) == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("client ", testee.client(), "'s ", entry.model,
-                       " has no variant setting ", json::Quote(key)));
-    }
-  }
-  resolved.name =
-      TesteeModelName(testee.client(), entry.model, resolved.variant);
-  return resolved;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
+      CompleteVariant(testee, entry.model, entry.variant);
+  if (!variant.ok()) return variant.status();
+  // The testee's order and defaults: the name and the request are the same
+  // however the design spells the variant.
+  return ResolvedModel{TesteeModelName(testee.client(), entry.model, *variant),
+                       *variant, false};
 }
 
 }  // namespace

@@ -184,6 +184,43 @@ absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+CompleteVariant(const v1::TesteeDescription& description,
+                const std::string& model,
+                const std::vector<std::pair<std::string, std::string>>& given) {
+  const v1::ModelDescription* found = FindModel(description, model);
+  if (found == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "client ", description.client(), " has no model \"", model, "\""));
+  }
+  std::vector<std::pair<std::string, std::string>> complete;
+  std::set<std::string> known;
+  for (const v1::VariantSetting& setting : found->variant()) {
+    known.insert(setting.name());
+    std::string value = setting.values(0);
+    for (const auto& [key, wanted] : given) {
+      if (key == setting.name()) value = wanted;
+    }
+    bool allowed = false;
+    for (const std::string& v : setting.values()) allowed |= v == value;
+    if (!allowed) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(model, " ", setting.name(), "=\"", value, "\"; client ",
+                       description.client(), " allows ",
+                       absl::StrJoin(setting.values(), ", ")));
+    }
+    complete.emplace_back(setting.name(), value);
+  }
+  for (const auto& [key, wanted] : given) {
+    if (known.count(key) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("client ", description.client(), "'s ", model,
+                       " has no variant setting \"", key, "\""));
+    }
+  }
+  return complete;
+}
+
 bool ExpectsParentCheck(const v1::ModelDescription& model,
                         const v1::TrialRequest& trial) {
   if (!model.has_parent_check()) return false;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,12 @@ struct TesteeProgram {
   std::vector<std::string> argv;  // argv[0] is a path
   // KEY=VALUE entries for every run of it (a bare KEY unsets KEY).
   std::vector<std::string> env;
+};
+
+// A client reached through the testee protocol, as it described itself.
+struct TesteeClient {
+  TesteeProgram program;
+  v1::TesteeDescription description;
 };
 
 // `request` framed for a testee's standard input (4-byte little-endian
@@ -46,6 +53,15 @@ absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
 // The variant settings of `model` in `description`, or nullptr.
 const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,
                                       const std::string& model);
+
+// `given` variant settings of `model` completed with the testee's defaults
+// (each setting's first value), in the description's order.
+// INVALID_ARGUMENT naming the problem for an unknown model, setting or
+// value.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+CompleteVariant(const v1::TesteeDescription& description,
+                const std::string& model,
+                const std::vector<std::pair<std::string, std::string>>& given);
 
 // Whether the parent of `trial` (a request CheckTrialRequest accepted) will
 // check its own client after the workers: for ClassifyTrial.

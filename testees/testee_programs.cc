@@ -1,0 +1,26 @@
+#include "testees/testee_programs.h"
+
+#include <utility>
+
+#include "common/runfiles.h"
+
+namespace forkcheck {
+namespace {
+
+// Client name -> its testee program's runfile.
+constexpr std::pair<const char*, const char*> kTestees[] = {
+    {"python-grpcio", "testees/python_grpcio/python_grpcio_testee"},
+};
+
+}  // namespace
+
+std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0) {
+  std::map<std::string, TesteeProgram> programs;
+  for (const auto& [client, runfile] : kTestees) {
+    absl::StatusOr<std::string> path = RunfileExecutable(runfile, argv0);
+    if (path.ok()) programs[client] = TesteeProgram{{*path}, {}};
+  }
+  return programs;
+}
+
+}  // namespace forkcheck
