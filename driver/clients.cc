@@ -67,8 +67,8 @@ ExpectationsOutcome CompareClientWithExpectations(
       *file, ResultsOfClient(results, client.client), known_keys);
   outcome.passed = Passed(check);
   if (outcome.passed) {
-    std::cout << "\nEvery " << client.client << " cell as recorded in "
-              << outcome.file << ".\n";
+    std::cout << "\nEvery cell as recorded in " << outcome.file << " (client "
+              << client.client << ").\n";
     return outcome;
   }
   outcome.differences = DescribeCheck(check, outcome.file);

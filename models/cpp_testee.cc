@@ -109,7 +109,7 @@ absl::StatusOr<v1::TesteeRequest> ReadTesteeRequest(int fd,
 v1::TesteeDescription DescribeCppClient() {
   v1::TesteeDescription description;
   description.set_client("cpp");
-  description.set_language(absl::StrCat("C++ ", __cplusplus / 100));
+  description.set_language(absl::StrCat("C++", (__cplusplus / 100) % 100));
   description.set_library("grpc++");
   description.set_library_version(grpc::Version());
   description.set_grpc_core_version(grpc_version_string());
