@@ -40,6 +40,13 @@ namespace {
   while (true) pause();
 }
 
+// With the default action, not a sanitizer's handler, so that the wait
+// status says SIGSEGV under ASan too.
+void Segfault() {
+  signal(SIGSEGV, SIG_DFL);
+  raise(SIGSEGV);
+}
+
 // The whole of standard input (the supervisor closes it after the request).
 v1::TesteeRequest ReadRequest() {
   std::string bytes;
@@ -114,7 +121,7 @@ int Describe(const std::string& behaviour, int parent_fd) {
     Send(parent_fd, refused);
   } else if (behaviour == "crash") {
     Send(parent_fd, message);
-    raise(SIGSEGV);
+    Segfault();
   } else {
     Die(absl::StrCat("unknown --describe=", behaviour));
   }
@@ -140,7 +147,7 @@ int Describe(const std::string& behaviour, int parent_fd) {
   reporter->Phase(v1::PHASE_CLIENT_CREATED);
   reporter->Phase(v1::PHASE_CONNECTED);
   if (behaviour == "hang") SleepForever();
-  if (behaviour == "crash") raise(SIGSEGV);
+  if (behaviour == "crash") Segfault();
   if (behaviour == "escape" && index == 0 && fork() == 0) {
     setsid();
     SleepForever();
