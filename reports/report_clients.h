@@ -1,0 +1,69 @@
+// The client dimension as every view of a report reads it (summaries, the
+// HTML pages, compare): the clients a report lists, and whose client a
+// matrix cell or a benchmark is. A report from before the dimension reads as
+// one C++ client that ran, with the top-level expectations.
+#ifndef FORKCHECK_REPORTS_REPORT_CLIENTS_H_
+#define FORKCHECK_REPORTS_REPORT_CLIENTS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nlohmann/json.hpp"
+
+namespace forkcheck {
+
+// The C++ reference client's name in reports (matrix/cell.h's kCppClient).
+inline constexpr char kReportCppClient[] = "cpp";
+
+struct ClientExpectationsView {
+  std::string file;
+  bool found = false;
+  bool passed = false;
+  std::string differences;
+};
+
+struct ReportClient {
+  std::string client;  // "cpp", "python-grpcio"
+  std::string language;
+  std::string library;
+  std::string library_version;
+  std::string grpc_core_version;
+  std::vector<std::pair<std::string, std::string>> versions;
+  bool ran = true;
+  std::string skipped_reason;                          // when it did not run
+  std::optional<ClientExpectationsView> expectations;  // none if skipped
+};
+
+// The clients of a report's `conformance` section (schema-valid; null gives
+// none). Without a `clients` list: one C++ client from `environment` (the
+// report's, may be null) and the top-level expectations.
+std::vector<ReportClient> ConformanceClients(const nlohmann::json& conformance,
+                                             const nlohmann::json& environment);
+
+// The whole report's: ConformanceClients of its sections.
+std::vector<ReportClient> ReportClients(const nlohmann::json& report);
+
+// A cell's client ("cpp" when the cell does not say: an older report).
+std::string CellClient(const nlohmann::json& cell);
+
+// The client a model name or benchmark label names before ':'
+// ("python-grpcio:threads"); "cpp" if it names none.
+std::string ModelClient(const std::string& model_name);
+
+// The model name without its client prefix ("threads"); C++ names as they
+// are.
+std::string ModelWithoutClient(const std::string& model_name);
+
+// "grpcio 1.60.0 (Python, gRPC core 1.60.0)"; "skipped: <why>" if it did
+// not run.
+std::string DescribeReportClient(const ReportClient& client);
+
+// The expectations outcome in a sentence's end: "every cell as recorded.",
+// "none recorded for this version.", "differences." (the text is separate).
+std::string ExpectationsVerdict(const ClientExpectationsView& expectations);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_REPORT_CLIENTS_H_
