@@ -37,7 +37,7 @@ struct ReportClient {
 };
 
 // The clients of a report's `conformance` section (schema-valid; null gives
-// none). Without a `clients` list: one C++ client from `environment` (the
+// none). Without a `clients` list (or an empty one): one C++ client from `environment` (the
 // report's, may be null) and the top-level expectations.
 std::vector<ReportClient> ConformanceClients(const nlohmann::json& conformance,
                                              const nlohmann::json& environment);
