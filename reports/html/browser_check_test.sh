@@ -32,8 +32,9 @@ chromium() { "$runfiles/chromium_headless.sh" "$@"; }
 start=$SECONDS
 chromium --dump-dom "file://$tmp/page.html" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
   die "chromium --dump-dom exited $? (log: $(tail -5 "$tmp/chromium.log"))"
-"$python" "$check" dom "$tmp/dom.html" --cells 18 --grids 2 --svgs 2 \
-  --text "<script>alert('x')</script>&co" || die "the browser's DOM"
+"$python" "$check" dom "$tmp/dom.html" --cells 24 --grids 4 --svgs 2 \
+  --text "<script>alert('x')</script>&co" --class_count client-ran=2 \
+  || die "the browser's DOM"
 
 chromium --window-size=1200,1600 --screenshot="$tmp/page.png" \
   "file://$tmp/page.html" 2>>"$tmp/chromium.log" >/dev/null ||

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/html/clients_panel.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/summary.h"
@@ -44,7 +45,8 @@ std::string SideBySide(const Report& report) {
   for (size_t r = 1; r < table.size(); ++r) {
     std::vector<std::string> row;
     for (size_t c = 0; c < table[r].size(); ++c) {
-      row.push_back(c == 0 ? BreakableText(table[r][c])
+      // The model (after its client) is long and has no spaces.
+      row.push_back(c == 1 ? BreakableText(table[r][c])
                            : EscapeText(table[r][c]));
     }
     rows.push_back(std::move(row));
@@ -52,7 +54,8 @@ std::string SideBySide(const Report& report) {
   return Table(table[0], rows, "numbers");
 }
 
-std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
+std::string Charts(std::vector<ModelBenchmark> benchmarks) {
+  NameEveryClient(&benchmarks);
   std::string html;
   for (const std::string& response : Responses(benchmarks)) {
     const std::string size =
@@ -253,7 +256,8 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_conformance()) {
     const json& conformance = document["conformance"];
     absl::StrAppend(
-        &body,
+        &body, TextElement("h2", "Clients"),
+        RenderClientsPanel(conformance, environment),
         TextElement("h2", absl::StrCat("The process-model matrix (",
                                        Text(conformance["size"]), ", ",
                                        Text(conformance["repetitions"]),
@@ -289,7 +293,7 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   absl::StrAppend(&body, TextElement("h2", "Environment"),
                   EnvironmentTable(report));
   return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
-                     MatrixGridCss(), body});
+                     absl::StrCat(MatrixGridCss(), ClientsPanelCss()), body});
 }
 
 }  // namespace forkcheck::html
