@@ -26,6 +26,7 @@ std::optional<ClientExpectationsView> ExpectationsOf(const json& expectations) {
 ReportClient CppClientOf(const json& conformance, const json& environment) {
   ReportClient client;
   client.client = kReportCppClient;
+  client.inferred = true;
   client.language = "C++";
   client.library = "grpc++";
   const json grpc = environment.is_object() && environment.contains("grpc")

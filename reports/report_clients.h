@@ -34,11 +34,14 @@ struct ReportClient {
   bool ran = true;
   std::string skipped_reason;                          // when it did not run
   std::optional<ClientExpectationsView> expectations;  // none if skipped
+  // An older report's C++ client, its facts read from the environment: only
+  // its library and gRPC core versions are known.
+  bool inferred = false;
 };
 
 // The clients of a report's `conformance` section (schema-valid; null gives
-// none). Without a `clients` list (or an empty one): one C++ client from `environment` (the
-// report's, may be null) and the top-level expectations.
+// none). Without a `clients` list (or an empty one): one C++ client from
+// `environment` (the report's, may be null) and the top-level expectations.
 std::vector<ReportClient> ConformanceClients(const nlohmann::json& conformance,
                                              const nlohmann::json& environment);
 
