@@ -31,11 +31,11 @@ SyntheticReport WithClients(std::vector<SyntheticClient> clients,
                             bool python_cells) {
   SyntheticReport spec;
   spec.clients = std::move(clients);
-  spec.cells = {{"spawn", "cpp", "unset", {"ok", "ok"}, {}}};
+  spec.cells = {{"spawn", "unset", {"ok", "ok"}, {}, "cpp"}};
   if (python_cells) {
     for (const char* support : {"unset", "true", "false"}) {
       spec.cells.push_back(
-          {"python-grpcio:threads", kPython, support, {"ok", "ok"}, {}});
+          {"python-grpcio:threads", support, {"ok", "ok"}, {}, kPython});
     }
   }
   return spec;
@@ -96,9 +96,9 @@ TEST(ClientDiffTest, SkippedInNewExplainsItsMissingCells) {
 TEST(ClientDiffTest, AnOlderReportWithoutTheClientHasItAbsent) {
   // The old report predates clients: no list, no cell client field.
   SyntheticReport old_spec;
-  old_spec.cells = {{"spawn", "", "unset", {"ok", "ok"}, {}}};
+  old_spec.cells = {{"spawn", "unset", {"ok", "ok"}, {}}};
   SyntheticReport new_spec = WithClients({Cpp(), Python("1.51.1")}, true);
-  new_spec.cells.push_back({"fork_new", "cpp", "unset", {"ok", "ok"}, {}});
+  new_spec.cells.push_back({"fork_new", "unset", {"ok", "ok"}, {}, "cpp"});
   MatrixChanges matrix;
   const std::vector<ClientDifference> differences =
       Diff(old_spec, new_spec, &matrix);

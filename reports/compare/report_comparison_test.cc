@@ -12,6 +12,7 @@ namespace forkcheck {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kModel[] = "BM_ProcessModel/spawn/workers:1/response:64KiB";
 constexpr char kBare[] = "BM_BareReadLoop/workers:1/response:64KiB";
@@ -174,6 +175,71 @@ TEST(ReportComparisonTest, AnotherMachineIsSaidUpFront) {
   EXPECT_THAT(RenderComparisonMarkdown(c),
               HasSubstr("> WARNING: the reports come from different machines"));
   EXPECT_EQ(ComparisonToJson(c)["environment"]["different_machines"], true);
+}
+
+// The Python client ran in `python_version` (or was skipped for
+// `skipped`), with two cells, beside the C++ client's spawn cell.
+SyntheticReport WithPython(const std::string& python_version,
+                           const std::string& skipped = "") {
+  SyntheticReport spec = Spec(1.0);
+  spec.cells[0].client = "cpp";
+  spec.clients = {
+      {"cpp", "grpc++", "1.51.1", "29.0.0", {}, ""},
+      {"python-grpcio", "grpcio", python_version, "29.0.0", {}, skipped}};
+  if (skipped.empty()) {
+    for (const char* support : {"unset", "true"}) {
+      spec.cells.push_back({"python-grpcio:threads",
+                            support,
+                            {"ok", "ok"},
+                            {},
+                            "python-grpcio"});
+    }
+  }
+  return spec;
+}
+
+TEST(ReportComparisonTest, AClientSkippedInNewIsSaidUpFrontWithItsCells) {
+  const ReportComparison c = Compare(
+      WithPython("1.51.1"), WithPython("", "python3-grpcio is not installed"));
+  EXPECT_TRUE(c.ClientsRanDifferently());
+  EXPECT_FALSE(c.HasWorseOutcome());
+  EXPECT_TRUE(c.matrix.only_in_old.empty());
+  const std::string line =
+      "python-grpcio: ran in old, skipped in new (python3-grpcio is not "
+      "installed): its 2 cells are only in old";
+  const std::string text = RenderComparisonText(c);
+  EXPECT_THAT(text, HasSubstr("WARNING: a client ran in one report only; its "
+                              "matrix cells appear or disappear:\n  " +
+                              line));
+  EXPECT_THAT(text, Not(HasSubstr("cells only in old")));
+  EXPECT_THAT(RenderComparisonMarkdown(c), HasSubstr("> - " + line));
+  const nlohmann::json json = ComparisonToJson(c)["conformance"]["clients"];
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["ran_in_new"], false);
+  EXPECT_EQ(json[0]["skipped_reason"], "python3-grpcio is not installed");
+  EXPECT_EQ(json[0]["cells_only_in_old"].size(), 2u);
+}
+
+TEST(ReportComparisonTest, AClientsNewLibraryVersionIsNamed) {
+  const ReportComparison c =
+      Compare(WithPython("1.51.1"), WithPython("1.60.0"));
+  EXPECT_FALSE(c.ClientsRanDifferently());
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("client versions changed:\n    python-grpcio: "
+                        "grpcio 1.51.1 -> 1.60.0\n"));
+  EXPECT_THAT(RenderComparisonMarkdown(c),
+              HasSubstr("- python-grpcio: grpcio 1.51.1 -> 1.60.0"));
+  EXPECT_THAT(RenderComparisonText(c), Not(HasSubstr("WARNING: a client")));
+}
+
+TEST(ReportComparisonTest, AnOlderReportAgainstOneWithClients) {
+  // Spec(1.0) predates clients; its C++ client is the same one.
+  const ReportComparison c = Compare(Spec(1.0), WithPython("1.51.1"));
+  ASSERT_EQ(c.clients.size(), 1u);
+  EXPECT_EQ(c.clients[0].Summary(),
+            "python-grpcio: ran in new, absent from old: its 2 cells are "
+            "only in new");
+  EXPECT_EQ(c.matrix.cells_in_common, 1);
 }
 
 }  // namespace

@@ -25,11 +25,11 @@ struct SyntheticScenario {
 struct SyntheticCell {
   // Also the key's start; a testee's names its client ("python-grpcio:x").
   std::string model_name;
-  std::string client;  // empty: no client field (a report from before)
   std::string fork_support = "unset";
   std::vector<std::string> workers;  // one outcome per trial, e.g. "hang"
   // One per trial, or empty for a model without a parent check.
   std::vector<std::string> parent_after;
+  std::string client;  // empty: no client field (a report from before)
 };
 
 // One entry of the conformance section's clients list.
