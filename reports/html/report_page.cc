@@ -51,8 +51,14 @@ std::string SideBySide(const Report& report) {
     }
     rows.push_back(std::move(row));
   }
-  return Table(table[0], rows, "numbers");
+  return Table(table[0], rows, "numbers side-by-side");
 }
+
+// The side-by-side table's model column reads like the first one would.
+constexpr char kSideBySideCss[] = R"css(
+table.side-by-side td:first-child { min-width: 0; }
+table.side-by-side td:nth-child(2) { text-align: left; min-width: 14em; }
+)css";
 
 std::string Charts(std::vector<ModelBenchmark> benchmarks) {
   NameEveryClient(&benchmarks);
@@ -292,8 +298,9 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
   absl::StrAppend(&body, TextElement("h2", "Environment"),
                   EnvironmentTable(report));
-  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
-                     absl::StrCat(MatrixGridCss(), ClientsPanelCss()), body});
+  return RenderPage(
+      {absl::StrCat("forkcheck: gRPC ", version, " ", name),
+       absl::StrCat(MatrixGridCss(), ClientsPanelCss(), kSideBySideCss), body});
 }
 
 }  // namespace forkcheck::html
