@@ -14,12 +14,12 @@ std::string TextOf(const json& object, const char* key) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-std::optional<ClientExpectationsView> ExpectationsOf(const json& expectations) {
+std::optional<ExpectationsOutcome> ExpectationsOf(const json& expectations) {
   if (!expectations.is_object()) return std::nullopt;
-  return ClientExpectationsView{expectations["file"].get<std::string>(),
-                                expectations["found"].get<bool>(),
-                                expectations["passed"].get<bool>(),
-                                expectations["differences"].get<std::string>()};
+  return ExpectationsOutcome{expectations["file"].get<std::string>(),
+                             expectations["found"].get<bool>(),
+                             expectations["passed"].get<bool>(),
+                             expectations["differences"].get<std::string>()};
 }
 
 // An older report's one client: the C++ one, facts from the environment.
@@ -113,7 +113,7 @@ std::string DescribeReportClient(const ReportClient& client) {
   return absl::StrCat(text, ")");
 }
 
-std::string ExpectationsVerdict(const ClientExpectationsView& expectations) {
+std::string ExpectationsVerdict(const ExpectationsOutcome& expectations) {
   if (!expectations.found) return "none recorded for this version.";
   return expectations.passed ? "every cell as recorded." : "differences.";
 }

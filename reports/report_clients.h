@@ -11,18 +11,12 @@
 #include <vector>
 
 #include "nlohmann/json.hpp"
+#include "reports/conformance_section.h"
 
 namespace forkcheck {
 
 // The C++ reference client's name in reports (matrix/cell.h's kCppClient).
 inline constexpr char kReportCppClient[] = "cpp";
-
-struct ClientExpectationsView {
-  std::string file;
-  bool found = false;
-  bool passed = false;
-  std::string differences;
-};
 
 struct ReportClient {
   std::string client;  // "cpp", "python-grpcio"
@@ -32,8 +26,8 @@ struct ReportClient {
   std::string grpc_core_version;
   std::vector<std::pair<std::string, std::string>> versions;
   bool ran = true;
-  std::string skipped_reason;                          // when it did not run
-  std::optional<ClientExpectationsView> expectations;  // none if skipped
+  std::string skipped_reason;                       // when it did not run
+  std::optional<ExpectationsOutcome> expectations;  // none if skipped
   // An older report's C++ client, its facts read from the environment: only
   // its library and gRPC core versions are known.
   bool inferred = false;
@@ -65,7 +59,7 @@ std::string DescribeReportClient(const ReportClient& client);
 
 // The expectations outcome in a sentence's end: "every cell as recorded.",
 // "none recorded for this version.", "differences." (the text is separate).
-std::string ExpectationsVerdict(const ClientExpectationsView& expectations);
+std::string ExpectationsVerdict(const ExpectationsOutcome& expectations);
 
 }  // namespace forkcheck
 

@@ -146,7 +146,7 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   std::string text;
   for (const ReportClient& client : ReportClients(report.json())) {
     if (!client.expectations.has_value()) continue;
-    const ClientExpectationsView& expectations = *client.expectations;
+    const ExpectationsOutcome& expectations = *client.expectations;
     absl::StrAppend(&text, "Expectations of ", client.client, " (",
                     expectations.file, "): ", ExpectationsVerdict(expectations),
                     "\n");

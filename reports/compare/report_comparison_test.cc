@@ -177,25 +177,9 @@ TEST(ReportComparisonTest, AnotherMachineIsSaidUpFront) {
   EXPECT_EQ(ComparisonToJson(c)["environment"]["different_machines"], true);
 }
 
-// The Python client ran in `python_version` (or was skipped for
-// `skipped`), with two cells, beside the C++ client's spawn cell.
 SyntheticReport WithPython(const std::string& python_version,
                            const std::string& skipped = "") {
-  SyntheticReport spec = Spec(1.0);
-  spec.cells[0].client = "cpp";
-  spec.clients = {
-      {"cpp", "grpc++", "1.51.1", "29.0.0", {}, ""},
-      {"python-grpcio", "grpcio", python_version, "29.0.0", {}, skipped}};
-  if (skipped.empty()) {
-    for (const char* support : {"unset", "true"}) {
-      spec.cells.push_back({"python-grpcio:threads",
-                            support,
-                            {"ok", "ok"},
-                            {},
-                            "python-grpcio"});
-    }
-  }
-  return spec;
+  return WithPythonClient(Spec(1.0), python_version, skipped);
 }
 
 TEST(ReportComparisonTest, AClientSkippedInNewIsSaidUpFrontWithItsCells) {

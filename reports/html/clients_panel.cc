@@ -26,7 +26,7 @@ std::string Status(const ReportClient& client) {
 
 std::string Expectations(const ReportClient& client) {
   if (!client.expectations.has_value()) return "-";
-  const ClientExpectationsView& expectations = *client.expectations;
+  const ExpectationsOutcome& expectations = *client.expectations;
   return absl::StrCat(
       Element("code", EscapeText(expectations.file)), ": ",
       TextElement("span",

@@ -26,23 +26,4 @@ SyntheticReport WithChangedOutcomes(SyntheticReport spec) {
   return spec;
 }
 
-SyntheticReport WithPythonClient(SyntheticReport spec,
-                                 const std::string& python_version,
-                                 const std::string& skipped) {
-  for (SyntheticCell& cell : spec.cells) cell.client = "cpp";
-  spec.clients = {
-      {"cpp", "grpc++", spec.grpc_version, "29.0.0", {}, ""},
-      {"python-grpcio", "grpcio", python_version, "29.0.0", {}, skipped}};
-  if (skipped.empty()) {
-    for (const char* support : {"unset", "true"}) {
-      spec.cells.push_back({"python-grpcio:threads",
-                            support,
-                            {"ok", "ok"},
-                            {},
-                            "python-grpcio"});
-    }
-  }
-  return spec;
-}
-
 }  // namespace forkcheck::html

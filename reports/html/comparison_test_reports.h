@@ -4,8 +4,6 @@
 #ifndef FORKCHECK_REPORTS_HTML_COMPARISON_TEST_REPORTS_H_
 #define FORKCHECK_REPORTS_HTML_COMPARISON_TEST_REPORTS_H_
 
-#include <string>
-
 #include "reports/compare/testing/synthetic_report.h"
 
 namespace forkcheck::html {
@@ -25,13 +23,6 @@ SyntheticReport ComparisonSpec(double rows_factor);
 // and another gRPC version (an environment difference that can change
 // outcomes).
 SyntheticReport WithChangedOutcomes(SyntheticReport spec);
-
-// `spec` with a clients list: the C++ client (its cells say so) and the
-// Python grpcio client, which ran `python_version` with two cells, or, if
-// `skipped` is not empty, was skipped for that reason.
-SyntheticReport WithPythonClient(SyntheticReport spec,
-                                 const std::string& python_version,
-                                 const std::string& skipped = "");
 
 }  // namespace forkcheck::html
 

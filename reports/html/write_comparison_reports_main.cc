@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
+  using forkcheck::WithPythonClient;
   using forkcheck::html::ComparisonSpec;
-  using forkcheck::html::WithPythonClient;
   forkcheck::SyntheticReport newer = WithPythonClient(
       forkcheck::html::WithChangedOutcomes(ComparisonSpec(0.8)), "",
       "python3-grpcio is not installed");

@@ -192,6 +192,25 @@ Report BuildSyntheticReport(const SyntheticReport& spec) {
   return *Report::Build(ReportParts{{"x"}, FixedEnvironment(spec), {}, {}});
 }
 
+SyntheticReport WithPythonClient(SyntheticReport spec,
+                                 const std::string& python_version,
+                                 const std::string& skipped) {
+  for (SyntheticCell& cell : spec.cells) cell.client = "cpp";
+  spec.clients = {
+      {"cpp", "grpc++", spec.grpc_version, "29.0.0", {}, ""},
+      {"python-grpcio", "grpcio", python_version, "29.0.0", {}, skipped}};
+  if (skipped.empty()) {
+    for (const char* support : {"unset", "true"}) {
+      spec.cells.push_back({"python-grpcio:threads",
+                            support,
+                            {"ok", "ok"},
+                            {},
+                            "python-grpcio"});
+    }
+  }
+  return spec;
+}
+
 std::vector<double> Scaled(const std::vector<double>& samples, double factor) {
   std::vector<double> out;
   for (double x : samples) out.push_back(x * factor);

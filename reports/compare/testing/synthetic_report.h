@@ -61,6 +61,14 @@ nlohmann::json SyntheticGoogleBenchmark(
 // schema-valid.
 Report BuildSyntheticReport(const SyntheticReport& spec);
 
+// `spec` with a clients list: the C++ client (its cells say so) and the
+// Python grpcio client, which ran `python_version` with two cells
+// ("python-grpcio:threads" at fork_support unset and true), or, if
+// `skipped` is not empty, was skipped for that reason.
+SyntheticReport WithPythonClient(SyntheticReport spec,
+                                 const std::string& python_version,
+                                 const std::string& skipped = "");
+
 // `samples` times `factor`, for a made-up slowdown.
 std::vector<double> Scaled(const std::vector<double>& samples, double factor);
 
