@@ -14,8 +14,8 @@ std::string TextOf(const json& object, const char* key) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-std::optional<ExpectationsOutcome> ExpectationsOf(const json& expectations) {
-  if (!expectations.is_object()) return std::nullopt;
+ExpectationsOutcome ExpectationsOf(const json& expectations) {
+  if (!expectations.is_object()) return {};
   return ExpectationsOutcome{expectations["file"].get<std::string>(),
                              expectations["found"].get<bool>(),
                              expectations["passed"].get<bool>(),
@@ -25,7 +25,7 @@ std::optional<ExpectationsOutcome> ExpectationsOf(const json& expectations) {
 // An older report's one client: the C++ one, facts from the environment.
 ReportClient CppClientOf(const json& conformance, const json& environment) {
   ReportClient client;
-  client.client = kReportCppClient;
+  client.client = kCppClient;
   client.inferred = true;
   client.language = "C++";
   client.library = "grpc++";
@@ -59,8 +59,10 @@ std::vector<ReportClient> ConformanceClients(const json& conformance,
     for (const auto& [name, version] : entry["versions"].items()) {
       client.versions.emplace_back(name, version.get<std::string>());
     }
-    client.ran = entry["status"] == "ran";
-    client.skipped_reason = entry["skipped_reason"].get<std::string>();
+    if (entry["status"] != "ran") {
+      client.skipped = entry["skipped_reason"].get<std::string>();
+      if (client.skipped.empty()) client.skipped = "no reason given";
+    }
     client.expectations = ExpectationsOf(entry["expectations"]);
     clients.push_back(std::move(client));
   }
@@ -73,7 +75,7 @@ std::vector<ReportClient> ReportClients(const json& report) {
 
 std::string CellClient(const json& cell) {
   return cell.contains("client") ? cell["client"].get<std::string>()
-                                 : kReportCppClient;
+                                 : kCppClient;
 }
 
 std::string ModelClient(const std::string& model_name) {
@@ -81,22 +83,22 @@ std::string ModelClient(const std::string& model_name) {
   const size_t colon = model_name.find(':');
   if (colon == std::string::npos || colon == 0 ||
       model_name.find_first_of("(=", 0) < colon) {
-    return kReportCppClient;
+    return kCppClient;
   }
   return model_name.substr(0, colon);
 }
 
 std::string ModelWithoutClient(const std::string& model_name) {
   const std::string client = ModelClient(model_name);
-  if (client == kReportCppClient &&
-      model_name.rfind(absl::StrCat(kReportCppClient, ":"), 0) != 0) {
+  if (client == kCppClient &&
+      model_name.rfind(absl::StrCat(kCppClient, ":"), 0) != 0) {
     return model_name;
   }
   return model_name.substr(client.size() + 1);
 }
 
 std::string DescribeReportClient(const ReportClient& client) {
-  if (!client.ran) return absl::StrCat("skipped: ", client.skipped_reason);
+  if (!client.ran()) return absl::StrCat("skipped: ", client.skipped);
   std::string text = absl::StrCat(
       client.library.empty() ? client.client : client.library,
       client.library_version.empty() ? "" : " ", client.library_version, " (",

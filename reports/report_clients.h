@@ -5,29 +5,20 @@
 #ifndef FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 #define FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "matrix/cell.h"
 #include "nlohmann/json.hpp"
 #include "reports/conformance_section.h"
 
 namespace forkcheck {
 
-// The C++ reference client's name in reports (matrix/cell.h's kCppClient).
-inline constexpr char kReportCppClient[] = "cpp";
-
-struct ReportClient {
-  std::string client;  // "cpp", "python-grpcio"
-  std::string language;
-  std::string library;
-  std::string library_version;
-  std::string grpc_core_version;
-  std::vector<std::pair<std::string, std::string>> versions;
-  bool ran = true;
-  std::string skipped_reason;                       // when it did not run
-  std::optional<ExpectationsOutcome> expectations;  // none if skipped
+// A client as a report lists it (ClientSection: its facts, `skipped` with
+// the reason, the expectations outcome when it ran).
+struct ReportClient : ClientSection {
+  bool ran() const { return skipped.empty(); }
   // An older report's C++ client, its facts read from the environment: only
   // its library and gRPC core versions are known.
   bool inferred = false;

@@ -24,10 +24,10 @@ TEST(ReportClientsTest, AnOlderReportIsOneCppClientThatRan) {
       ConformanceClients(conformance, environment);
   ASSERT_EQ(clients.size(), 1u);
   EXPECT_EQ(clients[0].client, "cpp");
-  EXPECT_TRUE(clients[0].ran);
+  EXPECT_TRUE(clients[0].ran());
   EXPECT_EQ(clients[0].library_version, "1.51.1");
-  ASSERT_TRUE(clients[0].expectations.has_value());
-  EXPECT_FALSE(clients[0].expectations->passed);
+  EXPECT_TRUE(clients[0].expectations.found);
+  EXPECT_FALSE(clients[0].expectations.passed);
   EXPECT_EQ(DescribeReportClient(clients[0]),
             "grpc++ 1.51.1 (C++, gRPC core 29.0.0)");
   EXPECT_TRUE(ConformanceClients(json(), environment).empty());
@@ -60,8 +60,7 @@ TEST(ReportClientsTest, ListedClientsRanOrSkipped) {
   ASSERT_EQ(clients.size(), 2u);
   EXPECT_EQ(DescribeReportClient(clients[0]),
             "grpcio 1.51.1 (Python 3.11, gRPC core 29.0.0; protobuf 3.21.12)");
-  EXPECT_FALSE(clients[1].ran);
-  EXPECT_FALSE(clients[1].expectations.has_value());
+  EXPECT_FALSE(clients[1].ran());
   EXPECT_EQ(DescribeReportClient(clients[1]), "skipped: not installed");
 }
 

@@ -145,8 +145,8 @@ std::vector<std::string> ClientLines(const Report& report) {
 std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   std::string text;
   for (const ReportClient& client : ReportClients(report.json())) {
-    if (!client.expectations.has_value()) continue;
-    const ExpectationsOutcome& expectations = *client.expectations;
+    if (!client.ran()) continue;
+    const ExpectationsOutcome& expectations = client.expectations;
     absl::StrAppend(&text, "Expectations of ", client.client, " (",
                     expectations.file, "): ", ExpectationsVerdict(expectations),
                     "\n");

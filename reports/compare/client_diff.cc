@@ -137,8 +137,8 @@ std::vector<ClientDifference> DiffClients(const json& old_report,
     const auto state = [&difference](const auto& found, const auto& all,
                                      bool* ran) {
       if (found == all.end()) return std::string(kAbsent);
-      *ran = found->second.ran;
-      if (!*ran) difference.skipped_reason = found->second.skipped_reason;
+      *ran = found->second.ran();
+      if (!*ran) difference.skipped_reason = found->second.skipped;
       return DescribeReportClient(found->second);
     };
     difference.old_state =

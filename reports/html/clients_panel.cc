@@ -19,14 +19,15 @@ std::string Versions(const ReportClient& client) {
 }
 
 std::string Status(const ReportClient& client) {
-  if (client.ran) return TextElement("span", {{"class", "client-ran"}}, "ran");
+  if (client.ran())
+    return TextElement("span", {{"class", "client-ran"}}, "ran");
   return TextElement("span", {{"class", "client-skipped"}},
-                     absl::StrCat("skipped: ", client.skipped_reason));
+                     absl::StrCat("skipped: ", client.skipped));
 }
 
 std::string Expectations(const ReportClient& client) {
-  if (!client.expectations.has_value()) return "-";
-  const ExpectationsOutcome& expectations = *client.expectations;
+  if (!client.ran()) return "-";
+  const ExpectationsOutcome& expectations = client.expectations;
   return absl::StrCat(
       Element("code", EscapeText(expectations.file)), ": ",
       TextElement("span",
@@ -45,25 +46,26 @@ std::string RenderClientsPanel(const nlohmann::json& conformance,
   std::vector<std::vector<std::string>> rows;
   std::string differences;
   for (const ReportClient& client : clients) {
-    rows.push_back({Element("code", EscapeText(client.client)),
-                    EscapeText(client.ran ? absl::StrCat(client.library, " ",
-                                                         client.library_version)
-                                          : "-"),
-                    EscapeText(client.ran ? client.language : "-"),
-                    EscapeText(client.ran ? client.grpc_core_version : "-"),
-                    EscapeText(client.ran ? Versions(client) : "-"),
-                    Status(client), Expectations(client)});
-    if (client.expectations.has_value() && client.expectations->found &&
-        !client.expectations->passed) {
+    rows.push_back(
+        {Element("code", EscapeText(client.client)),
+         EscapeText(client.ran() ? absl::StrCat(client.library, " ",
+                                                client.library_version)
+                                 : "-"),
+         EscapeText(client.ran() ? client.language : "-"),
+         EscapeText(client.ran() ? client.grpc_core_version : "-"),
+         EscapeText(client.ran() ? Versions(client) : "-"), Status(client),
+         Expectations(client)});
+    if (client.ran() && client.expectations.found &&
+        !client.expectations.passed) {
       absl::StrAppend(
           &differences,
           Element("div", {{"class", "problem"}},
                   absl::StrCat(
                       TextElement(
                           "p", absl::StrCat("Expectations of ", client.client,
-                                            " (", client.expectations->file,
+                                            " (", client.expectations.file,
                                             "): differences")),
-                      TextElement("pre", client.expectations->differences))));
+                      TextElement("pre", client.expectations.differences))));
     }
   }
   return absl::StrCat(Table({"client", "library", "language", "gRPC core",

@@ -56,9 +56,9 @@ void NameEveryClient(std::vector<ModelBenchmark>* benchmarks) {
   for (const ModelBenchmark& entry : *benchmarks) clients.insert(entry.client);
   if (clients.size() < 2) return;
   for (ModelBenchmark& entry : *benchmarks) {
-    if (entry.model != kCeilingName && entry.client == kReportCppClient &&
-        entry.model.rfind(absl::StrCat(kReportCppClient, ":"), 0) != 0) {
-      entry.model = absl::StrCat(kReportCppClient, ":", entry.model);
+    if (entry.model != kCeilingName && entry.client == kCppClient &&
+        entry.model.rfind(absl::StrCat(kCppClient, ":"), 0) != 0) {
+      entry.model = absl::StrCat(kCppClient, ":", entry.model);
     }
   }
 }
