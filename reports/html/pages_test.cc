@@ -203,6 +203,8 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
 
   const std::string page = RenderTrendPage(*history, "history");
   EXPECT_THAT(page, HasSubstr("1 file skipped"));
+  EXPECT_THAT(page, HasSubstr("expectations: cpp DIFFER, python-grpcio as "
+                              "recorded"));
   EXPECT_THAT(page, HasSubstr("<code>c.json</code>"));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The verdict chart, and rows/s and first row at 1 and 4 workers.
