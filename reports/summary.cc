@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/report_clients.h"
 
 namespace forkcheck {
 namespace {
@@ -81,9 +82,9 @@ std::string Number(const std::optional<double>& value, const char* format) {
 std::vector<std::vector<std::string>> Table(
     const std::vector<ModelCostRow>& rows) {
   std::vector<std::vector<std::string>> table = {
-      {"model", "safety (workers)", "parent after", "workers", "response",
-       "rows/s (median ± MAD)", "× ceiling", "first row ms", "CPU s / M rows",
-       "peak RSS MiB", "CreateReadSession p50/p99 µs"}};
+      {"client", "model", "safety (workers)", "parent after", "workers",
+       "response", "rows/s (median ± MAD)", "× ceiling", "first row ms",
+       "CPU s / M rows", "peak RSS MiB", "CreateReadSession p50/p99 µs"}};
   for (const ModelCostRow& row : rows) {
     std::string throughput = "-";
     if (row.rows_per_second.has_value()) {
@@ -98,8 +99,8 @@ std::vector<std::vector<std::string>> Table(
       throughput = "not benchmarked";
     }
     table.push_back(
-        {row.model, row.safety, row.parent_after,
-         row.workers > 0 ? absl::StrCat(row.workers) : "-",
+        {row.client, ModelWithoutClient(row.model), row.safety,
+         row.parent_after, row.workers > 0 ? absl::StrCat(row.workers) : "-",
          row.response.empty() ? "-" : row.response, throughput,
          Number(row.ceiling_ratio, "%.2f"),
          Number(row.time_to_first_row_ms, "%.1f"),
@@ -126,6 +127,34 @@ std::string Headline(const Report& report) {
       environment["harness"]["git_commit"].get<std::string>(), " (",
       environment["harness"]["git_tree"].get<std::string>(), "), ",
       environment["start_time"].get<std::string>());
+}
+
+// "cpp: grpc++ 1.51.1 (C++, gRPC core 29.0.0)", "python-grpcio: skipped:
+// python3-grpcio is not installed".
+std::vector<std::string> ClientLines(const Report& report) {
+  std::vector<std::string> lines;
+  for (const ReportClient& client : ReportClients(report.json())) {
+    lines.push_back(
+        absl::StrCat(client.client, ": ", DescribeReportClient(client)));
+  }
+  return lines;
+}
+
+// Each client's expectations outcome; in Markdown, with its differences
+// in a code block (the console has printed them already).
+std::string ExpectationsOutcomes(const Report& report, bool markdown) {
+  std::string text;
+  for (const ReportClient& client : ReportClients(report.json())) {
+    if (!client.ran()) continue;
+    const ExpectationsOutcome& expectations = client.expectations;
+    absl::StrAppend(&text, "Expectations of ", client.client, " (",
+                    expectations.file, "): ", ExpectationsVerdict(expectations),
+                    "\n");
+    if (markdown && expectations.found && !expectations.passed) {
+      absl::StrAppend(&text, "\n```\n", expectations.differences, "```\n\n");
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -169,12 +198,38 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
       }
     }
   }
-  std::vector<ModelCostRow> rows;
+  // Client by client, so a testee's rows sit together beside the C++ ones.
+  std::vector<std::string> clients;
+  for (const ReportClient& client : ReportClients(document)) {
+    clients.push_back(client.client);
+  }
+  const auto client_rank = [&clients](const std::string& model) {
+    const std::string client = ModelClient(model);
+    auto found = std::find(clients.begin(), clients.end(), client);
+    if (found == clients.end()) {
+      clients.push_back(client);
+      return clients.size() - 1;
+    }
+    return static_cast<size_t>(found - clients.begin());
+  };
+  std::vector<std::pair<size_t, std::string>> ranked;
   for (const std::string& model : models) {
+    ranked.emplace_back(client_rank(model), model);
+  }
+  std::stable_sort(
+      ranked.begin(), ranked.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<ModelCostRow> rows;
+  for (const auto& ranked_model : ranked) {
+    const std::string& model = ranked_model.second;
     const auto found = scenarios_of.find(model);
     if (found == scenarios_of.end()) {
       const Safety safety = SafetyOf(conformance, model, 0);
-      rows.push_back({model, 0, "", safety.workers, safety.parent_after});
+      ModelCostRow row;
+      row.model = model;
+      row.safety = safety.workers;
+      row.parent_after = safety.parent_after;
+      rows.push_back(row);
       continue;
     }
     // Google Benchmark's random interleaving shuffles them: read them by
@@ -223,6 +278,7 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
       rows.push_back(row);
     }
   }
+  for (ModelCostRow& row : rows) row.client = ModelClient(row.model);
   return rows;
 }
 
@@ -243,6 +299,11 @@ std::string RenderSummaryText(const Report& report) {
     }
   }
   std::string text = absl::StrCat(Headline(report), "\n");
+  const std::vector<std::string> clients = ClientLines(report);
+  if (!clients.empty()) {
+    absl::StrAppend(&text, "Clients:\n  ", absl::StrJoin(clients, "\n  "),
+                    "\n");
+  }
   for (const auto& row : table) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
@@ -254,19 +315,25 @@ std::string RenderSummaryText(const Report& report) {
     }
     absl::StrAppend(&text, line, "\n");
   }
+  absl::StrAppend(&text, ExpectationsOutcomes(report, false));
   return text;
 }
 
 std::string RenderSummaryMarkdown(const Report& report) {
   const json& document = report.json();
   std::string text =
-      absl::StrCat("# forkcheck run\n\n", Headline(report), "\n\n",
-                   "## Process models side by side\n\n",
-                   "Safety is the matrix's outcome for the model's baseline "
-                   "cell (the design's default axes); cost comes from the "
-                   "benchmarks (medians over their repetitions; × ceiling is "
-                   "the throughput over the bare gRPC loop's in the same "
-                   "run).\n\n");
+      absl::StrCat("# forkcheck run\n\n", Headline(report), "\n\n");
+  const std::vector<std::string> clients = ClientLines(report);
+  if (!clients.empty()) {
+    absl::StrAppend(&text, "## Clients\n\n- ", absl::StrJoin(clients, "\n- "),
+                    "\n\n");
+  }
+  absl::StrAppend(&text, "## Process models side by side\n\n",
+                  "Safety is the matrix's outcome for the model's baseline "
+                  "cell (the design's default axes); cost comes from the "
+                  "benchmarks (medians over their repetitions; × ceiling is "
+                  "the throughput over the bare gRPC loop's in the same "
+                  "run).\n\n");
   const std::vector<std::vector<std::string>> table =
       Table(ModelCostRows(report));
   for (size_t r = 0; r < table.size(); ++r) {
@@ -291,18 +358,7 @@ std::string RenderSummaryMarkdown(const Report& report) {
                           : cell["parent_after"]["summary"].get<std::string>(),
                       " |\n");
     }
-    const json& expectations = conformance["expectations"];
-    absl::StrAppend(
-        &text, "\nExpectations (", expectations["file"].get<std::string>(),
-        "): ",
-        !expectations["found"].get<bool>()
-            ? "none recorded for this gRPC version."
-        : expectations["passed"].get<bool>()
-            ? "every cell as recorded."
-            : absl::StrCat("differences:\n\n```\n",
-                           expectations["differences"].get<std::string>(),
-                           "```"),
-        "\n");
+    absl::StrAppend(&text, "\n", ExpectationsOutcomes(report, true));
   }
   return text;
 }

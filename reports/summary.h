@@ -14,8 +14,11 @@ namespace forkcheck {
 
 // One model at one concurrency and response size.
 struct ModelCostRow {
-  std::string model;  // the model with its variant, e.g. "spawn"
-  int workers = 0;    // 0: the model was not benchmarked
+  std::string client;  // whose model: "cpp", "python-grpcio"
+  // The model with its variant as the report names it, e.g. "spawn",
+  // "python-grpcio:threads".
+  std::string model;
+  int workers = 0;       // 0: the model was not benchmarked
   std::string response;  // e.g. "64KiB"; empty if not benchmarked
   // The matrix's outcome for the model's baseline cell (the design's
   // default axes, at this concurrency if the matrix ran it), e.g.
@@ -23,7 +26,7 @@ struct ModelCostRow {
   std::string safety;
   std::string parent_after;  // "-" if the model has no parent check
   std::string skipped;       // why its benchmark did not run, if it did not
-  std::optional<double> rows_per_second;      // median
+  std::optional<double> rows_per_second;  // median
   std::optional<double> rows_per_second_mad;
   std::optional<double> ceiling_ratio;  // over the bare loop's median
   std::optional<double> time_to_first_row_ms;
@@ -35,13 +38,18 @@ struct ModelCostRow {
   std::optional<double> create_session_p99_us;
 };
 
-// The rows, in the order models first appear (matrix, then benchmarks).
+// The rows, client by client (in the order the report lists its clients),
+// within a client in the order models first appear (matrix, then
+// benchmarks).
 std::vector<ModelCostRow> ModelCostRows(const Report& report);
 
 // The rows as the summaries show them: a header row, then one row of text
-// cells per ModelCostRow (for other renderings, e.g. the HTML page).
+// cells per ModelCostRow (for other renderings, e.g. the HTML page). The
+// first column is the client, the second the model without its client.
 std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 
+// Text, Markdown: one line per client (what ran, or why it was skipped)
+// and its expectations outcome; older reports list their one C++ client.
 std::string RenderSummaryText(const Report& report);
 std::string RenderSummaryMarkdown(const Report& report);
 

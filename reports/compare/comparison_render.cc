@@ -160,6 +160,24 @@ std::vector<std::string> ScenarioNotes(const ReportComparison& c,
   return lines;
 }
 
+// Clients that ran in one report only: their cells appear or disappear, so
+// this comes first, like the machines' warning.
+std::vector<std::string> ClientWarnings(const ReportComparison& c) {
+  std::vector<std::string> lines;
+  for (const ClientDifference& client : c.clients) {
+    if (client.RanInOneOnly()) lines.push_back(client.Summary());
+  }
+  return lines;
+}
+
+std::vector<std::string> ClientVersionChanges(const ReportComparison& c) {
+  std::vector<std::string> lines;
+  for (const ClientDifference& client : c.clients) {
+    if (!client.RanInOneOnly()) lines.push_back(client.Summary());
+  }
+  return lines;
+}
+
 std::string MachineWarning(const ReportComparison& c) {
   return c.environment.different_machines
              ? "WARNING: the reports come from different machines; their "
@@ -174,6 +192,13 @@ std::string RenderComparisonText(const ReportComparison& c) {
                                  c.new_name, "\n", Headline(c), "\n");
   const std::string warning = MachineWarning(c);
   if (!warning.empty()) absl::StrAppend(&out, warning, "\n");
+  const std::vector<std::string> client_warnings = ClientWarnings(c);
+  if (!client_warnings.empty()) {
+    absl::StrAppend(&out,
+                    "WARNING: a client ran in one report only; its matrix "
+                    "cells appear or disappear:\n  ",
+                    absl::StrJoin(client_warnings, "\n  "), "\n");
+  }
 
   absl::StrAppend(&out, "\nConformance outcome changes (",
                   c.matrix.cells_in_common, " cells in common):\n");
@@ -194,6 +219,11 @@ std::string RenderComparisonText(const ReportComparison& c) {
       absl::StrAppend(&out, "  cells ", label, ": ", absl::StrJoin(*keys, "; "),
                       "\n");
     }
+  }
+  const std::vector<std::string> client_versions = ClientVersionChanges(c);
+  if (!client_versions.empty()) {
+    absl::StrAppend(&out, "  client versions changed:\n    ",
+                    absl::StrJoin(client_versions, "\n    "), "\n");
   }
 
   absl::StrAppend(&out, "\nEnvironment differences:\n");
@@ -219,6 +249,13 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
                    "`\n\n**", Headline(c), "**\n\n");
   const std::string warning = MachineWarning(c);
   if (!warning.empty()) absl::StrAppend(&out, "> ", warning, "\n\n");
+  const std::vector<std::string> client_warnings = ClientWarnings(c);
+  if (!client_warnings.empty()) {
+    absl::StrAppend(&out,
+                    "> **A client ran in one report only; its matrix cells "
+                    "appear or disappear:**\n>\n> - ",
+                    absl::StrJoin(client_warnings, "\n> - "), "\n\n");
+  }
 
   absl::StrAppend(&out, "## Conformance outcome changes\n\n",
                   c.matrix.cells_in_common, " cells in common.\n\n");
@@ -239,6 +276,11 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
       absl::StrAppend(&out, "Cells ", label, ": `",
                       absl::StrJoin(*keys, "`, `"), "`\n\n");
     }
+  }
+  const std::vector<std::string> client_versions = ClientVersionChanges(c);
+  if (!client_versions.empty()) {
+    absl::StrAppend(&out, "Client versions changed:\n\n- ",
+                    absl::StrJoin(client_versions, "\n- "), "\n\n");
   }
 
   absl::StrAppend(&out, "## Environment differences\n\n",
@@ -300,6 +342,19 @@ json ComparisonToJson(const ReportComparison& c) {
          {"verdict", VerdictName(m.verdict)},
          {"reason", m.reason}});
   }
+  json clients = json::array();
+  for (const ClientDifference& client : c.clients) {
+    clients.push_back({{"client", client.client},
+                       {"summary", client.Summary()},
+                       {"old", client.old_state},
+                       {"new", client.new_state},
+                       {"ran_in_old", client.ran_in_old},
+                       {"ran_in_new", client.ran_in_new},
+                       {"skipped_reason", client.skipped_reason},
+                       {"changes", client.changes},
+                       {"cells_only_in_old", client.cells_only_in_old},
+                       {"cells_only_in_new", client.cells_only_in_new}});
+  }
   const CompareOptions& o = c.options;
   return {{"old", c.old_name},
           {"new", c.new_name},
@@ -316,7 +371,8 @@ json ComparisonToJson(const ReportComparison& c) {
             {"changes", changes},
             {"environment_differences", differences(c.outcome_context)},
             {"only_in_old", c.matrix.only_in_old},
-            {"only_in_new", c.matrix.only_in_new}}},
+            {"only_in_new", c.matrix.only_in_new},
+            {"clients", clients}}},
           {"environment",
            {{"different_machines", c.environment.different_machines},
             {"differences", differences(c.environment.differences)}}},

@@ -32,6 +32,12 @@ bool ReportComparison::HasRegression() const {
                      });
 }
 
+bool ReportComparison::ClientsRanDifferently() const {
+  return std::any_of(
+      clients.begin(), clients.end(),
+      [](const ClientDifference& client) { return client.RanInOneOnly(); });
+}
+
 bool ReportComparison::HasWorseOutcome() const {
   return std::any_of(matrix.changes.begin(), matrix.changes.end(),
                      [](const CellChange& change) {
@@ -53,6 +59,7 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
 
   result.matrix =
       CompareMatrices(old_json["conformance"], new_json["conformance"]);
+  result.clients = DiffClients(old_json, new_json, &result.matrix);
   result.environment =
       DiffEnvironments(old_json["environment"], new_json["environment"]);
   for (const EnvironmentDifference& difference :

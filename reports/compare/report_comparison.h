@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "reports/compare/client_diff.h"
 #include "reports/compare/environment_diff.h"
 #include "reports/compare/matrix_changes.h"
 #include "reports/compare/metric_comparison.h"
@@ -19,7 +20,10 @@ struct ReportComparison {
   std::string old_name;  // how to name the reports, e.g. their paths
   std::string new_name;
   CompareOptions options;
+  // Cells a client has in one report only (it ran there only) are in its
+  // ClientDifference, not in matrix.only_in_old/only_in_new.
   MatrixChanges matrix;
+  std::vector<ClientDifference> clients;  // by client name
   // The environment differences that could explain an outcome change
   // (grpc.*, grpc_env.*, the kernel...), shown with the matrix changes.
   std::vector<EnvironmentDifference> outcome_context;
@@ -32,6 +36,8 @@ struct ReportComparison {
   std::vector<std::string> notes;
 
   bool HasRegression() const;
+  // Some client ran in one report only: its cells appear or disappear.
+  bool ClientsRanDifferently() const;
   bool HasWorseOutcome() const;
 };
 

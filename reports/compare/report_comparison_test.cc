@@ -12,6 +12,7 @@ namespace forkcheck {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kModel[] = "BM_ProcessModel/spawn/workers:1/response:64KiB";
 constexpr char kBare[] = "BM_BareReadLoop/workers:1/response:64KiB";
@@ -174,6 +175,55 @@ TEST(ReportComparisonTest, AnotherMachineIsSaidUpFront) {
   EXPECT_THAT(RenderComparisonMarkdown(c),
               HasSubstr("> WARNING: the reports come from different machines"));
   EXPECT_EQ(ComparisonToJson(c)["environment"]["different_machines"], true);
+}
+
+SyntheticReport WithPython(const std::string& python_version,
+                           const std::string& skipped = "") {
+  return WithPythonClient(Spec(1.0), python_version, skipped);
+}
+
+TEST(ReportComparisonTest, AClientSkippedInNewIsSaidUpFrontWithItsCells) {
+  const ReportComparison c = Compare(
+      WithPython("1.51.1"), WithPython("", "python3-grpcio is not installed"));
+  EXPECT_TRUE(c.ClientsRanDifferently());
+  EXPECT_FALSE(c.HasWorseOutcome());
+  EXPECT_TRUE(c.matrix.only_in_old.empty());
+  const std::string line =
+      "python-grpcio: ran in old, skipped in new (python3-grpcio is not "
+      "installed): its 2 cells are only in old";
+  const std::string text = RenderComparisonText(c);
+  EXPECT_THAT(text, HasSubstr("WARNING: a client ran in one report only; its "
+                              "matrix cells appear or disappear:\n  " +
+                              line));
+  EXPECT_THAT(text, Not(HasSubstr("cells only in old")));
+  EXPECT_THAT(RenderComparisonMarkdown(c), HasSubstr("> - " + line));
+  const nlohmann::json json = ComparisonToJson(c)["conformance"]["clients"];
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["ran_in_new"], false);
+  EXPECT_EQ(json[0]["skipped_reason"], "python3-grpcio is not installed");
+  EXPECT_EQ(json[0]["cells_only_in_old"].size(), 2u);
+}
+
+TEST(ReportComparisonTest, AClientsNewLibraryVersionIsNamed) {
+  const ReportComparison c =
+      Compare(WithPython("1.51.1"), WithPython("1.60.0"));
+  EXPECT_FALSE(c.ClientsRanDifferently());
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("client versions changed:\n    python-grpcio: "
+                        "grpcio 1.51.1 -> 1.60.0\n"));
+  EXPECT_THAT(RenderComparisonMarkdown(c),
+              HasSubstr("- python-grpcio: grpcio 1.51.1 -> 1.60.0"));
+  EXPECT_THAT(RenderComparisonText(c), Not(HasSubstr("WARNING: a client")));
+}
+
+TEST(ReportComparisonTest, AnOlderReportAgainstOneWithClients) {
+  // Spec(1.0) predates clients; its C++ client is the same one.
+  const ReportComparison c = Compare(Spec(1.0), WithPython("1.51.1"));
+  ASSERT_EQ(c.clients.size(), 1u);
+  EXPECT_EQ(c.clients[0].Summary(),
+            "python-grpcio: ran in new, absent from old: its 2 cells are "
+            "only in new");
+  EXPECT_EQ(c.matrix.cells_in_common, 1);
 }
 
 }  // namespace

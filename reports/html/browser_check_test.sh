@@ -3,8 +3,9 @@
 # from a file, its DOM (--dump-dom) has every matrix cell, both grids and
 # both charts and nothing external, and a screenshot of it is a non-blank
 # PNG of the window's size. Then a comparison page (compare --format=html)
-# of two reports from different machines, one cell worse and one metric
-# regressed: the verdict, the banner, the worse cell and the charts. Fails, never skips, without /usr/bin/chromium
+# of two reports from different machines, one cell worse, one metric
+# regressed and the Python client skipped in the new one: the verdict, the
+# banners, the worse cell and the charts. Fails, never skips, without /usr/bin/chromium
 # (./forkcheck setup installs it). Every Chromium run is bounded
 # (chromium_headless.sh).
 set -euo pipefail
@@ -32,8 +33,9 @@ chromium() { "$runfiles/chromium_headless.sh" "$@"; }
 start=$SECONDS
 chromium --dump-dom "file://$tmp/page.html" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
   die "chromium --dump-dom exited $? (log: $(tail -5 "$tmp/chromium.log"))"
-"$python" "$check" dom "$tmp/dom.html" --cells 18 --grids 2 --svgs 2 \
-  --text "<script>alert('x')</script>&co" || die "the browser's DOM"
+"$python" "$check" dom "$tmp/dom.html" --cells 24 --grids 4 --svgs 2 \
+  --text "<script>alert('x')</script>&co" --class_count client-ran=2 \
+  || die "the browser's DOM"
 
 chromium --window-size=1200,1600 --screenshot="$tmp/page.png" \
   "file://$tmp/page.html" 2>>"$tmp/chromium.log" >/dev/null ||
@@ -59,7 +61,7 @@ chromium --dump-dom "file://$tmp/comparison.html" >"$tmp/comparison-dom.html" \
 # Two changed cells, old and new each; the charts of 1 worker: throughput
 # and time to first row.
 "$python" "$check" dom "$tmp/comparison-dom.html" --cells 4 --svgs 2 \
-  --id verdict --id machines-differ --class_count bad=1 \
+  --id verdict --id machines-differ --id clients-differ --class_count bad=1 \
   --class_count change-worse=1 --class_count change-better=1 \
   --class_count v-regressed=2 --text "BM_Other/<img src=x>&more" ||
   die "the comparison page's DOM"

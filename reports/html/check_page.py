@@ -6,7 +6,8 @@
   check_page.py png FILE WIDTH HEIGHT   a screenshot of that size, not blank
 
 COUNTS: --cells N (matrix cells with a verdict), --svgs N, --grids N,
---text T (must appear as text, e.g. a model name that is markup),
+--text T (must appear as text, e.g. a model name that is markup;
+repeatable),
 --id ID (an element with that id; repeatable), --class_count CLASS=N
 (exactly N elements have that class; repeatable).
 Both page checks fail on any reference to an external resource (scripts,
@@ -109,8 +110,10 @@ def check_page(path, args, as_xml):
         found = counter.classes.get(name, 0)
         if found != int(count):
             problems.append(f"class {name}: wanted {count}, found {found}")
-    if args.text is not None and args.text not in "".join(counter.text):
-        problems.append(f"text {args.text!r} not shown as text")
+    shown = "".join(counter.text)
+    for text in args.text:
+        if text not in shown:
+            problems.append(f"text {text!r} not shown as text")
     return [f"{path}: {p}" for p in problems]
 
 
@@ -148,7 +151,7 @@ def main():
     parser.add_argument("--cells", type=int)
     parser.add_argument("--svgs", type=int)
     parser.add_argument("--grids", type=int)
-    parser.add_argument("--text")
+    parser.add_argument("--text", action="append", default=[])
     parser.add_argument("--id", action="append", default=[])
     parser.add_argument("--class_count", action="append", default=[])
     args = parser.parse_args()

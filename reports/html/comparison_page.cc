@@ -188,6 +188,49 @@ std::string KeyList(const std::string& what,
                    Element("ul", items)));
 }
 
+// A client that ran in one report only, up front: its cells appear or
+// disappear, listed under it rather than among the cells only in one
+// report. Then the clients whose versions changed.
+std::string Clients(const ReportComparison& c) {
+  std::string banner_items;
+  std::string version_items;
+  for (const ClientDifference& client : c.clients) {
+    if (!client.RanInOneOnly()) {
+      absl::StrAppend(&version_items, TextElement("li", client.Summary()));
+      continue;
+    }
+    absl::StrAppend(
+        &banner_items,
+        Element("li", {{"data-client", client.client}},
+                absl::StrCat(
+                    EscapeText(client.Summary()),
+                    KeyList(absl::StrCat("cells of ", client.client,
+                                         client.ran_in_old ? " only in the old"
+                                                           : " only in the new",
+                                         " report"),
+                            client.ran_in_old ? client.cells_only_in_old
+                                              : client.cells_only_in_new))));
+  }
+  std::string html;
+  if (!banner_items.empty()) {
+    absl::StrAppend(
+        &html,
+        Element(
+            "div", {{"id", "clients-differ"}, {"class", "problem banner"}},
+            absl::StrCat(Element("strong", "A client ran in one report only."),
+                         " Its matrix cells appear or disappear with it:",
+                         Element("ul", banner_items))));
+  }
+  if (!version_items.empty()) {
+    absl::StrAppend(&html, Element("div", {{"id", "client-versions"}},
+                                   absl::StrCat(TextElement("p",
+                                                            "Client versions "
+                                                            "changed:"),
+                                                Element("ul", version_items))));
+  }
+  return html;
+}
+
 std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
                            const Report& new_report) {
   std::string html = TextElement("h2", "Conformance outcome changes");
@@ -503,7 +546,7 @@ std::string RenderComparisonPage(const ReportComparison& comparison,
       TextElement("h1", absl::StrCat("forkcheck comparison: ", versions)),
       ReportLine("old", comparison.old_name, old_report),
       ReportLine("new", comparison.new_name, new_report),
-      VerdictBox(comparison),
+      VerdictBox(comparison), Clients(comparison),
       OutcomeChanges(comparison, old_report, new_report),
       Environment(comparison), Benchmarks(comparison, old_report, new_report));
   return RenderPage({absl::StrCat("forkcheck comparison: ", versions),

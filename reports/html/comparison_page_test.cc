@@ -100,5 +100,28 @@ TEST(ComparisonPageTest, DifferentMachinesGetABanner) {
   EXPECT_THAT(r.page, HasSubstr("elsewhere"));
 }
 
+TEST(ComparisonPageTest, AClientSkippedInNewIsABannerWithItsCells) {
+  const Rendered r =
+      Render(WithPythonClient(ComparisonSpec(1), "1.51.1"),
+             WithPythonClient(ComparisonSpec(1), "",
+                              "python3-grpcio is not installed"));
+  EXPECT_THAT(r.page, HasSubstr("id=\"clients-differ\""));
+  EXPECT_THAT(r.page, HasSubstr("python-grpcio: ran in old, skipped in new "
+                                "(python3-grpcio is not installed): its 2 "
+                                "cells are only in old"));
+  EXPECT_THAT(r.page,
+              HasSubstr("2 cells of python-grpcio only in the old report"));
+  EXPECT_THAT(r.page, Not(HasSubstr("cells only in the old report")));
+  EXPECT_THAT(r.page, Not(HasSubstr("client-versions")));
+}
+
+TEST(ComparisonPageTest, AClientsNewVersionIsListed) {
+  const Rendered r = Render(WithPythonClient(ComparisonSpec(1), "1.51.1"),
+                            WithPythonClient(ComparisonSpec(1), "1.60.0"));
+  EXPECT_THAT(r.page, Not(HasSubstr("clients-differ")));
+  EXPECT_THAT(r.page, HasSubstr("<li>python-grpcio: grpcio 1.51.1 -&gt; "
+                                "1.60.0</li>"));
+}
+
 }  // namespace
 }  // namespace forkcheck::html

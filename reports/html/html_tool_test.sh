@@ -17,12 +17,23 @@ python=$(command -v python3) || die "python3 not found on PATH ($PATH)"
 mkdir -p "$tmp/history" "$tmp/out"
 "$write_reports" "$tmp/history" || die "write_test_reports failed"
 echo '{"schema_version": 1' >"$tmp/history/broken.json"
+# Not part of the history: a run whose Python client was skipped.
+mv "$tmp/history/python_skipped.json" "$tmp/python_skipped.json"
 
-# The report page: 18 cells in 2 grids, throughput and first-row charts.
+# The report page: 24 cells in 4 grids (C++ and Python groups), throughput
+# and first-row charts.
 "$html" "$tmp/history/early.json" --out="$tmp/out/report.html" ||
   die "html on a good report exited $?"
-"$python" "$check" page "$tmp/out/report.html" --cells 18 --grids 2 --svgs 2 \
-  --text "<script>alert('x')</script>&co" || die "report page checks"
+"$python" "$check" page "$tmp/out/report.html" --cells 24 --grids 4 --svgs 2 \
+  --text "<script>alert('x')</script>&co" --text "python-grpcio:threads" ||
+  die "report page checks"
+
+# The Python client skipped: its reason on the page, only the C++ grids.
+"$html" "$tmp/python_skipped.json" --out="$tmp/skipped.html" ||
+  die "html on the skipped-client report exited $?"
+"$python" "$check" page "$tmp/skipped.html" --cells 18 --grids 2 --svgs 2 \
+  --text "skipped: python3-grpcio is not installed" \
+  --class_count client-skipped=1 || die "skipped-client page checks"
 
 # The trend page: the broken file is named, the two reports charted.
 "$html" --history="$tmp/history" --out="$tmp/out/trend.html" 2>"$tmp/stderr" ||

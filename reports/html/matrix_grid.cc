@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "reports/html/html_writer.h"
+#include "reports/report_clients.h"
 
 namespace forkcheck::html {
 namespace {
@@ -105,6 +106,7 @@ std::string ShortOutcome(const json& counts) {
 
 struct Group {
   std::string name;
+  std::string client;  // a design group's cells are all of one client
   std::vector<const json*> cells;
 };
 
@@ -115,7 +117,7 @@ std::vector<Group> Groups(const json& cells) {
       auto found = std::find_if(groups.begin(), groups.end(),
                                 [&](const Group& g) { return g.name == name; });
       if (found == groups.end()) {
-        groups.push_back({name.get<std::string>(), {}});
+        groups.push_back({name.get<std::string>(), CellClient(cell), {}});
         found = groups.end() - 1;
       }
       found->cells.push_back(&cell);
@@ -241,7 +243,9 @@ std::string GroupTable(const Group& group, const json& defaults) {
   }
   std::string body;
   for (const std::string& model : models) {
-    std::string row = TextElement("th", {{"class", "model"}}, model);
+    // The heading names the client; the rows need not repeat it.
+    std::string row =
+        TextElement("th", {{"class", "model"}}, ModelWithoutClient(model));
     for (const Column& column : columns) {
       const auto found = by_key.find(key_of(model, column));
       absl::StrAppend(&row, found != by_key.end()
@@ -254,11 +258,16 @@ std::string GroupTable(const Group& group, const json& defaults) {
     absl::StrAppend(&body, Element("tr", row));
   }
   return absl::StrCat(
-      Element("h3", absl::StrCat(EscapeText(group.name), " ",
-                                 TextElement("span", {{"class", "count"}},
-                                             absl::StrCat(group.cells.size(),
-                                                          " cells")))),
-      Element("table", {{"class", "grid"}, {"data-group", group.name}},
+      Element("h3",
+              absl::StrCat(
+                  EscapeText(group.name), " ",
+                  TextElement("span", {{"class", "client"}}, group.client), " ",
+                  TextElement("span", {{"class", "count"}},
+                              absl::StrCat(group.cells.size(), " cells")))),
+      Element("table",
+              {{"class", "grid"},
+               {"data-group", group.name},
+               {"data-client", group.client}},
               absl::StrCat(Element("thead", head), Element("tbody", body))));
 }
 
@@ -332,6 +341,8 @@ table.grid td.v-wrong_data { outline: 3px solid #000; font-weight: bold; }
 table.grid td.v-flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
 table.grid td.none { background: #eef0f2; }
 h3 span.count { font-weight: normal; color: #57606a; font-size: 12px; }
+h3 span.client { font-weight: normal; font-size: 12px; color: #fff;
+                 background: #455a64; padding: 0 6px; border-radius: 3px; }
 p.legend span.swatch { display: inline-block; color: #fff; padding: 0 6px;
                        font-size: 12px; text-shadow: 0 0 2px #000; }
 p.legend span.flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
@@ -346,31 +357,7 @@ std::string RenderMatrixGrid(const json& conformance) {
                     Element("div", {{"class", "group"}},
                             GroupTable(group, conformance["defaults"])));
   }
-  std::string html =
-      absl::StrCat(Legend(), Element("div", {{"class", "grids"}}, grids));
-  const json& expectations = conformance["expectations"];
-  const std::string file = expectations["file"].get<std::string>();
-  if (!expectations["found"].get<bool>()) {
-    absl::StrAppend(&html,
-                    TextElement("p", absl::StrCat("Expectations (", file,
-                                                  "): none recorded for this "
-                                                  "gRPC version.")));
-  } else if (expectations["passed"].get<bool>()) {
-    absl::StrAppend(
-        &html, TextElement("p", absl::StrCat("Expectations (", file,
-                                             "): every cell as recorded.")));
-  } else {
-    absl::StrAppend(
-        &html,
-        Element(
-            "div", {{"class", "problem"}},
-            absl::StrCat(
-                TextElement("p", absl::StrCat("Expectations (", file,
-                                              "): differences")),
-                TextElement("pre",
-                            expectations["differences"].get<std::string>()))));
-  }
-  return html;
+  return absl::StrCat(Legend(), Element("div", {{"class", "grids"}}, grids));
 }
 
 }  // namespace forkcheck::html

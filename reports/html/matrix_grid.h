@@ -1,5 +1,5 @@
 // The process-model matrix of a report as coloured grids, one per design
-// group: rows are models (with their variant), columns the group's axis
+// group (its heading names the group's client): rows are models (with their variant), columns the group's axis
 // values, one header row per axis (values spanning the columns they share).
 // Each cell is coloured by its workers' outcome counts, as stacked stripes
 // in proportion (so "mixed" shows how mixed), says its outcome in short,
@@ -27,8 +27,9 @@ const char* VerdictColour(const std::string& verdict);
 // the key and exact counts. `cell` is one of a conformance section's cells.
 std::string MatrixCellHtml(const nlohmann::json& cell);
 
-// The grids, a legend and the expectations outcome, for a report's
-// `conformance` section (schema-valid).
+// The grids and a legend, for a report's `conformance` section
+// (schema-valid). Each client's expectations outcome is the clients panel's
+// (clients_panel.h).
 std::string RenderMatrixGrid(const nlohmann::json& conformance);
 
 // The grid's style sheet, for pages that show one.

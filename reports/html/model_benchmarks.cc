@@ -5,6 +5,8 @@
 #include <set>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "reports/report_clients.h"
 
 namespace forkcheck::html {
 namespace {
@@ -37,6 +39,7 @@ std::vector<ModelBenchmark> ModelBenchmarks(const Report& report) {
       continue;
     }
     if (entry.model.empty()) entry.model = scenario["id"].get<std::string>();
+    if (entry.model != kCeilingName) entry.client = ModelClient(entry.model);
     const json& workers =
         config.contains("workers") ? config["workers"] : json();
     entry.workers = workers.is_number_integer() ? workers.get<int>() : 0;
@@ -46,6 +49,18 @@ std::vector<ModelBenchmark> ModelBenchmarks(const Report& report) {
     all.push_back(std::move(entry));
   }
   return all;
+}
+
+void NameEveryClient(std::vector<ModelBenchmark>* benchmarks) {
+  std::set<std::string> clients;
+  for (const ModelBenchmark& entry : *benchmarks) clients.insert(entry.client);
+  if (clients.size() < 2) return;
+  for (ModelBenchmark& entry : *benchmarks) {
+    if (entry.model != kCeilingName && entry.client == kCppClient &&
+        entry.model.rfind(absl::StrCat(kCppClient, ":"), 0) != 0) {
+      entry.model = absl::StrCat(kCppClient, ":", entry.model);
+    }
+  }
 }
 
 std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,

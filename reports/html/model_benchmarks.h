@@ -21,7 +21,10 @@ inline constexpr char kCeilingName[] = "bare gRPC loop (ceiling)";
 inline constexpr char kCeilingColour[] = "#9aa4ae";
 
 struct ModelBenchmark {
-  std::string model;  // the label, e.g. "spawn"; kCeilingName for the loop
+  // The label, e.g. "spawn", "python-grpcio:threads" (a testee's names its
+  // client); kCeilingName for the loop.
+  std::string model;
+  std::string client = "cpp";  // whose model; the loop is the C++ one
   int workers = 0;
   std::string response;  // e.g. "64KiB"
   std::string skipped;   // why it did not run, if it did not
@@ -30,6 +33,11 @@ struct ModelBenchmark {
 
 // In report order; scenarios of other benchmarks are left out.
 std::vector<ModelBenchmark> ModelBenchmarks(const Report& report);
+
+// When the benchmarks are of more than one client, names the C++ models'
+// client too ("cpp:spawn"), so that every series says whose client it was.
+// For one report's charts only: across reports a name must stay the same.
+void NameEveryClient(std::vector<ModelBenchmark>* benchmarks);
 
 // A metric's median with its min and max; nullopt if not measured.
 std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,

@@ -37,11 +37,12 @@ TEST(CellVerdictTest, WrongDataIsNeverNoise) {
 TEST(MatrixGridTest, OneGridPerGroupEveryCellWithItsCounts) {
   const Report report = TestReport();
   const std::string grid = RenderMatrixGrid(report.json()["conformance"]);
-  EXPECT_EQ(CountOccurrences(grid, "<table class=\"grid\""), 2);
-  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-"), 18);
+  // Two C++ groups, two Python ones.
+  EXPECT_EQ(CountOccurrences(grid, "<table class=\"grid\""), 4);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-"), 18 + 6);
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-wrong_data\""), 1);
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-flaky\""), 1);
-  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-ok\""), 13);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-ok\""), 13 + 5);
   // The markup model's one cell, and empty slots where it did not run.
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell none\""), (18 - 13) + (8 - 5));
   // Counts in the tooltip; stripes in proportion for the mixed cell.
@@ -49,7 +50,73 @@ TEST(MatrixGridTest, OneGridPerGroupEveryCellWithItsCounts) {
   EXPECT_THAT(grid, HasSubstr("linear-gradient(to right, #d500f9 0% 33%"));
   // Column headers in the design's order: unset before true.
   EXPECT_LT(grid.find(">unset</th>"), grid.find(">true</th>"));
-  EXPECT_THAT(grid, HasSubstr("differences"));
+}
+
+TEST(MatrixGridTest, EachGroupHeadingNamesItsClient) {
+  const std::string grid = RenderMatrixGrid(TestReport().json()["conformance"]);
+  EXPECT_THAT(grid, HasSubstr("python_models <span class=\"client\">"
+                              "python-grpcio</span>"));
+  EXPECT_THAT(grid, HasSubstr("safe_models <span class=\"client\">cpp"
+                              "</span>"));
+  EXPECT_EQ(CountOccurrences(grid, "data-client=\"python-grpcio\""), 2);
+  // Rows under a heading that names the client do not repeat it; the
+  // tooltip has the whole key.
+  EXPECT_THAT(grid, HasSubstr("<th class=\"model\">threads</th>"));
+  EXPECT_THAT(grid, HasSubstr("title=\"python-grpcio:threads busy_parent"));
+}
+
+TEST(ReportPageTest, ClientsPanelWithVersionsAndEachClientsExpectations) {
+  const std::string page = RenderReportPage(TestReport(), "run.json");
+  EXPECT_THAT(page, HasSubstr("<h2>Clients</h2>"));
+  EXPECT_EQ(CountOccurrences(page, "class=\"client-ran\""), 2);
+  EXPECT_THAT(page, HasSubstr("<td>grpcio 1.51.1</td><td>Python 3.11.2</td>"
+                              "<td>29.0.0</td><td>protobuf 3.21.12, python "
+                              "3.11.2</td>"));
+  EXPECT_THAT(page, HasSubstr("Expectations of cpp (conformance/expectations/"
+                              "grpc-1.51.txt): differences"));
+  EXPECT_THAT(page, HasSubstr("python-grpcio-1.51.txt</code>: <span "
+                              "class=\"expectations\">every cell as "
+                              "recorded.</span>"));
+  // Every chart series says whose client it is.
+  EXPECT_THAT(page, HasSubstr(">python-grpcio:threads</text>"));
+  EXPECT_THAT(page, HasSubstr(">cpp:spawn</text>"));
+  // The side-by-side table: a client column.
+  EXPECT_THAT(page, HasSubstr("<td>python-grpcio</td><td>threads</td>"));
+}
+
+TEST(ReportPageTest, ASkippedClientIsMarkedWithItsReason) {
+  absl::StatusOr<Report> report =
+      MakeTestReport(1, "2026-11-30T10:00:00Z", TestPythonClient::kSkipped);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string page = RenderReportPage(*report, "run.json");
+  EXPECT_THAT(page, HasSubstr(absl::StrCat("<span class=\"client-skipped\">"
+                                           "skipped: ",
+                                           kTestPythonSkippedReason)));
+  EXPECT_EQ(CountOccurrences(page, "class=\"cell v-"), 18);
+  EXPECT_EQ(CountOccurrences(page, "data-client=\"python-grpcio\""), 0);
+  // One client benchmarked: series keep their plain names.
+  EXPECT_THAT(page, HasSubstr(">spawn</text>"));
+  EXPECT_THAT(page, Not(HasSubstr("cpp:spawn")));
+}
+
+TEST(ReportPageTest, AnOlderReportWithoutClientsShowsItsCppClient) {
+  nlohmann::json document = TestReport().json();
+  document["conformance"].erase("clients");
+  nlohmann::json cpp_cells = nlohmann::json::array();
+  for (nlohmann::json& cell : document["conformance"]["cells"]) {
+    if (cell["client"] != "cpp") continue;
+    cell.erase("client");
+    cpp_cells.push_back(cell);
+  }
+  document["conformance"]["cells"] = cpp_cells;
+  absl::StatusOr<Report> report = Report::Parse(document.dump(), "older");
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string page = RenderReportPage(*report, "older.json");
+  EXPECT_EQ(CountOccurrences(page, "class=\"client-ran\""), 1);
+  EXPECT_THAT(page, HasSubstr("<td><code>cpp</code></td><td>grpc++ "));
+  EXPECT_THAT(page, HasSubstr("Expectations of cpp (conformance/expectations/"
+                              "grpc-1.51.txt): differences"));
+  EXPECT_EQ(CountOccurrences(page, "data-client=\"cpp\""), 2);
 }
 
 TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
@@ -136,6 +203,8 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
 
   const std::string page = RenderTrendPage(*history, "history");
   EXPECT_THAT(page, HasSubstr("1 file skipped"));
+  EXPECT_THAT(page, HasSubstr("expectations: cpp DIFFER, python-grpcio as "
+                              "recorded"));
   EXPECT_THAT(page, HasSubstr("<code>c.json</code>"));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The verdict chart, and rows/s and first row at 1 and 4 workers.

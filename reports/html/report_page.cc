@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/html/clients_panel.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/summary.h"
@@ -44,15 +45,23 @@ std::string SideBySide(const Report& report) {
   for (size_t r = 1; r < table.size(); ++r) {
     std::vector<std::string> row;
     for (size_t c = 0; c < table[r].size(); ++c) {
-      row.push_back(c == 0 ? BreakableText(table[r][c])
+      // The model (after its client) is long and has no spaces.
+      row.push_back(c == 1 ? BreakableText(table[r][c])
                            : EscapeText(table[r][c]));
     }
     rows.push_back(std::move(row));
   }
-  return Table(table[0], rows, "numbers");
+  return Table(table[0], rows, "numbers side-by-side");
 }
 
-std::string Charts(const std::vector<ModelBenchmark>& benchmarks) {
+// The side-by-side table's model column reads like the first one would.
+constexpr char kSideBySideCss[] = R"css(
+table.side-by-side td:first-child { min-width: 0; }
+table.side-by-side td:nth-child(2) { text-align: left; min-width: 14em; }
+)css";
+
+std::string Charts(std::vector<ModelBenchmark> benchmarks) {
+  NameEveryClient(&benchmarks);
   std::string html;
   for (const std::string& response : Responses(benchmarks)) {
     const std::string size =
@@ -253,7 +262,8 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_conformance()) {
     const json& conformance = document["conformance"];
     absl::StrAppend(
-        &body,
+        &body, TextElement("h2", "Clients"),
+        RenderClientsPanel(conformance, environment),
         TextElement("h2", absl::StrCat("The process-model matrix (",
                                        Text(conformance["size"]), ", ",
                                        Text(conformance["repetitions"]),
@@ -288,8 +298,9 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
   absl::StrAppend(&body, TextElement("h2", "Environment"),
                   EnvironmentTable(report));
-  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
-                     MatrixGridCss(), body});
+  return RenderPage(
+      {absl::StrCat("forkcheck: gRPC ", version, " ", name),
+       absl::StrCat(MatrixGridCss(), ClientsPanelCss(), kSideBySideCss), body});
 }
 
 }  // namespace forkcheck::html

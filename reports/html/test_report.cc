@@ -43,7 +43,7 @@ json Trial(const std::string& workers, const json& parent) {
 // `outcomes`: one trial each; the summary as matrix/ writes it.
 json Cell(const std::string& model_name, const std::string& group,
           const json& axes, const std::vector<std::string>& outcomes,
-          bool parent_check) {
+          bool parent_check, const std::string& client = "cpp") {
   std::map<std::string, int> counts;
   json trials = json::array();
   for (const std::string& outcome : outcomes) {
@@ -65,6 +65,7 @@ json Cell(const std::string& model_name, const std::string& group,
         value.is_string() ? value.get<std::string>() : value.dump());
   }
   return {{"key", key},
+          {"client", client},
           {"model", model_name},
           {"model_name", model_name},
           {"variant", json::object()},
@@ -75,7 +76,61 @@ json Cell(const std::string& model_name, const std::string& group,
           {"trials", trials}};
 }
 
-json Conformance() {
+json Expectations(const std::string& file, bool passed,
+                  const std::string& differences) {
+  return {{"file", file},
+          {"found", true},
+          {"passed", passed},
+          {"differences", differences}};
+}
+
+// The C++ client's expectations, also the top-level ones.
+json CppExpectations() {
+  return Expectations("conformance/expectations/grpc-1.51.txt", false,
+                      "fork_then_create_pristine: wrong_data <unexpected>\n");
+}
+
+json Client(const std::string& client, const std::string& language,
+            const std::string& library, const json& versions,
+            const std::string& skipped, const json& expectations) {
+  const bool ran = skipped.empty();
+  return {{"client", client},
+          {"language", ran ? language : ""},
+          {"library", ran ? library : ""},
+          {"library_version", ran ? "1.51.1" : ""},
+          {"grpc_core_version", ran ? "29.0.0" : ""},
+          {"versions", ran ? versions : json::object()},
+          {"status", ran ? "ran" : "skipped"},
+          {"skipped_reason", skipped},
+          {"expectations", ran ? expectations : json()}};
+}
+
+// The Python grpcio testee's cells, in its own design groups.
+void AddPythonCells(json* cells) {
+  const std::string client = kTestPythonClient;
+  for (const char* start_method : {"fork", "spawn"}) {
+    const std::string model = absl::StrCat(
+        client, ":multiprocessing(start_method=", start_method,
+        ",parent_client=before_pool,parent_channel=used,worker_client=own)");
+    for (const char* support : {"unset", "true"}) {
+      const bool hangs = std::string(start_method) == "fork" &&
+                         std::string(support) == "unset";
+      cells->push_back(
+          Cell(model, "python_models", Axes(2, "tcp", support, "none"),
+               hangs ? std::vector<std::string>{"hang", "hang", "hang"}
+                     : std::vector<std::string>{"ok", "ok", "ok"},
+               false, client));
+    }
+  }
+  for (const int workers : {1, 2}) {
+    cells->push_back(Cell(absl::StrCat(client, ":threads"),
+                          "python_safe_models",
+                          Axes(workers, "tcp", "unset", "none"),
+                          {"ok", "ok", "ok"}, false, client));
+  }
+}
+
+json Conformance(TestPythonClient python) {
   json cells = json::array();
   for (const char* model : {"spawn", "thread_shared"}) {
     for (const int workers : {1, 2, 8}) {
@@ -105,16 +160,19 @@ json Conformance() {
   cells.push_back(Cell("fork_then_create_pristine", "fork_settings",
                        Axes(2, "tcp", "true", "none"),
                        {"ok", "wrong_data", "hang"}, false));
-  return {{"size", "quick"},
-          {"defaults", Axes(2, "tcp", "unset", "none")},
-          {"repetitions", 3},
-          {"cells", cells},
-          {"expectations",
-           {{"file", "conformance/expectations/grpc-1.51.txt"},
-            {"found", true},
-            {"passed", false},
-            {"differences",
-             "fork_then_create_pristine: wrong_data <unexpected>\n"}}}};
+  if (python == TestPythonClient::kRan) AddPythonCells(&cells);
+  json clients = json::array();
+  clients.push_back(
+      Client("cpp", "C++ 17", "grpc++", json::object(), "", CppExpectations()));
+  clients.push_back(Client(
+      kTestPythonClient, "Python 3.11.2", "grpcio",
+      {{"protobuf", "3.21.12"}, {"python", "3.11.2"}},
+      python == TestPythonClient::kSkipped ? kTestPythonSkippedReason : "",
+      Expectations("conformance/expectations/python-grpcio-1.51.txt", true,
+                   "")));
+  return {{"size", "quick"},    {"defaults", Axes(2, "tcp", "unset", "none")},
+          {"repetitions", 3},   {"cells", cells},
+          {"clients", clients}, {"expectations", CppExpectations()}};
 }
 
 json Run(const std::string& name, const std::string& label,
@@ -138,16 +196,25 @@ json Run(const std::string& name, const std::string& label,
   return run;
 }
 
-json GoogleBenchmark(double scale) {
+json GoogleBenchmark(double scale, TestPythonClient python) {
   json runs = json::array();
-  const std::map<std::string, double> models = {
+  std::map<std::string, double> models = {
       {"spawn", 40000}, {"thread_shared", 90000}, {kMarkupModel, 60000}};
+  if (python == TestPythonClient::kRan) {
+    models[absl::StrCat(kTestPythonClient, ":threads")] = 20000;
+  }
   for (int repetition = 0; repetition < 3; ++repetition) {
     for (const int workers : {1, 4}) {
       for (const auto& [model, rate] : models) {
-        const std::string name = absl::StrCat(
-            "BM_ProcessModel/", model == kMarkupModel ? "markup" : model,
-            "/workers:", workers, "/response:64KiB");
+        // The scenario's part: a Python label's is python_<model>.
+        const std::string scenario =
+            model == kMarkupModel ? "markup"
+            : model.find(':') != std::string::npos
+                ? "python_" + model.substr(model.find(':') + 1)
+                : model;
+        const std::string name =
+            absl::StrCat("BM_ProcessModel/", scenario, "/workers:", workers,
+                         "/response:64KiB");
         runs.push_back(Run(name, model,
                            scale * rate * workers * (1 + 0.05 * repetition),
                            repetition));
@@ -185,15 +252,17 @@ int CountOccurrences(const std::string& text, const std::string& what) {
 }
 
 absl::StatusOr<Report> MakeTestReport(double rows_per_second_scale,
-                                      const std::string& start_time) {
+                                      const std::string& start_time,
+                                      TestPythonClient python) {
   ReportParts parts;
   parts.command = {"forkcheck_run", "--quick"};
   EnvironmentOptions options;
   options.start = CaptureRunStart();
   parts.environment = CollectEnvironment(options);
-  parts.conformance = Conformance();
-  absl::StatusOr<json> benchmarks = BenchmarkSection(
-      {{"process_models_benchmark", GoogleBenchmark(rows_per_second_scale)}});
+  parts.conformance = Conformance(python);
+  absl::StatusOr<json> benchmarks =
+      BenchmarkSection({{"process_models_benchmark",
+                         GoogleBenchmark(rows_per_second_scale, python)}});
   if (!benchmarks.ok()) return benchmarks.status();
   parts.benchmarks = *benchmarks;
   absl::StatusOr<Report> report = Report::Build(parts);

@@ -1,6 +1,7 @@
 // Test support for the page tests: a small, schema-valid report (every
 // outcome kind, a flaky and a wrong_data cell, a model whose name is markup,
-// a skipped benchmark) and counting in rendered pages.
+// a skipped benchmark; the C++ client and the Python grpcio testee, which
+// ran or was skipped) and counting in rendered pages.
 #ifndef FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 #define FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 
@@ -14,11 +15,22 @@ namespace forkcheck::html {
 // The model name that must come out escaped.
 inline constexpr char kMarkupModel[] = "<script>alert('x')</script>&co";
 
+inline constexpr char kTestPythonClient[] = "python-grpcio";
+inline constexpr char kTestPythonSkippedReason[] =
+    "python3-grpcio is not installed";
+
+// kRan: the Python client's cells (6: 5 ok, 1 hang, in the groups
+// "python_models" and "python_safe_models") and its threads benchmark
+// beside the C++ ones. kSkipped: the client is listed, skipped, with
+// kTestPythonSkippedReason; no cells, no benchmark.
+enum class TestPythonClient { kRan, kSkipped };
+
 // `rows_per_second_scale` multiplies every throughput (a later run, for the
 // trend page); `start_time` is the environment's.
 absl::StatusOr<Report> MakeTestReport(
     double rows_per_second_scale = 1,
-    const std::string& start_time = "2026-11-30T10:00:00Z");
+    const std::string& start_time = "2026-11-30T10:00:00Z",
+    TestPythonClient python = TestPythonClient::kRan);
 
 // How often `what` occurs in `text` (overlaps counted), for counting
 // elements in rendered pages.

@@ -7,10 +7,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"
 #include "reports/html/svg_chart.h"
+#include "reports/report_clients.h"
 #include "reports/report_folder.h"
 
 namespace forkcheck::html {
@@ -57,11 +59,18 @@ std::string RunsTable(const History& history) {
         absl::StrAppend(&matrix, matrix.empty() ? "" : ", ", count, " ",
                         verdict);
       }
-      const json& expectations = report.json()["conformance"]["expectations"];
-      absl::StrAppend(&matrix, "; expectations: ",
-                      !expectations["found"].get<bool>()   ? "none"
-                      : expectations["passed"].get<bool>() ? "as recorded"
-                                                           : "DIFFER");
+      // Each client's expectations, or that it was skipped.
+      std::vector<std::string> outcomes;
+      for (const ReportClient& client : ReportClients(report.json())) {
+        const ExpectationsOutcome& expectations = client.expectations;
+        outcomes.push_back(absl::StrCat(client.client, " ",
+                                        !client.ran()         ? "skipped"
+                                        : !expectations.found ? "none"
+                                        : expectations.passed ? "as recorded"
+                                                              : "DIFFER"));
+      }
+      absl::StrAppend(&matrix,
+                      "; expectations: ", absl::StrJoin(outcomes, ", "));
     }
     rows.push_back(
         {absl::StrCat(i + 1), EscapeText(StartOf(report)),

@@ -1,6 +1,7 @@
 // write_comparison_reports DIR: writes DIR/old.json and DIR/new.json, two
-// reports whose comparison has a worse cell, a regressed metric and another
-// machine, for the browser check of the comparison page.
+// reports whose comparison has a worse cell, a regressed metric, another
+// machine and a client (Python grpcio) that ran in the old one only, for
+// the browser check of the comparison page.
 #include <cstdio>
 #include <string>
 
@@ -13,13 +14,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
+  using forkcheck::WithPythonClient;
   using forkcheck::html::ComparisonSpec;
-  forkcheck::SyntheticReport newer =
-      forkcheck::html::WithChangedOutcomes(ComparisonSpec(0.8));
+  forkcheck::SyntheticReport newer = WithPythonClient(
+      forkcheck::html::WithChangedOutcomes(ComparisonSpec(0.8)), "",
+      "python3-grpcio is not installed");
   newer.hostname = "elsewhere";
   for (const auto& [file, spec] :
-       {std::pair<const char*, forkcheck::SyntheticReport>{"old.json",
-                                                           ComparisonSpec(1)},
+       {std::pair<const char*, forkcheck::SyntheticReport>{
+            "old.json", WithPythonClient(ComparisonSpec(1), "1.51.1")},
         {"new.json", newer}}) {
     const absl::Status written =
         forkcheck::BuildSyntheticReport(spec).Write(dir + "/" + file);

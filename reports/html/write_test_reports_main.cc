@@ -1,5 +1,6 @@
 // write_test_reports DIR: writes DIR/early.json and DIR/late.json (the test
-// report, and a later run with 10% more throughput), for the sh tests.
+// report, and a later run with 10% more throughput), and
+// DIR/python_skipped.json (the Python client skipped), for the sh tests.
 #include <cstdio>
 #include <string>
 
@@ -16,11 +17,16 @@ int main(int argc, char** argv) {
     const char* file;
     double scale;
     const char* start;
-  } kReports[] = {{"early.json", 1.0, "2026-11-30T10:00:00Z"},
-                  {"late.json", 1.1, "2026-12-01T10:00:00Z"}};
+    forkcheck::html::TestPythonClient python;
+  } kReports[] = {{"early.json", 1.0, "2026-11-30T10:00:00Z",
+                   forkcheck::html::TestPythonClient::kRan},
+                  {"late.json", 1.1, "2026-12-01T10:00:00Z",
+                   forkcheck::html::TestPythonClient::kRan},
+                  {"python_skipped.json", 1.0, "2026-11-29T10:00:00Z",
+                   forkcheck::html::TestPythonClient::kSkipped}};
   for (const auto& wanted : kReports) {
-    absl::StatusOr<forkcheck::Report> report =
-        forkcheck::html::MakeTestReport(wanted.scale, wanted.start);
+    absl::StatusOr<forkcheck::Report> report = forkcheck::html::MakeTestReport(
+        wanted.scale, wanted.start, wanted.python);
     absl::Status written =
         report.ok() ? report->Write(dir + "/" + wanted.file) : report.status();
     if (!written.ok()) {

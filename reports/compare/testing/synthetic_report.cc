@@ -83,7 +83,7 @@ json CellJson(const SyntheticCell& cell) {
                       {"tcp_connections", 1},
                       {"harness_error", ""}});
   }
-  return {
+  json out = {
       {"key", absl::StrCat(cell.model_name,
                            " workers=2 fork_support=", cell.fork_support)},
       {"model", cell.model_name},
@@ -95,9 +95,29 @@ json CellJson(const SyntheticCell& cell) {
       {"parent_after",
        cell.parent_after.empty() ? json(nullptr) : Counts(cell.parent_after)},
       {"trials", trials}};
+  if (!cell.client.empty()) out["client"] = cell.client;
+  return out;
 }
 
-json Conformance(const std::vector<SyntheticCell>& cells) {
+json ClientJson(const SyntheticClient& client) {
+  const bool ran = client.skipped.empty();
+  return {{"client", client.client},
+          {"language", "test"},
+          {"library", client.library},
+          {"library_version", client.library_version},
+          {"grpc_core_version", client.grpc_core_version},
+          {"versions", client.versions},
+          {"status", ran ? "ran" : "skipped"},
+          {"skipped_reason", client.skipped},
+          {"expectations", ran ? json{{"file", "expectations.txt"},
+                                      {"found", true},
+                                      {"passed", true},
+                                      {"differences", ""}}
+                               : json(nullptr)}};
+}
+
+json Conformance(const std::vector<SyntheticCell>& cells,
+                 const std::vector<SyntheticClient>& clients) {
   json out = {{"size", "quick"},
               {"defaults", Axes("unset")},
               {"repetitions", 5},
@@ -110,6 +130,12 @@ json Conformance(const std::vector<SyntheticCell>& cells) {
                 {"differences", ""}}}};
   for (const SyntheticCell& cell : cells) {
     out["cells"].push_back(CellJson(cell));
+  }
+  if (!clients.empty()) {
+    out["clients"] = json::array();
+    for (const SyntheticClient& client : clients) {
+      out["clients"].push_back(ClientJson(client));
+    }
   }
   return out;
 }
@@ -151,7 +177,8 @@ Report BuildSyntheticReport(const SyntheticReport& spec) {
   ReportParts parts;
   parts.command = {"forkcheck_run", "--test"};
   parts.environment = FixedEnvironment(spec);
-  if (!spec.cells.empty()) parts.conformance = Conformance(spec.cells);
+  if (!spec.cells.empty())
+    parts.conformance = Conformance(spec.cells, spec.clients);
   if (!spec.scenarios.empty()) {
     absl::StatusOr<json> section =
         BenchmarkSection({{"process_models_benchmark",
@@ -163,6 +190,25 @@ Report BuildSyntheticReport(const SyntheticReport& spec) {
   EXPECT_TRUE(report.ok()) << report.status();
   if (report.ok()) return *std::move(report);
   return *Report::Build(ReportParts{{"x"}, FixedEnvironment(spec), {}, {}});
+}
+
+SyntheticReport WithPythonClient(SyntheticReport spec,
+                                 const std::string& python_version,
+                                 const std::string& skipped) {
+  for (SyntheticCell& cell : spec.cells) cell.client = "cpp";
+  spec.clients = {
+      {"cpp", "grpc++", spec.grpc_version, "29.0.0", {}, ""},
+      {"python-grpcio", "grpcio", python_version, "29.0.0", {}, skipped}};
+  if (skipped.empty()) {
+    for (const char* support : {"unset", "true"}) {
+      spec.cells.push_back({"python-grpcio:threads",
+                            support,
+                            {"ok", "ok"},
+                            {},
+                            "python-grpcio"});
+    }
+  }
+  return spec;
 }
 
 std::vector<double> Scaled(const std::vector<double>& samples, double factor) {

@@ -23,11 +23,23 @@ struct SyntheticScenario {
 };
 
 struct SyntheticCell {
-  std::string model_name;  // also the key's start
+  // Also the key's start; a testee's names its client ("python-grpcio:x").
+  std::string model_name;
   std::string fork_support = "unset";
   std::vector<std::string> workers;  // one outcome per trial, e.g. "hang"
   // One per trial, or empty for a model without a parent check.
   std::vector<std::string> parent_after;
+  std::string client;  // empty: no client field (a report from before)
+};
+
+// One entry of the conformance section's clients list.
+struct SyntheticClient {
+  std::string client;
+  std::string library;
+  std::string library_version;
+  std::string grpc_core_version;
+  std::map<std::string, std::string> versions;
+  std::string skipped;  // non-empty: skipped for this reason
 };
 
 struct SyntheticReport {
@@ -37,6 +49,7 @@ struct SyntheticReport {
   std::string start_time = "2026-12-01T00:00:00.000Z";
   std::vector<SyntheticScenario> scenarios;  // empty: benchmarks null
   std::vector<SyntheticCell> cells;          // empty: conformance null
+  std::vector<SyntheticClient> clients;      // empty: no clients list
 };
 
 // Google Benchmark JSON with one iteration run per sample (and, as the real
@@ -47,6 +60,14 @@ nlohmann::json SyntheticGoogleBenchmark(
 // The report; a test failure (and a report without sections) if it is not
 // schema-valid.
 Report BuildSyntheticReport(const SyntheticReport& spec);
+
+// `spec` with a clients list: the C++ client (its cells say so) and the
+// Python grpcio client, which ran `python_version` with two cells
+// ("python-grpcio:threads" at fork_support unset and true), or, if
+// `skipped` is not empty, was skipped for that reason.
+SyntheticReport WithPythonClient(SyntheticReport spec,
+                                 const std::string& python_version,
+                                 const std::string& skipped = "");
 
 // `samples` times `factor`, for a made-up slowdown.
 std::vector<double> Scaled(const std::vector<double>& samples, double factor);
