@@ -460,6 +460,9 @@ absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
       skipped != env.skipped_clients.end()) {
     resolved.skipped = absl::StrCat("client ", scenario.client,
                                     " cannot run here: ", skipped->second);
+    // Named with its client all the same, so reports place it right.
+    resolved.model_name =
+        TesteeModelName(scenario.client, scenario.model, scenario.variant);
     return resolved;
   }
   const v1::TesteeDescription& description =
