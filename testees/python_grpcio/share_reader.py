@@ -16,7 +16,7 @@ from google.cloud.bigquery.storage.v1 import storage_pb2, storage_pb2_grpc, stre
 from testees.python_grpcio import catalogue as cat
 from testees.python_grpcio.reporting import FORMAT_VERSION, WorkerReporter, usage, write_frame
 from testees.python_grpcio.row_ledger import RowLedger
-from testees.python_grpcio.stream_reader import StreamReader
+from testees.python_grpcio.stream_reader import StreamReader, library_error
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +82,8 @@ def create_session(stub, table: str, max_stream_count: int, timeout: float) -> s
         return stub.CreateReadSession(request, timeout=timeout)
     except grpc.RpcError as e:
         raise SessionError(e.code(), e.details() or "") from None
+    except ValueError as e:  # e.g. "Channel closed due to fork"
+        raise SessionError(grpc.StatusCode.UNKNOWN, library_error(e)) from None
 
 
 def parent_check(client: Client, settings: TrialSettings):
@@ -132,14 +134,24 @@ def _time_session_calls(client: Client, session, settings: TrialSettings, result
         result.create_session_latency_ns.append(time.monotonic_ns() - start)
 
 
-def wait_connected(channel, timeout: float) -> bool:
+def wait_connected(channel, timeout: float):
+    """None once the channel is READY, else why not."""
     future = grpc.channel_ready_future(channel)
     try:
         future.result(timeout=timeout)
-        return True
+        return None
     except grpc.FutureTimeoutError:
         future.cancel()
-        return False
+    reason = f"the channel did not connect within {timeout:g}s"
+    # grpcio's connectivity thread dies silently (a traceback on stderr) on a
+    # channel it closed at a fork; its own check says so.
+    try:
+        channel._channel.check_connectivity_state(False)
+    except ValueError as e:
+        reason += f" ({library_error(e)})"
+    except Exception:  # a private API: nothing more to learn from it
+        pass
+    return reason
 
 
 def read_share(client: Client, session, index: int, settings: TrialSettings, reporter: WorkerReporter,
@@ -154,10 +166,9 @@ def read_share(client: Client, session, index: int, settings: TrialSettings, rep
     reporter.phase(worker_pb2.PHASE_CLIENT_CREATED)
     result.client_created_micros = reporter.elapsed_micros()
 
-    if not wait_connected(client.channel, settings.connect_timeout):
-        _set_status(
-            result, grpc.StatusCode.UNAVAILABLE, f"the channel did not connect within {settings.connect_timeout:g}s"
-        )
+    not_connected = wait_connected(client.channel, settings.connect_timeout)
+    if not_connected is not None:
+        _set_status(result, grpc.StatusCode.UNAVAILABLE, not_connected)
         _mark_done(reporter, result)
         return _send(result, reporter, rusage_who)
     reporter.phase(worker_pb2.PHASE_CONNECTED)

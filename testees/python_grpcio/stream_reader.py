@@ -138,6 +138,13 @@ class _Verifier:
         return ids
 
 
+def library_error(error: Exception) -> str:
+    """What grpcio raised instead of failing a call with a status (e.g.
+    ValueError "Cannot invoke RPC: Channel closed due to fork"), reported as
+    UNKNOWN with this message."""
+    return f"grpcio raised {type(error).__name__}: {error}"
+
+
 def _row_count(response) -> int:
     rows = response.row_count
     if rows == 0:
@@ -160,48 +167,60 @@ class StreamReader:
         while True:
             call_start_offset = account.offset
             account.calls += 1
-            call = self._stub.ReadRows(
-                storage_pb2.ReadRowsRequest(read_stream=stream_name, offset=account.offset),
-                timeout=self._options.call_timeout,
-            )
             schema = self._session_schema
             corrupt = False
             fatal = None
             code, message, trailers = grpc.StatusCode.OK, "", None
+            call = None
             try:
-                for response in call:
-                    account.responses += 1
-                    data = response.avro_rows.serialized_binary_rows
-                    account.bytes += len(data)
-                    if response.HasField("avro_schema"):
-                        schema = response.avro_schema.schema
-                    rows = _row_count(response)
-                    if rows == 0 and not data:
-                        continue  # stats or schema only
-                    try:
-                        self._verifier.use_schema(schema)
-                    except _Failure as e:
-                        fatal = e
-                        break
-                    try:
-                        if rows < 0:
-                            raise _Failure(DATA_LOSS, f"negative row_count {rows}")
-                        ids = self._verifier.verify(data, rows)
-                    except _Failure as e:
-                        account.corrupt_responses += 1
-                        account.last_corruption = (
-                            f"response at offset {account.offset} ({rows} rows, {len(data)} bytes): {e.message}"
-                        )
-                        corrupt = True
-                        break
-                    for row_id in ids:
-                        ledger.record(row_id)
-                    account.rows += len(ids)
-                    account.offset += rows
-                    if ids and account.first_row_at is None:
-                        account.first_row_at = time.monotonic()
-            except grpc.RpcError as e:
-                code, message, trailers = e.code(), e.details() or "", e.trailing_metadata()
+                call = self._stub.ReadRows(
+                    storage_pb2.ReadRowsRequest(read_stream=stream_name, offset=account.offset),
+                    timeout=self._options.call_timeout,
+                )
+                responses = iter(call)
+            except ValueError as e:  # e.g. "Channel closed due to fork"
+                code, message = grpc.StatusCode.UNKNOWN, library_error(e)
+            while call is not None:
+                try:
+                    response = next(responses)
+                except StopIteration:
+                    break
+                except grpc.RpcError as e:
+                    code, message, trailers = e.code(), e.details() or "", e.trailing_metadata()
+                    break
+                except ValueError as e:
+                    code, message = grpc.StatusCode.UNKNOWN, library_error(e)
+                    break
+                account.responses += 1
+                data = response.avro_rows.serialized_binary_rows
+                account.bytes += len(data)
+                if response.HasField("avro_schema"):
+                    schema = response.avro_schema.schema
+                rows = _row_count(response)
+                if rows == 0 and not data:
+                    continue  # stats or schema only
+                try:
+                    self._verifier.use_schema(schema)
+                except _Failure as e:
+                    fatal = e
+                    break
+                try:
+                    if rows < 0:
+                        raise _Failure(DATA_LOSS, f"negative row_count {rows}")
+                    ids = self._verifier.verify(data, rows)
+                except _Failure as e:
+                    account.corrupt_responses += 1
+                    account.last_corruption = (
+                        f"response at offset {account.offset} ({rows} rows, {len(data)} bytes): {e.message}"
+                    )
+                    corrupt = True
+                    break
+                for row_id in ids:
+                    ledger.record(row_id)
+                account.rows += len(ids)
+                account.offset += rows
+                if ids and account.first_row_at is None:
+                    account.first_row_at = time.monotonic()
             if corrupt or fatal is not None:
                 call.cancel()  # abandon the rest of this call
 
