@@ -17,15 +17,9 @@ adds empty __init__.py files that turn them into regular packages, and one
 hides the other.
 """
 
-_GEN_DIR = "_py_gen"
+load("//bazel:proto_paths.bzl", "proto_import_path")
 
-def _import_path(proto_info, source):
-    root = proto_info.proto_source_root
-    if root in ("", "."):
-        return source.path
-    if not source.path.startswith(root + "/"):
-        fail("%s is not under its proto source root %s" % (source.path, root))
-    return source.path[len(root) + 1:]
+_GEN_DIR = "_py_gen"
 
 def _grpc_py_sources_impl(ctx):
     out_root = "/".join([ctx.bin_dir.path, ctx.label.package, _GEN_DIR, ctx.label.name]).replace("//", "/")
@@ -39,7 +33,7 @@ def _grpc_py_sources_impl(ctx):
         arguments.add_all(proto_info.transitive_proto_path, format_each = "--proto_path=%s")
         generated = []
         for source in proto_info.direct_sources:
-            path = _import_path(proto_info, source)
+            path = proto_import_path(proto_info, source)
             arguments.add(path)
             stem = path[:-len(".proto")]
             for suffix in ["_pb2.py", "_pb2_grpc.py"]:
