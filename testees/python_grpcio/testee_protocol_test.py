@@ -146,11 +146,18 @@ class TesteeProtocolTest(unittest.TestCase):
         self.check_multiprocessing("spawn", parent_channel="idle")
 
     def test_a_missing_table_is_every_worker_s_error(self):
-        request = trial_request(self.server.address, "threads", table="projects/forkcheck/datasets/synthetic/tables/nope")
-        run = run_testee(frame(request), 2)
-        self.assertEqual(run.exit_code, 1, run.stderr)
-        for messages in run.workers:
-            self.assertEqual([m.result.status_code for m in messages], [5])  # NOT_FOUND
+        nope = "projects/forkcheck/datasets/synthetic/tables/nope"
+        for model, variant in (
+            ("threads", []),
+            ("multiprocessing", [("start_method", "spawn")]),
+            ("multiprocessing", [("start_method", "spawn"), ("parent_client", "after_pool")]),
+        ):
+            run = run_testee(frame(trial_request(self.server.address, model, variant, table=nope)), 2)
+            self.assertEqual(run.exit_code, 1, run.stderr)
+            for messages in run.workers:
+                results = [m.result for m in messages if m.HasField("result")]
+                self.assertEqual([r.status_code for r in results], [5], f"{model} {variant}")  # NOT_FOUND
+                self.assertIn("nope", results[0].status_message)
 
     def assert_refused(self, stdin_bytes, workers, reason_pattern):
         run = run_testee(stdin_bytes, workers)
