@@ -40,10 +40,11 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
             futures = [
                 pool.submit(_worker, client, session, i, settings, fd) for i, fd in enumerate(parent.worker_fds)
             ]
+            # Threads cannot be killed: past the watchdog the supervisor kills us.
+            concurrent.futures.wait(futures, timeout=settings.watchdog)
             for i, future in enumerate(futures):
-                error = future.exception(timeout=settings.watchdog)
-                if error is not None:
-                    print(f"python_grpcio_testee: worker thread {i}: {error!r}", file=sys.stderr)
+                if future.done() and future.exception() is not None:
+                    print(f"python_grpcio_testee: worker thread {i}: {future.exception()!r}", file=sys.stderr)
         parent.parent_facts(-1)
         return 0
     finally:
