@@ -7,16 +7,9 @@ Generated headers are included by their import path, e.g.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
+load("//bazel:proto_paths.bzl", "proto_import_path")
 
 _GEN_DIR = "_grpc_gen"
-
-def _import_path(proto_info, source):
-    root = proto_info.proto_source_root
-    if root in ("", "."):
-        return source.path
-    if not source.path.startswith(root + "/"):
-        fail("%s is not under its proto source root %s" % (source.path, root))
-    return source.path[len(root) + 1:]
 
 def _grpc_cc_sources_impl(ctx):
     proto_info = ctx.attr.proto[ProtoInfo]
@@ -28,7 +21,7 @@ def _grpc_cc_sources_impl(ctx):
     arguments.add("--grpc_out=" + out_dir)
     arguments.add_all(proto_info.transitive_proto_path, format_each = "--proto_path=%s")
     for source in proto_info.direct_sources:
-        path = _import_path(proto_info, source)
+        path = proto_import_path(proto_info, source)
         arguments.add(path)
         stem = path[:-len(".proto")]
         headers.append(ctx.actions.declare_file("/".join([_GEN_DIR, ctx.label.name, stem + ".grpc.pb.h"])))

@@ -3,8 +3,9 @@
 Nothing here hard-codes an install path: each library's compile and link flags come
 from `pkg-config` when the repository is fetched, so pointing PKG_CONFIG_PATH at
 another gRPC installation (and running `bazel sync --configure` or a clean build)
-builds the same harness against it. Tools (protoc, grpc_cpp_plugin) are taken from
-the same installation's prefix when it has them, else from PATH.
+builds the same harness against it. Tools (protoc, grpc_cpp_plugin,
+grpc_python_plugin) are taken from the same installation's prefix when it has
+them, else from PATH.
 
   system_libs(name = "system_libs")          # @system_libs//:grpc, :gtest_main, ...
   system_protobuf(name = "com_google_protobuf")  # protoc, well-known protos, cc toolchain
@@ -115,6 +116,13 @@ def _system_libs_impl(ctx):
     build.append("""sh_binary(
     name = "grpc_cpp_plugin",
     srcs = ["grpc_cpp_plugin.sh"],
+)
+""")
+    # Python stubs (bazel/grpc_py.bzl), from the same installation's plugin.
+    ctx.file("grpc_python_plugin.sh", _tool_wrapper(ctx, "grpc++", "grpc_python_plugin"), executable = True)
+    build.append("""sh_binary(
+    name = "grpc_python_plugin",
+    srcs = ["grpc_python_plugin.sh"],
 )
 """)
     ctx.file("versions.txt", "\n".join(sorted(depset(versions).to_list())) + "\n")

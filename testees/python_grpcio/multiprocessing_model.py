@@ -1,0 +1,235 @@
+"""`multiprocessing`: W worker processes (multiprocessing.Process, one per
+worker, from the chosen start method's context), each reading streams i,
+i + W, ... of the session the parent created; then the parent checks its own
+client. See README.md for what each variant means in application terms.
+"""
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import sys
+import time
+
+import grpc
+
+from testees.python_grpcio import multiprocessing_worker as worker
+from testees.python_grpcio import share_reader
+from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
+
+NAME = "multiprocessing"
+VARIANT = (
+    ("start_method", ("fork", "forkserver", "spawn")),
+    ("parent_client", ("before_pool", "after_pool")),
+    ("parent_channel", ("used", "idle", "pristine")),
+    ("worker_client", ("own", "inherited")),
+)
+HAS_PARENT_CHECK = True
+SUMMARY = (
+    "multiprocessing.Process workers (fork, forkserver or spawn) that read with their own or the "
+    "inherited grpc channel; the parent keeps its own channel and checks it after the workers"
+)
+
+# parent_channel=idle: the parent's channel closes its connection after this
+# long without calls (gRPC's minimum), and the parent waits for that.
+_IDLE_TIMEOUT_MS = 1000
+_IDLE_WAIT = 5.0
+
+
+def refusal(variant: dict):
+    """Why these variant values cannot run together, or None."""
+    if variant["parent_client"] == "after_pool" and variant["parent_channel"] != "used":
+        return (
+            "parent_channel is only meaningful for parent_client=before_pool (after_pool: the parent has "
+            "no channel when the workers start); use parent_channel=used"
+        )
+    if variant["worker_client"] == "inherited":
+        if variant["start_method"] != "fork":
+            return (
+                f"worker_client=inherited needs start_method=fork: a {variant['start_method']} worker "
+                "inherits no Python objects from the parent"
+            )
+        if variant["parent_client"] != "before_pool":
+            return "worker_client=inherited needs parent_client=before_pool: the parent has no client to inherit"
+    return None
+
+
+def _session_in_helper(settings, close_fds):
+    """The session, created by a short-lived forked helper with its own
+    channel, before this process has any channel (parent_channel=pristine)."""
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    helper = multiprocessing.get_context("fork").Process(
+        target=_helper_main, args=(send, settings, close_fds), name="forkcheck-session-helper"
+    )
+    helper.start()
+    send.close()
+    try:
+        wait = settings.create_session_timeout + 1
+        if not receive.poll(wait):
+            raise share_reader.SessionError(
+                grpc.StatusCode.DEADLINE_EXCEEDED, f"the session helper sent nothing within {wait:g}s"
+            )
+        return worker.decode_session_reply(receive.recv_bytes())
+    except EOFError:
+        raise share_reader.SessionError(
+            grpc.StatusCode.INTERNAL, f"the session helper exited without a reply (exit code {helper.exitcode})"
+        ) from None
+    finally:
+        receive.close()
+        helper.join(1)
+        if helper.exitcode is None:
+            helper.kill()
+            helper.join(1)
+
+
+def _helper_main(send, settings, close_fds):
+    for fd in close_fds:  # the trial's pipes: not the helper's to hold
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    client = share_reader.Client(settings.target)
+    try:
+        session = share_reader.create_session(
+            client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+        )
+        send.send_bytes(worker.encode_session_reply(session))
+    except share_reader.SessionError as e:
+        send.send_bytes(worker.encode_session_reply(error=e))
+    finally:
+        client.close()
+
+
+def _wait_for_idle(channel, timeout):
+    """True once the channel reports IDLE (it dropped its connection)."""
+    states = []
+    channel.subscribe(states.append, try_to_connect=False)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if states and states[-1] == grpc.ChannelConnectivity.IDLE:
+                return True
+            time.sleep(0.02)
+        return False
+    finally:
+        channel.unsubscribe(states.append)
+
+
+def _parent_client_before_pool(settings, parent_channel, report_fds):
+    """The parent's client and the session, per parent_channel."""
+    if parent_channel == "pristine":
+        session = _session_in_helper(settings, report_fds)
+        return share_reader.Client(settings.target), session
+    options = [("grpc.client_idle_timeout_ms", _IDLE_TIMEOUT_MS)] if parent_channel == "idle" else []
+    client = share_reader.Client(settings.target, options)
+    try:
+        session = share_reader.create_session(
+            client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+        )
+        if parent_channel == "idle" and not _wait_for_idle(client.channel, _IDLE_WAIT):
+            raise share_reader.SessionError(
+                grpc.StatusCode.INTERNAL, f"the parent's channel did not go idle within {_IDLE_WAIT:g}s"
+            )
+        return client, session
+    except share_reader.SessionError:
+        client.close()
+        raise
+
+
+class _Reaper:
+    """Reports each worker's WorkerExit as it exits, with bounded waits."""
+
+    def __init__(self, processes, parent: ParentReporter):
+        self._left = {p.sentinel: (i, p) for i, p in enumerate(processes) if p is not None}
+        self._parent = parent
+
+    def reap_until(self, deadline: float) -> bool:
+        """Reaps until every worker exited (True) or `deadline` passed."""
+        while self._left:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                return False
+            for sentinel in multiprocessing.connection.wait(list(self._left), timeout):
+                index, process = self._left.pop(sentinel)
+                process.join()
+                self._parent.worker_exit(index, wait_status_from_exitcode(process.exitcode))
+        return True
+
+
+def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentReporter) -> int:
+    context = multiprocessing.get_context(variant["start_method"])
+    before_pool = variant["parent_client"] == "before_pool"
+    client = None
+    session_bytes = None
+    if before_pool:
+        try:
+            client, session = _parent_client_before_pool(
+                settings, variant["parent_channel"], [parent.fd] + parent.worker_fds
+            )
+        except share_reader.SessionError as e:
+            return share_reader.report_setup_failure(parent.worker_fds, e.code, e.message)
+        session_bytes = session.SerializeToString()
+        if variant["worker_client"] == "inherited":
+            worker.inherited_client = client
+
+    reports = [multiprocessing.connection.Connection(fd, readable=False) for fd in parent.worker_fds]
+    session_pipes = [context.Pipe(duplex=False) for _ in reports] if not before_pool else []
+    fork = variant["start_method"] == "fork"
+    processes = []
+    parent.mark_workers_starting()
+    for i, report in enumerate(reports):
+        # A forked child inherits every pipe of the trial: it closes all but its own.
+        close_fds = []
+        if fork:
+            close_fds = [parent.fd] + [r.fileno() for j, r in enumerate(reports) if j != i]
+            for j, (receive, send) in enumerate(session_pipes):
+                close_fds += [send.fileno()] + ([receive.fileno()] if j != i else [])
+        process = context.Process(
+            target=worker.worker_main,
+            args=(i, report, session_bytes, session_pipes[i][0] if session_pipes else None, settings,
+                  variant["worker_client"], close_fds),
+            name=f"forkcheck-worker-{i}",
+        )
+        try:
+            process.start()
+        except Exception as e:  # e.g. fork failed: the worker reports nothing
+            print(f"python_grpcio_testee: starting worker {i}: {e!r}", file=sys.stderr)
+            process = None
+        processes.append(process)
+    # The parent keeps no worker's pipe open: each reaches EOF when its worker exits.
+    for report in reports:
+        report.close()
+    parent.worker_fds = []
+    for receive, _ in session_pipes:
+        receive.close()
+
+    exit_code = 0
+    if not before_pool:
+        client = share_reader.Client(settings.target)
+        try:
+            session = share_reader.create_session(
+                client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+            )
+            reply = worker.encode_session_reply(session)
+        except share_reader.SessionError as e:
+            reply = worker.encode_session_reply(error=e)
+            exit_code = 1
+        for _, send in session_pipes:
+            try:
+                send.send_bytes(reply)
+            except OSError:
+                pass  # that worker is gone; its exit tells
+            send.close()
+
+    reaper = _Reaper(processes, parent)
+    start = time.monotonic()
+    reaper.reap_until(start + settings.worker_patience)
+    code, message = share_reader.parent_check(client, settings)
+    parent.parent_check(code, message)
+    all_reaped = reaper.reap_until(start + settings.watchdog)
+    parent.parent_facts(-1)
+    client.close()
+    if not all_reaped:
+        print("python_grpcio_testee: workers still running at the watchdog; leaving them", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(exit_code)  # multiprocessing would join them at exit
+    return exit_code

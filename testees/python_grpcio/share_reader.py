@@ -1,0 +1,232 @@
+"""What every worker does once it has a channel (models/share_reader.cc in
+Python): reads its round-robin share of the session's streams, reports its
+phases as it goes, and reports a WorkerResult at the end. Also the client
+calls the models share: channels, CreateReadSession and the parent's check.
+"""
+
+import dataclasses
+import resource
+import time
+from typing import List
+
+import grpc
+from forkcheck import worker_pb2
+from google.cloud.bigquery.storage.v1 import storage_pb2, storage_pb2_grpc, stream_pb2
+
+from testees.python_grpcio import catalogue as cat
+from testees.python_grpcio.reporting import FORMAT_VERSION, WorkerReporter, usage, write_frame
+from testees.python_grpcio.row_ledger import RowLedger
+from testees.python_grpcio.stream_reader import StreamReader, library_error
+
+
+@dataclasses.dataclass(frozen=True)
+class TrialSettings:
+    """A TrialRequest's settings, in seconds; picklable for spawned workers."""
+
+    target: str
+    table: str
+    workers: int
+    max_streams: int
+    connect_timeout: float = 5.0
+    create_session_timeout: float = 5.0
+    parent_check_timeout: float = 2.0
+    worker_patience: float = 1.0
+    watchdog: float = 60.0
+    session_calls: int = 0
+
+
+class Client:
+    """A channel and its BigQueryRead stub: what a Python application holds."""
+
+    def __init__(self, target: str, options=()):
+        self.channel = grpc.insecure_channel(target, options=list(options))
+        self.stub = storage_pb2_grpc.BigQueryReadStub(self.channel)
+
+    def close(self) -> None:
+        self.channel.close()
+
+
+def status_code_number(code: grpc.StatusCode) -> int:
+    return code.value[0]
+
+
+def _parent_of(table: str) -> str:
+    if not table.startswith("projects/"):
+        return ""
+    slash = table.find("/", len("projects/"))
+    return table[:slash] if slash > len("projects/") else ""
+
+
+class SessionError(Exception):
+    def __init__(self, code: grpc.StatusCode, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def create_session(stub, table: str, max_stream_count: int, timeout: float) -> stream_pb2.ReadSession:
+    """An AVRO read session of `table` under parent projects/P, as the C++
+    ReferenceReader::CreateSession asks for it; errors raise SessionError."""
+    parent = _parent_of(table)
+    if not parent:
+        raise SessionError(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f'table "{table}": expected projects/{{project}}/datasets/{{dataset}}/tables/{{table}}',
+        )
+    request = storage_pb2.CreateReadSessionRequest(
+        parent=parent, max_stream_count=max_stream_count, preferred_min_stream_count=0
+    )
+    request.read_session.table = table
+    request.read_session.data_format = stream_pb2.DataFormat.AVRO
+    try:
+        return stub.CreateReadSession(request, timeout=timeout)
+    except grpc.RpcError as e:
+        raise SessionError(e.code(), e.details() or "") from None
+    except ValueError as e:  # e.g. "Channel closed due to fork"
+        raise SessionError(grpc.StatusCode.UNKNOWN, library_error(e)) from None
+
+
+def parent_check(client: Client, settings: TrialSettings):
+    """(code, message) of a one-stream session on the parent's own client."""
+    try:
+        create_session(client.stub, settings.table, 1, settings.parent_check_timeout)
+        return 0, ""
+    except SessionError as e:
+        return status_code_number(e.code), e.message
+
+
+def stream_share(session, index: int, workers: int) -> List[str]:
+    if workers < 1:
+        return []
+    return [session.streams[i].name for i in range(index, len(session.streams), workers)]
+
+
+def _set_status(result, code: grpc.StatusCode, message: str) -> None:
+    result.status_code = status_code_number(code)
+    result.status_message = message
+
+
+def _send(result, reporter: WorkerReporter, rusage_who: int):
+    usage(rusage_who, result.usage)
+    reporter.result(result)
+    return result
+
+
+def _mark_done(reporter: WorkerReporter, result) -> None:
+    reporter.phase(worker_pb2.PHASE_DONE)
+    result.done_micros = reporter.elapsed_micros()
+    result.monotonic_start_micros = reporter.start_monotonic_micros()
+
+
+def _time_session_calls(client: Client, session, settings: TrialSettings, result) -> None:
+    streams = max(1, len(session.streams))
+    for i in range(settings.session_calls):
+        start = time.monotonic_ns()
+        try:
+            create_session(client.stub, session.table, streams, settings.create_session_timeout)
+        except SessionError as e:
+            _set_status(
+                result,
+                e.code,
+                f"CreateReadSession call {i + 1} of {settings.session_calls} after the read: {e.message}",
+            )
+            return
+        result.create_session_latency_ns.append(time.monotonic_ns() - start)
+
+
+def wait_connected(channel, timeout: float):
+    """None once the channel is READY, else why not."""
+    future = grpc.channel_ready_future(channel)
+    try:
+        future.result(timeout=timeout)
+        return None
+    except grpc.FutureTimeoutError:
+        future.cancel()
+    reason = f"the channel did not connect within {timeout:g}s"
+    # grpcio's connectivity thread dies silently (a traceback on stderr) on a
+    # channel it closed at a fork; its own check says so.
+    try:
+        channel._channel.check_connectivity_state(False)
+    except ValueError as e:
+        reason += f" ({library_error(e)})"
+    except Exception:  # a private API: nothing more to learn from it
+        pass
+    return reason
+
+
+def read_share(client: Client, session, index: int, settings: TrialSettings, reporter: WorkerReporter,
+               rusage_who: int = resource.RUSAGE_SELF):
+    """In a worker that has sent PHASE_STARTED and now has `client`: sends
+    CLIENT_CREATED, waits for the channel to connect (CONNECTED), reads its
+    share stream by stream (FIRST_ROW after the first stream that returned
+    rows; the result's first_row_micros is when that row arrived; a stream
+    that fails ends the read), sends DONE, makes settings.session_calls timed
+    CreateReadSession calls if the read succeeded, and sends the result."""
+    result = worker_pb2.WorkerResult()
+    reporter.phase(worker_pb2.PHASE_CLIENT_CREATED)
+    result.client_created_micros = reporter.elapsed_micros()
+
+    not_connected = wait_connected(client.channel, settings.connect_timeout)
+    if not_connected is not None:
+        _set_status(result, grpc.StatusCode.UNAVAILABLE, not_connected)
+        _mark_done(reporter, result)
+        return _send(result, reporter, rusage_who)
+    reporter.phase(worker_pb2.PHASE_CONNECTED)
+    result.connected_micros = reporter.elapsed_micros()
+
+    table = cat.default_catalogue().find(session.table)
+    if table is None:
+        _set_status(
+            result,
+            grpc.StatusCode.NOT_FOUND,
+            f'session table "{session.table}" is not in the catalogue: its rows cannot be verified',
+        )
+        _mark_done(reporter, result)
+        return _send(result, reporter, rusage_who)
+
+    ledger = RowLedger(table.row_count)
+    reader = StreamReader(client.stub, table, session.avro_schema.schema)
+    for name in stream_share(session, index, settings.workers):
+        read_started = reporter.elapsed_micros()
+        started_at = time.monotonic()
+        account = reader.read(name, ledger)
+        result.corrupted_rows += account.corrupted_rows
+        result.corrupt_responses += account.corrupt_responses
+        result.bytes += account.bytes
+        result.retries += account.retries
+        result.streams.add(
+            stream=account.stream,
+            rows=account.rows,
+            status_code=status_code_number(account.status_code),
+            status_message=account.status_message,
+            retries=account.retries,
+            last_corruption=account.last_corruption,
+        )
+        if result.first_row_micros == 0 and account.rows > 0:
+            reporter.phase(worker_pb2.PHASE_FIRST_ROW)
+            # When the row arrived, not when its stream ended.
+            result.first_row_micros = read_started + int((account.first_row_at - started_at) * 1e6)
+        if not account.ok():
+            _set_status(result, account.status_code, account.status_message)
+            break
+    result.rows_received = ledger.recorded
+    result.duplicate_rows = ledger.duplicates
+    result.out_of_range_rows = ledger.out_of_range
+    for begin, end in ledger.seen_ranges():
+        result.seen.add(begin=begin, end=end)
+    _mark_done(reporter, result)
+    if settings.session_calls > 0 and result.status_code == 0:
+        _time_session_calls(client, session, settings, result)
+    return _send(result, reporter, rusage_who)
+
+
+def report_setup_failure(worker_fds: List[int], code: grpc.StatusCode, message: str) -> int:
+    """When the trial cannot start its workers: `message` as every worker's
+    result, sent from the parent (which still holds their pipes). Returns the
+    testee's exit code for this case, 1."""
+    result = worker_pb2.WorkerResult()
+    _set_status(result, code, message)
+    message_ = worker_pb2.WorkerMessage(format_version=FORMAT_VERSION, result=result)
+    for fd in worker_fds:
+        write_frame(fd, message_)
+    return 1

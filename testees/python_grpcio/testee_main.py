@@ -1,0 +1,178 @@
+"""The Python grpcio testee: runs one request of the testee protocol
+(protos/forkcheck/testee.proto) with Debian's python3-grpcio.
+
+Reads exactly one length-prefixed TesteeRequest from standard input and
+answers on the report pipes of FORKCHECK_REPORT_FDS. Exit status: 0 the
+request was carried out, 1 the model could not set up (each worker got the
+error as its result), 2 the request could not be read or was refused (with a
+TrialRefused on the parent's pipe when the pipes could be found).
+"""
+
+import os
+import platform
+import select
+import struct
+import sys
+import time
+
+MAX_REQUEST_BYTES = 64 << 10
+# Standard input is written by the supervisor right after it starts us; a
+# request that has not arrived by then never will.
+STDIN_TIMEOUT = 30.0
+
+
+class RequestError(ValueError):
+    pass
+
+
+def _read_exactly(fd: int, size: int, deadline: float, what: str) -> bytes:
+    data = b""
+    while len(data) < size:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise RequestError(f"standard input: no {what} within {STDIN_TIMEOUT:g}s")
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise RequestError(f"standard input ended after {len(data)} of the {size} bytes of the {what}")
+        data += chunk
+    return data
+
+
+def read_request(fd: int):
+    from forkcheck import testee_pb2
+    from google.protobuf.message import DecodeError
+
+    deadline = time.monotonic() + STDIN_TIMEOUT
+    (size,) = struct.unpack("<I", _read_exactly(fd, 4, deadline, "request length"))
+    if size > MAX_REQUEST_BYTES:
+        raise RequestError(f"request of {size} bytes exceeds the {MAX_REQUEST_BYTES}-byte limit")
+    payload = _read_exactly(fd, size, deadline, "request")
+    try:
+        request = testee_pb2.TesteeRequest.FromString(payload)
+    except DecodeError as e:
+        raise RequestError(f"the {size} request bytes are not a TesteeRequest: {e}") from None
+    if request.format_version != 1:
+        raise RequestError(f"format_version {request.format_version}; this testee speaks 1")
+    if request.WhichOneof("kind") is None:
+        raise RequestError("the request is neither describe nor trial")
+    return request
+
+
+def describe():
+    import avro
+    import google.protobuf
+    import grpc
+    from forkcheck import testee_pb2
+    from google.protobuf.internal import api_implementation
+
+    from testees.python_grpcio import models
+
+    description = testee_pb2.TesteeDescription(
+        client="python-grpcio",
+        language="Python " + platform.python_version(),
+        library="grpcio",
+        library_version=grpc.__version__,
+        # grpcio compiles its gRPC core into grpc._cython.cygrpc from the same
+        # source release (Debian's too: it does not use libgrpc.so).
+        grpc_core_version=grpc.__version__,
+    )
+    for name, value in (
+        ("protobuf", f"{google.protobuf.__version__} ({api_implementation.Type()})"),
+        ("avro", getattr(avro, "__version__", "unknown")),
+        ("python", platform.python_version()),
+        ("python_implementation", platform.python_implementation()),
+    ):
+        description.versions.add(name=name, value=value)
+    models.describe_models(description)
+    return description
+
+
+def _seconds(millis: int, default: float) -> float:
+    return millis / 1000.0 if millis > 0 else default
+
+
+def trial_settings(trial, worker_pipes: int):
+    from forkcheck import testee_pb2
+
+    from testees.python_grpcio.models import Refused
+    from testees.python_grpcio.share_reader import TrialSettings
+
+    if trial.workers < 1:
+        raise Refused(f"workers: {trial.workers} must be >= 1")
+    if trial.workers != worker_pipes:
+        raise Refused(f"workers: {trial.workers}, but FORKCHECK_REPORT_FDS lists {worker_pipes} worker pipes")
+    if not trial.target or not trial.table:
+        raise Refused("target and table must be given")
+    if trial.max_streams < 0 or trial.session_calls < 0:
+        raise Refused("max_streams and session_calls must be >= 0")
+    if trial.stream_assignment not in (
+        testee_pb2.STREAM_ASSIGNMENT_UNSPECIFIED,
+        testee_pb2.STREAM_ASSIGNMENT_ROUND_ROBIN,
+    ):
+        raise Refused(f"stream_assignment {trial.stream_assignment}: only ROUND_ROBIN is supported")
+    return TrialSettings(
+        target=trial.target,
+        table=trial.table,
+        workers=trial.workers,
+        max_streams=trial.max_streams,
+        connect_timeout=_seconds(trial.connect_timeout_ms, 5.0),
+        create_session_timeout=_seconds(trial.create_session_timeout_ms, 5.0),
+        parent_check_timeout=_seconds(trial.parent_check_timeout_ms, 2.0),
+        worker_patience=_seconds(trial.worker_patience_ms, 1.0),
+        watchdog=_seconds(trial.watchdog_ms, 60.0),
+        session_calls=trial.session_calls,
+    )
+
+
+def _refuse(parent_fd, reason: str) -> int:
+    print(f"python_grpcio_testee: refused: {reason}", file=sys.stderr)
+    if parent_fd is not None:
+        from forkcheck import testee_pb2, worker_pb2
+
+        from testees.python_grpcio.reporting import write_frame
+
+        write_frame(
+            parent_fd, worker_pb2.WorkerMessage(format_version=1, refused=testee_pb2.TrialRefused(reason=reason))
+        )
+    return 2
+
+
+def main() -> int:
+    from testees.python_grpcio import reporting
+
+    try:
+        fds = reporting.report_fds_from_environment()
+    except reporting.ReportFdsError as e:
+        print(f"python_grpcio_testee: {e}", file=sys.stderr)
+        fds = None
+    parent_fd = fds[0] if fds else None
+    try:
+        request = read_request(sys.stdin.fileno())
+    except RequestError as e:
+        return _refuse(parent_fd, str(e))
+    finally:
+        # Nothing more comes on it; workers get /dev/null, not the pipe.
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, sys.stdin.fileno())
+        os.close(devnull)
+    if parent_fd is None:
+        print("python_grpcio_testee: no report pipes to answer on", file=sys.stderr)
+        return 2
+
+    from testees.python_grpcio import models
+
+    if request.WhichOneof("kind") == "describe":
+        reporting.ParentReporter(parent_fd, fds[1:]).send(testee=describe())
+        return 0
+    trial = request.trial
+    try:
+        variant = models.resolve_variant(trial.model, trial.variant)
+        settings = trial_settings(trial, len(fds) - 1)
+    except models.Refused as e:
+        return _refuse(parent_fd, str(e))
+    parent = reporting.ParentReporter(parent_fd, fds[1:])
+    return models.MODELS[trial.model].run(settings, variant, parent)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

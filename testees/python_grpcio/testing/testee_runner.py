@@ -1,0 +1,123 @@
+"""Runs the testee as the supervisor does (testee.proto): report pipes it
+creates itself in FORKCHECK_REPORT_FDS, one request on standard input, and
+every frame read back, each wait bounded."""
+
+import dataclasses
+import os
+import select
+import signal
+import struct
+import subprocess
+import time
+from typing import List
+
+from forkcheck import worker_pb2
+
+from testees.python_grpcio.testing import runfiles
+
+TESTEE = "testees/python_grpcio/python_grpcio_testee"
+
+
+@dataclasses.dataclass
+class TesteeRun:
+    exit_code: int  # None: the pipes stayed open past the timeout (allow_timeout)
+    parent: List[worker_pb2.WorkerMessage]  # frames on the parent's pipe
+    workers: List[List[worker_pb2.WorkerMessage]]
+    stderr: str
+
+
+def _frames(data: bytes) -> List[worker_pb2.WorkerMessage]:
+    messages = []
+    while data:
+        if len(data) < 4:
+            raise AssertionError(f"{len(data)} bytes after the last frame")
+        (size,) = struct.unpack("<I", data[:4])
+        if len(data) < 4 + size:
+            raise AssertionError(f"a frame of {size} bytes ends after {len(data) - 4}")
+        message = worker_pb2.WorkerMessage.FromString(data[4 : 4 + size])
+        if message.format_version != 1:
+            raise AssertionError(f"format_version {message.format_version}")
+        messages.append(message)
+        data = data[4 + size :]
+    return messages
+
+
+def frame(request) -> bytes:
+    payload = request.SerializeToString()
+    return struct.pack("<I", len(payload)) + payload
+
+
+def run_testee(stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None, allow_timeout=False) -> TesteeRun:
+    pipes = [os.pipe() for _ in range(workers + 1)]
+    write_ends = [w for _, w in pipes]
+    environment = dict(os.environ if env is None else env)
+    if env is None:
+        # gRPC's fork knobs are the matrix's axes; tests run with the defaults.
+        for knob in ("GRPC_ENABLE_FORK_SUPPORT", "GRPC_POLL_STRATEGY"):
+            environment.pop(knob, None)
+    environment["FORKCHECK_REPORT_FDS"] = ",".join(str(w) for w in write_ends)
+    process = subprocess.Popen(
+        [runfiles.path(TESTEE)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=write_ends,
+        env=environment,
+        start_new_session=True,  # as the supervisor: a process group of its own
+    )
+    for w in write_ends:
+        os.close(w)
+    try:
+        process.stdin.write(stdin_bytes)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    received = {r: b"" for r, _ in pipes}
+    open_fds = set(received)
+    deadline = time.monotonic() + timeout
+    stderr_fd = process.stderr.fileno()
+    open_fds.add(stderr_fd)
+    received[stderr_fd] = b""
+    try:
+        while open_fds:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if allow_timeout:
+                    break
+                raise AssertionError(f"pipes {sorted(open_fds)} still open after {timeout}s")
+            ready, _, _ = select.select(list(open_fds), [], [], left)
+            for fd in ready:
+                chunk = os.read(fd, 65536)
+                if chunk:
+                    received[fd] += chunk
+                else:
+                    open_fds.discard(fd)
+        if open_fds:
+            exit_code = None
+        else:
+            exit_code = process.wait(timeout=max(deadline - time.monotonic(), 1))
+            _wait_for_group_gone(process.pid, deadline)
+    finally:
+        # As the supervisor does: whatever is left of the group goes (workers
+        # may outlive a testee that gave up on them).
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+        for r, _ in pipes:
+            os.close(r)
+        process.stderr.close()
+    messages = [_frames(received[r]) for r, _ in pipes]
+    return TesteeRun(exit_code, messages[0], messages[1:], received[stderr_fd].decode(errors="replace"))
+
+
+def _wait_for_group_gone(group: int, deadline: float) -> None:
+    """Nothing of the testee may outlive it (e.g. a forkserver process)."""
+    while True:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"processes of the testee's group {group} outlived it")
+        time.sleep(0.02)

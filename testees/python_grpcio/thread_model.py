@@ -1,0 +1,52 @@
+"""`threads`: one client (channel + stub) made by the parent, which also
+creates the session on it, shared by W threads of a ThreadPoolExecutor;
+thread i reads streams i, i + W, ... (as C++ thread_shared does)."""
+
+import concurrent.futures
+import resource
+import sys
+
+from forkcheck import worker_pb2
+
+from testees.python_grpcio import share_reader
+from testees.python_grpcio.reporting import ParentReporter, WorkerReporter
+
+NAME = "threads"
+VARIANT = ()  # no variant settings
+HAS_PARENT_CHECK = False
+SUMMARY = (
+    "one grpc channel and stub, created by the parent (which creates the session on it), "
+    "shared by the threads of a concurrent.futures.ThreadPoolExecutor"
+)
+
+
+def _worker(client, session, index, settings, fd):
+    reporter = WorkerReporter(fd)
+    reporter.phase(worker_pb2.PHASE_STARTED)
+    share_reader.read_share(client, session, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
+
+
+def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentReporter) -> int:
+    client = share_reader.Client(settings.target)
+    try:
+        try:
+            session = share_reader.create_session(
+                client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+            )
+        except share_reader.SessionError as e:
+            return share_reader.report_setup_failure(parent.worker_fds, e.code, e.message)
+        parent.mark_workers_starting()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=settings.workers) as pool:
+            futures = [
+                pool.submit(_worker, client, session, i, settings, fd) for i, fd in enumerate(parent.worker_fds)
+            ]
+            # Threads cannot be killed: past the watchdog the supervisor kills us.
+            concurrent.futures.wait(futures, timeout=settings.watchdog)
+            for i, future in enumerate(futures):
+                if future.done() and future.exception() is not None:
+                    print(f"python_grpcio_testee: worker thread {i}: {future.exception()!r}", file=sys.stderr)
+        parent.parent_facts(-1)
+        return 0
+    finally:
+        parent.close_worker_fds()
+        client.close()
