@@ -124,17 +124,39 @@ def trial_settings(trial, worker_pipes: int):
     )
 
 
+def _varint(value: int) -> bytes:
+    out = b""
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out += bytes([byte | (0x80 if value else 0)])
+        if not value:
+            return out
+
+
+def _refused_frame(reason: str) -> bytes:
+    """WorkerMessage{format_version: 1, refused: {reason}} encoded by hand:
+    the refusal must reach the supervisor even when python3-protobuf itself
+    is what is missing."""
+    text = reason.encode("utf-8")[:4000]
+    refused = b"\x0a" + _varint(len(text)) + text  # TrialRefused.reason = 1
+    message = b"\x08\x01" + b"\x42" + _varint(len(refused)) + refused  # fields 1 and 8
+    return struct.pack("<I", len(message)) + message
+
+
 def _refuse(parent_fd, reason: str) -> int:
     print(f"python_grpcio_testee: refused: {reason}", file=sys.stderr)
     if parent_fd is not None:
-        from forkcheck import testee_pb2, worker_pb2
-
-        from testees.python_grpcio.reporting import write_frame
-
-        write_frame(
-            parent_fd, worker_pb2.WorkerMessage(format_version=1, refused=testee_pb2.TrialRefused(reason=reason))
-        )
+        try:
+            os.write(parent_fd, _refused_frame(reason))
+        except OSError:
+            pass  # the supervisor is gone; nobody is left to tell
     return 2
+
+
+def _missing_library(error: ImportError) -> str:
+    package = {"grpc": "python3-grpcio", "google": "python3-protobuf", "avro": "python3-avro"}.get(
+        (error.name or "").split(".")[0], "a Python package")
+    return f"{package} is not installed for {sys.executable} ({error})"
 
 
 def main() -> int:
@@ -150,6 +172,8 @@ def main() -> int:
         request = read_request(sys.stdin.fileno())
     except RequestError as e:
         return _refuse(parent_fd, str(e))
+    except ImportError as e:
+        return _refuse(parent_fd, _missing_library(e))
     finally:
         # Nothing more comes on it; workers get /dev/null, not the pipe.
         devnull = os.open(os.devnull, os.O_RDONLY)
@@ -159,10 +183,19 @@ def main() -> int:
         print("python_grpcio_testee: no report pipes to answer on", file=sys.stderr)
         return 2
 
-    from testees.python_grpcio import models
+    try:
+        from testees.python_grpcio import models
+    except ImportError as e:
+        # The main job then skips this client and says why.
+        return _refuse(parent_fd, _missing_library(e))
 
     if request.WhichOneof("kind") == "describe":
-        reporting.ParentReporter(parent_fd, fds[1:]).send(testee=describe())
+        try:
+            description = describe()
+        except ImportError as e:
+            # The main job then skips this client and says why.
+            return _refuse(parent_fd, _missing_library(e))
+        reporting.ParentReporter(parent_fd, fds[1:]).send(testee=description)
         return 0
     trial = request.trial
     try:

@@ -1,7 +1,9 @@
 """The testee speaks testee.proto: describe, trials of every model against a
 real fake server, and refusals, run as the supervisor runs it."""
 
+import os
 import struct
+import tempfile
 import unittest
 
 from forkcheck import testee_pb2, worker_pb2
@@ -183,6 +185,21 @@ class TesteeProtocolTest(unittest.TestCase):
         )
         self.assert_refused(frame(trial_request(address, "threads", [("start_method", "fork")])), 2, "no variant setting")
         self.assert_refused(frame(trial_request(address, "threads", workers=3)), 2, "lists 2 worker pipes")
+
+    def test_without_grpcio_describe_refuses_and_names_the_package(self):
+        # A "grpc" package that cannot be imported, ahead of Debian's: what a
+        # machine without python3-grpcio looks like to the testee.
+        with tempfile.TemporaryDirectory() as fake_site:
+            os.mkdir(os.path.join(fake_site, "grpc"))
+            with open(os.path.join(fake_site, "grpc", "__init__.py"), "w") as init:
+                init.write("raise ImportError(\"No module named 'grpc'\", name='grpc')\n")
+            env = dict(os.environ)
+            env["PYTHONPATH"] = fake_site + os.pathsep + env.get("PYTHONPATH", "")
+            run = run_testee(
+                frame(testee_pb2.TesteeRequest(format_version=1, describe=testee_pb2.DescribeRequest())), 0, env=env)
+        self.assertEqual(run.exit_code, 2, run.stderr)
+        self.assertEqual(self.parent_bodies(run), ["refused"])
+        self.assertRegex(run.parent[0].refused.reason, r"^python3-grpcio is not installed for .*No module named 'grpc'")
 
     def test_unreadable_requests_are_refused(self):
         self.assert_refused(b"\x01\x02", 1, "ended after 2 of the 4 bytes")
