@@ -149,7 +149,7 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
     ASSERT_TRUE(ResolveTable(result.cell.axes.table, &table, &rows).ok());
     const int64_t bound_micros =
         std::chrono::duration_cast<std::chrono::microseconds>(
-            WatchdogFor(rows, options.run.cell))
+            WatchdogFor(rows, options.run.cell, result.cell.client))
             .count() +
         kMarginMicros;
     for (const TrialSample& sample : result.samples) {

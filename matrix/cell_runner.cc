@@ -51,7 +51,8 @@ absl::StatusOr<Prepared> PrepareTesteeTrial(const Cell& cell,
     return absl::FailedPreconditionError(
         absl::StrCat("no testee for client ", cell.client));
   }
-  const std::chrono::milliseconds watchdog = WatchdogFor(rows, options);
+  const std::chrono::milliseconds watchdog =
+      WatchdogFor(rows, options, cell.client);
   const v1::TrialRequest trial =
       TrialRequestFor(cell, target, table_name, watchdog, options);
   const v1::TesteeDescription& description = testee->second.description;
@@ -81,9 +82,13 @@ absl::Status ResolveTable(const std::string& table, std::string* full_name,
 }
 
 std::chrono::milliseconds WatchdogFor(int64_t table_rows,
-                                      const CellRunOptions& options) {
-  const auto work = options.watchdog_base +
-                    options.watchdog_per_krow * ((table_rows + 999) / 1000);
+                                      const CellRunOptions& options,
+                                      const std::string& client) {
+  const bool cpp = client == kCppClient;
+  const auto work =
+      (cpp ? options.watchdog_base : options.testee_watchdog_base) +
+      (cpp ? options.watchdog_per_krow : options.testee_watchdog_per_krow) *
+          ((table_rows + 999) / 1000);
   return std::chrono::milliseconds(
       static_cast<int64_t>(work.count() * options.watchdog_scale));
 }

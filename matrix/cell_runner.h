@@ -25,6 +25,11 @@ struct CellRunOptions {
   // costs the whole watchdog, so it is kept tight.
   std::chrono::milliseconds watchdog_base{4000};
   std::chrono::milliseconds watchdog_per_krow{5};
+  // A testee client's base instead: an interpreter starts in every process
+  // it spawns (a Python spawn worker imports grpcio: up to 4 s on a loaded
+  // 2-core machine), and it checks rows more slowly.
+  std::chrono::milliseconds testee_watchdog_base{10000};
+  std::chrono::milliseconds testee_watchdog_per_krow{200};
   double watchdog_scale = 1.0;
   // Per-worker budget for connecting and for the session's creation; kept
   // below the watchdog so an unreachable server is an error, not a hang.
@@ -40,8 +45,10 @@ struct CellRunOptions {
 absl::Status ResolveTable(const std::string& table, std::string* full_name,
                           int64_t* rows);
 
+// For a cell of `client` (kCppClient or a testee's).
 std::chrono::milliseconds WatchdogFor(int64_t table_rows,
-                                      const CellRunOptions& options);
+                                      const CellRunOptions& options,
+                                      const std::string& client = kCppClient);
 
 // GRPC_ENABLE_FORK_SUPPORT and GRPC_POLL_STRATEGY set from the axes, or
 // removed ("unset", "default") whatever this process's environment holds.
