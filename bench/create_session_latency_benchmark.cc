@@ -40,12 +40,12 @@
 #include "common/file_util.h"
 #include "fakes/catalogue.h"
 #include "fakes/fake_server_process.h"
-#include "models/channel_factory.h"
 #include "grpc/grpc.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "models/channel_factory.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

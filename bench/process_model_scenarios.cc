@@ -90,14 +90,30 @@ absl::Status ParseSizes(absl::string_view value, BenchSelection* selection) {
   return absl::OkStatus();
 }
 
-absl::Status ParseTable(absl::string_view value, BenchSelection* selection) {
+absl::Status CheckTable(absl::string_view flag, absl::string_view value) {
   const TableSpec* spec = Catalogue::Default().Resolve(std::string(value));
   if (spec == nullptr || spec->row_count <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--table: \"", value,
+        absl::StrCat("--", flag, ": \"", value,
                      "\" is not a table of the default catalogue with rows"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ParseTable(absl::string_view value, BenchSelection* selection) {
+  if (absl::Status valid = CheckTable("table", value); !valid.ok()) {
+    return valid;
+  }
   selection->table = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status ParseTesteeTable(absl::string_view value,
+                              BenchSelection* selection) {
+  if (absl::Status valid = CheckTable("testee_table", value); !valid.ok()) {
+    return valid;
+  }
+  selection->testee_table = std::string(value);
   return absl::OkStatus();
 }
 
@@ -217,6 +233,7 @@ absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
       {"--workers=", ParseWorkers},
       {"--sizes=", ParseSizes},
       {"--table=", ParseTable},
+      {"--testee_table=", ParseTesteeTable},
       {"--trial_watchdog_ms=", ParseWatchdog},
       {"--session_calls_per_trial=", ParseSessionCalls},
       {"--fake_faults=", ParseFakeFaults},

@@ -8,7 +8,10 @@
 //       from a fake server process serving SIZE responses. Time: from just
 //       before the parent starts its workers to the last worker's done.
 //       A trial that is not ok skips the benchmark with its outcome (and
-//       later repetitions of the same benchmark skip at once).
+//       later repetitions of the same benchmark skip at once). Scenarios of
+//       testee clients (python_*) read --testee_table (medium_20k) through
+//       the testee protocol; one whose client cannot run here skips with
+//       the reason.
 //   BM_BareReadLoop/workers:N/response:SIZE/iterations:1/manual_time
 //       N threads of this process drain a bare BigQueryRead server (in this
 //       process, bench/bare_read_server.h) over TCP: the ceiling.
@@ -85,6 +88,8 @@ struct BenchEnvironment {
   std::map<std::string, std::string> skipped_clients;
   std::string table_name;  // full name
   int64_t table_rows = 0;
+  std::string testee_table_name;  // of testee clients' scenarios
+  int64_t testee_table_rows = 0;
   std::string session_table_name;  // kSessionLatencyTable's full name
   int64_t session_table_rows = 0;
   int64_t typical_row_bytes = 100;
@@ -132,8 +137,11 @@ struct TrialWork {
   int session_calls_per_worker = 0;
 };
 
-TrialWork ReadTheTable() {
+TrialWork ReadTheTable(const ModelScenario& scenario) {
   const BenchEnvironment& env = Env();
+  if (scenario.client != "cpp") {
+    return {env.testee_table_name, env.testee_table_rows, 0};
+  }
   return {env.table_name, env.table_rows, 0};
 }
 
@@ -266,8 +274,8 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   bool parent_peak_known = true, connections_known = true;
   for (auto _ : state) {
     if (SkipForEarlierFailure(state, name)) break;
-    absl::StatusOr<TrialMetrics> metrics =
-        RunOneTrial(scenario, workers, response_bytes, ReadTheTable());
+    absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
+        scenario, workers, response_bytes, ReadTheTable(scenario.scenario));
     if (!metrics.ok()) {
       SkipForFailure(state, name, metrics.status());
       break;
@@ -550,7 +558,7 @@ absl::Status StartServers(const std::string& argv0) {
     if (!fake.ok()) return fake.status();
     env.fakes[size] = *std::move(fake);
     absl::StatusOr<TrialMetrics> warm =
-        RunOneTrial(warm_up, 1, size, ReadTheTable());
+        RunOneTrial(warm_up, 1, size, ReadTheTable(warm_up.scenario));
     if (!warm.ok()) {
       return absl::Status(
           warm.status().code(),
@@ -590,6 +598,9 @@ void AddContext() {
   benchmark::AddCustomContext("grpc_version", grpc::Version());
   benchmark::AddCustomContext("table", env.table_name);
   benchmark::AddCustomContext("table_rows", absl::StrCat(env.table_rows));
+  benchmark::AddCustomContext("testee_table", env.testee_table_name);
+  benchmark::AddCustomContext("testee_table_rows",
+                              absl::StrCat(env.testee_table_rows));
   for (const auto& [size, bytes] : env.table_bytes) {
     benchmark::AddCustomContext(
         absl::StrCat("table_bytes_at_", ResponseSizeLabel(size)),
@@ -655,6 +666,10 @@ int Main(int argc, char** argv) {
   const TableSpec* table = Catalogue::Default().Resolve(env.selection.table);
   env.table_name = table->name;  // TakeSelectionFlags checked it
   env.table_rows = table->row_count;
+  const TableSpec* testee_table =
+      Catalogue::Default().Resolve(env.selection.testee_table);
+  env.testee_table_name = testee_table->name;
+  env.testee_table_rows = testee_table->row_count;
   env.typical_row_bytes = std::max<int64_t>(1, table->typical_row_bytes);
   const TableSpec* session_table =
       Catalogue::Default().Resolve(kSessionLatencyTable);

@@ -31,8 +31,8 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
   ASSERT_EQ(RunBenchProgram(
                 {Binary(), "--models=thread_shared", "--workers=1",
                  "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
-                 "--session_calls_per_trial=50",
-                 "--benchmark_out_format=json", "--benchmark_out=" + out}),
+                 "--session_calls_per_trial=50", "--benchmark_out_format=json",
+                 "--benchmark_out=" + out}),
             0)
       << Binary();
 
@@ -102,6 +102,50 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
     EXPECT_EQ(aggregates[name], expected_aggregates);
   }
   EXPECT_EQ(repetitions.size(), 3u);
+}
+
+// The Python client's scenarios run through the testee protocol, read the
+// testee table and report the same counters, labelled with their client.
+TEST(ProcessModelsBenchmarkSmokeTest,
+     ThePythonClientIsBenchmarkedThroughItsTestee) {
+  const std::string out = TestScratch() + "/python.json";
+  ASSERT_EQ(
+      RunBenchProgram(
+          {Binary(), "--models=python_threads,python_spawn", "--workers=2",
+           "--sizes=64KiB", "--table=small", "--testee_table=small",
+           "--benchmark_repetitions=1", "--session_calls_per_trial=20",
+           "--benchmark_out_format=json", "--benchmark_out=" + out}),
+      0)
+      << Binary();
+  const nlohmann::json report = ReadJsonFile(out);
+  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
+  EXPECT_EQ(report["context"].value("testee_table_rows", ""), "1000");
+  std::set<std::string> seen;
+  for (const nlohmann::json& run : report["benchmarks"]) {
+    const std::string name = run.value("run_name", "");
+    if (name.rfind("BM_BareReadLoop/", 0) == 0) continue;
+    seen.insert(name);
+    EXPECT_FALSE(run.value("error_occurred", false))
+        << name << ": " << run.value("error_message", "");
+    const std::string label = run.value("label", "");
+    EXPECT_EQ(label.rfind("python-grpcio:", 0), 0u) << name << ": " << label;
+    if (name.rfind("BM_ProcessModel/", 0) == 0) {
+      EXPECT_GT(run.value("rows_per_second", 0.0), 0.0) << name;
+      EXPECT_GT(run.value("time_to_first_row_ms", 0.0), 0.0) << name;
+      EXPECT_GT(run.value("cpu_seconds", 0.0), 0.0) << name;
+    } else {
+      EXPECT_EQ(run.value("create_session_calls", 0.0), 20.0) << name;
+    }
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{
+                      "BM_ProcessModel/python_threads/workers:2/"
+                      "response:64KiB/iterations:1/manual_time",
+                      "BM_ProcessModel/python_spawn/workers:2/"
+                      "response:64KiB/iterations:1/manual_time",
+                      "BM_CreateSessionLatency/python_threads/workers:2/"
+                      "iterations:1/real_time",
+                      "BM_CreateSessionLatency/python_spawn/workers:2/"
+                      "iterations:1/real_time"}));
 }
 
 TEST(ProcessModelsBenchmarkSmokeTest, AnUnknownModelExitsWith2) {

@@ -54,7 +54,7 @@ TEST(CatalogueTest, FirstOfDuplicateNamesWins) {
 TEST(CatalogueTest, DefaultCatalogueHasTheDocumentedTables) {
   const Catalogue& catalogue = Catalogue::Default();
   EXPECT_EQ(&catalogue, &Catalogue::Default());
-  EXPECT_EQ(catalogue.tables().size(), 6u);
+  EXPECT_EQ(catalogue.tables().size(), 7u);
   const TableSpec* large =
       catalogue.Find("projects/forkcheck/datasets/synthetic/tables/large");
   ASSERT_NE(large, nullptr);
