@@ -162,11 +162,7 @@ absl::StatusOr<TrialCommand> CommandFor(const ResolvedScenario& resolved,
   if (scenario.client != "cpp") {
     v1::TrialRequest trial;
     trial.set_model(scenario.model);
-    for (const auto& [key, value] : scenario.variant) {
-      v1::NamedValue* setting = trial.add_variant();
-      setting->set_name(key);
-      setting->set_value(value);
-    }
+    AddNamedValues(scenario.variant, trial.mutable_variant());
     trial.set_target(target);
     trial.set_table(work.table);
     trial.set_workers(workers);
@@ -451,14 +447,8 @@ absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
   const BenchEnvironment& env = Env();
   ResolvedScenario resolved{scenario, scenario.label, false, ""};
   if (scenario.client == "cpp") {
-    ModelVariant variant;
-    for (const auto& [key, value] : scenario.variant) {
-      if (absl::Status set = SetVariantField(key, value, &variant); !set.ok()) {
-        return set;
-      }
-    }
     absl::StatusOr<std::unique_ptr<Model>> model =
-        MakeModel(scenario.model, variant);
+        MakeModel(scenario.model, scenario.variant);
     if (!model.ok()) return model.status();
     resolved.model_name = (*model)->name();
     resolved.has_parent_check = (*model)->has_parent_check();
@@ -482,11 +472,7 @@ absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
   resolved.model_name =
       TesteeModelName(scenario.client, scenario.model, *variant);
   v1::TrialRequest trial;
-  for (const auto& [key, value] : *variant) {
-    v1::NamedValue* setting = trial.add_variant();
-    setting->set_name(key);
-    setting->set_value(value);
-  }
+  AddNamedValues(*variant, trial.mutable_variant());
   resolved.has_parent_check =
       ExpectsParentCheck(*FindModel(description, scenario.model), trial);
   return resolved;

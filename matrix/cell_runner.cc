@@ -30,11 +30,8 @@ absl::StatusOr<Prepared> PrepareCppTrial(const Cell& cell,
                                          const std::string& table_name,
                                          int64_t rows,
                                          const CellRunOptions& options) {
-  ModelVariant variant;
-  for (const auto& [key, value] : cell.variant) {
-    SetVariantField(key, value, &variant).IgnoreError();
-  }
-  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(cell.model, variant);
+  absl::StatusOr<std::unique_ptr<Model>> model =
+      MakeModel(cell.model, cell.variant);
   if (!model.ok()) return model.status();
   return Prepared{TrialCommandFor(cell, target, table_name,
                                   WatchdogFor(rows, options), options),
@@ -108,11 +105,7 @@ v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
                                  const CellRunOptions& options) {
   v1::TrialRequest trial;
   trial.set_model(cell.model);
-  for (const auto& [key, value] : cell.variant) {
-    v1::NamedValue* setting = trial.add_variant();
-    setting->set_name(key);
-    setting->set_value(value);
-  }
+  AddNamedValues(cell.variant, trial.mutable_variant());
   trial.set_target(target);
   trial.set_table(table_name);
   trial.set_workers(cell.axes.workers);
@@ -123,11 +116,7 @@ v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
   trial.set_parent_check_timeout_ms(options.parent_check_timeout.count());
   trial.set_worker_patience_ms((watchdog / 4).count());
   trial.set_watchdog_ms(watchdog.count());
-  for (const auto& [name, value] : AxisValues(cell.axes)) {
-    v1::NamedValue* axis = trial.add_axes();
-    axis->set_name(name);
-    axis->set_value(value);
-  }
+  AddNamedValues(AxisValues(cell.axes), trial.mutable_axes());
   return trial;
 }
 

@@ -299,14 +299,8 @@ struct ResolvedModel {
 };
 
 absl::StatusOr<ResolvedModel> ResolveCppModel(const DesignModel& entry) {
-  ModelVariant variant;
-  for (const auto& [key, value] : entry.variant) {
-    if (absl::Status set = SetVariantField(key, value, &variant); !set.ok()) {
-      return set;
-    }
-  }
   absl::StatusOr<std::unique_ptr<Model>> model =
-      MakeModel(entry.model, variant);
+      MakeModel(entry.model, entry.variant);
   if (!model.ok()) return model.status();
   return ResolvedModel{(*model)->name(), entry.variant,
                        (*model)->supports_busy_parent_thread()};

@@ -108,4 +108,16 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
   return found->second.factory(variant);
 }
 
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(
+    const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& settings) {
+  ModelVariant variant;
+  for (const auto& [key, value] : settings) {
+    if (absl::Status set = SetVariantField(key, value, &variant); !set.ok()) {
+      return set;
+    }
+  }
+  return MakeModel(name, variant);
+}
+
 }  // namespace forkcheck

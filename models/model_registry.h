@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,12 @@ std::vector<std::string> ModelNames();
 // VariantSettingsOf does not list (settings of other models are ignored).
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(const std::string& name,
                                                  const ModelVariant& variant);
+
+// The same, from variant settings by name, e.g. {{"parent_channel",
+// "used"}}: INVALID_ARGUMENT for an unknown setting too.
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(
+    const std::string& name,
+    const std::vector<std::pair<std::string, std::string>>& settings);
 
 }  // namespace forkcheck
 

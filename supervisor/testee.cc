@@ -24,6 +24,16 @@ std::string DescribeEnd(const TrialRecord& record) {
 
 }  // namespace
 
+void AddNamedValues(
+    const std::vector<std::pair<std::string, std::string>>& pairs,
+    google::protobuf::RepeatedPtrField<v1::NamedValue>* values) {
+  for (const auto& [name, value] : pairs) {
+    v1::NamedValue* added = values->Add();
+    added->set_name(name);
+    added->set_value(value);
+  }
+}
+
 absl::StatusOr<std::string> FrameTesteeRequest(
     const v1::TesteeRequest& request) {
   const size_t size = request.ByteSizeLong();

@@ -30,6 +30,11 @@ struct TesteeClient {
   v1::TesteeDescription description;
 };
 
+// Appends each (name, value) as a NamedValue: a request's variant or axes.
+void AddNamedValues(
+    const std::vector<std::pair<std::string, std::string>>& pairs,
+    google::protobuf::RepeatedPtrField<v1::NamedValue>* values);
+
 // `request` framed for a testee's standard input (4-byte little-endian
 // length, then the message); INVALID_ARGUMENT if it exceeds
 // kMaxTrialStdinBytes.
