@@ -292,7 +292,6 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   std::cout.flush();
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) return Fail(std::string(job.status().message()));
-  std::cout << "\nClients:\n" << DescribeClients(job->clients);
 
   std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults);
   if (!job->server_stop_error.empty()) {

@@ -14,10 +14,13 @@ grep -qE '^gRPC [0-9]+\.[0-9]+' <<<"$out"
 grep -q 'fork handlers registered with pthread_atfork: ' <<<"$out"
 grep -qE '^model +axes +workers +parent_after +tcp conns' <<<"$out"
 grep -qE '^thread_shared +\(defaults\) +always ok +- +1 ' <<<"$out"
+# Both clients were described; the Python one had no cell in the filter.
+grep -qE '^  cpp: grpc\+\+ [0-9.]+' <<<"$out"
+grep -qE '^  python-grpcio: grpcio [0-9.]+' <<<"$out"
 # The recorded expectations of this gRPC version were found and compared.
 grep -qE 'Every cell as recorded|No expectations are recorded' <<<"$out"
 # The side-by-side summary: the model's safety next to its benchmark.
-grep -qE '^thread_shared +always ok +- +1 +64KiB +[0-9]+ ± [0-9]+ +[0-9.]+ ' \
+grep -qE '^cpp +thread_shared +always ok +- +1 +64KiB +[0-9]+ ± [0-9]+ +[0-9.]+ ' \
   <<<"$out"
 
 # The run's report was written and is valid against the schema; the
@@ -29,7 +32,7 @@ grep -q '"summary": "always ok"' "$report"
 grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report"
 grep -q '"id": "BM_CreateReadSession/' "$report"
 grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
-grep -q '^| thread_shared | always ok |' "${report%.json}.md"
+grep -q '^| cpp | thread_shared | always ok |' "${report%.json}.md"
 # And the HTML page: the matrix's one cell, the throughput chart.
 grep -q "^Page: ${report%.json}.html" <<<"$out"
 grep -q 'class="cell v-ok"' "${report%.json}.html"
@@ -47,6 +50,9 @@ expect_usage_error() {
 }
 expect_usage_error '--size="medium"; expected quick or full' --size=medium
 expect_usage_error '--repetitions=0' --repetitions=0
+expect_usage_error 'no client "rust" in the design; it has cpp, python-grpcio' \
+  --clients=rust --benchmarks=false
+expect_usage_error 'an empty client name' --clients=cpp,
 expect_usage_error 'has "no such cell" in its key' --cells='no such cell' \
   --benchmarks=false
 expect_usage_error 'unexpected argument "extra"' extra

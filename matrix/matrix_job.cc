@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "matrix/server_pool.h"
 #include "models/cpp_testee.h"
 
@@ -62,6 +63,15 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
       LoadMatrixDesignFile(options.design_path);
   if (!design.ok()) return design.status();
   job.design = *std::move(design);
+  std::set<std::string> designed = DesignClients(job.design);
+  designed.insert(kCppClient);
+  for (const std::string& client : options.clients) {
+    if (designed.count(client) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no client \"", client, "\" in the design; it has ",
+                       absl::StrJoin(designed, ", ")));
+    }
+  }
   MatrixRunOptions run = options.run;
   job.clients = ReadyClients(job.design, options, &run.cell.testees);
   std::map<std::string, v1::TesteeDescription> descriptions;
