@@ -35,6 +35,21 @@ _IDLE_TIMEOUT_MS = 1000
 _IDLE_WAIT = 5.0
 
 
+def _stop_forkserver() -> None:
+    """Stops and reaps the fork server, so that its workers' CPU (it reaped
+    them) reaches this process's children's usage and so the supervisor's
+    wait4 of the trial, as the C++ forkserver model's zygote's does.
+    multiprocessing has no public way: its own tests use this one."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except OSError as e:
+            print(f"python_grpcio_testee: stopping the fork server: {e!r}", file=sys.stderr)
+
+
 def refusal(variant: dict):
     """Why these variant values cannot run together, or None."""
     if variant["parent_client"] == "after_pool" and variant["parent_channel"] != "used":
@@ -226,6 +241,8 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     code, message = share_reader.parent_check(client, settings)
     parent.parent_check(code, message)
     all_reaped = reaper.reap_until(start + settings.watchdog)
+    if all_reaped and variant["start_method"] == "forkserver":
+        _stop_forkserver()
     parent.parent_facts(-1)
     client.close()
     if not all_reaped:
