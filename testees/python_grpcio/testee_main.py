@@ -154,6 +154,8 @@ def _refuse(parent_fd, reason: str) -> int:
 
 
 def _missing_library(error: ImportError) -> str:
+    if (error.name or "").split(".")[0] in ("testees", "forkcheck"):
+        return f"the testee's own module is missing from its runfiles, a build error ({error})"
     package = {"grpc": "python3-grpcio", "google": "python3-protobuf", "avro": "python3-avro"}.get(
         (error.name or "").split(".")[0], "a Python package")
     return f"{package} is not installed for {sys.executable} ({error})"

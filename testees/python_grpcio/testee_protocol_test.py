@@ -107,6 +107,8 @@ class TesteeProtocolTest(unittest.TestCase):
         self.assert_every_row_once(run, 2)
         self.assertEqual(self.parent_bodies(run), ["parent_facts"])
         self.assertGreater(run.parent[0].parent_facts.workers_started_monotonic_micros, 0)
+        # The threads share one channel, so one connection (as C++ thread_shared).
+        self.assertEqual(run.parent[0].parent_facts.tcp_connections, 1)
         for messages in run.workers:
             self.assertEqual(len(messages[-1].result.create_session_latency_ns), 2)
 

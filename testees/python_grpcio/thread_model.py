@@ -9,6 +9,7 @@ import sys
 from forkcheck import worker_pb2
 
 from testees.python_grpcio import share_reader
+from testees.python_grpcio.connection_count import count_tcp_connections_to
 from testees.python_grpcio.reporting import ParentReporter, WorkerReporter
 
 NAME = "threads"
@@ -45,7 +46,9 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
             for i, future in enumerate(futures):
                 if future.done() and future.exception() is not None:
                     print(f"python_grpcio_testee: worker thread {i}: {future.exception()!r}", file=sys.stderr)
-        parent.parent_facts(-1)
+            # While the shared channel is still open, as C++ thread_shared.
+            connections = count_tcp_connections_to(settings.target)
+        parent.parent_facts(-1 if connections is None else connections)
         return 0
     finally:
         parent.close_worker_fds()
