@@ -21,7 +21,8 @@ uint32_t DecodeLength(const char* bytes) {
 
 }  // namespace
 
-absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message) {
+absl::StatusOr<std::string> EncodeFrame(
+    const google::protobuf::MessageLite& message) {
   const size_t size = message.ByteSizeLong();
   if (size > kMaxFrameBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -34,6 +35,13 @@ absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message) {
   if (!message.AppendToString(&frame)) {
     return absl::InvalidArgumentError("message does not serialize");
   }
+  return frame;
+}
+
+absl::Status WriteFrame(int fd, const google::protobuf::MessageLite& message) {
+  absl::StatusOr<std::string> encoded = EncodeFrame(message);
+  if (!encoded.ok()) return encoded.status();
+  const std::string& frame = *encoded;
   size_t written = 0;
   while (written < frame.size()) {
     ssize_t n = write(fd, frame.data() + written, frame.size() - written);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "forkcheck/worker.pb.h"
 #include "google/protobuf/message_lite.h"
 
@@ -17,6 +18,11 @@ namespace forkcheck {
 
 inline constexpr uint32_t kWorkerFormatVersion = 1;
 inline constexpr size_t kMaxFrameBytes = size_t{1} << 20;  // payload limit
+
+// `message` as one frame: its 4-byte little-endian length, then its bytes.
+// INVALID_ARGUMENT if it exceeds kMaxFrameBytes or does not serialize.
+absl::StatusOr<std::string> EncodeFrame(
+    const google::protobuf::MessageLite& message);
 
 // Writes one whole frame to `fd`, retrying partial writes and EINTR. Blocks
 // while the pipe is full. An error if the message exceeds kMaxFrameBytes or

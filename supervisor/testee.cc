@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/subprocess.h"
+#include "supervisor/frame_io.h"
 
 namespace forkcheck {
 namespace {
@@ -36,20 +37,15 @@ void AddNamedValues(
 
 absl::StatusOr<std::string> FrameTesteeRequest(
     const v1::TesteeRequest& request) {
+  // A request is framed as the pipes' messages are, but must also fit the
+  // trial's input pipe.
   const size_t size = request.ByteSizeLong();
   if (kLengthBytes + size > kMaxTrialStdinBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("a testee request of ", size, " bytes; the limit is ",
                      kMaxTrialStdinBytes - kLengthBytes));
   }
-  std::string frame(kLengthBytes, '\0');
-  for (size_t i = 0; i < kLengthBytes; ++i) {
-    frame[i] = static_cast<char>((size >> (8 * i)) & 0xff);
-  }
-  if (!request.AppendToString(&frame)) {
-    return absl::InvalidArgumentError("the testee request does not serialize");
-  }
-  return frame;
+  return EncodeFrame(request);
 }
 
 absl::StatusOr<v1::TesteeDescription> DescribeTestee(
@@ -88,7 +84,7 @@ absl::StatusOr<v1::TesteeDescription> DescribeTestee(
       return failed(
           absl::StrCat("it refused: \"", message.refused().reason(), "\""));
     }
-    if (message.format_version() != kTesteeFormatVersion) {
+    if (message.format_version() != kWorkerFormatVersion) {
       return failed(absl::StrCat("a message of format_version ",
                                  message.format_version(), "; expected ",
                                  kTesteeFormatVersion));
@@ -138,44 +134,61 @@ const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,
   return nullptr;
 }
 
-absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
-                               const v1::TrialRequest& trial) {
-  const v1::ModelDescription* model = FindModel(description, trial.model());
-  if (model == nullptr) {
-    std::vector<std::string> names;
-    for (const v1::ModelDescription& m : description.models()) {
-      names.push_back(m.model());
+namespace {
+
+// `model` in `description`, or an error listing the models it has.
+absl::StatusOr<const v1::ModelDescription*> ModelOf(
+    const v1::TesteeDescription& description, const std::string& model) {
+  if (const v1::ModelDescription* found = FindModel(description, model)) {
+    return found;
+  }
+  std::vector<std::string> names;
+  for (const v1::ModelDescription& m : description.models()) {
+    names.push_back(m.model());
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("client ", description.client(), " has no model \"", model,
+                   "\"; it has: ", absl::StrJoin(names, ", ")));
+}
+
+// OK if `model` has a setting `name` that allows `value`.
+absl::Status CheckSetting(const v1::TesteeDescription& description,
+                          const v1::ModelDescription& model,
+                          const std::string& name, const std::string& value) {
+  for (const v1::VariantSetting& setting : model.variant()) {
+    if (setting.name() != name) continue;
+    for (const std::string& allowed : setting.values()) {
+      if (allowed == value) return absl::OkStatus();
     }
     return absl::InvalidArgumentError(absl::StrCat(
-        "client ", description.client(), " has no model \"", trial.model(),
-        "\"; it has: ", absl::StrJoin(names, ", ")));
+        model.model(), " ", name, "=\"", value,
+        "\"; expected one of: ", absl::StrJoin(setting.values(), ", ")));
   }
+  return absl::InvalidArgumentError(
+      absl::StrCat("model ", model.model(), " of client ", description.client(),
+                   " has no variant setting \"", name, "\""));
+}
+
+}  // namespace
+
+absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
+                               const v1::TrialRequest& trial) {
+  absl::StatusOr<const v1::ModelDescription*> model =
+      ModelOf(description, trial.model());
+  if (!model.ok()) return model.status();
   std::set<std::string> given;
   for (const v1::NamedValue& setting : trial.variant()) {
     if (!given.insert(setting.name()).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("variant setting ", setting.name(), " given twice"));
     }
-    const v1::VariantSetting* known = nullptr;
-    for (const v1::VariantSetting& s : model->variant()) {
-      if (s.name() == setting.name()) known = &s;
-    }
-    if (known == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "model ", trial.model(), " of client ", description.client(),
-          " has no variant setting \"", setting.name(), "\""));
-    }
-    bool allowed = false;
-    for (const std::string& value : known->values()) {
-      allowed = allowed || value == setting.value();
-    }
-    if (!allowed) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          trial.model(), " ", setting.name(), "=\"", setting.value(),
-          "\"; expected one of: ", absl::StrJoin(known->values(), ", ")));
+    if (absl::Status valid =
+            CheckSetting(description, **model, setting.name(), setting.value());
+        !valid.ok()) {
+      return valid;
     }
   }
-  for (const v1::VariantSetting& s : model->variant()) {
+  for (const v1::VariantSetting& s : (*model)->variant()) {
     if (given.count(s.name()) == 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           "model ", trial.model(), " needs variant setting ", s.name()));
@@ -198,35 +211,22 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 CompleteVariant(const v1::TesteeDescription& description,
                 const std::string& model,
                 const std::vector<std::pair<std::string, std::string>>& given) {
-  const v1::ModelDescription* found = FindModel(description, model);
-  if (found == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "client ", description.client(), " has no model \"", model, "\""));
+  absl::StatusOr<const v1::ModelDescription*> found =
+      ModelOf(description, model);
+  if (!found.ok()) return found.status();
+  for (const auto& [name, value] : given) {
+    if (absl::Status valid = CheckSetting(description, **found, name, value);
+        !valid.ok()) {
+      return valid;
+    }
   }
   std::vector<std::pair<std::string, std::string>> complete;
-  std::set<std::string> known;
-  for (const v1::VariantSetting& setting : found->variant()) {
-    known.insert(setting.name());
+  for (const v1::VariantSetting& setting : (*found)->variant()) {
     std::string value = setting.values(0);
-    for (const auto& [key, wanted] : given) {
-      if (key == setting.name()) value = wanted;
-    }
-    bool allowed = false;
-    for (const std::string& v : setting.values()) allowed |= v == value;
-    if (!allowed) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(model, " ", setting.name(), "=\"", value, "\"; client ",
-                       description.client(), " allows ",
-                       absl::StrJoin(setting.values(), ", ")));
+    for (const auto& [name, wanted] : given) {
+      if (name == setting.name()) value = wanted;
     }
     complete.emplace_back(setting.name(), value);
-  }
-  for (const auto& [key, wanted] : given) {
-    if (known.count(key) == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("client ", description.client(), "'s ", model,
-                       " has no variant setting \"", key, "\""));
-    }
   }
   return complete;
 }
