@@ -14,15 +14,13 @@ namespace forkcheck {
 
 namespace {
 
-// Describes each client of the design (the C++ one in-process, the others
+// Describes each client in `names` (the C++ one in-process, the others
 // through their testee programs) and fills `testees` with those that can
 // run.
 std::vector<ClientRun> ReadyClients(
-    const MatrixDesign& design, const MatrixJobOptions& options,
+    const std::set<std::string>& names, const MatrixJobOptions& options,
     std::map<std::string, TesteeClient>* testees) {
   std::vector<ClientRun> clients;
-  std::set<std::string> names = DesignClients(design);
-  names.insert(kCppClient);
   auto selected = [&options](const std::string& client) {
     return options.clients.empty() || options.clients.count(client) != 0;
   };
@@ -73,7 +71,11 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
     }
   }
   MatrixRunOptions run = options.run;
-  job.clients = ReadyClients(job.design, options, &run.cell.testees);
+  job.clients = ReadyClients(designed, options, &run.cell.testees);
+  std::set<std::string> ran;
+  for (const ClientRun& client : job.clients) {
+    if (client.skipped.empty()) ran.insert(client.client);
+  }
   std::map<std::string, v1::TesteeDescription> descriptions;
   for (const auto& [client, testee] : run.cell.testees) {
     descriptions[client] = testee.description;
@@ -82,14 +84,12 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
       ExpandDesign(job.design, MatrixSize::kFull, descriptions);
   if (!full.ok()) return full.status();
   for (const Cell& cell : *full) job.known_keys.insert(CellKey(cell));
-  const bool cpp_selected =
-      options.clients.empty() || options.clients.count(kCppClient) != 0;
   absl::StatusOr<std::vector<Cell>> cells =
       ExpandDesign(job.design, options.size, descriptions);
   if (!cells.ok()) return cells.status();
   std::vector<Cell> chosen;
   for (Cell& cell : *cells) {
-    if (cell.client == kCppClient && !cpp_selected) continue;
+    if (ran.count(cell.client) == 0) continue;
     if (absl::StrContains(CellKey(cell), options.cell_filter)) {
       chosen.push_back(std::move(cell));
     }

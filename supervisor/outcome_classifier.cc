@@ -224,8 +224,9 @@ std::pair<int64_t, int64_t> MissingAndOverlap(
   return {missing, overlap};
 }
 
-std::optional<WorkerOutcome> ClassifyParent(const TrialRecord& record,
-                                            bool expects_parent_check) {
+std::optional<WorkerOutcome> ClassifyParent(
+    const TrialRecord& record, bool expects_parent_check,
+    const std::optional<std::string>& refusal) {
   const v1::ParentCheck* check = nullptr;
   for (const v1::WorkerMessage& message : record.parent.messages) {
     if (message.has_parent_check()) check = &message.parent_check();
@@ -240,7 +241,7 @@ std::optional<WorkerOutcome> ClassifyParent(const TrialRecord& record,
     return StatusError(check->status_code(), check->status_message());
   }
   if (!expects_parent_check) return std::nullopt;
-  if (std::optional<std::string> refusal = Refusal(record)) {
+  if (refusal.has_value()) {
     return Outcome(OutcomeKind::kError, *refusal);
   }
   if (record.watchdog_fired) {
@@ -352,7 +353,7 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
     }
   }
 
-  outcome.parent_after = ClassifyParent(record, expects_parent_check);
+  outcome.parent_after = ClassifyParent(record, expects_parent_check, refusal);
   for (const WorkerOutcome& worker : outcome.workers) {
     outcome.overall = WorseOf(outcome.overall, worker.kind);
   }
