@@ -3,9 +3,7 @@
 // both ways against one fake server, gives the same outcome, the same rows
 // to the same workers, and the same parent check. So a testee's results
 // (another language's client) stand on the same footing as the C++ ones.
-#include <signal.h>
 
-#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -22,6 +20,7 @@
 #include "models/model_registry.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
+#include "supervisor/testing/nothing_left_behind.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
@@ -114,10 +113,7 @@ class CppTesteeTest : public ::testing::Test {
     absl::StatusOr<TrialRecord> record = RunTrial(command);
     EXPECT_TRUE(record.ok()) << record.status();
     if (!record.ok()) return {};
-    EXPECT_EQ(record->cleanup_error, "");
-    errno = 0;
-    EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
-    EXPECT_EQ(errno, ESRCH);
+    ExpectNothingLeftBehind(*record);
     return *std::move(record);
   }
 

@@ -3,9 +3,7 @@
 // worker must be ok, the trial must end within its watchdog and leave
 // nothing behind. The version-specific models are checked, cell by cell,
 // against the expectations file by matrix_expectations_test.
-#include <signal.h>
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -20,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "models/model_registry.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testing/nothing_left_behind.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
@@ -107,10 +106,7 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
     EXPECT_TRUE(record.ok()) << record.status();
     if (!record.ok()) return empty;
     EXPECT_LT(*elapsed, kWatchdog + kMargin);
-    EXPECT_EQ(record->cleanup_error, "");
-    errno = 0;
-    EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
-    EXPECT_EQ(errno, ESRCH);
+    ExpectNothingLeftBehind(*record);
     return *std::move(record);
   }
 

@@ -4,9 +4,6 @@
 // watchdog, with nothing of the testee left alive.
 #include "supervisor/testee.h"
 
-#include <signal.h>
-
-#include <cerrno>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -16,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testing/nothing_left_behind.h"
 
 namespace forkcheck {
 namespace {
@@ -80,10 +78,7 @@ Ran RunChecked(const v1::TrialRequest& trial) {
   EXPECT_LT(Clock::now() - start, kWatchdog + kMargin);
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return {};
-  EXPECT_EQ(record->cleanup_error, "");
-  errno = 0;
-  EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
-  EXPECT_EQ(errno, ESRCH);
+  ExpectNothingLeftBehind(*record);
   const v1::ModelDescription* model = FindModel(*description, trial.model());
   EXPECT_NE(model, nullptr);
   Ran ran;

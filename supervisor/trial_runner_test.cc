@@ -20,6 +20,7 @@
 #include "common/runfiles.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testing/nothing_left_behind.h"
 
 namespace forkcheck {
 namespace {
@@ -49,10 +50,7 @@ TrialRecord RunChecked(int workers, const std::vector<std::string>& flags,
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return {};
   EXPECT_LT(elapsed, watchdog + kMargin);
-  EXPECT_EQ(record->cleanup_error, "");
-  errno = 0;
-  EXPECT_EQ(kill(-record->pgid, 0), -1) << "process group left behind";
-  EXPECT_EQ(errno, ESRCH);
+  ExpectNothingLeftBehind(*record);
   return *std::move(record);
 }
 
