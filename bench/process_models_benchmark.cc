@@ -632,18 +632,15 @@ void DescribeSelectedTestees(const std::string& argv0) {
         env.skipped_clients.count(client) != 0) {
       continue;
     }
-    const auto program = programs.find(client);
-    absl::StatusOr<v1::TesteeDescription> description =
-        program == programs.end()
-            ? absl::NotFoundError("this build has no testee program for it")
-            : DescribeTestee(program->second, std::chrono::seconds(30));
-    if (!description.ok()) {
-      env.skipped_clients[client] = std::string(description.status().message());
+    absl::StatusOr<TesteeClient> testee =
+        ReadyTestee(programs, client, std::chrono::seconds(30));
+    if (!testee.ok()) {
+      env.skipped_clients[client] = std::string(testee.status().message());
       std::fprintf(stderr, "process_models_benchmark: skipping client %s: %s\n",
                    client.c_str(), env.skipped_clients[client].c_str());
       continue;
     }
-    env.testees[client] = TesteeClient{program->second, *description};
+    env.testees[client] = *std::move(testee);
   }
 }
 

@@ -30,23 +30,15 @@ std::vector<ClientRun> ReadyClients(
   for (const std::string& client : names) {
     if (client == kCppClient) continue;
     ClientRun run{client, std::nullopt, ""};
-    const auto program = options.testee_programs.find(client);
     if (!selected(client)) {
       run.skipped = "not among the selected clients";
-    } else if (program == options.testee_programs.end()) {
-      run.skipped = "this build has no testee program for it";
+    } else if (absl::StatusOr<TesteeClient> testee = ReadyTestee(
+                   options.testee_programs, client, options.describe_watchdog);
+               !testee.ok()) {
+      run.skipped = std::string(testee.status().message());
     } else {
-      absl::StatusOr<v1::TesteeDescription> description =
-          DescribeTestee(program->second, options.describe_watchdog);
-      if (!description.ok()) {
-        run.skipped = std::string(description.status().message());
-      } else if (description->client() != client) {
-        run.skipped = absl::StrCat("its testee says it is client \"",
-                                   description->client(), "\"");
-      } else {
-        run.description = *description;
-        (*testees)[client] = TesteeClient{program->second, *description};
-      }
+      run.description = testee->description;
+      (*testees)[client] = *std::move(testee);
     }
     clients.push_back(std::move(run));
   }

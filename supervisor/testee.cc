@@ -126,6 +126,23 @@ absl::StatusOr<v1::TesteeDescription> DescribeTestee(
   return description;
 }
 
+absl::StatusOr<TesteeClient> ReadyTestee(
+    const std::map<std::string, TesteeProgram>& programs,
+    const std::string& client, std::chrono::milliseconds watchdog) {
+  const auto program = programs.find(client);
+  if (program == programs.end()) {
+    return absl::NotFoundError("this build has no testee program for it");
+  }
+  absl::StatusOr<v1::TesteeDescription> description =
+      DescribeTestee(program->second, watchdog);
+  if (!description.ok()) return description.status();
+  if (description->client() != client) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "its testee says it is client \"", description->client(), "\""));
+  }
+  return TesteeClient{program->second, *std::move(description)};
+}
+
 const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,
                                       const std::string& model) {
   for (const v1::ModelDescription& candidate : description.models()) {

@@ -5,6 +5,7 @@
 #define FORKCHECK_SUPERVISOR_TESTEE_H_
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,13 @@ absl::StatusOr<std::string> FrameTesteeRequest(
 // client name or no models, a model described twice).
 absl::StatusOr<v1::TesteeDescription> DescribeTestee(
     const TesteeProgram& program, std::chrono::milliseconds watchdog);
+
+// The testee of `client` among `programs`, described: an error whose
+// message says why that client cannot run here (this build has no program
+// for it, it could not describe itself, it says it is another client).
+absl::StatusOr<TesteeClient> ReadyTestee(
+    const std::map<std::string, TesteeProgram>& programs,
+    const std::string& client, std::chrono::milliseconds watchdog);
 
 // Whether `trial` asks for something `description` offers: a known model, a
 // value of each of its variant settings (and no other setting), workers >= 1,

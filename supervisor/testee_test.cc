@@ -5,6 +5,7 @@
 #include "supervisor/testee.h"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,24 @@ TEST(TesteeTest, EveryBadDescriptionIsAnErrorSayingWhatWasWrong) {
       DescribeTestee(missing, kWatchdog);
   ASSERT_FALSE(none.ok());
   EXPECT_THAT(none.status().message(), HasSubstr("exited with status 127"));
+}
+
+TEST(TesteeTest, AClientIsReadyOnlyIfItsProgramDescribesItselfAsIt) {
+  const std::map<std::string, TesteeProgram> programs = {
+      {"misbehaving", Misbehaving()},
+      {"impostor", Misbehaving()},
+      {"broken", Misbehaving("garbage")}};
+  absl::StatusOr<TesteeClient> ready =
+      ReadyTestee(programs, "misbehaving", kWatchdog);
+  ASSERT_TRUE(ready.ok()) << ready.status();
+  EXPECT_EQ(ready->description.client(), "misbehaving");
+  EXPECT_EQ(ready->program.argv, Misbehaving().argv);
+  EXPECT_THAT(ReadyTestee(programs, "absent", kWatchdog).status().message(),
+              HasSubstr("this build has no testee program for it"));
+  EXPECT_THAT(ReadyTestee(programs, "impostor", kWatchdog).status().message(),
+              HasSubstr("its testee says it is client \"misbehaving\""));
+  EXPECT_THAT(ReadyTestee(programs, "broken", kWatchdog).status().message(),
+              HasSubstr("protocol error"));
 }
 
 TEST(TesteeTest, TheRequestArrivesWholeAndWellBehavedWorkersAreOk) {
