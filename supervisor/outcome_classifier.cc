@@ -18,16 +18,18 @@ int Severity(OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::kOk:
       return 0;
-    case OutcomeKind::kError:
+    case OutcomeKind::kOkAfterRetry:
       return 1;
-    case OutcomeKind::kWrongData:
+    case OutcomeKind::kError:
       return 2;
-    case OutcomeKind::kHang:
+    case OutcomeKind::kWrongData:
       return 3;
-    case OutcomeKind::kCrash:
+    case OutcomeKind::kHang:
       return 4;
+    case OutcomeKind::kCrash:
+      return 5;
   }
-  return 4;
+  return 5;
 }
 
 // "UNAVAILABLE" for 14; gRPC and absl share the codes.
@@ -262,6 +264,8 @@ absl::string_view OutcomeKindName(OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::kOk:
       return "ok";
+    case OutcomeKind::kOkAfterRetry:
+      return "ok_after_retry";
     case OutcomeKind::kWrongData:
       return "wrong_data";
     case OutcomeKind::kError:

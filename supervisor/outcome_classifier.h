@@ -14,12 +14,15 @@
 
 namespace forkcheck {
 
-enum class OutcomeKind { kOk, kWrongData, kError, kHang, kCrash };
+// kOkAfterRetry: every row verified, but only after the client retried a
+// failed call; a client without that retry would have failed.
+enum class OutcomeKind { kOk, kOkAfterRetry, kWrongData, kError, kHang, kCrash };
 
-// "ok", "wrong_data", "error", "hang", "crash".
+// "ok", "ok_after_retry", "wrong_data", "error", "hang", "crash".
 absl::string_view OutcomeKindName(OutcomeKind kind);
 
-// The more severe of two outcomes: crash > hang > wrong_data > error > ok.
+// The more severe of two outcomes:
+// crash > hang > wrong_data > error > ok_after_retry > ok.
 // Wrong data ranks above an error: a client that silently returns wrong rows
 // is worse than one that fails visibly.
 OutcomeKind WorseOf(OutcomeKind a, OutcomeKind b);
