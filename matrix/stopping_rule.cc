@@ -1,0 +1,81 @@
+#include "matrix/stopping_rule.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+namespace {
+
+// Kinds of two or more groups seen: the cell is flaky whatever else the
+// interval says by now.
+bool Mixed(const RateVerdict& verdict) {
+  const int plain_failures = verdict.failures - verdict.ok_after_retry;
+  return (verdict.ok > 0) + (verdict.ok_after_retry > 0) +
+             (plain_failures > 0) >=
+         2;
+}
+
+bool Decided(const RateVerdict& verdict, const StoppingRule& rule) {
+  // A mixed cell is judged once, at flaky_trials: deciding "safe" or
+  // "unsafe" the moment a mixed tally's interval allowed it would look at
+  // it after every trial and inflate the error of those claims.
+  if (Mixed(verdict)) return verdict.trials >= rule.flaky_trials;
+  switch (verdict.verdict) {
+    case Verdict::kSafe:
+    case Verdict::kNeedsRetry:
+    case Verdict::kUnsafe:
+      return true;
+    case Verdict::kFlaky:
+      return verdict.trials >= rule.flaky_trials;
+    case Verdict::kUndecided:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status CheckStoppingRule(const StoppingRule& rule) {
+  if (rule.min_trials < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the minimum trials per cell must be at least 1; got ",
+                     rule.min_trials));
+  }
+  if (rule.max_trials < rule.min_trials) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the trial cap (", rule.max_trials,
+        ") must be at least the minimum trials per cell (", rule.min_trials,
+        ")"));
+  }
+  if (rule.flaky_trials < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the trials of a flaky cell must be at least 1; got ",
+        rule.flaky_trials));
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kDecided:
+      return "decided";
+    case StopReason::kTrialCap:
+      return "trial cap";
+    case StopReason::kTimeBudget:
+      return "time budget";
+  }
+  return "decided";
+}
+
+std::optional<StopReason> ShouldStop(const RateVerdict& workers,
+                                     const std::optional<RateVerdict>& parent,
+                                     const StoppingRule& rule) {
+  if (workers.trials < rule.min_trials) return std::nullopt;
+  if (Decided(workers, rule) &&
+      (!parent.has_value() || Decided(*parent, rule))) {
+    return StopReason::kDecided;
+  }
+  if (workers.trials >= rule.max_trials) return StopReason::kTrialCap;
+  return std::nullopt;
+}
+
+}  // namespace forkcheck

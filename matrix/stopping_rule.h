@@ -1,0 +1,55 @@
+// When a cell has had enough trials (adaptive trials): run each cell until
+// its verdict is decided, its trial cap is reached, or the run's time
+// budget is spent, and spend the trials saved on cells still undecided.
+//
+// Decided means: a cell whose trials all fell in one group (ok, ok after
+// retry, failed) is decided as soon as its verdict is safe, needs_retry or
+// unsafe (matrix/verdict.h); a cell with two or more groups seen is judged
+// once, when it has had `flaky_trials` trials (its rate needs tens of
+// trials before a later run can tell it changed).
+//
+// Looking after every trial inflates an error rate only where a claim can
+// be made at many looks. Here a one-group cell can be called safe (or
+// unsafe) at one look only, the first n whose interval clears the
+// threshold, with an error of the interval's one-sided tail; a mixed cell
+// at one look, flaky_trials. So each claim errs at most twice that tail,
+// 1 - confidence (5% at 95%), however the cell's trials fall.
+// stopping_rule_test computes the errors of the whole rule exactly, and by
+// simulation.
+#ifndef FORKCHECK_MATRIX_STOPPING_RULE_H_
+#define FORKCHECK_MATRIX_STOPPING_RULE_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "matrix/verdict.h"
+
+namespace forkcheck {
+
+struct StoppingRule {
+  int min_trials = 2;     // every cell, whatever its first trials showed
+  int max_trials = 60;    // the cap
+  int flaky_trials = 30;  // a flaky cell runs on to measure its rate
+};
+
+// INVALID_ARGUMENT naming the field unless 1 <= min_trials <= max_trials
+// and flaky_trials >= 1.
+absl::Status CheckStoppingRule(const StoppingRule& rule);
+
+enum class StopReason { kDecided, kTrialCap, kTimeBudget };
+
+// "decided", "trial cap", "time budget".
+absl::string_view StopReasonName(StopReason reason);
+
+// Whether a cell with these verdicts (the workers', and the parent's own
+// client's if the model checks it) needs no more trials, and why. nullopt:
+// run another.
+std::optional<StopReason> ShouldStop(const RateVerdict& workers,
+                                     const std::optional<RateVerdict>& parent,
+                                     const StoppingRule& rule);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_STOPPING_RULE_H_

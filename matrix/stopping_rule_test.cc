@@ -1,0 +1,172 @@
+#include "matrix/stopping_rule.h"
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <random>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+const VerdictRule kVerdicts;
+const StoppingRule kStopping;
+
+// What a rule ends with when each trial fails independently with
+// probability `p` (two outcome groups, ok and crash).
+struct Ending {
+  double safe = 0;
+  double unsafe = 0;
+  double expected_trials = 0;
+};
+
+RateVerdict JudgeTally(int failures, int trials, const VerdictRule& rule) {
+  // Memoised: the simulation asks for the same tallies many times.
+  static std::map<std::pair<int, int>, RateVerdict>* const memo =
+      new std::map<std::pair<int, int>, RateVerdict>;
+  if (&rule == &kVerdicts) {
+    const auto found = memo->find({failures, trials});
+    if (found != memo->end()) return found->second;
+  }
+  OutcomeCounts counts;
+  if (trials - failures > 0) counts.counts[OutcomeKind::kOk] = trials - failures;
+  if (failures > 0) counts.counts[OutcomeKind::kCrash] = failures;
+  const RateVerdict verdict = Judge(counts, rule);
+  if (&rule == &kVerdicts) (*memo)[{failures, trials}] = verdict;
+  return verdict;
+}
+
+// Exact, by walking every path: probability mass at (trials, failures).
+Ending ExactEnding(double p, const VerdictRule& verdicts,
+                   const StoppingRule& stopping) {
+  Ending ending;
+  std::map<int, double> mass = {{0, 1.0}};  // failures -> probability
+  for (int n = 0; !mass.empty(); ++n) {
+    std::map<int, double> next;
+    for (const auto& [failures, probability] : mass) {
+      const RateVerdict verdict = JudgeTally(failures, n, verdicts);
+      if (n > 0 && ShouldStop(verdict, std::nullopt, stopping).has_value()) {
+        if (verdict.verdict == Verdict::kSafe) ending.safe += probability;
+        if (verdict.verdict == Verdict::kUnsafe) ending.unsafe += probability;
+        ending.expected_trials += probability * n;
+        continue;
+      }
+      next[failures] += probability * (1 - p);
+      next[failures + 1] += probability * p;
+    }
+    mass = std::move(next);
+  }
+  return ending;
+}
+
+Ending SimulatedEnding(double p, const VerdictRule& verdicts,
+                       const StoppingRule& stopping, int runs) {
+  std::mt19937_64 random(12345);
+  std::bernoulli_distribution fails(p);
+  Ending ending;
+  for (int run = 0; run < runs; ++run) {
+    int failures = 0;
+    for (int n = 1;; ++n) {
+      failures += fails(random) ? 1 : 0;
+      const RateVerdict verdict = JudgeTally(failures, n, verdicts);
+      if (ShouldStop(verdict, std::nullopt, stopping).has_value()) {
+        ending.safe += verdict.verdict == Verdict::kSafe;
+        ending.unsafe += verdict.verdict == Verdict::kUnsafe;
+        ending.expected_trials += n;
+        break;
+      }
+    }
+  }
+  ending.safe /= runs;
+  ending.unsafe /= runs;
+  ending.expected_trials /= runs;
+  return ending;
+}
+
+// The claim the rule must not overstate: "safe" when the failure rate is
+// at the safe threshold, "unsafe" when the ok rate is at the unsafe one,
+// each at most 1 - confidence (see stopping_rule.h), despite looking after
+// every trial.
+TEST(StoppingRuleTest, LookingAfterEveryTrialKeepsTheErrorRates) {
+  const double tail = 1 - kVerdicts.confidence;
+  const double safe_error =
+      ExactEnding(kVerdicts.safe_threshold, kVerdicts, kStopping).safe;
+  const double unsafe_error =
+      ExactEnding(1 - kVerdicts.unsafe_threshold, kVerdicts, kStopping).unsafe;
+  std::cout << "exact error of \"safe\" at the safe threshold: " << safe_error
+            << "; of \"unsafe\" at the unsafe threshold: " << unsafe_error
+            << "\n";
+  EXPECT_LE(safe_error, tail);
+  EXPECT_LE(unsafe_error, tail);
+  // Beyond the thresholds the errors only shrink.
+  EXPECT_LE(ExactEnding(0.2, kVerdicts, kStopping).safe, tail);
+  EXPECT_LE(ExactEnding(0.3, kVerdicts, kStopping).unsafe, tail);
+}
+
+TEST(StoppingRuleTest, DecidesClearCellsAndSpendsTrialsOnlyOnDoubtfulOnes) {
+  const Ending never_fails = ExactEnding(0, kVerdicts, kStopping);
+  EXPECT_DOUBLE_EQ(never_fails.safe, 1);
+  EXPECT_DOUBLE_EQ(never_fails.expected_trials, 36);
+  const Ending always_fails = ExactEnding(1, kVerdicts, kStopping);
+  EXPECT_DOUBLE_EQ(always_fails.unsafe, 1);
+  EXPECT_DOUBLE_EQ(always_fails.expected_trials, 6);
+  // A cell failing a fifth of the time is flaky, measured over 30 trials.
+  const Ending flaky = ExactEnding(0.2, kVerdicts, kStopping);
+  EXPECT_LT(flaky.safe + flaky.unsafe, 0.01);
+  EXPECT_NEAR(flaky.expected_trials, 30, 0.5);
+}
+
+TEST(StoppingRuleTest, SimulationAgreesWithTheExactWalk) {
+  for (double p : {0.02, 0.1, 0.5}) {
+    const Ending exact = ExactEnding(p, kVerdicts, kStopping);
+    const Ending simulated = SimulatedEnding(p, kVerdicts, kStopping, 20000);
+    // Four standard errors of a proportion estimated from 20000 runs.
+    const double slack = 4 * 0.5 / std::sqrt(20000.0);
+    EXPECT_NEAR(simulated.safe, exact.safe, slack) << p;
+    EXPECT_NEAR(simulated.unsafe, exact.unsafe, slack) << p;
+    EXPECT_NEAR(simulated.expected_trials, exact.expected_trials, 0.5) << p;
+  }
+}
+
+TEST(StoppingRuleTest, CapAndMinimum) {
+  StoppingRule stopping;
+  stopping.min_trials = 3;
+  stopping.max_trials = 10;
+  // Undecided at the cap.
+  EXPECT_EQ(ShouldStop(JudgeTally(0, 10, kVerdicts), std::nullopt, stopping),
+            StopReason::kTrialCap);
+  EXPECT_EQ(ShouldStop(JudgeTally(0, 9, kVerdicts), std::nullopt, stopping),
+            std::nullopt);
+  // Unsafe is decided at 6, but not before the minimum.
+  stopping.min_trials = 8;
+  EXPECT_EQ(ShouldStop(JudgeTally(7, 7, kVerdicts), std::nullopt, stopping),
+            std::nullopt);
+  EXPECT_EQ(ShouldStop(JudgeTally(8, 8, kVerdicts), std::nullopt, stopping),
+            StopReason::kDecided);
+}
+
+TEST(StoppingRuleTest, ParentMustBeDecidedToo) {
+  const RateVerdict safe_workers = JudgeTally(0, 40, kVerdicts);
+  EXPECT_EQ(ShouldStop(safe_workers, JudgeTally(20, 40, kVerdicts), kStopping),
+            StopReason::kDecided);
+  EXPECT_EQ(ShouldStop(safe_workers, JudgeTally(0, 4, kVerdicts), kStopping),
+            std::nullopt);
+}
+
+TEST(StoppingRuleTest, BadRulesAreErrorsNamingTheField) {
+  EXPECT_TRUE(CheckStoppingRule(kStopping).ok());
+  StoppingRule rule;
+  rule.min_trials = 0;
+  EXPECT_FALSE(CheckStoppingRule(rule).ok());
+  rule = StoppingRule{};
+  rule.max_trials = 1;
+  EXPECT_FALSE(CheckStoppingRule(rule).ok());
+  rule = StoppingRule{};
+  rule.flaky_trials = 0;
+  EXPECT_FALSE(CheckStoppingRule(rule).ok());
+}
+
+}  // namespace
+}  // namespace forkcheck

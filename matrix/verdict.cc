@@ -1,0 +1,120 @@
+#include "matrix/verdict.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace forkcheck {
+namespace {
+
+int CountOf(const OutcomeCounts& counts, OutcomeKind kind) {
+  const auto found = counts.counts.find(kind);
+  return found == counts.counts.end() ? 0 : found->second;
+}
+
+// "3.2%", "15%", "0.05%": two significant digits, no trailing zeros.
+std::string Percent(double fraction) {
+  const double percent = 100 * fraction;
+  if (percent <= 0 || percent >= 100) return absl::StrCat(std::lround(percent), "%");
+  // Near the ends keep the digits that tell 99.7% from 100%, 0.3% from 0.
+  if (percent < 10) return absl::StrFormat("%.2g%%", percent);
+  if (percent >= 99.5) return absl::StrFormat("%.3g%%", percent);
+  return absl::StrFormat("%.0f%%", percent);
+}
+
+bool InUnitInterval(double value) { return value > 0 && value < 1; }
+
+}  // namespace
+
+absl::Status CheckVerdictRule(const VerdictRule& rule) {
+  const std::pair<const char*, double> fields[] = {
+      {"confidence", rule.confidence},
+      {"safe threshold", rule.safe_threshold},
+      {"unsafe threshold", rule.unsafe_threshold}};
+  for (const auto& [name, value] : fields) {
+    if (!InUnitInterval(value)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ", name, " must be in (0, 1), strictly; got ", value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string DescribeRule(const VerdictRule& rule) {
+  return absl::StrCat(Percent(rule.confidence),
+                      " Clopper-Pearson intervals; safe: failure rate's "
+                      "upper bound < ",
+                      Percent(rule.safe_threshold),
+                      "; unsafe: ok rate's upper bound < ",
+                      Percent(rule.unsafe_threshold));
+}
+
+absl::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kUndecided:
+      return "undecided";
+    case Verdict::kSafe:
+      return "safe";
+    case Verdict::kNeedsRetry:
+      return "needs_retry";
+    case Verdict::kFlaky:
+      return "flaky";
+    case Verdict::kUnsafe:
+      return "unsafe";
+  }
+  return "undecided";
+}
+
+RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
+  RateVerdict result;
+  result.trials = counts.total();
+  result.ok = CountOf(counts, OutcomeKind::kOk);
+  result.ok_after_retry = CountOf(counts, OutcomeKind::kOkAfterRetry);
+  result.wrong_data = CountOf(counts, OutcomeKind::kWrongData);
+  result.failures = result.trials - result.ok;
+  const int n = result.trials;
+  result.failure_interval =
+      stats::ClopperPearson(result.failures, n, rule.confidence);
+  if (n == 0) return result;
+  const int plain_failures = result.failures - result.ok_after_retry;
+  const int read_everything = result.ok + result.ok_after_retry;
+  const int groups_seen = (result.ok > 0) + (result.ok_after_retry > 0) +
+                          (plain_failures > 0);
+  if (result.failure_interval.high < rule.safe_threshold) {
+    result.verdict = Verdict::kSafe;
+  } else if (result.ok_after_retry > 0 &&
+             stats::ClopperPearson(plain_failures, n, rule.confidence).high <
+                 rule.safe_threshold) {
+    result.verdict = Verdict::kNeedsRetry;
+  } else if (stats::ClopperPearson(read_everything, n, rule.confidence).high <
+             rule.unsafe_threshold) {
+    result.verdict = Verdict::kUnsafe;
+  } else if (groups_seen >= 2) {
+    result.verdict = Verdict::kFlaky;
+  }
+  return result;
+}
+
+std::string FormatRate(const RateVerdict& verdict) {
+  return absl::StrCat(Percent(verdict.failure_rate()), " [",
+                      Percent(verdict.failure_interval.low), "–",
+                      Percent(verdict.failure_interval.high), "]");
+}
+
+std::string DescribeVerdict(const OutcomeCounts& counts,
+                            const RateVerdict& verdict) {
+  if (verdict.trials == 0) return "no trials";
+  std::vector<std::string> parts;
+  std::vector<OutcomeKind> kinds = counts.Kinds();  // most severe first
+  for (auto it = kinds.rbegin(); it != kinds.rend(); ++it) {
+    parts.push_back(absl::StrCat(OutcomeKindName(*it), " ",
+                                 counts.counts.at(*it), "/", verdict.trials));
+  }
+  return absl::StrCat(absl::StrJoin(parts, ", "), " → ",
+                      VerdictName(verdict.verdict), ", failure ",
+                      FormatRate(verdict));
+}
+
+}  // namespace forkcheck
