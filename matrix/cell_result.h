@@ -1,4 +1,4 @@
-// What running one cell's repetitions gave: raw samples, mergeable, with the
+// What running one cell's trials gave: raw samples, mergeable, with the
 // distributions computed from them (never the other way round).
 #ifndef FORKCHECK_MATRIX_CELL_RESULT_H_
 #define FORKCHECK_MATRIX_CELL_RESULT_H_
@@ -47,7 +47,11 @@ struct OutcomeCounts {
 struct CellResult {
   Cell cell;
   std::string key;  // CellKey(cell)
+  // In the order the trials ended (trials run side by side).
   std::vector<TrialSample> samples;
+  // Why the cell got no more trials: "decided", "trial cap", "time budget"
+  // or "harness error" (matrix/stopping_rule.h); "" if not recorded.
+  std::string stop_reason;
 
   OutcomeCounts WorkerCounts() const;
   // Empty counts if the model has no parent check.

@@ -5,38 +5,32 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "stats/fisher_exact.h"
+#include "stats/multiple_testing.h"
 
 namespace forkcheck {
 namespace {
 
-constexpr OutcomeKind kAllKinds[] = {OutcomeKind::kOk, OutcomeKind::kWrongData,
-                                     OutcomeKind::kError, OutcomeKind::kHang,
-                                     OutcomeKind::kCrash};
+constexpr OutcomeKind kAllKinds[] = {
+    OutcomeKind::kOk,    OutcomeKind::kOkAfterRetry, OutcomeKind::kWrongData,
+    OutcomeKind::kError, OutcomeKind::kHang,         OutcomeKind::kCrash};
 
 constexpr absl::string_view kSeparator = " => ";
-
-std::vector<OutcomeKind> MostSevereFirst(const OutcomeSet& kinds) {
-  std::vector<OutcomeKind> sorted(kinds.begin(), kinds.end());
-  std::sort(sorted.begin(), sorted.end(), [](OutcomeKind a, OutcomeKind b) {
-    return a != b && WorseOf(a, b) == a;
-  });
-  return sorted;
-}
-
-OutcomeSet Observed(const OutcomeCounts& counts) {
-  const std::vector<OutcomeKind> kinds = counts.Kinds();
-  return OutcomeSet(kinds.begin(), kinds.end());
-}
+// Larger counts are a typo, not a recording.
+constexpr int kMaxCount = 10'000'000;
 
 std::string KnownKinds() {
   std::vector<std::string> names;
@@ -54,49 +48,61 @@ absl::StatusOr<OutcomeKind> ParseKind(absl::string_view name) {
       "unknown outcome kind \"", name, "\" (known: ", KnownKinds(), ")"));
 }
 
-// "always ok" or "mixed hang,ok"; errors say what was wrong, unprefixed.
-absl::StatusOr<OutcomeSet> ParseOutcomeSet(absl::string_view text) {
-  const std::pair<absl::string_view, absl::string_view> word_rest =
-      absl::StrSplit(text, absl::MaxSplits(' ', 1));
-  const absl::string_view word = word_rest.first;
-  const absl::string_view rest = absl::StripAsciiWhitespace(word_rest.second);
-  if (word == "always" && !rest.empty()) {
-    if (absl::StrContains(rest, ',')) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "\"always\" takes one kind, got \"", rest, "\"; use \"mixed\""));
-    }
-    absl::StatusOr<OutcomeKind> kind = ParseKind(rest);
-    if (!kind.ok()) return kind.status();
-    return OutcomeSet{*kind};
-  }
-  if (word == "mixed" && !rest.empty()) {
-    OutcomeSet kinds;
-    for (absl::string_view item : absl::StrSplit(rest, ',')) {
-      item = absl::StripAsciiWhitespace(item);
-      if (item.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("empty kind in \"", rest, "\""));
-      }
-      absl::StatusOr<OutcomeKind> kind = ParseKind(item);
-      if (!kind.ok()) return kind.status();
-      if (!kinds.insert(*kind).second) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("kind \"", item, "\" listed twice"));
-      }
-    }
-    if (kinds.size() < 2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"mixed\" needs two or more kinds, got \"", rest,
-                       "\"; use \"always ", rest, "\""));
-    }
-    return kinds;
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "expected \"always <kind>\" or \"mixed <kind>,<kind>[,...]\", got \"",
-      text, "\""));
+int CountOf(const OutcomeCounts& counts, OutcomeKind kind) {
+  const auto found = counts.counts.find(kind);
+  return found == counts.counts.end() ? 0 : found->second;
 }
 
-// The part after " => ": "workers: <expect>[; parent_after: <expect>]".
+OutcomeCounts Sum(const OutcomeCounts& a, const OutcomeCounts& b) {
+  OutcomeCounts sum = a;
+  for (const auto& [kind, count] : b.counts) sum.counts[kind] += count;
+  return sum;
+}
+
+// "ok=34 crash=2"; errors say what was wrong, unprefixed.
+absl::StatusOr<OutcomeCounts> ParseCounts(absl::string_view text) {
+  if (absl::StartsWith(text, "always ") || absl::StartsWith(text, "mixed ")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", text,
+        "\" is the old format (kinds without counts), which cannot be turned "
+        "into counts: delete the file and record it afresh with "
+        "`./forkcheck run --record_expectations` (lines now read e.g. "
+        "\"workers: ok=34 crash=2\")"));
+  }
+  OutcomeCounts counts;
+  for (absl::string_view item : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    const std::pair<absl::string_view, absl::string_view> kind_count =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (!absl::StrContains(item, '=')) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "expected <kind>=<count>, got \"", item, "\""));
+    }
+    absl::StatusOr<OutcomeKind> kind = ParseKind(kind_count.first);
+    if (!kind.ok()) return kind.status();
+    int count = 0;
+    if (kind_count.second.empty() ||
+        !std::all_of(kind_count.second.begin(), kind_count.second.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) ||
+        !absl::SimpleAtoi(kind_count.second, &count) || count > kMaxCount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("count of ", kind_count.first, " must be a whole "
+                       "number from 0 to ", kMaxCount, ", got \"",
+                       kind_count.second, "\""));
+    }
+    if (counts.counts.count(*kind) != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "kind \"", kind_count.first, "\" counted twice"));
+    }
+    counts.counts[*kind] = count;
+  }
+  if (counts.total() == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "no trials counted in \"", text, "\"; expected e.g. \"ok=34 crash=2\""));
+  }
+  return counts;
+}
+
+// The part after " => ": "workers: <counts>[; parent_after: <counts>]".
 absl::StatusOr<Expectation> ParseExpectationParts(absl::string_view text) {
   Expectation expectation;
   bool have_workers = false;
@@ -111,28 +117,28 @@ absl::StatusOr<Expectation> ParseExpectationParts(absl::string_view text) {
     if (!has_colon || (name != "workers" && name != "parent_after")) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown part \"", part,
-                       "\"; expected \"workers: <expect>\" or "
-                       "\"parent_after: <expect>\""));
+                       "\"; expected \"workers: <counts>\" or "
+                       "\"parent_after: <counts>\""));
     }
     const bool is_workers = name == "workers";
     if (is_workers ? have_workers : expectation.parent_after.has_value()) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", name, "\" given twice"));
     }
-    absl::StatusOr<OutcomeSet> kinds = ParseOutcomeSet(value);
-    if (!kinds.ok()) {
+    absl::StatusOr<OutcomeCounts> counts = ParseCounts(value);
+    if (!counts.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(name, ": ", kinds.status().message()));
+          absl::StrCat(name, ": ", counts.status().message()));
     }
     if (is_workers) {
-      expectation.workers = *std::move(kinds);
+      expectation.workers = *std::move(counts);
       have_workers = true;
     } else {
-      expectation.parent_after = *std::move(kinds);
+      expectation.parent_after = *std::move(counts);
     }
   }
   if (!have_workers) {
-    return absl::InvalidArgumentError("missing \"workers: <expect>\"");
+    return absl::InvalidArgumentError("missing \"workers: <counts>\"");
   }
   return expectation;
 }
@@ -155,12 +161,13 @@ std::string Line(absl::string_view key, const Expectation& expectation) {
   return absl::StrCat(key, kSeparator, ExpectText(expectation));
 }
 
-// What a part of a mismatching line becomes: see ExpectationMismatch.
-OutcomeSet Replacement(const OutcomeSet& expected, const OutcomeSet& observed) {
-  if (expected.size() < 2) return observed;
-  OutcomeSet widened = expected;
-  widened.insert(observed.begin(), observed.end());
-  return widened;
+// What `result` observed, as a line's parts.
+Expectation Observed(const CellResult& result) {
+  Expectation observed;
+  observed.workers = result.WorkerCounts();
+  const OutcomeCounts parent = result.ParentCounts();
+  if (parent.total() > 0) observed.parent_after = parent;
+  return observed;
 }
 
 std::string FirstHarnessError(const CellResult& result) {
@@ -170,41 +177,42 @@ std::string FirstHarnessError(const CellResult& result) {
   return "no trials";
 }
 
-}  // namespace
+// One part of one cell, tested.
+struct PartTest {
+  size_t mismatch_index;  // into the candidate list
+  double p_value;
+};
 
-bool Matches(const OutcomeSet& expected, const OutcomeCounts& observed) {
-  const OutcomeSet kinds = Observed(observed);
-  if (kinds.empty()) return false;
-  if (kinds.count(OutcomeKind::kWrongData) != 0 &&
-      expected.count(OutcomeKind::kWrongData) == 0) {
-    return false;
-  }
-  const bool expects_ok = expected.count(OutcomeKind::kOk) != 0;
-  const bool expects_failure = expected.size() > (expects_ok ? 1u : 0u);
-  if (expects_ok && expects_failure) return true;  // flaky
-  // A rare outcome a recording missed shows now and then in a few trials;
-  // a cell that became safe or unsafe shows in most of them.
-  auto found = observed.counts.find(OutcomeKind::kOk);
-  const int ok = found == observed.counts.end() ? 0 : found->second;
-  const int total = observed.total();
-  if (expects_ok) return 2 * ok > total;  // safe: most trials ok
-  return 2 * ok < total;                  // unsafe: most trials not ok
+std::string FormatP(double p) {
+  return p < 1e-4 ? absl::StrFormat("%.1e", p) : absl::StrFormat("%.4f", p);
 }
 
-std::string ExpectText(const OutcomeSet& kinds) {
-  std::vector<std::string> names;
-  for (OutcomeKind kind : MostSevereFirst(kinds)) {
-    names.push_back(std::string(OutcomeKindName(kind)));
+std::string RuleComment() {
+  return "# The check (matrix/README.md): per cell and part, Fisher's exact test\n"
+         "# (two-sided) of a run's failure rate (trials not ok, ok_after_retry\n"
+         "# included) against these counts, with Holm's correction over every\n"
+         "# test of the run so that a run raises a false alarm at most alpha\n"
+         "# (default 1%) of the time. wrong_data in a cell whose line never\n"
+         "# counted it is a mismatch whatever the p-value. Trials the harness\n"
+         "# could not run are not counted.\n";
+}
+
+}  // namespace
+
+std::string CountsText(const OutcomeCounts& counts) {
+  std::vector<std::string> parts;
+  for (OutcomeKind kind : kAllKinds) {
+    const int count = CountOf(counts, kind);
+    if (count > 0) parts.push_back(absl::StrCat(OutcomeKindName(kind), "=", count));
   }
-  return absl::StrCat(kinds.size() == 1 ? "always " : "mixed ",
-                      absl::StrJoin(names, ","));
+  return absl::StrJoin(parts, " ");
 }
 
 std::string ExpectText(const Expectation& expectation) {
-  std::string text = absl::StrCat("workers: ", ExpectText(expectation.workers));
+  std::string text = absl::StrCat("workers: ", CountsText(expectation.workers));
   if (expectation.parent_after.has_value()) {
     absl::StrAppend(&text,
-                    "; parent_after: ", ExpectText(*expectation.parent_after));
+                    "; parent_after: ", CountsText(*expectation.parent_after));
   }
   return text;
 }
@@ -251,7 +259,7 @@ absl::StatusOr<ExpectationsFile> ParseExpectations(
     const size_t separator = line.find(kSeparator);
     if (separator == absl::string_view::npos) {
       return error(
-          "missing \" => \" between the cell key and its expectations");
+          "missing \" => \" between the cell key and its counts");
     }
     const std::string key(
         absl::StripTrailingAsciiWhitespace(line.substr(0, separator)));
@@ -288,13 +296,8 @@ absl::StatusOr<ExpectationsFile> LoadExpectationsFile(const std::string& path) {
 }
 
 std::string ExpectationLine(const CellResult& result) {
-  const OutcomeCounts workers = result.WorkerCounts();
-  if (workers.total() == 0) return "";
-  Expectation observed;
-  observed.workers = Observed(workers);
-  const OutcomeCounts parent = result.ParentCounts();
-  if (parent.total() > 0) observed.parent_after = Observed(parent);
-  return Line(result.key, observed);
+  if (result.WorkerCounts().total() == 0) return "";
+  return Line(result.key, Observed(result));
 }
 
 std::string RenderExpectationsFile(absl::string_view subject,
@@ -305,23 +308,18 @@ std::string RenderExpectationsFile(absl::string_view subject,
   if (previous != nullptr) recorded = previous->by_key;
   std::vector<std::string> unrun;
   for (const CellResult& result : results) {
-    const OutcomeCounts workers = result.WorkerCounts();
-    if (workers.total() == 0) {
+    if (result.WorkerCounts().total() == 0) {
       if (recorded.count(result.key) == 0) unrun.push_back(result.key);
       continue;
     }
-    Expectation observed;
-    observed.workers = Observed(workers);
-    const OutcomeCounts parent = result.ParentCounts();
-    if (parent.total() > 0) observed.parent_after = Observed(parent);
+    Expectation observed = Observed(result);
     const auto old = recorded.find(result.key);
     if (old != recorded.end() && old->second.parent_after.has_value() ==
                                      observed.parent_after.has_value()) {
-      observed.workers.insert(old->second.workers.begin(),
-                              old->second.workers.end());
+      observed.workers = Sum(old->second.workers, observed.workers);
       if (observed.parent_after.has_value()) {
-        observed.parent_after->insert(old->second.parent_after->begin(),
-                                      old->second.parent_after->end());
+        observed.parent_after =
+            Sum(*old->second.parent_after, *observed.parent_after);
       }
     }
     recorded[result.key] = observed;
@@ -335,23 +333,16 @@ std::string RenderExpectationsFile(absl::string_view subject,
   const std::string command =
       absl::StrReplaceAll(record_command, {{"\r", " "}, {"\n", " "}});
   std::string text = absl::StrCat(
-      "# forkcheck process-model expectations for ", subject, "\n",
-      "# Recorded ",
+      "# forkcheck process-model outcome counts for ", subject, "\n",
+      "# Last recorded ",
       absl::FormatTime("%Y-%m-%d", absl::Now(), absl::UTCTimeZone()),
-      " (UTC). Re-record with:\n", "#   ", command, "\n",
-      "# and review the diff: every changed line is a changed behaviour.\n",
-      "#\n", "# One cell a line: \"<cell key> => workers: <expect>\", plus\n",
-      "# \"; parent_after: <expect>\" iff the model checks its parent's "
+      " (UTC). Add a run's counts with:\n", "#   ", command, "\n",
+      "# and review the diff. Delete the file to start afresh.\n", "#\n",
+      "# One cell a line: \"<cell key> => workers: <counts>\", plus\n",
+      "# \"; parent_after: <counts>\" iff the model checks its parent's "
       "client.\n",
-      "# <expect> is \"always <kind>\" or \"mixed <kind>,<kind>[,...]\", "
-      "kinds being\n",
-      "# ", KnownKinds(), ".\n",
-      "# Matching (see matrix/README.md): a line makes its cell safe (always\n",
-      "# ok), unsafe (no ok) or flaky (ok and other kinds). A safe cell must\n",
-      "# show only ok, an unsafe one no ok (how it fails may vary), a flaky "
-      "one\n",
-      "# anything; wrong_data a line does not list never matches. Trials the\n",
-      "# harness could not run are not observations.\n");
+      "# <counts> is \"<kind>=<n>\" for each kind seen, kinds being\n", "# ",
+      KnownKinds(), "; recordings add up.\n", RuleComment());
   for (const std::string& key : unrun) {
     absl::StrAppend(
         &text, "# not recorded, the harness could not run it: ", key, "\n");
@@ -361,16 +352,34 @@ std::string RenderExpectationsFile(absl::string_view subject,
   return text;
 }
 
+absl::Status CheckExpectationsRule(const ExpectationsRule& rule) {
+  if (!(rule.alpha > 0 && rule.alpha < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the expectations check's alpha must be in (0, 1), strictly; got ",
+        rule.alpha));
+  }
+  return CheckVerdictRule(rule.verdicts);
+}
+
 ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
                                     const std::vector<CellResult>& results,
-                                    const std::set<std::string>& known_keys) {
+                                    const std::set<std::string>& known_keys,
+                                    const ExpectationsRule& rule) {
   ExpectationsCheck check;
+  check.rule = rule;
   std::set<std::string> ran;
+  // Every rate test, whether or not it turns out significant: the
+  // correction needs them all.
+  std::vector<ExpectationMismatch> candidates;
+  std::vector<double> p_values;
+  std::vector<size_t> tested;  // candidates index of each p-value
+  auto describe = [&rule](const OutcomeCounts& counts) {
+    return DescribeVerdict(counts, Judge(counts, rule.verdicts));
+  };
   for (const CellResult& result : results) {
     ran.insert(result.key);
     const auto it = file.by_key.find(result.key);
-    const OutcomeCounts workers = result.WorkerCounts();
-    if (workers.total() == 0) {
+    if (result.WorkerCounts().total() == 0) {
       check.unrun.push_back({result.key,
                              it == file.by_key.end() ? 0 : it->second.line,
                              FirstHarnessError(result)});
@@ -381,36 +390,68 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
       continue;
     }
     const Expectation& expected = it->second;
-    const OutcomeCounts parent = result.ParentCounts();
-    const bool parent_checked = parent.total() > 0;
-    const bool matches =
-        Matches(expected.workers, workers) &&
-        expected.parent_after.has_value() == parent_checked &&
-        (!parent_checked || Matches(*expected.parent_after, parent));
-    if (matches) continue;
-
-    ExpectationMismatch mismatch;
-    mismatch.key = result.key;
-    mismatch.line = expected.line;
-    mismatch.observed_summary = absl::StrCat("workers: ", workers.Summary());
-    if (parent_checked) {
-      absl::StrAppend(&mismatch.observed_summary,
-                      "; parent_after: ", parent.Summary());
-    } else if (expected.parent_after.has_value()) {
-      absl::StrAppend(&mismatch.observed_summary,
-                      "; parent_after: not checked");
+    const Expectation observed = Observed(result);
+    const std::string replacement = Line(result.key, observed);
+    auto candidate = [&](absl::string_view part, const OutcomeCounts* old,
+                         const OutcomeCounts* now, std::string why) {
+      ExpectationMismatch mismatch;
+      mismatch.key = result.key;
+      mismatch.line = expected.line;
+      mismatch.part = std::string(part);
+      mismatch.recorded = old == nullptr ? "not recorded" : describe(*old);
+      mismatch.observed = now == nullptr ? "not checked" : describe(*now);
+      mismatch.why = std::move(why);
+      mismatch.replacement_line = replacement;
+      return mismatch;
+    };
+    if (expected.parent_after.has_value() !=
+        observed.parent_after.has_value()) {
+      check.mismatches.push_back(candidate(
+          "parent_after",
+          expected.parent_after ? &*expected.parent_after : nullptr,
+          observed.parent_after ? &*observed.parent_after : nullptr,
+          expected.parent_after ? "recorded, but this run had no parent check"
+                                : "checked, but never recorded"));
     }
-    mismatch.expected_text = ExpectText(expected);
-    Expectation replacement;
-    replacement.workers = Replacement(expected.workers, Observed(workers));
-    if (parent_checked) {
-      replacement.parent_after =
-          expected.parent_after.has_value()
-              ? Replacement(*expected.parent_after, Observed(parent))
-              : Observed(parent);
+    const std::pair<const char*, std::pair<const OutcomeCounts*,
+                                           const OutcomeCounts*>>
+        parts[] = {
+            {"workers", {&expected.workers, &observed.workers}},
+            {"parent_after",
+             {expected.parent_after ? &*expected.parent_after : nullptr,
+              observed.parent_after ? &*observed.parent_after : nullptr}}};
+    for (const auto& [part, counts] : parts) {
+      const auto [old, now] = counts;
+      if (old == nullptr || now == nullptr) continue;
+      if (CountOf(*now, OutcomeKind::kWrongData) > 0 &&
+          CountOf(*old, OutcomeKind::kWrongData) == 0) {
+        check.mismatches.push_back(
+            candidate(part, old, now, "wrong_data, never recorded for it"));
+      }
+      stats::TwoSamples samples;
+      samples.trials_a = old->total();
+      samples.failures_a = samples.trials_a - CountOf(*old, OutcomeKind::kOk);
+      samples.trials_b = now->total();
+      samples.failures_b = samples.trials_b - CountOf(*now, OutcomeKind::kOk);
+      const double p = stats::FisherExactTwoSided(samples);
+      const double old_rate =
+          static_cast<double>(samples.failures_a) / samples.trials_a;
+      const double new_rate =
+          static_cast<double>(samples.failures_b) / samples.trials_b;
+      tested.push_back(candidates.size());
+      p_values.push_back(p);
+      candidates.push_back(candidate(
+          part, old, now,
+          new_rate > old_rate ? "failure rate rose" : "failure rate fell"));
+      candidates.back().p_value = p;
     }
-    mismatch.replacement_line = Line(result.key, replacement);
-    check.mismatches.push_back(std::move(mismatch));
+  }
+  check.tests = static_cast<int>(p_values.size());
+  const std::vector<double> adjusted = stats::HolmAdjusted(p_values);
+  for (size_t i = 0; i < adjusted.size(); ++i) {
+    ExpectationMismatch& mismatch = candidates[tested[i]];
+    mismatch.adjusted_p_value = adjusted[i];
+    if (adjusted[i] <= rule.alpha) check.mismatches.push_back(mismatch);
   }
   for (const auto& [key, expectation] : file.by_key) {
     if (known_keys.count(key) == 0 && ran.count(key) == 0) {
@@ -419,7 +460,8 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
   }
   std::sort(check.mismatches.begin(), check.mismatches.end(),
             [](const ExpectationMismatch& a, const ExpectationMismatch& b) {
-              return a.line < b.line;
+              return std::tie(a.line, a.part, a.why) <
+                     std::tie(b.line, b.part, b.why);
             });
   std::sort(check.missing.begin(), check.missing.end());
   std::sort(check.stale.begin(), check.stale.end());
@@ -439,9 +481,18 @@ std::string DescribeCheck(const ExpectationsCheck& check,
                     cell.harness_error, "\n");
   }
   for (const ExpectationMismatch& mismatch : check.mismatches) {
-    absl::StrAppend(&text, file_path, ":", mismatch.line, ": observed ",
-                    mismatch.observed_summary, "; expected ",
-                    mismatch.expected_text, ". Change the line to:\n  ",
+    absl::StrAppend(&text, file_path, ":", mismatch.line, ": ", mismatch.key,
+                    "\n  ", mismatch.part, ": ", mismatch.why);
+    if (mismatch.p_value < 1 || mismatch.adjusted_p_value < 1) {
+      absl::StrAppend(&text, " (Fisher p = ", FormatP(mismatch.p_value),
+                      ", Holm-adjusted over ", check.tests, " tests ",
+                      FormatP(mismatch.adjusted_p_value), " <= alpha ",
+                      check.rule.alpha, ")");
+    }
+    absl::StrAppend(&text, "\n    recorded: ", mismatch.recorded,
+                    "\n    this run: ", mismatch.observed,
+                    "\n  If the change is real, record the cell afresh: "
+                    "replace the line with\n    ",
                     mismatch.replacement_line, "\n");
   }
   for (const std::string& line : check.missing) {

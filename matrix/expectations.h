@@ -1,26 +1,23 @@
-// The process-model matrix's expected outcomes for one gRPC version, kept in
-// conformance/expectations/grpc-<major.minor>.txt (in the spirit of
-// protobuf's conformance failure lists): parse, check results against, and
-// re-record such a file.
+// The process-model matrix's recorded outcome counts per (client, version),
+// kept in conformance/expectations/grpc-<major.minor>.txt (the C++ client)
+// and <client>-<major.minor>.txt (a testee's), in the spirit of protobuf's
+// conformance failure lists: parse, check a run against, and re-record.
 //
-// Format: one cell a line, "<cell key> => workers: <expect>" with
-// "; parent_after: <expect>" appended iff the cell's model checks its
-// parent's client. <expect> is "always <kind>" or "mixed <kind>,<kind>[,...]"
-// with kinds named as by OutcomeKindName. Lines starting with '#' are
-// comments; blank lines are ignored.
+// Format: one cell a line, "<cell key> => workers: <counts>" with
+// "; parent_after: <counts>" appended iff the cell's model checks its
+// parent's client. <counts> is "<kind>=<n>" for each kind seen, separated by
+// spaces ("ok=34 crash=2"), kinds named as by OutcomeKindName. Lines
+// starting with '#' are comments; blank lines are ignored. Recording adds a
+// run's counts to the line's, so the rates sharpen with every recording.
 //
-// Matching is at the level a few trials can tell reliably. A line's kinds
-// make the cell safe ("always ok"), unsafe (no ok among them) or flaky (ok
-// and other kinds). A safe cell matches when most of its trials were ok; an
-// unsafe one when most were not, however they failed (hang, error and crash
-// trade places from run to run on the same build; the report keeps which);
-// a flaky one whatever its trials did, since a few trials cannot tell a
-// flaky cell from one that got fixed or broke. "Most", not "all": an outcome
-// rare enough that the recordings missed it shows in one trial of five now
-// and then, while a cell that became safe or unsafe shows in most of them.
-// Whatever the line, wrong_data it does not list is a mismatch: silently wrong
-// rows are never noise. Re-recording adds every kind seen, so the file keeps
-// the detail. Trials with a harness error are not observations.
+// The check (CheckExpectations) is a statistical test, per cell and part
+// (workers, parent_after): Fisher's exact test, two-sided, of the run's
+// failure rate (trials not ok, ok_after_retry included) against the
+// recorded one, with Holm's correction over every test of the check so
+// that the chance of any false alarm in a run is at most `alpha`. A cell
+// whose trials show wrong_data that its line never recorded is a mismatch
+// whatever the p-value: silently wrong rows are never noise. Trials with a
+// harness error are not observations.
 #ifndef FORKCHECK_MATRIX_EXPECTATIONS_H_
 #define FORKCHECK_MATRIX_EXPECTATIONS_H_
 
@@ -34,27 +31,20 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "matrix/cell_result.h"
-#include "supervisor/outcome_classifier.h"
+#include "matrix/verdict.h"
 
 namespace forkcheck {
 
-// The kinds an expectation allows: one kind is "always", two or more
-// "mixed". Never empty once parsed.
-using OutcomeSet = std::set<OutcomeKind>;
-
-// Whether `observed` (non-empty) matches `expected` by the rules above.
-bool Matches(const OutcomeSet& expected, const OutcomeCounts& observed);
-
-// "always ok" or "mixed hang,ok" (most severe first).
-std::string ExpectText(const OutcomeSet& kinds);
-
 struct Expectation {
-  OutcomeSet workers;
-  std::optional<OutcomeSet> parent_after;
+  OutcomeCounts workers;  // total() > 0 once parsed
+  std::optional<OutcomeCounts> parent_after;
   int line = 0;  // 1-based line in its file
 };
 
-// "workers: always ok[; parent_after: mixed hang,ok]".
+// "ok=34 crash=2" (most severe last).
+std::string CountsText(const OutcomeCounts& counts);
+
+// "workers: ok=34 crash=2[; parent_after: ok=30 hang=6]".
 std::string ExpectText(const Expectation& expectation);
 
 struct ExpectationsFile {
@@ -76,40 +66,60 @@ std::string ExpectationsFileName(absl::string_view client,
 std::vector<CellResult> ResultsOfClient(const std::vector<CellResult>& results,
                                         absl::string_view client);
 
-// Errors are INVALID_ARGUMENT "<file_name>:<line>: <what was wrong>".
+// Errors are INVALID_ARGUMENT "<file_name>:<line>: <what was wrong>". A line
+// in the format before counts ("always ok", "mixed hang,ok") is such an
+// error that says how to record the file afresh: kinds without counts
+// cannot be turned into counts.
 absl::StatusOr<ExpectationsFile> ParseExpectations(absl::string_view text,
                                                    absl::string_view file_name);
 
 // NOT_FOUND if `path` does not exist; otherwise as ParseExpectations.
 absl::StatusOr<ExpectationsFile> LoadExpectationsFile(const std::string& path);
 
-// The line recording what `result` observed: "<key> => workers: always X" if
-// one kind was seen, else "mixed" of the seen kinds. "" if no trial of it
-// could be run (every sample has a harness_error, or none).
+// The line recording what `result` observed; "" if no trial of it could be
+// run (every sample has a harness_error, or none).
 std::string ExpectationLine(const CellResult& result);
 
 // A file recording `results`: a header comment naming `subject` (the client
-// and its version, e.g. "gRPC 1.51.1"), the
-// date (UTC), `record_command` and the matching rules, then one line a cell
-// sorted by key. Cells with nothing observed get a comment, not a line.
-// With `previous` (the file being re-recorded), observations accumulate: a
-// cell's kinds are the union of its old line and this run (so a rare
-// outcome seen once stays expected), and lines of cells this run did not
-// run are kept. Start from no file to record afresh.
+// and its version, e.g. "gRPC 1.51.1"), the date (UTC), `record_command`
+// and the rule the check applies, then one line a cell sorted by key. Cells
+// with nothing observed get a comment, not a line. With `previous` (the
+// file being re-recorded), counts accumulate: a cell's counts are its old
+// line's plus this run's (a line whose parent_after part came or went is
+// replaced), and lines of cells this run did not run are kept. Start from
+// no file to record afresh.
 std::string RenderExpectationsFile(absl::string_view subject,
                                    const std::vector<CellResult>& results,
                                    absl::string_view record_command,
                                    const ExpectationsFile* previous = nullptr);
 
+struct ExpectationsRule {
+  // The family-wise false-alarm rate of one check (all its cells).
+  double alpha = 0.01;
+  VerdictRule verdicts;  // for the verdicts shown beside the counts
+};
+
+// INVALID_ARGUMENT naming the field unless alpha and the verdict rule's
+// fields are in (0, 1).
+absl::Status CheckExpectationsRule(const ExpectationsRule& rule);
+
 struct ExpectationMismatch {
   std::string key;
   int line = 0;
-  // "workers: mixed hang 3, ok 2[; parent_after: always ok]".
-  std::string observed_summary;
-  std::string expected_text;  // ExpectText of the line's expectation
-  // The whole line to write instead. Per part: a "mixed" part is widened by
-  // the kinds observed (one run not showing a kind is no evidence it is
-  // gone); an "always" part becomes what was observed.
+  std::string part;  // "workers" or "parent_after"
+  // DescribeVerdict of the recorded and the observed counts:
+  // "ok 200/200 → safe, failure 0% [0%–1.8%]".
+  std::string recorded;
+  std::string observed;
+  // Fisher's two-sided p-value and its Holm adjustment (over every test of
+  // the check); 1 where the mismatch is not a rate (see `why`).
+  double p_value = 1;
+  double adjusted_p_value = 1;
+  // "failure rate changed", "wrong_data never recorded", "parent_after
+  // checked but not recorded" ...
+  std::string why;
+  // The line to write instead, if the change is real: this run's counts
+  // alone (the old ones describe a behaviour that is gone).
   std::string replacement_line;
 };
 
@@ -126,6 +136,8 @@ struct ExpectationsCheck {
   // Line N names a key not in the design.
   std::vector<std::pair<int, std::string>> stale;
   std::vector<UnrunCell> unrun;  // not comparable: a failure of its own
+  int tests = 0;                 // rate tests the correction spread alpha over
+  ExpectationsRule rule;
 };
 
 // Checks `results` against `file`. `known_keys` is every key of the full
@@ -133,9 +145,11 @@ struct ExpectationsCheck {
 // not run are not checked.
 ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
                                     const std::vector<CellResult>& results,
-                                    const std::set<std::string>& known_keys);
+                                    const std::set<std::string>& known_keys,
+                                    const ExpectationsRule& rule);
 
-// Readable, one paragraph per problem, naming `file_path`:line. "" if passed.
+// Readable, one paragraph per problem, naming `file_path`:line, both count
+// sets and the p-values. "" if passed.
 std::string DescribeCheck(const ExpectationsCheck& check,
                           absl::string_view file_path);
 

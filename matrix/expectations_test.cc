@@ -25,6 +25,7 @@ using ::testing::IsEmpty;
 using ::testing::Pair;
 
 constexpr OutcomeKind kOk = OutcomeKind::kOk;
+constexpr OutcomeKind kOkAfterRetry = OutcomeKind::kOkAfterRetry;
 constexpr OutcomeKind kWrongData = OutcomeKind::kWrongData;
 constexpr OutcomeKind kError = OutcomeKind::kError;
 constexpr OutcomeKind kHang = OutcomeKind::kHang;
@@ -75,29 +76,38 @@ OutcomeCounts Counts(std::map<OutcomeKind, int> counts) {
 
 // --- Parsing ---------------------------------------------------------------
 
-TEST(ParseExpectationsTest, ParsesCommentsBlanksAndBothLineForms) {
+// n trials of one kind.
+std::vector<OutcomeKind> Times(int n, OutcomeKind kind) {
+  return std::vector<OutcomeKind>(n, kind);
+}
+
+std::vector<OutcomeKind> Join(std::vector<OutcomeKind> a,
+                              const std::vector<OutcomeKind>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+const ExpectationsRule kRule;  // alpha 1%
+
+TEST(ParseExpectationsTest, ParsesCommentsBlanksAndCounts) {
   const std::string text = absl::StrCat(
-      "# forkcheck process-model expectations for gRPC 1.51\n", "\n",
-      "   # an indented comment\n", Key("threads"),
-      " => workers: always ok\r\n", Key("fork_after_create"),
-      " => workers: mixed ok, hang ; parent_after: always crash  \n");
+      "# comment\n\n", Key("threads"), " => workers: ok=40\n", "  ",
+      Key("fork"), " => workers: ok=3 hang=2; parent_after: crash=5  \r\n");
   const absl::StatusOr<ExpectationsFile> file =
       ParseExpectations(text, "conformance/expectations/grpc-1.51.txt");
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(file->grpc_version, "1.51");
   ASSERT_EQ(file->by_key.size(), 2u);
-
   const Expectation& threads = file->by_key.at(Key("threads"));
-  EXPECT_EQ(threads.line, 4);
-  EXPECT_EQ(threads.workers, OutcomeSet({kOk}));
+  EXPECT_EQ(threads.line, 3);
+  EXPECT_EQ(threads.workers.counts, Counts({{kOk, 40}}).counts);
   EXPECT_FALSE(threads.parent_after.has_value());
-
-  const Expectation& fork = file->by_key.at(Key("fork_after_create"));
-  EXPECT_EQ(fork.line, 5);
-  EXPECT_EQ(fork.workers, OutcomeSet({kOk, kHang}));
-  EXPECT_EQ(fork.parent_after, OutcomeSet({kCrash}));
-  EXPECT_EQ(ExpectText(fork),
-            "workers: mixed hang,ok; parent_after: always crash");
+  const Expectation& fork = file->by_key.at(Key("fork"));
+  EXPECT_EQ(fork.line, 4);
+  EXPECT_EQ(fork.workers.counts, Counts({{kOk, 3}, {kHang, 2}}).counts);
+  ASSERT_TRUE(fork.parent_after.has_value());
+  EXPECT_EQ(fork.parent_after->counts, Counts({{kCrash, 5}}).counts);
+  EXPECT_EQ(ExpectText(fork), "workers: ok=3 hang=2; parent_after: crash=5");
 }
 
 TEST(ParseExpectationsTest, VersionIsEmptyForAnotherFileName) {
@@ -126,54 +136,60 @@ TEST_P(BadLineTest, NamesFileLineAndWhatWasWrong) {
             absl::StrCat("f.txt:2: ", GetParam().error));
 }
 
+constexpr char kKnown[] =
+    "(known: ok, ok_after_retry, wrong_data, error, hang, crash)";
+
 INSTANTIATE_TEST_SUITE_P(
     EveryKindOfBadLine, BadLineTest,
     ::testing::Values(
-        BadLine{"threads workers=2 workers: always ok",
-                "missing \" => \" between the cell key and its expectations"},
-        BadLine{"threads=>workers: always ok",
-                "missing \" => \" between the cell key and its expectations"},
-        BadLine{"  => workers: always ok", "empty cell key"},
-        BadLine{"k => workers: sometimes ok",
-                "workers: expected \"always <kind>\" or "
-                "\"mixed <kind>,<kind>[,...]\", got \"sometimes ok\""},
-        BadLine{"k => workers: always",
-                "workers: expected \"always <kind>\" or "
-                "\"mixed <kind>,<kind>[,...]\", got \"always\""},
-        BadLine{"k => workers: always hung",
-                "workers: unknown outcome kind \"hung\" (known: ok, "
-                "wrong_data, error, hang, crash)"},
-        BadLine{"k => workers: always ok; parent_after: mixed ok,segv",
-                "parent_after: unknown outcome kind \"segv\" (known: ok, "
-                "wrong_data, error, hang, crash)"},
-        BadLine{"k => workers: always ok,hang",
-                "workers: \"always\" takes one kind, got \"ok,hang\"; use "
-                "\"mixed\""},
-        BadLine{"k => workers: mixed ok",
-                "workers: \"mixed\" needs two or more kinds, got \"ok\"; use "
-                "\"always ok\""},
-        BadLine{"k => workers: mixed ok,hang,ok",
-                "workers: kind \"ok\" listed twice"},
-        BadLine{"k => workers: mixed ok,,hang",
-                "workers: empty kind in \"ok,,hang\""},
-        BadLine{"k => parent_after: always ok",
-                "missing \"workers: <expect>\""},
-        BadLine{"k => workers: always ok; workers: always hang",
+        BadLine{"threads workers=2 workers: ok=5",
+                "missing \" => \" between the cell key and its counts"},
+        BadLine{"  => workers: ok=5", "empty cell key"},
+        BadLine{"k => workers: always ok",
+                "workers: \"always ok\" is the old format (kinds without "
+                "counts), which cannot be turned into counts: delete the file "
+                "and record it afresh with `./forkcheck run "
+                "--record_expectations` (lines now read e.g. \"workers: ok=34 "
+                "crash=2\")"},
+        BadLine{"k => workers: ok=5; parent_after: mixed hang,ok",
+                "parent_after: \"mixed hang,ok\" is the old format (kinds "
+                "without counts), which cannot be turned into counts: delete "
+                "the file and record it afresh with `./forkcheck run "
+                "--record_expectations` (lines now read e.g. \"workers: ok=34 "
+                "crash=2\")"},
+        BadLine{"k => workers: ok", "workers: expected <kind>=<count>, got \"ok\""},
+        BadLine{"k => workers: hung=3",
+                absl::StrCat("workers: unknown outcome kind \"hung\" ", kKnown)},
+        BadLine{"k => workers: ok=-1",
+                "workers: count of ok must be a whole number from 0 to "
+                "10000000, got \"-1\""},
+        BadLine{"k => workers: ok=3x",
+                "workers: count of ok must be a whole number from 0 to "
+                "10000000, got \"3x\""},
+        BadLine{"k => workers: ok=",
+                "workers: count of ok must be a whole number from 0 to "
+                "10000000, got \"\""},
+        BadLine{"k => workers: ok=99999999999",
+                "workers: count of ok must be a whole number from 0 to "
+                "10000000, got \"99999999999\""},
+        BadLine{"k => workers: ok=2 ok=3", "workers: kind \"ok\" counted twice"},
+        BadLine{"k => workers: ok=0",
+                "workers: no trials counted in \"ok=0\"; expected e.g. "
+                "\"ok=34 crash=2\""},
+        BadLine{"k => workers:",
+                "workers: no trials counted in \"\"; expected e.g. \"ok=34 "
+                "crash=2\""},
+        BadLine{"k => parent_after: ok=5", "missing \"workers: <counts>\""},
+        BadLine{"k => workers: ok=1; workers: hang=1",
                 "\"workers\" given twice"},
-        BadLine{"k => workers: always ok; parent_after: always ok; "
-                "parent_after: always ok",
-                "\"parent_after\" given twice"},
-        BadLine{"k => workers: always ok; parent: always ok",
-                "unknown part \"parent: always ok\"; expected \"workers: "
-                "<expect>\" or \"parent_after: <expect>\""},
-        BadLine{"k => workers always ok",
-                "unknown part \"workers always ok\"; expected \"workers: "
-                "<expect>\" or \"parent_after: <expect>\""}));
+        BadLine{"k => workers: ok=1; parent: ok=1",
+                "unknown part \"parent: ok=1\"; expected \"workers: "
+                "<counts>\" or \"parent_after: <counts>\""}));
 
 TEST(ParseExpectationsTest, DuplicateKeyNamesBothLines) {
   const std::string text =
-      absl::StrCat(Key("threads"), " => workers: always ok\n", "# comment\n",
-                   Key("threads"), " => workers: always hang\n");
+      absl::StrCat(Key("threads"), " => workers: ok=5\n", "# comment\n",
+                   Key("threads"), " => workers: hang=5\n");
   const absl::StatusOr<ExpectationsFile> file =
       ParseExpectations(text, "f.txt");
   ASSERT_FALSE(file.ok());
@@ -195,17 +211,16 @@ TEST(LoadExpectationsFileTest, ReadsAndParsesAFile) {
   const std::string path = absl::StrCat(tmp, "/grpc-1.51.txt");
   {
     std::ofstream out(path);
-    out << Key("threads") << " => workers: mixed ok\n";
+    out << Key("threads") << " => workers: always ok\n";
   }
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(path);
   ASSERT_FALSE(file.ok());
-  EXPECT_EQ(file.status().message(),
-            absl::StrCat(path,
-                         ":1: workers: \"mixed\" needs two or more kinds, got "
-                         "\"ok\"; use \"always ok\""));
+  EXPECT_THAT(file.status().message(),
+              HasSubstr(absl::StrCat(path, ":1: workers: \"always ok\" is the "
+                                           "old format")));
   {
     std::ofstream out(path);
-    out << Key("threads") << " => workers: always ok\n";
+    out << Key("threads") << " => workers: ok=7\n";
   }
   file = LoadExpectationsFile(path);
   ASSERT_TRUE(file.ok()) << file.status();
@@ -220,285 +235,214 @@ TEST(ExpectationsFileNameTest, KeepsMajorMinor) {
   EXPECT_EQ(ExpectationsFileName("cpp", "1.51.1"), "grpc-1.51.txt");
   EXPECT_EQ(ExpectationsFileName("python-grpcio", "1.51.1"),
             "python-grpcio-1.51.txt");
-  absl::StatusOr<ExpectationsFile> python =
-      ParseExpectations("", "conformance/expectations/python-grpcio-1.51.txt");
-  ASSERT_TRUE(python.ok()) << python.status();
-  EXPECT_EQ(python->grpc_version, "1.51");
 }
 
-// --- Matching --------------------------------------------------------------
-
-TEST(MatchesTest, ASafeCellMustBeOkInMostTrials) {
-  EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 5}})));
-  // A rare failure the recordings never saw is not a changed verdict...
-  EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 4}, {kHang, 1}})));
-  EXPECT_TRUE(Matches({kOk}, Counts({{kOk, 3}, {kHang, 2}})));
-  // ...a cell that fails in most trials is.
-  EXPECT_FALSE(Matches({kOk}, Counts({{kOk, 2}, {kHang, 3}})));
-  EXPECT_FALSE(Matches({kOk}, Counts({{kHang, 5}})));
-  EXPECT_FALSE(Matches({kOk}, Counts({{kOk, 4}, {kWrongData, 1}})));
-}
-
-TEST(MatchesTest, AFlakyCellMatchesAnyRunButNewWrongData) {
-  const OutcomeSet hang_or_ok = {kHang, kOk};
-  EXPECT_TRUE(Matches(hang_or_ok, Counts({{kHang, 2}, {kOk, 3}})));
-  EXPECT_TRUE(Matches(hang_or_ok, Counts({{kOk, 5}})));
-  EXPECT_TRUE(Matches(hang_or_ok, Counts({{kHang, 5}})));
-  EXPECT_TRUE(Matches(hang_or_ok, Counts({{kOk, 4}, {kCrash, 1}})));
-  EXPECT_FALSE(Matches(hang_or_ok, Counts({{kOk, 4}, {kWrongData, 1}})));
-}
-
-TEST(MatchesTest, AnUnsafeCellMustFailInMostTrialsButMayFailOtherwise) {
-  EXPECT_TRUE(Matches({kHang}, Counts({{kHang, 4}, {kError, 1}})));
-  EXPECT_TRUE(Matches({kHang, kCrash}, Counts({{kError, 5}})));
-  EXPECT_TRUE(Matches({kHang}, Counts({{kHang, 4}, {kOk, 1}})));
-  EXPECT_FALSE(Matches({kHang}, Counts({{kHang, 2}, {kOk, 3}})));
-  EXPECT_FALSE(Matches({kHang, kCrash}, Counts({{kOk, 5}})));
-  EXPECT_FALSE(Matches({kHang}, Counts({{kWrongData, 5}})));
-  EXPECT_TRUE(Matches({kHang, kWrongData}, Counts({{kWrongData, 5}})));
-}
-
-TEST(MatchesTest, NothingObservedMatchesNothing) {
-  EXPECT_FALSE(Matches({kOk}, Counts({})));
-  EXPECT_FALSE(Matches({kOk, kHang}, Counts({{kOk, 0}})));
-}
-
-// --- Recording -------------------------------------------------------------
-
-TEST(ExpectationLineTest, AlwaysForOneKindMixedMostSevereFirst) {
-  EXPECT_EQ(ExpectationLine(MakeResult("threads", {kOk, kOk})),
-            absl::StrCat(Key("threads"), " => workers: always ok"));
-  EXPECT_EQ(
-      ExpectationLine(MakeResult("threads", {kOk, kError, kWrongData, kOk})),
-      absl::StrCat(Key("threads"), " => workers: mixed wrong_data,error,ok"));
-  EXPECT_EQ(ExpectationLine(MakeResult("fork_after_create", {kHang, kOk},
-                                       {kCrash, kCrash})),
-            absl::StrCat(Key("fork_after_create"),
-                         " => workers: mixed hang,ok; parent_after: always "
-                         "crash"));
+TEST(ExpectationLineTest, CountsEveryKindSeen) {
+  EXPECT_EQ(ExpectationLine(MakeResult("fork", {kHang, kOk, kHang, kCrash},
+                                       {kOk, kOk, kHang, kOk})),
+            Key("fork") + " => workers: ok=1 hang=2 crash=1; parent_after: "
+                          "ok=3 hang=1");
+  EXPECT_EQ(ExpectationLine(MakeResult("threads", {kOkAfterRetry, kOk})),
+            Key("threads") + " => workers: ok=1 ok_after_retry=1");
 }
 
 TEST(ExpectationLineTest, HarnessErrorsAreNotObservations) {
   EXPECT_EQ(ExpectationLine(HarnessFailed("threads", 3)), "");
-  EXPECT_EQ(ExpectationLine(MakeResult("threads", {})), "");
-  CellResult partly = MakeResult("threads", {kOk, kOk});
-  partly.samples.push_back(HarnessFailed("threads", 1).samples[0]);
-  EXPECT_EQ(ExpectationLine(partly),
-            absl::StrCat(Key("threads"), " => workers: always ok"));
+  CellResult some = MakeResult("threads", {kOk, kOk});
+  some.samples.push_back(HarnessFailed("threads", 1).samples[0]);
+  EXPECT_EQ(ExpectationLine(some), Key("threads") + " => workers: ok=2");
 }
-
-TEST(RenderExpectationsFileTest, ReRecordingAccumulatesWhatWasSeen) {
-  const std::string first = RenderExpectationsFile(
-      "gRPC 1.51",
-      {MakeResult("threads", {kOk, kOk}), MakeResult("spawn", {kOk}, {kOk})},
-      "record");
-  const absl::StatusOr<ExpectationsFile> previous =
-      ParseExpectations(first, "grpc-1.51.txt");
-  ASSERT_TRUE(previous.ok()) << previous.status();
-  // This run saw a rare hang in "threads" and did not run "spawn".
-  const std::string second = RenderExpectationsFile(
-      "gRPC 1.51", {MakeResult("threads", {kHang, kOk})}, "record", &*previous);
-  EXPECT_THAT(second, HasSubstr(absl::StrCat(Key("threads"),
-                                             " => workers: mixed hang,ok\n")));
-  EXPECT_THAT(second, HasSubstr(absl::StrCat(
-                          Key("spawn"),
-                          " => workers: always ok; parent_after: always ok")));
-}
-
-TEST(RenderExpectationsFileTest, RoundTripsAndMatchesWhatItRecorded) {
-  const std::vector<CellResult> results = {
-      MakeResult("threads", {kOk, kOk, kOk}),
-      MakeResult("fork_after_create", {kHang, kOk, kHang}, {kOk, kOk, kOk}),
-      MakeResult("spawn", {kCrash, kError}, {kOk, kHang}),
-      HarnessFailed("forkserver", 2),
-  };
-  const std::string text = RenderExpectationsFile(
-      "gRPC 1.51", results, "bazel run //driver -- --record_expectations");
-  EXPECT_THAT(
-      text,
-      HasSubstr("# forkcheck process-model expectations for gRPC 1.51\n"));
-  EXPECT_THAT(text,
-              ContainsRegex("# Recorded [0-9]{4}-[0-9]{2}-[0-9]{2} \\(UTC\\)"));
-  EXPECT_THAT(text,
-              HasSubstr("#   bazel run //driver -- --record_expectations\n"));
-  EXPECT_THAT(text, HasSubstr("a line makes its cell safe (always"));
-  EXPECT_THAT(text, HasSubstr(absl::StrCat(
-                        "# not recorded, the harness could not run it: ",
-                        Key("forkserver"), "\n")));
-  // Lines sorted by key, after the header.
-  EXPECT_THAT(text, HasSubstr(absl::StrCat(
-                        "\n\n", Key("fork_after_create"),
-                        " => workers: mixed hang,ok; parent_after: always ok\n",
-                        Key("spawn"),
-                        " => workers: mixed crash,error; parent_after: mixed "
-                        "hang,ok\n",
-                        Key("threads"), " => workers: always ok\n")));
-
-  const absl::StatusOr<ExpectationsFile> file =
-      ParseExpectations(text, "grpc-1.51.txt");
-  ASSERT_TRUE(file.ok()) << file.status() << "\n" << text;
-  EXPECT_EQ(file->by_key.size(), 3u);
-  EXPECT_EQ(file->by_key.at(Key("spawn")).workers,
-            OutcomeSet({kCrash, kError}));
-  EXPECT_EQ(file->by_key.at(Key("spawn")).parent_after,
-            OutcomeSet({kOk, kHang}));
-
-  const std::vector<CellResult> comparable(results.begin(), results.end() - 1);
-  std::set<std::string> known;
-  for (const CellResult& result : results) known.insert(result.key);
-  const ExpectationsCheck check = CheckExpectations(*file, comparable, known);
-  EXPECT_TRUE(Passed(check)) << DescribeCheck(check, "grpc-1.51.txt");
-  EXPECT_EQ(DescribeCheck(check, "grpc-1.51.txt"), "");
-}
-
-// --- Checking --------------------------------------------------------------
 
 ExpectationsFile ParseOrDie(const std::string& text) {
   absl::StatusOr<ExpectationsFile> file =
       ParseExpectations(text, "grpc-1.51.txt");
   EXPECT_TRUE(file.ok()) << file.status();
-  return file.ok() ? *std::move(file) : ExpectationsFile{};
+  return file.ok() ? *file : ExpectationsFile{};
 }
 
-TEST(CheckExpectationsTest, NondeterministicSubsetIsNotAFailure) {
-  const ExpectationsFile file = ParseOrDie(absl::StrCat(
-      Key("fork_after_create"),
-      " => workers: mixed hang,ok; parent_after: mixed crash,ok\n"));
+TEST(RenderExpectationsFileTest, ReRecordingAddsTheCounts) {
+  const ExpectationsFile previous =
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ok=3 hang=2\n",
+                              Key("kept"), " => workers: crash=4\n"));
+  const std::string text = RenderExpectationsFile(
+      "gRPC 1.51.1", {MakeResult("fork", {kOk, kCrash})}, "record it",
+      &previous);
+  EXPECT_THAT(text, HasSubstr(Key("fork") +
+                              " => workers: ok=4 hang=2 crash=1\n"));
+  EXPECT_THAT(text, HasSubstr(Key("kept") + " => workers: crash=4\n"));
+  EXPECT_THAT(text, HasSubstr("#   record it\n"));
+  EXPECT_THAT(text, HasSubstr("Fisher's exact test"));
+  EXPECT_THAT(text, HasSubstr("Holm's correction"));
+}
+
+TEST(RenderExpectationsFileTest, RoundTripsAndPassesItsOwnCheck) {
+  const std::vector<CellResult> results = {
+      MakeResult("threads", Times(40, kOk)),
+      MakeResult("fork", Join(Times(3, kHang), Times(2, kOk)),
+                 Join(Times(4, kCrash), Times(1, kOk))),
+      HarnessFailed("broken", 2)};
+  const std::string text =
+      RenderExpectationsFile("gRPC 1.51.1", results, "record it");
+  EXPECT_THAT(text, HasSubstr("# not recorded, the harness could not run it: " +
+                              Key("broken")));
+  const ExpectationsFile file = ParseOrDie(text);
+  EXPECT_EQ(file.by_key.size(), 2u);
   const ExpectationsCheck check = CheckExpectations(
-      file, {MakeResult("fork_after_create", {kOk, kOk}, {kOk, kOk})},
-      {Key("fork_after_create")});
+      file, {results[0], results[1]}, {Key("threads"), Key("fork")}, kRule);
+  EXPECT_TRUE(Passed(check)) << DescribeCheck(check, "f");
+  EXPECT_EQ(check.tests, 3);
+}
+
+// --- The statistical check ------------------------------------------------
+
+TEST(CheckExpectationsTest, SameBehaviourWithFewerTrialsPasses) {
+  const ExpectationsFile file = ParseOrDie(
+      absl::StrCat(Key("threads"), " => workers: ok=200\n", Key("fork"),
+                   " => workers: ok=60 hang=40\n", Key("hang"),
+                   " => workers: hang=50\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file,
+      {MakeResult("threads", Times(36, kOk)),
+       MakeResult("fork", Join(Times(20, kOk), Times(10, kCrash))),
+       MakeResult("hang", Times(6, kCrash))},
+      {Key("threads"), Key("fork"), Key("hang")}, kRule);
+  // How a cell fails (hang or crash) may change; its failure rate did not.
   EXPECT_TRUE(Passed(check)) << DescribeCheck(check, "f");
 }
 
-TEST(CheckExpectationsTest, AlwaysLineBecomesWhatWasObserved) {
-  const ExpectationsFile file = ParseOrDie(
-      absl::StrCat("# header\n", Key("threads"), " => workers: always ok\n"));
+TEST(CheckExpectationsTest, ASafeCellThatStartsFailingIsFlaggedWithBothCounts) {
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("threads"), " => workers: ok=200\n"));
   const ExpectationsCheck check = CheckExpectations(
-      file, {MakeResult("threads", {kHang, kOk, kHang, kOk, kHang})},
-      {Key("threads")});
-  EXPECT_FALSE(Passed(check));
+      file, {MakeResult("threads", Join(Times(24, kOk), Times(6, kHang)))},
+      {Key("threads")}, kRule);
   ASSERT_EQ(check.mismatches.size(), 1u);
   const ExpectationMismatch& mismatch = check.mismatches[0];
-  EXPECT_EQ(mismatch.key, Key("threads"));
-  EXPECT_EQ(mismatch.line, 2);
-  EXPECT_EQ(mismatch.observed_summary, "workers: mixed hang 3, ok 2");
-  EXPECT_EQ(mismatch.expected_text, "workers: always ok");
-  EXPECT_EQ(mismatch.replacement_line,
-            absl::StrCat(Key("threads"), " => workers: mixed hang,ok"));
-  EXPECT_EQ(DescribeCheck(check, "conformance/expectations/grpc-1.51.txt"),
-            absl::StrCat("conformance/expectations/grpc-1.51.txt:2: observed "
-                         "workers: mixed hang 3, ok 2; expected workers: "
-                         "always ok. Change the line to:\n  ",
-                         Key("threads"), " => workers: mixed hang,ok\n"));
-
-  // A deterministic change of behaviour replaces the kind.
-  const ExpectationsCheck changed = CheckExpectations(
-      file, {MakeResult("threads", {kCrash, kCrash})}, {Key("threads")});
-  ASSERT_EQ(changed.mismatches.size(), 1u);
-  EXPECT_EQ(changed.mismatches[0].replacement_line,
-            absl::StrCat(Key("threads"), " => workers: always crash"));
+  EXPECT_EQ(mismatch.part, "workers");
+  EXPECT_EQ(mismatch.why, "failure rate rose");
+  EXPECT_LT(mismatch.adjusted_p_value, 0.01);
+  EXPECT_EQ(mismatch.recorded, "ok 200/200 → safe, failure 0% [0%–1.8%]");
+  EXPECT_EQ(mismatch.observed,
+            "ok 24/30, hang 6/30 → flaky, failure 20% [7.7%–39%]");
+  EXPECT_EQ(mismatch.replacement_line, Key("threads") + " => workers: ok=24 hang=6");
+  const std::string text = DescribeCheck(check, "grpc-1.51.txt");
+  EXPECT_THAT(text, HasSubstr("grpc-1.51.txt:1: " + Key("threads")));
+  EXPECT_THAT(text, HasSubstr("Fisher p = "));
+  EXPECT_THAT(text, HasSubstr("Holm-adjusted over 1 tests"));
 }
 
-TEST(CheckExpectationsTest, MixedLineIsWidenedByANewKind) {
-  const ExpectationsFile file = ParseOrDie(
-      absl::StrCat(Key("fork_after_create"),
-                   " => workers: mixed hang,ok; parent_after: always ok\n"));
+TEST(CheckExpectationsTest, AnUnsafeCellThatBecameSafeIsFlagged) {
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: hang=30\n"));
   const ExpectationsCheck check = CheckExpectations(
-      file, {MakeResult("fork_after_create", {kCrash, kOk}, {kOk, kError})},
-      {Key("fork_after_create")});
+      file, {MakeResult("fork", Times(10, kOk))}, {Key("fork")}, kRule);
   ASSERT_EQ(check.mismatches.size(), 1u);
-  EXPECT_EQ(check.mismatches[0].observed_summary,
-            "workers: mixed crash 1, ok 1; parent_after: mixed error 1, ok 1");
-  EXPECT_EQ(check.mismatches[0].expected_text,
-            "workers: mixed hang,ok; parent_after: always ok");
-  EXPECT_EQ(check.mismatches[0].replacement_line,
-            absl::StrCat(Key("fork_after_create"),
-                         " => workers: mixed crash,hang,ok; parent_after: "
-                         "mixed error,ok"));
+  EXPECT_EQ(check.mismatches[0].why, "failure rate fell");
+}
+
+TEST(CheckExpectationsTest, DoctoredAlwaysHangLineFailsASafeCell) {
+  // The issue's acceptance case: a safe cell's line changed to hang.
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("threads"), " => workers: hang=5\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("threads", Times(36, kOk))}, {Key("threads")}, kRule);
+  EXPECT_FALSE(Passed(check));
+  EXPECT_THAT(DescribeCheck(check, "f"), HasSubstr(Key("threads")));
+}
+
+TEST(CheckExpectationsTest, CorrectionSpreadsAlphaOverEveryTest) {
+  // p = 0.0039 alone is significant at 1%; among 10 tests it is not.
+  std::string text = absl::StrCat(Key("fork"), " => workers: ok=5\n");
+  std::vector<CellResult> results = {MakeResult("fork", Times(5, kHang))};
+  std::set<std::string> keys = {Key("fork")};
+  ExpectationsCheck alone =
+      CheckExpectations(ParseOrDie(text), results, keys, kRule);
+  ASSERT_EQ(alone.mismatches.size(), 1u);
+  EXPECT_NEAR(alone.mismatches[0].p_value, 0.00793650793651, 1e-9);
+  for (int i = 0; i < 9; ++i) {
+    const std::string name = absl::StrCat("safe", i);
+    absl::StrAppend(&text, Key(name), " => workers: ok=5\n");
+    results.push_back(MakeResult(name, Times(5, kOk)));
+    keys.insert(Key(name));
+  }
+  const ExpectationsCheck among =
+      CheckExpectations(ParseOrDie(text), results, keys, kRule);
+  EXPECT_EQ(among.tests, 10);
+  EXPECT_TRUE(among.mismatches.empty()) << DescribeCheck(among, "f");
+}
+
+TEST(CheckExpectationsTest, NewWrongDataIsAMismatchWhateverThePValue) {
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ok=50 hang=50\n",
+                              Key("known"), " => workers: hang=50 wrong_data=1\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file,
+      {MakeResult("fork", Join(Times(5, kOk), {kWrongData})),
+       MakeResult("known", Join(Times(5, kHang), {kWrongData}))},
+      {Key("fork"), Key("known")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u);
+  EXPECT_EQ(check.mismatches[0].key, Key("fork"));
+  EXPECT_EQ(check.mismatches[0].why, "wrong_data, never recorded for it");
+}
+
+TEST(CheckExpectationsTest, RetriesCountAsFailuresOfTheRate) {
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("threads"), " => workers: ok=100\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("threads", Times(40, kOkAfterRetry))},
+      {Key("threads")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u);
+  EXPECT_THAT(check.mismatches[0].observed, HasSubstr("needs_retry"));
 }
 
 TEST(CheckExpectationsTest, ParentPartMustBePresentIffObserved) {
-  const ExpectationsFile file = ParseOrDie(absl::StrCat(
-      Key("threads"), " => workers: always ok; parent_after: always ok\n",
-      Key("spawn"), " => workers: always ok\n"));
-  const ExpectationsCheck check =
-      CheckExpectations(file,
-                        {MakeResult("threads", {kOk, kOk}),
-                         MakeResult("spawn", {kOk, kOk}, {kHang, kHang})},
-                        {Key("threads"), Key("spawn")});
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("a"), " => workers: ok=5; parent_after: ok=5\n",
+                              Key("b"), " => workers: ok=5\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file,
+      {MakeResult("a", Times(5, kOk)),
+       MakeResult("b", Times(5, kOk), Times(5, kOk))},
+      {Key("a"), Key("b")}, kRule);
   ASSERT_EQ(check.mismatches.size(), 2u);
-  // Sorted by line.
-  EXPECT_EQ(check.mismatches[0].observed_summary,
-            "workers: always ok; parent_after: not checked");
-  EXPECT_EQ(check.mismatches[0].replacement_line,
-            absl::StrCat(Key("threads"), " => workers: always ok"));
-  EXPECT_EQ(check.mismatches[1].observed_summary,
-            "workers: always ok; parent_after: always hang");
-  EXPECT_EQ(check.mismatches[1].replacement_line,
-            absl::StrCat(Key("spawn"),
-                         " => workers: always ok; parent_after: always hang"));
+  EXPECT_EQ(check.mismatches[0].why,
+            "recorded, but this run had no parent check");
+  EXPECT_EQ(check.mismatches[1].why, "checked, but never recorded");
 }
 
 TEST(CheckExpectationsTest, MissingAndStaleLines) {
-  const ExpectationsFile file = ParseOrDie(absl::StrCat(
-      Key("threads"), " => workers: always ok\n",            // line 1
-      Key("retired_model"), " => workers: always ok\n",      // line 2
-      Key("fork_before_create"), " => workers: always ok\n"  // line 3
-      ));
-  // fork_before_create is in the design but did not run: not checked.
-  const std::set<std::string> known = {Key("threads"), Key("spawn"),
-                                       Key("fork_before_create")};
-  const ExpectationsCheck check =
-      CheckExpectations(file,
-                        {MakeResult("threads", {kOk}),
-                         MakeResult("spawn", {kOk, kHang}, {kOk, kOk})},
-                        known);
-  EXPECT_THAT(check.mismatches, IsEmpty());
-  EXPECT_THAT(check.missing,
-              ElementsAre(absl::StrCat(
-                  Key("spawn"),
-                  " => workers: mixed hang,ok; parent_after: always ok")));
-  EXPECT_THAT(check.stale, ElementsAre(Pair(2, Key("retired_model"))));
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("gone"), " => workers: ok=5\n", Key("later"),
+                              " => workers: ok=5\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("new", Times(2, kOk))}, {Key("new"), Key("later")},
+      kRule);
+  EXPECT_THAT(check.missing, ElementsAre(Key("new") + " => workers: ok=2"));
+  EXPECT_THAT(check.stale, ElementsAre(Pair(1, Key("gone"))));
   EXPECT_FALSE(Passed(check));
-  EXPECT_EQ(DescribeCheck(check, "grpc-1.51.txt"),
-            absl::StrCat("grpc-1.51.txt: a cell that ran has no line; add:\n  ",
-                         Key("spawn"),
-                         " => workers: mixed hang,ok; parent_after: always "
-                         "ok\n",
-                         "grpc-1.51.txt:2: names a cell not in the design; "
-                         "remove line 2: ",
-                         Key("retired_model"), "\n"));
+  EXPECT_THAT(DescribeCheck(check, "f.txt"),
+              HasSubstr("f.txt:1: names a cell not in the design"));
 }
 
 TEST(CheckExpectationsTest, HarnessErrorCellsFailOnTheirOwn) {
   const ExpectationsFile file =
-      ParseOrDie(absl::StrCat(Key("threads"), " => workers: always hang\n"));
+      ParseOrDie(absl::StrCat(Key("broken"), " => workers: ok=5\n"));
   const ExpectationsCheck check = CheckExpectations(
-      file, {HarnessFailed("threads", 3), HarnessFailed("spawn", 1)},
-      {Key("threads"), Key("spawn")});
-  EXPECT_THAT(check.mismatches, IsEmpty());
-  EXPECT_THAT(check.missing, IsEmpty());
-  ASSERT_EQ(check.unrun.size(), 2u);
-  // Sorted by key.
-  EXPECT_EQ(check.unrun[0].key, Key("spawn"));
-  EXPECT_EQ(check.unrun[0].line, 0);
-  EXPECT_EQ(check.unrun[1].key, Key("threads"));
-  EXPECT_EQ(check.unrun[1].line, 1);
-  EXPECT_FALSE(Passed(check));
-  EXPECT_EQ(DescribeCheck(check, "g.txt"),
-            absl::StrCat(
-                "g.txt: the harness could not run any trial of ", Key("spawn"),
-                ": cannot exec trial_program: No such file\n",
-                "g.txt:1: the harness could not run any trial of ",
-                Key("threads"), ": cannot exec trial_program: No such file\n"));
+      file, {HarnessFailed("broken", 2)}, {Key("broken")}, kRule);
+  ASSERT_EQ(check.unrun.size(), 1u);
+  EXPECT_EQ(check.unrun[0].line, 1);
+  EXPECT_THAT(DescribeCheck(check, "f.txt"),
+              HasSubstr("f.txt:1: the harness could not run any trial of"));
 }
 
-TEST(CheckExpectationsTest, SomeHarnessErrorsLeaveTheRestComparable) {
-  const ExpectationsFile file =
-      ParseOrDie(absl::StrCat(Key("threads"), " => workers: always ok\n"));
-  CellResult result = MakeResult("threads", {kOk, kOk});
-  result.samples.push_back(HarnessFailed("threads", 1).samples[0]);
-  EXPECT_TRUE(Passed(CheckExpectations(file, {result}, {Key("threads")})));
+TEST(CheckExpectationsRuleTest, AlphaOutsideTheUnitIntervalIsAnError) {
+  EXPECT_TRUE(CheckExpectationsRule(kRule).ok());
+  ExpectationsRule rule;
+  rule.alpha = 1;
+  EXPECT_THAT(CheckExpectationsRule(rule).message(), HasSubstr("alpha"));
+  rule.alpha = 0.01;
+  rule.verdicts.confidence = 0;
+  EXPECT_THAT(CheckExpectationsRule(rule).message(), HasSubstr("confidence"));
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -13,9 +13,16 @@
 namespace forkcheck {
 namespace {
 
-struct Job {
-  size_t cell;
-  int repetition;
+using Clock = std::chrono::steady_clock;
+
+// Where a cell is in its run.
+struct CellState {
+  int started = 0;
+  int in_flight = 0;
+  int harness_errors = 0;
+  bool hang_prone = false;  // one of its trials hung
+  std::optional<StopReason> stopped;
+  bool reported = false;  // on_cell_done called
 };
 
 // The shared state of one RunMatrix call.
@@ -23,103 +30,204 @@ class Schedule {
  public:
   Schedule(const std::vector<Cell>& cells, const ServerPool& servers,
            const MatrixRunOptions& options)
-      : cells_(cells), servers_(servers), options_(options) {
+      : cells_(cells),
+        servers_(servers),
+        options_(options),
+        deadline_(options.time_budget.count() > 0
+                      ? std::optional<Clock::time_point>(Clock::now() +
+                                                         options.time_budget)
+                      : std::nullopt),
+        states_(cells.size()) {
     results_.resize(cells.size());
-    remaining_.assign(cells.size(), options.repetitions);
     for (size_t i = 0; i < cells.size(); ++i) {
       results_[i].cell = cells[i];
       results_[i].key = CellKey(cells[i]);
-      results_[i].samples.resize(options.repetitions);
-      first_.push_back({i, 0});
     }
   }
 
-  // A lane: CPU lanes take first trials, then any work; hang lanes take
-  // only the repetitions of cells that hung.
+  // A lane: CPU lanes take first trials, then any cell that did not hang;
+  // hang lanes take cells that hung, or whose model hung elsewhere.
   void RunLane(bool hang_lane) {
     while (true) {
-      std::optional<Job> job = Take(hang_lane);
-      if (!job.has_value()) return;
-      TrialSample sample = RunOne(*job);
-      Finish(*job, std::move(sample));
+      std::optional<size_t> cell = Take(hang_lane);
+      if (!cell.has_value()) return;
+      TrialSample sample = RunOne(*cell);
+      Finish(*cell, std::move(sample));
     }
   }
 
   std::vector<CellResult> TakeResults() { return std::move(results_); }
 
  private:
-  std::optional<Job> Take(bool hang_lane) {
+  bool PastDeadline() const {
+    return deadline_.has_value() && Clock::now() >= *deadline_;
+  }
+
+  // Whether `cell` may start another trial now.
+  bool Wants(size_t cell) const {
+    const CellState& state = states_[cell];
+    if (state.stopped.has_value()) return false;
+    if (state.started >= options_.stopping.max_trials) return false;
+    if (state.started < options_.stopping.min_trials) return true;
+    return !PastDeadline();
+  }
+
+  std::optional<size_t> Take(bool hang_lane) {
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
-      if (!hang_lane && !first_.empty()) return Pop(first_);
-      if (!hang_prone_.empty()) return Pop(hang_prone_);
-      if (hang_lane) {
-        // The first trial of a cell whose model already hung in another cell
-        // is likely to hang too: wait it out here, off the CPU lanes.
-        for (auto it = first_.begin(); it != first_.end(); ++it) {
-          if (hung_models_.count(cells_[it->cell].model_name) != 0) {
-            const Job job = *it;
-            first_.erase(it);
-            ++running_first_;
-            return job;
-          }
+      std::optional<size_t> chosen = Choose(hang_lane);
+      if (chosen.has_value()) {
+        ++states_[*chosen].started;
+        ++states_[*chosen].in_flight;
+        ++in_flight_;
+        return chosen;
+      }
+      if (in_flight_ == 0) {
+        // Every lane can see this: no trial runs, so nothing will change.
+        StopIdleCells();
+        if (!AnyWanted()) {
+          changed_.notify_all();
+          return std::nullopt;
         }
       }
-      if (!hang_lane && !steady_.empty()) return Pop(steady_);
-      // Nothing for this lane now; more may come while first trials run.
-      if (first_.empty() && running_first_ == 0) return std::nullopt;
+      // A trial in flight (or another lane's kind of work) remains; every
+      // Finish wakes this lane to look again.
       changed_.wait(lock);
     }
   }
 
-  Job Pop(std::deque<Job>& queue) {
-    Job job = queue.front();
-    queue.pop_front();
-    if (job.repetition == 0) ++running_first_;
-    return job;
+  bool AnyWanted() const {
+    for (size_t i = 0; i < states_.size(); ++i) {
+      if (Wants(i)) return true;
+    }
+    return false;
   }
 
-  TrialSample RunOne(const Job& job) {
-    const Cell& cell = cells_[job.cell];
-    absl::StatusOr<std::string> target = servers_.TargetFor(cell.axes);
+  bool LikelyToHang(size_t cell) const {
+    return hung_models_.count(cells_[cell].model_name) != 0;
+  }
+
+  // First trials in design order (CPU lanes); then the wanted cell of this
+  // lane's kind with the fewest trials started.
+  std::optional<size_t> Choose(bool hang_lane) const {
+    if (!hang_lane) {
+      for (size_t i = 0; i < states_.size(); ++i) {
+        if (states_[i].started == 0 && Wants(i)) return i;
+      }
+    }
+    std::optional<size_t> best;
+    for (size_t i = 0; i < states_.size(); ++i) {
+      const CellState& state = states_[i];
+      if (!Wants(i)) continue;
+      bool fits;
+      if (state.started == 0) {
+        // The first trial of a cell whose model already hung in another
+        // cell is likely to hang too: wait it out on a hang lane.
+        fits = hang_lane && LikelyToHang(i);
+      } else if (options_.hang_lanes == 0) {
+        fits = true;  // CPU lanes wait out hangs when there is no other
+      } else {
+        fits = state.hang_prone == hang_lane;
+      }
+      if (!fits) continue;
+      // Spread the lanes over the cells in doubt: fewest trials in flight
+      // first, then fewest started.
+      if (!best.has_value() ||
+          std::make_pair(state.in_flight, state.started) <
+              std::make_pair(states_[*best].in_flight,
+                             states_[*best].started)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  TrialSample RunOne(size_t cell) {
+    absl::StatusOr<std::string> target = servers_.TargetFor(cells_[cell].axes);
     if (!target.ok()) {
       TrialSample failed;
       failed.harness_error = std::string(target.status().message());
       return failed;
     }
-    return RunCellTrial(cell, *target, options_.cell);
+    return RunCellTrial(cells_[cell], *target, options_.cell);
   }
 
-  void Finish(const Job& job, TrialSample sample) {
+  void Finish(size_t cell, TrialSample sample) {
     std::lock_guard<std::mutex> lock(mu_);
-    const bool hung = sample.watchdog_fired;
-    results_[job.cell].samples[job.repetition] = std::move(sample);
-    if (job.repetition == 0) {
-      --running_first_;
-      if (hung) hung_models_.insert(cells_[job.cell].model_name);
-      std::deque<Job>& queue = hung ? hang_prone_ : steady_;
-      for (int r = 1; r < options_.repetitions; ++r) {
-        queue.push_back({job.cell, r});
-      }
+    CellState& state = states_[cell];
+    CellResult& result = results_[cell];
+    --state.in_flight;
+    --in_flight_;
+    if (sample.watchdog_fired) {
+      state.hang_prone = true;
+      hung_models_.insert(cells_[cell].model_name);
     }
-    if (--remaining_[job.cell] == 0 && options_.on_cell_done) {
-      options_.on_cell_done(results_[job.cell]);
+    if (!sample.harness_error.empty()) ++state.harness_errors;
+    result.samples.push_back(std::move(sample));
+    if (!state.stopped.has_value()) state.stopped = StopNow(cell);
+    if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
+      state.stopped = StoppedWithoutVerdict(cell);
     }
+    MaybeReport(cell);
     changed_.notify_all();
+  }
+
+  // Why `cell` needs no more trials, judged on what it has now.
+  std::optional<StopReason> StopNow(size_t cell) const {
+    const CellState& state = states_[cell];
+    const CellResult& result = results_[cell];
+    if (state.harness_errors >= options_.stopping.min_trials) {
+      return StopReason::kHarnessError;
+    }
+    const OutcomeCounts parent = result.ParentCounts();
+    std::optional<RateVerdict> parent_verdict;
+    if (parent.total() > 0) parent_verdict = Judge(parent, options_.verdicts);
+    std::optional<StopReason> reason = ShouldStop(
+        Judge(result.WorkerCounts(), options_.verdicts), parent_verdict,
+        options_.stopping);
+    if (reason.has_value()) return reason;
+    if (state.started >= options_.stopping.max_trials) {
+      return StopReason::kTrialCap;  // harness errors used up its trials
+    }
+    return std::nullopt;
+  }
+
+  // Cells that want nothing more but were never told why: the deadline
+  // passed while they were still in doubt.
+  void StopIdleCells() {
+    for (size_t i = 0; i < states_.size(); ++i) {
+      if (states_[i].stopped.has_value() || Wants(i)) continue;
+      states_[i].stopped = StoppedWithoutVerdict(i);
+      MaybeReport(i);
+    }
+  }
+
+  StopReason StoppedWithoutVerdict(size_t cell) const {
+    return states_[cell].started >= options_.stopping.max_trials
+               ? StopReason::kTrialCap
+               : StopReason::kTimeBudget;
+  }
+
+  void MaybeReport(size_t cell) {
+    CellState& state = states_[cell];
+    if (!state.stopped.has_value() || state.in_flight > 0 || state.reported) {
+      return;
+    }
+    state.reported = true;
+    results_[cell].stop_reason = std::string(StopReasonName(*state.stopped));
+    if (options_.on_cell_done) options_.on_cell_done(results_[cell]);
   }
 
   const std::vector<Cell>& cells_;
   const ServerPool& servers_;
   const MatrixRunOptions& options_;
+  const std::optional<Clock::time_point> deadline_;
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<Job> first_;
-  std::deque<Job> hang_prone_;
-  std::deque<Job> steady_;
-  int running_first_ = 0;
+  std::vector<CellState> states_;
+  int in_flight_ = 0;
   std::set<std::string> hung_models_;  // models with a cell that hung
-  std::vector<int> remaining_;
   std::vector<CellResult> results_;
 };
 
@@ -129,7 +237,6 @@ std::vector<CellResult> RunMatrix(const std::vector<Cell>& cells,
                                   const ServerPool& servers,
                                   const MatrixRunOptions& options) {
   MatrixRunOptions bounded = options;
-  bounded.repetitions = std::max(1, options.repetitions);
   bounded.cpu_lanes = std::max(1, options.cpu_lanes);
   bounded.hang_lanes = std::max(0, options.hang_lanes);
   Schedule schedule(cells, servers, bounded);

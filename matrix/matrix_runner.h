@@ -1,16 +1,21 @@
-// Runs a matrix: every cell `repetitions` times, trials side by side.
+// Runs a matrix with adaptive trials: every cell gets trials until its
+// verdict is decided, its trial cap is reached, or the run's time budget is
+// spent (matrix/stopping_rule.h), trials side by side.
 //
 // A hang costs wall time, not CPU: a hung trial sleeps until its watchdog.
 // So the first trial of every cell runs on `cpu_lanes` threads (about one
-// per core), and the remaining repetitions of a cell whose first trial hung
-// go to `hang_lanes` extra threads, which wait out watchdogs while the CPU
-// lanes keep the cores busy with the trials that work. Hang lanes also take
-// the first trials of cells whose model already hung in another cell. Timings
+// per core), and further trials of a cell that hung go to `hang_lanes`
+// extra threads, which wait out watchdogs while the CPU lanes keep the
+// cores busy with the trials that work. Hang lanes also take the first
+// trials of cells whose model already hung in another cell. Among the
+// cells still in doubt, a free lane takes the one with the fewest trials,
+// so trials saved on decided cells go to the undecided ones. Timings
 // measured here are from a loaded machine and are indicative only; bench/
 // measures cost.
 #ifndef FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 #define FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -18,11 +23,17 @@
 #include "matrix/cell_result.h"
 #include "matrix/cell_runner.h"
 #include "matrix/server_pool.h"
+#include "matrix/stopping_rule.h"
+#include "matrix/verdict.h"
 
 namespace forkcheck {
 
 struct MatrixRunOptions {
-  int repetitions = 5;
+  StoppingRule stopping;  // min_trials == max_trials: a fixed count
+  VerdictRule verdicts;
+  // After this long, no cell starts a trial beyond its min_trials; zero:
+  // no budget.
+  std::chrono::milliseconds time_budget{0};
   int cpu_lanes = 2;
   int hang_lanes = 8;
   CellRunOptions cell;
@@ -30,8 +41,9 @@ struct MatrixRunOptions {
   std::function<void(const CellResult&)> on_cell_done;
 };
 
-// One result per cell, in the order of `cells`, each with `repetitions`
-// samples in the order they were run.
+// One result per cell, in the order of `cells`, each with its samples and
+// stop reason. The options must pass CheckStoppingRule and
+// CheckVerdictRule.
 std::vector<CellResult> RunMatrix(const std::vector<Cell>& cells,
                                   const ServerPool& servers,
                                   const MatrixRunOptions& options);

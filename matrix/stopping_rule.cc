@@ -62,6 +62,8 @@ absl::string_view StopReasonName(StopReason reason) {
       return "trial cap";
     case StopReason::kTimeBudget:
       return "time budget";
+    case StopReason::kHarnessError:
+      return "harness error";
   }
   return "decided";
 }

@@ -38,9 +38,11 @@ struct StoppingRule {
 // and flaky_trials >= 1.
 absl::Status CheckStoppingRule(const StoppingRule& rule);
 
-enum class StopReason { kDecided, kTrialCap, kTimeBudget };
+// kHarnessError: the harness could not run min_trials of the cell's trials
+// (not an outcome: the cell has too few observations to judge).
+enum class StopReason { kDecided, kTrialCap, kTimeBudget, kHarnessError };
 
-// "decided", "trial cap", "time budget".
+// "decided", "trial cap", "time budget", "harness error".
 absl::string_view StopReasonName(StopReason reason);
 
 // Whether a cell with these verdicts (the workers', and the parent's own
