@@ -5,12 +5,25 @@ namespace {
 
 using nlohmann::json;
 
-json CountsJson(const OutcomeCounts& counts) {
+// Counts, rate, interval and verdict of one part of a cell.
+json CountsJson(const OutcomeCounts& counts, const VerdictRule& rule) {
   json by_kind = json::object();
   for (const auto& [kind, count] : counts.counts) {
     if (count > 0) by_kind[std::string(OutcomeKindName(kind))] = count;
   }
-  return {{"summary", counts.Summary()}, {"counts", by_kind}};
+  const RateVerdict verdict = Judge(counts, rule);
+  return {{"summary", counts.Summary()},
+          {"counts", by_kind},
+          {"trials", verdict.trials},
+          {"failures", verdict.failures},
+          {"ok_after_retry", verdict.ok_after_retry},
+          {"wrong_data", verdict.wrong_data},
+          {"failure_rate", verdict.failure_rate()},
+          {"interval",
+           {{"low", verdict.failure_interval.low},
+            {"high", verdict.failure_interval.high}}},
+          {"verdict", std::string(VerdictName(verdict.verdict))},
+          {"text", DescribeVerdict(counts, verdict)}};
 }
 
 json TrialJson(const TrialSample& sample) {
@@ -42,7 +55,7 @@ json AxesJson(const Axes& axes) {
           {"busy_parent_thread", axes.busy_parent_thread}};
 }
 
-json CellJson(const CellResult& result) {
+json CellJson(const CellResult& result, const VerdictRule& rule) {
   json variant = json::object();
   for (const auto& [key, value] : result.cell.variant) variant[key] = value;
   json trials = json::array();
@@ -57,17 +70,55 @@ json CellJson(const CellResult& result) {
           {"variant", variant},
           {"axes", AxesJson(result.cell.axes)},
           {"groups", result.cell.groups},
-          {"workers", CountsJson(result.WorkerCounts())},
+          {"workers", CountsJson(result.WorkerCounts(), rule)},
           {"parent_after",
-           parent.total() == 0 ? json(nullptr) : CountsJson(parent)},
+           parent.total() == 0 ? json(nullptr) : CountsJson(parent, rule)},
+          {"stop_reason", result.stop_reason},
           {"trials", trials}};
 }
 
+json MismatchJson(const ExpectationMismatch& mismatch) {
+  return {{"key", mismatch.key},
+          {"line", mismatch.line},
+          {"part", mismatch.part},
+          {"why", mismatch.why},
+          {"recorded", mismatch.recorded},
+          {"observed", mismatch.observed},
+          {"p_value", mismatch.p_value},
+          {"adjusted_p_value", mismatch.adjusted_p_value}};
+}
+
 json ExpectationsJson(const ExpectationsOutcome& expectations) {
-  return {{"file", expectations.file},
-          {"found", expectations.found},
-          {"passed", expectations.passed},
-          {"differences", expectations.differences}};
+  json result = {{"file", expectations.file},
+                 {"found", expectations.found},
+                 {"passed", expectations.passed},
+                 {"differences", expectations.differences},
+                 {"alpha", nullptr},
+                 {"tests", 0},
+                 {"mismatches", json::array()}};
+  if (expectations.check.has_value()) {
+    result["alpha"] = expectations.check->rule.alpha;
+    result["tests"] = expectations.check->tests;
+    for (const ExpectationMismatch& mismatch :
+         expectations.check->mismatches) {
+      result["mismatches"].push_back(MismatchJson(mismatch));
+    }
+  }
+  return result;
+}
+
+json PolicyJson(const TrialPolicy& policy) {
+  return {{"stopping",
+           {{"min_trials", policy.stopping.min_trials},
+            {"max_trials", policy.stopping.max_trials},
+            {"flaky_trials", policy.stopping.flaky_trials},
+            {"time_budget_seconds", policy.time_budget_seconds}}},
+          {"verdicts",
+           {{"method", "clopper-pearson"},
+            {"confidence", policy.verdicts.confidence},
+            {"safe_threshold", policy.verdicts.safe_threshold},
+            {"unsafe_threshold", policy.verdicts.unsafe_threshold},
+            {"text", DescribeRule(policy.verdicts)}}}};
 }
 
 json ClientJson(const ClientSection& client) {
@@ -90,18 +141,21 @@ json ClientJson(const ClientSection& client) {
 
 json ConformanceSection(const std::vector<CellResult>& results,
                         const Axes& defaults, const std::string& size,
-                        int repetitions, const std::string& cell_filter,
+                        const TrialPolicy& policy,
+                        const std::string& cell_filter,
                         const ExpectationsOutcome& expectations,
                         const std::vector<ClientSection>& clients) {
   json cells = json::array();
-  for (const CellResult& result : results) cells.push_back(CellJson(result));
+  for (const CellResult& result : results) {
+    cells.push_back(CellJson(result, policy.verdicts));
+  }
   json client_list = json::array();
   for (const ClientSection& client : clients) {
     client_list.push_back(ClientJson(client));
   }
   return {{"size", size},
           {"defaults", AxesJson(defaults)},
-          {"repetitions", repetitions},
+          {"trial_policy", PolicyJson(policy)},
           {"cell_filter", cell_filter},
           {"cells", cells},
           {"clients", client_list},

@@ -3,11 +3,15 @@
 #ifndef FORKCHECK_REPORTS_CONFORMANCE_SECTION_H_
 #define FORKCHECK_REPORTS_CONFORMANCE_SECTION_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "matrix/cell_result.h"
+#include "matrix/expectations.h"
+#include "matrix/stopping_rule.h"
+#include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
@@ -17,6 +21,8 @@ struct ExpectationsOutcome {
   bool found = false;
   bool passed = false;
   std::string differences;  // DescribeCheck's text; empty if passed
+  // The check itself, if the file could be read (counts, p-values).
+  std::optional<ExpectationsCheck> check;
 };
 
 // One client of the matrix (the client dimension): what it is, whether its
@@ -34,12 +40,21 @@ struct ClientSection {
   ExpectationsOutcome expectations;  // unused if skipped
 };
 
+// How the matrix decided how many trials each cell got, and judged them.
+struct TrialPolicy {
+  StoppingRule stopping;
+  VerdictRule verdicts;
+  double time_budget_seconds = 0;  // 0: none
+};
+
 // `defaults`: the design's default axes (what a summary calls a model's
 // baseline cell). `expectations`: the C++ client's (also in `clients`, kept
-// at the top for readers of reports that had only one client).
+// at the top for readers of reports that had only one client). Every cell
+// part carries its counts, failure rate, interval and verdict under
+// `policy.verdicts`.
 nlohmann::json ConformanceSection(const std::vector<CellResult>& results,
                                   const Axes& defaults, const std::string& size,
-                                  int repetitions,
+                                  const TrialPolicy& policy,
                                   const std::string& cell_filter,
                                   const ExpectationsOutcome& expectations,
                                   const std::vector<ClientSection>& clients);
