@@ -1,5 +1,6 @@
 #include "driver/clients.h"
 
+#include <filesystem>
 #include <iostream>
 #include <utility>
 
@@ -45,11 +46,21 @@ std::string ClientExpectationsFile(const ClientRun& client) {
 ExpectationsOutcome CompareClientWithExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
     const std::set<std::string>& known_keys, const std::string& argv0,
-    const std::string& record_command) {
+    const std::string& record_command, const ExpectationsRule& rule,
+    const std::string& directory) {
   ExpectationsOutcome outcome;
   const std::string file_name = ClientExpectationsFile(client);
-  outcome.file = "conformance/expectations/" + file_name;
-  absl::StatusOr<std::string> path = RunfileData(outcome.file, argv0);
+  absl::StatusOr<std::string> path;
+  if (directory.empty()) {
+    outcome.file = "conformance/expectations/" + file_name;
+    path = RunfileData(outcome.file, argv0);
+  } else {
+    outcome.file = absl::StrCat(directory, "/", file_name);
+    path = outcome.file;
+    if (!std::filesystem::exists(outcome.file)) {
+      path = absl::NotFoundError(outcome.file);
+    }
+  }
   if (!path.ok()) {
     std::cout << "\nNo expectations are recorded for " << Subject(client)
               << " (" << file_name << "); record them with: " << record_command
@@ -64,7 +75,8 @@ ExpectationsOutcome CompareClientWithExpectations(
     return outcome;
   }
   const ExpectationsCheck check = CheckExpectations(
-      *file, ResultsOfClient(results, client.client), known_keys);
+      *file, ResultsOfClient(results, client.client), known_keys, rule);
+  outcome.check = check;
   outcome.passed = Passed(check);
   if (outcome.passed) {
     std::cout << "\nEvery cell as recorded in " << outcome.file << " (client "

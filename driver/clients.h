@@ -24,12 +24,15 @@ absl::StatusOr<std::set<std::string>> ParseClients(const std::string& flag);
 // "python-grpcio-1.51.txt": the expectations file of a client that ran.
 std::string ClientExpectationsFile(const ClientRun& client);
 
-// Compares the client's cells with its expectations file among the runfiles
-// of `argv0`, printing what differs (or that none is recorded).
+// Compares the client's cells with its expectations file under `rule`: the
+// file in `directory`, or if that is empty among the runfiles of `argv0`;
+// printing what differs (or that none is recorded). A file that cannot be read or parsed: `found`, no `check`,
+// and the error in `differences`.
 ExpectationsOutcome CompareClientWithExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
     const std::set<std::string>& known_keys, const std::string& argv0,
-    const std::string& record_command);
+    const std::string& record_command, const ExpectationsRule& rule,
+    const std::string& directory = "");
 
 // Adds the client's cells to its file in `directory` (accumulating, see
 // RenderExpectationsFile); the path written.

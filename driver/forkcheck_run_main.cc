@@ -10,6 +10,8 @@
 // --record_expectations writes that file from this run.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -39,6 +41,8 @@
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "matrix/stopping_rule.h"
+#include "matrix/verdict.h"
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/environment.h"
@@ -51,9 +55,28 @@ ABSL_FLAG(std::string, size, "quick",
 ABSL_FLAG(std::string, clients, "",
           "run only these clients' cells, e.g. cpp or python-grpcio (default: "
           "every client of the design whose testee can run here)");
-ABSL_FLAG(int, repetitions, 5,
-          "trials per cell; outcomes can be nondeterministic, so each cell "
-          "reports the distribution over its trials");
+ABSL_FLAG(int, min_trials, 2,
+          "trials every cell gets, whatever its first trials showed");
+ABSL_FLAG(int, max_trials, 60,
+          "the most trials a cell gets; cells run until their verdict is "
+          "decided (matrix/README.md), this cap, or --matrix_budget");
+ABSL_FLAG(int, flaky_trials, 30,
+          "trials a cell showing both ok and failed trials gets, to measure "
+          "its failure rate");
+ABSL_FLAG(absl::Duration, matrix_budget, absl::Minutes(5),
+          "after this long the matrix starts no trial beyond --min_trials; "
+          "cells still undecided say so (0: no budget)");
+ABSL_FLAG(double, confidence, 0.95,
+          "confidence of every interval (Clopper-Pearson), in (0, 1)");
+ABSL_FLAG(double, safe_threshold, 0.10,
+          "a cell is safe when its failure rate's upper bound is below this, "
+          "in (0, 1)");
+ABSL_FLAG(double, unsafe_threshold, 0.5,
+          "a cell is unsafe when its ok rate's upper bound is below this, in "
+          "(0, 1)");
+ABSL_FLAG(double, expectations_alpha, 0.01,
+          "family-wise false-alarm rate of the expectations check (Fisher's "
+          "exact test per cell, Holm's correction over all), in (0, 1)");
 ABSL_FLAG(std::string, cells, "",
           "run only the cells whose key contains this text, e.g. "
           "\"fork_after_create\" or \"fork_support=true\"");
@@ -66,9 +89,9 @@ ABSL_FLAG(double, watchdog_scale, 1.0,
           "multiplies every trial's watchdog (raise it under sanitizers or on "
           "a loaded machine)");
 ABSL_FLAG(bool, quick, false,
-          "a short run (under 3 minutes on 2 cores): the quick matrix with 2 "
-          "trials a cell and the benchmarks at 2 workers, 64KiB, 2 "
-          "repetitions");
+          "a short run (under 3 minutes on 2 cores): the quick matrix with "
+          "2 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
+          "workers, 64KiB, 2 repetitions");
 ABSL_FLAG(bool, benchmarks, true,
           "run the benchmarks (bench/) after the matrix");
 ABSL_FLAG(std::string, bench_models, "",
@@ -97,8 +120,10 @@ ABSL_FLAG(bool, record_expectations, false,
           "version in --expectations_dir; an existing file is added to (each "
           "cell keeps every kind ever seen); delete it to start afresh");
 ABSL_FLAG(std::string, expectations_dir, "",
-          "where --record_expectations writes; default: "
-          "conformance/expectations of the workspace `bazel run` ran in");
+          "the folder of the expectations files this run is checked against "
+          "and --record_expectations adds to; default: the recorded ones "
+          "(conformance/expectations; recording writes to the workspace "
+          "`bazel run` ran in)");
 
 namespace forkcheck {
 namespace {
@@ -106,9 +131,60 @@ namespace {
 constexpr char kRecordCommand[] =
     "./forkcheck run --size=full --record_expectations";
 
+// Exit statuses (README.md): 0 every client matched its expectations (or
+// recorded them); 2 the job could not do its work; 3 a cell did not match
+// its expectations (the report is written all the same).
+constexpr int kExitCouldNotRun = 2;
+constexpr int kExitExpectationsDiffer = 3;
+
 int Fail(const std::string& message) {
   std::cerr << "forkcheck run: " << message << "\n";
-  return 2;
+  return kExitCouldNotRun;
+}
+
+// The trial policy and the expectations rule from the flags; errors name
+// the flag.
+absl::Status PolicyFromFlags(bool quick, TrialPolicy* policy,
+                             ExpectationsRule* rule) {
+  policy->stopping.min_trials = absl::GetFlag(FLAGS_min_trials);
+  policy->stopping.max_trials =
+      quick ? std::min(10, absl::GetFlag(FLAGS_max_trials))
+            : absl::GetFlag(FLAGS_max_trials);
+  policy->stopping.flaky_trials =
+      quick ? std::min(10, absl::GetFlag(FLAGS_flaky_trials))
+            : absl::GetFlag(FLAGS_flaky_trials);
+  absl::Duration budget = absl::GetFlag(FLAGS_matrix_budget);
+  if (quick) budget = std::min(budget, absl::Seconds(75));
+  if (budget < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--matrix_budget must not be negative");
+  }
+  policy->time_budget_seconds = absl::ToDoubleSeconds(budget);
+  if (policy->stopping.min_trials < 1 || policy->stopping.max_trials > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--min_trials=", policy->stopping.min_trials,
+                     " and --max_trials=", policy->stopping.max_trials,
+                     ": expected 1 <= min_trials <= max_trials <= 10000"));
+  }
+  if (absl::Status valid = CheckStoppingRule(policy->stopping); !valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--min_trials/--max_trials/--flaky_trials: ", valid.message()));
+  }
+  policy->verdicts.confidence = absl::GetFlag(FLAGS_confidence);
+  policy->verdicts.safe_threshold = absl::GetFlag(FLAGS_safe_threshold);
+  policy->verdicts.unsafe_threshold = absl::GetFlag(FLAGS_unsafe_threshold);
+  if (absl::Status valid = CheckVerdictRule(policy->verdicts); !valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--confidence/--safe_threshold/--unsafe_threshold: ",
+        valid.message()));
+  }
+  rule->verdicts = policy->verdicts;
+  rule->alpha = absl::GetFlag(FLAGS_expectations_alpha);
+  if (absl::Status valid = CheckExpectationsRule(*rule); !valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--expectations_alpha: ", valid.message()));
+  }
+  return absl::OkStatus();
 }
 
 void PrintBuild(const GrpcBuildInfo& build) {
@@ -207,10 +283,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
     return Fail(absl::StrCat("--size=\"", absl::GetFlag(FLAGS_size),
                              "\"; expected quick or full"));
   }
-  const int repetitions = quick ? 2 : absl::GetFlag(FLAGS_repetitions);
-  if (repetitions < 1 || repetitions > 1000) {
-    return Fail(
-        absl::StrCat("--repetitions=", repetitions, "; expected 1 to 1000"));
+  TrialPolicy policy;
+  ExpectationsRule expectations_rule;
+  if (absl::Status valid = PolicyFromFlags(quick, &policy, &expectations_rule);
+      !valid.ok()) {
+    return Fail(std::string(valid.message()));
   }
   const double scale = absl::GetFlag(FLAGS_watchdog_scale);
   if (!(scale >= 0.1 && scale <= 100)) {
@@ -279,16 +356,28 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   options.server_binary = *server;
   options.run.cell.trial_binary = *trial;
   options.run.cell.watchdog_scale = scale;
-  options.run.repetitions = repetitions;
+  options.run.stopping = policy.stopping;
+  options.run.verdicts = policy.verdicts;
+  options.run.time_budget = std::chrono::milliseconds(
+      static_cast<int64_t>(policy.time_budget_seconds * 1000));
   options.run.cpu_lanes = cpu_lanes;
   options.run.hang_lanes = hang_lanes;
   int done = 0;
-  options.run.on_cell_done = [&done](const CellResult& result) {
+  options.run.on_cell_done = [&done, &policy](const CellResult& result) {
+    const OutcomeCounts counts = result.WorkerCounts();
     std::cerr << "[" << ++done << "] " << result.key << ": "
-              << result.WorkerCounts().Summary() << "\n";
+              << DescribeVerdict(counts, Judge(counts, policy.verdicts))
+              << " (" << result.stop_reason << ")\n";
   };
-  std::cout << "Running the " << MatrixSizeName(*size) << " matrix, "
-            << repetitions << " trials per cell...\n";
+  std::cout << "Running the " << MatrixSizeName(*size) << " matrix: "
+            << policy.stopping.min_trials << " to "
+            << policy.stopping.max_trials
+            << " trials a cell until its verdict is decided"
+            << (policy.time_budget_seconds > 0
+                    ? absl::StrCat(", within ", policy.time_budget_seconds,
+                                   " s")
+                    : "")
+            << "; " << DescribeRule(policy.verdicts) << "\n";
   std::cout.flush();
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) return Fail(std::string(job.status().message()));
@@ -300,7 +389,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   }
 
   if (absl::GetFlag(FLAGS_record_expectations)) {
-    std::string directory = absl::GetFlag(FLAGS_expectations_dir);
+    std::string directory =
+        PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir));
     if (directory.empty()) {
       const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
       if (workspace == nullptr) {
@@ -327,12 +417,27 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   expectations.file =
       "conformance/expectations/" + ExpectationsFileName(build->cpp_version);
   std::vector<ClientSection> client_sections;
+  // One family of tests per run: alpha is shared among the clients checked
+  // (Bonferroni), each of which spreads its part over its cells (Holm).
+  int clients_checked = 0;
+  for (const ClientRun& client : job->clients) {
+    if (client.skipped.empty()) ++clients_checked;
+  }
+  ExpectationsRule per_client = expectations_rule;
+  per_client.alpha = expectations_rule.alpha / std::max(1, clients_checked);
+  bool expectations_differ = false;
   for (const ClientRun& client : job->clients) {
     ExpectationsOutcome outcome;
     if (client.skipped.empty()) {
       outcome = CompareClientWithExpectations(
-          client, job->results, job->known_keys, argv0, kRecordCommand);
+          client, job->results, job->known_keys, argv0, kRecordCommand,
+          per_client,
+          PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
+      if (outcome.found && !outcome.check.has_value()) {
+        return Fail(outcome.differences);  // a malformed file: bad input
+      }
       if (client.client == kCppClient) expectations = outcome;
+      if (outcome.found && !outcome.passed) expectations_differ = true;
     }
     client_sections.push_back(ClientSectionFor(client, outcome));
   }
@@ -368,7 +473,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
   parts.conformance = ConformanceSection(
       job->results, job->design.defaults, std::string(MatrixSizeName(*size)),
-      repetitions, options.cell_filter, expectations, client_sections);
+      policy, options.cell_filter, expectations, client_sections);
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
   std::string report_path =
@@ -399,6 +504,12 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
             << RenderSummaryText(*report) << "\nReport: " << report_path
             << "\nSummary: " << markdown_path << "\nPage: " << page_path
             << "\n";
+  if (expectations_differ) {
+    std::cout << "\nforkcheck run: cells do not match their expectations "
+                 "(see \"Differences from\" above); exit status "
+              << kExitExpectationsDiffer << "\n";
+    return kExitExpectationsDiffer;
+  }
   return 0;
 }
 

@@ -6,7 +6,7 @@ run="$TEST_SRCDIR/forkcheck/driver/forkcheck_run"
 cell='thread_shared workers=2 transport=tcp table=small faults=none'
 report="$TEST_TMPDIR/out/run.json"
 
-out=$("$run" --cells="$cell" --repetitions=2 --report_out="$report" \
+out=$("$run" --cells="$cell" --min_trials=2 --max_trials=2 --report_out="$report" \
   --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB \
   --bench_repetitions=1)
 echo "$out"
@@ -49,7 +49,18 @@ expect_usage_error() {
   grep -q -- "$pattern" <<<"$err" || { echo "no '$pattern' for $*"; exit 1; }
 }
 expect_usage_error '--size="medium"; expected quick or full' --size=medium
-expect_usage_error '--repetitions=0' --repetitions=0
+expect_usage_error 'expected 1 <= min_trials <= max_trials' --min_trials=0
+expect_usage_error 'the trial cap (3) must be at least the minimum trials per cell (5)' \
+  --min_trials=5 --max_trials=3
+expect_usage_error 'the trials of a flaky cell must be at least 1' --flaky_trials=0
+expect_usage_error 'the confidence must be in (0, 1), strictly; got 1' --confidence=1
+expect_usage_error 'the safe threshold must be in (0, 1), strictly; got 0' \
+  --safe_threshold=0
+expect_usage_error 'the unsafe threshold must be in (0, 1), strictly; got 1.5' \
+  --unsafe_threshold=1.5
+expect_usage_error "the expectations check's alpha must be in (0, 1)" \
+  --expectations_alpha=-0.1
+expect_usage_error '--matrix_budget must not be negative' --matrix_budget=-1s
 expect_usage_error 'no client "rust" in the design; it has cpp, python-grpcio' \
   --clients=rust --benchmarks=false
 expect_usage_error 'an empty client name' --clients=cpp,
@@ -66,11 +77,48 @@ set +e
 err=$("$run" --tables=small 2>&1); status=$?
 set -e
 [ "$status" -ne 0 ] && grep -q "Unknown command line flag 'tables'" <<<"$err"
+# Expectations files in --expectations_dir: the recorded C++ one, then
+# doctored copies of it.
+recorded=$(ls "$TEST_SRCDIR"/forkcheck/conformance/expectations/grpc-1.*.txt |
+  grep -v 'grpc-1.30' | head -n 1)
+doctored_dir="$TEST_TMPDIR/doctored"
+mkdir -p "$doctored_dir"
+doctored="$doctored_dir/$(basename "$recorded")"
+safe_cell='thread_shared workers=1 transport=tcp table=small faults=none'
+grep -q "^$safe_cell .* => workers: ok=[0-9]*$" "$recorded"
+# An old-format file is bad input: exit 2, naming the line, nothing written.
+sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: always ok|" "$recorded" >"$doctored"
+expect_usage_error "$(basename "$doctored"):[0-9]*: workers: \"always ok\" is the old format" \
+  --cells="$safe_cell" --min_trials=1 --max_trials=1 --benchmarks=false \
+  --expectations_dir="$doctored_dir" --report_out="$TEST_TMPDIR/old.json"
+[ ! -e "$TEST_TMPDIR/old.json" ] || { echo "a report despite a malformed file"; exit 1; }
+# A safe cell's line changed to "always hang" with counts: the run writes
+# its report, names the cell with both count sets and the p-value, and
+# exits 3.
+sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: hang=40|" "$recorded" >"$doctored"
+set +e
+out=$("$run" --cells="$safe_cell" --min_trials=10 --max_trials=10 --benchmarks=false \
+  --expectations_dir="$doctored_dir" --report_out="$TEST_TMPDIR/doctored.json" 2>&1)
+status=$?
+set -e
+echo "$out"
+[ "$status" -eq 3 ] || { echo "doctored expectations: exit $status, expected 3"; exit 1; }
+grep -q "$(basename "$doctored"):[0-9]*: $safe_cell" <<<"$out"
+grep -q 'recorded: hang 40/40' <<<"$out"
+grep -q 'this run: ok 10/10' <<<"$out"
+grep -q 'Fisher p = ' <<<"$out"
+grep -q '"passed": false' "$TEST_TMPDIR/doctored.json"
+# The same cell against the recorded file matches.
+out=$("$run" --cells="$safe_cell" --min_trials=10 --max_trials=10 --benchmarks=false \
+  --report_out="$TEST_TMPDIR/recorded.json" 2>&1)
+grep -q 'Every cell as recorded' <<<"$out"
+
 # Interrupted (Ctrl-C, a nightly job's timeout): the run dies of the signal
 # and leaves neither its fake servers nor their directory behind.
 interrupted_log="$TEST_TMPDIR/interrupted.log"
 "$run" --cells='thread_shared workers=1 transport=unix table=small faults=none' \
-  --repetitions=1000 --benchmarks=false --report_out="$TEST_TMPDIR/never.json" \
+  --min_trials=1000 --max_trials=1000 --benchmarks=false \
+  --report_out="$TEST_TMPDIR/never.json" \
   >"$interrupted_log" 2>&1 &
 pid=$!
 servers_dir=''

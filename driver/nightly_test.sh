@@ -10,7 +10,7 @@ tools=(--driver="$root/driver/forkcheck_run" --compare="$root/reports/compare/co
 # A tiny run: one matrix cell, one benchmark configuration, 5 repetitions (the
 # fewest a comparison judges), only the process-model benchmarks.
 run_flags=(--cells='thread_shared workers=1 transport=tcp table=small faults=none'
-  --repetitions=1 --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB
+  --min_trials=1 --max_trials=1 --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB
   --bench_repetitions=5 --bench_binaries=process_models_benchmark)
 
 nightly() {
