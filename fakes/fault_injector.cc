@@ -30,7 +30,7 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
   absl::Status status = json::CheckObject(
       value, path,
       {"kind", "target", "after_rows", "millis", "micros", "max_fires",
-       "max_fires_per_stream"});
+       "max_fires_per_stream", "probability"});
   if (!status.ok()) return status;
   FaultRule rule;
   auto kind_name = json::RequiredString(value, path, "kind");
@@ -73,6 +73,15 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
   }
   rule.max_fires = static_cast<int>(max_fires);
   rule.max_fires_per_stream = static_cast<int>(max_fires_per_stream);
+  if (value.contains("probability")) {
+    const json::Json& probability = value["probability"];
+    if (!probability.is_number() || !(probability.get<double>() > 0) ||
+        probability.get<double>() > 1) {
+      return json::PathError(json::MemberPath(path, "probability"),
+                             "expected a number in (0, 1]");
+    }
+    rule.probability = probability.get<double>();
+  }
   if (rule.kind == FaultKind::kStall && rule.millis == 0) {
     return json::PathError(json::MemberPath(path, "millis"),
                            "a stall needs millis > 0");
@@ -161,15 +170,27 @@ bool FaultInjector::Matches(const FaultRule& rule, const StreamNames& names) {
          absl::StartsWith(names.session, absl::StrCat(rule.target, "/"));
 }
 
+bool FaultInjector::AppliesToSession(Entry& entry,
+                                     absl::string_view session) const {
+  if (entry.rule.probability >= 1) return true;
+  const auto [it, inserted] =
+      entry.applies_by_session.emplace(std::string(session), false);
+  if (inserted) {
+    it->second = std::bernoulli_distribution(entry.rule.probability)(random_);
+  }
+  return it->second;
+}
+
 std::optional<PlannedFault> FaultInjector::Next(
     const StreamNames& names, const std::vector<FaultKind>& kinds,
     int64_t from_offset, int64_t to_offset) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::optional<PlannedFault> best;
-  for (const Entry& entry : entries_) {
+  for (Entry& entry : entries_) {
     const FaultRule& rule = entry.rule;
     if (entry.fires_left == 0 || !Matches(rule, names) ||
-        StreamExhausted(entry, names.stream)) {
+        StreamExhausted(entry, names.stream) ||
+        !AppliesToSession(entry, names.session)) {
       continue;
     }
     if (std::find(kinds.begin(), kinds.end(), rule.kind) == kinds.end()) {

@@ -8,16 +8,17 @@
 #ifndef FORKCHECK_FAKES_FAULT_INJECTOR_H_
 #define FORKCHECK_FAKES_FAULT_INJECTOR_H_
 
-#include <mutex>
 #include <array>
-#include <map>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 
@@ -55,6 +56,11 @@ struct FaultRule {
   // every stream of every session fails once at after_rows and then reads
   // on when resumed, however many trials share the server.
   int max_fires_per_stream = -1;
+  // The chance, drawn once per session, that the rule applies to that
+  // session's streams at all: a fault that hits some trials and not others
+  // (e.g. 0.2: a safe cell whose trials fail a fifth of the time, to measure
+  // the power of the expectations check). 1 applies it always.
+  double probability = 1;
 };
 
 // Parses {"faults": [{"kind": "unavailable", "target": "...", "after_rows": 10,
@@ -115,12 +121,17 @@ class FaultInjector {
     FaultRule rule;
     int fires_left;  // -1: unlimited
     std::map<std::string, int> fires_by_stream;  // for max_fires_per_stream
+    // Per session, whether a rule with probability < 1 applies to it.
+    std::map<std::string, bool> applies_by_session;
   };
   static bool StreamExhausted(const Entry& entry, absl::string_view stream);
   static bool Matches(const FaultRule& rule, const StreamNames& names);
+  // Draws (once) and returns whether `entry` applies to the session.
+  bool AppliesToSession(Entry& entry, absl::string_view session) const;
 
   mutable std::mutex mu_;
-  std::vector<Entry> entries_;
+  mutable std::mt19937_64 random_{std::random_device{}()};
+  mutable std::vector<Entry> entries_;  // Next draws probabilities
   int64_t next_id_ = 0;
   std::array<int64_t, kFaultKindCount> fired_ = {};
 };

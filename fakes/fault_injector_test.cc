@@ -134,6 +134,52 @@ TEST(FaultScriptTest, ParsesEveryKind) {
   EXPECT_EQ((*rules)[5].kind, FaultKind::kCorruptPayload);
 }
 
+// A rule with a probability applies to a session's streams or not, drawn
+// once per session: some trials meet the fault, the others none of it.
+TEST(FaultInjectorTest, ProbabilityIsDrawnOncePerSession) {
+  FaultInjector faults;
+  FaultRule rule{FaultKind::kUnavailable, "", 0};
+  rule.max_fires = -1;
+  rule.probability = 0.2;
+  faults.Add(rule);
+  constexpr int kSessions = 2000;
+  int applied = 0;
+  for (int i = 0; i < kSessions; ++i) {
+    const std::string session = "projects/p/locations/us/sessions/s" +
+                                std::to_string(i);
+    const std::string stream_a = session + "/streams/a";
+    const std::string stream_b = session + "/streams/b";
+    const bool a = faults.Next({kStream.table, session, stream_a},
+                               kTerminating, 0, 10)
+                       .has_value();
+    const bool b = faults.Next({kStream.table, session, stream_b},
+                               kTerminating, 0, 10)
+                       .has_value();
+    EXPECT_EQ(a, b) << "streams of one session disagree";
+    // Asked again, the same session keeps its draw.
+    EXPECT_EQ(faults.Next({kStream.table, session, stream_a}, kTerminating, 0,
+                          10)
+                  .has_value(),
+              a);
+    applied += a ? 1 : 0;
+  }
+  // 0.2 of 2000 is 400, with a standard deviation of about 18: six of them
+  // either side fail by chance about once in a billion runs.
+  EXPECT_GT(applied, 400 - 6 * 18);
+  EXPECT_LT(applied, 400 + 6 * 18);
+}
+
+TEST(FaultScriptTest, ParsesProbability) {
+  auto rules = ParseFaultScriptJson(
+      R"({"faults": [{"kind": "stall", "millis": 60000, "probability": 0.2}]})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 1u);
+  EXPECT_DOUBLE_EQ((*rules)[0].probability, 0.2);
+  rules = ParseFaultScriptJson(R"({"faults": [{"kind": "unavailable"}]})");
+  ASSERT_TRUE(rules.ok());
+  EXPECT_DOUBLE_EQ((*rules)[0].probability, 1);
+}
+
 TEST(FaultScriptTest, ErrorsNameTheField) {
   struct Case {
     const char* json;
@@ -146,6 +192,12 @@ TEST(FaultScriptTest, ErrorsNameTheField) {
                 "faults[0].millis: a stall needs millis > 0"},
            Case{R"({"faults": [{"kind": "unavailable", "after_rows": -1}]})",
                 "faults[0].after_rows: value -1 out of range"},
+           Case{R"({"faults": [{"kind": "unavailable", "probability": 0}]})",
+                "faults[0].probability: expected a number in (0, 1]"},
+           Case{R"({"faults": [{"kind": "unavailable", "probability": 1.5}]})",
+                "faults[0].probability: expected a number in (0, 1]"},
+           Case{R"({"faults": [{"kind": "unavailable", "probability": "x"}]})",
+                "faults[0].probability: expected a number in (0, 1]"},
            Case{R"({"faults": [{"kind": "unavailable", "afterrows": 1}]})",
                 "faults[0].afterrows: unknown key"},
            Case{R"({"faults": {}})", "faults: expected an array"},
