@@ -6,7 +6,10 @@
 #
 #   nightly.sh --driver=BIN --compare=BIN --html=BIN --history=DIR
 #              [--baseline=REPORT] [--pin_baseline] [--threshold=PCT]
-#              [-- main job flags...]
+#              [--cell_alpha=A] [--min_overlap=F] [-- main job flags...]
+#
+# --threshold, --cell_alpha and --min_overlap go to every comparison
+# (reports/compare/compare_args.h).
 #
 # The history folder holds, per run, the main job's STEM.json, .md and .html
 # (STEM is <UTC time>-grpc<version>), and
@@ -22,12 +25,16 @@
 # worse against the previous run or the baseline, or a cell did not match
 # its recorded expectations (the main job's status 3: the comparisons still
 # run); 2 the job could not do its work (bad usage, the main job failed, a
-# comparison could not be made).
+# comparison could not be made, or one had too little in common to judge:
+# compare's status 3, e.g. a run with other cells or benchmarks than the one
+# it is compared with). 2 outranks 1: the job must be fixed before its
+# verdicts mean much, and the regressions are printed all the same.
 set -uo pipefail
 
 die() { echo "nightly: $*" >&2; exit 2; }
 
 driver='' compare='' html='' history='' baseline='' pin=false threshold=''
+cell_alpha='' min_overlap=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --driver=*) driver="${1#*=}" ;;
@@ -37,6 +44,8 @@ while [ $# -gt 0 ]; do
     --baseline=*) baseline="${1#*=}" ;;
     --pin_baseline) pin=true ;;
     --threshold=*) threshold="${1#*=}" ;;
+    --cell_alpha=*) cell_alpha="${1#*=}" ;;
+    --min_overlap=*) min_overlap="${1#*=}" ;;
     --) shift; break ;;
     *) die "unknown argument '$1' (main job flags go after --)" ;;
   esac
@@ -57,6 +66,8 @@ else
 fi
 compare_flags=()
 [ -n "$threshold" ] && compare_flags+=("--threshold=$threshold")
+[ -n "$cell_alpha" ] && compare_flags+=("--cell_alpha=$cell_alpha")
+[ -n "$min_overlap" ] && compare_flags+=("--min_overlap=$min_overlap")
 
 # The main job, into the history. Its report is the one file it adds there.
 before=$(mktemp)
@@ -79,14 +90,15 @@ stem=$(basename "$new" .json)
 echo "nightly: new report $new"
 
 # Runs one comparison, writes its four forms, prints the console one.
-# Its exit status is compare's: 0, 1 (worse) or 2 (could not compare).
+# Its exit status is compare's: 0, 1 (worse), 2 (could not compare) or 3
+# (compared, but too little in common to judge: its forms say how little).
 compare_with() {
   local old="$1" name="$2" out="$history/comparisons/$stem.vs-$2" status
   echo
   echo "nightly: $new against the $name ($old)"
   "$compare" "${compare_flags[@]}" --format=console --out="$out.txt" "$old" "$new"
   status=$?
-  if [ "$status" -le 1 ]; then
+  if [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 3 ]; then
     "$compare" "${compare_flags[@]}" --format=markdown --out="$out.md" "$old" "$new" >/dev/null
     "$compare" "${compare_flags[@]}" --format=json --out="$out.json" "$old" "$new" >/dev/null
     "$compare" "${compare_flags[@]}" --format=html --out="$out.html" "$old" "$new" >/dev/null
@@ -95,8 +107,16 @@ compare_with() {
   return "$status"
 }
 
-worst=0
-note() { [ "$1" -gt "$worst" ] && worst="$1"; }
+regressed=false failed=false not_comparable=false
+# compare's 3 is the job's 2: a verdict on too little is no verdict.
+note() {
+  case "$1" in
+    0) ;;
+    1) regressed=true ;;
+    3) not_comparable=true ;;
+    *) failed=true ;;
+  esac
+}
 
 if [ -n "$(cat "$before")" ]; then
   compare_with "$history" previous
@@ -119,14 +139,23 @@ fi
   die "writing the trend page failed"
 echo "nightly: trend page $history/trend.html"
 
+worst=0
 if $expectations_differ; then
+  worst=1
   echo "nightly: cells do not match their recorded expectations (see the main job's output above)"
-  note 1
 fi
-
-case "$worst" in
-  0) echo "nightly: no regression" ;;
-  1) echo "nightly: REGRESSION or a matrix cell got worse (see above)" ;;
-  *) echo "nightly: a comparison could not be made (see above)" ;;
-esac
+if $regressed; then
+  worst=1
+  echo "nightly: REGRESSION or a matrix cell got worse (see above)"
+fi
+if $failed; then
+  worst=2
+  echo "nightly: a comparison could not be made (see above)"
+fi
+if $not_comparable; then
+  worst=2
+  echo "nightly: NOT COMPARABLE: a comparison had too little in common to" \
+    "judge (see above; compare's --min_overlap)"
+fi
+[ "$worst" -eq 0 ] && echo "nightly: no regression"
 exit "$worst"

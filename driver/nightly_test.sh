@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The nightly job end to end, small: three runs into one history folder. The
+# The nightly job end to end, small: four runs into one history folder. The
 # first pins itself as the baseline; the second is compared with both; the
-# third has the fake slowed down a lot and must exit 1 with a regression.
+# third has the fake slowed down a lot and must exit 1 with a regression;
+# the fourth runs other cells and benchmarks, has nothing in common with
+# the others and must exit 2 as not comparable.
 set -euo pipefail
 root="$TEST_SRCDIR/forkcheck"
 history="$TEST_TMPDIR/history"
@@ -60,6 +62,22 @@ latest=$(ls "$history"/comparisons/*.vs-baseline.json | sort | tail -n 1)
 grep -q 'regressed' "$latest"
 grep -q 'class="verdict bad"' "${latest%.json}.html"
 grep -q 'metrics\? regressed' "${latest%.json}.html"
+
+sleep 1
+
+# 4: other cells and other benchmarks than every run before: the
+# comparisons have nothing to judge by (compare's status 3), so the job
+# fails with 2 and says so, and still writes each comparison's four forms.
+other_flags=(--cells='spawn workers=1 transport=tcp table=small faults=none'
+  --repetitions=1 --bench_models=spawn --bench_workers=1 --bench_sizes=64KiB
+  --bench_repetitions=5 --bench_binaries=process_models_benchmark)
+nightly "${tools[@]}" -- "${other_flags[@]}"
+[ "$status" -eq 2 ] || { echo "unrelated run: exit $status, expected 2"; exit 1; }
+grep -q 'NOT COMPARABLE: a comparison had too little in common' "$TEST_TMPDIR/out.txt"
+latest=$(ls "$history"/comparisons/*.vs-previous.json | sort | tail -n 1)
+grep -q '"verdict": "not_comparable"' "$latest"
+for form in txt md html; do [ -f "${latest%.json}.$form" ]; done
+grep -q 'data-gate="not_comparable"' "${latest%.json}.html"
 
 # Bad usage: exit 2 with the reason.
 nightly --driver=/no/such/driver "${tools[@]:1}"

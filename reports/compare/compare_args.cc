@@ -46,12 +46,23 @@ std::string CompareUsage() {
          "  --alpha=0.05       significance level\n"
          "  --min_samples=5    fewer repetitions on a side: inconclusive\n"
          "  --max_cv=25%       a noisier side (stddev/mean): inconclusive\n"
-         "  --correction=none  or holm: Holm's correction over all the tests\n"
+         "  --correction=none  or holm: Holm's correction over all the "
+         "metrics' tests\n"
+         "  --cell_alpha=0.01  family-wise level of the matrix cells' tests "
+         "(Fisher's\n"
+         "                     exact test per cell part, Holm over all of "
+         "them)\n"
+         "  --min_overlap=0.5  least share of each report's cells, and of "
+         "its benchmark\n"
+         "                     metrics, that must be in common to judge "
+         "(0 to 1]\n"
          "  --format=console   or markdown, json, html (a self-contained "
          "page)\n"
          "  --out=PATH         write there (atomically), not to stdout\n"
-         "Exit status: 0 no regression and no worse outcome; 1 a regression "
-         "or a worse\nconformance outcome; 2 bad usage or bad input.\n";
+         "Exit status: 0 nothing worse, and enough in common; 1 a metric "
+         "regressed or a\nmatrix cell got worse (even with too little in "
+         "common); 2 bad usage or bad\ninput; 3 not enough in common to "
+         "judge (below --min_overlap), nothing worse\nin what was.\n";
 }
 
 absl::StatusOr<CompareArgs> ParseCompareArgs(
@@ -84,6 +95,19 @@ absl::StatusOr<CompareArgs> ParseCompareArgs(
           !(options.alpha > 0 && options.alpha < 1)) {
         return Bad(flag, value,
                    "want a probability between 0 and 1, e.g. 0.05");
+      }
+    } else if (flag == "cell_alpha") {
+      if (!absl::SimpleAtod(value, &options.cell_alpha) ||
+          !(options.cell_alpha > 0 && options.cell_alpha < 1)) {
+        return Bad(flag, value,
+                   "want a probability between 0 and 1 (exclusive), e.g. "
+                   "0.01");
+      }
+    } else if (flag == "min_overlap") {
+      if (!absl::SimpleAtod(value, &options.min_overlap) ||
+          !(options.min_overlap > 0 && options.min_overlap <= 1)) {
+        return Bad(flag, value,
+                   "want a fraction above 0 and at most 1, e.g. 0.5");
       }
     } else if (flag == "min_samples") {
       if (!absl::SimpleAtoi(value, &options.min_samples) ||

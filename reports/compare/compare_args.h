@@ -9,11 +9,14 @@
 //   --min_samples=5     fewer repetitions on a side: inconclusive
 //   --max_cv=25%        a noisier side: inconclusive
 //   --correction=none   or "holm": Holm's correction over all the tests
+//   --cell_alpha=0.01   family-wise level of the matrix cells' tests
+//   --min_overlap=0.5   less in common than this share: not comparable
 //   --format=console    or "markdown", "json", "html" (a self-contained page)
 //   --out=PATH          write there (atomically) instead of standard output
 //
 // Parsed by hand, not with absl flags, so that every usage error exits with
-// status 2 (absl's parser exits with 1, the status of a regression).
+// status 2 (absl's parser exits with 1, the status of a regression). The
+// exit statuses are in CompareUsage().
 #ifndef FORKCHECK_REPORTS_COMPARE_COMPARE_ARGS_H_
 #define FORKCHECK_REPORTS_COMPARE_COMPARE_ARGS_H_
 

@@ -1,6 +1,6 @@
 // Runs //reports/compare:compare as a nightly job would: exit statuses
-// (0 fine, 1 regression or worse outcome, 2 bad usage or input), the
-// formats, --out, and choosing the baseline from a folder.
+// (0 fine, 1 regression or worse cell, 2 bad usage or input, 3 too little
+// in common), the formats, --out, and choosing the baseline from a folder.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +25,7 @@ namespace forkcheck {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct Ran {
   int exit_status = -1;
@@ -82,7 +83,7 @@ SyntheticReport Spec(
   spec.scenarios = {{"BM_ProcessModel/spawn/workers:1/response:64KiB",
                      {{"rows_per_second", Scaled(kRows, factor)}},
                      ""}};
-  spec.cells = {{"spawn", "unset", {outcome, outcome}, {}}};
+  spec.cells = {{"spawn", "unset", Trials({{outcome, 30}}), {}}};
   return spec;
 }
 
@@ -101,7 +102,7 @@ TEST(CompareCliTest, ExitStatusGatesOnRegressionsAndWorseOutcomes) {
 
   Ran ran = RunCompare({base, same});
   EXPECT_EQ(ran.exit_status, 0) << ran.err;
-  EXPECT_THAT(ran.out, HasSubstr("OK: no conformance outcome got worse"));
+  EXPECT_THAT(ran.out, HasSubstr("OK: no conformance cell got worse"));
   EXPECT_EQ(RunCompare({base, faster}).exit_status, 0);
   ran = RunCompare({base, slower});
   EXPECT_EQ(ran.exit_status, 1) << ran.err;
@@ -111,6 +112,91 @@ TEST(CompareCliTest, ExitStatusGatesOnRegressionsAndWorseOutcomes) {
   EXPECT_EQ(RunCompare({hangs, base}).exit_status, 0);
   // A threshold above the change: not a regression.
   EXPECT_EQ(RunCompare({"--threshold=15%", base, slower}).exit_status, 0);
+}
+
+TEST(CompareCliTest, CellsAreWorseOnlyWhenTheirFailureRateRoseSignificantly) {
+  // A/A-like: the same failure rate in other kinds.
+  SyntheticReport crashes = Spec(1.0);
+  crashes.cells[0].workers = Trials({{"ok", 18}, {"crash", 2}});
+  SyntheticReport hangs = Spec(1.0);
+  hangs.cells[0].workers = Trials({{"ok", 17}, {"hang", 3}});
+  Ran ran =
+      RunCompare({Write("crashes.json", crashes), Write("hangs.json", hangs)});
+  EXPECT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("changed, not significant"));
+  EXPECT_THAT(ran.out, HasSubstr("OK: no conformance cell got worse"));
+
+  // A safe cell failing one trial in five.
+  SyntheticReport safe = Spec(1.0);
+  safe.cells[0].workers = Trials({{"ok", 200}});
+  SyntheticReport failing = Spec(1.0);
+  failing.cells[0].workers = Trials({{"ok", 24}, {"hang", 6}});
+  ran = RunCompare({Write("safe.json", safe), Write("failing.json", failing)});
+  EXPECT_EQ(ran.exit_status, 1) << ran.out << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("FAIL: 1 conformance cell(s) worse"));
+  EXPECT_THAT(ran.out, HasSubstr("ok 200/200"));
+  EXPECT_THAT(ran.out, HasSubstr("ok 24/30, hang 6/30"));
+  EXPECT_THAT(ran.out, HasSubstr("3.08e-06"));  // p, and Holm's over 1 test
+  EXPECT_THAT(ran.out, HasSubstr("family-wise alpha 0.01"));
+  // A family-wise alpha below its p lets it pass.
+  EXPECT_EQ(RunCompare({"--cell_alpha=0.000001", Scratch("safe.json"),
+                        Scratch("failing.json")})
+                .exit_status,
+            0);
+
+  // New wrong_data, however rare.
+  SyntheticReport wrong = Spec(1.0);
+  wrong.cells[0].workers = Trials({{"ok", 199}, {"wrong_data", 1}});
+  ran = RunCompare({Scratch("safe.json"), Write("wrong.json", wrong)});
+  EXPECT_EQ(ran.exit_status, 1) << ran.out << ran.err;
+  EXPECT_THAT(ran.out, HasSubstr("wrong_data 1/200, none in old: worse "
+                                 "whatever the p-value"));
+}
+
+TEST(CompareCliTest, TooLittleInCommonExitsWith3AndNeverSaysOk) {
+  SyntheticReport full = Spec(1.0);
+  for (int i = 0; i < 9; ++i) {
+    full.cells.push_back(
+        {"cell" + std::to_string(i), "unset", Trials({{"ok", 30}}), {}});
+  }
+  SyntheticReport partial = Spec(1.0);  // 1 of full's 10 cells
+  const std::string full_path = Write("full.json", full);
+  const std::string partial_path = Write("partial.json", partial);
+  SyntheticReport elsewhere;
+  elsewhere.scenarios = {{"BM_Other", {{"real_time", kRows}}, ""}};
+  const std::string unrelated = Write("unrelated.json", elsewhere);
+
+  for (const auto& [old_path, new_path] :
+       {std::pair<std::string, std::string>{full_path, partial_path},
+        {partial_path, unrelated}}) {
+    const Ran ran = RunCompare({old_path, new_path});
+    SCOPED_TRACE(ran.out);
+    EXPECT_EQ(ran.exit_status, 3) << ran.err;
+    EXPECT_THAT(ran.out, HasSubstr("NOT COMPARABLE: too little in common"));
+    EXPECT_THAT(ran.out, Not(HasSubstr("OK")));
+  }
+  Ran ran = RunCompare({full_path, partial_path});
+  EXPECT_THAT(ran.out, HasSubstr("matrix cells: 1 of 10 old, 1 of 1 new "
+                                 "(10%)  BELOW"));
+  // Every format says so, with the same status.
+  ran = RunCompare({"--format=json", full_path, partial_path});
+  EXPECT_EQ(ran.exit_status, 3);
+  const nlohmann::json json = nlohmann::json::parse(ran.out, nullptr, false);
+  ASSERT_FALSE(json.is_discarded());
+  EXPECT_EQ(json["verdict"], "not_comparable");
+  ran = RunCompare({"--format=html", full_path, partial_path});
+  EXPECT_EQ(ran.exit_status, 3);
+  EXPECT_THAT(ran.out, HasSubstr("class=\"verdict unknown\""));
+  EXPECT_THAT(ran.out, Not(HasSubstr("class=\"verdict good\"")));
+  // A lower threshold accepts 1 of 10.
+  EXPECT_EQ(
+      RunCompare({"--min_overlap=0.1", full_path, partial_path}).exit_status,
+      0);
+  // A regression in what was compared outranks it.
+  const std::string slower = Write("partial_slower.json", Spec(0.9));
+  ran = RunCompare({full_path, slower});
+  EXPECT_EQ(ran.exit_status, 1);
+  EXPECT_THAT(ran.out, HasSubstr("NOT COMPARABLE as a whole"));
 }
 
 TEST(CompareCliTest, WritesEachFormatAtomicallyToOut) {
@@ -128,7 +214,8 @@ TEST(CompareCliTest, WritesEachFormatAtomicallyToOut) {
   EXPECT_EQ(json["old"], base);
 
   ran = RunCompare({"--format=markdown", base, slower});
-  EXPECT_THAT(ran.out, HasSubstr("## Conformance outcome changes"));
+  EXPECT_THAT(ran.out, HasSubstr("## Conformance cell changes"));
+  EXPECT_THAT(ran.out, HasSubstr("## In common"));
   EXPECT_THAT(ran.out, HasSubstr("| rows_per_second |"));
 }
 
@@ -178,9 +265,6 @@ TEST(CompareCliTest, ABaselineFolderMeansItsNewestReport) {
 
 TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
   const std::string base = Write("base.json", Spec(1.0));
-  SyntheticReport elsewhere;
-  elsewhere.scenarios = {{"BM_Other", {{"real_time", kRows}}, ""}};
-  const std::string unrelated = Write("unrelated.json", elsewhere);
   ASSERT_TRUE(WriteFileAtomically(Scratch("not_json.json"), "hello").ok());
   nlohmann::json newer = BuildSyntheticReport(Spec(1.0)).json();
   newer["schema_version"] = 2;
@@ -197,12 +281,17 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
       {{"--alpha=2", base, base}, "--alpha=2"},
       {{"--format=pdf", base, base}, "--format=pdf"},
       {{"--correction=bonferroni", base, base}, "--correction=bonferroni"},
+      {{"--cell_alpha=0", base, base},
+       "--cell_alpha=0: want a probability between 0 and 1 (exclusive)"},
+      {{"--cell_alpha=1", base, base}, "--cell_alpha=1: want a probability"},
+      {{"--cell_alpha=abc", base, base}, "--cell_alpha=abc: want"},
+      {{"--min_overlap=0", base, base},
+       "--min_overlap=0: want a fraction above 0 and at most 1"},
+      {{"--min_overlap=1.5", base, base}, "--min_overlap=1.5: want a fraction"},
+      {{"--min_overlap=50%", base, base}, "--min_overlap=50%: want a fraction"},
       {{base, Scratch("missing.json")}, "missing.json"},
       {{Scratch("not_json.json"), base}, "not_json.json"},
       {{base, Scratch("v2.json")}, "schema_version 2; this forkcheck reads 1"},
-      {{base, unrelated},
-       "no benchmark scenario and no conformance cell in "
-       "common"},
       {{Scratch("empty"), base}, "no valid report"},
   };
   for (const auto& [args, message] : cases) {
@@ -215,6 +304,8 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
   const Ran help = RunCompare({"--help"});
   EXPECT_EQ(help.exit_status, 0);
   EXPECT_THAT(help.out, HasSubstr("usage: compare"));
+  EXPECT_THAT(help.out, HasSubstr("--cell_alpha=0.01"));
+  EXPECT_THAT(help.out, HasSubstr("3 not enough in common to"));
 }
 
 }  // namespace

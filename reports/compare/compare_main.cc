@@ -1,7 +1,8 @@
 // bazel run //reports:compare -- OLD.json NEW.json (see compare_args.h):
-// compares two forkcheck reports. Exit status 0: no benchmark regression
-// and no conformance outcome for the worse; 1: at least one; 2: bad usage
-// or bad input (not a report, another schema version, nothing in common).
+// compares two forkcheck reports. Exit status 0: no benchmark regression,
+// no matrix cell worse, and enough in common; 1: a regression or a worse
+// cell (whatever the overlap); 2: bad usage or bad input (not a report,
+// another schema version); 3: too little in common to judge (overlap.h).
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ namespace {
 constexpr int kNoRegression = 0;
 constexpr int kRegression = 1;
 constexpr int kBadInput = 2;
+constexpr int kNotComparable = 3;
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "compare: %s\n", message.c_str());
@@ -87,9 +89,15 @@ int Run(const std::vector<std::string>& args) {
         WriteFileAtomically(PathFromUsersDirectory(parsed->out), text);
     if (!written.ok()) return Fail(written.ToString());
   }
-  return comparison->HasRegression() || comparison->HasWorseOutcome()
-             ? kRegression
-             : kNoRegression;
+  switch (comparison->Judge()) {
+    case Gate::kRegression:
+      return kRegression;
+    case Gate::kNotComparable:
+      return kNotComparable;
+    case Gate::kPass:
+      break;
+  }
+  return kNoRegression;
 }
 
 }  // namespace

@@ -74,22 +74,81 @@ std::string PValue(const std::optional<double>& p) {
   return p.has_value() ? absl::StrFormat("%.3g", *p) : "-";
 }
 
+std::string Percent(double fraction) {
+  return absl::StrFormat("%.3g%%", 100 * fraction);
+}
+
+// What a nightly job gates on (ReportComparison::Judge), in a line. Never
+// "OK" with too little in common.
 std::string Headline(const ReportComparison& c) {
   const int regressed = static_cast<int>(std::count_if(
       c.metrics.begin(), c.metrics.end(), [](const MetricComparison& m) {
         return m.verdict == Verdict::kRegressed;
       }));
-  const int worse = static_cast<int>(
-      std::count_if(c.matrix.changes.begin(), c.matrix.changes.end(),
-                    [](const CellChange& ch) {
-                      return ch.direction == ChangeDirection::kWorse;
-                    }));
-  if (regressed == 0 && worse == 0) {
-    return "OK: no conformance outcome got worse, no metric regressed";
+  const int worse = c.matrix.Count(ChangeDirection::kWorse);
+  const std::string shortfall = c.overlap.Shortfall();
+  switch (c.Judge()) {
+    case Gate::kRegression:
+      return absl::StrCat(
+          "FAIL: ", worse, " conformance cell(s) worse, ", regressed,
+          " metric(s) regressed",
+          shortfall.empty() ? ""
+                            : absl::StrCat("; and NOT COMPARABLE as a whole (",
+                                           shortfall, ")"));
+    case Gate::kNotComparable:
+      return absl::StrCat("NOT COMPARABLE: too little in common to judge (",
+                          shortfall,
+                          "); nothing got worse in what was compared");
+    case Gate::kPass:
+      break;
   }
-  return absl::StrCat("FAIL: ", worse, " conformance cell(s) worse, ",
-                      regressed, " metric(s) regressed");
+  return absl::StrCat(
+      "OK: no conformance cell got worse, no metric regressed (in common: "
+      "cells ",
+      Percent(c.overlap.cells.Fraction()), ", benchmark metrics ",
+      Percent(c.overlap.metrics.Fraction()), ")");
 }
+
+// How much was comparable, a line per kind (per client when several).
+std::vector<std::string> OverlapLines(const ReportComparison& c) {
+  const Overlap& o = c.overlap;
+  const auto mark = [&o](const Coverage& coverage) {
+    return coverage.Fraction() < o.min_overlap ? "  BELOW" : "";
+  };
+  std::vector<std::string> lines = {
+      absl::StrCat("matrix cells: ", o.cells.Text(), mark(o.cells))};
+  if (o.cells_by_client.size() > 1) {
+    for (const ClientCoverage& client : o.cells_by_client) {
+      lines.push_back(
+          absl::StrCat("  of ", client.client, ": ", client.cells.Text()));
+    }
+  }
+  lines.push_back(absl::StrCat("benchmark scenarios: ", o.scenarios.Text()));
+  lines.push_back(
+      absl::StrCat("benchmark metrics: ", o.metrics.Text(), mark(o.metrics)));
+  return lines;
+}
+
+std::string OverlapRule(const ReportComparison& c) {
+  return absl::StrCat("each kind judged only if at least ",
+                      Percent(c.overlap.min_overlap),
+                      " of the larger side is in common, --min_overlap");
+}
+
+// The rule the cells were judged by.
+std::string CellRule(const ReportComparison& c) {
+  return absl::StrCat(
+      "Fisher's exact test on each cell part's failure rate (trials not "
+      "plainly ok), Holm's correction over ",
+      c.matrix.tests, " test(s), family-wise alpha ", c.matrix.alpha);
+}
+
+constexpr char kCellLegend[] =
+    "worse: a part's failure rate rose with a Holm-adjusted p <= alpha, or it "
+    "shows wrong_data where old had none (worse whatever the p-value: "
+    "silently wrong rows are never noise); better: a rate fell "
+    "significantly; changed, not significant: the kinds changed, the rate "
+    "not significantly (information, never a failure).";
 
 std::string Options(const CompareOptions& o) {
   return absl::StrFormat(
@@ -99,17 +158,25 @@ std::string Options(const CompareOptions& o) {
       o.min_samples, 100 * o.max_cv);
 }
 
-// "always ok -> always hang"; just "always ok" when it did not change.
-std::string Transition(const std::string& from, const std::string& to) {
-  return from == to ? from : absl::StrCat(from, " -> ", to);
-}
-
+// A row per part either side has (the cell's change on its first row).
 Table MatrixTable(const ReportComparison& c) {
-  Table table({"change", "cell", "fork_support", "workers", "parent_after"});
+  Table table({"change", "cell", "fork_support", "part", "old", "new", "p",
+               "p (Holm)", "why"});
   for (const CellChange& ch : c.matrix.changes) {
-    table.Add({ChangeDirectionName(ch.direction), ch.key, ch.fork_support,
-               Transition(ch.old_workers, ch.new_workers),
-               Transition(ch.old_parent_after, ch.new_parent_after)});
+    bool first = true;
+    for (const auto& [name, part] :
+         {std::pair<const char*, const PartChange*>{"workers", &ch.workers},
+          {"parent_after", &ch.parent_after}}) {
+      if (part->old_counts.trials == 0 && part->new_counts.trials == 0) {
+        continue;
+      }
+      table.Add({first ? ChangeDirectionLabel(ch.direction) : "",
+                 first ? ch.key : "", first ? ch.fork_support : "", name,
+                 part->old_counts.Text(), part->new_counts.Text(),
+                 PValue(part->p_value), PValue(part->adjusted_p_value),
+                 part->Why()});
+      first = false;
+    }
   }
   return table;
 }
@@ -185,6 +252,63 @@ std::string MachineWarning(const ReportComparison& c) {
              : "";
 }
 
+json CountsJson(const PartCounts& counts) {
+  return {{"counts", counts.counts},
+          {"trials", counts.trials},
+          {"failures", counts.failures},
+          {"text", counts.Text()}};
+}
+
+json PartJson(const PartChange& part) {
+  if (part.old_counts.trials == 0 && part.new_counts.trials == 0) {
+    return nullptr;
+  }
+  const auto optional = [](const std::optional<double>& value) {
+    return value.has_value() ? json(*value) : json(nullptr);
+  };
+  return {{"old", CountsJson(part.old_counts)},
+          {"new", CountsJson(part.new_counts)},
+          {"p_value", optional(part.p_value)},
+          {"adjusted_p_value", optional(part.adjusted_p_value)},
+          {"new_wrong_data", part.new_wrong_data},
+          {"direction", ChangeDirectionName(part.direction)},
+          {"why", part.Why()}};
+}
+
+json CoverageJson(const Coverage& coverage) {
+  return {{"in_common", coverage.in_common},
+          {"old", coverage.old_total},
+          {"new", coverage.new_total},
+          {"fraction", coverage.Fraction()}};
+}
+
+json OverlapJson(const Overlap& o) {
+  json clients = json::array();
+  for (const ClientCoverage& client : o.cells_by_client) {
+    clients.push_back(
+        {{"client", client.client}, {"cells", CoverageJson(client.cells)}});
+  }
+  return {{"min_overlap", o.min_overlap},
+          {"enough", o.Enough()},
+          {"shortfall", o.Shortfall()},
+          {"cells", CoverageJson(o.cells)},
+          {"cells_by_client", clients},
+          {"scenarios", CoverageJson(o.scenarios)},
+          {"metrics", CoverageJson(o.metrics)}};
+}
+
+const char* GateName(Gate gate) {
+  switch (gate) {
+    case Gate::kRegression:
+      return "regression";
+    case Gate::kNotComparable:
+      return "not_comparable";
+    case Gate::kPass:
+      break;
+  }
+  return "pass";
+}
+
 }  // namespace
 
 std::string RenderComparisonText(const ReportComparison& c) {
@@ -200,12 +324,17 @@ std::string RenderComparisonText(const ReportComparison& c) {
                     absl::StrJoin(client_warnings, "\n  "), "\n");
   }
 
-  absl::StrAppend(&out, "\nConformance outcome changes (",
-                  c.matrix.cells_in_common, " cells in common):\n");
+  absl::StrAppend(&out, "\nIn common (", OverlapRule(c), "):\n  ",
+                  absl::StrJoin(OverlapLines(c), "\n  "), "\n");
+
+  absl::StrAppend(&out, "\nConformance cell changes (",
+                  c.matrix.cells_in_common, " cells in common; ", CellRule(c),
+                  "):\n");
   if (c.matrix.changes.empty()) {
     absl::StrAppend(&out, "  none\n");
   } else {
-    absl::StrAppend(&out, MatrixTable(c).Aligned("  "));
+    absl::StrAppend(&out, MatrixTable(c).Aligned("  "), "  ", kCellLegend,
+                    "\n");
     if (!c.outcome_context.empty()) {
       absl::StrAppend(&out, "  with these environment differences:\n",
                       EnvironmentTable(c.outcome_context).Aligned("    "));
@@ -257,12 +386,20 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
                     absl::StrJoin(client_warnings, "\n> - "), "\n\n");
   }
 
-  absl::StrAppend(&out, "## Conformance outcome changes\n\n",
-                  c.matrix.cells_in_common, " cells in common.\n\n");
+  absl::StrAppend(&out,
+                  "## In common\n\nEach kind is judged only if "
+                  "at least ",
+                  Percent(c.overlap.min_overlap),
+                  " of the larger side is in common (`--min_overlap`).\n\n- ",
+                  absl::StrJoin(OverlapLines(c), "\n- "), "\n\n");
+
+  absl::StrAppend(&out, "## Conformance cell changes\n\n",
+                  c.matrix.cells_in_common, " cells in common; ", CellRule(c),
+                  ".\n\n");
   if (c.matrix.changes.empty()) {
     absl::StrAppend(&out, "None.\n\n");
   } else {
-    absl::StrAppend(&out, MatrixTable(c).Markdown(), "\n");
+    absl::StrAppend(&out, MatrixTable(c).Markdown(), "\n", kCellLegend, "\n\n");
     if (!c.outcome_context.empty()) {
       absl::StrAppend(&out, "With these environment differences:\n\n",
                       EnvironmentTable(c.outcome_context).Markdown(), "\n");
@@ -303,14 +440,12 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
 json ComparisonToJson(const ReportComparison& c) {
   json changes = json::array();
   for (const CellChange& ch : c.matrix.changes) {
-    changes.push_back(
-        {{"key", ch.key},
-         {"model_name", ch.model_name},
-         {"fork_support", ch.fork_support},
-         {"direction", ChangeDirectionName(ch.direction)},
-         {"workers", {{"old", ch.old_workers}, {"new", ch.new_workers}}},
-         {"parent_after",
-          {{"old", ch.old_parent_after}, {"new", ch.new_parent_after}}}});
+    changes.push_back({{"key", ch.key},
+                       {"model_name", ch.model_name},
+                       {"fork_support", ch.fork_support},
+                       {"direction", ChangeDirectionName(ch.direction)},
+                       {"workers", PartJson(ch.workers)},
+                       {"parent_after", PartJson(ch.parent_after)}});
   }
   const auto differences = [](const std::vector<EnvironmentDifference>& list) {
     json out = json::array();
@@ -363,11 +498,22 @@ json ComparisonToJson(const ReportComparison& c) {
             {"alpha", o.alpha},
             {"min_samples", o.min_samples},
             {"max_cv", o.max_cv},
-            {"correction", o.holm ? "holm" : "none"}}},
+            {"correction", o.holm ? "holm" : "none"},
+            {"cell_alpha", o.cell_alpha},
+            {"min_overlap", o.min_overlap}}},
+          {"verdict", GateName(c.Judge())},
+          {"headline", Headline(c)},
           {"regression", c.HasRegression()},
           {"worse_outcome", c.HasWorseOutcome()},
+          {"comparable", c.overlap.Enough()},
+          {"overlap", OverlapJson(c.overlap)},
           {"conformance",
            {{"cells_in_common", c.matrix.cells_in_common},
+            {"old_cells", c.matrix.old_cells},
+            {"new_cells", c.matrix.new_cells},
+            {"alpha", c.matrix.alpha},
+            {"tests", c.matrix.tests},
+            {"method", "fisher-exact two-sided, holm"},
             {"changes", changes},
             {"environment_differences", differences(c.outcome_context)},
             {"only_in_old", c.matrix.only_in_old},

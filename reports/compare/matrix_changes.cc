@@ -1,68 +1,86 @@
 #include "reports/compare/matrix_changes.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "stats/fisher_exact.h"
+#include "stats/multiple_testing.h"
 
 namespace forkcheck {
 namespace {
 
 using nlohmann::json;
 
-// As WorseOf in supervisor/outcome_classifier.h (kept by name here: reports
-// hold names, and this library must not depend on the supervisor).
+constexpr char kOk[] = "ok";
+constexpr char kWrongData[] = "wrong_data";
+
+// As WorseOf in supervisor/outcome_classifier.h, by name: reports hold
+// names, and this library must not depend on the supervisor. A kind this
+// forkcheck does not know (a newer report's) sorts last.
 int Severity(const std::string& kind) {
   static const auto* ranks = new std::map<std::string, int>{
-      {"ok", 0}, {"error", 1}, {"wrong_data", 2}, {"hang", 3}, {"crash", 4}};
+      {"ok", 0},         {"ok_after_retry", 1}, {"error", 2},
+      {"wrong_data", 3}, {"hang", 4},           {"crash", 5}};
   const auto it = ranks->find(kind);
-  return it == ranks->end() ? 0 : it->second;
+  return it == ranks->end() ? 6 : it->second;
 }
 
-struct Outcome {
+std::set<std::string> Kinds(const PartCounts& counts) {
   std::set<std::string> kinds;
-  std::string summary = "-";
-};
+  for (const auto& [kind, count] : counts.counts) kinds.insert(kind);
+  return kinds;
+}
 
-Outcome OutcomeOf(const json& counts_or_null) {
-  Outcome outcome;
-  if (counts_or_null.is_null()) return outcome;
-  outcome.summary = counts_or_null["summary"].get<std::string>();
-  for (const auto& [kind, count] : counts_or_null["counts"].items()) {
-    if (count.get<int>() > 0) outcome.kinds.insert(kind);
+std::string Percent(double rate) {
+  return absl::StrFormat("%.3g%%", 100 * rate);
+}
+
+// Tests nothing: fills in what does not need the correction.
+PartChange PartOf(const json& old_part, const json& new_part) {
+  PartChange change;
+  change.old_counts = PartCountsOf(old_part);
+  change.new_counts = PartCountsOf(new_part);
+  change.new_wrong_data = change.new_counts.Count(kWrongData) > 0 &&
+                          change.old_counts.Count(kWrongData) == 0;
+  if (change.old_counts.trials > 0 && change.new_counts.trials > 0) {
+    stats::TwoSamples samples;
+    samples.failures_a = change.old_counts.failures;
+    samples.trials_a = change.old_counts.trials;
+    samples.failures_b = change.new_counts.failures;
+    samples.trials_b = change.new_counts.trials;
+    change.p_value = stats::FisherExactTwoSided(samples);
   }
-  return outcome;
+  return change;
 }
 
-int Worst(const std::set<std::string>& kinds) {
-  int worst = -1;
-  for (const std::string& kind : kinds) worst = std::max(worst, Severity(kind));
-  return worst;
+// Once every part's adjusted p is known.
+void Judge(double alpha, PartChange* part) {
+  part->direction = ChangeDirection::kNotSignificant;
+  if (part->new_wrong_data) {
+    part->direction = ChangeDirection::kWorse;
+    return;
+  }
+  if (!part->Tested() || *part->adjusted_p_value > alpha) return;
+  const double old_rate = part->old_counts.FailureRate();
+  const double new_rate = part->new_counts.FailureRate();
+  if (new_rate > old_rate) part->direction = ChangeDirection::kWorse;
+  if (new_rate < old_rate) part->direction = ChangeDirection::kBetter;
 }
 
-bool Gains(const std::set<std::string>& from, const std::set<std::string>& to,
-           const std::string& kind) {
-  return from.count(kind) == 0 && to.count(kind) != 0;
-}
-
-// Whether going from `from` to `to` is worse (see the header).
-bool IsWorse(const Outcome& from, const Outcome& to) {
-  if (from.kinds.empty() || to.kinds.empty()) return false;  // not comparable
-  return Worst(to.kinds) > Worst(from.kinds) ||
-         Gains(from.kinds, to.kinds, "wrong_data") ||
-         Gains(to.kinds, from.kinds, "ok");
-}
-
-ChangeDirection DirectionOf(const Outcome& old_workers,
-                            const Outcome& new_workers,
-                            const Outcome& old_parent,
-                            const Outcome& new_parent) {
-  if (IsWorse(old_workers, new_workers) || IsWorse(old_parent, new_parent)) {
+ChangeDirection CellDirection(const CellChange& cell) {
+  const ChangeDirection workers = cell.workers.direction;
+  const ChangeDirection parent = cell.parent_after.direction;
+  if (workers == ChangeDirection::kWorse || parent == ChangeDirection::kWorse) {
     return ChangeDirection::kWorse;
   }
-  if (IsWorse(new_workers, old_workers) || IsWorse(new_parent, old_parent)) {
+  if (workers == ChangeDirection::kBetter ||
+      parent == ChangeDirection::kBetter) {
     return ChangeDirection::kBetter;
   }
-  return ChangeDirection::kChanged;
+  return ChangeDirection::kNotSignificant;
 }
 
 std::map<std::string, const json*> CellsByKey(const json& conformance) {
@@ -82,47 +100,133 @@ const char* ChangeDirectionName(ChangeDirection direction) {
       return "worse";
     case ChangeDirection::kBetter:
       return "better";
-    case ChangeDirection::kChanged:
+    case ChangeDirection::kNotSignificant:
       break;
   }
-  return "changed";
+  return "not_significant";
+}
+
+const char* ChangeDirectionLabel(ChangeDirection direction) {
+  return direction == ChangeDirection::kNotSignificant
+             ? "changed, not significant"
+             : ChangeDirectionName(direction);
+}
+
+std::string PartCounts::Text() const {
+  if (trials == 0) return "-";
+  std::vector<std::pair<std::string, int>> kinds(counts.begin(), counts.end());
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const auto& a, const auto& b) {
+                     return Severity(a.first) < Severity(b.first);
+                   });
+  std::vector<std::string> parts;
+  for (const auto& [kind, count] : kinds) {
+    parts.push_back(absl::StrCat(kind, " ", count, "/", trials));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+int PartCounts::Count(const std::string& kind) const {
+  const auto found = counts.find(kind);
+  return found == counts.end() ? 0 : found->second;
+}
+
+double PartCounts::FailureRate() const {
+  return trials == 0 ? 0 : static_cast<double>(failures) / trials;
+}
+
+PartCounts PartCountsOf(const json& outcome_counts) {
+  PartCounts part;
+  if (outcome_counts.is_null()) return part;
+  for (const auto& [kind, count] : outcome_counts["counts"].items()) {
+    const int n = count.get<int>();
+    if (n <= 0) continue;
+    part.counts[kind] = n;
+    part.trials += n;
+  }
+  part.failures = part.trials - part.Count(kOk);
+  return part;
+}
+
+bool PartChange::KindsChanged() const {
+  return Kinds(old_counts) != Kinds(new_counts);
+}
+
+std::string PartChange::Why() const {
+  if (new_wrong_data) {
+    return absl::StrCat(
+        "wrong_data ", new_counts.Count(kWrongData), "/", new_counts.trials,
+        ", none in old: worse whatever the p-value (never noise)");
+  }
+  if (!Tested()) {
+    if (old_counts.trials == new_counts.trials) return "";  // neither side
+    return old_counts.trials == 0 ? "only in new, not tested"
+                                  : "only in old, not tested";
+  }
+  return absl::StrCat("failure rate ", Percent(old_counts.FailureRate()),
+                      " -> ", Percent(new_counts.FailureRate()));
+}
+
+int MatrixChanges::Count(ChangeDirection direction) const {
+  return static_cast<int>(std::count_if(
+      changes.begin(), changes.end(),
+      [&](const CellChange& c) { return c.direction == direction; }));
 }
 
 MatrixChanges CompareMatrices(const json& old_conformance,
-                              const json& new_conformance) {
+                              const json& new_conformance, double alpha) {
   MatrixChanges result;
+  result.alpha = alpha;
   const auto old_cells = CellsByKey(old_conformance);
   const auto new_cells = CellsByKey(new_conformance);
+  result.old_cells = static_cast<int>(old_cells.size());
+  result.new_cells = static_cast<int>(new_cells.size());
+  // Every cell in common, tested before any is judged: the correction
+  // needs every p-value, significant or not.
+  std::vector<CellChange> cells;
   for (const auto& [key, old_cell] : old_cells) {
     const auto found = new_cells.find(key);
     if (found == new_cells.end()) {
       result.only_in_old.push_back(key);
       continue;
     }
-    ++result.cells_in_common;
     const json& new_cell = *found->second;
-    const Outcome old_workers = OutcomeOf((*old_cell)["workers"]);
-    const Outcome new_workers = OutcomeOf(new_cell["workers"]);
-    const Outcome old_parent = OutcomeOf((*old_cell)["parent_after"]);
-    const Outcome new_parent = OutcomeOf(new_cell["parent_after"]);
-    if (old_workers.kinds == new_workers.kinds &&
-        old_parent.kinds == new_parent.kinds) {
-      continue;
-    }
-    CellChange change;
-    change.key = key;
-    change.model_name = new_cell["model_name"].get<std::string>();
-    change.fork_support = new_cell["axes"]["fork_support"].get<std::string>();
-    change.direction =
-        DirectionOf(old_workers, new_workers, old_parent, new_parent);
-    change.old_workers = old_workers.summary;
-    change.new_workers = new_workers.summary;
-    change.old_parent_after = old_parent.summary;
-    change.new_parent_after = new_parent.summary;
-    result.changes.push_back(change);
+    CellChange cell;
+    cell.key = key;
+    cell.model_name = new_cell["model_name"].get<std::string>();
+    cell.fork_support = new_cell["axes"]["fork_support"].get<std::string>();
+    cell.workers = PartOf((*old_cell)["workers"], new_cell["workers"]);
+    cell.parent_after =
+        PartOf((*old_cell)["parent_after"], new_cell["parent_after"]);
+    cells.push_back(std::move(cell));
   }
+  result.cells_in_common = static_cast<int>(cells.size());
   for (const auto& [key, cell] : new_cells) {
     if (old_cells.count(key) == 0) result.only_in_new.push_back(key);
+  }
+
+  std::vector<PartChange*> tested;
+  std::vector<double> p_values;
+  for (CellChange& cell : cells) {
+    for (PartChange* part : {&cell.workers, &cell.parent_after}) {
+      if (!part->Tested()) continue;
+      tested.push_back(part);
+      p_values.push_back(*part->p_value);
+    }
+  }
+  result.tests = static_cast<int>(p_values.size());
+  const std::vector<double> adjusted = stats::HolmAdjusted(p_values);
+  for (size_t i = 0; i < tested.size(); ++i) {
+    tested[i]->adjusted_p_value = adjusted[i];
+  }
+  for (CellChange& cell : cells) {
+    Judge(alpha, &cell.workers);
+    Judge(alpha, &cell.parent_after);
+    cell.direction = CellDirection(cell);
+    if (cell.direction != ChangeDirection::kNotSignificant ||
+        cell.workers.KindsChanged() || cell.parent_after.KindsChanged()) {
+      result.changes.push_back(std::move(cell));
+    }
   }
   std::stable_sort(result.changes.begin(), result.changes.end(),
                    [](const CellChange& a, const CellChange& b) {

@@ -34,6 +34,12 @@ struct CompareOptions {
   int min_samples = 5;      // fewer repetitions on either side: inconclusive
   double max_cv = 0.25;     // a noisier side (stddev / mean): inconclusive
   bool holm = false;        // Holm's correction over the distinct tests
+  // Not the metrics' but the whole comparison's, kept here so that every
+  // caller passes one set of options: the family-wise level of the matrix
+  // cells' tests (matrix_changes.h), and the least share of each kind of
+  // item in common below which the reports are not comparable (overlap.h).
+  double cell_alpha = 0.01;
+  double min_overlap = 0.5;
 };
 
 enum class Verdict {

@@ -39,10 +39,12 @@ bool ReportComparison::ClientsRanDifferently() const {
 }
 
 bool ReportComparison::HasWorseOutcome() const {
-  return std::any_of(matrix.changes.begin(), matrix.changes.end(),
-                     [](const CellChange& change) {
-                       return change.direction == ChangeDirection::kWorse;
-                     });
+  return matrix.Count(ChangeDirection::kWorse) > 0;
+}
+
+Gate ReportComparison::Judge() const {
+  if (HasRegression() || HasWorseOutcome()) return Gate::kRegression;
+  return overlap.Enough() ? Gate::kPass : Gate::kNotComparable;
 }
 
 absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
@@ -57,8 +59,9 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
   const json& old_json = old_report.json();
   const json& new_json = new_report.json();
 
-  result.matrix =
-      CompareMatrices(old_json["conformance"], new_json["conformance"]);
+  result.matrix = CompareMatrices(old_json["conformance"],
+                                  new_json["conformance"], options.cell_alpha);
+  result.overlap = MeasureOverlap(old_json, new_json, options.min_overlap);
   result.clients = DiffClients(old_json, new_json, &result.matrix);
   result.environment =
       DiffEnvironments(old_json["environment"], new_json["environment"]);
@@ -108,12 +111,6 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
   for (const auto& [id, scenario] : new_scenarios) {
     if (old_scenarios.count(id) == 0)
       result.scenarios_only_in_new.push_back(id);
-  }
-  if (result.scenarios_in_common == 0 && result.matrix.cells_in_common == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        old_name, " and ", new_name,
-        " have no benchmark scenario and no conformance cell in common (",
-        old_scenarios.size(), " and ", new_scenarios.size(), " scenarios)"));
   }
   result.metrics = CompareMetrics(pairs, options);
   return result;

@@ -1,6 +1,7 @@
-// Two forkcheck reports compared: conformance outcome changes (first: they
+// Two forkcheck reports compared: conformance cell changes (first: they
 // matter most), environment differences, and every benchmark metric of
-// every scenario the two share, each with a verdict.
+// every scenario the two share, each with a verdict; and how much the two
+// had in common, without which no verdict means much.
 #ifndef FORKCHECK_REPORTS_COMPARE_REPORT_COMPARISON_H_
 #define FORKCHECK_REPORTS_COMPARE_REPORT_COMPARISON_H_
 
@@ -12,9 +13,15 @@
 #include "reports/compare/environment_diff.h"
 #include "reports/compare/matrix_changes.h"
 #include "reports/compare/metric_comparison.h"
+#include "reports/compare/overlap.h"
 #include "reports/report.h"
 
 namespace forkcheck {
+
+// What a comparison comes to, and compare's exit status: a regression (a
+// metric regressed or a cell worse) outranks too little in common, since
+// what was compared did get worse; too little in common is never a pass.
+enum class Gate { kPass, kRegression, kNotComparable };
 
 struct ReportComparison {
   std::string old_name;  // how to name the reports, e.g. their paths
@@ -34,15 +41,18 @@ struct ReportComparison {
   std::vector<std::string> scenarios_only_in_new;
   // "BM_X/...: skipped in new (not safe here: hang)" and the like.
   std::vector<std::string> notes;
+  Overlap overlap;
 
   bool HasRegression() const;
   // Some client ran in one report only: its cells appear or disappear.
   bool ClientsRanDifferently() const;
   bool HasWorseOutcome() const;
+  Gate Judge() const;
 };
 
-// INVALID_ARGUMENT when the reports have nothing in common: no benchmark
-// scenario and no conformance cell.
+// Reports with nothing in common compare too: the overlap says so and
+// Judge() is kNotComparable (it used to be an error, hence the StatusOr;
+// always OK now).
 absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
                                                 const std::string& old_name,
                                                 const Report& new_report,

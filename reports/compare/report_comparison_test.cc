@@ -28,18 +28,21 @@ SyntheticScenario Model(double factor) {
           ""};
 }
 
+// 30 trials of the cell: enough for a change from always ok to always
+// something else to be significant.
 SyntheticReport Spec(double factor, const std::string& outcome = "ok") {
   SyntheticReport spec;
   spec.scenarios = {Model(factor), {kBare, {{"rows_per_second", kRows}}, ""}};
-  spec.cells = {{"spawn", "unset", {outcome, outcome}, {}}};
+  spec.cells = {{"spawn", "unset", Trials({{outcome, 30}}), {}}};
   return spec;
 }
 
 ReportComparison Compare(const SyntheticReport& old_spec,
-                         const SyntheticReport& new_spec) {
-  absl::StatusOr<ReportComparison> comparison = CompareReports(
-      BuildSyntheticReport(old_spec), "old.json",
-      BuildSyntheticReport(new_spec), "new.json", CompareOptions());
+                         const SyntheticReport& new_spec,
+                         const CompareOptions& options = CompareOptions()) {
+  absl::StatusOr<ReportComparison> comparison =
+      CompareReports(BuildSyntheticReport(old_spec), "old.json",
+                     BuildSyntheticReport(new_spec), "new.json", options);
   EXPECT_TRUE(comparison.ok()) << comparison.status();
   return comparison.ok() ? *comparison : ReportComparison();
 }
@@ -73,6 +76,27 @@ TEST(ReportComparisonTest, TheSameReportTwiceHasNoRegression) {
   EXPECT_FALSE(c.HasRegression());
   EXPECT_FALSE(c.HasWorseOutcome());
   EXPECT_TRUE(c.environment.differences.empty());
+  EXPECT_TRUE(c.overlap.Enough());
+  EXPECT_EQ(c.Judge(), Gate::kPass);
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("OK: no conformance cell got worse, no metric "
+                        "regressed (in common: cells 100%, benchmark metrics "
+                        "100%)"));
+}
+
+TEST(ReportComparisonTest, OtherFailureKindsAtTheSameRateAreNotWorse) {
+  SyntheticReport old_spec = Spec(1.0);
+  old_spec.cells[0].workers = Trials({{"ok", 18}, {"crash", 2}});
+  SyntheticReport new_spec = Spec(1.0);
+  new_spec.cells[0].workers = Trials({{"ok", 18}, {"hang", 2}});
+  const ReportComparison c = Compare(old_spec, new_spec);
+  EXPECT_FALSE(c.HasWorseOutcome());
+  EXPECT_EQ(c.Judge(), Gate::kPass);
+  ASSERT_EQ(c.matrix.changes.size(), 1u);
+  const std::string text = RenderComparisonText(c);
+  EXPECT_THAT(text, HasSubstr("changed, not significant"));
+  EXPECT_THAT(text, HasSubstr("ok 18/20, crash 2/20"));
+  EXPECT_THAT(text, HasSubstr("ok 18/20, hang 2/20"));
 }
 
 TEST(ReportComparisonTest, AWorseOutcomeComesWithItsEnvironment) {
@@ -105,19 +129,80 @@ TEST(ReportComparisonTest, UnmatchedAndSkippedScenariosAreListed) {
               testing::Contains(HasSubstr("rows_per_second only in old")));
 }
 
-TEST(ReportComparisonTest, NothingInCommonIsAnError) {
+TEST(ReportComparisonTest, NothingInCommonIsNotComparable) {
   SyntheticReport a;
   a.scenarios = {{"BM_A", {{"real_time", kRows}}, ""}};
   SyntheticReport b;
   b.scenarios = {{"BM_B", {{"real_time", kRows}}, ""}};
-  absl::StatusOr<ReportComparison> c =
-      CompareReports(BuildSyntheticReport(a), "a.json", BuildSyntheticReport(b),
-                     "b.json", CompareOptions());
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(c.status().message(),
-              HasSubstr("a.json and b.json have no benchmark scenario and no "
-                        "conformance cell in common"));
+  const ReportComparison c = Compare(a, b);
+  EXPECT_EQ(c.Judge(), Gate::kNotComparable);
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("NOT COMPARABLE: too little in common to judge "
+                        "(benchmark metrics 0% < 50%; nothing compared)"));
+}
+
+// A full matrix of `cells` cells, `scenarios` benchmark scenarios.
+SyntheticReport Full(int cells, int scenarios) {
+  SyntheticReport spec;
+  for (int i = 0; i < cells; ++i) {
+    spec.cells.push_back(
+        {"cell" + std::to_string(i), "unset", Trials({{"ok", 30}}), {}});
+  }
+  for (int i = 0; i < scenarios; ++i) {
+    spec.scenarios.push_back(
+        {"BM_Full/" + std::to_string(i), {{"rows_per_second", kRows}}, ""});
+  }
+  return spec;
+}
+
+TEST(ReportComparisonTest, TooLittleInCommonIsNeverOk) {
+  // 12 of 186 cells and no benchmark scenario in common: the 12 are all
+  // fine, and still nothing can be said of the rest.
+  SyntheticReport partial = Full(12, 0);
+  partial.scenarios = {{"BM_Other", {{"rows_per_second", kRows}}, ""}};
+  const ReportComparison c = Compare(Full(186, 3), partial);
+  EXPECT_FALSE(c.HasWorseOutcome());
+  EXPECT_FALSE(c.HasRegression());
+  EXPECT_EQ(c.Judge(), Gate::kNotComparable);
+  const std::string text = RenderComparisonText(c);
+  const std::string markdown = RenderComparisonMarkdown(c);
+  for (const std::string& out : {text, markdown}) {
+    SCOPED_TRACE(out);
+    EXPECT_THAT(out, Not(HasSubstr("OK")));
+    EXPECT_THAT(out, HasSubstr("NOT COMPARABLE: too little in common to "
+                               "judge (cells 6.45% < 50%; benchmark metrics "
+                               "0% < 50%); nothing got worse in what was "
+                               "compared"));
+    EXPECT_THAT(out, HasSubstr("matrix cells: 12 of 186 old, 12 of 12 new "
+                               "(6.45%)  BELOW"));
+    EXPECT_THAT(out, HasSubstr("benchmark scenarios: 0 of 3 old, 0 of 1 new"));
+    EXPECT_THAT(out, HasSubstr("benchmark metrics: 0 of 3 old, 0 of 1 new (0%)"
+                               "  BELOW"));
+  }
+  const nlohmann::json json = ComparisonToJson(c);
+  EXPECT_EQ(json["verdict"], "not_comparable");
+  EXPECT_EQ(json["comparable"], false);
+  EXPECT_EQ(json["overlap"]["cells"]["in_common"], 12);
+  EXPECT_EQ(json["overlap"]["cells"]["old"], 186);
+  EXPECT_EQ(json["overlap"]["min_overlap"], 0.5);
+  EXPECT_THAT(json["headline"].get<std::string>(), HasSubstr("NOT COMPARABLE"));
+  // A lower threshold accepts it.
+  CompareOptions lenient;
+  lenient.min_overlap = 0.05;
+  SyntheticReport partial_same_bench = Full(12, 3);
+  EXPECT_EQ(Compare(Full(186, 3), partial_same_bench, lenient).Judge(),
+            Gate::kPass);
+}
+
+TEST(ReportComparisonTest, AWorseCellOutranksTooLittleInCommon) {
+  SyntheticReport partial = Full(12, 0);
+  partial.cells[0].workers = Trials({{"ok", 10}, {"hang", 20}});
+  const ReportComparison c = Compare(Full(186, 3), partial);
+  EXPECT_EQ(c.Judge(), Gate::kRegression);
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("FAIL: 1 conformance cell(s) worse, 0 metric(s) "
+                        "regressed; and NOT COMPARABLE as a whole (cells "
+                        "6.45% < 50%; benchmark metrics 0% < 50%)"));
 }
 
 TEST(ReportComparisonTest, EveryFormatPutsOutcomeChangesFirst) {
@@ -130,7 +215,19 @@ TEST(ReportComparisonTest, EveryFormatPutsOutcomeChangesFirst) {
     SCOPED_TRACE(out);
     EXPECT_THAT(out, HasSubstr("FAIL: 1 conformance cell(s) worse, 2 "
                                "metric(s) regressed"));
-    const size_t matrix = out.find("always ok -> always hang");
+    // The rule, with the number of tests and the alpha, and the overlap.
+    EXPECT_THAT(out, HasSubstr("Holm's correction over 1 test(s), "
+                               "family-wise alpha 0.01"));
+    EXPECT_THAT(out, HasSubstr("matrix cells: 1 of 1 old, 1 of 1 new (100%)"));
+    EXPECT_THAT(out, HasSubstr("benchmark metrics: 5 of 5 old, 5 of 5 new"));
+    EXPECT_THAT(out, HasSubstr("silently wrong rows are never noise"));
+    // Both sides' counts and both p-values: fisher_exact([[0, 30], [30,
+    // 0]]) is 1.69e-17.
+    EXPECT_THAT(out, HasSubstr("ok 30/30"));
+    EXPECT_THAT(out, HasSubstr("hang 30/30"));
+    EXPECT_THAT(out, HasSubstr("1.69e-17"));
+    EXPECT_THAT(out, HasSubstr("failure rate 0% -> 100%"));
+    const size_t matrix = out.find("hang 30/30");
     const size_t environment = out.find("machine.kernel_release");
     const size_t metrics = out.find("rows_per_second");
     ASSERT_NE(matrix, std::string::npos);
@@ -147,8 +244,21 @@ TEST(ReportComparisonTest, EveryFormatPutsOutcomeChangesFirst) {
   const nlohmann::json json = ComparisonToJson(c);
   EXPECT_EQ(json["regression"], true);
   EXPECT_EQ(json["worse_outcome"], true);
-  EXPECT_EQ(json["conformance"]["changes"][0]["direction"], "worse");
-  EXPECT_EQ(json["conformance"]["changes"][0]["workers"]["new"], "always hang");
+  EXPECT_EQ(json["verdict"], "regression");
+  EXPECT_EQ(json["conformance"]["alpha"], 0.01);
+  EXPECT_EQ(json["conformance"]["tests"], 1);
+  EXPECT_EQ(json["options"]["cell_alpha"], 0.01);
+  EXPECT_EQ(json["options"]["min_overlap"], 0.5);
+  EXPECT_EQ(json["overlap"]["enough"], true);
+  const nlohmann::json& change = json["conformance"]["changes"][0];
+  EXPECT_EQ(change["direction"], "worse");
+  EXPECT_EQ(change["workers"]["old"]["text"], "ok 30/30");
+  EXPECT_EQ(change["workers"]["new"]["text"], "hang 30/30");
+  EXPECT_EQ(change["workers"]["new"]["failures"], 30);
+  EXPECT_LT(change["workers"]["p_value"].get<double>(), 1e-16);
+  EXPECT_LT(change["workers"]["adjusted_p_value"].get<double>(), 1e-16);
+  EXPECT_EQ(change["workers"]["new_wrong_data"], false);
+  EXPECT_TRUE(change["parent_after"].is_null());
   EXPECT_EQ(json["conformance"]["environment_differences"][0]["field"],
             "machine.kernel_release");
   EXPECT_EQ(json["options"]["threshold"], 0.05);

@@ -29,6 +29,9 @@ div.verdict p { margin: 2px 0; }
 div.verdict p.headline { font-size: 18px; font-weight: 600; }
 div.verdict.bad { background: #fff1f0; border-color: #c62828; }
 div.verdict.good { background: #eef8ef; border-color: #2e7d32; }
+div.verdict.unknown { background: #fff8e1; border-color: #9a6700; }
+div.verdict p.overlap { color: #57606a; }
+div.verdict p.overlap.below { color: #9a6700; font-weight: 600; }
 div.verdict p.machines { color: #c62828; font-weight: 600; }
 div.banner { font-size: 15px; border-width: 2px; }
 span.badge { display: inline-block; padding: 0 6px; border-radius: 3px;
@@ -38,7 +41,9 @@ span.v-improved, span.c-better { background: #2e7d32; }
 span.v-unchanged { background: #8c959f; }
 span.v-inconclusive { background: #9a6700; }
 span.v-informational { background: #d0d7de; color: #1d2329; }
-span.c-changed { background: #6e7781; }
+span.c-not_significant { background: #6e7781; }
+table.changes td.part { font-size: 12px; min-width: 160px; }
+table.changes td.part span.p { color: #57606a; white-space: nowrap; }
 table.changes { border-collapse: collapse; }
 table.changes td, table.changes th { border: 1px solid #d0d7de; }
 table.changes tr.change-worse td { background: #fff1f0; }
@@ -101,14 +106,32 @@ std::string ReportLine(const char* side, const std::string& name,
               Text(environment["harness"]["git_commit"]).substr(0, 12)))));
 }
 
-// What a nightly job gates on, and the rest in a line.
+std::string Percent(double fraction) {
+  return absl::StrFormat("%.3g%%", 100 * fraction);
+}
+
+// One kind's overlap in a line, marked when below the threshold.
+std::string OverlapLine(const std::string& what, const Coverage& coverage,
+                        double min_overlap) {
+  const bool below = coverage.Fraction() < min_overlap;
+  return TextElement(
+      "p", {{"class", below ? "overlap below" : "overlap"}},
+      absl::StrCat(
+          "In common, ", what, ": ", coverage.Text(),
+          below ? absl::StrCat(", below ", Percent(min_overlap)) : ""));
+}
+
+// What a nightly job gates on (ReportComparison::Judge), how much was
+// comparable, and the rest in a line. Never "good" with too little in
+// common.
 std::string VerdictBox(const ReportComparison& c) {
   const int regressed = CountVerdict(c, Verdict::kRegressed);
   const int worse = CountDirection(c, ChangeDirection::kWorse);
-  const bool bad = regressed > 0 || worse > 0;
-  std::string headline =
-      "No conformance outcome got worse, no metric regressed";
-  if (bad) {
+  const Gate gate = c.Judge();
+  const std::string shortfall = c.overlap.Shortfall();
+  std::string headline = "No conformance cell got worse, no metric regressed";
+  std::string css = "verdict good";
+  if (gate == Gate::kRegression) {
     std::vector<std::string> parts;
     if (worse > 0) {
       parts.push_back(
@@ -119,12 +142,26 @@ std::string VerdictBox(const ReportComparison& c) {
           Counted(regressed, "metric regressed", "metrics regressed"));
     }
     headline = absl::StrCat("Worse: ", absl::StrJoin(parts, ", "));
+    if (!shortfall.empty()) {
+      absl::StrAppend(&headline, "; and not comparable as a whole (", shortfall,
+                      ")");
+    }
+    css = "verdict bad";
+  } else if (gate == Gate::kNotComparable) {
+    headline =
+        absl::StrCat("Not comparable: too little in common to judge (",
+                     shortfall, "); nothing got worse in what was compared");
+    css = "verdict unknown";
   }
+  const MatrixChanges& m = c.matrix;
   const std::string cells = absl::StrCat(
-      "Matrix: ", Counted(c.matrix.cells_in_common, "cell", "cells"),
-      " in common; ", worse, " worse, ",
-      CountDirection(c, ChangeDirection::kBetter), " better, ",
-      CountDirection(c, ChangeDirection::kChanged), " changed otherwise.");
+      "Matrix: ", Counted(m.cells_in_common, "cell", "cells"), " in common; ",
+      worse, " worse, ", CountDirection(c, ChangeDirection::kBetter),
+      " better, ", CountDirection(c, ChangeDirection::kNotSignificant),
+      " changed, not significant (Fisher's exact test on each cell part's "
+      "failure rate, Holm's correction over ",
+      Counted(m.tests, "test", "tests"), ", family-wise alpha ", m.alpha,
+      "; new wrong_data is worse whatever the p-value).");
   const std::string metrics = absl::StrCat(
       "Benchmarks: ", Counted(c.scenarios_in_common, "scenario", "scenarios"),
       " in common, ",
@@ -133,14 +170,36 @@ std::string VerdictBox(const ReportComparison& c) {
       " improved, ", CountVerdict(c, Verdict::kUnchanged), " unchanged, ",
       CountVerdict(c, Verdict::kInconclusive), " inconclusive, ",
       CountVerdict(c, Verdict::kInformational), " informational.");
+  const Overlap& o = c.overlap;
+  std::string overlap = OverlapLine("matrix cells", o.cells, o.min_overlap);
+  // Shown per client, judged over all cells: never marked below.
+  if (o.cells_by_client.size() > 1) {
+    for (const ClientCoverage& client : o.cells_by_client) {
+      absl::StrAppend(&overlap,
+                      OverlapLine(absl::StrCat("cells of ", client.client),
+                                  client.cells, 0));
+    }
+  }
+  absl::StrAppend(
+      &overlap, OverlapLine("benchmark metrics", o.metrics, o.min_overlap),
+      TextElement("p", {{"class", "overlap"}},
+                  absl::StrCat("Each kind is judged only if at least ",
+                               Percent(o.min_overlap),
+                               " of the larger side is in common "
+                               "(--min_overlap).")));
+  const char* gate_name = gate == Gate::kPass         ? "pass"
+                          : gate == Gate::kRegression ? "regression"
+                                                      : "not_comparable";
   return Element(
       "div",
       {{"id", "verdict"},
-       {"class", bad ? "verdict bad" : "verdict good"},
+       {"class", css},
+       {"data-gate", gate_name},
        {"data-regressed", absl::StrCat(regressed)},
        {"data-worse", absl::StrCat(worse)}},
       absl::StrCat(TextElement("p", {{"class", "headline"}}, headline),
-                   TextElement("p", cells), TextElement("p", metrics)));
+                   TextElement("p", cells), TextElement("p", metrics),
+                   overlap));
 }
 
 std::string DifferencesTable(
@@ -169,10 +228,31 @@ std::map<std::string, const json*> CellsByKey(const Report& report) {
 }
 
 std::string OutcomeCell(const std::map<std::string, const json*>& cells,
-                        const std::string& key, const std::string& summary) {
+                        const std::string& key) {
   const auto found = cells.find(key);
   if (found != cells.end()) return MatrixCellHtml(*found->second);
-  return TextElement("td", summary);
+  return TextElement("td", "-");
+}
+
+std::string PValue(const std::optional<double>& p) {
+  return p.has_value() ? absl::StrFormat("%.3g", *p) : "-";
+}
+
+// A part's counts on both sides, its p-values and what moved.
+std::string PartCell(const PartChange& part) {
+  if (part.old_counts.trials == 0 && part.new_counts.trials == 0) {
+    return TextElement("td", {{"class", "part"}}, "-");
+  }
+  return Element(
+      "td", {{"class", "part"}},
+      absl::StrCat(
+          EscapeText(absl::StrCat(part.old_counts.Text(), " → ",
+                                  part.new_counts.Text())),
+          "<br/>",
+          TextElement("span", {{"class", "p"}},
+                      absl::StrCat("p ", PValue(part.p_value), " · Holm ",
+                                   PValue(part.adjusted_p_value))),
+          "<br/>", EscapeText(part.Why())));
 }
 
 std::string KeyList(const std::string& what,
@@ -233,14 +313,16 @@ std::string Clients(const ReportComparison& c) {
 
 std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
                            const Report& new_report) {
-  std::string html = TextElement("h2", "Conformance outcome changes");
+  std::string html = TextElement("h2", "Conformance cell changes");
   const MatrixChanges& matrix = c.matrix;
   if (matrix.changes.empty()) {
     absl::StrAppend(
-        &html, TextElement("p", absl::StrCat("No cell changed its outcome (",
-                                             Counted(matrix.cells_in_common,
-                                                     "cell", "cells"),
-                                             " in common).")));
+        &html,
+        TextElement(
+            "p", absl::StrCat("No cell changed its outcome: none "
+                              "significantly, none in its kinds (",
+                              Counted(matrix.cells_in_common, "cell", "cells"),
+                              " in common).")));
   } else {
     const auto old_cells = CellsByKey(old_report);
     const auto new_cells = CellsByKey(new_report);
@@ -248,7 +330,9 @@ std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
         "tr",
         absl::StrCat(TextElement("th", "change"), TextElement("th", "cell"),
                      TextElement("th", "fork_support"),
-                     TextElement("th", "old"), TextElement("th", "new")));
+                     TextElement("th", "old"), TextElement("th", "new"),
+                     TextElement("th", "workers: old → new, p"),
+                     TextElement("th", "parent_after: old → new, p")));
     // The comparison lists worse first.
     for (const CellChange& ch : matrix.changes) {
       const std::string direction = ChangeDirectionName(ch.direction);
@@ -258,21 +342,31 @@ std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
                   {{"class", absl::StrCat("change-", direction)},
                    {"data-key", ch.key}},
                   absl::StrCat(
-                      Element("td",
-                              Badge(absl::StrCat("c-", direction), direction)),
+                      Element("td", Badge(absl::StrCat("c-", direction),
+                                          ChangeDirectionLabel(ch.direction))),
                       Element("td", Element("code", BreakableText(ch.key))),
                       TextElement("td", ch.fork_support),
-                      OutcomeCell(old_cells, ch.key, ch.old_workers),
-                      OutcomeCell(new_cells, ch.key, ch.new_workers))));
+                      OutcomeCell(old_cells, ch.key),
+                      OutcomeCell(new_cells, ch.key), PartCell(ch.workers),
+                      PartCell(ch.parent_after))));
     }
     absl::StrAppend(
         &html,
         Element("table", {{"class", "grid changes"}}, Element("tbody", rows)),
-        TextElement("p", {{"class", "note"}},
-                    "Cells are coloured as on a report's matrix grid (the "
-                    "stripes are the trials' outcomes in proportion; "
-                    "\"parent\" is the parent's own client afterwards); "
-                    "hover one for its exact counts."));
+        TextElement(
+            "p", {{"class", "note"}},
+            absl::StrCat(
+                "Worse: a part's failure rate (trials not plainly ok; "
+                "ok_after_retry counts as a failure) rose with a Holm-"
+                "adjusted p <= ",
+                matrix.alpha,
+                ", or it shows wrong_data where the old report had none "
+                "(worse whatever the p-value: silently wrong rows are never "
+                "noise). Better: a rate fell significantly. Changed, not "
+                "significant: the kinds changed, the rate not significantly; "
+                "information, never a failure. Cells are coloured as on a "
+                "report's matrix grid (stripes in proportion; \"parent\" is "
+                "the parent's own client afterwards).")));
     if (!c.outcome_context.empty()) {
       absl::StrAppend(&html,
                       TextElement("h3",

@@ -44,9 +44,13 @@ TEST(ComparisonPageTest, EscapesNamesFromReports) {
 TEST(ComparisonPageTest, NothingWorseSaysSo) {
   const Rendered r = Render(ComparisonSpec(1), ComparisonSpec(1));
   EXPECT_THAT(r.page, HasSubstr("class=\"verdict good\""));
-  EXPECT_THAT(r.page, HasSubstr("No conformance outcome got worse, no metric "
+  EXPECT_THAT(r.page, HasSubstr("No conformance cell got worse, no metric "
                                 "regressed"));
-  EXPECT_THAT(r.page, HasSubstr("No cell changed its outcome (3 cells"));
+  EXPECT_THAT(r.page, HasSubstr("data-gate=\"pass\""));
+  EXPECT_THAT(r.page, HasSubstr("No cell changed its outcome: none "
+                                "significantly, none in its kinds (3 cells"));
+  EXPECT_THAT(r.page, HasSubstr("In common, matrix cells: 3 of 3 old, 3 of 3 "
+                                "new (100%)"));
   EXPECT_THAT(r.page, Not(HasSubstr("machines-differ")));
   EXPECT_EQ(CountOccurrences(r.page, "class=\"badge v-regressed\""), 0);
 }
@@ -57,6 +61,13 @@ TEST(ComparisonPageTest, AWorseOutcomeComesFirstColouredAsTheGrid) {
   ASSERT_TRUE(r.comparison.HasWorseOutcome());
   EXPECT_THAT(r.page, HasSubstr("class=\"verdict bad\""));
   EXPECT_THAT(r.page, HasSubstr("Worse: 1 conformance cell worse"));
+  // The rule, its tests and alpha; both sides' counts and p-values.
+  EXPECT_THAT(r.page, HasSubstr("Holm&#39;s correction over 4 tests, "
+                                "family-wise alpha 0.01"));
+  EXPECT_THAT(r.page, HasSubstr("ok 30/30 → ok 20/30, crash 10/30"));
+  EXPECT_THAT(r.page, HasSubstr("failure rate 0% -&gt; 33.3%"));
+  EXPECT_THAT(r.page, HasSubstr("<span class=\"p\">p "));
+  EXPECT_THAT(r.page, HasSubstr("silently wrong rows are never noise"));
   const size_t worse = r.page.find("class=\"change-worse\"");
   const size_t better = r.page.find("class=\"change-better\"");
   ASSERT_NE(worse, std::string::npos);
@@ -72,6 +83,23 @@ TEST(ComparisonPageTest, AWorseOutcomeComesFirstColouredAsTheGrid) {
   // With what changed that can change outcomes: gRPC.
   EXPECT_THAT(r.page, HasSubstr("What changed that can change outcomes"));
   EXPECT_THAT(r.page, HasSubstr("1.52.0"));
+}
+
+TEST(ComparisonPageTest, TooLittleInCommonIsNeverGood) {
+  SyntheticReport fewer = ComparisonSpec(1);
+  fewer.cells.resize(1);
+  fewer.scenarios.clear();
+  fewer.scenarios.push_back({"BM_Elsewhere", {{"real_time", {1, 2, 3}}}, ""});
+  const Rendered r = Render(ComparisonSpec(1), fewer);
+  EXPECT_EQ(r.comparison.Judge(), Gate::kNotComparable);
+  EXPECT_THAT(r.page, HasSubstr("class=\"verdict unknown\""));
+  EXPECT_THAT(r.page, HasSubstr("data-gate=\"not_comparable\""));
+  EXPECT_THAT(r.page, Not(HasSubstr("class=\"verdict good\"")));
+  EXPECT_THAT(r.page, HasSubstr("Not comparable: too little in common to "
+                                "judge (cells 33.3% &lt; 50%"));
+  EXPECT_THAT(r.page, HasSubstr("class=\"overlap below\""));
+  EXPECT_THAT(r.page, HasSubstr("In common, matrix cells: 1 of 3 old, 1 of 1 "
+                                "new (33.3%), below 50%"));
 }
 
 TEST(ComparisonPageTest, ARegressedMetricIsMarkedAndItsScenarioOpenFirst) {

@@ -13,15 +13,17 @@ SyntheticReport ComparisonSpec(double rows_factor) {
                       {"connections", {1, 1, 1, 1, 1, 1, 1}}},
                      ""},
                     {kMarkupScenario, {{"rows_per_second", rows}}, ""}};
-  spec.cells = {{"aaa_gets_better", "unset", {"hang", "hang"}, {}},
-                {kMarkupCell, "unset", {"ok", "ok"}, {}},
-                {"zzz_gets_worse", "true", {"ok", "ok"}, {"ok", "ok"}}};
+  // 30 trials a cell: enough for the changes below to be significant.
+  const std::vector<std::string> ok = Trials({{"ok", 30}});
+  spec.cells = {{"aaa_gets_better", "unset", Trials({{"hang", 30}}), {}},
+                {kMarkupCell, "unset", ok, {}},
+                {"zzz_gets_worse", "true", ok, ok}};
   return spec;
 }
 
 SyntheticReport WithChangedOutcomes(SyntheticReport spec) {
-  spec.cells[0].workers = {"ok", "ok"};
-  spec.cells[2].workers = {"ok", "crash"};
+  spec.cells[0].workers = Trials({{"ok", 30}});
+  spec.cells[2].workers = Trials({{"ok", 20}, {"crash", 10}});
   spec.grpc_version = "1.52.0";
   return spec;
 }

@@ -16,10 +16,12 @@ inline constexpr char kComparedModel[] =
 
 // A process-model scenario whose throughput is `rows_factor` times the
 // base (7 repetitions: enough for a verdict), the markup scenario, and three
-// cells: "aaa_gets_better" (hangs), the markup model and "zzz_gets_worse".
+// cells of 30 trials: "aaa_gets_better" (hangs), the markup model and
+// "zzz_gets_worse".
 SyntheticReport ComparisonSpec(double rows_factor);
 
-// `spec` with "aaa_gets_better" ok, "zzz_gets_worse" crashing in a trial,
+// `spec` with "aaa_gets_better" ok, "zzz_gets_worse" crashing in a third
+// of its trials (both significant changes),
 // and another gRPC version (an environment difference that can change
 // outcomes).
 SyntheticReport WithChangedOutcomes(SyntheticReport spec);

@@ -142,6 +142,13 @@ json Conformance(const std::vector<SyntheticCell>& cells,
 
 }  // namespace
 
+std::vector<std::string> Trials(
+    const std::vector<std::pair<std::string, int>>& counts) {
+  std::vector<std::string> trials;
+  for (const auto& [kind, n] : counts) trials.insert(trials.end(), n, kind);
+  return trials;
+}
+
 json SyntheticGoogleBenchmark(const std::vector<SyntheticScenario>& scenarios) {
   json runs = json::array();
   for (const SyntheticScenario& scenario : scenarios) {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nlohmann/json.hpp"
@@ -51,6 +52,11 @@ struct SyntheticReport {
   std::vector<SyntheticCell> cells;          // empty: conformance null
   std::vector<SyntheticClient> clients;      // empty: no clients list
 };
+
+// One outcome per trial from counts: Trials({{"ok", 24}, {"hang", 6}}) is
+// 24 "ok" then 6 "hang", for a SyntheticCell's workers or parent_after.
+std::vector<std::string> Trials(
+    const std::vector<std::pair<std::string, int>>& counts);
 
 // Google Benchmark JSON with one iteration run per sample (and, as the real
 // binaries write, a median aggregate that the report leaves out).
