@@ -19,8 +19,14 @@ using Clock = std::chrono::steady_clock;
 struct CellState {
   int started = 0;
   int in_flight = 0;
+  int finished = 0;
+  int hung = 0;  // trials whose watchdog fired
   int harness_errors = 0;
-  bool hang_prone = false;  // one of its trials hung
+  // Most of its trials hung: they wait out watchdogs without using CPU, so
+  // they go to the hang lanes. A cell whose trials mostly work stays on the
+  // CPU lanes: on hang lanes its trials would run many at once and load
+  // the machine until trials that would have worked hang too.
+  bool hang_prone() const { return hung * 2 > finished; }
   std::optional<StopReason> stopped;
   bool reported = false;  // on_cell_done called
 };
@@ -127,7 +133,7 @@ class Schedule {
       } else if (options_.hang_lanes == 0) {
         fits = true;  // CPU lanes wait out hangs when there is no other
       } else {
-        fits = state.hang_prone == hang_lane;
+        fits = state.hang_prone() == hang_lane;
       }
       if (!fits) continue;
       // Spread the lanes over the cells in doubt: fewest trials in flight
@@ -158,8 +164,9 @@ class Schedule {
     CellResult& result = results_[cell];
     --state.in_flight;
     --in_flight_;
+    ++state.finished;
     if (sample.watchdog_fired) {
-      state.hang_prone = true;
+      ++state.hung;
       hung_models_.insert(cells_[cell].model_name);
     }
     if (!sample.harness_error.empty()) ++state.harness_errors;

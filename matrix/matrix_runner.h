@@ -4,9 +4,10 @@
 //
 // A hang costs wall time, not CPU: a hung trial sleeps until its watchdog.
 // So the first trial of every cell runs on `cpu_lanes` threads (about one
-// per core), and further trials of a cell that hung go to `hang_lanes`
-// extra threads, which wait out watchdogs while the CPU lanes keep the
-// cores busy with the trials that work. Hang lanes also take the first
+// per core), and further trials of a cell most of whose trials hung go to
+// `hang_lanes` extra threads, which wait out watchdogs while the CPU lanes
+// keep the cores busy with the trials that work. (A cell that hangs only
+// now and then stays on the CPU lanes: its working trials need the CPU.) Hang lanes also take the first
 // trials of cells whose model already hung in another cell. Among the
 // cells still in doubt, a free lane takes the one with the fewest trials,
 // so trials saved on decided cells go to the undecided ones. Timings
