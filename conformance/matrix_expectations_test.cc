@@ -106,7 +106,8 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   ASSERT_TRUE(job.ok()) << job.status();
   std::cout << DescribeClients(job->clients) << "\n"
-            << RenderMatrixTable(job->results, job->design.defaults);
+            << RenderMatrixTable(job->results, job->design.defaults,
+                                 options.run.verdicts);
   EXPECT_EQ(job->server_stop_error, "");
   // `./forkcheck test` installs every client's library: none may be
   // skipped here.

@@ -382,7 +382,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) return Fail(std::string(job.status().message()));
 
-  std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults);
+  std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults,
+                                 policy.verdicts);
   if (!job->server_stop_error.empty()) {
     std::cerr << "forkcheck run: warning: " << job->server_stop_error
               << " (the results above stand)\n";

@@ -48,6 +48,18 @@ std::string ConnectionsText(const CellResult& result) {
   return low == high ? absl::StrCat(low) : absl::StrCat(low, "-", high);
 }
 
+// "ok 36/36 → safe, failure 0% [0%–9.7%]", and the trials with wrong rows
+// on their own: a tally must never hide them.
+std::string PartText(const OutcomeCounts& counts, const VerdictRule& rule) {
+  const RateVerdict verdict = Judge(counts, rule);
+  std::string text = DescribeVerdict(counts, verdict);
+  if (verdict.wrong_data > 0) {
+    absl::StrAppend(&text, " · wrong_data ", verdict.wrong_data, "/",
+                    verdict.trials, " trials");
+  }
+  return text;
+}
+
 }  // namespace
 
 double MedianFirstRowMillis(const CellResult& result) {
@@ -71,29 +83,43 @@ double MedianWallMillis(const CellResult& result) {
 }
 
 std::string RenderMatrixTable(const std::vector<CellResult>& results,
-                              const Axes& defaults) {
+                              const Axes& defaults, const VerdictRule& rule) {
   std::vector<std::string> defaults_text;
   for (const auto& [name, value] : AxisValues(defaults)) {
     defaults_text.push_back(absl::StrCat(name, "=", value));
   }
-  std::vector<std::vector<std::string>> rows = {{"model", "axes", "workers",
-                                                 "parent_after", "tcp conns",
-                                                 "first row", "wall"}};
+  // Each cell: a row of the table, then its verdicts below it (too wide
+  // for a column of their own beside a key).
+  std::vector<std::vector<std::string>> rows = {
+      {"cell", "tcp conns", "first row", "wall"}};
+  std::vector<std::vector<std::string>> verdicts = {{}};
   for (const CellResult& result : results) {
-    std::string workers = result.WorkerCounts().Summary();
+    rows.push_back({absl::StrCat(result.cell.model_name, " ",
+                                 NonDefaultAxes(result.cell.axes, defaults)),
+                    ConnectionsText(result),
+                    FormatMillis(MedianFirstRowMillis(result)),
+                    FormatMillis(MedianWallMillis(result))});
+    std::vector<std::string> lines = {
+        absl::StrCat("workers: ", PartText(result.WorkerCounts(), rule))};
+    const OutcomeCounts parent = result.ParentCounts();
+    if (parent.total() > 0) {
+      lines.push_back(absl::StrCat("parent after: ", PartText(parent, rule)));
+    }
     int harness_errors = 0;
     for (const TrialSample& sample : result.samples) {
       harness_errors += sample.harness_error.empty() ? 0 : 1;
     }
-    if (harness_errors > 0) {
-      absl::StrAppend(&workers, " (", harness_errors, " not run)");
+    std::vector<std::string> notes;
+    if (!result.stop_reason.empty() && result.stop_reason != "decided") {
+      notes.push_back(absl::StrCat("stopped: ", result.stop_reason));
     }
-    const OutcomeCounts parent = result.ParentCounts();
-    rows.push_back(
-        {result.cell.model_name, NonDefaultAxes(result.cell.axes, defaults),
-         workers, parent.total() == 0 ? "-" : parent.Summary(),
-         ConnectionsText(result), FormatMillis(MedianFirstRowMillis(result)),
-         FormatMillis(MedianWallMillis(result))});
+    if (harness_errors > 0) {
+      notes.push_back(absl::StrCat(harness_errors, " trial",
+                                   harness_errors == 1 ? "" : "s",
+                                   " not run (harness error)"));
+    }
+    if (!notes.empty()) lines.push_back(absl::StrJoin(notes, "; "));
+    verdicts.push_back(std::move(lines));
   }
   std::vector<size_t> widths(rows[0].size(), 0);
   for (const auto& row : rows) {
@@ -101,17 +127,21 @@ std::string RenderMatrixTable(const std::vector<CellResult>& results,
       widths[i] = std::max(widths[i], row[i].size());
     }
   }
-  std::string text = absl::StrCat("Axes not shown are at their defaults: ",
+  std::string text = absl::StrCat("Verdicts: ", DescribeRule(rule),
+                                  ".\nAxes not shown are at their defaults: ",
                                   absl::StrJoin(defaults_text, " "), "\n");
-  for (const auto& row : rows) {
+  for (size_t r = 0; r < rows.size(); ++r) {
     std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      absl::StrAppend(&line, row[i],
-                      i + 1 < row.size()
-                          ? std::string(widths[i] - row[i].size() + 2, ' ')
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      absl::StrAppend(&line, rows[r][i],
+                      i + 1 < rows[r].size()
+                          ? std::string(widths[i] - rows[r][i].size() + 2, ' ')
                           : "");
     }
     absl::StrAppend(&text, line, "\n");
+    for (const std::string& verdict : verdicts[r]) {
+      absl::StrAppend(&text, "    ", verdict, "\n");
+    }
   }
   return text;
 }

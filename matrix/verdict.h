@@ -44,7 +44,15 @@ absl::Status CheckVerdictRule(const VerdictRule& rule);
 // unsafe: ok rate's upper bound < 50%".
 std::string DescribeRule(const VerdictRule& rule);
 
+// In an inline namespace because reports/compare/metric_comparison.h has a
+// forkcheck::Verdict (and VerdictName) of its own: without it, a binary
+// linking both (the compare tool reads reports, whose writer uses this) gets
+// two VerdictName(forkcheck::Verdict) symbols, and one library's calls ran
+// the other's (seen: a crash in comparison_page_test). Callers still write
+// forkcheck::Verdict.
+inline namespace cell_verdict {
 enum class Verdict { kUndecided, kSafe, kNeedsRetry, kFlaky, kUnsafe };
+}  // namespace cell_verdict
 
 // "undecided", "safe", "needs_retry", "flaky", "unsafe".
 absl::string_view VerdictName(Verdict verdict);

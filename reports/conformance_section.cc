@@ -1,30 +1,11 @@
 #include "reports/conformance_section.h"
 
+#include "reports/verdict_json.h"
+
 namespace forkcheck {
 namespace {
 
 using nlohmann::json;
-
-// Counts, rate, interval and verdict of one part of a cell.
-json CountsJson(const OutcomeCounts& counts, const VerdictRule& rule) {
-  json by_kind = json::object();
-  for (const auto& [kind, count] : counts.counts) {
-    if (count > 0) by_kind[std::string(OutcomeKindName(kind))] = count;
-  }
-  const RateVerdict verdict = Judge(counts, rule);
-  return {{"summary", counts.Summary()},
-          {"counts", by_kind},
-          {"trials", verdict.trials},
-          {"failures", verdict.failures},
-          {"ok_after_retry", verdict.ok_after_retry},
-          {"wrong_data", verdict.wrong_data},
-          {"failure_rate", verdict.failure_rate()},
-          {"interval",
-           {{"low", verdict.failure_interval.low},
-            {"high", verdict.failure_interval.high}}},
-          {"verdict", std::string(VerdictName(verdict.verdict))},
-          {"text", DescribeVerdict(counts, verdict)}};
-}
 
 json TrialJson(const TrialSample& sample) {
   return {{"workers", std::string(OutcomeKindName(sample.workers))},
@@ -70,9 +51,9 @@ json CellJson(const CellResult& result, const VerdictRule& rule) {
           {"variant", variant},
           {"axes", AxesJson(result.cell.axes)},
           {"groups", result.cell.groups},
-          {"workers", CountsJson(result.WorkerCounts(), rule)},
+          {"workers", CellPartJson(result.WorkerCounts(), rule)},
           {"parent_after",
-           parent.total() == 0 ? json(nullptr) : CountsJson(parent, rule)},
+           parent.total() == 0 ? json(nullptr) : CellPartJson(parent, rule)},
           {"stop_reason", result.stop_reason},
           {"trials", trials}};
 }
@@ -99,8 +80,7 @@ json ExpectationsJson(const ExpectationsOutcome& expectations) {
   if (expectations.check.has_value()) {
     result["alpha"] = expectations.check->rule.alpha;
     result["tests"] = expectations.check->tests;
-    for (const ExpectationMismatch& mismatch :
-         expectations.check->mismatches) {
+    for (const ExpectationMismatch& mismatch : expectations.check->mismatches) {
       result["mismatches"].push_back(MismatchJson(mismatch));
     }
   }
@@ -113,12 +93,7 @@ json PolicyJson(const TrialPolicy& policy) {
             {"max_trials", policy.stopping.max_trials},
             {"flaky_trials", policy.stopping.flaky_trials},
             {"time_budget_seconds", policy.time_budget_seconds}}},
-          {"verdicts",
-           {{"method", "clopper-pearson"},
-            {"confidence", policy.verdicts.confidence},
-            {"safe_threshold", policy.verdicts.safe_threshold},
-            {"unsafe_threshold", policy.verdicts.unsafe_threshold},
-            {"text", DescribeRule(policy.verdicts)}}}};
+          {"verdicts", VerdictRuleJson(policy.verdicts)}};
 }
 
 json ClientJson(const ClientSection& client) {

@@ -5,8 +5,9 @@
 //
 // Supported keywords: type (a name or an array of names: object, array,
 // string, integer, number, boolean, null), properties, required,
-// additionalProperties (boolean or schema), items (a schema), minItems, enum,
-// const, minimum, maximum, exclusiveMinimum, minLength, pattern, $ref (only
+// additionalProperties (boolean or schema), items (a schema), minItems,
+// maxItems, enum, const, minimum, maximum, exclusiveMinimum,
+// exclusiveMaximum, minLength, maxLength, pattern, $ref (only
 // "#/$defs/<name>"), $defs (only at the root), anyOf, oneOf, and the
 // annotations description, title, $comment, $id (only at the root) and
 // $schema (only the 2020-12 URI). Boolean schemas (true, false) are accepted

@@ -7,6 +7,7 @@
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "reports/json_schema.h"
+#include "reports/report_upgrade.h"
 
 namespace forkcheck {
 namespace {
@@ -22,19 +23,36 @@ const JsonSchema& Schema() {
   return *schema;
 }
 
-}  // namespace
-
-absl::Status ValidateReport(const nlohmann::json& document) {
+// The document's schema_version, if this forkcheck reads it.
+absl::StatusOr<int> ReadableVersion(const nlohmann::json& document) {
   if (!document.is_object() || !document.contains("schema_version")) {
     return absl::InvalidArgumentError(
         "not a forkcheck report: no schema_version");
   }
   const nlohmann::json& version = document["schema_version"];
   if (!version.is_number_integer() ||
-      version.get<int64_t>() != kReportSchemaVersion) {
+      version.get<int64_t>() < kOldestReadableSchemaVersion ||
+      version.get<int64_t>() > kReportSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "schema_version ", version.dump(), "; this forkcheck reads ",
+        kOldestReadableSchemaVersion,
+        kReportSchemaVersion - kOldestReadableSchemaVersion == 1 ? " and "
+                                                                 : " to ",
+        kReportSchemaVersion));
+  }
+  return static_cast<int>(version.get<int64_t>());
+}
+
+}  // namespace
+
+absl::Status ValidateReport(const nlohmann::json& document) {
+  absl::StatusOr<int> version = ReadableVersion(document);
+  if (!version.ok()) return version.status();
+  if (*version != kReportSchemaVersion) {
     return absl::FailedPreconditionError(
-        absl::StrCat("schema_version ", version.dump(),
-                     "; this forkcheck reads ", kReportSchemaVersion));
+        absl::StrCat("schema_version ", *version,
+                     ": an older report, to be upgraded "
+                     "first (Report::Parse does)"));
   }
   return Schema().Validate(document);
 }
@@ -58,6 +76,18 @@ absl::StatusOr<Report> Report::Parse(std::string_view text,
   absl::StatusOr<nlohmann::json> document =
       json::ParseStrict(absl::string_view(text.data(), text.size()), name);
   if (!document.ok()) return document.status();
+  absl::StatusOr<int> version = ReadableVersion(*document);
+  if (!version.ok()) {
+    return absl::Status(version.status().code(),
+                        absl::StrCat(name, ": ", version.status().message()));
+  }
+  if (*version == 1) {
+    if (absl::Status upgraded = UpgradeV1Report(&*document); !upgraded.ok()) {
+      return absl::Status(
+          upgraded.code(),
+          absl::StrCat(name, ": schema_version 1: ", upgraded.message()));
+    }
+  }
   if (absl::Status valid = ValidateReport(*document); !valid.ok()) {
     return absl::Status(valid.code(),
                         absl::StrCat(name, ": ", valid.message()));

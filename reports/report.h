@@ -1,11 +1,14 @@
 // A forkcheck run report: the one JSON document a run writes, and the only
 // way other tools (comparison, summaries) read one.
 //
-//   {"schema_version": 1, "tool": {...}, "environment": {...},
+//   {"schema_version": 2, "tool": {...}, "environment": {...},
 //    "conformance": {...} | null, "benchmarks": {...} | null}
 //
 // reports/report.schema.json is the contract; it is compiled in, every
 // report is validated against it before it is written and after it is read.
+// Reports of schema_version 1 are read too: validated against the version 1
+// schema and upgraded in memory (report_upgrade.h), so readers only ever
+// see the current version.
 #ifndef FORKCHECK_REPORTS_REPORT_H_
 #define FORKCHECK_REPORTS_REPORT_H_
 
@@ -20,7 +23,9 @@
 
 namespace forkcheck {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
+// The oldest version Load and Parse read (and upgrade).
+inline constexpr int kOldestReadableSchemaVersion = 1;
 
 // The text of reports/report.schema.json.
 std::string_view ReportSchemaJson();
@@ -38,10 +43,12 @@ class Report {
   // violation (a bug in the writer, never written out).
   static absl::StatusOr<Report> Build(const ReportParts& parts);
 
-  // Reads and validates `path`. Errors name the file and what was wrong: it
-  // cannot be read, is not JSON (with the position), has no or another
-  // schema_version ("schema_version 2; this forkcheck reads 1"), or
-  // violates the schema (the JSON pointer of the violation).
+  // Reads and validates `path`; a version 1 report is validated against its
+  // own schema and upgraded to the current version. Errors name the file and
+  // what was wrong: it cannot be read, is not JSON (with the position), has
+  // no or another schema_version ("schema_version 3; this forkcheck reads 1
+  // and 2"), or violates its version's schema (the JSON pointer of the
+  // violation; "schema_version 1: " before a version 1 report's).
   static absl::StatusOr<Report> Load(const std::string& path);
   static absl::StatusOr<Report> Parse(std::string_view text,
                                       const std::string& name);
@@ -59,7 +66,8 @@ class Report {
   nlohmann::json json_;
 };
 
-// Checks `document` against the report schema (version included).
+// Checks `document` against the current report schema (version included:
+// an older report must be upgraded first, as Parse does).
 absl::Status ValidateReport(const nlohmann::json& document);
 
 }  // namespace forkcheck

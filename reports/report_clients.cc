@@ -1,6 +1,7 @@
 #include "reports/report_clients.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace forkcheck {
@@ -22,6 +23,31 @@ ExpectationsOutcome ExpectationsOf(const json& expectations) {
                              expectations["differences"].get<std::string>()};
 }
 
+// What the check's statistics say; none where the object has none (a
+// hand-made or older section: nothing to show, nothing to crash on).
+ExpectationsStatistics StatisticsOf(const json& expectations) {
+  ExpectationsStatistics statistics;
+  if (!expectations.is_object() || !expectations.contains("alpha") ||
+      !expectations["alpha"].is_number()) {
+    return statistics;
+  }
+  statistics.alpha = expectations["alpha"].get<double>();
+  statistics.tests = expectations.value("tests", 0);
+  for (const json& entry : expectations.value("mismatches", json::array())) {
+    ExpectationMismatch mismatch;
+    mismatch.key = entry.value("key", "");
+    mismatch.line = entry.value("line", 0);
+    mismatch.part = entry.value("part", "");
+    mismatch.why = entry.value("why", "");
+    mismatch.recorded = entry.value("recorded", "");
+    mismatch.observed = entry.value("observed", "");
+    mismatch.p_value = entry.value("p_value", 1.0);
+    mismatch.adjusted_p_value = entry.value("adjusted_p_value", 1.0);
+    statistics.mismatches.push_back(std::move(mismatch));
+  }
+  return statistics;
+}
+
 // An older report's one client: the C++ one, facts from the environment.
 ReportClient CppClientOf(const json& conformance, const json& environment) {
   ReportClient client;
@@ -35,6 +61,7 @@ ReportClient CppClientOf(const json& conformance, const json& environment) {
   client.library_version = TextOf(grpc, "cpp_version");
   client.grpc_core_version = TextOf(grpc, "core_version");
   client.expectations = ExpectationsOf(conformance["expectations"]);
+  client.statistics = StatisticsOf(conformance["expectations"]);
   return client;
 }
 
@@ -64,6 +91,7 @@ std::vector<ReportClient> ConformanceClients(const json& conformance,
       if (client.skipped.empty()) client.skipped = "no reason given";
     }
     client.expectations = ExpectationsOf(entry["expectations"]);
+    client.statistics = StatisticsOf(entry["expectations"]);
     clients.push_back(std::move(client));
   }
   return clients;
@@ -118,6 +146,18 @@ std::string DescribeReportClient(const ReportClient& client) {
 std::string ExpectationsVerdict(const ExpectationsOutcome& expectations) {
   if (!expectations.found) return "none recorded for this version.";
   return expectations.passed ? "every cell as recorded." : "differences.";
+}
+
+std::string DescribeExpectationsStatistics(
+    const ExpectationsStatistics& statistics) {
+  if (!statistics.alpha.has_value()) return "";
+  const size_t mismatches = statistics.mismatches.size();
+  return absl::StrCat(
+      "Fisher's exact test per cell part, Holm-corrected over ",
+      statistics.tests, statistics.tests == 1 ? " test" : " tests",
+      ", family-wise alpha ", absl::StrFormat("%g", *statistics.alpha), ": ",
+      mismatches == 0 ? "no" : absl::StrCat(mismatches),
+      mismatches == 1 ? " mismatch" : " mismatches");
 }
 
 }  // namespace forkcheck

@@ -5,19 +5,30 @@
 #ifndef FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 #define FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "matrix/cell.h"
+#include "matrix/expectations.h"
 #include "nlohmann/json.hpp"
 #include "reports/conformance_section.h"
 
 namespace forkcheck {
 
+// What a report says of an expectations check's statistics (schema
+// version 2; a report upgraded from version 1 has none).
+struct ExpectationsStatistics {
+  std::optional<double> alpha;  // none: no statistical check was made
+  int tests = 0;                // the rate tests alpha was spread over
+  std::vector<ExpectationMismatch> mismatches;  // replacement_line unset
+};
+
 // A client as a report lists it (ClientSection: its facts, `skipped` with
 // the reason, the expectations outcome when it ran).
 struct ReportClient : ClientSection {
+  ExpectationsStatistics statistics;
   bool ran() const { return skipped.empty(); }
   // An older report's C++ client, its facts read from the environment: only
   // its library and gRPC core versions are known.
@@ -51,6 +62,12 @@ std::string DescribeReportClient(const ReportClient& client);
 // The expectations outcome in a sentence's end: "every cell as recorded.",
 // "none recorded for this version.", "differences." (the text is separate).
 std::string ExpectationsVerdict(const ExpectationsOutcome& expectations);
+
+// How the check was made: "Fisher's exact test per cell part, Holm-corrected
+// over 120 tests, family-wise alpha 0.01: 2 mismatches"; "" if no
+// statistical check was made.
+std::string DescribeExpectationsStatistics(
+    const ExpectationsStatistics& statistics);
 
 }  // namespace forkcheck
 

@@ -84,8 +84,11 @@ ReportParts Parts() {
                        {},
                        "python3-grpcio is not installed",
                        {}};
-  parts.conformance = ConformanceSection({HangCell()}, Axes(), "quick", 2, "",
-                                         expectations, {cpp, python});
+  TrialPolicy policy;
+  policy.stopping = {2, 40, 30};
+  policy.time_budget_seconds = 600;
+  parts.conformance = ConformanceSection({HangCell()}, Axes(), "quick", policy,
+                                         "", expectations, {cpp, python});
   absl::StatusOr<nlohmann::json> benchmarks =
       BenchmarkSection({{"process_models_benchmark", GoogleBenchmarkJson()}});
   EXPECT_TRUE(benchmarks.ok()) << benchmarks.status();
@@ -109,8 +112,39 @@ TEST(ReportTest, TheSchemaIsUsableAndAReportRoundTrips) {
   EXPECT_TRUE(loaded->has_conformance());
 
   const nlohmann::json& cell = loaded->json()["conformance"]["cells"][0];
+  EXPECT_EQ(loaded->json()["schema_version"], 2);
   EXPECT_EQ(cell["workers"]["summary"], "always hang");
   EXPECT_EQ(cell["workers"]["counts"]["hang"], 2);
+  // Two hangs: too few trials to call it unsafe.
+  EXPECT_EQ(cell["workers"]["trials"], 2);
+  EXPECT_EQ(cell["workers"]["failures"], 2);
+  EXPECT_EQ(cell["workers"]["wrong_data"], 0);
+  EXPECT_EQ(cell["workers"]["failure_rate"], 1.0);
+  EXPECT_EQ(cell["workers"]["verdict"], "undecided");
+  EXPECT_EQ(cell["workers"]["text"],
+            "hang 2/2 → undecided, failure 100% [16%–100%]");
+  EXPECT_NEAR(cell["workers"]["interval"]["low"].get<double>(), 0.158, 1e-3);
+  EXPECT_EQ(cell["workers"]["interval"]["high"], 1.0);
+  EXPECT_EQ(cell["parent_after"]["verdict"], "undecided");
+  EXPECT_EQ(cell["stop_reason"], "");
+  const nlohmann::json& policy = loaded->json()["conformance"]["trial_policy"];
+  EXPECT_EQ(policy["stopping"],
+            nlohmann::json({{"min_trials", 2},
+                            {"max_trials", 40},
+                            {"flaky_trials", 30},
+                            {"time_budget_seconds", 600.0}}));
+  EXPECT_EQ(policy["verdicts"]["method"], "clopper-pearson");
+  EXPECT_EQ(policy["verdicts"]["text"],
+            "95% Clopper-Pearson intervals; safe: failure rate's upper bound "
+            "< 10%; unsafe: ok rate's upper bound < 50%");
+  EXPECT_FALSE(policy.contains("derived_from_v1"));
+  EXPECT_FALSE(loaded->json()["conformance"].contains("repetitions"));
+  // No expectations check ran (the outcome has none): no statistics.
+  const nlohmann::json& expectations =
+      loaded->json()["conformance"]["expectations"];
+  EXPECT_TRUE(expectations["alpha"].is_null());
+  EXPECT_EQ(expectations["tests"], 0);
+  EXPECT_EQ(expectations["mismatches"], nlohmann::json::array());
   EXPECT_EQ(cell["axes"]["fork_support"], "unset");
   EXPECT_EQ(cell["trials"].size(), 2u);
   EXPECT_EQ(cell["client"], "cpp");
@@ -164,7 +198,15 @@ TEST(ReportTest, BrokenReportsAreRejectedWithWhatIsWrong) {
   absl::StatusOr<Report> report = Report::Build(Parts());
   ASSERT_TRUE(report.ok()) << report.status();
   nlohmann::json newer = report->json();
-  newer["schema_version"] = 2;
+  newer["schema_version"] = 3;
+  nlohmann::json as_text = report->json();
+  as_text["schema_version"] = "2";
+  nlohmann::json bad_verdict = report->json();
+  bad_verdict["conformance"]["cells"][0]["workers"]["verdict"] = "maybe";
+  nlohmann::json no_interval = report->json();
+  no_interval["conformance"]["cells"][0]["parent_after"].erase("interval");
+  nlohmann::json old_field = report->json();
+  old_field["conformance"]["repetitions"] = 2;
   nlohmann::json missing = report->json();
   missing["environment"].erase("grpc");
   nlohmann::json wrong_outcome = report->json();
@@ -172,7 +214,13 @@ TEST(ReportTest, BrokenReportsAreRejectedWithWhatIsWrong) {
   nlohmann::json wrong_status = report->json();
   wrong_status["conformance"]["clients"][1]["status"] = "maybe";
   const std::pair<std::string, std::string> cases[] = {
-      {newer.dump(), "schema_version 2; this forkcheck reads 1"},
+      {newer.dump(), "schema_version 3; this forkcheck reads 1 and 2"},
+      {as_text.dump(), "schema_version \"2\"; this forkcheck reads 1 and 2"},
+      {bad_verdict.dump(), "/conformance/cells/0/workers/verdict"},
+      {no_interval.dump(),
+       "/conformance/cells/0/parent_after: missing "
+       "required property \"interval\""},
+      {old_field.dump(), "/conformance: unexpected property \"repetitions\""},
       {missing.dump(), "/environment: missing required property \"grpc\""},
       {wrong_outcome.dump(), "/conformance/cells/0/trials/1/workers"},
       {wrong_status.dump(), "/conformance/clients/1/status"},

@@ -8,11 +8,16 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "reports/report_clients.h"
+#include "reports/text_wrap.h"
+#include "reports/verdict_text.h"
 
 namespace forkcheck {
 namespace {
 
 using nlohmann::json;
+
+// The console's width: the text summary must read in a plain terminal.
+constexpr size_t kTextWidth = 100;
 
 std::optional<double> MetricMedian(const json& scenario,
                                    const std::string& name) {
@@ -49,7 +54,10 @@ bool IsBaseline(const json& cell, const json& defaults, int workers) {
 
 struct Safety {
   std::string workers = "-";
+  std::string workers_verdict;
+  int cell_workers = 0;
   std::string parent_after = "-";
+  std::string parent_after_verdict;
 };
 
 Safety SafetyOf(const json& conformance, const std::string& model,
@@ -67,16 +75,49 @@ Safety SafetyOf(const json& conformance, const std::string& model,
     if (chosen == nullptr && IsBaseline(cell, defaults, 0)) chosen = &cell;
   }
   if (chosen == nullptr) return safety;
-  safety.workers = (*chosen)["workers"]["summary"].get<std::string>();
+  safety.workers = PartText((*chosen)["workers"]);
+  safety.workers_verdict = (*chosen)["workers"]["verdict"].get<std::string>();
+  safety.cell_workers = (*chosen)["axes"]["workers"].get<int>();
   if (!(*chosen)["parent_after"].is_null()) {
-    safety.parent_after =
-        (*chosen)["parent_after"]["summary"].get<std::string>();
+    safety.parent_after = PartText((*chosen)["parent_after"]);
+    safety.parent_after_verdict =
+        (*chosen)["parent_after"]["verdict"].get<std::string>();
   }
   return safety;
 }
 
+void SetSafety(const Safety& safety, ModelCostRow* row) {
+  row->safety = safety.workers;
+  row->safety_verdict = safety.workers_verdict;
+  row->safety_cell_workers = safety.cell_workers;
+  row->parent_after = safety.parent_after;
+  row->parent_after_verdict = safety.parent_after_verdict;
+}
+
 std::string Number(const std::optional<double>& value, const char* format) {
   return value.has_value() ? absl::StrFormat(format, *value) : "-";
+}
+
+// The throughput cell: "300 ± 0", "skipped: <why>" (cut to `shown`
+// characters, 0: whole), "not benchmarked", or "-" (no rows/s measured).
+std::string Throughput(const ModelCostRow& row, size_t shown) {
+  if (row.rows_per_second.has_value()) {
+    return absl::StrFormat("%.0f ± %.0f", *row.rows_per_second,
+                           row.rows_per_second_mad.value_or(0));
+  }
+  if (!row.skipped.empty()) {
+    if (shown == 0 || row.skipped.size() <= shown) {
+      return "skipped: " + row.skipped;
+    }
+    return "skipped: " + row.skipped.substr(0, shown) + "...";
+  }
+  return row.workers == 0 ? "not benchmarked" : "-";
+}
+
+std::string SessionLatency(const ModelCostRow& row) {
+  if (!row.create_session_p50_us.has_value()) return "-";
+  return absl::StrCat(Number(row.create_session_p50_us, "%.0f"), " / ",
+                      Number(row.create_session_p99_us, "%.0f"));
 }
 
 std::vector<std::vector<std::string>> Table(
@@ -86,30 +127,15 @@ std::vector<std::vector<std::string>> Table(
        "response", "rows/s (median ± MAD)", "× ceiling", "first row ms",
        "CPU s / M rows", "peak RSS MiB", "CreateReadSession p50/p99 µs"}};
   for (const ModelCostRow& row : rows) {
-    std::string throughput = "-";
-    if (row.rows_per_second.has_value()) {
-      throughput = absl::StrFormat("%.0f ± %.0f", *row.rows_per_second,
-                                   row.rows_per_second_mad.value_or(0));
-    } else if (!row.skipped.empty()) {
-      // The full reason is in the report; a table cell keeps its start.
-      constexpr size_t kShown = 40;
-      throughput = "skipped: " + row.skipped.substr(0, kShown) +
-                   (row.skipped.size() > kShown ? "..." : "");
-    } else if (row.workers == 0) {
-      throughput = "not benchmarked";
-    }
-    table.push_back(
-        {row.client, ModelWithoutClient(row.model), row.safety,
-         row.parent_after, row.workers > 0 ? absl::StrCat(row.workers) : "-",
-         row.response.empty() ? "-" : row.response, throughput,
-         Number(row.ceiling_ratio, "%.2f"),
-         Number(row.time_to_first_row_ms, "%.1f"),
-         Number(row.cpu_seconds_per_million_rows, "%.2f"),
-         Number(row.peak_rss_mib, "%.1f"),
-         row.create_session_p50_us.has_value()
-             ? absl::StrCat(Number(row.create_session_p50_us, "%.0f"), " / ",
-                            Number(row.create_session_p99_us, "%.0f"))
-             : "-"});
+    // The full reason is in the report; a table cell keeps its start.
+    table.push_back({row.client, ModelWithoutClient(row.model), row.safety,
+                     row.parent_after,
+                     row.workers > 0 ? absl::StrCat(row.workers) : "-",
+                     row.response.empty() ? "-" : row.response,
+                     Throughput(row, 40), Number(row.ceiling_ratio, "%.2f"),
+                     Number(row.time_to_first_row_ms, "%.1f"),
+                     Number(row.cpu_seconds_per_million_rows, "%.2f"),
+                     Number(row.peak_rss_mib, "%.1f"), SessionLatency(row)});
   }
   return table;
 }
@@ -140,19 +166,115 @@ std::vector<std::string> ClientLines(const Report& report) {
   return lines;
 }
 
-// Each client's expectations outcome; in Markdown, with its differences
-// in a code block (the console has printed them already).
+// Each client's expectations outcome and how it was tested; in Markdown,
+// with its differences in a code block (the console has printed them
+// already).
 std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   std::string text;
   for (const ReportClient& client : ReportClients(report.json())) {
     if (!client.ran()) continue;
     const ExpectationsOutcome& expectations = client.expectations;
-    absl::StrAppend(&text, "Expectations of ", client.client, " (",
-                    expectations.file, "): ", ExpectationsVerdict(expectations),
-                    "\n");
+    std::string line =
+        absl::StrCat("Expectations of ", client.client, " (", expectations.file,
+                     "): ", ExpectationsVerdict(expectations));
+    if (const std::string tested =
+            DescribeExpectationsStatistics(client.statistics);
+        !tested.empty()) {
+      absl::StrAppend(&line, " ", tested, ".");
+    }
+    absl::StrAppend(&text, markdown ? absl::StrCat(line, "\n")
+                                    : WrapLine(line, kTextWidth, 2));
     if (markdown && expectations.found && !expectations.passed) {
       absl::StrAppend(&text, "\n```\n", expectations.differences, "```\n\n");
     }
+  }
+  return text;
+}
+
+// "Matrix: quick, 138 cells, 5 trials a cell." and the verdict rule, or
+// nothing if the run had no matrix.
+std::vector<std::string> MatrixLines(const Report& report) {
+  const json& conformance = report.json()["conformance"];
+  if (conformance.is_null()) return {};
+  return {absl::StrCat("Matrix: ", conformance["size"].get<std::string>(), ", ",
+                       conformance["cells"].size(), " cells, ",
+                       TrialPolicyText(conformance), "."),
+          absl::StrCat("Verdicts: ", VerdictRuleText(conformance), ".")};
+}
+
+// The cost of one benchmarked row, in words: "300 ± 0 rows/s, 0.30 ×
+// ceiling, first row 12.5 ms, ...".
+std::string CostText(const ModelCostRow& row) {
+  if (!row.rows_per_second.has_value()) return Throughput(row, 0);
+  std::vector<std::string> parts = {
+      absl::StrCat(Throughput(row, 0), " rows/s")};
+  if (row.ceiling_ratio.has_value()) {
+    parts.push_back(
+        absl::StrCat(Number(row.ceiling_ratio, "%.2f"), " × ceiling"));
+  }
+  if (row.time_to_first_row_ms.has_value()) {
+    parts.push_back(absl::StrCat(
+        "first row ", Number(row.time_to_first_row_ms, "%.1f"), " ms"));
+  }
+  if (row.cpu_seconds_per_million_rows.has_value()) {
+    parts.push_back(
+        absl::StrCat("CPU ", Number(row.cpu_seconds_per_million_rows, "%.2f"),
+                     " s / M rows"));
+  }
+  if (row.peak_rss_mib.has_value()) {
+    parts.push_back(
+        absl::StrCat("peak RSS ", Number(row.peak_rss_mib, "%.1f"), " MiB"));
+  }
+  if (row.create_session_p50_us.has_value()) {
+    parts.push_back(
+        absl::StrCat("CreateReadSession p50/p99 ", SessionLatency(row), " µs"));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+// Every model as a block that fits the console: its safety (printed again
+// only where another concurrency's baseline cell says otherwise), then its
+// cost at each concurrency and size.
+std::string SideBySideText(const std::vector<ModelCostRow>& rows) {
+  std::string text;
+  const ModelCostRow* previous = nullptr;
+  for (const ModelCostRow& row : rows) {
+    const bool new_model = previous == nullptr || previous->model != row.model;
+    if (new_model) {
+      absl::StrAppend(&text,
+                      WrapLine(absl::StrCat(row.client, ": ",
+                                            ModelWithoutClient(row.model)),
+                               kTextWidth, 4));
+    }
+    if (new_model || previous->safety != row.safety ||
+        previous->parent_after != row.parent_after ||
+        previous->safety_cell_workers != row.safety_cell_workers) {
+      if (row.safety_cell_workers == 0) {
+        absl::StrAppend(&text, "  safety: not in this run's matrix\n");
+      } else {
+        absl::StrAppend(
+            &text,
+            WrapLine(absl::StrCat("  safety (", row.safety_cell_workers,
+                                  row.safety_cell_workers == 1 ? " worker): "
+                                                               : " workers): ",
+                                  row.safety),
+                     kTextWidth, 4));
+        if (row.parent_after != "-") {
+          absl::StrAppend(&text, WrapLine(absl::StrCat("  parent after: ",
+                                                       row.parent_after),
+                                          kTextWidth, 4));
+        }
+      }
+    }
+    const std::string where =
+        row.workers > 0
+            ? absl::StrCat("  ", row.workers,
+                           row.workers == 1 ? " worker" : " workers",
+                           row.response.empty() ? "" : ", ", row.response, ": ")
+            : "  cost: ";
+    absl::StrAppend(
+        &text, WrapLine(absl::StrCat(where, CostText(row)), kTextWidth, 4));
+    previous = &row;
   }
   return text;
 }
@@ -224,11 +346,9 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
     const std::string& model = ranked_model.second;
     const auto found = scenarios_of.find(model);
     if (found == scenarios_of.end()) {
-      const Safety safety = SafetyOf(conformance, model, 0);
       ModelCostRow row;
       row.model = model;
-      row.safety = safety.workers;
-      row.parent_after = safety.parent_after;
+      SetSafety(SafetyOf(conformance, model, 0), &row);
       rows.push_back(row);
       continue;
     }
@@ -250,9 +370,7 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
       row.model = model;
       row.workers = ConfigInt(config, "workers");
       row.response = ConfigText(config, "response");
-      const Safety safety = SafetyOf(conformance, model, row.workers);
-      row.safety = safety.workers;
-      row.parent_after = safety.parent_after;
+      SetSafety(SafetyOf(conformance, model, row.workers), &row);
       row.skipped = scenario->value("skipped", "");
       row.rows_per_second = MetricMedian(*scenario, "rows_per_second");
       row.rows_per_second_mad = MetricMad(*scenario, "rows_per_second");
@@ -287,34 +405,27 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report) {
 }
 
 std::string RenderSummaryText(const Report& report) {
-  const std::vector<std::vector<std::string>> table =
-      Table(ModelCostRows(report));
-  std::vector<size_t> widths(table[0].size(), 0);
-  for (const auto& row : table) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      // Count characters, not bytes ("±", "×").
-      size_t length = 0;
-      for (unsigned char c : row[i]) length += (c & 0xC0) != 0x80 ? 1 : 0;
-      widths[i] = std::max(widths[i], length);
-    }
-  }
-  std::string text = absl::StrCat(Headline(report), "\n");
+  std::string text = WrapLine(Headline(report), kTextWidth, 2);
   const std::vector<std::string> clients = ClientLines(report);
   if (!clients.empty()) {
-    absl::StrAppend(&text, "Clients:\n  ", absl::StrJoin(clients, "\n  "),
-                    "\n");
-  }
-  for (const auto& row : table) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      size_t length = 0;
-      for (unsigned char c : row[i]) length += (c & 0xC0) != 0x80 ? 1 : 0;
-      absl::StrAppend(
-          &line, row[i],
-          i + 1 < row.size() ? std::string(widths[i] - length + 2, ' ') : "");
+    absl::StrAppend(&text, "Clients:\n");
+    for (const std::string& client : clients) {
+      absl::StrAppend(&text,
+                      WrapLine(absl::StrCat("  ", client), kTextWidth, 4));
     }
-    absl::StrAppend(&text, line, "\n");
   }
+  for (const std::string& line : MatrixLines(report)) {
+    absl::StrAppend(&text, WrapLine(line, kTextWidth, 2));
+  }
+  absl::StrAppend(
+      &text, "\n",
+      WrapLine("Process models side by side. Safety: the verdict on the "
+               "model's baseline cell (the design's default axes), with its "
+               "counts and the failure rate's interval; cost: the "
+               "benchmarks' medians over their repetitions (× ceiling: over "
+               "the bare gRPC loop's throughput in the same run).",
+               kTextWidth, 2),
+      "\n", SideBySideText(ModelCostRows(report)), "\n");
   absl::StrAppend(&text, ExpectationsOutcomes(report, false));
   return text;
 }
@@ -328,12 +439,16 @@ std::string RenderSummaryMarkdown(const Report& report) {
     absl::StrAppend(&text, "## Clients\n\n- ", absl::StrJoin(clients, "\n- "),
                     "\n\n");
   }
+  const std::vector<std::string> matrix = MatrixLines(report);
+  if (!matrix.empty()) {
+    absl::StrAppend(&text, absl::StrJoin(matrix, "\n"), "\n\n");
+  }
   absl::StrAppend(&text, "## Process models side by side\n\n",
-                  "Safety is the matrix's outcome for the model's baseline "
-                  "cell (the design's default axes); cost comes from the "
-                  "benchmarks (medians over their repetitions; × ceiling is "
-                  "the throughput over the bare gRPC loop's in the same "
-                  "run).\n\n");
+                  "Safety is the matrix's verdict on the model's baseline "
+                  "cell (the design's default axes), with its counts and the "
+                  "failure rate's interval; cost comes from the benchmarks "
+                  "(medians over their repetitions; × ceiling is the "
+                  "throughput over the bare gRPC loop's in the same run).\n\n");
   const std::vector<std::vector<std::string>> table =
       Table(ModelCostRows(report));
   for (size_t r = 0; r < table.size(); ++r) {
@@ -347,16 +462,15 @@ std::string RenderSummaryMarkdown(const Report& report) {
   if (!conformance.is_null()) {
     absl::StrAppend(&text, "\n## The process-model matrix (",
                     conformance["size"].get<std::string>(), ", ",
-                    conformance["repetitions"].get<int>(),
-                    " trials a cell)\n\n",
-                    "| cell | workers | parent after |\n|---|---|---|\n");
+                    TrialPolicyText(conformance), ")\n\n",
+                    "| cell | workers | parent after | stopped |\n"
+                    "|---|---|---|---|\n");
     for (const json& cell : conformance["cells"]) {
-      absl::StrAppend(&text, "| `", cell["key"].get<std::string>(), "` | ",
-                      cell["workers"]["summary"].get<std::string>(), " | ",
-                      cell["parent_after"].is_null()
-                          ? std::string("-")
-                          : cell["parent_after"]["summary"].get<std::string>(),
-                      " |\n");
+      const std::string stop = StopNote(cell);
+      absl::StrAppend(
+          &text, "| `", cell["key"].get<std::string>(), "` | ",
+          PartText(cell["workers"]), " | ", PartText(cell["parent_after"]),
+          " | ", stop.empty() ? "" : stop.substr(stop.find(' ') + 1), " |\n");
     }
     absl::StrAppend(&text, "\n", ExpectationsOutcomes(report, true));
   }

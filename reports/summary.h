@@ -1,6 +1,7 @@
 // Readable summaries of a report: every process model side by side, with its
-// safety outcome from the matrix and its cost from the benchmarks, as text
-// for the console and as Markdown written beside the JSON.
+// safety verdict from the matrix (counts, verdict, interval) and its cost
+// from the benchmarks, as text for the console (fitting 100 columns) and as
+// Markdown written beside the JSON. Each states the verdict rule once.
 #ifndef FORKCHECK_REPORTS_SUMMARY_H_
 #define FORKCHECK_REPORTS_SUMMARY_H_
 
@@ -20,12 +21,16 @@ struct ModelCostRow {
   std::string model;
   int workers = 0;       // 0: the model was not benchmarked
   std::string response;  // e.g. "64KiB"; empty if not benchmarked
-  // The matrix's outcome for the model's baseline cell (the design's
-  // default axes, at this concurrency if the matrix ran it), e.g.
-  // "always ok"; "-" if the matrix did not run the model.
+  // The matrix's verdict on the model's baseline cell (the design's
+  // default axes, at this concurrency if the matrix ran it) with its counts
+  // and interval, e.g. "ok 36/36 → safe, failure 0% [0%–9.7%]" (PartText:
+  // wrong data on its own); "-" if the matrix did not run the model.
   std::string safety;
-  std::string parent_after;  // "-" if the model has no parent check
-  std::string skipped;       // why its benchmark did not run, if it did not
+  std::string safety_verdict;        // "safe", "flaky"...; "" if not run
+  int safety_cell_workers = 0;       // the baseline cell's workers; 0: none
+  std::string parent_after;          // "-" if the model has no parent check
+  std::string parent_after_verdict;  // "" if none
+  std::string skipped;  // why its benchmark did not run, if it did not
   std::optional<double> rows_per_second;  // median
   std::optional<double> rows_per_second_mad;
   std::optional<double> ceiling_ratio;  // over the bare loop's median
@@ -48,8 +53,11 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report);
 // first column is the client, the second the model without its client.
 std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 
-// Text, Markdown: one line per client (what ran, or why it was skipped)
-// and its expectations outcome; older reports list their one C++ client.
+// Text, Markdown: one line per client (what ran, or why it was skipped),
+// the verdict rule, every model's safety and cost, and each client's
+// expectations outcome with how it was tested; older reports list their
+// one C++ client. The text wraps at 100 columns (a model name or key longer
+// than a line stays whole); Markdown adds a table of every cell.
 std::string RenderSummaryText(const Report& report);
 std::string RenderSummaryMarkdown(const Report& report);
 

@@ -1,10 +1,13 @@
 #include "reports/summary.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "matrix/cell_result.h"
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
+#include "reports/text_wrap.h"
 
 namespace forkcheck {
 namespace {
@@ -12,9 +15,20 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+int CountOf(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// 36 trials: enough for ok in every one to be safe, failure in every one
+// to be unsafe (matrix/verdict.h's default rule).
 CellResult Cell(const std::string& model_name, int workers, OutcomeKind kind,
                 std::optional<OutcomeKind> parent,
-                const std::string& client = kCppClient) {
+                const std::string& client = kCppClient, int trials = 36) {
   CellResult result;
   result.cell.client = client;
   result.cell.model = model_name;
@@ -22,12 +36,31 @@ CellResult Cell(const std::string& model_name, int workers, OutcomeKind kind,
   result.cell.axes.workers = workers;
   result.cell.groups = {"g"};
   result.key = CellKey(result.cell);
+  result.stop_reason = "decided";
   TrialSample sample;
   sample.workers = kind;
   sample.parent_after = parent;
-  result.samples = {sample, sample};
+  result.samples.assign(trials, sample);
   return result;
 }
+
+// `cell` with its first `count` trials' workers outcome `kind`.
+CellResult WithTrials(CellResult cell, int count, OutcomeKind kind) {
+  for (int i = 0; i < count; ++i) cell.samples[i].workers = kind;
+  return cell;
+}
+
+TrialPolicy Policy() {
+  TrialPolicy policy;
+  policy.stopping = {2, 40, 30};
+  policy.time_budget_seconds = 600;
+  return policy;
+}
+
+constexpr char kSafe[] = "ok 36/36 → safe, failure 0% [0%–9.7%]";
+constexpr char kRule[] =
+    "95% Clopper-Pearson intervals; safe: failure rate's upper bound < 10%; "
+    "unsafe: ok rate's upper bound < 50%";
 
 nlohmann::json Run(const std::string& name, const std::string& label,
                    double rows_per_second) {
@@ -67,12 +100,21 @@ Report MakeReport() {
   EnvironmentOptions options;
   options.start = CaptureRunStart();
   parts.environment = CollectEnvironment(options);
+  CellResult capped =
+      WithTrials(Cell("fork_then_create_parent_used", 2, OutcomeKind::kOk,
+                      std::nullopt, kCppClient, 40),
+                 3, OutcomeKind::kWrongData);
+  capped.stop_reason = "trial cap";
   parts.conformance = ConformanceSection(
       {Cell("spawn", 2, OutcomeKind::kOk, OutcomeKind::kOk),
        Cell("spawn", 4, OutcomeKind::kOk, OutcomeKind::kOk),
        Cell("fork_after_create(parent_channel=used)", 2, OutcomeKind::kHang,
-            OutcomeKind::kHang)},
-      Axes(), "quick", 2, "", {"conformance/expectations/grpc-1.51.txt"}, {});
+            OutcomeKind::kHang, kCppClient, 6),
+       WithTrials(Cell("thread_shared", 2, OutcomeKind::kOk, std::nullopt), 6,
+                  OutcomeKind::kOkAfterRetry),
+       capped},
+      Axes(), "quick", Policy(), "", {"conformance/expectations/grpc-1.51.txt"},
+      {});
   nlohmann::json google = {
       {"benchmarks",
        {Run("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn", 300),
@@ -87,13 +129,16 @@ Report MakeReport() {
 
 TEST(SummaryTest, EveryModelSideBySideWithSafetyAndCost) {
   const std::vector<ModelCostRow> rows = ModelCostRows(MakeReport());
-  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(rows.size(), 4u);
   const ModelCostRow& spawn = rows[0];
   EXPECT_EQ(spawn.model, "spawn");
   EXPECT_EQ(spawn.workers, 4);
   EXPECT_EQ(spawn.response, "64KiB");
-  EXPECT_EQ(spawn.safety, "always ok");  // the 4-worker baseline cell
-  EXPECT_EQ(spawn.parent_after, "always ok");
+  EXPECT_EQ(spawn.safety, kSafe);  // the 4-worker baseline cell
+  EXPECT_EQ(spawn.safety_verdict, "safe");
+  EXPECT_EQ(spawn.safety_cell_workers, 4);
+  EXPECT_EQ(spawn.parent_after, kSafe);
+  EXPECT_EQ(spawn.parent_after_verdict, "safe");
   EXPECT_DOUBLE_EQ(*spawn.rows_per_second, 300);
   EXPECT_DOUBLE_EQ(*spawn.ceiling_ratio, 0.3);
   EXPECT_DOUBLE_EQ(*spawn.time_to_first_row_ms, 12.5);
@@ -104,28 +149,80 @@ TEST(SummaryTest, EveryModelSideBySideWithSafetyAndCost) {
   const ModelCostRow& fork = rows[1];
   EXPECT_EQ(fork.model, "fork_after_create(parent_channel=used)");
   EXPECT_EQ(fork.workers, 0);
-  EXPECT_EQ(fork.safety, "always hang");
+  EXPECT_EQ(fork.safety, "hang 6/6 → unsafe, failure 100% [54%–100%]");
+  EXPECT_EQ(fork.safety_verdict, "unsafe");
   EXPECT_FALSE(fork.rows_per_second.has_value());
+  // ok_after_retry is its own kind, and makes the cell need a retry.
+  EXPECT_EQ(rows[2].safety,
+            "ok 30/36, ok_after_retry 6/36 → needs_retry, failure 17% "
+            "[6.4%–33%]");
+  // Wrong data is reported on its own, whatever the verdict.
+  EXPECT_EQ(rows[3].safety,
+            "ok 37/40, wrong_data 3/40 → flaky, failure 7.5% [1.6%–20%] · "
+            "wrong_data 3/40 trials");
+  EXPECT_EQ(rows[3].parent_after, "-");
+  EXPECT_EQ(rows[3].parent_after_verdict, "");
 }
 
 TEST(SummaryTest, TextAndMarkdownShowTheTable) {
   const Report report = MakeReport();
   const std::string text = RenderSummaryText(report);
   EXPECT_THAT(text, HasSubstr("gRPC "));
-  EXPECT_THAT(text, HasSubstr("300 ± 0"));
-  EXPECT_THAT(text, HasSubstr("not benchmarked"));
+  EXPECT_THAT(text, HasSubstr("cpp: spawn\n"
+                              "  safety (4 workers): ok 36/36 → safe, "
+                              "failure 0% [0%–9.7%]\n"
+                              "  parent after: ok 36/36 → safe, failure 0% "
+                              "[0%–9.7%]\n"
+                              "  4 workers, 64KiB: 300 ± 0 rows/s, 0.30 × "
+                              "ceiling, first row 12.5 ms, CPU 0.75 s / M "
+                              "rows, peak RSS\n"
+                              "    2.0 MiB, CreateReadSession p50/p99 310 / "
+                              "950 µs\n"));
+  EXPECT_THAT(text, HasSubstr("cpp: fork_after_create(parent_channel=used)\n"
+                              "  safety (2 workers): hang 6/6 → unsafe, "
+                              "failure 100% [54%–100%]\n"
+                              "  parent after: hang 6/6 → unsafe"));
+  EXPECT_THAT(text, HasSubstr("  cost: not benchmarked\n"));
+  EXPECT_THAT(text, HasSubstr("Matrix: quick, 5 cells, 2 to 40 trials a cell, "
+                              "mixed outcomes judged at 30, time budget 600 "
+                              "s.\n"));
   const std::string markdown = RenderSummaryMarkdown(report);
-  EXPECT_THAT(markdown, HasSubstr("| cpp | spawn | always ok | always ok | 4 | "
-                                  "64KiB | 300 ± 0 | 0.30 | 12.5 | 0.75 | "
-                                  "2.0 | 310 / 950 |"));
-  EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 "
-                                  "trials a cell)"));
+  EXPECT_THAT(markdown,
+              HasSubstr(absl::StrCat("| cpp | spawn | ", kSafe, " | ", kSafe,
+                                     " | 4 | 64KiB | 300 ± 0 | 0.30 | 12.5 | "
+                                     "0.75 | 2.0 | 310 / 950 |")));
+  EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 to "
+                                  "40 trials a cell, mixed outcomes judged "
+                                  "at 30, time budget 600 s)"));
+  // Every cell, with why it stopped if not decided.
+  EXPECT_THAT(markdown,
+              HasSubstr("` | ok 37/40, wrong_data 3/40 → flaky, failure 7.5% "
+                        "[1.6%–20%] · wrong_data 3/40 trials | - | trial cap "
+                        "|\n"));
+  EXPECT_THAT(markdown,
+              HasSubstr(absl::StrCat("` | ", kSafe, " | ", kSafe, " |  |\n")));
+  // The rule, once in each.
+  for (const std::string* output : {&text, &markdown}) {
+    EXPECT_EQ(CountOf(*output, "Clopper-Pearson"), 1) << *output;
+    EXPECT_THAT(*output, Not(HasSubstr("always ok")));
+  }
+  EXPECT_THAT(markdown, HasSubstr(absl::StrCat("Verdicts: ", kRule, ".\n")));
+  EXPECT_THAT(text, HasSubstr("Verdicts: 95% Clopper-Pearson intervals; safe: "
+                              "failure rate's upper bound < 10%; unsafe: ok "
+                              "rate's\n  upper bound < 50%.\n"));
   // An older report (no clients list): its one C++ client and its
   // expectations.
   EXPECT_THAT(markdown, HasSubstr("## Clients\n\n- cpp: grpc++ "));
   EXPECT_THAT(markdown,
               HasSubstr("Expectations of cpp (conformance/expectations/"
-                        "grpc-1.51.txt): none recorded for this version."));
+                        "grpc-1.51.txt): none recorded for this version.\n"));
+}
+
+TEST(SummaryTest, TheTextFitsAHundredColumns) {
+  const std::string text = RenderSummaryText(MakeReport());
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(TextColumns(line), 100u) << line;
+  }
 }
 
 ClientSection PythonClient(bool ran) {
@@ -142,6 +239,20 @@ ClientSection PythonClient(bool ran) {
   client.versions = {{"protobuf", "3.21.12"}};
   client.expectations = {"conformance/expectations/python-grpcio-1.51.txt",
                          true, false, "python-grpcio:threads: hang\n"};
+  ExpectationsCheck check;
+  check.rule.alpha = 0.01;
+  check.tests = 12;
+  ExpectationMismatch mismatch;
+  mismatch.key = "python-grpcio:threads workers=2";
+  mismatch.line = 4;
+  mismatch.part = "workers";
+  mismatch.why = "failure rate changed";
+  mismatch.recorded = "ok 40/40 → safe, failure 0% [0%–8.8%]";
+  mismatch.observed = "hang 36/36 → unsafe, failure 100% [90%–100%]";
+  mismatch.p_value = 1e-20;
+  mismatch.adjusted_p_value = 1.2e-19;
+  check.mismatches = {mismatch};
+  client.expectations.check = check;
   return client;
 }
 
@@ -170,7 +281,7 @@ Report MakeTwoClientReport(bool python_ran) {
                          std::nullopt, "python-grpcio"));
   }
   parts.conformance = ConformanceSection(
-      cells, Axes(), "quick", 2, "", CppClient().expectations,
+      cells, Axes(), "quick", Policy(), "", CppClient().expectations,
       {CppClient(), PythonClient(python_ran)});
   // The Python benchmark first: rows still come client by client.
   nlohmann::json google = {
@@ -192,7 +303,7 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
   EXPECT_EQ(rows[0].model, "spawn");
   EXPECT_EQ(rows[1].client, "python-grpcio");
   EXPECT_EQ(rows[1].model, "python-grpcio:threads");
-  EXPECT_EQ(rows[1].safety, "always hang");
+  EXPECT_EQ(rows[1].safety, "hang 36/36 → unsafe, failure 100% [90%–100%]");
   EXPECT_DOUBLE_EQ(*rows[1].rows_per_second, 150);
 
   const std::string markdown = RenderSummaryMarkdown(report);
@@ -200,17 +311,24 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
               HasSubstr("- cpp: grpc++ 1.51.1 (C++ 17, gRPC core 29.0.0)\n"
                         "- python-grpcio: grpcio 1.51.1 (Python 3.11, gRPC "
                         "core 29.0.0; protobuf 3.21.12)\n"));
-  EXPECT_THAT(markdown, HasSubstr("| python-grpcio | threads | always hang |"));
+  EXPECT_THAT(markdown, HasSubstr("| python-grpcio | threads | hang 36/36 → "
+                                  "unsafe, failure 100% [90%–100%] |"));
   EXPECT_THAT(markdown, HasSubstr("Expectations of cpp (conformance/"
                                   "expectations/grpc-1.51.txt): every cell "
                                   "as recorded."));
   EXPECT_THAT(markdown,
               HasSubstr("Expectations of python-grpcio (conformance/"
-                        "expectations/python-grpcio-1.51.txt): differences."
+                        "expectations/python-grpcio-1.51.txt): differences. "
+                        "Fisher's exact test per cell part, Holm-corrected "
+                        "over 12 tests, family-wise alpha 0.01: 1 mismatch."
                         "\n\n```\npython-grpcio:threads: hang\n```"));
   const std::string text = RenderSummaryText(report);
   EXPECT_THAT(text, HasSubstr("Clients:\n  cpp: grpc++ 1.51.1"));
-  EXPECT_THAT(text, HasSubstr("Expectations of python-grpcio"));
+  EXPECT_THAT(text, HasSubstr("Expectations of python-grpcio (conformance/"
+                              "expectations/python-grpcio-1.51.txt): "
+                              "differences.\n  Fisher's exact test per cell "
+                              "part, Holm-corrected over 12 tests, "
+                              "family-wise alpha 0.01: 1\n  mismatch.\n"));
 }
 
 TEST(SummaryTest, ASkippedClientSaysWhy) {

@@ -2,7 +2,10 @@
 # Our validator (//reports:validate_json) and python3-jsonschema must agree,
 # and both must match the expectation, on every document in testdata/:
 # testdata/NAME.schema.json with documents in testdata/NAME/valid/ and
-# testdata/NAME/invalid/. Fails, never skips, without python3-jsonschema.
+# testdata/NAME/invalid/; and the report schemas themselves,
+# report.schema.json (version 2) with testdata/report/ and
+# report_v1.schema.json with testdata/report_v1/. Fails, never skips,
+# without python3-jsonschema.
 # Also checks validate_json's exit statuses for bad usage and bad files.
 set -euo pipefail
 
@@ -24,13 +27,20 @@ if ! "$python" -c "import jsonschema" 2>/dev/null; then
 fi
 echo "python3-jsonschema: $("$python" -c 'import importlib.metadata as m; print(m.version("jsonschema"))') ($python)"
 
-# Relative paths, for readable logs.
+# Relative paths, for readable logs. Each suite: "SCHEMA SUITE_FOLDER".
 cd "$testdata"
-documents=0
-disagreements=0
+suites=()
 for schema in *.schema.json; do
   [[ -f "$schema" ]] || die "no testdata/*.schema.json"
-  suite="${schema%.schema.json}"
+  suites+=("$schema ${schema%.schema.json}")
+done
+suites+=("../report.schema.json report" "../report_v1.schema.json report_v1")
+documents=0
+disagreements=0
+for entry in "${suites[@]}"; do
+  schema="${entry% *}"
+  suite="${entry#* }"
+  [[ -f "$schema" ]] || die "$schema not found"
   for expected in valid invalid; do
     docs=("$suite/$expected"/*.json)
     [[ -f "${docs[0]}" ]] || die "no documents in $suite/$expected"

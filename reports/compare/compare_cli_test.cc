@@ -267,8 +267,8 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
   const std::string base = Write("base.json", Spec(1.0));
   ASSERT_TRUE(WriteFileAtomically(Scratch("not_json.json"), "hello").ok());
   nlohmann::json newer = BuildSyntheticReport(Spec(1.0)).json();
-  newer["schema_version"] = 2;
-  ASSERT_TRUE(WriteFileAtomically(Scratch("v2.json"), newer.dump()).ok());
+  newer["schema_version"] = 3;
+  ASSERT_TRUE(WriteFileAtomically(Scratch("v3.json"), newer.dump()).ok());
   std::filesystem::create_directories(Scratch("empty"));
 
   const std::pair<std::vector<std::string>, std::string> cases[] = {
@@ -291,7 +291,8 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
       {{"--min_overlap=50%", base, base}, "--min_overlap=50%: want a fraction"},
       {{base, Scratch("missing.json")}, "missing.json"},
       {{Scratch("not_json.json"), base}, "not_json.json"},
-      {{base, Scratch("v2.json")}, "schema_version 2; this forkcheck reads 1"},
+      {{base, Scratch("v3.json")},
+       "schema_version 3; this forkcheck reads 1 and 2"},
       {{Scratch("empty"), base}, "no valid report"},
   };
   for (const auto& [args, message] : cases) {

@@ -28,13 +28,20 @@ std::string Status(const ReportClient& client) {
 std::string Expectations(const ReportClient& client) {
   if (!client.ran()) return "-";
   const ExpectationsOutcome& expectations = client.expectations;
-  return absl::StrCat(
+  std::string html = absl::StrCat(
       Element("code", EscapeText(expectations.file)), ": ",
       TextElement("span",
                   {{"class", expectations.found && !expectations.passed
                                  ? "expectations-differ"
                                  : "expectations"}},
                   ExpectationsVerdict(expectations)));
+  if (const std::string tested =
+          DescribeExpectationsStatistics(client.statistics);
+      !tested.empty()) {
+    absl::StrAppend(&html, " ",
+                    TextElement("span", {{"class", "tested"}}, tested));
+  }
+  return html;
 }
 
 }  // namespace
@@ -80,6 +87,7 @@ table.clients span.client-skipped { color: #fff; background: #8a5a00;
                                     padding: 1px 6px; font-weight: bold; }
 table.clients span.client-ran { color: #2e7d32; font-weight: bold; }
 table.clients span.expectations-differ { color: #c62828; font-weight: bold; }
+table.clients span.tested { color: #57606a; font-size: 12px; }
 )css";
 }
 

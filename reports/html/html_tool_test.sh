@@ -21,11 +21,15 @@ echo '{"schema_version": 1' >"$tmp/history/broken.json"
 mv "$tmp/history/python_skipped.json" "$tmp/python_skipped.json"
 
 # The report page: 24 cells in 4 grids (C++ and Python groups), throughput
-# and first-row charts.
+# and first-row charts, the side-by-side table's verdict texts.
 "$html" "$tmp/history/early.json" --out="$tmp/out/report.html" ||
   die "html on a good report exited $?"
+# Cells by verdict (one needs a retry, one has wrong data), the rule stated.
 "$python" "$check" page "$tmp/out/report.html" --cells 24 --grids 4 --svgs 2 \
-  --text "<script>alert('x')</script>&co" --text "python-grpcio:threads" ||
+  --text "<script>alert('x')</script>&co" --text "python-grpcio:threads" \
+  --text "95% Clopper-Pearson intervals" --text "WRONG DATA 1/3" \
+  --text "ok 36/36 → safe, failure 0% [0%–9.7%]" \
+  --class_count v-needs_retry=1 --class_count wrong-data=1 ||
   die "report page checks"
 
 # The Python client skipped: its reason on the page, only the C++ grids.

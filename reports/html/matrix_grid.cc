@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "reports/html/html_writer.h"
 #include "reports/report_clients.h"
+#include "reports/verdict_text.h"
 
 namespace forkcheck::html {
 namespace {
@@ -23,13 +25,20 @@ constexpr const char* kAxes[] = {
     "faults",     "fork_support",  "poll_strategy",
     "fork_hooks", "child_channel", "busy_parent_thread"};
 
-// Most telling first: wrong data is never noise.
-constexpr const char* kKinds[] = {"wrong_data", "crash", "hang", "error", "ok"};
+// Most telling first: wrong data is never noise. ok_after_retry ranks
+// between ok and error (supervisor/outcome_classifier.h).
+constexpr const char* kKinds[] = {"wrong_data", "crash",          "hang",
+                                  "error",      "ok_after_retry", "ok"};
 
-const char* KindShort(const std::string& kind) {
-  if (kind == "wrong_data") return "WRONG";
-  if (kind == "error") return "err";
-  return kind == "ok" ? "ok" : kind == "crash" ? "crash" : "hang";
+// Best first, as the legend lists them.
+constexpr const char* kVerdicts[] = {"safe", "needs_retry", "flaky", "unsafe",
+                                     "undecided"};
+
+// "needs_retry" -> "needs retry".
+std::string VerdictLabel(const std::string& verdict) {
+  std::string label = verdict;
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return label;
 }
 
 std::string AxisText(const json& value) {
@@ -72,17 +81,10 @@ std::vector<std::pair<std::string, int>> Kinds(const json& counts) {
   return kinds;
 }
 
-std::string CountsText(const json& counts) {
-  std::vector<std::string> parts;
-  for (const auto& [kind, count] : Kinds(counts)) {
-    parts.push_back(absl::StrCat(kind, " ", count));
-  }
-  return absl::StrJoin(parts, ", ");
-}
-
 // Stripes in proportion to the counts, most telling kind first.
 std::string Background(const json& counts) {
   const std::vector<std::pair<std::string, int>> kinds = Kinds(counts);
+  if (kinds.empty()) return VerdictColour("undecided");
   if (kinds.size() == 1) return VerdictColour(kinds[0].first);
   int total = 0;
   for (const auto& kind : kinds) total += kind.second;
@@ -96,12 +98,6 @@ std::string Background(const json& counts) {
                     absl::StrFormat("%.0f%% %.0f%%", from, to));
   }
   return absl::StrCat("linear-gradient(to right, ", stops, ")");
-}
-
-std::string ShortOutcome(const json& counts) {
-  std::vector<std::string> kinds;
-  for (const auto& kind : Kinds(counts)) kinds.push_back(KindShort(kind.first));
-  return absl::StrJoin(kinds, "/");
 }
 
 struct Group {
@@ -148,27 +144,44 @@ std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
 std::string MatrixCellHtml(const json& cell) {
   const json& workers = cell["workers"];
   const std::string verdict = CellVerdict(workers);
-  std::string title =
-      absl::StrCat(cell["key"].get<std::string>(),
-                   "\nworkers: ", workers["summary"].get<std::string>(), " (",
-                   CountsText(workers), ")");
-  std::string inner =
-      Element("span", {{"class", "o"}}, EscapeText(ShortOutcome(workers)));
+  std::string title = absl::StrCat(cell["key"].get<std::string>(),
+                                   "\nworkers: ", PartText(workers));
+  std::string inner = absl::StrCat(
+      TextElement("span", {{"class", "o"}}, VerdictLabel(verdict)),
+      TextElement("span", {{"class", "n"}},
+                  absl::StrCat("fail ", workers["failures"].get<int>(), "/",
+                               workers["trials"].get<int>())),
+      Element("span",
+              {{"class", "b"},
+               {"style", absl::StrCat("background: ", Background(workers))}},
+              ""));
+  if (const std::string wrong = WrongDataText(workers); !wrong.empty()) {
+    absl::StrAppend(
+        &inner, TextElement("span", {{"class", "w"}},
+                            absl::StrCat("WRONG DATA ",
+                                         workers["wrong_data"].get<int>(), "/",
+                                         workers["trials"].get<int>())));
+  }
   if (!cell["parent_after"].is_null()) {
     const json& parent = cell["parent_after"];
-    absl::StrAppend(&title,
-                    "\nparent after: ", parent["summary"].get<std::string>(),
-                    " (", CountsText(parent), ")");
+    absl::StrAppend(&title, "\nparent after: ", PartText(parent));
     absl::StrAppend(
-        &inner,
-        Element("span", {{"class", "p"}},
-                EscapeText(absl::StrCat("parent ", ShortOutcome(parent)))));
+        &inner, TextElement("span", {{"class", "p"}},
+                            absl::StrCat("parent ",
+                                         VerdictLabel(CellVerdict(parent)))));
   }
-  return Element("td",
-                 {{"class", absl::StrCat("cell v-", verdict)},
-                  {"title", title},
-                  {"style", absl::StrCat("background: ", Background(workers))}},
-                 inner);
+  if (const std::string stop = StopNote(cell); !stop.empty()) {
+    absl::StrAppend(&title, "\n", stop);
+  }
+  std::string classes = absl::StrCat("cell v-", verdict);
+  if (workers["wrong_data"].get<int>() > 0)
+    absl::StrAppend(&classes, " wrong-data");
+  return Element(
+      "td",
+      {{"class", classes},
+       {"title", title},
+       {"style", absl::StrCat("background: ", VerdictColour(verdict))}},
+      inner);
 }
 
 namespace {
@@ -271,54 +284,67 @@ std::string GroupTable(const Group& group, const json& defaults) {
               absl::StrCat(Element("thead", head), Element("tbody", body))));
 }
 
-std::string Legend() {
-  std::string items;
-  for (const char* kind : kKinds) {
-    absl::StrAppend(
-        &items,
-        TextElement(
-            "span",
-            {{"class", "swatch"},
-             {"style", absl::StrCat("background: ", VerdictColour(kind))}},
-            kind),
-        " ");
-  }
-  absl::StrAppend(
-      &items,
-      Element(
+std::string Swatch(const std::string& name, const std::string& label) {
+  return absl::StrCat(
+      TextElement(
           "span",
-          {{"class", "swatch flaky"},
-           {"style",
-            absl::StrCat("background: ",
-                         Background({{"counts", {{"ok", 1}, {"crash", 1}}}}))}},
-          "flaky"),
+          {{"class", "swatch"},
+           {"style", absl::StrCat("background: ", VerdictColour(name))}},
+          label),
       " ");
-  return Element(
-      "p", {{"class", "legend"}},
-      absl::StrCat(items,
-                   "A cell's stripes are its trials' outcomes in proportion "
-                   "(dashed: ok in some trials only; black frame: wrong data "
-                   "in any); \"parent\" is the parent's own client "
-                   "afterwards. Hover a cell for its key and counts."));
+}
+
+// The rule once, then what the colours mean.
+std::string Legend(const json& conformance) {
+  std::string verdicts;
+  for (const char* verdict : kVerdicts) {
+    absl::StrAppend(&verdicts, Swatch(verdict, VerdictLabel(verdict)));
+  }
+  std::string kinds;
+  for (auto kind = std::rbegin(kKinds); kind != std::rend(kKinds); ++kind) {
+    absl::StrAppend(&kinds, Swatch(*kind, *kind));
+  }
+  return absl::StrCat(
+      Element("p", {{"class", "rule"}},
+              absl::StrCat(
+                  TextElement("b", "Verdicts: "),
+                  EscapeText(absl::StrCat(VerdictRuleText(conformance), "; ",
+                                          TrialPolicyText(conformance), ".")))),
+      Element(
+          "p", {{"class", "legend"}},
+          absl::StrCat(
+              "Cells by their workers' verdict: ", verdicts,
+              "<br/>The bar under a cell: its trials' outcomes in "
+              "proportion: ",
+              kinds,
+              "<br/>\"fail 3/20\": trials not plainly ok of those run "
+              "(ok_after_retry counts: a client without the retry would have "
+              "failed); black frame: wrong data in any trial; \"parent\": the "
+              "verdict on the parent's own client afterwards. Hover a cell "
+              "for its key, counts and the failure rate's interval.")));
 }
 
 }  // namespace
 
 const char* VerdictColour(const std::string& verdict) {
+  // Verdicts.
+  if (verdict == "safe") return "#2e7d32";
+  if (verdict == "needs_retry") return "#00796b";
+  if (verdict == "flaky") return "#c9a100";
+  if (verdict == "unsafe") return "#8e2424";
+  if (verdict == "undecided") return "#78909c";
+  // Outcome kinds.
   if (verdict == "ok") return "#2e7d32";
+  if (verdict == "ok_after_retry") return "#26a69a";
   if (verdict == "wrong_data") return "#d500f9";
   if (verdict == "crash") return "#c62828";
   if (verdict == "hang") return "#1f5fae";
   if (verdict == "error") return "#e07b00";
-  if (verdict == "flaky") return "#c9a100";
-  return "#6b2a2a";  // failing
+  return "#6b2a2a";
 }
 
-std::string CellVerdict(const json& outcome_counts) {
-  const json& counts = outcome_counts["counts"];
-  if (counts.contains("wrong_data")) return "wrong_data";
-  if (counts.size() == 1) return counts.begin().key();
-  return counts.contains("ok") ? "flaky" : "failing";
+std::string CellVerdict(const json& part) {
+  return part["verdict"].get<std::string>();
 }
 
 const char* MatrixGridCss() {
@@ -336,8 +362,13 @@ table.grid td.cell { border: none; min-width: 46px; padding: 2px 4px;
                      text-align: center; color: #fff; font-size: 12px;
                      line-height: 1.2; text-shadow: 0 0 2px #000; }
 table.grid td.cell span { display: block; white-space: nowrap; }
-table.grid td.cell span.p { font-size: 10px; opacity: 0.9; }
-table.grid td.v-wrong_data { outline: 3px solid #000; font-weight: bold; }
+table.grid td.cell span.n, table.grid td.cell span.p { font-size: 10px;
+                                                       opacity: 0.9; }
+table.grid td.cell span.b { height: 4px; margin: 1px 0;
+                            border: 1px solid rgba(255, 255, 255, 0.7); }
+table.grid td.cell span.w { font-size: 10px; font-weight: bold;
+                            background: #000; }
+table.grid td.wrong-data { outline: 3px solid #000; font-weight: bold; }
 table.grid td.v-flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
 table.grid td.none { background: #eef0f2; }
 h3 span.count { font-weight: normal; color: #57606a; font-size: 12px; }
@@ -345,7 +376,7 @@ h3 span.client { font-weight: normal; font-size: 12px; color: #fff;
                  background: #455a64; padding: 0 6px; border-radius: 3px; }
 p.legend span.swatch { display: inline-block; color: #fff; padding: 0 6px;
                        font-size: 12px; text-shadow: 0 0 2px #000; }
-p.legend span.flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
+p.rule { margin-bottom: 2px; }
 )css";
 }
 
@@ -357,7 +388,8 @@ std::string RenderMatrixGrid(const json& conformance) {
                     Element("div", {{"class", "group"}},
                             GroupTable(group, conformance["defaults"])));
   }
-  return absl::StrCat(Legend(), Element("div", {{"class", "grids"}}, grids));
+  return absl::StrCat(Legend(conformance),
+                      Element("div", {{"class", "grids"}}, grids));
 }
 
 }  // namespace forkcheck::html

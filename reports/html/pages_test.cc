@@ -1,7 +1,9 @@
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "common/file_util.h"
+#include "common/runfiles.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -23,31 +25,55 @@ Report TestReport(double scale = 1,
   return *report;
 }
 
-TEST(CellVerdictTest, WrongDataIsNeverNoise) {
-  const auto counts = [](nlohmann::json counts) {
-    return nlohmann::json{{"summary", "x"}, {"counts", counts}};
-  };
-  EXPECT_EQ(CellVerdict(counts({{"ok", 5}})), "ok");
-  EXPECT_EQ(CellVerdict(counts({{"hang", 5}})), "hang");
-  EXPECT_EQ(CellVerdict(counts({{"ok", 4}, {"wrong_data", 1}})), "wrong_data");
-  EXPECT_EQ(CellVerdict(counts({{"ok", 4}, {"crash", 1}})), "flaky");
-  EXPECT_EQ(CellVerdict(counts({{"hang", 4}, {"crash", 1}})), "failing");
+TEST(CellVerdictTest, TheVerdictAndItsColourOwnToEachKind) {
+  EXPECT_EQ(CellVerdict({{"verdict", "needs_retry"}}), "needs_retry");
+  // Every verdict and outcome kind has a colour; ok_after_retry its own.
+  std::set<std::string> colours;
+  for (const char* name :
+       {"safe", "needs_retry", "flaky", "unsafe", "undecided", "ok_after_retry",
+        "wrong_data", "error", "hang", "crash"}) {
+    colours.insert(VerdictColour(name));
+  }
+  EXPECT_EQ(colours.size(), 10u);
+  EXPECT_STREQ(VerdictColour("ok"), VerdictColour("safe"));
 }
 
-TEST(MatrixGridTest, OneGridPerGroupEveryCellWithItsCounts) {
+TEST(MatrixGridTest, OneGridPerGroupEveryCellByItsVerdict) {
   const Report report = TestReport();
   const std::string grid = RenderMatrixGrid(report.json()["conformance"]);
   // Two C++ groups, two Python ones.
   EXPECT_EQ(CountOccurrences(grid, "<table class=\"grid\""), 4);
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-"), 18 + 6);
-  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-wrong_data\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-safe\""), 12 + 5);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-needs_retry\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-unsafe\""), 3);
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-flaky\""), 1);
-  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-ok\""), 13 + 5);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-flaky wrong-data\""), 1);
+  EXPECT_EQ(CountOccurrences(grid, "class=\"cell v-undecided\""), 1);
   // The markup model's one cell, and empty slots where it did not run.
   EXPECT_EQ(CountOccurrences(grid, "class=\"cell none\""), (18 - 13) + (8 - 5));
-  // Counts in the tooltip; stripes in proportion for the mixed cell.
-  EXPECT_THAT(grid, HasSubstr("workers: mixed (wrong_data 1, hang 1, ok 1)"));
+  // Counts, verdict and interval in the tooltip, wrong data on its own,
+  // and why the cell stopped; failures over trials in the cell.
+  EXPECT_THAT(grid, HasSubstr("workers: ok 1/3, wrong_data 1/3, hang 1/3 → "
+                              "flaky, failure 67% [9.4%–99%] · wrong_data "
+                              "1/3 trials\nstopped: time budget\""));
+  EXPECT_THAT(grid, HasSubstr("<span class=\"n\">fail 2/3</span>"));
+  EXPECT_THAT(grid, HasSubstr("<span class=\"w\">WRONG DATA 1/3</span>"));
+  EXPECT_THAT(grid, HasSubstr("parent after: ok 6/6 → undecided, failure 0% "
+                              "[0%–46%]"));
+  // Outcomes in proportion under the cell; ok_after_retry its own stripe.
   EXPECT_THAT(grid, HasSubstr("linear-gradient(to right, #d500f9 0% 33%"));
+  EXPECT_THAT(grid, HasSubstr("linear-gradient(to right, #26a69a 0% 17%, "
+                              "#2e7d32 17% 100%)"));
+  // The rule and the trial policy, once.
+  EXPECT_EQ(CountOccurrences(grid, "Clopper-Pearson"), 1);
+  EXPECT_THAT(grid, HasSubstr("<b>Verdicts: </b>95% Clopper-Pearson "
+                              "intervals; safe: failure rate&#39;s upper bound "
+                              "&lt; 10%; unsafe: ok rate&#39;s upper bound "
+                              "&lt; 50%; 2 to 40 trials a cell, mixed "
+                              "outcomes judged at 30, time budget 600 s."));
+  EXPECT_THAT(grid, HasSubstr(">needs retry</span>"));
+  EXPECT_THAT(grid, HasSubstr(">ok_after_retry</span>"));
   // Column headers in the design's order: unset before true.
   EXPECT_LT(grid.find(">unset</th>"), grid.find(">true</th>"));
 }
@@ -80,8 +106,18 @@ TEST(ReportPageTest, ClientsPanelWithVersionsAndEachClientsExpectations) {
   // Every chart series says whose client it is.
   EXPECT_THAT(page, HasSubstr(">python-grpcio:threads</text>"));
   EXPECT_THAT(page, HasSubstr(">cpp:spawn</text>"));
-  // The side-by-side table: a client column.
-  EXPECT_THAT(page, HasSubstr("<td>python-grpcio</td><td>threads</td>"));
+  // The side-by-side table: a client column, the verdict with its counts.
+  EXPECT_THAT(page, HasSubstr("<td>python-grpcio</td><td>threads</td><td>"
+                              "<span class=\"verdict v-safe\""));
+  EXPECT_THAT(page, HasSubstr(">ok 36/36 → safe, failure 0% [0%–9.7%]"
+                              "</span></td>"));
+  // How each client's expectations were tested.
+  EXPECT_THAT(page, HasSubstr("Fisher&#39;s exact test per cell part, "
+                              "Holm-corrected over 18 tests, family-wise "
+                              "alpha 0.01: 1 mismatch"));
+  EXPECT_THAT(page, HasSubstr("The process-model matrix (quick, 24 cells)"));
+  EXPECT_EQ(CountOccurrences(page, "Clopper-Pearson"), 1);
+  EXPECT_THAT(page, Not(HasSubstr("always ok")));
 }
 
 TEST(ReportPageTest, ASkippedClientIsMarkedWithItsReason) {
@@ -117,6 +153,21 @@ TEST(ReportPageTest, AnOlderReportWithoutClientsShowsItsCppClient) {
   EXPECT_THAT(page, HasSubstr("Expectations of cpp (conformance/expectations/"
                               "grpc-1.51.txt): differences"));
   EXPECT_EQ(CountOccurrences(page, "data-client=\"cpp\""), 2);
+}
+
+TEST(ReportPageTest, AVersion1ReportShowsVerdictsDerivedFromItsCounts) {
+  absl::StatusOr<std::string> path =
+      RunfileData("reports/testdata/report_v1/valid/quick_two_clients.json");
+  ASSERT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<Report> report = Report::Load(*path);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string page = RenderReportPage(*report, "old.json");
+  EXPECT_THAT(page, HasSubstr("(derived from a schema_version 1 report&#39;s "
+                              "counts); 5 trials a cell."));
+  EXPECT_EQ(CountOccurrences(page, "class=\"cell v-undecided\""), 2);
+  EXPECT_EQ(CountOccurrences(page, "class=\"cell v-flaky"), 2);
+  EXPECT_THAT(page, HasSubstr("ok 5/5 → undecided, failure 0% [0%–52%]"));
+  EXPECT_EQ(CountOccurrences(page, "class=\"tested\""), 0);
 }
 
 TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
@@ -188,7 +239,7 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
   ASSERT_TRUE(
       TestReport(1.0, "2026-11-30T10:00:00Z").Write(Path("b.json")).ok());
   ASSERT_TRUE(
-      WriteFileAtomically(Path("c.json"), "{\"schema_version\": 2}").ok());
+      WriteFileAtomically(Path("c.json"), "{\"schema_version\": 3}").ok());
   ASSERT_TRUE(WriteFileAtomically(Path("notes.txt"), "not a report").ok());
   std::filesystem::create_directories(Path("folder.json"));
 
@@ -199,12 +250,17 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
   EXPECT_EQ(history->reports[1].file, "a.json");
   ASSERT_EQ(history->unreadable.size(), 1u);
   EXPECT_EQ(history->unreadable[0].file, "c.json");
-  EXPECT_THAT(history->unreadable[0].why, HasSubstr("schema_version 2"));
+  EXPECT_THAT(history->unreadable[0].why,
+              HasSubstr("schema_version 3; this forkcheck reads 1 and 2"));
 
   const std::string page = RenderTrendPage(*history, "history");
   EXPECT_THAT(page, HasSubstr("1 file skipped"));
-  EXPECT_THAT(page, HasSubstr("expectations: cpp DIFFER, python-grpcio as "
-                              "recorded"));
+  EXPECT_THAT(page, HasSubstr("17 safe, 1 needs_retry, 2 flaky, 3 unsafe, 1 "
+                              "undecided; 1 with wrong_data; expectations: "
+                              "cpp DIFFER, python-grpcio as recorded"));
+  // Both runs judged by one rule: stated once.
+  EXPECT_EQ(CountOccurrences(page, "Clopper-Pearson"), 1);
+  EXPECT_THAT(page, HasSubstr(">with wrong_data</text>"));
   EXPECT_THAT(page, HasSubstr("<code>c.json</code>"));
   EXPECT_THAT(page, Not(HasSubstr("<script")));
   // The verdict chart, and rows/s and first row at 1 and 4 workers.
@@ -219,6 +275,21 @@ TEST_F(TrendPageTest, OrderedByStartTimeUnreadableFilesNamed) {
   ASSERT_NE(early, std::string::npos);
   ASSERT_NE(late, std::string::npos);
   EXPECT_LT(early, late);
+}
+
+TEST_F(TrendPageTest, RunsJudgedByDifferentRulesSayWhich) {
+  nlohmann::json document = TestReport().json();
+  document["conformance"]["trial_policy"]["verdicts"]["text"] = "another rule";
+  absl::StatusOr<Report> other = Report::Parse(document.dump(), "other");
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE(TestReport(1, "2026-11-30T10:00:00Z").Write(Path("a.json")).ok());
+  ASSERT_TRUE(other->Write(Path("b.json")).ok());
+  absl::StatusOr<History> history = LoadHistory(directory_.string());
+  ASSERT_TRUE(history.ok()) << history.status();
+  const std::string page = RenderTrendPage(*history, "history");
+  EXPECT_THAT(page, HasSubstr("different rules"));
+  EXPECT_THAT(page, HasSubstr("<li>run 1: 95% Clopper-Pearson"));
+  EXPECT_THAT(page, HasSubstr("<li>run 2: another rule; 2 to 40 trials"));
 }
 
 TEST_F(TrendPageTest, EmptyFolderAndMissingFolder) {

@@ -41,6 +41,7 @@ std::string Fact(const std::string& name, const std::string& value) {
 // summaries' table, so the three renderings agree).
 std::string SideBySide(const Report& report) {
   const std::vector<std::vector<std::string>> table = ModelCostTable(report);
+  const std::vector<ModelCostRow> models = ModelCostRows(report);
   std::vector<std::vector<std::string>> rows;
   for (size_t r = 1; r < table.size(); ++r) {
     std::vector<std::string> row;
@@ -48,6 +49,18 @@ std::string SideBySide(const Report& report) {
       // The model (after its client) is long and has no spaces.
       row.push_back(c == 1 ? BreakableText(table[r][c])
                            : EscapeText(table[r][c]));
+    }
+    // The safety columns marked in their verdict's colour, as on the grid.
+    const ModelCostRow& model = models[r - 1];
+    const std::pair<size_t, const std::string*> verdicts[] = {
+        {2, &model.safety_verdict}, {3, &model.parent_after_verdict}};
+    for (const auto& [column, verdict] : verdicts) {
+      if (verdict->empty()) continue;
+      row[column] = Element("span",
+                            {{"class", absl::StrCat("verdict v-", *verdict)},
+                             {"style", absl::StrCat("border-left-color: ",
+                                                    VerdictColour(*verdict))}},
+                            row[column]);
     }
     rows.push_back(std::move(row));
   }
@@ -58,6 +71,10 @@ std::string SideBySide(const Report& report) {
 constexpr char kSideBySideCss[] = R"css(
 table.side-by-side td:first-child { min-width: 0; }
 table.side-by-side td:nth-child(2) { text-align: left; min-width: 14em; }
+table.side-by-side td:nth-child(3), table.side-by-side td:nth-child(4) {
+  text-align: left; min-width: 12em; }
+table.side-by-side span.verdict { border-left: 6px solid; padding-left: 4px;
+                                  display: inline-block; }
 )css";
 
 std::string Charts(std::vector<ModelBenchmark> benchmarks) {
@@ -266,8 +283,6 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
         RenderClientsPanel(conformance, environment),
         TextElement("h2", absl::StrCat("The process-model matrix (",
                                        Text(conformance["size"]), ", ",
-                                       Text(conformance["repetitions"]),
-                                       " trials a cell, ",
                                        conformance["cells"].size(), " cells)")),
         RenderMatrixGrid(conformance));
   } else {
@@ -290,10 +305,12 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   absl::StrAppend(
       &body, TextElement("h2", "Process models side by side"),
       TextElement("p", {{"class", "note"}},
-                  "Safety is the matrix's outcome for the model's baseline "
-                  "cell (the design's default axes); cost comes from the "
-                  "benchmarks (medians over their repetitions; × ceiling is "
-                  "the throughput over the bare gRPC loop's in the same run)."),
+                  "Safety is the matrix's verdict on the model's baseline "
+                  "cell (the design's default axes), with its counts and the "
+                  "failure rate's interval, under the rule stated with the "
+                  "matrix; cost comes from the benchmarks (medians over their "
+                  "repetitions; × ceiling is the throughput over the bare "
+                  "gRPC loop's in the same run)."),
       SideBySide(report));
   if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
   absl::StrAppend(&body, TextElement("h2", "Environment"),

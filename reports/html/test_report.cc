@@ -1,5 +1,6 @@
 #include "reports/html/test_report.h"
 
+#include <cstdlib>
 #include <map>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "reports/benchmark_section.h"
 #include "reports/environment.h"
+#include "reports/verdict_json.h"
 
 namespace forkcheck::html {
 namespace {
@@ -27,67 +29,108 @@ json Axes(int workers, const std::string& transport,
 }
 
 json Trial(const std::string& workers, const json& parent) {
-  return {{"workers", workers},
-          {"parent_after", parent},
-          {"worker_details", {workers}},
-          {"parent_detail", ""},
-          {"watchdog_fired", workers == "hang"},
-          {"wall_micros", 1000},
-          {"first_row_micros", {10}},
-          {"done_micros", {20}},
-          {"rows", 100},
-          {"tcp_connections", -1},
-          {"harness_error", ""}};
+  json trial = {{"workers", workers},
+                {"parent_after", parent},
+                {"worker_details", {workers}},
+                {"parent_detail", ""},
+                {"watchdog_fired", workers == "hang"},
+                {"wall_micros", 1000},
+                {"first_row_micros", {10}},
+                {"done_micros", {20}},
+                {"rows", 100},
+                {"tcp_connections", -1},
+                {"harness_error", ""}};
+  if (workers == "ok_after_retry") {
+    trial["worker_retries"] = {1};
+    trial["worker_first_failure"] = {"UNAVAILABLE: Stream removed"};
+  }
+  return trial;
 }
 
-// `outcomes`: one trial each; the summary as matrix/ writes it.
-json Cell(const std::string& model_name, const std::string& group,
-          const json& axes, const std::vector<std::string>& outcomes,
-          bool parent_check, const std::string& client = "cpp") {
-  std::map<std::string, int> counts;
-  json trials = json::array();
-  for (const std::string& outcome : outcomes) {
-    ++counts[outcome];
-    trials.push_back(Trial(outcome, parent_check ? json("ok") : json()));
-  }
-  std::string summary = counts.size() == 1
-                            ? absl::StrCat("always ", counts.begin()->first)
-                            : "mixed";
-  json parent = json();
-  if (parent_check) {
-    parent = {{"summary", "always ok"},
-              {"counts", {{"ok", static_cast<int>(outcomes.size())}}}};
-  }
+// `count` times `outcome`.
+std::vector<std::string> Times(int count, const std::string& outcome) {
+  return std::vector<std::string>(count, outcome);
+}
+
+std::vector<std::string> Joined(std::vector<std::string> a,
+                                const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string Key(const std::string& model_name, const json& axes) {
   std::string key = model_name;
   for (const auto& [axis, value] : axes.items()) {
     absl::StrAppend(
         &key, " ", axis, "=",
         value.is_string() ? value.get<std::string>() : value.dump());
   }
-  return {{"key", key},
+  return key;
+}
+
+// A cell part as the report writer makes it, from one outcome per trial.
+json Part(const std::vector<std::string>& outcomes) {
+  json counts = json::object();
+  for (const std::string& outcome : outcomes) {
+    counts[outcome] = counts.value(outcome, 0) + 1;
+  }
+  absl::StatusOr<OutcomeCounts> parsed = OutcomeCountsFromJson(counts);
+  // The outcomes are this file's own: a bad one is a bug here.
+  if (!parsed.ok()) std::abort();
+  return CellPartJson(*parsed, VerdictRule());
+}
+
+// `outcomes`: one trial each; the parent's own client, if checked, is ok in
+// every trial.
+json Cell(const std::string& model_name, const std::string& group,
+          const json& axes, const std::vector<std::string>& outcomes,
+          bool parent_check, const std::string& client = "cpp",
+          const std::string& stop_reason = "decided") {
+  json trials = json::array();
+  for (const std::string& outcome : outcomes) {
+    trials.push_back(Trial(outcome, parent_check ? json("ok") : json()));
+  }
+  return {{"key", Key(model_name, axes)},
           {"client", client},
           {"model", model_name},
           {"model_name", model_name},
           {"variant", json::object()},
           {"axes", axes},
           {"groups", {group}},
-          {"workers", {{"summary", summary}, {"counts", counts}}},
-          {"parent_after", parent},
+          {"workers", Part(outcomes)},
+          {"parent_after",
+           parent_check ? Part(Times(static_cast<int>(outcomes.size()), "ok"))
+                        : json()},
+          {"stop_reason", stop_reason},
           {"trials", trials}};
 }
 
 json Expectations(const std::string& file, bool passed,
-                  const std::string& differences) {
+                  const std::string& differences, int tests,
+                  const json& mismatches) {
   return {{"file", file},
           {"found", true},
           {"passed", passed},
-          {"differences", differences}};
+          {"differences", differences},
+          {"alpha", 0.01},
+          {"tests", tests},
+          {"mismatches", mismatches}};
 }
 
 // The C++ client's expectations, also the top-level ones.
 json CppExpectations() {
-  return Expectations("conformance/expectations/grpc-1.51.txt", false,
-                      "fork_then_create_pristine: wrong_data <unexpected>\n");
+  return Expectations(
+      "conformance/expectations/grpc-1.51.txt", false,
+      "fork_then_create_pristine: wrong_data <unexpected>\n", 18,
+      {{{"key",
+         Key("fork_then_create_pristine", Axes(2, "tcp", "true", "none"))},
+        {"line", 7},
+        {"part", "workers"},
+        {"why", "wrong_data never recorded"},
+        {"recorded", "ok 40/40 → safe, failure 0% [0%–8.8%]"},
+        {"observed", Part({"ok", "wrong_data", "hang"})["text"]},
+        {"p_value", 1},
+        {"adjusted_p_value", 1}}});
 }
 
 json Client(const std::string& client, const std::string& language,
@@ -105,6 +148,11 @@ json Client(const std::string& client, const std::string& language,
           {"expectations", ran ? expectations : json()}};
 }
 
+// Enough trials for a verdict: 36 ok trials bound the failure rate below
+// 10% at 95% (safe); 6 failed ones the ok rate below 50% (unsafe).
+constexpr int kSafeTrials = 36;
+constexpr int kUnsafeTrials = 6;
+
 // The Python grpcio testee's cells, in its own design groups.
 void AddPythonCells(json* cells) {
   const std::string client = kTestPythonClient;
@@ -113,20 +161,20 @@ void AddPythonCells(json* cells) {
         client, ":multiprocessing(start_method=", start_method,
         ",parent_client=before_pool,parent_channel=used,worker_client=own)");
     for (const char* support : {"unset", "true"}) {
+      // Hangs, and the run's time budget ran out after 3 trials: undecided.
       const bool hangs = std::string(start_method) == "fork" &&
                          std::string(support) == "unset";
-      cells->push_back(
-          Cell(model, "python_models", Axes(2, "tcp", support, "none"),
-               hangs ? std::vector<std::string>{"hang", "hang", "hang"}
-                     : std::vector<std::string>{"ok", "ok", "ok"},
-               false, client));
+      cells->push_back(Cell(model, "python_models",
+                            Axes(2, "tcp", support, "none"),
+                            hangs ? Times(3, "hang") : Times(kSafeTrials, "ok"),
+                            false, client, hangs ? "time budget" : "decided"));
     }
   }
   for (const int workers : {1, 2}) {
     cells->push_back(Cell(absl::StrCat(client, ":threads"),
                           "python_safe_models",
                           Axes(workers, "tcp", "unset", "none"),
-                          {"ok", "ok", "ok"}, false, client));
+                          Times(kSafeTrials, "ok"), false, client));
   }
 }
 
@@ -135,20 +183,24 @@ json Conformance(TestPythonClient python) {
   for (const char* model : {"spawn", "thread_shared"}) {
     for (const int workers : {1, 2, 8}) {
       for (const char* transport : {"tcp", "unix"}) {
-        cells.push_back(Cell(model, "safe_models",
-                             Axes(workers, transport, "unset", "none"),
-                             {"ok", "ok", "ok"}, false));
+        // One cell read every row, some trials only after a retry.
+        const bool retried = std::string(model) == "thread_shared" &&
+                             workers == 8 && std::string(transport) == "unix";
+        cells.push_back(Cell(
+            model, "safe_models", Axes(workers, transport, "unset", "none"),
+            retried ? Joined(Times(30, "ok"), Times(6, "ok_after_retry"))
+                    : Times(kSafeTrials, "ok"),
+            false));
       }
     }
   }
   cells.push_back(Cell(kMarkupModel, "safe_models",
-                       Axes(2, "tcp", "unset", "none"), {"ok", "ok", "ok"},
-                       false));
+                       Axes(2, "tcp", "unset", "none"),
+                       Times(kSafeTrials, "ok"), false));
   const std::vector<std::vector<std::string>> fork_outcomes = {
-      {"crash", "crash", "crash"},
-      {"hang", "hang", "hang"},
-      {"error", "error", "error"},
-      {"ok", "crash", "ok"}};  // flaky
+      Times(kUnsafeTrials, "crash"), Times(kUnsafeTrials, "hang"),
+      Times(kUnsafeTrials, "error"),
+      Joined(Times(20, "ok"), Times(10, "crash"))};  // flaky
   int i = 0;
   for (const char* support : {"unset", "true"}) {
     for (const char* hooks : {"none", "application"}) {
@@ -157,9 +209,11 @@ json Conformance(TestPythonClient python) {
                            fork_outcomes[i++], true));
     }
   }
+  // Wrong data, and the time budget ran out: flaky after 3 trials.
   cells.push_back(Cell("fork_then_create_pristine", "fork_settings",
                        Axes(2, "tcp", "true", "none"),
-                       {"ok", "wrong_data", "hang"}, false));
+                       {"ok", "wrong_data", "hang"}, false, "cpp",
+                       "time budget"));
   if (python == TestPythonClient::kRan) AddPythonCells(&cells);
   json clients = json::array();
   clients.push_back(
@@ -168,11 +222,18 @@ json Conformance(TestPythonClient python) {
       kTestPythonClient, "Python 3.11.2", "grpcio",
       {{"protobuf", "3.21.12"}, {"python", "3.11.2"}},
       python == TestPythonClient::kSkipped ? kTestPythonSkippedReason : "",
-      Expectations("conformance/expectations/python-grpcio-1.51.txt", true,
-                   "")));
-  return {{"size", "quick"},    {"defaults", Axes(2, "tcp", "unset", "none")},
-          {"repetitions", 3},   {"cells", cells},
-          {"clients", clients}, {"expectations", CppExpectations()}};
+      Expectations("conformance/expectations/python-grpcio-1.51.txt", true, "",
+                   6, json::array())));
+  const json policy = {{"stopping",
+                        {{"min_trials", 2},
+                         {"max_trials", 40},
+                         {"flaky_trials", 30},
+                         {"time_budget_seconds", 600}}},
+                       {"verdicts", VerdictRuleJson(VerdictRule())}};
+  return {
+      {"size", "quick"},        {"defaults", Axes(2, "tcp", "unset", "none")},
+      {"trial_policy", policy}, {"cells", cells},
+      {"clients", clients},     {"expectations", CppExpectations()}};
 }
 
 json Run(const std::string& name, const std::string& label,

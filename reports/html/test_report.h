@@ -1,7 +1,9 @@
 // Test support for the page tests: a small, schema-valid report (every
-// outcome kind, a flaky and a wrong_data cell, a model whose name is markup,
-// a skipped benchmark; the C++ client and the Python grpcio testee, which
-// ran or was skipped) and counting in rendered pages.
+// outcome kind, ok_after_retry included; every verdict: 17 safe cells, one
+// needs_retry, 3 unsafe, 2 flaky (one with wrong data) and one undecided;
+// cells stopped by the time budget; a model whose name is markup, a skipped
+// benchmark; the C++ client and the Python grpcio testee, which ran or was
+// skipped) and counting in rendered pages.
 #ifndef FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 #define FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 
@@ -19,9 +21,9 @@ inline constexpr char kTestPythonClient[] = "python-grpcio";
 inline constexpr char kTestPythonSkippedReason[] =
     "python3-grpcio is not installed";
 
-// kRan: the Python client's cells (6: 5 ok, 1 hang, in the groups
-// "python_models" and "python_safe_models") and its threads benchmark
-// beside the C++ ones. kSkipped: the client is listed, skipped, with
+// kRan: the Python client's cells (6: 5 safe, 1 undecided after 3 hangs,
+// in the groups "python_models" and "python_safe_models") and its threads
+// benchmark beside the C++ ones. kSkipped: the client is listed, skipped, with
 // kTestPythonSkippedReason; no cells, no benchmark.
 enum class TestPythonClient { kRan, kSkipped };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <system_error>
 
@@ -14,6 +15,7 @@
 #include "reports/html/svg_chart.h"
 #include "reports/report_clients.h"
 #include "reports/report_folder.h"
+#include "reports/verdict_text.h"
 
 namespace forkcheck::html {
 namespace {
@@ -35,16 +37,59 @@ std::string ShortTime(const std::string& time) {
              : time;
 }
 
-constexpr const char* kVerdicts[] = {"ok",   "flaky", "wrong_data", "error",
-                                     "hang", "crash", "failing"};
+constexpr const char* kVerdicts[] = {"safe", "needs_retry", "flaky", "unsafe",
+                                     "undecided"};
+// Cells with wrong data in any trial, charted beside the verdicts: never
+// noise, whatever a cell's verdict.
+constexpr char kWrongData[] = "wrong_data";
 
+// Cells by their workers' verdict, and under kWrongData those with wrong
+// data in any trial.
 std::map<std::string, int> VerdictCounts(const Report& report) {
   std::map<std::string, int> counts;
   if (!report.has_conformance()) return counts;
   for (const json& cell : report.json()["conformance"]["cells"]) {
     ++counts[CellVerdict(cell["workers"])];
+    if (cell["workers"]["wrong_data"].get<int>() > 0) ++counts[kWrongData];
   }
   return counts;
+}
+
+// The rule each run judged its cells by, once per distinct rule: "runs 1,
+// 2: 95% Clopper-Pearson intervals; ...".
+std::string RulesNote(const History& history) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> rules;
+  for (size_t i = 0; i < history.reports.size(); ++i) {
+    const Report& report = history.reports[i].report;
+    if (!report.has_conformance()) continue;
+    const std::string rule =
+        absl::StrCat(VerdictRuleText(report.json()["conformance"]), "; ",
+                     TrialPolicyText(report.json()["conformance"]));
+    auto found = std::find_if(rules.begin(), rules.end(),
+                              [&](const auto& r) { return r.first == rule; });
+    if (found == rules.end()) {
+      rules.push_back({rule, {}});
+      found = rules.end() - 1;
+    }
+    found->second.push_back(absl::StrCat(i + 1));
+  }
+  if (rules.empty()) return "";
+  if (rules.size() == 1) {
+    return TextElement("p", {{"class", "rule"}},
+                       absl::StrCat("Verdicts: ", rules[0].first, "."));
+  }
+  std::string items;
+  for (const auto& [rule, runs] : rules) {
+    absl::StrAppend(
+        &items,
+        TextElement("li", absl::StrCat(runs.size() == 1 ? "run " : "runs ",
+                                       absl::StrJoin(runs, ", "), ": ", rule)));
+  }
+  return absl::StrCat(
+      TextElement("p", {{"class", "rule"}},
+                  "Verdicts: the runs judged their cells by different rules, "
+                  "so their counts of cells by verdict compare with care:"),
+      Element("ul", items));
 }
 
 std::string RunsTable(const History& history) {
@@ -55,9 +100,15 @@ std::string RunsTable(const History& history) {
     std::string matrix = "not run";
     if (report.has_conformance()) {
       matrix.clear();
-      for (const auto& [verdict, count] : VerdictCounts(report)) {
-        absl::StrAppend(&matrix, matrix.empty() ? "" : ", ", count, " ",
+      const std::map<std::string, int> counts = VerdictCounts(report);
+      for (const char* verdict : kVerdicts) {
+        const auto found = counts.find(verdict);
+        if (found == counts.end()) continue;
+        absl::StrAppend(&matrix, matrix.empty() ? "" : ", ", found->second, " ",
                         verdict);
+      }
+      if (const auto wrong = counts.find(kWrongData); wrong != counts.end()) {
+        absl::StrAppend(&matrix, "; ", wrong->second, " with wrong_data");
       }
       // Each client's expectations, or that it was skipped.
       std::vector<std::string> outcomes;
@@ -99,9 +150,12 @@ std::string VerdictChart(const History& history) {
   spec.x_label = "run (start time, UTC)";
   spec.y_label = "cells";
   spec.categories = Categories(history);
-  for (const char* verdict : kVerdicts) {
+  std::vector<const char*> names(std::begin(kVerdicts), std::end(kVerdicts));
+  names.push_back(kWrongData);
+  for (const char* verdict : names) {
     ChartSeries series;
-    series.name = verdict;
+    series.name =
+        std::string(verdict) == kWrongData ? "with wrong_data" : verdict;
     series.colour = VerdictColour(verdict);
     bool any = false;
     for (const History::Entry& entry : history.reports) {
@@ -256,8 +310,8 @@ std::string RenderTrendPage(const History& history, const std::string& name) {
   } else {
     absl::StrAppend(
         &body, TextElement("h2", "Runs"), RunsTable(history),
-        TextElement("h2", "The process-model matrix"), VerdictChart(history),
-        TextElement("h2", "Benchmarks"),
+        TextElement("h2", "The process-model matrix"), RulesNote(history),
+        VerdictChart(history), TextElement("h2", "Benchmarks"),
         TextElement("p", {{"class", "note"}},
                     "Points are medians over a run's repetitions, whiskers "
                     "the minimum and maximum; a gap is a run that did not "

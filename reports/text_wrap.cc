@@ -1,0 +1,42 @@
+#include "reports/text_wrap.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace forkcheck {
+
+size_t TextColumns(absl::string_view text) {
+  size_t columns = 0;
+  for (unsigned char c : text) columns += (c & 0xC0) != 0x80 ? 1 : 0;
+  return columns;
+}
+
+std::string WrapLine(absl::string_view line, size_t width, size_t indent) {
+  // The line's own leading spaces stay: they indent its first line.
+  const size_t text_start = line.find_first_not_of(' ');
+  if (text_start == absl::string_view::npos) return absl::StrCat(line, "\n");
+  std::string out(line.substr(0, text_start));
+  size_t columns = text_start;
+  bool line_has_word = false;
+  for (absl::string_view word :
+       absl::StrSplit(line.substr(text_start), ' ', absl::SkipEmpty())) {
+    const size_t length = TextColumns(word);
+    if (line_has_word && columns + 1 + length > width) {
+      absl::StrAppend(&out, "\n", std::string(indent, ' '));
+      columns = indent;
+      line_has_word = false;
+    }
+    if (line_has_word) {
+      out.push_back(' ');
+      ++columns;
+    }
+    absl::StrAppend(&out, word);
+    columns += length;
+    line_has_word = true;
+  }
+  return absl::StrCat(out, "\n");
+}
+
+}  // namespace forkcheck

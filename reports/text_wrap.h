@@ -1,0 +1,24 @@
+// Console text that fits a terminal: lines wrapped at spaces, counted in
+// characters (UTF-8: "±", "→" and "–" are one column each), not bytes.
+#ifndef FORKCHECK_REPORTS_TEXT_WRAP_H_
+#define FORKCHECK_REPORTS_TEXT_WRAP_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace forkcheck {
+
+// Columns `text` takes: its UTF-8 code points.
+size_t TextColumns(absl::string_view text);
+
+// `line` (no newline in it) broken at spaces into lines of at most `width`
+// columns, each ending in "\n"; lines after the first start with `indent`
+// spaces. A word longer than a line (a cell key) stays whole on a line of
+// its own. Spaces where it breaks are dropped.
+std::string WrapLine(absl::string_view line, size_t width, size_t indent);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_TEXT_WRAP_H_
