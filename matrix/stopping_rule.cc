@@ -20,13 +20,13 @@ bool Decided(const RateVerdict& verdict, const StoppingRule& rule) {
   // it after every trial and inflate the error of those claims.
   if (Mixed(verdict)) return verdict.trials >= rule.flaky_trials;
   switch (verdict.verdict) {
-    case Verdict::kSafe:
-    case Verdict::kNeedsRetry:
-    case Verdict::kUnsafe:
+    case SafetyVerdict::kSafe:
+    case SafetyVerdict::kNeedsRetry:
+    case SafetyVerdict::kUnsafe:
       return true;
-    case Verdict::kFlaky:
+    case SafetyVerdict::kFlaky:
       return verdict.trials >= rule.flaky_trials;
-    case Verdict::kUndecided:
+    case SafetyVerdict::kUndecided:
       return false;
   }
   return false;

@@ -48,8 +48,8 @@ Ending ExactEnding(double p, const VerdictRule& verdicts,
     for (const auto& [failures, probability] : mass) {
       const RateVerdict verdict = JudgeTally(failures, n, verdicts);
       if (n > 0 && ShouldStop(verdict, std::nullopt, stopping).has_value()) {
-        if (verdict.verdict == Verdict::kSafe) ending.safe += probability;
-        if (verdict.verdict == Verdict::kUnsafe) ending.unsafe += probability;
+        if (verdict.verdict == SafetyVerdict::kSafe) ending.safe += probability;
+        if (verdict.verdict == SafetyVerdict::kUnsafe) ending.unsafe += probability;
         ending.expected_trials += probability * n;
         continue;
       }
@@ -72,8 +72,8 @@ Ending SimulatedEnding(double p, const VerdictRule& verdicts,
       failures += fails(random) ? 1 : 0;
       const RateVerdict verdict = JudgeTally(failures, n, verdicts);
       if (ShouldStop(verdict, std::nullopt, stopping).has_value()) {
-        ending.safe += verdict.verdict == Verdict::kSafe;
-        ending.unsafe += verdict.verdict == Verdict::kUnsafe;
+        ending.safe += verdict.verdict == SafetyVerdict::kSafe;
+        ending.unsafe += verdict.verdict == SafetyVerdict::kUnsafe;
         ending.expected_trials += n;
         break;
       }

@@ -51,17 +51,17 @@ std::string DescribeRule(const VerdictRule& rule) {
                       Percent(rule.unsafe_threshold));
 }
 
-absl::string_view VerdictName(Verdict verdict) {
+absl::string_view SafetyVerdictName(SafetyVerdict verdict) {
   switch (verdict) {
-    case Verdict::kUndecided:
+    case SafetyVerdict::kUndecided:
       return "undecided";
-    case Verdict::kSafe:
+    case SafetyVerdict::kSafe:
       return "safe";
-    case Verdict::kNeedsRetry:
+    case SafetyVerdict::kNeedsRetry:
       return "needs_retry";
-    case Verdict::kFlaky:
+    case SafetyVerdict::kFlaky:
       return "flaky";
-    case Verdict::kUnsafe:
+    case SafetyVerdict::kUnsafe:
       return "unsafe";
   }
   return "undecided";
@@ -83,16 +83,16 @@ RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
   const int groups_seen = (result.ok > 0) + (result.ok_after_retry > 0) +
                           (plain_failures > 0);
   if (result.failure_interval.high < rule.safe_threshold) {
-    result.verdict = Verdict::kSafe;
+    result.verdict = SafetyVerdict::kSafe;
   } else if (result.ok_after_retry > 0 &&
              stats::ClopperPearson(plain_failures, n, rule.confidence).high <
                  rule.safe_threshold) {
-    result.verdict = Verdict::kNeedsRetry;
+    result.verdict = SafetyVerdict::kNeedsRetry;
   } else if (stats::ClopperPearson(read_everything, n, rule.confidence).high <
              rule.unsafe_threshold) {
-    result.verdict = Verdict::kUnsafe;
+    result.verdict = SafetyVerdict::kUnsafe;
   } else if (groups_seen >= 2) {
-    result.verdict = Verdict::kFlaky;
+    result.verdict = SafetyVerdict::kFlaky;
   }
   return result;
 }
@@ -113,7 +113,7 @@ std::string DescribeVerdict(const OutcomeCounts& counts,
                                  counts.counts.at(*it), "/", verdict.trials));
   }
   return absl::StrCat(absl::StrJoin(parts, ", "), " → ",
-                      VerdictName(verdict.verdict), ", failure ",
+                      SafetyVerdictName(verdict.verdict), ", failure ",
                       FormatRate(verdict));
 }
 

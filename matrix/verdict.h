@@ -44,18 +44,12 @@ absl::Status CheckVerdictRule(const VerdictRule& rule);
 // unsafe: ok rate's upper bound < 50%".
 std::string DescribeRule(const VerdictRule& rule);
 
-// In an inline namespace because reports/compare/metric_comparison.h has a
-// forkcheck::Verdict (and VerdictName) of its own: without it, a binary
-// linking both (the compare tool reads reports, whose writer uses this) gets
-// two VerdictName(forkcheck::Verdict) symbols, and one library's calls ran
-// the other's (seen: a crash in comparison_page_test). Callers still write
-// forkcheck::Verdict.
-inline namespace cell_verdict {
-enum class Verdict { kUndecided, kSafe, kNeedsRetry, kFlaky, kUnsafe };
-}  // namespace cell_verdict
+// A cell's safety verdict (reports/compare has a metric's Verdict of its
+// own).
+enum class SafetyVerdict { kUndecided, kSafe, kNeedsRetry, kFlaky, kUnsafe };
 
 // "undecided", "safe", "needs_retry", "flaky", "unsafe".
-absl::string_view VerdictName(Verdict verdict);
+absl::string_view SafetyVerdictName(SafetyVerdict verdict);
 
 struct RateVerdict {
   int trials = 0;
@@ -64,7 +58,7 @@ struct RateVerdict {
   int failures = 0;  // trials not ok, ok_after_retry included
   int wrong_data = 0;
   stats::RateInterval failure_interval;  // of failures / trials
-  Verdict verdict = Verdict::kUndecided;
+  SafetyVerdict verdict = SafetyVerdict::kUndecided;
 
   double failure_rate() const {
     return trials == 0 ? 0 : static_cast<double>(failures) / trials;

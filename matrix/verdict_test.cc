@@ -18,7 +18,7 @@ TEST(VerdictTest, IssueExampleIsFlakyWithItsInterval) {
   const OutcomeCounts counts =
       Counts({{OutcomeKind::kOk, 17}, {OutcomeKind::kCrash, 3}});
   const RateVerdict verdict = Judge(counts, kRule);
-  EXPECT_EQ(verdict.verdict, Verdict::kFlaky);
+  EXPECT_EQ(verdict.verdict, SafetyVerdict::kFlaky);
   EXPECT_EQ(verdict.trials, 20);
   EXPECT_EQ(verdict.failures, 3);
   EXPECT_NEAR(verdict.failure_interval.low, 0.0320709372, 1e-9);
@@ -29,11 +29,11 @@ TEST(VerdictTest, IssueExampleIsFlakyWithItsInterval) {
 
 TEST(VerdictTest, SafeNeedsEnoughCleanTrials) {
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kOk, 5}}), kRule).verdict,
-            Verdict::kUndecided);
+            SafetyVerdict::kUndecided);
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kOk, 35}}), kRule).verdict,
-            Verdict::kUndecided);
+            SafetyVerdict::kUndecided);
   const RateVerdict safe = Judge(Counts({{OutcomeKind::kOk, 36}}), kRule);
-  EXPECT_EQ(safe.verdict, Verdict::kSafe);
+  EXPECT_EQ(safe.verdict, SafetyVerdict::kSafe);
   EXPECT_EQ(FormatRate(safe), "0% [0%–9.7%]");
 }
 
@@ -41,37 +41,37 @@ TEST(VerdictTest, RareFailureUnderTheThresholdIsStillSafeAndCounted) {
   const OutcomeCounts counts =
       Counts({{OutcomeKind::kOk, 99}, {OutcomeKind::kHang, 1}});
   const RateVerdict verdict = Judge(counts, kRule);
-  EXPECT_EQ(verdict.verdict, Verdict::kSafe);
+  EXPECT_EQ(verdict.verdict, SafetyVerdict::kSafe);
   EXPECT_EQ(DescribeVerdict(counts, verdict),
             "ok 99/100, hang 1/100 → safe, failure 1% [0.025%–5.4%]");
 }
 
 TEST(VerdictTest, UnsafeWhenTheOkRateIsBoundedBelowTheThreshold) {
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kHang, 5}}), kRule).verdict,
-            Verdict::kUndecided);  // ok rate's upper bound 52%
+            SafetyVerdict::kUndecided);  // ok rate's upper bound 52%
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kHang, 6}}), kRule).verdict,
-            Verdict::kUnsafe);
+            SafetyVerdict::kUnsafe);
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kHang, 20}, {OutcomeKind::kOk, 1}}),
                   kRule)
                 .verdict,
-            Verdict::kUnsafe);
+            SafetyVerdict::kUnsafe);
 }
 
 TEST(VerdictTest, RetriesAreNeitherPlainlySafeNorFailed) {
   const RateVerdict all_retried =
       Judge(Counts({{OutcomeKind::kOkAfterRetry, 40}}), kRule);
-  EXPECT_EQ(all_retried.verdict, Verdict::kNeedsRetry);
+  EXPECT_EQ(all_retried.verdict, SafetyVerdict::kNeedsRetry);
   EXPECT_EQ(all_retried.failures, 40);  // a client with no retry fails
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kOkAfterRetry, 3}}), kRule).verdict,
-            Verdict::kUndecided);
+            SafetyVerdict::kUndecided);
   EXPECT_EQ(Judge(Counts({{OutcomeKind::kOkAfterRetry, 3},
                           {OutcomeKind::kOk, 3}}),
                   kRule)
                 .verdict,
-            Verdict::kFlaky);
+            SafetyVerdict::kFlaky);
   // Not unsafe: every trial read every row.
   EXPECT_NE(Judge(Counts({{OutcomeKind::kOkAfterRetry, 10}}), kRule).verdict,
-            Verdict::kUnsafe);
+            SafetyVerdict::kUnsafe);
 }
 
 TEST(VerdictTest, WrongDataIsCountedOnItsOwn) {
@@ -80,12 +80,12 @@ TEST(VerdictTest, WrongDataIsCountedOnItsOwn) {
   const RateVerdict verdict = Judge(counts, kRule);
   EXPECT_EQ(verdict.wrong_data, 2);
   EXPECT_EQ(verdict.failures, 2);
-  EXPECT_EQ(verdict.verdict, Verdict::kFlaky);
+  EXPECT_EQ(verdict.verdict, SafetyVerdict::kFlaky);
 }
 
 TEST(VerdictTest, NoTrialsIsUndecided) {
   const RateVerdict verdict = Judge(OutcomeCounts{}, kRule);
-  EXPECT_EQ(verdict.verdict, Verdict::kUndecided);
+  EXPECT_EQ(verdict.verdict, SafetyVerdict::kUndecided);
   EXPECT_EQ(DescribeVerdict(OutcomeCounts{}, verdict), "no trials");
 }
 

@@ -32,7 +32,7 @@ json CellPartJson(const OutcomeCounts& counts, const VerdictRule& rule) {
           {"interval",
            {{"low", verdict.failure_interval.low},
             {"high", verdict.failure_interval.high}}},
-          {"verdict", std::string(VerdictName(verdict.verdict))},
+          {"verdict", std::string(SafetyVerdictName(verdict.verdict))},
           {"text", DescribeVerdict(counts, verdict)}};
 }
 
