@@ -74,6 +74,9 @@ class TesteeProtocolTest(unittest.TestCase):
             self.assertGreaterEqual(result.done_micros, result.first_row_micros)
             self.assertGreater(result.monotonic_start_micros, 0)
             self.assertGreater(result.bytes, 0)
+            # Against a fake without faults no read needs a retry.
+            self.assertEqual((result.retries, result.injected_fault_retries), (0, 0), f"worker {i}")
+            self.assertEqual((result.first_retried_status_code, result.first_retried_status_message), (0, ""))
             seen += [(r.begin, r.end) for r in result.seen]
             self.assertEqual(result.rows_received, sum(r.end - r.begin for r in result.seen))
         seen.sort()
