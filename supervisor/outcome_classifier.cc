@@ -132,13 +132,31 @@ std::optional<std::string> Refusal(const TrialRecord& record) {
   return std::nullopt;
 }
 
+// The signal that killed `wait_status`, unless it is none or the watchdog's
+// SIGKILL (a hang, not a crash).
+std::optional<int> CrashSignal(const TrialRecord& record, int wait_status) {
+  if (!WIFSIGNALED(wait_status)) return std::nullopt;
+  const int signal = WTERMSIG(wait_status);
+  if (record.watchdog_fired && signal == SIGKILL) return std::nullopt;
+  return signal;
+}
+
 WorkerOutcome ClassifyWorker(const TrialRecord& record,
                              const TrialRecord::ProcessReport& report,
                              const WorkerFacts& facts,
                              const std::optional<std::string>& refusal) {
-  if (facts.exit_status.has_value() && WIFSIGNALED(*facts.exit_status)) {
-    const int signal = WTERMSIG(*facts.exit_status);
-    if (!(record.watchdog_fired && signal == SIGKILL)) return Crash(signal, "");
+  if (facts.exit_status.has_value()) {
+    if (std::optional<int> signal = CrashSignal(record, *facts.exit_status)) {
+      return Crash(*signal, "");
+    }
+  } else if (record.trial_wait_status.has_value()) {
+    // No exit report: a thread of the trial process, or a process whose
+    // parent (the trial process) died before it could report it. Either
+    // way the trial process's death is what ended the worker's report.
+    if (std::optional<int> signal =
+            CrashSignal(record, *record.trial_wait_status)) {
+      return Crash(*signal, "trial process: ");
+    }
   }
   if (!report.protocol_error.empty()) {
     return Outcome(OutcomeKind::kError,

@@ -59,6 +59,10 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // Rules, per worker, in order:
 // 1. its WorkerExit says a signal killed it: crash, unless the watchdog
 //    fired and the signal is SIGKILL (the watchdog's): then rule 3;
+// 1a. it has no WorkerExit and the trial process was killed by a signal
+//    (same exception): crash, "trial process: SIGSEGV". A worker of a
+//    thread model lived in that process; a worker process was not reported
+//    because its parent died first. Either way the user's program crashed;
 // 2. its pipe broke the protocol or carried a message a worker does not
 //    send: error;
 // 2a. no result and the testee refused the trial (TrialRefused on the

@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include "absl/strings/str_cat.h"
+#include "common/subprocess.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -158,6 +160,68 @@ TEST(OutcomeClassifierTest, ExitsAndParentChecks) {
   outcome = ClassifyTrial(record, 10, false);  // reported even unasked
   ASSERT_TRUE(outcome.parent_after.has_value());
   EXPECT_EQ(outcome.parent_after->detail, "code 99: odd");
+}
+
+TEST(OutcomeClassifierTest, ASignalThatKillsAThreadModelIsACrash) {
+  // Thread models: no WorkerExit; the trial process is the workers'.
+  for (int signal : {SIGSEGV, SIGABRT}) {
+    TrialRecord record = Record(2);
+    record.workers[0].messages = {PhaseMessage(v1::PHASE_STARTED),
+                                  PhaseMessage(v1::PHASE_CONNECTED)};
+    record.workers[1].messages = {ResultMessage(50, 100)};
+    record.trial_wait_status = KilledBy(signal);
+    TrialOutcome outcome = ClassifyTrial(record, 100, false);
+    for (const WorkerOutcome& worker : outcome.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+      EXPECT_EQ(worker.signal, signal);
+      EXPECT_EQ(worker.detail,
+                absl::StrCat("trial process: ", SignalName(signal)));
+    }
+    EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+  }
+}
+
+TEST(OutcomeClassifierTest, TheWatchdogsSigkillOfAThreadModelIsAHang) {
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {PhaseMessage(v1::PHASE_FIRST_ROW)};
+  record.watchdog_fired = true;
+  record.trial_wait_status = KilledBy(SIGKILL);
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kHang);
+  EXPECT_EQ(outcome.workers[0].detail, "hang in mid-stream");
+
+  // A crash the watchdog then found still running (a pipe held open) is
+  // the crash.
+  record.trial_wait_status = KilledBy(SIGBUS);
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.workers[0].signal, SIGBUS);
+}
+
+TEST(OutcomeClassifierTest, AParentThatDiesBeforeReportingItsChildren) {
+  TrialRecord record = Record(3);
+  record.workers[0].messages = {ResultMessage(0, 30)};
+  record.workers[1].messages = {ResultMessage(30, 60)};
+  record.workers[2].messages = {PhaseMessage(v1::PHASE_STARTED)};
+  // Worker 0 was reaped and reported; then the parent died.
+  record.parent.messages = {ExitMessage(0, 0)};
+  record.trial_wait_status = KilledBy(SIGSEGV);
+  TrialOutcome outcome = ClassifyTrial(record, 90, true);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  for (int i : {1, 2}) {
+    EXPECT_EQ(outcome.workers[i].kind, OutcomeKind::kCrash) << i;
+    EXPECT_EQ(outcome.workers[i].signal, SIGSEGV);
+    EXPECT_EQ(outcome.workers[i].detail, "trial process: SIGSEGV");
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->detail, "parent: SIGSEGV");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+
+  // A trial process that exits (no signal) is not a crash.
+  record.trial_wait_status = ExitedWith(1);
+  outcome = ClassifyTrial(record, 90, false);
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[2].kind, OutcomeKind::kError);
 }
 
 }  // namespace

@@ -14,10 +14,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/runfiles.h"
+#include "common/subprocess.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testing/nothing_left_behind.h"
@@ -189,6 +191,50 @@ TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
   errno = 0;
   EXPECT_EQ(kill(grandchild, 0), -1);
   EXPECT_EQ(errno, ESRCH);
+}
+
+TEST(TrialRunnerTest, ASignalThatKillsAThreadModelsProcessIsACrash) {
+  for (const auto& [behavior, signal] :
+       std::vector<std::pair<std::string, int>>{{"crash_segv", SIGSEGV},
+                                                {"abort", SIGABRT}}) {
+    SCOPED_TRACE(behavior);
+    TrialRecord record = RunChecked(
+        2, {"--behavior=hang_mid_stream," + behavior, "--workers_are=threads"},
+        milliseconds(10000));
+    EXPECT_FALSE(record.watchdog_fired);
+    ASSERT_TRUE(record.trial_wait_status.has_value());
+    EXPECT_TRUE(WIFSIGNALED(*record.trial_wait_status));
+    TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+    ASSERT_EQ(outcome.workers.size(), 2u);
+    // The hanging thread died with the process: a crash too.
+    for (const WorkerOutcome& worker : outcome.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+      EXPECT_EQ(worker.signal, signal);
+      EXPECT_EQ(worker.detail,
+                absl::StrCat("trial process: ", SignalName(signal)));
+    }
+    EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+  }
+}
+
+TEST(TrialRunnerTest, AParentThatDiesBeforeReportingItsChildrenIsACrash) {
+  TrialRecord record = RunChecked(
+      2,
+      {"--behavior=ok", "--parent=crash_before_reporting", "--parent_check=ok"},
+      milliseconds(10000));
+  EXPECT_FALSE(record.watchdog_fired);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  // Each sent its rows, but nobody reported how it ended.
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+    EXPECT_EQ(worker.signal, SIGSEGV);
+    EXPECT_EQ(worker.detail, "trial process: SIGSEGV");
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.parent_after->detail, "parent: SIGSEGV");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
 }
 
 TEST(TrialRunnerTest, RowsMissingAcrossWorkersAreWrongData) {
