@@ -2,6 +2,11 @@
 
 #include <signal.h>
 
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/subprocess.h"
 #include "gtest/gtest.h"
@@ -160,6 +165,118 @@ TEST(OutcomeClassifierTest, ExitsAndParentChecks) {
   outcome = ClassifyTrial(record, 10, false);  // reported even unasked
   ASSERT_TRUE(outcome.parent_after.has_value());
   EXPECT_EQ(outcome.parent_after->detail, "code 99: odd");
+}
+
+v1::WorkerMessage RetriedResult(int64_t begin, int64_t end, int64_t retries,
+                                int64_t injected, int code,
+                                const std::string& message) {
+  v1::WorkerMessage result = ResultMessage(begin, end);
+  result.mutable_result()->set_retries(retries);
+  result.mutable_result()->set_injected_fault_retries(injected);
+  result.mutable_result()->set_first_retried_status_code(code);
+  result.mutable_result()->set_first_retried_status_message(message);
+  return result;
+}
+
+TEST(OutcomeClassifierTest, OkAfterRetryRanksBetweenOkAndError) {
+  EXPECT_EQ(OutcomeKindName(OutcomeKind::kOkAfterRetry), "ok_after_retry");
+  EXPECT_EQ(WorseOf(OutcomeKind::kOk, OutcomeKind::kOkAfterRetry),
+            OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(WorseOf(OutcomeKind::kOkAfterRetry, OutcomeKind::kError),
+            OutcomeKind::kError);
+}
+
+TEST(OutcomeClassifierTest, AWorkerThatNeededARetryIsOkAfterRetry) {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {
+      RetriedResult(0, 50, 1, 0, 14, "Socket operation on non-socket")};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 1 retry (first: UNAVAILABLE: Socket operation on "
+            "non-socket)");
+  EXPECT_EQ(outcome.workers[0].retries, 1);
+  EXPECT_EQ(outcome.workers[0].first_retried_failure,
+            "UNAVAILABLE: Socket operation on non-socket");
+  EXPECT_EQ(DescribeWorkerOutcome(outcome.workers[0]),
+            "ok_after_retry (ok after 1 retry (first: UNAVAILABLE: Socket "
+            "operation on non-socket))");
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[1].retries, 0);
+  EXPECT_EQ(outcome.workers[1].first_retried_failure, "");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOkAfterRetry);
+}
+
+TEST(OutcomeClassifierTest, RetriesOfInjectedFaultsLeaveAWorkerOk) {
+  // The matrix's rst_stream script resets every stream once on purpose.
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {RetriedResult(0, 100, 4, 4, 0, "")};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[0].retries, 0);
+
+  // One more that nobody injected, and no first failure named (an older
+  // testee): still counted.
+  record.workers[0].messages = {RetriedResult(0, 100, 5, 4, 0, "")};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(outcome.workers[0].detail, "ok after 1 retry");
+
+  record.workers[0].messages = {
+      RetriedResult(0, 100, 3, 0, 4, "Deadline Exceeded")};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 3 retries (first: DEADLINE_EXCEEDED: Deadline Exceeded)");
+}
+
+TEST(OutcomeClassifierTest, NonsenseRetryCountsNeverCountAsNeeded) {
+  TrialRecord record = Record(1);
+  for (const auto& [retries, injected] :
+       std::vector<std::pair<int64_t, int64_t>>{
+           {-3, 0}, {2, 5}, {0, -1}, {INT64_MIN, INT64_MAX}}) {
+    record.workers[0].messages = {
+        RetriedResult(0, 100, retries, injected, 14, "x")};
+    TrialOutcome outcome = ClassifyTrial(record, 100, false);
+    EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk)
+        << retries << " " << injected;
+    EXPECT_EQ(outcome.workers[0].retries, 0);
+  }
+  // A negative injected count does not add retries either.
+  record.workers[0].messages = {RetriedResult(0, 100, 2, -7, 14, "x")};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].retries, 2);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 2 retries (first: UNAVAILABLE: x)");
+}
+
+TEST(OutcomeClassifierTest, RetriesDoNotHideWorseOutcomes) {
+  TrialRecord record = Record(2);
+  v1::WorkerMessage failed = RetriedResult(0, 50, 2, 0, 14, "first");
+  failed.mutable_result()->set_status_code(14);
+  failed.mutable_result()->set_status_message("gave up");
+  record.workers[0].messages = {failed};
+  v1::WorkerMessage corrupt = RetriedResult(50, 100, 1, 0, 15, "bad Avro");
+  corrupt.mutable_result()->set_corrupt_responses(1);
+  record.workers[1].messages = {corrupt};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.workers[0].detail, "UNAVAILABLE: gave up");
+  // Kept for the report whatever the kind.
+  EXPECT_EQ(outcome.workers[0].retries, 2);
+  EXPECT_EQ(outcome.workers[0].first_retried_failure, "UNAVAILABLE: first");
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kWrongData);
+
+  // Rows missing across workers make an ok_after_retry worker wrong_data.
+  record.workers[0].messages = {RetriedResult(0, 40, 1, 0, 14, "x")};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.missing_rows, 10);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kWrongData);
+    EXPECT_EQ(worker.detail, "10 of 100 rows missing across workers");
+  }
+  EXPECT_EQ(outcome.workers[0].retries, 1);
 }
 
 TEST(OutcomeClassifierTest, ASignalThatKillsAThreadModelIsACrash) {

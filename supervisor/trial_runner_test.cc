@@ -193,6 +193,30 @@ TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
   EXPECT_EQ(errno, ESRCH);
 }
 
+TEST(TrialRunnerTest, AWorkerThatNeededARetryIsOkAfterRetry) {
+  for (const char* workers_are : {"processes", "threads"}) {
+    SCOPED_TRACE(workers_are);
+    TrialRecord record = RunChecked(
+        3,
+        {"--behavior=ok,ok_after_retry,ok_after_injected_retry",
+         absl::StrCat("--workers_are=", workers_are)},
+        milliseconds(10000));
+    TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+    ASSERT_EQ(outcome.workers.size(), 3u);
+    EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+    // Two retries, one of them after a fault injected on purpose.
+    EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOkAfterRetry);
+    EXPECT_EQ(outcome.workers[1].detail,
+              "ok after 1 retry (first: UNAVAILABLE: Socket operation on "
+              "non-socket (simulated))");
+    EXPECT_EQ(outcome.workers[1].retries, 1);
+    // Its only retry was the injected fault's: designed, so ok.
+    EXPECT_EQ(outcome.workers[2].kind, OutcomeKind::kOk)
+        << outcome.workers[2].detail;
+    EXPECT_EQ(outcome.overall, OutcomeKind::kOkAfterRetry);
+  }
+}
+
 TEST(TrialRunnerTest, ASignalThatKillsAThreadModelsProcessIsACrash) {
   for (const auto& [behavior, signal] :
        std::vector<std::pair<std::string, int>>{{"crash_segv", SIGSEGV},

@@ -149,6 +149,16 @@ void RunWorker(int index, const Flags& flags, WorkerReporter& reporter) {
   } else if (behavior == "abort") {
     PhasesThrough(reporter, v1::PHASE_STARTED);
     Die(SIGABRT);
+  } else if (behavior == "ok_after_retry") {
+    // Two retries, one of them after a fault the fake injected on purpose.
+    result.set_retries(2);
+    result.set_injected_fault_retries(1);
+    result.set_first_retried_status_code(14);
+    result.set_first_retried_status_message(
+        "Socket operation on non-socket (simulated)");
+  } else if (behavior == "ok_after_injected_retry") {
+    result.set_retries(1);
+    result.set_injected_fault_retries(1);
   } else if (behavior == "wrong_row") {
     result.set_corrupted_rows(1);
   } else if (behavior == "duplicate") {
