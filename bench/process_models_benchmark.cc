@@ -212,7 +212,11 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
   if (!record.ok()) return record.status();
   const TrialOutcome outcome =
       ClassifyTrial(*record, work.table_rows, resolved.has_parent_check);
-  if (outcome.overall != OutcomeKind::kOk) {
+  // Workers that needed a retry still read every row: what they cost, the
+  // retries' backoff included, is what the model costs a client that
+  // retries (the matrix reports that they needed it).
+  if (outcome.overall != OutcomeKind::kOk &&
+      outcome.overall != OutcomeKind::kOkAfterRetry) {
     return absl::AbortedError(Describe(outcome));
   }
   return MetricsFromTrial(*record);

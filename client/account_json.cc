@@ -12,6 +12,13 @@ nlohmann::json Seconds(absl::Duration duration) {
   return absl::ToDoubleSeconds(duration);
 }
 
+// {"code": "UNAVAILABLE", "message": "..."}, or null for OK.
+nlohmann::json StatusToJson(const absl::Status& status) {
+  if (status.ok()) return nullptr;
+  return {{"code", absl::StatusCodeToString(status.code())},
+          {"message", std::string(status.message())}};
+}
+
 }  // namespace
 
 nlohmann::json RetryCountsToJson(const RetryCounts& retries) {
@@ -35,6 +42,8 @@ nlohmann::json StreamAccountToJson(const StreamAccount& stream) {
       {"corrupt_responses", stream.corrupt_responses},
       {"corrupted_rows", stream.corrupted_rows},
       {"retries", RetryCountsToJson(stream.retries)},
+      {"injected_fault_retries", stream.injected_fault_retries},
+      {"first_retried_failure", StatusToJson(stream.first_retried_failure)},
       {"backoff_seconds", Seconds(stream.backoff_time)},
       {"status", absl::StatusCodeToString(
                      static_cast<absl::StatusCode>(stream.status_code))},
@@ -50,11 +59,7 @@ nlohmann::json ReadAccountToJson(const ReadAccount& account) {
   for (const StreamAccount& stream : account.streams) {
     streams.push_back(StreamAccountToJson(stream));
   }
-  nlohmann::json error = nullptr;
-  if (!account.first_error.ok()) {
-    error = {{"code", absl::StatusCodeToString(account.first_error.code())},
-             {"message", std::string(account.first_error.message())}};
-  }
+  const nlohmann::json error = StatusToJson(account.first_error);
   nlohmann::json json = {
       {"table", account.table},
       {"exactly_once", account.exactly_once()},
@@ -71,6 +76,8 @@ nlohmann::json ReadAccountToJson(const ReadAccount& account) {
       {"bytes", account.bytes},
       {"responses", account.responses},
       {"retries", RetryCountsToJson(account.retries)},
+      {"injected_fault_retries", account.injected_fault_retries},
+      {"first_retried_failure", StatusToJson(account.first_retried_failure)},
       {"backoff_seconds", Seconds(account.backoff_time)},
       {"time_to_first_row_seconds", Seconds(account.time_to_first_row)},
       {"total_seconds", Seconds(account.total_time)},

@@ -170,12 +170,18 @@ ReadAccount ReferenceReader::ReadStreams(
 
   absl::Time first_row = absl::InfiniteFuture();
   absl::Time first_error_at = absl::InfiniteFuture();
+  absl::Time first_retried_at = absl::InfiniteFuture();
   for (const StreamAccount& stream : account.streams) {
     account.corrupted_rows += stream.corrupted_rows;
     account.corrupt_responses += stream.corrupt_responses;
     account.bytes += stream.bytes;
     account.responses += stream.responses;
     account.retries.Add(stream.retries);
+    account.injected_fault_retries += stream.injected_fault_retries;
+    if (stream.first_retried_at < first_retried_at) {
+      first_retried_at = stream.first_retried_at;
+      account.first_retried_failure = stream.first_retried_failure;
+    }
     account.backoff_time += stream.backoff_time;
     first_row = std::min(first_row, stream.first_row_at);
     if (!stream.ok() && stream.finished_at < first_error_at) {

@@ -49,6 +49,10 @@ struct ReadAccount {
   int64_t bytes = 0;
   int64_t responses = 0;
   RetryCounts retries;
+  // Summed over streams; see StreamAccount.
+  int64_t injected_fault_retries = 0;
+  // The earliest of the streams' first_retried_failure; OK if none.
+  absl::Status first_retried_failure;
   absl::Duration backoff_time = absl::ZeroDuration();  // summed over streams
   // From the start of the read to the first verified row, or
   // InfiniteDuration if none arrived.

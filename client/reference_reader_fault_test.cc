@@ -96,6 +96,10 @@ TEST_F(ReferenceReaderFaultTest, UnavailableBeforeAnyRowIsRetried) {
   ExpectExactlyOnce(account);
   EXPECT_EQ(server_->faults().fired(FaultKind::kUnavailable), 3);
   EXPECT_EQ(account.retries[RetryCause::kUnavailable], 3) << Dump(account);
+  // Faults of the fake's script: designed, so no failure to report.
+  EXPECT_EQ(account.injected_fault_retries, 3);
+  EXPECT_TRUE(account.first_retried_failure.ok())
+      << account.first_retried_failure;
 }
 
 TEST_F(ReferenceReaderFaultTest, RstStreamIsResumed) {
@@ -104,6 +108,9 @@ TEST_F(ReferenceReaderFaultTest, RstStreamIsResumed) {
   ExpectExactlyOnce(account);
   EXPECT_EQ(server_->faults().fired(FaultKind::kRstStream), 1);
   EXPECT_EQ(account.retries[RetryCause::kRstStream], 1) << Dump(account);
+  EXPECT_EQ(account.injected_fault_retries, 1);
+  EXPECT_TRUE(account.first_retried_failure.ok())
+      << account.first_retried_failure;
 }
 
 TEST_F(ReferenceReaderFaultTest, ResourceExhaustedHonoursRetryInfo) {
@@ -150,6 +157,22 @@ TEST_F(ReferenceReaderFaultTest, StallLongerThanTheDeadlineIsRetried) {
   // its 1 s too, and is resumed the same way.
   EXPECT_GE(account.retries[RetryCause::kDeadlineExceeded], 1) << Dump(account);
   EXPECT_LT(account.total_time, absl::Seconds(4));  // did not wait it out
+  // The call ran out of the reader's own deadline: no fault message says it
+  // was injected, so it is a retry the read needed, and the first failure.
+  EXPECT_EQ(account.injected_fault_retries, 0);
+  EXPECT_EQ(account.first_retried_failure.code(),
+            absl::StatusCode::kDeadlineExceeded)
+      << account.first_retried_failure;
+  int with_failure = 0;
+  for (const StreamAccount& stream : account.streams) {
+    if (stream.first_retried_failure.ok()) continue;
+    ++with_failure;
+    EXPECT_EQ(stream.first_retried_failure, account.first_retried_failure);
+    EXPECT_GE(stream.retries.total(), 1);
+  }
+  EXPECT_GE(with_failure, 1);
+  EXPECT_EQ(ReadAccountToJson(account)["first_retried_failure"]["code"],
+            "DEADLINE_EXCEEDED");
 }
 
 TEST_F(ReferenceReaderFaultTest, StallBeforeTheFirstRowIsRetried) {
@@ -171,6 +194,13 @@ TEST_F(ReferenceReaderFaultTest, CorruptPayloadIsRefetched) {
   EXPECT_EQ(account.corrupt_responses, 1);
   EXPECT_EQ(account.corrupted_rows, 0);
   EXPECT_EQ(account.retries[RetryCause::kCorruptResponse], 1) << Dump(account);
+  // A corrupt response carries no marker: its description is the failure.
+  EXPECT_EQ(account.injected_fault_retries, 0);
+  EXPECT_EQ(account.first_retried_failure.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(account.first_retried_failure.message().find(
+                "response at offset 125"),
+            std::string::npos)
+      << account.first_retried_failure;
   bool described = false;
   for (const StreamAccount& stream : account.streams) {
     if (stream.corrupt_responses == 0) continue;
@@ -236,6 +266,7 @@ TEST_F(ReferenceReaderFaultTest, TooManyFailuresEndInAClearError) {
   // Per stream: one retry after the call that made progress, then two
   // without progress (max_retries_without_progress) before giving up.
   EXPECT_EQ(account.retries[RetryCause::kUnavailable], kStreams * 3);
+  EXPECT_EQ(account.injected_fault_retries, kStreams * 3);
   nlohmann::json json = ReadAccountToJson(account);
   EXPECT_EQ(json["missing_ranges"], "100-199,300-399,500-599,700-799,900-999")
       << json.dump(1);

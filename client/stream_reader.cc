@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "client/avro_row_decoder.h"
+#include "fakes/injected_fault.h"
 #include "fakes/row_generator.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
@@ -247,6 +248,19 @@ StreamAccount StreamReader::Read(const std::string& stream_name,
                          ": ", decision.reason);
       }
       break;
+    }
+    // A corrupt response has no status of its own: what was wrong with it
+    // stands for one.
+    const std::string message =
+        corrupt ? account.last_corruption : status.error_message();
+    if (IsInjectedFault(message)) {
+      ++account.injected_fault_retries;
+    } else if (account.first_retried_failure.ok()) {
+      account.first_retried_failure = absl::Status(
+          corrupt ? absl::StatusCode::kDataLoss
+                  : static_cast<absl::StatusCode>(status.error_code()),
+          message);
+      account.first_retried_at = absl::Now();
     }
     absl::SleepFor(decision.delay);
     account.backoff_time += decision.delay;

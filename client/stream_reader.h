@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "client/retry_policy.h"
 #include "client/row_ledger.h"
@@ -45,6 +46,15 @@ struct StreamAccount {
   // Rows of corrupt responses that were skipped, not refetched.
   int64_t corrupted_rows = 0;
   RetryCounts retries;
+  // Of retries.total(): those after a failure the fake server injected on
+  // purpose (fakes/injected_fault.h). Resuming them is the reader working as
+  // designed; the others are retries a client without them would have
+  // failed on.
+  int64_t injected_fault_retries = 0;
+  // The first failure a retry recovered from, injected ones apart (its code
+  // and message: "UNAVAILABLE: Socket operation on non-socket"); OK if none.
+  absl::Status first_retried_failure;
+  absl::Time first_retried_at = absl::InfiniteFuture();
   absl::Duration backoff_time = absl::ZeroDuration();  // slept before retries
   // Final status of the stream: OK once read to its end.
   grpc::StatusCode status_code = grpc::StatusCode::OK;

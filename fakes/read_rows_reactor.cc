@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "fakes/injected_fault.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -58,14 +59,13 @@ grpc::Status FaultStatus(const PlannedFault& fault, const std::string& stream,
     case FaultKind::kUnavailable:
       return grpc::Status(
           grpc::StatusCode::UNAVAILABLE,
-          absl::StrCat("forkcheck fake: injected UNAVAILABLE", where));
+          absl::StrCat(kInjectedFaultMarker, " UNAVAILABLE", where));
     case FaultKind::kRstStream:
       // The message real clients match to decide the error is retryable.
       return grpc::Status(
           grpc::StatusCode::INTERNAL,
-          absl::StrCat("Received RST_STREAM with error code 2 (forkcheck "
-                       "fake: injected",
-                       where, ")"));
+          absl::StrCat("Received RST_STREAM with error code 2 (",
+                       kInjectedFaultMarker, where, ")"));
     case FaultKind::kResourceExhausted: {
       google::rpc::RetryInfo retry;
       retry.mutable_retry_delay()->set_seconds(fault.millis / 1000);
@@ -74,7 +74,7 @@ grpc::Status FaultStatus(const PlannedFault& fault, const std::string& stream,
       google::rpc::Status details;
       details.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
       details.set_message(
-          absl::StrCat("forkcheck fake: injected RESOURCE_EXHAUSTED", where));
+          absl::StrCat(kInjectedFaultMarker, " RESOURCE_EXHAUSTED", where));
       details.add_details()->PackFrom(retry);
       return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           details.message(), details.SerializeAsString());

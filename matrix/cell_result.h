@@ -21,6 +21,12 @@ struct TrialSample {
   std::optional<OutcomeKind> parent_after;  // if the model checks it
   // Per worker, "ok" or e.g. "hang in connect", "error (UNAVAILABLE: ...)".
   std::vector<std::string> worker_details;
+  // Per worker, same order: the retries it needed (those after a fault the
+  // fake injected on purpose apart: supervisor/outcome_classifier.h) and
+  // the first failure one of them recovered from, e.g. "UNAVAILABLE: Socket
+  // operation on non-socket" ("" if none), whatever the worker's outcome.
+  std::vector<int> worker_retries;
+  std::vector<std::string> worker_first_failure;
   std::string parent_detail;
   bool watchdog_fired = false;
   int64_t wall_micros = 0;  // exec of the trial program to its end

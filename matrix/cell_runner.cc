@@ -159,6 +159,9 @@ TrialSample SampleFromTrial(const TrialRecord& record,
   for (size_t i = 0; i < outcome.workers.size(); ++i) {
     workers = WorseOf(workers, outcome.workers[i].kind);
     sample.worker_details.push_back(Describe(outcome.workers[i]));
+    sample.worker_retries.push_back(outcome.workers[i].retries);
+    sample.worker_first_failure.push_back(
+        outcome.workers[i].first_retried_failure);
     int64_t first_row = -1;
     int64_t done = -1;
     if (i < record.workers.size()) {

@@ -41,6 +41,17 @@ void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
                                 account.corrupt_responses);
   result->set_bytes(result->bytes() + account.bytes);
   result->set_retries(result->retries() + account.retries.total());
+  result->set_injected_fault_retries(result->injected_fault_retries() +
+                                     account.injected_fault_retries);
+  // Streams are read one after another: the first account with one has
+  // the worker's first.
+  if (result->first_retried_status_code() == 0 &&
+      !account.first_retried_failure.ok()) {
+    result->set_first_retried_status_code(
+        static_cast<int>(account.first_retried_failure.code()));
+    result->set_first_retried_status_message(
+        std::string(account.first_retried_failure.message()));
+  }
   for (const StreamAccount& stream : account.streams) {
     v1::StreamOutcome* outcome = result->add_streams();
     outcome->set_stream(stream.stream);

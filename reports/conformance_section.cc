@@ -14,6 +14,8 @@ json TrialJson(const TrialSample& sample) {
                ? json(std::string(OutcomeKindName(*sample.parent_after)))
                : json(nullptr)},
           {"worker_details", sample.worker_details},
+          {"worker_retries", sample.worker_retries},
+          {"worker_first_failure", sample.worker_first_failure},
           {"parent_detail", sample.parent_detail},
           {"watchdog_fired", sample.watchdog_fired},
           {"wall_micros", sample.wall_micros},

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -37,6 +38,11 @@ std::string StatusCodeName(int code) {
   std::string name =
       absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
   return name.empty() ? absl::StrCat("code ", code) : name;
+}
+
+// Every row verified, with or without retries.
+bool Delivered(OutcomeKind kind) {
+  return kind == OutcomeKind::kOk || kind == OutcomeKind::kOkAfterRetry;
 }
 
 WorkerOutcome Outcome(OutcomeKind kind, std::string detail) {
@@ -132,13 +138,55 @@ std::optional<std::string> Refusal(const TrialRecord& record) {
   return std::nullopt;
 }
 
+// The signal that killed `wait_status`, unless it is none or the watchdog's
+// SIGKILL (a hang, not a crash).
+std::optional<int> CrashSignal(const TrialRecord& record, int wait_status) {
+  if (!WIFSIGNALED(wait_status)) return std::nullopt;
+  const int signal = WTERMSIG(wait_status);
+  if (record.watchdog_fired && signal == SIGKILL) return std::nullopt;
+  return signal;
+}
+
+// Retries the worker needed (see ClassifyTrial's rules), from its untrusted
+// result: never negative, never more than it made, at most INT_MAX.
+int NeededRetries(const v1::WorkerResult& result) {
+  const int64_t retries = std::max<int64_t>(0, result.retries());
+  const int64_t injected =
+      std::clamp<int64_t>(result.injected_fault_retries(), 0, retries);
+  return static_cast<int>(
+      std::min<int64_t>(retries - injected, std::numeric_limits<int>::max()));
+}
+
+// "UNAVAILABLE: Socket operation on non-socket", or "" if none was reported.
+std::string FirstRetriedFailure(const v1::WorkerResult& result) {
+  if (result.first_retried_status_code() == 0) return "";
+  return absl::StrCat(StatusCodeName(result.first_retried_status_code()), ": ",
+                      result.first_retried_status_message());
+}
+
+WorkerOutcome OkAfterRetry(int retries, const std::string& first) {
+  std::string detail = absl::StrCat("ok after ", retries,
+                                    retries == 1 ? " retry" : " retries");
+  if (!first.empty()) absl::StrAppend(&detail, " (first: ", first, ")");
+  return Outcome(OutcomeKind::kOkAfterRetry, std::move(detail));
+}
+
 WorkerOutcome ClassifyWorker(const TrialRecord& record,
                              const TrialRecord::ProcessReport& report,
                              const WorkerFacts& facts,
                              const std::optional<std::string>& refusal) {
-  if (facts.exit_status.has_value() && WIFSIGNALED(*facts.exit_status)) {
-    const int signal = WTERMSIG(*facts.exit_status);
-    if (!(record.watchdog_fired && signal == SIGKILL)) return Crash(signal, "");
+  if (facts.exit_status.has_value()) {
+    if (std::optional<int> signal = CrashSignal(record, *facts.exit_status)) {
+      return Crash(*signal, "");
+    }
+  } else if (record.trial_wait_status.has_value()) {
+    // No exit report: a thread of the trial process, or a process whose
+    // parent (the trial process) died before it could report it. Either
+    // way the trial process's death is what ended the worker's report.
+    if (std::optional<int> signal =
+            CrashSignal(record, *record.trial_wait_status)) {
+      return Crash(*signal, "trial process: ");
+    }
   }
   if (!report.protocol_error.empty()) {
     return Outcome(OutcomeKind::kError,
@@ -196,6 +244,9 @@ WorkerOutcome ClassifyWorker(const TrialRecord& record,
     return Outcome(OutcomeKind::kError,
                    absl::StrCat(DescribeWaitStatus(*facts.exit_status),
                                 " after an OK result"));
+  }
+  if (const int retries = NeededRetries(result); retries > 0) {
+    return OkAfterRetry(retries, FirstRetriedFailure(result));
   }
   return Outcome(OutcomeKind::kOk, "");
 }
@@ -328,10 +379,12 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
   for (size_t i = 0; i < facts.size(); ++i) {
     outcome.workers.push_back(
         ClassifyWorker(record, record.workers[i], facts[i], refusal));
-    const WorkerOutcome& worker = outcome.workers.back();
-    all_delivered = all_delivered && (worker.kind == OutcomeKind::kOk ||
+    WorkerOutcome& worker = outcome.workers.back();
+    all_delivered = all_delivered && (Delivered(worker.kind) ||
                                       worker.kind == OutcomeKind::kWrongData);
     if (facts[i].result == nullptr) continue;
+    worker.retries = NeededRetries(*facts[i].result);
+    worker.first_retried_failure = FirstRetriedFailure(*facts[i].result);
     outcome.duplicate_rows += facts[i].result->duplicate_rows();
     for (const v1::RowIdRange& range : facts[i].result->seen()) {
       ranges.emplace_back(range.begin(), range.end());
@@ -351,8 +404,9 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
           absl::StrCat(overlap, " rows seen by more than one worker"));
     }
     for (WorkerOutcome& worker : outcome.workers) {
-      if (worker.kind == OutcomeKind::kOk) {
-        worker = Outcome(OutcomeKind::kWrongData, absl::StrJoin(wrong, ", "));
+      if (Delivered(worker.kind)) {
+        worker.kind = OutcomeKind::kWrongData;
+        worker.detail = absl::StrJoin(wrong, ", ");
       }
     }
   }

@@ -36,6 +36,12 @@ struct WorkerOutcome {
   v1::Phase hang_phase = v1::PHASE_UNSPECIFIED;
   int signal = 0;       // kCrash: the signal number
   int status_code = 0;  // kError from a gRPC status: its code
+  // From the worker's result, if it sent one (any kind): the retries it
+  // needed (injected faults' apart: ClassifyTrial) and the first failure one
+  // of them recovered from, "UNAVAILABLE: Socket operation on non-socket"
+  // ("" if none was reported). At most INT_MAX, whatever a worker claims.
+  int retries = 0;
+  std::string first_retried_failure;
 };
 
 // "hang (hang in connect)", "ok": the kind, then its detail if it has one.
@@ -59,6 +65,10 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // Rules, per worker, in order:
 // 1. its WorkerExit says a signal killed it: crash, unless the watchdog
 //    fired and the signal is SIGKILL (the watchdog's): then rule 3;
+// 1a. it has no WorkerExit and the trial process was killed by a signal
+//    (same exception): crash, "trial process: SIGSEGV". A worker of a
+//    thread model lived in that process; a worker process was not reported
+//    because its parent died first. Either way the user's program crashed;
 // 2. its pipe broke the protocol or carried a message a worker does not
 //    send: error;
 // 2a. no result and the testee refused the trial (TrialRefused on the
@@ -70,12 +80,27 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // 6. duplicated, out-of-range or corrupted rows, or corrupt responses:
 //    wrong_data;
 // 7. an exit status other than 0 after an OK result: error;
-// 8. ok.
+// 8. every row verified after retries it needed: ok_after_retry, "ok after
+//    1 retry (first: UNAVAILABLE: Socket operation on non-socket)";
+// 9. ok.
+// Retries it needed: WorkerResult.retries minus injected_fault_retries,
+// the retries after a failure the fake server injected on purpose (its
+// fault scripts, e.g. the matrix's rst_stream, which resets every stream
+// once). A server that resets a stream is something every real client
+// must handle, and resuming it is the reader working as designed: those
+// leave a worker ok. Any other failed call the reader had to retry
+// (UNAVAILABLE on a child's first call, a stream reset nobody injected,
+// its own deadline running out) is one a client without that retry would
+// have failed on, which is what a user needs to know of the process model:
+// ok_after_retry. (A stall fault that outlasts the reader's call deadline
+// therefore counts: a user's call with that deadline would fail too. A
+// refetched corrupt response makes the worker wrong_data by rule 6.)
 // Rows missing or seen twice once all workers' `seen` ranges are merged
 // against `expected_rows` (-1: unknown) cannot be pinned on one worker when
 // workers share streams: they set missing_rows/duplicate_rows and make
-// every worker that would be ok wrong_data — but only when all workers
-// delivered OK results, since a worker that failed explains its rows.
+// every worker that would be ok or ok_after_retry wrong_data — but only
+// when all workers delivered OK results, since a worker that failed
+// explains its rows.
 // parent_after: from the ParentCheck; if `expects_parent_check` and there
 // is none, the testee's refusal if it refused, hang if the watchdog fired, crash if the trial process was killed
 // by a signal, else error.

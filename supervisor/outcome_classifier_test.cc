@@ -2,6 +2,13 @@
 
 #include <signal.h>
 
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/subprocess.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -158,6 +165,180 @@ TEST(OutcomeClassifierTest, ExitsAndParentChecks) {
   outcome = ClassifyTrial(record, 10, false);  // reported even unasked
   ASSERT_TRUE(outcome.parent_after.has_value());
   EXPECT_EQ(outcome.parent_after->detail, "code 99: odd");
+}
+
+v1::WorkerMessage RetriedResult(int64_t begin, int64_t end, int64_t retries,
+                                int64_t injected, int code,
+                                const std::string& message) {
+  v1::WorkerMessage result = ResultMessage(begin, end);
+  result.mutable_result()->set_retries(retries);
+  result.mutable_result()->set_injected_fault_retries(injected);
+  result.mutable_result()->set_first_retried_status_code(code);
+  result.mutable_result()->set_first_retried_status_message(message);
+  return result;
+}
+
+TEST(OutcomeClassifierTest, OkAfterRetryRanksBetweenOkAndError) {
+  EXPECT_EQ(OutcomeKindName(OutcomeKind::kOkAfterRetry), "ok_after_retry");
+  EXPECT_EQ(WorseOf(OutcomeKind::kOk, OutcomeKind::kOkAfterRetry),
+            OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(WorseOf(OutcomeKind::kOkAfterRetry, OutcomeKind::kError),
+            OutcomeKind::kError);
+}
+
+TEST(OutcomeClassifierTest, AWorkerThatNeededARetryIsOkAfterRetry) {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {
+      RetriedResult(0, 50, 1, 0, 14, "Socket operation on non-socket")};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 1 retry (first: UNAVAILABLE: Socket operation on "
+            "non-socket)");
+  EXPECT_EQ(outcome.workers[0].retries, 1);
+  EXPECT_EQ(outcome.workers[0].first_retried_failure,
+            "UNAVAILABLE: Socket operation on non-socket");
+  EXPECT_EQ(DescribeWorkerOutcome(outcome.workers[0]),
+            "ok_after_retry (ok after 1 retry (first: UNAVAILABLE: Socket "
+            "operation on non-socket))");
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[1].retries, 0);
+  EXPECT_EQ(outcome.workers[1].first_retried_failure, "");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOkAfterRetry);
+}
+
+TEST(OutcomeClassifierTest, RetriesOfInjectedFaultsLeaveAWorkerOk) {
+  // The matrix's rst_stream script resets every stream once on purpose.
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {RetriedResult(0, 100, 4, 4, 0, "")};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[0].retries, 0);
+
+  // One more that nobody injected, and no first failure named (an older
+  // testee): still counted.
+  record.workers[0].messages = {RetriedResult(0, 100, 5, 4, 0, "")};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOkAfterRetry);
+  EXPECT_EQ(outcome.workers[0].detail, "ok after 1 retry");
+
+  record.workers[0].messages = {
+      RetriedResult(0, 100, 3, 0, 4, "Deadline Exceeded")};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 3 retries (first: DEADLINE_EXCEEDED: Deadline Exceeded)");
+}
+
+TEST(OutcomeClassifierTest, NonsenseRetryCountsNeverCountAsNeeded) {
+  TrialRecord record = Record(1);
+  for (const auto& [retries, injected] :
+       std::vector<std::pair<int64_t, int64_t>>{
+           {-3, 0}, {2, 5}, {0, -1}, {INT64_MIN, INT64_MAX}}) {
+    record.workers[0].messages = {
+        RetriedResult(0, 100, retries, injected, 14, "x")};
+    TrialOutcome outcome = ClassifyTrial(record, 100, false);
+    EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk)
+        << retries << " " << injected;
+    EXPECT_EQ(outcome.workers[0].retries, 0);
+  }
+  // A negative injected count does not add retries either.
+  record.workers[0].messages = {RetriedResult(0, 100, 2, -7, 14, "x")};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].retries, 2);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "ok after 2 retries (first: UNAVAILABLE: x)");
+}
+
+TEST(OutcomeClassifierTest, RetriesDoNotHideWorseOutcomes) {
+  TrialRecord record = Record(2);
+  v1::WorkerMessage failed = RetriedResult(0, 50, 2, 0, 14, "first");
+  failed.mutable_result()->set_status_code(14);
+  failed.mutable_result()->set_status_message("gave up");
+  record.workers[0].messages = {failed};
+  v1::WorkerMessage corrupt = RetriedResult(50, 100, 1, 0, 15, "bad Avro");
+  corrupt.mutable_result()->set_corrupt_responses(1);
+  record.workers[1].messages = {corrupt};
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.workers[0].detail, "UNAVAILABLE: gave up");
+  // Kept for the report whatever the kind.
+  EXPECT_EQ(outcome.workers[0].retries, 2);
+  EXPECT_EQ(outcome.workers[0].first_retried_failure, "UNAVAILABLE: first");
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kWrongData);
+
+  // Rows missing across workers make an ok_after_retry worker wrong_data.
+  record.workers[0].messages = {RetriedResult(0, 40, 1, 0, 14, "x")};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.missing_rows, 10);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kWrongData);
+    EXPECT_EQ(worker.detail, "10 of 100 rows missing across workers");
+  }
+  EXPECT_EQ(outcome.workers[0].retries, 1);
+}
+
+TEST(OutcomeClassifierTest, ASignalThatKillsAThreadModelIsACrash) {
+  // Thread models: no WorkerExit; the trial process is the workers'.
+  for (int signal : {SIGSEGV, SIGABRT}) {
+    TrialRecord record = Record(2);
+    record.workers[0].messages = {PhaseMessage(v1::PHASE_STARTED),
+                                  PhaseMessage(v1::PHASE_CONNECTED)};
+    record.workers[1].messages = {ResultMessage(50, 100)};
+    record.trial_wait_status = KilledBy(signal);
+    TrialOutcome outcome = ClassifyTrial(record, 100, false);
+    for (const WorkerOutcome& worker : outcome.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+      EXPECT_EQ(worker.signal, signal);
+      EXPECT_EQ(worker.detail,
+                absl::StrCat("trial process: ", SignalName(signal)));
+    }
+    EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+  }
+}
+
+TEST(OutcomeClassifierTest, TheWatchdogsSigkillOfAThreadModelIsAHang) {
+  TrialRecord record = Record(1);
+  record.workers[0].messages = {PhaseMessage(v1::PHASE_FIRST_ROW)};
+  record.watchdog_fired = true;
+  record.trial_wait_status = KilledBy(SIGKILL);
+  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kHang);
+  EXPECT_EQ(outcome.workers[0].detail, "hang in mid-stream");
+
+  // A crash the watchdog then found still running (a pipe held open) is
+  // the crash.
+  record.trial_wait_status = KilledBy(SIGBUS);
+  outcome = ClassifyTrial(record, 100, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.workers[0].signal, SIGBUS);
+}
+
+TEST(OutcomeClassifierTest, AParentThatDiesBeforeReportingItsChildren) {
+  TrialRecord record = Record(3);
+  record.workers[0].messages = {ResultMessage(0, 30)};
+  record.workers[1].messages = {ResultMessage(30, 60)};
+  record.workers[2].messages = {PhaseMessage(v1::PHASE_STARTED)};
+  // Worker 0 was reaped and reported; then the parent died.
+  record.parent.messages = {ExitMessage(0, 0)};
+  record.trial_wait_status = KilledBy(SIGSEGV);
+  TrialOutcome outcome = ClassifyTrial(record, 90, true);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  for (int i : {1, 2}) {
+    EXPECT_EQ(outcome.workers[i].kind, OutcomeKind::kCrash) << i;
+    EXPECT_EQ(outcome.workers[i].signal, SIGSEGV);
+    EXPECT_EQ(outcome.workers[i].detail, "trial process: SIGSEGV");
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->detail, "parent: SIGSEGV");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+
+  // A trial process that exits (no signal) is not a crash.
+  record.trial_wait_status = ExitedWith(1);
+  outcome = ClassifyTrial(record, 90, false);
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[2].kind, OutcomeKind::kError);
 }
 
 }  // namespace

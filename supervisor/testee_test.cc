@@ -94,7 +94,7 @@ TEST(TesteeTest, AGoodTesteeDescribesItself) {
       DescribeTestee(Misbehaving(), kWatchdog);
   ASSERT_TRUE(description.ok()) << description.status();
   EXPECT_EQ(description->client(), "misbehaving");
-  EXPECT_EQ(description->models_size(), 9);
+  EXPECT_EQ(description->models_size(), 10);
   ASSERT_NE(FindModel(*description, "ok"), nullptr);
   EXPECT_EQ(FindModel(*description, "no such"), nullptr);
 }
@@ -174,6 +174,7 @@ TEST(TesteeTest, MisbehavingWorkersAreClassifiedNotTrusted) {
            {"nothing", OutcomeKind::kError, "without a result"},
            {"hang", OutcomeKind::kHang, "first row"},
            {"crash", OutcomeKind::kCrash, "SIGSEGV"},
+           {"crash_threads", OutcomeKind::kCrash, "trial process: SIGSEGV"},
            {"lie", OutcomeKind::kWrongData, "rows missing across workers"},
            {"describe_on_worker_pipe", OutcomeKind::kError,
             "a worker pipe carried a testee description"}}) {

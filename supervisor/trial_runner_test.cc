@@ -14,10 +14,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/runfiles.h"
+#include "common/subprocess.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testing/nothing_left_behind.h"
@@ -189,6 +191,74 @@ TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
   errno = 0;
   EXPECT_EQ(kill(grandchild, 0), -1);
   EXPECT_EQ(errno, ESRCH);
+}
+
+TEST(TrialRunnerTest, AWorkerThatNeededARetryIsOkAfterRetry) {
+  for (const char* workers_are : {"processes", "threads"}) {
+    SCOPED_TRACE(workers_are);
+    TrialRecord record = RunChecked(
+        3,
+        {"--behavior=ok,ok_after_retry,ok_after_injected_retry",
+         absl::StrCat("--workers_are=", workers_are)},
+        milliseconds(10000));
+    TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+    ASSERT_EQ(outcome.workers.size(), 3u);
+    EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+    // Two retries, one of them after a fault injected on purpose.
+    EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOkAfterRetry);
+    EXPECT_EQ(outcome.workers[1].detail,
+              "ok after 1 retry (first: UNAVAILABLE: Socket operation on "
+              "non-socket (simulated))");
+    EXPECT_EQ(outcome.workers[1].retries, 1);
+    // Its only retry was the injected fault's: designed, so ok.
+    EXPECT_EQ(outcome.workers[2].kind, OutcomeKind::kOk)
+        << outcome.workers[2].detail;
+    EXPECT_EQ(outcome.overall, OutcomeKind::kOkAfterRetry);
+  }
+}
+
+TEST(TrialRunnerTest, ASignalThatKillsAThreadModelsProcessIsACrash) {
+  for (const auto& [behavior, signal] :
+       std::vector<std::pair<std::string, int>>{{"crash_segv", SIGSEGV},
+                                                {"abort", SIGABRT}}) {
+    SCOPED_TRACE(behavior);
+    TrialRecord record = RunChecked(
+        2, {"--behavior=hang_mid_stream," + behavior, "--workers_are=threads"},
+        milliseconds(10000));
+    EXPECT_FALSE(record.watchdog_fired);
+    ASSERT_TRUE(record.trial_wait_status.has_value());
+    EXPECT_TRUE(WIFSIGNALED(*record.trial_wait_status));
+    TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+    ASSERT_EQ(outcome.workers.size(), 2u);
+    // The hanging thread died with the process: a crash too.
+    for (const WorkerOutcome& worker : outcome.workers) {
+      EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+      EXPECT_EQ(worker.signal, signal);
+      EXPECT_EQ(worker.detail,
+                absl::StrCat("trial process: ", SignalName(signal)));
+    }
+    EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
+  }
+}
+
+TEST(TrialRunnerTest, AParentThatDiesBeforeReportingItsChildrenIsACrash) {
+  TrialRecord record = RunChecked(
+      2,
+      {"--behavior=ok", "--parent=crash_before_reporting", "--parent_check=ok"},
+      milliseconds(10000));
+  EXPECT_FALSE(record.watchdog_fired);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, true);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  // Each sent its rows, but nobody reported how it ended.
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kCrash) << worker.detail;
+    EXPECT_EQ(worker.signal, SIGSEGV);
+    EXPECT_EQ(worker.detail, "trial process: SIGSEGV");
+  }
+  ASSERT_TRUE(outcome.parent_after.has_value());
+  EXPECT_EQ(outcome.parent_after->kind, OutcomeKind::kCrash);
+  EXPECT_EQ(outcome.parent_after->detail, "parent: SIGSEGV");
+  EXPECT_EQ(outcome.overall, OutcomeKind::kCrash);
 }
 
 TEST(TrialRunnerTest, RowsMissingAcrossWorkersAreWrongData) {

@@ -9,7 +9,9 @@
 // Trial models: ok (each worker reports its round-robin share of the rows
 // given by variant setting rows, and names the request's table as its
 // stream, so the test sees the request arrived whole), refuse, garbage,
-// nothing, hang (after connecting), crash (SIGSEGV in each worker), lie
+// nothing, hang (after connecting), crash (SIGSEGV in each worker),
+// crash_threads (the workers are threads of the testee, as a thread model's
+// are, and one of them dies of SIGSEGV, taking the testee with it), lie
 // (OK results that skip rows), escape (ok, plus a grandchild that leaves the
 // process group and sleeps), describe_on_worker_pipe.
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -86,8 +89,8 @@ v1::WorkerMessage Description() {
   description->set_library("none");
   description->set_library_version("0");
   for (const char* name :
-       {"ok", "refuse", "garbage", "nothing", "hang", "crash", "lie", "escape",
-        "describe_on_worker_pipe"}) {
+       {"ok", "refuse", "garbage", "nothing", "hang", "crash", "crash_threads",
+        "lie", "escape", "describe_on_worker_pipe"}) {
     v1::ModelDescription* model = description->add_models();
     model->set_model(name);
     v1::VariantSetting* rows = model->add_variant();
@@ -170,6 +173,23 @@ int Describe(const std::string& behaviour, int parent_fd) {
   std::_Exit(0);
 }
 
+// crash_threads: no worker process, so no WorkerExit; the testee's own
+// death is all the supervisor learns.
+int CrashInThreads(const v1::TrialRequest& trial) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < trial.workers(); ++i) {
+    threads.emplace_back([i] {
+      absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);
+      if (!reporter.ok()) Die(std::string(reporter.status().message()));
+      reporter->Phase(v1::PHASE_STARTED);
+      if (i == 0) Segfault();
+      SleepForever();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return 0;
+}
+
 int Trial(const v1::TrialRequest& trial) {
   absl::StatusOr<ParentReporter> parent = ParentReporter::FromEnvironment();
   if (!parent.ok()) Die(std::string(parent.status().message()));
@@ -180,6 +200,7 @@ int Trial(const v1::TrialRequest& trial) {
     Send(fds.front(), refused);
     return 2;
   }
+  if (trial.model() == "crash_threads") return CrashInThreads(trial);
   int64_t rows = 0;
   for (const v1::NamedValue& setting : trial.variant()) {
     if (setting.name() == "rows") absl::SimpleAtoi(setting.value(), &rows);

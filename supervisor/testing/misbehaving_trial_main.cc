@@ -4,11 +4,16 @@
 //
 //   misbehaving_trial --workers=3 --behavior=ok,hang_connect,crash_segv
 //       [--parent_check=ok|error|hang|none] [--expected_rows=1000]
-//       [--grandchild_pid_file=PATH]
+//       [--grandchild_pid_file=PATH] [--workers_are=processes|threads]
+//       [--parent=ok|crash_before_reporting]
 //
 // --behavior is one behaviour for every worker or one per worker. Worker i
 // claims rows [i * share, (i + 1) * share) of expected_rows (the last worker
-// also takes the remainder).
+// also takes the remainder). --workers_are=threads runs the workers as
+// threads of the trial process, as the thread models do (a crash_segv or
+// abort worker then kills them all). --parent=crash_before_reporting: the
+// parent of worker processes dies of SIGSEGV once they all ended, before it
+// reports any of them.
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,6 +24,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -37,6 +43,8 @@ struct Flags {
   std::string parent_check = "none";
   int64_t expected_rows = 1000;
   std::string grandchild_pid_file;
+  bool threads = false;
+  std::string parent = "ok";
 };
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
@@ -60,6 +68,12 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
       if (!absl::SimpleAtoi(value, &flags->expected_rows)) return false;
     } else if (take("grandchild_pid_file")) {
       flags->grandchild_pid_file = value;
+    } else if (take("workers_are")) {
+      if (value != "processes" && value != "threads") return false;
+      flags->threads = value == "threads";
+    } else if (take("parent")) {
+      if (value != "ok" && value != "crash_before_reporting") return false;
+      flags->parent = value;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", arg.c_str());
       return false;
@@ -96,14 +110,17 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
   SleepForever();
 }
 
-[[noreturn]] void RunWorker(int index, const Flags& flags) {
-  absl::StatusOr<WorkerReporter> made = WorkerReporter::ForWorker(index);
-  if (!made.ok()) {
-    std::fprintf(stderr, "worker %d: %s\n", index,
-                 made.status().ToString().c_str());
-    _exit(3);
-  }
-  WorkerReporter& reporter = *made;
+// With the default action, not a sanitizer's handler, so that the wait
+// status says the signal under ASan too.
+[[noreturn]] void Die(int signal_number) {
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+  _exit(4);  // not reached: the default action of both is to terminate
+}
+
+// Worker `index`'s behaviour; returns when the worker is done (a worker
+// process then exits 0).
+void RunWorker(int index, const Flags& flags, WorkerReporter& reporter) {
   const std::string& behavior = flags.behaviors[index];
   const int64_t share = flags.expected_rows / flags.workers;
   const int64_t begin = index * share;
@@ -128,13 +145,20 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
     SleepForever();
   } else if (behavior == "crash_segv") {
     PhasesThrough(reporter, v1::PHASE_CONNECTED);
-    // The default action, not a sanitizer's handler, so the wait status
-    // says SIGSEGV under ASan too.
-    signal(SIGSEGV, SIG_DFL);
-    raise(SIGSEGV);
+    Die(SIGSEGV);
   } else if (behavior == "abort") {
     PhasesThrough(reporter, v1::PHASE_STARTED);
-    abort();
+    Die(SIGABRT);
+  } else if (behavior == "ok_after_retry") {
+    // Two retries, one of them after a fault the fake injected on purpose.
+    result.set_retries(2);
+    result.set_injected_fault_retries(1);
+    result.set_first_retried_status_code(14);
+    result.set_first_retried_status_message(
+        "Socket operation on non-socket (simulated)");
+  } else if (behavior == "ok_after_injected_retry") {
+    result.set_retries(1);
+    result.set_injected_fault_retries(1);
   } else if (behavior == "wrong_row") {
     result.set_corrupted_rows(1);
   } else if (behavior == "duplicate") {
@@ -149,15 +173,15 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
     failed.set_status_code(14);
     failed.set_status_message("connection refused (simulated)");
     reporter.Result(failed);
-    _exit(0);
+    return;
   } else if (behavior == "garbage") {
     PhasesThrough(reporter, v1::PHASE_STARTED);
     const char junk[] = "\x05\x00\x00\x00not a protobuf at all";
     (void)!write(reporter.fd(), junk, sizeof(junk));
-    _exit(0);
+    return;
   } else if (behavior == "silent_exit") {
     PhasesThrough(reporter, v1::PHASE_STARTED);
-    _exit(0);
+    return;
   } else if (behavior == "ignore_sigterm_grandchild") {
     PhasesThrough(reporter, v1::PHASE_STARTED);
     ForkEscapingGrandchild(flags.grandchild_pid_file);
@@ -177,7 +201,31 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
   PhasesThrough(reporter, v1::PHASE_DONE);
   result.set_done_micros(reporter.ElapsedMicros());
   reporter.Result(result);
+}
+
+[[noreturn]] void RunWorkerProcess(int index, const Flags& flags) {
+  absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForWorker(index);
+  if (!reporter.ok()) {
+    std::fprintf(stderr, "worker %d: %s\n", index,
+                 reporter.status().ToString().c_str());
+    _exit(3);
+  }
+  RunWorker(index, flags, *reporter);
   _exit(0);
+}
+
+// The thread models' shape: every worker a thread of this process, which
+// reports no WorkerExit (there is no worker process to reap).
+void RunWorkerThreads(const Flags& flags, ParentReporter& parent) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < flags.workers; ++i) {
+    threads.emplace_back([i, &flags] {
+      absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);
+      if (reporter.ok()) RunWorker(i, flags, *reporter);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  parent.CloseWorkerFds();
 }
 
 int Main(int argc, char** argv) {
@@ -195,24 +243,34 @@ int Main(int argc, char** argv) {
                  flags.workers);
     return 2;
   }
-  std::vector<pid_t> pids;
-  for (int i = 0; i < flags.workers; ++i) {
-    const pid_t pid = fork();
-    if (pid == 0) RunWorker(i, flags);
-    pids.push_back(pid);  // -1 if fork failed: that worker never reports
-  }
-  parent->CloseWorkerFds();
-  // In exit order, so a crash is reported while other workers still hang.
-  for (int reaped = 0; reaped < flags.workers;) {
-    int status = 0;
-    const pid_t done = waitpid(-1, &status, 0);
-    if (done < 0) break;  // ECHILD: no workers left
+  if (flags.threads) {
+    RunWorkerThreads(flags, *parent);
+  } else {
+    std::vector<pid_t> pids;
     for (int i = 0; i < flags.workers; ++i) {
-      if (pids[i] == done) {
-        parent->WorkerExit(i, status);
+      const pid_t pid = fork();
+      if (pid == 0) RunWorkerProcess(i, flags);
+      pids.push_back(pid);  // -1 if fork failed: that worker never reports
+    }
+    parent->CloseWorkerFds();
+    // In exit order, so a crash is reported while other workers still hang.
+    for (int reaped = 0; reaped < flags.workers;) {
+      int status = 0;
+      const pid_t done = waitpid(-1, &status, 0);
+      if (done < 0) break;  // ECHILD: no workers left
+      if (flags.parent == "crash_before_reporting") {
+        // Waits for them all, so the test does not race their results.
         ++reaped;
+        continue;
+      }
+      for (int i = 0; i < flags.workers; ++i) {
+        if (pids[i] == done) {
+          parent->WorkerExit(i, status);
+          ++reaped;
+        }
       }
     }
+    if (flags.parent == "crash_before_reporting") Die(SIGSEGV);
   }
   if (flags.parent_check == "ok") {
     parent->ParentCheck(0, "");

@@ -194,6 +194,12 @@ def read_share(client: Client, session, index: int, settings: TrialSettings, rep
         result.corrupt_responses += account.corrupt_responses
         result.bytes += account.bytes
         result.retries += account.retries
+        result.injected_fault_retries += account.injected_fault_retries
+        # Streams are read one after another: the first with one has the
+        # worker's first.
+        if result.first_retried_status_code == 0 and account.first_retried_code != grpc.StatusCode.OK:
+            result.first_retried_status_code = status_code_number(account.first_retried_code)
+            result.first_retried_status_message = account.first_retried_message
         result.streams.add(
             stream=account.stream,
             rows=account.rows,

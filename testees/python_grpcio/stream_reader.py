@@ -42,6 +42,12 @@ class StreamAccount:
     corrupt_responses: int = 0
     corrupted_rows: int = 0
     retries: int = 0
+    # Of `retries`: those after a failure the fake injected on purpose
+    # (retry_policy.is_injected_fault); the others are retries the read needed.
+    injected_fault_retries: int = 0
+    # The first failure a retry recovered from, injected ones apart (OK: none).
+    first_retried_code: grpc.StatusCode = grpc.StatusCode.OK
+    first_retried_message: str = ""
     backoff_time: float = 0.0
     status_code: grpc.StatusCode = grpc.StatusCode.OK
     status_message: str = ""
@@ -245,6 +251,14 @@ class StreamReader:
                     account.status_code = code
                     account.status_message = f"stream {stream_name} at offset {account.offset}: {decision.reason}"
                 break
+            # A corrupt response has no status of its own: what was wrong
+            # with it stands for one.
+            failure = account.last_corruption if corrupt else message
+            if retry_policy.is_injected_fault(failure):
+                account.injected_fault_retries += 1
+            elif account.first_retried_code == grpc.StatusCode.OK:
+                account.first_retried_code = DATA_LOSS if corrupt else code
+                account.first_retried_message = failure
             time.sleep(decision.delay)
             account.backoff_time += decision.delay
         account.retries = policy.total()

@@ -1,17 +1,60 @@
 """The Python reader against the real fake server: a whole read, a resumed
-stream reset, a corrupt response fetched again, and NOT_FOUND."""
+stream reset, a corrupt response fetched again, a failure nobody injected
+counted as a retry the read needed, and NOT_FOUND."""
 
+import os
+import struct
 import unittest
 
 import grpc
+from forkcheck import worker_pb2
 
 from testees.python_grpcio import catalogue as cat
+from testees.python_grpcio.reporting import WorkerReporter
 from testees.python_grpcio.row_ledger import RowLedger
-from testees.python_grpcio.share_reader import Client, SessionError, create_session
+from testees.python_grpcio.share_reader import Client, SessionError, TrialSettings, create_session, read_share
 from testees.python_grpcio.stream_reader import StreamReader
 from testees.python_grpcio.testing.fake_server import FakeServer
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
+NON_SOCKET = "Socket operation on non-socket"
+
+
+class _Unavailable(grpc.RpcError):
+    """What grpcio raises for a call that failed with UNAVAILABLE."""
+
+    def code(self):
+        return grpc.StatusCode.UNAVAILABLE
+
+    def details(self):
+        return NON_SOCKET
+
+    def trailing_metadata(self):
+        return ()
+
+
+class _FirstCallFails:
+    """A stub whose first ReadRows call fails as a forked child's first call
+    did in the matrix (not a fault the fake injected); the rest go to the
+    real stub."""
+
+    def __init__(self, stub):
+        self._stub = stub
+        self.failed = False
+
+    def __getattr__(self, name):
+        return getattr(self._stub, name)
+
+    def ReadRows(self, request, timeout=None):
+        if self.failed:
+            return self._stub.ReadRows(request, timeout=timeout)
+        self.failed = True
+
+        def fail():
+            raise _Unavailable()
+            yield  # a generator, as a streaming call is iterated
+
+        return fail()
 
 
 class StreamReaderTest(unittest.TestCase):
@@ -59,6 +102,73 @@ class StreamReaderTest(unittest.TestCase):
         self.assertEqual([a.retries for a in accounts], [1, 1, 1, 1])
         self.assertEqual([a.calls for a in accounts], [2, 2, 2, 2])
         self.assertIn("rst_stream=4", log)
+        # The fake reset them on purpose: designed, no failure to report.
+        self.assertEqual([a.injected_fault_retries for a in accounts], [1, 1, 1, 1])
+        self.assertEqual({a.first_retried_code for a in accounts}, {grpc.StatusCode.OK})
+
+    def test_a_failure_nobody_injected_is_a_retry_the_read_needed(self):
+        with FakeServer() as server:
+            client = Client(server.address)
+            try:
+                session = create_session(client.stub, SMALL, 2, timeout=10)
+                table = cat.default_catalogue().find(SMALL)
+                ledger = RowLedger(table.row_count)
+                reader = StreamReader(_FirstCallFails(client.stub), table, session.avro_schema.schema)
+                accounts = [reader.read(stream.name, ledger) for stream in session.streams]
+            finally:
+                client.close()
+        self.assert_exactly_once(ledger, accounts)
+        self.assertEqual([a.retries for a in accounts], [1, 0])
+        self.assertEqual([a.injected_fault_retries for a in accounts], [0, 0])
+        self.assertEqual(accounts[0].first_retried_code, grpc.StatusCode.UNAVAILABLE)
+        self.assertEqual(accounts[0].first_retried_message, NON_SOCKET)
+        self.assertEqual(accounts[1].first_retried_code, grpc.StatusCode.OK)
+
+    def read_share_result(self, server, wrap_stub=None):
+        """A worker's WorkerResult from read_share (worker 0 of 1)."""
+        client = Client(server.address)
+        read, write = os.pipe()
+        try:
+            session = create_session(client.stub, SMALL, 4, timeout=10)
+            if wrap_stub is not None:
+                client.stub = wrap_stub(client.stub)
+            settings = TrialSettings(target=server.address, table=SMALL, workers=1, max_streams=4)
+            result = read_share(client, session, 0, settings, WorkerReporter(write))
+            os.close(write)
+            write = None
+            data = b""
+            while chunk := os.read(read, 1 << 16):
+                data += chunk
+        finally:
+            client.close()
+            os.close(read)
+            if write is not None:
+                os.close(write)
+        # What went on the pipe is what the function returned.
+        frames = []
+        while data:
+            (size,) = struct.unpack("<I", data[:4])
+            frames.append(worker_pb2.WorkerMessage.FromString(data[4 : 4 + size]))
+            data = data[4 + size :]
+        self.assertEqual(frames[-1].result, result)
+        return result
+
+    def test_a_worker_reports_the_retries_it_needed_and_its_first_failure(self):
+        with FakeServer() as server:
+            result = self.read_share_result(server, _FirstCallFails)
+        self.assertEqual(result.status_code, 0, result.status_message)
+        self.assertEqual(result.rows_received, 1000)
+        self.assertEqual((result.retries, result.injected_fault_retries), (1, 0))
+        self.assertEqual(result.first_retried_status_code, grpc.StatusCode.UNAVAILABLE.value[0])
+        self.assertEqual(result.first_retried_status_message, NON_SOCKET)
+
+    def test_a_worker_reports_injected_faults_apart(self):
+        faults = {"faults": [{"kind": "rst_stream", "after_rows": 30, "max_fires": -1, "max_fires_per_stream": 1}]}
+        with FakeServer(faults=faults) as server:
+            result = self.read_share_result(server)
+        self.assertEqual(result.status_code, 0, result.status_message)
+        self.assertEqual((result.retries, result.injected_fault_retries), (4, 4))
+        self.assertEqual((result.first_retried_status_code, result.first_retried_status_message), (0, ""))
 
     def test_a_corrupt_response_is_counted_and_fetched_again(self):
         faults = {"faults": [{"kind": "corrupt_payload", "after_rows": 10, "max_fires": 1}]}
@@ -68,6 +178,10 @@ class StreamReaderTest(unittest.TestCase):
         self.assertEqual(accounts[0].corrupt_responses, 1)
         self.assertEqual(accounts[0].retries, 1)
         self.assertRegex(accounts[0].last_corruption, r"^response at offset 0 \(\d+ rows, \d+ bytes\): ")
+        # No marker on corrupt bytes: the refetch is reported, its description the failure.
+        self.assertEqual(accounts[0].injected_fault_retries, 0)
+        self.assertEqual(accounts[0].first_retried_code, grpc.StatusCode.DATA_LOSS)
+        self.assertEqual(accounts[0].first_retried_message, accounts[0].last_corruption)
 
     def test_an_unknown_table_is_not_found(self):
         with FakeServer() as server:

@@ -2,6 +2,7 @@
 real fake server, and refusals, run as the supervisor runs it."""
 
 import os
+import signal
 import struct
 import tempfile
 import unittest
@@ -74,6 +75,9 @@ class TesteeProtocolTest(unittest.TestCase):
             self.assertGreaterEqual(result.done_micros, result.first_row_micros)
             self.assertGreater(result.monotonic_start_micros, 0)
             self.assertGreater(result.bytes, 0)
+            # Against a fake without faults no read needs a retry.
+            self.assertEqual((result.retries, result.injected_fault_retries), (0, 0), f"worker {i}")
+            self.assertEqual((result.first_retried_status_code, result.first_retried_status_message), (0, ""))
             seen += [(r.begin, r.end) for r in result.seen]
             self.assertEqual(result.rows_received, sum(r.end - r.begin for r in result.seen))
         seen.sort()
@@ -111,6 +115,23 @@ class TesteeProtocolTest(unittest.TestCase):
         self.assertEqual(run.parent[0].parent_facts.tcp_connections, 1)
         for messages in run.workers:
             self.assertEqual(len(messages[-1].result.create_session_latency_ns), 2)
+
+    def test_a_signal_ends_a_threads_trial_with_that_signal(self):
+        # The supervisor classifies a thread model's workers as crashed when
+        # the trial process dies of a signal (outcome_classifier.h, rule 1a):
+        # the testee must be that process (Bazel's launcher execs Python) and
+        # must not turn the signal into an exit status. Every stream stalls,
+        # so the signal comes mid-read.
+        faults = {"faults": [{"kind": "stall", "after_rows": 10, "millis": 20000, "max_fires": -1}]}
+        with FakeServer(faults=faults) as server:
+            for signum in (signal.SIGSEGV, signal.SIGABRT):
+                run = run_testee(
+                    frame(trial_request(server.address, "threads")), 2, timeout=30, signal_after=(3.0, signum)
+                )
+                self.assertEqual(run.exit_code, -signum, run.stderr)
+                self.assertNotIn("worker_exit", self.parent_bodies(run))
+                for messages in run.workers:
+                    self.assertNotIn("result", [m.WhichOneof("body") for m in messages])
 
     def check_multiprocessing(self, start_method, parent_client="before_pool", parent_channel="used"):
         variant = [("start_method", start_method), ("parent_client", parent_client),

@@ -47,7 +47,12 @@ def frame(request) -> bytes:
     return struct.pack("<I", len(payload)) + payload
 
 
-def run_testee(stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None, allow_timeout=False) -> TesteeRun:
+def run_testee(
+    stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None, allow_timeout=False, signal_after=None
+) -> TesteeRun:
+    """signal_after=(seconds, signum): sends the testee process that signal
+    once, that long after it started (exit_code is then -signum if it died
+    of it, as subprocess reports it)."""
     pipes = [os.pipe() for _ in range(workers + 1)]
     write_ends = [w for _, w in pipes]
     environment = dict(os.environ if env is None else env)
@@ -74,6 +79,7 @@ def run_testee(stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None
     received = {r: b"" for r, _ in pipes}
     open_fds = set(received)
     deadline = time.monotonic() + timeout
+    signal_at = None if signal_after is None else time.monotonic() + signal_after[0]
     stderr_fd = process.stderr.fileno()
     open_fds.add(stderr_fd)
     received[stderr_fd] = b""
@@ -84,7 +90,13 @@ def run_testee(stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None
                 if allow_timeout:
                     break
                 raise AssertionError(f"pipes {sorted(open_fds)} still open after {timeout}s")
-            ready, _, _ = select.select(list(open_fds), [], [], left)
+            if signal_at is not None:
+                if time.monotonic() >= signal_at:
+                    process.send_signal(signal_after[1])
+                    signal_at = None
+                else:
+                    left = min(left, signal_at - time.monotonic())
+            ready, _, _ = select.select(list(open_fds), [], [], max(left, 0))
             for fd in ready:
                 chunk = os.read(fd, 65536)
                 if chunk:
