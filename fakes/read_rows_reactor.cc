@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_handoff.h"
 #include "fakes/injected_fault.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -43,9 +44,11 @@ size_t VarintSize(uint64_t value) {
 // A slice that keeps `rows` alive, without copying it, until gRPC is done.
 grpc::Slice BorrowedSlice(std::shared_ptr<const std::string> rows) {
   auto* owner = new std::shared_ptr<const std::string>(std::move(rows));
+  GrpcHandOff(owner);  // gRPC destroys the slice on a thread of its own
   return grpc::Slice(
       const_cast<char*>((*owner)->data()), (*owner)->size(),
       [](void* user_data) {
+        GrpcTakeBack(user_data);
         delete static_cast<std::shared_ptr<const std::string>*>(user_data);
       },
       owner);
@@ -94,14 +97,23 @@ const std::vector<FaultKind>& TerminatingFaults() {
 
 class FinishingReactor final : public RawWriteReactor {
  public:
-  explicit FinishingReactor(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
+  explicit FinishingReactor(const grpc::Status& status) {
+    GrpcHandOff(this);
+    Finish(status);
+  }
+  void OnDone() override {
+    GrpcTakeBack(this);
+    delete this;
+  }
 };
 
 // At any moment exactly one of these is outstanding: a write, the scheduled
 // wait of a stall or delay, or the final Finish. Each completion takes the
 // next step, so the steps of one call never run concurrently; only OnCancel
-// can, and it only cancels the wait.
+// can, and it only cancels the wait. gRPC runs the steps on threads of its
+// own, ordered by synchronisation ThreadSanitizer cannot see: each step hands
+// the reactor off before StartWrite or Finish and takes it back when its
+// completion runs (common/grpc_handoff.h).
 class ReadRowsReactor final : public RawWriteReactor {
  public:
   ReadRowsReactor(std::shared_ptr<const StreamState> stream, int64_t offset,
@@ -119,13 +131,18 @@ class ReadRowsReactor final : public RawWriteReactor {
         delay_(faults_->DelayPerResponseMicros(names_)) {
     header_.mutable_avro_schema()->set_schema(stream_->session->avro_schema);
     header_.mutable_throttle_state()->set_throttle_percent(0);
+    // OnCancel is ordered after construction only, not after any step; &mu_
+    // is the key of that path.
+    GrpcHandOff(&mu_);
     NextStep();
   }
 
   void OnWriteDone(bool ok) override {
+    GrpcTakeBack(this);
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                          "client went away while rows were being written"));
+      FinishCall(
+          grpc::Status(grpc::StatusCode::CANCELLED,
+                       "client went away while rows were being written"));
       return;
     }
     position_ += block_.end - block_.begin;
@@ -133,6 +150,7 @@ class ReadRowsReactor final : public RawWriteReactor {
   }
 
   void OnCancel() override {
+    GrpcTakeBack(&mu_);
     uint64_t wait;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -140,11 +158,24 @@ class ReadRowsReactor final : public RawWriteReactor {
       wait = pending_wait_;
     }
     if (wait != 0) scheduler_->Cancel(wait);  // its callback finishes the call
+    // OnDone comes after OnCancel.
+    GrpcHandOff(&mu_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    GrpcTakeBack(this);
+    GrpcTakeBack(&mu_);
+    delete this;
+  }
 
  private:
+  // Every Finish of this call: the reactor goes to gRPC, whose OnDone
+  // deletes it.
+  void FinishCall(const grpc::Status& status) {
+    GrpcHandOff(this);
+    Finish(status);
+  }
+
   // Decides what happens at position_: a terminating fault, the end, or the
   // next block (after any stall and delay).
   void NextStep() {
@@ -153,13 +184,13 @@ class ReadRowsReactor final : public RawWriteReactor {
       fault = faults_->Next(names_, TerminatingFaults(), position_, size_);
       if (!fault.has_value() || fault->at_offset != position_) break;
       if (faults_->TryFire(*fault)) {
-        Finish(FaultStatus(*fault, stream_->name, position_));
+        FinishCall(FaultStatus(*fault, stream_->name, position_));
         return;
       }
       // Another call used the rule's last firing: plan again.
     }
     if (position_ == size_) {
-      Finish(grpc::Status::OK);
+      FinishCall(grpc::Status::OK);
       return;
     }
     // A terminating fault ahead cuts this block short, so that it fires
@@ -200,8 +231,8 @@ class ReadRowsReactor final : public RawWriteReactor {
       }
     }
     // Finish outside the lock: OnDone may delete this as soon as it runs.
-    Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                        "client cancelled before an injected wait"));
+    FinishCall(grpc::Status(grpc::StatusCode::CANCELLED,
+                            "client cancelled before an injected wait"));
   }
 
   void OnWaitDone(bool fired) {
@@ -210,8 +241,8 @@ class ReadRowsReactor final : public RawWriteReactor {
       pending_wait_ = 0;
     }
     if (!fired) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                          "client cancelled during an injected wait"));
+      FinishCall(grpc::Status(grpc::StatusCode::CANCELLED,
+                              "client cancelled during an injected wait"));
       return;
     }
     Send();
@@ -236,6 +267,7 @@ class ReadRowsReactor final : public RawWriteReactor {
     grpc::Slice slices[] = {grpc::Slice(prefix), BorrowedSlice(block_.rows)};
     buffer_ = grpc::ByteBuffer(slices, 2);
     header_.clear_avro_schema();  // the schema comes in the first only
+    GrpcHandOff(this);
     StartWrite(&buffer_);
   }
 

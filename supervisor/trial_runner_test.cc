@@ -34,6 +34,12 @@ using Clock = std::chrono::steady_clock;
 // loaded 2-core machine and sanitizers; typically a few milliseconds.
 constexpr milliseconds kMargin(1000);
 
+// For trials that hang on purpose, so the watchdog always fires: still long
+// enough for the workers to start and report under ThreadSanitizer on a
+// loaded 2-core machine (an instrumented process alone took 0.5 s to start,
+// and 1 s was not enough).
+constexpr milliseconds kShortWatchdog(3000);
+
 std::string TrialBinary() {
   return RunfileExecutable("supervisor/testing/misbehaving_trial").value_or("");
 }
@@ -287,8 +293,8 @@ TEST(TrialRunnerTest, AnExpectedParentCheckThatNeverComesIsAnError) {
 }
 
 TEST(TrialRunnerTest, AParentThatHangsAfterItsWorkersIsAHang) {
-  TrialRecord record = RunChecked(2, {"--behavior=ok", "--parent_check=hang"},
-                                  milliseconds(1000));
+  TrialRecord record =
+      RunChecked(2, {"--behavior=ok", "--parent_check=hang"}, kShortWatchdog);
   EXPECT_TRUE(record.watchdog_fired);
   TrialOutcome outcome = ClassifyTrial(record, 1000, true);
   for (const WorkerOutcome& worker : outcome.workers) {
@@ -305,7 +311,7 @@ TEST(TrialRunnerTest, ParallelTrialsReapOnlyTheirOwnProcesses) {
   for (size_t i = 0; i < records.size(); ++i) {
     threads.emplace_back([&records, i] {
       records[i] = RunChecked(2, {"--behavior=hang_mid_stream,crash_segv"},
-                              milliseconds(1000));
+                              kShortWatchdog);
     });
   }
   for (std::thread& thread : threads) thread.join();
