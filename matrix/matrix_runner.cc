@@ -15,6 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// See Schedule::Choose.
+constexpr int kMaxTesteesOnHangLanes = 2;
+
 // Where a cell is in its run.
 struct CellState {
   int started = 0;
@@ -58,7 +61,7 @@ class Schedule {
       std::optional<size_t> cell = Take(hang_lane);
       if (!cell.has_value()) return;
       TrialSample sample = RunOne(*cell);
-      Finish(*cell, std::move(sample));
+      Finish(*cell, hang_lane, std::move(sample));
     }
   }
 
@@ -86,6 +89,7 @@ class Schedule {
         ++states_[*chosen].started;
         ++states_[*chosen].in_flight;
         ++in_flight_;
+        if (hang_lane && IsTestee(*chosen)) ++testees_on_hang_lanes_;
         return chosen;
       }
       if (in_flight_ == 0) {
@@ -107,6 +111,10 @@ class Schedule {
       if (Wants(i)) return true;
     }
     return false;
+  }
+
+  bool IsTestee(size_t cell) const {
+    return cells_[cell].client != kCppClient;
   }
 
   bool LikelyToHang(size_t cell) const {
@@ -136,6 +144,14 @@ class Schedule {
         fits = state.hang_prone() == hang_lane;
       }
       if (!fits) continue;
+      // A testee's hung trial is not idle: each started interpreters, and
+      // some spin while they hang. Many at once load the machine until
+      // trials that work time out too (seen with Python's spawn cells), so
+      // hang lanes take only a few of them at a time.
+      if (hang_lane && IsTestee(i) &&
+          testees_on_hang_lanes_ >= kMaxTesteesOnHangLanes) {
+        continue;
+      }
       // Spread the lanes over the cells in doubt: fewest trials in flight
       // first, then fewest started.
       if (!best.has_value() ||
@@ -158,8 +174,9 @@ class Schedule {
     return RunCellTrial(cells_[cell], *target, options_.cell);
   }
 
-  void Finish(size_t cell, TrialSample sample) {
+  void Finish(size_t cell, bool hang_lane, TrialSample sample) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (hang_lane && IsTestee(cell)) --testees_on_hang_lanes_;
     CellState& state = states_[cell];
     CellResult& result = results_[cell];
     --state.in_flight;
@@ -234,6 +251,7 @@ class Schedule {
   std::condition_variable changed_;
   std::vector<CellState> states_;
   int in_flight_ = 0;
+  int testees_on_hang_lanes_ = 0;
   std::set<std::string> hung_models_;  // models with a cell that hung
   std::vector<CellResult> results_;
 };
