@@ -197,9 +197,9 @@ TEST_F(ReferenceReaderFaultTest, CorruptPayloadIsRefetched) {
   // A corrupt response carries no marker: its description is the failure.
   EXPECT_EQ(account.injected_fault_retries, 0);
   EXPECT_EQ(account.first_retried_failure.code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(account.first_retried_failure.message().find(
-                "response at offset 125"),
-            std::string::npos)
+  EXPECT_NE(
+      account.first_retried_failure.message().find("response at offset 125"),
+      std::string::npos)
       << account.first_retried_failure;
   bool described = false;
   for (const StreamAccount& stream : account.streams) {

@@ -165,8 +165,8 @@ std::string FirstRetriedFailure(const v1::WorkerResult& result) {
 }
 
 WorkerOutcome OkAfterRetry(int retries, const std::string& first) {
-  std::string detail = absl::StrCat("ok after ", retries,
-                                    retries == 1 ? " retry" : " retries");
+  std::string detail =
+      absl::StrCat("ok after ", retries, retries == 1 ? " retry" : " retries");
   if (!first.empty()) absl::StrAppend(&detail, " (first: ", first, ")");
   return Outcome(OutcomeKind::kOkAfterRetry, std::move(detail));
 }

@@ -102,8 +102,8 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // when all workers delivered OK results, since a worker that failed
 // explains its rows.
 // parent_after: from the ParentCheck; if `expects_parent_check` and there
-// is none, the testee's refusal if it refused, hang if the watchdog fired, crash if the trial process was killed
-// by a signal, else error.
+// is none, the testee's refusal if it refused, hang if the watchdog fired,
+// crash if the trial process was killed by a signal, else error.
 TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
                            bool expects_parent_check);
 

@@ -202,11 +202,11 @@ TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
 TEST(TrialRunnerTest, AWorkerThatNeededARetryIsOkAfterRetry) {
   for (const char* workers_are : {"processes", "threads"}) {
     SCOPED_TRACE(workers_are);
-    TrialRecord record = RunChecked(
-        3,
-        {"--behavior=ok,ok_after_retry,ok_after_injected_retry",
-         absl::StrCat("--workers_are=", workers_are)},
-        milliseconds(10000));
+    TrialRecord record =
+        RunChecked(3,
+                   {"--behavior=ok,ok_after_retry,ok_after_injected_retry",
+                    absl::StrCat("--workers_are=", workers_are)},
+                   milliseconds(10000));
     TrialOutcome outcome = ClassifyTrial(record, 1000, false);
     ASSERT_EQ(outcome.workers.size(), 3u);
     EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
