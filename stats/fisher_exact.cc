@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 #include "boost/math/distributions/hypergeometric.hpp"
 
@@ -35,40 +36,47 @@ Margins MarginsOf(const TwoSamples& s) {
   return m;
 }
 
+struct Law {
+  Margins margins;
+  boost::math::hypergeometric_distribution<double> failures_b;
+};
+
+// The law of failures_b given the margins; nullopt (no evidence) when a
+// sample is empty or the counts are impossible.
+std::optional<Law> LawOf(const TwoSamples& samples) {
+  assert(Valid(samples));
+  if (!Valid(samples) || samples.trials_a == 0 || samples.trials_b == 0) {
+    return std::nullopt;
+  }
+  const Margins m = MarginsOf(samples);
+  return Law{m, boost::math::hypergeometric_distribution<double>(
+                    m.failures, m.drawn, m.total)};
+}
+
 }  // namespace
 
 double FisherExactTwoSided(const TwoSamples& samples) {
-  assert(Valid(samples));
-  if (!Valid(samples) || samples.trials_a == 0 || samples.trials_b == 0) {
-    return 1;
-  }
-  const Margins m = MarginsOf(samples);
-  const boost::math::hypergeometric_distribution<double> law(
-      m.failures, m.drawn, m.total);
-  const double observed =
-      boost::math::pdf(law, static_cast<unsigned>(samples.failures_b));
+  const std::optional<Law> law = LawOf(samples);
+  if (!law.has_value()) return 1;
+  const double observed = boost::math::pdf(
+      law->failures_b, static_cast<unsigned>(samples.failures_b));
   // Tables as likely as the observed one, up to rounding, count too.
   const double limit = observed * (1 + 1e-7);
   double p = 0;
-  for (unsigned k = m.low; k <= m.high; ++k) {
-    const double probability = boost::math::pdf(law, k);
+  for (unsigned k = law->margins.low; k <= law->margins.high; ++k) {
+    const double probability = boost::math::pdf(law->failures_b, k);
     if (probability <= limit) p += probability;
   }
   return std::min(1.0, p);
 }
 
 double FisherExactBHigher(const TwoSamples& samples) {
-  assert(Valid(samples));
-  if (!Valid(samples) || samples.trials_a == 0 || samples.trials_b == 0) {
-    return 1;
-  }
-  const Margins m = MarginsOf(samples);
-  const boost::math::hypergeometric_distribution<double> law(
-      m.failures, m.drawn, m.total);
+  const std::optional<Law> law = LawOf(samples);
+  if (!law.has_value()) return 1;
   double p = 0;
-  for (unsigned k = static_cast<unsigned>(samples.failures_b); k <= m.high;
-       ++k) {
-    p += boost::math::pdf(law, k);
+  for (unsigned k = static_cast<unsigned>(samples.failures_b);
+       k <= law->margins.high; ++k) {
+    p += boost::math::pdf(law->failures_b, k);
   }
   return std::min(1.0, p);
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "common/statistics.h"
 #include "reports/compare/mann_whitney.h"
+#include "stats/multiple_testing.h"
 
 namespace forkcheck {
 namespace {
@@ -128,24 +129,6 @@ const char* VerdictName(Verdict verdict) {
   return "informational";
 }
 
-std::vector<double> HolmAdjusted(const std::vector<double>& p_values) {
-  const size_t m = p_values.size();
-  std::vector<size_t> order(m);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return p_values[a] < p_values[b];
-  });
-  std::vector<double> adjusted(m);
-  double running_max = 0;
-  for (size_t rank = 0; rank < m; ++rank) {
-    const double scaled =
-        std::min(1.0, static_cast<double>(m - rank) * p_values[order[rank]]);
-    running_max = std::max(running_max, scaled);
-    adjusted[order[rank]] = running_max;
-  }
-  return adjusted;
-}
-
 std::vector<MetricComparison> CompareMetrics(
     const std::vector<MetricSamples>& metrics, const CompareOptions& options) {
   std::vector<MetricComparison> out(metrics.size());
@@ -169,7 +152,7 @@ std::vector<MetricComparison> CompareMetrics(
   for (const std::vector<size_t>& members : tests) {
     raw.push_back(*out[members[0]].p_value);
   }
-  const std::vector<double> adjusted = options.holm ? HolmAdjusted(raw) : raw;
+  const std::vector<double> adjusted = options.holm ? stats::HolmAdjusted(raw) : raw;
   for (size_t t = 0; t < tests.size(); ++t) {
     for (size_t i : tests[t]) {
       out[i].adjusted_p_value = adjusted[t];

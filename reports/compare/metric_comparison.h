@@ -91,9 +91,6 @@ struct MetricComparison {
 std::vector<MetricComparison> CompareMetrics(
     const std::vector<MetricSamples>& metrics, const CompareOptions& options);
 
-// Holm's step-down adjusted p-values, in the order given.
-std::vector<double> HolmAdjusted(const std::vector<double>& p_values);
-
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_REPORTS_COMPARE_METRIC_COMPARISON_H_

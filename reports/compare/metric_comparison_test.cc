@@ -182,16 +182,5 @@ TEST(MetricComparisonTest, MetricsThatRankAlikeAreOneTest) {
   }
 }
 
-TEST(MetricComparisonTest, HolmAdjustedPValues) {
-  const std::vector<double> adjusted = HolmAdjusted({0.01, 0.04, 0.03, 0.005});
-  const std::vector<double> expected = {0.03, 0.06, 0.06, 0.02};
-  ASSERT_EQ(adjusted.size(), expected.size());
-  for (size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(adjusted[i], expected[i], 1e-12) << i;
-  }
-  EXPECT_EQ(HolmAdjusted({0.9, 0.8}), std::vector<double>({1.0, 1.0}));
-  EXPECT_TRUE(HolmAdjusted({}).empty());
-}
-
 }  // namespace
 }  // namespace forkcheck
