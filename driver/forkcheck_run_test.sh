@@ -12,16 +12,22 @@ out=$("$run" --cells="$cell" --min_trials=2 --max_trials=2 --report_out="$report
 echo "$out"
 grep -qE '^gRPC [0-9]+\.[0-9]+' <<<"$out"
 grep -q 'fork handlers registered with pthread_atfork: ' <<<"$out"
-grep -qE '^model +axes +workers +parent_after +tcp conns' <<<"$out"
-grep -qE '^thread_shared +\(defaults\) +always ok +- +1 ' <<<"$out"
+# The table: the verdict rule once, then each cell's counts, verdict and
+# interval, and why it stopped (2 trials: the cap, undecided).
+grep -qF 'Verdicts: 95% Clopper-Pearson intervals; safe: failure rate' <<<"$out"
+grep -qE '^cell +tcp conns +first row +wall' <<<"$out"
+grep -qE '^thread_shared \(defaults\) +1 ' <<<"$out"
+grep -qF '    workers: ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$out"
+grep -qF '    stopped: trial cap' <<<"$out"
 # Both clients were described; the Python one had no cell in the filter.
 grep -qE '^  cpp: grpc\+\+ [0-9.]+' <<<"$out"
 grep -qE '^  python-grpcio: grpcio [0-9.]+' <<<"$out"
 # The recorded expectations of this gRPC version were found and compared.
 grep -qE 'Every cell as recorded|No expectations are recorded' <<<"$out"
 # The side-by-side summary: the model's safety next to its benchmark.
-grep -qE '^cpp +thread_shared +always ok +- +1 +64KiB +[0-9]+ ± [0-9]+ +[0-9.]+ ' \
-  <<<"$out"
+grep -qx 'cpp: thread_shared' <<<"$out"
+grep -qF '  safety (2 workers): ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$out"
+grep -qE '^  1 worker, 64KiB: [0-9]+ ± [0-9]+ rows/s, [0-9.]+ × ceiling' <<<"$out"
 
 # The run's report was written and is valid against the schema; the
 # Markdown summary lies beside it.
@@ -29,13 +35,15 @@ grep -q "^Report: $report" <<<"$out"
 "$TEST_SRCDIR/forkcheck/reports/validate_json" \
   "$TEST_SRCDIR/forkcheck/reports/report.schema.json" "$report"
 grep -q '"summary": "always ok"' "$report"
+grep -q '"verdict": "undecided"' "$report"
+grep -q '"stop_reason": "trial cap"' "$report"
 grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report"
 grep -q '"id": "BM_CreateReadSession/' "$report"
 grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
-grep -q '^| cpp | thread_shared | always ok |' "${report%.json}.md"
+grep -qF '| cpp | thread_shared | ok 2/2 → undecided, failure 0% [0%–84%] |' "${report%.json}.md"
 # And the HTML page: the matrix's one cell, the throughput chart.
 grep -q "^Page: ${report%.json}.html" <<<"$out"
-grep -q 'class="cell v-ok"' "${report%.json}.html"
+grep -q 'class="cell v-undecided"' "${report%.json}.html"
 grep -q '<title>Throughput, 64KiB responses</title>' "${report%.json}.html"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
