@@ -69,7 +69,7 @@ sleep 1
 # comparisons have nothing to judge by (compare's status 3), so the job
 # fails with 2 and says so, and still writes each comparison's four forms.
 other_flags=(--cells='spawn workers=1 transport=tcp table=small faults=none'
-  --repetitions=1 --bench_models=spawn --bench_workers=1 --bench_sizes=64KiB
+  --min_trials=1 --max_trials=1 --bench_models=spawn --bench_workers=1 --bench_sizes=64KiB
   --bench_repetitions=5 --bench_binaries=process_models_benchmark)
 nightly "${tools[@]}" -- "${other_flags[@]}"
 [ "$status" -eq 2 ] || { echo "unrelated run: exit $status, expected 2"; exit 1; }
