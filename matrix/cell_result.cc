@@ -12,6 +12,11 @@ int OutcomeCounts::total() const {
   return sum;
 }
 
+int OutcomeCounts::Count(OutcomeKind kind) const {
+  const auto found = counts.find(kind);
+  return found == counts.end() ? 0 : found->second;
+}
+
 std::vector<OutcomeKind> OutcomeCounts::Kinds() const {
   std::vector<OutcomeKind> kinds;
   for (const auto& [kind, count] : counts) {

@@ -45,6 +45,7 @@ struct TrialSample {
 struct OutcomeCounts {
   std::map<OutcomeKind, int> counts;
   int total() const;
+  int Count(OutcomeKind kind) const;  // 0 if never seen
   // "always ok" if one kind, else "mixed hang 2, ok 3" (most severe first).
   std::string Summary() const;
   std::vector<OutcomeKind> Kinds() const;  // most severe first

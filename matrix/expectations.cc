@@ -48,11 +48,6 @@ absl::StatusOr<OutcomeKind> ParseKind(absl::string_view name) {
       "unknown outcome kind \"", name, "\" (known: ", KnownKinds(), ")"));
 }
 
-int CountOf(const OutcomeCounts& counts, OutcomeKind kind) {
-  const auto found = counts.counts.find(kind);
-  return found == counts.counts.end() ? 0 : found->second;
-}
-
 OutcomeCounts Sum(const OutcomeCounts& a, const OutcomeCounts& b) {
   OutcomeCounts sum = a;
   for (const auto& [kind, count] : b.counts) sum.counts[kind] += count;
@@ -202,7 +197,7 @@ std::string RuleComment() {
 std::string CountsText(const OutcomeCounts& counts) {
   std::vector<std::string> parts;
   for (OutcomeKind kind : kAllKinds) {
-    const int count = CountOf(counts, kind);
+    const int count = counts.Count(kind);
     if (count > 0) parts.push_back(absl::StrCat(OutcomeKindName(kind), "=", count));
   }
   return absl::StrJoin(parts, " ");
@@ -423,16 +418,16 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
     for (const auto& [part, counts] : parts) {
       const auto [old, now] = counts;
       if (old == nullptr || now == nullptr) continue;
-      if (CountOf(*now, OutcomeKind::kWrongData) > 0 &&
-          CountOf(*old, OutcomeKind::kWrongData) == 0) {
+      if (now->Count(OutcomeKind::kWrongData) > 0 &&
+          old->Count(OutcomeKind::kWrongData) == 0) {
         check.mismatches.push_back(
             candidate(part, old, now, "wrong_data, never recorded for it"));
       }
       stats::TwoSamples samples;
       samples.trials_a = old->total();
-      samples.failures_a = samples.trials_a - CountOf(*old, OutcomeKind::kOk);
+      samples.failures_a = samples.trials_a - old->Count(OutcomeKind::kOk);
       samples.trials_b = now->total();
-      samples.failures_b = samples.trials_b - CountOf(*now, OutcomeKind::kOk);
+      samples.failures_b = samples.trials_b - now->Count(OutcomeKind::kOk);
       const double p = stats::FisherExactTwoSided(samples);
       const double old_rate =
           static_cast<double>(samples.failures_a) / samples.trials_a;

@@ -9,11 +9,6 @@
 namespace forkcheck {
 namespace {
 
-int CountOf(const OutcomeCounts& counts, OutcomeKind kind) {
-  const auto found = counts.counts.find(kind);
-  return found == counts.counts.end() ? 0 : found->second;
-}
-
 // "3.2%", "15%", "0.05%": two significant digits, no trailing zeros.
 std::string Percent(double fraction) {
   const double percent = 100 * fraction;
@@ -70,9 +65,9 @@ absl::string_view SafetyVerdictName(SafetyVerdict verdict) {
 RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
   RateVerdict result;
   result.trials = counts.total();
-  result.ok = CountOf(counts, OutcomeKind::kOk);
-  result.ok_after_retry = CountOf(counts, OutcomeKind::kOkAfterRetry);
-  result.wrong_data = CountOf(counts, OutcomeKind::kWrongData);
+  result.ok = counts.Count(OutcomeKind::kOk);
+  result.ok_after_retry = counts.Count(OutcomeKind::kOkAfterRetry);
+  result.wrong_data = counts.Count(OutcomeKind::kWrongData);
   result.failures = result.trials - result.ok;
   const int n = result.trials;
   result.failure_interval =
