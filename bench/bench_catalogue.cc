@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 namespace {

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 
 namespace forkcheck {
 

@@ -38,7 +38,7 @@
 #include "benchmark/benchmark.h"
 #include "client/reference_reader.h"
 #include "common/file_util.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
 #include "grpc/grpc.h"
 #include "grpcpp/create_channel.h"

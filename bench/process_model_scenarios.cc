@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/file_util.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fault_injector.h"
 
 namespace forkcheck {

@@ -51,7 +51,7 @@
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
 #include "common/runfiles.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
 #include "grpcpp/grpcpp.h"
 #include "matrix/cell.h"

@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "fakes/row.h"
-#include "fakes/table_spec.h"
+#include "dataset/row.h"
+#include "dataset/table_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

@@ -15,14 +15,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "fakes/row.h"
-#include "fakes/table_spec.h"
+#include "dataset/row.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
 class AvroRowDecoder {
  public:
-  // Parses a record schema as produced by AvroSchemaJson (fakes/
+  // Parses a record schema as produced by AvroSchemaJson (dataset/
   // avro_encoder.h); also accepts what other writers produce for the same
   // types: {"type": "long"} objects, extra attributes such as "doc", and
   // nullable unions written [T, "null"]. Errors name the unsupported field,
@@ -38,7 +38,7 @@ class AvroRowDecoder {
 
   // Decodes exactly `row_count` rows from `data`, calling on_row for each
   // (the Row is reused between calls; cells follow the conventions of
-  // fakes/row.h). Returns an error if data is truncated, has trailing bytes,
+  // dataset/row.h). Returns an error if data is truncated, has trailing bytes,
   // holds a bad union index, an over-long varint, a negative length or a
   // boolean byte other than 0 or 1; rows before the bad one have already been
   // passed to on_row. String contents are not checked for valid UTF-8.

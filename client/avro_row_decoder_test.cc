@@ -9,12 +9,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "fakes/avro_encoder.h"
-#include "fakes/catalogue.h"
-#include "fakes/row_generator.h"
-#include "fakes/table_spec.h"
-#include "fakes/testing/avro_c_record.h"
-#include "fakes/testing/default_tables.h"
+#include "dataset/avro_encoder.h"
+#include "dataset/catalogue.h"
+#include "dataset/row_generator.h"
+#include "dataset/table_spec.h"
+#include "dataset/testing/avro_c_record.h"
+#include "dataset/testing/default_tables.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

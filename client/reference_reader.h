@@ -17,7 +17,7 @@
 #include "client/retry_policy.h"
 #include "client/row_ledger.h"
 #include "client/stream_reader.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"

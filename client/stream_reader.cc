@@ -9,8 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "client/avro_row_decoder.h"
-#include "fakes/injected_fault.h"
-#include "fakes/row_generator.h"
+#include "dataset/injected_fault.h"
+#include "dataset/row_generator.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 

@@ -19,7 +19,7 @@
 #include "absl/time/time.h"
 #include "client/retry_policy.h"
 #include "client/row_ledger.h"
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/support/status.h"
 
@@ -47,7 +47,7 @@ struct StreamAccount {
   int64_t corrupted_rows = 0;
   RetryCounts retries;
   // Of retries.total(): those after a failure the fake server injected on
-  // purpose (fakes/injected_fault.h). Resuming them is the reader working as
+  // purpose (dataset/injected_fault.h). Resuming them is the reader working as
   // designed; the others are retries a client without them would have
   // failed on.
   int64_t injected_fault_retries = 0;

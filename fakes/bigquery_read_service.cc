@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "fakes/avro_encoder.h"
+#include "dataset/avro_encoder.h"
 #include "fakes/read_rows_reactor.h"
 #include "fakes/stream_plan.h"
 

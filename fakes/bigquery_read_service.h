@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/delay_scheduler.h"
 #include "fakes/fault_injector.h"
 #include "fakes/grpc_callback_compat.h"

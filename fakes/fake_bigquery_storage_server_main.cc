@@ -15,7 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
 #include "fakes/grpc_callback_compat.h"

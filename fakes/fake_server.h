@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "fakes/bigquery_read_service.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fault_injector.h"
 #include "grpcpp/grpcpp.h"
 

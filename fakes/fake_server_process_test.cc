@@ -8,7 +8,7 @@
 #include <string>
 
 #include "client/reference_reader.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 

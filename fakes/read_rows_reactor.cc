@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_handoff.h"
-#include "fakes/injected_fault.h"
+#include "dataset/injected_fault.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"

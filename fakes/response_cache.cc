@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "fakes/avro_encoder.h"
+#include "dataset/avro_encoder.h"
 #include "fakes/stream_plan.h"
 
 namespace forkcheck {

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "fakes/row_generator.h"
+#include "dataset/row_generator.h"
 #include "fakes/stream_plan.h"
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 

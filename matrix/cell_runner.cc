@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "models/model_registry.h"
 
 namespace forkcheck {

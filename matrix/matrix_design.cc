@@ -9,7 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fault_injector.h"
 #include "models/model_registry.h"
 #include "supervisor/testee.h"

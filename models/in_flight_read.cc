@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "client/reference_reader.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "models/channel_factory.h"
 #include "models/worker_process.h"
 

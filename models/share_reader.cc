@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/reference_reader.h"
 #include "client/row_ledger.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 
 namespace forkcheck {
 namespace {

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 
 namespace forkcheck {
 namespace {

@@ -16,7 +16,7 @@ _AVRO_TYPES = {cat.INT64: "long", cat.STRING: "string", cat.FLOAT64: "double", c
 
 
 def _schema(table, with_logical_types=True):
-    """The schema the fake sends (fakes/avro_encoder.cc's shape)."""
+    """The schema the fake sends (dataset/avro_encoder.cc's shape)."""
     fields = []
     for column in table.columns:
         if column.type == cat.TIMESTAMP:

@@ -1,6 +1,6 @@
-"""The fake's synthetic tables, read from fakes/default_catalogue.json.
+"""The fake's synthetic tables, read from dataset/default_catalogue.json.
 
-A Python reading of fakes/table_spec.{h,cc} and fakes/catalogue.{h,cc}: the
+A Python reading of dataset/table_spec.{h,cc} and dataset/catalogue.{h,cc}: the
 same defaults (mode NULLABLE, seed 0, typical_row_bytes 100, rows_per_chunk
 1000) and the implicit first column "row_id". The JSON file is the single
 source of truth; it is found beside this module in the runfiles tree (or the
@@ -144,14 +144,14 @@ class Catalogue:
 
 def default_catalogue_path() -> str:
     here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.normpath(os.path.join(here, "..", "..", "fakes", "default_catalogue.json"))
+    return os.path.normpath(os.path.join(here, "..", "..", "dataset", "default_catalogue.json"))
 
 
 _default: Optional[Catalogue] = None
 
 
 def default_catalogue() -> Catalogue:
-    """fakes/default_catalogue.json, parsed once."""
+    """dataset/default_catalogue.json, parsed once."""
     global _default
     if _default is None:
         with open(default_catalogue_path(), encoding="utf-8") as f:

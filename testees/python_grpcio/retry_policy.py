@@ -22,7 +22,7 @@ CORRUPT_RESPONSE = "corrupt_response"
 _STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 # In the message of every failure the fake server injected on purpose (its
-# fault scripts), as fakes/injected_fault.h writes it: resuming those is the
+# fault scripts), as dataset/injected_fault.h writes it: resuming those is the
 # reader working as designed, not a retry the worker needed.
 INJECTED_FAULT_MARKER = "forkcheck fake: injected"
 

@@ -1,4 +1,4 @@
-"""The fake's deterministic rows, in Python: a port of fakes/row_generator.cc.
+"""The fake's deterministic rows, in Python: a port of dataset/row_generator.cc.
 
 The value of column c of row i is a pure function of (table seed, i, c); the
 C++ header states the value rules. This port must agree with it bit for bit
@@ -214,7 +214,7 @@ class RowGenerator:
 
 
 def same_value(expected, actual) -> bool:
-    """Equality as fakes/row.h defines it: floats bit for bit (0.0 != -0.0),
+    """Equality as dataset/row.h defines it: floats bit for bit (0.0 != -0.0),
     and a value's Python type must match (True is not 1)."""
     if type(expected) is not type(actual):
         return False

@@ -12,7 +12,7 @@ set -euo pipefail
 readonly NAME="official_go_client_test"
 readonly GOPATH_DIR="/usr/share/gocode"
 readonly SETUP_HINT="run ./forkcheck setup (it installs golang-go, golang-google-cloud-dev and golang-github-linkedin-goavro-dev)"
-# Each table with its row count (default catalogue, fakes/default_catalogue.json).
+# Each table with its row count (default catalogue, dataset/default_catalogue.json).
 readonly TABLES=("small 1000" "all_types 10000" "empty 0")
 readonly STREAMS=4
 

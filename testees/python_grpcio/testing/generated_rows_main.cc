@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "fakes/catalogue.h"
-#include "fakes/row_generator.h"
-#include "fakes/table_spec.h"
+#include "dataset/catalogue.h"
+#include "dataset/row_generator.h"
+#include "dataset/table_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

@@ -1,4 +1,4 @@
-#include "fakes/row.h"
+#include "dataset/row.h"
 
 #include <ios>
 #include <ostream>

@@ -16,14 +16,14 @@
 //    chosen so that the mean Avro-encoded size of a full row is close to
 //    spec.typical_row_bytes.
 
-#ifndef FORKCHECK_FAKES_ROW_GENERATOR_H_
-#define FORKCHECK_FAKES_ROW_GENERATOR_H_
+#ifndef FORKCHECK_DATASET_ROW_GENERATOR_H_
+#define FORKCHECK_DATASET_ROW_GENERATOR_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "fakes/row.h"
-#include "fakes/table_spec.h"
+#include "dataset/row.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
@@ -68,4 +68,4 @@ class RowGenerator {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_ROW_GENERATOR_H_
+#endif  // FORKCHECK_DATASET_ROW_GENERATOR_H_

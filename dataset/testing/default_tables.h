@@ -1,11 +1,11 @@
 // Test helpers for the tables of the default catalogue.
-#ifndef FORKCHECK_FAKES_TESTING_DEFAULT_TABLES_H_
-#define FORKCHECK_FAKES_TESTING_DEFAULT_TABLES_H_
+#ifndef FORKCHECK_DATASET_TESTING_DEFAULT_TABLES_H_
+#define FORKCHECK_DATASET_TESTING_DEFAULT_TABLES_H_
 
 #include <string>
 #include <vector>
 
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
@@ -22,4 +22,4 @@ std::vector<int> AllColumns(const TableSpec& spec);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_TESTING_DEFAULT_TABLES_H_
+#endif  // FORKCHECK_DATASET_TESTING_DEFAULT_TABLES_H_

@@ -1,4 +1,4 @@
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

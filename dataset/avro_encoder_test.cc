@@ -2,7 +2,7 @@
 // Avro implementation: avro-c must accept the schema, decode every row to the
 // generator's values, and re-encode the rows to exactly the same bytes.
 
-#include "fakes/avro_encoder.h"
+#include "dataset/avro_encoder.h"
 
 #include <avro.h>
 
@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "fakes/catalogue.h"
-#include "fakes/row_generator.h"
-#include "fakes/table_spec.h"
-#include "fakes/testing/avro_c_record.h"
-#include "fakes/testing/default_tables.h"
+#include "dataset/catalogue.h"
+#include "dataset/row_generator.h"
+#include "dataset/table_spec.h"
+#include "dataset/testing/avro_c_record.h"
+#include "dataset/testing/default_tables.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {

@@ -1,4 +1,4 @@
-#include "fakes/row_generator.h"
+#include "dataset/row_generator.h"
 
 #include <algorithm>
 #include <cassert>
@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 namespace {

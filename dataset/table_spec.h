@@ -1,15 +1,15 @@
 // Description of a synthetic table served by the fake BigQuery Storage
 // server, and the JSON catalogue format that lists such tables.
 //
-// Catalogue JSON (see fakes/README.md for the full format):
+// Catalogue JSON (see dataset/README.md for the full format):
 //   {"tables": [{"name": "projects/p/datasets/d/tables/t",
 //                "row_count": 1000, "seed": 7, "typical_row_bytes": 120,
 //                "rows_per_chunk": 100,
 //                "columns": [{"name": "a", "type": "INT64",
 //                             "mode": "NULLABLE"}]}]}
 
-#ifndef FORKCHECK_FAKES_TABLE_SPEC_H_
-#define FORKCHECK_FAKES_TABLE_SPEC_H_
+#ifndef FORKCHECK_DATASET_TABLE_SPEC_H_
+#define FORKCHECK_DATASET_TABLE_SPEC_H_
 
 #include <cstdint>
 #include <string>
@@ -74,4 +74,4 @@ absl::StatusOr<std::vector<TableSpec>> LoadCatalogueFile(
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_TABLE_SPEC_H_
+#endif  // FORKCHECK_DATASET_TABLE_SPEC_H_

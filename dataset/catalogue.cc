@@ -1,4 +1,4 @@
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
@@ -26,7 +26,7 @@ const Catalogue& Catalogue::Default() {
     if (!tables.ok()) {
       // The file is compiled in and checked by table_spec_test, so this is a
       // build defect, not bad input.
-      std::fprintf(stderr, "fakes/default_catalogue.json is invalid: %s\n",
+      std::fprintf(stderr, "dataset/default_catalogue.json is invalid: %s\n",
                    std::string(tables.status().message()).c_str());
       std::abort();
     }

@@ -1,4 +1,4 @@
-#include "fakes/row_generator.h"
+#include "dataset/row_generator.h"
 
 #include <chrono>
 #include <cmath>
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "fakes/avro_encoder.h"
-#include "fakes/catalogue.h"
-#include "fakes/table_spec.h"
-#include "fakes/testing/default_tables.h"
+#include "dataset/avro_encoder.h"
+#include "dataset/catalogue.h"
+#include "dataset/table_spec.h"
+#include "dataset/testing/default_tables.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {

@@ -2,8 +2,8 @@
 // produces expected rows) and the Avro row decoder (which produces received
 // rows) so readers can compare the two with ==.
 
-#ifndef FORKCHECK_FAKES_ROW_H_
-#define FORKCHECK_FAKES_ROW_H_
+#ifndef FORKCHECK_DATASET_ROW_H_
+#define FORKCHECK_DATASET_ROW_H_
 
 #include <cstdint>
 #include <cstring>
@@ -48,4 +48,4 @@ using Row = std::vector<Cell>;
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_ROW_H_
+#endif  // FORKCHECK_DATASET_ROW_H_

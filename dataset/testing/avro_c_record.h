@@ -1,7 +1,7 @@
 // Test helper: avro-c, an independent Avro implementation, to check our Avro
 // encoder and decoder against.
-#ifndef FORKCHECK_FAKES_TESTING_AVRO_C_RECORD_H_
-#define FORKCHECK_FAKES_TESTING_AVRO_C_RECORD_H_
+#ifndef FORKCHECK_DATASET_TESTING_AVRO_C_RECORD_H_
+#define FORKCHECK_DATASET_TESTING_AVRO_C_RECORD_H_
 
 #include <avro.h>
 
@@ -35,4 +35,4 @@ class AvroCRecord {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_TESTING_AVRO_C_RECORD_H_
+#endif  // FORKCHECK_DATASET_TESTING_AVRO_C_RECORD_H_

@@ -1,4 +1,4 @@
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 #include <cerrno>
 #include <cstdint>

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/account_json.h"
 #include "client/reference_reader.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
 #include "gtest/gtest.h"

@@ -1,8 +1,8 @@
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 
 #include <vector>
 
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {

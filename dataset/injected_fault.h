@@ -5,8 +5,8 @@
 // failure something else caused, such as the process model under test
 // (supervisor/outcome_classifier.h: ok_after_retry). The Python testee's
 // reader matches the same text (testees/python_grpcio/retry_policy.py).
-#ifndef FORKCHECK_FAKES_INJECTED_FAULT_H_
-#define FORKCHECK_FAKES_INJECTED_FAULT_H_
+#ifndef FORKCHECK_DATASET_INJECTED_FAULT_H_
+#define FORKCHECK_DATASET_INJECTED_FAULT_H_
 
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
@@ -23,4 +23,4 @@ inline bool IsInjectedFault(absl::string_view status_message) {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_INJECTED_FAULT_H_
+#endif  // FORKCHECK_DATASET_INJECTED_FAULT_H_

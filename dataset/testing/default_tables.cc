@@ -1,10 +1,10 @@
-#include "fakes/testing/default_tables.h"
+#include "dataset/testing/default_tables.h"
 
 #include <string>
 #include <vector>
 
-#include "fakes/catalogue.h"
-#include "fakes/table_spec.h"
+#include "dataset/catalogue.h"
+#include "dataset/table_spec.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {

@@ -1,15 +1,15 @@
 // The set of synthetic tables the fake server knows, looked up by full table
 // name.
 
-#ifndef FORKCHECK_FAKES_CATALOGUE_H_
-#define FORKCHECK_FAKES_CATALOGUE_H_
+#ifndef FORKCHECK_DATASET_CATALOGUE_H_
+#define FORKCHECK_DATASET_CATALOGUE_H_
 
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "fakes/table_spec.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
@@ -19,7 +19,7 @@ class Catalogue {
   // never produces duplicates).
   explicit Catalogue(std::vector<TableSpec> tables);
 
-  // The catalogue of fakes/default_catalogue.json (see fakes/README.md),
+  // The catalogue of dataset/default_catalogue.json (see dataset/README.md),
   // parsed once on first use. Thread-safe.
   static const Catalogue& Default();
 
@@ -38,10 +38,10 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> index_;  // name -> tables_ index
 };
 
-// Text of fakes/default_catalogue.json, compiled in by the genrule
-// //fakes:default_catalogue_cc.
+// Text of dataset/default_catalogue.json, compiled in by the genrule
+// //dataset:default_catalogue_cc.
 std::string_view DefaultCatalogueJson();
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_CATALOGUE_H_
+#endif  // FORKCHECK_DATASET_CATALOGUE_H_

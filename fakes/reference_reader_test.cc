@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/account_json.h"
-#include "fakes/catalogue.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"

@@ -1,4 +1,4 @@
-#include "fakes/avro_encoder.h"
+#include "dataset/avro_encoder.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "fakes/row_generator.h"
-#include "fakes/table_spec.h"
+#include "dataset/row_generator.h"
+#include "dataset/table_spec.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

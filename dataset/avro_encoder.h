@@ -1,15 +1,15 @@
 // Avro binary encoding of generated rows, as the BigQuery Storage Read API
 // sends them (ReadSession.avro_schema + ReadRowsResponse.avro_rows).
 
-#ifndef FORKCHECK_FAKES_AVRO_ENCODER_H_
-#define FORKCHECK_FAKES_AVRO_ENCODER_H_
+#ifndef FORKCHECK_DATASET_AVRO_ENCODER_H_
+#define FORKCHECK_DATASET_AVRO_ENCODER_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "fakes/row_generator.h"
-#include "fakes/table_spec.h"
+#include "dataset/row_generator.h"
+#include "dataset/table_spec.h"
 
 namespace forkcheck {
 
@@ -33,4 +33,4 @@ void AppendAvroRows(const RowGenerator& generator,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_FAKES_AVRO_ENCODER_H_
+#endif  // FORKCHECK_DATASET_AVRO_ENCODER_H_

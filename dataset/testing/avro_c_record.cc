@@ -1,4 +1,4 @@
-#include "fakes/testing/avro_c_record.h"
+#include "dataset/testing/avro_c_record.h"
 
 #include <avro.h>
 
