@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/stubs/common.h"
-#include "models/framed_fd.h"
+#include "framing/framed_fd.h"
 
 namespace forkcheck {
 namespace {

@@ -7,7 +7,7 @@
 // The zygote holds the workers' report fds (its children inherit them) and
 // closes the parent's; it reaps its workers and sends each exit status to
 // the parent. It dies with the parent (PR_SET_PDEATHSIG) and its workers die
-// with it. Control socket: length-prefixed frames (framed_fd.h), each a
+// with it. Control socket: length-prefixed frames (framing/framed_fd.h), each a
 // one-byte kind and little-endian int32 fields (see fork_server.cc).
 #ifndef FORKCHECK_MODELS_FORK_SERVER_H_
 #define FORKCHECK_MODELS_FORK_SERVER_H_

@@ -1,7 +1,7 @@
 // A process model: one way of arranging read clients over threads and
 // processes (who creates the channel, the session, when to fork). The trial
 // program (trial_main.cc) runs one model under the supervisor; each model
-// reports through the pipe protocol of supervisor/worker_reporter.h.
+// reports through the pipe protocol of framing/worker_reporter.h.
 #ifndef FORKCHECK_MODELS_MODEL_H_
 #define FORKCHECK_MODELS_MODEL_H_
 
@@ -9,7 +9,7 @@
 
 #include "absl/time/time.h"
 #include "models/fork_hooks.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 

@@ -9,23 +9,12 @@
 #include "client/reference_reader.h"
 #include "client/row_ledger.h"
 #include "dataset/catalogue.h"
+#include "framing/resource_usage.h"
 
 namespace forkcheck {
 namespace {
 
 using google::cloud::bigquery::storage::v1::ReadSession;
-
-void SetUsage(int who, v1::ResourceUsage* usage) {
-  rusage r{};
-  if (getrusage(who, &r) != 0) return;
-  usage->set_user_micros(int64_t{r.ru_utime.tv_sec} * 1000000 +
-                         r.ru_utime.tv_usec);
-  usage->set_system_micros(int64_t{r.ru_stime.tv_sec} * 1000000 +
-                           r.ru_stime.tv_usec);
-  usage->set_max_rss_kib(r.ru_maxrss);
-  usage->set_voluntary_switches(r.ru_nvcsw);
-  usage->set_involuntary_switches(r.ru_nivcsw);
-}
 
 void SetStatus(const absl::Status& status, v1::WorkerResult* result) {
   result->set_status_code(static_cast<int>(status.code()));
@@ -71,7 +60,8 @@ void MarkDone(WorkerReporter& reporter, v1::WorkerResult* result) {
 
 v1::WorkerResult Send(v1::WorkerResult result, int rusage_who,
                       WorkerReporter& reporter) {
-  SetUsage(rusage_who, result.mutable_usage());
+  *result.mutable_usage() =
+      ResourceUsageOf(rusage_who).value_or(v1::ResourceUsage());
   reporter.Result(result);
   return result;
 }

@@ -16,7 +16,7 @@
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
 #include "models/model.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 

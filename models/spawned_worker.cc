@@ -14,9 +14,9 @@
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "models/channel_factory.h"
 #include "models/fork_hooks.h"
-#include "models/framed_fd.h"
+#include "framing/framed_fd.h"
 #include "models/share_reader.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 namespace {

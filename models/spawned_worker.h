@@ -35,7 +35,7 @@ std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
 // SIGKILL and execs /proc/self/exe with SpawnedWorkerArgs; the child runs
 // nothing else between fork and exec (no allocation, no gRPC). The child
 // inherits the report fds and a pipe; the parent writes one frame (see
-// framed_fd.h) of `session_bytes` on it, within kSessionHandoffTimeout, and
+// framing/framed_fd.h) of `session_bytes` on it, within kSessionHandoffTimeout, and
 // closes it. Returns the pid (the caller reaps it) or -1 if the pipe or
 // fork failed; a failed handoff is only logged (the worker reports it).
 pid_t SpawnWorker(int index, const std::string& session_bytes,

@@ -30,8 +30,8 @@
 #include "models/model_registry.h"
 #include "models/spawned_worker.h"
 #include "models/trial_settings.h"
-#include "supervisor/frame_io.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_messages.h"
+#include "framing/worker_reporter.h"
 
 ABSL_FLAG(std::string, model, "", "the process model to run (see --help)");
 ABSL_FLAG(std::string, target, "", "the server's address, e.g. 127.0.0.1:80");
@@ -154,7 +154,7 @@ int Refuse(const std::string& reason) {
     v1::WorkerMessage message;
     message.set_format_version(kWorkerFormatVersion);
     message.mutable_refused()->set_reason(reason);
-    WriteFrame(fds->front(), message).IgnoreError();
+    WriteMessageFrame(fds->front(), message).IgnoreError();
   }
   return Fail(reason);
 }
@@ -172,7 +172,7 @@ int TesteeMain() {
     v1::WorkerMessage message;
     message.set_format_version(kWorkerFormatVersion);
     *message.mutable_testee() = DescribeCppClient();
-    if (absl::Status written = WriteFrame(fds->front(), message);
+    if (absl::Status written = WriteMessageFrame(fds->front(), message);
         !written.ok()) {
       return Fail(absl::StrCat("describe: ", written.message()));
     }

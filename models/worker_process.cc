@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/channel_factory.h"
-#include "models/framed_fd.h"
+#include "framing/framed_fd.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 

@@ -16,7 +16,7 @@
 #include "grpcpp/channel.h"
 #include "models/fork_hooks.h"
 #include "models/model.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 

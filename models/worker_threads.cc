@@ -9,7 +9,7 @@
 
 #include "models/connection_count.h"
 #include "models/share_reader.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 

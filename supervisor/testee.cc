@@ -6,12 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/subprocess.h"
-#include "supervisor/frame_io.h"
+#include "framing/worker_messages.h"
 
 namespace forkcheck {
 namespace {
-
-constexpr size_t kLengthBytes = 4;
 
 // What the testee's process did, for an error about it.
 std::string DescribeEnd(const TrialRecord& record) {
@@ -40,12 +38,12 @@ absl::StatusOr<std::string> FrameTesteeRequest(
   // A request is framed as the pipes' messages are, but must also fit the
   // trial's input pipe.
   const size_t size = request.ByteSizeLong();
-  if (kLengthBytes + size > kMaxTrialStdinBytes) {
+  if (kFrameHeaderBytes + size > kMaxTrialStdinBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("a testee request of ", size, " bytes; the limit is ",
-                     kMaxTrialStdinBytes - kLengthBytes));
+                     kMaxTrialStdinBytes - kFrameHeaderBytes));
   }
-  return EncodeFrame(request);
+  return EncodeFrame(request, kMaxMessageFrameBytes);
 }
 
 absl::StatusOr<v1::TesteeDescription> DescribeTestee(

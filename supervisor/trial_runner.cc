@@ -25,7 +25,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/subprocess.h"
-#include "supervisor/frame_io.h"
+#include "framing/resource_usage.h"
+#include "framing/worker_messages.h"
 
 namespace forkcheck {
 namespace {
@@ -86,18 +87,6 @@ std::vector<pid_t> ProcessesWithEnvEntry(const std::string& entry) {
   }
   closedir(proc);
   return found;
-}
-
-v1::ResourceUsage ToResourceUsage(const rusage& usage) {
-  v1::ResourceUsage out;
-  out.set_user_micros(int64_t{usage.ru_utime.tv_sec} * 1000000 +
-                      usage.ru_utime.tv_usec);
-  out.set_system_micros(int64_t{usage.ru_stime.tv_sec} * 1000000 +
-                        usage.ru_stime.tv_usec);
-  out.set_max_rss_kib(usage.ru_maxrss);
-  out.set_voluntary_switches(usage.ru_nvcsw);
-  out.set_involuntary_switches(usage.ru_nivcsw);
-  return out;
 }
 
 // WaitForChild (common/subprocess.h) with wait4, to keep the child's rusage:
@@ -278,7 +267,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   TrialRecord record;
   record.pgid = pid;
   record.workers.resize(command.workers);
-  std::vector<FrameReader> readers;
+  std::vector<WorkerMessageReader> readers;
   for (const auto& [read_end, write_end] : pipes)
     readers.emplace_back(read_end);
   auto report_for = [&record](size_t i) -> TrialRecord::ProcessReport& {

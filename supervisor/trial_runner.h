@@ -4,7 +4,7 @@
 //
 // The trial runs in its own process group with PR_SET_PDEATHSIG = SIGKILL.
 // Its parent reports on fd 3, worker i on fd 4 + i; FORKCHECK_REPORT_FDS
-// lists them (see worker_reporter.h), and FORKCHECK_TRIAL_TOKEN marks every
+// lists them (see framing/worker_reporter.h), and FORKCHECK_TRIAL_TOKEN marks every
 // process of the trial, so that one that leaves the process group (setsid)
 // is still found and killed. RunTrial makes this process a child subreaper,
 // so orphaned trial processes are reparented here and reaped. It reaps only

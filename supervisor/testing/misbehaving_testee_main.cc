@@ -28,8 +28,8 @@
 #include "absl/strings/str_cat.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
-#include "supervisor/frame_io.h"
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_messages.h"
+#include "framing/worker_reporter.h"
 
 namespace forkcheck {
 namespace {
@@ -67,7 +67,7 @@ v1::TesteeRequest ReadRequest() {
 }
 
 void Send(int fd, const v1::WorkerMessage& message) {
-  if (!WriteFrame(fd, message).ok()) Die("write failed");
+  if (!WriteMessageFrame(fd, message).ok()) Die("write failed");
 }
 
 void WriteGarbage(int fd) {

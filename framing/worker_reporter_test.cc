@@ -1,7 +1,7 @@
 // WorkerReporter opens worker i's pipe from FORKCHECK_REPORT_FDS: ForThread
 // leaves every other pipe open (threads of one process share them);
 // ForWorker (a forked worker) closes them.
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 #include <fcntl.h>
 #include <time.h>
@@ -14,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "framing/worker_messages.h"
 #include "gtest/gtest.h"
-#include "supervisor/frame_io.h"
 
 namespace forkcheck {
 namespace {
@@ -46,7 +46,7 @@ class WorkerReporterTest : public ::testing::Test {
   std::vector<v1::WorkerMessage> Drain(int i) {
     close(fds_[i][1]);
     fcntl(fds_[i][0], F_SETFL, O_NONBLOCK);
-    FrameReader reader(fds_[i][0]);
+    WorkerMessageReader reader(fds_[i][0]);
     std::vector<v1::WorkerMessage> messages;
     EXPECT_TRUE(reader.ReadAvailable(&messages).ok());
     return messages;

@@ -7,8 +7,8 @@
 // has given up on a trial, writes fail with EPIPE instead of killing the
 // process, and reporters ignore that failure (the process is about to be
 // killed anyway; there is nobody left to tell).
-#ifndef FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
-#define FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
+#ifndef FORKCHECK_FRAMING_WORKER_REPORTER_H_
+#define FORKCHECK_FRAMING_WORKER_REPORTER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -98,4 +98,4 @@ class ParentReporter {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_SUPERVISOR_WORKER_REPORTER_H_
+#endif  // FORKCHECK_FRAMING_WORKER_REPORTER_H_

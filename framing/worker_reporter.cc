@@ -1,16 +1,18 @@
-#include "supervisor/worker_reporter.h"
+#include "framing/worker_reporter.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "supervisor/frame_io.h"
+#include "framing/resource_usage.h"
+#include "framing/worker_messages.h"
 
 namespace forkcheck {
 namespace {
@@ -85,13 +87,13 @@ void WorkerReporter::Phase(v1::Phase phase) {
   v1::WorkerMessage message = Versioned();
   message.mutable_phase()->set_phase(phase);
   message.mutable_phase()->set_micros(ElapsedMicros());
-  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+  write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
 void WorkerReporter::Result(const v1::WorkerResult& result) {
   v1::WorkerMessage message = Versioned();
   *message.mutable_result() = result;
-  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+  write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
 absl::StatusOr<ParentReporter> ParentReporter::FromEnvironment() {
@@ -110,7 +112,7 @@ void ParentReporter::WorkerExit(int worker, int wait_status) {
   v1::WorkerMessage message = Versioned();
   message.mutable_worker_exit()->set_worker(worker);
   message.mutable_worker_exit()->set_wait_status(wait_status);
-  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+  write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
 void ParentReporter::ParentCheck(int status_code,
@@ -118,7 +120,7 @@ void ParentReporter::ParentCheck(int status_code,
   v1::WorkerMessage message = Versioned();
   message.mutable_parent_check()->set_status_code(status_code);
   message.mutable_parent_check()->set_status_message(status_message);
-  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+  write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
 void ParentReporter::ParentFacts(int tcp_connections) {
@@ -127,18 +129,10 @@ void ParentReporter::ParentFacts(int tcp_connections) {
   facts->set_tcp_connections(tcp_connections);
   facts->set_workers_started_monotonic_micros(
       workers_started_monotonic_micros_);
-  rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) == 0) {
-    v1::ResourceUsage* out = facts->mutable_usage();
-    out->set_user_micros(int64_t{usage.ru_utime.tv_sec} * 1000000 +
-                         usage.ru_utime.tv_usec);
-    out->set_system_micros(int64_t{usage.ru_stime.tv_sec} * 1000000 +
-                           usage.ru_stime.tv_usec);
-    out->set_max_rss_kib(usage.ru_maxrss);
-    out->set_voluntary_switches(usage.ru_nvcsw);
-    out->set_involuntary_switches(usage.ru_nivcsw);
+  if (std::optional<v1::ResourceUsage> usage = ResourceUsageOf(RUSAGE_SELF)) {
+    *facts->mutable_usage() = *usage;
   }
-  write_failed_ = !WriteFrame(fd_, message).ok() || write_failed_;
+  write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
 void ParentReporter::MarkWorkersStarting() {

@@ -1,7 +1,7 @@
 // Frames survive a trip through a pipe whatever their size, and every way a
 // peer can fail (close, stall, lie about a length) ends a read or write with
 // its own status code within the timeout.
-#include "models/framed_fd.h"
+#include "framing/framed_fd.h"
 
 #include <signal.h>
 #include <unistd.h>

@@ -1,10 +1,10 @@
-// Length-prefixed messages between the processes of one trial (the spawn
-// model's session pipe, the forkserver's control socket): a 4-byte
-// little-endian length, then that many bytes. Every read and write is
-// bounded in time and size, so a peer that dies, stalls or sends garbage
-// costs at most the timeout.
-#ifndef FORKCHECK_MODELS_FRAMED_FD_H_
-#define FORKCHECK_MODELS_FRAMED_FD_H_
+// Frames (frame.h) written to and read from one fd, blocking, each call
+// bounded in time and size: a peer that dies, stalls or sends garbage costs
+// at most the timeout. Used between the processes of one trial (the spawn
+// model's session pipe, the forkserver's control socket, the testee request
+// on stdin) and by the reporters (worker_messages.h).
+#ifndef FORKCHECK_FRAMING_FRAMED_FD_H_
+#define FORKCHECK_FRAMING_FRAMED_FD_H_
 
 #include <cstddef>
 #include <string>
@@ -22,9 +22,10 @@ inline constexpr size_t kMaxFramedBytes = size_t{16} << 20;
 
 // Writes one frame of `payload` to `fd` (a pipe or stream socket, blocking
 // or not), waiting for room at most `timeout` in all. DEADLINE_EXCEEDED if
-// the peer does not take it in time; INVALID_ARGUMENT if `payload` exceeds
-// kMaxFramedBytes; UNAVAILABLE if the write fails (EPIPE once the reader is
-// gone, with SIGPIPE ignored).
+// the peer does not take it in time (absl::InfiniteDuration() waits as long
+// as it takes: for reporters, whose process the supervisor kills);
+// INVALID_ARGUMENT if `payload` exceeds kMaxFramedBytes; UNAVAILABLE if the
+// write fails (EPIPE once the reader is gone, with SIGPIPE ignored).
 absl::Status WriteFramed(int fd, absl::string_view payload,
                          absl::Duration timeout);
 
@@ -41,4 +42,4 @@ absl::StatusOr<std::string> ReadFramed(int fd, absl::Duration timeout,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_FRAMED_FD_H_
+#endif  // FORKCHECK_FRAMING_FRAMED_FD_H_

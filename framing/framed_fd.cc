@@ -1,4 +1,4 @@
-#include "models/framed_fd.h"
+#include "framing/framed_fd.h"
 
 #include <poll.h>
 #include <unistd.h>
@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "framing/frame.h"
 
 namespace forkcheck {
 namespace {
@@ -20,8 +21,17 @@ using Clock = std::chrono::steady_clock;
 // writable has at least a page free, so a blocking fd does not block.
 constexpr size_t kWriteChunk = 4096;
 
-// Milliseconds until `deadline`, at least 0, rounded up.
+// No deadline: poll() waits as long as it takes.
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+
+Clock::time_point DeadlineAfter(absl::Duration timeout) {
+  if (timeout == absl::InfiniteDuration()) return kNoDeadline;
+  return Clock::now() + absl::ToChronoMilliseconds(timeout);
+}
+
+// Milliseconds until `deadline`, at least 0, rounded up; -1 for none.
 int MillisLeft(Clock::time_point deadline) {
+  if (deadline == kNoDeadline) return -1;
   const auto left = deadline - Clock::now();
   if (left <= Clock::duration::zero()) return 0;
   return static_cast<int>(
@@ -105,38 +115,26 @@ absl::Status ReadExactly(int fd, size_t size, Clock::time_point deadline,
 
 absl::Status WriteFramed(int fd, absl::string_view payload,
                          absl::Duration timeout) {
-  if (payload.size() > kMaxFramedBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a frame of ", payload.size(), " bytes exceeds ", kMaxFramedBytes));
-  }
-  const auto deadline = Clock::now() + absl::ToChronoMilliseconds(timeout);
-  const auto size = static_cast<uint32_t>(payload.size());
-  std::string frame;
-  frame.reserve(4 + payload.size());
-  for (int shift = 0; shift < 32; shift += 8) {
-    frame.push_back(static_cast<char>((size >> shift) & 0xff));
-  }
-  frame.append(payload.data(), payload.size());
-  return WriteAll(fd, frame, deadline);
+  const Clock::time_point deadline = DeadlineAfter(timeout);
+  absl::StatusOr<std::string> frame = EncodeFrame(payload, kMaxFramedBytes);
+  if (!frame.ok()) return frame.status();
+  return WriteAll(fd, *frame, deadline);
 }
 
 absl::Status WaitReadable(int fd, absl::Duration timeout) {
-  return WaitFor(fd, POLLIN, Clock::now() + absl::ToChronoMilliseconds(timeout),
-                 "waiting for input on");
+  return WaitFor(fd, POLLIN, DeadlineAfter(timeout), "waiting for input on");
 }
 
 absl::StatusOr<std::string> ReadFramed(int fd, absl::Duration timeout,
                                        size_t max_bytes) {
-  const auto deadline = Clock::now() + absl::ToChronoMilliseconds(timeout);
+  const Clock::time_point deadline = DeadlineAfter(timeout);
   std::string header;
-  if (absl::Status read = ReadExactly(fd, 4, deadline, false, &header);
+  if (absl::Status read =
+          ReadExactly(fd, kFrameHeaderBytes, deadline, false, &header);
       !read.ok()) {
     return read;
   }
-  uint32_t size = 0;
-  for (int i = 0; i < 4; ++i) {
-    size |= uint32_t{static_cast<unsigned char>(header[i])} << (8 * i);
-  }
+  const uint32_t size = DecodeFrameLength(header.data());
   if (size > max_bytes) {
     return absl::OutOfRangeError(absl::StrCat("a frame on fd ", fd, " says ",
                                               size, " bytes; at most ",

@@ -1,4 +1,4 @@
-#include "supervisor/frame_io.h"
+#include "framing/worker_messages.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -32,13 +32,13 @@ std::string Frame(const v1::WorkerMessage& message) {
   return Frame(message.SerializeAsString());
 }
 
-TEST(FrameIoTest, WrittenFramesReadBackThroughAPipe) {
+TEST(WorkerMessagesTest, WrittenFramesReadBackThroughAPipe) {
   int fds[2];
   ASSERT_EQ(pipe2(fds, O_NONBLOCK), 0);
-  ASSERT_TRUE(WriteFrame(fds[1], PhaseMessage(v1::PHASE_STARTED)).ok());
-  ASSERT_TRUE(WriteFrame(fds[1], PhaseMessage(v1::PHASE_DONE)).ok());
+  ASSERT_TRUE(WriteMessageFrame(fds[1], PhaseMessage(v1::PHASE_STARTED)).ok());
+  ASSERT_TRUE(WriteMessageFrame(fds[1], PhaseMessage(v1::PHASE_DONE)).ok());
   close(fds[1]);
-  FrameReader reader(fds[0]);
+  WorkerMessageReader reader(fds[0]);
   std::vector<v1::WorkerMessage> out;
   ASSERT_TRUE(reader.ReadAvailable(&out).ok());
   close(fds[0]);
@@ -49,10 +49,10 @@ TEST(FrameIoTest, WrittenFramesReadBackThroughAPipe) {
   EXPECT_EQ(reader.protocol_error(), "");
 }
 
-TEST(FrameIoTest, FramesSplitAtEveryByteStillParse) {
+TEST(WorkerMessagesTest, FramesSplitAtEveryByteStillParse) {
   const std::string bytes = Frame(PhaseMessage(v1::PHASE_CONNECTED)) +
                             Frame(PhaseMessage(v1::PHASE_FIRST_ROW));
-  FrameReader reader(-1);
+  WorkerMessageReader reader(-1);
   std::vector<v1::WorkerMessage> out;
   for (char byte : bytes) reader.Consume(&byte, 1, &out);
   reader.Finish();
@@ -61,9 +61,9 @@ TEST(FrameIoTest, FramesSplitAtEveryByteStillParse) {
   EXPECT_EQ(reader.protocol_error(), "");
 }
 
-TEST(FrameIoTest, OversizeLengthIsAProtocolError) {
+TEST(WorkerMessagesTest, OversizeLengthIsAProtocolError) {
   const std::string bytes = "\xff\xff\xff\x7f" + std::string(16, 'x');
-  FrameReader reader(-1);
+  WorkerMessageReader reader(-1);
   std::vector<v1::WorkerMessage> out;
   reader.Consume(bytes.data(), bytes.size(), &out);
   EXPECT_TRUE(out.empty());
@@ -71,11 +71,11 @@ TEST(FrameIoTest, OversizeLengthIsAProtocolError) {
             "frame 0 declares 2147483647 bytes; the limit is 1048576");
 }
 
-TEST(FrameIoTest, GarbageIsAProtocolErrorAndLaterFramesAreIgnored) {
+TEST(WorkerMessagesTest, GarbageIsAProtocolErrorAndLaterFramesAreIgnored) {
   const std::string bytes = Frame(PhaseMessage(v1::PHASE_STARTED)) +
                             Frame("not a protobuf") +
                             Frame(PhaseMessage(v1::PHASE_DONE));
-  FrameReader reader(-1);
+  WorkerMessageReader reader(-1);
   std::vector<v1::WorkerMessage> out;
   reader.Consume(bytes.data(), bytes.size(), &out);
   ASSERT_EQ(out.size(), 1u);
@@ -83,10 +83,10 @@ TEST(FrameIoTest, GarbageIsAProtocolErrorAndLaterFramesAreIgnored) {
             "frame 1 (14 bytes) is not a WorkerMessage");
 }
 
-TEST(FrameIoTest, OtherFormatVersionsAndEmptyBodiesAreRejected) {
+TEST(WorkerMessagesTest, OtherFormatVersionsAndEmptyBodiesAreRejected) {
   v1::WorkerMessage future = PhaseMessage(v1::PHASE_STARTED);
   future.set_format_version(2);
-  FrameReader reader(-1);
+  WorkerMessageReader reader(-1);
   std::vector<v1::WorkerMessage> out;
   std::string bytes = Frame(future);
   reader.Consume(bytes.data(), bytes.size(), &out);
@@ -96,15 +96,15 @@ TEST(FrameIoTest, OtherFormatVersionsAndEmptyBodiesAreRejected) {
 
   v1::WorkerMessage empty;
   empty.set_format_version(kWorkerFormatVersion);
-  FrameReader second(-1);
+  WorkerMessageReader second(-1);
   bytes = Frame(empty);
   second.Consume(bytes.data(), bytes.size(), &out);
   EXPECT_EQ(second.protocol_error(), "frame 0 has no body");
 }
 
-TEST(FrameIoTest, TruncatedFrameAtEndOfInputIsAProtocolError) {
+TEST(WorkerMessagesTest, TruncatedFrameAtEndOfInputIsAProtocolError) {
   const std::string bytes = Frame(PhaseMessage(v1::PHASE_STARTED));
-  FrameReader reader(-1);
+  WorkerMessageReader reader(-1);
   std::vector<v1::WorkerMessage> out;
   reader.Consume(bytes.data(), bytes.size() - 1, &out);
   EXPECT_EQ(reader.protocol_error(), "");
@@ -115,17 +115,20 @@ TEST(FrameIoTest, TruncatedFrameAtEndOfInputIsAProtocolError) {
             "input ends inside frame 0 (9 bytes of it)");
 }
 
-TEST(FrameIoTest, WriteFrameRefusesOversizeMessagesAndClosedPipes) {
+TEST(WorkerMessagesTest,
+     WriteMessageFrameRefusesOversizeMessagesAndClosedPipes) {
   v1::WorkerMessage big;
   big.set_format_version(kWorkerFormatVersion);
-  big.mutable_result()->set_status_message(std::string(kMaxFrameBytes, 'x'));
-  EXPECT_EQ(WriteFrame(-1, big).code(), absl::StatusCode::kInvalidArgument);
+  big.mutable_result()->set_status_message(
+      std::string(kMaxMessageFrameBytes, 'x'));
+  EXPECT_EQ(WriteMessageFrame(-1, big).code(),
+            absl::StatusCode::kInvalidArgument);
 
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   close(fds[0]);
   signal(SIGPIPE, SIG_IGN);
-  EXPECT_EQ(WriteFrame(fds[1], PhaseMessage(v1::PHASE_DONE)).code(),
+  EXPECT_EQ(WriteMessageFrame(fds[1], PhaseMessage(v1::PHASE_DONE)).code(),
             absl::StatusCode::kUnavailable);
   close(fds[1]);
 }
