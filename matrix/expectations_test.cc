@@ -371,18 +371,35 @@ TEST(CheckExpectationsTest, CorrectionSpreadsAlphaOverEveryTest) {
   EXPECT_TRUE(among.mismatches.empty()) << DescribeCheck(among, "f");
 }
 
-TEST(CheckExpectationsTest, NewWrongDataIsAMismatchWhateverThePValue) {
-  const ExpectationsFile file =
-      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ok=50 hang=50\n",
-                              Key("known"), " => workers: hang=50 wrong_data=1\n"));
+TEST(CheckExpectationsTest, WrongDataWhereEveryTrialWasOkIsAMismatch) {
+  // "safe" recorded every trial ok (or ok after a retry); one wrong row is
+  // a mismatch whatever the p-value. "fork" and "known" had failed before:
+  // there wrong_data is one more failure, and 1 in 6 is no significant rise.
+  const ExpectationsFile file = ParseOrDie(
+      absl::StrCat(Key("safe"), " => workers: ok=50 ok_after_retry=3\n",
+                   Key("fork"), " => workers: ok=50 hang=50\n", Key("known"),
+                   " => workers: hang=50 wrong_data=1\n"));
   const ExpectationsCheck check = CheckExpectations(
       file,
-      {MakeResult("fork", Join(Times(5, kOk), {kWrongData})),
+      {MakeResult("safe", Join(Times(9, kOk), {kWrongData})),
+       MakeResult("fork", Join(Times(5, kOk), {kWrongData})),
        MakeResult("known", Join(Times(5, kHang), {kWrongData}))},
-      {Key("fork"), Key("known")}, kRule);
-  ASSERT_EQ(check.mismatches.size(), 1u);
-  EXPECT_EQ(check.mismatches[0].key, Key("fork"));
-  EXPECT_EQ(check.mismatches[0].why, "wrong_data, never recorded for it");
+      {Key("safe"), Key("fork"), Key("known")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u) << DescribeCheck(check, "f");
+  EXPECT_EQ(check.mismatches[0].key, Key("safe"));
+  EXPECT_EQ(check.mismatches[0].why,
+            "wrong_data, where every recorded trial was ok");
+}
+
+TEST(CheckExpectationsTest, WrongDataAmongFailuresCountsTowardsTheRate) {
+  // A cell recorded failing in 1 of 40 trials now gives wrong rows in 12 of
+  // 12: the rate test catches it.
+  const ExpectationsFile file =
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ok=39 crash=1\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("fork", Times(12, kWrongData))}, {Key("fork")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u) << DescribeCheck(check, "f");
+  EXPECT_EQ(check.mismatches[0].why, "failure rate rose");
 }
 
 TEST(CheckExpectationsTest, RetriesCountAsFailuresOfTheRate) {
