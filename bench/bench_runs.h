@@ -1,8 +1,8 @@
 // The benchmark stage of the main job: runs each bench binary as its own
 // process (as a user would, so its Google Benchmark JSON stays the binary's
 // own), bounded in time, and collects that JSON for the report.
-#ifndef FORKCHECK_DRIVER_BENCH_RUNS_H_
-#define FORKCHECK_DRIVER_BENCH_RUNS_H_
+#ifndef FORKCHECK_BENCH_BENCH_RUNS_H_
+#define FORKCHECK_BENCH_BENCH_RUNS_H_
 
 #include <chrono>
 #include <map>
@@ -44,4 +44,4 @@ absl::Status CheckBenchmarkFlags(const BenchRun& run,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_DRIVER_BENCH_RUNS_H_
+#endif  // FORKCHECK_BENCH_BENCH_RUNS_H_

@@ -20,8 +20,8 @@
 #include "common/runfiles.h"
 #include "gtest/gtest.h"
 #include "reports/compare/comparison_render.h"
-#include "reports/compare/delay_calibration.h"
-#include "reports/compare/interleaved_runs.h"
+#include "tools/calibration/delay_calibration.h"
+#include "tools/calibration/interleaved_runs.h"
 #include "reports/compare/report_comparison.h"
 
 namespace forkcheck {

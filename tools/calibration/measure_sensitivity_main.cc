@@ -22,8 +22,8 @@
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "common/statistics.h"
-#include "reports/compare/delay_calibration.h"
-#include "reports/compare/interleaved_runs.h"
+#include "tools/calibration/delay_calibration.h"
+#include "tools/calibration/interleaved_runs.h"
 #include "reports/compare/report_comparison.h"
 
 ABSL_FLAG(std::string, slowdowns, "0,1,2,3,5,10",

@@ -4,8 +4,8 @@
 // drifts of a shared machine's load over every configuration alike, which
 // back-to-back runs would book as a difference between them. For the
 // comparison's trust tests and its sensitivity measurement.
-#ifndef FORKCHECK_REPORTS_COMPARE_INTERLEAVED_RUNS_H_
-#define FORKCHECK_REPORTS_COMPARE_INTERLEAVED_RUNS_H_
+#ifndef FORKCHECK_TOOLS_CALIBRATION_INTERLEAVED_RUNS_H_
+#define FORKCHECK_TOOLS_CALIBRATION_INTERLEAVED_RUNS_H_
 
 #include <chrono>
 #include <map>
@@ -51,4 +51,4 @@ absl::StatusOr<Report> ReportFromGoogleBenchmark(
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_REPORTS_COMPARE_INTERLEAVED_RUNS_H_
+#endif  // FORKCHECK_TOOLS_CALIBRATION_INTERLEAVED_RUNS_H_

@@ -1,4 +1,4 @@
-#include "reports/compare/delay_calibration.h"
+#include "tools/calibration/delay_calibration.h"
 
 #include <algorithm>
 #include <cmath>

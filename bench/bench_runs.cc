@@ -1,4 +1,4 @@
-#include "driver/bench_runs.h"
+#include "bench/bench_runs.h"
 
 #include <fcntl.h>
 #include <signal.h>

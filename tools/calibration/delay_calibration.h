@@ -8,15 +8,15 @@
 // configuration: a base delay on every side (A and B alike) makes a trial
 // mostly waiting, so a loaded machine's CPU contention moves it little,
 // and the added delay is a known share of it.
-#ifndef FORKCHECK_REPORTS_COMPARE_DELAY_CALIBRATION_H_
-#define FORKCHECK_REPORTS_COMPARE_DELAY_CALIBRATION_H_
+#ifndef FORKCHECK_TOOLS_CALIBRATION_DELAY_CALIBRATION_H_
+#define FORKCHECK_TOOLS_CALIBRATION_DELAY_CALIBRATION_H_
 
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
-#include "reports/compare/interleaved_runs.h"
+#include "tools/calibration/interleaved_runs.h"
 
 namespace forkcheck {
 
@@ -55,4 +55,4 @@ double ExpectedChange(const DelayCalibration& calibration, int extra_delay_us);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_REPORTS_COMPARE_DELAY_CALIBRATION_H_
+#endif  // FORKCHECK_TOOLS_CALIBRATION_DELAY_CALIBRATION_H_

@@ -1,7 +1,7 @@
-#include "reports/compare/interleaved_runs.h"
+#include "tools/calibration/interleaved_runs.h"
 
 #include "absl/strings/str_cat.h"
-#include "driver/bench_runs.h"
+#include "bench/bench_runs.h"
 #include "reports/benchmark_section.h"
 #include "reports/environment.h"
 

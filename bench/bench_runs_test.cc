@@ -1,4 +1,4 @@
-#include "driver/bench_runs.h"
+#include "bench/bench_runs.h"
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
