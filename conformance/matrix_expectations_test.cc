@@ -24,13 +24,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
-#include "driver/clients.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
 #include "matrix/cell_runner.h"
+#include "matrix/client_expectations.h"
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "testees/testee_programs.h"
 
 namespace forkcheck {
 namespace {

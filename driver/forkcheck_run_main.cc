@@ -38,6 +38,7 @@
 #include "driver/clients.h"
 #include "fakes/fake_server_process.h"
 #include "grpc_build/grpc_build_info.h"
+#include "matrix/client_expectations.h"
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
@@ -49,6 +50,7 @@
 #include "reports/html/report_page.h"
 #include "reports/report.h"
 #include "reports/summary.h"
+#include "testees/testee_programs.h"
 
 ABSL_FLAG(std::string, size, "quick",
           "quick (a few minutes on 2 cores) or full (every designed cell)");

@@ -116,6 +116,25 @@ json ClientJson(const ClientSection& client) {
 
 }  // namespace
 
+ClientSection ClientSectionFor(const ClientRun& client,
+                               const ExpectationsOutcome& expectations) {
+  ClientSection section;
+  section.client = client.client;
+  section.skipped = client.skipped;
+  section.expectations = expectations;
+  if (client.description.has_value()) {
+    const v1::TesteeDescription& d = *client.description;
+    section.language = d.language();
+    section.library = d.library();
+    section.library_version = d.library_version();
+    section.grpc_core_version = d.grpc_core_version();
+    for (const v1::NamedValue& version : d.versions()) {
+      section.versions.emplace_back(version.name(), version.value());
+    }
+  }
+  return section;
+}
+
 json ConformanceSection(const std::vector<CellResult>& results,
                         const Axes& defaults, const std::string& size,
                         const TrialPolicy& policy,

@@ -9,21 +9,14 @@
 #include <vector>
 
 #include "matrix/cell_result.h"
+#include "matrix/client_expectations.h"
 #include "matrix/expectations.h"
+#include "matrix/matrix_job.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
-
-struct ExpectationsOutcome {
-  std::string file;  // e.g. "conformance/expectations/grpc-1.51.txt"
-  bool found = false;
-  bool passed = false;
-  std::string differences;  // DescribeCheck's text; empty if passed
-  // The check itself, if the file could be read (counts, p-values).
-  std::optional<ExpectationsCheck> check;
-};
 
 // One client of the matrix (the client dimension): what it is, whether its
 // cells ran, and how they compared with its own expectations file.
@@ -39,6 +32,10 @@ struct ClientSection {
   std::string skipped;
   ExpectationsOutcome expectations;  // unused if skipped
 };
+
+// The report's account of a client that ran or was skipped.
+ClientSection ClientSectionFor(const ClientRun& client,
+                               const ExpectationsOutcome& expectations);
 
 // How the matrix decided how many trials each cell got, and judged them.
 struct TrialPolicy {

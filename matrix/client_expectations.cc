@@ -1,0 +1,113 @@
+#include "matrix/client_expectations.h"
+
+#include <filesystem>
+#include <iostream>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/runfiles.h"
+#include "matrix/expectations.h"
+
+namespace forkcheck {
+namespace {
+
+std::string Subject(const ClientRun& client) {
+  const v1::TesteeDescription& d = *client.description;
+  if (client.client == kCppClient) return "gRPC " + d.library_version();
+  return absl::StrCat(client.client, " (", d.library(), " ",
+                      d.library_version(), ", gRPC core ",
+                      d.grpc_core_version(), ")");
+}
+
+}  // namespace
+
+std::string ClientExpectationsFile(const ClientRun& client) {
+  return ExpectationsFileName(client.client,
+                              client.description->library_version());
+}
+
+ExpectationsOutcome CompareClientWithExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::set<std::string>& known_keys, const std::string& argv0,
+    const std::string& record_command, const ExpectationsRule& rule,
+    const std::string& directory) {
+  ExpectationsOutcome outcome;
+  const std::string file_name = ClientExpectationsFile(client);
+  absl::StatusOr<std::string> path;
+  if (directory.empty()) {
+    outcome.file = "conformance/expectations/" + file_name;
+    path = RunfileData(outcome.file, argv0);
+  } else {
+    outcome.file = absl::StrCat(directory, "/", file_name);
+    path = outcome.file;
+    if (!std::filesystem::exists(outcome.file)) {
+      path = absl::NotFoundError(outcome.file);
+    }
+  }
+  if (!path.ok()) {
+    std::cout << "\nNo expectations are recorded for " << Subject(client)
+              << " (" << file_name << "); record them with: " << record_command
+              << "\n";
+    return outcome;
+  }
+  outcome.found = true;
+  absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
+  if (!file.ok()) {
+    outcome.differences = std::string(file.status().message());
+    std::cout << "\n" << outcome.differences << "\n";
+    return outcome;
+  }
+  const ExpectationsCheck check = CheckExpectations(
+      *file, ResultsOfClient(results, client.client), known_keys, rule);
+  outcome.check = check;
+  outcome.passed = Passed(check);
+  if (outcome.passed) {
+    std::cout << "\nEvery cell as recorded in " << outcome.file << " (client "
+              << client.client << ").\n";
+    return outcome;
+  }
+  outcome.differences = DescribeCheck(check, outcome.file);
+  std::cout << "\nDifferences from " << outcome.file << ":\n"
+            << outcome.differences;
+  return outcome;
+}
+
+absl::StatusOr<std::string> RecordClientExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::string& directory, const std::string& record_command) {
+  const std::string path =
+      absl::StrCat(directory, "/", ClientExpectationsFile(client));
+  // Re-recording accumulates: rare outcomes seen once stay expected.
+  absl::StatusOr<ExpectationsFile> previous = LoadExpectationsFile(path);
+  if (!previous.ok() && !absl::IsNotFound(previous.status())) {
+    return previous.status();
+  }
+  if (absl::Status written = WriteFileAtomically(
+          path, RenderExpectationsFile(
+                    Subject(client), ResultsOfClient(results, client.client),
+                    record_command, previous.ok() ? &*previous : nullptr));
+      !written.ok()) {
+    return written;
+  }
+  return path;
+}
+
+std::string DescribeClients(const std::vector<ClientRun>& clients) {
+  std::string text;
+  for (const ClientRun& client : clients) {
+    if (!client.skipped.empty()) {
+      absl::StrAppend(&text, client.client, ": skipped (", client.skipped,
+                      ")\n");
+      continue;
+    }
+    const v1::TesteeDescription& d = *client.description;
+    absl::StrAppend(&text, client.client, ": ", d.library(), " ",
+                    d.library_version(), " (", d.language(), ", gRPC core ",
+                    d.grpc_core_version(), ")\n");
+  }
+  return text;
+}
+
+}  // namespace forkcheck

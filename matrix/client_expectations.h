@@ -1,0 +1,54 @@
+// Each client's expectations file: which one (client and version), how its
+// cells compare with it, and adding a run's counts to it. The main job and
+// the conformance test both check every client this way.
+#ifndef FORKCHECK_MATRIX_CLIENT_EXPECTATIONS_H_
+#define FORKCHECK_MATRIX_CLIENT_EXPECTATIONS_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "matrix/cell_result.h"
+#include "matrix/expectations.h"
+#include "matrix/matrix_job.h"
+
+namespace forkcheck {
+
+// How a client's cells compared with its expectations file.
+struct ExpectationsOutcome {
+  std::string file;  // e.g. "conformance/expectations/grpc-1.51.txt"
+  bool found = false;
+  bool passed = false;
+  std::string differences;  // DescribeCheck's text; empty if passed
+  // The check itself, if the file could be read (counts, p-values).
+  std::optional<ExpectationsCheck> check;
+};
+
+// "python-grpcio-1.51.txt": the expectations file of a client that ran.
+std::string ClientExpectationsFile(const ClientRun& client);
+
+// Compares the client's cells with its expectations file under `rule`: the
+// file in `directory`, or if that is empty among the runfiles of `argv0`;
+// printing what differs (or that none is recorded). A file that cannot be
+// read or parsed: `found`, no `check`, and the error in `differences`.
+ExpectationsOutcome CompareClientWithExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::set<std::string>& known_keys, const std::string& argv0,
+    const std::string& record_command, const ExpectationsRule& rule,
+    const std::string& directory = "");
+
+// Adds the client's cells to its file in `directory` (accumulating, see
+// RenderExpectationsFile); the path written.
+absl::StatusOr<std::string> RecordClientExpectations(
+    const ClientRun& client, const std::vector<CellResult>& results,
+    const std::string& directory, const std::string& record_command);
+
+// One line per client: "cpp: grpc++ 1.51.1 (C++ 17)", "python-grpcio:
+// skipped (why)".
+std::string DescribeClients(const std::vector<ClientRun>& clients);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_CLIENT_EXPECTATIONS_H_
