@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "bench/mad_statistics.h"
 #include "gtest/gtest.h"
 #include "models/model_registry.h"
 
@@ -141,16 +140,6 @@ TEST(ProcessModelScenariosTest, ResponseSizesRoundTrip) {
   EXPECT_FALSE(ParseResponseSize("0KiB").ok());
   EXPECT_FALSE(ParseResponseSize("KiB").ok());
   EXPECT_FALSE(ParseResponseSize("-1").ok());
-}
-
-TEST(MadStatisticsTest, IsTheMedianOfAbsoluteDeviations) {
-  // Median 3; deviations 2, 1, 0, 1, 97: median 1. One outlier moves
-  // neither.
-  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4, 100}), 1.0);
-  // Median 2.5; deviations 1.5, 0.5, 0.5, 1.5: median 1.
-  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4}), 1.0);
-  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({7}), 0.0);
-  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({}), 0.0);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 
 namespace forkcheck {
 namespace {

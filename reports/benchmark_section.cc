@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 
 namespace forkcheck {
 namespace {

@@ -7,8 +7,8 @@
 #include <utility>
 
 #include "absl/strings/str_format.h"
-#include "common/statistics.h"
-#include "reports/compare/mann_whitney.h"
+#include "stats/sample_summary.h"
+#include "stats/mann_whitney.h"
 #include "stats/multiple_testing.h"
 
 namespace forkcheck {

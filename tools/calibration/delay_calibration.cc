@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 
 namespace forkcheck {
 

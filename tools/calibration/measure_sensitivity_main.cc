@@ -21,7 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 #include "tools/calibration/delay_calibration.h"
 #include "tools/calibration/interleaved_runs.h"
 #include "reports/compare/report_comparison.h"

@@ -3,12 +3,12 @@
 // without assuming a distribution (benchmark times are skewed, rarely normal).
 //
 // The method follows scipy.stats.mannwhitneyu(method="auto"), which
-// //reports/compare:mann_whitney_agreement_test checks us against: the exact
+// //stats:mann_whitney_agreement_test checks us against: the exact
 // distribution of U when either sample has at most 8 values and there are
 // no ties; otherwise the normal approximation with the tie correction and a
 // continuity correction of 0.5.
-#ifndef FORKCHECK_REPORTS_COMPARE_MANN_WHITNEY_H_
-#define FORKCHECK_REPORTS_COMPARE_MANN_WHITNEY_H_
+#ifndef FORKCHECK_STATS_MANN_WHITNEY_H_
+#define FORKCHECK_STATS_MANN_WHITNEY_H_
 
 #include <vector>
 
@@ -38,4 +38,4 @@ double MinimumTwoSidedPValue(int n1, int n2);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_REPORTS_COMPARE_MANN_WHITNEY_H_
+#endif  // FORKCHECK_STATS_MANN_WHITNEY_H_

@@ -1,4 +1,4 @@
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 
 #include "gtest/gtest.h"
 
@@ -24,6 +24,16 @@ TEST(StatisticsTest, OneSampleHasNoSpreadAndZeroMeanNoCv) {
   EXPECT_DOUBLE_EQ(one.stddev, 0);
   EXPECT_DOUBLE_EQ(one.mad, 0);
   EXPECT_DOUBLE_EQ(Summarize({-1, 1}).cv, 0);
+}
+
+TEST(StatisticsTest, MadIsTheMedianOfAbsoluteDeviations) {
+  // Median 3; deviations 2, 1, 0, 1, 97: median 1. One outlier moves
+  // neither.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4, 100}), 1.0);
+  // Median 2.5; deviations 1.5, 0.5, 0.5, 1.5: median 1.
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({1, 2, 3, 4}), 1.0);
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({7}), 0.0);
+  EXPECT_DOUBLE_EQ(MedianAbsoluteDeviation({}), 0.0);
 }
 
 }  // namespace

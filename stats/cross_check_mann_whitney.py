@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks //reports/compare:mann_whitney_cli against scipy.stats.mannwhitneyu.
+"""Checks //stats:mann_whitney_cli against scipy.stats.mannwhitneyu.
 
 Usage: cross_check_mann_whitney.py MANN_WHITNEY_CLI
 

@@ -8,7 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "reports/compare/mann_whitney.h"
+#include "stats/mann_whitney.h"
 
 namespace {
 

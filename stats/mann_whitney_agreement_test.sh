@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Our Mann-Whitney U (//reports/compare:mann_whitney) and Debian's
+# Our Mann-Whitney U (//stats:mann_whitney) and Debian's
 # python3-scipy must agree on U, the two-sided p-value and the method on a
 # fixed set of generated cases (cross_check_mann_whitney.py). Fails, never
 # skips, without python3-scipy.
@@ -8,7 +8,7 @@ set -euo pipefail
 readonly NAME="mann_whitney_agreement_test"
 source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 
-runfiles=$(runfiles_of reports/compare)
+runfiles=$(runfiles_of stats)
 cli="$runfiles/mann_whitney_cli"
 cross_check="$runfiles/cross_check_mann_whitney.py"
 [[ -x "$cli" ]] || die "mann_whitney_cli not found at $cli"

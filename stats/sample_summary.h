@@ -1,7 +1,7 @@
 // Aggregates of a metric's repetition samples, computed from the raw
 // samples (which reports keep, because comparisons need them).
-#ifndef FORKCHECK_COMMON_STATISTICS_H_
-#define FORKCHECK_COMMON_STATISTICS_H_
+#ifndef FORKCHECK_STATS_SAMPLE_SUMMARY_H_
+#define FORKCHECK_STATS_SAMPLE_SUMMARY_H_
 
 #include <vector>
 
@@ -20,8 +20,13 @@ struct SampleSummary {
 // Requires at least one sample.
 SampleSummary Summarize(std::vector<double> samples);
 
+// The median (for an even count, the mean of the middle two); 0 for none.
 double Median(std::vector<double> samples);
+
+// median(|x - median(x)|), unscaled (no 1.4826 normal-consistency factor),
+// in the unit of the samples; 0 for none.
+double MedianAbsoluteDeviation(const std::vector<double>& samples);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_COMMON_STATISTICS_H_
+#endif  // FORKCHECK_STATS_SAMPLE_SUMMARY_H_

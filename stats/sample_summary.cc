@@ -1,8 +1,9 @@
-#include "common/statistics.h"
+#include "stats/sample_summary.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 namespace forkcheck {
 
@@ -12,6 +13,14 @@ double Median(std::vector<double> samples) {
   const size_t mid = samples.size() / 2;
   return samples.size() % 2 == 1 ? samples[mid]
                                  : (samples[mid - 1] + samples[mid]) / 2;
+}
+
+double MedianAbsoluteDeviation(const std::vector<double>& samples) {
+  const double median = Median(samples);
+  std::vector<double> deviations;
+  deviations.reserve(samples.size());
+  for (double x : samples) deviations.push_back(std::fabs(x - median));
+  return Median(std::move(deviations));
 }
 
 SampleSummary Summarize(std::vector<double> samples) {
@@ -24,9 +33,7 @@ SampleSummary Summarize(std::vector<double> samples) {
   summary.stddev = samples.size() > 1 ? std::sqrt(squares / (n - 1)) : 0;
   summary.cv = summary.mean != 0 ? summary.stddev / std::fabs(summary.mean) : 0;
   summary.median = Median(samples);
-  std::vector<double> deviations;
-  for (double x : samples) deviations.push_back(std::fabs(x - summary.median));
-  summary.mad = Median(deviations);
+  summary.mad = MedianAbsoluteDeviation(samples);
   const auto [low, high] = std::minmax_element(samples.begin(), samples.end());
   summary.min = *low;
   summary.max = *high;
