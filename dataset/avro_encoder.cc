@@ -8,22 +8,21 @@
 
 #include "dataset/row_generator.h"
 #include "dataset/table_spec.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
 namespace {
 
-// Avro long: zig-zag, then little-endian base-128 varint (at most 10 bytes).
+// Avro long: zig-zag, then little-endian base-128 varint (at most 10 bytes):
+// the encoding of protobuf's sint64, so protobuf's own routines write it.
 // Returns the position after the last byte written.
 inline char* WriteLong(int64_t value, char* p) {
-  uint64_t n =
-      (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
-  while (n >= 0x80) {
-    *p++ = static_cast<char>((n & 0x7f) | 0x80);
-    n >>= 7;
-  }
-  *p++ = static_cast<char>(n);
-  return p;
+  auto* end = google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(
+      google::protobuf::internal::WireFormatLite::ZigZagEncode64(value),
+      reinterpret_cast<uint8_t*>(p));
+  return reinterpret_cast<char*>(end);
 }
 
 inline char* WriteDouble(double value, char* p) {

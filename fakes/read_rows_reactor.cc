@@ -11,6 +11,7 @@
 #include "common/grpc_handoff.h"
 #include "dataset/injected_fault.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -24,21 +25,13 @@ namespace bqs = google::cloud::bigquery::storage::v1;
 constexpr char kAvroRowsTag = (3 << 3) | 2;
 constexpr char kSerializedBinaryRowsTag = (1 << 3) | 2;
 
+// Protobuf's base-128 varint, appended to `out`.
 void AppendVarint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7F) | 0x80));
-    value >>= 7;
-  }
-  out->push_back(static_cast<char>(value));
-}
-
-size_t VarintSize(uint64_t value) {
-  size_t size = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++size;
-  }
-  return size;
+  uint8_t bytes[10];
+  const uint8_t* end =
+      google::protobuf::io::CodedOutputStream::WriteVarint64ToArray(value,
+                                                                    bytes);
+  out->append(reinterpret_cast<const char*>(bytes), end - bytes);
 }
 
 // A slice that keeps `rows` alive, without copying it, until gRPC is done.
@@ -261,7 +254,11 @@ class ReadRowsReactor final : public RawWriteReactor {
     std::string prefix = header_.SerializeAsString();
     const size_t payload = block_.rows->size();
     prefix.push_back(kAvroRowsTag);
-    AppendVarint(1 + VarintSize(payload) + payload, &prefix);
+    AppendVarint(
+        1 +
+            google::protobuf::io::CodedOutputStream::VarintSize64(payload) +
+            payload,
+        &prefix);
     prefix.push_back(kSerializedBinaryRowsTag);
     AppendVarint(payload, &prefix);
     grpc::Slice slices[] = {grpc::Slice(prefix), BorrowedSlice(block_.rows)};
