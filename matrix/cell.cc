@@ -5,18 +5,35 @@
 
 namespace forkcheck {
 
-std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
-  return {
-      {"workers", absl::StrCat(axes.workers)},
-      {"transport", axes.transport},
-      {"table", axes.table},
-      {"faults", axes.faults},
-      {"fork_support", axes.fork_support},
-      {"poll_strategy", axes.poll_strategy},
-      {"fork_hooks", axes.fork_hooks},
-      {"child_channel", axes.child_channel},
-      {"busy_parent_thread", axes.busy_parent_thread ? "yes" : "no"},
+const std::vector<AxisDeclaration>& AxisDeclarations() {
+  static const auto* const kAxes = new std::vector<AxisDeclaration>{
+      {"workers", &Axes::workers, {}, 64},
+      {"transport", &Axes::transport, {"tcp", "unix"}},
+      {"table", &Axes::table, {}},
+      {"faults", &Axes::faults, {}},
+      {"fork_support", &Axes::fork_support, {"unset", "true", "false"}},
+      {"poll_strategy", &Axes::poll_strategy, {"default", "epoll1", "poll"}},
+      {"fork_hooks", &Axes::fork_hooks, {"none", "application"}},
+      {"child_channel", &Axes::child_channel, {"default", "local_pool"}},
+      {"busy_parent_thread", &Axes::busy_parent_thread, {}},
   };
+  return *kAxes;
+}
+
+std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
+  std::vector<std::pair<std::string, std::string>> values;
+  for (const AxisDeclaration& axis : AxisDeclarations()) {
+    std::string text;
+    if (const auto* count = std::get_if<int Axes::*>(&axis.field)) {
+      text = absl::StrCat(axes.**count);
+    } else if (const auto* flag = std::get_if<bool Axes::*>(&axis.field)) {
+      text = axes.**flag ? "yes" : "no";
+    } else {
+      text = axes.*std::get<std::string Axes::*>(axis.field);
+    }
+    values.emplace_back(axis.name, std::move(text));
+  }
+  return values;
 }
 
 std::string TesteeModelName(

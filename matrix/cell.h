@@ -7,6 +7,7 @@
 
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace forkcheck {
@@ -22,6 +23,23 @@ struct Axes {
   std::string child_channel = "default";  // default | local_pool
   bool busy_parent_thread = false;
 };
+
+// One axis, declared once: its name, its field of Axes (whose type says how
+// JSON writes it: a count, a flag, a text) and the values it allows. Every
+// list of axes (keys, the design's parser, reports, trial requests)
+// iterates AxisDeclarations(); in keys and trial requests every value is
+// text (AxisValues: "2", "tcp", "yes").
+struct AxisDeclaration {
+  std::string name;
+  std::variant<int Axes::*, bool Axes::*, std::string Axes::*> field;
+  // A text axis: the values allowed; empty for any (a table or a fault
+  // script, which the design checks against its catalogue and scripts).
+  std::vector<std::string> choices;
+  int max_count = 0;  // a count: the values allowed are 1 to max_count
+};
+
+// Every axis, in key order.
+const std::vector<AxisDeclaration>& AxisDeclarations();
 
 // The client dimension: the C++ reference client (models/, run in-tree) or
 // a testee's client name (protos/forkcheck/testee.proto), e.g.
@@ -54,7 +72,8 @@ std::string TesteeModelName(
 // child_channel=default busy_parent_thread=no" (one line).
 std::string CellKey(const Cell& cell);
 
-// The axes as (name, value) pairs in key order.
+// The axes as (name, value) pairs in key order, every value as text: "2",
+// "tcp", "yes".
 std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes);
 
 }  // namespace forkcheck

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -20,7 +21,6 @@ namespace {
 using json::Json;
 
 constexpr int kFormatVersion = 1;
-constexpr int kMaxWorkers = 64;
 
 absl::Status CheckOneOf(const std::string& value, const std::string& path,
                         const std::vector<std::string>& allowed) {
@@ -169,48 +169,39 @@ std::optional<MatrixSize> ParseMatrixSize(absl::string_view name) {
 
 absl::Status SetAxis(const std::string& name, const Json& value,
                      const std::string& path, Axes* axes) {
-  if (name == "workers") {
-    absl::StatusOr<int64_t> workers =
-        json::ToInt64(value, path, 1, kMaxWorkers);
-    if (!workers.ok()) return workers.status();
-    axes->workers = static_cast<int>(*workers);
-    return absl::OkStatus();
-  }
-  if (name == "busy_parent_thread") {
-    absl::StatusOr<bool> busy = json::ToBool(value, path);
-    if (!busy.ok()) return busy.status();
-    axes->busy_parent_thread = *busy;
-    return absl::OkStatus();
-  }
-  const std::map<std::string,
-                 std::pair<std::string Axes::*, std::vector<std::string>>>
-      kStringAxes = {
-          {"transport", {&Axes::transport, {"tcp", "unix"}}},
-          {"table", {&Axes::table, {}}},
-          {"faults", {&Axes::faults, {}}},
-          {"fork_support", {&Axes::fork_support, {"unset", "true", "false"}}},
-          {"poll_strategy",
-           {&Axes::poll_strategy, {"default", "epoll1", "poll"}}},
-          {"fork_hooks", {&Axes::fork_hooks, {"none", "application"}}},
-          {"child_channel", {&Axes::child_channel, {"default", "local_pool"}}},
-      };
-  const auto found = kStringAxes.find(name);
-  if (found == kStringAxes.end()) {
+  const std::vector<AxisDeclaration>& declared = AxisDeclarations();
+  const auto axis =
+      std::find_if(declared.begin(), declared.end(),
+                   [&name](const AxisDeclaration& a) { return a.name == name; });
+  if (axis == declared.end()) {
+    std::vector<std::string> names;
+    for (const AxisDeclaration& a : declared) names.push_back(a.name);
     return json::PathError(
-        path, absl::StrCat("unknown axis ", json::Quote(name),
-                           "; expected workers, busy_parent_thread, transport, "
-                           "table, faults, fork_support, poll_strategy, "
-                           "fork_hooks or child_channel"));
+        path, absl::StrCat("unknown axis ", json::Quote(name), "; expected ",
+                           absl::StrJoin(names, ", ")));
+  }
+  if (const auto* count = std::get_if<int Axes::*>(&axis->field)) {
+    absl::StatusOr<int64_t> parsed =
+        json::ToInt64(value, path, 1, axis->max_count);
+    if (!parsed.ok()) return parsed.status();
+    axes->**count = static_cast<int>(*parsed);
+    return absl::OkStatus();
+  }
+  if (const auto* flag = std::get_if<bool Axes::*>(&axis->field)) {
+    absl::StatusOr<bool> parsed = json::ToBool(value, path);
+    if (!parsed.ok()) return parsed.status();
+    axes->**flag = *parsed;
+    return absl::OkStatus();
   }
   absl::StatusOr<std::string> text = json::ToString(value, path);
   if (!text.ok()) return text.status();
-  const auto& [field, allowed] = found->second;
-  if (!allowed.empty()) {
-    if (absl::Status valid = CheckOneOf(*text, path, allowed); !valid.ok()) {
+  if (!axis->choices.empty()) {
+    if (absl::Status valid = CheckOneOf(*text, path, axis->choices);
+        !valid.ok()) {
       return valid;
     }
   }
-  axes->*field = *text;
+  axes->*std::get<std::string Axes::*>(axis->field) = *text;
   return absl::OkStatus();
 }
 

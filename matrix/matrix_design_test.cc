@@ -1,7 +1,9 @@
 #include "matrix/matrix_design.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "common/runfiles.h"
@@ -74,6 +76,36 @@ TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
   ASSERT_TRUE(quick.ok()) << quick.status();
   ASSERT_EQ(quick->size(), 1u);
   EXPECT_EQ((*quick)[0].axes.transport, "tcp");  // the default
+}
+
+TEST(MatrixDesignTest, EveryDeclaredAxisIsSetByNameAndShownInTheKey) {
+  // The declaration's field, the design's parser and the key agree on every
+  // axis: a value other than the default, set by name, comes back in
+  // AxisValues under that name.
+  for (const AxisDeclaration& axis : AxisDeclarations()) {
+    nlohmann::json value;
+    std::string text;
+    if (std::holds_alternative<int Axes::*>(axis.field)) {
+      value = axis.max_count;
+      text = std::to_string(axis.max_count);
+    } else if (std::holds_alternative<bool Axes::*>(axis.field)) {
+      value = true;
+      text = "yes";
+    } else {
+      text = axis.choices.empty() ? "some_name" : axis.choices.back();
+      value = text;
+    }
+    Axes axes;
+    ASSERT_TRUE(SetAxis(axis.name, value, axis.name, &axes).ok()) << axis.name;
+    const auto values = AxisValues(axes);
+    const auto found = std::find_if(
+        values.begin(), values.end(),
+        [&axis](const auto& pair) { return pair.first == axis.name; });
+    ASSERT_NE(found, values.end()) << axis.name;
+    EXPECT_EQ(found->second, text) << axis.name;
+    EXPECT_NE(AxisValues(Axes()), values) << axis.name << " kept its default";
+  }
+  EXPECT_EQ(AxisValues(Axes()).size(), AxisDeclarations().size());
 }
 
 TEST(MatrixDesignTest, ACellTwoGroupsAskForIsRunOnce) {

@@ -1,5 +1,8 @@
 #include "reports/conformance_section.h"
 
+#include <variant>
+
+#include "matrix/cell.h"
 #include "reports/verdict_json.h"
 
 namespace forkcheck {
@@ -27,15 +30,17 @@ json TrialJson(const TrialSample& sample) {
 }
 
 json AxesJson(const Axes& axes) {
-  return {{"workers", axes.workers},
-          {"transport", axes.transport},
-          {"table", axes.table},
-          {"faults", axes.faults},
-          {"fork_support", axes.fork_support},
-          {"poll_strategy", axes.poll_strategy},
-          {"fork_hooks", axes.fork_hooks},
-          {"child_channel", axes.child_channel},
-          {"busy_parent_thread", axes.busy_parent_thread}};
+  json out = json::object();
+  for (const AxisDeclaration& axis : AxisDeclarations()) {
+    if (const auto* count = std::get_if<int Axes::*>(&axis.field)) {
+      out[axis.name] = axes.**count;
+    } else if (const auto* flag = std::get_if<bool Axes::*>(&axis.field)) {
+      out[axis.name] = axes.**flag;
+    } else {
+      out[axis.name] = axes.*std::get<std::string Axes::*>(axis.field);
+    }
+  }
+  return out;
 }
 
 json CellJson(const CellResult& result, const VerdictRule& rule) {
