@@ -42,6 +42,7 @@
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "matrix/power_probe.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "reports/benchmark_section.h"
@@ -82,6 +83,12 @@ ABSL_FLAG(double, expectations_alpha, 0.01,
 ABSL_FLAG(std::string, cells, "",
           "run only the cells whose key contains this text, e.g. "
           "\"fork_after_create\" or \"fork_support=true\"");
+ABSL_FLAG(std::string, power_probe, "",
+          "<part of cell keys>@<probability>: a known change, to measure the "
+          "expectations check's power (matrix/README.md): those cells of "
+          "table small read a copy of it whose sessions stall past the "
+          "watchdog with that probability; e.g. \"thread_shared "
+          "workers=2@0.2\". Never with --record_expectations");
 ABSL_FLAG(int, cpu_lanes, 0,
           "trials run side by side on this many lanes (0: one per core)");
 ABSL_FLAG(int, hang_lanes, 8,
@@ -291,6 +298,14 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       !valid.ok()) {
     return Fail(std::string(valid.message()));
   }
+  absl::StatusOr<PowerProbe> power_probe =
+      ParsePowerProbe(absl::GetFlag(FLAGS_power_probe));
+  if (!power_probe.ok()) return Fail(std::string(power_probe.status().message()));
+  if (power_probe->active() && absl::GetFlag(FLAGS_record_expectations)) {
+    return Fail(
+        "--power_probe makes a known change on purpose: its counts must never "
+        "be recorded (drop --record_expectations)");
+  }
   const double scale = absl::GetFlag(FLAGS_watchdog_scale);
   if (!(scale >= 0.1 && scale <= 100)) {
     return Fail(
@@ -346,6 +361,10 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   options.clients = *clients;
   options.testee_programs = TesteePrograms(argv0);
   options.cell_filter = absl::GetFlag(FLAGS_cells);
+  options.run.cell.power_probe = *power_probe;
+  if (power_probe->active()) {
+    std::cout << DescribePowerProbe(*power_probe) << "\n";
+  }
   absl::StatusOr<std::string> design =
       RunfileData("matrix/matrix_design.json", argv0);
   absl::StatusOr<std::string> server = FakeServerBinaryPath(argv0);
@@ -476,7 +495,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
   parts.conformance = ConformanceSection(
       job->results, job->design.defaults, std::string(MatrixSizeName(*size)),
-      policy, options.cell_filter, expectations, client_sections);
+      policy, options.cell_filter, expectations, client_sections,
+      power_probe->active() ? DescribePowerProbe(*power_probe) : "");
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
   std::string report_path =

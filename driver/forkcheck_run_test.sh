@@ -120,6 +120,26 @@ grep -q '"passed": false' "$TEST_TMPDIR/doctored.json"
 out=$("$run" --cells="$safe_cell" --min_trials=10 --max_trials=10 --benchmarks=false \
   --report_out="$TEST_TMPDIR/recorded.json" 2>&1)
 grep -q 'Every cell as recorded' <<<"$out"
+# The power probe, a known change: the same safe cell, its key unchanged,
+# reads a copy of small whose every session stalls; each trial hangs and
+# the check against the recorded counts fails (exit 3). The report says so.
+set +e
+out=$("$run" --cells="$safe_cell" --min_trials=4 --max_trials=4 --benchmarks=false \
+  --power_probe="$safe_cell@1" --report_out="$TEST_TMPDIR/probed.json" 2>&1)
+status=$?
+set -e
+echo "$out"
+[ "$status" -eq 3 ] || { echo "power probe: exit $status, expected 3"; exit 1; }
+grep -q "power probe: cells matching \"$safe_cell\" read small_power_probe" <<<"$out"
+grep -q "$(basename "$recorded"):[0-9]*: $safe_cell" <<<"$out"
+grep -q 'this run: hang 4/4' <<<"$out"
+grep -q '"power_probe": "power probe: cells matching' "$TEST_TMPDIR/probed.json"
+expect_usage_error 'the probability "2" is not a number in (0, 1]' \
+  --power_probe="$safe_cell@2"
+expect_usage_error 'its counts must never be recorded' \
+  --power_probe="$safe_cell@0.5" --record_expectations --expectations_dir="$TEST_TMPDIR"
+expect_usage_error '--power_probe: no cell to run reads table small' \
+  --cells="$safe_cell" --power_probe="spawn@0.5" --benchmarks=false
 
 # Interrupted (Ctrl-C, a nightly job's timeout): the run dies of the signal
 # and leaves neither its fake servers nor their directory behind.

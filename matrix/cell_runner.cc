@@ -200,6 +200,11 @@ TrialSample RunCellTrial(const Cell& cell, const std::string& target,
     failed.harness_error = std::string(resolved.message());
     return failed;
   }
+  // The probe's table has the rows of `small`; only its name differs, and
+  // the servers stall some of its sessions.
+  if (options.power_probe.Probes(cell)) {
+    table_name = options.power_probe.table_name;
+  }
   absl::StatusOr<Prepared> prepared =
       cell.client == kCppClient
           ? PrepareCppTrial(cell, target, table_name, rows, options)

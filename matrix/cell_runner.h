@@ -10,6 +10,7 @@
 
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
+#include "matrix/power_probe.h"
 #include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
 
@@ -38,6 +39,8 @@ struct CellRunOptions {
   // parent waits for its workers before it checks anyway (a quarter of the
   // watchdog), so the check ends before the watchdog even when a worker hangs.
   std::chrono::milliseconds parent_check_timeout{1500};
+  // Cells it probes read its table instead of `small` (power_probe.h).
+  PowerProbe power_probe;
 };
 
 // The full table name and row count of axes.table; INVALID_ARGUMENT if the

@@ -1,5 +1,6 @@
 #include "matrix/matrix_job.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -91,8 +92,16 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
         absl::StrCat("no cell of the ", MatrixSizeName(options.size),
                      " matrix has \"", options.cell_filter, "\" in its key"));
   }
+  const PowerProbe& probe = run.cell.power_probe;
+  if (probe.active() &&
+      std::none_of(chosen.begin(), chosen.end(),
+                   [&probe](const Cell& cell) { return probe.Probes(cell); })) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--power_probe: no cell to run reads table small and has \"",
+        probe.cells, "\" in its key"));
+  }
   absl::StatusOr<std::unique_ptr<ServerPool>> servers = ServerPool::Start(
-      options.server_binary, job.design.fault_scripts, chosen);
+      options.server_binary, job.design.fault_scripts, chosen, probe);
   if (!servers.ok()) return servers.status();
   job.results = RunMatrix(chosen, **servers, run);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {

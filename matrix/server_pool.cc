@@ -19,8 +19,10 @@ namespace {
 // Long enough to outlast any trial; the stall ends when the client cancels.
 constexpr int64_t kBusyParentStallMillis = 10 * 60 * 1000;
 
-// `script` (a fault script, or empty) plus the busy-parent stall.
-std::string WithBusyParentStall(const std::string& script) {
+// `script` (a fault script, or empty) plus the busy-parent stall, and the
+// power probe's if it is active.
+std::string WithHarnessStalls(const std::string& script,
+                              const PowerProbe& power_probe) {
   nlohmann::json document =
       script.empty() ? nlohmann::json{{"faults", nlohmann::json::array()}}
                      : nlohmann::json::parse(script);
@@ -29,6 +31,10 @@ std::string WithBusyParentStall(const std::string& script) {
                                 {"after_rows", 0},
                                 {"millis", kBusyParentStallMillis},
                                 {"max_fires", -1}});
+  if (power_probe.active()) {
+    document["faults"].push_back(
+        nlohmann::json::parse(PowerProbeFaultRuleJson(power_probe)));
+  }
   return document.dump(2);
 }
 
@@ -37,7 +43,7 @@ std::string WithBusyParentStall(const std::string& script) {
 absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     const std::string& server_binary,
     const std::map<std::string, std::string>& fault_scripts,
-    const std::vector<Cell>& cells) {
+    const std::vector<Cell>& cells, const PowerProbe& power_probe) {
   char pattern[] = "/tmp/forkcheck-servers-XXXXXX";
   if (mkdtemp(pattern) == nullptr) {
     return absl::InternalError(absl::StrCat(
@@ -57,7 +63,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
         absl::StrCat(pool->directory_, "/", pool->servers_.size());
     const std::string script_path = stem + ".faults.json";
     if (absl::Status written = WriteFileAtomically(
-            script_path, WithBusyParentStall(script->second));
+            script_path, WithHarnessStalls(script->second, power_probe));
         !written.ok()) {
       return written;
     }

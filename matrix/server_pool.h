@@ -19,19 +19,21 @@
 #include "absl/status/statusor.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/cell.h"
+#include "matrix/power_probe.h"
 
 namespace forkcheck {
 
 class ServerPool {
  public:
   // Starts the servers `cells` need. `fault_scripts`: name -> the fake's
-  // fault script JSON (empty for none). Sockets and scripts go to a fresh
+  // fault script JSON (empty for none). An active `power_probe` adds its
+  // stall to every server's script. Sockets and scripts go to a fresh
   // directory under /tmp (short: Unix socket paths are limited to 107
   // bytes), removed by the destructor.
   static absl::StatusOr<std::unique_ptr<ServerPool>> Start(
       const std::string& server_binary,
       const std::map<std::string, std::string>& fault_scripts,
-      const std::vector<Cell>& cells);
+      const std::vector<Cell>& cells, const PowerProbe& power_probe = {});
 
   ~ServerPool();  // stops every server (bounded), removes the directory
 

@@ -145,7 +145,8 @@ json ConformanceSection(const std::vector<CellResult>& results,
                         const TrialPolicy& policy,
                         const std::string& cell_filter,
                         const ExpectationsOutcome& expectations,
-                        const std::vector<ClientSection>& clients) {
+                        const std::vector<ClientSection>& clients,
+                        const std::string& power_probe) {
   json cells = json::array();
   for (const CellResult& result : results) {
     cells.push_back(CellJson(result, policy.verdicts));
@@ -154,13 +155,17 @@ json ConformanceSection(const std::vector<CellResult>& results,
   for (const ClientSection& client : clients) {
     client_list.push_back(ClientJson(client));
   }
-  return {{"size", size},
-          {"defaults", AxesJson(defaults)},
-          {"trial_policy", PolicyJson(policy)},
-          {"cell_filter", cell_filter},
-          {"cells", cells},
-          {"clients", client_list},
-          {"expectations", ExpectationsJson(expectations)}};
+  json section = {{"size", size},
+                  {"defaults", AxesJson(defaults)},
+                  {"trial_policy", PolicyJson(policy)},
+                  {"cell_filter", cell_filter},
+                  {"cells", cells},
+                  {"clients", client_list},
+                  {"expectations", ExpectationsJson(expectations)}};
+  // Only when a run made a known change on purpose: such counts are not
+  // evidence about the build, and readers must be able to tell.
+  if (!power_probe.empty()) section["power_probe"] = power_probe;
+  return section;
 }
 
 }  // namespace forkcheck

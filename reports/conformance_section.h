@@ -48,13 +48,15 @@ struct TrialPolicy {
 // baseline cell). `expectations`: the C++ client's (also in `clients`, kept
 // at the top for readers of reports that had only one client). Every cell
 // part carries its counts, failure rate, interval and verdict under
-// `policy.verdicts`.
+// `policy.verdicts`. `power_probe`: DescribePowerProbe's text if the run made
+// a known change on purpose (matrix/power_probe.h), else empty.
 nlohmann::json ConformanceSection(const std::vector<CellResult>& results,
                                   const Axes& defaults, const std::string& size,
                                   const TrialPolicy& policy,
                                   const std::string& cell_filter,
                                   const ExpectationsOutcome& expectations,
-                                  const std::vector<ClientSection>& clients);
+                                  const std::vector<ClientSection>& clients,
+                                  const std::string& power_probe = "");
 
 }  // namespace forkcheck
 
