@@ -13,32 +13,13 @@
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
-struct ExpectationsOutcome {
-  std::string file;  // e.g. "conformance/expectations/grpc-1.51.txt"
-  bool found = false;
-  bool passed = false;
-  std::string differences;  // DescribeCheck's text; empty if passed
-  // The check itself, if the file could be read (counts, p-values).
-  std::optional<ExpectationsCheck> check;
-};
-
-// One client of the matrix (the client dimension): what it is, whether its
-// cells ran, and how they compared with its own expectations file.
-struct ClientSection {
-  std::string client;  // "cpp", "python-grpcio"
-  std::string language;
-  std::string library;
-  std::string library_version;
-  std::string grpc_core_version;
-  std::vector<std::pair<std::string, std::string>> versions;
-  // Why its cells did not run (e.g. its library is not installed); empty if
-  // they ran.
-  std::string skipped;
-  ExpectationsOutcome expectations;  // unused if skipped
-};
+// ClientSection and ExpectationsOutcome, a client's facts and its
+// expectations outcome, are in report_model.h: readers get them back as
+// they were written.
 
 // How the matrix decided how many trials each cell got, and judged them.
 struct TrialPolicy {

@@ -13,27 +13,9 @@
 #include "matrix/cell.h"
 #include "matrix/expectations.h"
 #include "nlohmann/json.hpp"
-#include "reports/conformance_section.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
-
-// What a report says of an expectations check's statistics (schema
-// version 2; a report upgraded from version 1 has none).
-struct ExpectationsStatistics {
-  std::optional<double> alpha;  // none: no statistical check was made
-  int tests = 0;                // the rate tests alpha was spread over
-  std::vector<ExpectationMismatch> mismatches;  // replacement_line unset
-};
-
-// A client as a report lists it (ClientSection: its facts, `skipped` with
-// the reason, the expectations outcome when it ran).
-struct ReportClient : ClientSection {
-  ExpectationsStatistics statistics;
-  bool ran() const { return skipped.empty(); }
-  // An older report's C++ client, its facts read from the environment: only
-  // its library and gRPC core versions are known.
-  bool inferred = false;
-};
 
 // The clients of a report's `conformance` section (schema-valid; null gives
 // none). Without a `clients` list (or an empty one): one C++ client from
