@@ -101,6 +101,12 @@ std::vector<ReportClient> ReportClients(const json& report) {
   return ConformanceClients(report["conformance"], report["environment"]);
 }
 
+const std::vector<ReportClient>& ReportClients(const ReportModel& report) {
+  static const std::vector<ReportClient>* const kNone =
+      new std::vector<ReportClient>();
+  return report.conformance.has_value() ? report.conformance->clients : *kNone;
+}
+
 std::string CellClient(const json& cell) {
   return cell.contains("client") ? cell["client"].get<std::string>()
                                  : kCppClient;

@@ -26,6 +26,9 @@ std::vector<ReportClient> ConformanceClients(const nlohmann::json& conformance,
 // The whole report's: ConformanceClients of its sections.
 std::vector<ReportClient> ReportClients(const nlohmann::json& report);
 
+// A report's clients (ReportConformance::clients); none without a matrix.
+const std::vector<ReportClient>& ReportClients(const ReportModel& report);
+
 // A cell's client ("cpp" when the cell does not say: an older report).
 std::string CellClient(const nlohmann::json& cell);
 
