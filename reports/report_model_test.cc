@@ -79,6 +79,25 @@ TEST(ReportModelTest, TheFixtureWithEveryVerdictReadsWhole) {
   ASSERT_EQ(statistics.mismatches.size(), 1u);
   EXPECT_EQ(statistics.mismatches[0].line, 7);
   EXPECT_EQ(statistics.mismatches[0].why, "wrong_data never recorded");
+  const json& mismatch =
+      document["conformance"]["clients"][0]["expectations"]["mismatches"][0];
+  EXPECT_EQ(statistics.mismatches[0].key, mismatch["key"]);
+  EXPECT_EQ(statistics.mismatches[0].part, "workers");
+  EXPECT_EQ(statistics.mismatches[0].recorded, mismatch["recorded"]);
+  EXPECT_EQ(statistics.mismatches[0].observed, mismatch["observed"]);
+
+  // p-values other than the fixture's 1 (a mismatch's default) are read.
+  json tested = document;
+  json& tested_mismatch =
+      tested["conformance"]["clients"][0]["expectations"]["mismatches"][0];
+  tested_mismatch["p_value"] = 2.6e-7;
+  tested_mismatch["adjusted_p_value"] = 3.1e-6;
+  absl::StatusOr<ReportModel> with_p = ParseReportModel(tested);
+  ASSERT_TRUE(with_p.ok()) << with_p.status();
+  const ExpectationMismatch& read =
+      with_p->conformance->clients[0].statistics.mismatches[0];
+  EXPECT_EQ(read.p_value, 2.6e-7);
+  EXPECT_EQ(read.adjusted_p_value, 3.1e-6);
 }
 
 TEST(ReportModelTest, AnUpgradedVersion1ReportSaysSo) {

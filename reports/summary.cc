@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/cell.h"
 #include "reports/report_clients.h"
+#include "reports/report_model.h"
 #include "reports/text_wrap.h"
 #include "reports/verdict_text.h"
 

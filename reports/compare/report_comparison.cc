@@ -4,6 +4,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "reports/environment.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 namespace {

@@ -9,9 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/environment.h"
 #include "reports/html/clients_panel.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
+#include "reports/report_model.h"
 #include "reports/summary.h"
 
 namespace forkcheck::html {

@@ -9,12 +9,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "reports/environment.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"
 #include "reports/html/svg_chart.h"
 #include "reports/report_clients.h"
 #include "reports/report_folder.h"
+#include "reports/report_model.h"
 #include "reports/verdict_text.h"
 
 namespace forkcheck::html {
