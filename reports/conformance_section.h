@@ -15,23 +15,12 @@
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
-// One client of the matrix (the client dimension): what it is, whether its
-// cells ran, and how they compared with its own expectations file.
-struct ClientSection {
-  std::string client;  // "cpp", "python-grpcio"
-  std::string language;
-  std::string library;
-  std::string library_version;
-  std::string grpc_core_version;
-  std::vector<std::pair<std::string, std::string>> versions;
-  // Why its cells did not run (e.g. its library is not installed); empty if
-  // they ran.
-  std::string skipped;
-  ExpectationsOutcome expectations;  // unused if skipped
-};
+// ClientSection, a client's facts with its expectations outcome, is in
+// report_model.h: readers get it back as it was written.
 
 // The report's account of a client that ran or was skipped.
 ClientSection ClientSectionFor(const ClientRun& client,

@@ -628,8 +628,13 @@ nlohmann::json EnvironmentToJson(const Environment& e) {
   };
 }
 
-absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
-                                                const std::string& path) {
+namespace {
+
+// `words_checked`: build.config and harness.git_tree must be words this
+// version writes; otherwise any text, as the report schema has them.
+absl::StatusOr<Environment> ReadEnvironment(const Json& json,
+                                            const std::string& path,
+                                            bool words_checked) {
   Environment e;
   ObjectReader top(json, path,
                    {"grpc", "protobuf", "build", "machine", "harness",
@@ -657,10 +662,14 @@ absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
                      {"compiler", "config", "inferred_flags", "sanitizers",
                       "source", "bazel_version"});
   build.String("compiler", &e.build.compiler);
-  build.Choice("config",
-               {"opt", "fastbuild_or_dbg", "optimized_with_assertions",
-                "unoptimized_without_assertions"},
-               &e.build.config);
+  if (words_checked) {
+    build.Choice("config",
+                 {"opt", "fastbuild_or_dbg", "optimized_with_assertions",
+                  "unoptimized_without_assertions"},
+                 &e.build.config);
+  } else {
+    build.String("config", &e.build.config);
+  }
   build.Strings("inferred_flags", &e.build.inferred_flags);
   build.Strings("sanitizers", &e.build.sanitizers);
   build.String("source", &e.build.source);
@@ -693,7 +702,12 @@ absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
                        {"workspace_directory", "git_commit", "git_tree"});
   harness.String("workspace_directory", &e.harness.workspace_directory);
   harness.String("git_commit", &e.harness.git_commit);
-  harness.Choice("git_tree", {"clean", "dirty", kUnknown}, &e.harness.git_tree);
+  if (words_checked) {
+    harness.Choice("git_tree", {"clean", "dirty", kUnknown},
+                   &e.harness.git_tree);
+  } else {
+    harness.String("git_tree", &e.harness.git_tree);
+  }
   if (!harness.status().ok()) return harness.status();
 
   top.Time("start_time", &e.start_time);
@@ -704,6 +718,18 @@ absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
       ReadGrpcEnv(top.Member("grpc_env"), top.Path("grpc_env"), &e.grpc_env);
   if (!env_status.ok()) return env_status;
   return e;
+}
+
+}  // namespace
+
+absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
+                                                const std::string& path) {
+  return ReadEnvironment(json, path, /*words_checked=*/true);
+}
+
+absl::StatusOr<Environment> EnvironmentFromReport(const nlohmann::json& json,
+                                                  const std::string& path) {
+  return ReadEnvironment(json, path, /*words_checked=*/false);
 }
 
 }  // namespace forkcheck

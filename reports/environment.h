@@ -152,6 +152,12 @@ nlohmann::json EnvironmentToJson(const Environment& environment);
 absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
                                                 const std::string& path);
 
+// As EnvironmentFromJson, but build.config and harness.git_tree may be any
+// text, as the report schema allows: older reports wrote other words
+// ("fastbuild"), and a reader must still read them.
+absl::StatusOr<Environment> EnvironmentFromReport(const nlohmann::json& json,
+                                                  const std::string& path);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_REPORTS_ENVIRONMENT_H_

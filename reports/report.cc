@@ -68,7 +68,18 @@ absl::StatusOr<Report> Report::Build(const ReportParts& parts) {
     return absl::InternalError(
         absl::StrCat("the report would not be valid: ", valid.message()));
   }
-  return Report(std::move(document));
+  absl::StatusOr<Report> report = FromValid(std::move(document));
+  if (!report.ok()) {
+    return absl::InternalError(absl::StrCat("the report would not read back: ",
+                                            report.status().message()));
+  }
+  return report;
+}
+
+absl::StatusOr<Report> Report::FromValid(nlohmann::json document) {
+  absl::StatusOr<ReportModel> model = ParseReportModel(document);
+  if (!model.ok()) return model.status();
+  return Report(std::move(document), *std::move(model));
 }
 
 absl::StatusOr<Report> Report::Parse(std::string_view text,
@@ -92,7 +103,14 @@ absl::StatusOr<Report> Report::Parse(std::string_view text,
     return absl::Status(valid.code(),
                         absl::StrCat(name, ": ", valid.message()));
   }
-  return Report(*std::move(document));
+  // Valid documents parse; an error here is a gap between the schema and
+  // the model, still named by its path rather than a crash.
+  absl::StatusOr<Report> report = FromValid(*std::move(document));
+  if (!report.ok()) {
+    return absl::Status(report.status().code(),
+                        absl::StrCat(name, ": ", report.status().message()));
+  }
+  return report;
 }
 
 absl::StatusOr<Report> Report::Load(const std::string& path) {
@@ -116,7 +134,7 @@ absl::Status Report::Write(const std::string& path) const {
 }
 
 absl::StatusOr<Environment> Report::environment() const {
-  return EnvironmentFromJson(json_["environment"], "environment");
+  return model_.environment;
 }
 
 }  // namespace forkcheck

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 #include "reports/environment.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
@@ -57,13 +58,20 @@ class Report {
   absl::Status Write(const std::string& path) const;
 
   const nlohmann::json& json() const { return json_; }
+  // The report as readers read it, parsed once when it was built or read.
+  const ReportModel& model() const { return model_; }
   absl::StatusOr<Environment> environment() const;
-  bool has_conformance() const { return !json_["conformance"].is_null(); }
-  bool has_benchmarks() const { return !json_["benchmarks"].is_null(); }
+  bool has_conformance() const { return model_.conformance.has_value(); }
+  bool has_benchmarks() const { return model_.benchmarks.has_value(); }
 
  private:
-  explicit Report(nlohmann::json json) : json_(std::move(json)) {}
+  Report(nlohmann::json json, ReportModel model)
+      : json_(std::move(json)), model_(std::move(model)) {}
+  // Parses the model of a valid document.
+  static absl::StatusOr<Report> FromValid(nlohmann::json document);
+
   nlohmann::json json_;
+  ReportModel model_;
 };
 
 // Checks `document` against the current report schema (version included:

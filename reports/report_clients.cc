@@ -5,105 +5,11 @@
 #include "absl/strings/str_join.h"
 
 namespace forkcheck {
-namespace {
 
-using nlohmann::json;
-
-std::string TextOf(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key)) return "";
-  const json& value = object[key];
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-ExpectationsOutcome ExpectationsOf(const json& expectations) {
-  if (!expectations.is_object()) return {};
-  return ExpectationsOutcome{expectations["file"].get<std::string>(),
-                             expectations["found"].get<bool>(),
-                             expectations["passed"].get<bool>(),
-                             expectations["differences"].get<std::string>()};
-}
-
-// What the check's statistics say; none where the object has none (a
-// hand-made or older section: nothing to show, nothing to crash on).
-ExpectationsStatistics StatisticsOf(const json& expectations) {
-  ExpectationsStatistics statistics;
-  if (!expectations.is_object() || !expectations.contains("alpha") ||
-      !expectations["alpha"].is_number()) {
-    return statistics;
-  }
-  statistics.alpha = expectations["alpha"].get<double>();
-  statistics.tests = expectations.value("tests", 0);
-  for (const json& entry : expectations.value("mismatches", json::array())) {
-    ExpectationMismatch mismatch;
-    mismatch.key = entry.value("key", "");
-    mismatch.line = entry.value("line", 0);
-    mismatch.part = entry.value("part", "");
-    mismatch.why = entry.value("why", "");
-    mismatch.recorded = entry.value("recorded", "");
-    mismatch.observed = entry.value("observed", "");
-    mismatch.p_value = entry.value("p_value", 1.0);
-    mismatch.adjusted_p_value = entry.value("adjusted_p_value", 1.0);
-    statistics.mismatches.push_back(std::move(mismatch));
-  }
-  return statistics;
-}
-
-// An older report's one client: the C++ one, facts from the environment.
-ReportClient CppClientOf(const json& conformance, const json& environment) {
-  ReportClient client;
-  client.client = kCppClient;
-  client.inferred = true;
-  client.language = "C++";
-  client.library = "grpc++";
-  const json grpc = environment.is_object() && environment.contains("grpc")
-                        ? environment["grpc"]
-                        : json::object();
-  client.library_version = TextOf(grpc, "cpp_version");
-  client.grpc_core_version = TextOf(grpc, "core_version");
-  client.expectations = ExpectationsOf(conformance["expectations"]);
-  client.statistics = StatisticsOf(conformance["expectations"]);
-  return client;
-}
-
-}  // namespace
-
-std::vector<ReportClient> ConformanceClients(const json& conformance,
-                                             const json& environment) {
-  std::vector<ReportClient> clients;
-  if (!conformance.is_object()) return clients;
-  // An empty list too: a matrix ran, so the C++ client at least did.
-  if (!conformance.contains("clients") || conformance["clients"].empty()) {
-    clients.push_back(CppClientOf(conformance, environment));
-    return clients;
-  }
-  for (const json& entry : conformance["clients"]) {
-    ReportClient client;
-    client.client = entry["client"].get<std::string>();
-    client.language = entry["language"].get<std::string>();
-    client.library = entry["library"].get<std::string>();
-    client.library_version = entry["library_version"].get<std::string>();
-    client.grpc_core_version = entry["grpc_core_version"].get<std::string>();
-    for (const auto& [name, version] : entry["versions"].items()) {
-      client.versions.emplace_back(name, version.get<std::string>());
-    }
-    if (entry["status"] != "ran") {
-      client.skipped = entry["skipped_reason"].get<std::string>();
-      if (client.skipped.empty()) client.skipped = "no reason given";
-    }
-    client.expectations = ExpectationsOf(entry["expectations"]);
-    client.statistics = StatisticsOf(entry["expectations"]);
-    clients.push_back(std::move(client));
-  }
-  return clients;
-}
-
-std::vector<ReportClient> ReportClients(const json& report) {
-  return ConformanceClients(report["conformance"], report["environment"]);
-}
-
-std::string CellClient(const json& cell) {
-  return cell.contains("client") ? cell["client"].get<std::string>()
-                                 : kCppClient;
+const std::vector<ReportClient>& ReportClients(const ReportModel& report) {
+  static const std::vector<ReportClient>* const kNone =
+      new std::vector<ReportClient>();
+  return report.conformance.has_value() ? report.conformance->clients : *kNone;
 }
 
 std::string ModelClient(const std::string& model_name) {

@@ -1,51 +1,22 @@
 // The client dimension as every view of a report reads it (summaries, the
-// HTML pages, compare): the clients a report lists, and whose client a
-// matrix cell or a benchmark is. A report from before the dimension reads as
-// one C++ client that ran, with the top-level expectations.
+// HTML pages, compare): the clients a report lists (parsed into its model,
+// where a report from before the dimension reads as one C++ client that
+// ran), whose client a model name or benchmark label is, and how a client
+// and its expectations outcome are put in words.
 #ifndef FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 #define FORKCHECK_REPORTS_REPORT_CLIENTS_H_
 
-#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "matrix/cell.h"
-#include "matrix/expectations.h"
-#include "nlohmann/json.hpp"
-#include "reports/conformance_section.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
-// What a report says of an expectations check's statistics (schema
-// version 2; a report upgraded from version 1 has none).
-struct ExpectationsStatistics {
-  std::optional<double> alpha;  // none: no statistical check was made
-  int tests = 0;                // the rate tests alpha was spread over
-  std::vector<ExpectationMismatch> mismatches;  // replacement_line unset
-};
-
-// A client as a report lists it (ClientSection: its facts, `skipped` with
-// the reason, the expectations outcome when it ran).
-struct ReportClient : ClientSection {
-  ExpectationsStatistics statistics;
-  bool ran() const { return skipped.empty(); }
-  // An older report's C++ client, its facts read from the environment: only
-  // its library and gRPC core versions are known.
-  bool inferred = false;
-};
-
-// The clients of a report's `conformance` section (schema-valid; null gives
-// none). Without a `clients` list (or an empty one): one C++ client from
-// `environment` (the report's, may be null) and the top-level expectations.
-std::vector<ReportClient> ConformanceClients(const nlohmann::json& conformance,
-                                             const nlohmann::json& environment);
-
-// The whole report's: ConformanceClients of its sections.
-std::vector<ReportClient> ReportClients(const nlohmann::json& report);
-
-// A cell's client ("cpp" when the cell does not say: an older report).
-std::string CellClient(const nlohmann::json& cell);
+// A report's clients (ReportConformance::clients: an older report's one
+// C++ client is inferred as it is parsed); none without a matrix.
+const std::vector<ReportClient>& ReportClients(const ReportModel& report);
 
 // The client a model name or benchmark label names before ':'
 // ("python-grpcio:threads"); "cpp" if it names none.

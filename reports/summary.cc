@@ -7,49 +7,30 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/cell.h"
 #include "reports/report_clients.h"
+#include "reports/report_model.h"
 #include "reports/text_wrap.h"
 #include "reports/verdict_text.h"
 
 namespace forkcheck {
 namespace {
 
-using nlohmann::json;
-
 // The console's width: the text summary must read in a plain terminal.
 constexpr size_t kTextWidth = 100;
 
-std::optional<double> MetricMedian(const json& scenario,
-                                   const std::string& name) {
-  const json& metrics = scenario["metrics"];
-  if (!metrics.contains(name)) return std::nullopt;
-  return metrics[name]["median"].get<double>();
-}
-
-std::optional<double> MetricMad(const json& scenario, const std::string& name) {
-  const json& metrics = scenario["metrics"];
-  if (!metrics.contains(name)) return std::nullopt;
-  return metrics[name]["mad"].get<double>();
-}
-
-std::string ConfigText(const json& config, const std::string& key) {
-  if (!config.contains(key)) return "";
-  const json& value = config[key];
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-int ConfigInt(const json& config, const std::string& key) {
-  return config.contains(key) && config[key].is_number_integer()
-             ? config[key].get<int>()
-             : 0;
+std::optional<double> MetricMad(const BenchmarkScenario& scenario,
+                                const std::string& name) {
+  const auto found = scenario.metrics.find(name);
+  if (found == scenario.metrics.end()) return std::nullopt;
+  return found->second.mad;
 }
 
 // The axes of `cell` equal `defaults` except, perhaps, workers.
-bool IsBaseline(const json& cell, const json& defaults, int workers) {
-  json axes = cell["axes"];
-  json wanted = defaults;
-  if (workers > 0) wanted["workers"] = workers;
-  return axes == wanted;
+bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers) {
+  Axes wanted = defaults;
+  if (workers > 0) wanted.workers = workers;
+  return AxisValues(cell.axes) == AxisValues(wanted);
 }
 
 struct Safety {
@@ -60,14 +41,14 @@ struct Safety {
   std::string parent_after_verdict;
 };
 
-Safety SafetyOf(const json& conformance, const std::string& model,
-                int workers) {
+Safety SafetyOf(const std::optional<ReportConformance>& conformance,
+                const std::string& model, int workers) {
   Safety safety;
-  if (conformance.is_null()) return safety;
-  const json& defaults = conformance["defaults"];
-  const json* chosen = nullptr;
-  for (const json& cell : conformance["cells"]) {
-    if (cell["model_name"] != model) continue;
+  if (!conformance.has_value()) return safety;
+  const Axes& defaults = conformance->defaults;
+  const ReportCell* chosen = nullptr;
+  for (const ReportCell& cell : conformance->cells) {
+    if (cell.model_name != model) continue;
     if (workers > 0 && IsBaseline(cell, defaults, workers)) {
       chosen = &cell;
       break;
@@ -75,13 +56,12 @@ Safety SafetyOf(const json& conformance, const std::string& model,
     if (chosen == nullptr && IsBaseline(cell, defaults, 0)) chosen = &cell;
   }
   if (chosen == nullptr) return safety;
-  safety.workers = PartText((*chosen)["workers"]);
-  safety.workers_verdict = (*chosen)["workers"]["verdict"].get<std::string>();
-  safety.cell_workers = (*chosen)["axes"]["workers"].get<int>();
-  if (!(*chosen)["parent_after"].is_null()) {
-    safety.parent_after = PartText((*chosen)["parent_after"]);
-    safety.parent_after_verdict =
-        (*chosen)["parent_after"]["verdict"].get<std::string>();
+  safety.workers = PartText(chosen->workers);
+  safety.workers_verdict = chosen->workers.verdict;
+  safety.cell_workers = chosen->axes.workers;
+  if (chosen->parent_after.has_value()) {
+    safety.parent_after = PartText(*chosen->parent_after);
+    safety.parent_after_verdict = chosen->parent_after->verdict;
   }
   return safety;
 }
@@ -141,25 +121,26 @@ std::vector<std::vector<std::string>> Table(
 }
 
 std::string Headline(const Report& report) {
-  const json& environment = report.json()["environment"];
+  const Environment& environment = report.model().environment;
+  const std::optional<int64_t>& cpus = environment.machine.hardware_concurrency;
   return absl::StrCat(
-      "gRPC ", environment["grpc"]["cpp_version"].get<std::string>(), " (",
-      environment["grpc"]["library_path"].get<std::string>(),
-      "; fork handlers with pthread_atfork: ",
-      environment["grpc"]["atfork"].get<std::string>(), ") on ",
-      environment["machine"]["cpu_model"].get<std::string>(), ", ",
-      environment["machine"]["hardware_concurrency"].dump(), " CPUs, ",
-      environment["machine"]["os"].get<std::string>(), "; harness ",
-      environment["harness"]["git_commit"].get<std::string>(), " (",
-      environment["harness"]["git_tree"].get<std::string>(), "), ",
-      environment["start_time"].get<std::string>());
+      "gRPC ", environment.grpc.cpp_version, " (",
+      environment.grpc.library_path,
+      "; fork handlers with pthread_atfork: ", environment.grpc.atfork, ") on ",
+      environment.machine.cpu_model, ", ",
+      // As the JSON value reads: an unknown count in quotes.
+      cpus.has_value() ? absl::StrCat(*cpus)
+                       : absl::StrCat("\"", kUnknown, "\""),
+      " CPUs, ", environment.machine.os, "; harness ",
+      environment.harness.git_commit, " (", environment.harness.git_tree, "), ",
+      environment.start_time);
 }
 
 // "cpp: grpc++ 1.51.1 (C++, gRPC core 29.0.0)", "python-grpcio: skipped:
 // python3-grpcio is not installed".
 std::vector<std::string> ClientLines(const Report& report) {
   std::vector<std::string> lines;
-  for (const ReportClient& client : ReportClients(report.json())) {
+  for (const ReportClient& client : ReportClients(report.model())) {
     lines.push_back(
         absl::StrCat(client.client, ": ", DescribeReportClient(client)));
   }
@@ -171,7 +152,7 @@ std::vector<std::string> ClientLines(const Report& report) {
 // already).
 std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   std::string text;
-  for (const ReportClient& client : ReportClients(report.json())) {
+  for (const ReportClient& client : ReportClients(report.model())) {
     if (!client.ran()) continue;
     const ExpectationsOutcome& expectations = client.expectations;
     std::string line =
@@ -194,12 +175,19 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
 // "Matrix: quick, 138 cells, 5 trials a cell." and the verdict rule, or
 // nothing if the run had no matrix.
 std::vector<std::string> MatrixLines(const Report& report) {
-  const json& conformance = report.json()["conformance"];
-  if (conformance.is_null()) return {};
-  return {absl::StrCat("Matrix: ", conformance["size"].get<std::string>(), ", ",
-                       conformance["cells"].size(), " cells, ",
-                       TrialPolicyText(conformance), "."),
-          absl::StrCat("Verdicts: ", VerdictRuleText(conformance), ".")};
+  const std::optional<ReportConformance>& conformance =
+      report.model().conformance;
+  if (!conformance.has_value()) return {};
+  std::vector<std::string> lines = {
+      absl::StrCat("Matrix: ", conformance->size, ", ",
+                   conformance->cells.size(), " cells, ",
+                   TrialPolicyText(*conformance), "."),
+      absl::StrCat("Verdicts: ", VerdictRuleText(*conformance), ".")};
+  if (!conformance->power_probe.empty()) {
+    lines.push_back(absl::StrCat("NOT EVIDENCE: ", conformance->power_probe,
+                                 "."));
+  }
+  return lines;
 }
 
 // The cost of one benchmarked row, in words: "300 ± 0 rows/s, 0.30 ×
@@ -282,39 +270,37 @@ std::string SideBySideText(const std::vector<ModelCostRow>& rows) {
 }  // namespace
 
 std::vector<ModelCostRow> ModelCostRows(const Report& report) {
-  const json& document = report.json();
-  const json& conformance = document["conformance"];
+  const ReportModel& parsed = report.model();
+  const std::optional<ReportConformance>& conformance = parsed.conformance;
   std::vector<std::string> models;
   auto add_model = [&models](const std::string& model) {
     if (std::find(models.begin(), models.end(), model) == models.end()) {
       models.push_back(model);
     }
   };
-  if (!conformance.is_null()) {
-    for (const json& cell : conformance["cells"]) {
-      add_model(cell["model_name"].get<std::string>());
+  if (conformance.has_value()) {
+    for (const ReportCell& cell : conformance->cells) {
+      add_model(cell.model_name);
     }
   }
   // The bare loop's median rows/s by (workers, response).
   std::map<std::pair<int, std::string>, double> ceiling;
-  std::map<std::string, std::vector<const json*>> scenarios_of;
+  std::map<std::string, std::vector<const BenchmarkScenario*>> scenarios_of;
   // BM_CreateSessionLatency by (model, workers).
-  std::map<std::pair<std::string, int>, const json*> session_latency;
-  if (!document["benchmarks"].is_null()) {
-    for (const json& scenario : document["benchmarks"]["scenarios"]) {
-      const json& config = scenario["config"];
-      const std::string benchmark = ConfigText(config, "benchmark");
+  std::map<std::pair<std::string, int>, const BenchmarkScenario*>
+      session_latency;
+  if (parsed.benchmarks.has_value()) {
+    for (const BenchmarkScenario& scenario : parsed.benchmarks->scenarios) {
+      const std::string benchmark = scenario.ConfigText("benchmark");
+      const int workers = static_cast<int>(scenario.ConfigInteger("workers"));
       if (benchmark == "BM_BareReadLoop") {
-        if (std::optional<double> rows =
-                MetricMedian(scenario, "rows_per_second")) {
-          ceiling[{ConfigInt(config, "workers"),
-                   ConfigText(config, "response")}] = *rows;
+        if (std::optional<double> rows = scenario.Median("rows_per_second")) {
+          ceiling[{workers, scenario.ConfigText("response")}] = *rows;
         }
       } else if (benchmark == "BM_CreateSessionLatency") {
-        session_latency[{ConfigText(config, "label"),
-                         ConfigInt(config, "workers")}] = &scenario;
+        session_latency[{scenario.ConfigText("label"), workers}] = &scenario;
       } else if (benchmark == "BM_ProcessModel") {
-        const std::string model = ConfigText(config, "label");
+        const std::string model = scenario.ConfigText("label");
         add_model(model);
         scenarios_of[model].push_back(&scenario);
       }
@@ -322,7 +308,7 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
   }
   // Client by client, so a testee's rows sit together beside the C++ ones.
   std::vector<std::string> clients;
-  for (const ReportClient& client : ReportClients(document)) {
+  for (const ReportClient& client : ReportClients(report.model())) {
     clients.push_back(client.client);
   }
   const auto client_rank = [&clients](const std::string& model) {
@@ -354,44 +340,41 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
     }
     // Google Benchmark's random interleaving shuffles them: read them by
     // response size, then concurrency.
-    std::vector<const json*> ordered = found->second;
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const json* a, const json* b) {
-                       const json& x = (*a)["config"];
-                       const json& y = (*b)["config"];
-                       return std::make_pair(ConfigText(x, "response"),
-                                             ConfigInt(x, "workers")) <
-                              std::make_pair(ConfigText(y, "response"),
-                                             ConfigInt(y, "workers"));
-                     });
-    for (const json* scenario : ordered) {
-      const json& config = (*scenario)["config"];
+    std::vector<const BenchmarkScenario*> ordered = found->second;
+    std::stable_sort(
+        ordered.begin(), ordered.end(),
+        [](const BenchmarkScenario* a, const BenchmarkScenario* b) {
+          return std::make_pair(a->ConfigText("response"),
+                                a->ConfigInteger("workers")) <
+                 std::make_pair(b->ConfigText("response"),
+                                b->ConfigInteger("workers"));
+        });
+    for (const BenchmarkScenario* scenario : ordered) {
       ModelCostRow row;
       row.model = model;
-      row.workers = ConfigInt(config, "workers");
-      row.response = ConfigText(config, "response");
+      row.workers = static_cast<int>(scenario->ConfigInteger("workers"));
+      row.response = scenario->ConfigText("response");
       SetSafety(SafetyOf(conformance, model, row.workers), &row);
-      row.skipped = scenario->value("skipped", "");
-      row.rows_per_second = MetricMedian(*scenario, "rows_per_second");
+      row.skipped = scenario->skipped.value_or("");
+      row.rows_per_second = scenario->Median("rows_per_second");
       row.rows_per_second_mad = MetricMad(*scenario, "rows_per_second");
       const auto bare = ceiling.find({row.workers, row.response});
       if (row.rows_per_second.has_value() && bare != ceiling.end() &&
           bare->second > 0) {
         row.ceiling_ratio = *row.rows_per_second / bare->second;
       }
-      row.time_to_first_row_ms =
-          MetricMedian(*scenario, "time_to_first_row_ms");
+      row.time_to_first_row_ms = scenario->Median("time_to_first_row_ms");
       row.cpu_seconds_per_million_rows =
-          MetricMedian(*scenario, "cpu_seconds_per_million_rows");
-      if (std::optional<double> kib = MetricMedian(*scenario, "peak_rss_kib")) {
+          scenario->Median("cpu_seconds_per_million_rows");
+      if (std::optional<double> kib = scenario->Median("peak_rss_kib")) {
         row.peak_rss_mib = *kib / 1024;
       }
       if (const auto latency = session_latency.find({model, row.workers});
           latency != session_latency.end()) {
         row.create_session_p50_us =
-            MetricMedian(*latency->second, "create_session_p50_us");
+            latency->second->Median("create_session_p50_us");
         row.create_session_p99_us =
-            MetricMedian(*latency->second, "create_session_p99_us");
+            latency->second->Median("create_session_p99_us");
       }
       rows.push_back(row);
     }
@@ -431,7 +414,6 @@ std::string RenderSummaryText(const Report& report) {
 }
 
 std::string RenderSummaryMarkdown(const Report& report) {
-  const json& document = report.json();
   std::string text =
       absl::StrCat("# forkcheck run\n\n", Headline(report), "\n\n");
   const std::vector<std::string> clients = ClientLines(report);
@@ -458,19 +440,19 @@ std::string RenderSummaryMarkdown(const Report& report) {
       absl::StrAppend(&text, "|", absl::StrJoin(rule, "|"), "|\n");
     }
   }
-  const json& conformance = document["conformance"];
-  if (!conformance.is_null()) {
-    absl::StrAppend(&text, "\n## The process-model matrix (",
-                    conformance["size"].get<std::string>(), ", ",
-                    TrialPolicyText(conformance), ")\n\n",
+  const std::optional<ReportConformance>& conformance =
+      report.model().conformance;
+  if (conformance.has_value()) {
+    absl::StrAppend(&text, "\n## The process-model matrix (", conformance->size,
+                    ", ", TrialPolicyText(*conformance), ")\n\n",
                     "| cell | workers | parent after | stopped |\n"
                     "|---|---|---|---|\n");
-    for (const json& cell : conformance["cells"]) {
+    for (const ReportCell& cell : conformance->cells) {
       const std::string stop = StopNote(cell);
-      absl::StrAppend(
-          &text, "| `", cell["key"].get<std::string>(), "` | ",
-          PartText(cell["workers"]), " | ", PartText(cell["parent_after"]),
-          " | ", stop.empty() ? "" : stop.substr(stop.find(' ') + 1), " |\n");
+      absl::StrAppend(&text, "| `", cell.key, "` | ", PartText(cell.workers),
+                      " | ", PartText(cell.parent_after), " | ",
+                      stop.empty() ? "" : stop.substr(stop.find(' ') + 1),
+                      " |\n");
     }
     absl::StrAppend(&text, "\n", ExpectationsOutcomes(report, true));
   }

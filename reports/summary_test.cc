@@ -341,5 +341,17 @@ TEST(SummaryTest, ASkippedClientSaysWhy) {
               HasSubstr("python-grpcio: skipped: python3-grpcio"));
 }
 
+TEST(SummaryTest, AProbedRunSaysItsCountsAreNotEvidence) {
+  nlohmann::json document = MakeTwoClientReport(true).json();
+  document["conformance"]["power_probe"] =
+      "power probe: cells matching \"thread_shared\" read small_power_probe";
+  absl::StatusOr<Report> probed = Report::Parse(document.dump(), "probed");
+  ASSERT_TRUE(probed.ok()) << probed.status();
+  EXPECT_THAT(RenderSummaryText(*probed),
+              HasSubstr("NOT EVIDENCE: power probe: cells matching"));
+  EXPECT_THAT(RenderSummaryText(MakeTwoClientReport(true)),
+              Not(HasSubstr("NOT EVIDENCE")));
+}
+
 }  // namespace
 }  // namespace forkcheck

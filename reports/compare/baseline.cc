@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "reports/environment.h"
 #include "reports/report_folder.h"
 
 namespace forkcheck {
@@ -12,9 +13,8 @@ namespace {
 
 // Sorts before every real time.
 std::string StartTime(const Report& report) {
-  const std::string time =
-      report.json()["environment"]["start_time"].get<std::string>();
-  return time == "unknown" ? "" : time;
+  const std::string& time = report.model().environment.start_time;
+  return time == kUnknown ? "" : time;
 }
 
 }  // namespace

@@ -11,33 +11,31 @@
 namespace forkcheck {
 namespace {
 
-using nlohmann::json;
-
 constexpr char kAbsent[] = "absent";
 
-// A report's clients by name, with those its cells name but its list does
+// A matrix's clients by name, with those its cells name but its list does
 // not (as having run).
-std::map<std::string, ReportClient> ClientsByName(const json& report) {
+std::map<std::string, ReportClient> ClientsByName(
+    const ReportConformance& conformance) {
   std::map<std::string, ReportClient> clients;
-  for (ReportClient& client : ReportClients(report)) {
-    const std::string name = client.client;
-    clients.emplace(name, std::move(client));
+  for (const ReportClient& client : conformance.clients) {
+    clients.emplace(client.client, client);
   }
-  for (const json& cell : report["conformance"]["cells"]) {
-    const std::string name = CellClient(cell);
-    if (clients.count(name) == 0) {
+  for (const ReportCell& cell : conformance.cells) {
+    if (clients.count(cell.client) == 0) {
       ReportClient client;
-      client.client = name;
-      clients.emplace(name, client);
+      client.client = cell.client;
+      clients.emplace(cell.client, client);
     }
   }
   return clients;
 }
 
-std::map<std::string, std::string> ClientOfKeys(const json& conformance) {
+std::map<std::string, std::string> ClientOfKeys(
+    const ReportConformance& conformance) {
   std::map<std::string, std::string> clients;
-  for (const json& cell : conformance["cells"]) {
-    clients[cell["key"].get<std::string>()] = CellClient(cell);
+  for (const ReportCell& cell : conformance.cells) {
+    clients[cell.key] = cell.client;
   }
   return clients;
 }
@@ -114,21 +112,21 @@ std::string ClientDifference::Summary() const {
   return text;
 }
 
-std::vector<ClientDifference> DiffClients(const json& old_report,
-                                          const json& new_report,
+std::vector<ClientDifference> DiffClients(const ReportModel& old_report,
+                                          const ReportModel& new_report,
                                           MatrixChanges* matrix) {
   std::vector<ClientDifference> differences;
-  if (old_report["conformance"].is_null() ||
-      new_report["conformance"].is_null()) {
+  if (!old_report.conformance.has_value() ||
+      !new_report.conformance.has_value()) {
     return differences;
   }
-  const auto old_clients = ClientsByName(old_report);
-  const auto new_clients = ClientsByName(new_report);
+  const auto old_clients = ClientsByName(*old_report.conformance);
+  const auto new_clients = ClientsByName(*new_report.conformance);
   std::set<std::string> names;
   for (const auto& [name, client] : old_clients) names.insert(name);
   for (const auto& [name, client] : new_clients) names.insert(name);
-  const auto old_keys = ClientOfKeys(old_report["conformance"]);
-  const auto new_keys = ClientOfKeys(new_report["conformance"]);
+  const auto old_keys = ClientOfKeys(*old_report.conformance);
+  const auto new_keys = ClientOfKeys(*new_report.conformance);
   for (const std::string& name : names) {
     const auto old_found = old_clients.find(name);
     const auto new_found = new_clients.find(name);

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
 #include "reports/compare/matrix_changes.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
@@ -40,13 +40,13 @@ struct ClientDifference {
   std::string Summary() const;
 };
 
-// The clients' differences for two reports' conformance sections (both
-// schema-valid; none if either is null: no matrix to compare), by client
-// name. Older reports read as one C++ client (reports/report_clients.h).
+// The clients' differences for two reports' matrices (none if either has
+// none: no matrix to compare), by client name. Older reports read as one
+// C++ client (ReportConformance::clients).
 // Moves the keys of `matrix`'s only_in_old and only_in_new that belong to a
 // client that ran in one report only into that client's difference.
-std::vector<ClientDifference> DiffClients(const nlohmann::json& old_report,
-                                          const nlohmann::json& new_report,
+std::vector<ClientDifference> DiffClients(const ReportModel& old_report,
+                                          const ReportModel& new_report,
                                           MatrixChanges* matrix);
 
 }  // namespace forkcheck

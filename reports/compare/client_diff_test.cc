@@ -46,9 +46,9 @@ std::vector<ClientDifference> Diff(const SyntheticReport& old_spec,
                                    MatrixChanges* matrix) {
   const Report old_report = BuildSyntheticReport(old_spec);
   const Report new_report = BuildSyntheticReport(new_spec);
-  *matrix = CompareMatrices(old_report.json()["conformance"],
-                            new_report.json()["conformance"]);
-  return DiffClients(old_report.json(), new_report.json(), matrix);
+  *matrix = CompareMatrices(old_report.model().conformance,
+                            new_report.model().conformance);
+  return DiffClients(old_report.model(), new_report.model(), matrix);
 }
 
 TEST(ClientDiffTest, SameClientsSameVersionsNoDifference) {

@@ -12,8 +12,6 @@
 namespace forkcheck {
 namespace {
 
-using nlohmann::json;
-
 constexpr char kOk[] = "ok";
 constexpr char kWrongData[] = "wrong_data";
 
@@ -39,7 +37,8 @@ std::string Percent(double rate) {
 }
 
 // Tests nothing: fills in what does not need the correction.
-PartChange PartOf(const json& old_part, const json& new_part) {
+PartChange PartOf(const std::optional<CellPart>& old_part,
+                  const std::optional<CellPart>& new_part) {
   PartChange change;
   change.old_counts = PartCountsOf(old_part);
   change.new_counts = PartCountsOf(new_part);
@@ -83,12 +82,11 @@ ChangeDirection CellDirection(const CellChange& cell) {
   return ChangeDirection::kNotSignificant;
 }
 
-std::map<std::string, const json*> CellsByKey(const json& conformance) {
-  std::map<std::string, const json*> cells;
-  if (conformance.is_null()) return cells;
-  for (const json& cell : conformance["cells"]) {
-    cells[cell["key"].get<std::string>()] = &cell;
-  }
+std::map<std::string, const ReportCell*> CellsByKey(
+    const std::optional<ReportConformance>& conformance) {
+  std::map<std::string, const ReportCell*> cells;
+  if (!conformance.has_value()) return cells;
+  for (const ReportCell& cell : conformance->cells) cells[cell.key] = &cell;
   return cells;
 }
 
@@ -135,17 +133,16 @@ double PartCounts::FailureRate() const {
   return trials == 0 ? 0 : static_cast<double>(failures) / trials;
 }
 
-PartCounts PartCountsOf(const json& outcome_counts) {
-  PartCounts part;
-  if (outcome_counts.is_null()) return part;
-  for (const auto& [kind, count] : outcome_counts["counts"].items()) {
-    const int n = count.get<int>();
-    if (n <= 0) continue;
-    part.counts[kind] = n;
-    part.trials += n;
+PartCounts PartCountsOf(const std::optional<CellPart>& part) {
+  PartCounts counts;
+  if (!part.has_value()) return counts;
+  for (const auto& [kind, count] : part->counts) {
+    if (count <= 0) continue;
+    counts.counts[kind] = count;
+    counts.trials += count;
   }
-  part.failures = part.trials - part.Count(kOk);
-  return part;
+  counts.failures = counts.trials - counts.Count(kOk);
+  return counts;
 }
 
 bool PartChange::KindsChanged() const {
@@ -173,8 +170,9 @@ int MatrixChanges::Count(ChangeDirection direction) const {
       [&](const CellChange& c) { return c.direction == direction; }));
 }
 
-MatrixChanges CompareMatrices(const json& old_conformance,
-                              const json& new_conformance, double alpha) {
+MatrixChanges CompareMatrices(
+    const std::optional<ReportConformance>& old_conformance,
+    const std::optional<ReportConformance>& new_conformance, double alpha) {
   MatrixChanges result;
   result.alpha = alpha;
   const auto old_cells = CellsByKey(old_conformance);
@@ -190,14 +188,13 @@ MatrixChanges CompareMatrices(const json& old_conformance,
       result.only_in_old.push_back(key);
       continue;
     }
-    const json& new_cell = *found->second;
+    const ReportCell& new_cell = *found->second;
     CellChange cell;
     cell.key = key;
-    cell.model_name = new_cell["model_name"].get<std::string>();
-    cell.fork_support = new_cell["axes"]["fork_support"].get<std::string>();
-    cell.workers = PartOf((*old_cell)["workers"], new_cell["workers"]);
-    cell.parent_after =
-        PartOf((*old_cell)["parent_after"], new_cell["parent_after"]);
+    cell.model_name = new_cell.model_name;
+    cell.fork_support = new_cell.axes.fork_support;
+    cell.workers = PartOf(old_cell->workers, new_cell.workers);
+    cell.parent_after = PartOf(old_cell->parent_after, new_cell.parent_after);
     cells.push_back(std::move(cell));
   }
   result.cells_in_common = static_cast<int>(cells.size());

@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
@@ -52,9 +52,8 @@ struct PartCounts {
   double FailureRate() const;  // 0 without trials
 };
 
-// A report cell part's counts: `outcome_counts` is the part's JSON (an
-// object with "counts", or null).
-PartCounts PartCountsOf(const nlohmann::json& outcome_counts);
+// A report cell part's counts (none: the cell has no such part).
+PartCounts PartCountsOf(const std::optional<CellPart>& part);
 
 struct PartChange {
   PartCounts old_counts;
@@ -98,12 +97,12 @@ struct MatrixChanges {
   int Count(ChangeDirection direction) const;
 };
 
-// `old_conformance` and `new_conformance` are reports' "conformance"
-// sections (null when a report has none); both schema-valid. `alpha` is the
-// family-wise level, in (0, 1).
-MatrixChanges CompareMatrices(const nlohmann::json& old_conformance,
-                              const nlohmann::json& new_conformance,
-                              double alpha = 0.01);
+// `old_conformance` and `new_conformance` are reports' matrices (none when
+// a report has none). `alpha` is the family-wise level, in (0, 1).
+MatrixChanges CompareMatrices(
+    const std::optional<ReportConformance>& old_conformance,
+    const std::optional<ReportConformance>& new_conformance,
+    double alpha = 0.01);
 
 }  // namespace forkcheck
 

@@ -1,5 +1,6 @@
 #include "reports/compare/matrix_changes.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,10 +12,11 @@ namespace {
 
 using Outcomes = std::vector<std::string>;
 
-nlohmann::json Conformance(const std::vector<SyntheticCell>& cells) {
+std::optional<ReportConformance> Conformance(
+    const std::vector<SyntheticCell>& cells) {
   SyntheticReport spec;
   spec.cells = cells;
-  return BuildSyntheticReport(spec).json()["conformance"];
+  return BuildSyntheticReport(spec).model().conformance;
 }
 
 // The comparison of one cell "m" between its old and new outcomes.
@@ -40,14 +42,14 @@ std::string ChangeOf(const Outcomes& old_workers, const Outcomes& new_workers,
 }
 
 TEST(MatrixChangesTest, CountsReadAsTrialsAndFailuresBySeverity) {
-  const PartCounts counts = PartCountsOf(
-      {{"summary", "mixed"},
-       {"counts", {{"crash", 2}, {"ok", 15}, {"ok_after_retry", 3}}}});
+  CellPart part;
+  part.counts = {{"crash", 2}, {"ok", 15}, {"ok_after_retry", 3}};
+  const PartCounts counts = PartCountsOf(part);
   EXPECT_EQ(counts.trials, 20);
   // ok_after_retry is a failure: a client without our retry fails there.
   EXPECT_EQ(counts.failures, 5);
   EXPECT_EQ(counts.Text(), "ok 15/20, ok_after_retry 3/20, crash 2/20");
-  EXPECT_EQ(PartCountsOf(nullptr).Text(), "-");
+  EXPECT_EQ(PartCountsOf(std::nullopt).Text(), "-");
 }
 
 TEST(MatrixChangesTest, SameRatesWithOtherKindsAreNotWorse) {
@@ -140,11 +142,12 @@ TEST(MatrixChangesTest, NewWrongDataIsWorseWhateverThePValue) {
 
 TEST(MatrixChangesTest, OkAfterRetryCountsAsAFailure) {
   // Schema 2's kind; built by hand (the synthetic reports are schema 1).
-  nlohmann::json old_conformance = Conformance({{"m", "unset", {"ok"}}});
-  nlohmann::json new_conformance = old_conformance;
-  old_conformance["cells"][0]["workers"]["counts"] = {{"ok", 100}};
-  new_conformance["cells"][0]["workers"]["counts"] = {{"ok", 20},
-                                                      {"ok_after_retry", 10}};
+  std::optional<ReportConformance> old_conformance =
+      Conformance({{"m", "unset", {"ok"}}});
+  std::optional<ReportConformance> new_conformance = old_conformance;
+  old_conformance->cells[0].workers.counts = {{"ok", 100}};
+  new_conformance->cells[0].workers.counts = {{"ok", 20},
+                                              {"ok_after_retry", 10}};
   const MatrixChanges changes =
       CompareMatrices(old_conformance, new_conformance);
   ASSERT_EQ(changes.changes.size(), 1u);
@@ -205,7 +208,7 @@ TEST(MatrixChangesTest, WorseChangesComeFirstAndUnmatchedCellsAreListed) {
 
 TEST(MatrixChangesTest, AReportWithoutAMatrixHasNothingInCommon) {
   const MatrixChanges changes =
-      CompareMatrices(nullptr, Conformance({{"m", "unset", {"ok"}}}));
+      CompareMatrices(std::nullopt, Conformance({{"m", "unset", {"ok"}}}));
   EXPECT_EQ(changes.cells_in_common, 0);
   EXPECT_EQ(changes.tests, 0);
   EXPECT_EQ(changes.new_cells, 1);

@@ -7,12 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "reports/report_clients.h"
 
 namespace forkcheck {
 namespace {
-
-using nlohmann::json;
 
 std::string Percent(double fraction) {
   return absl::StrFormat("%.3g%%", 100 * fraction);
@@ -29,32 +26,33 @@ Coverage CoverageOf(const std::set<T>& old_items,
 }
 
 // Cell keys by client.
-std::map<std::string, std::set<std::string>> CellsByClient(const json& report) {
+std::map<std::string, std::set<std::string>> CellsByClient(
+    const ReportModel& report) {
   std::map<std::string, std::set<std::string>> cells;
-  const json& conformance = report["conformance"];
-  if (conformance.is_null()) return cells;
-  for (const json& cell : conformance["cells"]) {
-    cells[CellClient(cell)].insert(cell["key"].get<std::string>());
+  if (!report.conformance.has_value()) return cells;
+  for (const ReportCell& cell : report.conformance->cells) {
+    cells[cell.client].insert(cell.key);
   }
   return cells;
 }
 
-std::set<std::string> Scenarios(const json& report) {
+std::set<std::string> Scenarios(const ReportModel& report) {
   std::set<std::string> ids;
-  if (report["benchmarks"].is_null()) return ids;
-  for (const json& scenario : report["benchmarks"]["scenarios"]) {
-    ids.insert(scenario["id"].get<std::string>());
+  if (!report.benchmarks.has_value()) return ids;
+  for (const BenchmarkScenario& scenario : report.benchmarks->scenarios) {
+    ids.insert(scenario.id);
   }
   return ids;
 }
 
 // (scenario id, metric name) of every metric.
-std::set<std::pair<std::string, std::string>> Metrics(const json& report) {
+std::set<std::pair<std::string, std::string>> Metrics(
+    const ReportModel& report) {
   std::set<std::pair<std::string, std::string>> metrics;
-  if (report["benchmarks"].is_null()) return metrics;
-  for (const json& scenario : report["benchmarks"]["scenarios"]) {
-    for (const auto& [name, metric] : scenario["metrics"].items()) {
-      metrics.emplace(scenario["id"].get<std::string>(), name);
+  if (!report.benchmarks.has_value()) return metrics;
+  for (const BenchmarkScenario& scenario : report.benchmarks->scenarios) {
+    for (const auto& [name, metric] : scenario.metrics) {
+      metrics.emplace(scenario.id, name);
     }
   }
   return metrics;
@@ -91,8 +89,8 @@ std::string Overlap::Shortfall() const {
   return absl::StrJoin(reasons, "; ");
 }
 
-Overlap MeasureOverlap(const json& old_report, const json& new_report,
-                       double min_overlap) {
+Overlap MeasureOverlap(const ReportModel& old_report,
+                       const ReportModel& new_report, double min_overlap) {
   Overlap overlap;
   overlap.min_overlap = min_overlap;
   const auto old_cells = CellsByClient(old_report);

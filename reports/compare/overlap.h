@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 
@@ -52,10 +52,9 @@ struct Overlap {
   std::string Shortfall() const;
 };
 
-// `old_report` and `new_report` are schema-valid reports' JSON;
 // `min_overlap` in (0, 1].
-Overlap MeasureOverlap(const nlohmann::json& old_report,
-                       const nlohmann::json& new_report, double min_overlap);
+Overlap MeasureOverlap(const ReportModel& old_report,
+                       const ReportModel& new_report, double min_overlap);
 
 }  // namespace forkcheck
 

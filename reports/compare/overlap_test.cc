@@ -30,8 +30,8 @@ SyntheticScenario Scenario(const std::string& id,
 
 Overlap Measure(const SyntheticReport& old_spec,
                 const SyntheticReport& new_spec, double min_overlap = 0.5) {
-  return MeasureOverlap(BuildSyntheticReport(old_spec).json(),
-                        BuildSyntheticReport(new_spec).json(), min_overlap);
+  return MeasureOverlap(BuildSyntheticReport(old_spec).model(),
+                        BuildSyntheticReport(new_spec).model(), min_overlap);
 }
 
 TEST(OverlapTest, APartialRunAgainstAFullOneIsTooLittle) {

@@ -4,23 +4,21 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "reports/environment.h"
+#include "reports/report_model.h"
 
 namespace forkcheck {
 namespace {
 
-using nlohmann::json;
-
-std::map<std::string, const json*> ScenariosById(const Report& report) {
-  std::map<std::string, const json*> scenarios;
+std::map<std::string, const BenchmarkScenario*> ScenariosById(
+    const Report& report) {
+  std::map<std::string, const BenchmarkScenario*> scenarios;
   if (!report.has_benchmarks()) return scenarios;
-  for (const json& scenario : report.json()["benchmarks"]["scenarios"]) {
-    scenarios[scenario["id"].get<std::string>()] = &scenario;
+  for (const BenchmarkScenario& scenario :
+       report.model().benchmarks->scenarios) {
+    scenarios[scenario.id] = &scenario;
   }
   return scenarios;
-}
-
-std::vector<double> Samples(const json& metric) {
-  return metric["samples"].get<std::vector<double>>();
 }
 
 }  // namespace
@@ -56,15 +54,17 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
   result.old_name = old_name;
   result.new_name = new_name;
   result.options = options;
-  const json& old_json = old_report.json();
-  const json& new_json = new_report.json();
+  const ReportModel& old_model = old_report.model();
+  const ReportModel& new_model = new_report.model();
 
-  result.matrix = CompareMatrices(old_json["conformance"],
-                                  new_json["conformance"], options.cell_alpha);
-  result.overlap = MeasureOverlap(old_json, new_json, options.min_overlap);
-  result.clients = DiffClients(old_json, new_json, &result.matrix);
+  result.matrix = CompareMatrices(old_model.conformance, new_model.conformance,
+                                  options.cell_alpha);
+  result.overlap = MeasureOverlap(old_model, new_model, options.min_overlap);
+  result.clients = DiffClients(old_model, new_model, &result.matrix);
+  // The diff walks the environment's JSON form to its leaves.
   result.environment =
-      DiffEnvironments(old_json["environment"], new_json["environment"]);
+      DiffEnvironments(EnvironmentToJson(old_model.environment),
+                       EnvironmentToJson(new_model.environment));
   for (const EnvironmentDifference& difference :
        result.environment.differences) {
     if (difference.affects_outcomes) {
@@ -82,28 +82,30 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
       continue;
     }
     ++result.scenarios_in_common;
-    const json& new_scenario = *found->second;
+    const BenchmarkScenario& new_scenario = *found->second;
     for (const auto& [side, scenario] :
-         {std::pair<const char*, const json*>{"old", old_scenario},
+         {std::pair<const char*, const BenchmarkScenario*>{"old", old_scenario},
           {"new", &new_scenario}}) {
-      if (scenario->contains("skipped")) {
-        result.notes.push_back(
-            absl::StrCat(id, ": skipped in ", side, " (",
-                         (*scenario)["skipped"].get<std::string>(), ")"));
+      if (scenario->skipped.has_value()) {
+        result.notes.push_back(absl::StrCat(id, ": skipped in ", side, " (",
+                                            *scenario->skipped, ")"));
       }
     }
-    const json& old_metrics = (*old_scenario)["metrics"];
-    const json& new_metrics = new_scenario["metrics"];
-    for (const auto& [name, old_metric] : old_metrics.items()) {
-      if (!new_metrics.contains(name)) {
+    const std::map<std::string, ScenarioMetric>& old_metrics =
+        old_scenario->metrics;
+    const std::map<std::string, ScenarioMetric>& new_metrics =
+        new_scenario.metrics;
+    for (const auto& [name, old_metric] : old_metrics) {
+      const auto new_metric = new_metrics.find(name);
+      if (new_metric == new_metrics.end()) {
         result.notes.push_back(absl::StrCat(id, ": ", name, " only in old"));
         continue;
       }
-      pairs.push_back({id, name, old_metric["unit"].get<std::string>(),
-                       Samples(old_metric), Samples(new_metrics[name])});
+      pairs.push_back({id, name, old_metric.unit, old_metric.samples,
+                       new_metric->second.samples});
     }
-    for (const auto& [name, new_metric] : new_metrics.items()) {
-      if (!old_metrics.contains(name)) {
+    for (const auto& [name, new_metric] : new_metrics) {
+      if (old_metrics.count(name) == 0) {
         result.notes.push_back(absl::StrCat(id, ": ", name, " only in new"));
       }
     }

@@ -46,10 +46,7 @@ std::string Expectations(const ReportClient& client) {
 
 }  // namespace
 
-std::string RenderClientsPanel(const nlohmann::json& conformance,
-                               const nlohmann::json& environment) {
-  const std::vector<ReportClient> clients =
-      ConformanceClients(conformance, environment);
+std::string RenderClientsPanel(const std::vector<ReportClient>& clients) {
   std::vector<std::vector<std::string>> rows;
   std::string differences;
   for (const ReportClient& client : clients) {

@@ -6,14 +6,14 @@
 #define FORKCHECK_REPORTS_HTML_CLIENTS_PANEL_H_
 
 #include <string>
+#include <vector>
 
-#include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck::html {
 
-// `conformance` and `environment`: a report's sections (schema-valid).
-std::string RenderClientsPanel(const nlohmann::json& conformance,
-                               const nlohmann::json& environment);
+// `clients`: a report's (ReportConformance::clients).
+std::string RenderClientsPanel(const std::vector<ReportClient>& clients);
 
 // The panel's style sheet, for pages that show one.
 const char* ClientsPanelCss();

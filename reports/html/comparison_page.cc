@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "nlohmann/json.hpp"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"
@@ -16,8 +15,6 @@
 
 namespace forkcheck::html {
 namespace {
-
-using nlohmann::json;
 
 constexpr char kOldColour[] = "#9aa4ae";  // the past in grey
 constexpr char kNewColour[] = "#1f6feb";
@@ -59,11 +56,6 @@ table.metrics td:nth-child(5), table.metrics td:nth-child(6) {
   white-space: nowrap; }
 )css";
 
-std::string Text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  return value.is_null() ? "unknown" : value.dump();
-}
-
 std::string Counted(int count, const std::string& one,
                     const std::string& many) {
   return absl::StrCat(count, " ", count == 1 ? one : many);
@@ -94,16 +86,15 @@ std::string VerdictBadge(Verdict verdict) {
 // Which report is which: file, start time, gRPC, host.
 std::string ReportLine(const char* side, const std::string& name,
                        const Report& report) {
-  const json& environment = report.json()["environment"];
+  const Environment& environment = report.model().environment;
   return Element(
       "p", {{"class", "lead"}},
       absl::StrCat(
           Element("strong", side), " ", EscapeText(name), " · ",
           EscapeText(absl::StrCat(
-              Text(environment["start_time"]), " · gRPC ",
-              Text(environment["grpc"]["cpp_version"]), " · host ",
-              Text(environment["machine"]["hostname"]), " · harness ",
-              Text(environment["harness"]["git_commit"]).substr(0, 12)))));
+              environment.start_time, " · gRPC ", environment.grpc.cpp_version,
+              " · host ", environment.machine.hostname, " · harness ",
+              environment.harness.git_commit.substr(0, 12)))));
 }
 
 std::string Percent(double fraction) {
@@ -218,16 +209,16 @@ std::string DifferencesTable(
   return Table({"field", "old", "new"}, rows);
 }
 
-std::map<std::string, const json*> CellsByKey(const Report& report) {
-  std::map<std::string, const json*> cells;
+std::map<std::string, const ReportCell*> CellsByKey(const Report& report) {
+  std::map<std::string, const ReportCell*> cells;
   if (!report.has_conformance()) return cells;
-  for (const json& cell : report.json()["conformance"]["cells"]) {
-    cells[cell["key"].get<std::string>()] = &cell;
+  for (const ReportCell& cell : report.model().conformance->cells) {
+    cells[cell.key] = &cell;
   }
   return cells;
 }
 
-std::string OutcomeCell(const std::map<std::string, const json*>& cells,
+std::string OutcomeCell(const std::map<std::string, const ReportCell*>& cells,
                         const std::string& key) {
   const auto found = cells.find(key);
   if (found != cells.end()) return MatrixCellHtml(*found->second);
@@ -628,10 +619,10 @@ std::string Benchmarks(const ReportComparison& c, const Report& old_report,
 std::string RenderComparisonPage(const ReportComparison& comparison,
                                  const Report& old_report,
                                  const Report& new_report) {
-  const std::string old_version =
-      Text(old_report.json()["environment"]["grpc"]["cpp_version"]);
-  const std::string new_version =
-      Text(new_report.json()["environment"]["grpc"]["cpp_version"]);
+  const std::string& old_version =
+      old_report.model().environment.grpc.cpp_version;
+  const std::string& new_version =
+      new_report.model().environment.grpc.cpp_version;
   const std::string versions =
       old_version == new_version
           ? absl::StrCat("gRPC ", new_version)

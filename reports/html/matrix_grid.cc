@@ -7,23 +7,17 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/cell.h"
 #include "reports/html/html_writer.h"
 #include "reports/report_clients.h"
 #include "reports/verdict_text.h"
 
 namespace forkcheck::html {
 namespace {
-
-using nlohmann::json;
-
-// The cell key's axis order.
-constexpr const char* kAxes[] = {
-    "workers",    "transport",     "table",
-    "faults",     "fork_support",  "poll_strategy",
-    "fork_hooks", "child_channel", "busy_parent_thread"};
 
 // Most telling first: wrong data is never noise. ok_after_retry ranks
 // between ok and error (supervisor/outcome_classifier.h).
@@ -41,49 +35,52 @@ std::string VerdictLabel(const std::string& verdict) {
   return label;
 }
 
-std::string AxisText(const json& value) {
-  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
+// A cell's axes as its key names them, in key order: ("workers", "2"),
+// ..., ("busy_parent_thread", "no").
+using AxisTexts = std::vector<std::pair<std::string, std::string>>;
 
-// Orders an axis's values: numbers (workers) by value, the others as the
-// report first shows them (the design's order: unset, true, false).
+// Orders an axis's values: workers (the one numeric axis) by number, the
+// others as the report first shows them (the design's order: unset, true,
+// false).
 class AxisOrder {
  public:
-  void See(const json& value) {
+  explicit AxisOrder(const std::string& axis) : numeric_(axis == "workers") {}
+  void See(const std::string& value) {
     if (std::find(values_.begin(), values_.end(), value) == values_.end()) {
       values_.push_back(value);
     }
   }
-  bool Less(const json& a, const json& b) const {
-    if (a.is_number() && b.is_number()) {
-      return a.get<double>() < b.get<double>();
+  bool Less(const std::string& a, const std::string& b) const {
+    int x = 0, y = 0;
+    if (numeric_ && absl::SimpleAtoi(a, &x) && absl::SimpleAtoi(b, &y)) {
+      return x < y;
     }
     return Rank(a) < Rank(b);
   }
   size_t size() const { return values_.size(); }
-  const json& front() const { return values_.front(); }
+  const std::string& front() const { return values_.front(); }
 
  private:
-  size_t Rank(const json& value) const {
+  size_t Rank(const std::string& value) const {
     return std::find(values_.begin(), values_.end(), value) - values_.begin();
   }
-  std::vector<json> values_;
+  bool numeric_;
+  std::vector<std::string> values_;
 };
 
-std::vector<std::pair<std::string, int>> Kinds(const json& counts) {
+std::vector<std::pair<std::string, int>> Kinds(const CellPart& part) {
   std::vector<std::pair<std::string, int>> kinds;
   for (const char* kind : kKinds) {
-    if (counts["counts"].contains(kind)) {
-      kinds.push_back({kind, counts["counts"][kind].get<int>()});
+    if (const auto found = part.counts.find(kind); found != part.counts.end()) {
+      kinds.push_back({kind, found->second});
     }
   }
   return kinds;
 }
 
 // Stripes in proportion to the counts, most telling kind first.
-std::string Background(const json& counts) {
-  const std::vector<std::pair<std::string, int>> kinds = Kinds(counts);
+std::string Background(const CellPart& part) {
+  const std::vector<std::pair<std::string, int>> kinds = Kinds(part);
   if (kinds.empty()) return VerdictColour("undecided");
   if (kinds.size() == 1) return VerdictColour(kinds[0].first);
   int total = 0;
@@ -103,17 +100,17 @@ std::string Background(const json& counts) {
 struct Group {
   std::string name;
   std::string client;  // a design group's cells are all of one client
-  std::vector<const json*> cells;
+  std::vector<const ReportCell*> cells;
 };
 
-std::vector<Group> Groups(const json& cells) {
+std::vector<Group> Groups(const std::vector<ReportCell>& cells) {
   std::vector<Group> groups;
-  for (const json& cell : cells) {
-    for (const json& name : cell["groups"]) {
+  for (const ReportCell& cell : cells) {
+    for (const std::string& name : cell.groups) {
       auto found = std::find_if(groups.begin(), groups.end(),
                                 [&](const Group& g) { return g.name == name; });
       if (found == groups.end()) {
-        groups.push_back({name.get<std::string>(), CellClient(cell), {}});
+        groups.push_back({name, cell.client, {}});
         found = groups.end() - 1;
       }
       found->cells.push_back(&cell);
@@ -122,17 +119,22 @@ std::vector<Group> Groups(const json& cells) {
   return groups;
 }
 
-// The axes that label a group's columns: constant ones that differ from the
-// defaults first (they span every column), then those that vary.
-std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
-  std::vector<std::string> constant, varying;
-  for (const char* axis : kAxes) {
-    AxisOrder values;
-    for (const json* cell : group.cells) values.See((*cell)["axes"][axis]);
+// The axes that label a group's columns, as indexes into AxisTexts:
+// constant ones that differ from the defaults first (they span every
+// column), then those that vary.
+std::vector<size_t> ColumnAxes(const Group& group, const Axes& defaults) {
+  const AxisTexts default_texts = AxisValues(defaults);
+  std::vector<size_t> constant, varying;
+  for (size_t a = 0; a < default_texts.size(); ++a) {
+    AxisOrder values(default_texts[a].first);
+    for (const ReportCell* cell : group.cells) {
+      values.See(AxisValues(cell->axes)[a].second);
+    }
     if (values.size() > 1) {
-      varying.push_back(axis);
-    } else if (values.size() == 1 && !(values.front() == defaults[axis])) {
-      constant.push_back(axis);
+      varying.push_back(a);
+    } else if (values.size() == 1 &&
+               values.front() != default_texts[a].second) {
+      constant.push_back(a);
     }
   }
   constant.insert(constant.end(), varying.begin(), varying.end());
@@ -141,16 +143,14 @@ std::vector<std::string> ColumnAxes(const Group& group, const json& defaults) {
 
 }  // namespace
 
-std::string MatrixCellHtml(const json& cell) {
-  const json& workers = cell["workers"];
-  const std::string verdict = CellVerdict(workers);
-  std::string title = absl::StrCat(cell["key"].get<std::string>(),
-                                   "\nworkers: ", PartText(workers));
+std::string MatrixCellHtml(const ReportCell& cell) {
+  const CellPart& workers = cell.workers;
+  const std::string& verdict = workers.verdict;
+  std::string title = absl::StrCat(cell.key, "\nworkers: ", PartText(workers));
   std::string inner = absl::StrCat(
       TextElement("span", {{"class", "o"}}, VerdictLabel(verdict)),
       TextElement("span", {{"class", "n"}},
-                  absl::StrCat("fail ", workers["failures"].get<int>(), "/",
-                               workers["trials"].get<int>())),
+                  absl::StrCat("fail ", workers.failures, "/", workers.trials)),
       Element("span",
               {{"class", "b"},
                {"style", absl::StrCat("background: ", Background(workers))}},
@@ -158,24 +158,22 @@ std::string MatrixCellHtml(const json& cell) {
   if (const std::string wrong = WrongDataText(workers); !wrong.empty()) {
     absl::StrAppend(
         &inner, TextElement("span", {{"class", "w"}},
-                            absl::StrCat("WRONG DATA ",
-                                         workers["wrong_data"].get<int>(), "/",
-                                         workers["trials"].get<int>())));
+                            absl::StrCat("WRONG DATA ", workers.wrong_data, "/",
+                                         workers.trials)));
   }
-  if (!cell["parent_after"].is_null()) {
-    const json& parent = cell["parent_after"];
+  if (cell.parent_after.has_value()) {
+    const CellPart& parent = *cell.parent_after;
     absl::StrAppend(&title, "\nparent after: ", PartText(parent));
     absl::StrAppend(
-        &inner, TextElement("span", {{"class", "p"}},
-                            absl::StrCat("parent ",
-                                         VerdictLabel(CellVerdict(parent)))));
+        &inner,
+        TextElement("span", {{"class", "p"}},
+                    absl::StrCat("parent ", VerdictLabel(parent.verdict))));
   }
   if (const std::string stop = StopNote(cell); !stop.empty()) {
     absl::StrAppend(&title, "\n", stop);
   }
   std::string classes = absl::StrCat("cell v-", verdict);
-  if (workers["wrong_data"].get<int>() > 0)
-    absl::StrAppend(&classes, " wrong-data");
+  if (workers.wrong_data > 0) absl::StrAppend(&classes, " wrong-data");
   return Element(
       "td",
       {{"class", classes},
@@ -186,19 +184,22 @@ std::string MatrixCellHtml(const json& cell) {
 
 namespace {
 
-std::string GroupTable(const Group& group, const json& defaults) {
-  const std::vector<std::string> axes = ColumnAxes(group, defaults);
+std::string GroupTable(const Group& group, const Axes& defaults) {
+  const std::vector<size_t> axes = ColumnAxes(group, defaults);
+  const AxisTexts default_texts = AxisValues(defaults);
   // Columns: the distinct value tuples, sorted axis by axis.
-  using Column = std::vector<json>;
-  auto column_of = [&axes](const json& cell) {
+  using Column = std::vector<std::string>;
+  auto column_of = [&axes](const ReportCell& cell) {
+    const AxisTexts texts = AxisValues(cell.axes);
     Column column;
-    for (const std::string& axis : axes) column.push_back(cell["axes"][axis]);
+    for (const size_t axis : axes) column.push_back(texts[axis].second);
     return column;
   };
-  std::vector<AxisOrder> orders(axes.size());
-  for (const json* cell : group.cells) {
-    for (size_t a = 0; a < axes.size(); ++a)
-      orders[a].See((*cell)["axes"][axes[a]]);
+  std::vector<AxisOrder> orders;
+  for (const size_t axis : axes) orders.emplace_back(default_texts[axis].first);
+  for (const ReportCell* cell : group.cells) {
+    const Column column = column_of(*cell);
+    for (size_t a = 0; a < axes.size(); ++a) orders[a].See(column[a]);
   }
   auto column_less = [&orders](const Column& x, const Column& y) {
     for (size_t a = 0; a < x.size(); ++a) {
@@ -209,11 +210,11 @@ std::string GroupTable(const Group& group, const json& defaults) {
   };
   std::set<Column, decltype(column_less)> column_set(column_less);
   std::vector<std::string> models;
-  for (const json* cell : group.cells) {
+  for (const ReportCell* cell : group.cells) {
     column_set.insert(column_of(*cell));
-    const std::string model = (*cell)["model_name"].get<std::string>();
-    if (std::find(models.begin(), models.end(), model) == models.end()) {
-      models.push_back(model);
+    if (std::find(models.begin(), models.end(), cell->model_name) ==
+        models.end()) {
+      models.push_back(cell->model_name);
     }
   }
   const std::vector<Column> columns(column_set.begin(), column_set.end());
@@ -224,7 +225,8 @@ std::string GroupTable(const Group& group, const json& defaults) {
                                       TextElement("th", "default axes")));
   }
   for (size_t a = 0; a < axes.size(); ++a) {
-    std::string row = TextElement("th", {{"class", "axis"}}, axes[a]);
+    std::string row =
+        TextElement("th", {{"class", "axis"}}, default_texts[axes[a]].first);
     for (size_t c = 0; c < columns.size();) {
       // Span the columns that share this axis's value and every one above.
       size_t end = c + 1;
@@ -236,7 +238,7 @@ std::string GroupTable(const Group& group, const json& defaults) {
       absl::StrAppend(&row, TextElement("th",
                                         {{"colspan", absl::StrCat(end - c)},
                                          {"class", "value"}},
-                                        AxisText(columns[c][a])));
+                                        columns[c][a]));
       c = end;
     }
     absl::StrAppend(&head, Element("tr", row));
@@ -245,14 +247,13 @@ std::string GroupTable(const Group& group, const json& defaults) {
   // Column values are unique by their text within an axis.
   auto key_of = [](const std::string& model, const Column& column) {
     std::string key = model;
-    for (const json& value : column)
-      absl::StrAppend(&key, "\x1f", AxisText(value));
+    for (const std::string& value : column)
+      absl::StrAppend(&key, "\x1f", value);
     return key;
   };
-  std::map<std::string, const json*> by_key;
-  for (const json* cell : group.cells) {
-    by_key[key_of((*cell)["model_name"].get<std::string>(), column_of(*cell))] =
-        cell;
+  std::map<std::string, const ReportCell*> by_key;
+  for (const ReportCell* cell : group.cells) {
+    by_key[key_of(cell->model_name, column_of(*cell))] = cell;
   }
   std::string body;
   for (const std::string& model : models) {
@@ -295,7 +296,7 @@ std::string Swatch(const std::string& name, const std::string& label) {
 }
 
 // The rule once, then what the colours mean.
-std::string Legend(const json& conformance) {
+std::string Legend(const ReportConformance& conformance) {
   std::string verdicts;
   for (const char* verdict : kVerdicts) {
     absl::StrAppend(&verdicts, Swatch(verdict, VerdictLabel(verdict)));
@@ -343,10 +344,6 @@ const char* VerdictColour(const std::string& verdict) {
   return "#6b2a2a";
 }
 
-std::string CellVerdict(const json& part) {
-  return part["verdict"].get<std::string>();
-}
-
 const char* MatrixGridCss() {
   return R"css(
 div.grids { display: flex; flex-wrap: wrap; gap: 4px 32px;
@@ -380,13 +377,12 @@ p.rule { margin-bottom: 2px; }
 )css";
 }
 
-std::string RenderMatrixGrid(const json& conformance) {
+std::string RenderMatrixGrid(const ReportConformance& conformance) {
   // The grids are narrow: side by side, they fit a screen.
   std::string grids;
-  for (const Group& group : Groups(conformance["cells"])) {
-    absl::StrAppend(&grids,
-                    Element("div", {{"class", "group"}},
-                            GroupTable(group, conformance["defaults"])));
+  for (const Group& group : Groups(conformance.cells)) {
+    absl::StrAppend(&grids, Element("div", {{"class", "group"}},
+                                    GroupTable(group, conformance.defaults)));
   }
   return absl::StrCat(Legend(conformance),
                       Element("div", {{"class", "grids"}}, grids));

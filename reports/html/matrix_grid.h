@@ -12,13 +12,9 @@
 
 #include <string>
 
-#include "nlohmann/json.hpp"
+#include "reports/report_model.h"
 
 namespace forkcheck::html {
-
-// A cell part's verdict (its `verdict`: "safe", "needs_retry", "flaky",
-// "unsafe", "undecided"). Also the cell's CSS class, v-<verdict>.
-std::string CellVerdict(const nlohmann::json& part);
 
 // The colour a verdict or an outcome kind ("ok", "ok_after_retry",
 // "wrong_data", "error", "hang", "crash") is drawn in, everywhere.
@@ -27,14 +23,12 @@ const char* VerdictColour(const std::string& verdict);
 // One cell of a grid: a <td> (inside a <table class="grid">) coloured by
 // its workers' verdict, with the parent's below and a tooltip with the key,
 // each part's text (counts, verdict, interval), wrong data on its own and
-// why the cell stopped if undecided. `cell` is one of a conformance
-// section's cells.
-std::string MatrixCellHtml(const nlohmann::json& cell);
+// why the cell stopped if undecided. Its CSS class is v-<verdict>.
+std::string MatrixCellHtml(const ReportCell& cell);
 
-// The verdict rule, a legend and the grids, for a report's `conformance`
-// section (schema-valid). Each client's expectations outcome is the
-// clients panel's (clients_panel.h).
-std::string RenderMatrixGrid(const nlohmann::json& conformance);
+// The verdict rule, a legend and the grids, for a report's matrix. Each
+// client's expectations outcome is the clients panel's (clients_panel.h).
+std::string RenderMatrixGrid(const ReportConformance& conformance);
 
 // The grid's style sheet, for pages that show one.
 const char* MatrixGridCss();

@@ -9,43 +9,29 @@
 #include "reports/report_clients.h"
 
 namespace forkcheck::html {
-namespace {
-
-using nlohmann::json;
-
-std::string ConfigText(const json& config, const std::string& key) {
-  if (!config.contains(key)) return "";
-  const json& value = config[key];
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-}  // namespace
 
 std::vector<ModelBenchmark> ModelBenchmarks(const Report& report) {
   std::vector<ModelBenchmark> all;
-  const json& benchmarks = report.json()["benchmarks"];
-  if (benchmarks.is_null()) return all;
-  for (const json& scenario : benchmarks["scenarios"]) {
-    const json& config = scenario["config"];
-    const std::string benchmark = ConfigText(config, "benchmark");
+  const std::optional<ReportBenchmarks>& benchmarks = report.model().benchmarks;
+  if (!benchmarks.has_value()) return all;
+  for (const BenchmarkScenario& scenario : benchmarks->scenarios) {
+    const std::string benchmark = scenario.ConfigText("benchmark");
     ModelBenchmark entry;
     if (benchmark == "BM_ProcessModel") {
-      entry.model = ConfigText(config, "label");
+      entry.model = scenario.ConfigText("label");
       // A run skipped before it set its label: the name's scenario part.
-      if (entry.model.empty()) entry.model = ConfigText(config, "arg1");
+      if (entry.model.empty()) entry.model = scenario.ConfigText("arg1");
     } else if (benchmark == "BM_BareReadLoop") {
       entry.model = kCeilingName;
     } else {
       continue;
     }
-    if (entry.model.empty()) entry.model = scenario["id"].get<std::string>();
+    if (entry.model.empty()) entry.model = scenario.id;
     if (entry.model != kCeilingName) entry.client = ModelClient(entry.model);
-    const json& workers =
-        config.contains("workers") ? config["workers"] : json();
-    entry.workers = workers.is_number_integer() ? workers.get<int>() : 0;
-    entry.response = ConfigText(config, "response");
-    entry.skipped = scenario.value("skipped", "");
-    entry.metrics = scenario["metrics"];
+    entry.workers = static_cast<int>(scenario.ConfigInteger("workers"));
+    entry.response = scenario.ConfigText("response");
+    entry.skipped = scenario.skipped.value_or("");
+    entry.metrics = scenario.metrics;
     all.push_back(std::move(entry));
   }
   return all;
@@ -65,10 +51,10 @@ void NameEveryClient(std::vector<ModelBenchmark>* benchmarks) {
 
 std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,
                                       const std::string& metric) {
-  if (!benchmark.metrics.contains(metric)) return std::nullopt;
-  const json& values = benchmark.metrics[metric];
-  return ChartValue{values["median"].get<double>(), values["min"].get<double>(),
-                    values["max"].get<double>()};
+  const auto found = benchmark.metrics.find(metric);
+  if (found == benchmark.metrics.end()) return std::nullopt;
+  const ScenarioMetric& values = found->second;
+  return ChartValue{values.median, values.min, values.max};
 }
 
 int64_t ResponseBytes(const std::string& response) {

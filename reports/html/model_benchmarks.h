@@ -5,11 +5,11 @@
 #define FORKCHECK_REPORTS_HTML_MODEL_BENCHMARKS_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
 #include "reports/html/svg_chart.h"
 #include "reports/report.h"
 
@@ -28,7 +28,7 @@ struct ModelBenchmark {
   int workers = 0;
   std::string response;  // e.g. "64KiB"
   std::string skipped;   // why it did not run, if it did not
-  nlohmann::json metrics = nlohmann::json::object();  // the scenario's
+  std::map<std::string, ScenarioMetric> metrics;  // the scenario's
 };
 
 // In report order; scenarios of other benchmarks are left out.

@@ -3,31 +3,32 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "reports/environment.h"
 #include "reports/html/clients_panel.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
+#include "reports/report_model.h"
 #include "reports/summary.h"
 
 namespace forkcheck::html {
 namespace {
 
-using nlohmann::json;
-
-std::string Text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+// A count as the report has it: the number, or "unknown".
+std::string CountText(const std::optional<int64_t>& count) {
+  return count.has_value() ? absl::StrCat(*count) : kUnknown;
 }
 
-std::string LoadAverage(const json& value) {
-  if (!value.is_array()) return Text(value);
+std::string LoadAverageText(const std::optional<LoadAverage>& loads) {
+  if (!loads.has_value()) return kUnknown;
   std::vector<std::string> parts;
-  for (const json& load : value) {
-    parts.push_back(absl::StrFormat("%.2f", load.get<double>()));
+  for (const double load : *loads) {
+    parts.push_back(absl::StrFormat("%.2f", load));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -102,9 +103,10 @@ std::string Charts(std::vector<ModelBenchmark> benchmarks) {
 // benchmark, a row per scenario, a column per metric (medians).
 std::string OtherScenarios(const Report& report) {
   std::vector<std::string> benchmarks;
-  std::map<std::string, std::vector<const json*>> scenarios_of;
-  for (const json& scenario : report.json()["benchmarks"]["scenarios"]) {
-    const std::string benchmark = Text(scenario["config"]["benchmark"]);
+  std::map<std::string, std::vector<const BenchmarkScenario*>> scenarios_of;
+  for (const BenchmarkScenario& scenario :
+       report.model().benchmarks->scenarios) {
+    const std::string benchmark = scenario.ConfigText("benchmark");
     if (benchmark == "BM_ProcessModel" || benchmark == "BM_BareReadLoop") {
       continue;
     }
@@ -114,16 +116,17 @@ std::string OtherScenarios(const Report& report) {
   std::sort(benchmarks.begin(), benchmarks.end());
   std::string html;
   for (const std::string& benchmark : benchmarks) {
-    std::vector<const json*> scenarios = scenarios_of[benchmark];
-    std::sort(
-        scenarios.begin(), scenarios.end(),
-        [](const json* a, const json* b) { return (*a)["id"] < (*b)["id"]; });
+    std::vector<const BenchmarkScenario*> scenarios = scenarios_of[benchmark];
+    std::sort(scenarios.begin(), scenarios.end(),
+              [](const BenchmarkScenario* a, const BenchmarkScenario* b) {
+                return a->id < b->id;
+              });
     // Columns: every metric any scenario has, but the benchmark's own times.
     std::map<std::string, std::string> units;
-    for (const json* scenario : scenarios) {
-      for (const auto& [name, metric] : (*scenario)["metrics"].items()) {
+    for (const BenchmarkScenario* scenario : scenarios) {
+      for (const auto& [name, metric] : scenario->metrics) {
         if (name != "real_time" && name != "cpu_time") {
-          units[name] = metric["unit"].get<std::string>();
+          units[name] = metric.unit;
         }
       }
     }
@@ -132,21 +135,19 @@ std::string OtherScenarios(const Report& report) {
       header.push_back(absl::StrCat(name, " (", unit, ")"));
     }
     std::vector<std::vector<std::string>> rows;
-    for (const json* scenario : scenarios) {
-      std::string id = (*scenario)["id"].get<std::string>();
+    for (const BenchmarkScenario* scenario : scenarios) {
+      std::string id = scenario->id;
       if (absl::StartsWith(id, benchmark + "/"))
         id = id.substr(benchmark.size() + 1);
       std::vector<std::string> row = {BreakableText(id)};
-      const std::string skipped = scenario->value("skipped", "");
+      const std::string skipped = scenario->skipped.value_or("");
       if (!skipped.empty()) {
         row.push_back(Element("span", {{"title", skipped}}, "skipped"));
         row.resize(header.size(), "");
       } else {
         for (const auto& [name, unit] : units) {
-          const json& metrics = (*scenario)["metrics"];
-          row.push_back(metrics.contains(name)
-                            ? FormatValue(metrics[name]["median"].get<double>())
-                            : "-");
+          const std::optional<double> median = scenario->Median(name);
+          row.push_back(median.has_value() ? FormatValue(*median) : "-");
         }
       }
       rows.push_back(std::move(row));
@@ -195,95 +196,84 @@ ChartSpec ModelMetricChart(const std::vector<ModelBenchmark>& benchmarks,
 }
 
 std::string EnvironmentTable(const Report& report) {
-  const json& document = report.json();
-  const json& environment = document["environment"];
-  const json& grpc = environment["grpc"];
-  const json& build = environment["build"];
-  const json& machine = environment["machine"];
-  const json& harness = environment["harness"];
+  const Environment& environment = report.model().environment;
+  const GrpcFacts& grpc = environment.grpc;
+  const BuildFacts& build = environment.build;
+  const MachineFacts& machine = environment.machine;
+  const HarnessFacts& harness = environment.harness;
   std::string rows = absl::StrCat(
-      Fact("gRPC", absl::StrCat(Text(grpc["cpp_version"]), " (core ",
-                                Text(grpc["core_version"]), ") ",
-                                Text(grpc["library_path"]))),
+      Fact("gRPC", absl::StrCat(grpc.cpp_version, " (core ", grpc.core_version,
+                                ") ", grpc.library_path)),
       Fact("fork handlers (pthread_atfork)",
-           absl::StrCat(Text(grpc["atfork"]), ": ",
-                        Text(grpc["atfork_evidence"]))),
-      Fact("Protobuf",
-           absl::StrCat(Text(environment["protobuf"]["header_version"]), " ",
-                        Text(environment["protobuf"]["library_path"]))),
+           absl::StrCat(grpc.atfork, ": ", grpc.atfork_evidence)),
+      Fact("Protobuf", absl::StrCat(environment.protobuf.header_version, " ",
+                                    environment.protobuf.library_path)),
       Fact("build",
-           absl::StrCat(
-               Text(build["compiler"]), ", ", Text(build["config"]),
-               build["sanitizers"].empty() ? "" : ", sanitizers: ",
-               absl::StrJoin(
-                   build["sanitizers"].get<std::vector<std::string>>(), ", "),
-               "; ", Text(build["bazel_version"]))));
+           absl::StrCat(build.compiler, ", ", build.config,
+                        build.sanitizers.empty() ? "" : ", sanitizers: ",
+                        absl::StrJoin(build.sanitizers, ", "), "; ",
+                        build.bazel_version)));
   absl::StrAppend(
       &rows,
       Fact("machine",
-           absl::StrCat(Text(machine["cpu_model"]), ", ",
-                        Text(machine["hardware_concurrency"]), " CPUs (",
-                        Text(machine["cpus_allowed"]), " allowed), governor ",
-                        Text(machine["scaling_governor"]))),
+           absl::StrCat(machine.cpu_model, ", ",
+                        CountText(machine.hardware_concurrency), " CPUs (",
+                        CountText(machine.cpus_allowed), " allowed), governor ",
+                        machine.scaling_governor)),
       Fact("memory",
-           machine["memory_total_bytes"].is_number()
-               ? absl::StrFormat(
-                     "%.1f GiB",
-                     machine["memory_total_bytes"].get<double>() / (1 << 30))
-               : Text(machine["memory_total_bytes"])),
+           machine.memory_total_bytes.has_value()
+               ? absl::StrFormat("%.1f GiB", static_cast<double>(
+                                                 *machine.memory_total_bytes) /
+                                                 (1 << 30))
+               : kUnknown),
       Fact("load average at start (1, 5, 15 min)",
-           LoadAverage(machine["load_average_at_start"])),
-      Fact("system", absl::StrCat(Text(machine["os"]), ", Linux ",
-                                  Text(machine["kernel_release"]), " ",
-                                  Text(machine["architecture"]), ", glibc ",
-                                  Text(machine["libc_version"]), ", host ",
-                                  Text(machine["hostname"]))),
-      Fact("harness", absl::StrCat(Text(harness["git_commit"]), " (",
-                                   Text(harness["git_tree"]), ")")),
-      Fact("time", absl::StrCat(Text(environment["start_time"]), " to ",
-                                Text(environment["end_time"]))),
-      Fact("command",
-           absl::StrJoin(
-               document["tool"]["command"].get<std::vector<std::string>>(),
-               " ")));
+           LoadAverageText(machine.load_average_at_start)),
+      Fact("system",
+           absl::StrCat(machine.os, ", Linux ", machine.kernel_release, " ",
+                        machine.architecture, ", glibc ", machine.libc_version,
+                        ", host ", machine.hostname)),
+      Fact("harness",
+           absl::StrCat(harness.git_commit, " (", harness.git_tree, ")")),
+      Fact("time",
+           absl::StrCat(environment.start_time, " to ", environment.end_time)),
+      Fact("command", absl::StrJoin(report.model().command, " ")));
   std::vector<std::string> variables;
-  for (const auto& [name, value] : environment["grpc_env"].items()) {
-    variables.push_back(absl::StrCat(name, "=", Text(value)));
+  for (const auto& [name, value] : environment.grpc_env) {
+    variables.push_back(absl::StrCat(name, "=", value));
   }
   absl::StrAppend(
       &rows, Fact("GRPC_* variables",
                   variables.empty() ? "none" : absl::StrJoin(variables, " ")));
-  for (const json& note : environment["notes"]) {
-    absl::StrAppend(&rows, Fact("note", Text(note)));
+  for (const std::string& note : environment.notes) {
+    absl::StrAppend(&rows, Fact("note", note));
   }
   return Element("table", {{"class", "facts"}}, Element("tbody", rows));
 }
 
 std::string RenderReportPage(const Report& report, const std::string& name) {
-  const json& document = report.json();
-  const json& environment = document["environment"];
-  const std::string version = Text(environment["grpc"]["cpp_version"]);
+  const Environment& environment = report.model().environment;
+  const std::string& version = environment.grpc.cpp_version;
   // What a reader looks for first comes first: the verdicts and the costs;
   // every environment fact is at the end.
   std::string body = absl::StrCat(
       TextElement("h1", absl::StrCat("forkcheck run: gRPC ", version)),
       TextElement(
           "p", {{"class", "lead"}},
-          absl::StrCat(name, " · ", Text(environment["start_time"]), " · ",
-                       Text(environment["machine"]["cpu_model"]), ", ",
-                       Text(environment["machine"]["hardware_concurrency"]),
-                       " CPUs · fork handlers: ",
-                       Text(environment["grpc"]["atfork"]), " · harness ",
-                       Text(environment["harness"]["git_commit"]).substr(0, 12),
-                       " (", Text(environment["harness"]["git_tree"]), ")")));
+          absl::StrCat(name, " · ", environment.start_time, " · ",
+                       environment.machine.cpu_model, ", ",
+                       CountText(environment.machine.hardware_concurrency),
+                       " CPUs · fork handlers: ", environment.grpc.atfork,
+                       " · harness ",
+                       environment.harness.git_commit.substr(0, 12), " (",
+                       environment.harness.git_tree, ")")));
   if (report.has_conformance()) {
-    const json& conformance = document["conformance"];
+    const ReportConformance& conformance = *report.model().conformance;
     absl::StrAppend(
         &body, TextElement("h2", "Clients"),
-        RenderClientsPanel(conformance, environment),
-        TextElement("h2", absl::StrCat("The process-model matrix (",
-                                       Text(conformance["size"]), ", ",
-                                       conformance["cells"].size(), " cells)")),
+        RenderClientsPanel(conformance.clients),
+        TextElement("h2",
+                    absl::StrCat("The process-model matrix (", conformance.size,
+                                 ", ", conformance.cells.size(), " cells)")),
         RenderMatrixGrid(conformance));
   } else {
     absl::StrAppend(&body, TextElement("h2", "The process-model matrix"),

@@ -9,25 +9,24 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "reports/environment.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"
 #include "reports/html/svg_chart.h"
 #include "reports/report_clients.h"
 #include "reports/report_folder.h"
+#include "reports/report_model.h"
 #include "reports/verdict_text.h"
 
 namespace forkcheck::html {
 namespace {
 
-using nlohmann::json;
-
 // When a run started: its start time, or its end if the start is unknown.
 std::string StartOf(const Report& report) {
-  const json& environment = report.json()["environment"];
-  return environment["start_time"] == "unknown"
-             ? environment["end_time"].get<std::string>()
-             : environment["start_time"].get<std::string>();
+  const Environment& environment = report.model().environment;
+  return environment.start_time == kUnknown ? environment.end_time
+                                            : environment.start_time;
 }
 
 // "2026-11-30T10:00:00Z" -> "11-30 10:00".
@@ -48,9 +47,9 @@ constexpr char kWrongData[] = "wrong_data";
 std::map<std::string, int> VerdictCounts(const Report& report) {
   std::map<std::string, int> counts;
   if (!report.has_conformance()) return counts;
-  for (const json& cell : report.json()["conformance"]["cells"]) {
-    ++counts[CellVerdict(cell["workers"])];
-    if (cell["workers"]["wrong_data"].get<int>() > 0) ++counts[kWrongData];
+  for (const ReportCell& cell : report.model().conformance->cells) {
+    ++counts[cell.workers.verdict];
+    if (cell.workers.wrong_data > 0) ++counts[kWrongData];
   }
   return counts;
 }
@@ -62,9 +61,9 @@ std::string RulesNote(const History& history) {
   for (size_t i = 0; i < history.reports.size(); ++i) {
     const Report& report = history.reports[i].report;
     if (!report.has_conformance()) continue;
-    const std::string rule =
-        absl::StrCat(VerdictRuleText(report.json()["conformance"]), "; ",
-                     TrialPolicyText(report.json()["conformance"]));
+    const ReportConformance& conformance = *report.model().conformance;
+    const std::string rule = absl::StrCat(VerdictRuleText(conformance), "; ",
+                                          TrialPolicyText(conformance));
     auto found = std::find_if(rules.begin(), rules.end(),
                               [&](const auto& r) { return r.first == rule; });
     if (found == rules.end()) {
@@ -96,7 +95,7 @@ std::string RunsTable(const History& history) {
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < history.reports.size(); ++i) {
     const Report& report = history.reports[i].report;
-    const json& environment = report.json()["environment"];
+    const Environment& environment = report.model().environment;
     std::string matrix = "not run";
     if (report.has_conformance()) {
       matrix.clear();
@@ -112,7 +111,7 @@ std::string RunsTable(const History& history) {
       }
       // Each client's expectations, or that it was skipped.
       std::vector<std::string> outcomes;
-      for (const ReportClient& client : ReportClients(report.json())) {
+      for (const ReportClient& client : ReportClients(report.model())) {
         const ExpectationsOutcome& expectations = client.expectations;
         outcomes.push_back(absl::StrCat(client.client, " ",
                                         !client.ran()         ? "skipped"
@@ -126,11 +125,9 @@ std::string RunsTable(const History& history) {
     rows.push_back(
         {absl::StrCat(i + 1), EscapeText(StartOf(report)),
          Element("code", EscapeText(history.reports[i].file)),
-         EscapeText(environment["grpc"]["cpp_version"].get<std::string>()),
-         EscapeText(absl::StrCat(
-             environment["harness"]["git_commit"].get<std::string>().substr(0,
-                                                                            12),
-             " (", environment["harness"]["git_tree"].get<std::string>(), ")")),
+         EscapeText(environment.grpc.cpp_version),
+         EscapeText(absl::StrCat(environment.harness.git_commit.substr(0, 12),
+                                 " (", environment.harness.git_tree, ")")),
          EscapeText(matrix)});
   }
   return Table({"#", "start", "file", "gRPC", "harness", "matrix cells"}, rows);

@@ -1,0 +1,449 @@
+#include "reports/report_model.h"
+
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/json_fields.h"
+
+namespace forkcheck {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr int kMaxInt = std::numeric_limits<int>::max();
+
+// Reads the members of one JSON object into typed fields. Every reader of a
+// parse shares one status and keeps its first error, which names the JSON
+// path; after an error, reading does nothing, so a parse can read on and
+// check the status once at the end of each element it builds.
+class Fields {
+ public:
+  Fields(const Json& object, std::string path, absl::Status* status)
+      : object_(object), path_(std::move(path)), status_(status) {
+    if (ok() && !object_.is_object()) {
+      Fail(json::PathError(path_, absl::StrCat("expected an object, got ",
+                                               object_.type_name())));
+    }
+  }
+
+  bool ok() const { return status_->ok(); }
+  std::string Path(const char* key) const {
+    return json::MemberPath(path_, key);
+  }
+  bool Has(const char* key) const {
+    return ok() && json::GetOptional(object_, key) != nullptr;
+  }
+  // The member, or null (with the error set) if it is missing.
+  const Json& Member(const char* key) {
+    static const Json* const kNull = new Json();
+    if (!ok()) return *kNull;
+    const Json* value = nullptr;
+    Fail(json::GetRequired(object_, path_, key, &value));
+    return value == nullptr ? *kNull : *value;
+  }
+
+  void Text(const char* key, std::string* out) {
+    Convert(json::ToString(Member(key), Path(key)), out);
+  }
+  void Integer(const char* key, int64_t* out, int64_t min = INT64_MIN) {
+    Convert(json::ToInt64(Member(key), Path(key), min, INT64_MAX), out);
+  }
+  void Integer(const char* key, int* out, int64_t min = 0) {
+    int64_t value = 0;
+    Convert(json::ToInt64(Member(key), Path(key), min, kMaxInt), &value);
+    if (ok()) *out = static_cast<int>(value);
+  }
+  void Number(const char* key, double* out) {
+    Convert(json::ToDouble(Member(key), Path(key)), out);
+  }
+  void Flag(const char* key, bool* out) {
+    Convert(json::ToBool(Member(key), Path(key)), out);
+  }
+  // Each element of an array member, with its path.
+  template <typename Visit>
+  void Each(const char* key, Visit visit) {
+    const Json& array = Member(key);
+    if (!ok()) return;
+    if (!array.is_array()) {
+      return Fail(json::PathError(
+          Path(key),
+          absl::StrCat("expected an array, got ", array.type_name())));
+    }
+    for (size_t i = 0; i < array.size() && ok(); ++i) {
+      visit(array[i], json::ElementPath(Path(key), i));
+    }
+  }
+  void Texts(const char* key, std::vector<std::string>* out) {
+    Each(key, [&](const Json& value, const std::string& path) {
+      std::string text;
+      Convert(json::ToString(value, path), &text);
+      out->push_back(std::move(text));
+    });
+  }
+  void Integers(const char* key, std::vector<int64_t>* out) {
+    Each(key, [&](const Json& value, const std::string& path) {
+      int64_t number = 0;
+      Convert(json::ToInt64(value, path, INT64_MIN, INT64_MAX), &number);
+      out->push_back(number);
+    });
+  }
+  // Each member of an object member, with its name and path.
+  template <typename Visit>
+  void Members(const char* key, Visit visit) {
+    Fields members(Member(key), Path(key), status_);
+    if (!ok()) return;
+    for (const auto& [name, value] : members.object_.items()) {
+      if (!ok()) return;
+      visit(name, value, json::MemberPath(members.path_, name));
+    }
+  }
+
+  void Fail(absl::Status status) {
+    if (ok()) *status_ = std::move(status);
+  }
+
+ private:
+  template <typename T, typename Out>
+  void Convert(absl::StatusOr<T> value, Out* out) {
+    if (!ok()) return;
+    if (!value.ok()) return Fail(value.status());
+    *out = *std::move(value);
+  }
+
+  const Json& object_;
+  const std::string path_;
+  absl::Status* status_;
+};
+
+Axes ParseAxes(const Json& json, const std::string& path,
+               absl::Status* status) {
+  Axes axes;
+  Fields fields(json, path, status);
+  fields.Integer("workers", &axes.workers, 1);
+  fields.Text("transport", &axes.transport);
+  fields.Text("table", &axes.table);
+  fields.Text("faults", &axes.faults);
+  fields.Text("fork_support", &axes.fork_support);
+  fields.Text("poll_strategy", &axes.poll_strategy);
+  fields.Text("fork_hooks", &axes.fork_hooks);
+  fields.Text("child_channel", &axes.child_channel);
+  fields.Flag("busy_parent_thread", &axes.busy_parent_thread);
+  return axes;
+}
+
+CellPart ParsePart(const Json& json, const std::string& path,
+                   absl::Status* status) {
+  CellPart part;
+  Fields fields(json, path, status);
+  fields.Text("summary", &part.summary);
+  fields.Members("counts", [&](const std::string& kind, const Json& count,
+                               const std::string& count_path) {
+    absl::StatusOr<int64_t> trials =
+        json::ToInt64(count, count_path, 1, kMaxInt);
+    if (!trials.ok()) return fields.Fail(trials.status());
+    part.counts[kind] = static_cast<int>(*trials);
+  });
+  fields.Integer("trials", &part.trials);
+  fields.Integer("failures", &part.failures);
+  fields.Integer("ok_after_retry", &part.ok_after_retry);
+  fields.Integer("wrong_data", &part.wrong_data);
+  fields.Number("failure_rate", &part.failure_rate);
+  Fields interval(fields.Member("interval"), fields.Path("interval"), status);
+  interval.Number("low", &part.interval_low);
+  interval.Number("high", &part.interval_high);
+  fields.Text("verdict", &part.verdict);
+  fields.Text("text", &part.text);
+  return part;
+}
+
+ReportTrial ParseTrial(const Json& json, const std::string& path,
+                       absl::Status* status) {
+  ReportTrial trial;
+  Fields fields(json, path, status);
+  fields.Text("workers", &trial.workers);
+  if (!fields.Member("parent_after").is_null()) {
+    fields.Text("parent_after", &trial.parent_after.emplace());
+  }
+  fields.Texts("worker_details", &trial.worker_details);
+  fields.Text("parent_detail", &trial.parent_detail);
+  fields.Flag("watchdog_fired", &trial.watchdog_fired);
+  fields.Integer("wall_micros", &trial.wall_micros);
+  fields.Integers("first_row_micros", &trial.first_row_micros);
+  fields.Integers("done_micros", &trial.done_micros);
+  fields.Integer("rows", &trial.rows);
+  fields.Integer("tcp_connections", &trial.tcp_connections);
+  fields.Text("harness_error", &trial.harness_error);
+  // Optional: reports from before the retry classifier lack them.
+  if (fields.Has("worker_retries")) {
+    fields.Integers("worker_retries", &trial.worker_retries);
+  }
+  if (fields.Has("worker_first_failure")) {
+    fields.Texts("worker_first_failure", &trial.worker_first_failure);
+  }
+  return trial;
+}
+
+ReportCell ParseCell(const Json& json, const std::string& path,
+                     absl::Status* status) {
+  ReportCell cell;
+  Fields fields(json, path, status);
+  fields.Text("key", &cell.key);
+  if (fields.Has("client")) fields.Text("client", &cell.client);
+  fields.Text("model", &cell.model);
+  fields.Text("model_name", &cell.model_name);
+  fields.Members("variant", [&](const std::string& name, const Json& value,
+                                const std::string& value_path) {
+    absl::StatusOr<std::string> text = json::ToString(value, value_path);
+    if (!text.ok()) return fields.Fail(text.status());
+    cell.variant[name] = *std::move(text);
+  });
+  cell.axes = ParseAxes(fields.Member("axes"), fields.Path("axes"), status);
+  fields.Texts("groups", &cell.groups);
+  cell.workers =
+      ParsePart(fields.Member("workers"), fields.Path("workers"), status);
+  if (const Json& parent = fields.Member("parent_after"); !parent.is_null()) {
+    cell.parent_after = ParsePart(parent, fields.Path("parent_after"), status);
+  }
+  fields.Text("stop_reason", &cell.stop_reason);
+  fields.Each("trials", [&](const Json& trial, const std::string& trial_path) {
+    cell.trials.push_back(ParseTrial(trial, trial_path, status));
+  });
+  return cell;
+}
+
+ReportTrialPolicy ParseTrialPolicy(const Json& json, const std::string& path,
+                                   absl::Status* status) {
+  ReportTrialPolicy policy;
+  Fields fields(json, path, status);
+  Fields stopping(fields.Member("stopping"), fields.Path("stopping"), status);
+  stopping.Integer("min_trials", &policy.stopping.min_trials, 1);
+  stopping.Integer("max_trials", &policy.stopping.max_trials, 1);
+  stopping.Integer("flaky_trials", &policy.stopping.flaky_trials, 1);
+  stopping.Number("time_budget_seconds", &policy.time_budget_seconds);
+  Fields verdicts(fields.Member("verdicts"), fields.Path("verdicts"), status);
+  verdicts.Number("confidence", &policy.verdicts.confidence);
+  verdicts.Number("safe_threshold", &policy.verdicts.safe_threshold);
+  verdicts.Number("unsafe_threshold", &policy.verdicts.unsafe_threshold);
+  verdicts.Text("text", &policy.rule_text);
+  if (fields.Has("derived_from_v1")) {
+    fields.Flag("derived_from_v1", &policy.derived_from_v1);
+  }
+  return policy;
+}
+
+ExpectationMismatch ParseMismatch(const Json& json, const std::string& path,
+                                  absl::Status* status) {
+  ExpectationMismatch mismatch;
+  Fields fields(json, path, status);
+  fields.Text("key", &mismatch.key);
+  fields.Integer("line", &mismatch.line, 1);
+  fields.Text("part", &mismatch.part);
+  fields.Text("why", &mismatch.why);
+  fields.Text("recorded", &mismatch.recorded);
+  fields.Text("observed", &mismatch.observed);
+  fields.Number("p_value", &mismatch.p_value);
+  fields.Number("adjusted_p_value", &mismatch.adjusted_p_value);
+  return mismatch;
+}
+
+// An expectations object into `client`; null (a skipped client's) leaves
+// it as it is.
+void ParseExpectations(const Json& json, const std::string& path,
+                       absl::Status* status, ReportClient* client) {
+  if (json.is_null()) return;
+  Fields fields(json, path, status);
+  ExpectationsOutcome& outcome = client->expectations;
+  fields.Text("file", &outcome.file);
+  fields.Flag("found", &outcome.found);
+  fields.Flag("passed", &outcome.passed);
+  fields.Text("differences", &outcome.differences);
+  // Null: no statistical check was made (no file, or an upgraded version 1
+  // report).
+  if (const Json& alpha = fields.Member("alpha"); !alpha.is_null()) {
+    fields.Number("alpha", &client->statistics.alpha.emplace());
+  }
+  fields.Integer("tests", &client->statistics.tests);
+  fields.Each("mismatches", [&](const Json& entry, const std::string& at) {
+    client->statistics.mismatches.push_back(ParseMismatch(entry, at, status));
+  });
+}
+
+ReportClient ParseClient(const Json& json, const std::string& path,
+                         absl::Status* status) {
+  ReportClient client;
+  Fields fields(json, path, status);
+  fields.Text("client", &client.client);
+  fields.Text("language", &client.language);
+  fields.Text("library", &client.library);
+  fields.Text("library_version", &client.library_version);
+  fields.Text("grpc_core_version", &client.grpc_core_version);
+  fields.Members("versions", [&](const std::string& name, const Json& version,
+                                 const std::string& version_path) {
+    absl::StatusOr<std::string> text = json::ToString(version, version_path);
+    if (!text.ok()) return fields.Fail(text.status());
+    client.versions.emplace_back(name, *std::move(text));
+  });
+  std::string ran;
+  fields.Text("status", &ran);
+  if (ran != "ran") {
+    fields.Text("skipped_reason", &client.skipped);
+    // A skipped client must not read as one that ran.
+    if (client.skipped.empty()) client.skipped = "no reason given";
+  }
+  ParseExpectations(fields.Member("expectations"), fields.Path("expectations"),
+                    status, &client);
+  return client;
+}
+
+// An older report's one client: the C++ one, its versions from the
+// environment, its expectations the section's.
+ReportClient InferredCppClient(const Json& expectations,
+                               const std::string& path,
+                               const Environment& environment,
+                               absl::Status* status) {
+  ReportClient client;
+  client.client = kCppClient;
+  client.inferred = true;
+  client.language = "C++";
+  client.library = "grpc++";
+  client.library_version = environment.grpc.cpp_version;
+  client.grpc_core_version = environment.grpc.core_version;
+  ParseExpectations(expectations, path, status, &client);
+  return client;
+}
+
+ReportConformance ParseConformance(const Json& json, const std::string& path,
+                                   const Environment& environment,
+                                   absl::Status* status) {
+  ReportConformance conformance;
+  Fields fields(json, path, status);
+  fields.Text("size", &conformance.size);
+  conformance.defaults =
+      ParseAxes(fields.Member("defaults"), fields.Path("defaults"), status);
+  conformance.trial_policy = ParseTrialPolicy(
+      fields.Member("trial_policy"), fields.Path("trial_policy"), status);
+  if (fields.Has("cell_filter")) {
+    fields.Text("cell_filter", &conformance.cell_filter);
+  }
+  if (fields.Has("power_probe")) {
+    fields.Text("power_probe", &conformance.power_probe);
+  }
+  fields.Each("cells", [&](const Json& cell, const std::string& cell_path) {
+    conformance.cells.push_back(ParseCell(cell, cell_path, status));
+  });
+  if (fields.Has("clients")) {
+    fields.Each("clients", [&](const Json& client, const std::string& at) {
+      conformance.clients.push_back(ParseClient(client, at, status));
+    });
+  }
+  // An empty list too: a matrix ran, so the C++ client at least did.
+  if (conformance.clients.empty()) {
+    conformance.clients.push_back(
+        InferredCppClient(fields.Member("expectations"),
+                          fields.Path("expectations"), environment, status));
+  }
+  return conformance;
+}
+
+ScenarioMetric ParseMetric(const Json& json, const std::string& path,
+                           absl::Status* status) {
+  ScenarioMetric metric;
+  Fields fields(json, path, status);
+  fields.Text("unit", &metric.unit);
+  fields.Each("samples", [&](const Json& sample, const std::string& at) {
+    absl::StatusOr<double> value = json::ToDouble(sample, at);
+    if (!value.ok()) return fields.Fail(value.status());
+    metric.samples.push_back(*value);
+  });
+  fields.Number("median", &metric.median);
+  fields.Number("mean", &metric.mean);
+  fields.Number("stddev", &metric.stddev);
+  fields.Number("cv", &metric.cv);
+  fields.Number("mad", &metric.mad);
+  fields.Number("min", &metric.min);
+  fields.Number("max", &metric.max);
+  return metric;
+}
+
+BenchmarkScenario ParseScenario(const Json& json, const std::string& path,
+                                absl::Status* status) {
+  BenchmarkScenario scenario;
+  Fields fields(json, path, status);
+  fields.Text("id", &scenario.id);
+  fields.Text("binary", &scenario.binary);
+  fields.Members("config", [&](const std::string& name, const Json& value,
+                               const std::string& value_path) {
+    if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
+      return fields.Fail(json::PathError(
+          value_path, absl::StrCat("expected a string, number or boolean, got ",
+                                   value.type_name())));
+    }
+    ConfigValue& config = scenario.config[name];
+    config.text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (value.is_number_integer()) config.integer = value.get<int64_t>();
+  });
+  fields.Integer("repetitions", &scenario.repetitions, 1);
+  if (fields.Has("skipped"))
+    fields.Text("skipped", &scenario.skipped.emplace());
+  fields.Members("metrics", [&](const std::string& name, const Json& metric,
+                                const std::string& metric_path) {
+    scenario.metrics[name] = ParseMetric(metric, metric_path, status);
+  });
+  return scenario;
+}
+
+ReportBenchmarks ParseBenchmarks(const Json& json, const std::string& path,
+                                 absl::Status* status) {
+  ReportBenchmarks benchmarks;
+  Fields fields(json, path, status);
+  fields.Each("scenarios", [&](const Json& scenario, const std::string& at) {
+    benchmarks.scenarios.push_back(ParseScenario(scenario, at, status));
+  });
+  return benchmarks;
+}
+
+}  // namespace
+
+std::string BenchmarkScenario::ConfigText(const std::string& key) const {
+  const auto found = config.find(key);
+  return found == config.end() ? "" : found->second.text;
+}
+
+int64_t BenchmarkScenario::ConfigInteger(const std::string& key) const {
+  const auto found = config.find(key);
+  return found == config.end() ? 0 : found->second.integer.value_or(0);
+}
+
+std::optional<double> BenchmarkScenario::Median(
+    const std::string& metric) const {
+  const auto found = metrics.find(metric);
+  if (found == metrics.end()) return std::nullopt;
+  return found->second.median;
+}
+
+absl::StatusOr<ReportModel> ParseReportModel(const Json& report) {
+  absl::Status status;
+  ReportModel model;
+  Fields fields(report, "", &status);
+  Fields tool(fields.Member("tool"), fields.Path("tool"), &status);
+  tool.Texts("command", &model.command);
+  if (!status.ok()) return status;
+  absl::StatusOr<Environment> environment =
+      EnvironmentFromReport(fields.Member("environment"), "environment");
+  if (!environment.ok()) return environment.status();
+  model.environment = *std::move(environment);
+  if (const Json& conformance = fields.Member("conformance");
+      !conformance.is_null()) {
+    model.conformance = ParseConformance(conformance, "conformance",
+                                         model.environment, &status);
+  }
+  if (const Json& benchmarks = fields.Member("benchmarks");
+      !benchmarks.is_null()) {
+    model.benchmarks = ParseBenchmarks(benchmarks, "benchmarks", &status);
+  }
+  if (!status.ok()) return status;
+  return model;
+}
+
+}  // namespace forkcheck

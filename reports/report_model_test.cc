@@ -1,0 +1,241 @@
+#include "reports/report_model.h"
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/runfiles.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "reports/compare/testing/synthetic_report.h"
+#include "reports/report.h"
+
+namespace forkcheck {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+json ReadFixture(const std::string& name) {
+  absl::StatusOr<std::string> path =
+      RunfileData(absl::StrCat("reports/testdata/report/valid/", name));
+  EXPECT_TRUE(path.ok()) << path.status();
+  absl::StatusOr<std::string> text = ReadFile(path.value_or(""), "fixture");
+  EXPECT_TRUE(text.ok()) << text.status();
+  return json::parse(text.value_or("null"));
+}
+
+// The message of parsing `document`, which must fail.
+std::string ErrorOf(const json& document) {
+  absl::StatusOr<ReportModel> model = ParseReportModel(document);
+  EXPECT_FALSE(model.ok());
+  return std::string(model.status().message());
+}
+
+TEST(ReportModelTest, TheFixtureWithEveryVerdictReadsWhole) {
+  const json document = ReadFixture("every_verdict.json");
+  absl::StatusOr<ReportModel> model = ParseReportModel(document);
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->environment.machine.hardware_concurrency, 2);
+  ASSERT_TRUE(model->conformance.has_value());
+  EXPECT_FALSE(model->benchmarks.has_value());
+  const ReportConformance& conformance = *model->conformance;
+  EXPECT_EQ(conformance.size, document["conformance"]["size"]);
+  EXPECT_EQ(conformance.trial_policy.stopping.max_trials, 40);
+  EXPECT_EQ(conformance.trial_policy.time_budget_seconds, 600);
+  EXPECT_THAT(conformance.trial_policy.rule_text, HasSubstr("Clopper-Pearson"));
+  EXPECT_FALSE(conformance.trial_policy.derived_from_v1);
+  ASSERT_EQ(conformance.cells.size(), 6u);
+  for (size_t i = 0; i < conformance.cells.size(); ++i) {
+    const json& cell = document["conformance"]["cells"][i];
+    const ReportCell& parsed = conformance.cells[i];
+    EXPECT_EQ(parsed.key, cell["key"]);
+    EXPECT_EQ(parsed.client, cell["client"]);
+    EXPECT_EQ(parsed.axes.workers, cell["axes"]["workers"]);
+    EXPECT_EQ(parsed.axes.fork_support, cell["axes"]["fork_support"]);
+    EXPECT_EQ(parsed.workers.verdict, cell["workers"]["verdict"]);
+    EXPECT_EQ(parsed.workers.text, cell["workers"]["text"]);
+    EXPECT_EQ(parsed.workers.trials, cell["workers"]["trials"]);
+    EXPECT_EQ(parsed.workers.interval_high,
+              cell["workers"]["interval"]["high"]);
+    EXPECT_EQ(parsed.parent_after.has_value(), !cell["parent_after"].is_null());
+    EXPECT_EQ(parsed.stop_reason, cell["stop_reason"]);
+    EXPECT_EQ(parsed.trials.size(), cell["trials"].size());
+    int counted = 0;
+    for (const auto& [kind, count] : parsed.workers.counts) {
+      EXPECT_EQ(count, cell["workers"]["counts"][kind]) << kind;
+      counted += count;
+    }
+    EXPECT_EQ(counted, parsed.workers.trials);
+  }
+  ASSERT_EQ(conformance.clients.size(), 2u);
+  EXPECT_EQ(conformance.clients[0].client, "cpp");
+  EXPECT_FALSE(conformance.clients[0].inferred);
+  const ExpectationsStatistics& statistics = conformance.clients[0].statistics;
+  EXPECT_EQ(statistics.alpha, 0.01);
+  EXPECT_EQ(statistics.tests, 18);
+  ASSERT_EQ(statistics.mismatches.size(), 1u);
+  EXPECT_EQ(statistics.mismatches[0].line, 7);
+  EXPECT_EQ(statistics.mismatches[0].why, "wrong_data never recorded");
+  const json& mismatch =
+      document["conformance"]["clients"][0]["expectations"]["mismatches"][0];
+  EXPECT_EQ(statistics.mismatches[0].key, mismatch["key"]);
+  EXPECT_EQ(statistics.mismatches[0].part, "workers");
+  EXPECT_EQ(statistics.mismatches[0].recorded, mismatch["recorded"]);
+  EXPECT_EQ(statistics.mismatches[0].observed, mismatch["observed"]);
+
+  // p-values other than the fixture's 1 (a mismatch's default) are read.
+  json tested = document;
+  json& tested_mismatch =
+      tested["conformance"]["clients"][0]["expectations"]["mismatches"][0];
+  tested_mismatch["p_value"] = 2.6e-7;
+  tested_mismatch["adjusted_p_value"] = 3.1e-6;
+  absl::StatusOr<ReportModel> with_p = ParseReportModel(tested);
+  ASSERT_TRUE(with_p.ok()) << with_p.status();
+  const ExpectationMismatch& read =
+      with_p->conformance->clients[0].statistics.mismatches[0];
+  EXPECT_EQ(read.p_value, 2.6e-7);
+  EXPECT_EQ(read.adjusted_p_value, 3.1e-6);
+}
+
+TEST(ReportModelTest, AnUpgradedVersion1ReportSaysSo) {
+  absl::StatusOr<ReportModel> model =
+      ParseReportModel(ReadFixture("upgraded_from_v1.json"));
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_TRUE(model->conformance.has_value());
+  EXPECT_TRUE(model->conformance->trial_policy.derived_from_v1);
+  for (const ReportClient& client : model->conformance->clients) {
+    // No statistical check was made.
+    EXPECT_FALSE(client.statistics.alpha.has_value()) << client.client;
+  }
+}
+
+TEST(ReportModelTest, AReportBuiltIsReadThroughItsModel) {
+  SyntheticReport spec;
+  spec.scenarios = {{"BM_ProcessModel/spawn/workers:2/response:64KiB",
+                     {{"rows_per_second", {100, 110, 120}}}},
+                    {"BM_ProcessModel/thread_shared/workers:1/response:8KiB",
+                     {},
+                     "not safe here: hang"}};
+  spec.cells = {{"spawn", "unset", Trials({{"ok", 3}}), {}},
+                {"fork_after_create", "true", Trials({{"hang", 2}}),
+                 Trials({{"crash", 2}})}};
+  const Report report = BuildSyntheticReport(spec);
+  const ReportModel& model = report.model();
+  EXPECT_EQ(model.environment.machine.hostname, "testhost");
+  ASSERT_TRUE(model.benchmarks.has_value());
+  ASSERT_EQ(model.benchmarks->scenarios.size(), 2u);
+  const BenchmarkScenario& spawn = model.benchmarks->scenarios[0];
+  EXPECT_EQ(spawn.ConfigText("benchmark"), "BM_ProcessModel");
+  EXPECT_EQ(spawn.ConfigInteger("workers"), 2);
+  EXPECT_EQ(spawn.ConfigText("response"), "64KiB");
+  EXPECT_EQ(spawn.ConfigText("no such key"), "");
+  EXPECT_EQ(spawn.ConfigInteger("response"), 0);
+  EXPECT_FALSE(spawn.skipped.has_value());
+  EXPECT_EQ(spawn.Median("rows_per_second"), 110);
+  EXPECT_EQ(spawn.metrics.at("rows_per_second").samples.size(), 3u);
+  EXPECT_EQ(spawn.Median("no_such_metric"), std::nullopt);
+  EXPECT_EQ(model.benchmarks->scenarios[1].skipped, "not safe here: hang");
+
+  ASSERT_TRUE(model.conformance.has_value());
+  ASSERT_EQ(model.conformance->cells.size(), 2u);
+  const ReportCell& forked = model.conformance->cells[1];
+  EXPECT_EQ(forked.client, "cpp");  // the cell does not say: an older report
+  EXPECT_EQ(forked.axes.fork_support, "true");
+  EXPECT_EQ(forked.workers.counts, (std::map<std::string, int>{{"hang", 2}}));
+  ASSERT_TRUE(forked.parent_after.has_value());
+  EXPECT_EQ(forked.parent_after->failures, 2);
+  EXPECT_FALSE(model.conformance->cells[0].parent_after.has_value());
+}
+
+TEST(ReportModelTest, AReportWithoutAClientListIsOneCppClientThatRan) {
+  SyntheticReport spec;
+  spec.grpc_version = "1.51.1";
+  spec.cells = {{"spawn", "unset", Trials({{"ok", 2}}), {}}};
+  const Report report = BuildSyntheticReport(spec);
+  const std::vector<ReportClient>& clients =
+      report.model().conformance->clients;
+  ASSERT_EQ(clients.size(), 1u);
+  EXPECT_EQ(clients[0].client, "cpp");
+  EXPECT_TRUE(clients[0].inferred);
+  EXPECT_TRUE(clients[0].ran());
+  EXPECT_EQ(clients[0].library, "grpc++");
+  EXPECT_EQ(clients[0].library_version, "1.51.1");
+  EXPECT_EQ(clients[0].expectations.file,
+            report.json()["conformance"]["expectations"]["file"]);
+}
+
+TEST(ReportModelTest, ListedClientsRanOrWereSkipped) {
+  SyntheticReport spec;
+  spec.cells = {{"spawn", "unset", Trials({{"ok", 2}}), {}, "cpp"}};
+  const Report ran = BuildSyntheticReport(WithPythonClient(spec, "1.60.0"));
+  const std::vector<ReportClient>& clients = ran.model().conformance->clients;
+  ASSERT_EQ(clients.size(), 2u);
+  EXPECT_FALSE(clients[1].inferred);
+  EXPECT_EQ(clients[1].client, "python-grpcio");
+  EXPECT_EQ(clients[1].library_version, "1.60.0");
+  EXPECT_TRUE(clients[1].ran());
+
+  const Report skipped =
+      BuildSyntheticReport(WithPythonClient(spec, "", "not installed"));
+  EXPECT_EQ(skipped.model().conformance->clients[1].skipped, "not installed");
+  EXPECT_FALSE(skipped.model().conformance->clients[1].ran());
+}
+
+TEST(ReportModelTest, AMalformedReportIsAnErrorNamingThePath) {
+  const json good = ReadFixture("every_verdict.json");
+  ASSERT_TRUE(ParseReportModel(good).ok());
+
+  EXPECT_EQ(ErrorOf(json::array()), "(root): expected an object, got array");
+  json document = good;
+  document.erase("tool");
+  EXPECT_EQ(ErrorOf(document), "tool: missing required field");
+
+  document = good;
+  document["conformance"]["cells"][3]["workers"]["trials"] = "many";
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.cells[3].workers.trials: expected an integer, got "
+            "string \"many\"");
+
+  document = good;
+  document["conformance"]["cells"][0]["workers"]["counts"]["hang"] = 0;
+  EXPECT_THAT(ErrorOf(document),
+              HasSubstr("conformance.cells[0].workers.counts.hang: value 0 "
+                        "out of range"));
+
+  document = good;
+  document["conformance"]["cells"][1]["trials"][0].erase("rows");
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.cells[1].trials[0].rows: missing required field");
+
+  document = good;
+  document["conformance"]["clients"][1]["expectations"]["mismatches"] = 3;
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.clients[1].expectations.mismatches: expected an "
+            "array, got number");
+
+  document = good;
+  document["conformance"]["defaults"] = nullptr;
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.defaults: expected an object, got null");
+
+  document = good;
+  document["environment"]["grpc"].erase("cpp_version");
+  EXPECT_THAT(ErrorOf(document), HasSubstr("environment.grpc.cpp_version"));
+
+  document = good;
+  document["benchmarks"] = {{"scenarios",
+                             {{{"id", "BM_X"},
+                               {"binary", "x"},
+                               {"config", {{"workers", json::array()}}},
+                               {"repetitions", 1},
+                               {"metrics", json::object()}}}}};
+  EXPECT_EQ(ErrorOf(document),
+            "benchmarks.scenarios[0].config.workers: expected a string, "
+            "number or boolean, got array");
+}
+
+}  // namespace
+}  // namespace forkcheck
