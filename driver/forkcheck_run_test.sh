@@ -104,13 +104,19 @@ expect_usage_error "$(basename "$doctored"):[0-9]*: workers: \"always ok\" is th
 # its report, names the cell with both count sets and the p-value, and
 # exits 3.
 sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: hang=40|" "$recorded" >"$doctored"
-set +e
-out=$("$run" --cells="$safe_cell" --min_trials=10 --max_trials=10 --benchmarks=false \
-  --expectations_dir="$doctored_dir" --report_out="$TEST_TMPDIR/doctored.json" 2>&1)
-status=$?
-set -e
-echo "$out"
-[ "$status" -eq 3 ] || { echo "doctored expectations: exit $status, expected 3"; exit 1; }
+# expect_mismatch WHAT ARGS...: runs the job, which must exit 3 (a cell
+# does not match its expectations); its output is left in $out.
+expect_mismatch() {
+  local what="$1"; shift
+  set +e
+  out=$("$run" "$@" 2>&1); local status=$?
+  set -e
+  echo "$out"
+  [ "$status" -eq 3 ] || { echo "$what: exit $status, expected 3"; exit 1; }
+}
+expect_mismatch "doctored expectations" --cells="$safe_cell" --min_trials=10 \
+  --max_trials=10 --benchmarks=false --expectations_dir="$doctored_dir" \
+  --report_out="$TEST_TMPDIR/doctored.json"
 grep -q "$(basename "$doctored"):[0-9]*: $safe_cell" <<<"$out"
 grep -q 'recorded: hang 40/40' <<<"$out"
 grep -q 'this run: ok 10/10' <<<"$out"
@@ -123,13 +129,9 @@ grep -q 'Every cell as recorded' <<<"$out"
 # The power probe, a known change: the same safe cell, its key unchanged,
 # reads a copy of small whose every session stalls; each trial hangs and
 # the check against the recorded counts fails (exit 3). The report says so.
-set +e
-out=$("$run" --cells="$safe_cell" --min_trials=4 --max_trials=4 --benchmarks=false \
-  --power_probe="$safe_cell@1" --report_out="$TEST_TMPDIR/probed.json" 2>&1)
-status=$?
-set -e
-echo "$out"
-[ "$status" -eq 3 ] || { echo "power probe: exit $status, expected 3"; exit 1; }
+expect_mismatch "power probe" --cells="$safe_cell" --min_trials=4 \
+  --max_trials=4 --benchmarks=false --power_probe="$safe_cell@1" \
+  --report_out="$TEST_TMPDIR/probed.json"
 grep -q "power probe: cells matching \"$safe_cell\" read small_power_probe" <<<"$out"
 grep -q "$(basename "$recorded"):[0-9]*: $safe_cell" <<<"$out"
 grep -q 'this run: hang 4/4' <<<"$out"
