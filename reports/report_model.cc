@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "common/json_fields.h"
@@ -120,15 +121,16 @@ Axes ParseAxes(const Json& json, const std::string& path,
                absl::Status* status) {
   Axes axes;
   Fields fields(json, path, status);
-  fields.Integer("workers", &axes.workers, 1);
-  fields.Text("transport", &axes.transport);
-  fields.Text("table", &axes.table);
-  fields.Text("faults", &axes.faults);
-  fields.Text("fork_support", &axes.fork_support);
-  fields.Text("poll_strategy", &axes.poll_strategy);
-  fields.Text("fork_hooks", &axes.fork_hooks);
-  fields.Text("child_channel", &axes.child_channel);
-  fields.Flag("busy_parent_thread", &axes.busy_parent_thread);
+  for (const AxisDeclaration& axis : AxisDeclarations()) {
+    if (const auto* count = std::get_if<int Axes::*>(&axis.field)) {
+      fields.Integer(axis.name.c_str(), &(axes.**count), 1);
+    } else if (const auto* flag = std::get_if<bool Axes::*>(&axis.field)) {
+      fields.Flag(axis.name.c_str(), &(axes.**flag));
+    } else {
+      fields.Text(axis.name.c_str(),
+                  &(axes.*std::get<std::string Axes::*>(axis.field)));
+    }
+  }
   return axes;
 }
 
