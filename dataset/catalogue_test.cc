@@ -54,13 +54,32 @@ TEST(CatalogueTest, FirstOfDuplicateNamesWins) {
 TEST(CatalogueTest, DefaultCatalogueHasTheDocumentedTables) {
   const Catalogue& catalogue = Catalogue::Default();
   EXPECT_EQ(&catalogue, &Catalogue::Default());
-  EXPECT_EQ(catalogue.tables().size(), 7u);
+  EXPECT_EQ(catalogue.tables().size(), 8u);
   const TableSpec* large =
       catalogue.Find("projects/forkcheck/datasets/synthetic/tables/large");
   ASSERT_NE(large, nullptr);
   EXPECT_EQ(large->row_count, 2000000);
   EXPECT_EQ(large->rows_per_chunk, 10000);
   EXPECT_EQ(large->columns[0].name, "row_id");
+}
+
+TEST(CatalogueTest, ThePowerProbesTableHasTheRowsOfSmall) {
+  // matrix/power_probe.h relies on it: probed cells read this table instead
+  // of small, and only its name may differ.
+  const TableSpec* small = Catalogue::Default().Resolve("small");
+  const TableSpec* probe = Catalogue::Default().Resolve("small_power_probe");
+  ASSERT_NE(small, nullptr);
+  ASSERT_NE(probe, nullptr);
+  EXPECT_EQ(probe->seed, small->seed);
+  EXPECT_EQ(probe->row_count, small->row_count);
+  EXPECT_EQ(probe->rows_per_chunk, small->rows_per_chunk);
+  EXPECT_EQ(probe->typical_row_bytes, small->typical_row_bytes);
+  ASSERT_EQ(probe->columns.size(), small->columns.size());
+  for (size_t i = 0; i < small->columns.size(); ++i) {
+    EXPECT_EQ(probe->columns[i].name, small->columns[i].name);
+    EXPECT_EQ(probe->columns[i].type, small->columns[i].type);
+    EXPECT_EQ(probe->columns[i].nullable, small->columns[i].nullable);
+  }
 }
 
 }  // namespace
