@@ -4,15 +4,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "dataset/catalogue.h"
-#include "nlohmann/json.hpp"
 
 namespace forkcheck {
-namespace {
-
-// Longer than any trial's watchdog; the stall ends when the client cancels.
-constexpr int64_t kProbeStallMillis = 10 * 60 * 1000;
-
-}  // namespace
 
 bool PowerProbe::Probes(const Cell& cell) const {
   return active() && cell.axes.table == "small" &&
@@ -44,16 +37,6 @@ absl::StatusOr<PowerProbe> ParsePowerProbe(absl::string_view flag) {
   }
   probe.table_name = table->name;
   return probe;
-}
-
-std::string PowerProbeFaultRuleJson(const PowerProbe& probe) {
-  return nlohmann::json{{"kind", "stall"},
-                        {"target", probe.table_name},
-                        {"after_rows", 0},
-                        {"millis", kProbeStallMillis},
-                        {"max_fires", -1},
-                        {"probability", probe.probability}}
-      .dump();
 }
 
 std::string DescribePowerProbe(const PowerProbe& probe) {

@@ -5,6 +5,7 @@
 // watchdog with `probability`, drawn once per session. Their trials then
 // hang in that fraction of runs while their keys stay the same, so a check
 // against the recorded counts should fail. Never recorded as expectations.
+// The servers' rule: HarnessStallRules (server_pool.h).
 #ifndef FORKCHECK_MATRIX_POWER_PROBE_H_
 #define FORKCHECK_MATRIX_POWER_PROBE_H_
 
@@ -32,10 +33,6 @@ struct PowerProbe {
 // "thread_shared workers=2@0.2"; "" is no probe. INVALID_ARGUMENT naming
 // what is wrong.
 absl::StatusOr<PowerProbe> ParsePowerProbe(absl::string_view flag);
-
-// The fault rule (fakes/fault_injector.h JSON) every server adds for the
-// probe: a stall of every stream of a probed session, at its first row.
-std::string PowerProbeFaultRuleJson(const PowerProbe& probe);
 
 // "power probe: cells matching "..." read small_power_probe, whose sessions
 // stall with probability 0.2 (a known change; never record these counts)".

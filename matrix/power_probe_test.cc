@@ -1,8 +1,12 @@
-// The power probe's flag, which cells it takes and the stall it asks of
-// every server.
+// The power probe's flag, which cells it takes, and the stall every server
+// adds for it (server_pool.h).
 #include "matrix/power_probe.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
+#include "matrix/server_pool.h"
+#include "models/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
@@ -41,14 +45,18 @@ TEST(PowerProbeTest, ProbesCellsOfSmallWhoseKeyHasTheText) {
 
 TEST(PowerProbeTest, TheRuleStallsEverySessionOfTheProbeTableWithTheChance) {
   const PowerProbe probe = *ParsePowerProbe("x@0.25");
-  const nlohmann::json rule =
-      nlohmann::json::parse(PowerProbeFaultRuleJson(probe));
+  const std::vector<nlohmann::json> rules = HarnessStallRules(probe);
+  ASSERT_EQ(rules.size(), 2u);  // the busy parent's stall, then the probe's
+  EXPECT_EQ(rules[0]["target"], kBusyParentProject);
+  EXPECT_FALSE(rules[0].contains("probability"));
+  const nlohmann::json& rule = rules[1];
   EXPECT_EQ(rule["kind"], "stall");
   EXPECT_EQ(rule["target"], probe.table_name);
   EXPECT_EQ(rule["after_rows"], 0);
   EXPECT_EQ(rule["max_fires"], -1);
   EXPECT_DOUBLE_EQ(rule["probability"].get<double>(), 0.25);
   EXPECT_GE(rule["millis"].get<int64_t>(), 60 * 1000);
+  EXPECT_EQ(HarnessStallRules(PowerProbe()).size(), 1u);
 }
 
 TEST(PowerProbeTest, BadFlagsNameWhatIsWrong) {

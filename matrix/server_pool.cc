@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
@@ -16,29 +18,39 @@
 namespace forkcheck {
 namespace {
 
-// Long enough to outlast any trial; the stall ends when the client cancels.
-constexpr int64_t kBusyParentStallMillis = 10 * 60 * 1000;
+// Longer than any trial's watchdog; a stall ends when the client cancels.
+constexpr int64_t kPastEveryWatchdogMillis = 10 * 60 * 1000;
 
-// `script` (a fault script, or empty) plus the busy-parent stall, and the
-// power probe's if it is active.
+// `script` (a fault script, or empty) plus HarnessStallRules.
 std::string WithHarnessStalls(const std::string& script,
                               const PowerProbe& power_probe) {
   nlohmann::json document =
       script.empty() ? nlohmann::json{{"faults", nlohmann::json::array()}}
                      : nlohmann::json::parse(script);
-  document["faults"].push_back({{"kind", "stall"},
-                                {"target", kBusyParentProject},
-                                {"after_rows", 0},
-                                {"millis", kBusyParentStallMillis},
-                                {"max_fires", -1}});
-  if (power_probe.active()) {
-    document["faults"].push_back(
-        nlohmann::json::parse(PowerProbeFaultRuleJson(power_probe)));
+  for (nlohmann::json& rule : HarnessStallRules(power_probe)) {
+    document["faults"].push_back(std::move(rule));
   }
   return document.dump(2);
 }
 
 }  // namespace
+
+std::vector<nlohmann::json> HarnessStallRules(const PowerProbe& power_probe) {
+  const auto stall = [](const std::string& target, double probability) {
+    nlohmann::json rule = {{"kind", "stall"},
+                           {"target", target},
+                           {"after_rows", 0},
+                           {"millis", kPastEveryWatchdogMillis},
+                           {"max_fires", -1}};
+    if (probability < 1) rule["probability"] = probability;
+    return rule;
+  };
+  std::vector<nlohmann::json> rules = {stall(kBusyParentProject, 1)};
+  if (power_probe.active()) {
+    rules.push_back(stall(power_probe.table_name, power_probe.probability));
+  }
+  return rules;
+}
 
 absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     const std::string& server_binary,

@@ -20,8 +20,14 @@
 #include "fakes/fake_server_process.h"
 #include "matrix/cell.h"
 #include "matrix/power_probe.h"
+#include "nlohmann/json.hpp"
 
 namespace forkcheck {
+
+// The fault rules every server adds to its script: a stall of every stream
+// of kBusyParentProject, past any watchdog, and the power probe's stall of
+// its table's sessions (with its probability) if it is active.
+std::vector<nlohmann::json> HarnessStallRules(const PowerProbe& power_probe);
 
 class ServerPool {
  public:

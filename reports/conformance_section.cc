@@ -31,14 +31,9 @@ json TrialJson(const TrialSample& sample) {
 
 json AxesJson(const Axes& axes) {
   json out = json::object();
+  // JSON keeps each axis's own type: a count, a flag, a text.
   for (const AxisDeclaration& axis : AxisDeclarations()) {
-    if (const auto* count = std::get_if<int Axes::*>(&axis.field)) {
-      out[axis.name] = axes.**count;
-    } else if (const auto* flag = std::get_if<bool Axes::*>(&axis.field)) {
-      out[axis.name] = axes.**flag;
-    } else {
-      out[axis.name] = axes.*std::get<std::string Axes::*>(axis.field);
-    }
+    std::visit([&](auto field) { out[axis.name] = axes.*field; }, axis.field);
   }
   return out;
 }
