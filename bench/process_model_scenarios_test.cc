@@ -1,5 +1,6 @@
 #include "bench/process_model_scenarios.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -8,7 +9,8 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "models/model_registry.h"
+#include "common/runfiles.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
 namespace {
@@ -25,7 +27,15 @@ absl::StatusOr<BenchSelection> Take(std::vector<std::string> flags,
   return selection;
 }
 
-TEST(ProcessModelScenariosTest, EveryModelAndVariantIsKnownToTheRegistry) {
+TEST(ProcessModelScenariosTest, EveryModelAndVariantIsKnownToItsClient) {
+  // The C++ client as the benchmark knows it: described by its trial
+  // program through the testee protocol.
+  absl::StatusOr<std::string> program =
+      RunfileExecutable("models/trial_program");
+  ASSERT_TRUE(program.ok()) << program.status();
+  absl::StatusOr<v1::TesteeDescription> cpp_client = DescribeTestee(
+      TesteeProgram{{*program}, {}}, std::chrono::seconds(30));
+  ASSERT_TRUE(cpp_client.ok()) << cpp_client.status();
   std::set<std::string> labels;
   int cpp = 0;
   for (const ModelScenario& scenario : BenchmarkedModels()) {
@@ -34,11 +44,9 @@ TEST(ProcessModelScenariosTest, EveryModelAndVariantIsKnownToTheRegistry) {
     // the benchmark starts (the Python testee's in its smoke test).
     if (scenario.client != "cpp") continue;
     ++cpp;
-    ModelVariant variant;
-    for (const auto& [key, value] : scenario.variant) {
-      EXPECT_TRUE(SetVariantField(key, value, &variant).ok()) << key;
-    }
-    EXPECT_TRUE(MakeModel(scenario.model, variant).ok()) << scenario.label;
+    EXPECT_TRUE(
+        CompleteVariant(*cpp_client, scenario.model, scenario.variant).ok())
+        << scenario.label;
   }
   EXPECT_EQ(cpp, 8);
   EXPECT_EQ(labels.size(), 12u);

@@ -55,7 +55,7 @@
 #include "fakes/fake_server_process.h"
 #include "grpcpp/grpcpp.h"
 #include "matrix/cell.h"
-#include "models/model_registry.h"
+#include "matrix/trial_spec.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
@@ -70,7 +70,10 @@ constexpr int kDefaultRepetitions = 5;
 // Per-worker budget for connecting and for the session's creation (as the
 // matrix's rpc_timeout): below the watchdog, so that an unreachable server
 // is an error, not a hang.
-constexpr absl::Duration kRpcTimeout = absl::Seconds(5);
+constexpr std::chrono::milliseconds kRpcTimeout(5000);
+// How long a parent waits for its workers before it checks its own client
+// anyway (the clients' own default).
+constexpr std::chrono::milliseconds kWorkerPatience(1000);
 // The bare loop reads the table's bytes in this many calls in all, split
 // over its threads, so that per-call costs weigh as little as in a trial.
 constexpr int kBareCallsPerRun = 16;
@@ -82,9 +85,9 @@ constexpr char kSessionLatencyTable[] = "small";
 // Everything the benchmarks share; set up in main before they run.
 struct BenchEnvironment {
   BenchSelection selection;
-  std::string trial_binary;
-  // The testee clients the selection names that can run here, and why the
-  // others cannot (their benchmarks skip with it).
+  // The clients the selection names that can run here (the C++ one's
+  // trial program among them), and why the others cannot (their
+  // benchmarks skip with it).
   std::map<std::string, TesteeClient> testees;
   std::map<std::string, std::string> skipped_clients;
   std::string table_name;  // full name
@@ -140,61 +143,46 @@ struct TrialWork {
 
 TrialWork ReadTheTable(const ModelScenario& scenario) {
   const BenchEnvironment& env = Env();
-  if (scenario.client != "cpp") {
+  if (scenario.client != kCppClient) {
     return {env.testee_table_name, env.testee_table_rows, 0};
   }
   return {env.table_name, env.table_rows, 0};
 }
 
 // A scenario made concrete for the client in hand: its name with variant,
-// whether its parent checks its client, or why it cannot run here.
+// or why it cannot run here.
 struct ResolvedScenario {
-  ModelScenario scenario;  // a testee's with every variant setting
+  ModelScenario scenario;  // with every variant setting
   std::string model_name;
-  bool has_parent_check = false;
   std::string skipped;  // non-empty: every trial fails with it
 };
 
-absl::StatusOr<TrialCommand> CommandFor(const ResolvedScenario& resolved,
-                                        int workers, const std::string& target,
-                                        const TrialWork& work) {
+// The scenario's trial as a matrix cell (every other axis at its default),
+// so that a benchmark trial is described exactly as the matrix's are
+// (matrix/trial_spec.h).
+absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
+                                         int workers, const std::string& target,
+                                         const TrialWork& work) {
   const BenchEnvironment& env = Env();
   const ModelScenario& scenario = resolved.scenario;
-  if (scenario.client != "cpp") {
-    v1::TrialRequest trial;
-    trial.set_model(scenario.model);
-    AddNamedValues(scenario.variant, trial.mutable_variant());
-    trial.set_target(target);
-    trial.set_table(work.table);
-    trial.set_workers(workers);
-    trial.set_max_streams(2 * workers);
-    trial.set_session_calls(work.session_calls_per_worker);
-    const int64_t rpc_ms = absl::ToInt64Milliseconds(kRpcTimeout);
-    trial.set_connect_timeout_ms(rpc_ms);
-    trial.set_create_session_timeout_ms(rpc_ms);
-    trial.set_parent_check_timeout_ms(rpc_ms);
-    return TesteeTrialCommand(env.testees.at(scenario.client).program, trial,
-                              {}, env.selection.trial_watchdog);
-  }
-  const std::string timeout = absl::FormatDuration(kRpcTimeout);
-  TrialCommand command;
-  command.argv = {
-      env.trial_binary,
-      "--model=" + scenario.model,
-      "--target=" + target,
-      "--table=" + work.table,
-      absl::StrCat("--session_calls=", work.session_calls_per_worker),
-      absl::StrCat("--workers=", workers),
-      absl::StrCat("--streams=", 2 * workers),
-      absl::StrCat("--connect_timeout=", timeout),
-      absl::StrCat("--create_session_timeout=", timeout),
-      absl::StrCat("--parent_check_timeout=", timeout)};
-  for (const auto& [key, value] : scenario.variant) {
-    command.argv.push_back(absl::StrCat("--", key, "=", value));
-  }
-  command.workers = workers;
-  command.watchdog = env.selection.trial_watchdog;
-  return command;
+  Cell cell;
+  cell.model = scenario.model;
+  cell.variant = scenario.variant;
+  cell.model_name = resolved.model_name;
+  cell.client = scenario.client;
+  cell.axes.workers = workers;
+  cell.axes.table = work.table;
+  TrialBounds bounds;
+  bounds.rpc_timeout = kRpcTimeout;
+  bounds.parent_check_timeout = kRpcTimeout;
+  bounds.worker_patience = kWorkerPatience;
+  bounds.watchdog = env.selection.trial_watchdog;
+  bounds.session_calls = work.session_calls_per_worker;
+  // No environment of the cell's own: the trials inherit the benchmark's
+  // (AddContext records its GRPC_* variables).
+  return PrepareTesteeTrial(env.testees.at(scenario.client),
+                            TrialRequestFor(cell, target, work.table, bounds),
+                            {}, env.selection.trial_watchdog);
 }
 
 // Runs one trial and judges it: its metrics, or why it was not ok.
@@ -205,13 +193,13 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
   if (!resolved.skipped.empty()) {
     return absl::AbortedError(resolved.skipped);
   }
-  absl::StatusOr<TrialCommand> command = CommandFor(
+  absl::StatusOr<PreparedTrial> prepared = PrepareFor(
       resolved, workers, env.fakes.at(response_bytes)->address(), work);
-  if (!command.ok()) return command.status();
-  absl::StatusOr<TrialRecord> record = RunTrial(*command);
+  if (!prepared.ok()) return prepared.status();
+  absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
   if (!record.ok()) return record.status();
-  const TrialOutcome outcome =
-      ClassifyTrial(*record, work.table_rows, resolved.has_parent_check);
+  const TrialOutcome outcome = ClassifyTrial(*record, work.table_rows,
+                                             prepared->expects_parent_check);
   // Workers that needed a retry still read every row: what they cost, the
   // retries' backoff included, is what the model costs a client that
   // retries (the matrix reports that they needed it).
@@ -445,41 +433,27 @@ benchmark::internal::Benchmark* Configure(
                                    : benchmark->UseRealTime();
 }
 
-// The scenario for the client in hand: for the C++ client its model from the
-// registry; for a testee's, its settings completed with the testee's
-// defaults, or why the testee cannot run here.
+// The scenario for the client in hand: its settings completed with the
+// client's defaults, or why the client cannot run here.
 absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
   const BenchEnvironment& env = Env();
-  ResolvedScenario resolved{scenario, scenario.label, false, ""};
-  if (scenario.client == "cpp") {
-    absl::StatusOr<std::unique_ptr<Model>> model =
-        MakeModel(scenario.model, scenario.variant);
-    if (!model.ok()) return model.status();
-    resolved.model_name = (*model)->name();
-    resolved.has_parent_check = (*model)->has_parent_check();
-    return resolved;
-  }
+  ResolvedScenario resolved{scenario, scenario.label, ""};
   if (const auto skipped = env.skipped_clients.find(scenario.client);
       skipped != env.skipped_clients.end()) {
     resolved.skipped = absl::StrCat("client ", scenario.client,
                                     " cannot run here: ", skipped->second);
     // Named with its client all the same, so reports place it right.
     resolved.model_name =
-        TesteeModelName(scenario.client, scenario.model, scenario.variant);
+        CellModelName(scenario.client, scenario.model, scenario.variant);
     return resolved;
   }
-  const v1::TesteeDescription& description =
-      env.testees.at(scenario.client).description;
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
-      CompleteVariant(description, scenario.model, scenario.variant);
+      CompleteVariant(env.testees.at(scenario.client).description,
+                      scenario.model, scenario.variant);
   if (!variant.ok()) return variant.status();
   resolved.scenario.variant = *variant;
   resolved.model_name =
-      TesteeModelName(scenario.client, scenario.model, *variant);
-  v1::TrialRequest trial;
-  AddNamedValues(*variant, trial.mutable_variant());
-  resolved.has_parent_check =
-      ExpectsParentCheck(*FindModel(description, scenario.model), trial);
+      CellModelName(scenario.client, scenario.model, *variant);
   return resolved;
 }
 
@@ -505,7 +479,7 @@ absl::Status RegisterBenchmarks() {
     // response size: its first size only, which keeps the default run
     // within its budget.
     const std::vector<int64_t> sizes =
-        scenario.scenario.client == "cpp"
+        scenario.scenario.client == kCppClient
             ? selection.response_bytes
             : std::vector<int64_t>{selection.response_bytes.front()};
     for (int64_t size : sizes) {
@@ -543,8 +517,12 @@ absl::Status StartServers(const std::string& argv0) {
   BenchEnvironment& env = Env();
   absl::StatusOr<std::string> fake_binary = FakeServerBinaryPath(argv0);
   if (!fake_binary.ok()) return fake_binary.status();
-  const ResolvedScenario warm_up{BenchmarkedModels().front(),  // thread_shared
-                                 "thread_shared", false, ""};
+  absl::StatusOr<ResolvedScenario> warm_up =
+      Resolve(BenchmarkedModels().front());  // thread_shared
+  if (!warm_up.ok()) return warm_up.status();
+  if (!warm_up->skipped.empty()) {
+    return absl::FailedPreconditionError(warm_up->skipped);
+  }
   for (int64_t size : env.selection.response_bytes) {
     std::vector<std::string> fake_flags = {
         "--listen=127.0.0.1:0", absl::StrCat("--bytes_per_response=", size),
@@ -556,7 +534,7 @@ absl::Status StartServers(const std::string& argv0) {
     if (!fake.ok()) return fake.status();
     env.fakes[size] = *std::move(fake);
     absl::StatusOr<TrialMetrics> warm =
-        RunOneTrial(warm_up, 1, size, ReadTheTable(warm_up.scenario));
+        RunOneTrial(*warm_up, 1, size, ReadTheTable(warm_up->scenario));
     if (!warm.ok()) {
       return absl::Status(
           warm.status().code(),
@@ -624,15 +602,17 @@ void AddContext() {
                               EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
 }
 
-// Describes the testee of every client the selection names besides the
-// C++ one; a client that cannot run here is recorded with the reason (its
-// benchmarks skip with it) and printed.
+// Describes the testee of every client the selection names, the C++ one
+// (the warm-up's) among them; a client that cannot run is recorded with
+// the reason (its benchmarks skip with it) and printed.
 void DescribeSelectedTestees(const std::string& argv0) {
   BenchEnvironment& env = Env();
   const std::map<std::string, TesteeProgram> programs = TesteePrograms(argv0);
-  for (const ModelScenario& scenario : env.selection.models) {
+  std::vector<ModelScenario> scenarios = env.selection.models;
+  scenarios.push_back(BenchmarkedModels().front());
+  for (const ModelScenario& scenario : scenarios) {
     const std::string& client = scenario.client;
-    if (client == "cpp" || env.testees.count(client) != 0 ||
+    if (env.testees.count(client) != 0 ||
         env.skipped_clients.count(client) != 0) {
       continue;
     }
@@ -670,14 +650,6 @@ int Main(int argc, char** argv) {
       Catalogue::Default().Resolve(kSessionLatencyTable);
   env.session_table_name = session_table->name;
   env.session_table_rows = session_table->row_count;
-  absl::StatusOr<std::string> trial =
-      RunfileExecutable("models/trial_program", argc > 0 ? argv[0] : "");
-  if (!trial.ok()) {
-    std::fprintf(stderr, "process_models_benchmark: %s\n",
-                 trial.status().ToString().c_str());
-    return 1;
-  }
-  env.trial_binary = *trial;
   DescribeSelectedTestees(argc > 0 ? argv[0] : "");
 
   // Defaults that the command line overrides: repetitions for a median and

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -16,8 +18,10 @@
 #include "common/runfiles.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
-#include "models/model_registry.h"
+#include "matrix/cell.h"
+#include "matrix/trial_spec.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
 #include "supervisor/testing/nothing_left_behind.h"
 #include "supervisor/trial_runner.h"
 
@@ -34,15 +38,17 @@ constexpr milliseconds kWatchdog(10000);
 // 2-core machine and sanitizers.
 constexpr milliseconds kMargin(2000);
 
-std::string TrialBinary() {
-  return RunfileExecutable("models/trial_program").value_or("");
+using Variant = std::vector<std::pair<std::string, std::string>>;
+
+TesteeProgram CppTestee() {
+  return TesteeProgram{
+      {RunfileExecutable("models/trial_program").value_or("")}, {}};
 }
 
 struct ModelCase {
   std::string test_name;
   std::string model;
-  std::vector<std::string> variant_flags;  // e.g. "--subchannel_pool=local"
-  ModelVariant variant;
+  Variant variant;  // e.g. {"subchannel_pool", "local"}
 };
 
 std::string Describe(const TrialOutcome& outcome) {
@@ -69,6 +75,10 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
     auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server).release();
+    absl::StatusOr<v1::TesteeDescription> cpp =
+        DescribeTestee(CppTestee(), kWatchdog);
+    ASSERT_TRUE(cpp.ok()) << cpp.status();
+    cpp_ = new TesteeClient{CppTestee(), *std::move(cpp)};
   }
   static void TearDownTestSuite() {
     if (server_ != nullptr) {
@@ -76,32 +86,40 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
     }
     delete server_;
     server_ = nullptr;
+    delete cpp_;
+    cpp_ = nullptr;
   }
 
-  // Runs `model` on `table` under the supervisor and checks that the trial
-  // ended within its watchdog and left nothing behind.
+  // Runs `model` on `table` under the supervisor, as the matrix runs a
+  // cell's trial, and checks that the trial ended within its watchdog and
+  // left nothing behind. `*expects_parent_check` from the description.
   static TrialRecord RunChecked(const std::string& model,
-                                const std::vector<std::string>& variant_flags,
+                                const Variant& variant,
                                 const std::string& table,
-                                milliseconds* elapsed) {
+                                milliseconds* elapsed,
+                                bool* expects_parent_check = nullptr) {
     TrialRecord empty;
     EXPECT_NE(server_, nullptr);
-    const std::string binary = TrialBinary();
-    EXPECT_FALSE(binary.empty());
-    if (server_ == nullptr || binary.empty()) return empty;
-    TrialCommand command;
-    command.argv = {binary,
-                    "--model=" + model,
-                    "--target=" + server_->address(),
-                    "--table=" + table,
-                    absl::StrCat("--workers=", kWorkers),
-                    "--streams=4"};
-    command.argv.insert(command.argv.end(), variant_flags.begin(),
-                        variant_flags.end());
-    command.workers = kWorkers;
-    command.watchdog = kWatchdog;
+    EXPECT_NE(cpp_, nullptr);
+    if (server_ == nullptr || cpp_ == nullptr) return empty;
+    Cell cell;
+    cell.model = model;
+    cell.variant = variant;
+    cell.axes.workers = kWorkers;
+    TrialBounds bounds;
+    bounds.rpc_timeout = milliseconds(5000);
+    bounds.parent_check_timeout = milliseconds(2000);
+    bounds.watchdog = kWatchdog;
+    absl::StatusOr<PreparedTrial> prepared = PrepareTesteeTrial(
+        *cpp_, TrialRequestFor(cell, server_->address(), table, bounds), {},
+        kWatchdog);
+    EXPECT_TRUE(prepared.ok()) << prepared.status();
+    if (!prepared.ok()) return empty;
+    if (expects_parent_check != nullptr) {
+      *expects_parent_check = prepared->expects_parent_check;
+    }
     const auto start = Clock::now();
-    absl::StatusOr<TrialRecord> record = RunTrial(command);
+    absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
     *elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
     EXPECT_TRUE(record.ok()) << record.status();
     if (!record.ok()) return empty;
@@ -111,23 +129,25 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
   }
 
   static FakeServerProcess* server_;
+  static TesteeClient* cpp_;
 };
 
 FakeServerProcess* ProcessModelsTest::server_ = nullptr;
+TesteeClient* ProcessModelsTest::cpp_ = nullptr;
 
 TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
   const ModelCase& c = GetParam();
-  absl::StatusOr<std::unique_ptr<Model>> model = MakeModel(c.model, c.variant);
-  ASSERT_TRUE(model.ok()) << model.status();
   milliseconds elapsed{0};
+  bool expects_parent_check = false;
   const TrialRecord record =
-      RunChecked(c.model, c.variant_flags, "small", &elapsed);
+      RunChecked(c.model, c.variant, "small", &elapsed, &expects_parent_check);
   if (HasFailure()) return;
   const TrialOutcome outcome =
-      ClassifyTrial(record, kSmallTableRows, (*model)->has_parent_check());
+      ClassifyTrial(record, kSmallTableRows, expects_parent_check);
   ASSERT_EQ(outcome.workers.size(), static_cast<size_t>(kWorkers));
-  EXPECT_EQ(outcome.parent_after.has_value(), (*model)->has_parent_check());
-  std::printf("%s: %s (%lld ms%s)\n", (*model)->name().c_str(),
+  EXPECT_EQ(outcome.parent_after.has_value(), expects_parent_check);
+  std::printf("%s: %s (%lld ms%s)\n",
+              CellModelName(kCppClient, c.model, c.variant).c_str(),
               Describe(outcome).c_str(),
               static_cast<long long>(elapsed.count()),
               record.watchdog_fired ? ", watchdog fired" : "");
@@ -177,15 +197,13 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
 // channel has its own; one shared channel has one. (With the global pool the
 // count is version-specific; the matrix table shows it.)
 TEST_F(ProcessModelsTest, ThreadModelsReportTheConnectionsTheyOpened) {
-  const std::pair<std::vector<std::string>, int> cases[] = {
-      {{"--model=thread_shared"}, 1},
-      {{"--model=channel_per_thread", "--subchannel_pool=local"}, kWorkers},
+  const std::tuple<std::string, Variant, int> cases[] = {
+      {"thread_shared", {}, 1},
+      {"channel_per_thread", {{"subchannel_pool", "local"}}, kWorkers},
   };
-  for (const auto& [flags, expected] : cases) {
-    SCOPED_TRACE(flags.back());
+  for (const auto& [model, variant, expected] : cases) {
+    SCOPED_TRACE(model);
     milliseconds elapsed{0};
-    const std::string model = flags[0].substr(sizeof("--model=") - 1);
-    const std::vector<std::string> variant(flags.begin() + 1, flags.end());
     const TrialRecord record = RunChecked(model, variant, "small", &elapsed);
     if (HasFailure()) return;
     int reported = -2;
@@ -223,35 +241,17 @@ TEST_F(ProcessModelsTest, ASetupFailureIsEveryWorkersError) {
   }
 }
 
-ModelCase Case(std::string test_name, std::string model,
-               std::vector<std::string> flags) {
-  ModelCase c{std::move(test_name), std::move(model), std::move(flags), {}};
-  for (const std::string& flag : c.variant_flags) {
-    const std::string value = flag.substr(flag.find('=') + 1);
-    if (flag.rfind("--subchannel_pool=", 0) == 0) {
-      c.variant.subchannel_pool = value;
-    } else if (flag.rfind("--parent_channel=", 0) == 0) {
-      c.variant.parent_channel = value;
-    } else if (flag.rfind("--parent_client=", 0) == 0) {
-      c.variant.parent_client = value;
-    } else if (flag.rfind("--suite_case=", 0) == 0) {
-      c.variant.suite_case = value;
-    }
-  }
-  return c;
-}
-
 INSTANTIATE_TEST_SUITE_P(
     Models, ProcessModelsTest,
-    ::testing::Values(Case("ThreadShared", "thread_shared", {}),
-                      Case("ChannelPerThreadGlobalPool", "channel_per_thread",
-                           {"--subchannel_pool=global"}),
-                      Case("ChannelPerThreadLocalPool", "channel_per_thread",
-                           {"--subchannel_pool=local"}),
-                      Case("ForkThenCreatePristine",
-                           "fork_then_create_pristine", {}),
-                      Case("Spawn", "spawn", {}),
-                      Case("ForkServer", "forkserver", {})),
+    ::testing::Values(
+        ModelCase{"ThreadShared", "thread_shared", {}},
+        ModelCase{"ChannelPerThreadGlobalPool", "channel_per_thread",
+                  {{"subchannel_pool", "global"}}},
+        ModelCase{"ChannelPerThreadLocalPool", "channel_per_thread",
+                  {{"subchannel_pool", "local"}}},
+        ModelCase{"ForkThenCreatePristine", "fork_then_create_pristine", {}},
+        ModelCase{"Spawn", "spawn", {}},
+        ModelCase{"ForkServer", "forkserver", {}}),
     [](const auto& info) { return info.param.test_name; });
 
 }  // namespace

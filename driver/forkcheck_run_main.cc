@@ -368,14 +368,17 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   absl::StatusOr<std::string> design =
       RunfileData("matrix/matrix_design.json", argv0);
   absl::StatusOr<std::string> server = FakeServerBinaryPath(argv0);
-  absl::StatusOr<std::string> trial =
-      RunfileExecutable("models/trial_program", argv0);
-  for (const auto* found : {&design, &server, &trial}) {
+  for (const auto* found : {&design, &server}) {
     if (!found->ok()) return Fail(std::string(found->status().message()));
+  }
+  // The reference client is not optional: without it there is nothing to
+  // compare the others with.
+  if (options.testee_programs.count(kCppClient) == 0) {
+    return Fail(std::string(
+        RunfileExecutable("models/trial_program", argv0).status().message()));
   }
   options.design_path = *design;
   options.server_binary = *server;
-  options.run.cell.trial_binary = *trial;
   options.run.cell.watchdog_scale = scale;
   options.run.stopping = policy.stopping;
   options.run.verdicts = policy.verdicts;

@@ -6,16 +6,22 @@
 namespace forkcheck {
 
 const std::vector<AxisDeclaration>& AxisDeclarations() {
+  using Carrier = AxisDeclaration::Carrier;
   static const auto* const kAxes = new std::vector<AxisDeclaration>{
-      {"workers", &Axes::workers, {}, 64},
-      {"transport", &Axes::transport, {"tcp", "unix"}},
-      {"table", &Axes::table, {}},
-      {"faults", &Axes::faults, {}},
-      {"fork_support", &Axes::fork_support, {"unset", "true", "false"}},
-      {"poll_strategy", &Axes::poll_strategy, {"default", "epoll1", "poll"}},
-      {"fork_hooks", &Axes::fork_hooks, {"none", "application"}},
-      {"child_channel", &Axes::child_channel, {"default", "local_pool"}},
-      {"busy_parent_thread", &Axes::busy_parent_thread, {}},
+      {"workers", &Axes::workers, {}, 64, Carrier::kRequest},
+      {"transport", &Axes::transport, {"tcp", "unix"}, 0, Carrier::kServer},
+      {"table", &Axes::table, {}, 0, Carrier::kRequest},
+      {"faults", &Axes::faults, {}, 0, Carrier::kServer},
+      {"fork_support", &Axes::fork_support, {"unset", "true", "false"}, 0,
+       Carrier::kEnvironment, "GRPC_ENABLE_FORK_SUPPORT"},
+      {"poll_strategy", &Axes::poll_strategy, {"default", "epoll1", "poll"},
+       0, Carrier::kEnvironment, "GRPC_POLL_STRATEGY"},
+      {"fork_hooks", &Axes::fork_hooks, {"none", "application"}, 0,
+       Carrier::kTestee},
+      {"child_channel", &Axes::child_channel, {"default", "local_pool"}, 0,
+       Carrier::kTestee},
+      {"busy_parent_thread", &Axes::busy_parent_thread, {}, 0,
+       Carrier::kTestee},
   };
   return *kAxes;
 }
@@ -36,10 +42,23 @@ std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
   return values;
 }
 
-std::string TesteeModelName(
+std::vector<std::string> AxesAwayFromDefault(const Axes& axes) {
+  const std::vector<std::pair<std::string, std::string>> defaults =
+      AxisValues(Axes());
+  const std::vector<std::pair<std::string, std::string>> values =
+      AxisValues(axes);
+  std::vector<std::string> away;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i] != defaults[i]) away.push_back(values[i].first);
+  }
+  return away;
+}
+
+std::string CellModelName(
     const std::string& client, const std::string& model,
     const std::vector<std::pair<std::string, std::string>>& variant) {
-  std::string name = absl::StrCat(client, ":", model);
+  std::string name =
+      client == kCppClient ? model : absl::StrCat(client, ":", model);
   if (variant.empty()) return name;
   std::vector<std::string> settings;
   for (const auto& [key, value] : variant) {

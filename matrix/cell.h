@@ -30,20 +30,30 @@ struct Axes {
 // iterates AxisDeclarations(); in keys and trial requests every value is
 // text (AxisValues: "2", "tcp", "yes").
 struct AxisDeclaration {
+  // Who carries the axis out in a trial.
+  enum class Carrier {
+    kRequest,      // the trial request's own fields (workers, table)
+    kServer,       // the fake servers the trial reads from
+    kEnvironment,  // a gRPC environment variable the supervisor sets
+    kTestee,       // the testee itself, if its description lists the axis
+  };
   std::string name;
   std::variant<int Axes::*, bool Axes::*, std::string Axes::*> field;
   // A text axis: the values allowed; empty for any (a table or a fault
   // script, which the design checks against its catalogue and scripts).
   std::vector<std::string> choices;
   int max_count = 0;  // a count: the values allowed are 1 to max_count
+  Carrier carrier = Carrier::kRequest;
+  // kEnvironment: the variable, unset for the first choice.
+  std::string environment_variable;
 };
 
 // Every axis, in key order.
 const std::vector<AxisDeclaration>& AxisDeclarations();
 
-// The client dimension: the C++ reference client (models/, run in-tree) or
-// a testee's client name (protos/forkcheck/testee.proto), e.g.
-// "python-grpcio".
+// The client dimension: a testee's client name (protos/forkcheck/testee.proto):
+// the C++ reference client's (models/, whose names carry no client prefix)
+// or another's, e.g. "python-grpcio".
 inline constexpr char kCppClient[] = "cpp";
 
 struct Cell {
@@ -53,17 +63,20 @@ struct Cell {
   // The model's variant settings, as trial flags: {"parent_channel", "used"}
   // (a testee's: every setting, in its description's order).
   std::vector<std::pair<std::string, std::string>> variant;
-  // The model with its variant: Model::name() for the C++ client; for a
-  // testee's, "<client>:<model>(<setting>=<value>,...)", so that keys,
-  // tables and charts name the client wherever they name the model.
+  // The model with its variant (CellModelName), e.g.
+  // "fork_after_create(parent_channel=used)" or
+  // "python-grpcio:multiprocessing(start_method=fork,...)".
   std::string model_name;
   Axes axes;
   std::vector<std::string> groups;  // the design groups that asked for it
   std::string client = kCppClient;
 };
 
-// A testee model's name with its variant (see Cell::model_name).
-std::string TesteeModelName(
+// "<model>(<setting>=<value>,...)" with every variant setting in the
+// testee's order; prefixed with "<client>:" for every client but the C++
+// reference client, so that keys, tables and charts name the client wherever
+// they name the model.
+std::string CellModelName(
     const std::string& client, const std::string& model,
     const std::vector<std::pair<std::string, std::string>>& variant);
 
@@ -75,6 +88,9 @@ std::string CellKey(const Cell& cell);
 // The axes as (name, value) pairs in key order, every value as text: "2",
 // "tcp", "yes".
 std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes);
+
+// The axes of `axes` whose value differs from Axes{}'s, by name.
+std::vector<std::string> AxesAwayFromDefault(const Axes& axes);
 
 }  // namespace forkcheck
 

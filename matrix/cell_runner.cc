@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dataset/catalogue.h"
-#include "models/model_registry.h"
+#include "matrix/trial_spec.h"
 
 namespace forkcheck {
 namespace {
@@ -13,55 +13,6 @@ namespace {
 std::string Describe(const WorkerOutcome& outcome) {
   return outcome.kind == OutcomeKind::kOk ? "ok"
                                           : DescribeWorkerOutcome(outcome);
-}
-
-std::string Millis(std::chrono::milliseconds duration) {
-  return absl::StrCat(duration.count(), "ms");
-}
-
-// A trial ready to run, and what its classification needs to know.
-struct Prepared {
-  TrialCommand command;
-  bool expects_parent_check = false;
-};
-
-absl::StatusOr<Prepared> PrepareCppTrial(const Cell& cell,
-                                         const std::string& target,
-                                         const std::string& table_name,
-                                         int64_t rows,
-                                         const CellRunOptions& options) {
-  absl::StatusOr<std::unique_ptr<Model>> model =
-      MakeModel(cell.model, cell.variant);
-  if (!model.ok()) return model.status();
-  return Prepared{TrialCommandFor(cell, target, table_name,
-                                  WatchdogFor(rows, options), options),
-                  (*model)->has_parent_check()};
-}
-
-absl::StatusOr<Prepared> PrepareTesteeTrial(const Cell& cell,
-                                            const std::string& target,
-                                            const std::string& table_name,
-                                            int64_t rows,
-                                            const CellRunOptions& options) {
-  const auto testee = options.testees.find(cell.client);
-  if (testee == options.testees.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no testee for client ", cell.client));
-  }
-  const std::chrono::milliseconds watchdog =
-      WatchdogFor(rows, options, cell.client);
-  const v1::TrialRequest trial =
-      TrialRequestFor(cell, target, table_name, watchdog, options);
-  const v1::TesteeDescription& description = testee->second.description;
-  if (absl::Status valid = CheckTrialRequest(description, trial); !valid.ok()) {
-    return valid;
-  }
-  absl::StatusOr<TrialCommand> command = TesteeTrialCommand(
-      testee->second.program, trial, GrpcEnvironment(cell.axes), watchdog);
-  if (!command.ok()) return command.status();
-  return Prepared{
-      *std::move(command),
-      ExpectsParentCheck(*FindModel(description, cell.model), trial)};
 }
 
 }  // namespace
@@ -90,64 +41,16 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
       static_cast<int64_t>(work.count() * options.watchdog_scale));
 }
 
-std::vector<std::string> GrpcEnvironment(const Axes& axes) {
-  return {axes.fork_support == "unset"
-              ? "GRPC_ENABLE_FORK_SUPPORT"
-              : "GRPC_ENABLE_FORK_SUPPORT=" + axes.fork_support,
-          axes.poll_strategy == "default"
-              ? "GRPC_POLL_STRATEGY"
-              : "GRPC_POLL_STRATEGY=" + axes.poll_strategy};
-}
-
-v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
-                                 const std::string& table_name,
-                                 std::chrono::milliseconds watchdog,
-                                 const CellRunOptions& options) {
-  v1::TrialRequest trial;
-  trial.set_model(cell.model);
-  AddNamedValues(cell.variant, trial.mutable_variant());
-  trial.set_target(target);
-  trial.set_table(table_name);
-  trial.set_workers(cell.axes.workers);
-  trial.set_max_streams(2 * cell.axes.workers);  // as the C++ trials
-  trial.set_stream_assignment(v1::STREAM_ASSIGNMENT_ROUND_ROBIN);
-  trial.set_connect_timeout_ms(options.rpc_timeout.count());
-  trial.set_create_session_timeout_ms(options.rpc_timeout.count());
-  trial.set_parent_check_timeout_ms(options.parent_check_timeout.count());
-  trial.set_worker_patience_ms((watchdog / 4).count());
-  trial.set_watchdog_ms(watchdog.count());
-  AddNamedValues(AxisValues(cell.axes), trial.mutable_axes());
-  return trial;
-}
-
-TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
-                             const std::string& table_name,
-                             std::chrono::milliseconds watchdog,
-                             const CellRunOptions& options) {
-  const Axes& axes = cell.axes;
-  TrialCommand command;
-  command.argv = {
-      options.trial_binary,
-      "--model=" + cell.model,
-      "--target=" + target,
-      "--table=" + table_name,
-      absl::StrCat("--workers=", axes.workers),
-      absl::StrCat("--streams=", 2 * axes.workers),
-      "--fork_hooks=" + axes.fork_hooks,
-      "--child_channel=" + axes.child_channel,
-      absl::StrCat("--busy_parent_thread=",
-                   axes.busy_parent_thread ? "true" : "false"),
-      "--connect_timeout=" + Millis(options.rpc_timeout),
-      "--create_session_timeout=" + Millis(options.rpc_timeout),
-      "--parent_check_timeout=" + Millis(options.parent_check_timeout),
-      "--worker_patience=" + Millis(watchdog / 4)};
-  for (const auto& [key, value] : cell.variant) {
-    command.argv.push_back(absl::StrCat("--", key, "=", value));
-  }
-  command.env = GrpcEnvironment(axes);
-  command.workers = axes.workers;
-  command.watchdog = watchdog;
-  return command;
+TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
+                      const CellRunOptions& options) {
+  TrialBounds bounds;
+  bounds.rpc_timeout = options.rpc_timeout;
+  bounds.parent_check_timeout = options.parent_check_timeout;
+  // A quarter of the watchdog: the parent's check ends before the watchdog
+  // even when a worker hangs.
+  bounds.worker_patience = watchdog / 4;
+  bounds.watchdog = watchdog;
+  return bounds;
 }
 
 TrialSample SampleFromTrial(const TrialRecord& record,
@@ -205,10 +108,17 @@ TrialSample RunCellTrial(const Cell& cell, const std::string& target,
   if (options.power_probe.Probes(cell)) {
     table_name = options.power_probe.table_name;
   }
-  absl::StatusOr<Prepared> prepared =
-      cell.client == kCppClient
-          ? PrepareCppTrial(cell, target, table_name, rows, options)
-          : PrepareTesteeTrial(cell, target, table_name, rows, options);
+  const auto testee = options.testees.find(cell.client);
+  if (testee == options.testees.end()) {
+    failed.harness_error = absl::StrCat("no testee for client ", cell.client);
+    return failed;
+  }
+  const std::chrono::milliseconds watchdog =
+      WatchdogFor(rows, options, cell.client);
+  absl::StatusOr<PreparedTrial> prepared = PrepareTesteeTrial(
+      testee->second,
+      TrialRequestFor(cell, target, table_name, BoundsFor(watchdog, options)),
+      GrpcEnvironment(cell.axes), watchdog);
   if (!prepared.ok()) {
     failed.harness_error = std::string(prepared.status().message());
     return failed;

@@ -1,6 +1,6 @@
-// Runs one trial of a cell: the trial program under the supervisor
-// (supervisor/trial_runner.h), with the cell's model, variant and axes as
-// flags and environment, then classifies it into a TrialSample.
+// Runs one trial of a cell: its client's testee under the supervisor
+// (supervisor/testee.h, trial_runner.h), with the cell's trial request
+// (trial_spec.h) and environment, then classifies it into a TrialSample.
 #ifndef FORKCHECK_MATRIX_CELL_RUNNER_H_
 #define FORKCHECK_MATRIX_CELL_RUNNER_H_
 
@@ -11,14 +11,14 @@
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
 #include "matrix/power_probe.h"
+#include "matrix/trial_spec.h"
 #include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
 
 struct CellRunOptions {
-  std::string trial_binary;  // //models:trial_program, for the C++ client
-  // The testee clients by client name, for cells of other clients.
+  // The testee clients by client name (the C++ one among them).
   std::map<std::string, TesteeClient> testees;
   // The watchdog is sized to the work: `watchdog_base` plus
   // `watchdog_per_krow` for every 1,000 rows of the table, times
@@ -53,22 +53,9 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                                       const CellRunOptions& options,
                                       const std::string& client = kCppClient);
 
-// GRPC_ENABLE_FORK_SUPPORT and GRPC_POLL_STRATEGY set from the axes, or
-// removed ("unset", "default") whatever this process's environment holds.
-std::vector<std::string> GrpcEnvironment(const Axes& axes);
-
-// The C++ client's trial: the trial program's command line and environment.
-TrialCommand TrialCommandFor(const Cell& cell, const std::string& target,
-                             const std::string& table_name,
-                             std::chrono::milliseconds watchdog,
-                             const CellRunOptions& options);
-
-// A testee client's trial: the request its cell asks for (every axis is in
-// it too, for the testee's information).
-v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
-                                 const std::string& table_name,
-                                 std::chrono::milliseconds watchdog,
-                                 const CellRunOptions& options);
+// The bounds of a trial with `watchdog` (trial_spec.h).
+TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
+                      const CellRunOptions& options);
 
 // Runs one trial against the server at `target`. Never fails: a trial the
 // supervisor could not run sets the sample's harness_error.

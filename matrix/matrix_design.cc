@@ -12,7 +12,6 @@
 #include "common/json_fields.h"
 #include "dataset/catalogue.h"
 #include "fakes/fault_injector.h"
-#include "models/model_registry.h"
 #include "supervisor/testee.h"
 
 namespace forkcheck {
@@ -282,30 +281,57 @@ absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text) {
 namespace {
 
 // A design entry made concrete: its name with variant, every variant
-// setting (the testee's defaults filled in) and what the model allows.
+// setting (the testee's defaults filled in) and the model's description.
 struct ResolvedModel {
   std::string name;
   std::vector<std::pair<std::string, std::string>> variant;
-  bool busy_parent_thread = false;
+  const v1::ModelDescription* description = nullptr;
 };
 
-absl::StatusOr<ResolvedModel> ResolveCppModel(const DesignModel& entry) {
-  absl::StatusOr<std::unique_ptr<Model>> model =
-      MakeModel(entry.model, entry.variant);
-  if (!model.ok()) return model.status();
-  return ResolvedModel{(*model)->name(), entry.variant,
-                       (*model)->supports_busy_parent_thread()};
-}
-
-absl::StatusOr<ResolvedModel> ResolveTesteeModel(
-    const v1::TesteeDescription& testee, const DesignModel& entry) {
+absl::StatusOr<ResolvedModel> ResolveModel(const v1::TesteeDescription& testee,
+                                           const DesignModel& entry) {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
       CompleteVariant(testee, entry.model, entry.variant);
   if (!variant.ok()) return variant.status();
   // The testee's order and defaults: the name and the request are the same
   // however the design spells the variant.
-  return ResolvedModel{TesteeModelName(testee.client(), entry.model, *variant),
-                       *variant, false};
+  return ResolvedModel{CellModelName(testee.client(), entry.model, *variant),
+                       *variant, FindModel(testee, entry.model)};
+}
+
+// Whether the testee can carry out `axes` for `model`: every axis it must
+// carry out itself away from its default is one of its trial_axes, and a
+// busy parent thread only where the model allows one.
+absl::Status CheckTesteeAxes(const v1::TesteeDescription& testee,
+                             const ResolvedModel& model, const Axes& axes) {
+  for (const std::string& name : AxesAwayFromDefault(axes)) {
+    const AxisDeclaration* axis = nullptr;
+    for (const AxisDeclaration& declared : AxisDeclarations()) {
+      if (declared.name == name) axis = &declared;
+    }
+    if (axis->carrier != AxisDeclaration::Carrier::kTestee) continue;
+    if (std::find(testee.trial_axes().begin(), testee.trial_axes().end(),
+                  name) == testee.trial_axes().end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "axis ", name, " is carried out by the client itself, and client ",
+          testee.client(), " does not (it carries out: ",
+          testee.trial_axes().empty()
+              ? "none"
+              : absl::StrJoin(testee.trial_axes(), ", "),
+          ")"));
+    }
+  }
+  if (axes.busy_parent_thread) {
+    v1::TrialRequest trial;
+    AddNamedValues(model.variant, trial.mutable_variant());
+    if (!AllowsBusyParentThread(*model.description, trial)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          model.name,
+          " holds no used channel at the fork, so it cannot have a busy "
+          "parent thread"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -334,9 +360,8 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(
   std::map<std::string, size_t> index_of_key;
   for (const DesignGroup& group : design.groups) {
     if (size == MatrixSize::kQuick && !group.quick.has_value()) continue;
-    const bool cpp = group.client == kCppClient;
     const auto testee = testees.find(group.client);
-    if (!cpp && testee == testees.end()) continue;  // the client is skipped
+    if (testee == testees.end()) continue;  // the client is skipped
     const std::vector<AxisRange>& ranges =
         size == MatrixSize::kQuick ? *group.quick : group.vary;
     for (const DesignModel& entry : group.models) {
@@ -344,8 +369,7 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(
           absl::StrCat("group ", json::Quote(group.name), ", model ",
                        json::Quote(entry.model));
       absl::StatusOr<ResolvedModel> model =
-          cpp ? ResolveCppModel(entry)
-              : ResolveTesteeModel(testee->second, entry);
+          ResolveModel(testee->second, entry);
       if (!model.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat(where, ": ", model.status().message()));
@@ -362,19 +386,11 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(
                   where, ": fault script ", json::Quote(axes.faults),
                   " is not in fault_scripts"));
             }
-            if (axes.busy_parent_thread && !model->busy_parent_thread) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  where, ": ", model->name,
-                  " holds no used channel at the fork, so it cannot have a "
-                  "busy parent thread"));
-            }
-            if (!cpp && (axes.fork_hooks != "none" ||
-                         axes.child_channel != "default")) {
-              return absl::InvalidArgumentError(absl::StrCat(
-                  where,
-                  ": fork_hooks and child_channel are settings of the "
-                  "C++ client's trial program; client ",
-                  group.client, " has none"));
+            if (absl::Status carried =
+                    CheckTesteeAxes(testee->second, *model, axes);
+                !carried.ok()) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat(where, ": ", carried.message()));
             }
             Cell cell{entry.model, model->variant, model->name,
                       axes,        {group.name},   group.client};

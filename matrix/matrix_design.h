@@ -70,21 +70,22 @@ struct MatrixDesign {
 
 // Checks the document's shape and every axis value (names the JSON path of
 // what was wrong). Models, variants and tables are checked by ExpandDesign,
-// which knows the registry and the catalogue.
+// which knows the clients' descriptions and the catalogue.
 absl::StatusOr<MatrixDesign> ParseMatrixDesign(absl::string_view json_text);
 absl::StatusOr<MatrixDesign> LoadMatrixDesignFile(const std::string& path);
 
 // The cells of `size`, in design order, each once (a cell two groups ask
-// for lists both). INVALID_ARGUMENT, naming the group, for an unknown model
-// or variant, a table not in the default catalogue, or a busy parent thread
-// on a model that holds no used channel at the fork.
-// Groups of a testee client are expanded against its description in
-// `testees` (by client name): an unknown model or setting value is an error;
-// settings the design leaves out take the testee's defaults. Groups of a
-// client not in `testees` are left out (the caller says why it skipped it).
+// for lists both). Each group is expanded against its client's description
+// in `testees` (by client name, the C++ client's among them): settings the
+// design leaves out take the testee's defaults. INVALID_ARGUMENT, naming the
+// group, for an unknown model, setting or value, a table not in the default
+// catalogue, an axis the client must but does not carry out itself, or a
+// busy parent thread on a model that holds no used channel at the fork.
+// Groups of a client not in `testees` are left out (the caller says why it
+// skipped it).
 absl::StatusOr<std::vector<Cell>> ExpandDesign(
     const MatrixDesign& design, MatrixSize size,
-    const std::map<std::string, v1::TesteeDescription>& testees = {});
+    const std::map<std::string, v1::TesteeDescription>& testees);
 
 // The clients the design's groups name, kCppClient among them if any.
 std::set<std::string> DesignClients(const MatrixDesign& design);

@@ -1,6 +1,8 @@
 #include "matrix/matrix_design.h"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
 #include <string>
 #include <variant>
@@ -8,9 +10,37 @@
 #include "absl/strings/str_cat.h"
 #include "common/runfiles.h"
 #include "gtest/gtest.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
 namespace {
+
+// The clients as the main job sees them: the C++ client described by its
+// trial program through the testee protocol, and "other", a testee that
+// carries out no axis itself.
+const std::map<std::string, v1::TesteeDescription>& Clients() {
+  static const auto* const clients = [] {
+    auto* described = new std::map<std::string, v1::TesteeDescription>;
+    absl::StatusOr<std::string> program =
+        RunfileExecutable("models/trial_program");
+    if (program.ok()) {
+      absl::StatusOr<v1::TesteeDescription> cpp = DescribeTestee(
+          TesteeProgram{{*program}, {}}, std::chrono::seconds(30));
+      if (cpp.ok()) (*described)[kCppClient] = *std::move(cpp);
+    }
+    v1::TesteeDescription other;
+    other.set_client("other");
+    other.add_models()->set_model("threads");
+    (*described)["other"] = other;
+    return described;
+  }();
+  return *clients;
+}
+
+TEST(MatrixDesignTest, TheCppClientDescribesItself) {
+  ASSERT_EQ(Clients().count(kCppClient), 1u);
+  EXPECT_GE(Clients().at(kCppClient).models_size(), 8);
+}
 
 // A one-group design around `group` (a JSON object's members).
 std::string DesignWith(const std::string& group,
@@ -23,7 +53,7 @@ std::string DesignWith(const std::string& group,
 absl::Status ExpandError(const std::string& text) {
   absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(text);
   if (!design.ok()) return design.status();
-  return ExpandDesign(*design, MatrixSize::kFull).status();
+  return ExpandDesign(*design, MatrixSize::kFull, Clients()).status();
 }
 
 TEST(MatrixDesignTest, TheShippedDesignExpandsAndSaysWhy) {
@@ -35,9 +65,9 @@ TEST(MatrixDesignTest, TheShippedDesignExpandsAndSaysWhy) {
     EXPECT_GT(group.why.size(), 40u) << group.name;
   }
   absl::StatusOr<std::vector<Cell>> quick =
-      ExpandDesign(*design, MatrixSize::kQuick);
+      ExpandDesign(*design, MatrixSize::kQuick, Clients());
   absl::StatusOr<std::vector<Cell>> full =
-      ExpandDesign(*design, MatrixSize::kFull);
+      ExpandDesign(*design, MatrixSize::kFull, Clients());
   ASSERT_TRUE(quick.ok()) << quick.status();
   ASSERT_TRUE(full.ok()) << full.status();
   // Quick must stay a few minutes on 2 cores at 5 repetitions (most cells
@@ -62,7 +92,7 @@ TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
          "quick": {"workers": [4]})"));
   ASSERT_TRUE(design.ok()) << design.status();
   absl::StatusOr<std::vector<Cell>> full =
-      ExpandDesign(*design, MatrixSize::kFull);
+      ExpandDesign(*design, MatrixSize::kFull, Clients());
   ASSERT_TRUE(full.ok()) << full.status();
   ASSERT_EQ(full->size(), 4u);
   EXPECT_EQ(CellKey((*full)[0]),
@@ -72,7 +102,7 @@ TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
   EXPECT_EQ((*full)[3].axes.workers, 4);
   EXPECT_EQ((*full)[3].axes.transport, "unix");
   absl::StatusOr<std::vector<Cell>> quick =
-      ExpandDesign(*design, MatrixSize::kQuick);
+      ExpandDesign(*design, MatrixSize::kQuick, Clients());
   ASSERT_TRUE(quick.ok()) << quick.status();
   ASSERT_EQ(quick->size(), 1u);
   EXPECT_EQ((*quick)[0].axes.transport, "tcp");  // the default
@@ -116,7 +146,7 @@ TEST(MatrixDesignTest, ACellTwoGroupsAskForIsRunOnce) {
             "vary": {"workers": [2, 3]}}]})");
   ASSERT_TRUE(design.ok()) << design.status();
   absl::StatusOr<std::vector<Cell>> cells =
-      ExpandDesign(*design, MatrixSize::kFull);
+      ExpandDesign(*design, MatrixSize::kFull, Clients());
   ASSERT_TRUE(cells.ok()) << cells.status();
   ASSERT_EQ(cells->size(), 2u);
   EXPECT_EQ((*cells)[0].groups, (std::vector<std::string>{"a", "b"}));
@@ -156,13 +186,15 @@ TEST(MatrixDesignTest, BadDesignsNameWhatIsWrong) {
 TEST(MatrixDesignTest, ExpansionChecksModelsTablesFaultsAndBusyThreads) {
   const std::pair<std::string, std::string> cases[] = {
       {DesignWith(R"("models": [{"model": "no_such_model"}])"),
-       "group \"g\", model \"no_such_model\": unknown model"},
+       "group \"g\", model \"no_such_model\": client cpp has no model "
+       "\"no_such_model\"; it has: channel_per_thread,"},
       {DesignWith(R"("models": [{"model": "fork_after_create",
                                  "variant": {"parent_channel": "sideways"}}])"),
        "parent_channel"},
       {DesignWith(R"("models": [{"model": "thread_shared",
                                  "variant": {"flavour": "x"}}])"),
-       "unknown variant setting \"flavour\""},
+       "model thread_shared of client cpp has no variant setting "
+       "\"flavour\""},
       {DesignWith(R"("models": [{"model": "thread_shared"}],
                      "vary": {"table": ["nope"]})"),
        "table \"nope\" is not in the default catalogue"},
@@ -171,7 +203,16 @@ TEST(MatrixDesignTest, ExpansionChecksModelsTablesFaultsAndBusyThreads) {
        "fault script \"chaos\" is not in fault_scripts"},
       {DesignWith(R"("models": [{"model": "fork_then_create_pristine"}],
                      "vary": {"busy_parent_thread": [true]})"),
+       "fork_then_create_pristine holds no used channel at the fork, so it "
        "cannot have a busy parent thread"},
+      {DesignWith(R"("models": [{"model": "fork_then_create_parent_used",
+                                 "variant": {"parent_client": "destroyed"}}],
+                     "vary": {"busy_parent_thread": [true]})"),
+       "cannot have a busy parent thread"},
+      {DesignWith(R"("client": "other", "models": [{"model": "threads"}],
+                     "vary": {"fork_hooks": ["application"]})"),
+       "axis fork_hooks is carried out by the client itself, and client "
+       "other does not (it carries out: none)"},
   };
   for (const auto& [text, expected] : cases) {
     const absl::Status status = ExpandError(text);

@@ -9,15 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "matrix/server_pool.h"
-#include "models/cpp_testee.h"
 
 namespace forkcheck {
 
 namespace {
 
-// Describes each client in `names` (the C++ one in-process, the others
-// through their testee programs) and fills `testees` with those that can
-// run.
+// Describes each client in `names` through its testee program and fills
+// `testees` with those that can run.
 std::vector<ClientRun> ReadyClients(
     const std::set<std::string>& names, const MatrixJobOptions& options,
     std::map<std::string, TesteeClient>* testees) {
@@ -25,11 +23,12 @@ std::vector<ClientRun> ReadyClients(
   auto selected = [&options](const std::string& client) {
     return options.clients.empty() || options.clients.count(client) != 0;
   };
-  ClientRun cpp{kCppClient, DescribeCppClient(), ""};
-  if (!selected(kCppClient)) cpp.skipped = "not among the selected clients";
-  clients.push_back(std::move(cpp));
+  // The C++ reference client first, as every view lists it.
+  std::vector<std::string> ordered = {kCppClient};
   for (const std::string& client : names) {
-    if (client == kCppClient) continue;
+    if (client != kCppClient) ordered.push_back(client);
+  }
+  for (const std::string& client : ordered) {
     ClientRun run{client, std::nullopt, ""};
     if (!selected(client)) {
       run.skipped = "not among the selected clients";

@@ -36,9 +36,10 @@ struct MatrixJobOptions {
   MatrixSize size = MatrixSize::kQuick;
   // Run only cells whose key contains this; empty runs all.
   std::string cell_filter;
-  MatrixRunOptions run;  // run.cell.trial_binary must be set
-  // The testee program of each client the design names besides the C++
-  // one; a client without one is skipped (and says so in `clients`).
+  MatrixRunOptions run;  // run.cell.testees is filled by the job
+  // The testee program of each client the design names, the C++ one's
+  // (//models:trial_program) among them; a client without one is skipped
+  // (and says so in `clients`).
   std::map<std::string, TesteeProgram> testee_programs;
   // Run only these clients' cells; empty runs every client of the design.
   std::set<std::string> clients;

@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "matrix/server_pool.h"
-#include "models/busy_parent_project.h"
+#include "dataset/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
-#include "models/busy_parent_project.h"
+#include "dataset/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

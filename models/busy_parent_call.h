@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "models/busy_parent_project.h"
+#include "dataset/busy_parent_project.h"
 #include "models/model.h"
 
 namespace forkcheck {

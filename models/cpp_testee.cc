@@ -22,35 +22,59 @@ absl::Duration MillisOr(int64_t millis, absl::Duration otherwise) {
   return millis > 0 ? absl::Milliseconds(millis) : otherwise;
 }
 
-// Whether a model made with `variant` checks its client afterwards.
-bool HasParentCheck(const std::string& model, const ModelVariant& variant) {
+// The axes the trial program carries out itself (ApplyAxis).
+constexpr const char* kTrialAxes[] = {"fork_hooks", "child_channel",
+                                      "busy_parent_thread"};
+
+// A fact of a model made with some variant.
+using ModelFact = bool (Model::*)() const;
+
+bool FactOf(const std::string& model, const ModelVariant& variant,
+            ModelFact fact) {
   absl::StatusOr<std::unique_ptr<Model>> made = MakeModel(model, variant);
-  return made.ok() && (*made)->has_parent_check();
+  return made.ok() && ((**made).*fact)();
+}
+
+// Describes `fact` as the protocol does: true for the defaults or some
+// value, and the values that make it false (each with the other settings at
+// their defaults). cpp_testee_test checks every combination against the
+// models themselves.
+void DescribeFact(const std::string& name, ModelFact fact, bool* holds,
+                  google::protobuf::RepeatedPtrField<v1::NamedValue>* unless) {
+  *holds = FactOf(name, ModelVariant(), fact);
+  for (const VariantSettingValues& setting : VariantSettingsOf(name)) {
+    for (const std::string& value : setting.values) {
+      ModelVariant variant;
+      SetVariantField(setting.name, value, &variant).IgnoreError();
+      if (FactOf(name, variant, fact)) {
+        *holds = true;
+      } else {
+        v1::NamedValue* exception = unless->Add();
+        exception->set_name(setting.name);
+        exception->set_value(value);
+      }
+    }
+  }
+  if (!*holds) unless->Clear();
 }
 
 v1::ModelDescription DescribeModel(const std::string& name) {
   v1::ModelDescription model;
   model.set_model(name);
-  const ModelVariant defaults;
-  bool any_check = HasParentCheck(name, defaults);
   for (const VariantSettingValues& setting : VariantSettingsOf(name)) {
     v1::VariantSetting* described = model.add_variant();
     described->set_name(setting.name);
     for (const std::string& value : setting.values) {
       described->add_values(value);
-      ModelVariant variant;
-      SetVariantField(setting.name, value, &variant).IgnoreError();
-      if (HasParentCheck(name, variant)) {
-        any_check = true;
-      } else {
-        v1::NamedValue* unless = model.add_no_parent_check_when();
-        unless->set_name(setting.name);
-        unless->set_value(value);
-      }
     }
   }
-  model.set_has_parent_check(any_check);
-  if (!any_check) model.clear_no_parent_check_when();
+  bool holds = false;
+  DescribeFact(name, &Model::has_parent_check, &holds,
+               model.mutable_no_parent_check_when());
+  model.set_has_parent_check(holds);
+  DescribeFact(name, &Model::supports_busy_parent_thread, &holds,
+               model.mutable_no_busy_parent_thread_when());
+  model.set_allows_busy_parent_thread(holds);
   model.set_summary("the C++ reference client (models/)");
   return model;
 }
@@ -68,14 +92,10 @@ absl::Status ApplyAxis(const v1::NamedValue& axis, TrialSettings* settings) {
                        "\"; expected yes or no"));
     }
     settings->context.busy_parent_thread = axis.value() == "yes";
-  } else if (name != "fork_support" && name != "poll_strategy" &&
-             name != "transport" && name != "table" && name != "faults" &&
-             name != "workers") {
-    // fork_support and poll_strategy act through the environment; the rest
-    // are in the request's own fields.
-    return absl::InvalidArgumentError(
-        absl::StrCat("the C++ client has no axis \"", name, "\""));
   }
+  // Any other axis is for information: the supervisor, the environment or
+  // the server carries it out (trial_axes in the description says which
+  // are ours).
   return absl::OkStatus();
 }
 
@@ -120,6 +140,7 @@ v1::TesteeDescription DescribeCppClient() {
   for (const std::string& name : ModelNames()) {
     *description.add_models() = DescribeModel(name);
   }
+  for (const char* axis : kTrialAxes) description.add_trial_axes(axis);
   return description;
 }
 

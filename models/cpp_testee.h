@@ -1,7 +1,7 @@
 // The C++ reference client as a testee (protos/forkcheck/testee.proto):
-// `trial_program --testee` reads one TesteeRequest on standard input and
-// answers it like any other testee, so that the same trial can be run
-// in-tree (flags) and through the protocol, and the two compared.
+// `trial_program` reads one TesteeRequest on standard input and answers it
+// like any other testee. It is the C++ client's only entrance: the matrix
+// and the benchmarks run every client's trials the same way.
 #ifndef FORKCHECK_MODELS_CPP_TESTEE_H_
 #define FORKCHECK_MODELS_CPP_TESTEE_H_
 
@@ -18,15 +18,16 @@ namespace forkcheck {
 absl::StatusOr<v1::TesteeRequest> ReadTesteeRequest(int fd,
                                                     absl::Duration timeout);
 
-// Client "cpp": this build's gRPC and Protobuf versions and every model of
-// the registry with its variant settings.
+// Client "cpp": this build's gRPC and Protobuf versions, every model of
+// the registry with its variant settings and what each variant allows, and
+// the axes the trial program carries out itself.
 v1::TesteeDescription DescribeCppClient();
 
 // The trial program's settings for `trial`; INVALID_ARGUMENT for a variant
-// setting or axis the C++ models do not have, or a stream assignment other
-// than round robin. Axes that act through the environment are ignored (the
-// supervisor set them); fork_hooks, child_channel and busy_parent_thread
-// are trial settings here.
+// setting the model does not have, or a stream assignment other than round
+// robin. fork_hooks, child_channel and busy_parent_thread are trial
+// settings here; the other axes are carried out by the supervisor, the
+// environment or the server, and ignored.
 absl::StatusOr<TrialSettings> SettingsFromTrialRequest(
     const v1::TrialRequest& trial);
 

@@ -1,6 +1,6 @@
-// One trial of a process model as the trial program runs it, whether its
-// settings came from flags or from a testee request (cpp_testee.h): checked
-// and turned into the model and its context in one place.
+// One trial of a process model as the trial program runs it, its settings
+// taken from a testee request (cpp_testee.h): checked and turned into the
+// model and its context in one place.
 #ifndef FORKCHECK_MODELS_TRIAL_SETTINGS_H_
 #define FORKCHECK_MODELS_TRIAL_SETTINGS_H_
 

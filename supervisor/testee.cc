@@ -246,18 +246,36 @@ CompleteVariant(const v1::TesteeDescription& description,
   return complete;
 }
 
-bool ExpectsParentCheck(const v1::ModelDescription& model,
-                        const v1::TrialRequest& trial) {
-  if (!model.has_parent_check()) return false;
-  for (const v1::NamedValue& unless : model.no_parent_check_when()) {
-    for (const v1::NamedValue& setting : trial.variant()) {
-      if (setting.name() == unless.name() &&
-          setting.value() == unless.value()) {
+namespace {
+
+// `holds` unless one of `variant`'s settings has a value in `unless`.
+bool HoldsUnless(bool holds,
+                 const google::protobuf::RepeatedPtrField<v1::NamedValue>& unless,
+                 const google::protobuf::RepeatedPtrField<v1::NamedValue>& variant) {
+  if (!holds) return false;
+  for (const v1::NamedValue& exception : unless) {
+    for (const v1::NamedValue& setting : variant) {
+      if (setting.name() == exception.name() &&
+          setting.value() == exception.value()) {
         return false;
       }
     }
   }
   return true;
+}
+
+}  // namespace
+
+bool ExpectsParentCheck(const v1::ModelDescription& model,
+                        const v1::TrialRequest& trial) {
+  return HoldsUnless(model.has_parent_check(), model.no_parent_check_when(),
+                     trial.variant());
+}
+
+bool AllowsBusyParentThread(const v1::ModelDescription& model,
+                            const v1::TrialRequest& trial) {
+  return HoldsUnless(model.allows_busy_parent_thread(),
+                     model.no_busy_parent_thread_when(), trial.variant());
 }
 
 absl::StatusOr<TrialCommand> TesteeTrialCommand(
@@ -285,6 +303,21 @@ absl::StatusOr<TrialCommand> TesteeTrialCommand(
   command.stdin_bytes = *std::move(framed);
   command.watchdog = watchdog;
   return command;
+}
+
+absl::StatusOr<PreparedTrial> PrepareTesteeTrial(
+    const TesteeClient& testee, const v1::TrialRequest& trial,
+    const std::vector<std::string>& env, std::chrono::milliseconds watchdog) {
+  if (absl::Status valid = CheckTrialRequest(testee.description, trial);
+      !valid.ok()) {
+    return valid;
+  }
+  absl::StatusOr<TrialCommand> command =
+      TesteeTrialCommand(testee.program, trial, env, watchdog);
+  if (!command.ok()) return command.status();
+  return PreparedTrial{
+      *std::move(command),
+      ExpectsParentCheck(*FindModel(testee.description, trial.model()), trial)};
 }
 
 }  // namespace forkcheck

@@ -81,11 +81,29 @@ CompleteVariant(const v1::TesteeDescription& description,
 bool ExpectsParentCheck(const v1::ModelDescription& model,
                         const v1::TrialRequest& trial);
 
+// Whether `trial` (a request CheckTrialRequest accepted) may ask for a busy
+// parent thread: the model allows it for the trial's variant.
+bool AllowsBusyParentThread(const v1::ModelDescription& model,
+                            const v1::TrialRequest& trial);
+
 // The command that runs `trial` on the testee, for RunTrial: the program
 // with `env` added to its own, trial.workers() worker pipes, the request on
 // standard input and `watchdog` (also sent as trial.watchdog_ms).
 absl::StatusOr<TrialCommand> TesteeTrialCommand(
     const TesteeProgram& program, v1::TrialRequest trial,
+    const std::vector<std::string>& env, std::chrono::milliseconds watchdog);
+
+// A trial ready for RunTrial, and what its classification needs to know.
+struct PreparedTrial {
+  TrialCommand command;
+  bool expects_parent_check = false;  // for ClassifyTrial
+};
+
+// `trial` checked against the testee's description (CheckTrialRequest) and
+// made into its command (TesteeTrialCommand): the one way every client's
+// trial is started.
+absl::StatusOr<PreparedTrial> PrepareTesteeTrial(
+    const TesteeClient& testee, const v1::TrialRequest& trial,
     const std::vector<std::string>& env, std::chrono::milliseconds watchdog);
 
 }  // namespace forkcheck

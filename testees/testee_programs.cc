@@ -7,8 +7,10 @@
 namespace forkcheck {
 namespace {
 
-// Client name -> its testee program's runfile.
+// Client name -> its testee program's runfile. The C++ reference client's
+// trial program is a testee like any other (models/cpp_testee.h).
 constexpr std::pair<const char*, const char*> kTestees[] = {
+    {"cpp", "models/trial_program"},
     {"python-grpcio", "testees/python_grpcio/python_grpcio_testee"},
 };
 

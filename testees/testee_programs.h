@@ -1,5 +1,6 @@
 // The testee programs (protos/forkcheck/testee.proto) this build has: the
-// clients of other languages that the matrix and the benchmarks can run.
+// clients the matrix and the benchmarks can run, the C++ reference client
+// (//models:trial_program) and those of other languages.
 #ifndef FORKCHECK_TESTEES_TESTEE_PROGRAMS_H_
 #define FORKCHECK_TESTEES_TESTEE_PROGRAMS_H_
 

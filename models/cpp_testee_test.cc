@@ -1,0 +1,136 @@
+// The C++ client's description (what the matrix and the benchmarks know of
+// its models: they link none) says exactly what the models do, for every
+// combination of variant values: the name the model gives itself, whether
+// its parent checks its client, whether it allows a busy parent thread.
+#include "models/cpp_testee.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "models/model_registry.h"
+
+namespace forkcheck {
+namespace {
+
+// Whether `fact` holds for `variant` by the description's rule: `holds`
+// unless one of the variant's values is among `unless`.
+bool ByDescription(
+    bool holds, const google::protobuf::RepeatedPtrField<v1::NamedValue>& unless,
+    const std::vector<std::pair<std::string, std::string>>& variant) {
+  if (!holds) return false;
+  for (const v1::NamedValue& exception : unless) {
+    for (const auto& [name, value] : variant) {
+      if (name == exception.name() && value == exception.value()) return false;
+    }
+  }
+  return true;
+}
+
+// Calls `visit` with every combination of the model's variant values.
+void ForEachVariant(
+    const v1::ModelDescription& model,
+    const std::function<void(
+        const std::vector<std::pair<std::string, std::string>>&)>& visit,
+    std::vector<std::pair<std::string, std::string>> prefix = {}) {
+  if (prefix.size() == static_cast<size_t>(model.variant_size())) {
+    visit(prefix);
+    return;
+  }
+  const v1::VariantSetting& setting = model.variant(prefix.size());
+  for (const std::string& value : setting.values()) {
+    prefix.emplace_back(setting.name(), value);
+    ForEachVariant(model, visit, prefix);
+    prefix.pop_back();
+  }
+}
+
+TEST(CppTesteeTest, TheDescriptionSaysWhatEveryVariantOfEveryModelDoes) {
+  const v1::TesteeDescription description = DescribeCppClient();
+  EXPECT_EQ(description.client(), "cpp");
+  ASSERT_EQ(description.models_size(), static_cast<int>(ModelNames().size()));
+  int variants = 0;
+  for (const v1::ModelDescription& model : description.models()) {
+    ForEachVariant(model, [&](const auto& variant) {
+      ++variants;
+      absl::StatusOr<std::unique_ptr<Model>> made =
+          MakeModel(model.model(), variant);
+      ASSERT_TRUE(made.ok()) << made.status();
+      std::vector<std::string> settings;
+      for (const auto& [name, value] : variant) {
+        settings.push_back(absl::StrCat(name, "=", value));
+      }
+      // The matrix names a cell's model so (matrix/cell.h CellModelName).
+      const std::string name =
+          settings.empty() ? model.model()
+                           : absl::StrCat(model.model(), "(",
+                                          absl::StrJoin(settings, ","), ")");
+      EXPECT_EQ((*made)->name(), name);
+      EXPECT_EQ(ByDescription(model.has_parent_check(),
+                              model.no_parent_check_when(), variant),
+                (*made)->has_parent_check())
+          << name;
+      EXPECT_EQ(ByDescription(model.allows_busy_parent_thread(),
+                              model.no_busy_parent_thread_when(), variant),
+                (*made)->supports_busy_parent_thread())
+          << name;
+    });
+  }
+  EXPECT_GT(variants, 20);
+  const std::vector<std::string> axes(description.trial_axes().begin(),
+                                      description.trial_axes().end());
+  EXPECT_EQ(axes, (std::vector<std::string>{"fork_hooks", "child_channel",
+                                            "busy_parent_thread"}));
+}
+
+TEST(CppTesteeTest, ARequestIsTakenApartIntoTheTrialsSettings) {
+  v1::TrialRequest trial;
+  trial.set_model("fork_after_create");
+  v1::NamedValue* setting = trial.add_variant();
+  setting->set_name("parent_channel");
+  setting->set_value("idle");
+  trial.set_target("127.0.0.1:1");
+  trial.set_table("small");
+  trial.set_workers(3);
+  trial.set_max_streams(6);
+  trial.set_worker_patience_ms(1234);
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"fork_hooks", "application"},
+           {"child_channel", "local_pool"},
+           {"busy_parent_thread", "yes"},
+           {"fork_support", "true"}}) {
+    v1::NamedValue* axis = trial.add_axes();
+    axis->set_name(name);
+    axis->set_value(value);
+  }
+  absl::StatusOr<TrialSettings> settings = SettingsFromTrialRequest(trial);
+  ASSERT_TRUE(settings.ok()) << settings.status();
+  EXPECT_EQ(settings->model, "fork_after_create");
+  EXPECT_EQ(settings->variant.parent_channel, "idle");
+  EXPECT_EQ(settings->fork_hooks, "application");
+  EXPECT_EQ(settings->child_channel, "local_pool");
+  EXPECT_TRUE(settings->context.busy_parent_thread);
+  EXPECT_EQ(settings->context.workers, 3);
+  EXPECT_EQ(settings->context.streams, 6);
+  EXPECT_EQ(settings->context.worker_patience, absl::Milliseconds(1234));
+
+  v1::TrialRequest wrong = trial;
+  wrong.mutable_variant(0)->set_name("subchannel_pool");
+  absl::StatusOr<TrialSettings> refused = SettingsFromTrialRequest(wrong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("no variant setting "
+                                            "\"subchannel_pool\""),
+            std::string::npos)
+      << refused.status();
+  wrong = trial;
+  wrong.mutable_axes(2)->set_value("maybe");
+  EXPECT_FALSE(SettingsFromTrialRequest(wrong).ok());
+}
+
+}  // namespace
+}  // namespace forkcheck
