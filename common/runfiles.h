@@ -17,7 +17,7 @@ namespace forkcheck {
 absl::StatusOr<std::string> RunfileExecutable(
     const std::string& path_in_workspace, const std::string& argv0 = "");
 
-// The same for a data file (readable, e.g. "matrix/matrix_design.json").
+// The same for a data file (readable, e.g. "conformance/matrix_design.json").
 absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
                                         const std::string& argv0 = "");
 

@@ -88,7 +88,8 @@ void CheckClient(const ClientRun& client, const MatrixJobResult& job,
 
 TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   MatrixJobOptions options;
-  absl::StatusOr<std::string> design = RunfileData("matrix/matrix_design.json");
+  absl::StatusOr<std::string> design =
+      RunfileData("conformance/matrix_design.json");
   absl::StatusOr<std::string> server = FakeServerBinaryPath();
   ASSERT_TRUE(design.ok()) << design.status();
   ASSERT_TRUE(server.ok()) << server.status();

@@ -2,7 +2,7 @@
 // the gRPC build in hand and prints it.
 //
 // It probes the gRPC build (version, whether it registers fork handlers),
-// runs every cell of the designed matrix (matrix/matrix_design.json; the
+// runs every cell of the designed matrix (conformance/matrix_design.json; the
 // quick size by default, --size=full for all of it) several times under the
 // supervisor against fake servers of their own, prints the outcome table,
 // and compares it with the recorded expectations of this gRPC version
@@ -366,7 +366,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
     std::cout << DescribePowerProbe(*power_probe) << "\n";
   }
   absl::StatusOr<std::string> design =
-      RunfileData("matrix/matrix_design.json", argv0);
+      RunfileData("conformance/matrix_design.json", argv0);
   absl::StatusOr<std::string> server = FakeServerBinaryPath(argv0);
   for (const auto* found : {&design, &server}) {
     if (!found->ok()) return Fail(std::string(found->status().message()));

@@ -1,4 +1,4 @@
-// The matrix design: data (matrix/matrix_design.json), not code. It is not
+// The matrix design: data (conformance/matrix_design.json), not code. It is not
 // the cross-product of every axis, which would be far too large: it is a list
 // of groups, each saying which models it covers, which axes vary together
 // across them (the cross-product within the group), and why. Axes a group

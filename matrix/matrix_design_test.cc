@@ -56,35 +56,6 @@ absl::Status ExpandError(const std::string& text) {
   return ExpandDesign(*design, MatrixSize::kFull, Clients()).status();
 }
 
-TEST(MatrixDesignTest, TheShippedDesignExpandsAndSaysWhy) {
-  absl::StatusOr<std::string> path = RunfileData("matrix/matrix_design.json");
-  ASSERT_TRUE(path.ok()) << path.status();
-  absl::StatusOr<MatrixDesign> design = LoadMatrixDesignFile(*path);
-  ASSERT_TRUE(design.ok()) << design.status();
-  for (const DesignGroup& group : design->groups) {
-    EXPECT_GT(group.why.size(), 40u) << group.name;
-  }
-  absl::StatusOr<std::vector<Cell>> quick =
-      ExpandDesign(*design, MatrixSize::kQuick, Clients());
-  absl::StatusOr<std::vector<Cell>> full =
-      ExpandDesign(*design, MatrixSize::kFull, Clients());
-  ASSERT_TRUE(quick.ok()) << quick.status();
-  ASSERT_TRUE(full.ok()) << full.status();
-  // Quick must stay a few minutes on 2 cores at 5 repetitions (most cells
-  // are safe and take a fraction of a second; hangs run side by side).
-  EXPECT_GE(quick->size(), 20u);
-  EXPECT_LE(quick->size(), 160u);
-  EXPECT_GT(full->size(), quick->size());
-  std::set<std::string> full_keys;
-  for (const Cell& cell : *full) {
-    EXPECT_TRUE(full_keys.insert(CellKey(cell)).second) << CellKey(cell);
-  }
-  for (const Cell& cell : *quick) {
-    EXPECT_EQ(full_keys.count(CellKey(cell)), 1u)
-        << "quick cell not in the full size: " << CellKey(cell);
-  }
-}
-
 TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
   absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(DesignWith(
       R"("models": [{"model": "thread_shared"}],
