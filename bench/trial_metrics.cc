@@ -4,30 +4,18 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "stats/sample_summary.h"
 
 namespace forkcheck {
-namespace {
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const size_t middle = values.size() / 2;
-  return values.size() % 2 == 1 ? values[middle]
-                                : (values[middle - 1] + values[middle]) / 2;
-}
-
-}  // namespace
 
 absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
   TrialMetrics metrics;
   int64_t started = 0;
-  for (const v1::WorkerMessage& message : record.parent.messages) {
-    if (!message.has_parent_facts()) continue;
-    const v1::ParentFacts& facts = message.parent_facts();
-    started = facts.workers_started_monotonic_micros();
-    metrics.tcp_connections = facts.tcp_connections();
-    if (facts.has_usage()) {
-      metrics.parent_peak_rss_kib = facts.usage().max_rss_kib();
+  if (const v1::ParentFacts* facts = ParentFactsOf(record)) {
+    started = facts->workers_started_monotonic_micros();
+    metrics.tcp_connections = facts->tcp_connections();
+    if (facts->has_usage()) {
+      metrics.parent_peak_rss_kib = facts->usage().max_rss_kib();
     }
   }
   if (started <= 0) {
@@ -42,10 +30,7 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
   int64_t last_done = started;
   std::vector<double> first_rows;
   for (size_t i = 0; i < record.workers.size(); ++i) {
-    const v1::WorkerResult* result = nullptr;
-    for (const v1::WorkerMessage& message : record.workers[i].messages) {
-      if (message.has_result()) result = &message.result();
-    }
+    const v1::WorkerResult* result = WorkerResultOf(record.workers[i]);
     if (result == nullptr || result->monotonic_start_micros() <= 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "worker ", i, " sent no result with its monotonic start"));

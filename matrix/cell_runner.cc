@@ -65,26 +65,20 @@ TrialSample SampleFromTrial(const TrialRecord& record,
     sample.worker_retries.push_back(outcome.workers[i].retries);
     sample.worker_first_failure.push_back(
         outcome.workers[i].first_retried_failure);
-    int64_t first_row = -1;
-    int64_t done = -1;
-    if (i < record.workers.size()) {
-      for (const v1::WorkerMessage& message : record.workers[i].messages) {
-        if (!message.has_result()) continue;
-        const v1::WorkerResult& result = message.result();
-        sample.rows += result.rows_received();
-        if (result.first_row_micros() > 0)
-          first_row = result.first_row_micros();
-        if (result.done_micros() > 0) done = result.done_micros();
-      }
-    }
-    sample.first_row_micros.push_back(first_row);
-    sample.done_micros.push_back(done);
+    const v1::WorkerResult* result =
+        i < record.workers.size() ? WorkerResultOf(record.workers[i]) : nullptr;
+    if (result != nullptr) sample.rows += result->rows_received();
+    sample.first_row_micros.push_back(
+        result != nullptr && result->first_row_micros() > 0
+            ? result->first_row_micros()
+            : -1);
+    sample.done_micros.push_back(
+        result != nullptr && result->done_micros() > 0 ? result->done_micros()
+                                                       : -1);
   }
   sample.workers = workers;
-  for (const v1::WorkerMessage& message : record.parent.messages) {
-    if (message.has_parent_facts()) {
-      sample.tcp_connections = message.parent_facts().tcp_connections();
-    }
+  if (const v1::ParentFacts* facts = ParentFactsOf(record)) {
+    sample.tcp_connections = facts->tcp_connections();
   }
   if (outcome.parent_after.has_value()) {
     sample.parent_after = outcome.parent_after->kind;

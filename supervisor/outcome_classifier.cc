@@ -91,7 +91,7 @@ WorkerFacts Gather(const TrialRecord::ProcessReport& report) {
         facts.last_phase = std::max(facts.last_phase, message.phase().phase());
         break;
       case v1::WorkerMessage::kResult:
-        if (++results == 1) facts.result = &message.result();
+        ++results;
         break;
       case v1::WorkerMessage::kWorkerExit:
         facts.misuse = "a worker pipe carried a worker_exit message";
@@ -113,6 +113,7 @@ WorkerFacts Gather(const TrialRecord::ProcessReport& report) {
         break;
     }
   }
+  facts.result = WorkerResultOf(report);
   if (results > 1 && facts.misuse.empty()) {
     facts.misuse = absl::StrCat(results, " results from one worker");
   }

@@ -330,4 +330,20 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   return record;
 }
 
+const v1::WorkerResult* WorkerResultOf(
+    const TrialRecord::ProcessReport& worker) {
+  for (const v1::WorkerMessage& message : worker.messages) {
+    if (message.has_result()) return &message.result();
+  }
+  return nullptr;
+}
+
+const v1::ParentFacts* ParentFactsOf(const TrialRecord& record) {
+  const v1::ParentFacts* facts = nullptr;
+  for (const v1::WorkerMessage& message : record.parent.messages) {
+    if (message.has_parent_facts()) facts = &message.parent_facts();
+  }
+  return facts;
+}
+
 }  // namespace forkcheck

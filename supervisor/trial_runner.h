@@ -72,6 +72,14 @@ struct TrialRecord {
   std::string cleanup_error;
 };
 
+// What the pipes said, read the one way every reader of a record reads it:
+// a worker's result is the first it sent (a second one is misuse, which
+// ClassifyTrial reports), the parent's facts the last it sent. nullptr if
+// there is none.
+const v1::WorkerResult* WorkerResultOf(
+    const TrialRecord::ProcessReport& worker);
+const v1::ParentFacts* ParentFactsOf(const TrialRecord& record);
+
 // INVALID_ARGUMENT for a bad command; INTERNAL if pipes, fork or the
 // subreaper setting fail. A trial that misbehaves is never an error here.
 absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command);
