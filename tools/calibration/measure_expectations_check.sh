@@ -3,7 +3,7 @@
 # matrix (no benchmarks) against the recorded expectations, counting the
 # runs that failed the check (exit 3). Run on a quiet machine:
 #
-#   matrix/measure_expectations_check.sh --runs=20 --out=/tmp/aa [-- run flags]
+#   tools/calibration/measure_expectations_check.sh --runs=20 --out=/tmp/aa [-- run flags]
 #
 # A/A (the false-alarm rate): the build the files were recorded on, no
 # flags. Power: flags that make a known change, e.g. a fault script that
@@ -12,7 +12,7 @@
 # "failed the check: K of N runs". Exit status 0 once every run finished
 # (whatever the check said), 2 if a run could not be made.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 runs=20 out=''
 while [ $# -gt 0 ]; do
