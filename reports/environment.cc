@@ -27,8 +27,8 @@
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "google/protobuf/stubs/common.h"
-#include "grpc_build/grpc_build_info.h"
-#include "grpc_build/loaded_objects.h"
+#include "probe/grpc_build_info.h"
+#include "probe/loaded_objects.h"
 #include "reports/environment_git.h"
 
 extern char** environ;

@@ -1,4 +1,4 @@
-#include "grpc_build/elf_dynamic_symbols.h"
+#include "probe/elf_dynamic_symbols.h"
 
 #include <elf.h>
 #include <fcntl.h>

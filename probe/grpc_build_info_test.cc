@@ -1,4 +1,4 @@
-#include "grpc_build/grpc_build_info.h"
+#include "probe/grpc_build_info.h"
 
 #include <cstdlib>
 #include <string>
@@ -8,7 +8,7 @@
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "gmock/gmock.h"
-#include "grpc_build/loaded_objects.h"
+#include "probe/loaded_objects.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -17,7 +17,7 @@ namespace {
 using ::testing::Contains;
 
 std::string Testdata(const std::string& name) {
-  auto path = RunfileExecutable("grpc_build/" + name);
+  auto path = RunfileExecutable("probe/" + name);
   EXPECT_TRUE(path.ok()) << path.status();
   return path.ok() ? *path : "";
 }

@@ -3,7 +3,7 @@
 // no version.
 #include <iostream>
 
-#include "grpc_build/grpc_build_info.h"
+#include "probe/grpc_build_info.h"
 
 int main() {
   absl::StatusOr<forkcheck::GrpcBuildInfo> info = forkcheck::ProbeGrpcBuild();

@@ -1,4 +1,4 @@
-#include "grpc_build/loaded_objects.h"
+#include "probe/loaded_objects.h"
 
 #include <dlfcn.h>
 #include <link.h>

@@ -1,4 +1,4 @@
-#include "grpc_build/grpc_build_info.h"
+#include "probe/grpc_build_info.h"
 
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
@@ -11,8 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "grpc_build/elf_dynamic_symbols.h"
-#include "grpc_build/loaded_objects.h"
+#include "probe/elf_dynamic_symbols.h"
+#include "probe/loaded_objects.h"
 
 namespace forkcheck {
 namespace {
