@@ -16,6 +16,7 @@
 #include <gnu/libc-version.h>
 #endif
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -25,7 +26,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/file_util.h"
-#include "common/json_fields.h"
 #include "google/protobuf/stubs/common.h"
 #include "probe/grpc_build_info.h"
 #include "probe/loaded_objects.h"
@@ -36,7 +36,7 @@ extern char** environ;
 namespace forkcheck {
 namespace {
 
-using json::Json;
+using Json = nlohmann::json;
 
 #if defined(__has_feature)
 #define FORKCHECK_HAS_FEATURE(x) __has_feature(x)
@@ -390,151 +390,6 @@ Json Loads(const std::optional<LoadAverage>& value) {
   return Json::array({(*value)[0], (*value)[1], (*value)[2]});
 }
 
-// Reads the members of one JSON object, keeping the first error.
-class ObjectReader {
- public:
-  ObjectReader(const Json& json, std::string path,
-               std::initializer_list<absl::string_view> keys)
-      : json_(json), path_(std::move(path)) {
-    status_ = json::CheckObject(json_, path_, keys);
-    // Every key is required.
-    for (absl::string_view key : keys) {
-      const Json* ignored = nullptr;
-      if (status_.ok())
-        status_ = json::GetRequired(json_, path_, key, &ignored);
-    }
-  }
-
-  const absl::Status& status() const { return status_; }
-  std::string Path(absl::string_view key) const {
-    return json::MemberPath(path_, key);
-  }
-  const Json& Member(absl::string_view key) const {
-    return json_.at(std::string(key));
-  }
-  void Fail(absl::Status status) {
-    if (status_.ok()) status_ = std::move(status);
-  }
-
-  // A non-empty string.
-  void String(absl::string_view key, std::string* out) {
-    if (!status_.ok()) return;
-    absl::StatusOr<std::string> value = json::ToString(Member(key), Path(key));
-    if (value.ok() && value->empty()) {
-      value = json::PathError(Path(key), "must not be empty (use \"unknown\")");
-    }
-    if (!value.ok()) return Fail(value.status());
-    *out = *std::move(value);
-  }
-  // One of `allowed`.
-  void Choice(absl::string_view key,
-              std::initializer_list<absl::string_view> allowed,
-              std::string* out) {
-    String(key, out);
-    if (!status_.ok()) return;
-    for (absl::string_view choice : allowed) {
-      if (*out == choice) return;
-    }
-    Fail(json::PathError(Path(key),
-                         absl::StrCat("unexpected value ", json::Quote(*out))));
-  }
-  // An RFC 3339 time or "unknown".
-  void Time(absl::string_view key, std::string* out) {
-    String(key, out);
-    if (!status_.ok() || *out == kUnknown) return;
-    absl::Time parsed;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, *out, &parsed, &error)) {
-      Fail(json::PathError(Path(key),
-                           absl::StrCat("not an RFC 3339 time: ", error)));
-    }
-  }
-  // A positive integer or "unknown".
-  void Count(absl::string_view key, std::optional<int64_t>* out) {
-    if (!status_.ok()) return;
-    const Json& value = Member(key);
-    if (value.is_string() && value.get<std::string>() == kUnknown) {
-      *out = std::nullopt;
-      return;
-    }
-    if (!value.is_number_integer()) {
-      return Fail(json::PathError(
-          Path(key), absl::StrCat("expected an integer or \"unknown\", got ",
-                                  value.dump())));
-    }
-    absl::StatusOr<int64_t> number =
-        json::ToInt64(value, Path(key), 1, INT64_MAX);
-    if (!number.ok()) return Fail(number.status());
-    *out = *number;
-  }
-  // Three non-negative numbers or "unknown".
-  void Loads(absl::string_view key, std::optional<LoadAverage>* out) {
-    if (!status_.ok()) return;
-    const Json& value = Member(key);
-    if (value.is_string() && value.get<std::string>() == kUnknown) {
-      *out = std::nullopt;
-      return;
-    }
-    if (!value.is_array() || value.size() != 3) {
-      return Fail(json::PathError(
-          Path(key),
-          absl::StrCat("expected [1 min, 5 min, 15 min] or \"unknown\", got ",
-                       value.dump())));
-    }
-    LoadAverage loads;
-    for (size_t i = 0; i < 3; ++i) {
-      const std::string element = json::ElementPath(Path(key), i);
-      absl::StatusOr<double> load = json::ToDouble(value[i], element);
-      if (load.ok() && *load < 0) {
-        load = json::PathError(element, "must not be negative");
-      }
-      if (!load.ok()) return Fail(load.status());
-      loads[i] = *load;
-    }
-    *out = loads;
-  }
-  // An array of strings (possibly empty).
-  void Strings(absl::string_view key, std::vector<std::string>* out) {
-    if (!status_.ok()) return;
-    const Json& value = Member(key);
-    if (!value.is_array()) {
-      return Fail(json::PathError(
-          Path(key),
-          absl::StrCat("expected an array, got ", value.type_name())));
-    }
-    out->clear();
-    for (size_t i = 0; i < value.size(); ++i) {
-      absl::StatusOr<std::string> item =
-          json::ToString(value[i], json::ElementPath(Path(key), i));
-      if (!item.ok()) return Fail(item.status());
-      out->push_back(*std::move(item));
-    }
-  }
-
- private:
-  const Json& json_;
-  const std::string path_;
-  absl::Status status_;
-};
-
-absl::Status ReadGrpcEnv(const Json& value, const std::string& path,
-                         std::map<std::string, std::string>* out) {
-  if (!value.is_object()) {
-    return json::PathError(
-        path, absl::StrCat("expected an object, got ", value.type_name()));
-  }
-  for (const auto& item : value.items()) {
-    const std::string member = json::MemberPath(path, item.key());
-    if (!absl::StartsWith(item.key(), "GRPC_")) {
-      return json::PathError(member, "not a GRPC_ variable");
-    }
-    absl::StatusOr<std::string> text = json::ToString(item.value(), member);
-    if (!text.ok()) return text.status();
-    (*out)[item.key()] = *std::move(text);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 RunStart CaptureRunStart() {
@@ -626,110 +481,6 @@ nlohmann::json EnvironmentToJson(const Environment& e) {
       {"grpc_env", grpc_env},
       {"notes", e.notes},
   };
-}
-
-namespace {
-
-// `words_checked`: build.config and harness.git_tree must be words this
-// version writes; otherwise any text, as the report schema has them.
-absl::StatusOr<Environment> ReadEnvironment(const Json& json,
-                                            const std::string& path,
-                                            bool words_checked) {
-  Environment e;
-  ObjectReader top(json, path,
-                   {"grpc", "protobuf", "build", "machine", "harness",
-                    "start_time", "end_time", "grpc_env", "notes"});
-  if (!top.status().ok()) return top.status();
-
-  ObjectReader grpc(top.Member("grpc"), top.Path("grpc"),
-                    {"cpp_version", "core_version", "library_path", "atfork",
-                     "atfork_evidence"});
-  grpc.String("cpp_version", &e.grpc.cpp_version);
-  grpc.String("core_version", &e.grpc.core_version);
-  grpc.String("library_path", &e.grpc.library_path);
-  grpc.Choice("atfork", {"registers", "does_not_register", kUnknown},
-              &e.grpc.atfork);
-  grpc.String("atfork_evidence", &e.grpc.atfork_evidence);
-  if (!grpc.status().ok()) return grpc.status();
-
-  ObjectReader protobuf(top.Member("protobuf"), top.Path("protobuf"),
-                        {"header_version", "library_path"});
-  protobuf.String("header_version", &e.protobuf.header_version);
-  protobuf.String("library_path", &e.protobuf.library_path);
-  if (!protobuf.status().ok()) return protobuf.status();
-
-  ObjectReader build(top.Member("build"), top.Path("build"),
-                     {"compiler", "config", "inferred_flags", "sanitizers",
-                      "source", "bazel_version"});
-  build.String("compiler", &e.build.compiler);
-  if (words_checked) {
-    build.Choice("config",
-                 {"opt", "fastbuild_or_dbg", "optimized_with_assertions",
-                  "unoptimized_without_assertions"},
-                 &e.build.config);
-  } else {
-    build.String("config", &e.build.config);
-  }
-  build.Strings("inferred_flags", &e.build.inferred_flags);
-  build.Strings("sanitizers", &e.build.sanitizers);
-  build.String("source", &e.build.source);
-  build.String("bazel_version", &e.build.bazel_version);
-  if (!build.status().ok()) return build.status();
-
-  ObjectReader machine(
-      top.Member("machine"), top.Path("machine"),
-      {"hostname", "os", "kernel_release", "kernel_version", "architecture",
-       "libc_version", "cpu_model", "hardware_concurrency", "cpus_online",
-       "cpus_allowed", "memory_total_bytes", "scaling_governor",
-       "load_average_at_start"});
-  MachineFacts& m = e.machine;
-  machine.String("hostname", &m.hostname);
-  machine.String("os", &m.os);
-  machine.String("kernel_release", &m.kernel_release);
-  machine.String("kernel_version", &m.kernel_version);
-  machine.String("architecture", &m.architecture);
-  machine.String("libc_version", &m.libc_version);
-  machine.String("cpu_model", &m.cpu_model);
-  machine.Count("hardware_concurrency", &m.hardware_concurrency);
-  machine.Count("cpus_online", &m.cpus_online);
-  machine.Count("cpus_allowed", &m.cpus_allowed);
-  machine.Count("memory_total_bytes", &m.memory_total_bytes);
-  machine.String("scaling_governor", &m.scaling_governor);
-  machine.Loads("load_average_at_start", &m.load_average_at_start);
-  if (!machine.status().ok()) return machine.status();
-
-  ObjectReader harness(top.Member("harness"), top.Path("harness"),
-                       {"workspace_directory", "git_commit", "git_tree"});
-  harness.String("workspace_directory", &e.harness.workspace_directory);
-  harness.String("git_commit", &e.harness.git_commit);
-  if (words_checked) {
-    harness.Choice("git_tree", {"clean", "dirty", kUnknown},
-                   &e.harness.git_tree);
-  } else {
-    harness.String("git_tree", &e.harness.git_tree);
-  }
-  if (!harness.status().ok()) return harness.status();
-
-  top.Time("start_time", &e.start_time);
-  top.Time("end_time", &e.end_time);
-  top.Strings("notes", &e.notes);
-  if (!top.status().ok()) return top.status();
-  absl::Status env_status =
-      ReadGrpcEnv(top.Member("grpc_env"), top.Path("grpc_env"), &e.grpc_env);
-  if (!env_status.ok()) return env_status;
-  return e;
-}
-
-}  // namespace
-
-absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
-                                                const std::string& path) {
-  return ReadEnvironment(json, path, /*words_checked=*/true);
-}
-
-absl::StatusOr<Environment> EnvironmentFromReport(const nlohmann::json& json,
-                                                  const std::string& path) {
-  return ReadEnvironment(json, path, /*words_checked=*/false);
 }
 
 }  // namespace forkcheck

@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
@@ -145,18 +144,6 @@ Environment CollectEnvironment(const EnvironmentOptions& options);
 std::string FormatRfc3339Utc(std::chrono::system_clock::time_point time);
 
 nlohmann::json EnvironmentToJson(const Environment& environment);
-
-// Strict: every field is required, no unknown keys, times RFC 3339 or
-// "unknown"; errors name the JSON path (`path` is that of `json` itself,
-// e.g. "environment").
-absl::StatusOr<Environment> EnvironmentFromJson(const nlohmann::json& json,
-                                                const std::string& path);
-
-// As EnvironmentFromJson, but build.config and harness.git_tree may be any
-// text, as the report schema allows: older reports wrote other words
-// ("fastbuild"), and a reader must still read them.
-absl::StatusOr<Environment> EnvironmentFromReport(const nlohmann::json& json,
-                                                  const std::string& path);
 
 }  // namespace forkcheck
 

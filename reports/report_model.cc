@@ -4,7 +4,9 @@
 #include <utility>
 #include <variant>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/json_fields.h"
 
 namespace forkcheck {
@@ -98,6 +100,14 @@ class Fields {
       if (!ok()) return;
       visit(name, value, json::MemberPath(members.path_, name));
     }
+  }
+
+  // The object has exactly these keys: unknown ones are typos, every one
+  // is required.
+  void Exactly(std::initializer_list<absl::string_view> keys) {
+    if (!ok()) return;
+    Fail(json::CheckObject(object_, path_, keys));
+    for (absl::string_view key : keys) Member(std::string(key).c_str());
   }
 
   void Fail(absl::Status status) {
@@ -405,6 +415,162 @@ ReportBenchmarks ParseBenchmarks(const Json& json, const std::string& path,
   return benchmarks;
 }
 
+// ---- The environment block -------------------------------------------------
+
+// A non-empty string: an unread fact is written as kUnknown, never "".
+void Fact(Fields& fields, const char* key, std::string* out) {
+  fields.Text(key, out);
+  if (fields.ok() && out->empty()) {
+    fields.Fail(json::PathError(fields.Path(key),
+                                "must not be empty (use \"unknown\")"));
+  }
+}
+
+// An RFC 3339 time or kUnknown.
+void Time(Fields& fields, const char* key, std::string* out) {
+  Fact(fields, key, out);
+  if (!fields.ok() || *out == kUnknown) return;
+  absl::Time parsed;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, *out, &parsed, &error)) {
+    fields.Fail(json::PathError(fields.Path(key),
+                                absl::StrCat("not an RFC 3339 time: ", error)));
+  }
+}
+
+bool IsUnknown(const Json& value) {
+  return value.is_string() && value.get<std::string>() == kUnknown;
+}
+
+// A positive integer or kUnknown (nullopt).
+void Count(Fields& fields, const char* key, std::optional<int64_t>* out) {
+  const Json& value = fields.Member(key);
+  if (!fields.ok()) return;
+  if (IsUnknown(value)) {
+    *out = std::nullopt;
+    return;
+  }
+  if (!value.is_number_integer()) {
+    return fields.Fail(
+        json::PathError(fields.Path(key),
+                        absl::StrCat("expected an integer or \"unknown\", got ",
+                                     value.dump())));
+  }
+  absl::StatusOr<int64_t> number =
+      json::ToInt64(value, fields.Path(key), 1, INT64_MAX);
+  if (!number.ok()) return fields.Fail(number.status());
+  *out = *number;
+}
+
+// Three non-negative numbers or kUnknown (nullopt).
+void Loads(Fields& fields, const char* key, std::optional<LoadAverage>* out) {
+  const Json& value = fields.Member(key);
+  if (!fields.ok()) return;
+  if (IsUnknown(value)) {
+    *out = std::nullopt;
+    return;
+  }
+  if (!value.is_array() || value.size() != 3) {
+    return fields.Fail(json::PathError(
+        fields.Path(key),
+        absl::StrCat("expected [1 min, 5 min, 15 min] or \"unknown\", got ",
+                     value.dump())));
+  }
+  LoadAverage loads;
+  for (size_t i = 0; i < 3; ++i) {
+    const std::string element = json::ElementPath(fields.Path(key), i);
+    absl::StatusOr<double> load = json::ToDouble(value[i], element);
+    if (load.ok() && *load < 0) {
+      load = json::PathError(element, "must not be negative");
+    }
+    if (!load.ok()) return fields.Fail(load.status());
+    loads[i] = *load;
+  }
+  *out = loads;
+}
+
+// Every field is required and no other is allowed. build.config and
+// harness.git_tree may be any text, as the schema has them: older reports
+// wrote other words ("fastbuild"), and they must still read.
+Environment ParseEnvironment(const Json& json, const std::string& path,
+                             absl::Status* status) {
+  Environment e;
+  Fields top(json, path, status);
+  top.Exactly({"grpc", "protobuf", "build", "machine", "harness", "start_time",
+               "end_time", "grpc_env", "notes"});
+
+  Fields grpc(top.Member("grpc"), top.Path("grpc"), status);
+  grpc.Exactly({"cpp_version", "core_version", "library_path", "atfork",
+                "atfork_evidence"});
+  Fact(grpc, "cpp_version", &e.grpc.cpp_version);
+  Fact(grpc, "core_version", &e.grpc.core_version);
+  Fact(grpc, "library_path", &e.grpc.library_path);
+  Fact(grpc, "atfork", &e.grpc.atfork);
+  if (grpc.ok() && e.grpc.atfork != "registers" &&
+      e.grpc.atfork != "does_not_register" && e.grpc.atfork != kUnknown) {
+    grpc.Fail(json::PathError(
+        grpc.Path("atfork"),
+        absl::StrCat("unexpected value ", json::Quote(e.grpc.atfork))));
+  }
+  Fact(grpc, "atfork_evidence", &e.grpc.atfork_evidence);
+
+  Fields protobuf(top.Member("protobuf"), top.Path("protobuf"), status);
+  protobuf.Exactly({"header_version", "library_path"});
+  Fact(protobuf, "header_version", &e.protobuf.header_version);
+  Fact(protobuf, "library_path", &e.protobuf.library_path);
+
+  Fields build(top.Member("build"), top.Path("build"), status);
+  build.Exactly({"compiler", "config", "inferred_flags", "sanitizers", "source",
+                 "bazel_version"});
+  Fact(build, "compiler", &e.build.compiler);
+  Fact(build, "config", &e.build.config);
+  build.Texts("inferred_flags", &e.build.inferred_flags);
+  build.Texts("sanitizers", &e.build.sanitizers);
+  Fact(build, "source", &e.build.source);
+  Fact(build, "bazel_version", &e.build.bazel_version);
+
+  Fields machine(top.Member("machine"), top.Path("machine"), status);
+  machine.Exactly({"hostname", "os", "kernel_release", "kernel_version",
+                   "architecture", "libc_version", "cpu_model",
+                   "hardware_concurrency", "cpus_online", "cpus_allowed",
+                   "memory_total_bytes", "scaling_governor",
+                   "load_average_at_start"});
+  MachineFacts& m = e.machine;
+  Fact(machine, "hostname", &m.hostname);
+  Fact(machine, "os", &m.os);
+  Fact(machine, "kernel_release", &m.kernel_release);
+  Fact(machine, "kernel_version", &m.kernel_version);
+  Fact(machine, "architecture", &m.architecture);
+  Fact(machine, "libc_version", &m.libc_version);
+  Fact(machine, "cpu_model", &m.cpu_model);
+  Count(machine, "hardware_concurrency", &m.hardware_concurrency);
+  Count(machine, "cpus_online", &m.cpus_online);
+  Count(machine, "cpus_allowed", &m.cpus_allowed);
+  Count(machine, "memory_total_bytes", &m.memory_total_bytes);
+  Fact(machine, "scaling_governor", &m.scaling_governor);
+  Loads(machine, "load_average_at_start", &m.load_average_at_start);
+
+  Fields harness(top.Member("harness"), top.Path("harness"), status);
+  harness.Exactly({"workspace_directory", "git_commit", "git_tree"});
+  Fact(harness, "workspace_directory", &e.harness.workspace_directory);
+  Fact(harness, "git_commit", &e.harness.git_commit);
+  Fact(harness, "git_tree", &e.harness.git_tree);
+
+  Time(top, "start_time", &e.start_time);
+  Time(top, "end_time", &e.end_time);
+  top.Texts("notes", &e.notes);
+  top.Members("grpc_env", [&](const std::string& name, const Json& value,
+                              const std::string& at) {
+    if (!absl::StartsWith(name, "GRPC_")) {
+      return top.Fail(json::PathError(at, "not a GRPC_ variable"));
+    }
+    absl::StatusOr<std::string> text = json::ToString(value, at);
+    if (!text.ok()) return top.Fail(text.status());
+    e.grpc_env[name] = *std::move(text);
+  });
+  return e;
+}
+
 }  // namespace
 
 std::string BenchmarkScenario::ConfigText(const std::string& key) const {
@@ -431,10 +597,9 @@ absl::StatusOr<ReportModel> ParseReportModel(const Json& report) {
   Fields tool(fields.Member("tool"), fields.Path("tool"), &status);
   tool.Texts("command", &model.command);
   if (!status.ok()) return status;
-  absl::StatusOr<Environment> environment =
-      EnvironmentFromReport(fields.Member("environment"), "environment");
-  if (!environment.ok()) return environment.status();
-  model.environment = *std::move(environment);
+  model.environment =
+      ParseEnvironment(fields.Member("environment"), "environment", &status);
+  if (!status.ok()) return status;
   if (const Json& conformance = fields.Member("conformance");
       !conformance.is_null()) {
     model.conformance = ParseConformance(conformance, "conformance",

@@ -1,8 +1,10 @@
 #include "reports/report_model.h"
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
@@ -10,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "reports/compare/testing/synthetic_report.h"
+#include "reports/environment.h"
 #include "reports/report.h"
 
 namespace forkcheck {
@@ -235,6 +238,104 @@ TEST(ReportModelTest, AMalformedReportIsAnErrorNamingThePath) {
   EXPECT_EQ(ErrorOf(document),
             "benchmarks.scenarios[0].config.workers: expected a string, "
             "number or boolean, got array");
+}
+
+// The environment block as the driver writes it reads back as it was.
+TEST(ReportModelTest, TheEnvironmentRoundTrips) {
+  json document = ReadFixture("every_verdict.json");
+  Environment collected =
+      CollectEnvironment(EnvironmentOptionsFromProcess(CaptureRunStart()));
+  collected.grpc_env["GRPC_TRACE"] = "api";
+  const json written = EnvironmentToJson(collected);
+  document["environment"] = written;
+  absl::StatusOr<ReportModel> read = ParseReportModel(document);
+  ASSERT_TRUE(read.ok()) << read.status() << "\n" << written.dump(2);
+  EXPECT_EQ(EnvironmentToJson(read->environment), written);
+  EXPECT_EQ(read->environment.machine.memory_total_bytes,
+            collected.machine.memory_total_bytes);
+  EXPECT_EQ(read->environment.grpc_env, collected.grpc_env);
+
+  // Unknown numbers and load averages round-trip as "unknown".
+  collected.machine.cpus_online.reset();
+  collected.machine.load_average_at_start.reset();
+  document["environment"] = EnvironmentToJson(collected);
+  EXPECT_EQ(document["environment"]["machine"]["cpus_online"], "unknown");
+  read = ParseReportModel(document);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE(read->environment.machine.cpus_online.has_value());
+  EXPECT_FALSE(read->environment.machine.load_average_at_start.has_value());
+
+  collected.machine.load_average_at_start = LoadAverage{0.5, 1.25, 2};
+  document["environment"] = EnvironmentToJson(collected);
+  read = ParseReportModel(document);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->environment.machine.load_average_at_start,
+            (LoadAverage{0.5, 1.25, 2}));
+
+  // Words this version does not write still read: older reports wrote
+  // "fastbuild", and the schema allows any text there.
+  document["environment"]["build"]["config"] = "fastbuild";
+  document["environment"]["harness"]["git_tree"] = "messy";
+  read = ParseReportModel(document);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->environment.build.config, "fastbuild");
+  EXPECT_EQ(read->environment.harness.git_tree, "messy");
+}
+
+TEST(ReportModelTest, AMalformedEnvironmentIsAnErrorNamingTheField) {
+  const json good = ReadFixture("every_verdict.json");
+  ASSERT_TRUE(ParseReportModel(good).ok());
+  struct Case {
+    std::function<void(json&)> spoil;
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](json& j) { j["machine"].erase("cpu_model"); },
+       "environment.machine.cpu_model: missing required field"},
+      {[](json& j) { j["machine"]["cpu_modle"] = "x"; },
+       "environment.machine.cpu_modle: unknown key"},
+      {[](json& j) { j["grpc"]["cpp_version"] = 1; },
+       "environment.grpc.cpp_version: expected a string, got number"},
+      {[](json& j) { j["grpc"]["cpp_version"] = ""; },
+       "environment.grpc.cpp_version: must not be empty"},
+      {[](json& j) { j["grpc"]["atfork"] = "maybe"; },
+       "environment.grpc.atfork: unexpected value \"maybe\""},
+      {[](json& j) { j["build"]["sanitizers"] = "address"; },
+       "environment.build.sanitizers: expected an array, got string"},
+      {[](json& j) { j["build"]["inferred_flags"][0] = 3; },
+       "environment.build.inferred_flags[0]: expected a string"},
+      {[](json& j) { j["machine"]["cpus_online"] = 0; },
+       "environment.machine.cpus_online: value 0 out of range"},
+      {[](json& j) { j["machine"]["cpus_online"] = "two"; },
+       "environment.machine.cpus_online: expected an integer or \"unknown\""},
+      {[](json& j) {
+         j["machine"]["load_average_at_start"] = {1, 2};
+       },
+       "environment.machine.load_average_at_start: expected [1 min"},
+      {[](json& j) {
+         j["machine"]["load_average_at_start"] = {1, -2, 3};
+       },
+       "environment.machine.load_average_at_start[1]: must not be negative"},
+      {[](json& j) { j["end_time"] = "yesterday"; },
+       "environment.end_time: not an RFC 3339 time"},
+      {[](json& j) { j["grpc_env"]["PATH"] = "/bin"; },
+       "environment.grpc_env.PATH: not a GRPC_ variable"},
+      {[](json& j) { j["grpc_env"]["GRPC_TRACE"] = 1; },
+       "environment.grpc_env.GRPC_TRACE: expected a string"},
+      {[](json& j) { j["notes"] = {1}; },
+       "environment.notes[0]: expected a string"},
+      {[](json& j) { j = json::array(); },
+       "environment: expected an object, got array"},
+  };
+  for (const Case& c : cases) {
+    json spoiled = good;
+    c.spoil(spoiled["environment"]);
+    absl::StatusOr<ReportModel> read = ParseReportModel(spoiled);
+    ASSERT_FALSE(read.ok()) << c.message;
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(read.status().message(), c.message))
+        << "got: " << read.status().message() << "\nwanted: " << c.message;
+  }
 }
 
 }  // namespace
