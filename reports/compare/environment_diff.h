@@ -4,10 +4,11 @@
 #ifndef FORKCHECK_REPORTS_COMPARE_ENVIRONMENT_DIFF_H_
 #define FORKCHECK_REPORTS_COMPARE_ENVIRONMENT_DIFF_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
+#include "reports/environment.h"
 
 namespace forkcheck {
 
@@ -26,10 +27,16 @@ struct EnvironmentDiff {
   bool different_machines = false;
 };
 
-// Compares two reports' "environment" blocks. Facts that differ between any
-// two runs (start and end time, load average, notes) are left out.
-EnvironmentDiff DiffEnvironments(const nlohmann::json& old_environment,
-                                 const nlohmann::json& new_environment);
+// The facts a comparison looks at, by their dotted path in the report
+// ("machine.cpus_online", "grpc_env.GRPC_TRACE"), as text: a list as a JSON
+// array, an unread number as "unknown". Facts that differ between any two
+// runs (start and end time, load average, notes) are left out.
+std::map<std::string, std::string> ComparedFacts(
+    const Environment& environment);
+
+// Compares two reports' environments, fact by fact (ComparedFacts).
+EnvironmentDiff DiffEnvironments(const Environment& old_environment,
+                                 const Environment& new_environment);
 
 }  // namespace forkcheck
 

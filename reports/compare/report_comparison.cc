@@ -4,7 +4,6 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "reports/environment.h"
 #include "reports/report_model.h"
 
 namespace forkcheck {
@@ -61,10 +60,8 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
                                   options.cell_alpha);
   result.overlap = MeasureOverlap(old_model, new_model, options.min_overlap);
   result.clients = DiffClients(old_model, new_model, &result.matrix);
-  // The diff walks the environment's JSON form to its leaves.
   result.environment =
-      DiffEnvironments(EnvironmentToJson(old_model.environment),
-                       EnvironmentToJson(new_model.environment));
+      DiffEnvironments(old_model.environment, new_model.environment);
   for (const EnvironmentDifference& difference :
        result.environment.differences) {
     if (difference.affects_outcomes) {
