@@ -2,7 +2,8 @@
 // made now would carry, as JSON, for people and CI logs.
 #include <iostream>
 
-#include "reports/environment.h"
+#include "probe/environment.h"
+#include "reports/environment_json.h"
 
 int main() {
   const forkcheck::RunStart start = forkcheck::CaptureRunStart();

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
+#include "reports/environment_json.h"
 #include "reports/json_schema.h"
 #include "reports/report_upgrade.h"
 

@@ -27,7 +27,7 @@
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
-#include "reports/environment.h"
+#include "probe/environment.h"
 
 namespace forkcheck {
 

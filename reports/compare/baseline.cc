@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "reports/environment.h"
+#include "probe/environment.h"
 #include "reports/report_folder.h"
 
 namespace forkcheck {

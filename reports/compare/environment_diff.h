@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "reports/environment.h"
+#include "probe/environment.h"
 
 namespace forkcheck {
 

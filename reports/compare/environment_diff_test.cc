@@ -6,8 +6,9 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "probe/environment.h"
 #include "reports/compare/testing/synthetic_report.h"
-#include "reports/environment.h"
+#include "reports/environment_json.h"
 
 namespace forkcheck {
 namespace {

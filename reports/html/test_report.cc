@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "probe/environment.h"
 #include "reports/benchmark_section.h"
-#include "reports/environment.h"
 #include "reports/verdict_json.h"
 
 namespace forkcheck::html {

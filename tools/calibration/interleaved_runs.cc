@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/bench_runs.h"
+#include "probe/environment.h"
 #include "reports/benchmark_section.h"
-#include "reports/environment.h"
 
 namespace forkcheck {
 

@@ -5,8 +5,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "probe/environment.h"
 #include "reports/benchmark_section.h"
-#include "reports/environment.h"
 #include "reports/report_upgrade.h"
 
 namespace forkcheck {

@@ -1,12 +1,13 @@
-#include "reports/environment.h"
+#include "probe/environment.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <functional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -18,8 +19,6 @@
 
 namespace forkcheck {
 namespace {
-
-using nlohmann::json;
 
 std::string MakeTempDir() {
   const char* base = std::getenv("TEST_TMPDIR");
@@ -48,38 +47,61 @@ bool HasNoteFor(const Environment& environment, const std::string& field) {
   return false;
 }
 
-// Calls `visit(path, leaf)` for every non-container value under `value`.
-void ForEachLeaf(
-    const json& value, const std::string& path,
-    const std::function<void(const std::string&, const json&)>& visit) {
-  if (value.is_object()) {
-    for (const auto& item : value.items()) {
-      ForEachLeaf(item.value(),
-                  path.empty() ? item.key() : path + "." + item.key(), visit);
+// Every text fact and whether every number was read, by the name its note
+// would carry.
+void ExpectCompleteAndExplained(const Environment& e) {
+  const GrpcFacts& g = e.grpc;
+  const BuildFacts& b = e.build;
+  const MachineFacts& m = e.machine;
+  const HarnessFacts& h = e.harness;
+  const std::pair<const char*, const std::string&> texts[] = {
+      {"grpc.cpp_version", g.cpp_version},
+      {"grpc.core_version", g.core_version},
+      {"grpc.library_path", g.library_path},
+      {"grpc.atfork", g.atfork},
+      {"grpc.atfork_evidence", g.atfork_evidence},
+      {"protobuf.header_version", e.protobuf.header_version},
+      {"protobuf.library_path", e.protobuf.library_path},
+      {"build.compiler", b.compiler},
+      {"build.config", b.config},
+      {"build.source", b.source},
+      {"build.bazel_version", b.bazel_version},
+      {"machine.hostname", m.hostname},
+      {"machine.os", m.os},
+      {"machine.kernel_release", m.kernel_release},
+      {"machine.kernel_version", m.kernel_version},
+      {"machine.architecture", m.architecture},
+      {"machine.libc_version", m.libc_version},
+      {"machine.cpu_model", m.cpu_model},
+      {"machine.scaling_governor", m.scaling_governor},
+      {"harness.workspace_directory", h.workspace_directory},
+      {"harness.git_commit", h.git_commit},
+      {"harness.git_tree", h.git_tree},
+      {"start_time", e.start_time},
+      {"end_time", e.end_time},
+  };
+  for (const auto& [field, value] : texts) {
+    EXPECT_NE(value, "") << field;
+    if (value == kUnknown) {
+      EXPECT_TRUE(HasNoteFor(e, field))
+          << field << " is unknown without a note; notes:\n"
+          << absl::StrJoin(e.notes, "\n");
     }
-  } else if (value.is_array()) {
-    for (size_t i = 0; i < value.size(); ++i) {
-      ForEachLeaf(value[i], absl::StrCat(path, "[", i, "]"), visit);
-    }
-  } else {
-    visit(path, value);
   }
-}
-
-// Every fact is non-empty, and every "unknown" has a note naming its field.
-void ExpectCompleteAndExplained(const Environment& environment) {
-  ForEachLeaf(EnvironmentToJson(environment), "",
-              [&](const std::string& path, const json& leaf) {
-                if (absl::StartsWith(path, "notes[")) return;
-                ASSERT_FALSE(leaf.is_null()) << path;
-                if (!leaf.is_string()) return;
-                EXPECT_NE(leaf.get<std::string>(), "") << path;
-                if (leaf.get<std::string>() == kUnknown) {
-                  EXPECT_TRUE(HasNoteFor(environment, path))
-                      << path << " is unknown without a note; notes:\n"
-                      << absl::StrJoin(environment.notes, "\n");
-                }
-              });
+  const std::pair<const char*, bool> numbers_read[] = {
+      {"machine.hardware_concurrency", m.hardware_concurrency.has_value()},
+      {"machine.cpus_online", m.cpus_online.has_value()},
+      {"machine.cpus_allowed", m.cpus_allowed.has_value()},
+      {"machine.memory_total_bytes", m.memory_total_bytes.has_value()},
+      {"machine.load_average_at_start", m.load_average_at_start.has_value()},
+  };
+  for (const auto& [field, read] : numbers_read) {
+    EXPECT_TRUE(read || HasNoteFor(e, field)) << field << " without a note";
+  }
+  for (const std::vector<std::string>* list :
+       {&b.inferred_flags, &b.sanitizers}) {
+    for (const std::string& item : *list) EXPECT_NE(item, "");
+  }
 }
 
 class EnvironmentTest : public ::testing::Test {

@@ -1,12 +1,14 @@
-// The `environment` block of a report: what machine, build and run produced
-// it, so that a reader can tell whether two reports are comparable and why
-// an outcome changed (a new gRPC, another kernel, a loaded machine).
+// What machine, build and run this process is: the facts a report's
+// `environment` block records, so that a reader can tell whether two reports
+// are comparable and why an outcome changed (a new gRPC, another kernel, a
+// loaded machine). Collected into plain structs here; how a report writes
+// and reads them is reports/' business (reports/environment_json.h).
 //
 // In the spirit of Google Benchmark's JSON `context`. Every fact is a string
-// or a number; one that cannot be read is kUnknown (numbers: std::nullopt,
-// written as "unknown"), and `notes` says why.
-#ifndef FORKCHECK_REPORTS_ENVIRONMENT_H_
-#define FORKCHECK_REPORTS_ENVIRONMENT_H_
+// or a number; one that cannot be read is kUnknown (numbers: std::nullopt),
+// and `notes` says why, naming the fact as "machine.cpu_model: <why>".
+#ifndef FORKCHECK_PROBE_ENVIRONMENT_H_
+#define FORKCHECK_PROBE_ENVIRONMENT_H_
 
 #include <array>
 #include <chrono>
@@ -15,8 +17,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "nlohmann/json.hpp"
 
 namespace forkcheck {
 
@@ -143,8 +143,6 @@ Environment CollectEnvironment(const EnvironmentOptions& options);
 // RFC 3339 UTC with milliseconds, "2024-11-25T19:06:00.123Z".
 std::string FormatRfc3339Utc(std::chrono::system_clock::time_point time);
 
-nlohmann::json EnvironmentToJson(const Environment& environment);
-
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_REPORTS_ENVIRONMENT_H_
+#endif  // FORKCHECK_PROBE_ENVIRONMENT_H_

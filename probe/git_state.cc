@@ -1,4 +1,4 @@
-#include "reports/environment_git.h"
+#include "probe/git_state.h"
 
 #include <fcntl.h>
 #include <poll.h>
