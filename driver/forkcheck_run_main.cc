@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -32,7 +33,6 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_runs.h"
-#include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "driver/clients.h"
@@ -48,9 +48,8 @@
 #include "probe/grpc_build_info.h"
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
-#include "reports/html/report_page.h"
 #include "reports/report.h"
-#include "reports/summary.h"
+#include "reports/report_writer.h"
 #include "testees/testee_programs.h"
 
 ABSL_FLAG(std::string, size, "quick",
@@ -505,31 +504,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   std::string report_path =
       PathFromUsersDirectory(absl::GetFlag(FLAGS_report_out));
   if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
-  if (absl::Status written = report->Write(report_path); !written.ok()) {
-    return Fail(absl::StrCat("writing the report: ", written.message()));
+  // The JSON report, its summary and page beside it, then the console.
+  for (const std::unique_ptr<ReportWriter>& writer :
+       RunReportWriters(PathsBeside(report_path), &std::cout)) {
+    if (absl::Status written = writer->Write(*report); !written.ok()) {
+      return Fail(std::string(written.message()));
+    }
   }
-  std::string base_path = report_path;
-  if (absl::EndsWith(base_path, ".json")) {
-    base_path.resize(base_path.size() - 5);
-  }
-  const std::string markdown_path = base_path + ".md";
-  if (absl::Status written =
-          WriteFileAtomically(markdown_path, RenderSummaryMarkdown(*report));
-      !written.ok()) {
-    return Fail(absl::StrCat("writing the summary: ", written.message()));
-  }
-  const std::string page_path = base_path + ".html";
-  if (absl::Status written = WriteFileAtomically(
-          page_path,
-          html::RenderReportPage(
-              *report, std::filesystem::path(report_path).filename().string()));
-      !written.ok()) {
-    return Fail(absl::StrCat("writing the page: ", written.message()));
-  }
-  std::cout << "\n"
-            << RenderSummaryText(*report) << "\nReport: " << report_path
-            << "\nSummary: " << markdown_path << "\nPage: " << page_path
-            << "\n";
   if (expectations_differ) {
     std::cout << "\nforkcheck run: cells do not match their expectations "
                  "(see \"Differences from\" above); exit status "

@@ -1,0 +1,113 @@
+#include "reports/report_writer.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "reports/html/report_page.h"
+#include "reports/summary.h"
+
+namespace forkcheck {
+namespace {
+
+// "writing the summary: <why>", as the driver has always said it.
+absl::Status Failed(const char* what, const absl::Status& status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat("writing the ", what, ": ",
+                                                  status.message()));
+}
+
+class JsonWriter : public ReportWriter {
+ public:
+  explicit JsonWriter(std::string path) : path_(std::move(path)) {}
+  absl::Status Write(const Report& report) const override {
+    return Failed("report", report.Write(path_));
+  }
+
+ private:
+  const std::string path_;
+};
+
+class MarkdownWriter : public ReportWriter {
+ public:
+  explicit MarkdownWriter(std::string path) : path_(std::move(path)) {}
+  absl::Status Write(const Report& report) const override {
+    return Failed("summary",
+                  WriteFileAtomically(path_, RenderSummaryMarkdown(report)));
+  }
+
+ private:
+  const std::string path_;
+};
+
+class HtmlWriter : public ReportWriter {
+ public:
+  HtmlWriter(std::string path, std::string name)
+      : path_(std::move(path)), name_(std::move(name)) {}
+  absl::Status Write(const Report& report) const override {
+    return Failed("page", WriteFileAtomically(
+                              path_, html::RenderReportPage(report, name_)));
+  }
+
+ private:
+  const std::string path_;
+  const std::string name_;
+};
+
+class ConsoleWriter : public ReportWriter {
+ public:
+  ConsoleWriter(std::ostream* out, ReportPaths paths)
+      : out_(out), paths_(std::move(paths)) {}
+  absl::Status Write(const Report& report) const override {
+    *out_ << "\n"
+          << RenderSummaryText(report) << "\nReport: " << paths_.report
+          << "\nSummary: " << paths_.summary << "\nPage: " << paths_.page
+          << "\n";
+    return absl::OkStatus();
+  }
+
+ private:
+  std::ostream* const out_;
+  const ReportPaths paths_;
+};
+
+}  // namespace
+
+ReportPaths PathsBeside(const std::string& report_path) {
+  std::string base = report_path;
+  if (absl::EndsWith(base, ".json")) base.resize(base.size() - 5);
+  return {report_path, base + ".md", base + ".html"};
+}
+
+std::unique_ptr<ReportWriter> JsonReportWriter(std::string path) {
+  return std::make_unique<JsonWriter>(std::move(path));
+}
+
+std::unique_ptr<ReportWriter> MarkdownSummaryWriter(std::string path) {
+  return std::make_unique<MarkdownWriter>(std::move(path));
+}
+
+std::unique_ptr<ReportWriter> HtmlPageWriter(std::string path,
+                                             std::string name) {
+  return std::make_unique<HtmlWriter>(std::move(path), std::move(name));
+}
+
+std::unique_ptr<ReportWriter> ConsoleSummaryWriter(std::ostream* out,
+                                                   ReportPaths paths) {
+  return std::make_unique<ConsoleWriter>(out, std::move(paths));
+}
+
+std::vector<std::unique_ptr<ReportWriter>> RunReportWriters(
+    const ReportPaths& paths, std::ostream* console) {
+  std::vector<std::unique_ptr<ReportWriter>> writers;
+  writers.push_back(JsonReportWriter(paths.report));
+  writers.push_back(MarkdownSummaryWriter(paths.summary));
+  writers.push_back(HtmlPageWriter(
+      paths.page, std::filesystem::path(paths.report).filename().string()));
+  writers.push_back(ConsoleSummaryWriter(console, paths));
+  return writers;
+}
+
+}  // namespace forkcheck
