@@ -36,6 +36,7 @@
 #include "bench/latency_histogram.h"
 #include "bench/min_max_statistics.h"
 #include "benchmark/benchmark.h"
+#include "client/channel_factory.h"
 #include "client/reference_reader.h"
 #include "common/file_util.h"
 #include "dataset/catalogue.h"
@@ -45,7 +46,6 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
-#include "models/channel_factory.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/worker_threads.h"

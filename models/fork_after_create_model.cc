@@ -14,7 +14,6 @@
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
 #include "models/busy_parent_call.h"
-#include "models/channel_factory.h"
 #include "models/in_flight_read.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"

@@ -18,10 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/subprocess.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/channel_factory.h"
 #include "models/fork_hooks.h"
 #include "framing/framed_fd.h"
 #include "models/share_reader.h"
+#include "models/worker_channel.h"
 #include "models/worker_process.h"
 #include "framing/worker_reporter.h"
 

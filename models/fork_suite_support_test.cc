@@ -7,11 +7,11 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "client/channel_factory.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "models/channel_factory.h"
 #include "models/connectivity_watcher.h"
 #include "models/in_flight_read.h"
 #include "models/unary_probe.h"

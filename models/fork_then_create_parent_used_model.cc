@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
 #include "models/busy_parent_call.h"
-#include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
+#include "models/worker_channel.h"
 #include "models/worker_process.h"
 
 namespace forkcheck {

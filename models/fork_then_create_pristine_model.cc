@@ -6,8 +6,8 @@
 #include <string>
 
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/share_reader.h"
+#include "models/worker_channel.h"
 #include "models/worker_process.h"
 
 namespace forkcheck {

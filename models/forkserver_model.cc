@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/fork_server.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"

@@ -56,13 +56,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/connectivity_watcher.h"
 #include "models/in_flight_read.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/unary_probe.h"
+#include "models/worker_channel.h"
 #include "models/worker_process.h"
 
 namespace forkcheck {

@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "client/channel_factory.h"
 #include "client/reference_reader.h"
 #include "dataset/catalogue.h"
-#include "models/channel_factory.h"
 #include "models/worker_process.h"
 
 namespace forkcheck {

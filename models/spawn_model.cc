@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/spawned_worker.h"

@@ -11,8 +11,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "client/channel_factory.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/channel_factory.h"
 #include "models/fork_hooks.h"
 #include "framing/framed_fd.h"
 #include "models/share_reader.h"

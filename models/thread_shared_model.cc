@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/channel_factory.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/worker_threads.h"

@@ -12,7 +12,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "models/channel_factory.h"
+#include "client/channel_factory.h"
 #include "framing/framed_fd.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"

@@ -1,4 +1,4 @@
-#include "models/channel_factory.h"
+#include "client/channel_factory.h"
 
 #include "grpc/grpc.h"
 #include "grpcpp/create_channel.h"
@@ -15,10 +15,6 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& target,
   }
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
                                    arguments);
-}
-
-std::shared_ptr<grpc::Channel> NewWorkerChannel(const ModelContext& context) {
-  return NewChannel(context.target, context.child_local_subchannel_pool);
 }
 
 }  // namespace forkcheck
