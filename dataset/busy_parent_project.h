@@ -1,5 +1,5 @@
 // The billing project of a busy parent thread's session
-// (models/busy_parent_call.h): servers that stall its streams keep that
+// (probes/busy_parent_call.h): servers that stall its streams keep that
 // thread inside its call. A name both sides agree on, like the tables.
 #ifndef FORKCHECK_DATASET_BUSY_PARENT_PROJECT_H_
 #define FORKCHECK_DATASET_BUSY_PARENT_PROJECT_H_

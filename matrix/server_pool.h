@@ -6,7 +6,7 @@
 //
 // Every server also stalls the streams of kBusyParentProject (until the
 // client cancels), which is what keeps a busy parent thread inside its call
-// at the fork (models/busy_parent_call.h); no cell's workers read them.
+// at the fork (probes/busy_parent_call.h); no cell's workers read them.
 #ifndef FORKCHECK_MATRIX_SERVER_POOL_H_
 #define FORKCHECK_MATRIX_SERVER_POOL_H_
 

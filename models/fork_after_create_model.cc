@@ -13,11 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
-#include "models/busy_parent_call.h"
-#include "models/in_flight_read.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/worker_process.h"
+#include "probes/in_flight_read.h"
 
 namespace forkcheck {
 namespace {
@@ -44,7 +43,7 @@ class ForkAfterCreateModel : public Model {
     if (!session.ok()) {
       return ReportSetupFailure(context.workers, session.status());
     }
-    auto busy = BusyParentCall::StartIfAsked(channel, context);
+    auto busy = BusyParentCallIfAsked(channel, context);
     if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
     std::unique_ptr<InFlightRead> in_flight;
     if (parent_channel_ == "in_flight") {

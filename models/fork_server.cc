@@ -17,13 +17,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/subprocess.h"
-#include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/fork_hooks.h"
 #include "framing/framed_fd.h"
+#include "framing/worker_reporter.h"
+#include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "models/share_reader.h"
 #include "models/worker_channel.h"
 #include "models/worker_process.h"
-#include "framing/worker_reporter.h"
+#include "probes/fork_hooks.h"
 
 namespace forkcheck {
 namespace {

@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
-#include "models/busy_parent_call.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
 #include "models/worker_channel.h"
@@ -40,7 +39,7 @@ class ForkThenCreateParentUsedModel : public Model {
       return ReportSetupFailure(context.workers, session.status());
     }
     if (!alive_) channel.reset();  // its last reference: the channel goes
-    auto busy = BusyParentCall::StartIfAsked(channel, context);
+    auto busy = BusyParentCallIfAsked(channel, context);
     if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
     RunWorkerProcesses(
         context, *session,

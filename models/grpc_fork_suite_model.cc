@@ -1,9 +1,10 @@
 // grpc_fork_suite: counterparts of gRPC's own client fork tests (gRPC
 // Python's tests/fork/methods.py), translated to the Read API. A "unary
 // call" is CreateReadSession of a one-stream session of the trial's table
-// (OneStreamSession, unary_probe.h); a "stream" is ReadRows of the one
-// stream of such a session of its own (InFlightRead, in_flight_read.h), so
-// it overlaps no worker's share. --suite_case picks the case:
+// (OneStreamSession, probes/unary_probe.h); a "stream" is ReadRows of the
+// one stream of such a session of its own (InFlightRead,
+// probes/in_flight_read.h), so it overlaps no worker's share. --suite_case
+// picks the case:
 //
 // Parent actions, before the fork:
 //   watch:       a thread watches the channel until READY, and on through
@@ -58,13 +59,13 @@
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/connectivity_watcher.h"
-#include "models/in_flight_read.h"
 #include "models/parent_client.h"
 #include "models/share_reader.h"
-#include "models/unary_probe.h"
 #include "models/worker_channel.h"
 #include "models/worker_process.h"
+#include "probes/connectivity_watcher.h"
+#include "probes/in_flight_read.h"
+#include "probes/unary_probe.h"
 
 namespace forkcheck {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "models/fork_hooks.h"
 #include "framing/worker_reporter.h"
+#include "probes/fork_hooks.h"
 
 namespace forkcheck {
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 #include "client/channel_factory.h"
 #include "client/reference_reader.h"
 #include "dataset/catalogue.h"
@@ -41,6 +43,14 @@ ParentChannel SetUpParentChannel(const ModelContext& context, bool used) {
   return parent;
 }
 
+absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCallIfAsked(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const ModelContext& context) {
+  if (!context.busy_parent_thread) return nullptr;
+  return BusyParentCall::Start(channel, context.table,
+                               context.create_session_timeout);
+}
+
 void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,
                        const ModelContext& context) {
   const absl::Status status =
@@ -49,6 +59,25 @@ void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,
           .status();
   context.parent->ParentCheck(static_cast<int>(status.code()),
                               std::string(status.message()));
+}
+
+void FinishInFlightAndCheckParent(InFlightRead& call,
+                                  const std::shared_ptr<grpc::Channel>& channel,
+                                  const ModelContext& context) {
+  const InFlightAccount account = call.ReadToEnd(context.parent_check_timeout);
+  absl::Status failure = account.status;
+  if (failure.ok() && account.wrong_data()) {
+    failure = absl::DataLossError(
+        absl::StrCat("the parent's in-flight ReadRows delivered ",
+                     account.misplaced_rows, " misplaced rows and ",
+                     account.corrupt_responses, " undecodable responses"));
+  }
+  if (!failure.ok()) {
+    context.parent->ParentCheck(static_cast<int>(failure.code()),
+                                std::string(failure.message()));
+    return;
+  }
+  CheckParentClient(channel, context);
 }
 
 }  // namespace forkcheck

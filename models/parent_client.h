@@ -1,6 +1,7 @@
-// The trial parent's own client: creating the session in the parent, and
-// checking afterwards that a channel that lived through the forks still
-// works in the process that forked.
+// The trial parent's own client: creating the session in the parent, a busy
+// thread inside a call on it at the fork, and checking afterwards that a
+// channel that lived through the forks still works in the process that
+// forked.
 #ifndef FORKCHECK_MODELS_PARENT_CLIENT_H_
 #define FORKCHECK_MODELS_PARENT_CLIENT_H_
 
@@ -10,6 +11,8 @@
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
 #include "models/model.h"
+#include "probes/busy_parent_call.h"
+#include "probes/in_flight_read.h"
 
 namespace forkcheck {
 
@@ -29,11 +32,25 @@ struct ParentChannel {
 };
 ParentChannel SetUpParentChannel(const ModelContext& context, bool used);
 
+// If context.busy_parent_thread: another parent thread inside a ReadRows
+// call on `channel` (BusyParentCall, its session with
+// context.create_session_timeout); else null.
+absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCallIfAsked(
+    const std::shared_ptr<grpc::Channel>& channel, const ModelContext& context);
+
 // Creates a one-stream read session of context.table on `channel` with
 // context.parent_check_timeout as its deadline and reports the status as the
 // trial's ParentCheck.
 void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,
                        const ModelContext& context);
+
+// For the trial's parent after its workers ran: reads the rest of `call`
+// (at most context.parent_check_timeout, then it is cancelled). If that
+// failed or delivered wrong rows (DATA_LOSS), reports it as the trial's
+// ParentCheck; else checks the client with CheckParentClient(channel).
+void FinishInFlightAndCheckParent(InFlightRead& call,
+                                  const std::shared_ptr<grpc::Channel>& channel,
+                                  const ModelContext& context);
 
 }  // namespace forkcheck
 

@@ -12,11 +12,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
-#include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/fork_hooks.h"
 #include "framing/framed_fd.h"
-#include "models/share_reader.h"
 #include "framing/worker_reporter.h"
+#include "google/cloud/bigquery/storage/v1/stream.pb.h"
+#include "models/share_reader.h"
+#include "probes/fork_hooks.h"
 
 namespace forkcheck {
 namespace {

@@ -12,11 +12,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
-#include "models/fork_hooks.h"
 #include "models/model.h"
-#include "framing/worker_reporter.h"
+#include "probes/fork_hooks.h"
 
 namespace forkcheck {
 

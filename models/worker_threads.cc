@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "models/connection_count.h"
-#include "models/share_reader.h"
 #include "framing/worker_reporter.h"
+#include "models/share_reader.h"
+#include "probes/connection_count.h"
 
 namespace forkcheck {
 

@@ -1,5 +1,5 @@
 """How many TCP connections this process holds to a server (port of
-models/connection_count.cc): what the threads model reports in ParentFacts,
+probes/connection_count.cc): what the threads model reports in ParentFacts,
 since gRPC may put several channels on one connection."""
 
 import os

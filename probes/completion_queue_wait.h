@@ -1,8 +1,8 @@
 // Bounded waits on a gRPC CompletionQueue, for the async calls of the fork
 // suite: the waiting thread gives up at its own deadline even when gRPC (say,
 // in a forked child) never completes the operation.
-#ifndef FORKCHECK_MODELS_COMPLETION_QUEUE_WAIT_H_
-#define FORKCHECK_MODELS_COMPLETION_QUEUE_WAIT_H_
+#ifndef FORKCHECK_PROBES_COMPLETION_QUEUE_WAIT_H_
+#define FORKCHECK_PROBES_COMPLETION_QUEUE_WAIT_H_
 
 #include "absl/time/time.h"
 #include "grpcpp/completion_queue.h"
@@ -27,4 +27,4 @@ bool ShutdownAndDrain(grpc::CompletionQueue& cq, absl::Time deadline);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_COMPLETION_QUEUE_WAIT_H_
+#endif  // FORKCHECK_PROBES_COMPLETION_QUEUE_WAIT_H_

@@ -2,8 +2,8 @@
 // handlers, as gRPC's fork support asks of applications whose gRPC build does
 // not register them with pthread_atfork (probe/ records which the build
 // in hand does; if it does, the application's calls come on top of them).
-#ifndef FORKCHECK_MODELS_FORK_HOOKS_H_
-#define FORKCHECK_MODELS_FORK_HOOKS_H_
+#ifndef FORKCHECK_PROBES_FORK_HOOKS_H_
+#define FORKCHECK_PROBES_FORK_HOOKS_H_
 
 #include <sys/types.h>
 
@@ -28,4 +28,4 @@ pid_t ForkWithHooks(ForkHooks hooks);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_FORK_HOOKS_H_
+#endif  // FORKCHECK_PROBES_FORK_HOOKS_H_

@@ -1,7 +1,7 @@
 // The fork suite's unary call: CreateReadSession of a one-stream session of
 // a table, made with the blocking stub or with the CompletionQueue API.
-#ifndef FORKCHECK_MODELS_UNARY_PROBE_H_
-#define FORKCHECK_MODELS_UNARY_PROBE_H_
+#ifndef FORKCHECK_PROBES_UNARY_PROBE_H_
+#define FORKCHECK_PROBES_UNARY_PROBE_H_
 
 #include <memory>
 #include <string>
@@ -37,4 +37,4 @@ OneStreamSession(const std::shared_ptr<grpc::Channel>& channel,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_UNARY_PROBE_H_
+#endif  // FORKCHECK_PROBES_UNARY_PROBE_H_

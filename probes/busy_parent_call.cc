@@ -1,4 +1,4 @@
-#include "models/busy_parent_call.h"
+#include "probes/busy_parent_call.h"
 
 #include <chrono>
 #include <utility>
@@ -16,18 +16,18 @@ constexpr auto kSettle = std::chrono::milliseconds(100);
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
-    const std::shared_ptr<grpc::Channel>& channel,
-    const ModelContext& context) {
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& table,
+    absl::Duration create_session_timeout) {
   auto stub = bqs::BigQueryRead::NewStub(channel);
   bqs::CreateReadSessionRequest request;
   request.set_parent(kBusyParentProject);
   request.set_max_stream_count(1);
-  request.mutable_read_session()->set_table(context.table);
+  request.mutable_read_session()->set_table(table);
   request.mutable_read_session()->set_data_format(bqs::DataFormat::AVRO);
   grpc::ClientContext create_context;
   create_context.set_deadline(
       std::chrono::system_clock::now() +
-      absl::ToChronoMilliseconds(context.create_session_timeout));
+      absl::ToChronoMilliseconds(create_session_timeout));
   bqs::ReadSession session;
   const grpc::Status created =
       stub->CreateReadSession(&create_context, request, &session);
@@ -38,7 +38,7 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
   }
   if (session.streams_size() == 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat("busy parent thread: ", context.table,
+        absl::StrCat("busy parent thread: ", table,
                      " has no rows, so no stream to stay inside"));
   }
 
@@ -65,13 +65,6 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
         " (a fault script with that target)"));
   }
   return busy;
-}
-
-absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::StartIfAsked(
-    const std::shared_ptr<grpc::Channel>& channel,
-    const ModelContext& context) {
-  if (!context.busy_parent_thread) return nullptr;
-  return Start(channel, context);
 }
 
 BusyParentCall::~BusyParentCall() {

@@ -3,8 +3,8 @@
 // its first response; afterwards the parent, or a child that inherited it,
 // reads the rest. The call runs on the CompletionQueue API so that every
 // wait is bounded by the waiting thread, whatever gRPC does after a fork.
-#ifndef FORKCHECK_MODELS_IN_FLIGHT_READ_H_
-#define FORKCHECK_MODELS_IN_FLIGHT_READ_H_
+#ifndef FORKCHECK_PROBES_IN_FLIGHT_READ_H_
+#define FORKCHECK_PROBES_IN_FLIGHT_READ_H_
 
 #include <cstdint>
 #include <functional>
@@ -16,7 +16,6 @@
 #include "absl/time/time.h"
 #include "client/avro_row_decoder.h"
 #include "grpcpp/channel.h"
-#include "models/model.h"
 
 namespace forkcheck {
 
@@ -88,14 +87,6 @@ class InFlightRead {
   InFlightAccount account_;
 };
 
-// For the trial's parent after its workers ran: reads the rest of `call`
-// (at most context.parent_check_timeout, then it is cancelled). If that
-// failed or delivered wrong rows (DATA_LOSS), reports it as the trial's
-// ParentCheck; else checks the client with CheckParentClient(channel).
-void FinishInFlightAndCheckParent(InFlightRead& call,
-                                  const std::shared_ptr<grpc::Channel>& channel,
-                                  const ModelContext& context);
-
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_IN_FLIGHT_READ_H_
+#endif  // FORKCHECK_PROBES_IN_FLIGHT_READ_H_

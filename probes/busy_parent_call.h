@@ -4,35 +4,33 @@
 // session is billed to kBusyParentProject, whose streams the matrix's servers
 // stall (see matrix/server_pool.h). Without such a stall the call ends at
 // once and Start says so, rather than silently testing nothing.
-#ifndef FORKCHECK_MODELS_BUSY_PARENT_CALL_H_
-#define FORKCHECK_MODELS_BUSY_PARENT_CALL_H_
+#ifndef FORKCHECK_PROBES_BUSY_PARENT_CALL_H_
+#define FORKCHECK_PROBES_BUSY_PARENT_CALL_H_
 
 #include <atomic>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "dataset/busy_parent_project.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "dataset/busy_parent_project.h"
-#include "models/model.h"
 
 namespace forkcheck {
 
 class BusyParentCall {
  public:
-  // Creates a one-stream session of context.table under kBusyParentProject on
-  // `channel` and starts a thread blocked in that stream's first Read().
-  // Returns once the thread has been in the call for a while (100 ms);
-  // FAILED_PRECONDITION if the call ended before, or the session's error.
+  // Creates a one-stream session of `table` ("projects/p/datasets/d/tables/t")
+  // under kBusyParentProject on `channel`, `create_session_timeout` being that
+  // call's deadline, and starts a thread blocked in that stream's first
+  // Read(). Returns once the thread has been in the call for a while
+  // (100 ms); FAILED_PRECONDITION if the call ended before, or the session's
+  // error.
   static absl::StatusOr<std::unique_ptr<BusyParentCall>> Start(
-      const std::shared_ptr<grpc::Channel>& channel,
-      const ModelContext& context);
-
-  // Start if context.busy_parent_thread, else null.
-  static absl::StatusOr<std::unique_ptr<BusyParentCall>> StartIfAsked(
-      const std::shared_ptr<grpc::Channel>& channel,
-      const ModelContext& context);
+      const std::shared_ptr<grpc::Channel>& channel, const std::string& table,
+      absl::Duration create_session_timeout);
 
   // Cancels the call and joins the thread. In a forked child, which has no
   // copy of the thread, never run this: children _exit.
@@ -52,4 +50,4 @@ class BusyParentCall {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_BUSY_PARENT_CALL_H_
+#endif  // FORKCHECK_PROBES_BUSY_PARENT_CALL_H_

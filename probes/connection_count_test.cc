@@ -1,4 +1,4 @@
-#include "models/connection_count.h"
+#include "probes/connection_count.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -12,9 +12,9 @@
 #include "fakes/fault_injector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "models/connectivity_watcher.h"
-#include "models/in_flight_read.h"
-#include "models/unary_probe.h"
+#include "probes/connectivity_watcher.h"
+#include "probes/in_flight_read.h"
+#include "probes/unary_probe.h"
 
 namespace forkcheck {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/fork_hooks.h"
+#include "probes/fork_hooks.h"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "models/in_flight_read.h"
+#include "probes/in_flight_read.h"
 
 #include <algorithm>
 #include <utility>
@@ -8,9 +8,8 @@
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
-#include "models/completion_queue_wait.h"
-#include "models/parent_client.h"
-#include "models/unary_probe.h"
+#include "probes/completion_queue_wait.h"
+#include "probes/unary_probe.h"
 
 namespace forkcheck {
 namespace {
@@ -218,25 +217,6 @@ absl::Status InFlightRead::EndStatus(bool cancelled,
                      account_.rows, " rows; the stream has ", expected_rows_));
   }
   return absl::OkStatus();
-}
-
-void FinishInFlightAndCheckParent(InFlightRead& call,
-                                  const std::shared_ptr<grpc::Channel>& channel,
-                                  const ModelContext& context) {
-  const InFlightAccount account = call.ReadToEnd(context.parent_check_timeout);
-  absl::Status failure = account.status;
-  if (failure.ok() && account.wrong_data()) {
-    failure = absl::DataLossError(
-        absl::StrCat("the parent's in-flight ReadRows delivered ",
-                     account.misplaced_rows, " misplaced rows and ",
-                     account.corrupt_responses, " undecodable responses"));
-  }
-  if (!failure.ok()) {
-    context.parent->ParentCheck(static_cast<int>(failure.code()),
-                                std::string(failure.message()));
-    return;
-  }
-  CheckParentClient(channel, context);
 }
 
 }  // namespace forkcheck

@@ -1,8 +1,8 @@
 // How many TCP connections this process really holds to a server: what
 // channel_per_thread's variants must report, since gRPC's global subchannel
 // pool may put several channels on one connection.
-#ifndef FORKCHECK_MODELS_CONNECTION_COUNT_H_
-#define FORKCHECK_MODELS_CONNECTION_COUNT_H_
+#ifndef FORKCHECK_PROBES_CONNECTION_COUNT_H_
+#define FORKCHECK_PROBES_CONNECTION_COUNT_H_
 
 #include <optional>
 #include <string>
@@ -17,4 +17,4 @@ std::optional<int> CountTcpConnectionsTo(const std::string& target);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_CONNECTION_COUNT_H_
+#endif  // FORKCHECK_PROBES_CONNECTION_COUNT_H_

@@ -1,10 +1,10 @@
-#include "models/unary_probe.h"
+#include "probes/unary_probe.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
-#include "models/completion_queue_wait.h"
+#include "probes/completion_queue_wait.h"
 
 namespace forkcheck {
 namespace {

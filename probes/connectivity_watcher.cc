@@ -1,4 +1,4 @@
-#include "models/connectivity_watcher.h"
+#include "probes/connectivity_watcher.h"
 
 #include <algorithm>
 #include <utility>

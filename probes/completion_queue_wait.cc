@@ -1,4 +1,4 @@
-#include "models/completion_queue_wait.h"
+#include "probes/completion_queue_wait.h"
 
 namespace forkcheck {
 

@@ -1,8 +1,8 @@
 // Watches a channel's connectivity state from a thread of its own, as gRPC
 // Python's channel.subscribe does: the fork suite's parent has this thread
 // inside gRPC when it forks.
-#ifndef FORKCHECK_MODELS_CONNECTIVITY_WATCHER_H_
-#define FORKCHECK_MODELS_CONNECTIVITY_WATCHER_H_
+#ifndef FORKCHECK_PROBES_CONNECTIVITY_WATCHER_H_
+#define FORKCHECK_PROBES_CONNECTIVITY_WATCHER_H_
 
 #include <condition_variable>
 #include <memory>
@@ -62,4 +62,4 @@ class ConnectivityWatcher {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_CONNECTIVITY_WATCHER_H_
+#endif  // FORKCHECK_PROBES_CONNECTIVITY_WATCHER_H_
