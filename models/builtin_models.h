@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "models/model.h"
 #include "models/model_registry.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -38,11 +38,11 @@ absl::StatusOr<std::unique_ptr<Model>> MakeForkThenCreateParentUsedModel(
     const ModelVariant& variant);
 
 // spawn_model.cc: the parent created the session with its own client;
-// workers are fresh execs of the trial program (spawned_worker.h).
+// workers are fresh execs of the trial program (runtime/spawned_worker.h).
 std::unique_ptr<Model> MakeSpawnModel();
 
 // forkserver_model.cc: a zygote forked before the parent touched gRPC forks
-// the workers on the parent's request (fork_server.h).
+// the workers on the parent's request (runtime/fork_server.h).
 std::unique_ptr<Model> MakeForkServerModel();
 // grpc_fork_suite_model.cc: counterparts of gRPC's own fork tests, one per
 // --suite_case.

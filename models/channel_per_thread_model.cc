@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
-#include "models/worker_threads.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
+#include "runtime/worker_threads.h"
 
 namespace forkcheck {
 namespace {

@@ -13,10 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
-#include "models/worker_process.h"
 #include "probes/in_flight_read.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

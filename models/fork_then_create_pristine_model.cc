@@ -6,9 +6,9 @@
 #include <string>
 
 #include "models/builtin_models.h"
-#include "models/share_reader.h"
-#include "models/worker_channel.h"
-#include "models/worker_process.h"
+#include "runtime/share_reader.h"
+#include "runtime/worker_channel.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

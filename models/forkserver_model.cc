@@ -1,10 +1,10 @@
 // forkserver: what Python's multiprocessing "forkserver" start method does.
 // At the very start, before the parent touches gRPC, it forks a zygote (the
-// fork server, see fork_server.h). Then the parent creates the session with
-// its own client and asks the zygote for each worker; the pristine zygote
-// forks it, and the worker creates its own channel and reads its share. The
-// zygote reports the workers' exits; then the parent checks its own client
-// and stops the zygote. Safe on every gRPC version: no process that forks
+// fork server, see runtime/fork_server.h). Then the parent creates the
+// session with its own client and asks the zygote for each worker; the
+// pristine zygote forks it, and the worker creates its own channel and reads
+// its share. The zygote reports the workers' exits; then the parent checks
+// its own client and stops the zygote. Safe on every gRPC version: no process that forks
 // ever touched gRPC.
 #include <cstdio>
 #include <memory>
@@ -12,9 +12,9 @@
 
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/fork_server.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
+#include "runtime/fork_server.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
 
 namespace forkcheck {
 namespace {

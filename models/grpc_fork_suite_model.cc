@@ -59,13 +59,13 @@
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
-#include "models/worker_channel.h"
-#include "models/worker_process.h"
 #include "probes/connectivity_watcher.h"
 #include "probes/in_flight_read.h"
 #include "probes/unary_probe.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
+#include "runtime/worker_channel.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "models/model.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 

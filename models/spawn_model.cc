@@ -2,9 +2,9 @@
 // creates the session with its own client (gRPC initialised and in use, as
 // in a real application), then starts each worker as a FRESH image of the
 // trial program: fork and an immediate exec, nothing touching gRPC between
-// them (see spawned_worker.h). Each worker gets the serialized session over
-// a pipe and reads its share with its own channel; then the parent checks
-// that its own client still works. Safe on every gRPC version, unless fork
+// them (see runtime/spawned_worker.h). Each worker gets the serialized
+// session over a pipe and reads its share with its own channel; then the
+// parent checks that its own client still works. Safe on every gRPC version, unless fork
 // itself (gRPC's fork handlers, if enabled) breaks the parent.
 #include <memory>
 #include <string>
@@ -12,10 +12,10 @@
 
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
-#include "models/spawned_worker.h"
-#include "models/worker_process.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
+#include "runtime/spawned_worker.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

@@ -5,7 +5,7 @@
 // FORKCHECK_REPORT_FDS, or describes itself.
 //
 // Its flags are internal: the spawn model exec's it as a worker with them
-// (spawned_worker.h).
+// (runtime/spawned_worker.h).
 //
 // Exit codes: 0 the model ran (whatever its workers' outcomes), 1 the model
 // could not set up (every worker got the error as its result), 2 a request
@@ -23,15 +23,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "models/cpp_testee.h"
-#include "models/model.h"
-#include "models/model_registry.h"
-#include "models/spawned_worker.h"
-#include "models/trial_settings.h"
 #include "framing/worker_messages.h"
 #include "framing/worker_reporter.h"
+#include "models/cpp_testee.h"
+#include "models/model_registry.h"
+#include "models/trial_settings.h"
+#include "runtime/model.h"
+#include "runtime/spawned_worker.h"
 
-// The spawn model's workers (spawned_worker.h) only.
+// The spawn model's workers (runtime/spawned_worker.h) only.
 ABSL_FLAG(int, spawned_worker, -1,
           "internal: run as this worker of a spawned trial");
 ABSL_FLAG(int, session_fd, -1,
@@ -55,7 +55,7 @@ int Fail(const std::string& message) {
   return 2;
 }
 
-// Worker mode: a worker the spawn model exec'd (see spawned_worker.h).
+// Worker mode: a worker the spawn model exec'd (see runtime/spawned_worker.h).
 int SpawnedWorkerMain() {
   SpawnedWorkerOptions options;
   options.index = absl::GetFlag(FLAGS_spawned_worker);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dataset/catalogue.h"
+#include "probes/fork_hooks.h"
 
 namespace forkcheck {
 namespace {

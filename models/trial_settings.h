@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "models/model.h"
 #include "models/model_registry.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 

@@ -1,4 +1,4 @@
-"""What every worker does once it has a channel (models/share_reader.cc in
+"""What every worker does once it has a channel (runtime/share_reader.cc in
 Python): reads its round-robin share of the session's streams, reports its
 phases as it goes, and reports a WorkerResult at the end. Also the client
 calls the models share: channels, CreateReadSession and the parent's check.

@@ -1,4 +1,4 @@
-#include "models/spawned_worker.h"
+#include "runtime/spawned_worker.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -15,8 +15,8 @@
 #include "framing/framed_fd.h"
 #include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/share_reader.h"
 #include "probes/fork_hooks.h"
+#include "runtime/share_reader.h"
 
 namespace forkcheck {
 namespace {

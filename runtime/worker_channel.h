@@ -1,12 +1,12 @@
 // The channel a worker creates for itself (not inherited, not the parent's),
 // as the trial's axes ask for it.
-#ifndef FORKCHECK_MODELS_WORKER_CHANNEL_H_
-#define FORKCHECK_MODELS_WORKER_CHANNEL_H_
+#ifndef FORKCHECK_RUNTIME_WORKER_CHANNEL_H_
+#define FORKCHECK_RUNTIME_WORKER_CHANNEL_H_
 
 #include <memory>
 
 #include "grpcpp/channel.h"
-#include "models/model.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -16,4 +16,4 @@ std::shared_ptr<grpc::Channel> NewWorkerChannel(const ModelContext& context);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_WORKER_CHANNEL_H_
+#endif  // FORKCHECK_RUNTIME_WORKER_CHANNEL_H_

@@ -1,4 +1,4 @@
-#include "models/worker_threads.h"
+#include "runtime/worker_threads.h"
 
 #include <sys/resource.h>
 
@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "framing/worker_reporter.h"
-#include "models/share_reader.h"
 #include "probes/connection_count.h"
+#include "runtime/share_reader.h"
 
 namespace forkcheck {
 

@@ -1,8 +1,8 @@
 // What every worker of every model does once it has a channel: reads its
 // share of the session's streams with the reference client, reports its
 // phases as it goes, and reports a WorkerResult at the end.
-#ifndef FORKCHECK_MODELS_SHARE_READER_H_
-#define FORKCHECK_MODELS_SHARE_READER_H_
+#ifndef FORKCHECK_RUNTIME_SHARE_READER_H_
+#define FORKCHECK_RUNTIME_SHARE_READER_H_
 
 #include <sys/resource.h>
 
@@ -13,10 +13,10 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "forkcheck/worker.pb.h"
+#include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
-#include "models/model.h"
-#include "framing/worker_reporter.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -65,4 +65,4 @@ int ReportSetupFailure(int workers, const absl::Status& status);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_SHARE_READER_H_
+#endif  // FORKCHECK_RUNTIME_SHARE_READER_H_

@@ -1,4 +1,4 @@
-#include "models/worker_process.h"
+#include "runtime/worker_process.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
 #include "framing/framed_fd.h"
-#include "models/parent_client.h"
-#include "models/share_reader.h"
+#include "runtime/parent_client.h"
+#include "runtime/share_reader.h"
 
 namespace forkcheck {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/worker_process.h"
+#include "runtime/worker_process.h"
 
 #include <string>
 

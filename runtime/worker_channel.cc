@@ -1,4 +1,4 @@
-#include "models/worker_channel.h"
+#include "runtime/worker_channel.h"
 
 #include "client/channel_factory.h"
 

@@ -3,8 +3,8 @@
 // Python's multiprocessing "spawn" does), and hands it the serialized
 // session over an inherited pipe; the trial program, in worker mode,
 // reads it and reads its share with a channel of its own.
-#ifndef FORKCHECK_MODELS_SPAWNED_WORKER_H_
-#define FORKCHECK_MODELS_SPAWNED_WORKER_H_
+#ifndef FORKCHECK_RUNTIME_SPAWNED_WORKER_H_
+#define FORKCHECK_RUNTIME_SPAWNED_WORKER_H_
 
 #include <sys/types.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "models/model.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -20,7 +20,7 @@ namespace forkcheck {
 // to receive it (exec and loading the program included).
 inline constexpr absl::Duration kSessionHandoffTimeout = absl::Seconds(10);
 
-// The trial program's flags for worker mode (defined in trial_main.cc):
+// The trial program's flags for worker mode (models/trial_main.cc):
 // --spawned_worker=I (I >= 0 selects worker mode) and --session_fd=N; the
 // worker also reads --target, --workers, --connect_timeout, --child_channel,
 // --session_calls and --create_session_timeout.
@@ -63,4 +63,4 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_SPAWNED_WORKER_H_
+#endif  // FORKCHECK_RUNTIME_SPAWNED_WORKER_H_

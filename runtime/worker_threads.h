@@ -1,14 +1,14 @@
 // The thread plumbing of the thread models: workers are threads of the
 // trial's one process, each reporting as worker i on pipe i.
-#ifndef FORKCHECK_MODELS_WORKER_THREADS_H_
-#define FORKCHECK_MODELS_WORKER_THREADS_H_
+#ifndef FORKCHECK_RUNTIME_WORKER_THREADS_H_
+#define FORKCHECK_RUNTIME_WORKER_THREADS_H_
 
 #include <functional>
 #include <memory>
 
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
-#include "models/model.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -27,4 +27,4 @@ int RunWorkerThreads(
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_WORKER_THREADS_H_
+#endif  // FORKCHECK_RUNTIME_WORKER_THREADS_H_

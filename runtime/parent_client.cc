@@ -1,4 +1,4 @@
-#include "models/parent_client.h"
+#include "runtime/parent_client.h"
 
 #include <string>
 
@@ -7,7 +7,7 @@
 #include "client/channel_factory.h"
 #include "client/reference_reader.h"
 #include "dataset/catalogue.h"
-#include "models/worker_process.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

@@ -1,8 +1,8 @@
 // The process plumbing of the fork models: forking a worker the way the
 // supervisor expects, reaping workers, and creating a read session in a
 // short-lived helper child so that the calling process never touches gRPC.
-#ifndef FORKCHECK_MODELS_WORKER_PROCESS_H_
-#define FORKCHECK_MODELS_WORKER_PROCESS_H_
+#ifndef FORKCHECK_RUNTIME_WORKER_PROCESS_H_
+#define FORKCHECK_RUNTIME_WORKER_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -15,8 +15,8 @@
 #include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
-#include "models/model.h"
 #include "probes/fork_hooks.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -72,4 +72,4 @@ ParseSessionReply(const absl::StatusOr<std::string>& reply, int wait_status);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_WORKER_PROCESS_H_
+#endif  // FORKCHECK_RUNTIME_WORKER_PROCESS_H_

@@ -1,4 +1,4 @@
-#include "models/fork_server.h"
+#include "runtime/fork_server.h"
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -20,10 +20,10 @@
 #include "framing/framed_fd.h"
 #include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
-#include "models/share_reader.h"
-#include "models/worker_channel.h"
-#include "models/worker_process.h"
 #include "probes/fork_hooks.h"
+#include "runtime/share_reader.h"
+#include "runtime/worker_channel.h"
+#include "runtime/worker_process.h"
 
 namespace forkcheck {
 namespace {

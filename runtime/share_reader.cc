@@ -1,4 +1,4 @@
-#include "models/share_reader.h"
+#include "runtime/share_reader.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,9 +1,9 @@
 // A process model: one way of arranging read clients over threads and
 // processes (who creates the channel, the session, when to fork). The trial
-// program (trial_main.cc) runs one model under the supervisor; each model
-// reports through the pipe protocol of framing/worker_reporter.h.
-#ifndef FORKCHECK_MODELS_MODEL_H_
-#define FORKCHECK_MODELS_MODEL_H_
+// program (models/trial_main.cc) runs one model under the supervisor; each
+// model reports through the pipe protocol of framing/worker_reporter.h.
+#ifndef FORKCHECK_RUNTIME_MODEL_H_
+#define FORKCHECK_RUNTIME_MODEL_H_
 
 #include <string>
 
@@ -72,4 +72,4 @@ class Model {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_MODEL_H_
+#endif  // FORKCHECK_RUNTIME_MODEL_H_

@@ -2,17 +2,17 @@
 // thread inside a call on it at the fork, and checking afterwards that a
 // channel that lived through the forks still works in the process that
 // forked.
-#ifndef FORKCHECK_MODELS_PARENT_CLIENT_H_
-#define FORKCHECK_MODELS_PARENT_CLIENT_H_
+#ifndef FORKCHECK_RUNTIME_PARENT_CLIENT_H_
+#define FORKCHECK_RUNTIME_PARENT_CLIENT_H_
 
 #include <memory>
 
 #include "absl/status/statusor.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
-#include "models/model.h"
 #include "probes/busy_parent_call.h"
 #include "probes/in_flight_read.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -54,4 +54,4 @@ void FinishInFlightAndCheckParent(InFlightRead& call,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_PARENT_CLIENT_H_
+#endif  // FORKCHECK_RUNTIME_PARENT_CLIENT_H_

@@ -9,8 +9,8 @@
 // the parent. It dies with the parent (PR_SET_PDEATHSIG) and its workers die
 // with it. Control socket: length-prefixed frames (framing/framed_fd.h), each a
 // one-byte kind and little-endian int32 fields (see fork_server.cc).
-#ifndef FORKCHECK_MODELS_FORK_SERVER_H_
-#define FORKCHECK_MODELS_FORK_SERVER_H_
+#ifndef FORKCHECK_RUNTIME_FORK_SERVER_H_
+#define FORKCHECK_RUNTIME_FORK_SERVER_H_
 
 #include <sys/types.h>
 
@@ -22,7 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "models/model.h"
+#include "runtime/model.h"
 
 namespace forkcheck {
 
@@ -87,4 +87,4 @@ class ForkServer {
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_MODELS_FORK_SERVER_H_
+#endif  // FORKCHECK_RUNTIME_FORK_SERVER_H_
