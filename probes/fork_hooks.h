@@ -1,6 +1,6 @@
 // How the application forks: plainly, or wrapping fork() in gRPC's own fork
 // handlers, as gRPC's fork support asks of applications whose gRPC build does
-// not register them with pthread_atfork (probe/ records which the build
+// not register them with pthread_atfork (environment/ records which the build
 // in hand does; if it does, the application's calls come on top of them).
 #ifndef FORKCHECK_PROBES_FORK_HOOKS_H_
 #define FORKCHECK_PROBES_FORK_HOOKS_H_

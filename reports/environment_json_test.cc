@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 
 namespace forkcheck {
 namespace {

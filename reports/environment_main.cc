@@ -2,7 +2,7 @@
 // made now would carry, as JSON, for people and CI logs.
 #include <iostream>
 
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/environment_json.h"
 
 int main() {

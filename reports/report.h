@@ -19,7 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/report_model.h"
 
 namespace forkcheck {

@@ -27,7 +27,7 @@
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
-#include "probe/environment.h"
+#include "environment/environment.h"
 
 namespace forkcheck {
 

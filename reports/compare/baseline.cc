@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/report_folder.h"
 
 namespace forkcheck {

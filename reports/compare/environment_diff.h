@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "probe/environment.h"
+#include "environment/environment.h"
 
 namespace forkcheck {
 

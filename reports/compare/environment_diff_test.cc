@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/compare/testing/synthetic_report.h"
 #include "reports/environment_json.h"
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/html/clients_panel.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"

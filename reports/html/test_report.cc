@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/benchmark_section.h"
 #include "reports/verdict_json.h"
 

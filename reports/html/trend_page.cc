@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/html/model_benchmarks.h"

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/bench_runs.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/benchmark_section.h"
 
 namespace forkcheck {

@@ -5,7 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "probe/environment.h"
+#include "environment/environment.h"
 #include "reports/benchmark_section.h"
 #include "reports/report_upgrade.h"
 

@@ -1,8 +1,8 @@
 // Facts about the gRPC build this process runs against, for reports: a
 // reader compares versions, and whether the build itself installs gRPC's
 // fork handlers explains many fork outcomes.
-#ifndef FORKCHECK_PROBE_GRPC_BUILD_INFO_H_
-#define FORKCHECK_PROBE_GRPC_BUILD_INFO_H_
+#ifndef FORKCHECK_ENVIRONMENT_GRPC_BUILD_INFO_H_
+#define FORKCHECK_ENVIRONMENT_GRPC_BUILD_INFO_H_
 
 #include <string>
 
@@ -60,4 +60,4 @@ std::string MajorMinor(absl::string_view version);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_PROBE_GRPC_BUILD_INFO_H_
+#endif  // FORKCHECK_ENVIRONMENT_GRPC_BUILD_INFO_H_

@@ -1,4 +1,4 @@
-#include "probe/environment.h"
+#include "environment/environment.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -1,8 +1,8 @@
 // The harness's own source state for a report's environment: the commit of
 // the workspace and whether the tree had changes, asked of git at run time
 // with every command time-bounded.
-#ifndef FORKCHECK_PROBE_GIT_STATE_H_
-#define FORKCHECK_PROBE_GIT_STATE_H_
+#ifndef FORKCHECK_ENVIRONMENT_GIT_STATE_H_
+#define FORKCHECK_ENVIRONMENT_GIT_STATE_H_
 
 #include <chrono>
 #include <string>
@@ -31,4 +31,4 @@ GitState ProbeGit(const std::string& git, const std::string& directory,
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_PROBE_GIT_STATE_H_
+#endif  // FORKCHECK_ENVIRONMENT_GIT_STATE_H_

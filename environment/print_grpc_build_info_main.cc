@@ -3,7 +3,7 @@
 // no version.
 #include <iostream>
 
-#include "probe/grpc_build_info.h"
+#include "environment/grpc_build_info.h"
 
 int main() {
   absl::StatusOr<forkcheck::GrpcBuildInfo> info = forkcheck::ProbeGrpcBuild();

@@ -2,7 +2,7 @@
 # print_grpc_build_info prints every fact, one `key: value` line each, and the
 # environment it was started with.
 set -euo pipefail
-bin="$TEST_SRCDIR/forkcheck/probe/print_grpc_build_info"
+bin="$TEST_SRCDIR/forkcheck/environment/print_grpc_build_info"
 
 out=$(GRPC_ENABLE_FORK_SUPPORT=1 GRPC_POLL_STRATEGY=poll "$bin")
 echo "$out"

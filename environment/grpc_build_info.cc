@@ -1,4 +1,4 @@
-#include "probe/grpc_build_info.h"
+#include "environment/grpc_build_info.h"
 
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
@@ -11,8 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "probe/elf_dynamic_symbols.h"
-#include "probe/loaded_objects.h"
+#include "environment/elf_dynamic_symbols.h"
+#include "environment/loaded_objects.h"
 
 namespace forkcheck {
 namespace {

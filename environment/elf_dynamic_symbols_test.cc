@@ -1,4 +1,4 @@
-#include "probe/elf_dynamic_symbols.h"
+#include "environment/elf_dynamic_symbols.h"
 
 #include <elf.h>
 #include <grpc/grpc.h>
@@ -14,7 +14,7 @@
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "gmock/gmock.h"
-#include "probe/loaded_objects.h"
+#include "environment/loaded_objects.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -30,7 +30,7 @@ std::string TempDir() {
 }
 
 std::string Testdata(const std::string& name) {
-  auto path = RunfileExecutable("probe/" + name);
+  auto path = RunfileExecutable("environment/" + name);
   EXPECT_TRUE(path.ok()) << path.status();
   return path.ok() ? *path : "";
 }

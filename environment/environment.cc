@@ -1,4 +1,4 @@
-#include "probe/environment.h"
+#include "environment/environment.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -27,9 +27,9 @@
 #include "absl/time/time.h"
 #include "common/file_util.h"
 #include "google/protobuf/stubs/common.h"
-#include "probe/git_state.h"
-#include "probe/grpc_build_info.h"
-#include "probe/loaded_objects.h"
+#include "environment/git_state.h"
+#include "environment/grpc_build_info.h"
+#include "environment/loaded_objects.h"
 
 extern char** environ;
 

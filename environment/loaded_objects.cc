@@ -1,4 +1,4 @@
-#include "probe/loaded_objects.h"
+#include "environment/loaded_objects.h"
 
 #include <dlfcn.h>
 #include <link.h>

@@ -1,4 +1,4 @@
-#include "probe/grpc_build_info.h"
+#include "environment/grpc_build_info.h"
 
 #include <cstdlib>
 #include <string>
@@ -8,7 +8,7 @@
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "gmock/gmock.h"
-#include "probe/loaded_objects.h"
+#include "environment/loaded_objects.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -17,7 +17,7 @@ namespace {
 using ::testing::Contains;
 
 std::string Testdata(const std::string& name) {
-  auto path = RunfileExecutable("probe/" + name);
+  auto path = RunfileExecutable("environment/" + name);
   EXPECT_TRUE(path.ok()) << path.status();
   return path.ok() ? *path : "";
 }

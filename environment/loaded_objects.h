@@ -1,6 +1,6 @@
 // Which files the dynamic linker has loaded into this process.
-#ifndef FORKCHECK_PROBE_LOADED_OBJECTS_H_
-#define FORKCHECK_PROBE_LOADED_OBJECTS_H_
+#ifndef FORKCHECK_ENVIRONMENT_LOADED_OBJECTS_H_
+#define FORKCHECK_ENVIRONMENT_LOADED_OBJECTS_H_
 
 #include <string>
 #include <vector>
@@ -20,4 +20,4 @@ std::string ObjectContaining(const void* address);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_PROBE_LOADED_OBJECTS_H_
+#endif  // FORKCHECK_ENVIRONMENT_LOADED_OBJECTS_H_

@@ -1,4 +1,4 @@
-#include "probe/elf_dynamic_symbols.h"
+#include "environment/elf_dynamic_symbols.h"
 
 #include <elf.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 // The undefined (imported) symbols of an ELF shared object, read from its
 // .dynsym section: what the dynamic linker must find elsewhere for it.
 // Reads the file only; never loads or runs it.
-#ifndef FORKCHECK_PROBE_ELF_DYNAMIC_SYMBOLS_H_
-#define FORKCHECK_PROBE_ELF_DYNAMIC_SYMBOLS_H_
+#ifndef FORKCHECK_ENVIRONMENT_ELF_DYNAMIC_SYMBOLS_H_
+#define FORKCHECK_ENVIRONMENT_ELF_DYNAMIC_SYMBOLS_H_
 
 #include <string>
 #include <vector>
@@ -31,4 +31,4 @@ absl::StatusOr<std::vector<std::string>> UndefinedDynamicSymbolsInImage(
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_PROBE_ELF_DYNAMIC_SYMBOLS_H_
+#endif  // FORKCHECK_ENVIRONMENT_ELF_DYNAMIC_SYMBOLS_H_

@@ -1,4 +1,4 @@
-#include "probe/git_state.h"
+#include "environment/git_state.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -7,8 +7,8 @@
 // In the spirit of Google Benchmark's JSON `context`. Every fact is a string
 // or a number; one that cannot be read is kUnknown (numbers: std::nullopt),
 // and `notes` says why, naming the fact as "machine.cpu_model: <why>".
-#ifndef FORKCHECK_PROBE_ENVIRONMENT_H_
-#define FORKCHECK_PROBE_ENVIRONMENT_H_
+#ifndef FORKCHECK_ENVIRONMENT_ENVIRONMENT_H_
+#define FORKCHECK_ENVIRONMENT_ENVIRONMENT_H_
 
 #include <array>
 #include <chrono>
@@ -145,4 +145,4 @@ std::string FormatRfc3339Utc(std::chrono::system_clock::time_point time);
 
 }  // namespace forkcheck
 
-#endif  // FORKCHECK_PROBE_ENVIRONMENT_H_
+#endif  // FORKCHECK_ENVIRONMENT_ENVIRONMENT_H_
