@@ -1,11 +1,11 @@
 #include "reports/compare/environment_diff.h"
 
-#include <optional>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "reports/environment_json.h"
 
 namespace forkcheck {
 namespace {
@@ -27,52 +27,36 @@ bool IdentifiesMachine(const std::string& field) {
          field == "machine.memory_total_bytes";
 }
 
-// As the report writes a list, so a difference reads as the report does.
-std::string ListText(const std::vector<std::string>& list) {
-  return nlohmann::json(list).dump();
+// Facts that are not the environment's identity: when the run happened, its
+// notes, the load it started under.
+bool NotCompared(const std::string& field) {
+  return field == "start_time" || field == "end_time" || field == "notes" ||
+         field == "machine.load_average_at_start";
 }
 
-std::string CountText(const std::optional<int64_t>& count) {
-  return count.has_value() ? absl::StrCat(*count) : kUnknown;
+// `value`'s leaves as "a.b" -> text, as the report writes them (a string as
+// itself, anything else as its JSON), so a difference reads as the report
+// does.
+void Flatten(const nlohmann::json& value, const std::string& path,
+             std::map<std::string, std::string>* facts) {
+  if (value.is_object()) {
+    for (const auto& [key, member] : value.items()) {
+      Flatten(member, path.empty() ? key : absl::StrCat(path, ".", key),
+              facts);
+    }
+    return;
+  }
+  if (NotCompared(path)) return;
+  (*facts)[path] = value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 }  // namespace
 
 std::map<std::string, std::string> ComparedFacts(const Environment& e) {
-  const MachineFacts& m = e.machine;
-  std::map<std::string, std::string> facts = {
-      {"grpc.cpp_version", e.grpc.cpp_version},
-      {"grpc.core_version", e.grpc.core_version},
-      {"grpc.library_path", e.grpc.library_path},
-      {"grpc.atfork", e.grpc.atfork},
-      {"grpc.atfork_evidence", e.grpc.atfork_evidence},
-      {"protobuf.header_version", e.protobuf.header_version},
-      {"protobuf.library_path", e.protobuf.library_path},
-      {"build.compiler", e.build.compiler},
-      {"build.config", e.build.config},
-      {"build.inferred_flags", ListText(e.build.inferred_flags)},
-      {"build.sanitizers", ListText(e.build.sanitizers)},
-      {"build.source", e.build.source},
-      {"build.bazel_version", e.build.bazel_version},
-      {"machine.hostname", m.hostname},
-      {"machine.os", m.os},
-      {"machine.kernel_release", m.kernel_release},
-      {"machine.kernel_version", m.kernel_version},
-      {"machine.architecture", m.architecture},
-      {"machine.libc_version", m.libc_version},
-      {"machine.cpu_model", m.cpu_model},
-      {"machine.hardware_concurrency", CountText(m.hardware_concurrency)},
-      {"machine.cpus_online", CountText(m.cpus_online)},
-      {"machine.cpus_allowed", CountText(m.cpus_allowed)},
-      {"machine.memory_total_bytes", CountText(m.memory_total_bytes)},
-      {"machine.scaling_governor", m.scaling_governor},
-      {"harness.workspace_directory", e.harness.workspace_directory},
-      {"harness.git_commit", e.harness.git_commit},
-      {"harness.git_tree", e.harness.git_tree},
-  };
-  for (const auto& [name, value] : e.grpc_env) {
-    facts[absl::StrCat("grpc_env.", name)] = value;
-  }
+  // The writer's fields, so that a fact it adds is compared without a
+  // second list here.
+  std::map<std::string, std::string> facts;
+  Flatten(EnvironmentToJson(e), "", &facts);
   return facts;
 }
 
