@@ -42,14 +42,15 @@ std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
   return values;
 }
 
-std::vector<std::string> AxesAwayFromDefault(const Axes& axes) {
+std::vector<const AxisDeclaration*> AxesAwayFromDefault(const Axes& axes) {
+  // AxisValues lists the axes in declaration order.
   const std::vector<std::pair<std::string, std::string>> defaults =
       AxisValues(Axes());
   const std::vector<std::pair<std::string, std::string>> values =
       AxisValues(axes);
-  std::vector<std::string> away;
+  std::vector<const AxisDeclaration*> away;
   for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i] != defaults[i]) away.push_back(values[i].first);
+    if (values[i] != defaults[i]) away.push_back(&AxisDeclarations()[i]);
   }
   return away;
 }

@@ -89,8 +89,9 @@ std::string CellKey(const Cell& cell);
 // "tcp", "yes".
 std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes);
 
-// The axes of `axes` whose value differs from Axes{}'s, by name.
-std::vector<std::string> AxesAwayFromDefault(const Axes& axes);
+// The declarations of the axes whose value in `axes` differs from Axes{}'s,
+// in key order.
+std::vector<const AxisDeclaration*> AxesAwayFromDefault(const Axes& axes);
 
 }  // namespace forkcheck
 

@@ -15,6 +15,19 @@ std::string Describe(const WorkerOutcome& outcome) {
                                           : DescribeWorkerOutcome(outcome);
 }
 
+// The bounds of a cell's trial with `watchdog` (trial_spec.h).
+TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
+                      const CellRunOptions& options) {
+  TrialBounds bounds;
+  bounds.rpc_timeout = options.rpc_timeout;
+  bounds.parent_check_timeout = options.parent_check_timeout;
+  // A quarter of the watchdog: the parent's check ends before the watchdog
+  // even when a worker hangs.
+  bounds.worker_patience = watchdog / 4;
+  bounds.watchdog = watchdog;
+  return bounds;
+}
+
 }  // namespace
 
 absl::Status ResolveTable(const std::string& table, std::string* full_name,
@@ -39,18 +52,6 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
           ((table_rows + 999) / 1000);
   return std::chrono::milliseconds(
       static_cast<int64_t>(work.count() * options.watchdog_scale));
-}
-
-TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
-                      const CellRunOptions& options) {
-  TrialBounds bounds;
-  bounds.rpc_timeout = options.rpc_timeout;
-  bounds.parent_check_timeout = options.parent_check_timeout;
-  // A quarter of the watchdog: the parent's check ends before the watchdog
-  // even when a worker hangs.
-  bounds.worker_patience = watchdog / 4;
-  bounds.watchdog = watchdog;
-  return bounds;
 }
 
 TrialSample SampleFromTrial(const TrialRecord& record,

@@ -53,10 +53,6 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                                       const CellRunOptions& options,
                                       const std::string& client = kCppClient);
 
-// The bounds of a trial with `watchdog` (trial_spec.h).
-TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
-                      const CellRunOptions& options);
-
 // Runs one trial against the server at `target`. Never fails: a trial the
 // supervisor could not run sets the sample's harness_error.
 TrialSample RunCellTrial(const Cell& cell, const std::string& target,

@@ -304,16 +304,13 @@ absl::StatusOr<ResolvedModel> ResolveModel(const v1::TesteeDescription& testee,
 // busy parent thread only where the model allows one.
 absl::Status CheckTesteeAxes(const v1::TesteeDescription& testee,
                              const ResolvedModel& model, const Axes& axes) {
-  for (const std::string& name : AxesAwayFromDefault(axes)) {
-    const AxisDeclaration* axis = nullptr;
-    for (const AxisDeclaration& declared : AxisDeclarations()) {
-      if (declared.name == name) axis = &declared;
-    }
+  for (const AxisDeclaration* axis : AxesAwayFromDefault(axes)) {
     if (axis->carrier != AxisDeclaration::Carrier::kTestee) continue;
     if (std::find(testee.trial_axes().begin(), testee.trial_axes().end(),
-                  name) == testee.trial_axes().end()) {
+                  axis->name) == testee.trial_axes().end()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "axis ", name, " is carried out by the client itself, and client ",
+          "axis ", axis->name,
+          " is carried out by the client itself, and client ",
           testee.client(), " does not (it carries out: ",
           testee.trial_axes().empty()
               ? "none"

@@ -1,7 +1,8 @@
 // The C++ client's description (what the matrix and the benchmarks know of
-// its models: they link none) says exactly what the models do, for every
-// combination of variant values: the name the model gives itself, whether
-// its parent checks its client, whether it allows a busy parent thread.
+// its models: they link none), read by the supervisor's rules, says exactly
+// what the models do, for every combination of variant values: the name the
+// model gives itself, whether its parent checks its client, whether it
+// allows a busy parent thread.
 #include "models/cpp_testee.h"
 
 #include <functional>
@@ -13,23 +14,10 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "models/model_registry.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
 namespace {
-
-// Whether `fact` holds for `variant` by the description's rule: `holds`
-// unless one of the variant's values is among `unless`.
-bool ByDescription(
-    bool holds, const google::protobuf::RepeatedPtrField<v1::NamedValue>& unless,
-    const std::vector<std::pair<std::string, std::string>>& variant) {
-  if (!holds) return false;
-  for (const v1::NamedValue& exception : unless) {
-    for (const auto& [name, value] : variant) {
-      if (name == exception.name() && value == exception.value()) return false;
-    }
-  }
-  return true;
-}
 
 // Calls `visit` with every combination of the model's variant values.
 void ForEachVariant(
@@ -70,12 +58,12 @@ TEST(CppTesteeTest, TheDescriptionSaysWhatEveryVariantOfEveryModelDoes) {
                            : absl::StrCat(model.model(), "(",
                                           absl::StrJoin(settings, ","), ")");
       EXPECT_EQ((*made)->name(), name);
-      EXPECT_EQ(ByDescription(model.has_parent_check(),
-                              model.no_parent_check_when(), variant),
-                (*made)->has_parent_check())
+      // Read by the rules the matrix and the benchmarks apply.
+      v1::TrialRequest trial;
+      AddNamedValues(variant, trial.mutable_variant());
+      EXPECT_EQ(ExpectsParentCheck(model, trial), (*made)->has_parent_check())
           << name;
-      EXPECT_EQ(ByDescription(model.allows_busy_parent_thread(),
-                              model.no_busy_parent_thread_when(), variant),
+      EXPECT_EQ(AllowsBusyParentThread(model, trial),
                 (*made)->supports_busy_parent_thread())
           << name;
     });

@@ -31,6 +31,20 @@ std::unique_ptr<FakeServer> StartServer(FakeServerOptions options = {}) {
   return server.ok() ? *std::move(server) : nullptr;
 }
 
+// A server whose streams (of `target`; every table if empty) stall for 20 s
+// after `after_rows` rows: a call held open across the test's bound.
+std::unique_ptr<FakeServer> StartStallingServer(int64_t after_rows,
+                                                const std::string& target) {
+  FaultRule stall;
+  stall.kind = FaultKind::kStall;
+  stall.target = target;
+  stall.after_rows = after_rows;
+  stall.millis = 20000;
+  FakeServerOptions options;
+  options.faults.push_back(stall);
+  return StartServer(std::move(options));
+}
+
 TEST(OneStreamSessionTest, BothApisCreateAOneStreamSession) {
   std::unique_ptr<FakeServer> server = StartServer();
   ASSERT_NE(server, nullptr);
@@ -108,14 +122,7 @@ TEST(InFlightReadTest, ReadsTheWholeStreamInOrder) {
 }
 
 TEST(InFlightReadTest, AStalledCallIsCancelledAtItsBound) {
-  FakeServerOptions options;
-  FaultRule stall;
-  stall.kind = FaultKind::kStall;
-  stall.target = kTable;
-  stall.after_rows = 300;
-  stall.millis = 20000;
-  options.faults.push_back(stall);
-  std::unique_ptr<FakeServer> server = StartServer(std::move(options));
+  std::unique_ptr<FakeServer> server = StartStallingServer(300, kTable);
   ASSERT_NE(server, nullptr);
   auto read = InFlightRead::Start(NewChannel(server->address()), kTable,
                                   absl::Seconds(5));
@@ -130,13 +137,7 @@ TEST(InFlightReadTest, AStalledCallIsCancelledAtItsBound) {
 }
 
 TEST(InFlightReadTest, DestroyingAnOpenCallCancelsItPromptly) {
-  FakeServerOptions options;
-  FaultRule stall;
-  stall.kind = FaultKind::kStall;
-  stall.after_rows = 100;
-  stall.millis = 20000;
-  options.faults.push_back(stall);
-  std::unique_ptr<FakeServer> server = StartServer(std::move(options));
+  std::unique_ptr<FakeServer> server = StartStallingServer(100, "");
   ASSERT_NE(server, nullptr);
   auto read = InFlightRead::Start(NewChannel(server->address()), kTable,
                                   absl::Seconds(5));
