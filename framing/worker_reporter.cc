@@ -23,6 +23,21 @@ v1::WorkerMessage Versioned() {
   return message;
 }
 
+// The fds a variable lists, comma-separated.
+absl::StatusOr<std::vector<int>> FdsIn(const char* variable,
+                                       const char* value) {
+  std::vector<int> fds;
+  for (absl::string_view part : absl::StrSplit(value, ',')) {
+    int fd = -1;
+    if (!absl::SimpleAtoi(part, &fd) || fd < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          variable, "=\"", value, "\": \"", part, "\" is not an fd"));
+    }
+    fds.push_back(fd);
+  }
+  return fds;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<int>> ReportFdsFromEnvironment() {
@@ -31,16 +46,13 @@ absl::StatusOr<std::vector<int>> ReportFdsFromEnvironment() {
     return absl::FailedPreconditionError(absl::StrCat(
         kReportFdsEnv, " is not set; run this program under the supervisor"));
   }
-  std::vector<int> fds;
-  for (absl::string_view part : absl::StrSplit(value, ',')) {
-    int fd = -1;
-    if (!absl::SimpleAtoi(part, &fd) || fd < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          kReportFdsEnv, "=\"", value, "\": \"", part, "\" is not an fd"));
-    }
-    fds.push_back(fd);
-  }
-  return fds;
+  return FdsIn(kReportFdsEnv, value);
+}
+
+absl::StatusOr<std::vector<int>> WorkerStderrFdsFromEnvironment() {
+  const char* value = std::getenv(kWorkerStderrFdsEnv);
+  if (value == nullptr || *value == '\0') return std::vector<int>();
+  return FdsIn(kWorkerStderrFdsEnv, value);
 }
 
 absl::StatusOr<WorkerReporter> WorkerReporter::ForWorker(int index) {
@@ -66,6 +78,17 @@ absl::StatusOr<WorkerReporter> WorkerReporter::Open(int index,
     for (int fd : *fds) {
       if (fd != own) close(fd);
     }
+    absl::StatusOr<std::vector<int>> stderr_fds =
+        WorkerStderrFdsFromEnvironment();
+    if (!stderr_fds.ok()) return stderr_fds.status();
+    if (!stderr_fds->empty() &&
+        static_cast<int>(stderr_fds->size()) != workers) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kWorkerStderrFdsEnv, " lists ", stderr_fds->size(),
+                       " fds for ", workers, " workers"));
+    }
+    if (!stderr_fds->empty()) dup2((*stderr_fds)[index], STDERR_FILENO);
+    for (int fd : *stderr_fds) close(fd);
   }
   return WorkerReporter(own, start);
 }
@@ -87,6 +110,7 @@ void WorkerReporter::Phase(v1::Phase phase) {
   v1::WorkerMessage message = Versioned();
   message.mutable_phase()->set_phase(phase);
   message.mutable_phase()->set_micros(ElapsedMicros());
+  message.mutable_phase()->set_pid(getpid());
   write_failed_ = !WriteMessageFrame(fd_, message).ok() || write_failed_;
 }
 
@@ -99,8 +123,13 @@ void WorkerReporter::Result(const v1::WorkerResult& result) {
 absl::StatusOr<ParentReporter> ParentReporter::FromEnvironment() {
   absl::StatusOr<std::vector<int>> fds = ReportFdsFromEnvironment();
   if (!fds.ok()) return fds.status();
-  return ParentReporter((*fds)[0],
-                        std::vector<int>(fds->begin() + 1, fds->end()));
+  std::vector<int> worker_fds(fds->begin() + 1, fds->end());
+  absl::StatusOr<std::vector<int>> stderr_fds =
+      WorkerStderrFdsFromEnvironment();
+  if (!stderr_fds.ok()) return stderr_fds.status();
+  const int workers = static_cast<int>(worker_fds.size());
+  worker_fds.insert(worker_fds.end(), stderr_fds->begin(), stderr_fds->end());
+  return ParentReporter((*fds)[0], workers, std::move(worker_fds));
 }
 
 void ParentReporter::CloseWorkerFds() {

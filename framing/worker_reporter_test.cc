@@ -1,9 +1,10 @@
 // WorkerReporter opens worker i's pipe from FORKCHECK_REPORT_FDS: ForThread
 // leaves every other pipe open (threads of one process share them);
-// ForWorker (a forked worker) closes them.
+// ForWorker (a forked worker) closes them and takes its own stderr pipe.
 #include "framing/worker_reporter.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +76,54 @@ TEST_F(WorkerReporterTest, ForWorkerClosesEveryOtherPipe) {
   EXPECT_TRUE(IsOpen(fds_[1][1]));
   EXPECT_FALSE(IsOpen(fds_[0][1]));
   EXPECT_FALSE(IsOpen(fds_[2][1]));
+}
+
+// In a forked child, because ForWorker replaces the process's fd 2.
+TEST_F(WorkerReporterTest, ForWorkerMakesItsStderrPipeFdTwo) {
+  int worker_stderr[2][2];
+  for (auto& fds : worker_stderr) ASSERT_EQ(pipe(fds), 0);
+  setenv(kWorkerStderrFdsEnv,
+         absl::StrCat(worker_stderr[0][1], ",", worker_stderr[1][1]).c_str(),
+         1);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForWorker(1);
+    const bool others_closed =
+        !IsOpen(worker_stderr[0][1]) && !IsOpen(worker_stderr[1][1]);
+    const char text[] = "worker 1 says";
+    const bool written =
+        write(STDERR_FILENO, text, sizeof(text) - 1) == sizeof(text) - 1;
+    _exit(reporter.ok() && others_closed && written ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  unsetenv(kWorkerStderrFdsEnv);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  close(worker_stderr[0][1]);
+  close(worker_stderr[1][1]);
+  char buffer[64] = {};
+  EXPECT_EQ(read(worker_stderr[1][0], buffer, sizeof(buffer)), 13);
+  EXPECT_STREQ(buffer, "worker 1 says");
+  EXPECT_EQ(read(worker_stderr[0][0], buffer, sizeof(buffer)), 0);
+  close(worker_stderr[0][0]);
+  close(worker_stderr[1][0]);
+}
+
+TEST_F(WorkerReporterTest, StderrPipesForTheWrongNumberOfWorkersAreAnError) {
+  setenv(kWorkerStderrFdsEnv, "9", 1);
+  EXPECT_EQ(WorkerReporter::ForWorker(0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  unsetenv(kWorkerStderrFdsEnv);
+}
+
+TEST_F(WorkerReporterTest, PhasesCarryThePid) {
+  absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(0);
+  ASSERT_TRUE(reporter.ok()) << reporter.status();
+  reporter->Phase(v1::PHASE_STARTED);
+  std::vector<v1::WorkerMessage> messages = Drain(1);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].phase().pid(), getpid());
 }
 
 TEST_F(WorkerReporterTest, AWorkerBeyondThePipesIsOutOfRange) {

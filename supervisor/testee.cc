@@ -315,6 +315,7 @@ absl::StatusOr<PreparedTrial> PrepareTesteeTrial(
   absl::StatusOr<TrialCommand> command =
       TesteeTrialCommand(testee.program, trial, env, watchdog);
   if (!command.ok()) return command.status();
+  command->stack_dump_signal = testee.description.stack_dump_signal();
   return PreparedTrial{
       *std::move(command),
       ExpectsParentCheck(*FindModel(testee.description, trial.model()), trial)};

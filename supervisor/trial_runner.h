@@ -44,6 +44,10 @@ struct TrialCommand {
   // From exec until every pipe is at EOF and the trial process has exited;
   // then the whole trial is killed.
   std::chrono::milliseconds watchdog{10000};
+  // When the watchdog fires, sent to every live process of the trial
+  // before a debugger attaches: a testee's own stack dump
+  // (TesteeDescription.stack_dump_signal); 0 sends none.
+  int stack_dump_signal = 0;
 };
 
 // What the trial's processes did, unjudged (see outcome_classifier.h).
