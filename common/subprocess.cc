@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,19 @@ absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
     lowest_free = std::max(lowest_free, to + 1);
   }
   std::vector<int> moved(options.fds.size(), -1);
+  std::optional<rlimit> core_limit;
+  if (options.core_limit_bytes.has_value()) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_CORE, &limit) != 0) {
+      return absl::InternalError(
+          absl::StrCat("getrlimit(RLIMIT_CORE): ", std::strerror(errno)));
+    }
+    limit.rlim_cur = std::min<rlim_t>(*options.core_limit_bytes, limit.rlim_max);
+    core_limit = limit;
+  }
+  const char* working_directory = options.working_directory.empty()
+                                      ? nullptr
+                                      : options.working_directory.c_str();
 
   const pid_t parent = getpid();
   pid_t pid = fork();
@@ -80,6 +94,14 @@ absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
     for (size_t i = 0; i < options.fds.size(); ++i) {
       // dup2 clears CLOEXEC on the copy.
       if (dup2(moved[i], options.fds[i].second) < 0) _exit(127);
+    }
+    if (working_directory != nullptr && chdir(working_directory) != 0) {
+      const char message[] = "forkcheck: chdir to the working directory failed\n";
+      (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+      _exit(127);
+    }
+    if (core_limit.has_value() && setrlimit(RLIMIT_CORE, &*core_limit) != 0) {
+      _exit(127);
     }
     execve(args[0], args.data(), envp.data());
     const char message[] = "forkcheck: exec failed\n";

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,11 @@ struct SpawnOptions {
   // {fd here, fd number in the child}: each is duplicated into the child,
   // inheritable. Descriptors opened with O_CLOEXEC do not reach the child.
   std::vector<std::pair<int, int>> fds;
+  // The child's working directory (chdir before exec); empty: this one's.
+  std::string working_directory;
+  // The soft RLIMIT_CORE the child gets, at most its hard limit; unset:
+  // inherited.
+  std::optional<uint64_t> core_limit_bytes;
 };
 
 // Forks and execs argv[0] (a path) with `argv`, in a new process group whose

@@ -1,6 +1,7 @@
 #include "common/subprocess.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -72,6 +73,26 @@ TEST(SubprocessTest, SpawnSetsReplacesAndUnsetsEnvironment) {
       options);
   unsetenv("FORKCHECK_TEST_SET");
   unsetenv("FORKCHECK_TEST_GONE");
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  std::optional<int> status = WaitForChild(*pid, milliseconds(5000));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(DescribeWaitStatus(*status), "exited with status 0");
+}
+
+// The child exits 0 only if it runs in /tmp with a core limit of 4096
+// 512-byte blocks (ulimit -c), whatever this process's are.
+TEST(SubprocessTest, SpawnSetsWorkingDirectoryAndCoreLimit) {
+  rlimit limit{};
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &limit), 0);
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < 4096 * 512) {
+    GTEST_SKIP() << "the hard RLIMIT_CORE here is " << limit.rlim_max;
+  }
+  SpawnOptions options;
+  options.working_directory = "/tmp";
+  options.core_limit_bytes = 4096 * 512;
+  auto pid = SpawnInProcessGroup(
+      {"/bin/sh", "-c", "test \"$(pwd)\" = /tmp && test $(ulimit -c) = 4096"},
+      options);
   ASSERT_TRUE(pid.ok()) << pid.status();
   std::optional<int> status = WaitForChild(*pid, milliseconds(5000));
   ASSERT_TRUE(status.has_value());
