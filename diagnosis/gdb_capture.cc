@@ -1,0 +1,467 @@
+#include "diagnosis/gdb_capture.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+#include "common/subprocess.h"
+
+namespace forkcheck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// gdb's output is parsed from at most this much (its tail): far more than
+// the raw text kept, so that a process with many threads keeps them all,
+// yet bounded against a gdb that prints without end.
+constexpr size_t kMaxParsedBytes = 1 << 20;
+
+constexpr char kGdbMissing[] = "gdb not installed (apt-get install gdb)";
+
+// Options that make gdb quick and self-contained: no init files, no
+// debuginfod (it would try the network), no auto-loaded scripts, no index
+// cache (a test has no HOME), output that
+// is neither paged nor wrapped, and no argument values (they would bloat the
+// bounded text; the parsers do not need them).
+const std::vector<std::string>& QuietOptions() {
+  static const auto* options = new std::vector<std::string>{
+      "-batch", "-nx",
+      "-iex",   "set debuginfod enabled off",
+      "-iex",   "set auto-load off",
+      "-iex",   "set index-cache enabled off",
+      "-iex",   "set pagination off",
+      "-iex",   "set width 0",
+      "-iex",   "set confirm off",
+      "-iex",   "set print frame-arguments none",
+      "-iex",   "set print entry-values no",
+  };
+  return *options;
+}
+
+// At most 64 frames a thread: enough to reach the program's own frames,
+// bounded against a runaway (corrupt or recursive) stack.
+constexpr char kBacktraceCommand[] = "thread apply all bt 64";
+
+// `gdb` as a path to exec, or "" if it is not there.
+std::string ResolveGdb(const std::string& gdb) {
+  auto executable = [](const std::string& path) {
+    struct stat info;
+    return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
+           access(path.c_str(), X_OK) == 0;
+  };
+  if (gdb.find('/') != std::string::npos) {
+    return executable(gdb) ? gdb : "";
+  }
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir :
+       absl::StrSplit(path != nullptr ? path : "/usr/bin:/bin", ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = absl::StrCat(dir, "/", gdb);
+    if (executable(candidate)) return candidate;
+  }
+  return "";
+}
+
+void AppendBounded(std::string* text, const char* data, size_t size,
+                   size_t limit) {
+  text->append(data, size);
+  if (text->size() > limit) text->erase(0, text->size() - limit);
+}
+
+// One gdb run: its merged stdout and stderr (the last kMaxParsedBytes) and
+// how it ended.
+struct GdbRun {
+  std::string output;
+  std::string spawn_error;  // non-empty if it did not start
+  bool timed_out = false;
+  int wait_status = -1;
+};
+
+// The kernel state letter of `pid` ('R', 'S', 'T', 'Z'...), or 0.
+char ProcessState(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // pid (comm) S ...: comm may hold spaces and parentheses; the last ')'
+  // ends it.
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return 0;
+  return stat[close + 2];
+}
+
+// Runs every argv concurrently, each in its own process group with its output
+// on a pipe read without blocking, and kills (with its group) each one still
+// running `bound` after the start. `targets[i]`, if not 0, is the pid run i
+// attaches to: it is sent SIGCONT if run i was killed or left it stopped.
+std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
+                            const std::vector<pid_t>& targets,
+                            milliseconds bound) {
+  struct Running {
+    pid_t pid = 0;
+    int fd = -1;  // read end, -1 once at end of output
+    bool reaped = false;
+  };
+  std::vector<GdbRun> runs(argvs.size());
+  std::vector<Running> running(argvs.size());
+  const auto deadline = Clock::now() + bound;
+  int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  for (size_t i = 0; i < argvs.size(); ++i) {
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+      runs[i].spawn_error = absl::StrCat("pipe: ", std::strerror(errno));
+      continue;
+    }
+    SpawnOptions options;
+    options.fds = {{pipe_fds[1], STDOUT_FILENO}, {pipe_fds[1], STDERR_FILENO}};
+    // gdb -batch reads no commands from stdin, but would stop (SIGTTIN) if
+    // it tried on a terminal it does not own.
+    if (null_fd >= 0) options.fds.push_back({null_fd, STDIN_FILENO});
+    absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argvs[i], options);
+    close(pipe_fds[1]);
+    if (!pid.ok()) {
+      close(pipe_fds[0]);
+      runs[i].spawn_error = std::string(pid.status().message());
+      continue;
+    }
+    fcntl(pipe_fds[0], F_SETFL, fcntl(pipe_fds[0], F_GETFL) | O_NONBLOCK);
+    running[i] = Running{*pid, pipe_fds[0], false};
+  }
+  if (null_fd >= 0) close(null_fd);
+
+  auto reap = [&](size_t i, milliseconds timeout) {
+    if (running[i].pid == 0 || running[i].reaped) return;
+    if (std::optional<int> status = WaitForChild(running[i].pid, timeout)) {
+      runs[i].wait_status = *status;
+      running[i].reaped = true;
+    }
+  };
+  while (true) {
+    std::vector<pollfd> fds;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < running.size(); ++i) {
+      if (running[i].fd >= 0) {
+        fds.push_back({running[i].fd, POLLIN, 0});
+        index.push_back(i);
+      }
+    }
+    if (fds.empty()) break;
+    auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    int ready = poll(fds.data(), fds.size(), static_cast<int>(left.count()));
+    if (ready < 0 && errno != EINTR) break;
+    for (size_t k = 0; k < fds.size() && ready > 0; ++k) {
+      if (fds[k].revents == 0) continue;
+      size_t i = index[k];
+      char chunk[8192];
+      while (true) {
+        ssize_t n = read(running[i].fd, chunk, sizeof(chunk));
+        if (n > 0) {
+          AppendBounded(&runs[i].output, chunk, static_cast<size_t>(n),
+                        kMaxParsedBytes);
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) break;
+        close(running[i].fd);  // end of output (or an error: the same)
+        running[i].fd = -1;
+        break;
+      }
+    }
+  }
+  // Reap what ended; kill what is still running at the deadline.
+  for (size_t i = 0; i < running.size(); ++i) {
+    if (running[i].pid == 0) continue;
+    auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    // Output closed: gdb is exiting; give it what is left of the bound.
+    if (running[i].fd < 0) reap(i, std::max(left, milliseconds(0)));
+    if (!running[i].reaped) {
+      runs[i].timed_out = true;
+      kill(-running[i].pid, SIGKILL);
+      // SIGKILL cannot be caught; the bound only guards against a kernel
+      // stuck in uninterruptible sleep.
+      reap(i, milliseconds(10000));
+      kill(-running[i].pid, SIGKILL);  // anything gdb left in its group
+    }
+    if (running[i].fd >= 0) close(running[i].fd);
+    // The kernel detaches a dead tracer's tracees, but the SIGSTOP gdb sent
+    // when it attached can still stop the target afterwards; SIGCONT
+    // discards a pending stop and resumes a stopped process.
+    pid_t target = i < targets.size() ? targets[i] : 0;
+    if (target > 0 && (runs[i].timed_out || ProcessState(target) == 'T')) {
+      kill(target, SIGCONT);
+    }
+  }
+  return runs;
+}
+
+// The first line of `output` that starts with `prefix`, without it.
+std::optional<std::string> LineAfter(absl::string_view output,
+                                     absl::string_view prefix) {
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    line = absl::StripTrailingAsciiWhitespace(line);
+    if (absl::ConsumePrefix(&line, prefix)) return std::string(line);
+  }
+  return std::nullopt;
+}
+
+// The last non-empty line, for errors that quote gdb.
+std::string LastLine(absl::string_view output) {
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(output, '\n', absl::SkipWhitespace());
+  return lines.empty() ? ""
+                       : std::string(absl::StripAsciiWhitespace(lines.back()));
+}
+
+std::string TailOf(const std::string& text, size_t limit) {
+  return text.size() <= limit ? text : text.substr(text.size() - limit);
+}
+
+// Why a gdb run gave no stacks, from its output and how it ended.
+std::string DescribeFailure(const GdbRun& run, milliseconds bound) {
+  if (!run.spawn_error.empty()) {
+    return absl::StrCat("could not start gdb: ", run.spawn_error);
+  }
+  if (run.timed_out) {
+    return absl::StrCat("gdb timed out after ", bound.count(), " ms");
+  }
+  if (std::optional<std::string> ptrace = LineAfter(run.output, "ptrace: ")) {
+    std::string message = absl::StrCat("ptrace: ", *ptrace);
+    if (absl::EndsWith(message, ".")) message.pop_back();
+    if (absl::StrContains(message, "Operation not permitted")) {
+      absl::StrAppend(&message,
+                      " (gdb needs CAP_SYS_PTRACE or "
+                      "kernel.yama.ptrace_scope=0 to attach)");
+    }
+    return message;
+  }
+  return absl::StrCat("gdb printed no stacks (",
+                      DescribeWaitStatus(run.wait_status),
+                      "): ", LastLine(run.output));
+}
+
+// "" if `pid` can be attached to, else why not.
+std::string WhyNotAttachable(pid_t pid) {
+  if (pid <= 0) return absl::StrCat("invalid pid ", pid);
+  if (kill(pid, 0) != 0 && errno == ESRCH) {
+    return absl::StrCat("process ", pid, " does not exist");
+  }
+  if (ProcessState(pid) == 'Z') {
+    return absl::StrCat("process ", pid, " has exited (not yet reaped)");
+  }
+  return "";
+}
+
+// The text between marker line `begin` and the next marker (or the end).
+absl::string_view Section(absl::string_view output, absl::string_view begin) {
+  size_t at = output.find(begin);
+  if (at == absl::string_view::npos) return "";
+  absl::string_view rest = output.substr(at + begin.size());
+  size_t next = rest.find("\n@@forkcheck-");
+  return next == absl::string_view::npos ? rest : rest.substr(0, next);
+}
+
+// `$3 = (void *) 0x0` → "0x0"; `$1 = 11` → "11": the last word.
+std::optional<std::string> PrintedValue(absl::string_view line) {
+  if (!absl::StartsWith(line, "$")) return std::nullopt;
+  size_t equals = line.find(" = ");
+  if (equals == absl::string_view::npos) return std::nullopt;
+  absl::string_view value = absl::StripAsciiWhitespace(line.substr(equals + 3));
+  size_t space = value.rfind(' ');
+  return std::string(
+      space == absl::string_view::npos ? value : value.substr(space + 1));
+}
+
+}  // namespace
+
+std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
+                                             const CaptureBounds& bounds) {
+  std::vector<ProcessStacks> stacks(pids.size());
+  const std::string gdb = ResolveGdb(bounds.gdb);
+  std::vector<std::vector<std::string>> argvs;
+  std::vector<pid_t> targets;
+  std::vector<size_t> run_of;  // stacks index of each run
+  for (size_t i = 0; i < pids.size(); ++i) {
+    stacks[i].pid = pids[i];
+    stacks[i].source = "gdb attach";
+    if (gdb.empty()) {
+      stacks[i].error = kGdbMissing;
+      continue;
+    }
+    if (std::string why = WhyNotAttachable(pids[i]); !why.empty()) {
+      stacks[i].error = why;
+      continue;
+    }
+    std::vector<std::string> argv = {gdb};
+    argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
+    argv.push_back("-p");
+    argv.push_back(std::to_string(pids[i]));
+    argv.push_back("-ex");
+    argv.push_back(kBacktraceCommand);
+    argvs.push_back(std::move(argv));
+    targets.push_back(pids[i]);
+    run_of.push_back(i);
+  }
+  std::vector<GdbRun> runs = RunGdbs(argvs, targets, bounds.per_process);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    ProcessStacks& out = stacks[run_of[r]];
+    out.raw = TailOf(runs[r].output, bounds.max_raw_bytes);
+    out.threads = ParseGdbBacktraces(runs[r].output);
+    // What a timed-out gdb printed (and flushed) is kept; the error still
+    // says the capture is incomplete.
+    if (out.threads.empty() || runs[r].timed_out) {
+      out.error = DescribeFailure(runs[r], bounds.per_process);
+      if (out.threads.empty() && WhyNotAttachable(out.pid) != "") {
+        out.error =
+            absl::StrCat(WhyNotAttachable(out.pid), " (", out.error, ")");
+      }
+    }
+  }
+  return stacks;
+}
+
+std::string CoreExecutable(const std::string& core_path,
+                           const CaptureBounds& bounds) {
+  const std::string gdb = ResolveGdb(bounds.gdb);
+  if (gdb.empty()) return "";
+  std::vector<std::string> argv = {gdb};
+  argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
+  for (const char* arg :
+       {"-c", core_path.c_str(), "-ex", "info proc mappings"}) {
+    argv.push_back(arg);
+  }
+  std::vector<GdbRun> runs = RunGdbs({argv}, {0}, bounds.per_process);
+  if (runs[0].timed_out) return "";
+  // Mapping lines: `Start End Size Offset objfile`; the lowest-addressed
+  // file is the executable (ld.so maps it before any library). gdb 13
+  // lists them from the core's NT_FILE note.
+  for (absl::string_view line : absl::StrSplit(runs[0].output, '\n')) {
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (fields.size() == 5 && absl::StartsWith(fields[0], "0x") &&
+        absl::StartsWith(fields[4], "/")) {
+      return std::string(fields[4]);
+    }
+  }
+  // An older core without NT_FILE: the command line, if its first word is
+  // an absolute path that exists.
+  if (std::optional<std::string> by =
+          LineAfter(runs[0].output, "Core was generated by `")) {
+    std::string program = by->substr(0, by->find_first_of(" '"));
+    if (absl::StartsWith(program, "/") && access(program.c_str(), X_OK) == 0) {
+      return program;
+    }
+  }
+  return "";
+}
+
+ProcessStacks ReadCoreStacks(const std::string& core_path,
+                             const std::string& executable,
+                             const CaptureBounds& bounds) {
+  ProcessStacks stacks;
+  stacks.source = "gdb core";
+  const std::string gdb = ResolveGdb(bounds.gdb);
+  if (gdb.empty()) {
+    stacks.error = kGdbMissing;
+    return stacks;
+  }
+  if (access(core_path.c_str(), R_OK) != 0) {
+    stacks.error = absl::StrCat("cannot read core file ", core_path, ": ",
+                                std::strerror(errno));
+    return stacks;
+  }
+  std::string program = executable;
+  std::string executable_problem;
+  if (program.empty()) {
+    program = CoreExecutable(core_path, bounds);
+    if (program.empty()) {
+      executable_problem = absl::StrCat(
+          "the core's executable was not found (pass it); frames are "
+          "unnamed");
+    }
+  }
+  std::vector<std::string> argv = {gdb};
+  argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
+  if (!program.empty()) argv.push_back(program);
+  // Markers separate the commands' outputs; each value is printed alone so
+  // that a missing one (no siginfo in the core) cannot shift the others.
+  for (const char* arg : {"-c",  core_path.c_str(),
+                          "-ex", "echo \\n@@forkcheck-inferior\\n",
+                          "-ex", "info inferiors",
+                          "-ex", "echo \\n@@forkcheck-signo\\n",
+                          "-ex", "p $_siginfo.si_signo",
+                          "-ex", "echo \\n@@forkcheck-code\\n",
+                          "-ex", "p $_siginfo.si_code",
+                          "-ex", "echo \\n@@forkcheck-addr\\n",
+                          "-ex", "p $_siginfo._sifields._sigfault.si_addr",
+                          "-ex", "echo \\n@@forkcheck-stacks\\n",
+                          "-ex", kBacktraceCommand}) {
+    argv.push_back(arg);
+  }
+  GdbRun run = RunGdbs({argv}, {0}, bounds.per_process)[0];
+  stacks.raw = TailOf(run.output, bounds.max_raw_bytes);
+  absl::string_view output = run.output;
+  if (std::optional<std::string> line =
+          LineAfter(output, "Program terminated with signal ")) {
+    stacks.signal = line->substr(0, line->find(','));
+  }
+  for (absl::string_view line :
+       absl::StrSplit(Section(output, "@@forkcheck-inferior\n"), '\n')) {
+    // `* 1    process 31298     1 (core)    /path/exe`
+    size_t at = line.find("process ");
+    if (at != absl::string_view::npos) {
+      absl::string_view rest = line.substr(at + 8);
+      (void)absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &stacks.pid);
+      break;
+    }
+  }
+  auto value_in = [&](absl::string_view marker) -> std::optional<std::string> {
+    for (absl::string_view line :
+         absl::StrSplit(Section(output, marker), '\n')) {
+      if (auto value = PrintedValue(line)) return value;
+    }
+    return std::nullopt;
+  };
+  std::optional<std::string> code = value_in("@@forkcheck-code\n");
+  std::optional<std::string> address = value_in("@@forkcheck-addr\n");
+  int si_code = 0;
+  // si_addr is the faulting address only for a fault the kernel raised
+  // (si_code > 0); for a signal sent with kill or raise, the same bytes hold
+  // the sender's pid and uid.
+  const bool fault = stacks.signal == "SIGSEGV" || stacks.signal == "SIGBUS" ||
+                     stacks.signal == "SIGFPE" || stacks.signal == "SIGILL";
+  if (fault && code.has_value() && absl::SimpleAtoi(*code, &si_code) &&
+      si_code > 0 && address.has_value()) {
+    stacks.fault_address = *address;
+  }
+  absl::string_view backtraces = Section(output, "@@forkcheck-stacks\n");
+  stacks.threads = ParseGdbBacktraces(
+      std::string_view(backtraces.data(), backtraces.size()));
+  if (stacks.threads.empty() || run.timed_out) {
+    stacks.error = DescribeFailure(run, bounds.per_process);
+  } else if (!executable_problem.empty()) {
+    stacks.error = executable_problem;
+  }
+  return stacks;
+}
+
+}  // namespace forkcheck

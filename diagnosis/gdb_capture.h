@@ -1,0 +1,65 @@
+// Stacks from gdb: of live processes (a hung trial, right before it is
+// killed) and of core files (a trial process that crashed).
+//
+// Every call is bounded: each gdb runs in its own process group and is killed
+// with its group when its bound passes, and a process gdb was attached to when
+// it was killed is sent SIGCONT, so that a capture never leaves a target
+// stopped. Failures are reported in ProcessStacks::error, never thrown or
+// returned as a status: a diagnosis is best effort, and the caller goes on to
+// kill the trial either way.
+#ifndef FORKCHECK_DIAGNOSIS_GDB_CAPTURE_H_
+#define FORKCHECK_DIAGNOSIS_GDB_CAPTURE_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "diagnosis/stack_trace.h"
+
+namespace forkcheck {
+
+struct CaptureBounds {
+  // How long one gdb may run (attach, backtraces, detach) before it is
+  // killed. gdb attaches to a gRPC client here in about a second (see
+  // diagnosis/README.md), more on a loaded machine.
+  std::chrono::milliseconds per_process{4000};
+  // How much of gdb's output ProcessStacks::raw keeps: the last bytes, where
+  // gdb prints thread 1 (the main thread, or the one that got the signal).
+  size_t max_raw_bytes = 32 * 1024;
+  // The gdb to run: a path, or a name looked up in PATH.
+  std::string gdb = "gdb";
+};
+
+// The stacks of every thread of each of `pids`, in the order given, with
+// source "gdb attach". The gdbs run concurrently, so the call takes about one
+// bound at most, however many pids. While attached, gdb stops its target.
+// `error` says why a capture failed, e.g. "gdb not installed (apt-get install
+// gdb)", "process 123 does not exist", "ptrace: Operation not permitted ...",
+// "gdb timed out after 4000 ms".
+// Must be called from a thread that outlives the call (the gdbs get SIGKILL
+// when the thread that started them ends: common/subprocess.h).
+std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
+                                             const CaptureBounds& bounds);
+
+// The stacks in core file `core_path`, with source "gdb core": its pid, the
+// signal that ended the process, the faulting address when the kernel raised
+// it for a fault, and every thread (thread 1 is the one that got the signal).
+// `executable` is the program that dumped it; when empty it is found from the
+// core's file mappings (the first mapped file, which is the executable), so
+// the executable must still be at the path it ran from. Up to two gdb runs,
+// each bounded by `bounds.per_process`.
+ProcessStacks ReadCoreStacks(const std::string& core_path,
+                             const std::string& executable,
+                             const CaptureBounds& bounds);
+
+// The executable a core file was dumped by, as its file mappings name it, or
+// "" if gdb cannot tell (or is missing, or timed out).
+std::string CoreExecutable(const std::string& core_path,
+                           const CaptureBounds& bounds);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_DIAGNOSIS_GDB_CAPTURE_H_
