@@ -64,7 +64,8 @@ char StateOf(pid_t pid) {
   return close == std::string::npos ? '?' : stat[close + 2];
 }
 
-// Processes whose command line contains `needle` (NULs read as spaces).
+// Processes whose command line contains `needle` (NULs read as spaces, so
+// "sleep 31.12 " matches the whole last argument).
 std::vector<pid_t> ProcessesWithCommandLine(const std::string& needle) {
   std::vector<pid_t> found;
   DIR* proc = opendir("/proc");
@@ -154,9 +155,10 @@ TEST(CaptureLiveStacksTest, AGdbKilledWhileAttachedLeavesTheTargetRunning) {
   ASSERT_NE(hanging, nullptr);
   const std::string wrapper =
       std::string(std::getenv("TEST_TMPDIR")) + "/gdb_that_hangs";
+  const std::string sleep = "sleep 31." + std::to_string(getpid());
   {
     std::ofstream script(wrapper);
-    script << "#!/bin/sh\nexec gdb \"$@\" -ex 'shell sleep 31.4159'\n";
+    script << "#!/bin/sh\nexec gdb \"$@\" -ex 'shell " << sleep << "'\n";
   }
   ASSERT_EQ(chmod(wrapper.c_str(), 0755), 0);
   CaptureBounds bounds;
@@ -170,7 +172,7 @@ TEST(CaptureLiveStacksTest, AGdbKilledWhileAttachedLeavesTheTargetRunning) {
   // lost with it).
   EXPECT_NE(stacks[0].raw.find("libthread_db"), std::string::npos)
       << stacks[0].raw;
-  EXPECT_TRUE(ProcessesWithCommandLine("sleep 31.4159").empty());
+  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
   // Long enough for a stop left pending by the dead tracer to take effect.
   std::this_thread::sleep_for(milliseconds(300));
   char state = StateOf(hanging->pid());
@@ -185,12 +187,14 @@ TEST(CaptureLiveStacksTest, ATargetLeftStoppedIsResumed) {
   ASSERT_NE(hanging, nullptr);
   const std::string stopper =
       std::string(std::getenv("TEST_TMPDIR")) + "/gdb_that_stops";
+  const std::string sleep = "sleep 27." + std::to_string(getpid());
   {
     std::ofstream script(stopper);
     script << "#!/bin/sh\n"
               "while [ \"$1\" != -p ]; do shift; done\n"
               "kill -STOP \"$2\"\n"
-              "exec sleep 27.1828\n";
+              "exec "
+           << sleep << "\n";
   }
   ASSERT_EQ(chmod(stopper.c_str(), 0755), 0);
   CaptureBounds bounds;
@@ -200,7 +204,7 @@ TEST(CaptureLiveStacksTest, ATargetLeftStoppedIsResumed) {
       CaptureLiveStacks({hanging->pid()}, bounds);
   ASSERT_EQ(stacks.size(), 1u);
   EXPECT_EQ(stacks[0].error, "gdb timed out after 1000 ms");
-  EXPECT_TRUE(ProcessesWithCommandLine("sleep 27.1828").empty());
+  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
   char state = StateOf(hanging->pid());
   EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
 }
