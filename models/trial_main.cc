@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "diagnosis/core_directory_handler.h"
 #include "framing/worker_messages.h"
 #include "framing/worker_reporter.h"
 #include "models/cpp_testee.h"
@@ -129,6 +130,12 @@ int main(int argc, char** argv) {
   // A supervisor that gave up closes the pipes: fail the write, not the
   // process.
   signal(SIGPIPE, SIG_IGN);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // Each crashing process of the trial (this one, its forked and spawned
+  // workers) dumps its core into a directory of its own, for the supervisor
+  // to read its stacks. Sanitizers report crashes themselves.
+  forkcheck::InstallCoreDirectoryHandler();
+#endif
   absl::SetProgramUsageMessage(absl::StrCat(
       "Runs one forkcheck trial under the supervisor: the testee request "
       "(protos/forkcheck/testee.proto) comes on standard input. Models: ",

@@ -64,6 +64,9 @@ absl::StatusOr<v1::TesteeDescription> DescribeTestee(
   command.workers = 0;
   command.stdin_bytes = *std::move(framed);
   command.watchdog = watchdog;
+  // A testee that cannot describe itself is not run; its stacks would
+  // explain no cell.
+  command.explain_failures = false;
   absl::StatusOr<TrialRecord> record = RunTrial(command);
   if (!record.ok()) return record.status();
 
@@ -249,9 +252,10 @@ CompleteVariant(const v1::TesteeDescription& description,
 namespace {
 
 // `holds` unless one of `variant`'s settings has a value in `unless`.
-bool HoldsUnless(bool holds,
-                 const google::protobuf::RepeatedPtrField<v1::NamedValue>& unless,
-                 const google::protobuf::RepeatedPtrField<v1::NamedValue>& variant) {
+bool HoldsUnless(
+    bool holds,
+    const google::protobuf::RepeatedPtrField<v1::NamedValue>& unless,
+    const google::protobuf::RepeatedPtrField<v1::NamedValue>& variant) {
   if (!holds) return false;
   for (const v1::NamedValue& exception : unless) {
     for (const v1::NamedValue& setting : variant) {

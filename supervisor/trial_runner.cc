@@ -1,6 +1,5 @@
 #include "supervisor/trial_runner.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,20 +12,23 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/interrupt_cleanup.h"
 #include "common/subprocess.h"
+#include "diagnosis/core_files.h"
+#include "diagnosis/gdb_capture.h"
 #include "framing/resource_usage.h"
 #include "framing/worker_messages.h"
+#include "framing/worker_reporter.h"
+#include "supervisor/trial_processes.h"
 
 namespace forkcheck {
 namespace {
@@ -38,6 +40,17 @@ constexpr int kFirstReportFd = 3;
 constexpr int kExitPollMillis = 5;
 // Bounds cleanup: SIGKILLed processes normally go within milliseconds.
 constexpr std::chrono::milliseconds kReapBound(5000);
+// How long a hung trial's processes get to write the stack dumps they were
+// asked for (a testee's stack_dump_signal) before the debugger attaches.
+constexpr std::chrono::milliseconds kStackDumpWait(300);
+// Cores read per trial, at most: each takes the debugger a second or so.
+constexpr size_t kMaxCoresRead = 4;
+// How RunTrial's pipe loop ended, when not by poll's errno (> 0).
+constexpr int kDone = 0;
+constexpr int kUntil = -1;
+// Each core at most; RLIMIT_CORE truncates a larger one (gdb still reads
+// the threads it holds).
+constexpr uint64_t kCoreLimitBytes = uint64_t{512} << 20;
 
 absl::Status BecomeSubreaperOnce() {
   static std::once_flag once;
@@ -63,30 +76,6 @@ bool HasExited(pid_t pid) {
     return errno != EINTR;  // ECHILD: gone already
   }
   return info.si_pid == pid;
-}
-
-// Live processes (other than this one) whose environment holds `entry`
-// ("KEY=VALUE"). Zombies have no readable environment and are not found.
-std::vector<pid_t> ProcessesWithEnvEntry(const std::string& entry) {
-  std::vector<pid_t> found;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return found;
-  const std::string needle =
-      absl::StrCat(std::string(1, '\0'), entry, std::string(1, '\0'));
-  const pid_t self = getpid();
-  while (dirent* item = readdir(proc)) {
-    pid_t pid = 0;
-    if (!absl::SimpleAtoi(item->d_name, &pid) || pid == self) continue;
-    std::ifstream file(absl::StrCat("/proc/", pid, "/environ"),
-                       std::ios::binary);
-    if (!file) continue;
-    std::string environment(1, '\0');
-    environment.append(std::istreambuf_iterator<char>(file), {});
-    if (environment.back() != '\0') environment.push_back('\0');
-    if (environment.find(needle) != std::string::npos) found.push_back(pid);
-  }
-  closedir(proc);
-  return found;
 }
 
 // WaitForChild (common/subprocess.h) with wait4, to keep the child's rusage:
@@ -197,6 +186,82 @@ absl::StatusOr<int> TrialStdin(const std::string& bytes) {
   return fds[0];
 }
 
+CaptureBounds Bounds() {
+  CaptureBounds bounds;
+  bounds.per_process = kStackCaptureBound;
+  return bounds;
+}
+
+// Reads what a process wrote on its standard error pipe, keeping the last
+// kMaxStderrBytes in the process's report.
+class StderrReader {
+ public:
+  explicit StderrReader(int fd) : fd_(fd) {}
+  int fd() const { return fd_; }
+  bool eof() const { return eof_; }
+
+  void ReadAvailable(TrialRecord::ProcessReport* report) {
+    char buffer[16384];
+    while (!eof_) {
+      const ssize_t got = read(fd_, buffer, sizeof(buffer));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0 && errno == EAGAIN) return;
+      if (got <= 0) {
+        eof_ = true;
+        return;
+      }
+      report->stderr_tail.append(buffer, static_cast<size_t>(got));
+      if (report->stderr_tail.size() > kMaxStderrBytes) {
+        const size_t excess = report->stderr_tail.size() - kMaxStderrBytes;
+        report->stderr_tail.erase(0, excess);
+        report->stderr_bytes_dropped += static_cast<int64_t>(excess);
+      }
+    }
+  }
+
+ private:
+  int fd_;
+  bool eof_ = false;
+};
+
+// A directory of the trial's own, its working directory and TMPDIR, so
+// that its cores and the files its processes make (Python's
+// multiprocessing sockets) go when it does, interrupted or not.
+absl::StatusOr<std::string> MakeTrialDirectory() {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmpdir != nullptr && *tmpdir == '/' ? tmpdir : "/tmp",
+                   "/forkcheck-trial-XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("mkdtemp ", pattern, ": ", std::strerror(errno)));
+  }
+  RemoveOnInterrupt(pattern);
+  return pattern;
+}
+
+void RemoveTrialDirectory(const std::string& directory) {
+  std::error_code ignored;
+  std::filesystem::remove_all(directory, ignored);
+  ForgetOnInterrupt(directory);
+}
+
+// The stacks of the cores the trial's crashed processes left in
+// `directory`, read side by side.
+std::vector<ProcessStacks> ReadTrialCores(const std::string& directory) {
+  std::vector<std::string> cores = FindCoreFiles(directory);
+  if (cores.size() > kMaxCoresRead) cores.resize(kMaxCoresRead);
+  std::vector<ProcessStacks> stacks(cores.size());
+  std::vector<std::thread> readers;
+  for (size_t i = 0; i < cores.size(); ++i) {
+    readers.emplace_back([&stacks, &cores, i] {
+      stacks[i] = ReadCoreStacks(cores[i], /*executable=*/"", Bounds());
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  return stacks;
+}
+
 }  // namespace
 
 absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
@@ -213,12 +278,23 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
         absl::StrCat("standard input of ", command.stdin_bytes.size(),
                      " bytes; the limit is ", kMaxTrialStdinBytes));
   }
+  if (command.stack_dump_signal < 0 || command.stack_dump_signal >= NSIG) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stack_dump_signal = ", command.stack_dump_signal, " is no signal"));
+  }
   if (absl::Status status = BecomeSubreaperOnce(); !status.ok()) return status;
   absl::StatusOr<int> stdin_fd = TrialStdin(command.stdin_bytes);
   if (!stdin_fd.ok()) return stdin_fd.status();
   absl::Cleanup close_stdin = [fd = *stdin_fd] { close(fd); };
+  absl::StatusOr<std::string> directory = MakeTrialDirectory();
+  if (!directory.ok()) return directory.status();
+  absl::Cleanup remove_directory = [&directory] {
+    RemoveTrialDirectory(*directory);
+  };
 
-  // pipes[0] is the parent's, pipes[1 + i] worker i's: {read, write}.
+  // Report pipes: [0] the parent's, [1 + i] worker i's; then stderr pipes
+  // in the same order: {read, write}.
+  const int processes = command.workers + 1;
   std::vector<std::pair<int, int>> pipes;
   auto close_all = [&pipes](bool read_ends, bool write_ends) {
     for (auto& [read_end, write_end] : pipes) {
@@ -228,7 +304,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
       if (write_ends) write_end = -1;
     }
   };
-  for (int i = 0; i <= command.workers; ++i) {
+  for (int i = 0; i < 2 * processes; ++i) {
     int fds[2];
     // CLOEXEC: no other child of this process inherits a trial's pipe.
     if (pipe2(fds, O_CLOEXEC) != 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) != 0) {
@@ -242,14 +318,29 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
 
   SpawnOptions options;
   options.env = command.env;
+  options.working_directory = *directory;
+  options.env.push_back(absl::StrCat("TMPDIR=", *directory));
+  const CoreDumpSetting cores = CoreDumpSupport();
+  if (command.explain_failures && cores.in_working_directory) {
+    options.core_limit_bytes = kCoreLimitBytes;
+  }
   options.fds.emplace_back(*stdin_fd, STDIN_FILENO);
-  std::vector<int> child_fds;
-  for (int i = 0; i <= command.workers; ++i) {
+  options.fds.emplace_back(pipes[processes].second, STDERR_FILENO);
+  std::vector<int> report_fds;
+  std::vector<int> worker_stderr_fds;
+  for (int i = 0; i < processes; ++i) {
     options.fds.emplace_back(pipes[i].second, kFirstReportFd + i);
-    child_fds.push_back(kFirstReportFd + i);
+    report_fds.push_back(kFirstReportFd + i);
+  }
+  for (int i = 1; i < processes; ++i) {
+    const int fd = kFirstReportFd + processes + i - 1;
+    options.fds.emplace_back(pipes[processes + i].second, fd);
+    worker_stderr_fds.push_back(fd);
   }
   options.env.push_back(
-      absl::StrCat("FORKCHECK_REPORT_FDS=", absl::StrJoin(child_fds, ",")));
+      absl::StrCat(kReportFdsEnv, "=", absl::StrJoin(report_fds, ",")));
+  options.env.push_back(absl::StrCat(kWorkerStderrFdsEnv, "=",
+                                     absl::StrJoin(worker_stderr_fds, ",")));
   const std::string token_entry =
       absl::StrCat(kTrialTokenEnv, "=", NewTrialToken());
   options.env.push_back(token_entry);
@@ -268,8 +359,11 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   record.pgid = pid;
   record.workers.resize(command.workers);
   std::vector<WorkerMessageReader> readers;
-  for (const auto& [read_end, write_end] : pipes)
-    readers.emplace_back(read_end);
+  std::vector<StderrReader> stderr_readers;
+  for (int i = 0; i < processes; ++i) {
+    readers.emplace_back(pipes[i].first);
+    stderr_readers.emplace_back(pipes[processes + i].first);
+  }
   auto report_for = [&record](size_t i) -> TrialRecord::ProcessReport& {
     return i == 0 ? record.parent : record.workers[i - 1];
   };
@@ -277,57 +371,120 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
     // A failing read counts as EOF inside the reader; nothing to add here.
     readers[i].ReadAvailable(&report_for(i).messages).IgnoreError();
   };
+  auto drain_stderr = [&] {
+    for (size_t i = 0; i < stderr_readers.size(); ++i) {
+      stderr_readers[i].ReadAvailable(&report_for(i));
+    }
+  };
+  // Polls the open pipes until `until`, reading what comes; report pipes
+  // only if `reports`; with `stop_when_done`, returns early once the trial
+  // process exited and every report pipe is at EOF. kDone, kUntil, or
+  // poll's errno.
+  auto read_pipes_until = [&](Clock::time_point until, bool reports,
+                              bool stop_when_done) -> int {
+    bool exited = false;
+    while (true) {
+      exited = exited || HasExited(pid);
+      std::vector<pollfd> waiting;
+      std::vector<size_t> index;  // < processes: a report pipe; else stderr
+      bool reports_open = false;
+      for (size_t i = 0; reports && i < readers.size(); ++i) {
+        if (readers[i].eof()) continue;
+        reports_open = true;
+        waiting.push_back({readers[i].fd(), POLLIN, 0});
+        index.push_back(i);
+      }
+      for (size_t i = 0; i < stderr_readers.size(); ++i) {
+        if (stderr_readers[i].eof()) continue;
+        waiting.push_back({stderr_readers[i].fd(), POLLIN, 0});
+        index.push_back(processes + i);
+      }
+      // Stderr pipes do not keep a trial going: a process the trial left
+      // behind may hold one open.
+      if (stop_when_done && exited && !reports_open) return kDone;
+      const auto now = Clock::now();
+      if (now >= until) return kUntil;
+      int timeout =
+          static_cast<int>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(until - now)
+                  .count()) +
+          1;
+      // Exit has no fd to poll: check it every few milliseconds until then.
+      if (!exited) timeout = std::min(timeout, kExitPollMillis);
+      int ready = poll(waiting.data(), waiting.size(), timeout);
+      if (ready < 0 && errno != EINTR) return errno;
+      for (size_t k = 0; ready > 0 && k < waiting.size(); ++k) {
+        if (waiting[k].revents == 0) continue;
+        if (index[k] < static_cast<size_t>(processes)) {
+          drain(index[k]);
+        } else {
+          stderr_readers[index[k] - processes].ReadAvailable(
+              &report_for(index[k] - processes));
+        }
+      }
+    }
+  };
 
-  bool exited = false;
-  while (true) {
-    exited = exited || HasExited(pid);
-    std::vector<pollfd> waiting;
-    std::vector<size_t> index;
-    for (size_t i = 0; i < readers.size(); ++i) {
-      if (readers[i].eof()) continue;
-      waiting.push_back({readers[i].fd(), POLLIN, 0});
-      index.push_back(i);
-    }
-    if (exited && waiting.empty()) break;
-    const auto now = Clock::now();
-    if (now >= deadline) {
-      record.watchdog_fired = true;
-      break;
-    }
-    int timeout =
-        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             deadline - now)
-                             .count()) +
-        1;
-    // Exit has no fd to poll: check it every few milliseconds until then.
-    if (!exited) timeout = std::min(timeout, kExitPollMillis);
-    int ready = poll(waiting.data(), waiting.size(), timeout);
-    if (ready < 0 && errno != EINTR) {
-      record.cleanup_error = absl::StrCat("poll: ", std::strerror(errno));
-      record.watchdog_fired = true;  // cannot watch it: end it
-      break;
-    }
-    for (size_t k = 0; ready > 0 && k < waiting.size(); ++k) {
-      if (waiting[k].revents != 0) drain(index[k]);
-    }
+  const int ended = read_pipes_until(deadline, true, true);
+  if (ended > 0) {
+    record.cleanup_error = absl::StrCat("poll: ", std::strerror(ended));
   }
+  record.watchdog_fired = ended != kDone;  // a failed poll: cannot watch it
   record.wall = std::chrono::duration_cast<std::chrono::microseconds>(
       Clock::now() - start);
+  // What the pipes held at the end is the trial's report; what a process
+  // says while it is being diagnosed must not change its outcome.
+  std::vector<bool> had_eof;
+  for (size_t i = 0; i < readers.size(); ++i) {
+    drain(i);
+    had_eof.push_back(readers[i].eof());
+  }
+
+  const auto diagnosis_start = Clock::now();
+  if (record.watchdog_fired && command.explain_failures) {
+    const std::vector<pid_t> alive = LiveTrialProcesses(pid, token_entry);
+    if (command.stack_dump_signal != 0 && !alive.empty()) {
+      for (pid_t process : alive) kill(process, command.stack_dump_signal);
+      read_pipes_until(Clock::now() + kStackDumpWait, false, false);
+    }
+    record.stacks = CaptureLiveStacks(alive, Bounds());
+  }
 
   KillAndReapTrial(pid, token_entry, &record);
-  // Frames written before the end are still in the pipes; with every writer
-  // gone this reaches EOF, unless cleanup failed.
+  drain_stderr();
   for (size_t i = 0; i < readers.size(); ++i) {
-    const bool had_eof = readers[i].eof();
-    drain(i);
-    report_for(i).eof = had_eof;
+    // Frames written before the end are still in the pipes; with every
+    // writer gone this reaches EOF, unless cleanup failed. After a
+    // watchdog, only what was there when it fired counts.
+    if (!record.watchdog_fired) drain(i);
+    report_for(i).eof = had_eof[i];
     // A frame cut short by our own kill says nothing about the process.
-    if (had_eof || !readers[i].ends_inside_frame()) {
+    if (had_eof[i] || !readers[i].ends_inside_frame()) {
       report_for(i).protocol_error = readers[i].protocol_error();
     }
   }
   close_all(true, false);
+  if (command.explain_failures) {
+    if (!cores.in_working_directory) record.core_error = cores.reason;
+    for (ProcessStacks& stacks : ReadTrialCores(*directory)) {
+      record.stacks.push_back(std::move(stacks));
+    }
+  }
+  record.diagnosis_wall = std::chrono::duration_cast<std::chrono::microseconds>(
+      Clock::now() - diagnosis_start);
   return record;
+}
+
+std::string ProcessRole(const TrialRecord& record, int pid) {
+  if (pid == record.pgid) return "parent";
+  for (size_t i = 0; i < record.workers.size(); ++i) {
+    for (const v1::WorkerMessage& message : record.workers[i].messages) {
+      if (message.has_phase() && message.phase().pid() == pid) {
+        return absl::StrCat("worker ", i);
+      }
+    }
+  }
+  return absl::StrCat("process ", pid);
 }
 
 const v1::WorkerResult* WorkerResultOf(

@@ -4,15 +4,22 @@
 //
 // The trial runs in its own process group with PR_SET_PDEATHSIG = SIGKILL.
 // Its parent reports on fd 3, worker i on fd 4 + i; FORKCHECK_REPORT_FDS
-// lists them (see framing/worker_reporter.h), and FORKCHECK_TRIAL_TOKEN marks every
-// process of the trial, so that one that leaves the process group (setsid)
-// is still found and killed. RunTrial makes this process a child subreaper,
-// so orphaned trial processes are reparented here and reaped. It reaps only
-// its own trial's processes (never waitpid(-1)), so trials may run in
-// parallel threads next to other children of this process. Limits: a trial
+// lists them (see framing/worker_reporter.h), and FORKCHECK_TRIAL_TOKEN marks
+// every process of the trial, so that one that leaves the process group
+// (setsid) is still found and killed. RunTrial makes this process a child
+// subreaper, so orphaned trial processes are reparented here and reaped. It
+// reaps only its own trial's processes (never waitpid(-1)), so trials may run
+// in parallel threads next to other children of this process. Limits: a trial
 // process that both leaves the group and clears its environment cannot be
 // found; one that leaves the group and exits on its own may stay a zombie
 // child of this process (it runs no more, but is not reaped).
+//
+// What explains a failed trial is kept with it: every process's standard
+// error (its own pipe: framing/worker_reporter.h), the stacks of every
+// thread of the processes still alive when the watchdog fires (a debugger
+// attaches before the kill), and those of processes that crashed (their
+// cores: the trial runs in a directory of its own, removed afterwards, with
+// RLIMIT_CORE raised where the kernel writes cores there).
 #ifndef FORKCHECK_SUPERVISOR_TRIAL_RUNNER_H_
 #define FORKCHECK_SUPERVISOR_TRIAL_RUNNER_H_
 
@@ -24,12 +31,21 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "diagnosis/stack_trace.h"
 #include "forkcheck/worker.pb.h"
 
 namespace forkcheck {
 
 inline constexpr char kTrialTokenEnv[] = "FORKCHECK_TRIAL_TOKEN";
 inline constexpr size_t kMaxTrialStdinBytes = 64 * 1024;
+// What is kept of each process's standard error: its last bytes.
+inline constexpr size_t kMaxStderrBytes = 64 * 1024;
+// How long a debugger may take over one process's stacks or one core. The
+// debuggers run side by side, so a hung trial takes at most this much
+// longer (plus a moment for a testee's own dump), and a crashed one twice
+// this (a core is read in up to two runs). gdb takes about a second here,
+// several on a loaded 2-core machine.
+inline constexpr std::chrono::milliseconds kStackCaptureBound{8000};
 
 struct TrialCommand {
   std::vector<std::string> argv;  // argv[0] is a path
@@ -48,6 +64,10 @@ struct TrialCommand {
   // before a debugger attaches: a testee's own stack dump
   // (TesteeDescription.stack_dump_signal); 0 sends none.
   int stack_dump_signal = 0;
+  // Whether to capture stacks of a hung trial and read its cores (seconds
+  // of debugger time); off, a hang is killed at once and cores are not
+  // enabled.
+  bool explain_failures = true;
 };
 
 // What the trial's processes did, unjudged (see outcome_classifier.h).
@@ -56,6 +76,11 @@ struct TrialRecord {
     std::vector<v1::WorkerMessage> messages;  // in arrival order
     bool eof = false;            // the pipe closed before the watchdog
     std::string protocol_error;  // empty unless the pipe broke the protocol
+    // What the process wrote on its standard error (worker threads share
+    // their process's; processes a worker starts write on their worker's):
+    // the last kMaxStderrBytes, and how many bytes before them were dropped.
+    std::string stderr_tail;
+    int64_t stderr_bytes_dropped = 0;
   };
   ProcessReport parent;
   std::vector<ProcessReport> workers;
@@ -74,7 +99,21 @@ struct TrialRecord {
   int escaped_processes = 0;
   // Empty if everything of the trial was reaped; else what was left.
   std::string cleanup_error;
+  // Stacks of the processes alive when the watchdog fired, captured before
+  // the kill, then of those that left a core, in that order (ProcessRole
+  // names each). A capture that failed is here with its error.
+  std::vector<ProcessStacks> stacks;
+  // Why no core could be had, e.g. "core_pattern pipes to a program"; empty
+  // if nothing stood in the way.
+  std::string core_error;
+  // The time the capture and the cores took, on top of `wall`.
+  std::chrono::microseconds diagnosis_wall{0};
 };
+
+// "parent" for the trial process, "worker 1" for a pid that worker 1 sent
+// (PhaseReached.pid), else "process 1234" (a process a worker or the parent
+// started, e.g. a fork server).
+std::string ProcessRole(const TrialRecord& record, int pid);
 
 // What the pipes said, read the one way every reader of a record reads it:
 // a worker's result is the first it sent (a second one is misuse, which

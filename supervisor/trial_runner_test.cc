@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -20,6 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/runfiles.h"
 #include "common/subprocess.h"
+#include "diagnosis/core_files.h"
+#include "diagnosis/stack_signature.h"
 #include "gtest/gtest.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testing/nothing_left_behind.h"
@@ -44,20 +47,28 @@ std::string TrialBinary() {
   return RunfileExecutable("supervisor/testing/misbehaving_trial").value_or("");
 }
 
+// The capture's own bound (the debuggers run side by side), or reading
+// cores (side by side, each in up to two debugger runs), and the dump wait.
+constexpr milliseconds kDiagnosisMargin(2 * kStackCaptureBound + kMargin);
+
 // Runs the trial and checks that it ended in time and left nothing behind.
+// Without `explain`, as the classification tests want it: a hang is killed
+// at once, so the trial ends within a margin of its watchdog.
 TrialRecord RunChecked(int workers, const std::vector<std::string>& flags,
-                       milliseconds watchdog) {
+                       milliseconds watchdog, bool explain = false) {
   TrialCommand command;
   command.argv = {TrialBinary(), absl::StrCat("--workers=", workers)};
   command.argv.insert(command.argv.end(), flags.begin(), flags.end());
   command.workers = workers;
   command.watchdog = watchdog;
+  command.explain_failures = explain;
   const auto start = Clock::now();
   absl::StatusOr<TrialRecord> record = RunTrial(command);
   const auto elapsed = Clock::now() - start;
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return {};
-  EXPECT_LT(elapsed, watchdog + kMargin);
+  EXPECT_LT(elapsed, watchdog + kMargin +
+                         (explain ? kDiagnosisMargin : milliseconds(0)));
   ExpectNothingLeftBehind(*record);
   return *std::move(record);
 }
@@ -341,6 +352,140 @@ TEST(TrialRunnerTest, AProgramThatCannotRunIsClassifiedNotFatal) {
   command.argv.clear();
   EXPECT_EQ(RunTrial(command).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// --- What explains a failure: stacks, cores, stderr (issue 13) ---
+
+// The stacks ProcessRole calls `role`, or nullptr.
+const ProcessStacks* StacksOf(const TrialRecord& record,
+                              const std::string& role) {
+  for (const ProcessStacks& stacks : record.stacks) {
+    if (ProcessRole(record, stacks.pid) == role) return &stacks;
+  }
+  return nullptr;
+}
+
+bool HasFrame(const ProcessStacks& stacks, const std::string& function) {
+  for (const ThreadStack& thread : stacks.threads) {
+    for (const StackFrame& frame : thread.frames) {
+      if (frame.function == function) return true;
+    }
+  }
+  return false;
+}
+
+TEST(TrialRunnerTest, AHungTrialsStacksAreCapturedBeforeTheKill) {
+  const milliseconds watchdog(1500);
+  TrialRecord record = RunChecked(2, {"--behavior=hang_in_named_function,ok"},
+                                  watchdog, /*explain=*/true);
+  EXPECT_TRUE(record.watchdog_fired);
+  // The outcome is the watchdog's, whatever the capture took.
+  TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  EXPECT_EQ(outcome.workers[0].detail, "hang in first row");
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kOk);
+  const ProcessStacks* worker = StacksOf(record, "worker 0");
+  ASSERT_NE(worker, nullptr);
+  EXPECT_EQ(worker->error, "");
+  EXPECT_EQ(worker->source, "gdb attach");
+  EXPECT_TRUE(HasFrame(*worker, "HangInNamedFunction")) << worker->raw;
+  EXPECT_NE(ProcessSignature(*worker).find("HangInNamedFunction"),
+            std::string::npos)
+      << ProcessSignature(*worker);
+  // The parent waits for that worker: its stacks are there too.
+  const ProcessStacks* parent = StacksOf(record, "parent");
+  ASSERT_NE(parent, nullptr);
+  EXPECT_FALSE(parent->threads.empty()) << parent->raw;
+  EXPECT_GT(record.diagnosis_wall.count(), 0);
+}
+
+TEST(TrialRunnerTest, AProcessNoDebuggerCanAttachToStillHangs) {
+  TrialRecord record = RunChecked(1, {"--behavior=hang_untraceable"},
+                                  milliseconds(1500), /*explain=*/true);
+  EXPECT_TRUE(record.watchdog_fired);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+  ASSERT_EQ(outcome.workers.size(), 1u);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kHang);
+  const ProcessStacks* worker = StacksOf(record, "worker 0");
+  ASSERT_NE(worker, nullptr);
+  EXPECT_TRUE(worker->threads.empty());
+  EXPECT_NE(worker->error, "") << "a traced process was attached to";
+}
+
+TEST(TrialRunnerTest, ACrashedWorkersCoreGivesItsStack) {
+  const CoreDumpSetting cores = CoreDumpSupport();
+  TrialRecord record = RunChecked(2, {"--behavior=crash_in_named_function,ok"},
+                                  milliseconds(5000), /*explain=*/true);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+  ASSERT_EQ(outcome.workers.size(), 2u);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kCrash);
+  if (!cores.in_working_directory) {
+    EXPECT_EQ(record.core_error, cores.reason);
+    GTEST_SKIP() << "cores do not land in a trial's directory here: "
+                 << cores.reason;
+  }
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer reports the crash itself, without a core";
+#endif
+  EXPECT_EQ(record.core_error, "");
+  const ProcessStacks* worker = StacksOf(record, "worker 0");
+  ASSERT_NE(worker, nullptr) << record.stacks.size() << " stacks";
+  EXPECT_EQ(worker->source, "gdb core");
+  EXPECT_EQ(worker->error, "");
+  EXPECT_EQ(worker->signal, "SIGSEGV");
+  EXPECT_EQ(worker->fault_address, "0x0");
+  EXPECT_NE(ProcessSignature(*worker).find("CrashInNamedFunction"),
+            std::string::npos)
+      << ProcessSignature(*worker) << "\n"
+      << worker->raw;
+}
+
+TEST(TrialRunnerTest, EachProcesssStderrLandsInItsOwnReport) {
+  TrialRecord record =
+      RunChecked(2, {"--behavior=say_on_stderr"}, milliseconds(5000));
+  EXPECT_FALSE(record.watchdog_fired);
+  EXPECT_EQ(record.parent.stderr_tail, "parent says hello on stderr\n");
+  ASSERT_EQ(record.workers.size(), 2u);
+  EXPECT_EQ(record.workers[0].stderr_tail, "worker 0 says hello on stderr\n");
+  EXPECT_EQ(record.workers[1].stderr_tail, "worker 1 says hello on stderr\n");
+  EXPECT_TRUE(record.stacks.empty());
+}
+
+TEST(TrialRunnerTest, StderrKeepsItsLastBytes) {
+  TrialRecord record =
+      RunChecked(1, {"--behavior=flood_stderr"}, milliseconds(5000));
+  ASSERT_EQ(record.workers.size(), 1u);
+  const TrialRecord::ProcessReport& worker = record.workers[0];
+  EXPECT_EQ(worker.stderr_tail.size(), kMaxStderrBytes);
+  EXPECT_EQ(worker.stderr_bytes_dropped + worker.stderr_tail.size(),
+            200u * 1024);
+  TrialOutcome outcome = ClassifyTrial(record, 1000, false);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+}
+
+TEST(TrialRunnerTest, WithoutExplainingAHangIsKilledAtOnce) {
+  TrialRecord record = RunChecked(1, {"--behavior=hang_in_named_function"},
+                                  milliseconds(1500), /*explain=*/false);
+  EXPECT_TRUE(record.watchdog_fired);
+  EXPECT_TRUE(record.stacks.empty());
+}
+
+// The trial's directory (its working directory and TMPDIR) goes with it.
+TEST(TrialRunnerTest, TheTrialsDirectoryGoesWithIt) {
+  const std::string parent = TempPath("trial-directories");
+  ASSERT_TRUE(std::filesystem::create_directories(parent) ||
+              std::filesystem::is_directory(parent));
+  const char* saved = std::getenv("TMPDIR");
+  const std::string restore = saved != nullptr ? saved : "";
+  setenv("TMPDIR", parent.c_str(), 1);
+  TrialRecord record = RunChecked(1, {"--behavior=crash_in_named_function"},
+                                  milliseconds(5000), /*explain=*/true);
+  if (restore.empty()) {
+    unsetenv("TMPDIR");
+  } else {
+    setenv("TMPDIR", restore.c_str(), 1);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(parent));
 }
 
 }  // namespace

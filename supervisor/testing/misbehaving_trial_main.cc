@@ -14,7 +14,15 @@
 // abort worker then kills them all). --parent=crash_before_reporting: the
 // parent of worker processes dies of SIGSEGV once they all ended, before it
 // reports any of them.
+//
+// For the diagnosis (issue 13): hang_in_named_function and
+// crash_in_named_function stop in a function of that name (for the stacks
+// and the core to show); hang_untraceable hangs the same way in a process a
+// debugger cannot attach to (it is traced already); say_on_stderr writes a
+// line naming the worker on its stderr (and makes the parent say one too);
+// flood_stderr writes 200 KiB there.
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +39,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "diagnosis/core_directory_handler.h"
 #include "forkcheck/worker.pb.h"
 #include "framing/worker_reporter.h"
 
@@ -89,6 +98,16 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
   while (true) pause();
 }
 
+// Named, and kept out of line, for the stacks a debugger captures.
+extern "C" [[noreturn]] __attribute__((noinline)) void HangInNamedFunction() {
+  SleepForever();
+}
+
+extern "C" __attribute__((noinline)) void CrashInNamedFunction() {
+  volatile int* nowhere = nullptr;
+  *nowhere = 1;
+}
+
 // Sends every phase up to and including `last`.
 void PhasesThrough(WorkerReporter& reporter, v1::Phase last) {
   for (int phase = v1::PHASE_STARTED; phase <= last; ++phase) {
@@ -143,6 +162,24 @@ void RunWorker(int index, const Flags& flags, WorkerReporter& reporter) {
   if (auto hang = hang_after.find(behavior); hang != hang_after.end()) {
     PhasesThrough(reporter, hang->second);
     SleepForever();
+  } else if (behavior == "hang_in_named_function") {
+    PhasesThrough(reporter, v1::PHASE_CONNECTED);
+    HangInNamedFunction();
+  } else if (behavior == "hang_untraceable") {
+    // Traced by its parent, so no debugger can attach: the parent never
+    // waits for its stops, and no signal comes before the final SIGKILL.
+    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+    PhasesThrough(reporter, v1::PHASE_CONNECTED);
+    HangInNamedFunction();
+  } else if (behavior == "crash_in_named_function") {
+    PhasesThrough(reporter, v1::PHASE_CONNECTED);
+    CrashInNamedFunction();
+    _exit(5);  // not reached
+  } else if (behavior == "say_on_stderr") {
+    std::fprintf(stderr, "worker %d says hello on stderr\n", index);
+  } else if (behavior == "flood_stderr") {
+    const std::string line(1023, 'x');
+    for (int i = 0; i < 200; ++i) std::fprintf(stderr, "%s\n", line.c_str());
   } else if (behavior == "crash_segv") {
     PhasesThrough(reporter, v1::PHASE_CONNECTED);
     Die(SIGSEGV);
@@ -236,6 +273,15 @@ int Main(int argc, char** argv) {
   if (!ParseFlags(argc, argv, &flags)) {
     std::fprintf(stderr, "bad flags; see the comment in %s\n", __FILE__);
     return 2;
+  }
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  InstallCoreDirectoryHandler();  // as the real trial program does
+#endif
+  for (const std::string& behavior : flags.behaviors) {
+    if (behavior == "say_on_stderr") {
+      std::fprintf(stderr, "parent says hello on stderr\n");
+      break;
+    }
   }
   absl::StatusOr<ParentReporter> parent = ParentReporter::FromEnvironment();
   if (!parent.ok() || parent->workers() != flags.workers) {
