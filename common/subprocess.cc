@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -70,7 +70,8 @@ absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
       return absl::InternalError(
           absl::StrCat("getrlimit(RLIMIT_CORE): ", std::strerror(errno)));
     }
-    limit.rlim_cur = std::min<rlim_t>(*options.core_limit_bytes, limit.rlim_max);
+    limit.rlim_cur =
+        std::min<rlim_t>(*options.core_limit_bytes, limit.rlim_max);
     core_limit = limit;
   }
   const char* working_directory = options.working_directory.empty()
@@ -96,7 +97,8 @@ absl::StatusOr<pid_t> SpawnInProcessGroup(const std::vector<std::string>& argv,
       if (dup2(moved[i], options.fds[i].second) < 0) _exit(127);
     }
     if (working_directory != nullptr && chdir(working_directory) != 0) {
-      const char message[] = "forkcheck: chdir to the working directory failed\n";
+      const char message[] =
+          "forkcheck: chdir to the working directory failed\n";
       (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
       _exit(127);
     }
@@ -165,9 +167,9 @@ absl::StatusOr<std::string> Subprocess::ReadLine(
       return absl::InternalError(absl::StrCat("poll: ", std::strerror(errno)));
     }
     if (ready == 0) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "no complete line from pid ", pid_, " within ", timeout.count(),
-          " ms"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("no complete line from pid ", pid_, " within ",
+                       timeout.count(), " ms"));
     }
     char chunk[4096];
     ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
@@ -205,8 +207,7 @@ std::string DescribeWaitStatus(int wait_status) {
     return absl::StrCat("exited with status ", WEXITSTATUS(wait_status));
   }
   if (WIFSIGNALED(wait_status)) {
-    return absl::StrCat("killed by signal ",
-                        SignalName(WTERMSIG(wait_status)));
+    return absl::StrCat("killed by signal ", SignalName(WTERMSIG(wait_status)));
   }
   return absl::StrCat("wait status ", wait_status);
 }

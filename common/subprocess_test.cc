@@ -16,7 +16,8 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(SubprocessTest, ReadsLinesAndReportsExit) {
-  auto child = Subprocess::Start({"/bin/sh", "-c", "echo first; echo second; exit 3"});
+  auto child =
+      Subprocess::Start({"/bin/sh", "-c", "echo first; echo second; exit 3"});
   ASSERT_TRUE(child.ok()) << child.status();
   EXPECT_EQ(*(*child)->ReadLine(milliseconds(5000)), "first");
   EXPECT_EQ(*(*child)->ReadLine(milliseconds(5000)), "second");
@@ -66,11 +67,10 @@ TEST(SubprocessTest, SpawnSetsReplacesAndUnsetsEnvironment) {
   setenv("FORKCHECK_TEST_GONE", "here", 1);
   SpawnOptions options;
   options.env = {"FORKCHECK_TEST_SET=new", "FORKCHECK_TEST_GONE"};
-  auto pid = SpawnInProcessGroup(
-      {"/bin/sh", "-c",
-       "test \"$FORKCHECK_TEST_SET\" = new && "
-       "test -z \"${FORKCHECK_TEST_GONE+set}\""},
-      options);
+  auto pid = SpawnInProcessGroup({"/bin/sh", "-c",
+                                  "test \"$FORKCHECK_TEST_SET\" = new && "
+                                  "test -z \"${FORKCHECK_TEST_GONE+set}\""},
+                                 options);
   unsetenv("FORKCHECK_TEST_SET");
   unsetenv("FORKCHECK_TEST_GONE");
   ASSERT_TRUE(pid.ok()) << pid.status();

@@ -1,6 +1,7 @@
 #include "matrix/cell_result.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 
@@ -58,6 +59,46 @@ OutcomeCounts CellResult::ParentCounts() const {
     }
   }
   return result;
+}
+
+std::map<std::string, int> CellResult::SignatureCounts() const {
+  std::map<std::string, int> counts;
+  for (const TrialSample& sample : samples) {
+    std::set<std::string> seen;
+    for (const ProcessEvidence& evidence : sample.evidence) {
+      if (evidence.signature.empty()) continue;
+      // "worker 3" and "worker 0" are the same kind of process.
+      const std::string process =
+          evidence.process.substr(0, evidence.process.find(' '));
+      seen.insert(absl::StrCat(process, ": ", evidence.signature));
+    }
+    for (const std::string& signature : seen) ++counts[signature];
+  }
+  return counts;
+}
+
+void TrimEvidenceText(const CellResult& so_far, TrialSample* sample) {
+  if (sample->evidence.empty()) return;
+  int examples = 0;
+  std::set<std::string> known;
+  for (const TrialSample& earlier : so_far.samples) {
+    bool has_text = false;
+    for (const ProcessEvidence& evidence : earlier.evidence) {
+      has_text =
+          has_text || !evidence.stacks.empty() || !evidence.stderr_tail.empty();
+      known.insert(evidence.signature);
+    }
+    if (has_text) ++examples;
+  }
+  bool news = false;
+  for (const ProcessEvidence& evidence : sample->evidence) {
+    news = news || known.count(evidence.signature) == 0;
+  }
+  if (examples < kEvidenceExamples || news) return;
+  for (ProcessEvidence& evidence : sample->evidence) {
+    evidence.stacks.clear();
+    evidence.stderr_tail.clear();
+  }
 }
 
 }  // namespace forkcheck

@@ -11,6 +11,7 @@
 
 #include "matrix/cell.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/trial_evidence.h"
 
 namespace forkcheck {
 
@@ -39,6 +40,13 @@ struct TrialSample {
   int tcp_connections = -1;
   // Set if the supervisor itself could not run the trial (not an outcome).
   std::string harness_error;
+  // For a trial whose workers or parent check failed: per process that
+  // left stacks or wrote on stderr, in process order. The text of trials
+  // past a cell's first examples is dropped (TrimEvidenceText).
+  std::vector<ProcessEvidence> evidence;
+  // The capture's own time on top of wall_micros (0 if nothing was
+  // captured).
+  int64_t diagnosis_micros = 0;
 };
 
 // How often each outcome happened over a cell's trials.
@@ -63,7 +71,17 @@ struct CellResult {
   OutcomeCounts WorkerCounts() const;
   // Empty counts if the model has no parent check.
   OutcomeCounts ParentCounts() const;
+  // In how many trials each "process: signature" was seen, with the
+  // process's index dropped ("worker: grpc_pollset_work ← ...").
+  std::map<std::string, int> SignatureCounts() const;
 };
+
+// A cell's report keeps the stacks and stderr text of its first
+// kEvidenceExamples failed trials and of the first trial of each signature
+// not seen before in the cell; other trials keep their signatures (counts
+// need no text). Drops the text of `sample` unless it is one of those.
+inline constexpr int kEvidenceExamples = 3;
+void TrimEvidenceText(const CellResult& so_far, TrialSample* sample);
 
 }  // namespace forkcheck
 

@@ -59,6 +59,8 @@ TrialSample SampleFromTrial(const TrialRecord& record,
   TrialSample sample;
   sample.watchdog_fired = record.watchdog_fired;
   sample.wall_micros = record.wall.count();
+  sample.diagnosis_micros = record.diagnosis_wall.count();
+  sample.evidence = EvidenceFromTrial(record, outcome);
   OutcomeKind workers = OutcomeKind::kOk;
   for (size_t i = 0; i < outcome.workers.size(); ++i) {
     workers = WorseOf(workers, outcome.workers[i].kind);

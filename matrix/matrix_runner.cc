@@ -187,6 +187,7 @@ class Schedule {
       hung_models_.insert(cells_[cell].model_name);
     }
     if (!sample.harness_error.empty()) ++state.harness_errors;
+    TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
     if (!state.stopped.has_value()) state.stopped = StopNow(cell);
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {

@@ -10,6 +10,29 @@ namespace {
 
 using nlohmann::json;
 
+json EvidenceJson(const std::vector<ProcessEvidence>& evidence) {
+  json out = json::array();
+  for (const ProcessEvidence& process : evidence) {
+    out.push_back({{"process", process.process},
+                   {"signature", process.signature},
+                   {"stacks_source", process.stacks_source},
+                   {"signal", process.signal},
+                   {"fault_address", process.fault_address},
+                   {"stacks", process.stacks},
+                   {"stderr", process.stderr_tail},
+                   {"capture_error", process.capture_error}});
+  }
+  return out;
+}
+
+json SignaturesJson(const CellResult& result) {
+  json out = json::array();
+  for (const auto& [signature, trials] : result.SignatureCounts()) {
+    out.push_back({{"signature", signature}, {"trials", trials}});
+  }
+  return out;
+}
+
 json TrialJson(const TrialSample& sample) {
   return {{"workers", std::string(OutcomeKindName(sample.workers))},
           {"parent_after",
@@ -26,7 +49,9 @@ json TrialJson(const TrialSample& sample) {
           {"done_micros", sample.done_micros},
           {"rows", sample.rows},
           {"tcp_connections", sample.tcp_connections},
-          {"harness_error", sample.harness_error}};
+          {"harness_error", sample.harness_error},
+          {"diagnosis_micros", sample.diagnosis_micros},
+          {"evidence", EvidenceJson(sample.evidence)}};
 }
 
 json AxesJson(const Axes& axes) {
@@ -57,6 +82,7 @@ json CellJson(const CellResult& result, const VerdictRule& rule) {
           {"parent_after",
            parent.total() == 0 ? json(nullptr) : CellPartJson(parent, rule)},
           {"stop_reason", result.stop_reason},
+          {"signatures", SignaturesJson(result)},
           {"trials", trials}};
 }
 

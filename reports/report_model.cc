@@ -169,6 +169,21 @@ CellPart ParsePart(const Json& json, const std::string& path,
   return part;
 }
 
+ProcessEvidence ParseEvidence(const Json& json, const std::string& path,
+                              absl::Status* status) {
+  ProcessEvidence evidence;
+  Fields fields(json, path, status);
+  fields.Text("process", &evidence.process);
+  fields.Text("signature", &evidence.signature);
+  fields.Text("stacks_source", &evidence.stacks_source);
+  fields.Text("signal", &evidence.signal);
+  fields.Text("fault_address", &evidence.fault_address);
+  fields.Text("stacks", &evidence.stacks);
+  fields.Text("stderr", &evidence.stderr_tail);
+  fields.Text("capture_error", &evidence.capture_error);
+  return evidence;
+}
+
 ReportTrial ParseTrial(const Json& json, const std::string& path,
                        absl::Status* status) {
   ReportTrial trial;
@@ -192,6 +207,16 @@ ReportTrial ParseTrial(const Json& json, const std::string& path,
   }
   if (fields.Has("worker_first_failure")) {
     fields.Texts("worker_first_failure", &trial.worker_first_failure);
+  }
+  // Optional: reports from before failures were explained lack them.
+  if (fields.Has("diagnosis_micros")) {
+    fields.Integer("diagnosis_micros", &trial.diagnosis_micros);
+  }
+  if (fields.Has("evidence")) {
+    fields.Each(
+        "evidence", [&](const Json& item, const std::string& item_path) {
+          trial.evidence.push_back(ParseEvidence(item, item_path, status));
+        });
   }
   return trial;
 }
@@ -218,6 +243,16 @@ ReportCell ParseCell(const Json& json, const std::string& path,
     cell.parent_after = ParsePart(parent, fields.Path("parent_after"), status);
   }
   fields.Text("stop_reason", &cell.stop_reason);
+  if (fields.Has("signatures")) {
+    fields.Each("signatures",
+                [&](const Json& item, const std::string& item_path) {
+                  Fields signature(item, item_path, status);
+                  std::pair<std::string, int64_t> counted;
+                  signature.Text("signature", &counted.first);
+                  signature.Integer("trials", &counted.second, 1);
+                  cell.signatures.push_back(std::move(counted));
+                });
+  }
   fields.Each("trials", [&](const Json& trial, const std::string& trial_path) {
     cell.trials.push_back(ParseTrial(trial, trial_path, status));
   });

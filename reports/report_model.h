@@ -21,13 +21,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "environment/environment.h"
 #include "matrix/cell.h"
 #include "matrix/client_expectations.h"
 #include "matrix/expectations.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "nlohmann/json.hpp"
-#include "environment/environment.h"
+#include "supervisor/trial_evidence.h"
 
 namespace forkcheck {
 
@@ -101,6 +102,9 @@ struct ReportTrial {
   // Per worker; empty in reports from before the retry classifier.
   std::vector<int64_t> worker_retries;
   std::vector<std::string> worker_first_failure;
+  // Empty in reports from before failures were explained.
+  int64_t diagnosis_micros = 0;
+  std::vector<ProcessEvidence> evidence;  // a failed trial's, per process
 };
 
 struct ReportCell {
@@ -116,6 +120,10 @@ struct ReportCell {
   // "decided", "trial cap", "time budget", "harness error"; "" if not
   // recorded (a report upgraded from version 1).
   std::string stop_reason;
+  // "worker: grpc_pollset_work ← ..." and the trials it was seen in, in
+  // the report's order; empty in reports from before failures were
+  // explained, and for cells that never failed.
+  std::vector<std::pair<std::string, int64_t>> signatures;
   std::vector<ReportTrial> trials;
 };
 
