@@ -90,15 +90,15 @@ TrialSample SampleFromTrial(const TrialRecord& record,
   return sample;
 }
 
-TrialSample RunCellTrial(const Cell& cell, const std::string& target,
-                         const CellRunOptions& options) {
-  TrialSample failed;
+absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
+                                           const std::string& target,
+                                           const CellRunOptions& options) {
   std::string table_name;
-  int64_t rows = 0;
-  if (absl::Status resolved = ResolveTable(cell.axes.table, &table_name, &rows);
+  CellTrial trial;
+  if (absl::Status resolved =
+          ResolveTable(cell.axes.table, &table_name, &trial.table_rows);
       !resolved.ok()) {
-    failed.harness_error = std::string(resolved.message());
-    return failed;
+    return resolved;
   }
   // The probe's table has the rows of `small`; only its name differs, and
   // the servers stall some of its sessions.
@@ -107,31 +107,46 @@ TrialSample RunCellTrial(const Cell& cell, const std::string& target,
   }
   const auto testee = options.testees.find(cell.client);
   if (testee == options.testees.end()) {
-    failed.harness_error = absl::StrCat("no testee for client ", cell.client);
-    return failed;
+    return absl::FailedPreconditionError(
+        absl::StrCat("no testee for client ", cell.client));
   }
   const std::chrono::milliseconds watchdog =
-      WatchdogFor(rows, options, cell.client);
+      WatchdogFor(trial.table_rows, options, cell.client);
   absl::StatusOr<PreparedTrial> prepared = PrepareTesteeTrial(
       testee->second,
       TrialRequestFor(cell, target, table_name, BoundsFor(watchdog, options)),
       GrpcEnvironment(cell.axes), watchdog);
-  if (!prepared.ok()) {
-    failed.harness_error = std::string(prepared.status().message());
-    return failed;
-  }
-  absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
+  if (!prepared.ok()) return prepared.status();
+  trial.prepared = *std::move(prepared);
+  return trial;
+}
+
+TrialSample RunPreparedCellTrial(const CellTrial& trial) {
+  absl::StatusOr<TrialRecord> record = RunTrial(trial.prepared.command);
   if (!record.ok()) {
+    TrialSample failed;
     failed.harness_error = std::string(record.status().message());
     return failed;
   }
   TrialSample sample = SampleFromTrial(
-      *record, ClassifyTrial(*record, rows, prepared->expects_parent_check));
+      *record, ClassifyTrial(*record, trial.table_rows,
+                             trial.prepared.expects_parent_check));
   if (!record->cleanup_error.empty()) {
     sample.harness_error =
         absl::StrCat("trial left processes behind: ", record->cleanup_error);
   }
   return sample;
+}
+
+TrialSample RunCellTrial(const Cell& cell, const std::string& target,
+                         const CellRunOptions& options) {
+  absl::StatusOr<CellTrial> trial = PrepareCellTrial(cell, target, options);
+  if (!trial.ok()) {
+    TrialSample failed;
+    failed.harness_error = std::string(trial.status().message());
+    return failed;
+  }
+  return RunPreparedCellTrial(*trial);
 }
 
 }  // namespace forkcheck

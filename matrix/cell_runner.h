@@ -53,8 +53,27 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                                       const CellRunOptions& options,
                                       const std::string& client = kCppClient);
 
-// Runs one trial against the server at `target`. Never fails: a trial the
+// A cell's trial, ready for RunTrial: what RunCellTrial runs, for a caller
+// that also needs to see it (a reproduction writes its command down).
+struct CellTrial {
+  PreparedTrial prepared;  // the command, and what classifying it needs
+  int64_t table_rows = 0;  // the rows every trial must read
+};
+
+// The trial of `cell` against the server at `target`: its request
+// (trial_spec.h), environment and watchdog, checked by its client's testee.
+// An error says why it cannot run (a table not in the catalogue, no testee
+// for the client, a request the testee's description rules out).
+absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
+                                           const std::string& target,
+                                           const CellRunOptions& options);
+
+// Runs a prepared trial and classifies it. Never fails: a trial the
 // supervisor could not run sets the sample's harness_error.
+TrialSample RunPreparedCellTrial(const CellTrial& trial);
+
+// PrepareCellTrial, then RunPreparedCellTrial. Never fails: a trial that
+// could not be prepared or run sets the sample's harness_error.
 TrialSample RunCellTrial(const Cell& cell, const std::string& target,
                          const CellRunOptions& options);
 

@@ -4,10 +4,14 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "dataset/catalogue.h"
@@ -408,6 +412,92 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(
     }
   }
   return cells;
+}
+
+absl::StatusOr<std::vector<Cell>> ExpandEverySize(
+    const MatrixDesign& design,
+    const std::map<std::string, v1::TesteeDescription>& testees) {
+  absl::StatusOr<std::vector<Cell>> cells =
+      ExpandDesign(design, MatrixSize::kFull, testees);
+  if (!cells.ok()) return cells.status();
+  absl::StatusOr<std::vector<Cell>> quick =
+      ExpandDesign(design, MatrixSize::kQuick, testees);
+  if (!quick.ok()) return quick.status();
+  std::set<std::string> keys;
+  for (const Cell& cell : *cells) keys.insert(CellKey(cell));
+  for (Cell& cell : *quick) {
+    if (keys.insert(CellKey(cell)).second) cells->push_back(std::move(cell));
+  }
+  return cells;
+}
+
+namespace {
+
+// Levenshtein's distance between two texts, in characters: a mistyped
+// value and a missing axis both cost what they change.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+absl::StatusOr<Cell> FindCellByKey(const std::vector<Cell>& cells,
+                                   const std::string& key, int suggestions) {
+  const std::vector<std::string> words =
+      absl::StrSplit(key, absl::ByAnyChar(" \t\n"), absl::SkipEmpty());
+  const std::string wanted = absl::StrJoin(words, " ");
+  std::vector<const Cell*> matching;
+  for (const Cell& cell : cells) {
+    const std::string cell_key = CellKey(cell);
+    if (cell_key == wanted) return cell;
+    const std::set<std::string> cell_words = absl::StrSplit(cell_key, ' ');
+    if (!words.empty() &&
+        std::all_of(words.begin(), words.end(), [&](const std::string& word) {
+          return cell_words.count(word) != 0;
+        })) {
+      matching.push_back(&cell);
+    }
+  }
+  if (matching.size() == 1) return *matching.front();
+  // Several matched: the nearest of those; none: the nearest of all.
+  std::vector<const Cell*> candidates = matching;
+  if (candidates.empty()) {
+    for (const Cell& cell : cells) candidates.push_back(&cell);
+  }
+  std::vector<std::pair<size_t, std::string>> nearest;
+  for (const Cell* cell : candidates) {
+    const std::string cell_key = CellKey(*cell);
+    nearest.emplace_back(EditDistance(wanted, cell_key), cell_key);
+  }
+  std::sort(nearest.begin(), nearest.end());
+  if (nearest.size() > static_cast<size_t>(std::max(0, suggestions))) {
+    nearest.resize(std::max(0, suggestions));
+  }
+  std::string list;
+  for (const auto& [distance, cell_key] : nearest) {
+    absl::StrAppend(&list, "\n  ", cell_key);
+  }
+  if (matching.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no cell of the design (of ", cells.size(),
+                     " in either size) has the key \"", wanted, "\"",
+                     list.empty() ? "" : "; the nearest keys:", list));
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("\"", wanted, "\" is part of the keys of ", matching.size(),
+                   " cells; give one whole key, e.g. (nearest first):", list));
 }
 
 }  // namespace forkcheck

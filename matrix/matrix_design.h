@@ -87,6 +87,21 @@ absl::StatusOr<std::vector<Cell>> ExpandDesign(
     const MatrixDesign& design, MatrixSize size,
     const std::map<std::string, v1::TesteeDescription>& testees);
 
+// The cells of both sizes, each key once (ExpandDesign's full cells, then
+// any quick cell they lack): every cell a key may name.
+absl::StatusOr<std::vector<Cell>> ExpandEverySize(
+    const MatrixDesign& design,
+    const std::map<std::string, v1::TesteeDescription>& testees);
+
+// The cell of `cells` that `key` names: the one whose CellKey is `key`
+// (whitespace aside), else the only one whose key has every word of `key`
+// (a key with axes left out, say). NOT_FOUND if none matches,
+// FAILED_PRECONDITION if several do; either message lists the
+// `suggestions` keys nearest to `key` by edit distance (among those that
+// matched, if several did), one a line, so the user can copy the right one.
+absl::StatusOr<Cell> FindCellByKey(const std::vector<Cell>& cells,
+                                   const std::string& key, int suggestions = 5);
+
 // The clients the design's groups name, kCppClient among them if any.
 std::set<std::string> DesignClients(const MatrixDesign& design);
 

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "common/runfiles.h"
 #include "gtest/gtest.h"
 #include "supervisor/testee.h"
@@ -191,6 +192,71 @@ TEST(MatrixDesignTest, ExpansionChecksModelsTablesFaultsAndBusyThreads) {
     EXPECT_NE(status.message().find(expected), std::string::npos)
         << status << "\nexpected: " << expected;
   }
+}
+
+// Cells of two models with a few axes, as the design would expand them.
+std::vector<Cell> KeyedCells() {
+  std::vector<Cell> cells;
+  for (const char* model : {"fork_after_create", "spawn"}) {
+    for (const char* support : {"unset", "true"}) {
+      Cell cell;
+      cell.model = model;
+      cell.model_name = CellModelName(kCppClient, model, {});
+      cell.axes.fork_support = support;
+      cells.push_back(cell);
+    }
+  }
+  return cells;
+}
+
+TEST(MatrixDesignTest, FindsACellByItsWholeKeyOrByWordsOnlyItHas) {
+  const std::vector<Cell> cells = KeyedCells();
+  absl::StatusOr<Cell> whole = FindCellByKey(cells, CellKey(cells[1]));
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(CellKey(*whole), CellKey(cells[1]));
+  // Extra whitespace is not a different key.
+  absl::StatusOr<Cell> spaced = FindCellByKey(
+      cells, "  " + absl::StrReplaceAll(CellKey(cells[2]), {{" ", "  "}}));
+  ASSERT_TRUE(spaced.ok()) << spaced.status();
+  EXPECT_EQ(CellKey(*spaced), CellKey(cells[2]));
+  absl::StatusOr<Cell> words = FindCellByKey(cells, "fork_support=true spawn");
+  ASSERT_TRUE(words.ok()) << words.status();
+  EXPECT_EQ(CellKey(*words), CellKey(cells[3]));
+}
+
+TEST(MatrixDesignTest, AnUnknownOrAmbiguousKeyListsTheNearestKeys) {
+  const std::vector<Cell> cells = KeyedCells();
+  // A typo in a value: the cell it meant comes first.
+  const std::string typo = absl::StrReplaceAll(
+      CellKey(cells[1]), {{"fork_support=true", "fork_support=ture"}});
+  absl::Status unknown = FindCellByKey(cells, typo, 2).status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(
+      unknown.message().find("nearest keys:\n  " + CellKey(cells[1]) + "\n  "),
+      std::string::npos)
+      << unknown;
+  EXPECT_EQ(unknown.message().find(CellKey(cells[3])), std::string::npos)
+      << "only 2 suggestions: " << unknown;
+  absl::Status ambiguous = FindCellByKey(cells, "spawn").status();
+  EXPECT_EQ(ambiguous.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(ambiguous.message().find(CellKey(cells[2])), std::string::npos);
+  EXPECT_NE(ambiguous.message().find(CellKey(cells[3])), std::string::npos);
+  EXPECT_EQ(ambiguous.message().find("fork_after_create"), std::string::npos)
+      << ambiguous;
+  EXPECT_EQ(FindCellByKey(cells, "").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(MatrixDesignTest, EverySizeHoldsEachKeyOnce) {
+  absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(DesignWith(
+      R"("models": [{"model": "thread_shared"}],
+         "vary": {"workers": [1, 4]}, "quick": {"workers": [1, 2]})"));
+  ASSERT_TRUE(design.ok()) << design.status();
+  absl::StatusOr<std::vector<Cell>> cells = ExpandEverySize(*design, Clients());
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  std::vector<int> workers;
+  for (const Cell& cell : *cells) workers.push_back(cell.axes.workers);
+  EXPECT_EQ(workers, (std::vector<int>{1, 4, 2}));
 }
 
 }  // namespace

@@ -48,9 +48,11 @@ std::string ConnectionsText(const CellResult& result) {
   return low == high ? absl::StrCat(low) : absl::StrCat(low, "-", high);
 }
 
-// "ok 36/36 → safe, failure 0% [0%–9.7%]", and the trials with wrong rows
-// on their own: a tally must never hide them.
-std::string PartText(const OutcomeCounts& counts, const VerdictRule& rule) {
+}  // namespace
+
+// The trials with wrong rows on their own: a tally must never hide them.
+std::string DescribeCellPart(const OutcomeCounts& counts,
+                             const VerdictRule& rule) {
   const RateVerdict verdict = Judge(counts, rule);
   std::string text = DescribeVerdict(counts, verdict);
   if (verdict.wrong_data > 0) {
@@ -59,8 +61,6 @@ std::string PartText(const OutcomeCounts& counts, const VerdictRule& rule) {
   }
   return text;
 }
-
-}  // namespace
 
 double MedianFirstRowMillis(const CellResult& result) {
   std::vector<double> per_trial;
@@ -99,11 +99,12 @@ std::string RenderMatrixTable(const std::vector<CellResult>& results,
                     ConnectionsText(result),
                     FormatMillis(MedianFirstRowMillis(result)),
                     FormatMillis(MedianWallMillis(result))});
-    std::vector<std::string> lines = {
-        absl::StrCat("workers: ", PartText(result.WorkerCounts(), rule))};
+    std::vector<std::string> lines = {absl::StrCat(
+        "workers: ", DescribeCellPart(result.WorkerCounts(), rule))};
     const OutcomeCounts parent = result.ParentCounts();
     if (parent.total() > 0) {
-      lines.push_back(absl::StrCat("parent after: ", PartText(parent, rule)));
+      lines.push_back(
+          absl::StrCat("parent after: ", DescribeCellPart(parent, rule)));
     }
     int harness_errors = 0;
     for (const TrialSample& sample : result.samples) {

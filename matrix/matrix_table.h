@@ -21,6 +21,11 @@ namespace forkcheck {
 std::string RenderMatrixTable(const std::vector<CellResult>& results,
                               const Axes& defaults, const VerdictRule& rule);
 
+// One part's counts as the table words them: "ok 36/36 → safe, failure 0%
+// [0%–9.7%]", with trials that got wrong rows named on their own.
+std::string DescribeCellPart(const OutcomeCounts& counts,
+                             const VerdictRule& rule);
+
 // Median over a cell's samples of the workers' median time to first row,
 // in milliseconds; -1 if no worker got a row.
 double MedianFirstRowMillis(const CellResult& result);

@@ -52,6 +52,24 @@ std::vector<nlohmann::json> HarnessStallRules(const PowerProbe& power_probe) {
   return rules;
 }
 
+absl::StatusOr<ServerLaunch> ServerLaunchFor(
+    const Axes& axes, const std::map<std::string, std::string>& fault_scripts,
+    const PowerProbe& power_probe, const std::string& stem) {
+  const auto script = fault_scripts.find(axes.faults);
+  if (script == fault_scripts.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no fault script named \"", axes.faults, "\""));
+  }
+  ServerLaunch launch;
+  launch.faults_path = stem + ".faults.json";
+  launch.faults_json = WithHarnessStalls(script->second, power_probe);
+  const std::string listen = axes.transport == "unix"
+                                 ? absl::StrCat("unix:", stem, ".sock")
+                                 : "127.0.0.1:0";
+  launch.flags = {"--listen=" + listen, "--faults=" + launch.faults_path};
+  return launch;
+}
+
 absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     const std::string& server_binary,
     const std::map<std::string, std::string>& fault_scripts,
@@ -66,25 +84,17 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
   for (const Cell& cell : cells) {
     const auto key = std::make_pair(cell.axes.transport, cell.axes.faults);
     if (pool->servers_.count(key) != 0) continue;
-    const auto script = fault_scripts.find(cell.axes.faults);
-    if (script == fault_scripts.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("no fault script named \"", cell.axes.faults, "\""));
-    }
-    const std::string stem =
-        absl::StrCat(pool->directory_, "/", pool->servers_.size());
-    const std::string script_path = stem + ".faults.json";
-    if (absl::Status written = WriteFileAtomically(
-            script_path, WithHarnessStalls(script->second, power_probe));
+    absl::StatusOr<ServerLaunch> launch = ServerLaunchFor(
+        cell.axes, fault_scripts, power_probe,
+        absl::StrCat(pool->directory_, "/", pool->servers_.size()));
+    if (!launch.ok()) return launch.status();
+    if (absl::Status written =
+            WriteFileAtomically(launch->faults_path, launch->faults_json);
         !written.ok()) {
       return written;
     }
-    const std::string listen = cell.axes.transport == "unix"
-                                   ? absl::StrCat("unix:", stem, ".sock")
-                                   : "127.0.0.1:0";
     absl::StatusOr<std::unique_ptr<FakeServerProcess>> server =
-        FakeServerProcess::Start(
-            {server_binary, {"--listen=" + listen, "--faults=" + script_path}});
+        FakeServerProcess::Start({server_binary, launch->flags});
     if (!server.ok()) {
       return absl::Status(
           server.status().code(),
@@ -93,6 +103,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
                        "): ", server.status().message()));
     }
     pool->servers_[key] = *std::move(server);
+    pool->launches_[key] = *std::move(launch);
   }
   return pool;
 }
@@ -112,6 +123,11 @@ absl::StatusOr<std::string> ServerPool::TargetFor(const Axes& axes) const {
                                             axes.faults));
   }
   return found->second->address();
+}
+
+const ServerLaunch* ServerPool::LaunchFor(const Axes& axes) const {
+  const auto found = launches_.find({axes.transport, axes.faults});
+  return found == launches_.end() ? nullptr : &found->second;
 }
 
 absl::Status ServerPool::Stop() {

@@ -29,6 +29,21 @@ namespace forkcheck {
 // its table's sessions (with its probability) if it is active.
 std::vector<nlohmann::json> HarnessStallRules(const PowerProbe& power_probe);
 
+// How the pool starts the server of `axes`' (transport, faults), its files
+// named `stem` plus a suffix: its flags, and its fault script (the design's
+// `fault_scripts` entry plus HarnessStallRules) to write at `faults_path`
+// first. One description, for the pool and for anyone who starts the same
+// server elsewhere (driver/repro_bundle.h's script). INVALID_ARGUMENT for a
+// fault script not in `fault_scripts`.
+struct ServerLaunch {
+  std::vector<std::string> flags;  // --listen=..., --faults=<faults_path>
+  std::string faults_path;
+  std::string faults_json;
+};
+absl::StatusOr<ServerLaunch> ServerLaunchFor(
+    const Axes& axes, const std::map<std::string, std::string>& fault_scripts,
+    const PowerProbe& power_probe, const std::string& stem);
+
 class ServerPool {
  public:
   // Starts the servers `cells` need. `fault_scripts`: name -> the fake's
@@ -47,6 +62,10 @@ class ServerPool {
   // for its (transport, faults).
   absl::StatusOr<std::string> TargetFor(const Axes& axes) const;
 
+  // How the server trials of `axes` dial was started; nullptr if there is
+  // none.
+  const ServerLaunch* LaunchFor(const Axes& axes) const;
+
   // Stops every server; an error names the ones that did not exit cleanly.
   absl::Status Stop();
 
@@ -58,6 +77,7 @@ class ServerPool {
   std::map<std::pair<std::string, std::string>,
            std::unique_ptr<FakeServerProcess>>
       servers_;
+  std::map<std::pair<std::string, std::string>, ServerLaunch> launches_;
 };
 
 }  // namespace forkcheck
