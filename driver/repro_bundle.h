@@ -1,0 +1,77 @@
+// A reproduction of one matrix cell (`./forkcheck repro`), as a directory
+// that needs no harness: what the harness ran (argv, the environment entries
+// it added, the request on standard input, the fake server's flags and fault
+// script), copies of the programs, and run.sh, which runs the same trial by
+// itself and prints one outcome line. The trial itself is described once,
+// by the matrix (matrix/cell_runner.h, matrix/server_pool.h); this only
+// writes it down.
+#ifndef FORKCHECK_DRIVER_REPRO_BUNDLE_H_
+#define FORKCHECK_DRIVER_REPRO_BUNDLE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "matrix/cell.h"
+#include "matrix/cell_result.h"
+#include "matrix/server_pool.h"
+#include "supervisor/trial_runner.h"
+
+namespace forkcheck {
+
+// The stem run.sh's server files get (ServerLaunchFor's `stem`): the script
+// puts its own temporary directory in its place.
+inline constexpr char kRunScriptStem[] = "@RUN_TMP@/server";
+
+struct ReproBundle {
+  Cell cell;
+  std::string key;       // CellKey(cell)
+  std::string versions;  // the client's library and gRPC, as it says
+  // The trial as the harness ran it; env holds the entries the harness added
+  // (the cell's GRPC_* axes, --trace, --verbosity).
+  TrialCommand command;
+  std::string target;  // the fake server's address in the request
+  std::string server_binary;
+  // As the harness's server was started; and the same server for run.sh,
+  // at kRunScriptStem.
+  ServerLaunch server;
+  ServerLaunch script_server;
+  // What builds the programs, e.g. "//models:trial_program".
+  std::vector<std::string> build_targets;
+  std::string repro_command;  // the ./forkcheck repro line that made it
+  absl::Time made;
+};
+
+// Writes everything but README.md into `directory`, which must not exist or
+// be empty: argv.txt, env.txt, request.bin (the trial's standard input,
+// byte for byte), request.txt (the same, readable), server_command.txt,
+// faults.json, bin/ (copies of the trial program, with its runfiles if it is
+// a script, and of the fake server), frames.py and run.sh.
+absl::Status WriteReproFiles(const ReproBundle& bundle,
+                             const std::string& directory);
+
+// README.md: the cell, the versions, what `samples` showed, how to run it.
+absl::Status WriteReproReadme(const ReproBundle& bundle,
+                              const std::vector<TrialSample>& samples,
+                              const std::string& directory);
+
+// Trial `index` (from 1) of `total` as people read it, in the matrix's words:
+// its outcome, then each worker's and the parent's. The one place a trial is
+// printed, on the console and in README.md.
+std::string DescribeTrialSample(int index, int total,
+                                const TrialSample& sample);
+
+// The counts over `samples`, worded as the matrix table words them.
+std::string DescribeTrialCounts(const std::vector<TrialSample>& samples);
+
+// "<model>-<axes away from their defaults>-<UTC time>", with only
+// [A-Za-z0-9._=-] in it: the default directory's name.
+std::string ReproDirectoryName(const Cell& cell, absl::Time now);
+
+// run.sh's text (exposed for tests).
+std::string RunScript(const ReproBundle& bundle);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_DRIVER_REPRO_BUNDLE_H_

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# ./forkcheck repro end to end: a cell that hangs on this gRPC and one that
+# is ok, each run twice, their reproduction directories, and the run.sh of
+# each run without the harness; then the bad-input paths and an interrupt.
+set -euo pipefail
+repro="$TEST_SRCDIR/forkcheck/driver/repro"
+axes='workers=2 transport=tcp table=small faults=none fork_support=unset poll_strategy=default fork_hooks=none child_channel=default busy_parent_thread=no'
+# Hangs in every recorded trial on gRPC 1.51 (README.md): a child that
+# reads through a channel its parent created and used.
+hang_key="fork_after_create(parent_channel=used) $axes"
+ok_key="thread_shared $axes"
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The hanging cell, with half the watchdog (2 s) to keep the test short.
+hang_dir="$TEST_TMPDIR/hang"
+out=$("$repro" "$hang_key" --trials=2 --watchdog_scale=0.5 --out="$hang_dir")
+echo "$out"
+grep -qxF "cell: $hang_key" <<<"$out" || fail "no cell line"
+grep -qE '^client: cpp: grpc\+\+ [0-9.]+, gRPC core [0-9.]+' <<<"$out" || fail "no client line"
+grep -qE '^trial 1/2: workers hang' <<<"$out" || fail "trial 1 not a hang"
+grep -qE '^  worker [01]: hang \(hang in ' <<<"$out" || fail "no worker's hang detail"
+grep -qE '^  parent after: ' <<<"$out" || fail "no parent detail"
+grep -qE '^2 trials: workers: hang 2/2 → ' <<<"$out" || fail "no count line"
+grep -qxF "reproduction: $hang_dir (bash $hang_dir/run.sh runs it without the harness)" <<<"$out" ||
+  fail "no reproduction line"
+
+# The directory holds everything run.sh needs, and says what was seen.
+for file in README.md argv.txt env.txt request.bin request.txt \
+  server_command.txt faults.json frames.py run.sh bin/trial_program \
+  bin/fake_bigquery_storage_server; do
+  [ -s "$hang_dir/$file" ] || fail "$file missing or empty"
+done
+[ -x "$hang_dir/bin/trial_program" ] || fail "bin/trial_program not executable"
+grep -qF "Cell: \`$hang_key\`" "$hang_dir/README.md" || fail "README.md: no key"
+grep -qF '2 trials: workers: hang 2/2' "$hang_dir/README.md" || fail "README.md: no counts"
+grep -qF 'bazel build //models:trial_program //fakes:fake_bigquery_storage_server' \
+  "$hang_dir/README.md" || fail "README.md: no build targets"
+grep -qx 'GRPC_ENABLE_FORK_SUPPORT' "$hang_dir/env.txt" || fail "env.txt: fork support not unset"
+grep -qx 'GRPC_POLL_STRATEGY' "$hang_dir/env.txt" || fail "env.txt: poll strategy not unset"
+grep -q 'model: "fork_after_create"' "$hang_dir/request.txt" || fail "request.txt: no model"
+grep -q 'watchdog_ms: 2002' "$hang_dir/request.txt" || fail "request.txt: not the scaled watchdog"
+grep -q -- "fake_bigquery_storage_server '--listen=127.0.0.1:0' '--faults=" \
+  "$hang_dir/server_command.txt" ||
+  fail "server_command.txt: $(cat "$hang_dir/server_command.txt")"
+grep -q '"kind": "stall"' "$hang_dir/faults.json" || fail "faults.json: no harness stall"
+
+# Without the harness: the same trial hangs.
+script_out=$(bash "$hang_dir/run.sh") || fail "run.sh exited $?"
+echo "$script_out"
+grep -qE '^outcome: hang \(' <<<"$script_out" || fail "run.sh: not a hang"
+grep -qE '^  worker0.report: [0-9]+ frames' <<<"$script_out" || fail "run.sh: no report summary"
+
+# The ok cell, with a trace and a verbosity in the trial's environment.
+ok_dir="$TEST_TMPDIR/ok"
+out=$("$repro" "$ok_key" --trials=2 --trace=connectivity_state --verbosity=error --out="$ok_dir")
+echo "$out"
+grep -qE '^trial 2/2: workers ok' <<<"$out" || fail "trial 2 not ok"
+grep -qxF '  worker 1: ok' <<<"$out" || fail "no worker ok line"
+grep -qF '2 trials: workers: ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$out" ||
+  fail "no ok count line"
+grep -qx 'GRPC_TRACE=connectivity_state' "$ok_dir/env.txt" || fail "env.txt: no GRPC_TRACE"
+grep -qx 'GRPC_VERBOSITY=ERROR' "$ok_dir/env.txt" || fail "env.txt: no GRPC_VERBOSITY"
+script_out=$(bash "$ok_dir/run.sh") || fail "run.sh exited $?"
+echo "$script_out"
+grep -qx 'outcome: exited 0' <<<"$script_out" || fail "run.sh: not exited 0"
+grep -qE '^  worker1.report: [0-9]+ frames \(.*result' <<<"$script_out" ||
+  fail "run.sh: worker 1 sent no result"
+# run.sh leaves nothing running, and no temporary directory.
+sleep 0.5
+! pgrep -f "$ok_dir/bin/" >/dev/null || fail "run.sh left $(pgrep -af "$ok_dir/bin/")"
+
+# Bad input: a clear error and exit status 2.
+# expect_usage_error PATTERN ARGS...
+expect_usage_error() {
+  local pattern="$1" status=0 err
+  shift
+  err=$("$repro" "$@" --out="$TEST_TMPDIR/never" 2>&1 >/dev/null) || status=$?
+  [ "$status" -eq 2 ] || fail "exit $status for $*"
+  grep -qF -- "$pattern" <<<"$err" || fail "no '$pattern' for $*: $err"
+  [ ! -e "$TEST_TMPDIR/never" ] || fail "a directory despite bad input: $*"
+}
+# An unknown key lists the nearest keys: a typo's own cell first.
+expect_usage_error "nearest keys:
+  $ok_key" "${ok_key/thread_shared/thread_sharde}"
+# A key that is part of several cells' keys lists them.
+expect_usage_error 'is part of the keys of' 'fork_after_create(parent_channel=used)'
+expect_usage_error 'expected one cell key'
+expect_usage_error 'quote the key' thread_shared workers=2
+expect_usage_error '--trials=0; expected 1 to 1000' "$ok_key" --trials=0
+expect_usage_error 'unknown flag "--trails=3"' "$ok_key" --trails=3
+expect_usage_error '--trials=many' "$ok_key" --trials=many
+expect_usage_error 'expected debug, info, error or none' "$ok_key" --verbosity=loud
+expect_usage_error 'expected tracer names' "$ok_key" '--trace=fork;rm'
+
+# Interrupted (Ctrl-C): the fake server and the trial go with it, and so
+# does the unfinished directory.
+int_dir="$TEST_TMPDIR/interrupted"
+log="$TEST_TMPDIR/interrupted.log"
+set -m  # its own process group, so that SIGINT is not ignored in it
+"$repro" "$hang_key" --trials=5 --out="$int_dir" >"$log" 2>&1 &
+pid=$!
+set +m
+for _ in $(seq 300); do  # the first trial starts within 30 s
+  grep -q '^5 trials, ' "$log" && break
+  sleep 0.1
+done
+sleep 0.5
+children=$(pgrep -P "$pid" || true)
+[ -n "$children" ] || { cat "$log"; kill -9 "$pid"; fail "no server or trial seen"; }
+kill -INT "$pid"
+status=0
+wait "$pid" || status=$?
+[ "$status" -eq 130 ] || { cat "$log"; fail "exit status $status after SIGINT, not 130"; }
+[ ! -e "$int_dir" ] || fail "$int_dir left behind"
+for _ in $(seq 50); do
+  alive=$(for p in $children; do if kill -0 "$p" 2>/dev/null; then echo "$p"; fi; done)
+  [ -z "$alive" ] && break
+  sleep 0.1
+done
+[ -z "$alive" ] || fail "children outlived the interrupted run: $alive"
+echo PASS
