@@ -107,7 +107,11 @@ constexpr char kFramesPy[] = R"PY(#!/usr/bin/env python3
   frames.py retarget REQUEST TARGET   the request with its trial's target
                                       replaced, framed, on stdout
   frames.py summary FILE...           which messages each report file holds
+  frames.py crashes PARENT_REPORT     "SIGSEGV in worker N" for the first
+                                      worker the parent saw killed by a
+                                      signal, if any
 """
+import signal
 import struct
 import sys
 
@@ -140,7 +144,8 @@ def encode_varint(value):
 
 
 def fields(message):
-    """(number, wire type, payload of a length-delimited field, raw bytes)."""
+    """(number, wire type, payload: a varint's value or a length-delimited
+    field's bytes, raw bytes)."""
     i = 0
     while i < len(message):
         start = i
@@ -148,7 +153,7 @@ def fields(message):
         number, wire = key >> 3, key & 7
         payload = None
         if wire == 0:
-            _, i = varint(message, i)
+            payload, i = varint(message, i)
         elif wire == 1:
             i += 8
         elif wire == 5:
@@ -193,6 +198,22 @@ def main():
             lambda trial: replace_field(trial, TARGET_FIELD,
                                         lambda _: target))
         sys.stdout.buffer.write(struct.pack("<I", len(request)) + request)
+    elif len(sys.argv) == 3 and sys.argv[1] == "crashes":
+        with open(sys.argv[2], "rb") as f:
+            messages = list(frames(f.read()))
+        for message in messages:
+            for number, _, payload, _ in fields(message):
+                if NAMES.get(number) != "worker_exit":
+                    continue
+                exit_fields = {n: v for n, _, v, _ in fields(payload)}
+                status = exit_fields.get(2, 0)
+                if 0 < status & 0x7F < 0x7F:  # WIFSIGNALED
+                    try:
+                        name = signal.Signals(status & 0x7F).name
+                    except ValueError:
+                        name = "signal %d" % (status & 0x7F)
+                    print("%s in worker %d" % (name, exit_fields.get(1, 0)))
+                    return
     elif len(sys.argv) >= 3 and sys.argv[1] == "summary":
         for path in sys.argv[2:]:
             with open(path, "rb") as f:
@@ -311,8 +332,12 @@ else
     [ $((($(date +%s%N) - start) / 1000000)) -lt "$WATCHDOG_MS" ]; do
     sleep 0.02
   done
+  # A worker process the parent saw die of a signal (its WorkerExit).
+  crashed=$(python3 "$here/frames.py" crashes "$run/parent.report")
   if kill -0 -- "-$trial_pid" 2>/dev/null; then
     outcome="hang (exited $status, but a process of the trial was alive after $WATCHDOG_MS ms)"
+  elif [ -n "$crashed" ]; then
+    outcome="crash ($crashed; the trial program exited $status)"
   else
     outcome="exited $status"
   fi
