@@ -217,6 +217,43 @@ std::string ThreadSignature(const ThreadStack& thread, int depth) {
   return absl::StrJoin(names, " ← ");
 }
 
+namespace {
+
+// Whether the innermost frame that is not a system frame joins a thread.
+bool WaitsToJoin(const ThreadStack& thread) {
+  for (const StackFrame& frame : thread.frames) {
+    if (IsSystemFrame(frame)) continue;
+    const std::string name = StableFrameName(frame);
+    return name == "std::thread::join" || name == "pthread_join";
+  }
+  return false;
+}
+
+// A frame of the program itself: in the executable (gdb names no library
+// for it), not the standard library's.
+bool IsProgramFrame(const StackFrame& frame) {
+  return !IsSystemFrame(frame) &&
+         frame.location.find(".so") == std::string::npos &&
+         frame.function.rfind("std::", 0) != 0 &&
+         frame.function.rfind("__gnu_cxx::", 0) != 0;
+}
+
+bool RunsProgramCode(const ThreadStack& thread) {
+  for (const StackFrame& frame : thread.frames) {
+    if (IsProgramFrame(frame)) return true;
+  }
+  return false;
+}
+
+bool EntersGrpc(const ThreadStack& thread) {
+  for (const StackFrame& frame : thread.frames) {
+    if (frame.function.rfind("grpc", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 const ThreadStack* ThreadThatMatters(const ProcessStacks& stacks) {
   if (stacks.threads.empty()) return nullptr;
   auto find = [&](auto predicate) -> const ThreadStack* {
@@ -236,7 +273,17 @@ const ThreadStack* ThreadThatMatters(const ProcessStacks& stacks) {
     const ThreadStack* main_thread =
         find([&](const ThreadStack& t) { return t.lwp == pid; });
     if (main_thread == nullptr) main_thread = find(numbered_1);
-    return main_thread != nullptr ? main_thread : first;
+    if (main_thread == nullptr) main_thread = first;
+    if (!WaitsToJoin(*main_thread)) return main_thread;
+    // The main thread waits for one it started: that one says what is stuck.
+    const ThreadStack* in_grpc = find([&](const ThreadStack& t) {
+      return &t != main_thread && RunsProgramCode(t) && EntersGrpc(t);
+    });
+    if (in_grpc != nullptr) return in_grpc;
+    const ThreadStack* program = find([&](const ThreadStack& t) {
+      return &t != main_thread && RunsProgramCode(t) && !WaitsToJoin(t);
+    });
+    return program != nullptr ? program : main_thread;
   }
   if (stacks.source == "faulthandler") {
     auto current = [](const ThreadStack& t) { return t.name == "current"; };

@@ -58,6 +58,10 @@ std::string StableFrameName(const StackFrame& frame);
 // it has no threads:
 //  - "gdb core": gdb's thread 1, the thread that got the fatal signal;
 //  - "gdb attach": the main thread (its LWP is the pid), else thread 1;
+//    but if that thread waits to join another (std::thread::join,
+//    pthread_join), the thread it started that runs the program's code and
+//    is inside gRPC (a reader stuck in ClientReader::Read), else one that
+//    runs the program's code and joins nothing;
 //  - "faulthandler": for a fatal signal's dump (`signal` set) the "current"
 //    thread, the one that got it; otherwise Python's main thread, the one
 //    whose outermost frame is `<module>` (the testee's main module, run as a

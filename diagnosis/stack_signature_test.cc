@@ -56,12 +56,24 @@ TEST(ThreadSignatureTest, GrpcClientStuckInReadRows) {
             "absl::synchronization_internal::Waiter::Wait ← "
             "AbslInternalPerThreadSemWait ← "
             "grpc_event_engine::experimental::ThreadPool::Queue::Step");
-  // The main thread (LWP == pid) waits for the reading thread.
+  // The main thread (LWP == pid) waits to join the reading thread, which
+  // is the one in the program's code and inside gRPC: the one that matters
+  // (not gRPC's own threads, such as the event engine's).
   EXPECT_EQ(ProcessSignature(stacks),
-            "std::thread::join ← forkcheck::ReferenceReader::ReadStreams ← "
-            "forkcheck::ReferenceReader::Read");
-  // Without a thread whose LWP is the pid, gdb's thread 1.
+            "grpc_pollset_work ← grpc::CompletionQueue::Pluck ← "
+            "grpc::ClientReader::Read");
+  EXPECT_EQ(ThreadThatMatters(stacks)->number, 9);
+  // Without a thread whose LWP is the pid, gdb's thread 1, which joins too.
   stacks.pid = 1;
+  EXPECT_EQ(ThreadThatMatters(stacks)->number, 9);
+  // A main thread that joins nothing is the one that matters.
+  for (ThreadStack& thread : stacks.threads) {
+    if (thread.number != 1) continue;
+    thread.frames.erase(thread.frames.begin(),
+                        thread.frames.begin() + thread.frames.size() / 2);
+    thread.frames.insert(thread.frames.begin(),
+                         StackFrame{"HangInNamedFunction", ""});
+  }
   EXPECT_EQ(ThreadThatMatters(stacks)->number, 1);
 }
 

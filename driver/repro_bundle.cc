@@ -1,5 +1,6 @@
 #include "driver/repro_bundle.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/file_util.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
@@ -458,6 +461,20 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   return absl::OkStatus();
 }
 
+namespace {
+
+// The last `count` non-empty lines of `text`.
+std::vector<std::string> LastLines(const std::string& text, size_t count) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StripAsciiWhitespace(line).empty()) lines.emplace_back(line);
+  }
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - count);
+  return lines;
+}
+
+}  // namespace
+
 std::string DescribeTrialSample(int index, int total,
                                 const TrialSample& sample) {
   std::string text = absl::StrCat("trial ", index, "/", total, ": ");
@@ -490,7 +507,59 @@ std::string DescribeTrialSample(int index, int total,
   if (!sample.harness_error.empty()) {
     absl::StrAppend(&text, "  harness error: ", sample.harness_error, "\n");
   }
+  for (const ProcessEvidence& evidence : sample.evidence) {
+    if (!evidence.signature.empty()) {
+      absl::StrAppend(&text, "  ", evidence.process, " stack (",
+                      evidence.stacks_source, "): ", evidence.signature,
+                      evidence.fault_address.empty()
+                          ? ""
+                          : absl::StrCat(" at ", evidence.fault_address),
+                      "\n");
+    }
+    if (!evidence.capture_error.empty()) {
+      absl::StrAppend(&text, "  ", evidence.process,
+                      " stack not captured: ", evidence.capture_error, "\n");
+    }
+    const std::vector<std::string> lines = LastLines(evidence.stderr_tail, 3);
+    for (const std::string& line : lines) {
+      absl::StrAppend(&text, "  ", evidence.process, " stderr: ", line, "\n");
+    }
+  }
   return text;
+}
+
+absl::Status WriteReproEvidence(const std::vector<TrialSample>& samples,
+                                const std::string& directory) {
+  std::error_code error;
+  fs::create_directories(fs::path(directory) / "evidence", error);
+  if (error) {
+    return absl::InternalError(absl::StrCat("cannot make ", directory,
+                                            "/evidence: ", error.message()));
+  }
+  for (size_t i = 0; i < samples.size(); ++i) {
+    for (const ProcessEvidence& evidence : samples[i].evidence) {
+      std::string process = evidence.process;
+      std::replace(process.begin(), process.end(), ' ', '-');
+      const std::string stem =
+          absl::StrCat("evidence/trial-", i + 1, "-", process);
+      if (!evidence.stacks.empty()) {
+        if (absl::Status written = WriteText(
+                directory, stem + ".stacks.txt",
+                absl::StrCat(evidence.signature, "\n\n", evidence.stacks));
+            !written.ok()) {
+          return written;
+        }
+      }
+      if (!evidence.stderr_tail.empty()) {
+        if (absl::Status written = WriteText(directory, stem + ".stderr.txt",
+                                             evidence.stderr_tail);
+            !written.ok()) {
+          return written;
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::string DescribeTrialCounts(const std::vector<TrialSample>& samples) {
@@ -503,6 +572,10 @@ std::string DescribeTrialCounts(const std::vector<TrialSample>& samples) {
   const OutcomeCounts parent = result.ParentCounts();
   if (parent.total() > 0) {
     absl::StrAppend(&text, "; parent after: ", DescribeCellPart(parent, rule));
+  }
+  for (const auto& [signature, trials] : result.SignatureCounts()) {
+    absl::StrAppend(&text, "\n  ", trials, "/", samples.size(),
+                    " trials: ", signature);
   }
   return text;
 }
@@ -583,7 +656,11 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       absl::StrJoin(bundle.build_targets, " "),
       "` (`./forkcheck repro` builds them with `--config=bench`, as ",
       "`./forkcheck run` does); they load the system's gRPC libraries.\n",
-      "- `frames.py`: reads the frames of requests and report files.\n");
+      "- `frames.py`: reads the frames of requests and report files.\n",
+      "- `evidence/`: for each failed trial above, each process's stacks ",
+      "(`trial-N-worker-0.stacks.txt`: its signature, then every thread, ",
+      "innermost frame first) and its standard error ",
+      "(`trial-N-worker-0.stderr.txt`), as the harness captured them.\n");
   return WriteText(directory, "README.md", text);
 }
 

@@ -57,12 +57,20 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
                               const std::string& directory);
 
 // Trial `index` (from 1) of `total` as people read it, in the matrix's words:
-// its outcome, then each worker's and the parent's. The one place a trial is
-// printed, on the console and in README.md.
+// its outcome, then each worker's and the parent's, then per process its
+// stack signature and the last lines of its stderr. The one place a trial
+// is printed, on the console and in README.md.
 std::string DescribeTrialSample(int index, int total,
                                 const TrialSample& sample);
 
-// The counts over `samples`, worded as the matrix table words them.
+// Each trial's evidence (supervisor/trial_evidence.h) in full, as files
+// under `directory`/evidence/: trial-N-<process>.stacks.txt (its signature,
+// then every thread) and trial-N-<process>.stderr.txt.
+absl::Status WriteReproEvidence(const std::vector<TrialSample>& samples,
+                                const std::string& directory);
+
+// The counts over `samples`, worded as the matrix table words them, then
+// each stack signature with the trials it was seen in.
 std::string DescribeTrialCounts(const std::vector<TrialSample>& samples);
 
 // "<model>-<axes away from their defaults>-<UTC time>", with only

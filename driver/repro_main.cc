@@ -271,6 +271,9 @@ int Main(const std::string& argv0, const std::string& key) {
       !written.ok()) {
     return Fail(std::string(written.message()));
   }
+  if (absl::Status written = WriteReproEvidence(samples, out); !written.ok()) {
+    return Fail(std::string(written.message()));
+  }
   if (created) ForgetOnInterrupt(out);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
     std::cerr << "forkcheck repro: warning: " << stopped.message() << "\n";
