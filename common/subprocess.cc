@@ -130,15 +130,28 @@ std::optional<int> WaitForChild(pid_t pid, std::chrono::milliseconds timeout) {
 }
 
 absl::StatusOr<std::unique_ptr<Subprocess>> Subprocess::Start(
-    const std::vector<std::string>& argv) {
+    const std::vector<std::string>& argv, const std::string& stderr_path) {
+  int err = -1;
+  if (!stderr_path.empty()) {
+    err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+               0644);
+    if (err < 0) {
+      return absl::InternalError(
+          absl::StrCat("open ", stderr_path, ": ", std::strerror(errno)));
+    }
+  }
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+    const int error = errno;
+    if (err >= 0) close(err);
+    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(error)));
   }
   SpawnOptions options;
   options.fds = {{out[1], STDOUT_FILENO}};
+  if (err >= 0) options.fds.emplace_back(err, STDERR_FILENO);
   absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, options);
   close(out[1]);
+  if (err >= 0) close(err);
   if (!pid.ok()) {
     close(out[0]);
     return pid.status();

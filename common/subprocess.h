@@ -51,9 +51,11 @@ std::optional<int> WaitForChild(pid_t pid, std::chrono::milliseconds timeout);
 class Subprocess {
  public:
   // Starts argv[0] (a path) with `argv`. Standard output is a pipe the parent
-  // reads with ReadLine; standard error is inherited.
+  // reads with ReadLine; standard error is inherited, or appended to the
+  // file `stderr_path` (created if need be) when it is not empty.
   static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
-      const std::vector<std::string>& argv);
+      const std::vector<std::string>& argv,
+      const std::string& stderr_path = "");
 
   ~Subprocess();  // Stop(grace = 1 s) if still running
 
@@ -76,7 +78,7 @@ class Subprocess {
 
   pid_t pid_;
   int stdout_fd_;
-  std::string buffered_;          // read but not yet returned
+  std::string buffered_;            // read but not yet returned
   std::optional<int> exit_status_;  // set once reaped
 };
 

@@ -5,15 +5,32 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/file_util.h"
 #include "common/runfiles.h"
 
 namespace forkcheck {
+namespace {
+
+// Where to read what the server wrote on its standard error, for a message.
+std::string ErrorOutput(const std::string& stderr_path) {
+  if (stderr_path.empty()) return "its error output is above";
+  absl::StatusOr<std::string> text = ReadFile(stderr_path, "server stderr");
+  if (!text.ok() || text->empty()) return "it wrote no error output";
+  constexpr size_t kQuoted = 2048;
+  const std::string tail =
+      text->size() <= kQuoted ? *text : text->substr(text->size() - kQuoted);
+  return absl::StrCat("its error output ends: ",
+                      absl::StripTrailingAsciiWhitespace(tail));
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<FakeServerProcess>> FakeServerProcess::Start(
     Options options) {
   std::vector<std::string> argv = {options.binary};
   argv.insert(argv.end(), options.flags.begin(), options.flags.end());
-  auto process = Subprocess::Start(argv);
+  auto process = Subprocess::Start(argv, options.stderr_path);
   if (!process.ok()) return process.status();
   auto line = (*process)->ReadLine(options.startup_timeout);
   if (!line.ok() || line->empty()) {
@@ -21,17 +38,19 @@ absl::StatusOr<std::unique_ptr<FakeServerProcess>> FakeServerProcess::Start(
     return absl::UnavailableError(absl::StrCat(
         "fake server ", options.binary, " did not print its address (",
         line.ok() ? "empty line" : line.status().message(), "); it ",
-        DescribeWaitStatus(status), " (its error output is above)"));
+        DescribeWaitStatus(status), " (", ErrorOutput(options.stderr_path),
+        ")"));
   }
-  return std::unique_ptr<FakeServerProcess>(
-      new FakeServerProcess(*std::move(process), *std::move(line)));
+  return std::unique_ptr<FakeServerProcess>(new FakeServerProcess(
+      *std::move(process), *std::move(line), options.stderr_path));
 }
 
 absl::Status FakeServerProcess::Stop() {
   int status = process_->Stop(std::chrono::seconds(5));
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return absl::OkStatus();
-  return absl::InternalError(
-      absl::StrCat("fake server ", DescribeWaitStatus(status)));
+  return absl::InternalError(absl::StrCat("fake server ",
+                                          DescribeWaitStatus(status), " (",
+                                          ErrorOutput(stderr_path_), ")"));
 }
 
 absl::StatusOr<std::string> FakeServerBinaryPath(const std::string& argv0) {

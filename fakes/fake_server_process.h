@@ -24,6 +24,9 @@ class FakeServerProcess {
     std::string binary;  // path of //fakes:fake_bigquery_storage_server
     std::vector<std::string> flags;  // e.g. "--listen=unix:/tmp/x.sock"
     std::chrono::milliseconds startup_timeout{15000};
+    // Where the server's standard error goes (appended); empty: inherited.
+    // Its last lines are quoted when the server fails to start or stop.
+    std::string stderr_path;
   };
 
   // Starts the server and waits (bounded) for the address it prints first.
@@ -37,11 +40,15 @@ class FakeServerProcess {
   absl::Status Stop();
 
  private:
-  FakeServerProcess(std::unique_ptr<Subprocess> process, std::string address)
-      : process_(std::move(process)), address_(std::move(address)) {}
+  FakeServerProcess(std::unique_ptr<Subprocess> process, std::string address,
+                    std::string stderr_path)
+      : process_(std::move(process)),
+        address_(std::move(address)),
+        stderr_path_(std::move(stderr_path)) {}
 
   std::unique_ptr<Subprocess> process_;
   std::string address_;
+  std::string stderr_path_;
 };
 
 // Where the server binary is among the runfiles of the running program

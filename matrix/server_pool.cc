@@ -93,8 +93,14 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
         !written.ok()) {
       return written;
     }
+    // The server's stderr stays out of the main job's console.
+    FakeServerProcess::Options options;
+    options.binary = server_binary;
+    options.flags = launch->flags;
+    options.stderr_path = absl::StrCat(pool->directory_, "/server-",
+                                       pool->servers_.size(), ".stderr");
     absl::StatusOr<std::unique_ptr<FakeServerProcess>> server =
-        FakeServerProcess::Start({server_binary, launch->flags});
+        FakeServerProcess::Start(options);
     if (!server.ok()) {
       return absl::Status(
           server.status().code(),

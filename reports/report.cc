@@ -131,7 +131,12 @@ absl::Status Report::Write(const std::string& path) const {
           absl::StrCat("creating ", parent.string(), ": ", error.message()));
     }
   }
-  return WriteFileAtomically(path, json_.dump(2) + "\n");
+  // Text that is not UTF-8 (a status message a client library made of
+  // bytes) is written with U+FFFD in its place rather than fail the report.
+  return WriteFileAtomically(
+      path,
+      json_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "\n");
 }
 
 absl::StatusOr<Environment> Report::environment() const {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/utf8.h"
 #include "diagnosis/stack_signature.h"
 #include "diagnosis/stack_trace.h"
 
@@ -130,6 +131,12 @@ std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
   }
   std::vector<ProcessEvidence> evidence;
   for (auto& [order, process] : by_process) {
+    // Processes write what they like; a report holds text.
+    for (std::string* text :
+         {&process.signature, &process.stacks, &process.stderr_tail,
+          &process.capture_error, &process.signal, &process.fault_address}) {
+      *text = ValidUtf8(*text);
+    }
     evidence.push_back(std::move(process));
   }
   return evidence;
