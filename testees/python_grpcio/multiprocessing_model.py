@@ -6,12 +6,15 @@ client. See README.md for what each variant means in application terms.
 
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.util
 import os
+import shutil
 import sys
 import time
 
 import grpc
 
+from testees.python_grpcio import diagnostics
 from testees.python_grpcio import multiprocessing_worker as worker
 from testees.python_grpcio import share_reader
 from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
@@ -68,12 +71,22 @@ def refusal(variant: dict):
     return None
 
 
+def _forkserver_pid():
+    """The fork server's pid (its workers' parent), starting it if need be;
+    None if multiprocessing does not say (then its workers cannot check that
+    their parent is still there, only die with it)."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+
+
 def _session_in_helper(settings, close_fds):
     """The session, created by a short-lived forked helper with its own
     channel, before this process has any channel (parent_channel=pristine)."""
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
     helper = multiprocessing.get_context("fork").Process(
-        target=_helper_main, args=(send, settings, close_fds), name="forkcheck-session-helper"
+        target=_helper_main, args=(send, settings, close_fds, os.getpid()), name="forkcheck-session-helper"
     )
     helper.start()
     send.close()
@@ -96,7 +109,8 @@ def _session_in_helper(settings, close_fds):
             helper.join(1)
 
 
-def _helper_main(send, settings, close_fds):
+def _helper_main(send, settings, close_fds, parent_pid):
+    diagnostics.die_with_parent(parent_pid)
     for fd in close_fds:  # the trial's pipes: not the helper's to hold
         try:
             os.close(fd)
@@ -172,13 +186,15 @@ class _Reaper:
 
 def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentReporter) -> int:
     context = multiprocessing.get_context(variant["start_method"])
+    if variant["start_method"] == "forkserver":
+        context.set_forkserver_preload(["__main__", "testees.python_grpcio.forkserver_setup"])
     before_pool = variant["parent_client"] == "before_pool"
     client = None
     session_bytes = None
     if before_pool:
         try:
             client, session = _parent_client_before_pool(
-                settings, variant["parent_channel"], [parent.fd] + parent.worker_fds
+                settings, variant["parent_channel"], [parent.fd] + parent.worker_fds + parent.worker_stderr_fds
             )
         except share_reader.SessionError as e:
             return share_reader.report_setup_failure(parent.worker_fds, e.code, e.message)
@@ -186,22 +202,29 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
         if variant["worker_client"] == "inherited":
             worker.inherited_client = client
 
+    # Connections pickle as passed fds for spawn and forkserver, so each
+    # worker gets its own report and stderr pipes whatever its fd numbers.
     reports = [multiprocessing.connection.Connection(fd, readable=False) for fd in parent.worker_fds]
+    stderrs = [multiprocessing.connection.Connection(fd, readable=False) for fd in parent.worker_stderr_fds]
     session_pipes = [context.Pipe(duplex=False) for _ in reports] if not before_pool else []
     fork = variant["start_method"] == "fork"
     processes = []
     parent.mark_workers_starting()
+    # The workers' parent, which each checks is still there once it will die with it.
+    workers_parent = _forkserver_pid() if variant["start_method"] == "forkserver" else os.getpid()
     for i, report in enumerate(reports):
         # A forked child inherits every pipe of the trial: it closes all but its own.
         close_fds = []
         if fork:
-            close_fds = [parent.fd] + [r.fileno() for j, r in enumerate(reports) if j != i]
+            close_fds = [parent.fd] + [c.fileno() for j, c in enumerate(reports) if j != i]
+            close_fds += [c.fileno() for j, c in enumerate(stderrs) if j != i]
             for j, (receive, send) in enumerate(session_pipes):
                 close_fds += [send.fileno()] + ([receive.fileno()] if j != i else [])
         process = context.Process(
             target=worker.worker_main,
-            args=(i, report, session_bytes, session_pipes[i][0] if session_pipes else None, settings,
-                  variant["worker_client"], close_fds),
+            args=(i, report, stderrs[i] if stderrs else None, session_bytes,
+                  session_pipes[i][0] if session_pipes else None, settings, variant["worker_client"], close_fds,
+                  workers_parent),
             name=f"forkcheck-worker-{i}",
         )
         try:
@@ -211,9 +234,10 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
             process = None
         processes.append(process)
     # The parent keeps no worker's pipe open: each reaches EOF when its worker exits.
-    for report in reports:
-        report.close()
+    for connection in reports + stderrs:
+        connection.close()
     parent.worker_fds = []
+    parent.worker_stderr_fds = []
     for receive, _ in session_pipes:
         receive.close()
 
@@ -248,5 +272,9 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     if not all_reaped:
         print("python_grpcio_testee: workers still running at the watchdog; leaving them", file=sys.stderr)
         sys.stderr.flush()
+        if variant["start_method"] == "forkserver":
+            # The fork server's socket directory (pymp-*, under TMPDIR):
+            # os._exit skips multiprocessing's cleanup of it.
+            shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
         os._exit(exit_code)  # multiprocessing would join them at exit
     return exit_code

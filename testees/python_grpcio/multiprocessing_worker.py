@@ -7,7 +7,7 @@ import grpc
 from forkcheck import worker_pb2
 from google.cloud.bigquery.storage.v1 import stream_pb2
 
-from testees.python_grpcio import share_reader
+from testees.python_grpcio import diagnostics, share_reader
 from testees.python_grpcio.reporting import WorkerReporter
 
 # The parent's client, for worker_client=inherited (start_method=fork only):
@@ -35,15 +35,27 @@ def encode_session_reply(session=None, error: share_reader.SessionError = None) 
     return b"\x00" + session.SerializeToString()
 
 
-def worker_main(index, report_conn, session_bytes, session_conn, settings, worker_client, close_fds):
-    """Worker `index`: reports on report_conn's fd. `close_fds` (fork only):
-    the other processes' pipes it inherited, closed first so that the
-    supervisor sees each pipe's EOF when its owner exits."""
+def worker_main(index, report_conn, stderr_conn, session_bytes, session_conn, settings, worker_client, close_fds,
+                parent_pid):
+    """Worker `index`: dies with `parent_pid` (the trial's parent, or the
+    fork server), reports on report_conn's fd and makes stderr_conn's fd (if
+    any: FORKCHECK_WORKER_STDERR_FDS) its fd 2. `close_fds` (fork only): the
+    other processes' pipes it inherited, closed first so that the supervisor
+    sees each pipe's EOF when its owner exits."""
+    diagnostics.die_with_parent(parent_pid)
     for fd in close_fds:
         try:
             os.close(fd)
         except OSError:
             pass
+    if stderr_conn is not None:
+        diagnostics.adopt_stderr(stderr_conn.fileno())
+        stderr_conn.close()
+        # The listed numbers are the parent's: nothing in this process may take them.
+        os.environ.pop("FORKCHECK_WORKER_STDERR_FDS", None)
+    # Already on for fork and forkserver children (inherited) and spawn ones
+    # (testee_main on import); again, so that no start method depends on that.
+    diagnostics.install_stack_dumps()
     reporter = WorkerReporter(report_conn.fileno())
     reporter.phase(worker_pb2.PHASE_STARTED)
     try:

@@ -2,7 +2,10 @@
 
 Frames are a 4-byte little-endian length and a serialized WorkerMessage
 (format_version 1, at most 1 MiB). FORKCHECK_REPORT_FDS lists the report
-pipes: the parent's first, then one per worker. As the C++ reporters do,
+pipes: the parent's first, then one per worker; FORKCHECK_WORKER_STDERR_FDS
+one standard-error pipe per worker, which a worker process makes its fd 2
+(diagnostics.adopt_stderr; the parent's fd 2 is its own already). Phases
+carry the sender's pid. As the C++ reporters do,
 writes that fail (EPIPE once the supervisor has given up: Python ignores
 SIGPIPE) are remembered and otherwise ignored: nobody is left to tell.
 """
@@ -18,23 +21,37 @@ from forkcheck import worker_pb2
 FORMAT_VERSION = 1
 MAX_FRAME_BYTES = 1 << 20
 REPORT_FDS_ENV = "FORKCHECK_REPORT_FDS"
+WORKER_STDERR_FDS_ENV = "FORKCHECK_WORKER_STDERR_FDS"
 
 
 class ReportFdsError(ValueError):
     pass
 
 
+def _fds_in(variable: str, text: str) -> List[int]:
+    try:
+        fds = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise ReportFdsError(f"{variable}={text!r}: expected comma-separated fd numbers") from None
+    if any(fd < 0 for fd in fds):
+        raise ReportFdsError(f"{variable}={text!r}: negative fd")
+    return fds
+
+
 def report_fds_from_environment(environ=os.environ) -> List[int]:
     text = environ.get(REPORT_FDS_ENV)
     if not text:
         raise ReportFdsError(f"{REPORT_FDS_ENV} is not set")
-    try:
-        fds = [int(part) for part in text.split(",")]
-    except ValueError:
-        raise ReportFdsError(f"{REPORT_FDS_ENV}={text!r}: expected comma-separated fd numbers") from None
-    if any(fd < 0 for fd in fds):
-        raise ReportFdsError(f"{REPORT_FDS_ENV}={text!r}: negative fd")
-    return fds
+    return _fds_in(REPORT_FDS_ENV, text)
+
+
+def worker_stderr_fds_from_environment(environ=os.environ) -> List[int]:
+    """One fd per worker; empty if unset (a trial run by hand: every process
+    keeps the parent's stderr)."""
+    text = environ.get(WORKER_STDERR_FDS_ENV)
+    if not text:
+        return []
+    return _fds_in(WORKER_STDERR_FDS_ENV, text)
 
 
 def encode_frame(message) -> bytes:
@@ -99,16 +116,17 @@ class WorkerReporter(_Writer):
         return self._start_ns // 1000
 
     def phase(self, phase: int) -> None:
-        self.send(phase=worker_pb2.PhaseReached(phase=phase, micros=self.elapsed_micros()))
+        self.send(phase=worker_pb2.PhaseReached(phase=phase, micros=self.elapsed_micros(), pid=os.getpid()))
 
     def result(self, result) -> None:
         self.send(result=result)
 
 
 class ParentReporter(_Writer):
-    def __init__(self, fd: int, worker_fds: List[int]):
+    def __init__(self, fd: int, worker_fds: List[int], worker_stderr_fds: List[int] = ()):
         super().__init__(fd)
         self.worker_fds = list(worker_fds)
+        self.worker_stderr_fds = list(worker_stderr_fds)  # [] or one per worker
         self._workers_started: Optional[int] = None
 
     @property
@@ -119,12 +137,14 @@ class ParentReporter(_Writer):
         self._workers_started = monotonic_micros()
 
     def close_worker_fds(self) -> None:
-        for fd in self.worker_fds:
+        """The parent's copies of the workers' report and stderr pipes."""
+        for fd in self.worker_fds + self.worker_stderr_fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
         self.worker_fds = []
+        self.worker_stderr_fds = []
 
     def worker_exit(self, worker: int, wait_status: int) -> None:
         self.send(worker_exit=worker_pb2.WorkerExit(worker=worker, wait_status=wait_status))

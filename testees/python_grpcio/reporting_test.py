@@ -24,6 +24,7 @@ class ReportingTest(unittest.TestCase):
         message = worker_pb2.WorkerMessage.FromString(data[4:])
         self.assertEqual(message.format_version, 1)
         self.assertEqual(message.phase.phase, worker_pb2.PHASE_STARTED)
+        self.assertEqual(message.phase.pid, os.getpid())  # stacks and core files know only pids
 
     def test_a_write_to_a_closed_pipe_is_remembered_not_raised(self):
         read, write = os.pipe()
@@ -56,6 +57,22 @@ class ReportingTest(unittest.TestCase):
         for bad in ({}, {"FORKCHECK_REPORT_FDS": ""}, {"FORKCHECK_REPORT_FDS": "3,x"}, {"FORKCHECK_REPORT_FDS": "-1"}):
             with self.assertRaises(reporting.ReportFdsError):
                 reporting.report_fds_from_environment(bad)
+
+    def test_worker_stderr_fds_from_environment(self):
+        self.assertEqual(reporting.worker_stderr_fds_from_environment({"FORKCHECK_WORKER_STDERR_FDS": "9,10"}), [9, 10])
+        for unset in ({}, {"FORKCHECK_WORKER_STDERR_FDS": ""}):
+            self.assertEqual(reporting.worker_stderr_fds_from_environment(unset), [])
+        with self.assertRaises(reporting.ReportFdsError):
+            reporting.worker_stderr_fds_from_environment({"FORKCHECK_WORKER_STDERR_FDS": "9,x"})
+
+    def test_the_parent_closes_the_workers_report_and_stderr_pipes(self):
+        pipes = [os.pipe() for _ in range(4)]
+        parent = reporting.ParentReporter(-1, [pipes[0][1], pipes[1][1]], [pipes[2][1], pipes[3][1]])
+        self.assertEqual(parent.workers, 2)
+        parent.close_worker_fds()
+        for read, _ in pipes:
+            self.assertEqual(os.read(read, 1), b"")  # EOF: no writer left
+            os.close(read)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ answers on the report pipes of FORKCHECK_REPORT_FDS. Exit status: 0 the
 request was carried out, 1 the model could not set up (each worker got the
 error as its result), 2 the request could not be read or was refused (with a
 TrialRefused on the parent's pipe when the pipes could be found).
+
+Stack dumps (diagnostics.py) are installed on import, before anything else:
+the trial's parent runs this file as __main__, and multiprocessing's spawn
+workers import it as __mp_main__ before they unpickle anything (or import
+grpc), so they answer STACK_DUMP_SIGNAL from their start; they also die with
+their parent. (The fork server has forkserver_setup.py for that.)
 """
 
 import os
@@ -14,6 +20,13 @@ import select
 import struct
 import sys
 import time
+
+from testees.python_grpcio import diagnostics
+
+diagnostics.install_stack_dumps()
+if __name__ == "__mp_main__":
+    # A spawn worker, which checks its parent again in worker_main.
+    diagnostics.die_with_parent()
 
 MAX_REQUEST_BYTES = 64 << 10
 # Standard input is written by the supervisor right after it starts us; a
@@ -75,6 +88,7 @@ def describe():
         # grpcio compiles its gRPC core into grpc._cython.cygrpc from the same
         # source release (Debian's too: it does not use libgrpc.so).
         grpc_core_version=grpc.__version__,
+        stack_dump_signal=int(diagnostics.STACK_DUMP_SIGNAL),
     )
     for name, value in (
         ("protobuf", f"{google.protobuf.__version__} ({api_implementation.Type()})"),
@@ -91,7 +105,7 @@ def _seconds(millis: int, default: float) -> float:
     return millis / 1000.0 if millis > 0 else default
 
 
-def trial_settings(trial, worker_pipes: int):
+def trial_settings(trial, worker_pipes: int, worker_stderr_pipes: int = 0):
     from forkcheck import testee_pb2
 
     from testees.python_grpcio.models import Refused
@@ -101,6 +115,8 @@ def trial_settings(trial, worker_pipes: int):
         raise Refused(f"workers: {trial.workers} must be >= 1")
     if trial.workers != worker_pipes:
         raise Refused(f"workers: {trial.workers}, but FORKCHECK_REPORT_FDS lists {worker_pipes} worker pipes")
+    if worker_stderr_pipes not in (0, trial.workers):
+        raise Refused(f"workers: {trial.workers}, but FORKCHECK_WORKER_STDERR_FDS lists {worker_stderr_pipes} fds")
     if not trial.target or not trial.table:
         raise Refused("target and table must be given")
     if trial.max_streams < 0 or trial.session_calls < 0:
@@ -202,10 +218,14 @@ def main() -> int:
     trial = request.trial
     try:
         variant = models.resolve_variant(trial.model, trial.variant)
-        settings = trial_settings(trial, len(fds) - 1)
+        try:
+            stderr_fds = reporting.worker_stderr_fds_from_environment()
+        except reporting.ReportFdsError as e:
+            raise models.Refused(str(e)) from None
+        settings = trial_settings(trial, len(fds) - 1, len(stderr_fds))
     except models.Refused as e:
         return _refuse(parent_fd, str(e))
-    parent = reporting.ParentReporter(parent_fd, fds[1:])
+    parent = reporting.ParentReporter(parent_fd, fds[1:], stderr_fds)
     return models.MODELS[trial.model].run(settings, variant, parent)
 
 

@@ -23,12 +23,16 @@ class TesteeRun:
     exit_code: int  # None: the pipes stayed open past the timeout (allow_timeout)
     parent: List[worker_pb2.WorkerMessage]  # frames on the parent's pipe
     workers: List[List[worker_pb2.WorkerMessage]]
-    stderr: str
+    stderr: str  # the parent's (every process's without worker_stderr)
+    worker_stderr: List[str] = dataclasses.field(default_factory=list)  # worker i's (worker_stderr=True)
 
 
-def _frames(data: bytes) -> List[worker_pb2.WorkerMessage]:
+def _frames(data: bytes, complete_only=False) -> List[worker_pb2.WorkerMessage]:
+    """The frames in `data`; complete_only: stop at a frame still arriving."""
     messages = []
     while data:
+        if complete_only and (len(data) < 4 or len(data) < 4 + struct.unpack("<I", data[:4])[0]):
+            break
         if len(data) < 4:
             raise AssertionError(f"{len(data)} bytes after the last frame")
         (size,) = struct.unpack("<I", data[:4])
@@ -48,12 +52,25 @@ def frame(request) -> bytes:
 
 
 def run_testee(
-    stdin_bytes: bytes, workers: int, timeout: float = 60.0, env=None, allow_timeout=False, signal_after=None
+    stdin_bytes: bytes,
+    workers: int,
+    timeout: float = 60.0,
+    env=None,
+    allow_timeout=False,
+    signal_after=None,
+    worker_stderr=False,
+    watch=None,
+    preexec_fn=None,
 ) -> TesteeRun:
     """signal_after=(seconds, signum): sends the testee process that signal
     once, that long after it started (exit_code is then -signum if it died
-    of it, as subprocess reports it)."""
+    of it, as subprocess reports it). worker_stderr: a stderr pipe per
+    worker in FORKCHECK_WORKER_STDERR_FDS, as the supervisor gives. watch:
+    called with the testee's pid and a TesteeRun of what arrived so far
+    (complete frames; exit_code None) after every read, e.g. to signal a
+    process once it reached a phase; it returns True to stop watching."""
     pipes = [os.pipe() for _ in range(workers + 1)]
+    stderr_pipes = [os.pipe() for _ in range(workers)] if worker_stderr else []
     write_ends = [w for _, w in pipes]
     environment = dict(os.environ if env is None else env)
     if env is None:
@@ -61,22 +78,25 @@ def run_testee(
         for knob in ("GRPC_ENABLE_FORK_SUPPORT", "GRPC_POLL_STRATEGY"):
             environment.pop(knob, None)
     environment["FORKCHECK_REPORT_FDS"] = ",".join(str(w) for w in write_ends)
+    if worker_stderr:
+        environment["FORKCHECK_WORKER_STDERR_FDS"] = ",".join(str(w) for _, w in stderr_pipes)
     process = subprocess.Popen(
         [runfiles.path(TESTEE)],
         stdin=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        pass_fds=write_ends,
+        pass_fds=write_ends + [w for _, w in stderr_pipes],
         env=environment,
         start_new_session=True,  # as the supervisor: a process group of its own
+        preexec_fn=preexec_fn,
     )
-    for w in write_ends:
+    for w in write_ends + [w for _, w in stderr_pipes]:
         os.close(w)
     try:
         process.stdin.write(stdin_bytes)
         process.stdin.close()
     except BrokenPipeError:
         pass
-    received = {r: b"" for r, _ in pipes}
+    received = {r: b"" for r, _ in pipes + stderr_pipes}
     open_fds = set(received)
     deadline = time.monotonic() + timeout
     signal_at = None if signal_after is None else time.monotonic() + signal_after[0]
@@ -103,6 +123,8 @@ def run_testee(
                     received[fd] += chunk
                 else:
                     open_fds.discard(fd)
+            if watch is not None and watch(process.pid, _so_far(received, pipes, stderr_pipes, stderr_fd)):
+                watch = None
         if open_fds:
             exit_code = None
         else:
@@ -116,11 +138,28 @@ def run_testee(
         except ProcessLookupError:
             pass
         process.wait()
-        for r, _ in pipes:
+        for r, _ in pipes + stderr_pipes:
             os.close(r)
         process.stderr.close()
     messages = [_frames(received[r]) for r, _ in pipes]
-    return TesteeRun(exit_code, messages[0], messages[1:], received[stderr_fd].decode(errors="replace"))
+    return TesteeRun(
+        exit_code,
+        messages[0],
+        messages[1:],
+        received[stderr_fd].decode(errors="replace"),
+        [received[r].decode(errors="replace") for r, _ in stderr_pipes],
+    )
+
+
+def _so_far(received, pipes, stderr_pipes, stderr_fd) -> TesteeRun:
+    messages = [_frames(received[r], complete_only=True) for r, _ in pipes]
+    return TesteeRun(
+        None,
+        messages[0],
+        messages[1:],
+        received[stderr_fd].decode(errors="replace"),
+        [received[r].decode(errors="replace") for r, _ in stderr_pipes],
+    )
 
 
 def _wait_for_group_gone(group: int, deadline: float) -> None:

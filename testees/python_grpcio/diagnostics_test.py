@@ -1,0 +1,116 @@
+"""diagnostics.py on its own: a stack dump on request names the function a
+process hangs in (even with every thread blocked in C, the GIL held), a
+fatal signal's dump names the function that crashed, adopt_stderr moves
+what a process writes, die_with_parent kills an orphan."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+from testees.python_grpcio import diagnostics
+from testees.python_grpcio.testing import runfiles
+
+NAMED_FRAMES = "testees/python_grpcio/testing/named_frames_main.py"
+
+
+def named_frames(mode):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    return subprocess.Popen(
+        [sys.executable, runfiles.path(NAMED_FRAMES), mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+class DiagnosticsTest(unittest.TestCase):
+    def test_the_stack_dump_signal_names_the_function_a_process_hangs_in(self):
+        process = named_frames("hang")
+        try:
+            self.assertEqual(process.stdout.readline(), b"ready\n")
+            time.sleep(0.2)  # from "ready" into pause()
+            for _ in range(2):  # it answers, and goes on hanging
+                process.send_signal(diagnostics.STACK_DUMP_SIGNAL)
+                time.sleep(0.3)
+            self.assertIsNone(process.poll(), "the dump ended the process")
+        finally:
+            process.kill()
+            _, stderr = process.communicate(timeout=10)
+        stderr = stderr.decode()
+        self.assertEqual(stderr.count("in hang_in_named_function"), 2, stderr)
+        # Every thread, the one blocked without the GIL too.
+        self.assertEqual(stderr.count("in sleep_without_the_gil"), 2, stderr)
+
+    def test_a_fatal_signal_s_dump_names_the_function_that_crashed(self):
+        process = named_frames("crash")
+        _, stderr = process.communicate(timeout=30)
+        stderr = stderr.decode()
+        self.assertEqual(process.returncode, -signal.SIGSEGV, stderr)  # the signal still ends it
+        self.assertIn("Fatal Python error: Segmentation fault", stderr)
+        self.assertIn("in crash_in_named_function", stderr)
+
+    def test_stack_dump_signal_is_sigusr2(self):
+        self.assertEqual(int(diagnostics.STACK_DUMP_SIGNAL), 12)
+
+    def test_adopt_stderr_moves_sys_stderr_and_the_dumps(self):
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:
+            try:
+                print("before", file=sys.stderr, end="")  # buffered: flushed to the old fd 2
+                diagnostics.adopt_stderr(write)
+                os.close(write)
+                print("after", file=sys.stderr, flush=True)
+                diagnostics.install_stack_dumps()
+                os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
+            finally:
+                os._exit(0)
+        os.close(write)
+        os.waitpid(child, 0)
+        with os.fdopen(read, "rb") as pipe:
+            text = pipe.read().decode()
+        self.assertTrue(text.startswith("after\n"), text)
+        self.assertIn("in test_adopt_stderr_moves_sys_stderr_and_the_dumps", text)
+        self.assertNotIn("before", text)
+
+    def test_die_with_parent_exits_if_the_parent_is_already_gone(self):
+        # Our pid is not the child's parent's: as if the parent had died.
+        child = os.fork()
+        if child == 0:
+            diagnostics.die_with_parent(os.getppid() + 1)
+            os._exit(0)
+        _, status = os.waitpid(child, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 1)
+
+    def test_die_with_parent_kills_a_child_whose_parent_thread_ends(self):
+        # PR_SET_PDEATHSIG fires when the thread that forked the child ends:
+        # the child of a thread stands for the child of a process.
+        read, write = os.pipe()
+        pids = []
+
+        def start():
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:
+                diagnostics.die_with_parent(parent)
+                os.write(write, b"x")
+                while True:
+                    time.sleep(60)
+            pids.append(pid)
+            os.read(read, 1)  # it set its death signal
+
+        thread = threading.Thread(target=start)
+        thread.start()
+        thread.join()
+        os.close(read)
+        os.close(write)
+        _, status = os.waitpid(pids[0], 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), -signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    unittest.main()
