@@ -50,6 +50,7 @@
 #include "bench/read_rows_drain.h"
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
+#include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
@@ -687,4 +688,10 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace forkcheck
 
-int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Interrupted, it takes with it what its trials' processes (killed with
+  // it) leave in their temporary directory, e.g. a Python fork server's.
+  forkcheck::InstallInterruptCleanup();
+  forkcheck::UseOwnTemporaryDirectory();
+  return forkcheck::Main(argc, argv);
+}

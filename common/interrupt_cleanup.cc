@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -97,6 +98,33 @@ void RemoveOnInterrupt(const std::string& directory) {
 void ForgetOnInterrupt(const std::string& directory) {
   std::lock_guard<std::mutex> lock(DirectoriesMutex());
   Directories().erase(directory);
+}
+
+std::string UseOwnTemporaryDirectory() {
+  static std::once_flag made;
+  static std::string* directory = new std::string;
+  std::call_once(made, [] {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base != nullptr && *base != '\0'
+                                          ? base
+                                          : "/tmp") +
+                          "/forkcheck-tmp-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::fprintf(stderr,
+                   "forkcheck: no temporary directory of its own (%s: %s); "
+                   "children use TMPDIR as it is\n",
+                   pattern.c_str(), std::strerror(errno));
+      return;
+    }
+    *directory = pattern;
+    RemoveOnInterrupt(*directory);
+    setenv("TMPDIR", directory->c_str(), 1);
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove_all(*directory, ignored);
+    });
+  });
+  return *directory;
 }
 
 }  // namespace forkcheck

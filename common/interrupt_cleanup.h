@@ -3,8 +3,11 @@
 // scripts, say) are removed before the process dies of the signal.
 //
 // Child processes need no help: the harness starts every one with
-// PR_SET_PDEATHSIG, so they die with the process. Files and directories do
-// not, hence this.
+// PR_SET_PDEATHSIG, so they die with the process (and a trial's own children
+// die with it: models' workers and fork servers, and the Python testee's
+// processes, set theirs too). Files and directories do not, hence this, and
+// UseOwnTemporaryDirectory for what children leave in their temporary
+// directory.
 #ifndef FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
 #define FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
 
@@ -24,6 +27,16 @@ void InstallInterruptCleanup();
 // InstallInterruptCleanup.
 void RemoveOnInterrupt(const std::string& directory);
 void ForgetOnInterrupt(const std::string& directory);
+
+// Makes a directory of this process's own under $TMPDIR (or /tmp) and points
+// TMPDIR at it, so that every child started from then on keeps its
+// temporary files there (Python's multiprocessing: the fork server's pymp-*
+// socket directory). It is removed on interruption, like the registered
+// directories, and at exit, so that what a child killed with this process
+// could not remove goes too. Call early in main, before any thread starts
+// (it calls setenv). Returns the directory, or "" (TMPDIR untouched) if it
+// could not be made. Idempotent.
+std::string UseOwnTemporaryDirectory();
 
 }  // namespace forkcheck
 

@@ -83,6 +83,63 @@ TEST_P(InterruptCleanupTest, RemovesRegisteredDirectoriesAndDiesOfTheSignal) {
 INSTANTIATE_TEST_SUITE_P(Signals, InterruptCleanupTest,
                          ::testing::Values(SIGINT, SIGTERM, SIGHUP));
 
+// A child that makes its own temporary directory, leaves a file in it as a
+// child process of its would (TMPDIR), writes the directory's path on
+// `ready_fd`, then exits (`interrupted`: waits to be signalled).
+[[noreturn]] void RunTemporaryDirectoryChild(bool interrupted, int ready_fd) {
+  setenv("TMPDIR", getenv("TEST_TMPDIR"), 1);
+  InstallInterruptCleanup();
+  const std::string directory = UseOwnTemporaryDirectory();
+  if (directory.empty() || UseOwnTemporaryDirectory() != directory ||
+      directory != getenv("TMPDIR")) {
+    _exit(5);
+  }
+  std::filesystem::create_directories(directory + "/pymp-x");
+  std::ofstream(directory + "/pymp-x/listener-1") << "x";
+  if (write(ready_fd, directory.data(), directory.size()) !=
+      static_cast<ssize_t>(directory.size())) {
+    _exit(3);
+  }
+  close(ready_fd);
+  if (!interrupted) exit(0);  // atexit handlers run
+  for (int i = 0; i < 100; ++i) sleep(1);
+  _exit(4);
+}
+
+TEST(InterruptCleanupTest, OwnTemporaryDirectoryGoesOnInterruptionAndAtExit) {
+  for (const bool interrupted : {true, false}) {
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(ready[0]);
+      RunTemporaryDirectoryChild(interrupted, ready[1]);
+    }
+    close(ready[1]);
+    char buffer[4096];
+    const ssize_t got = read(ready[0], buffer, sizeof(buffer));
+    close(ready[0]);
+    ASSERT_GT(got, 0);
+    const std::string directory(buffer, got);
+    EXPECT_EQ(directory.rfind(std::string(getenv("TEST_TMPDIR")) +
+                                  "/forkcheck-tmp-",
+                              0),
+              0u)
+        << directory;
+    if (interrupted) {
+      ASSERT_EQ(kill(pid, SIGINT), 0);
+    }
+    const int status = BoundedWait(pid);
+    if (interrupted) {
+      EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+    } else {
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+    EXPECT_FALSE(std::filesystem::exists(directory)) << directory;
+  }
+}
+
 TEST(InterruptCleanupTest, RegisteringWithoutHandlersChangesNothing) {
   const std::string directory =
       std::string(getenv("TEST_TMPDIR")) + "/untouched";

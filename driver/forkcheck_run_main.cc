@@ -529,8 +529,11 @@ int main(int argc, char** argv) {
       "forking and threading gRPC read clients are safe) on the installed "
       "gRPC and prints it.");
   // Ctrl-C or a nightly job's timeout must not leave the fake servers'
-  // directory behind (the servers themselves die with us).
+  // directory behind (the servers themselves die with us), nor what the
+  // trials' processes, killed with us, leave in their TMPDIR (a Python
+  // fork server's pymp-* directory).
   forkcheck::InstallInterruptCleanup();
+  forkcheck::UseOwnTemporaryDirectory();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "forkcheck run: unexpected argument \"" << positional[1]
