@@ -19,6 +19,7 @@ can be explained and nothing outlives the trial (issue 13).
 Standard library only: it runs before anything else is imported.
 """
 
+import contextlib
 import ctypes
 import faulthandler
 import os
@@ -35,6 +36,24 @@ def install_stack_dumps() -> None:
     forked children (which may call it again)."""
     faulthandler.enable(file=2, all_threads=True)
     faulthandler.register(STACK_DUMP_SIGNAL, file=2, all_threads=True, chain=False)
+
+
+@contextlib.contextmanager
+def exec_children_ignore_stack_dumps():
+    """While this process starts others by exec (spawn workers, the fork
+    server, multiprocessing's resource tracker): STACK_DUMP_SIGNAL ignored
+    instead of handled. An ignored signal stays ignored across exec; a
+    handled one reverts to its default, which ends the process. So a child
+    never dies of a dump request before it installs its own dumps, and the
+    resource tracker, which runs none of our code, ignores them for good.
+    This process answers no dump request meanwhile (it starts processes)."""
+    faulthandler.unregister(STACK_DUMP_SIGNAL)
+    signal.signal(STACK_DUMP_SIGNAL, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(STACK_DUMP_SIGNAL, signal.SIG_DFL)
+        install_stack_dumps()
 
 
 def die_with_parent(parent_pid=None) -> None:

@@ -4,6 +4,7 @@ i + W, ... of the session the parent created; then the parent checks its own
 client. See README.md for what each variant means in application terms.
 """
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.util
@@ -210,29 +211,31 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     fork = variant["start_method"] == "fork"
     processes = []
     parent.mark_workers_starting()
-    # The workers' parent, which each checks is still there once it will die with it.
-    workers_parent = _forkserver_pid() if variant["start_method"] == "forkserver" else os.getpid()
-    for i, report in enumerate(reports):
-        # A forked child inherits every pipe of the trial: it closes all but its own.
-        close_fds = []
-        if fork:
-            close_fds = [parent.fd] + [c.fileno() for j, c in enumerate(reports) if j != i]
-            close_fds += [c.fileno() for j, c in enumerate(stderrs) if j != i]
-            for j, (receive, send) in enumerate(session_pipes):
-                close_fds += [send.fileno()] + ([receive.fileno()] if j != i else [])
-        process = context.Process(
-            target=worker.worker_main,
-            args=(i, report, stderrs[i] if stderrs else None, session_bytes,
-                  session_pipes[i][0] if session_pipes else None, settings, variant["worker_client"], close_fds,
-                  workers_parent),
-            name=f"forkcheck-worker-{i}",
-        )
-        try:
-            process.start()
-        except Exception as e:  # e.g. fork failed: the worker reports nothing
-            print(f"python_grpcio_testee: starting worker {i}: {e!r}", file=sys.stderr)
-            process = None
-        processes.append(process)
+    exec_children = contextlib.nullcontext() if fork else diagnostics.exec_children_ignore_stack_dumps()
+    with exec_children:
+        # The workers' parent, which each checks is still there once it will die with it.
+        workers_parent = _forkserver_pid() if variant["start_method"] == "forkserver" else os.getpid()
+        for i, report in enumerate(reports):
+            # A forked child inherits every pipe of the trial: it closes all but its own.
+            close_fds = []
+            if fork:
+                close_fds = [parent.fd] + [c.fileno() for j, c in enumerate(reports) if j != i]
+                close_fds += [c.fileno() for j, c in enumerate(stderrs) if j != i]
+                for j, (receive, send) in enumerate(session_pipes):
+                    close_fds += [send.fileno()] + ([receive.fileno()] if j != i else [])
+            process = context.Process(
+                target=worker.worker_main,
+                args=(i, report, stderrs[i] if stderrs else None, session_bytes,
+                      session_pipes[i][0] if session_pipes else None, settings, variant["worker_client"], close_fds,
+                      workers_parent),
+                name=f"forkcheck-worker-{i}",
+            )
+            try:
+                process.start()
+            except Exception as e:  # e.g. fork failed: the worker reports nothing
+                print(f"python_grpcio_testee: starting worker {i}: {e!r}", file=sys.stderr)
+                process = None
+            processes.append(process)
     # The parent keeps no worker's pipe open: each reaches EOF when its worker exits.
     for connection in reports + stderrs:
         connection.close()

@@ -43,6 +43,15 @@ def children_of(pid):
     return found
 
 
+def is_running(pid):
+    """Alive and not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class TesteeDiagnosticsTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -107,8 +116,11 @@ class TesteeDiagnosticsTest(unittest.TestCase):
                 if worker_pb2.PHASE_CONNECTED not in [p.phase for p in phases]:
                     return False
                 time.sleep(0.5)  # into the stalled read
-                state["servers"] = [p for p, c in children_of(testee).items() if "forkserver" in c]
-                for pid in [phases[0].pid, testee] + state["servers"]:
+                children = children_of(testee)
+                state["servers"] = [p for p, c in children.items() if "forkserver" in c]
+                # It runs none of our code: it must ignore the signal, not die of it.
+                state["trackers"] = [p for p, c in children.items() if "resource_tracker" in c]
+                for pid in [phases[0].pid, testee] + state["servers"] + state["trackers"]:
                     os.kill(pid, signal.SIGUSR2)
                 state["signalled"] = True
                 return False
@@ -117,6 +129,7 @@ class TesteeDiagnosticsTest(unittest.TestCase):
                 wanted.append(("multiprocessing/forkserver.py", so_far.stderr))
             if all(text in where for text, where in wanted):
                 time.sleep(0.2)  # the rest of the dumps
+                state["trackers_alive"] = [p for p in state["trackers"] if is_running(p)]
                 os.killpg(testee, signal.SIGKILL)
                 return True
             return False
@@ -140,6 +153,9 @@ class TesteeDiagnosticsTest(unittest.TestCase):
         if start_method == "forkserver":
             self.assertEqual(len(state["servers"]), 1, run.stderr)
             self.assertIn("multiprocessing/forkserver.py", run.stderr)
+        if start_method != "fork":  # spawn and forkserver start a resource tracker
+            self.assertEqual(len(state["trackers"]), 1, run.stderr)
+            self.assertEqual(state.get("trackers_alive"), state["trackers"], "the dump signal killed the tracker")
         self.assertEqual(run.exit_code, -signal.SIGKILL, run.stderr)  # ours: no dump ended a process
 
 
