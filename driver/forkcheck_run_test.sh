@@ -171,6 +171,11 @@ tail -n 3 "$interrupted_log"
 [ "$status" -eq 143 ] || { echo "exit status $status after SIGTERM, not 143"; exit 1; }
 [ ! -e "$servers_dir" ] || { echo "$servers_dir left behind"; exit 1; }
 grep -q "removed $servers_dir" "$interrupted_log"
+# The trials' TMPDIR (what a killed trial leaves, e.g. a Python fork
+# server's pymp-* directory) goes too.
+tmpdir_removed=$(grep -o 'removed [^ ]*/forkcheck-tmp-[A-Za-z0-9]*' "$interrupted_log" | head -n 1)
+[ -n "$tmpdir_removed" ] || { echo "the run's own TMPDIR was not removed"; exit 1; }
+[ ! -e "${tmpdir_removed#removed }" ] || { echo "${tmpdir_removed#removed } left behind"; exit 1; }
 [ ! -e "$TEST_TMPDIR/never.json" ] || { echo "a report from an interrupted run"; exit 1; }
 for _ in $(seq 50); do  # PDEATHSIG is delivered at once; give the kernel time
   alive=$(for p in $server_pids; do if kill -0 "$p" 2>/dev/null; then echo "$p"; fi; done)
