@@ -5,8 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "common/subprocess.h"
@@ -14,20 +18,24 @@
 namespace forkcheck {
 namespace {
 
-// Runs argv in its own process group, waits at most `timeout`; its wait
-// status, or DEADLINE_EXCEEDED after killing the group.
+// Runs argv in its own process group, its standard output and error into
+// `output` (truncated first), waits at most `timeout`; its wait status, or
+// DEADLINE_EXCEEDED after killing the group.
 absl::StatusOr<int> RunBounded(const std::vector<std::string>& argv,
                                const std::vector<std::string>& env,
-                               std::chrono::milliseconds timeout, bool quiet) {
+                               std::chrono::milliseconds timeout,
+                               const std::string& output) {
   SpawnOptions options;
   options.env = env;
-  int null_fd = -1;
-  if (quiet) {
-    null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null_fd >= 0) options.fds = {{null_fd, 1}, {null_fd, 2}};
+  const int output_fd =
+      open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (output_fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("open ", output, ": ", std::strerror(errno)));
   }
+  options.fds = {{output_fd, 1}, {output_fd, 2}};
   absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, options);
-  if (null_fd >= 0) close(null_fd);
+  close(output_fd);
   if (!pid.ok()) return pid.status();
   std::optional<int> status = WaitForChild(*pid, timeout);
   if (status.has_value()) return *status;
@@ -36,6 +44,17 @@ absl::StatusOr<int> RunBounded(const std::vector<std::string>& argv,
   return absl::DeadlineExceededError(
       absl::StrCat(argv[0], " did not finish within ", timeout.count() / 1000,
                    " s; killed"));
+}
+
+// The last lines of what a benchmark binary wrote, for an error message.
+std::string OutputTail(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path, "benchmark output");
+  if (!text.ok() || text->empty()) return "it wrote nothing";
+  constexpr size_t kQuoted = 2048;
+  const std::string tail =
+      text->size() <= kQuoted ? *text : text->substr(text->size() - kQuoted);
+  return absl::StrCat("its output ends:\n",
+                      absl::StripTrailingAsciiWhitespace(tail));
 }
 
 }  // namespace
@@ -77,8 +96,7 @@ absl::Status CheckBenchmarkFlags(const BenchRun& run,
   std::vector<std::string> argv = {run.binary};
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_list_tests=true");
-  absl::StatusOr<int> status =
-      RunBounded(argv, run.env, timeout, /*quiet=*/true);
+  absl::StatusOr<int> status = RunBounded(argv, run.env, timeout, "/dev/null");
   if (!status.ok()) return status.status();
   if (*status != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -96,16 +114,18 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_out=" + out);
   argv.push_back("--benchmark_out_format=json");
-  absl::StatusOr<int> status =
-      RunBounded(argv, run.env, timeout, /*quiet=*/false);
+  // Its console table and its fake servers' lines stay off the main job's
+  // console; they are quoted if it fails.
+  const std::string log = absl::StrCat(scratch, "/", run.name, ".log");
+  absl::StatusOr<int> status = RunBounded(argv, run.env, timeout, log);
   if (!status.ok()) {
-    return absl::Status(
-        status.status().code(),
-        absl::StrCat(run.name, ": ", status.status().message()));
+    return absl::Status(status.status().code(),
+                        absl::StrCat(run.name, ": ", status.status().message(),
+                                     "; ", OutputTail(log)));
   }
   if (*status != 0) {
-    return absl::InternalError(
-        absl::StrCat(run.name, " ", DescribeWaitStatus(*status)));
+    return absl::InternalError(absl::StrCat(
+        run.name, " ", DescribeWaitStatus(*status), "; ", OutputTail(log)));
   }
   absl::StatusOr<std::string> text = ReadFile(out, "benchmark JSON");
   if (!text.ok()) return text.status();

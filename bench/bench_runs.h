@@ -22,10 +22,11 @@ struct BenchRun {
 };
 
 // Runs `run` with --benchmark_out=<scratch>/<name>.json (JSON), its console
-// output passing through, and waits at most `timeout` (then kills its process
-// group). The JSON it wrote, or an error naming the binary: exit status 2 is
-// a bad flag (its own message is on stderr), any other failure or a missing
-// or corrupt JSON an INTERNAL error.
+// output (stdout and stderr) into <scratch>/<name>.log, never the caller's
+// console, and waits at most `timeout` (then kills its process group). The
+// JSON it wrote, or an error naming the binary and quoting the end of its
+// output: exit status 2 is a bad flag, any other failure or a missing or
+// corrupt JSON an INTERNAL error.
 absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
                                             const std::string& scratch,
                                             std::chrono::milliseconds timeout);

@@ -8,11 +8,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -111,9 +115,9 @@ char ProcessState(pid_t pid) {
 // on a pipe read without blocking, and kills (with its group) each one still
 // running `bound` after the start. `targets[i]`, if not 0, is the pid run i
 // attaches to: it is sent SIGCONT if run i was killed or left it stopped.
-std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
-                            const std::vector<pid_t>& targets,
-                            milliseconds bound) {
+std::vector<GdbRun> RunGdbsNow(
+    const std::vector<std::vector<std::string>>& argvs,
+    const std::vector<pid_t>& targets, milliseconds bound) {
   struct Running {
     pid_t pid = 0;
     int fd = -1;  // read end, -1 once at end of output
@@ -289,6 +293,76 @@ std::optional<std::string> PrintedValue(absl::string_view line) {
   size_t space = value.rfind(' ');
   return std::string(
       space == absl::string_view::npos ? value : value.substr(space + 1));
+}
+
+// How many gdbs this process runs at once, whichever trials ask: one per
+// hardware thread. gdb is CPU-bound while it reads symbols (about a second
+// each); trials run side by side, and a hung trial's three processes times
+// two trials' gdbs on 2 cores each took longer than the bound.
+class DebuggerSlots {
+ public:
+  static DebuggerSlots& Get() {
+    static DebuggerSlots* slots =
+        new DebuggerSlots(std::max(1u, std::thread::hardware_concurrency()));
+    return *slots;
+  }
+  int capacity() const { return capacity_; }
+
+  bool Acquire(int count, milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!freed_.wait_for(lock, timeout, [&] { return free_ >= count; })) {
+      return false;
+    }
+    free_ -= count;
+    return true;
+  }
+  void Release(int count) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_ += count;
+    }
+    freed_.notify_all();
+  }
+
+ private:
+  explicit DebuggerSlots(int capacity) : capacity_(capacity), free_(capacity) {}
+
+  const int capacity_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  int free_;
+};
+
+// RunGdbsNow, at most DebuggerSlots' capacity at a time: `bound` counts for
+// each gdb from its own start, and waiting for a slot is bounded by it too.
+std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
+                            const std::vector<pid_t>& targets,
+                            milliseconds bound) {
+  DebuggerSlots& slots = DebuggerSlots::Get();
+  std::vector<GdbRun> runs;
+  for (size_t start = 0; start < argvs.size(); start += slots.capacity()) {
+    const size_t end =
+        std::min(argvs.size(), start + static_cast<size_t>(slots.capacity()));
+    const int count = static_cast<int>(end - start);
+    if (!slots.Acquire(count, bound)) {
+      for (size_t i = start; i < end; ++i) {
+        GdbRun waited;
+        waited.spawn_error =
+            absl::StrCat("no debugger free within ", bound.count(),
+                         " ms (other trials' captures took every one)");
+        runs.push_back(std::move(waited));
+      }
+      continue;
+    }
+    std::vector<GdbRun> chunk =
+        RunGdbsNow({argvs.begin() + start, argvs.begin() + end},
+                   {targets.begin() + std::min(start, targets.size()),
+                    targets.begin() + std::min(end, targets.size())},
+                   bound);
+    slots.Release(count);
+    for (GdbRun& run : chunk) runs.push_back(std::move(run));
+  }
+  return runs;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -246,16 +247,30 @@ void RemoveTrialDirectory(const std::string& directory) {
   ForgetOnInterrupt(directory);
 }
 
+bool IsElfFile(const std::string& path) {
+  char magic[4] = {};
+  std::ifstream file(path, std::ios::binary);
+  return file.read(magic, sizeof(magic)) && std::memcmp(magic,
+                                                        "\x7f"
+                                                        "ELF",
+                                                        4) == 0;
+}
+
 // The stacks of the cores the trial's crashed processes left in
-// `directory`, read side by side.
-std::vector<ProcessStacks> ReadTrialCores(const std::string& directory) {
+// `directory`, read side by side. `program` is the trial's argv[0]: the
+// executable of every core of a compiled trial program (its workers fork
+// or exec the same one), which spares gdb a run to find it; a script's
+// cores (an interpreter's) are left to gdb to place.
+std::vector<ProcessStacks> ReadTrialCores(const std::string& directory,
+                                          const std::string& program) {
   std::vector<std::string> cores = FindCoreFiles(directory);
   if (cores.size() > kMaxCoresRead) cores.resize(kMaxCoresRead);
+  const std::string executable = IsElfFile(program) ? program : "";
   std::vector<ProcessStacks> stacks(cores.size());
   std::vector<std::thread> readers;
   for (size_t i = 0; i < cores.size(); ++i) {
-    readers.emplace_back([&stacks, &cores, i] {
-      stacks[i] = ReadCoreStacks(cores[i], /*executable=*/"", Bounds());
+    readers.emplace_back([&stacks, &cores, &executable, i] {
+      stacks[i] = ReadCoreStacks(cores[i], executable, Bounds());
     });
   }
   for (std::thread& reader : readers) reader.join();
@@ -466,7 +481,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   close_all(true, false);
   if (command.explain_failures) {
     if (!cores.in_working_directory) record.core_error = cores.reason;
-    for (ProcessStacks& stacks : ReadTrialCores(*directory)) {
+    for (ProcessStacks& stacks : ReadTrialCores(*directory, command.argv[0])) {
       record.stacks.push_back(std::move(stacks));
     }
   }
