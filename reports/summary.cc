@@ -184,8 +184,8 @@ std::vector<std::string> MatrixLines(const Report& report) {
                    TrialPolicyText(*conformance), "."),
       absl::StrCat("Verdicts: ", VerdictRuleText(*conformance), ".")};
   if (!conformance->power_probe.empty()) {
-    lines.push_back(absl::StrCat("NOT EVIDENCE: ", conformance->power_probe,
-                                 "."));
+    lines.push_back(
+        absl::StrCat("NOT EVIDENCE: ", conformance->power_probe, "."));
   }
   return lines;
 }
@@ -264,6 +264,242 @@ std::string SideBySideText(const std::vector<ModelCostRow>& rows) {
         &text, WrapLine(absl::StrCat(where, CostText(row)), kTextWidth, 4));
     previous = &row;
   }
+  return text;
+}
+
+// Why cells failed (issue 13): each model's cells with failed trials (other
+// than ok and ok_after_retry), their failed trials summed, and the stack
+// signatures those trials showed.
+struct ModelFailures {
+  std::string model;  // the model with its variant and client
+  int cells = 0;      // its cells with failed trials
+  int failed = 0;     // their failed trials, both parts
+  std::vector<const ReportCell*> failing;
+  std::vector<std::pair<std::string, int64_t>> signatures;  // most first
+  std::string capture_error;  // the most frequent, if no signature
+};
+
+// "hang 54/60, crash 6/60" over `cells` (their workers, then their
+// parents', as CellFailuresText words one cell).
+std::string SummedFailures(const std::vector<const ReportCell*>& cells) {
+  CellPart workers, parent;
+  bool has_parent = false;
+  for (const ReportCell* cell : cells) {
+    workers.trials += cell->workers.trials;
+    for (const auto& [kind, count] : cell->workers.counts) {
+      workers.counts[kind] += count;
+    }
+    if (cell->parent_after.has_value()) {
+      has_parent = true;
+      parent.trials += cell->parent_after->trials;
+      for (const auto& [kind, count] : cell->parent_after->counts) {
+        parent.counts[kind] += count;
+      }
+    }
+  }
+  ReportCell summed;
+  summed.workers = workers;
+  if (has_parent) summed.parent_after = parent;
+  return CellFailuresText(summed);
+}
+
+int FailedTrials(const CellPart& part) {
+  int failed = 0;
+  for (const auto& [kind, count] : part.counts) {
+    if (kind != "ok" && kind != "ok_after_retry") failed += count;
+  }
+  return failed;
+}
+
+// The models with failed trials, most failed trials first (then in the
+// report's order).
+std::vector<ModelFailures> FailuresByModel(
+    const ReportConformance& conformance) {
+  std::vector<ModelFailures> models;
+  for (const ReportCell& cell : conformance.cells) {
+    if (CellFailuresText(cell).empty()) continue;
+    auto found = std::find_if(
+        models.begin(), models.end(),
+        [&](const ModelFailures& m) { return m.model == cell.model_name; });
+    if (found == models.end()) {
+      models.push_back({cell.model_name});
+      found = models.end() - 1;
+    }
+    ++found->cells;
+    found->failed += FailedTrials(cell.workers);
+    if (cell.parent_after.has_value()) {
+      found->failed += FailedTrials(*cell.parent_after);
+    }
+    found->failing.push_back(&cell);
+  }
+  for (ModelFailures& model : models) {
+    ReportCell merged;  // the signatures summed over the model's cells
+    std::map<std::string, int> capture_errors;
+    for (const ReportCell* cell : model.failing) {
+      for (const auto& [signature, trials] : cell->signatures) {
+        auto same = std::find_if(
+            merged.signatures.begin(), merged.signatures.end(),
+            [&](const auto& seen) { return seen.first == signature; });
+        if (same == merged.signatures.end()) {
+          merged.signatures.emplace_back(signature, trials);
+        } else {
+          same->second += trials;
+        }
+      }
+      for (const ReportTrial& trial : cell->trials) {
+        for (const ProcessEvidence& process : trial.evidence) {
+          if (!process.capture_error.empty()) {
+            ++capture_errors[process.capture_error];
+          }
+        }
+      }
+    }
+    model.signatures = SignaturesByTrials(merged);
+    int most = 0;
+    for (const auto& [error, count] : capture_errors) {
+      if (count > most) {
+        most = count;
+        model.capture_error = error;
+      }
+    }
+  }
+  std::stable_sort(models.begin(), models.end(),
+                   [](const ModelFailures& a, const ModelFailures& b) {
+                     return a.failed > b.failed;
+                   });
+  return models;
+}
+
+// What no signature says: "no stack signature (ptrace: Operation not
+// permitted)".
+std::string NoSignature(const std::string& capture_error) {
+  return capture_error.empty()
+             ? "no stack signature"
+             : absl::StrCat("no stack signature (", capture_error, ")");
+}
+
+// The console's share: at most this many lines, the last saying how many
+// models did not fit.
+constexpr int kWhyLines = 8;
+
+size_t LineCount(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// "Why cells failed": per model (most failed trials first), its failed
+// trials and the signature seen in most of them, as many as fit
+// kWhyLines; "" if no cell failed.
+std::string WhyCellsFailedText(const Report& report) {
+  const std::optional<ReportConformance>& conformance =
+      report.model().conformance;
+  if (!conformance.has_value()) return "";
+  const std::vector<ModelFailures> models = FailuresByModel(*conformance);
+  if (models.empty()) return "";
+  if (!RecordsFailureEvidence(*conformance)) {
+    return WrapLine(
+        "Why cells failed: this report records no stack signatures (it "
+        "predates them).",
+        kTextWidth, 2);
+  }
+  std::string text =
+      "Why cells failed (per model: failed trials; the stack signature seen "
+      "in most, in trials):\n";
+  std::string entries;
+  size_t shown = 0;
+  for (const ModelFailures& model : models) {
+    std::string line = absl::StrCat(
+        "  ", ModelClient(model.model), ": ", ModelWithoutClient(model.model),
+        ", ", model.cells, model.cells == 1 ? " cell: " : " cells: ",
+        SummedFailures(model.failing), " — ");
+    if (model.signatures.empty()) {
+      absl::StrAppend(&line, NoSignature(model.capture_error));
+    } else {
+      absl::StrAppend(&line, SignatureText(model.signatures.front()));
+      if (model.signatures.size() > 1) {
+        const size_t more = model.signatures.size() - 1;
+        absl::StrAppend(&line, "; ", more,
+                        more == 1 ? " more signature" : " more signatures");
+      }
+    }
+    const std::string wrapped = WrapLine(line, kTextWidth, 4);
+    // Leave a line for the rest unless this is the last model.
+    const size_t budget =
+        shown + 1 == models.size() ? kWhyLines : kWhyLines - 1;
+    if (LineCount(entries) + LineCount(wrapped) > budget) break;
+    absl::StrAppend(&entries, wrapped);
+    ++shown;
+  }
+  absl::StrAppend(&text, entries);
+  if (shown < models.size()) {
+    const size_t more = models.size() - shown;
+    absl::StrAppend(
+        &text,
+        WrapLine(absl::StrCat("  … ", more,
+                              more == 1 ? " more model" : " more models",
+                              " with failed trials: every cell's signatures "
+                              "are in the Markdown summary and the HTML "
+                              "page."),
+                 kTextWidth, 4));
+  }
+  return text;
+}
+
+// `text` as a Markdown code span, whatever backticks it holds.
+std::string CodeSpan(const std::string& text) {
+  size_t longest = 0, run = 0;
+  for (const char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const std::string pad = longest > 0 ? " " : "";
+  return absl::StrCat(fence, pad, text, pad, fence);
+}
+
+// Every cell with failed trials, in the report's order: its failed trials,
+// verdict and every signature with its trials.
+std::string WhyCellsFailedMarkdown(const ReportConformance& conformance) {
+  std::vector<const ReportCell*> failing;
+  for (const ReportCell& cell : conformance.cells) {
+    if (!CellFailuresText(cell).empty()) failing.push_back(&cell);
+  }
+  if (failing.empty()) return "";
+  std::string text = "## Why cells failed\n\n";
+  if (!RecordsFailureEvidence(conformance)) {
+    return absl::StrCat(text,
+                        "This report records no stack signatures (it "
+                        "predates them).\n\n");
+  }
+  absl::StrAppend(
+      &text,
+      "Each cell with failed trials (other than ok and ok_after_retry): "
+      "its verdict, failed trials, and every stack signature (the process "
+      "kind, then the frames that name what it was doing, innermost first) "
+      "with the trials it was seen in, most first. The HTML page and the "
+      "JSON report have the stacks and stderr of a cell's first failed "
+      "trials and of the first trial of each signature.\n\n");
+  for (const ReportCell* cell : failing) {
+    std::vector<std::string> signatures;
+    std::string capture_error;
+    for (const auto& signature : SignaturesByTrials(*cell)) {
+      signatures.push_back(
+          absl::StrCat(CodeSpan(signature.first), " (", signature.second, ")"));
+    }
+    if (signatures.empty()) {
+      for (const ReportTrial& trial : cell->trials) {
+        for (const ProcessEvidence& process : trial.evidence) {
+          if (capture_error.empty()) capture_error = process.capture_error;
+        }
+      }
+    }
+    absl::StrAppend(&text, "- ", CodeSpan(cell->key), " (",
+                    cell->workers.verdict, "): ", CellFailuresText(*cell),
+                    " — ",
+                    signatures.empty() ? NoSignature(capture_error)
+                                       : absl::StrJoin(signatures, "; "),
+                    "\n");
+  }
+  absl::StrAppend(&text, "\n");
   return text;
 }
 
@@ -409,6 +645,9 @@ std::string RenderSummaryText(const Report& report) {
                "the bare gRPC loop's throughput in the same run).",
                kTextWidth, 2),
       "\n", SideBySideText(ModelCostRows(report)), "\n");
+  if (const std::string why = WhyCellsFailedText(report); !why.empty()) {
+    absl::StrAppend(&text, why, "\n");
+  }
   absl::StrAppend(&text, ExpectationsOutcomes(report, false));
   return text;
 }
@@ -454,7 +693,8 @@ std::string RenderSummaryMarkdown(const Report& report) {
                       stop.empty() ? "" : stop.substr(stop.find(' ') + 1),
                       " |\n");
     }
-    absl::StrAppend(&text, "\n", ExpectationsOutcomes(report, true));
+    absl::StrAppend(&text, "\n", WhyCellsFailedMarkdown(*conformance),
+                    ExpectationsOutcomes(report, true));
   }
   return text;
 }

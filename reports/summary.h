@@ -58,6 +58,13 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 // expectations outcome with how it was tested; older reports list their
 // one C++ client. The text wraps at 100 columns (a model name or key longer
 // than a line stays whole); Markdown adds a table of every cell.
+//
+// Both say why cells failed when any trial failed (other than ok and
+// ok_after_retry): the text per model, most failed trials first, its failed
+// trials and the stack signature seen in most of them, in at most 8 lines
+// (then how many models did not fit); Markdown every such cell with every
+// signature and its trials. A report from before signatures were recorded
+// says it has none.
 std::string RenderSummaryText(const Report& report);
 std::string RenderSummaryMarkdown(const Report& report);
 

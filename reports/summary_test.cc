@@ -353,5 +353,151 @@ TEST(SummaryTest, AProbedRunSaysItsCountsAreNotEvidence) {
               Not(HasSubstr("NOT EVIDENCE")));
 }
 
+constexpr char kPluck[] =
+    "grpc_pollset_work ← grpc::CompletionQueue::Pluck ← "
+    "grpc::ClientReader::Read";
+
+ProcessEvidence Evidence(const std::string& process,
+                         const std::string& signature,
+                         const std::string& capture_error = "") {
+  ProcessEvidence evidence;
+  evidence.process = process;
+  evidence.signature = signature;
+  evidence.stacks_source = signature.empty() ? "" : "gdb attach";
+  evidence.stacks = signature.empty() ? "" : "Thread 1: " + signature;
+  evidence.stderr_tail = "E0000 some <error> & more\n";
+  evidence.capture_error = capture_error;
+  return evidence;
+}
+
+// `cell` with every failed trial's evidence: two workers stuck in Pluck,
+// and in the first `parent_trials` of them the parent stuck elsewhere.
+CellResult Explained(CellResult cell, int parent_trials = 0) {
+  int failed = 0;
+  for (TrialSample& sample : cell.samples) {
+    if (sample.workers == OutcomeKind::kOk) continue;
+    sample.evidence = {Evidence("worker 0", kPluck),
+                       Evidence("worker 1", kPluck)};
+    if (failed++ < parent_trials) {
+      sample.evidence.insert(sample.evidence.begin(),
+                             Evidence("parent", "pthread_join ← main"));
+    }
+  }
+  return cell;
+}
+
+Report ReportOf(std::vector<CellResult> cells) {
+  ReportParts parts;
+  parts.command = {"forkcheck_run"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  parts.conformance =
+      ConformanceSection(cells, Axes(), "quick", Policy(), "",
+                         {"conformance/expectations/grpc-1.51.txt"}, {});
+  absl::StatusOr<Report> report = Report::Build(parts);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+TEST(SummaryTest, WhyCellsFailedNamesEachModelsSignatures) {
+  CellResult unreadable =
+      Cell("fork_after_create(parent_channel=idle)", 2, OutcomeKind::kCrash,
+           std::nullopt, kCppClient, 6);
+  for (TrialSample& sample : unreadable.samples) {
+    sample.evidence = {
+        Evidence("worker 0", "", "ptrace: Operation not permitted")};
+  }
+  const Report report = ReportOf(
+      {Cell("spawn", 2, OutcomeKind::kOk, OutcomeKind::kOk),
+       Explained(Cell("fork_after_create(parent_channel=used)", 2,
+                      OutcomeKind::kHang, std::nullopt, kCppClient, 30),
+                 2),
+       Explained(
+           WithTrials(Cell("fork_after_create(parent_channel=used)", 4,
+                           OutcomeKind::kOk, std::nullopt, kCppClient, 30),
+                      6, OutcomeKind::kHang)),
+       WithTrials(Cell("thread_shared", 2, OutcomeKind::kOk, std::nullopt), 6,
+                  OutcomeKind::kOkAfterRetry),
+       unreadable});
+  const std::string text = RenderSummaryText(report);
+  // Per model, most failed trials first, its cells' trials summed; a
+  // worker's index is not part of its signature.
+  EXPECT_THAT(text,
+              HasSubstr("Why cells failed (per model: failed trials; the "
+                        "stack signature seen in most, in trials):\n"
+                        "  cpp: fork_after_create(parent_channel=used), 2 "
+                        "cells: hang 36/60 — worker: grpc_pollset_work ←\n"
+                        "    grpc::CompletionQueue::Pluck ← "
+                        "grpc::ClientReader::Read (36); 1 more signature\n"
+                        "  cpp: fork_after_create(parent_channel=idle), 1 "
+                        "cell: crash 6/6 — no stack signature (ptrace:\n"
+                        "    Operation not permitted)\n"));
+  // A retried call is not a failure to explain.
+  EXPECT_THAT(text, Not(HasSubstr("thread_shared, 1 cell")));
+  EXPECT_THAT(text, Not(HasSubstr("more models")));
+
+  const std::string markdown = RenderSummaryMarkdown(report);
+  EXPECT_THAT(markdown, HasSubstr("## Why cells failed\n\n"));
+  EXPECT_THAT(
+      markdown,
+      HasSubstr("- `fork_after_create(parent_channel=used) workers=2 "));
+  EXPECT_THAT(
+      markdown,
+      HasSubstr("busy_parent_thread=no` (unsafe): hang 30/30 — `worker: "
+                "grpc_pollset_work ← grpc::CompletionQueue::Pluck ← "
+                "grpc::ClientReader::Read` (30); `parent: "
+                "pthread_join ← main` (2)\n"));
+  EXPECT_THAT(markdown, HasSubstr("workers=4"));
+  EXPECT_THAT(markdown, HasSubstr("(flaky): hang 6/30 — `worker: "));
+  EXPECT_THAT(markdown, HasSubstr("(unsafe): crash 6/6 — no stack signature "
+                                  "(ptrace: Operation not permitted)\n"));
+  EXPECT_THAT(markdown, Not(HasSubstr("- `thread_shared")));
+}
+
+TEST(SummaryTest, WhyCellsFailedFitsEightLinesOnTheConsole) {
+  std::vector<CellResult> cells;
+  for (int i = 0; i < 12; ++i) {
+    cells.push_back(
+        Explained(Cell(absl::StrCat("model_", i), 2, OutcomeKind::kHang,
+                       std::nullopt, kCppClient, 6 + i)));
+  }
+  const Report report = ReportOf(cells);
+  const std::string text = RenderSummaryText(report);
+  const size_t start = text.find("Why cells failed");
+  ASSERT_NE(start, std::string::npos) << text;
+  const size_t end = text.find("\n\n", start);
+  const std::string section = text.substr(start, end - start + 1);
+  // The heading, then at most 8 lines, the last saying what did not fit.
+  EXPECT_LE(CountOf(section, "\n"), 9) << section;
+  // The models with the most failed trials first.
+  EXPECT_THAT(section, HasSubstr("  cpp: model_11, 1 cell: hang 17/17 — "));
+  EXPECT_THAT(section, HasSubstr("  … 9 more models with failed trials: "
+                                 "every cell's signatures are in the "
+                                 "Markdown summary and the\n    HTML "
+                                 "page.\n"));
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(TextColumns(line), 100u) << line;
+  }
+  // The Markdown lists every one.
+  EXPECT_EQ(CountOf(RenderSummaryMarkdown(report), "`worker: "), 12);
+}
+
+TEST(SummaryTest, AnOlderReportSaysItHasNoSignatures) {
+  // MakeReport's cells failed, but (as before issue 13) without evidence.
+  const Report report = MakeReport();
+  EXPECT_THAT(RenderSummaryText(report),
+              HasSubstr("Why cells failed: this report records no stack "
+                        "signatures (it predates them).\n"));
+  EXPECT_THAT(RenderSummaryMarkdown(report),
+              HasSubstr("## Why cells failed\n\nThis report records no "
+                        "stack signatures (it predates them).\n"));
+  // Nothing failed: nothing to say.
+  const Report clean =
+      ReportOf({Cell("spawn", 2, OutcomeKind::kOk, OutcomeKind::kOk)});
+  EXPECT_THAT(RenderSummaryText(clean), Not(HasSubstr("Why cells failed")));
+  EXPECT_THAT(RenderSummaryMarkdown(clean), Not(HasSubstr("Why cells failed")));
+}
+
 }  // namespace
 }  // namespace forkcheck

@@ -1,7 +1,11 @@
 #include "reports/verdict_text.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace forkcheck {
 
@@ -52,6 +56,70 @@ std::string TrialPolicyText(const ReportConformance& conformance) {
                                            policy.time_budget_seconds));
   }
   return text;
+}
+
+namespace {
+
+// How telling a failed kind is, most first (as the matrix grid's stripes);
+// a kind this forkcheck does not know sorts last.
+int FailedKindRank(const std::string& kind) {
+  constexpr const char* kTelling[] = {"wrong_data", "crash", "hang", "error"};
+  const auto found = std::find(std::begin(kTelling), std::end(kTelling), kind);
+  return static_cast<int>(found - std::begin(kTelling));
+}
+
+}  // namespace
+
+std::string FailedCountsText(const CellPart& part) {
+  std::vector<std::pair<std::string, int>> failed;
+  for (const auto& [kind, count] : part.counts) {
+    if (kind == "ok" || kind == "ok_after_retry" || count <= 0) continue;
+    failed.emplace_back(kind, count);
+  }
+  std::stable_sort(failed.begin(), failed.end(),
+                   [](const auto& a, const auto& b) {
+                     return FailedKindRank(a.first) < FailedKindRank(b.first);
+                   });
+  std::vector<std::string> parts;
+  for (const auto& [kind, count] : failed) {
+    parts.push_back(absl::StrCat(kind, " ", count, "/", part.trials));
+  }
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string CellFailuresText(const ReportCell& cell) {
+  std::string text = FailedCountsText(cell.workers);
+  if (cell.parent_after.has_value()) {
+    if (const std::string parent = FailedCountsText(*cell.parent_after);
+        !parent.empty()) {
+      absl::StrAppend(&text, text.empty() ? "" : "; ",
+                      "parent after: ", parent);
+    }
+  }
+  return text;
+}
+
+std::vector<std::pair<std::string, int64_t>> SignaturesByTrials(
+    const ReportCell& cell) {
+  std::vector<std::pair<std::string, int64_t>> signatures = cell.signatures;
+  std::stable_sort(
+      signatures.begin(), signatures.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  return signatures;
+}
+
+std::string SignatureText(const std::pair<std::string, int64_t>& signature) {
+  return absl::StrCat(signature.first, " (", signature.second, ")");
+}
+
+bool RecordsFailureEvidence(const ReportConformance& conformance) {
+  for (const ReportCell& cell : conformance.cells) {
+    if (!cell.signatures.empty()) return true;
+    for (const ReportTrial& trial : cell.trials) {
+      if (!trial.evidence.empty()) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace forkcheck

@@ -6,8 +6,11 @@
 #ifndef FORKCHECK_REPORTS_VERDICT_TEXT_H_
 #define FORKCHECK_REPORTS_VERDICT_TEXT_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "reports/report_model.h"
 
@@ -37,6 +40,33 @@ std::string VerdictRuleText(const ReportConformance& conformance);
 // to 60 trials a cell, mixed outcomes judged at 30", then ", time budget
 // 600 s" if the run had one.
 std::string TrialPolicyText(const ReportConformance& conformance);
+
+// Why cells failed (issue 13). A failed trial is one the supervisor
+// explains: a part's outcome other than ok and ok_after_retry (a retried
+// call read every row; it leaves no stacks).
+
+// A part's failed trials by kind, most telling first (wrong_data, crash,
+// hang, error, then kinds this forkcheck does not know): "crash 6/30, hang
+// 24/30"; "" if none failed.
+std::string FailedCountsText(const CellPart& part);
+
+// The cell's failed trials, the workers' then the parent's: "hang 30/30",
+// "crash 2/36; parent after: hang 1/36"; "" if neither part failed.
+std::string CellFailuresText(const ReportCell& cell);
+
+// The cell's stack signatures, most trials first (ties in the report's
+// order); empty in reports from before failures were explained.
+std::vector<std::pair<std::string, int64_t>> SignaturesByTrials(
+    const ReportCell& cell);
+
+// "worker: grpc_pollset_work ← grpc::CompletionQueue::Pluck ← ... (30)".
+std::string SignatureText(const std::pair<std::string, int64_t>& signature);
+
+// Whether any cell of the matrix carries failure evidence (signatures, or a
+// trial's evidence): reports from before failures were explained carry
+// none, so their cells' empty lists say nothing. (Neither does a run in
+// which no trial failed.)
+bool RecordsFailureEvidence(const ReportConformance& conformance);
 
 }  // namespace forkcheck
 
