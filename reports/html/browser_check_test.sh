@@ -3,7 +3,9 @@
 # from a file, its DOM (--dump-dom) has every matrix cell (by verdict, the
 # verdict rule stated), both grids and
 # both charts and nothing external, and a screenshot of it is a non-blank
-# PNG of the window's size. Then a comparison page (compare --format=html)
+# PNG of the window's size. Loaded at a failed cell's fragment (what a click
+# on the cell does), that cell's folded "why" section is open, and its
+# stderr is text. Then a comparison page (compare --format=html)
 # of two reports from different machines, one cell worse, one metric
 # regressed and the Python client skipped in the new one: the verdict, the
 # banners, the worse cell and the charts. Fails, never skips, without /usr/bin/chromium
@@ -32,12 +34,21 @@ mkdir -p "$tmp/reports"
 chromium() { "$runfiles/chromium_headless.sh" "$@"; }
 
 start=$SECONDS
-chromium --dump-dom "file://$tmp/page.html" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
+# As a click on the hanging cell of the grid leaves it (test_report.h: the
+# 15th cell, index 14).
+chromium --dump-dom "file://$tmp/page.html#why-14" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
   die "chromium --dump-dom exited $? (log: $(tail -5 "$tmp/chromium.log"))"
+# Two failed cells: their links (a.why) and sections (details.why).
 "$python" "$check" dom "$tmp/dom.html" --cells 24 --grids 4 --svgs 2 \
   --text "<script>alert('x')</script>&co" --class_count client-ran=2 \
   --class_count v-needs_retry=1 --class_count wrong-data=1 \
+  --class_count why=4 --class_count why-body=2 --id why-14 \
+  --text "E1205 <b>not bold</b> &" \
   --text "95% Clopper-Pearson intervals" || die "the browser's DOM"
+opened=$(grep -o '<details class="why"[^>]*>' "$tmp/dom.html" | grep -c 'open=' || true)
+[[ $opened -eq 1 ]] ||
+  die "the linked cell's section: $opened sections open, wanted 1 (the browser" \
+    "did not reveal the fragment's folded target)"
 
 chromium --window-size=1200,1600 --screenshot="$tmp/page.png" \
   "file://$tmp/page.html" 2>>"$tmp/chromium.log" >/dev/null ||

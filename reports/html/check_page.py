@@ -11,7 +11,9 @@ repeatable),
 --id ID (an element with that id; repeatable), --class_count CLASS=N
 (exactly N elements have that class; repeatable).
 Both page checks fail on any reference to an external resource (scripts,
-links, images, frames, src/href attributes, CSS url() or @import).
+links, images, frames, src/href attributes, CSS url() or @import); an
+href to a fragment of the page itself ("#why-3") is allowed, and fails
+unless an element has that id.
 Exit status 0 if every check passes, 1 otherwise (each failure printed).
 """
 import argparse
@@ -34,6 +36,7 @@ class PageCounter(html.parser.HTMLParser):
         self.classes = {}
         self.svgs_with_title = 0
         self.problems = []
+        self.fragment_links = []
         self.text = []
         self._in_style = False
         self._last_svg_open = False
@@ -47,7 +50,10 @@ class PageCounter(html.parser.HTMLParser):
             self.classes[c] = self.classes.get(c, 0) + 1
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"external resource element <{tag}>")
-        for name in attributes:
+        for name, value in attributes.items():
+            if name == "href" and (value or "").startswith("#"):
+                self.fragment_links.append(value[1:])
+                continue
             if name in FORBIDDEN_ATTRIBUTES:
                 self.problems.append(f"<{tag}> has a {name}= attribute")
         style = attributes.get("style") or ""
@@ -94,6 +100,9 @@ def check_page(path, args, as_xml):
     counter.feed(text)
     counter.close()
     problems += counter.problems
+    for target in counter.fragment_links:
+        if target not in counter.ids:
+            problems.append(f"a link to #{target}, which no element has")
     if counter.svgs_with_title != counter.svgs:
         problems.append(f"{counter.svgs - counter.svgs_with_title} svgs "
                         "lack a <title>")

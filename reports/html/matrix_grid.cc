@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "matrix/cell.h"
+#include "reports/html/failure_evidence.h"
 #include "reports/html/html_writer.h"
 #include "reports/report_clients.h"
 #include "reports/verdict_text.h"
@@ -34,6 +35,9 @@ std::string VerdictLabel(const std::string& verdict) {
   std::replace(label.begin(), label.end(), '_', ' ');
   return label;
 }
+
+// A cell's tooltip names this many of its signatures, most trials first.
+constexpr size_t kTooltipSignatures = 3;
 
 // A cell's axes as its key names them, in key order: ("workers", "2"),
 // ..., ("busy_parent_thread", "no").
@@ -143,7 +147,8 @@ std::vector<size_t> ColumnAxes(const Group& group, const Axes& defaults) {
 
 }  // namespace
 
-std::string MatrixCellHtml(const ReportCell& cell) {
+std::string MatrixCellHtml(const ReportCell& cell,
+                           const std::string& evidence_id) {
   const CellPart& workers = cell.workers;
   const std::string& verdict = workers.verdict;
   std::string title = absl::StrCat(cell.key, "\nworkers: ", PartText(workers));
@@ -172,6 +177,25 @@ std::string MatrixCellHtml(const ReportCell& cell) {
   if (const std::string stop = StopNote(cell); !stop.empty()) {
     absl::StrAppend(&title, "\n", stop);
   }
+  // Its top signatures; the rest, with stacks and stderr, a click away.
+  const std::vector<std::pair<std::string, int64_t>> signatures =
+      SignaturesByTrials(cell);
+  if (!signatures.empty()) {
+    absl::StrAppend(&title, "\nstack signatures (trials):");
+    for (size_t i = 0; i < signatures.size() && i < kTooltipSignatures; ++i) {
+      absl::StrAppend(&title, "\n  ", SignatureText(signatures[i]));
+    }
+    if (signatures.size() > kTooltipSignatures) {
+      absl::StrAppend(&title, "\n  +", signatures.size() - kTooltipSignatures,
+                      " more");
+    }
+  }
+  if (!evidence_id.empty()) {
+    absl::StrAppend(&title, "\nclick for its failed trials' stacks and stderr");
+    inner = Element(
+        "a", {{"class", "why"}, {"href", absl::StrCat("#", evidence_id)}},
+        inner);
+  }
   std::string classes = absl::StrCat("cell v-", verdict);
   if (workers.wrong_data > 0) absl::StrAppend(&classes, " wrong-data");
   return Element(
@@ -184,7 +208,9 @@ std::string MatrixCellHtml(const ReportCell& cell) {
 
 namespace {
 
-std::string GroupTable(const Group& group, const Axes& defaults) {
+// `cells` are the matrix's: a cell's index names its evidence section.
+std::string GroupTable(const Group& group, const Axes& defaults,
+                       const std::vector<ReportCell>& cells) {
   const std::vector<size_t> axes = ColumnAxes(group, defaults);
   const AxisTexts default_texts = AxisValues(defaults);
   // Columns: the distinct value tuples, sorted axis by axis.
@@ -262,8 +288,13 @@ std::string GroupTable(const Group& group, const Axes& defaults) {
         TextElement("th", {{"class", "model"}}, ModelWithoutClient(model));
     for (const Column& column : columns) {
       const auto found = by_key.find(key_of(model, column));
+      std::string evidence_id;
+      if (found != by_key.end() && HasFailureEvidence(*found->second)) {
+        evidence_id = FailureEvidenceId(
+            static_cast<size_t>(found->second - cells.data()));
+      }
       absl::StrAppend(&row, found != by_key.end()
-                                ? MatrixCellHtml(*found->second)
+                                ? MatrixCellHtml(*found->second, evidence_id)
                                 : Element("td",
                                           {{"class", "cell none"},
                                            {"title", "not in this run"}},
@@ -322,7 +353,9 @@ std::string Legend(const ReportConformance& conformance) {
               "(ok_after_retry counts: a client without the retry would have "
               "failed); black frame: wrong data in any trial; \"parent\": the "
               "verdict on the parent's own client afterwards. Hover a cell "
-              "for its key, counts and the failure rate's interval.")));
+              "for its key, counts, the failure rate's interval and its "
+              "stack signatures; click a cell that failed for its stacks "
+              "and stderr.")));
 }
 
 }  // namespace
@@ -382,10 +415,12 @@ std::string RenderMatrixGrid(const ReportConformance& conformance) {
   std::string grids;
   for (const Group& group : Groups(conformance.cells)) {
     absl::StrAppend(&grids, Element("div", {{"class", "group"}},
-                                    GroupTable(group, conformance.defaults)));
+                                    GroupTable(group, conformance.defaults,
+                                               conformance.cells)));
   }
   return absl::StrCat(Legend(conformance),
-                      Element("div", {{"class", "grids"}}, grids));
+                      Element("div", {{"class", "grids"}}, grids),
+                      RenderFailureEvidence(conformance));
 }
 
 }  // namespace forkcheck::html

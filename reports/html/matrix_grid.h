@@ -5,8 +5,9 @@
 // verdict (safe, needs_retry, flaky, unsafe, undecided), says it with its
 // failures and trials, has a bar of its trials' outcomes in proportion
 // (ok_after_retry its own kind), a black frame if any trial returned wrong
-// data, and a tooltip with its key, counts, verdict and interval. The verdict
-// rule is stated once, above.
+// data, and a tooltip with its key, counts, verdict, interval and stack
+// signatures. The verdict rule is stated once, above; why cells failed
+// (their stacks and stderr) below, a click on a cell away.
 #ifndef FORKCHECK_REPORTS_HTML_MATRIX_GRID_H_
 #define FORKCHECK_REPORTS_HTML_MATRIX_GRID_H_
 
@@ -22,12 +23,17 @@ const char* VerdictColour(const std::string& verdict);
 
 // One cell of a grid: a <td> (inside a <table class="grid">) coloured by
 // its workers' verdict, with the parent's below and a tooltip with the key,
-// each part's text (counts, verdict, interval), wrong data on its own and
-// why the cell stopped if undecided. Its CSS class is v-<verdict>.
-std::string MatrixCellHtml(const ReportCell& cell);
+// each part's text (counts, verdict, interval), wrong data on its own, why
+// the cell stopped if undecided and its top 3 stack signatures with their
+// trials. Its CSS class is v-<verdict>. With an `evidence_id`, its content
+// links to the element of that id on the page (failure_evidence.h).
+std::string MatrixCellHtml(const ReportCell& cell,
+                           const std::string& evidence_id = "");
 
-// The verdict rule, a legend and the grids, for a report's matrix. Each
-// client's expectations outcome is the clients panel's (clients_panel.h).
+// The verdict rule, a legend, the grids, and why cells failed
+// (failure_evidence.h; each such cell links to its section), for a report's
+// matrix. Each client's expectations outcome is the clients panel's
+// (clients_panel.h).
 std::string RenderMatrixGrid(const ReportConformance& conformance);
 
 // The grid's style sheet, for pages that show one.

@@ -2,6 +2,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "gmock/gmock.h"
@@ -167,6 +168,51 @@ TEST(ReportPageTest, AVersion1ReportShowsVerdictsDerivedFromItsCounts) {
   EXPECT_EQ(CountOccurrences(page, "class=\"cell v-flaky"), 2);
   EXPECT_THAT(page, HasSubstr("ok 5/5 → undecided, failure 0% [0%–52%]"));
   EXPECT_EQ(CountOccurrences(page, "class=\"tested\""), 0);
+  // Its failed cells carry no evidence: nothing links, nothing is listed.
+  EXPECT_THAT(page, Not(HasSubstr("Why cells failed")));
+  EXPECT_THAT(page, Not(HasSubstr("class=\"why\"")));
+  EXPECT_THAT(page, Not(HasSubstr("stack signatures (trials)")));
+}
+
+TEST(MatrixGridTest, AFailedCellsSignaturesInItsTooltipItsEvidenceAClickAway) {
+  const std::string grid = RenderMatrixGrid(*TestReport().model().conformance);
+  // The tooltip: its signatures, most trials first, and where the rest is.
+  EXPECT_THAT(
+      grid, HasSubstr(absl::StrCat(
+                "\nstack signatures (trials):\n  worker: ", kTestHangSignature,
+                " (6)\n  parent: std::thread::join ← main (1)\nclick "
+                "for its failed trials&#39; stacks and stderr\"")));
+  // Two cells link to their sections (indexes in the report's cells).
+  EXPECT_EQ(CountOccurrences(grid, "<a class=\"why\" href=\"#why-"), 2);
+  EXPECT_THAT(grid, HasSubstr("<a class=\"why\" href=\"#why-13\">"));
+  EXPECT_THAT(grid, HasSubstr("<a class=\"why\" href=\"#why-14\">"));
+  EXPECT_EQ(CountOccurrences(grid, "<details class=\"why\""), 2);
+  EXPECT_EQ(CountOccurrences(grid, "id=\"why-"), 2);
+  EXPECT_THAT(grid, HasSubstr("<h3>Why cells failed</h3>"));
+  // Its line: verdict, failed trials, the top signature.
+  EXPECT_THAT(grid, HasSubstr(absl::StrCat(
+                        "<span class=\"line\">unsafe: hang 6/6 — worker: ",
+                        kTestHangSignature, " (6) +1 more</span>")));
+  // Per trial with text, every process: 3 trials of each cell, a parent
+  // in the first hanging one; worker 1 of the crash's second has no core.
+  EXPECT_EQ(CountOccurrences(grid, "<div class=\"trial\">"), 6);
+  EXPECT_EQ(CountOccurrences(grid, "<div class=\"process\">"), 13);
+  EXPECT_EQ(CountOccurrences(grid, "<pre class=\"stacks\">"), 12);
+  EXPECT_EQ(CountOccurrences(grid, "<pre class=\"stderr\">"), 12);
+  EXPECT_THAT(grid, HasSubstr("<h5>trial 1 of 6: workers hang, parent after "
+                              "ok; capturing took 1.2 s</h5>"));
+  EXPECT_THAT(grid, HasSubstr("<span class=\"facts\">(gdb core; SIGSEGV at "
+                              "0x0)</span>"));
+  EXPECT_THAT(grid, HasSubstr("<p class=\"capture-error\">no stacks: no "
+                              "core: core_pattern pipes to "
+                              "systemd-coredump</p>"));
+  // stderr is text: markup escaped, a control character replaced.
+  EXPECT_THAT(grid, HasSubstr("<pre class=\"stderr\">E1205 &lt;b&gt;not "
+                              "bold&lt;/b&gt; &amp; \xEF\xBF\xBD[0m reset\n"
+                              "</pre>"));
+  EXPECT_THAT(grid, Not(HasSubstr("<b>not bold")));
+  EXPECT_THAT(grid, HasSubstr("3 other failed trials keep only their "
+                              "signatures (counted above)."));
 }
 
 TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "environment/environment.h"
 #include "reports/html/clients_panel.h"
+#include "reports/html/failure_evidence.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/report_model.h"
@@ -305,9 +306,10 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
   absl::StrAppend(&body, TextElement("h2", "Environment"),
                   EnvironmentTable(report));
-  return RenderPage(
-      {absl::StrCat("forkcheck: gRPC ", version, " ", name),
-       absl::StrCat(MatrixGridCss(), ClientsPanelCss(), kSideBySideCss), body});
+  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
+                     absl::StrCat(MatrixGridCss(), FailureEvidenceCss(),
+                                  ClientsPanelCss(), kSideBySideCss),
+                     body});
 }
 
 }  // namespace forkcheck::html

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "nlohmann/json.hpp"
 #include "environment/environment.h"
+#include "nlohmann/json.hpp"
 #include "reports/benchmark_section.h"
 #include "reports/verdict_json.h"
 
@@ -103,6 +103,65 @@ json Cell(const std::string& model_name, const std::string& group,
                         : json()},
           {"stop_reason", stop_reason},
           {"trials", trials}};
+}
+
+json Evidence(const std::string& process, const std::string& signature,
+              const std::string& source, const std::string& signal,
+              const std::string& stacks, const std::string& stderr_tail,
+              const std::string& capture_error) {
+  return {{"process", process},
+          {"signature", signature},
+          {"stacks_source", source},
+          {"signal", signal},
+          {"fault_address", signal.empty() ? "" : "0x0"},
+          {"stacks", stacks},
+          {"stderr", stderr_tail},
+          {"capture_error", capture_error}};
+}
+
+// A failed cell's evidence, as the matrix keeps it: every failed trial its
+// signatures, the first kTestTextTrials their stacks and stderr too. The
+// hanging cell's workers wait in Pluck, its parent joins in the first
+// trial; the crashing cell's worker 0 left a core, worker 1 none in its
+// second trial. Its stderr is markup and has a control character.
+void Explain(json* cell) {
+  const bool hangs = (*cell)["workers"]["counts"].contains("hang");
+  const std::string signature =
+      hangs ? kTestHangSignature : kTestCrashSignature;
+  json& trials = (*cell)["trials"];
+  for (size_t t = 0; t < trials.size(); ++t) {
+    const bool text = t < kTestTextTrials;
+    const std::string stacks =
+        text ? absl::StrCat("Thread 1 (LWP 101): ", signature,
+                            " ← main\nThread 2 (LWP 102): epoll_wait")
+             : "";
+    const std::string stderr_tail =
+        text ? "E1205 <b>not bold</b> & \x1b[0m reset\n" : "";
+    json evidence = json::array();
+    if (hangs && t == 0) {
+      evidence.push_back(Evidence("parent", "std::thread::join ← main",
+                                  "gdb attach", "", stacks, "", ""));
+    }
+    for (const char* worker : {"worker 0", "worker 1"}) {
+      const bool no_core =
+          !hangs && t == 1 && std::string(worker) == "worker 1";
+      evidence.push_back(Evidence(
+          worker, no_core ? "" : signature,
+          no_core ? "" : (hangs ? "gdb attach" : "gdb core"),
+          hangs || no_core ? "" : "SIGSEGV", no_core ? "" : stacks, stderr_tail,
+          no_core ? "no core: core_pattern pipes to systemd-coredump" : ""));
+    }
+    trials[t]["evidence"] = evidence;
+    trials[t]["diagnosis_micros"] = 1200000;
+  }
+  (*cell)["signatures"] = json::array();
+  (*cell)["signatures"].push_back(
+      {{"signature", absl::StrCat("worker: ", signature)},
+       {"trials", trials.size()}});
+  if (hangs) {
+    (*cell)["signatures"].push_back(
+        {{"signature", "parent: std::thread::join ← main"}, {"trials", 1}});
+  }
 }
 
 json Expectations(const std::string& file, bool passed,
@@ -206,7 +265,10 @@ json Conformance(TestPythonClient python) {
     for (const char* hooks : {"none", "application"}) {
       cells.push_back(Cell("fork_after_create(parent_channel=used)",
                            "fork_settings", Axes(2, "tcp", support, hooks),
-                           fork_outcomes[i++], true));
+                           fork_outcomes[i], true));
+      // The unsafe crash and hang cells explain their failures.
+      if (i < 2) Explain(&cells.back());
+      ++i;
     }
   }
   // Wrong data, and the time budget ran out: flaky after 3 trials.

@@ -3,16 +3,27 @@
 // needs_retry, 3 unsafe, 2 flaky (one with wrong data) and one undecided;
 // cells stopped by the time budget; a model whose name is markup, a skipped
 // benchmark; the C++ client and the Python grpcio testee, which ran or was
-// skipped) and counting in rendered pages.
+// skipped; two cells' failure evidence) and counting in rendered pages.
 #ifndef FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 #define FORKCHECK_REPORTS_HTML_TEST_REPORT_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "reports/report.h"
 
 namespace forkcheck::html {
+
+// Failure evidence (issue 13): the unsafe fork_after_create cells that
+// crash and hang carry stack signatures in every failed trial, stacks and
+// stderr (markup, and a control character) in their first kTestTextTrials.
+inline constexpr char kTestHangSignature[] =
+    "grpc_pollset_work ← grpc::CompletionQueue::Pluck ← "
+    "grpc::ClientReader::Read";
+inline constexpr char kTestCrashSignature[] =
+    "grpc_core::ExecCtx::Flush ← grpc_channel_destroy";
+inline constexpr size_t kTestTextTrials = 3;
 
 // The model name that must come out escaped.
 inline constexpr char kMarkupModel[] = "<script>alert('x')</script>&co";
