@@ -252,6 +252,105 @@ std::string MachineWarning(const ReportComparison& c) {
              : "";
 }
 
+constexpr char kSignatureLegend[] =
+    "signatures (the process kind, then what it was doing, innermost frame "
+    "first) seen in one report's trials of a cell and not in the other's, "
+    "with the trials they were seen in; news even when the verdict is the "
+    "same, never a regression: they do not change the verdict or the exit "
+    "status";
+
+// "unsafe, hang 30/30" or "safe, no failed trial".
+std::string SideText(const SignatureSide& side) {
+  return absl::StrCat(
+      side.verdict, ", ",
+      side.failures.empty() ? "no failed trial" : side.failures);
+}
+
+std::vector<std::string> SignatureTexts(const CountedSignatures& signatures,
+                                        const std::string& quote) {
+  std::vector<std::string> texts;
+  for (const auto& [signature, trials] : signatures) {
+    texts.push_back(absl::StrCat(quote, signature, quote, " (", trials, ")"));
+  }
+  return texts;
+}
+
+// Per changed cell: its key and both sides, then what each side alone saw.
+std::string SignatureChangesText(const SignatureChanges& s) {
+  std::string out =
+      absl::StrCat("\nStack signature changes (", s.cells_in_common,
+                   " cells in common; ", kSignatureLegend, "):\n");
+  if (!s.Compared()) {
+    return absl::StrCat(out, "  not compared: ", s.NotComparedReason(), "\n");
+  }
+  if (s.changes.empty()) return absl::StrCat(out, "  none\n");
+  for (const SignatureChange& change : s.changes) {
+    absl::StrAppend(&out, "  ", change.key, "\n    ",
+                    change.SameVerdict() ? "verdict the same: " : "",
+                    SideText(change.old_side), " -> ",
+                    SideText(change.new_side), "\n");
+    for (const auto& [label, side] :
+         {std::pair<const char*, const SignatureSide*>{"only in old",
+                                                       &change.old_side},
+          {"only in new", &change.new_side}}) {
+      for (const std::string& text : SignatureTexts(side->only_here, "")) {
+        absl::StrAppend(&out, "    ", label, ": ", text, "\n");
+      }
+    }
+  }
+  return out;
+}
+
+std::string SignatureChangesMarkdown(const SignatureChanges& s) {
+  std::string out =
+      absl::StrCat("## Stack signature changes\n\n", s.cells_in_common,
+                   " cells in common; ", kSignatureLegend, ".\n\n");
+  if (!s.Compared()) {
+    return absl::StrCat(out, "Not compared: ", s.NotComparedReason(), ".\n\n");
+  }
+  if (s.changes.empty()) return absl::StrCat(out, "None.\n\n");
+  for (const SignatureChange& change : s.changes) {
+    absl::StrAppend(&out, "- `", change.key,
+                    "`: ", change.SameVerdict() ? "verdict the same, " : "",
+                    SideText(change.old_side), " → ", SideText(change.new_side),
+                    "\n");
+    for (const auto& [label, side] :
+         {std::pair<const char*, const SignatureSide*>{"only in old",
+                                                       &change.old_side},
+          {"only in new", &change.new_side}}) {
+      for (const std::string& text : SignatureTexts(side->only_here, "`")) {
+        absl::StrAppend(&out, "  - ", label, ": ", text, "\n");
+      }
+    }
+  }
+  return absl::StrCat(out, "\n");
+}
+
+json SignatureSideJson(const SignatureSide& side) {
+  json only = json::array();
+  for (const auto& [signature, trials] : side.only_here) {
+    only.push_back({{"signature", signature}, {"trials", trials}});
+  }
+  return {{"verdict", side.verdict},
+          {"failures", side.failures},
+          {"only_here", only}};
+}
+
+json SignatureChangesJson(const SignatureChanges& s) {
+  json changes = json::array();
+  for (const SignatureChange& change : s.changes) {
+    changes.push_back({{"key", change.key},
+                       {"model_name", change.model_name},
+                       {"same_verdict", change.SameVerdict()},
+                       {"old", SignatureSideJson(change.old_side)},
+                       {"new", SignatureSideJson(change.new_side)}});
+  }
+  return {{"compared", s.Compared()},
+          {"not_compared_reason", s.NotComparedReason()},
+          {"cells_in_common", s.cells_in_common},
+          {"changes", changes}};
+}
+
 json CountsJson(const PartCounts& counts) {
   return {{"counts", counts.counts},
           {"trials", counts.trials},
@@ -354,6 +453,7 @@ std::string RenderComparisonText(const ReportComparison& c) {
     absl::StrAppend(&out, "  client versions changed:\n    ",
                     absl::StrJoin(client_versions, "\n    "), "\n");
   }
+  absl::StrAppend(&out, SignatureChangesText(c.signatures));
 
   absl::StrAppend(&out, "\nEnvironment differences:\n");
   absl::StrAppend(
@@ -419,6 +519,7 @@ std::string RenderComparisonMarkdown(const ReportComparison& c) {
     absl::StrAppend(&out, "Client versions changed:\n\n- ",
                     absl::StrJoin(client_versions, "\n- "), "\n\n");
   }
+  absl::StrAppend(&out, SignatureChangesMarkdown(c.signatures));
 
   absl::StrAppend(&out, "## Environment differences\n\n",
                   c.environment.differences.empty()
@@ -518,7 +619,8 @@ json ComparisonToJson(const ReportComparison& c) {
             {"environment_differences", differences(c.outcome_context)},
             {"only_in_old", c.matrix.only_in_old},
             {"only_in_new", c.matrix.only_in_new},
-            {"clients", clients}}},
+            {"clients", clients},
+            {"signature_changes", SignatureChangesJson(c.signatures)}}},
           {"environment",
            {{"different_machines", c.environment.different_machines},
             {"differences", differences(c.environment.differences)}}},

@@ -1,6 +1,7 @@
 // A report comparison as a console table, as Markdown and as JSON. All three
-// put conformance outcome changes first, then the environment differences,
-// then the benchmark metrics scenario by scenario.
+// put conformance outcome changes first (then the cells whose stack
+// signatures changed, as news), then the environment differences, then the
+// benchmark metrics scenario by scenario.
 #ifndef FORKCHECK_REPORTS_COMPARE_COMPARISON_RENDER_H_
 #define FORKCHECK_REPORTS_COMPARE_COMPARISON_RENDER_H_
 

@@ -58,6 +58,8 @@ absl::StatusOr<ReportComparison> CompareReports(const Report& old_report,
 
   result.matrix = CompareMatrices(old_model.conformance, new_model.conformance,
                                   options.cell_alpha);
+  result.signatures =
+      CompareSignatures(old_model.conformance, new_model.conformance);
   result.overlap = MeasureOverlap(old_model, new_model, options.min_overlap);
   result.clients = DiffClients(old_model, new_model, &result.matrix);
   result.environment =

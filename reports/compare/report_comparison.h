@@ -14,6 +14,7 @@
 #include "reports/compare/matrix_changes.h"
 #include "reports/compare/metric_comparison.h"
 #include "reports/compare/overlap.h"
+#include "reports/compare/signature_changes.h"
 #include "reports/report.h"
 
 namespace forkcheck {
@@ -21,6 +22,7 @@ namespace forkcheck {
 // What a comparison comes to, and compare's exit status: a regression (a
 // metric regressed or a cell worse) outranks too little in common, since
 // what was compared did get worse; too little in common is never a pass.
+// Changed stack signatures are news, not regressions: they never count.
 enum class Gate { kPass, kRegression, kNotComparable };
 
 struct ReportComparison {
@@ -30,6 +32,8 @@ struct ReportComparison {
   // Cells a client has in one report only (it ran there only) are in its
   // ClientDifference, not in matrix.only_in_old/only_in_new.
   MatrixChanges matrix;
+  // Cells whose stack signatures differ: news, never part of Judge().
+  SignatureChanges signatures;
   std::vector<ClientDifference> clients;  // by client name
   // The environment differences that could explain an outcome change
   // (grpc.*, grpc_env.*, the kernel...), shown with the matrix changes.

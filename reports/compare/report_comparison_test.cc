@@ -336,5 +336,85 @@ TEST(ReportComparisonTest, AnOlderReportAgainstOneWithClients) {
   EXPECT_EQ(c.matrix.cells_in_common, 1);
 }
 
+// A cell that hangs in every trial of both reports, in other frames in the
+// new one: the same verdict, a different hang.
+SyntheticReport HangingIn(const std::string& signature) {
+  SyntheticReport spec = Spec(1.0);
+  spec.cells.push_back({"fork_after_create(parent_channel=used)",
+                        "unset",
+                        Trials({{"hang", 30}}),
+                        {},
+                        "",
+                        {{signature, 30}, {"parent: std::thread::join", 2}}});
+  return spec;
+}
+
+constexpr char kPluck[] =
+    "worker: grpc_pollset_work ← grpc::CompletionQueue::Pluck";
+constexpr char kNext[] =
+    "worker: grpc_pollset_work ← grpc::CompletionQueue::Next";
+
+TEST(ReportComparisonTest, ChangedSignaturesAreNewsNotARegression) {
+  const ReportComparison c = Compare(HangingIn(kPluck), HangingIn(kNext));
+  ASSERT_EQ(c.signatures.changes.size(), 1u);
+  // The verdict, and so the exit status, are a pass all the same.
+  EXPECT_TRUE(c.matrix.changes.empty());
+  EXPECT_EQ(c.Judge(), Gate::kPass);
+
+  const std::string text = RenderComparisonText(c);
+  EXPECT_THAT(text, HasSubstr("\nStack signature changes (2 cells in common; "
+                              "signatures (the process kind"));
+  EXPECT_THAT(text,
+              HasSubstr("  fork_after_create(parent_channel=used) workers=2 "
+                        "fork_support=unset\n"
+                        "    verdict the same: unsafe, hang 30/30 -> unsafe, "
+                        "hang 30/30\n"
+                        "    only in old: worker: grpc_pollset_work ← "
+                        "grpc::CompletionQueue::Pluck (30)\n"
+                        "    only in new: worker: grpc_pollset_work ← "
+                        "grpc::CompletionQueue::Next (30)\n"));
+  // The signature both saw is not news.
+  EXPECT_THAT(text, Not(HasSubstr("std::thread::join")));
+  EXPECT_THAT(text, HasSubstr("never a regression: they do not change the "
+                              "verdict or the exit status"));
+
+  const std::string markdown = RenderComparisonMarkdown(c);
+  EXPECT_THAT(markdown, HasSubstr("## Stack signature changes\n\n"));
+  EXPECT_THAT(markdown,
+              HasSubstr("- `fork_after_create(parent_channel=used) workers=2 "
+                        "fork_support=unset`: verdict the same, unsafe, hang "
+                        "30/30 → unsafe, hang 30/30\n"
+                        "  - only in old: `worker: grpc_pollset_work ← "
+                        "grpc::CompletionQueue::Pluck` (30)\n"
+                        "  - only in new: `worker: grpc_pollset_work ← "
+                        "grpc::CompletionQueue::Next` (30)\n"));
+
+  const nlohmann::json json = ComparisonToJson(c);
+  EXPECT_EQ(json["verdict"], "pass");
+  const nlohmann::json& changes = json["conformance"]["signature_changes"];
+  EXPECT_EQ(changes["compared"], true);
+  ASSERT_EQ(changes["changes"].size(), 1u);
+  EXPECT_EQ(changes["changes"][0]["same_verdict"], true);
+  EXPECT_EQ(changes["changes"][0]["new"]["only_here"][0]["signature"], kNext);
+  EXPECT_EQ(changes["changes"][0]["new"]["only_here"][0]["trials"], 30);
+}
+
+TEST(ReportComparisonTest, SignaturesAreNotComparedWithAnOlderReport) {
+  SyntheticReport older = HangingIn(kPluck);
+  older.cells.back().signatures.clear();
+  const ReportComparison c = Compare(older, HangingIn(kNext));
+  EXPECT_TRUE(c.signatures.changes.empty());
+  EXPECT_THAT(RenderComparisonText(c),
+              HasSubstr("  not compared: the old report records no stack "
+                        "signatures (written before they were, or no trial "
+                        "failed)\n"));
+  EXPECT_EQ(ComparisonToJson(c)["conformance"]["signature_changes"]["compared"],
+            false);
+  // Two reports without failures say nothing changed.
+  EXPECT_THAT(RenderComparisonMarkdown(Compare(Spec(1.0), Spec(1.0))),
+              HasSubstr("Not compared: the old and the new reports record no "
+                        "stack signatures"));
+}
+
 }  // namespace
 }  // namespace forkcheck

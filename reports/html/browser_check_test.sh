@@ -8,7 +8,8 @@
 # stderr is text. Then a comparison page (compare --format=html)
 # of two reports from different machines, one cell worse, one metric
 # regressed and the Python client skipped in the new one: the verdict, the
-# banners, the worse cell and the charts. Fails, never skips, without /usr/bin/chromium
+# banners, the worse cell, the two cells whose stack signatures changed and
+# the charts. Fails, never skips, without /usr/bin/chromium
 # (./forkcheck setup installs it). Every Chromium run is bounded
 # (chromium_headless.sh).
 set -euo pipefail
@@ -76,7 +77,9 @@ chromium --dump-dom "file://$tmp/comparison.html" >"$tmp/comparison-dom.html" \
 "$python" "$check" dom "$tmp/comparison-dom.html" --cells 4 --svgs 2 \
   --id verdict --id machines-differ --id clients-differ --class_count bad=1 \
   --class_count change-worse=1 --class_count change-better=1 \
-  --class_count v-regressed=2 --text "BM_Other/<img src=x>&more" ||
+  --class_count v-regressed=2 --class_count signature-change=2 \
+  --text "BM_Other/<img src=x>&more" \
+  --text "worker: grpc_core::ExecCtx::Flush ← <b>grpc_channel_destroy</b>" ||
   die "the comparison page's DOM"
 grep -q '<tr class="change-worse"' "$tmp/comparison-dom.html" &&
   [[ $(grep -o 'class="change-[a-z]*"' "$tmp/comparison-dom.html" | head -n 1) == \

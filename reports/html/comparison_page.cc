@@ -54,6 +54,10 @@ details.informational > summary { color: #57606a; font-size: 12px; }
 table.metrics td:last-child { text-align: left; color: #57606a; }
 table.metrics td:nth-child(5), table.metrics td:nth-child(6) {
   white-space: nowrap; }
+table.signature-changes { border-collapse: collapse; }
+table.signature-changes td, table.signature-changes th {
+  border: 1px solid #d0d7de; text-align: left; }
+table.signature-changes td.signatures { font-size: 12px; }
 )css";
 
 std::string Counted(int count, const std::string& one,
@@ -378,6 +382,74 @@ std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
   return html;
 }
 
+// "unsafe, hang 30/30" or "safe, no failed trial".
+std::string SignatureSideText(const SignatureSide& side) {
+  return absl::StrCat(
+      side.verdict, ", ",
+      side.failures.empty() ? "no failed trial" : side.failures);
+}
+
+std::string SignatureList(const CountedSignatures& signatures) {
+  std::vector<std::string> items;
+  for (const auto& [signature, trials] : signatures) {
+    items.push_back(
+        absl::StrCat(TextElement("code", signature), " (", trials, ")"));
+  }
+  return items.empty() ? "-" : absl::StrJoin(items, "<br/>");
+}
+
+// The cells in both reports whose stack signatures differ: news, listed
+// whatever their verdicts, never counted against the new report.
+std::string SignatureChangesHtml(const SignatureChanges& s) {
+  std::string html = TextElement("h2", "Stack signature changes");
+  const std::string note =
+      "Signatures (the process kind, then what it was doing, innermost "
+      "frame first) seen in a cell's trials in one report and not in the "
+      "other's, with the trials they were seen in. A different hang is news "
+      "even when the verdict is the same; it is never a regression: it does "
+      "not change the verdict above or compare's exit status.";
+  if (!s.Compared()) {
+    return absl::StrCat(
+        html, TextElement("p", {{"class", "note"}}, note),
+        TextElement(
+            "p", absl::StrCat("Not compared: ", s.NotComparedReason(), ".")));
+  }
+  if (s.changes.empty()) {
+    return absl::StrCat(
+        html,
+        TextElement("p",
+                    absl::StrCat("No cell's signatures changed (",
+                                 Counted(s.cells_in_common, "cell", "cells"),
+                                 " in common).")),
+        TextElement("p", {{"class", "note"}}, note));
+  }
+  std::string rows = Element(
+      "tr", absl::StrCat(TextElement("th", "cell"), TextElement("th", "old"),
+                         TextElement("th", "new"),
+                         TextElement("th", "only in old (trials)"),
+                         TextElement("th", "only in new (trials)")));
+  for (const SignatureChange& change : s.changes) {
+    absl::StrAppend(
+        &rows,
+        Element(
+            "tr",
+            {{"class", change.SameVerdict() ? "signature-change same-verdict"
+                                            : "signature-change"},
+             {"data-key", change.key}},
+            absl::StrCat(
+                Element("td", Element("code", BreakableText(change.key))),
+                TextElement("td", SignatureSideText(change.old_side)),
+                TextElement("td", SignatureSideText(change.new_side)),
+                Element("td", {{"class", "signatures"}},
+                        SignatureList(change.old_side.only_here)),
+                Element("td", {{"class", "signatures"}},
+                        SignatureList(change.new_side.only_here)))));
+  }
+  return absl::StrCat(html, TextElement("p", {{"class", "note"}}, note),
+                      Element("table", {{"class", "signature-changes"}},
+                              Element("tbody", rows)));
+}
+
 std::string Environment(const ReportComparison& c) {
   std::string html = TextElement("h2", "Environment differences");
   if (c.environment.different_machines) {
@@ -633,7 +705,8 @@ std::string RenderComparisonPage(const ReportComparison& comparison,
       ReportLine("new", comparison.new_name, new_report),
       VerdictBox(comparison), Clients(comparison),
       OutcomeChanges(comparison, old_report, new_report),
-      Environment(comparison), Benchmarks(comparison, old_report, new_report));
+      SignatureChangesHtml(comparison.signatures), Environment(comparison),
+      Benchmarks(comparison, old_report, new_report));
   return RenderPage({absl::StrCat("forkcheck comparison: ", versions),
                      absl::StrCat(MatrixGridCss(), kComparisonCss), body});
 }

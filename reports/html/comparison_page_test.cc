@@ -151,5 +151,49 @@ TEST(ComparisonPageTest, AClientsNewVersionIsListed) {
                                 "1.60.0</li>"));
 }
 
+TEST(ComparisonPageTest, ChangedSignaturesAreListedAsNewsNotFailures) {
+  // The same verdict, in other frames: the page stays green.
+  SyntheticReport other = ComparisonSpec(1);
+  other.cells[0].signatures = {{"worker: <i>elsewhere</i>", 29}};
+  const Rendered r = Render(ComparisonSpec(1), other);
+  EXPECT_EQ(r.comparison.Judge(), Gate::kPass);
+  EXPECT_THAT(r.page, HasSubstr("class=\"verdict good\""));
+  EXPECT_THAT(r.page, HasSubstr("<h2>Stack signature changes</h2>"));
+  EXPECT_EQ(CountOccurrences(r.page, "class=\"signature-change same-verdict\""),
+            1);
+  EXPECT_THAT(r.page, HasSubstr(absl::StrCat(
+                          "<td>unsafe, hang 30/30</td><td>unsafe, hang "
+                          "30/30</td><td class=\"signatures\"><code>",
+                          "worker: grpc_pollset_work ← "
+                          "grpc::CompletionQueue::Pluck</code> (30)</td>"
+                          "<td class=\"signatures\"><code>worker: "
+                          "&lt;i&gt;elsewhere&lt;/i&gt;</code> (29)</td>")));
+  EXPECT_THAT(r.page, Not(HasSubstr("<i>elsewhere")));
+  EXPECT_THAT(r.page, HasSubstr("it is never a regression"));
+  // After the cell changes, before the environment.
+  EXPECT_LT(r.page.find("<h2>Conformance cell changes"),
+            r.page.find("<h2>Stack signature changes"));
+  EXPECT_LT(r.page.find("<h2>Stack signature changes"),
+            r.page.find("<h2>Environment differences"));
+
+  // A signature gone with its hangs, a new one with the crashes.
+  const Rendered changed =
+      Render(ComparisonSpec(1), WithChangedOutcomes(ComparisonSpec(1)));
+  EXPECT_EQ(CountOccurrences(changed.page, "class=\"signature-change\""), 2);
+  EXPECT_THAT(changed.page,
+              HasSubstr("<td>unsafe, hang 30/30</td><td>undecided, "
+                        "no failed trial</td>"));
+
+  // Nothing changed; and reports without signatures say so.
+  EXPECT_THAT(Render(ComparisonSpec(1), ComparisonSpec(1)).page,
+              HasSubstr("No cell&#39;s signatures changed (3 cells in "
+                        "common)."));
+  SyntheticReport older = ComparisonSpec(1);
+  older.cells[0].signatures.clear();
+  EXPECT_THAT(Render(older, ComparisonSpec(1)).page,
+              HasSubstr("Not compared: the old report records no stack "
+                        "signatures"));
+}
+
 }  // namespace
 }  // namespace forkcheck::html

@@ -18,12 +18,15 @@ SyntheticReport ComparisonSpec(double rows_factor) {
   spec.cells = {{"aaa_gets_better", "unset", Trials({{"hang", 30}}), {}},
                 {kMarkupCell, "unset", ok, {}},
                 {"zzz_gets_worse", "true", ok, ok}};
+  spec.cells[0].signatures = {{kComparedHang, 30}};
   return spec;
 }
 
 SyntheticReport WithChangedOutcomes(SyntheticReport spec) {
   spec.cells[0].workers = Trials({{"ok", 30}});
+  spec.cells[0].signatures.clear();
   spec.cells[2].workers = Trials({{"ok", 20}, {"crash", 10}});
+  spec.cells[2].signatures = {{kComparedCrash, 10}};
   spec.grpc_version = "1.52.0";
   return spec;
 }

@@ -4,8 +4,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "gtest/gtest.h"
 #include "environment/environment.h"
+#include "gtest/gtest.h"
 #include "reports/benchmark_section.h"
 #include "reports/report_upgrade.h"
 
@@ -97,6 +97,13 @@ json CellJson(const SyntheticCell& cell) {
        cell.parent_after.empty() ? json(nullptr) : Counts(cell.parent_after)},
       {"trials", trials}};
   if (!cell.client.empty()) out["client"] = cell.client;
+  if (!cell.signatures.empty()) {
+    out["signatures"] = json::array();
+    for (const auto& [signature, trials] : cell.signatures) {
+      out["signatures"].push_back(
+          {{"signature", signature}, {"trials", trials}});
+    }
+  }
   return out;
 }
 

@@ -31,6 +31,10 @@ struct SyntheticCell {
   // One per trial, or empty for a model without a parent check.
   std::vector<std::string> parent_after;
   std::string client;  // empty: no client field (a report from before)
+  // The cell's stack signatures and the trials each was seen in ("worker:
+  // grpc_pollset_work ← ..."); empty: none (nor the field, as before issue
+  // 13).
+  std::vector<std::pair<std::string, int>> signatures;
 };
 
 // One entry of the conformance section's clients list.
