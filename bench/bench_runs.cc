@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
 #include "common/subprocess.h"
@@ -44,17 +43,6 @@ absl::StatusOr<int> RunBounded(const std::vector<std::string>& argv,
   return absl::DeadlineExceededError(
       absl::StrCat(argv[0], " did not finish within ", timeout.count() / 1000,
                    " s; killed"));
-}
-
-// The last lines of what a benchmark binary wrote, for an error message.
-std::string OutputTail(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path, "benchmark output");
-  if (!text.ok() || text->empty()) return "it wrote nothing";
-  constexpr size_t kQuoted = 2048;
-  const std::string tail =
-      text->size() <= kQuoted ? *text : text->substr(text->size() - kQuoted);
-  return absl::StrCat("its output ends:\n",
-                      absl::StripTrailingAsciiWhitespace(tail));
 }
 
 }  // namespace
@@ -121,11 +109,12 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
   if (!status.ok()) {
     return absl::Status(status.status().code(),
                         absl::StrCat(run.name, ": ", status.status().message(),
-                                     "; ", OutputTail(log)));
+                                     "; ", DescribeOutputTail(log)));
   }
   if (*status != 0) {
-    return absl::InternalError(absl::StrCat(
-        run.name, " ", DescribeWaitStatus(*status), "; ", OutputTail(log)));
+    return absl::InternalError(absl::StrCat(run.name, " ",
+                                            DescribeWaitStatus(*status), "; ",
+                                            DescribeOutputTail(log)));
   }
   absl::StatusOr<std::string> text = ReadFile(out, "benchmark JSON");
   if (!text.ok()) return text.status();

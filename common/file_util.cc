@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace forkcheck {
 namespace {
@@ -17,9 +18,8 @@ std::string Quoted(absl::string_view s) { return absl::StrCat("\"", s, "\""); }
 
 absl::Status ErrnoError(absl::string_view action, const std::string& path,
                         int error) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("cannot ", action, " ", Quoted(path), ": ",
-                   std::strerror(error)));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "cannot ", action, " ", Quoted(path), ": ", std::strerror(error)));
 }
 
 }  // namespace
@@ -28,9 +28,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view what) {
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", what, " ",
-                                            Quoted(path), ": ",
-                                            std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat(
+        "cannot open ", what, " ", Quoted(path), ": ", std::strerror(errno)));
   }
   std::string contents;
   char buffer[1 << 14];
@@ -84,6 +83,17 @@ absl::Status WriteFileAtomically(const std::string& path,
     return ErrnoError("rename onto", path, error);
   }
   return absl::OkStatus();
+}
+
+std::string DescribeOutputTail(const std::string& path, size_t bytes) {
+  absl::StatusOr<std::string> text = ReadFile(path, "output");
+  if (!text.ok() || text->empty()) return "it wrote nothing";
+  const absl::string_view tail =
+      text->size() <= bytes
+          ? absl::string_view(*text)
+          : absl::string_view(*text).substr(text->size() - bytes);
+  return absl::StrCat("its output ends: ",
+                      absl::StripTrailingAsciiWhitespace(tail));
 }
 
 }  // namespace forkcheck

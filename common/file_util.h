@@ -3,10 +3,10 @@
 #define FORKCHECK_COMMON_FILE_UTIL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 
@@ -15,6 +15,11 @@ namespace forkcheck {
 // if it cannot be read (a directory, say).
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view what);
+
+// For an error message about a child whose output went to `path`: "its
+// output ends: <its last `bytes` bytes, trailing whitespace removed>", or
+// "it wrote nothing" if the file is empty or unreadable.
+std::string DescribeOutputTail(const std::string& path, size_t bytes = 2048);
 
 // Writes `contents` to `path` atomically: to a temporary file in the same
 // directory, flushed to disk, then renamed over `path`; a reader sees the old

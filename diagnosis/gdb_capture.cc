@@ -333,18 +333,23 @@ class DebuggerSlots {
   int free_;
 };
 
-// RunGdbsNow, at most DebuggerSlots' capacity at a time: `bound` counts for
-// each gdb from its own start, and waiting for a slot is bounded by it too.
+// RunGdbsNow, at most DebuggerSlots' capacity at a time, all of it within
+// `bound` from now: waiting for a slot and each gdb count against it.
 std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
                             const std::vector<pid_t>& targets,
                             milliseconds bound) {
   DebuggerSlots& slots = DebuggerSlots::Get();
+  const auto deadline = Clock::now() + bound;
+  auto left = [&] {
+    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(
+                                         deadline - Clock::now()));
+  };
   std::vector<GdbRun> runs;
   for (size_t start = 0; start < argvs.size(); start += slots.capacity()) {
     const size_t end =
         std::min(argvs.size(), start + static_cast<size_t>(slots.capacity()));
     const int count = static_cast<int>(end - start);
-    if (!slots.Acquire(count, bound)) {
+    if (!slots.Acquire(count, left())) {
       for (size_t i = start; i < end; ++i) {
         GdbRun waited;
         waited.spawn_error =
@@ -358,7 +363,7 @@ std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
         RunGdbsNow({argvs.begin() + start, argvs.begin() + end},
                    {targets.begin() + std::min(start, targets.size()),
                     targets.begin() + std::min(end, targets.size())},
-                   bound);
+                   left());
     slots.Release(count);
     for (GdbRun& run : chunk) runs.push_back(std::move(run));
   }

@@ -22,9 +22,11 @@
 namespace forkcheck {
 
 struct CaptureBounds {
-  // How long one gdb may run (attach, backtraces, detach) before it is
-  // killed. gdb attaches to a gRPC client here in about a second (see
-  // diagnosis/README.md), more on a loaded machine.
+  // How long one call may take, waiting for a debugger slot included (at
+  // most one gdb per hardware thread runs in this process at a time, as
+  // they are CPU-bound): a gdb still running then is killed. gdb attaches
+  // to a gRPC client here in about a second (see diagnosis/README.md), more
+  // on a loaded machine.
   std::chrono::milliseconds per_process{4000};
   // How much of gdb's output ProcessStacks::raw keeps: the last bytes, where
   // gdb prints thread 1 (the main thread, or the one that got the signal).
@@ -34,8 +36,9 @@ struct CaptureBounds {
 };
 
 // The stacks of every thread of each of `pids`, in the order given, with
-// source "gdb attach". The gdbs run concurrently, so the call takes about one
-// bound at most, however many pids. While attached, gdb stops its target.
+// source "gdb attach". The gdbs run side by side as debugger slots allow,
+// and the call takes one bound at most, however many pids. While attached,
+// gdb stops its target.
 // `error` says why a capture failed, e.g. "gdb not installed (apt-get install
 // gdb)", "process 123 does not exist", "ptrace: Operation not permitted ...",
 // "gdb timed out after 4000 ms".

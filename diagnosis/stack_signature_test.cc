@@ -1,25 +1,13 @@
 #include "diagnosis/stack_signature.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include "common/runfiles.h"
 #include "diagnosis/stack_trace.h"
+#include "diagnosis/testing/testdata.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
-
-std::string ReadTestdata(const std::string& name) {
-  auto path = RunfileData("diagnosis/testdata/" + name);
-  EXPECT_TRUE(path.ok()) << path.status();
-  if (!path.ok()) return "";
-  std::ifstream in(*path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 ProcessStacks Stacks(const std::string& source, int pid,
                      std::vector<ThreadStack> threads) {

@@ -1,24 +1,12 @@
 #include "diagnosis/stack_trace.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include "common/runfiles.h"
+#include "diagnosis/testing/testdata.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
-
-std::string ReadTestdata(const std::string& name) {
-  auto path = RunfileData("diagnosis/testdata/" + name);
-  EXPECT_TRUE(path.ok()) << path.status();
-  if (!path.ok()) return "";
-  std::ifstream in(*path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 const ThreadStack* FindThread(const std::vector<ThreadStack>& threads,
                               int number) {

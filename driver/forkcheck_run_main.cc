@@ -36,6 +36,8 @@
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "driver/clients.h"
+#include "environment/environment.h"
+#include "environment/grpc_build_info.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/client_expectations.h"
 #include "matrix/expectations.h"
@@ -44,8 +46,6 @@
 #include "matrix/power_probe.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
-#include "environment/environment.h"
-#include "environment/grpc_build_info.h"
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/report.h"
@@ -93,6 +93,10 @@ ABSL_FLAG(int, cpu_lanes, 0,
 ABSL_FLAG(int, hang_lanes, 8,
           "extra lanes for the repetitions of cells that hang (a hang waits "
           "out its watchdog without using CPU)");
+ABSL_FLAG(bool, explain_failures, true,
+          "capture the stacks of hung trials (the first 3 of each cell) and "
+          "read the cores of crashed ones, for the report's stack signatures "
+          "(a few seconds of gdb each; supervisor/README.md)");
 ABSL_FLAG(double, watchdog_scale, 1.0,
           "multiplies every trial's watchdog (raise it under sanitizers or on "
           "a loaded machine)");
@@ -164,8 +168,7 @@ absl::Status PolicyFromFlags(bool quick, TrialPolicy* policy,
   absl::Duration budget = absl::GetFlag(FLAGS_matrix_budget);
   if (quick) budget = std::min(budget, absl::Seconds(75));
   if (budget < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        "--matrix_budget must not be negative");
+    return absl::InvalidArgumentError("--matrix_budget must not be negative");
   }
   policy->time_budget_seconds = absl::ToDoubleSeconds(budget);
   if (policy->stopping.min_trials < 1 || policy->stopping.max_trials > 10000) {
@@ -183,8 +186,7 @@ absl::Status PolicyFromFlags(bool quick, TrialPolicy* policy,
   policy->verdicts.unsafe_threshold = absl::GetFlag(FLAGS_unsafe_threshold);
   if (absl::Status valid = CheckVerdictRule(policy->verdicts); !valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--confidence/--safe_threshold/--unsafe_threshold: ",
-        valid.message()));
+        "--confidence/--safe_threshold/--unsafe_threshold: ", valid.message()));
   }
   rule->verdicts = policy->verdicts;
   rule->alpha = absl::GetFlag(FLAGS_expectations_alpha);
@@ -299,7 +301,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   }
   absl::StatusOr<PowerProbe> power_probe =
       ParsePowerProbe(absl::GetFlag(FLAGS_power_probe));
-  if (!power_probe.ok()) return Fail(std::string(power_probe.status().message()));
+  if (!power_probe.ok())
+    return Fail(std::string(power_probe.status().message()));
   if (power_probe->active() && absl::GetFlag(FLAGS_record_expectations)) {
     return Fail(
         "--power_probe makes a known change on purpose: its counts must never "
@@ -379,6 +382,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   options.design_path = *design;
   options.server_binary = *server;
   options.run.cell.watchdog_scale = scale;
+  options.run.cell.explain_failures = absl::GetFlag(FLAGS_explain_failures);
   options.run.stopping = policy.stopping;
   options.run.verdicts = policy.verdicts;
   options.run.time_budget = std::chrono::milliseconds(
@@ -389,11 +393,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   options.run.on_cell_done = [&done, &policy](const CellResult& result) {
     const OutcomeCounts counts = result.WorkerCounts();
     std::cerr << "[" << ++done << "] " << result.key << ": "
-              << DescribeVerdict(counts, Judge(counts, policy.verdicts))
-              << " (" << result.stop_reason << ")\n";
+              << DescribeVerdict(counts, Judge(counts, policy.verdicts)) << " ("
+              << result.stop_reason << ")\n";
   };
-  std::cout << "Running the " << MatrixSizeName(*size) << " matrix: "
-            << policy.stopping.min_trials << " to "
+  std::cout << "Running the " << MatrixSizeName(*size)
+            << " matrix: " << policy.stopping.min_trials << " to "
             << policy.stopping.max_trials
             << " trials a cell until its verdict is decided"
             << (policy.time_budget_seconds > 0
@@ -405,7 +409,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) return Fail(std::string(job.status().message()));
 
-  std::cout << "\n" << RenderMatrixTable(job->results, job->design.defaults,
+  std::cout << "\n"
+            << RenderMatrixTable(job->results, job->design.defaults,
                                  policy.verdicts);
   if (!job->server_stop_error.empty()) {
     std::cerr << "forkcheck run: warning: " << job->server_stop_error

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
 
@@ -15,13 +14,7 @@ namespace {
 // Where to read what the server wrote on its standard error, for a message.
 std::string ErrorOutput(const std::string& stderr_path) {
   if (stderr_path.empty()) return "its error output is above";
-  absl::StatusOr<std::string> text = ReadFile(stderr_path, "server stderr");
-  if (!text.ok() || text->empty()) return "it wrote no error output";
-  constexpr size_t kQuoted = 2048;
-  const std::string tail =
-      text->size() <= kQuoted ? *text : text->substr(text->size() - kQuoted);
-  return absl::StrCat("its error output ends: ",
-                      absl::StripTrailingAsciiWhitespace(tail));
+  return DescribeOutputTail(stderr_path);
 }
 
 }  // namespace

@@ -47,6 +47,10 @@ struct TrialSample {
   // The capture's own time on top of wall_micros (0 if nothing was
   // captured).
   int64_t diagnosis_micros = 0;
+  // Whether the stacks of this trial were to be captured had it hung (the
+  // matrix captures those of a cell's first hung trials only); not in the
+  // report.
+  bool stacks_captured = false;
 };
 
 // How often each outcome happened over a cell's trials.

@@ -71,13 +71,13 @@ TrialSample SampleFromTrial(const TrialRecord& record,
     const v1::WorkerResult* result =
         i < record.workers.size() ? WorkerResultOf(record.workers[i]) : nullptr;
     if (result != nullptr) sample.rows += result->rows_received();
-    sample.first_row_micros.push_back(
-        result != nullptr && result->first_row_micros() > 0
-            ? result->first_row_micros()
-            : -1);
-    sample.done_micros.push_back(
-        result != nullptr && result->done_micros() > 0 ? result->done_micros()
-                                                       : -1);
+    sample.first_row_micros.push_back(result != nullptr &&
+                                              result->first_row_micros() > 0
+                                          ? result->first_row_micros()
+                                          : -1);
+    sample.done_micros.push_back(result != nullptr && result->done_micros() > 0
+                                     ? result->done_micros()
+                                     : -1);
   }
   sample.workers = workers;
   if (const v1::ParentFacts* facts = ParentFactsOf(record)) {
@@ -118,6 +118,7 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
       GrpcEnvironment(cell.axes), watchdog);
   if (!prepared.ok()) return prepared.status();
   trial.prepared = *std::move(prepared);
+  trial.prepared.command.explain_failures = options.explain_failures;
   return trial;
 }
 
@@ -136,17 +137,6 @@ TrialSample RunPreparedCellTrial(const CellTrial& trial) {
         absl::StrCat("trial left processes behind: ", record->cleanup_error);
   }
   return sample;
-}
-
-TrialSample RunCellTrial(const Cell& cell, const std::string& target,
-                         const CellRunOptions& options) {
-  absl::StatusOr<CellTrial> trial = PrepareCellTrial(cell, target, options);
-  if (!trial.ok()) {
-    TrialSample failed;
-    failed.harness_error = std::string(trial.status().message());
-    return failed;
-  }
-  return RunPreparedCellTrial(*trial);
 }
 
 }  // namespace forkcheck

@@ -41,6 +41,10 @@ struct CellRunOptions {
   std::chrono::milliseconds parent_check_timeout{1500};
   // Cells it probes read its table instead of `small` (power_probe.h).
   PowerProbe power_probe;
+  // Stacks of hung trials and cores of crashed ones
+  // (TrialCommand::explain_failures): seconds of debugger time per failed
+  // trial.
+  bool explain_failures = true;
 };
 
 // The full table name and row count of axes.table; INVALID_ARGUMENT if the
@@ -53,7 +57,7 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
                                       const CellRunOptions& options,
                                       const std::string& client = kCppClient);
 
-// A cell's trial, ready for RunTrial: what RunCellTrial runs, for a caller
+// A cell's trial, ready for RunTrial: what the matrix runs, for a caller
 // that also needs to see it (a reproduction writes its command down).
 struct CellTrial {
   PreparedTrial prepared;  // the command, and what classifying it needs
@@ -71,11 +75,6 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
 // Runs a prepared trial and classifies it. Never fails: a trial the
 // supervisor could not run sets the sample's harness_error.
 TrialSample RunPreparedCellTrial(const CellTrial& trial);
-
-// PrepareCellTrial, then RunPreparedCellTrial. Never fails: a trial that
-// could not be prepared or run sets the sample's harness_error.
-TrialSample RunCellTrial(const Cell& cell, const std::string& target,
-                         const CellRunOptions& options);
 
 // Turns a classified trial into a sample (exposed for tests).
 TrialSample SampleFromTrial(const TrialRecord& record,

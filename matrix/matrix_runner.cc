@@ -17,6 +17,11 @@ using Clock = std::chrono::steady_clock;
 
 // See Schedule::Choose.
 constexpr int kMaxTesteesOnHangLanes = 2;
+// Hung trials of a cell whose stacks are captured: until this many gave a
+// signature (a capture that failed, e.g. for want of a free debugger,
+// leaves the next hung trial to try). Crashed trials' cores are always
+// read.
+constexpr int kHungTrialsWithStacks = 2;
 
 // Where a cell is in its run.
 struct CellState {
@@ -24,6 +29,10 @@ struct CellState {
   int in_flight = 0;
   int finished = 0;
   int hung = 0;  // trials whose watchdog fired
+  // Hung trials whose stacks gave a signature, and trials in flight that
+  // will capture stacks if they hang.
+  int hung_with_stacks = 0;
+  int capturing = 0;
   int harness_errors = 0;
   // Most of its trials hung: they wait out watchdogs without using CPU, so
   // they go to the hang lanes. A cell whose trials mostly work stays on the
@@ -113,9 +122,7 @@ class Schedule {
     return false;
   }
 
-  bool IsTestee(size_t cell) const {
-    return cells_[cell].client != kCppClient;
-  }
+  bool IsTestee(size_t cell) const { return cells_[cell].client != kCppClient; }
 
   bool LikelyToHang(size_t cell) const {
     return hung_models_.count(cells_[cell].model_name) != 0;
@@ -154,10 +161,9 @@ class Schedule {
       }
       // Spread the lanes over the cells in doubt: fewest trials in flight
       // first, then fewest started.
-      if (!best.has_value() ||
-          std::make_pair(state.in_flight, state.started) <
-              std::make_pair(states_[*best].in_flight,
-                             states_[*best].started)) {
+      if (!best.has_value() || std::make_pair(state.in_flight, state.started) <
+                                   std::make_pair(states_[*best].in_flight,
+                                                  states_[*best].started)) {
         best = i;
       }
     }
@@ -166,12 +172,31 @@ class Schedule {
 
   TrialSample RunOne(size_t cell) {
     absl::StatusOr<std::string> target = servers_.TargetFor(cells_[cell].axes);
+    TrialSample failed;
     if (!target.ok()) {
-      TrialSample failed;
       failed.harness_error = std::string(target.status().message());
       return failed;
     }
-    return RunCellTrial(cells_[cell], *target, options_.cell);
+    absl::StatusOr<CellTrial> trial =
+        PrepareCellTrial(cells_[cell], *target, options_.cell);
+    if (!trial.ok()) {
+      failed.harness_error = std::string(trial.status().message());
+      return failed;
+    }
+    bool capture = false;
+    {
+      // The stacks of a cell's first hung trials say what its hangs are;
+      // a debugger on every later one would cost each a few seconds.
+      std::lock_guard<std::mutex> lock(mu_);
+      CellState& state = states_[cell];
+      capture =
+          state.hung_with_stacks + state.capturing < kHungTrialsWithStacks;
+      if (capture) ++state.capturing;
+    }
+    trial->prepared.command.capture_hung_stacks = capture;
+    TrialSample sample = RunPreparedCellTrial(*trial);
+    sample.stacks_captured = capture;
+    return sample;
   }
 
   void Finish(size_t cell, bool hang_lane, TrialSample sample) {
@@ -185,7 +210,15 @@ class Schedule {
     if (sample.watchdog_fired) {
       ++state.hung;
       hung_models_.insert(cells_[cell].model_name);
+      for (const ProcessEvidence& evidence : sample.evidence) {
+        if (!evidence.signature.empty() && !evidence.stacks_source.empty() &&
+            evidence.stacks_source != "gdb core") {
+          ++state.hung_with_stacks;
+          break;
+        }
+      }
     }
+    if (sample.stacks_captured) --state.capturing;
     if (!sample.harness_error.empty()) ++state.harness_errors;
     TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
@@ -207,9 +240,9 @@ class Schedule {
     const OutcomeCounts parent = result.ParentCounts();
     std::optional<RateVerdict> parent_verdict;
     if (parent.total() > 0) parent_verdict = Judge(parent, options_.verdicts);
-    std::optional<StopReason> reason = ShouldStop(
-        Judge(result.WorkerCounts(), options_.verdicts), parent_verdict,
-        options_.stopping);
+    std::optional<StopReason> reason =
+        ShouldStop(Judge(result.WorkerCounts(), options_.verdicts),
+                   parent_verdict, options_.stopping);
     if (reason.has_value()) return reason;
     if (state.started >= options_.stopping.max_trials) {
       return StopReason::kTrialCap;  // harness errors used up its trials

@@ -648,4 +648,12 @@ absl::StatusOr<ReportModel> ParseReportModel(const Json& report) {
   return model;
 }
 
+std::map<std::string, const ReportCell*> CellsByKey(
+    const std::optional<ReportConformance>& conformance) {
+  std::map<std::string, const ReportCell*> cells;
+  if (!conformance.has_value()) return cells;
+  for (const ReportCell& cell : conformance->cells) cells[cell.key] = &cell;
+  return cells;
+}
+
 }  // namespace forkcheck

@@ -209,6 +209,11 @@ struct ReportModel {
 // malformed document.
 absl::StatusOr<ReportModel> ParseReportModel(const nlohmann::json& report);
 
+// The section's cells by key (none without a matrix), for views that line
+// two reports' cells up.
+std::map<std::string, const ReportCell*> CellsByKey(
+    const std::optional<ReportConformance>& conformance);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_REPORTS_REPORT_MODEL_H_

@@ -402,8 +402,8 @@ std::string WhyCellsFailedText(const Report& report) {
         kTextWidth, 2);
   }
   std::string text =
-      "Why cells failed (per model: failed trials; the stack signature seen "
-      "in most, in trials):\n";
+      "Why cells failed (per model: failed trials; its most seen stack "
+      "signature, workers' first):\n";
   std::string entries;
   size_t shown = 0;
   for (const ModelFailures& model : models) {

@@ -61,7 +61,8 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 //
 // Both say why cells failed when any trial failed (other than ok and
 // ok_after_retry): the text per model, most failed trials first, its failed
-// trials and the stack signature seen in most of them, in at most 8 lines
+// trials and the stack signature seen in most of them (a worker's first),
+// in at most 8 lines
 // (then how many models did not fit); Markdown every such cell with every
 // signature and its trials. A report from before signatures were recorded
 // says it has none.

@@ -424,8 +424,8 @@ TEST(SummaryTest, WhyCellsFailedNamesEachModelsSignatures) {
   // Per model, most failed trials first, its cells' trials summed; a
   // worker's index is not part of its signature.
   EXPECT_THAT(text,
-              HasSubstr("Why cells failed (per model: failed trials; the "
-                        "stack signature seen in most, in trials):\n"
+              HasSubstr("Why cells failed (per model: failed trials; its most "
+                        "seen stack signature, workers' first):\n"
                         "  cpp: fork_after_create(parent_channel=used), 2 "
                         "cells: hang 36/60 — worker: grpc_pollset_work ←\n"
                         "    grpc::CompletionQueue::Pluck ← "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -102,9 +103,17 @@ std::string CellFailuresText(const ReportCell& cell) {
 std::vector<std::pair<std::string, int64_t>> SignaturesByTrials(
     const ReportCell& cell) {
   std::vector<std::pair<std::string, int64_t>> signatures = cell.signatures;
-  std::stable_sort(
-      signatures.begin(), signatures.end(),
-      [](const auto& a, const auto& b) { return a.second > b.second; });
+  // A worker's stack says what the client was doing; a parent's mostly
+  // that it waited for its workers.
+  auto rank = [](const std::string& signature) {
+    if (absl::StartsWith(signature, "worker:")) return 0;
+    return absl::StartsWith(signature, "parent:") ? 2 : 1;
+  };
+  std::stable_sort(signatures.begin(), signatures.end(),
+                   [&](const auto& a, const auto& b) {
+                     return std::make_pair(rank(a.first), -a.second) <
+                            std::make_pair(rank(b.first), -b.second);
+                   });
   return signatures;
 }
 

@@ -54,8 +54,10 @@ std::string FailedCountsText(const CellPart& part);
 // "crash 2/36; parent after: hang 1/36"; "" if neither part failed.
 std::string CellFailuresText(const ReportCell& cell);
 
-// The cell's stack signatures, most trials first (ties in the report's
-// order); empty in reports from before failures were explained.
+// The cell's stack signatures: the workers' first (what the client was
+// doing), then other processes', then the parent's (mostly waiting for its
+// workers); each group most trials first, ties in the report's order.
+// Empty in reports from before failures were explained.
 std::vector<std::pair<std::string, int64_t>> SignaturesByTrials(
     const ReportCell& cell);
 

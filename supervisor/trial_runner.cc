@@ -456,7 +456,8 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   }
 
   const auto diagnosis_start = Clock::now();
-  if (record.watchdog_fired && command.explain_failures) {
+  if (record.watchdog_fired && command.explain_failures &&
+      command.capture_hung_stacks) {
     const std::vector<pid_t> alive = LiveTrialProcesses(pid, token_entry);
     if (command.stack_dump_signal != 0 && !alive.empty()) {
       for (pid_t process : alive) kill(process, command.stack_dump_signal);

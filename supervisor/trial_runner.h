@@ -68,6 +68,10 @@ struct TrialCommand {
   // of debugger time); off, a hang is killed at once and cores are not
   // enabled.
   bool explain_failures = true;
+  // With explain_failures, whether a hung trial's stacks are captured (its
+  // cores are read either way): a caller that has the stacks of enough
+  // hangs of the same kind spares the debugger time.
+  bool capture_hung_stacks = true;
 };
 
 // What the trial's processes did, unjudged (see outcome_classifier.h).

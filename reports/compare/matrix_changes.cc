@@ -82,14 +82,6 @@ ChangeDirection CellDirection(const CellChange& cell) {
   return ChangeDirection::kNotSignificant;
 }
 
-std::map<std::string, const ReportCell*> CellsByKey(
-    const std::optional<ReportConformance>& conformance) {
-  std::map<std::string, const ReportCell*> cells;
-  if (!conformance.has_value()) return cells;
-  for (const ReportCell& cell : conformance->cells) cells[cell.key] = &cell;
-  return cells;
-}
-
 }  // namespace
 
 const char* ChangeDirectionName(ChangeDirection direction) {

@@ -9,14 +9,6 @@
 namespace forkcheck {
 namespace {
 
-std::map<std::string, const ReportCell*> CellsByKey(
-    const std::optional<ReportConformance>& conformance) {
-  std::map<std::string, const ReportCell*> cells;
-  if (!conformance.has_value()) return cells;
-  for (const ReportCell& cell : conformance->cells) cells[cell.key] = &cell;
-  return cells;
-}
-
 // `cell`'s signatures, most trials first, that `other` does not have.
 CountedSignatures OnlyIn(const ReportCell& cell, const ReportCell& other) {
   CountedSignatures only;

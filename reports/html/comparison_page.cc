@@ -213,15 +213,6 @@ std::string DifferencesTable(
   return Table({"field", "old", "new"}, rows);
 }
 
-std::map<std::string, const ReportCell*> CellsByKey(const Report& report) {
-  std::map<std::string, const ReportCell*> cells;
-  if (!report.has_conformance()) return cells;
-  for (const ReportCell& cell : report.model().conformance->cells) {
-    cells[cell.key] = &cell;
-  }
-  return cells;
-}
-
 std::string OutcomeCell(const std::map<std::string, const ReportCell*>& cells,
                         const std::string& key) {
   const auto found = cells.find(key);
@@ -319,8 +310,8 @@ std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
                               Counted(matrix.cells_in_common, "cell", "cells"),
                               " in common).")));
   } else {
-    const auto old_cells = CellsByKey(old_report);
-    const auto new_cells = CellsByKey(new_report);
+    const auto old_cells = CellsByKey(old_report.model().conformance);
+    const auto new_cells = CellsByKey(new_report.model().conformance);
     std::string rows = Element(
         "tr",
         absl::StrCat(TextElement("th", "change"), TextElement("th", "cell"),
