@@ -7,7 +7,9 @@ import os
 import select
 import signal
 import struct
+import shutil
 import subprocess
+import tempfile
 import time
 from typing import List
 
@@ -78,6 +80,13 @@ def run_testee(
         for knob in ("GRPC_ENABLE_FORK_SUPPORT", "GRPC_POLL_STRATEGY"):
             environment.pop(knob, None)
     environment["FORKCHECK_REPORT_FDS"] = ",".join(str(w) for w in write_ends)
+    # As the supervisor gives every trial a TMPDIR of its own and removes it:
+    # a testee killed here cannot remove its multiprocessing directory.
+    # A caller that sets TMPDIR in `env` keeps it (and its cleanup).
+    scratch = None
+    if env is None or "TMPDIR" not in env:
+        scratch = tempfile.mkdtemp(prefix="testee-runner-")
+        environment["TMPDIR"] = scratch
     if worker_stderr:
         environment["FORKCHECK_WORKER_STDERR_FDS"] = ",".join(str(w) for _, w in stderr_pipes)
     process = subprocess.Popen(
@@ -141,6 +150,8 @@ def run_testee(
         for r, _ in pipes + stderr_pipes:
             os.close(r)
         process.stderr.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     messages = [_frames(received[r]) for r, _ in pipes]
     return TesteeRun(
         exit_code,
