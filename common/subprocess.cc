@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -212,6 +214,16 @@ int Subprocess::Stop(std::chrono::milliseconds grace) {
   // in uninterruptible sleep.
   std::optional<int> status = Wait(std::chrono::seconds(10));
   return status.value_or(-1);
+}
+
+char ProcessState(pid_t pid) {
+  std::ifstream file(absl::StrCat("/proc/", pid, "/stat"));
+  const std::string stat((std::istreambuf_iterator<char>(file)), {});
+  // "pid (comm) S ...": comm may hold spaces and parentheses; the last ')'
+  // ends it.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return '\0';
+  return stat[close + 2];
 }
 
 std::string DescribeWaitStatus(int wait_status) {

@@ -82,6 +82,11 @@ class Subprocess {
   std::optional<int> exit_status_;  // set once reaped
 };
 
+// The kernel's state letter for process `pid` ('R', 'S', 'T' stopped, 'Z' a
+// zombie...), from /proc/PID/stat; '\0' if it cannot be read (no such
+// process).
+char ProcessState(pid_t pid);
+
 // "exited with status 3", "killed by signal SIGSEGV", for messages.
 std::string DescribeWaitStatus(int wait_status);
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -97,6 +98,18 @@ TEST(SubprocessTest, SpawnSetsWorkingDirectoryAndCoreLimit) {
   std::optional<int> status = WaitForChild(*pid, milliseconds(5000));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(DescribeWaitStatus(*status), "exited with status 0");
+}
+
+TEST(SubprocessTest, ProcessStateReadsTheKernelsLetter) {
+  EXPECT_EQ(ProcessState(getpid()), 'R');  // reading its own stat: running
+  auto pid = SpawnInProcessGroup({"/bin/sleep", "30"}, SpawnOptions());
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  kill(*pid, SIGSTOP);
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(ProcessState(*pid), 'T');
+  kill(*pid, SIGKILL);
+  ASSERT_TRUE(WaitForChild(*pid, milliseconds(5000)).has_value());
+  EXPECT_EQ(ProcessState(*pid), '\0');  // reaped: no such process
 }
 
 TEST(SubprocessTest, ExecFailureIsAnExitNotAHang) {

@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -98,18 +97,6 @@ struct GdbRun {
   bool timed_out = false;
   int wait_status = -1;
 };
-
-// The kernel state letter of `pid` ('R', 'S', 'T', 'Z'...), or 0.
-char ProcessState(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  // pid (comm) S ...: comm may hold spaces and parentheses; the last ')'
-  // ends it.
-  size_t close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return 0;
-  return stat[close + 2];
-}
 
 // Runs every argv concurrently, each in its own process group with its output
 // on a pipe read without blocking, and kills (with its group) each one still

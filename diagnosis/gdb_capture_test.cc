@@ -56,14 +56,6 @@ std::unique_ptr<Subprocess> StartHanging() {
   return std::move(*child);
 }
 
-char StateOf(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  size_t close = stat.rfind(')');
-  return close == std::string::npos ? '?' : stat[close + 2];
-}
-
 // Processes whose command line contains `needle` (NULs read as spaces, so
 // "sleep 31.12 " matches the whole last argument).
 std::vector<pid_t> ProcessesWithCommandLine(const std::string& needle) {
@@ -113,7 +105,7 @@ TEST(CaptureLiveStacksTest, AttachesToTwoHangingProcessesAndLeavesThemRunning) {
   }
   for (Subprocess* child : {first.get(), second.get()}) {
     EXPECT_FALSE(child->Wait(milliseconds(0)).has_value()) << "it died";
-    char state = StateOf(child->pid());
+    char state = ProcessState(child->pid());
     EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
   }
 }
@@ -175,7 +167,7 @@ TEST(CaptureLiveStacksTest, AGdbKilledWhileAttachedLeavesTheTargetRunning) {
   EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
   // Long enough for a stop left pending by the dead tracer to take effect.
   std::this_thread::sleep_for(milliseconds(300));
-  char state = StateOf(hanging->pid());
+  char state = ProcessState(hanging->pid());
   EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
 }
 
@@ -205,7 +197,7 @@ TEST(CaptureLiveStacksTest, ATargetLeftStoppedIsResumed) {
   ASSERT_EQ(stacks.size(), 1u);
   EXPECT_EQ(stacks[0].error, "gdb timed out after 1000 ms");
   EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
-  char state = StateOf(hanging->pid());
+  char state = ProcessState(hanging->pid());
   EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
 }
 

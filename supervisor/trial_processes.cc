@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/subprocess.h"
 
 namespace forkcheck {
 namespace {
@@ -36,16 +37,6 @@ bool HasEnvEntry(pid_t pid, const std::string& needle) {
   environment.append(std::istreambuf_iterator<char>(file), {});
   if (environment.back() != '\0') environment.push_back('\0');
   return environment.find(needle) != std::string::npos;
-}
-
-// The state letter of /proc/PID/stat ('Z' for a zombie); '\0' if unreadable.
-char ProcessState(pid_t pid) {
-  std::ifstream file(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(file)), {});
-  // "pid (comm) S ...": comm may hold spaces and parentheses.
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return '\0';
-  return stat[close + 2];
 }
 
 }  // namespace
