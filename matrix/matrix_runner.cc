@@ -99,6 +99,7 @@ class Schedule {
         ++states_[*chosen].in_flight;
         ++in_flight_;
         if (hang_lane && IsTestee(*chosen)) ++testees_on_hang_lanes_;
+        ReportProgress();
         return chosen;
       }
       if (in_flight_ == 0) {
@@ -207,7 +208,9 @@ class Schedule {
     --state.in_flight;
     --in_flight_;
     ++state.finished;
+    ++trials_finished_;
     if (sample.watchdog_fired) {
+      ++trials_hung_;
       ++state.hung;
       hung_models_.insert(cells_[cell].model_name);
       for (const ProcessEvidence& evidence : sample.evidence) {
@@ -227,6 +230,7 @@ class Schedule {
       state.stopped = StoppedWithoutVerdict(cell);
     }
     MaybeReport(cell);
+    ReportProgress();
     changed_.notify_all();
   }
 
@@ -272,8 +276,27 @@ class Schedule {
       return;
     }
     state.reported = true;
+    ++cells_done_;
     results_[cell].stop_reason = std::string(StopReasonName(*state.stopped));
     if (options_.on_cell_done) options_.on_cell_done(results_[cell]);
+  }
+
+  // Called with mu_ held, so that calls are serialised and in order.
+  void ReportProgress() const {
+    if (!options_.on_progress) return;
+    MatrixProgress progress;
+    progress.cells = static_cast<int>(states_.size());
+    progress.cells_done = cells_done_;
+    progress.trials_finished = trials_finished_;
+    progress.trials_running = in_flight_;
+    progress.trials_hung = trials_hung_;
+    if (deadline_.has_value()) {
+      progress.budget_left = std::max(
+          std::chrono::milliseconds(0),
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ -
+                                                                Clock::now()));
+    }
+    options_.on_progress(progress);
   }
 
   const std::vector<Cell>& cells_;
@@ -285,6 +308,9 @@ class Schedule {
   std::condition_variable changed_;
   std::vector<CellState> states_;
   int in_flight_ = 0;
+  int cells_done_ = 0;
+  int trials_finished_ = 0;
+  int trials_hung_ = 0;
   int testees_on_hang_lanes_ = 0;
   std::set<std::string> hung_models_;  // models with a cell that hung
   std::vector<CellResult> results_;

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "matrix/cell.h"
@@ -28,6 +29,17 @@
 #include "matrix/verdict.h"
 
 namespace forkcheck {
+
+// How far a RunMatrix call has got, for a progress display.
+struct MatrixProgress {
+  int cells = 0;       // in the run
+  int cells_done = 0;  // stopped, with every trial finished
+  int trials_finished = 0;
+  int trials_running = 0;
+  int trials_hung = 0;  // finished trials whose watchdog fired
+  // Until the time budget stops further trials; absent without a budget.
+  std::optional<std::chrono::milliseconds> budget_left;
+};
 
 struct MatrixRunOptions {
   StoppingRule stopping;  // min_trials == max_trials: a fixed count
@@ -40,6 +52,9 @@ struct MatrixRunOptions {
   CellRunOptions cell;
   // Called (serialised, from a runner thread) as each cell completes.
   std::function<void(const CellResult&)> on_cell_done;
+  // Called (serialised, from a runner thread, after on_cell_done if both
+  // apply) as each trial starts and finishes.
+  std::function<void(const MatrixProgress&)> on_progress;
 };
 
 // One result per cell, in the order of `cells`, each with its samples and

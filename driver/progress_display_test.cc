@@ -1,0 +1,130 @@
+#include "driver/progress_display.h"
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+using std::chrono::milliseconds;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+int CountLines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(FormatDurationTest, SecondsMinutesHours) {
+  EXPECT_EQ(FormatDuration(milliseconds(0)), "0s");
+  EXPECT_EQ(FormatDuration(milliseconds(44'600)), "45s");
+  EXPECT_EQ(FormatDuration(milliseconds(252'000)), "4m12s");
+  EXPECT_EQ(FormatDuration(milliseconds(3'720'000)), "1h02m");
+  EXPECT_EQ(FormatDuration(milliseconds(-5)), "0s");
+}
+
+TEST(FormatProgressLineTest, PhaseDetailElapsedAndLeft) {
+  ProgressState state;
+  state.phase = "matrix";
+  state.detail = "212/278 cells, 1204 trials, 37 hung";
+  state.elapsed = milliseconds(252'000);
+  state.left = milliseconds(90'000);
+  EXPECT_EQ(FormatProgressLine(state, 100),
+            "matrix · 212/278 cells, 1204 trials, 37 hung · 4m12s · ~1m30s "
+            "left");
+  state.left.reset();
+  EXPECT_EQ(FormatProgressLine(state, 100),
+            "matrix · 212/278 cells, 1204 trials, 37 hung · 4m12s");
+}
+
+TEST(FormatProgressLineTest, CutToWidthInCodePoints) {
+  ProgressState state;
+  state.phase = "matrix";
+  state.detail = "abc";
+  state.elapsed = milliseconds(1000);
+  // "matrix · abc · 1s": the middle dots are two bytes but one column.
+  EXPECT_EQ(FormatProgressLine(state, 8), "matrix ·");
+  EXPECT_EQ(FormatProgressLine(state, 200), "matrix · abc · 1s");
+}
+
+TEST(EstimateTimeLeftTest, ScalesTheDonePartAndHonoursTheBound) {
+  EXPECT_FALSE(EstimateTimeLeft(0, milliseconds(1000), std::nullopt));
+  EXPECT_EQ(EstimateTimeLeft(0.25, milliseconds(1000), std::nullopt),
+            milliseconds(3000));
+  EXPECT_EQ(EstimateTimeLeft(1, milliseconds(1000), std::nullopt),
+            milliseconds(0));
+  EXPECT_EQ(EstimateTimeLeft(0.25, milliseconds(1000), milliseconds(500)),
+            milliseconds(500));
+  // Nothing done yet: the bound is all there is to say.
+  EXPECT_EQ(EstimateTimeLeft(0, milliseconds(1000), milliseconds(500)),
+            milliseconds(500));
+}
+
+TEST(ProgressDisplayTest, PlainLogPrintsPhasesThenOneLinePerInterval) {
+  std::ostringstream out;
+  std::string text;
+  {
+    ProgressDisplay::Options options;
+    options.redraw = false;
+    options.plain_interval = milliseconds(50);
+    ProgressDisplay display(&out, options);
+    display.StartPhase("matrix");
+    for (int i = 0; i < 100; ++i) {
+      display.Update("3/10 cells", 0.3);  // no line of its own
+    }
+    // The ticker writes from its own thread; read only after Finish.
+    std::this_thread::sleep_for(milliseconds(300));
+    display.StartPhase("benchmarks 1/2");
+    display.Finish();
+    text = out.str();
+  }
+  EXPECT_THAT(text, StartsWith("matrix · 0s\n"));
+  EXPECT_THAT(text, HasSubstr("matrix · 3/10 cells · "));
+  EXPECT_THAT(text, HasSubstr("left\n"));
+  EXPECT_THAT(text, HasSubstr("benchmarks 1/2 · 0s\n"));
+  EXPECT_THAT(text, Not(HasSubstr("\r")));
+  // Not one line per Update: phase lines and a few interval lines.
+  EXPECT_GE(CountLines(text), 3);
+  EXPECT_LE(CountLines(text), 2 + 300 / 50 + 2);
+}
+
+TEST(ProgressDisplayTest, TerminalRedrawsOneLineAndClearsIt) {
+  std::ostringstream out;
+  std::string text;
+  {
+    ProgressDisplay::Options options;
+    options.redraw = true;
+    options.redraw_interval = milliseconds(20);
+    ProgressDisplay display(&out, options);
+    display.StartPhase("matrix");
+    display.Update("1/2 cells", 0.5, milliseconds(60'000));
+    std::this_thread::sleep_for(milliseconds(100));
+    display.Finish();
+    display.Finish();  // idempotent
+    text = out.str();
+  }
+  EXPECT_EQ(CountLines(text), 0);
+  EXPECT_THAT(text, StartsWith("\r\033[Kmatrix · 0s"));
+  EXPECT_THAT(text, HasSubstr("\r\033[Kmatrix · 1/2 cells · 0s · ~"));
+  // Ends by clearing the line, so the summary starts on a clean one.
+  EXPECT_EQ(text.substr(text.size() - 4), "\r\033[K");
+}
+
+TEST(ProgressDisplayTest, NothingAfterFinish) {
+  std::ostringstream out;
+  ProgressDisplay display(&out, ProgressDisplay::Options{});
+  display.StartPhase("matrix");
+  display.Finish();
+  const std::string before = out.str();
+  display.StartPhase("benchmarks");
+  display.Update("x", 0.5);
+  EXPECT_EQ(out.str(), before);
+}
+
+}  // namespace
+}  // namespace forkcheck
