@@ -49,4 +49,28 @@ std::string ValidUtf8(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool IsContinuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+size_t CodePoints(std::string_view text) {
+  size_t count = 0;
+  for (const char c : text) count += IsContinuation(c) ? 0 : 1;
+  return count;
+}
+
+std::string FirstCodePoints(std::string_view text, size_t count) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (IsContinuation(text[i])) continue;
+    if (seen == count) return std::string(text.substr(0, i));
+    ++seen;
+  }
+  return std::string(text);
+}
+
 }  // namespace forkcheck

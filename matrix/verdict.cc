@@ -9,8 +9,11 @@
 namespace forkcheck {
 namespace {
 
-// "3.2%", "15%", "0.05%": two significant digits, no trailing zeros.
-std::string Percent(double fraction) {
+bool InUnitInterval(double value) { return value > 0 && value < 1; }
+
+}  // namespace
+
+std::string PercentText(double fraction) {
   const double percent = 100 * fraction;
   if (percent <= 0 || percent >= 100) return absl::StrCat(std::lround(percent), "%");
   // Near the ends keep the digits that tell 99.7% from 100%, 0.3% from 0.
@@ -18,10 +21,6 @@ std::string Percent(double fraction) {
   if (percent >= 99.5) return absl::StrFormat("%.3g%%", percent);
   return absl::StrFormat("%.0f%%", percent);
 }
-
-bool InUnitInterval(double value) { return value > 0 && value < 1; }
-
-}  // namespace
 
 absl::Status CheckVerdictRule(const VerdictRule& rule) {
   const std::pair<const char*, double> fields[] = {
@@ -38,12 +37,12 @@ absl::Status CheckVerdictRule(const VerdictRule& rule) {
 }
 
 std::string DescribeRule(const VerdictRule& rule) {
-  return absl::StrCat(Percent(rule.confidence),
+  return absl::StrCat(PercentText(rule.confidence),
                       " Clopper-Pearson intervals; safe: failure rate's "
                       "upper bound < ",
-                      Percent(rule.safe_threshold),
+                      PercentText(rule.safe_threshold),
                       "; unsafe: ok rate's upper bound < ",
-                      Percent(rule.unsafe_threshold));
+                      PercentText(rule.unsafe_threshold));
 }
 
 absl::string_view SafetyVerdictName(SafetyVerdict verdict) {
@@ -93,9 +92,9 @@ RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
 }
 
 std::string FormatRate(const RateVerdict& verdict) {
-  return absl::StrCat(Percent(verdict.failure_rate()), " [",
-                      Percent(verdict.failure_interval.low), "–",
-                      Percent(verdict.failure_interval.high), "]");
+  return absl::StrCat(PercentText(verdict.failure_rate()), " [",
+                      PercentText(verdict.failure_interval.low), "–",
+                      PercentText(verdict.failure_interval.high), "]");
 }
 
 std::string DescribeVerdict(const OutcomeCounts& counts,

@@ -31,6 +31,10 @@
 
 namespace forkcheck {
 
+// A rate as every view words it: "3.2%", "15%", "0.05%", "99.7%" (two
+// significant digits, three near 100%; 0 and 1 exactly "0%", "100%").
+std::string PercentText(double fraction);
+
 struct VerdictRule {
   double confidence = 0.95;       // of every interval
   double safe_threshold = 0.10;   // on the failure rate's upper bound

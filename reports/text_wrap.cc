@@ -1,5 +1,9 @@
 #include "reports/text_wrap.h"
 
+#include <string_view>
+
+#include "common/utf8.h"
+
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -8,9 +12,7 @@
 namespace forkcheck {
 
 size_t TextColumns(absl::string_view text) {
-  size_t columns = 0;
-  for (unsigned char c : text) columns += (c & 0xC0) != 0x80 ? 1 : 0;
-  return columns;
+  return CodePoints(std::string_view(text.data(), text.size()));
 }
 
 std::string WrapLine(absl::string_view line, size_t width, size_t indent) {
