@@ -6,9 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "common/file_util.h"
 #include "common/json_fields.h"
@@ -79,19 +84,63 @@ std::string NonFiniteNumbersToNull(const std::string& json_text) {
   return out;
 }
 
-absl::Status CheckBenchmarkFlags(const BenchRun& run,
-                                 std::chrono::milliseconds timeout) {
+absl::StatusOr<std::vector<std::string>> ListBenchmarks(
+    const BenchRun& run, std::chrono::milliseconds timeout) {
   std::vector<std::string> argv = {run.binary};
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_list_tests=true");
-  absl::StatusOr<int> status = RunBounded(argv, run.env, timeout, "/dev/null");
+  // The list goes to a file: RunBounded gives a child no pipe to drain.
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp",
+                   "/forkcheck-bench-list-XXXXXX");
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("mkstemp for ", run.name, "'s list: ", std::strerror(errno)));
+  }
+  close(fd);
+  const std::string listing = pattern;
+  absl::StatusOr<int> status = RunBounded(argv, run.env, timeout, listing);
+  absl::StatusOr<std::string> text = ReadFile(listing, "benchmark list");
+  unlink(listing.c_str());
   if (!status.ok()) return status.status();
   if (*status != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         run.name, " rejects its flags (", DescribeWaitStatus(*status),
         "); run it with them to see why"));
   }
-  return absl::OkStatus();
+  if (!text.ok()) return text.status();
+  std::vector<std::string> names;
+  for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+    // Debian's library announces its build type first; names start BM_.
+    if (absl::StartsWith(line, "BM_")) names.emplace_back(line);
+  }
+  return names;
+}
+
+absl::Status CheckBenchmarkFlags(const BenchRun& run,
+                                 std::chrono::milliseconds timeout) {
+  return ListBenchmarks(run, timeout).status();
+}
+
+std::string BenchmarkLogPath(const BenchRun& run, const std::string& scratch) {
+  return absl::StrCat(scratch, "/", run.name, ".log");
+}
+
+int CountFinishedBenchmarks(absl::string_view log,
+                            const std::vector<std::string>& benchmarks) {
+  std::set<absl::string_view> finished;
+  const std::set<absl::string_view> names(benchmarks.begin(),
+                                          benchmarks.end());
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    const size_t space = line.find(' ');
+    if (space == absl::string_view::npos) continue;
+    absl::string_view name = line.substr(0, space);
+    absl::ConsumeSuffix(&name, "_mean");
+    if (names.count(name) != 0) finished.insert(name);
+  }
+  return static_cast<int>(finished.size());
 }
 
 absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
@@ -104,7 +153,7 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
   argv.push_back("--benchmark_out_format=json");
   // Its console table and its fake servers' lines stay off the main job's
   // console; they are quoted if it fails.
-  const std::string log = absl::StrCat(scratch, "/", run.name, ".log");
+  const std::string log = BenchmarkLogPath(run, scratch);
   absl::StatusOr<int> status = RunBounded(argv, run.env, timeout, log);
   if (!status.ok()) {
     return absl::Status(status.status().code(),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "nlohmann/json.hpp"
 
 namespace forkcheck {
@@ -42,6 +43,22 @@ std::string NonFiniteNumbersToNull(const std::string& json_text);
 // INVALID_ARGUMENT, naming the binary, if it rejects them.
 absl::Status CheckBenchmarkFlags(const BenchRun& run,
                                  std::chrono::milliseconds timeout);
+
+// The benchmarks `run` would run (--benchmark_list_tests), one name each;
+// errors as CheckBenchmarkFlags.
+absl::StatusOr<std::vector<std::string>> ListBenchmarks(
+    const BenchRun& run, std::chrono::milliseconds timeout);
+
+// The path RunBenchmark writes `run`'s console output to in `scratch`.
+std::string BenchmarkLogPath(const BenchRun& run, const std::string& scratch);
+
+// How many of `benchmarks` a Google Benchmark console log reports as
+// finished: those with a line that starts with the name followed by a
+// space (a run, or an error) or by "_mean " (the first aggregate, all our
+// binaries show with repetitions). For a progress display; a log in
+// another format counts 0.
+int CountFinishedBenchmarks(absl::string_view log,
+                            const std::vector<std::string>& benchmarks);
 
 }  // namespace forkcheck
 

@@ -65,6 +65,9 @@ class ConsoleWriter : public ReportWriter {
           << RenderSummaryText(report) << "\nReport: " << paths_.report
           << "\nSummary: " << paths_.summary << "\nPage: " << paths_.page
           << "\n";
+    if (report.model().benchmarks.has_value()) {
+      *out_ << "Benchmark output: " << paths_.bench_log << "\n";
+    }
     return absl::OkStatus();
   }
 
@@ -78,7 +81,7 @@ class ConsoleWriter : public ReportWriter {
 ReportPaths PathsBeside(const std::string& report_path) {
   std::string base = report_path;
   if (absl::EndsWith(base, ".json")) base.resize(base.size() - 5);
-  return {report_path, base + ".md", base + ".html"};
+  return {report_path, base + ".md", base + ".html", base + ".bench.log"};
 }
 
 std::unique_ptr<ReportWriter> JsonReportWriter(std::string path) {

@@ -31,11 +31,15 @@ class ReportWriter {
 };
 
 // Where a run's files go: the report, and beside it (".json" replaced, or
-// appended if the report's path has another ending) its summary and page.
+// appended if the report's path has another ending) its summary, page and
+// benchmark log.
 struct ReportPaths {
   std::string report;   // e.g. "reports/out/20261205T180000Z-grpc1.51.1.json"
   std::string summary;  // "reports/out/20261205T180000Z-grpc1.51.1.md"
   std::string page;     // "reports/out/20261205T180000Z-grpc1.51.1.html"
+  // The benchmark binaries' console output, if the run had benchmarks:
+  // "reports/out/20261205T180000Z-grpc1.51.1.bench.log".
+  std::string bench_log;
 };
 ReportPaths PathsBeside(const std::string& report_path);
 

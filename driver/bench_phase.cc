@@ -1,0 +1,135 @@
+#include "driver/bench_phase.h"
+
+#include <stdlib.h>
+
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/interrupt_cleanup.h"
+
+namespace forkcheck {
+namespace {
+
+// Reads `log` once a second while a binary runs and shows its finished
+// benchmarks out of `expected`.
+class LogWatcher {
+ public:
+  LogWatcher(std::string log, const std::vector<std::string>* benchmarks,
+             int expected, ProgressDisplay* display)
+      : log_(std::move(log)),
+        benchmarks_(benchmarks),
+        expected_(expected),
+        display_(display),
+        thread_([this] { Watch(); }) {}
+  ~LogWatcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Watch() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      Show();
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+    }
+  }
+
+  void Show() const {
+    if (display_ == nullptr) return;
+    absl::StatusOr<std::string> text = ReadFile(log_, "benchmark log");
+    const int finished =
+        text.ok() ? CountFinishedBenchmarks(*text, *benchmarks_) : 0;
+    if (expected_ <= 0) {
+      display_->Update("", std::nullopt);
+      return;
+    }
+    display_->Update(absl::StrCat(finished, "/", expected_, " benchmarks"),
+                     std::min(1.0, static_cast<double>(finished) / expected_));
+  }
+
+  const std::string log_;
+  const std::vector<std::string>* const benchmarks_;
+  const int expected_;
+  ProgressDisplay* const display_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is set
+};
+
+// Appends `run`'s log to the phase's log under a heading.
+void KeepLog(const std::string& from, const std::string& name,
+             const std::string& to) {
+  if (to.empty()) return;
+  absl::StatusOr<std::string> text = ReadFile(from, "benchmark log");
+  std::ofstream out(to, std::ios::app);
+  out << "==== " << name << " ====\n"
+      << (text.ok() ? *text : std::string(text.status().message())) << "\n";
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<std::string, nlohmann::json>> RunBenchPhase(
+    const BenchPhase& phase, ProgressDisplay* display) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string scratch =
+      absl::StrCat(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp",
+                   "/forkcheck-bench-XXXXXX");
+  if (mkdtemp(scratch.data()) == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("cannot create a scratch directory for the benchmarks "
+                     "in ",
+                     tmpdir != nullptr ? tmpdir : "/tmp"));
+  }
+  RemoveOnInterrupt(scratch);
+  // Gone on every way out, a failed benchmark's early return included.
+  absl::Cleanup remove_scratch = [&scratch] {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+    ForgetOnInterrupt(scratch);
+  };
+  if (!phase.log_path.empty()) {
+    // Beside the report, whose directory may not exist yet.
+    std::error_code ignored;
+    std::filesystem::create_directories(
+        std::filesystem::path(phase.log_path).parent_path(), ignored);
+    std::ofstream(phase.log_path, std::ios::trunc);
+  }
+  std::map<std::string, nlohmann::json> results;
+  for (size_t i = 0; i < phase.runs.size(); ++i) {
+    const BenchRun& run = phase.runs[i];
+    if (display != nullptr) {
+      display->StartPhase(absl::StrCat("benchmarks ", i + 1, "/",
+                                       phase.runs.size(), " (", run.name,
+                                       ")"));
+    }
+    const std::string log = BenchmarkLogPath(run, scratch);
+    absl::StatusOr<nlohmann::json> json;
+    {
+      static const std::vector<std::string> kNone;
+      const std::vector<std::string>& benchmarks =
+          i < phase.benchmarks.size() ? phase.benchmarks[i] : kNone;
+      LogWatcher watcher(
+          log, &benchmarks, static_cast<int>(benchmarks.size()), display);
+      json = RunBenchmark(run, scratch, phase.timeout);
+    }
+    KeepLog(log, run.name, phase.log_path);
+    if (!json.ok()) return json.status();
+    results[run.name] = *std::move(json);
+  }
+  return results;
+}
+
+}  // namespace forkcheck
