@@ -1,7 +1,6 @@
 #include "matrix/client_expectations.h"
 
 #include <filesystem>
-#include <iostream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -47,30 +46,22 @@ ExpectationsOutcome CompareClientWithExpectations(
     }
   }
   if (!path.ok()) {
-    std::cout << "\nNo expectations are recorded for " << Subject(client)
-              << " (" << file_name << "); record them with: " << record_command
-              << "\n";
+    outcome.differences =
+        absl::StrCat("No expectations are recorded for ", Subject(client), " (",
+                     file_name, "); record them with: ", record_command, "\n");
     return outcome;
   }
   outcome.found = true;
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
   if (!file.ok()) {
     outcome.differences = std::string(file.status().message());
-    std::cout << "\n" << outcome.differences << "\n";
     return outcome;
   }
   const ExpectationsCheck check = CheckExpectations(
       *file, ResultsOfClient(results, client.client), known_keys, rule);
   outcome.check = check;
   outcome.passed = Passed(check);
-  if (outcome.passed) {
-    std::cout << "\nEvery cell as recorded in " << outcome.file << " (client "
-              << client.client << ").\n";
-    return outcome;
-  }
-  outcome.differences = DescribeCheck(check, outcome.file);
-  std::cout << "\nDifferences from " << outcome.file << ":\n"
-            << outcome.differences;
+  if (!outcome.passed) outcome.differences = DescribeCheck(check, outcome.file);
   return outcome;
 }
 

@@ -21,7 +21,9 @@ struct ExpectationsOutcome {
   std::string file;  // e.g. "conformance/expectations/grpc-1.51.txt"
   bool found = false;
   bool passed = false;
-  std::string differences;  // DescribeCheck's text; empty if passed
+  // DescribeCheck's text if the cells differ; the error if the file could
+  // not be read; how to record one if there is none; empty if passed.
+  std::string differences;
   // The check itself, if the file could be read (counts, p-values).
   std::optional<ExpectationsCheck> check;
 };
@@ -30,9 +32,10 @@ struct ExpectationsOutcome {
 std::string ClientExpectationsFile(const ClientRun& client);
 
 // Compares the client's cells with its expectations file under `rule`: the
-// file in `directory`, or if that is empty among the runfiles of `argv0`;
-// printing what differs (or that none is recorded). A file that cannot be
-// read or parsed: `found`, no `check`, and the error in `differences`.
+// file in `directory`, or if that is empty among the runfiles of `argv0`.
+// Prints nothing: the outcome is the report's, and its views say it. A
+// file that cannot be read or parsed: `found`, no `check`, and the error
+// in `differences`.
 ExpectationsOutcome CompareClientWithExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
     const std::set<std::string>& known_keys, const std::string& argv0,
