@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "matrix/cell.h"
+#include "reports/model_table.h"
 #include "reports/report_clients.h"
 #include "reports/report_model.h"
 #include "reports/text_wrap.h"
@@ -147,9 +149,57 @@ std::vector<std::string> ClientLines(const Report& report) {
   return lines;
 }
 
-// Each client's expectations outcome and how it was tested; in Markdown,
-// with its differences in a code block (the console has printed them
-// already).
+// The console's share of a client's expectation differences: the Markdown
+// has them all.
+constexpr size_t kMismatchesShown = 3;
+constexpr int kDifferenceLines = 6;
+
+// The first mismatches, each as its file line, key and what changed; or,
+// if none is a mismatch (lines to add or remove), the first lines of the
+// differences; then where all of them are.
+std::string DifferencesText(const ReportClient& client) {
+  const ExpectationsOutcome& expectations = client.expectations;
+  const std::vector<ExpectationMismatch>& mismatches =
+      client.statistics.mismatches;
+  std::string text;
+  size_t shown = 0;
+  for (const ExpectationMismatch& mismatch : mismatches) {
+    if (shown == kMismatchesShown) break;
+    ++shown;
+    std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
+    if (mismatch.p_value < 1) {
+      absl::StrAppend(&why, " (Fisher p = ", absl::StrFormat("%.2g", mismatch.p_value),
+                      ", Holm-adjusted ",
+                      absl::StrFormat("%.2g", mismatch.adjusted_p_value), ")");
+    }
+    absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
+                    "; this run: ", mismatch.observed);
+    absl::StrAppend(&text,
+                    WrapLine(absl::StrCat("  line ", mismatch.line, ": ",
+                                          mismatch.key),
+                             kTextWidth, 6),
+                    WrapLine(why, kTextWidth, 6));
+  }
+  int lines = 0;
+  if (mismatches.empty()) {
+    for (absl::string_view line :
+         absl::StrSplit(expectations.differences, '\n', absl::SkipEmpty())) {
+      if (lines == kDifferenceLines) break;
+      ++lines;
+      absl::StrAppend(&text, WrapLine(absl::StrCat("    ", line), kTextWidth, 6));
+    }
+  }
+  if (shown < mismatches.size()) {
+    absl::StrAppend(&text, "    … ", mismatches.size() - shown, " more\n");
+  }
+  absl::StrAppend(&text,
+                  "    Every difference, with the lines to write if it is "
+                  "real, is in the Markdown summary.\n");
+  return text;
+}
+
+// Each client's expectations outcome and how it was tested, then its
+// differences: in Markdown in a code block, on the console the first few.
 std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   std::string text;
   for (const ReportClient& client : ReportClients(report.model())) {
@@ -165,8 +215,11 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
     }
     absl::StrAppend(&text, markdown ? absl::StrCat(line, "\n")
                                     : WrapLine(line, kTextWidth, 2));
-    if (markdown && expectations.found && !expectations.passed) {
-      absl::StrAppend(&text, "\n```\n", expectations.differences, "```\n\n");
+    if (expectations.found && !expectations.passed) {
+      absl::StrAppend(&text, markdown ? absl::StrCat("\n```\n",
+                                                     expectations.differences,
+                                                     "```\n\n")
+                                      : DifferencesText(client));
     }
   }
   return text;
@@ -180,7 +233,8 @@ std::vector<std::string> MatrixLines(const Report& report) {
   if (!conformance.has_value()) return {};
   std::vector<std::string> lines = {
       absl::StrCat("Matrix: ", conformance->size, ", ",
-                   conformance->cells.size(), " cells, ",
+                   conformance->cells.size(),
+                   conformance->cells.size() == 1 ? " cell, " : " cells, ",
                    TrialPolicyText(*conformance), "."),
       absl::StrCat("Verdicts: ", VerdictRuleText(*conformance), ".")};
   if (!conformance->power_probe.empty()) {
@@ -188,83 +242,6 @@ std::vector<std::string> MatrixLines(const Report& report) {
         absl::StrCat("NOT EVIDENCE: ", conformance->power_probe, "."));
   }
   return lines;
-}
-
-// The cost of one benchmarked row, in words: "300 ± 0 rows/s, 0.30 ×
-// ceiling, first row 12.5 ms, ...".
-std::string CostText(const ModelCostRow& row) {
-  if (!row.rows_per_second.has_value()) return Throughput(row, 0);
-  std::vector<std::string> parts = {
-      absl::StrCat(Throughput(row, 0), " rows/s")};
-  if (row.ceiling_ratio.has_value()) {
-    parts.push_back(
-        absl::StrCat(Number(row.ceiling_ratio, "%.2f"), " × ceiling"));
-  }
-  if (row.time_to_first_row_ms.has_value()) {
-    parts.push_back(absl::StrCat(
-        "first row ", Number(row.time_to_first_row_ms, "%.1f"), " ms"));
-  }
-  if (row.cpu_seconds_per_million_rows.has_value()) {
-    parts.push_back(
-        absl::StrCat("CPU ", Number(row.cpu_seconds_per_million_rows, "%.2f"),
-                     " s / M rows"));
-  }
-  if (row.peak_rss_mib.has_value()) {
-    parts.push_back(
-        absl::StrCat("peak RSS ", Number(row.peak_rss_mib, "%.1f"), " MiB"));
-  }
-  if (row.create_session_p50_us.has_value()) {
-    parts.push_back(
-        absl::StrCat("CreateReadSession p50/p99 ", SessionLatency(row), " µs"));
-  }
-  return absl::StrJoin(parts, ", ");
-}
-
-// Every model as a block that fits the console: its safety (printed again
-// only where another concurrency's baseline cell says otherwise), then its
-// cost at each concurrency and size.
-std::string SideBySideText(const std::vector<ModelCostRow>& rows) {
-  std::string text;
-  const ModelCostRow* previous = nullptr;
-  for (const ModelCostRow& row : rows) {
-    const bool new_model = previous == nullptr || previous->model != row.model;
-    if (new_model) {
-      absl::StrAppend(&text,
-                      WrapLine(absl::StrCat(row.client, ": ",
-                                            ModelWithoutClient(row.model)),
-                               kTextWidth, 4));
-    }
-    if (new_model || previous->safety != row.safety ||
-        previous->parent_after != row.parent_after ||
-        previous->safety_cell_workers != row.safety_cell_workers) {
-      if (row.safety_cell_workers == 0) {
-        absl::StrAppend(&text, "  safety: not in this run's matrix\n");
-      } else {
-        absl::StrAppend(
-            &text,
-            WrapLine(absl::StrCat("  safety (", row.safety_cell_workers,
-                                  row.safety_cell_workers == 1 ? " worker): "
-                                                               : " workers): ",
-                                  row.safety),
-                     kTextWidth, 4));
-        if (row.parent_after != "-") {
-          absl::StrAppend(&text, WrapLine(absl::StrCat("  parent after: ",
-                                                       row.parent_after),
-                                          kTextWidth, 4));
-        }
-      }
-    }
-    const std::string where =
-        row.workers > 0
-            ? absl::StrCat("  ", row.workers,
-                           row.workers == 1 ? " worker" : " workers",
-                           row.response.empty() ? "" : ", ", row.response, ": ")
-            : "  cost: ";
-    absl::StrAppend(
-        &text, WrapLine(absl::StrCat(where, CostText(row)), kTextWidth, 4));
-    previous = &row;
-  }
-  return text;
 }
 
 // Why cells failed (issue 13): each model's cells with failed trials (other
@@ -636,15 +613,8 @@ std::string RenderSummaryText(const Report& report) {
   for (const std::string& line : MatrixLines(report)) {
     absl::StrAppend(&text, WrapLine(line, kTextWidth, 2));
   }
-  absl::StrAppend(
-      &text, "\n",
-      WrapLine("Process models side by side. Safety: the verdict on the "
-               "model's baseline cell (the design's default axes), with its "
-               "counts and the failure rate's interval; cost: the "
-               "benchmarks' medians over their repetitions (× ceiling: over "
-               "the bare gRPC loop's throughput in the same run).",
-               kTextWidth, 2),
-      "\n", SideBySideText(ModelCostRows(report)), "\n");
+  absl::StrAppend(&text, "\n",
+                  RenderModelTable(ModelTableRows(report), kTextWidth), "\n");
   if (const std::string why = WhyCellsFailedText(report); !why.empty()) {
     absl::StrAppend(&text, why, "\n");
   }
