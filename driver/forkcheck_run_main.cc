@@ -35,7 +35,9 @@
 #include "bench/bench_runs.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
+#include "driver/bench_phase.h"
 #include "driver/clients.h"
+#include "driver/progress_display.h"
 #include "environment/environment.h"
 #include "environment/grpc_build_info.h"
 #include "fakes/fake_server_process.h"
@@ -104,6 +106,10 @@ ABSL_FLAG(bool, quick, false,
           "a short run (under 3 minutes on 2 cores): the quick matrix with "
           "2 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
           "workers, 64KiB, 2 repetitions");
+ABSL_FLAG(bool, v, false,
+          "verbose: each cell's verdict as it is decided and the whole "
+          "matrix table on the console, and plain progress lines (no "
+          "redrawn line)");
 ABSL_FLAG(bool, benchmarks, true,
           "run the benchmarks (bench/) after the matrix");
 ABSL_FLAG(std::string, bench_models, "",
@@ -197,15 +203,19 @@ absl::Status PolicyFromFlags(bool quick, TrialPolicy* policy,
   return absl::OkStatus();
 }
 
-void PrintBuild(const GrpcBuildInfo& build) {
+// The build in one line; with `verbose`, how the fork handlers were found
+// out (a long line: the report's environment block keeps it too).
+void PrintBuild(const GrpcBuildInfo& build, bool verbose) {
   std::cout << "gRPC " << build.cpp_version << " (core " << build.core_version
             << ", "
-            << (build.library_path.empty() ? "linked statically"
-                                           : build.library_path)
-            << ")\n"
-            << "fork handlers registered with pthread_atfork: "
-            << AtforkRegistrationName(build.atfork) << " (" << build.evidence
-            << ")\n\n";
+            << (build.library_path.empty()
+                    ? "linked statically"
+                    : std::filesystem::path(build.library_path)
+                          .filename()
+                          .string())
+            << "); fork handlers (pthread_atfork): "
+            << AtforkRegistrationName(build.atfork) << "\n";
+  if (verbose) std::cout << "  (" << build.evidence << ")\n";
 }
 
 // <UTC time>-grpc<version>.json in --report_dir, or in reports/out under the
@@ -335,24 +345,31 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   }
   const auto bench_timeout =
       absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_bench_timeout));
-  std::vector<BenchRun> bench_runs;
+  BenchPhase bench_phase;
+  bench_phase.timeout = bench_timeout;
   if (run_benchmarks) {
     std::string error;
-    bench_runs = BenchRuns(argv0, quick, &error);
+    bench_phase.runs = BenchRuns(argv0, quick, &error);
     if (!error.empty()) return Fail(error);
     // Before the matrix: a bad model name must not wait minutes to fail.
-    for (const BenchRun& run : bench_runs) {
-      if (absl::Status valid =
-              CheckBenchmarkFlags(run, std::chrono::seconds(60));
-          !valid.ok()) {
-        return Fail(std::string(valid.message()));
-      }
+    // The lists also measure the phase's progress.
+    for (const BenchRun& run : bench_phase.runs) {
+      absl::StatusOr<std::vector<std::string>> listed =
+          ListBenchmarks(run, std::chrono::seconds(60));
+      if (!listed.ok()) return Fail(std::string(listed.status().message()));
+      bench_phase.benchmarks.push_back(*std::move(listed));
     }
   }
 
   absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
   if (!build.ok()) return Fail(std::string(build.status().message()));
-  PrintBuild(*build);
+  const bool verbose = absl::GetFlag(FLAGS_v);
+  PrintBuild(*build, verbose);
+  std::string report_path =
+      PathFromUsersDirectory(absl::GetFlag(FLAGS_report_out));
+  if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
+  const ReportPaths paths = PathsBeside(report_path);
+  if (run_benchmarks) bench_phase.log_path = paths.bench_log;
 
   absl::StatusOr<std::set<std::string>> clients =
       ParseClients(absl::GetFlag(FLAGS_clients));
@@ -390,32 +407,62 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
   options.run.cpu_lanes = cpu_lanes;
   options.run.hang_lanes = hang_lanes;
   int done = 0;
-  options.run.on_cell_done = [&done, &policy](const CellResult& result) {
-    const OutcomeCounts counts = result.WorkerCounts();
-    std::cerr << "[" << ++done << "] " << result.key << ": "
-              << DescribeVerdict(counts, Judge(counts, policy.verdicts)) << " ("
-              << result.stop_reason << ")\n";
-  };
-  std::cout << "Running the " << MatrixSizeName(*size)
-            << " matrix: " << policy.stopping.min_trials << " to "
+  if (verbose) {
+    options.run.on_cell_done = [&done, &policy](const CellResult& result) {
+      const OutcomeCounts counts = result.WorkerCounts();
+      std::cerr << "[" << ++done << "] " << result.key << ": "
+                << DescribeVerdict(counts, Judge(counts, policy.verdicts))
+                << " (" << result.stop_reason << ")\n";
+    };
+  }
+  // The rule is in the summary; here only what the run will do.
+  std::cout << "Running the " << MatrixSizeName(*size) << " matrix ("
+            << policy.stopping.min_trials << " to "
             << policy.stopping.max_trials
             << " trials a cell until its verdict is decided"
             << (policy.time_budget_seconds > 0
                     ? absl::StrCat(", within ", policy.time_budget_seconds,
                                    " s")
                     : "")
-            << "; " << DescribeRule(policy.verdicts) << "\n";
+            << ")" << (run_benchmarks ? ", then the benchmarks" : "")
+            << ".\n";
   std::cout.flush();
-  absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
-  if (!job.ok()) return Fail(std::string(job.status().message()));
-
-  std::cout << "\n"
-            << RenderMatrixTable(job->results, job->design.defaults,
-                                 policy.verdicts);
-  if (!job->server_stop_error.empty()) {
-    std::cerr << "forkcheck run: warning: " << job->server_stop_error
-              << " (the results above stand)\n";
+  // One line of progress on stderr: redrawn on a terminal (unless -v
+  // prints lines of its own), a line every 30 s elsewhere.
+  ProgressDisplay::Options display_options;
+  display_options.redraw = !verbose && IsTerminal(STDERR_FILENO);
+  if (const size_t columns = TerminalWidth(STDERR_FILENO); columns > 1) {
+    // One column short: a line that fills the terminal wraps on some.
+    display_options.width = std::min<size_t>(100, columns - 1);
   }
+  ProgressDisplay display(&std::cerr, display_options);
+  display.StartPhase(absl::StrCat(MatrixSizeName(*size), " matrix"));
+  options.run.on_progress = [&display](const MatrixProgress& progress) {
+    display.Update(
+        absl::StrCat(progress.cells_done, "/", progress.cells, " cells, ",
+                     progress.trials_finished, " trials, ",
+                     progress.trials_hung, " hung"),
+        progress.cells > 0
+            ? static_cast<double>(progress.cells_done) / progress.cells
+            : 0.0,
+        progress.budget_left);
+  };
+  absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
+  if (!job.ok()) {
+    display.Finish();
+    return Fail(std::string(job.status().message()));
+  }
+  if (verbose) {
+    std::cout << "\n"
+              << RenderMatrixTable(job->results, job->design.defaults,
+                                   policy.verdicts);
+  }
+  // Said once the progress line is gone, before the summary.
+  const auto warn_of_servers = [&job] {
+    if (job->server_stop_error.empty()) return;
+    std::cerr << "forkcheck run: warning: " << job->server_stop_error
+              << " (the results stand)\n";
+  };
 
   if (absl::GetFlag(FLAGS_record_expectations)) {
     std::string directory =
@@ -429,6 +476,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       }
       directory = absl::StrCat(workspace, "/conformance/expectations");
     }
+    display.Finish();
+    warn_of_servers();
     for (const ClientRun& client : job->clients) {
       if (!client.skipped.empty()) continue;
       absl::StatusOr<std::string> path = RecordClientExpectations(
@@ -463,6 +512,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
           per_client,
           PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
       if (outcome.found && !outcome.check.has_value()) {
+        display.Finish();
         return Fail(outcome.differences);  // a malformed file: bad input
       }
       if (client.client == kCppClient) expectations = outcome;
@@ -473,31 +523,21 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
 
   ReportParts parts;
   if (run_benchmarks) {
-    char pattern[] = "/tmp/forkcheck-bench-XXXXXX";
-    if (mkdtemp(pattern) == nullptr) {
-      return Fail("cannot create a scratch directory for the benchmarks");
+    absl::StatusOr<std::map<std::string, nlohmann::json>> google_benchmark =
+        RunBenchPhase(bench_phase, &display);
+    if (!google_benchmark.ok()) {
+      display.Finish();
+      return Fail(std::string(google_benchmark.status().message()));
     }
-    RemoveOnInterrupt(pattern);
-    // Gone on every way out, a failed benchmark's early return included.
-    absl::Cleanup remove_scratch = [&pattern] {
-      std::error_code ignored;
-      std::filesystem::remove_all(pattern, ignored);
-      ForgetOnInterrupt(pattern);
-    };
-    std::map<std::string, nlohmann::json> google_benchmark;
-    for (const BenchRun& run : bench_runs) {
-      std::cout << "\nRunning " << run.name << "...\n";
-      std::cout.flush();
-      absl::StatusOr<nlohmann::json> json =
-          RunBenchmark(run, pattern, bench_timeout);
-      if (!json.ok()) return Fail(std::string(json.status().message()));
-      google_benchmark[run.name] = *std::move(json);
+    absl::StatusOr<nlohmann::json> section = BenchmarkSection(*google_benchmark);
+    if (!section.ok()) {
+      display.Finish();
+      return Fail(std::string(section.status().message()));
     }
-    std::move(remove_scratch).Invoke();
-    absl::StatusOr<nlohmann::json> section = BenchmarkSection(google_benchmark);
-    if (!section.ok()) return Fail(std::string(section.status().message()));
     parts.benchmarks = *std::move(section);
   }
+  display.Finish();
+  warn_of_servers();
   parts.command = command;
   parts.environment = CollectEnvironment(EnvironmentOptionsFromProcess(start));
   parts.conformance = ConformanceSection(
@@ -506,12 +546,9 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       power_probe->active() ? DescribePowerProbe(*power_probe) : "");
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
-  std::string report_path =
-      PathFromUsersDirectory(absl::GetFlag(FLAGS_report_out));
-  if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
   // The JSON report, its summary and page beside it, then the console.
   for (const std::unique_ptr<ReportWriter>& writer :
-       RunReportWriters(PathsBeside(report_path), &std::cout)) {
+       RunReportWriters(paths, &std::cout)) {
     if (absl::Status written = writer->Write(*report); !written.ok()) {
       return Fail(std::string(written.message()));
     }

@@ -6,12 +6,14 @@ run="$TEST_SRCDIR/forkcheck/driver/forkcheck_run"
 cell='thread_shared workers=2 transport=tcp table=small faults=none'
 report="$TEST_TMPDIR/out/run.json"
 
-out=$("$run" --cells="$cell" --min_trials=2 --max_trials=2 --report_out="$report" \
+# -v: each cell's verdict and the whole matrix table too (stderr with it).
+out=$("$run" -v --cells="$cell" --min_trials=2 --max_trials=2 --report_out="$report" \
   --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB \
-  --bench_repetitions=1)
+  --bench_repetitions=1 2>&1)
 echo "$out"
+grep -qF "[1] $cell" <<<"$out"
 grep -qE '^gRPC [0-9]+\.[0-9]+' <<<"$out"
-grep -q 'fork handlers registered with pthread_atfork: ' <<<"$out"
+grep -q '; fork handlers (pthread_atfork): ' <<<"$out"
 # The table: the verdict rule once, then each cell's counts, verdict and
 # interval, and why it stopped (2 trials: the cap, undecided).
 grep -qF 'Verdicts: 95% Clopper-Pearson intervals; safe: failure rate' <<<"$out"
@@ -23,11 +25,15 @@ grep -qF '    stopped: trial cap' <<<"$out"
 grep -qE '^  cpp: grpc\+\+ [0-9.]+' <<<"$out"
 grep -qE '^  python-grpcio: grpcio [0-9.]+' <<<"$out"
 # The recorded expectations of this gRPC version were found and compared.
-grep -qE 'Every cell as recorded|No expectations are recorded' <<<"$out"
-# The side-by-side summary: the model's safety next to its benchmark.
-grep -qx 'cpp: thread_shared' <<<"$out"
-grep -qF '  safety (2 workers): ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$out"
-grep -qE '^  1 worker, 64KiB: [0-9]+ ± [0-9]+ rows/s, [0-9.]+ × ceiling' <<<"$out"
+grep -qiE 'Every cell as recorded|No expectations are recorded' <<<"$out"
+# The summary's table: the model's verdict with its counts and bound, next
+# to its best benchmark.
+grep -qx 'cpp:' <<<"$out"
+grep -qE '^  thread_shared +undecided: ok 2/2, ≤84% +[0-9.]+[kM]? ±[0-9]+% +[0-9.]+ +[0-9]+ ms$' <<<"$out"
+# The benchmarks' own output is in a log beside the report, not here.
+grep -q "^Benchmark output: ${report%.json}.bench.log" <<<"$out"
+grep -q '^==== process_models_benchmark ====' "${report%.json}.bench.log"
+! grep -q 'Library was built as DEBUG' <<<"$out"
 
 # The run's report was written and is valid against the schema; the
 # Markdown summary lies beside it.
@@ -117,15 +123,26 @@ expect_mismatch() {
 expect_mismatch "doctored expectations" --cells="$safe_cell" --min_trials=10 \
   --max_trials=10 --benchmarks=false --expectations_dir="$doctored_dir" \
   --report_out="$TEST_TMPDIR/doctored.json"
-grep -q "$(basename "$doctored"):[0-9]*: $safe_cell" <<<"$out"
+# Quiet without -v: no line per cell, no matrix table, nothing wider than
+# 100 columns (but a path, which stays whole); the mismatch in the summary,
+# all of it in the Markdown.
+! grep -qE '^\[[0-9]+\] ' <<<"$out"
+! grep -qE '^cell +tcp conns' <<<"$out"
+/usr/bin/python3 -c 'import sys
+wide = [l for l in sys.stdin.read().splitlines()
+        if len(l) > 100 and sys.argv[1] not in l]
+print(*("too wide: " + l for l in wide), sep="\n")
+sys.exit(1 if wide else 0)' "$TEST_TMPDIR" <<<"$out"
+grep -q "^  line [0-9]*: $safe_cell" <<<"$out"
 grep -q 'recorded: hang 40/40' <<<"$out"
 grep -q 'this run: ok 10/10' <<<"$out"
 grep -q 'Fisher p = ' <<<"$out"
+grep -q "$(basename "$doctored"):[0-9]*: $safe_cell" "$TEST_TMPDIR/doctored.md"
 grep -q '"passed": false' "$TEST_TMPDIR/doctored.json"
 # The same cell against the recorded file matches.
 out=$("$run" --cells="$safe_cell" --min_trials=10 --max_trials=10 --benchmarks=false \
   --report_out="$TEST_TMPDIR/recorded.json" 2>&1)
-grep -q 'Every cell as recorded' <<<"$out"
+grep -q 'every cell as recorded' <<<"$out"
 # The power probe, a known change: the same safe cell, its key unchanged,
 # reads a copy of small whose every session stalls; each trial hangs and
 # the check against the recorded counts fails (exit 3). The report says so.
@@ -133,7 +150,7 @@ expect_mismatch "power probe" --cells="$safe_cell" --min_trials=4 \
   --max_trials=4 --benchmarks=false --power_probe="$safe_cell@1" \
   --report_out="$TEST_TMPDIR/probed.json"
 grep -q "power probe: cells matching \"$safe_cell\" read small_power_probe" <<<"$out"
-grep -q "$(basename "$recorded"):[0-9]*: $safe_cell" <<<"$out"
+grep -q "^  line [0-9]*: $safe_cell" <<<"$out"
 grep -q 'this run: hang 4/4' <<<"$out"
 grep -q '"power_probe": "power probe: cells matching' "$TEST_TMPDIR/probed.json"
 expect_usage_error 'the probability "2" is not a number in (0, 1]' \

@@ -8,27 +8,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/utf8.h"
 
 namespace forkcheck {
-namespace {
 
 using std::chrono::milliseconds;
-
-// Cuts `text` to at most `width` code points (UTF-8: continuation bytes
-// take no column).
-std::string CutToWidth(const std::string& text, size_t width) {
-  size_t columns = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool continuation =
-        (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
-    if (continuation) continue;
-    if (columns == width) return text.substr(0, i);
-    ++columns;
-  }
-  return text;
-}
-
-}  // namespace
 
 std::string FormatDuration(milliseconds duration) {
   const int64_t seconds =
@@ -47,7 +31,7 @@ std::string FormatProgressLine(const ProgressState& state, size_t width) {
   if (state.left.has_value()) {
     absl::StrAppend(&line, " · ~", FormatDuration(*state.left), " left");
   }
-  return CutToWidth(line, width);
+  return FirstCodePoints(line, width);
 }
 
 std::optional<milliseconds> EstimateTimeLeft(double done_fraction,
@@ -80,6 +64,8 @@ ProgressDisplay::~ProgressDisplay() { Finish(); }
 void ProgressDisplay::StartPhase(const std::string& phase) {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return;
+  // A log gets where the phase ended: its last state.
+  if (!options_.redraw) DrawLocked(/*plain_line=*/true);
   phase_ = phase;
   detail_.clear();
   phase_start_ = Clock::now();
@@ -105,6 +91,7 @@ void ProgressDisplay::Finish() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_) return;
+    if (!options_.redraw) DrawLocked(/*plain_line=*/true);
     finished_ = true;
     if (drawn_) {
       *out_ << "\r\033[K" << std::flush;

@@ -2,7 +2,8 @@
 // phase has got, and the time elapsed and left. On a terminal one line is
 // redrawn in place (once a second, so the clock moves while trials wait out
 // their watchdogs); elsewhere (CI, `| tee`) a plain line is printed when a
-// phase starts and then every `plain_interval`, so a log stays short.
+// phase starts, every `plain_interval`, and when it ends, so a log stays
+// short and still says where each phase ended.
 #ifndef FORKCHECK_DRIVER_PROGRESS_DISPLAY_H_
 #define FORKCHECK_DRIVER_PROGRESS_DISPLAY_H_
 
@@ -65,8 +66,8 @@ class ProgressDisplay {
   // and a bound on its time left (a time budget), if any.
   void Update(const std::string& detail, std::optional<double> done_fraction,
               std::optional<std::chrono::milliseconds> bound = std::nullopt);
-  // Clears the line on a terminal (what follows starts on a clean line);
-  // prints nothing more. Idempotent.
+  // Clears the line on a terminal (what follows starts on a clean line), or
+  // prints the last state as a plain line; prints nothing more. Idempotent.
   void Finish();
 
  private:

@@ -4,6 +4,9 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "absl/strings/str_split.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -87,10 +90,18 @@ TEST(ProgressDisplayTest, PlainLogPrintsPhasesThenOneLinePerInterval) {
   EXPECT_THAT(text, HasSubstr("matrix · 3/10 cells · "));
   EXPECT_THAT(text, HasSubstr("left\n"));
   EXPECT_THAT(text, HasSubstr("benchmarks 1/2 · 0s\n"));
+  // Each phase's end is in the log: the matrix's last state before the
+  // next phase, the benchmarks' at Finish.
+  const std::vector<std::string> lines =
+      absl::StrSplit(text, '\n', absl::SkipEmpty());
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_THAT(lines[lines.size() - 3], StartsWith("matrix · 3/10 cells · "));
+  EXPECT_EQ(lines[lines.size() - 2], "benchmarks 1/2 · 0s");
+  EXPECT_EQ(lines[lines.size() - 1], "benchmarks 1/2 · 0s");
   EXPECT_THAT(text, Not(HasSubstr("\r")));
   // Not one line per Update: phase lines and a few interval lines.
   EXPECT_GE(CountLines(text), 3);
-  EXPECT_LE(CountLines(text), 2 + 300 / 50 + 2);
+  EXPECT_LE(CountLines(text), 4 + 300 / 50 + 2);
 }
 
 TEST(ProgressDisplayTest, TerminalRedrawsOneLineAndClearsIt) {
