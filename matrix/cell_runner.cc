@@ -1,5 +1,6 @@
 #include "matrix/cell_runner.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -119,6 +120,10 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
   if (!prepared.ok()) return prepared.status();
   trial.prepared = *std::move(prepared);
   trial.prepared.command.explain_failures = options.explain_failures;
+  // A debugger slows down as a trial does (load, sanitizers).
+  trial.prepared.command.stack_capture_bound =
+      std::chrono::milliseconds(static_cast<int64_t>(
+          kStackCaptureBound.count() * std::max(1.0, options.watchdog_scale)));
   return trial;
 }
 

@@ -187,9 +187,9 @@ absl::StatusOr<int> TrialStdin(const std::string& bytes) {
   return fds[0];
 }
 
-CaptureBounds Bounds() {
+CaptureBounds Bounds(std::chrono::milliseconds per_process) {
   CaptureBounds bounds;
-  bounds.per_process = kStackCaptureBound;
+  bounds.per_process = per_process;
   return bounds;
 }
 
@@ -262,15 +262,16 @@ bool IsElfFile(const std::string& path) {
 // or exec the same one), which spares gdb a run to find it; a script's
 // cores (an interpreter's) are left to gdb to place.
 std::vector<ProcessStacks> ReadTrialCores(const std::string& directory,
-                                          const std::string& program) {
+                                          const std::string& program,
+                                          std::chrono::milliseconds bound) {
   std::vector<std::string> cores = FindCoreFiles(directory);
   if (cores.size() > kMaxCoresRead) cores.resize(kMaxCoresRead);
   const std::string executable = IsElfFile(program) ? program : "";
   std::vector<ProcessStacks> stacks(cores.size());
   std::vector<std::thread> readers;
   for (size_t i = 0; i < cores.size(); ++i) {
-    readers.emplace_back([&stacks, &cores, &executable, i] {
-      stacks[i] = ReadCoreStacks(cores[i], executable, Bounds());
+    readers.emplace_back([&stacks, &cores, &executable, bound, i] {
+      stacks[i] = ReadCoreStacks(cores[i], executable, Bounds(bound));
     });
   }
   for (std::thread& reader : readers) reader.join();
@@ -463,7 +464,8 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
       for (pid_t process : alive) kill(process, command.stack_dump_signal);
       read_pipes_until(Clock::now() + kStackDumpWait, false, false);
     }
-    record.stacks = CaptureLiveStacks(alive, Bounds());
+    record.stacks =
+        CaptureLiveStacks(alive, Bounds(command.stack_capture_bound));
   }
 
   KillAndReapTrial(pid, token_entry, &record);
@@ -482,7 +484,8 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   close_all(true, false);
   if (command.explain_failures) {
     if (!cores.in_working_directory) record.core_error = cores.reason;
-    for (ProcessStacks& stacks : ReadTrialCores(*directory, command.argv[0])) {
+    for (ProcessStacks& stacks : ReadTrialCores(*directory, command.argv[0],
+                                                 command.stack_capture_bound)) {
       record.stacks.push_back(std::move(stacks));
     }
   }

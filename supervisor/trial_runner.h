@@ -72,6 +72,10 @@ struct TrialCommand {
   // cores are read either way): a caller that has the stacks of enough
   // hangs of the same kind spares the debugger time.
   bool capture_hung_stacks = true;
+  // How long a debugger may take over one process's stacks or one core
+  // (kStackCaptureBound, scaled where the machine or a sanitizer build is
+  // slow, as the watchdog is).
+  std::chrono::milliseconds stack_capture_bound = kStackCaptureBound;
 };
 
 // What the trial's processes did, unjudged (see outcome_classifier.h).
