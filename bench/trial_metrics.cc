@@ -29,6 +29,7 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
 
   int64_t last_done = started;
   std::vector<double> first_rows;
+  std::vector<ReadSpan> spans;
   for (size_t i = 0; i < record.workers.size(); ++i) {
     const v1::WorkerResult* result = WorkerResultOf(record.workers[i]);
     if (result == nullptr || result->monotonic_start_micros() <= 0) {
@@ -45,12 +46,15 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
     if (result->rows_received() > 0) {
       first_rows.push_back(
           static_cast<double>(start + result->first_row_micros() - started));
+      spans.push_back({start + result->first_row_micros(),
+                       start + result->done_micros(), result->bytes()});
     }
     metrics.worker_peak_rss_kib =
         std::max(metrics.worker_peak_rss_kib, result->usage().max_rss_kib());
   }
   metrics.read_micros = last_done - started;
   metrics.time_to_first_row_micros = Median(std::move(first_rows));
+  metrics.steady = SteadyRateOf(std::move(spans));
 
   const v1::ResourceUsage& usage = *record.trial_usage;
   metrics.user_micros = usage.user_micros();

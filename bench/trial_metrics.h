@@ -1,6 +1,7 @@
 // What a process-model benchmark reads off one trial (supervisor/
-// trial_runner.h): throughput, time to first row counted from before the
-// workers started, and the resources of every process of the trial.
+// trial_runner.h): throughput end to end and steady, time to first row
+// counted from before the workers started (the read's fixed cost), and the
+// resources of every process of the trial.
 #ifndef FORKCHECK_BENCH_TRIAL_METRICS_H_
 #define FORKCHECK_BENCH_TRIAL_METRICS_H_
 
@@ -8,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "bench/latency_histogram.h"
+#include "bench/steady_rate.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
@@ -21,8 +23,14 @@ struct TrialMetrics {
   int64_t read_micros = 0;
   // Median over the workers of (start + first_row_micros) - the parent's
   // stamp (for an even count, the mean of the middle two). Workers that got
-  // no row do not count.
+  // no row do not count. This is the read's fixed cost per worker: fork or
+  // spawn, client creation, connection and the first response; not the
+  // session's creation, which the parent did once before its stamp.
   double time_to_first_row_micros = 0;
+  // Every worker's bytes over the union of the workers' spans from their
+  // first row to their done (bench/steady_rate.h): the rate once reading,
+  // with start-up left out. Workers that got no row do not count.
+  SteadyRate steady;
   // wait4 of the trial process (TrialRecord::trial_usage): every process of
   // the trial that was reaped inside it.
   int64_t user_micros = 0;

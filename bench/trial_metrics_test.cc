@@ -72,6 +72,42 @@ TEST(TrialMetricsTest, TimesAreCountedFromTheParentsStamp) {
   EXPECT_EQ(metrics->wall_micros, 90'000);
 }
 
+TEST(TrialMetricsTest, TheSteadyRateLeavesOutTheTimeBeforeTheFirstRow) {
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(ThreeWorkers());
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  // Spans from first row to done, after the stamp: [1100, 10'100],
+  // [3200, 20'200], [2300, 15'300]; together 1100 to 20'200.
+  EXPECT_EQ(metrics->steady.bytes, 6000);
+  EXPECT_EQ(metrics->steady.micros, 19'100);
+  EXPECT_DOUBLE_EQ(*metrics->steady.BytesPerSecond(), 6000 / 19'100e-6);
+  // Faster than end to end (6000 bytes over the 20'200 us read).
+  EXPECT_GT(*metrics->steady.BytesPerSecond(), 6000 / 20'200e-6);
+}
+
+TEST(TrialMetricsTest, TheSteadyRateSkipsTimeWhenNoWorkerWasReading) {
+  TrialRecord record = ThreeWorkers();
+  // Worker 2 gets its first row 30 ms after its start, once the others are
+  // done: its span is [30'300, 45'300].
+  record.workers[2].messages[0] =
+      Result(kStarted + 300, 30'000, 45'000, 300, 6000);
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->steady.micros, (20'200 - 1100) + (45'300 - 30'300));
+  EXPECT_EQ(metrics->read_micros, 45'300);
+}
+
+TEST(TrialMetricsTest, AWorkerWithoutRowsHasNoSteadySpan) {
+  TrialRecord record = ThreeWorkers();
+  v1::WorkerResult* slow = record.workers[1].messages[0].mutable_result();
+  slow->set_rows_received(0);
+  slow->set_bytes(0);
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  // [1100, 10'100] and [2300, 15'300].
+  EXPECT_EQ(metrics->steady.micros, 15'300 - 1100);
+  EXPECT_EQ(metrics->steady.bytes, 4000);
+}
+
 TEST(TrialMetricsTest, TheMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo) {
   TrialRecord record = ThreeWorkers();
   record.workers.pop_back();
