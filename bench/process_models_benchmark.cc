@@ -15,7 +15,8 @@
 //       here skips with the reason.
 //   BM_BareReadLoop/workers:N/response:SIZE/iterations:1/manual_time
 //       N threads of this process drain a bare BigQueryRead server (in this
-//       process, bench/bare_read_server.h) over TCP: the ceiling.
+//       process, bench/bare_read_server.h) over TCP: the ceiling, its
+//       steady rate measured as a trial's is (bench/steady_rate.h).
 //   BM_CreateSessionLatency/MODEL/workers:N/iterations:1/real_time
 //       one trial per iteration of MODEL reading the table `small`, whose
 //       workers then make --session_calls_per_trial CreateReadSession calls
@@ -48,6 +49,7 @@
 #include "bench/min_max_statistics.h"
 #include "bench/process_model_scenarios.h"
 #include "bench/read_rows_drain.h"
+#include "bench/steady_rate.h"
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
 #include "common/interrupt_cleanup.h"
@@ -57,6 +59,7 @@
 #include "grpcpp/grpcpp.h"
 #include "matrix/cell.h"
 #include "matrix/trial_spec.h"
+#include "stats/sample_summary.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
@@ -227,6 +230,17 @@ void SetPerTrial(benchmark::State& state, const char* name, double total) {
       benchmark::Counter(total, benchmark::Counter::kAvgIterations);
 }
 
+// steady_bytes_per_second: the iterations' steady bytes over their steady
+// time (a plain value: a kIsRate counter would divide by the whole read's
+// time). Left out when no span had a length, so that a report shows "-"
+// rather than a rate of 0.
+void SetSteadyRate(benchmark::State& state, const SteadyRate& steady) {
+  if (std::optional<double> rate = steady.BytesPerSecond()) {
+    state.counters["steady_bytes_per_second"] = benchmark::Counter(
+        *rate, benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
+  }
+}
+
 // Skips the benchmark `name` if an earlier repetition of it failed. Call
 // inside the `for (auto _ : state)` loop, as every SkipWithError here is:
 // Google Benchmark 1.7 reports a run skipped before its loop with 0
@@ -262,6 +276,7 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   double voluntary = 0, involuntary = 0, peak = 0, worker_peak = 0;
   double parent_peak = 0, wall_ms = 0, connections = 0;
   bool parent_peak_known = true, connections_known = true;
+  SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
     if (SkipForEarlierFailure(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
@@ -274,6 +289,8 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
     rows += static_cast<double>(metrics->rows);
     bytes += static_cast<double>(metrics->bytes);
     first_row_ms += metrics->time_to_first_row_micros / 1e3;
+    steady.bytes += metrics->steady.bytes;
+    steady.micros += metrics->steady.micros;
     user += static_cast<double>(metrics->user_micros) / 1e6;
     system += static_cast<double>(metrics->system_micros) / 1e6;
     voluntary += static_cast<double>(metrics->voluntary_switches);
@@ -289,6 +306,7 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   if (state.error_occurred()) return;
   SetRate(state, "rows_per_second", rows, false);
   SetRate(state, "bytes_per_second", bytes, true);
+  SetSteadyRate(state, steady);
   SetPerTrial(state, "time_to_first_row_ms", first_row_ms);
   SetPerTrial(state, "cpu_seconds", user + system);
   // Iteration-invariant: the CPU of every process per million rows read.
@@ -375,7 +393,8 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
   BareReadServer& server = *env.bares.at(response_bytes);
   auto stubs = ConnectedStubs(server.address(), workers);
   const int calls_per_thread = std::max(1, kBareCallsPerRun / workers);
-  double rows = 0, bytes = 0;
+  double rows = 0, bytes = 0, first_row_ms = 0;
+  SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
     if (!stubs.ok()) {  // in the loop: see SkipForEarlierFailure
       state.SkipWithError(stubs.status().ToString().c_str());
@@ -383,8 +402,15 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
     }
     std::vector<absl::StatusOr<DrainResult>> results(
         workers, absl::UnknownError("not run"));
+    // Each thread's span, as a trial's worker's: from its first response
+    // to the end of its last call, in microseconds since `start`.
+    std::vector<ReadSpan> spans(workers);
     std::vector<std::thread> threads;
     const auto start = Clock::now();
+    const auto since_start = [start](Clock::time_point when) {
+      return std::chrono::duration_cast<std::chrono::microseconds>(when - start)
+          .count();
+    };
     for (int i = 0; i < workers; ++i) {
       threads.emplace_back([&, i] {
         DrainResult sum;
@@ -398,13 +424,20 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
           sum.responses += read->responses;
           sum.rows += read->rows;
           sum.payload_bytes += read->payload_bytes;
+          if (!sum.first_response_at.has_value()) {
+            sum.first_response_at = read->first_response_at;
+          }
         }
+        const auto done = Clock::now();
+        spans[i] = {since_start(sum.first_response_at.value_or(done)),
+                    since_start(done), sum.payload_bytes};
         results[i] = sum;
       });
     }
     for (std::thread& thread : threads) thread.join();
     state.SetIterationTime(
         std::chrono::duration<double>(Clock::now() - start).count());
+    std::vector<double> first_rows;
     for (const absl::StatusOr<DrainResult>& result : results) {
       if (!result.ok()) {
         state.SkipWithError(result.status().ToString().c_str());
@@ -414,10 +447,20 @@ void BM_BareReadLoop(benchmark::State& state, int workers,
       bytes += static_cast<double>(result->payload_bytes);
     }
     if (state.error_occurred()) break;
+    for (const ReadSpan& span : spans) {
+      first_rows.push_back(static_cast<double>(span.first_row_micros));
+    }
+    // As a trial's: the median over the threads.
+    first_row_ms += Median(std::move(first_rows)) / 1e3;
+    const SteadyRate iteration = SteadyRateOf(spans);
+    steady.bytes += iteration.bytes;
+    steady.micros += iteration.micros;
   }
   if (state.error_occurred()) return;
   SetRate(state, "rows_per_second", rows, false);
   SetRate(state, "bytes_per_second", bytes, true);
+  SetSteadyRate(state, steady);
+  SetPerTrial(state, "time_to_first_row_ms", first_row_ms);
 }
 
 enum class Timing { kManual, kReal };

@@ -1,5 +1,6 @@
 #include "bench/read_rows_drain.h"
 
+#include <chrono>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,9 @@ absl::StatusOr<DrainResult> DrainReadRows(
   bqs::ReadRowsResponse response;
   bool well_formed = true;
   while (reader->Read(&response)) {
+    if (!result.first_response_at.has_value()) {
+      result.first_response_at = std::chrono::steady_clock::now();
+    }
     if (!response.has_avro_rows()) well_formed = false;
     ++result.responses;
     result.rows += response.row_count();

@@ -4,7 +4,9 @@
 #ifndef FORKCHECK_BENCH_READ_ROWS_DRAIN_H_
 #define FORKCHECK_BENCH_READ_ROWS_DRAIN_H_
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,6 +19,9 @@ struct DrainResult {
   int64_t responses = 0;
   int64_t rows = 0;           // sum of row_count
   int64_t payload_bytes = 0;  // sum of avro_rows.serialized_binary_rows sizes
+  // When the first response arrived; nullopt if none did. A process-model
+  // trial's time to first row has its counterpart here.
+  std::optional<std::chrono::steady_clock::time_point> first_response_at;
 };
 
 // Reads `stream` from offset 0 to its end. Errors carry the gRPC status
