@@ -64,9 +64,15 @@ std::string MetricUnit(const std::string& name, const std::string& time_unit) {
   if (name == "real_time" || name == "cpu_time") return time_unit;
   if (name == "bytes_per_second") return "bytes/s";
   if (name == "items_per_second") return "items/s";
+  // Bytes before plain rates: "steady_bytes_per_second" is bytes/s.
   const std::pair<const char*, const char*> suffixes[] = {
-      {"_per_second", "1/s"}, {"_ms", "ms"},     {"_us", "us"},
-      {"_ns", "ns"},          {"_seconds", "s"}, {"_kib", "KiB"},
+      {"_bytes_per_second", "bytes/s"},
+      {"_per_second", "1/s"},
+      {"_ms", "ms"},
+      {"_us", "us"},
+      {"_ns", "ns"},
+      {"_seconds", "s"},
+      {"_kib", "KiB"},
       {"_bytes", "bytes"}};
   for (const auto& [suffix, unit] : suffixes) {
     if (absl::EndsWith(name, suffix)) return unit;

@@ -8,8 +8,9 @@
 //
 // Units: real_time and cpu_time take the benchmark's time_unit;
 // bytes_per_second "bytes/s", items_per_second "items/s"; user counters are
-// named with their unit as a suffix (_per_second "1/s", _ms, _us, _ns,
-// _seconds "s", _kib "KiB", _bytes "bytes"), anything else "count".
+// named with their unit as a suffix (_bytes_per_second "bytes/s",
+// _per_second "1/s", _ms, _us, _ns, _seconds "s", _kib "KiB", _bytes
+// "bytes"), anything else "count".
 #ifndef FORKCHECK_REPORTS_BENCHMARK_SECTION_H_
 #define FORKCHECK_REPORTS_BENCHMARK_SECTION_H_
 

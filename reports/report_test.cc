@@ -194,6 +194,15 @@ TEST(ReportTest, ScenariosKeepRawSamplesAndTheirAggregates) {
             4u);
 }
 
+TEST(ReportTest, MetricUnitsFollowTheCountersNames) {
+  EXPECT_EQ(MetricUnit("bytes_per_second", "ms"), "bytes/s");
+  EXPECT_EQ(MetricUnit("steady_bytes_per_second", "ms"), "bytes/s");
+  EXPECT_EQ(MetricUnit("rows_per_second", "ms"), "1/s");
+  EXPECT_EQ(MetricUnit("time_to_first_row_ms", "us"), "ms");
+  EXPECT_EQ(MetricUnit("real_time", "us"), "us");
+  EXPECT_EQ(MetricUnit("connections", "ms"), "count");
+}
+
 TEST(ReportTest, BrokenReportsAreRejectedWithWhatIsWrong) {
   absl::StatusOr<Report> report = Report::Build(Parts());
   ASSERT_TRUE(report.ok()) << report.status();

@@ -10,11 +10,12 @@ namespace forkcheck {
 
 enum class Direction { kHigherIsBetter, kLowerIsBetter, kUnknown };
 
-// Higher is better: throughputs (*_per_second, items/bytes_per_second) and
-// ratios against a ceiling (*_over_bare). Lower is better: times
-// (real_time, cpu_time, *_ms, *_us, *_ns, *_seconds, *_seconds_per_*),
-// memory (*_kib, *_bytes) and context switches (*_switches). Anything else,
-// e.g. "connections", is kUnknown.
+// Higher is better: throughputs (*_per_second, items/bytes_per_second,
+// steady_bytes_per_second) and ratios against a ceiling (*_over_bare).
+// Lower is better: times (real_time, cpu_time, *_ms, *_us, *_ns,
+// *_seconds, *_seconds_per_*; time_to_first_row_ms, the fixed cost),
+// memory (*_kib, *_bytes) and context switches (*_switches). Anything
+// else, e.g. "connections", is kUnknown.
 Direction MetricDirection(const std::string& name);
 
 // As above, for `name` in the scenario whose id is `scenario`, except that

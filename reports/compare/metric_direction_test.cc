@@ -9,6 +9,7 @@ TEST(MetricDirectionTest, EveryMetricTheBenchmarksWriteHasItsDirection) {
   const std::pair<const char*, Direction> table[] = {
       {"rows_per_second", Direction::kHigherIsBetter},
       {"bytes_per_second", Direction::kHigherIsBetter},
+      {"steady_bytes_per_second", Direction::kHigherIsBetter},
       {"items_per_second", Direction::kHigherIsBetter},
       {"rows_per_second_over_bare", Direction::kHigherIsBetter},
       {"throughput_over_bare", Direction::kHigherIsBetter},
