@@ -137,8 +137,11 @@ void FillCost(Accumulated* model) {
                     absl::StrFormat("%.0f%%",
                                     100 * *best->rows_per_second_mad / rows));
   }
+  // The steady ratio; an older report has only the end-to-end one.
   if (best->ceiling_ratio.has_value()) {
     row.ceiling = absl::StrFormat("%.2f", *best->ceiling_ratio);
+  } else if (best->end_to_end_ceiling_ratio.has_value()) {
+    row.ceiling = absl::StrFormat("%.2f", *best->end_to_end_ceiling_ratio);
   }
   if (best->time_to_first_row_ms.has_value()) {
     row.first_row = absl::StrFormat("%.0f ms", *best->time_to_first_row_ms);
@@ -251,8 +254,9 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
                    "failure rate's bound the verdict rests on (interval as "
                    "above); cells that agree, their verdict and trials "
                    "summed; else the cells counted by verdict. rows/s: the best "
-                   "benchmark median (± MAD), with its × ceiling (over the "
-                   "bare gRPC loop, same run) and time to first row.",
+                   "benchmark median (± MAD), with its × ceiling (its steady "
+                   "bytes/s over the bare gRPC loop's, same run) and time to "
+                   "first row (the fixed cost of a read).",
                    cut ? " Entries cut (…) are whole in the Markdown summary."
                        : ""),
                width, 2));

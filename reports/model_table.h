@@ -32,7 +32,8 @@ struct ModelTableRow {
   std::string counts;
   // The benchmarks' best median rows/s over the model's variants,
   // concurrencies and sizes, with its MAD as a share of it, and that
-  // scenario's × ceiling and time to first row; "-" where not measured.
+  // scenario's × ceiling (steady; end to end in older reports) and time to
+  // first row (the fixed cost); "-" where not measured.
   std::string rows_per_second;
   std::string ceiling;
   std::string first_row;

@@ -33,7 +33,21 @@ struct ModelCostRow {
   std::string skipped;  // why its benchmark did not run, if it did not
   std::optional<double> rows_per_second;  // median
   std::optional<double> rows_per_second_mad;
-  std::optional<double> ceiling_ratio;  // over the bare loop's median
+  // Payload bytes/s, medians: end to end (the whole read, start-up
+  // included) and steady (from the workers' first rows to their last;
+  // bench/steady_rate.h). Older reports have no steady rate.
+  std::optional<double> bytes_per_second;
+  std::optional<double> steady_bytes_per_second;
+  // "× ceiling": the steady rate over the bare gRPC loop's steady rate at
+  // the same workers and response size in the same run (medians). The
+  // loop has almost no start-up, so this compares reading with reading;
+  // the start-up is the fixed cost below. nullopt without either rate.
+  std::optional<double> ceiling_ratio;
+  // bytes_per_second over the bare loop's: what a read of this table
+  // gets, start-up included.
+  std::optional<double> end_to_end_ceiling_ratio;
+  // The fixed cost of a read: time_to_first_row_ms, per worker from before
+  // its fork, spawn or thread (the median over the workers).
   std::optional<double> time_to_first_row_ms;
   std::optional<double> cpu_seconds_per_million_rows;
   std::optional<double> peak_rss_mib;

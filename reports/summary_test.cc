@@ -62,8 +62,15 @@ constexpr char kRule[] =
     "95% Clopper-Pearson intervals; safe: failure rate's upper bound < 10%; "
     "unsafe: ok rate's upper bound < 50%";
 
-nlohmann::json Run(const std::string& name, const std::string& label,
-                   double rows_per_second) {
+// Payload rates of the synthetic runs: the model reads at half the bare
+// loop's steady rate and a quarter of its end-to-end rate, while its rows/s
+// is 0.30 of the loop's nominal rows/s, so a ceiling computed from rows
+// would show.
+constexpr double kMiB = 1 << 20;
+
+nlohmann::json BenchmarkRun(
+    const std::string& name, const std::string& label, double rows_per_second,
+    const nlohmann::json& rates = nlohmann::json::object()) {
   nlohmann::json run = {{"name", name},
                         {"run_name", name},
                         {"run_type", "iteration"},
@@ -74,6 +81,7 @@ nlohmann::json Run(const std::string& name, const std::string& label,
                         {"cpu_time", 1.0},
                         {"time_unit", "ms"},
                         {"rows_per_second", rows_per_second}};
+  run.update(rates);
   if (!label.empty()) {
     run["label"] = label;
     run["time_to_first_row_ms"] = 12.5;
@@ -86,7 +94,7 @@ nlohmann::json Run(const std::string& name, const std::string& label,
 nlohmann::json SessionLatencyRun(const std::string& name,
                                  const std::string& label, double p50_us,
                                  double p99_us) {
-  nlohmann::json run = Run(name, "", 0);
+  nlohmann::json run = BenchmarkRun(name, "", 0);
   run.erase("rows_per_second");
   run["label"] = label;
   run["create_session_p50_us"] = p50_us;
@@ -117,8 +125,13 @@ Report MakeReport() {
       {});
   nlohmann::json google = {
       {"benchmarks",
-       {Run("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn", 300),
-        Run("BM_BareReadLoop/workers:4/response:64KiB", "", 1000),
+       {BenchmarkRun("BM_ProcessModel/spawn/workers:4/response:64KiB", "spawn",
+                     300,
+                     {{"bytes_per_second", 2 * kMiB},
+                      {"steady_bytes_per_second", 4 * kMiB}}),
+        BenchmarkRun("BM_BareReadLoop/workers:4/response:64KiB", "", 1000,
+                     {{"bytes_per_second", 8 * kMiB},
+                      {"steady_bytes_per_second", 8 * kMiB}}),
         SessionLatencyRun("BM_CreateSessionLatency/spawn/workers:4", "spawn",
                           310, 950)}}};
   parts.benchmarks = *BenchmarkSection({{"process_models_benchmark", google}});
@@ -140,7 +153,12 @@ TEST(SummaryTest, EveryModelSideBySideWithSafetyAndCost) {
   EXPECT_EQ(spawn.parent_after, kSafe);
   EXPECT_EQ(spawn.parent_after_verdict, "safe");
   EXPECT_DOUBLE_EQ(*spawn.rows_per_second, 300);
-  EXPECT_DOUBLE_EQ(*spawn.ceiling_ratio, 0.3);
+  EXPECT_DOUBLE_EQ(*spawn.bytes_per_second, 2 * kMiB);
+  EXPECT_DOUBLE_EQ(*spawn.steady_bytes_per_second, 4 * kMiB);
+  // Bytes over the bare loop's bytes: steady 4 / 8, end to end 2 / 8 (not
+  // rows over its nominal rows, 300 / 1000).
+  EXPECT_DOUBLE_EQ(*spawn.ceiling_ratio, 0.5);
+  EXPECT_DOUBLE_EQ(*spawn.end_to_end_ceiling_ratio, 0.25);
   EXPECT_DOUBLE_EQ(*spawn.time_to_first_row_ms, 12.5);
   EXPECT_DOUBLE_EQ(*spawn.cpu_seconds_per_million_rows, 0.75);
   EXPECT_DOUBLE_EQ(*spawn.peak_rss_mib, 2);
@@ -174,14 +192,17 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
                               "ok 72/72"));
   EXPECT_THAT(text, HasSubstr("\n  fork_after_create              unsafe: "
                               "hang 6/6, ≥54%"));
+  // × ceiling is the steady ratio; the first row is the fixed cost.
+  EXPECT_THAT(text, HasSubstr(" 300 ±0%    0.50  12 ms\n"));
   EXPECT_THAT(text, HasSubstr("Matrix: quick, 5 cells, 2 to 40 trials a cell, "
                               "mixed outcomes judged at 30, time budget 600 "
                               "s.\n"));
   const std::string markdown = RenderSummaryMarkdown(report);
   EXPECT_THAT(markdown,
               HasSubstr(absl::StrCat("| cpp | spawn | ", kSafe, " | ", kSafe,
-                                     " | 4 | 64KiB | 300 ± 0 | 0.30 | 12.5 | "
-                                     "0.75 | 2.0 | 310 / 950 |")));
+                                     " | 4 | 64KiB | 300 ± 0 | 4 | 0.50 | "
+                                     "12.5 | 2 | 0.25 | 0.75 | 2.0 | 310 / "
+                                     "950 |")));
   EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 to "
                                   "40 trials a cell, mixed outcomes judged "
                                   "at 30, time budget 600 s)"));
@@ -207,6 +228,71 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
   EXPECT_THAT(markdown,
               HasSubstr("Expectations of cpp (conformance/expectations/"
                         "grpc-1.51.txt): none recorded for this version.\n"));
+}
+
+// A report of benchmarks only, of the spawn model at 4 workers and 64KiB.
+Report BenchmarksOnlyReport(const std::vector<nlohmann::json>& runs) {
+  ReportParts parts;
+  parts.command = {"forkcheck_run"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  parts.benchmarks =
+      *BenchmarkSection({{"process_models_benchmark", {{"benchmarks", runs}}}});
+  absl::StatusOr<Report> report = Report::Build(parts);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+constexpr char kSpawn[] = "BM_ProcessModel/spawn/workers:4/response:64KiB";
+constexpr char kBare[] = "BM_BareReadLoop/workers:4/response:64KiB";
+
+TEST(SummaryTest, WithoutTheBareLoopThereIsNoCeiling) {
+  const Report report = BenchmarksOnlyReport(
+      {BenchmarkRun(kSpawn, "spawn", 300,
+                    {{"bytes_per_second", 2 * kMiB},
+                     {"steady_bytes_per_second", 4 * kMiB}}),
+       // Another size's loop is no ceiling for 64KiB.
+       BenchmarkRun("BM_BareReadLoop/workers:4/response:256KiB", "", 1000,
+                    {{"bytes_per_second", 8 * kMiB},
+                     {"steady_bytes_per_second", 8 * kMiB}})});
+  const std::vector<ModelCostRow> rows = ModelCostRows(report);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].ceiling_ratio.has_value());
+  EXPECT_FALSE(rows[0].end_to_end_ceiling_ratio.has_value());
+  EXPECT_THAT(RenderSummaryMarkdown(report),
+              HasSubstr("| 4 | 64KiB | 300 ± 0 | 4 | - | 12.5 | 2 | - | "
+                        "0.75 | 2.0 | - |"));
+  EXPECT_THAT(RenderSummaryText(report),
+              HasSubstr("300 ± 0 rows/s, first row 12.5 ms,"));
+}
+
+TEST(SummaryTest, AReportFromBeforeSteadyRatesShowsADashForThem) {
+  // Only rows/s and bytes/s, as process_models_benchmark wrote them
+  // before it measured steady rates.
+  const Report report = BenchmarksOnlyReport(
+      {BenchmarkRun(kSpawn, "spawn", 300, {{"bytes_per_second", 2 * kMiB}}),
+       BenchmarkRun(kBare, "", 1000, {{"bytes_per_second", 8 * kMiB}})});
+  const std::vector<ModelCostRow> rows = ModelCostRows(report);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0].steady_bytes_per_second.has_value());
+  EXPECT_FALSE(rows[0].ceiling_ratio.has_value());
+  EXPECT_DOUBLE_EQ(*rows[0].end_to_end_ceiling_ratio, 0.25);
+  EXPECT_THAT(RenderSummaryMarkdown(report),
+              HasSubstr("| 4 | 64KiB | 300 ± 0 | - | - | 12.5 | 2 | 0.25 | "
+                        "0.75 | 2.0 | - |"));
+  EXPECT_THAT(RenderSummaryText(report),
+              HasSubstr("300 ± 0 rows/s, 0.25 × ceiling end to end, first "
+                        "row 12.5 ms,"));
+
+  // Older still: rows/s alone, on both sides. Nothing to divide.
+  const Report rows_only = BenchmarksOnlyReport(
+      {BenchmarkRun(kSpawn, "spawn", 300), BenchmarkRun(kBare, "", 1000)});
+  EXPECT_FALSE(
+      ModelCostRows(rows_only)[0].end_to_end_ceiling_ratio.has_value());
+  EXPECT_THAT(RenderSummaryMarkdown(rows_only),
+              HasSubstr("| 4 | 64KiB | 300 ± 0 | - | - | 12.5 | - | - | "
+                        "0.75 | 2.0 | - |"));
 }
 
 TEST(SummaryTest, TheTextFitsAHundredColumns) {
@@ -277,9 +363,10 @@ Report MakeTwoClientReport(bool python_ran) {
   // The Python benchmark first: rows still come client by client.
   nlohmann::json google = {
       {"benchmarks",
-       {Run("BM_ProcessModel/python_threads/workers:2/response:64KiB",
-            "python-grpcio:threads", 150),
-        Run("BM_ProcessModel/spawn/workers:2/response:64KiB", "spawn", 300)}}};
+       {BenchmarkRun("BM_ProcessModel/python_threads/workers:2/response:64KiB",
+                     "python-grpcio:threads", 150),
+        BenchmarkRun("BM_ProcessModel/spawn/workers:2/response:64KiB", "spawn",
+                     300)}}};
   parts.benchmarks = *BenchmarkSection({{"process_models_benchmark", google}});
   absl::StatusOr<Report> report = Report::Build(parts);
   EXPECT_TRUE(report.ok()) << report.status();
