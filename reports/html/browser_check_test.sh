@@ -40,7 +40,7 @@ start=$SECONDS
 chromium --dump-dom "file://$tmp/page.html#why-14" >"$tmp/dom.html" 2>"$tmp/chromium.log" ||
   die "chromium --dump-dom exited $? (log: $(tail -5 "$tmp/chromium.log"))"
 # Two failed cells: their links (a.why) and sections (details.why).
-"$python" "$check" dom "$tmp/dom.html" --cells 24 --grids 4 --svgs 2 \
+"$python" "$check" dom "$tmp/dom.html" --cells 24 --grids 4 --svgs 3 \
   --text "<script>alert('x')</script>&co" --class_count client-ran=2 \
   --class_count v-needs_retry=1 --class_count wrong-data=1 \
   --class_count why=4 --class_count why-body=2 --id why-14 \

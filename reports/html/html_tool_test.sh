@@ -25,7 +25,7 @@ mv "$tmp/history/python_skipped.json" "$tmp/python_skipped.json"
 "$html" "$tmp/history/early.json" --out="$tmp/out/report.html" ||
   die "html on a good report exited $?"
 # Cells by verdict (one needs a retry, one has wrong data), the rule stated.
-"$python" "$check" page "$tmp/out/report.html" --cells 24 --grids 4 --svgs 2 \
+"$python" "$check" page "$tmp/out/report.html" --cells 24 --grids 4 --svgs 3 \
   --text "<script>alert('x')</script>&co" --text "python-grpcio:threads" \
   --text "95% Clopper-Pearson intervals" --text "WRONG DATA 1/3" \
   --text "ok 36/36 → safe, failure 0% [0%–9.7%]" \
@@ -35,7 +35,7 @@ mv "$tmp/history/python_skipped.json" "$tmp/python_skipped.json"
 # The Python client skipped: its reason on the page, only the C++ grids.
 "$html" "$tmp/python_skipped.json" --out="$tmp/skipped.html" ||
   die "html on the skipped-client report exited $?"
-"$python" "$check" page "$tmp/skipped.html" --cells 18 --grids 2 --svgs 2 \
+"$python" "$check" page "$tmp/skipped.html" --cells 18 --grids 2 --svgs 3 \
   --text "skipped: python3-grpcio is not installed" \
   --class_count client-skipped=1 || die "skipped-client page checks"
 

@@ -57,6 +57,14 @@ std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,
   return ChartValue{values.median, values.min, values.max};
 }
 
+bool AnyMeasured(const std::vector<ModelBenchmark>& all,
+                 const std::string& metric) {
+  return std::any_of(all.begin(), all.end(),
+                     [&metric](const ModelBenchmark& entry) {
+                       return entry.metrics.count(metric) != 0;
+                     });
+}
+
 int64_t ResponseBytes(const std::string& response) {
   static constexpr std::pair<const char*, int64_t> kUnits[] = {
       {"GiB", int64_t{1} << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}};

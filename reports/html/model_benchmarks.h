@@ -43,6 +43,11 @@ void NameEveryClient(std::vector<ModelBenchmark>* benchmarks);
 std::optional<ChartValue> MetricValue(const ModelBenchmark& benchmark,
                                       const std::string& metric);
 
+// Whether any entry has `metric`: a report from before a counter existed
+// gets no chart of it (rather than one of "n/a" only).
+bool AnyMeasured(const std::vector<ModelBenchmark>& all,
+                 const std::string& metric);
+
 // "64KiB" -> 65536, for ordering sizes; -1 if not a size.
 int64_t ResponseBytes(const std::string& response);
 

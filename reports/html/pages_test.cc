@@ -223,17 +223,43 @@ TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
       HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co"));
   EXPECT_THAT(page, HasSubstr("run &lt;1&gt;.json"));
   EXPECT_EQ(CountOccurrences(page, "<svg "),
-            2);  // one response size, two metrics
-  EXPECT_THAT(page, HasSubstr("<title>Throughput, 64KiB responses</title>"));
-  // The skipped model has a slot that says why, in both charts.
+            3);  // one response size, three metrics
+  EXPECT_THAT(page, HasSubstr("<title>Steady rate (first row to last), 64KiB "
+                              "responses</title>"));
+  EXPECT_THAT(page, HasSubstr("<title>Fixed cost: time to first row, 64KiB "
+                              "responses</title>"));
+  EXPECT_THAT(page, HasSubstr("<title>Throughput end to end, 64KiB responses"
+                              "</title>"));
+  // The skipped model has a slot that says why, in every chart.
   EXPECT_EQ(
       CountOccurrences(page, "skipped: crash: SIGSEGV in the child</title>n/a"),
-      2);
-  // The ceiling is in the throughput chart only.
-  EXPECT_EQ(CountOccurrences(page, ">bare gRPC loop (ceiling)</text>"), 1);
-  // The side-by-side table has CPU and RSS.
+      3);
+  // The ceiling is in the two rate charts, not the fixed cost's.
+  EXPECT_EQ(CountOccurrences(page, ">bare gRPC loop (ceiling)</text>"), 2);
+  // The side-by-side table has CPU and RSS, and both the fixed cost and
+  // the steady rate: spawn at 1 worker reads 42,000 rows/s (median), 4.2
+  // MB/s end to end and 6.3 MB/s steady, against the loop's 15 MB/s both
+  // ways: 0.28 and 0.42 of the ceiling.
   EXPECT_THAT(page, HasSubstr("CPU s / M rows"));
   EXPECT_THAT(page, HasSubstr("<td>20.0</td>"));
+  EXPECT_THAT(page, HasSubstr("<th>fixed cost ms (first row)</th>"));
+  EXPECT_THAT(page, HasSubstr("<td>42000 ± 2000</td><td>6</td><td>0.42</td>"
+                              "<td>6.0</td><td>4</td><td>0.28</td>"));
+}
+
+TEST(ReportPageTest, AReportFromBeforeSteadyRatesHasNoSteadyChart) {
+  nlohmann::json document = TestReport().json();
+  for (nlohmann::json& scenario : document["benchmarks"]["scenarios"]) {
+    scenario["metrics"].erase("steady_bytes_per_second");
+  }
+  absl::StatusOr<Report> report = Report::Parse(document.dump(), "older");
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::string page = RenderReportPage(*report, "older.json");
+  EXPECT_EQ(CountOccurrences(page, "<svg "), 2);
+  EXPECT_THAT(page, Not(HasSubstr("<title>Steady rate")));
+  // No steady rate and no steady ceiling: dashes, the end to end ratio kept.
+  EXPECT_THAT(page, HasSubstr("<td>42000 ± 2000</td><td>-</td><td>-</td>"
+                              "<td>6.0</td><td>4</td><td>0.28</td>"));
 }
 
 TEST(ReportPageTest, SectionsARunDidNotRun) {
