@@ -47,10 +47,15 @@ grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$report
 grep -q '"id": "BM_CreateReadSession/' "$report"
 grep -q '"id": "BM_CreateSessionLatency/thread_shared/workers:1/' "$report"
 grep -qF '| cpp | thread_shared | ok 2/2 → undecided, failure 0% [0%–84%] |' "${report%.json}.md"
-# And the HTML page: the matrix's one cell, the throughput chart.
+# And the HTML page: the matrix's one cell, the rate and fixed cost charts.
 grep -q "^Page: ${report%.json}.html" <<<"$out"
 grep -q 'class="cell v-undecided"' "${report%.json}.html"
-grep -q '<title>Throughput, 64KiB responses</title>' "${report%.json}.html"
+grep -qF '<title>Steady rate (first row to last), 64KiB responses</title>' \
+  "${report%.json}.html"
+grep -qF '<title>Fixed cost: time to first row, 64KiB responses</title>' \
+  "${report%.json}.html"
+grep -qF '<title>Throughput end to end, 64KiB responses</title>' \
+  "${report%.json}.html"
 
 # Bad input: a clear error and exit status 2, never a crash or a hang.
 expect_usage_error() {
