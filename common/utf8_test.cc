@@ -27,5 +27,19 @@ TEST(ValidUtf8Test, BadBytesBecomeReplacementCharacters) {
   EXPECT_EQ(ValidUtf8(std::string("a\0b", 3)), std::string("a\0b", 3));
 }
 
+TEST(CodePointsTest, CountsCharactersNotBytes) {
+  EXPECT_EQ(CodePoints(""), 0u);
+  EXPECT_EQ(CodePoints("abc"), 3u);
+  EXPECT_EQ(CodePoints("ok 36/36 → safe, ±3% …"), 22u);
+}
+
+TEST(FirstCodePointsTest, NeverCutsACharacterInTwo) {
+  EXPECT_EQ(FirstCodePoints("a→b", 1), "a");
+  EXPECT_EQ(FirstCodePoints("a→b", 2), "a→");
+  EXPECT_EQ(FirstCodePoints("a→b", 3), "a→b");
+  EXPECT_EQ(FirstCodePoints("a→b", 10), "a→b");
+  EXPECT_EQ(FirstCodePoints("→", 0), "");
+}
+
 }  // namespace
 }  // namespace forkcheck

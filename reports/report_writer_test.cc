@@ -18,6 +18,7 @@
 namespace forkcheck {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -47,6 +48,7 @@ TEST(ReportWriterTest, TheSummaryAndPageGoBesideTheReport) {
   EXPECT_EQ(paths.report, "out/run.json");
   EXPECT_EQ(paths.summary, "out/run.md");
   EXPECT_EQ(paths.page, "out/run.html");
+  EXPECT_EQ(paths.bench_log, "out/run.bench.log");
   // Another ending is kept, so nothing is written over the report.
   EXPECT_EQ(PathsBeside("out/run.txt").summary, "out/run.txt.md");
 }
@@ -76,11 +78,27 @@ TEST(ReportWriterTest, EveryWriterOfTheRunWritesItsOutput) {
   EXPECT_THAT(page, HasSubstr("run.json"));  // labelled by the report's name
   EXPECT_EQ(page, html::RenderReportPage(report, "run.json"));
 
-  // The summary, then where each file went, as the driver always printed.
+  // The summary, then where each file went, as the driver always printed;
+  // no benchmarks, so no benchmark log (TheBenchmarkLogIsNamed).
+  ASSERT_FALSE(report.model().benchmarks.has_value());
   EXPECT_EQ(
       console.str(),
       absl::StrCat("\n", RenderSummaryText(report), "\nReport: ", paths.report,
                    "\nSummary: ", paths.summary, "\nPage: ", paths.page, "\n"));
+}
+
+TEST(ReportWriterTest, TheBenchmarkLogIsNamedWhenTheRunHadBenchmarks) {
+  nlohmann::json json = SmallReport().json();
+  json["benchmarks"] = {{"scenarios", nlohmann::json::array()},
+                        {"google_benchmark", nlohmann::json::object()}};
+  absl::StatusOr<Report> report = Report::Parse(json.dump(), "with_benchmarks.json");
+  ASSERT_TRUE(report.ok()) << report.status();
+  const ReportPaths paths = PathsBeside("out/run.json");
+  std::ostringstream console;
+  ASSERT_TRUE(ConsoleSummaryWriter(&console, paths)->Write(*report).ok());
+  EXPECT_THAT(console.str(),
+              EndsWith("\nPage: out/run.html\n"
+                       "Benchmark output: out/run.bench.log\n"));
 }
 
 TEST(ReportWriterTest, AFailingWriterSaysWhatFailedAndWhere) {
