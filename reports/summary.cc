@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "matrix/cell.h"
+#include "reports/guidance.h"
 #include "reports/model_table.h"
 #include "reports/report_clients.h"
 #include "reports/report_model.h"
@@ -645,6 +646,11 @@ std::string RenderSummaryText(const Report& report) {
   }
   absl::StrAppend(&text, "\n",
                   RenderModelTable(ModelTableRows(report), kTextWidth), "\n");
+  if (const std::string guidance =
+          RenderGuidanceText(report.model(), DeriveGuidance(report.model()));
+      !guidance.empty()) {
+    absl::StrAppend(&text, guidance, "\n");
+  }
   if (const std::string why = WhyCellsFailedText(report); !why.empty()) {
     absl::StrAppend(&text, why, "\n");
   }
@@ -685,6 +691,9 @@ std::string RenderSummaryMarkdown(const Report& report) {
       absl::StrAppend(&text, "|", absl::StrJoin(rule, "|"), "|\n");
     }
   }
+  absl::StrAppend(
+      &text, "\n",
+      RenderGuidanceMarkdown(report.model(), DeriveGuidance(report.model())));
   const std::optional<ReportConformance>& conformance =
       report.model().conformance;
   if (conformance.has_value()) {
