@@ -29,7 +29,8 @@ mv "$tmp/history/python_skipped.json" "$tmp/python_skipped.json"
   --text "<script>alert('x')</script>&co" --text "python-grpcio:threads" \
   --text "95% Clopper-Pearson intervals" --text "WRONG DATA 1/3" \
   --text "ok 36/36 → safe, failure 0% [0%–9.7%]" \
-  --class_count v-needs_retry=1 --class_count wrong-data=1 ||
+  --class_count v-needs_retry=1 --class_count wrong-data=1 \
+  --id guidance --id cell-0 --text "What to do on this build" ||
   die "report page checks"
 
 # The Python client skipped: its reason on the page, only the C++ grids.

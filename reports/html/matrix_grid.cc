@@ -147,8 +147,11 @@ std::vector<size_t> ColumnAxes(const Group& group, const Axes& defaults) {
 
 }  // namespace
 
+std::string CellAnchorId(size_t index) { return absl::StrCat("cell-", index); }
+
 std::string MatrixCellHtml(const ReportCell& cell,
-                           const std::string& evidence_id) {
+                           const std::string& evidence_id,
+                           const std::string& anchor_id) {
   const CellPart& workers = cell.workers;
   const std::string& verdict = workers.verdict;
   std::string title = absl::StrCat(cell.key, "\nworkers: ", PartText(workers));
@@ -198,19 +201,21 @@ std::string MatrixCellHtml(const ReportCell& cell,
   }
   std::string classes = absl::StrCat("cell v-", verdict);
   if (workers.wrong_data > 0) absl::StrAppend(&classes, " wrong-data");
-  return Element(
-      "td",
-      {{"class", classes},
-       {"title", title},
-       {"style", absl::StrCat("background: ", VerdictColour(verdict))}},
-      inner);
+  Attributes attributes = {
+      {"class", classes},
+      {"title", title},
+      {"style", absl::StrCat("background: ", VerdictColour(verdict))}};
+  if (!anchor_id.empty()) attributes.push_back({"id", anchor_id});
+  return Element("td", attributes, inner);
 }
 
 namespace {
 
-// `cells` are the matrix's: a cell's index names its evidence section.
+// `cells` are the matrix's: a cell's index names its evidence section and
+// its anchor; `anchored` holds the indexes whose anchor a grid already has.
 std::string GroupTable(const Group& group, const Axes& defaults,
-                       const std::vector<ReportCell>& cells) {
+                       const std::vector<ReportCell>& cells,
+                       std::set<size_t>* anchored) {
   const std::vector<size_t> axes = ColumnAxes(group, defaults);
   const AxisTexts default_texts = AxisValues(defaults);
   // Columns: the distinct value tuples, sorted axis by axis.
@@ -288,17 +293,21 @@ std::string GroupTable(const Group& group, const Axes& defaults,
         TextElement("th", {{"class", "model"}}, ModelWithoutClient(model));
     for (const Column& column : columns) {
       const auto found = by_key.find(key_of(model, column));
-      std::string evidence_id;
-      if (found != by_key.end() && HasFailureEvidence(*found->second)) {
-        evidence_id = FailureEvidenceId(
-            static_cast<size_t>(found->second - cells.data()));
+      std::string evidence_id, anchor_id;
+      if (found != by_key.end()) {
+        const size_t index = static_cast<size_t>(found->second - cells.data());
+        if (HasFailureEvidence(*found->second)) {
+          evidence_id = FailureEvidenceId(index);
+        }
+        if (anchored->insert(index).second) anchor_id = CellAnchorId(index);
       }
-      absl::StrAppend(&row, found != by_key.end()
-                                ? MatrixCellHtml(*found->second, evidence_id)
-                                : Element("td",
-                                          {{"class", "cell none"},
-                                           {"title", "not in this run"}},
-                                          ""));
+      absl::StrAppend(
+          &row,
+          found != by_key.end()
+              ? MatrixCellHtml(*found->second, evidence_id, anchor_id)
+              : Element("td",
+                        {{"class", "cell none"}, {"title", "not in this run"}},
+                        ""));
     }
     absl::StrAppend(&body, Element("tr", row));
   }
@@ -401,6 +410,7 @@ table.grid td.cell span.w { font-size: 10px; font-weight: bold;
 table.grid td.wrong-data { outline: 3px solid #000; font-weight: bold; }
 table.grid td.v-flaky { outline: 2px dashed #1d2329; outline-offset: -2px; }
 table.grid td.none { background: #eef0f2; }
+table.grid td.cell:target { outline: 3px solid #1f5fae; outline-offset: 1px; }
 h3 span.count { font-weight: normal; color: #57606a; font-size: 12px; }
 h3 span.client { font-weight: normal; font-size: 12px; color: #fff;
                  background: #455a64; padding: 0 6px; border-radius: 3px; }
@@ -413,10 +423,11 @@ p.rule { margin-bottom: 2px; }
 std::string RenderMatrixGrid(const ReportConformance& conformance) {
   // The grids are narrow: side by side, they fit a screen.
   std::string grids;
+  std::set<size_t> anchored;
   for (const Group& group : Groups(conformance.cells)) {
     absl::StrAppend(&grids, Element("div", {{"class", "group"}},
                                     GroupTable(group, conformance.defaults,
-                                               conformance.cells)));
+                                               conformance.cells, &anchored)));
   }
   return absl::StrCat(Legend(conformance),
                       Element("div", {{"class", "grids"}}, grids),

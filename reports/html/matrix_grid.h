@@ -11,6 +11,7 @@
 #ifndef FORKCHECK_REPORTS_HTML_MATRIX_GRID_H_
 #define FORKCHECK_REPORTS_HTML_MATRIX_GRID_H_
 
+#include <cstddef>
 #include <string>
 
 #include "reports/report_model.h"
@@ -27,8 +28,16 @@ const char* VerdictColour(const std::string& verdict);
 // the cell stopped if undecided and its top 3 stack signatures with their
 // trials. Its CSS class is v-<verdict>. With an `evidence_id`, its content
 // links to the element of that id on the page (failure_evidence.h).
+// With an `anchor_id`, the cell is the element of that id (CellAnchorId),
+// so that other sections can link to it.
 std::string MatrixCellHtml(const ReportCell& cell,
-                           const std::string& evidence_id = "");
+                           const std::string& evidence_id = "",
+                           const std::string& anchor_id = "");
+
+// The id of the grid cell of the matrix's cell `index` (its place in
+// ReportConformance::cells): "cell-<index>". A cell in several design
+// groups' grids carries it in the first only (ids are unique on a page).
+std::string CellAnchorId(size_t index);
 
 // The verdict rule, a legend, the grids, and why cells failed
 // (failure_evidence.h; each such cell links to its section), for a report's

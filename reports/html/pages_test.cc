@@ -215,6 +215,38 @@ TEST(MatrixGridTest, AFailedCellsSignaturesInItsTooltipItsEvidenceAClickAway) {
                               "signatures (counted above)."));
 }
 
+TEST(ReportPageTest, GuidanceFirstItsCitationsLinkedToTheGrid) {
+  const std::string page = RenderReportPage(TestReport(), "report.json");
+  const size_t guidance =
+      page.find("<h2 id=\"guidance\">What to do on this build");
+  ASSERT_NE(guidance, std::string::npos);
+  EXPECT_LT(guidance, page.find("<h2>The process-model matrix"));
+  EXPECT_THAT(page, HasSubstr("<h3>python-grpcio: grpcio"));
+  // Every cited cell links to an element of the page: its grid cell.
+  int links = 0;
+  for (size_t at = page.find("href=\"#cell-"); at != std::string::npos;
+       at = page.find("href=\"#cell-", at + 1)) {
+    const size_t start = at + 7;  // after href="#
+    const std::string id = page.substr(start, page.find('"', start) - start);
+    EXPECT_THAT(page, HasSubstr(absl::StrCat("id=\"", id, "\"")));
+    ++links;
+  }
+  EXPECT_GT(links, 10);
+  // And each statement a fastest one builds on is an element too.
+  for (size_t at = page.find("href=\"#guidance-"); at != std::string::npos;
+       at = page.find("href=\"#guidance-", at + 1)) {
+    const size_t start = at + 7;
+    const std::string id = page.substr(start, page.find('"', start) - start);
+    EXPECT_THAT(page, HasSubstr(absl::StrCat("id=\"", id, "\"")));
+  }
+  // Ids are unique: a cell shown in two groups' grids is anchored once.
+  for (size_t i = 0; i < 24; ++i) {
+    EXPECT_LE(
+        CountOccurrences(page, absl::StrCat("id=\"", CellAnchorId(i), "\"")), 1)
+        << i;
+  }
+}
+
 TEST(ReportPageTest, EscapedSelfContainedWithChartsPerResponseSize) {
   const std::string page = RenderReportPage(TestReport(), "run <1>.json");
   EXPECT_THAT(page, Not(HasSubstr("<script")));

@@ -12,6 +12,7 @@
 #include "environment/environment.h"
 #include "reports/html/clients_panel.h"
 #include "reports/html/failure_evidence.h"
+#include "reports/html/guidance_section.h"
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/report_model.h"
@@ -285,6 +286,10 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
                        environment.harness.git_tree, ")")));
   if (report.has_conformance()) {
     const ReportConformance& conformance = *report.model().conformance;
+    // The conclusions first; the grids they cite follow.
+    absl::StrAppend(
+        &body, Element("h2", {{"id", "guidance"}}, "What to do on this build"),
+        RenderGuidanceSection(report.model()));
     absl::StrAppend(
         &body, TextElement("h2", "Clients"),
         RenderClientsPanel(conformance.clients),
@@ -330,10 +335,11 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
   if (report.has_benchmarks()) absl::StrAppend(&body, OtherScenarios(report));
   absl::StrAppend(&body, TextElement("h2", "Environment"),
                   EnvironmentTable(report));
-  return RenderPage({absl::StrCat("forkcheck: gRPC ", version, " ", name),
-                     absl::StrCat(MatrixGridCss(), FailureEvidenceCss(),
-                                  ClientsPanelCss(), kSideBySideCss),
-                     body});
+  return RenderPage(
+      {absl::StrCat("forkcheck: gRPC ", version, " ", name),
+       absl::StrCat(MatrixGridCss(), FailureEvidenceCss(), ClientsPanelCss(),
+                    GuidanceSectionCss(), kSideBySideCss),
+       body});
 }
 
 }  // namespace forkcheck::html
