@@ -933,7 +933,9 @@ std::vector<GuidanceStatement> RuleFastest(
     }
     std::string ratio;
     std::string ratio_brief;
-    if (baseline == nullptr) {
+    if (baseline != nullptr && baseline->id == top.id) {
+      // The threads model is the fastest: no ratio to state.
+    } else if (baseline == nullptr) {
       ratio = absl::StrCat(" (", baseline_model, " was not benchmarked here)");
     } else if (baseline->median > 0) {
       const double times = top.median / baseline->median;
