@@ -255,8 +255,9 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
                    "above); cells that agree, their verdict and trials "
                    "summed; else the cells counted by verdict. rows/s: the best "
                    "benchmark median (± MAD), with its × ceiling (its steady "
-                   "bytes/s over the bare gRPC loop's, same run) and time to "
-                   "first row (the fixed cost of a read).",
+                   "bytes/s over the bare gRPC loop's, same run; end to end "
+                   "in older reports) and time to first row (the fixed cost "
+                   "of a read).",
                    cut ? " Entries cut (…) are whole in the Markdown summary."
                        : ""),
                width, 2));
