@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -16,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "common/file_util.h"
+#include "common/temp_dir.h"
 #include "common/json_fields.h"
 #include "common/subprocess.h"
 
@@ -90,10 +90,8 @@ absl::StatusOr<std::vector<std::string>> ListBenchmarks(
   argv.insert(argv.end(), run.flags.begin(), run.flags.end());
   argv.push_back("--benchmark_list_tests=true");
   // The list goes to a file: RunBounded gives a child no pipe to drain.
-  const char* tmpdir = std::getenv("TMPDIR");
   std::string pattern =
-      absl::StrCat(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp",
-                   "/forkcheck-bench-list-XXXXXX");
+      absl::StrCat(TemporaryRoot(), "/forkcheck-bench-list-XXXXXX");
   const int fd = mkstemp(pattern.data());
   if (fd < 0) {
     return absl::InternalError(

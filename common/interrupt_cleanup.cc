@@ -12,6 +12,10 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "common/temp_dir.h"
 
 namespace forkcheck {
 namespace {
@@ -104,19 +108,15 @@ std::string UseOwnTemporaryDirectory() {
   static std::once_flag made;
   static std::string* directory = new std::string;
   std::call_once(made, [] {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0'
-                                          ? base
-                                          : "/tmp") +
-                          "/forkcheck-tmp-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
+    absl::StatusOr<std::string> made = MakeTemporaryDirectory("forkcheck-tmp-");
+    if (!made.ok()) {
       std::fprintf(stderr,
-                   "forkcheck: no temporary directory of its own (%s: %s); "
+                   "forkcheck: no temporary directory of its own (%s); "
                    "children use TMPDIR as it is\n",
-                   pattern.c_str(), std::strerror(errno));
+                   std::string(made.status().message()).c_str());
       return;
     }
-    *directory = pattern;
+    *directory = *std::move(made);
     RemoveOnInterrupt(*directory);
     setenv("TMPDIR", directory->c_str(), 1);
     std::atexit([] {

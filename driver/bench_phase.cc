@@ -1,9 +1,6 @@
 #include "driver/bench_phase.h"
 
-#include <stdlib.h>
-
 #include <condition_variable>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -13,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
+#include "common/temp_dir.h"
 
 namespace forkcheck {
 namespace {
@@ -83,16 +81,12 @@ void KeepLog(const std::string& from, const std::string& name,
 
 absl::StatusOr<std::map<std::string, nlohmann::json>> RunBenchPhase(
     const BenchPhase& phase, ProgressDisplay* display) {
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string scratch =
-      absl::StrCat(tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp",
-                   "/forkcheck-bench-XXXXXX");
-  if (mkdtemp(scratch.data()) == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("cannot create a scratch directory for the benchmarks "
-                     "in ",
-                     tmpdir != nullptr ? tmpdir : "/tmp"));
+  absl::StatusOr<std::string> made = MakeTemporaryDirectory("forkcheck-bench-");
+  if (!made.ok()) {
+    return absl::InternalError(absl::StrCat(
+        "a scratch directory for the benchmarks: ", made.status().message()));
   }
+  const std::string scratch = *made;
   RemoveOnInterrupt(scratch);
   // Gone on every way out, a failed benchmark's early return included.
   absl::Cleanup remove_scratch = [&scratch] {

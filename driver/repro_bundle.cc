@@ -260,7 +260,11 @@ for tool in timeout python3 mktemp; do
   command -v "$tool" >/dev/null || die "needs $tool"
 done
 
-tmp=$(mktemp -d /tmp/forkcheck-repro-XXXXXX) || die "mktemp failed"
+# Under $TMPDIR, as the harness does, unless it is too long for the fake's
+# Unix socket (107 bytes for a path).
+tmp_root=/tmp
+case "${TMPDIR:-}" in /*) [ "${#TMPDIR}" -le 60 ] && tmp_root=${TMPDIR%/} ;; esac
+tmp=$(mktemp -d "$tmp_root/forkcheck-repro-XXXXXX") || die "mktemp failed"
 run="$here/runs/$(date -u +%Y%m%dT%H%M%SZ)-$$"
 server_pid=""
 trial_pid=""

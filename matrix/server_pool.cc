@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
+#include "common/temp_dir.h"
 #include "dataset/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
@@ -74,12 +75,16 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     const std::string& server_binary,
     const std::map<std::string, std::string>& fault_scripts,
     const std::vector<Cell>& cells, const PowerProbe& power_probe) {
-  char pattern[] = "/tmp/forkcheck-servers-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    return absl::InternalError(absl::StrCat(
-        "creating a directory for the servers: ", std::strerror(errno)));
+  // Room for the longest socket's name: "/<server number>.sock".
+  constexpr size_t kSocketRoom = 16;
+  absl::StatusOr<std::string> directory =
+      MakeTemporaryDirectory("forkcheck-servers-", kSocketRoom);
+  if (!directory.ok()) {
+    return absl::InternalError(
+        absl::StrCat("creating a directory for the servers: ",
+                     directory.status().message()));
   }
-  std::unique_ptr<ServerPool> pool(new ServerPool(pattern));
+  std::unique_ptr<ServerPool> pool(new ServerPool(*directory));
   RemoveOnInterrupt(pool->directory_);
   for (const Cell& cell : cells) {
     const auto key = std::make_pair(cell.axes.transport, cell.axes.faults);

@@ -49,8 +49,8 @@ class ServerPool {
   // Starts the servers `cells` need. `fault_scripts`: name -> the fake's
   // fault script JSON (empty for none). An active `power_probe` adds its
   // stall to every server's script. Sockets and scripts go to a fresh
-  // directory under /tmp (short: Unix socket paths are limited to 107
-  // bytes), removed by the destructor.
+  // directory under $TMPDIR (under /tmp if $TMPDIR is too long for a Unix
+  // socket's path: 107 bytes), removed by the destructor.
   static absl::StatusOr<std::unique_ptr<ServerPool>> Start(
       const std::string& server_binary,
       const std::map<std::string, std::string>& fault_scripts,

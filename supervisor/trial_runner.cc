@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "common/interrupt_cleanup.h"
 #include "common/subprocess.h"
+#include "common/temp_dir.h"
 #include "diagnosis/core_files.h"
 #include "diagnosis/gdb_capture.h"
 #include "framing/resource_usage.h"
@@ -229,16 +230,10 @@ class StderrReader {
 // that its cores and the files its processes make (Python's
 // multiprocessing sockets) go when it does, interrupted or not.
 absl::StatusOr<std::string> MakeTrialDirectory() {
-  const char* tmpdir = std::getenv("TMPDIR");
-  std::string pattern =
-      absl::StrCat(tmpdir != nullptr && *tmpdir == '/' ? tmpdir : "/tmp",
-                   "/forkcheck-trial-XXXXXX");
-  if (mkdtemp(pattern.data()) == nullptr) {
-    return absl::InternalError(
-        absl::StrCat("mkdtemp ", pattern, ": ", std::strerror(errno)));
-  }
-  RemoveOnInterrupt(pattern);
-  return pattern;
+  absl::StatusOr<std::string> directory =
+      MakeTemporaryDirectory("forkcheck-trial-");
+  if (directory.ok()) RemoveOnInterrupt(*directory);
+  return directory;
 }
 
 void RemoveTrialDirectory(const std::string& directory) {

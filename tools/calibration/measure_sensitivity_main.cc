@@ -21,10 +21,11 @@
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
+#include "common/temp_dir.h"
+#include "reports/compare/report_comparison.h"
 #include "stats/sample_summary.h"
 #include "tools/calibration/delay_calibration.h"
 #include "tools/calibration/interleaved_runs.h"
-#include "reports/compare/report_comparison.h"
 
 ABSL_FLAG(std::string, slowdowns, "0,1,2,3,5,10",
           "throughput slowdowns to inject, in percent (0: A/A)");
@@ -101,10 +102,10 @@ int Run(const std::string& argv0) {
         (binary.ok() ? env.status() : binary.status()).ToString().c_str());
     return 1;
   }
-  char scratch_template[] = "/tmp/forkcheck-sensitivity-XXXXXX";
-  const char* scratch = mkdtemp(scratch_template);
-  if (scratch == nullptr) {
-    std::perror("mkdtemp");
+  absl::StatusOr<std::string> scratch =
+      MakeTemporaryDirectory("forkcheck-sensitivity-");
+  if (!scratch.ok()) {
+    std::fprintf(stderr, "%s\n", scratch.status().ToString().c_str());
     return 1;
   }
   const std::string size = absl::GetFlag(FLAGS_size);
@@ -120,7 +121,7 @@ int Run(const std::string& argv0) {
   plan.binary_name = "process_models_benchmark";
   plan.binary = *binary;
   plan.env = *env;
-  plan.scratch = scratch;
+  plan.scratch = *scratch;
   plan.rounds = 1;
   plan.repetitions_per_round = 5;
   absl::StatusOr<DelayCalibration> calibration =
@@ -147,9 +148,9 @@ int Run(const std::string& argv0) {
       tally.expected_change =
           ExpectedChange(*calibration, tally.extra_delay_us);
       absl::StatusOr<std::vector<std::string>> base =
-          WithDelay(flags, scratch, base_delay);
+          WithDelay(flags, *scratch, base_delay);
       absl::StatusOr<std::vector<std::string>> slow =
-          WithDelay(flags, scratch, base_delay + tally.extra_delay_us);
+          WithDelay(flags, *scratch, base_delay + tally.extra_delay_us);
       if (!base.ok() || !slow.ok()) {
         std::fprintf(
             stderr, "%s\n",
