@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "common/scratch_owner.h"
 #include "common/temp_dir.h"
 
 namespace forkcheck {
@@ -117,6 +118,14 @@ std::string UseOwnTemporaryDirectory() {
       return;
     }
     *directory = *std::move(made);
+    // Held until the process ends: a later run removes the directory if
+    // this one is killed before it can (SIGKILL).
+    static absl::StatusOr<OwnerMark>* mark =
+        new absl::StatusOr<OwnerMark>(MarkOwnedByThisProcess(*directory));
+    if (!mark->ok()) {
+      std::fprintf(stderr, "forkcheck: %s (not removed if killed)\n",
+                   std::string(mark->status().message()).c_str());
+    }
     RemoveOnInterrupt(*directory);
     setenv("TMPDIR", directory->c_str(), 1);
     std::atexit([] {

@@ -28,13 +28,16 @@ void InstallInterruptCleanup();
 void RemoveOnInterrupt(const std::string& directory);
 void ForgetOnInterrupt(const std::string& directory);
 
-// Makes a directory of this process's own under $TMPDIR (or /tmp) and points
+// Makes a directory of this process's own under $TMPDIR (or /tmp:
+// common/temp_dir.h) and points
 // TMPDIR at it, so that every child started from then on keeps its
 // temporary files there (Python's multiprocessing: the fork server's pymp-*
 // socket directory). It is removed on interruption, like the registered
 // directories, and at exit, so that what a child killed with this process
-// could not remove goes too. Call early in main, before any thread starts
-// (it calls setenv). Returns the directory, or "" (TMPDIR untouched) if it
+// could not remove goes too. It is marked as this process's
+// (common/scratch_owner.h), so that if the process is killed outright a
+// later run removes it. Call early in main, before any thread starts (it
+// calls setenv). Returns the directory, or "" (TMPDIR untouched) if it
 // could not be made. Idempotent.
 std::string UseOwnTemporaryDirectory();
 

@@ -26,7 +26,7 @@ absl::StatusOr<std::string> MakeTemporaryDirectory(absl::string_view prefix,
   if (socket_room > 0 &&
       root.size() + 1 + prefix.size() + kRandomPart + socket_room >
           kMaxUnixSocketPath) {
-    root = "/tmp";
+    root = kSocketFallbackRoot;
   }
   const std::string pattern = absl::StrCat(root, "/", prefix, "XXXXXX");
   std::string path = pattern;  // mkdtemp fills in the X's, even failing

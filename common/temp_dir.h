@@ -22,6 +22,9 @@ std::string TemporaryRoot();
 // terminating NUL).
 inline constexpr size_t kMaxUnixSocketPath = 107;
 
+// Where directories of Unix sockets go when TemporaryRoot() is too long.
+inline constexpr char kSocketFallbackRoot[] = "/tmp";
+
 // Makes a fresh directory "<root>/<prefix>XXXXXX" (mkdtemp: mode 0700) and
 // returns its path. `socket_room`, for a directory of Unix sockets, is how
 // many bytes the longest socket's name adds (e.g. 8 for "/12.sock"): when

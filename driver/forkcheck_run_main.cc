@@ -35,6 +35,8 @@
 #include "bench/bench_runs.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
+#include "common/scratch_owner.h"
+#include "common/temp_dir.h"
 #include "driver/bench_phase.h"
 #include "driver/clients.h"
 #include "driver/progress_display.h"
@@ -294,7 +296,19 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
   return chosen;
 }
 
-int Main(const std::string& argv0, const std::vector<std::string>& command) {
+// Removes what runs killed outright (SIGKILL, the OOM killer) left in
+// `scratch_root`, saying so: only directories whose owner is dead.
+void RemoveAbandonedScratchOf(const std::string& scratch_root) {
+  for (const std::string& removed : RemoveAbandonedScratch(scratch_root)) {
+    std::cerr << "forkcheck run: removed " << removed
+              << ", left by a run that was killed\n";
+  }
+}
+
+// `scratch_root`: where temporary files went before the run took a
+// directory of its own (UseOwnTemporaryDirectory).
+int Main(const std::string& argv0, const std::vector<std::string>& command,
+         const std::string& scratch_root) {
   const RunStart start = CaptureRunStart();
   const bool quick = absl::GetFlag(FLAGS_quick);
   const std::optional<MatrixSize> size =
@@ -360,6 +374,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command) {
       bench_phase.benchmarks.push_back(*std::move(listed));
     }
   }
+
+  RemoveAbandonedScratchOf(scratch_root);
 
   absl::StatusOr<GrpcBuildInfo> build = ProbeGrpcBuild();
   if (!build.ok()) return Fail(std::string(build.status().message()));
@@ -575,6 +591,7 @@ int main(int argc, char** argv) {
   // trials' processes, killed with us, leave in their TMPDIR (a Python
   // fork server's pymp-* directory).
   forkcheck::InstallInterruptCleanup();
+  const std::string scratch_root = forkcheck::TemporaryRoot();
   forkcheck::UseOwnTemporaryDirectory();
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
@@ -582,5 +599,6 @@ int main(int argc, char** argv) {
               << "\" (flags are --name=value; see --help)\n";
     return 2;
   }
-  return forkcheck::Main(argv[0], std::vector<std::string>(argv, argv + argc));
+  return forkcheck::Main(argv[0], std::vector<std::string>(argv, argv + argc),
+                         scratch_root);
 }

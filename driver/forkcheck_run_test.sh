@@ -175,7 +175,7 @@ interrupted_log="$TEST_TMPDIR/interrupted.log"
 pid=$!
 servers_dir=''
 for _ in $(seq 200); do  # the servers start within 20 s
-  servers_dir=$(pgrep -a -P "$pid" | grep -o '/tmp/forkcheck-servers-[A-Za-z0-9]*' |
+  servers_dir=$(pgrep -a -P "$pid" | grep -o '/[^ :=]*forkcheck-servers-[A-Za-z0-9]*' |
     head -n 1 || true)
   [ -n "$servers_dir" ] && break
   sleep 0.1

@@ -26,6 +26,8 @@
 #include "absl/time/clock.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
+#include "common/scratch_owner.h"
+#include "common/temp_dir.h"
 #include "driver/repro_bundle.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/cell_runner.h"
@@ -136,7 +138,10 @@ bool FlagsAreValid(int argc, char** argv) {
   return true;
 }
 
-int Main(const std::string& argv0, const std::string& key) {
+// `scratch_root`: where temporary files went before this run took a
+// directory of its own (UseOwnTemporaryDirectory).
+int Main(const std::string& argv0, const std::string& key,
+         const std::string& scratch_root) {
   const int trials = absl::GetFlag(FLAGS_trials);
   if (trials < 1 || trials > 1000) {
     return Fail(absl::StrCat("--trials=", trials, "; expected 1 to 1000"));
@@ -151,6 +156,12 @@ int Main(const std::string& argv0, const std::string& key) {
   absl::StatusOr<std::vector<std::string>> trace_env =
       TraceEnvironment(trace, verbosity);
   if (!trace_env.ok()) return Fail(std::string(trace_env.status().message()));
+
+  // What runs killed outright left behind (their owners are dead).
+  for (const std::string& removed : RemoveAbandonedScratch(scratch_root)) {
+    std::cerr << "forkcheck repro: removed " << removed
+              << ", left by a run that was killed\n";
+  }
 
   absl::StatusOr<std::string> design_path =
       RunfileData("conformance/matrix_design.json", argv0);
@@ -297,6 +308,10 @@ int main(int argc, char** argv) {
   // Ctrl-C must take the fake server's directory with it (the server and
   // the trials die with us: PR_SET_PDEATHSIG).
   forkcheck::InstallInterruptCleanup();
+  // The trials' own directories go inside one of this run's, which a later
+  // run removes if this one is killed outright.
+  const std::string scratch_root = forkcheck::TemporaryRoot();
+  forkcheck::UseOwnTemporaryDirectory();
   if (!forkcheck::FlagsAreValid(argc, argv)) {
     return forkcheck::kExitCouldNotRun;
   }
@@ -310,5 +325,5 @@ int main(int argc, char** argv) {
               << "\nusage: " << forkcheck::kUsage << "\n";
     return forkcheck::kExitCouldNotRun;
   }
-  return forkcheck::Main(argv[0], positional[1]);
+  return forkcheck::Main(argv[0], positional[1], scratch_root);
 }

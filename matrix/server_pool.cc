@@ -86,6 +86,10 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
   }
   std::unique_ptr<ServerPool> pool(new ServerPool(*directory));
   RemoveOnInterrupt(pool->directory_);
+  if (absl::StatusOr<OwnerMark> mark = MarkOwnedByThisProcess(*directory);
+      mark.ok()) {
+    pool->mark_ = *std::move(mark);
+  }
   for (const Cell& cell : cells) {
     const auto key = std::make_pair(cell.axes.transport, cell.axes.faults);
     if (pool->servers_.count(key) != 0) continue;

@@ -12,11 +12,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/scratch_owner.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/cell.h"
 #include "matrix/power_probe.h"
@@ -74,6 +76,10 @@ class ServerPool {
       : directory_(std::move(directory)) {}
 
   std::string directory_;
+  // It may lie outside the run's own directory (under /tmp when TMPDIR is
+  // too long for sockets): marked, so a later run removes it if this one is
+  // killed.
+  std::optional<OwnerMark> mark_;
   std::map<std::pair<std::string, std::string>,
            std::unique_ptr<FakeServerProcess>>
       servers_;
