@@ -1,11 +1,13 @@
 #include "common/file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -49,28 +51,81 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
   return contents;
 }
 
+absl::Status WriteAllAndSync(int fd, absl::string_view contents,
+                             const std::string& path) {
+  size_t written = 0;
+  while (written < contents.size()) {
+    ssize_t n = write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoError("write", path, errno);
+    written += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) return ErrnoError("flush", path, errno);
+  return absl::OkStatus();
+}
+
+absl::Status SyncDirectory(const std::string& directory) {
+  const int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open directory", directory, errno);
+  // Some file systems cannot sync a directory (EINVAL); nothing to flush.
+  if (fsync(fd) != 0 && errno != EINVAL) {
+    const int error = errno;
+    close(fd);
+    return ErrnoError("flush directory", directory, error);
+  }
+  close(fd);
+  return absl::OkStatus();
+}
+
+absl::Status CheckCanCreateFile(const std::string& path) {
+  const std::filesystem::path target(path);
+  struct stat info {};
+  if (target.filename().empty() ||
+      (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(Quoted(path), " is a directory"));
+  }
+  // The nearest ancestor that exists: the directories below it would be
+  // made, so it is where the file's fate is decided.
+  std::filesystem::path directory = target.parent_path();
+  while (true) {
+    const std::string name = directory.empty() ? "." : directory.string();
+    if (stat(name.c_str(), &info) == 0) {
+      if (!S_ISDIR(info.st_mode)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(Quoted(name), " is not a directory"));
+      }
+      break;
+    }
+    if ((errno != ENOENT && errno != ENOTDIR) || directory.empty() ||
+        directory == directory.parent_path()) {
+      return ErrnoError("look at", name, errno);
+    }
+    directory = directory.parent_path();
+  }
+  const std::string name = directory.empty() ? "." : directory.string();
+  const std::string probe = absl::StrCat(name, "/.forkcheck-probe-", getpid());
+  const int fd =
+      open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        Quoted(name), ": cannot create files there: ", std::strerror(errno)));
+  }
+  close(fd);
+  unlink(probe.c_str());
+  return absl::OkStatus();
+}
+
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
   std::string temp = absl::StrCat(path, ".tmp.", getpid());
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("create", temp, errno);
-  size_t written = 0;
-  while (written < contents.size()) {
-    ssize_t n = write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int error = errno;
-      close(fd);
-      unlink(temp.c_str());
-      return ErrnoError("write", temp, error);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) {
-    int error = errno;
+  if (absl::Status written = WriteAllAndSync(fd, contents, temp);
+      !written.ok()) {
     close(fd);
     unlink(temp.c_str());
-    return ErrnoError("flush", temp, error);
+    return written;
   }
   if (close(fd) != 0) {
     int error = errno;

@@ -27,6 +27,24 @@ std::string DescribeOutputTail(const std::string& path, size_t bytes = 2048);
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
 
+// Writes all of `contents` to the open file `fd` and flushes it to disk
+// (fsync); `path` names it in errors. Does not close `fd`.
+absl::Status WriteAllAndSync(int fd, absl::string_view contents,
+                             const std::string& path);
+
+// Flushes `directory`'s entries to disk (fsync on the directory), so that a
+// rename into it survives a crash of the machine, not only of the process.
+absl::Status SyncDirectory(const std::string& directory);
+
+// Whether a file could be written at `path` (directories missing on the way
+// made first), checked without leaving anything behind: `path` is not an
+// existing directory, its nearest existing ancestor is a directory, and a
+// file can be created there (tried: a probe file is made and removed, since
+// permission bits do not tell, e.g. under /proc or on a read-only mount, or
+// for root). FAILED_PRECONDITION naming what is wrong, e.g. "\"/proc\": cannot
+// create files there: No such file or directory".
+absl::Status CheckCanCreateFile(const std::string& path);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_COMMON_FILE_UTIL_H_

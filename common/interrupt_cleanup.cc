@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -26,8 +27,9 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 // Written by the handler, read by the cleanup thread.
 int wake_fds[2] = {-1, -1};
 
-std::mutex& DirectoriesMutex() {
-  static auto* mutex = new std::mutex;
+// Recursive: RunWithoutInterruption's function may register and forget.
+std::recursive_mutex& DirectoriesMutex() {
+  static auto* mutex = new std::recursive_mutex;
   return *mutex;
 }
 
@@ -47,7 +49,7 @@ void OnSignal(int signal_number) {
 
 [[noreturn]] void CleanUpAndDie(int signal_number) {
   {
-    std::lock_guard<std::mutex> lock(DirectoriesMutex());
+    std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
     for (const std::string& directory : Directories()) {
       std::error_code error;
       std::filesystem::remove_all(directory, error);
@@ -96,13 +98,18 @@ void InstallInterruptCleanup() {
 }
 
 void RemoveOnInterrupt(const std::string& directory) {
-  std::lock_guard<std::mutex> lock(DirectoriesMutex());
+  std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
   Directories().insert(directory);
 }
 
 void ForgetOnInterrupt(const std::string& directory) {
-  std::lock_guard<std::mutex> lock(DirectoriesMutex());
+  std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
   Directories().erase(directory);
+}
+
+void RunWithoutInterruption(const std::function<void()>& critical) {
+  std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
+  critical();
 }
 
 std::string UseOwnTemporaryDirectory() {

@@ -11,6 +11,7 @@
 #ifndef FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
 #define FORKCHECK_COMMON_INTERRUPT_CLEANUP_H_
 
+#include <functional>
 #include <string>
 
 namespace forkcheck {
@@ -22,11 +23,19 @@ namespace forkcheck {
 // process's exit status still says which signal ended it.
 void InstallInterruptCleanup();
 
-// Registers `directory` for removal on interruption, until
+// Registers `directory` (or a file) for removal on interruption, until
 // ForgetOnInterrupt(directory). Thread-safe; harmless without
 // InstallInterruptCleanup.
 void RemoveOnInterrupt(const std::string& directory);
 void ForgetOnInterrupt(const std::string& directory);
+
+// Runs `critical` with the cleanup held off: a signal that arrives
+// meanwhile is acted on once it returns. For steps the cleanup must see all
+// done or not begun: registering a file and creating it (else a signal in
+// between could leave it), renaming a set of files into place and
+// forgetting them (common/file_set.h). Keep it short: it delays the exit.
+// `critical` may call RemoveOnInterrupt and ForgetOnInterrupt.
+void RunWithoutInterruption(const std::function<void()>& critical);
 
 // Makes a directory of this process's own under $TMPDIR (or /tmp:
 // common/temp_dir.h) and points

@@ -122,9 +122,8 @@ TEST(InterruptCleanupTest, OwnTemporaryDirectoryGoesOnInterruptionAndAtExit) {
     close(ready[0]);
     ASSERT_GT(got, 0);
     const std::string directory(buffer, got);
-    EXPECT_EQ(directory.rfind(std::string(getenv("TEST_TMPDIR")) +
-                                  "/forkcheck-tmp-",
-                              0),
+    EXPECT_EQ(directory.rfind(
+                  std::string(getenv("TEST_TMPDIR")) + "/forkcheck-tmp-", 0),
               0u)
         << directory;
     if (interrupted) {

@@ -33,6 +33,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_runs.h"
+#include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "common/scratch_owner.h"
@@ -220,9 +221,9 @@ void PrintBuild(const GrpcBuildInfo& build, bool verbose) {
   if (verbose) std::cout << "  (" << build.evidence << ")\n";
 }
 
-// <UTC time>-grpc<version>.json in --report_dir, or in reports/out under the
-// workspace `bazel run` ran in (or the current directory).
-std::string DefaultReportPath(const std::string& grpc_version) {
+// --report_dir, or reports/out under the workspace `bazel run` ran in (or
+// the current directory).
+std::string DefaultReportDirectory() {
   std::string directory =
       PathFromUsersDirectory(absl::GetFlag(FLAGS_report_dir));
   if (directory.empty()) {
@@ -230,10 +231,39 @@ std::string DefaultReportPath(const std::string& grpc_version) {
     directory =
         absl::StrCat(workspace != nullptr ? workspace : ".", "/reports/out");
   }
+  return directory;
+}
+
+// <UTC time>-grpc<version>.json in DefaultReportDirectory().
+std::string DefaultReportPath(const std::string& grpc_version) {
   return absl::StrCat(
-      directory, "/",
+      DefaultReportDirectory(), "/",
       absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()),
       "-grpc", grpc_version, ".json");
+}
+
+// Whether the report and its views can be written where the flags put them,
+// checked before any work: a run that cannot write its report must not
+// spend minutes and then lose every result. The error names the flag.
+absl::Status CheckReportDestination() {
+  const std::string report_out = absl::GetFlag(FLAGS_report_out);
+  if (!report_out.empty()) {
+    absl::Status writable =
+        CheckReportPaths(PathsBeside(PathFromUsersDirectory(report_out)));
+    if (writable.ok()) return writable;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--report_out=", report_out, ": cannot write ", writable.message()));
+  }
+  // The default name's time and version are known only at the end, and
+  // never name a directory: the folder is what can fail.
+  const std::string directory = DefaultReportDirectory();
+  absl::Status writable = CheckCanCreateFile(directory + "/report.json");
+  if (writable.ok()) return writable;
+  const std::string report_dir = absl::GetFlag(FLAGS_report_dir);
+  return absl::InvalidArgumentError(absl::StrCat(
+      report_dir.empty() ? "the default --report_dir"
+                         : absl::StrCat("--report_dir=", report_dir),
+      ": cannot write reports in \"", directory, "\": ", writable.message()));
 }
 
 // The benchmark binaries the main job runs, with the flags chosen.
@@ -349,6 +379,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   if (!absl::GetFlag(FLAGS_report_out).empty() &&
       !absl::GetFlag(FLAGS_report_dir).empty()) {
     return Fail("--report_out and --report_dir: give one or the other");
+  }
+  if (!absl::GetFlag(FLAGS_record_expectations)) {
+    if (absl::Status writable = CheckReportDestination(); !writable.ok()) {
+      return Fail(std::string(writable.message()));
+    }
   }
   const bool run_benchmarks = absl::GetFlag(FLAGS_benchmarks) &&
                               !absl::GetFlag(FLAGS_record_expectations);
@@ -562,12 +597,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
       power_probe->active() ? DescribePowerProbe(*power_probe) : "");
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
-  // The JSON report, its summary and page beside it, then the console.
-  for (const std::unique_ptr<ReportWriter>& writer :
-       RunReportWriters(paths, &std::cout)) {
-    if (absl::Status written = writer->Write(*report); !written.ok()) {
-      return Fail(std::string(written.message()));
-    }
+  // The JSON report, its summary and page beside it (as a set), then the
+  // console.
+  if (absl::Status written = WriteRunOutputs(*report, paths, &std::cout);
+      !written.ok()) {
+    return Fail(std::string(written.message()));
   }
   if (expectations_differ) {
     std::cout << "\nforkcheck run: cells do not match their expectations "

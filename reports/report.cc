@@ -131,12 +131,14 @@ absl::Status Report::Write(const std::string& path) const {
           absl::StrCat("creating ", parent.string(), ": ", error.message()));
     }
   }
+  return WriteFileAtomically(path, Text());
+}
+
+std::string Report::Text() const {
   // Text that is not UTF-8 (a status message a client library made of
   // bytes) is written with U+FFFD in its place rather than fail the report.
-  return WriteFileAtomically(
-      path,
-      json_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-          "\n");
+  return json_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
 }
 
 absl::StatusOr<Environment> Report::environment() const {

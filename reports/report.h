@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "nlohmann/json.hpp"
 #include "environment/environment.h"
+#include "nlohmann/json.hpp"
 #include "reports/report_model.h"
 
 namespace forkcheck {
@@ -56,6 +56,8 @@ class Report {
 
   // Writes the report to `path` atomically (directories are created).
   absl::Status Write(const std::string& path) const;
+  // The text Write writes.
+  std::string Text() const;
 
   const nlohmann::json& json() const { return json_; }
   // The report as readers read it, parsed once when it was built or read.

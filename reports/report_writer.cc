@@ -1,6 +1,7 @@
 #include "reports/report_writer.h"
 
 #include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -22,8 +23,8 @@ absl::Status Failed(const char* what, const absl::Status& status) {
 class JsonWriter : public ReportWriter {
  public:
   explicit JsonWriter(std::string path) : path_(std::move(path)) {}
-  absl::Status Write(const Report& report) const override {
-    return Failed("report", report.Write(path_));
+  absl::Status Write(const Report& report, FileSet* files) const override {
+    return Failed("report", files->Add(path_, report.Text()));
   }
 
  private:
@@ -33,9 +34,8 @@ class JsonWriter : public ReportWriter {
 class MarkdownWriter : public ReportWriter {
  public:
   explicit MarkdownWriter(std::string path) : path_(std::move(path)) {}
-  absl::Status Write(const Report& report) const override {
-    return Failed("summary",
-                  WriteFileAtomically(path_, RenderSummaryMarkdown(report)));
+  absl::Status Write(const Report& report, FileSet* files) const override {
+    return Failed("summary", files->Add(path_, RenderSummaryMarkdown(report)));
   }
 
  private:
@@ -46,9 +46,9 @@ class HtmlWriter : public ReportWriter {
  public:
   HtmlWriter(std::string path, std::string name)
       : path_(std::move(path)), name_(std::move(name)) {}
-  absl::Status Write(const Report& report) const override {
-    return Failed("page", WriteFileAtomically(
-                              path_, html::RenderReportPage(report, name_)));
+  absl::Status Write(const Report& report, FileSet* files) const override {
+    return Failed("page",
+                  files->Add(path_, html::RenderReportPage(report, name_)));
   }
 
  private:
@@ -60,7 +60,7 @@ class ConsoleWriter : public ReportWriter {
  public:
   ConsoleWriter(std::ostream* out, ReportPaths paths)
       : out_(out), paths_(std::move(paths)) {}
-  absl::Status Write(const Report& report) const override {
+  absl::Status Write(const Report& report, FileSet*) const override {
     *out_ << "\n"
           << RenderSummaryText(report) << "\nReport: " << paths_.report
           << "\nSummary: " << paths_.summary << "\nPage: " << paths_.page
@@ -84,6 +84,21 @@ ReportPaths PathsBeside(const std::string& report_path) {
   return {report_path, base + ".md", base + ".html", base + ".bench.log"};
 }
 
+absl::Status CheckReportPaths(const ReportPaths& paths) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {"report", &paths.report},
+      {"summary", &paths.summary},
+      {"page", &paths.page},
+  };
+  for (const auto& [what, path] : files) {
+    if (absl::Status can = CheckCanCreateFile(*path); !can.ok()) {
+      return absl::Status(can.code(), absl::StrCat("the ", what, " \"", *path,
+                                                   "\": ", can.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::unique_ptr<ReportWriter> JsonReportWriter(std::string path) {
   return std::make_unique<JsonWriter>(std::move(path));
 }
@@ -102,15 +117,41 @@ std::unique_ptr<ReportWriter> ConsoleSummaryWriter(std::ostream* out,
   return std::make_unique<ConsoleWriter>(out, std::move(paths));
 }
 
-std::vector<std::unique_ptr<ReportWriter>> RunReportWriters(
-    const ReportPaths& paths, std::ostream* console) {
+std::vector<std::unique_ptr<ReportWriter>> RunFileWriters(
+    const ReportPaths& paths) {
   std::vector<std::unique_ptr<ReportWriter>> writers;
-  writers.push_back(JsonReportWriter(paths.report));
   writers.push_back(MarkdownSummaryWriter(paths.summary));
   writers.push_back(HtmlPageWriter(
       paths.page, std::filesystem::path(paths.report).filename().string()));
-  writers.push_back(ConsoleSummaryWriter(console, paths));
+  writers.push_back(JsonReportWriter(paths.report));
   return writers;
+}
+
+absl::Status WriteRunOutputs(const Report& report, const ReportPaths& paths,
+                             std::ostream* console) {
+  const std::filesystem::path parent =
+      std::filesystem::path(paths.report).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("writing the report: creating ", parent.string(), ": ",
+                       error.message()));
+    }
+  }
+  FileSet files;
+  for (const std::unique_ptr<ReportWriter>& writer : RunFileWriters(paths)) {
+    if (absl::Status written = writer->Write(report, &files); !written.ok()) {
+      return written;
+    }
+  }
+  if (absl::Status committed = files.Commit(); !committed.ok()) {
+    return absl::Status(committed.code(),
+                        absl::StrCat("writing the report and its views: ",
+                                     committed.message()));
+  }
+  return ConsoleSummaryWriter(console, paths)->Write(report, &files);
 }
 
 }  // namespace forkcheck

@@ -1,11 +1,16 @@
 // A run's outputs behind one interface: the JSON report, its Markdown
 // summary and its HTML page beside it, and the summary on the console. The
-// driver builds the list once and writes each in turn, so adding an output
-// is one more writer, not more code in the driver.
+// driver hands the report to WriteRunOutputs, so adding an output is one
+// more writer, not more code in the driver.
 //
 // The shape of Google Benchmark's reporters (one interface, one
 // implementation per format), simpler: a writer takes the whole validated
 // Report at once, since a report is complete before anything is written.
+//
+// The three files appear as a set (common/file_set.h): each is written to a
+// temporary beside it, then all are renamed into place, the report last,
+// and the directory is flushed. An interrupted run leaves none of them and
+// no temporary; a report on disk always has its summary and page beside it.
 #ifndef FORKCHECK_REPORTS_REPORT_WRITER_H_
 #define FORKCHECK_REPORTS_REPORT_WRITER_H_
 
@@ -15,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/file_set.h"
 #include "reports/report.h"
 
 namespace forkcheck {
@@ -23,11 +29,12 @@ class ReportWriter {
  public:
   virtual ~ReportWriter() = default;
 
-  // Writes `report` out. A file is replaced atomically (all of it or none);
-  // an error says which output failed and names its path, e.g. "writing
-  // the summary: cannot create \"out/r.md.tmp.42\": No such file or
-  // directory".
-  virtual absl::Status Write(const Report& report) const = 0;
+  // Writes `report` out: a file's writer adds its file to `files` (it
+  // appears when the caller commits the set), the console's writes at once
+  // and ignores `files`. An error says which output failed and names its
+  // path, e.g. "writing the summary: cannot create \"out/r.md.tmp.42\": No
+  // such file or directory".
+  virtual absl::Status Write(const Report& report, FileSet* files) const = 0;
 };
 
 // Where a run's files go: the report, and beside it (".json" replaced, or
@@ -43,7 +50,14 @@ struct ReportPaths {
 };
 ReportPaths PathsBeside(const std::string& report_path);
 
-// The report as JSON (Report::Write: directories created, validated text).
+// Whether the three files could be written (common/file_util.h
+// CheckCanCreateFile), checked before a run does its work so that it does
+// not end by losing its results. Leaves nothing behind. FAILED_PRECONDITION
+// naming the file, e.g. "the report \"/proc/r.json\": \"/proc\": cannot
+// create files there: No such file or directory".
+absl::Status CheckReportPaths(const ReportPaths& paths);
+
+// The report as JSON (Report::Text: validated text).
 std::unique_ptr<ReportWriter> JsonReportWriter(std::string path);
 // RenderSummaryMarkdown.
 std::unique_ptr<ReportWriter> MarkdownSummaryWriter(std::string path);
@@ -55,10 +69,18 @@ std::unique_ptr<ReportWriter> HtmlPageWriter(std::string path,
 std::unique_ptr<ReportWriter> ConsoleSummaryWriter(std::ostream* out,
                                                    ReportPaths paths);
 
-// The main job's writers, in the order they run: the three files, then the
-// console, which names them.
-std::vector<std::unique_ptr<ReportWriter>> RunReportWriters(
-    const ReportPaths& paths, std::ostream* console);
+// The main job's file writers, in the order their files are renamed into
+// place: the summary, the page, then the report, last, so that a report is
+// never found without its summary and page (a reader, a history folder's
+// trend page, looks for the report).
+std::vector<std::unique_ptr<ReportWriter>> RunFileWriters(
+    const ReportPaths& paths);
+
+// Writes the main job's outputs: the report's directory (made if missing),
+// the files of RunFileWriters as one FileSet, then, once they are in place,
+// the summary on `console` naming them.
+absl::Status WriteRunOutputs(const Report& report, const ReportPaths& paths,
+                             std::ostream* console);
 
 }  // namespace forkcheck
 

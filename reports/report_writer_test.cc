@@ -1,12 +1,16 @@
 #include "reports/report_writer.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_set.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "gmock/gmock.h"
@@ -18,6 +22,7 @@
 namespace forkcheck {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -53,21 +58,30 @@ TEST(ReportWriterTest, TheSummaryAndPageGoBesideTheReport) {
   EXPECT_EQ(PathsBeside("out/run.txt").summary, "out/run.txt.md");
 }
 
-TEST(ReportWriterTest, EveryWriterOfTheRunWritesItsOutput) {
-  const Report report = SmallReport();
-  // The report's directory does not exist yet: the JSON writer makes it,
-  // and the others write beside it.
-  const ReportPaths paths =
-      PathsBeside(absl::StrCat(TestDirectory(), "/every/run.json"));
-  std::ostringstream console;
-  for (const auto& writer : RunReportWriters(paths, &console)) {
-    const absl::Status written = writer->Write(report);
-    ASSERT_TRUE(written.ok()) << written;
+// The names in `directory`.
+std::set<std::string> Names(const std::string& directory) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    names.insert(entry.path().filename().string());
   }
+  return names;
+}
+
+TEST(ReportWriterTest, TheRunsOutputsAreWrittenAsASetThenNamed) {
+  const Report report = SmallReport();
+  // The report's directory does not exist yet: it is made.
+  const std::string directory = absl::StrCat(TestDirectory(), "/every");
+  const ReportPaths paths = PathsBeside(directory + "/run.json");
+  std::ostringstream console;
+  const absl::Status written = WriteRunOutputs(report, paths, &console);
+  ASSERT_TRUE(written.ok()) << written;
+  // The three files and nothing else: no temporary stays.
+  EXPECT_THAT(Names(directory), ElementsAre("run.html", "run.json", "run.md"));
 
   absl::StatusOr<Report> reread = Report::Load(paths.report);
   ASSERT_TRUE(reread.ok()) << reread.status();
   EXPECT_EQ(reread->json(), report.json());
+  EXPECT_EQ(Contents(paths.report), report.Text());
 
   const std::string markdown = Contents(paths.summary);
   EXPECT_THAT(markdown, StartsWith("# forkcheck run\n"));
@@ -95,38 +109,95 @@ TEST(ReportWriterTest, TheBenchmarkLogIsNamedWhenTheRunHadBenchmarks) {
   ASSERT_TRUE(report.ok()) << report.status();
   const ReportPaths paths = PathsBeside("out/run.json");
   std::ostringstream console;
-  ASSERT_TRUE(ConsoleSummaryWriter(&console, paths)->Write(*report).ok());
+  ASSERT_TRUE(ConsoleSummaryWriter(&console, paths)->Write(*report, nullptr).ok());
   EXPECT_THAT(console.str(),
               EndsWith("\nPage: out/run.html\n"
                        "Benchmark output: out/run.bench.log\n"));
 }
 
+TEST(ReportWriterTest, TheReportIsRenamedLast) {
+  FileSet files;
+  const std::string directory = absl::StrCat(TestDirectory(), "/order");
+  std::filesystem::create_directories(directory);
+  const ReportPaths paths = PathsBeside(directory + "/run.json");
+  const Report report = SmallReport();
+  for (const auto& writer : RunFileWriters(paths)) {
+    ASSERT_TRUE(writer->Write(report, &files).ok());
+  }
+  ASSERT_TRUE(files.Commit().ok());
+  EXPECT_THAT(Names(directory), ElementsAre("run.html", "run.json", "run.md"));
+
+  // So a page that cannot be put in place keeps the report out, and no
+  // temporary stays; nothing is printed as written.
+  const std::string blocked = absl::StrCat(TestDirectory(), "/blocked");
+  std::filesystem::create_directories(blocked + "/run.html");
+  std::ostringstream console;
+  const absl::Status written =
+      WriteRunOutputs(report, PathsBeside(blocked + "/run.json"), &console);
+  ASSERT_FALSE(written.ok());
+  EXPECT_THAT(std::string(written.message()),
+              HasSubstr("cannot rename onto \"" + blocked + "/run.html\""));
+  EXPECT_THAT(Names(blocked), ElementsAre("run.html", "run.md"));
+  EXPECT_TRUE(std::filesystem::is_empty(blocked + "/run.html"));
+  EXPECT_EQ(console.str(), "");
+}
+
 TEST(ReportWriterTest, AFailingWriterSaysWhatFailedAndWhere) {
   const Report report = SmallReport();
-  // WriteFileAtomically makes no directories: the files beside the report
-  // cannot be written where there is no directory.
+  // A file set makes no directories: the files cannot be written where
+  // there is no directory.
   const std::string missing = absl::StrCat(TestDirectory(), "/missing");
+  FileSet files;
   const std::string summary = missing + "/run.md";
-  absl::Status status = MarkdownSummaryWriter(summary)->Write(report);
+  absl::Status status = MarkdownSummaryWriter(summary)->Write(report, &files);
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(std::string(status.message()),
               StartsWith("writing the summary: "));
   EXPECT_THAT(std::string(status.message()), HasSubstr(summary));
 
   const std::string page = missing + "/run.html";
-  status = HtmlPageWriter(page, "run.json")->Write(report);
+  status = HtmlPageWriter(page, "run.json")->Write(report, &files);
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(std::string(status.message()), StartsWith("writing the page: "));
   EXPECT_THAT(std::string(status.message()), HasSubstr(page));
 
+  const std::string json = missing + "/run.json";
+  status = JsonReportWriter(json)->Write(report, &files);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(std::string(status.message()),
+              StartsWith("writing the report: "));
+  EXPECT_THAT(std::string(status.message()), HasSubstr(json));
+
   // The report's directory cannot be made under a file.
   const std::string file = absl::StrCat(TestDirectory(), "/a_file");
   ASSERT_TRUE(WriteFileAtomically(file, "x").ok());
-  status = JsonReportWriter(file + "/run.json")->Write(report);
+  std::ostringstream console;
+  status = WriteRunOutputs(report, PathsBeside(file + "/run.json"), &console);
   ASSERT_FALSE(status.ok());
   EXPECT_THAT(std::string(status.message()),
               StartsWith("writing the report: "));
   EXPECT_THAT(std::string(status.message()), HasSubstr(file));
+}
+
+TEST(ReportWriterTest, ThePathsAreCheckedBeforeAnyWork) {
+  const std::string directory = absl::StrCat(TestDirectory(), "/checked");
+  std::filesystem::create_directories(directory + "/run.html");
+  const std::set<std::string> before = Names(directory);
+  // Missing directories would be made.
+  EXPECT_TRUE(CheckReportPaths(PathsBeside(directory + "/new/run.json")).ok());
+
+  absl::Status checked = CheckReportPaths(PathsBeside("/proc/fc.json"));
+  ASSERT_FALSE(checked.ok());
+  EXPECT_THAT(std::string(checked.message()),
+              StartsWith("the report \"/proc/fc.json\": \"/proc\": cannot "
+                         "create files there"));
+  // The page's place is taken by a directory.
+  checked = CheckReportPaths(PathsBeside(directory + "/run.json"));
+  ASSERT_FALSE(checked.ok());
+  EXPECT_THAT(std::string(checked.message()),
+              StartsWith("the page \"" + directory + "/run.html\": "));
+  EXPECT_THAT(std::string(checked.message()), HasSubstr("is a directory"));
+  EXPECT_EQ(Names(directory), before);  // nothing left behind
 }
 
 }  // namespace

@@ -1,0 +1,149 @@
+#include "common/file_set.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/file_util.h"
+#include "common/interrupt_cleanup.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace forkcheck {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+namespace fs = std::filesystem;
+
+std::string Root(const std::string& name) {
+  const std::string root = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+  fs::remove_all(root);
+  fs::create_directories(root);
+  return root;
+}
+
+std::set<std::string> Names(const std::string& directory) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+std::string Contents(const std::string& path) {
+  return ReadFile(path, "test file").value_or("<unreadable>");
+}
+
+TEST(FileSetTest, TheFilesAppearTogetherOnCommit) {
+  const std::string root = Root("together");
+  FileSet files;
+  ASSERT_TRUE(files.Add(root + "/run.md", "summary").ok());
+  ASSERT_TRUE(files.Add(root + "/run.html", "page").ok());
+  ASSERT_TRUE(files.Add(root + "/run.json", "report").ok());
+  // Before the commit only temporaries, none under a final name.
+  for (const std::string& name : Names(root)) {
+    EXPECT_THAT(name, HasSubstr(".tmp."));
+  }
+  ASSERT_TRUE(files.Commit().ok());
+  EXPECT_THAT(Names(root), ElementsAre("run.html", "run.json", "run.md"));
+  EXPECT_EQ(Contents(root + "/run.md"), "summary");
+  EXPECT_EQ(Contents(root + "/run.html"), "page");
+  EXPECT_EQ(Contents(root + "/run.json"), "report");
+}
+
+TEST(FileSetTest, ASetNeverCommittedLeavesNothing) {
+  const std::string root = Root("uncommitted");
+  {
+    FileSet files;
+    ASSERT_TRUE(files.Add(root + "/run.md", "summary").ok());
+    ASSERT_TRUE(files.Add(root + "/run.json", "report").ok());
+  }
+  EXPECT_THAT(Names(root), IsEmpty());
+}
+
+TEST(FileSetTest, AFailedRenameKeepsTheFilesAfterItOut) {
+  const std::string root = Root("failed_rename");
+  fs::create_directories(root + "/run.html");  // a directory: rename fails
+  FileSet files;
+  ASSERT_TRUE(files.Add(root + "/run.md", "summary").ok());
+  ASSERT_TRUE(files.Add(root + "/run.html", "page").ok());
+  ASSERT_TRUE(files.Add(root + "/run.json", "report").ok());
+  const absl::Status committed = files.Commit();
+  ASSERT_FALSE(committed.ok());
+  EXPECT_THAT(std::string(committed.message()),
+              HasSubstr("cannot rename onto \"" + root + "/run.html\""));
+  // The report, added last, never appears without its page; no temporary
+  // stays. The summary, renamed first, does (the order is the contract).
+  EXPECT_THAT(Names(root), ElementsAre("run.html", "run.md"));
+}
+
+TEST(FileSetTest, AnErrorOnAddNamesTheFileAndLeavesNothing) {
+  const std::string root = Root("add_error");
+  FileSet files;
+  const absl::Status added = files.Add(root + "/missing/run.md", "x");
+  ASSERT_FALSE(added.ok());
+  EXPECT_THAT(std::string(added.message()),
+              HasSubstr("cannot create \"" + root + "/missing/run.md.tmp."));
+  EXPECT_TRUE(files.Commit().ok());  // an empty set
+  EXPECT_THAT(Names(root), IsEmpty());
+}
+
+// Waits at most 10 s for `pid`, then kills it. Its wait status.
+int BoundedWait(pid_t pid) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "the child did not die within 10 s of the signal";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status;
+}
+
+TEST(FileSetTest, AnInterruptedSetLeavesNoTemporary) {
+  const std::string root = Root("interrupted");
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(ready[0]);
+    InstallInterruptCleanup();
+    FileSet files;
+    if (!files.Add(root + "/run.md", "summary").ok() ||
+        !files.Add(root + "/run.json", "report").ok()) {
+      _exit(3);
+    }
+    const char byte = 'r';
+    if (write(ready[1], &byte, 1) != 1) _exit(4);
+    for (int i = 0; i < 100; ++i) sleep(1);
+    _exit(5);
+  }
+  close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  close(ready[0]);
+  EXPECT_EQ(Names(root).size(), 2u);  // the two temporaries
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  const int status = BoundedWait(pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  EXPECT_THAT(Names(root), IsEmpty());
+}
+
+}  // namespace
+}  // namespace forkcheck
