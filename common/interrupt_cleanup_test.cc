@@ -139,6 +139,49 @@ TEST(InterruptCleanupTest, OwnTemporaryDirectoryGoesOnInterruptionAndAtExit) {
   }
 }
 
+// A child that, with the cleanup held off, says it is ready, waits for the
+// signal to have arrived, then makes `directory` (registered in the same
+// step) and says so: the cleanup, run only afterwards, must remove it.
+[[noreturn]] void RunHeldOffChild(const std::string& directory, int ready_fd) {
+  InstallInterruptCleanup();
+  RunWithoutInterruption([&] {
+    const char ready = 'r';
+    if (write(ready_fd, &ready, 1) != 1) _exit(3);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    RemoveOnInterrupt(directory);  // may register from inside: no deadlock
+    std::filesystem::create_directories(directory);
+    const char made = 'm';
+    if (write(ready_fd, &made, 1) != 1) _exit(3);
+  });
+  for (int i = 0; i < 100; ++i) sleep(1);
+  _exit(4);
+}
+
+TEST(InterruptCleanupTest, ASignalWaitsForTheCriticalStepThenCleansUp) {
+  const std::string directory =
+      std::string(getenv("TEST_TMPDIR")) + "/made_while_held_off";
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(ready[0]);
+    RunHeldOffChild(directory, ready[1]);
+  }
+  close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  // The step goes on to its end after the signal...
+  EXPECT_EQ(read(ready[0], &byte, 1), 1);
+  EXPECT_EQ(byte, 'm');
+  close(ready[0]);
+  // ...and only then does the cleanup run and the signal end the process.
+  const int status = BoundedWait(pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  EXPECT_FALSE(std::filesystem::exists(directory));
+}
+
 TEST(InterruptCleanupTest, RegisteringWithoutHandlersChangesNothing) {
   const std::string directory =
       std::string(getenv("TEST_TMPDIR")) + "/untouched";
