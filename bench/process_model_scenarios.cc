@@ -19,13 +19,13 @@ constexpr int64_t kMaxResponseBytes = int64_t{4} << 20;
 constexpr int kMaxWorkers = 64;
 
 // The comma-separated items of a flag's value; empty items are an error.
-absl::StatusOr<std::vector<std::string>> Items(absl::string_view flag,
-                                               absl::string_view value) {
+// Errors here and in the parsers below do not name the flag: the caller
+// does (TakeSelectionFlags its own, the main job its --bench_* flag).
+absl::StatusOr<std::vector<std::string>> Items(absl::string_view value) {
   std::vector<std::string> items = absl::StrSplit(value, ',');
   for (const std::string& item : items) {
     if (item.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", flag, "=\"", value, "\": empty item"));
+      return absl::InvalidArgumentError("an empty item in the list");
     }
   }
   return items;
@@ -40,7 +40,7 @@ std::vector<std::string> Labels() {
 }
 
 absl::Status ParseModels(absl::string_view value, BenchSelection* selection) {
-  absl::StatusOr<std::vector<std::string>> items = Items("models", value);
+  absl::StatusOr<std::vector<std::string>> items = Items(value);
   if (!items.ok()) return items.status();
   selection->models.clear();
   std::set<std::string> seen;
@@ -51,7 +51,7 @@ absl::Status ParseModels(absl::string_view value, BenchSelection* selection) {
     }
     if (found == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--models: unknown model \"", item,
+          absl::StrCat("unknown model \"", item,
                        "\"; known: ", absl::StrJoin(Labels(), ", ")));
     }
     if (seen.insert(item).second) selection->models.push_back(*found);
@@ -59,8 +59,33 @@ absl::Status ParseModels(absl::string_view value, BenchSelection* selection) {
   return absl::OkStatus();
 }
 
+// The clients some model of BenchmarkedModels() is of, sorted.
+std::set<std::string> ModelClients() {
+  std::set<std::string> clients;
+  for (const ModelScenario& model : BenchmarkedModels()) {
+    clients.insert(model.client);
+  }
+  return clients;
+}
+
+absl::Status ParseClients(absl::string_view value, BenchSelection* selection) {
+  absl::StatusOr<std::vector<std::string>> items = Items(value);
+  if (!items.ok()) return items.status();
+  const std::set<std::string> known = ModelClients();
+  selection->clients.clear();
+  for (const std::string& item : *items) {
+    if (known.count(item) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no model is of client \"", item,
+          "\"; the models' clients: ", absl::StrJoin(known, ", ")));
+    }
+    selection->clients.insert(item);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ParseWorkers(absl::string_view value, BenchSelection* selection) {
-  absl::StatusOr<std::vector<std::string>> items = Items("workers", value);
+  absl::StatusOr<std::vector<std::string>> items = Items(value);
   if (!items.ok()) return items.status();
   selection->workers.clear();
   for (const std::string& item : *items) {
@@ -68,7 +93,7 @@ absl::Status ParseWorkers(absl::string_view value, BenchSelection* selection) {
     if (!absl::SimpleAtoi(item, &workers) || workers < 1 ||
         workers > kMaxWorkers) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--workers: \"", item, "\" is not a count from 1 to ", kMaxWorkers));
+          "\"", item, "\" is not a count from 1 to ", kMaxWorkers));
     }
     selection->workers.push_back(workers);
   }
@@ -76,32 +101,28 @@ absl::Status ParseWorkers(absl::string_view value, BenchSelection* selection) {
 }
 
 absl::Status ParseSizes(absl::string_view value, BenchSelection* selection) {
-  absl::StatusOr<std::vector<std::string>> items = Items("sizes", value);
+  absl::StatusOr<std::vector<std::string>> items = Items(value);
   if (!items.ok()) return items.status();
   selection->response_bytes.clear();
   for (const std::string& item : *items) {
     absl::StatusOr<int64_t> bytes = ParseResponseSize(item);
-    if (!bytes.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--sizes: ", bytes.status().message()));
-    }
+    if (!bytes.ok()) return bytes.status();
     selection->response_bytes.push_back(*bytes);
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckTable(absl::string_view flag, absl::string_view value) {
+absl::Status CheckTable(absl::string_view value) {
   const TableSpec* spec = Catalogue::Default().Resolve(std::string(value));
   if (spec == nullptr || spec->row_count <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, ": \"", value,
-                     "\" is not a table of the default catalogue with rows"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", value, "\" is not a table of the default catalogue with rows"));
   }
   return absl::OkStatus();
 }
 
 absl::Status ParseTable(absl::string_view value, BenchSelection* selection) {
-  if (absl::Status valid = CheckTable("table", value); !valid.ok()) {
+  if (absl::Status valid = CheckTable(value); !valid.ok()) {
     return valid;
   }
   selection->table = std::string(value);
@@ -110,7 +131,7 @@ absl::Status ParseTable(absl::string_view value, BenchSelection* selection) {
 
 absl::Status ParseTesteeTable(absl::string_view value,
                               BenchSelection* selection) {
-  if (absl::Status valid = CheckTable("testee_table", value); !valid.ok()) {
+  if (absl::Status valid = CheckTable(value); !valid.ok()) {
     return valid;
   }
   selection->testee_table = std::string(value);
@@ -120,8 +141,8 @@ absl::Status ParseTesteeTable(absl::string_view value,
 absl::Status ParseWatchdog(absl::string_view value, BenchSelection* selection) {
   int64_t millis = 0;
   if (!absl::SimpleAtoi(value, &millis) || millis < 100) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--trial_watchdog_ms: \"", value, "\" is not milliseconds >= 100"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", value, "\" is not milliseconds >= 100"));
   }
   selection->trial_watchdog = std::chrono::milliseconds(millis);
   return absl::OkStatus();
@@ -131,8 +152,8 @@ absl::Status ParseSessionCalls(absl::string_view value,
                                BenchSelection* selection) {
   int calls = 0;
   if (!absl::SimpleAtoi(value, &calls) || calls < 0 || calls > 100000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--session_calls_per_trial: \"", value, "\" is not 0 to 100000"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", value, "\" is not 0 to 100000"));
   }
   selection->session_calls_per_trial = calls;
   return absl::OkStatus();
@@ -143,16 +164,14 @@ absl::Status ParseFakeFaults(absl::string_view value,
   const std::string path(value);
   absl::StatusOr<std::string> text = ReadFile(path, "fault script");
   if (!text.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--fake_faults: ", text.status().message()));
+    return absl::InvalidArgumentError(text.status().message());
   }
   // Checked here, so that a bad script is a usage error before anything
   // runs, not a fake server that fails to start.
   if (absl::StatusOr<std::vector<FaultRule>> rules =
           ParseFaultScriptJson(*text);
       !rules.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--fake_faults=", path, ": ", rules.status().message()));
+    return absl::InvalidArgumentError(rules.status().message());
   }
   selection->fake_faults_path = path;
   selection->fake_faults_json = *std::move(text);
@@ -226,18 +245,49 @@ absl::StatusOr<int64_t> ParseResponseSize(const std::string& text) {
   return count * unit;
 }
 
+namespace {
+
+using Parser = absl::Status (*)(absl::string_view, BenchSelection*);
+
+constexpr std::pair<absl::string_view, Parser> kSelectionFlags[] = {
+    {"--models=", ParseModels},
+    {"--clients=", ParseClients},
+    {"--workers=", ParseWorkers},
+    {"--sizes=", ParseSizes},
+    {"--table=", ParseTable},
+    {"--testee_table=", ParseTesteeTable},
+    {"--trial_watchdog_ms=", ParseWatchdog},
+    {"--session_calls_per_trial=", ParseSessionCalls},
+    {"--fake_faults=", ParseFakeFaults},
+};
+
+}  // namespace
+
+absl::Status CheckSelectionFlag(absl::string_view name,
+                                absl::string_view value) {
+  const std::string prefix = absl::StrCat("--", name, "=");
+  for (const auto& [flag, parse] : kSelectionFlags) {
+    if (flag != prefix) continue;
+    BenchSelection selection;
+    return parse(value, &selection);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("process_models_benchmark has no flag --", name));
+}
+
+std::vector<ModelScenario> ModelsOfClients(
+    const std::vector<ModelScenario>& models,
+    const std::set<std::string>& clients) {
+  if (clients.empty()) return models;
+  std::vector<ModelScenario> kept;
+  for (const ModelScenario& model : models) {
+    if (clients.count(model.client) != 0) kept.push_back(model);
+  }
+  return kept;
+}
+
 absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
-  using Parser = absl::Status (*)(absl::string_view, BenchSelection*);
-  const std::pair<absl::string_view, Parser> flags[] = {
-      {"--models=", ParseModels},
-      {"--workers=", ParseWorkers},
-      {"--sizes=", ParseSizes},
-      {"--table=", ParseTable},
-      {"--testee_table=", ParseTesteeTable},
-      {"--trial_watchdog_ms=", ParseWatchdog},
-      {"--session_calls_per_trial=", ParseSessionCalls},
-      {"--fake_faults=", ParseFakeFaults},
-  };
+  const auto& flags = kSelectionFlags;
   BenchSelection selection;
   std::vector<char*> kept;
   for (size_t i = 0; i < args->size(); ++i) {
@@ -247,7 +297,8 @@ absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
       if (i == 0 || !absl::StartsWith(arg, prefix)) continue;
       if (absl::Status parsed = parse(arg.substr(prefix.size()), &selection);
           !parsed.ok()) {
-        return parsed;
+        return absl::InvalidArgumentError(
+            absl::StrCat(arg, ": ", parsed.message()));
       }
       taken = true;
     }
@@ -261,6 +312,11 @@ absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args) {
     if (!taken) kept.push_back((*args)[i]);
   }
   *args = std::move(kept);
+  selection.models = ModelsOfClients(selection.models, selection.clients);
+  if (selection.models.empty()) {
+    return absl::InvalidArgumentError(
+        "--clients: none of the models chosen is of those clients");
+  }
   return selection;
 }
 

@@ -6,11 +6,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 
@@ -46,6 +49,8 @@ absl::StatusOr<int64_t> ParseResponseSize(const std::string& text);
 
 struct BenchSelection {
   std::vector<ModelScenario> models = BenchmarkedModels();
+  // Only the models of these clients (--clients); empty: every client's.
+  std::set<std::string> clients;
   std::vector<int> workers = {1, 2, 4, 8};
   std::vector<int64_t> response_bytes = {64 << 10, 256 << 10};
   std::string table = "medium";  // of the default catalogue
@@ -66,6 +71,9 @@ struct BenchSelection {
 // Takes this benchmark's own flags out of `args` (argv without the final
 // nullptr; args[0] is the program) and returns the selection they make:
 //   --models=thread_shared,spawn   labels of BenchmarkedModels()
+//   --clients=cpp                  only the models of these clients
+//                                  (ModelScenario::client), e.g. the main
+//                                  job's --clients passed on
 //   --workers=1,4                  1 to 64 each
 //   --sizes=64KiB,1MiB             see ParseResponseSize
 //   --table=medium                 a table of the default catalogue
@@ -74,9 +82,23 @@ struct BenchSelection {
 //   --session_calls_per_trial=1000 0 to 100000; 0 skips the latency family
 //   --fake_faults=PATH             a fault script for the fake servers
 // INVALID_ARGUMENT naming the flag and listing what is known, for an
-// unknown name, an empty list, a bad number or a fault script that cannot be
-// read or parsed. Other arguments stay.
+// unknown name, an empty list, a bad number, a fault script that cannot be
+// read or parsed, or clients none of the models chosen is of. Other
+// arguments stay.
 absl::StatusOr<BenchSelection> TakeSelectionFlags(std::vector<char*>* args);
+
+// One flag of TakeSelectionFlags, by `name` without dashes ("models"),
+// checked alone with `value`. The error does not name the flag, so that a
+// caller passing a flag of its own on names that one (the main job's
+// --bench_models: "--bench_models=nope: unknown model ...").
+absl::Status CheckSelectionFlag(absl::string_view name,
+                                absl::string_view value);
+
+// The models of `models` whose client is among `clients`, in order; all of
+// them if `clients` is empty.
+std::vector<ModelScenario> ModelsOfClients(
+    const std::vector<ModelScenario>& models,
+    const std::set<std::string>& clients);
 
 }  // namespace forkcheck
 

@@ -119,6 +119,51 @@ TEST(ProcessModelScenariosTest, BadSelectionsNameWhatIsWrong) {
             std::string::npos);
 }
 
+TEST(ProcessModelScenariosTest, ClientsKeepOnlyTheirModels) {
+  absl::StatusOr<BenchSelection> cpp = Take({"--clients=cpp"});
+  ASSERT_TRUE(cpp.ok()) << cpp.status();
+  ASSERT_FALSE(cpp->models.empty());
+  for (const ModelScenario& model : cpp->models) {
+    EXPECT_EQ(model.client, "cpp") << model.label;
+  }
+  EXPECT_EQ(cpp->models.size(),
+            ModelsOfClients(BenchmarkedModels(), {"cpp"}).size());
+  absl::StatusOr<BenchSelection> python = Take(
+      {"--models=thread_shared,python_threads", "--clients=python-grpcio"});
+  ASSERT_TRUE(python.ok()) << python.status();
+  ASSERT_EQ(python->models.size(), 1u);
+  EXPECT_EQ(python->models[0].label, "python_threads");
+  // Every client: as without the flag.
+  EXPECT_EQ(Take({"--clients=cpp,python-grpcio"})->models.size(),
+            BenchmarkedModels().size());
+  EXPECT_EQ(ModelsOfClients(BenchmarkedModels(), {}).size(),
+            BenchmarkedModels().size());
+
+  EXPECT_NE(Take({"--clients=rust"})
+                .status()
+                .message()
+                .find("--clients=rust: no model is of client \"rust\"; the "
+                      "models' clients: cpp, python-grpcio"),
+            std::string::npos);
+  EXPECT_NE(Take({"--models=python_threads", "--clients=cpp"})
+                .status()
+                .message()
+                .find("none of the models chosen"),
+            std::string::npos);
+}
+
+TEST(ProcessModelScenariosTest, OneFlagIsCheckedWithoutItsName) {
+  EXPECT_TRUE(CheckSelectionFlag("models", "thread_shared,spawn").ok());
+  EXPECT_TRUE(CheckSelectionFlag("clients", "cpp").ok());
+  const absl::Status bad = CheckSelectionFlag("models", "no_such_model");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.message().find("unknown model \"no_such_model\"; known: "), 0u)
+      << bad;
+  EXPECT_EQ(CheckSelectionFlag("workers", "0").message(),
+            "\"0\" is not a count from 1 to 64");
+  EXPECT_FALSE(CheckSelectionFlag("no_such_flag", "x").ok());
+}
+
 TEST(ProcessModelScenariosTest, AFaultScriptIsReadAndChecked) {
   const std::string path = std::string(getenv("TEST_TMPDIR")) + "/delay.json";
   const std::string script =
