@@ -39,8 +39,11 @@
 #include "common/scratch_owner.h"
 #include "common/temp_dir.h"
 #include "driver/bench_phase.h"
+#include "driver/bench_selection.h"
 #include "driver/clients.h"
+#include "driver/command_line.h"
 #include "driver/progress_display.h"
+#include "driver/usage.h"
 #include "environment/environment.h"
 #include "environment/grpc_build_info.h"
 #include "fakes/fake_server_process.h"
@@ -108,7 +111,9 @@ ABSL_FLAG(double, watchdog_scale, 1.0,
 ABSL_FLAG(bool, quick, false,
           "a short run (under 3 minutes on 2 cores): the quick matrix with "
           "2 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
-          "workers, 64KiB, 2 repetitions");
+          "workers, 64KiB, 2 repetitions. These are defaults: a flag given "
+          "explicitly (--max_trials, --flaky_trials, --matrix_budget, "
+          "--bench_repetitions, --bench_workers, --bench_sizes) is honoured");
 ABSL_FLAG(bool, v, false,
           "verbose: each cell's verdict as it is decided and the whole "
           "matrix table on the console, and plain progress lines (no "
@@ -163,19 +168,37 @@ int Fail(const std::string& message) {
   return kExitCouldNotRun;
 }
 
+// --quick's settings are defaults, never overrides: a flag the user gave
+// explicitly (`given`, from the command line itself, not a comparison with
+// the default value) is honoured.
+class QuickDefaults {
+ public:
+  QuickDefaults(bool quick, const std::set<std::string>& given)
+      : quick_(quick), given_(given) {}
+  // Whether --quick's value replaces `flag`'s.
+  bool Applies(const std::string& flag) const {
+    return quick_ && given_.count(flag) == 0;
+  }
+
+ private:
+  const bool quick_;
+  const std::set<std::string>& given_;
+};
+
 // The trial policy and the expectations rule from the flags; errors name
 // the flag.
-absl::Status PolicyFromFlags(bool quick, TrialPolicy* policy,
+absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
                              ExpectationsRule* rule) {
   policy->stopping.min_trials = absl::GetFlag(FLAGS_min_trials);
-  policy->stopping.max_trials =
-      quick ? std::min(10, absl::GetFlag(FLAGS_max_trials))
-            : absl::GetFlag(FLAGS_max_trials);
+  // At least --min_trials, so that --quick --min_trials=20 is not an error.
+  policy->stopping.max_trials = quick.Applies("max_trials")
+                                    ? std::max(10, policy->stopping.min_trials)
+                                    : absl::GetFlag(FLAGS_max_trials);
   policy->stopping.flaky_trials =
-      quick ? std::min(10, absl::GetFlag(FLAGS_flaky_trials))
-            : absl::GetFlag(FLAGS_flaky_trials);
-  absl::Duration budget = absl::GetFlag(FLAGS_matrix_budget);
-  if (quick) budget = std::min(budget, absl::Seconds(75));
+      quick.Applies("flaky_trials") ? 10 : absl::GetFlag(FLAGS_flaky_trials);
+  const absl::Duration budget = quick.Applies("matrix_budget")
+                                    ? absl::Seconds(75)
+                                    : absl::GetFlag(FLAGS_matrix_budget);
   if (budget < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--matrix_budget must not be negative");
   }
@@ -267,7 +290,8 @@ absl::Status CheckReportDestination() {
 }
 
 // The benchmark binaries the main job runs, with the flags chosen.
-std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
+std::vector<BenchRun> BenchRuns(const std::string& argv0,
+                                const QuickDefaults& quick_defaults,
                                 std::string* error) {
   absl::StatusOr<std::string> models =
       RunfileExecutable("bench/process_models_benchmark", argv0);
@@ -284,14 +308,24 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0, bool quick,
     *error = std::string(env.status().message());
     return {};
   }
-  const int repetitions = quick ? 2 : absl::GetFlag(FLAGS_bench_repetitions);
+  const bool quick = absl::GetFlag(FLAGS_quick);
+  const int repetitions = quick_defaults.Applies("bench_repetitions")
+                              ? 2
+                              : absl::GetFlag(FLAGS_bench_repetitions);
   const std::string reps =
       absl::StrCat("--benchmark_repetitions=", repetitions);
   BenchRun process_models{"process_models_benchmark", *models, {reps}, *env};
+  // --clients chooses the benchmarks' models too: one list of clients for
+  // the whole job.
   const std::pair<const char*, std::string> selection[] = {
       {"--models=", absl::GetFlag(FLAGS_bench_models)},
-      {"--workers=", quick ? "2" : absl::GetFlag(FLAGS_bench_workers)},
-      {"--sizes=", quick ? "64KiB" : absl::GetFlag(FLAGS_bench_sizes)},
+      {"--clients=", absl::GetFlag(FLAGS_clients)},
+      {"--workers=", quick_defaults.Applies("bench_workers")
+                         ? "2"
+                         : absl::GetFlag(FLAGS_bench_workers)},
+      {"--sizes=", quick_defaults.Applies("bench_sizes")
+                       ? "64KiB"
+                       : absl::GetFlag(FLAGS_bench_sizes)},
   };
   for (const auto& [flag, value] : selection) {
     if (!value.empty()) process_models.flags.push_back(flag + value);
@@ -337,10 +371,11 @@ void RemoveAbandonedScratchOf(const std::string& scratch_root) {
 
 // `scratch_root`: where temporary files went before the run took a
 // directory of its own (UseOwnTemporaryDirectory).
+// `given`: the flags named on the command line.
 int Main(const std::string& argv0, const std::vector<std::string>& command,
-         const std::string& scratch_root) {
+         const std::string& scratch_root, const std::set<std::string>& given) {
   const RunStart start = CaptureRunStart();
-  const bool quick = absl::GetFlag(FLAGS_quick);
+  const QuickDefaults quick(absl::GetFlag(FLAGS_quick), given);
   const std::optional<MatrixSize> size =
       ParseMatrixSize(absl::GetFlag(FLAGS_size));
   if (!size.has_value()) {
@@ -385,6 +420,9 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
       return Fail(std::string(writable.message()));
     }
   }
+  absl::StatusOr<std::set<std::string>> clients =
+      ParseClients(absl::GetFlag(FLAGS_clients));
+  if (!clients.ok()) return Fail(std::string(clients.status().message()));
   const bool run_benchmarks = absl::GetFlag(FLAGS_benchmarks) &&
                               !absl::GetFlag(FLAGS_record_expectations);
   const int bench_repetitions = absl::GetFlag(FLAGS_bench_repetitions);
@@ -397,6 +435,18 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   BenchPhase bench_phase;
   bench_phase.timeout = bench_timeout;
   if (run_benchmarks) {
+    BenchSelectionFlags selection;
+    selection.models = absl::GetFlag(FLAGS_bench_models);
+    selection.workers = absl::GetFlag(FLAGS_bench_workers);
+    selection.sizes = absl::GetFlag(FLAGS_bench_sizes);
+    selection.clients = absl::GetFlag(FLAGS_clients);
+    if (const std::string faults = absl::GetFlag(FLAGS_bench_fake_faults);
+        !faults.empty()) {
+      selection.fake_faults = PathFromUsersDirectory(faults);
+    }
+    if (absl::Status valid = CheckBenchSelection(selection); !valid.ok()) {
+      return Fail(std::string(valid.message()));
+    }
     std::string error;
     bench_phase.runs = BenchRuns(argv0, quick, &error);
     if (!error.empty()) return Fail(error);
@@ -421,10 +471,6 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
   const ReportPaths paths = PathsBeside(report_path);
   if (run_benchmarks) bench_phase.log_path = paths.bench_log;
-
-  absl::StatusOr<std::set<std::string>> clients =
-      ParseClients(absl::GetFlag(FLAGS_clients));
-  if (!clients.ok()) return Fail(std::string(clients.status().message()));
 
   MatrixJobOptions options;
   options.size = *size;
@@ -620,6 +666,28 @@ int main(int argc, char** argv) {
       "forkcheck's main job: runs the process-model matrix (which ways of "
       "forking and threading gRPC read clients are safe) on the installed "
       "gRPC and prints it.");
+  // Before anything is made: bad flags exit 2 in one line, help is asked
+  // for without side effects.
+  absl::StatusOr<forkcheck::CommandLineScan> scan = forkcheck::ScanCommandLine(
+      std::vector<std::string>(argv + 1, argv + argc));
+  if (!scan.ok()) {
+    std::cerr << "forkcheck run: " << scan.status().message()
+              << "; see ./forkcheck run --help\n";
+    return forkcheck::kExitCouldNotRun;
+  }
+  if (scan->help == forkcheck::HelpRequest::kShort) {
+    std::string_view usage = forkcheck::UsageText();
+    // embed_text's literal begins on the line after its opening.
+    if (!usage.empty() && usage.front() == '\n') usage.remove_prefix(1);
+    std::cout << usage;
+    return 0;
+  }
+  if (scan->help == forkcheck::HelpRequest::kFull) {
+    std::cout << "Every flag of ./forkcheck run (./forkcheck run --help: "
+                 "the most useful):\n\n"
+              << forkcheck::DescribeFlagsOf(__FILE__);
+    return 0;
+  }
   // Ctrl-C or a nightly job's timeout must not leave the fake servers'
   // directory behind (the servers themselves die with us), nor what the
   // trials' processes, killed with us, leave in their TMPDIR (a Python
@@ -630,9 +698,9 @@ int main(int argc, char** argv) {
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "forkcheck run: unexpected argument \"" << positional[1]
-              << "\" (flags are --name=value; see --help)\n";
-    return 2;
+              << "\" (flags are --name=value); see ./forkcheck run --help\n";
+    return forkcheck::kExitCouldNotRun;
   }
   return forkcheck::Main(argv[0], std::vector<std::string>(argv, argv + argc),
-                         scratch_root);
+                         scratch_root, scan->given);
 }

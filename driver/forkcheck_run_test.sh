@@ -88,14 +88,84 @@ expect_usage_error 'has "no such cell" in its key' --cells='no such cell' \
 expect_usage_error 'unexpected argument "extra"' extra
 expect_usage_error '--bench_binaries: unknown "nope"' --bench_binaries=nope
 expect_usage_error 'give one or the other' --report_out=a.json --report_dir=b
-# A bad benchmark selection fails before the matrix runs.
-expect_usage_error 'process_models_benchmark rejects its flags' \
+# An unknown flag or a value of the wrong type: exit 2 in one line naming
+# it, with the pointer to --help (not Abseil's own exit 1).
+expect_usage_error 'unknown flag "--tables=small"; see ./forkcheck run --help' \
+  --tables=small
+[ "$(wc -l <<<"$err")" -eq 1 ] || { echo "not one line: $err"; exit 1; }
+expect_usage_error "--min_trials=abc: " --min_trials=abc
+expect_usage_error 'unknown flag "--noreport_out"' --noreport_out
+# A bad benchmark selection fails before the matrix runs, naming the main
+# job's flag (not "process_models_benchmark rejects its flags").
+expect_usage_error '--bench_models=no_such_model: unknown model "no_such_model"' \
   --bench_models=no_such_model
-# Abseil rejects an unknown flag itself, with its own exit status (1).
-set +e
-err=$("$run" --tables=small 2>&1); status=$?
-set -e
-[ "$status" -ne 0 ] && grep -q "Unknown command line flag 'tables'" <<<"$err"
+expect_usage_error '"python_threads" is a model of client python-grpcio, which --clients=cpp leaves out' \
+  --clients=cpp --bench_models=thread_shared,python_threads
+expect_usage_error '--bench_workers=0: "0" is not a count' --bench_workers=0
+# The report's place is checked before any work: exit 2 at once, naming
+# the flag, nothing run and nothing left behind.
+start=$SECONDS
+expect_usage_error '--report_out=/proc/fc.json: cannot write the report "/proc/fc.json": "/proc": cannot create files there' \
+  --report_out=/proc/fc.json
+grep -q 'Running the' <<<"$err" && { echo "the matrix ran before the check"; exit 1; }
+echo x >"$TEST_TMPDIR/a_file"
+expect_usage_error "--report_out=$TEST_TMPDIR/a_file/r.json: cannot write the report .* is not a directory" \
+  --report_out="$TEST_TMPDIR/a_file/r.json"
+mkdir -p "$TEST_TMPDIR/taken/r.html"
+expect_usage_error 'cannot write the page .*/taken/r.html.* is a directory' \
+  --report_out="$TEST_TMPDIR/taken/r.json"
+expect_usage_error "--report_dir=$TEST_TMPDIR/a_file: cannot write reports in" \
+  --report_dir="$TEST_TMPDIR/a_file"
+[ $((SECONDS - start)) -lt 20 ] || { echo "the path checks took $((SECONDS - start)) s"; exit 1; }
+[ "$(ls -A "$TEST_TMPDIR/taken")" = "r.html" ] || { echo "the check left files"; exit 1; }
+
+# --help: one screen (at most 40 lines of at most 100 columns) with the
+# commands and the most useful flags, each of which exists (--helpfull).
+help=$("$run" --help)
+[ "$(wc -l <<<"$help")" -le 40 ] || { echo "--help is longer than a screen"; exit 1; }
+awk 'length($0) > 100 { bad = 1 } END { exit bad }' <<<"$help" ||
+  { echo "--help is wider than 100 columns"; exit 1; }
+for command in run test nightly repro setup; do
+  grep -qE "^  $command " <<<"$help" || { echo "--help lacks $command"; exit 1; }
+done
+helpfull=$("$run" --helpfull)
+for flag in $(grep -oE -- '--[a-z_]+' <<<"$help" | sort -u); do
+  [ "$flag" = "--help" ] || [ "$flag" = "--helpfull" ] && continue
+  grep -qE -- "^  $flag " <<<"$helpfull" || { echo "--help names $flag, no flag"; exit 1; }
+done
+for flag in --quick --size --clients --cells --report_out --benchmarks --explain_failures; do
+  grep -q -- "$flag" <<<"$help" || { echo "--help lacks $flag"; exit 1; }
+done
+
+# --clients=cpp leaves the Python client out of the benchmarks too; --quick
+# honours the benchmark flags given explicitly (1 worker, 1 repetition, not
+# its 2 and 2). In a TMPDIR of its own: the run removes the scratch
+# directory of a run that was killed (its lock free), never a live run's.
+scratch="$TEST_TMPDIR/scratch"
+mkdir -p "$scratch/forkcheck-tmp-dead" "$scratch/forkcheck-tmp-alive"
+: >"$scratch/forkcheck-tmp-dead/.forkcheck-owner"
+: >"$scratch/forkcheck-tmp-alive/.forkcheck-owner"
+flock "$scratch/forkcheck-tmp-alive/.forkcheck-owner" sleep 300 &
+holder=$!
+trap 'kill "$holder" 2>/dev/null || true' EXIT
+sleep 0.2
+cpp_report="$TEST_TMPDIR/cpp/run.json"
+out=$(TMPDIR="$scratch" "$run" --clients=cpp --cells="$cell" --min_trials=1 --max_trials=1 \
+  --quick --bench_binaries=process_models_benchmark --bench_workers=1 \
+  --bench_repetitions=1 --report_out="$cpp_report" 2>&1)
+kill "$holder"
+grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$cpp_report"
+grep -q '"id": "BM_[A-Za-z]*/python_' "$cpp_report" &&
+  { echo "python scenarios with --clients=cpp"; exit 1; }
+grep -q '"repetitions": 1,' "$cpp_report"
+grep -q '"repetitions": 2,' "$cpp_report" && { echo "--quick overrode --bench_repetitions"; exit 1; }
+grep -qF "removed $scratch/forkcheck-tmp-dead, left by a run that was killed" <<<"$out"
+[ ! -e "$scratch/forkcheck-tmp-dead" ] || { echo "a dead run's directory stayed"; exit 1; }
+[ -d "$scratch/forkcheck-tmp-alive" ] || { echo "a live run's directory was removed"; exit 1; }
+# Its own scratch went at exit; the report and its views came as a set.
+[ "$(ls -A "$scratch")" = "forkcheck-tmp-alive" ] || { ls -A "$scratch"; exit 1; }
+[ "$(ls -A "$(dirname "$cpp_report")" | tr '\n' ' ')" = "run.html run.json run.md " ] ||
+  { ls -A "$(dirname "$cpp_report")"; echo "not the set of three"; exit 1; }
 # Expectations files in --expectations_dir: the recorded C++ one, then
 # doctored copies of it.
 recorded=$(ls "$TEST_SRCDIR"/forkcheck/conformance/expectations/grpc-1.*.txt |

@@ -28,6 +28,7 @@
 #include "common/runfiles.h"
 #include "common/scratch_owner.h"
 #include "common/temp_dir.h"
+#include "driver/command_line.h"
 #include "driver/repro_bundle.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/cell_runner.h"
@@ -106,36 +107,6 @@ std::string ReproCommand(const std::string& key, int trials,
   if (!trace.empty()) absl::StrAppend(&command, " --trace=", trace);
   if (!verbosity.empty()) absl::StrAppend(&command, " --verbosity=", verbosity);
   return command;
-}
-
-// Abseil ends the program with status 1 on an unknown flag or a bad value;
-// this program's bad input exits 2, so flags are checked first, by name and
-// (for --name=value) by value.
-bool FlagsAreValid(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--") break;
-    if (arg.size() < 2 || arg[0] != '-') continue;
-    const std::string flag = arg.substr(arg.find_first_not_of('-'));
-    const size_t equals = flag.find('=');
-    const std::string name = flag.substr(0, equals);
-    absl::CommandLineFlag* found = absl::FindCommandLineFlag(name);
-    if (found == nullptr && absl::StartsWith(name, "no")) {
-      found = absl::FindCommandLineFlag(name.substr(2));
-    }
-    if (found == nullptr) {
-      std::cerr << "forkcheck repro: unknown flag \"" << arg
-                << "\" (see --help)\nusage: " << kUsage << "\n";
-      return false;
-    }
-    std::string error;
-    if (equals != std::string::npos &&
-        !found->ParseFrom(flag.substr(equals + 1), &error)) {
-      std::cerr << "forkcheck repro: " << arg << ": " << error << "\n";
-      return false;
-    }
-  }
-  return true;
 }
 
 // `scratch_root`: where temporary files went before this run took a
@@ -305,6 +276,20 @@ int main(int argc, char** argv) {
       "runs one cell of forkcheck's matrix several times and writes a "
       "directory that reproduces it without the harness.\nUsage: ",
       forkcheck::kUsage));
+  // Abseil ends a program with status 1 on an unknown flag or a bad value;
+  // this program's bad input exits 2, in one line naming the flag.
+  absl::StatusOr<forkcheck::CommandLineScan> scan = forkcheck::ScanCommandLine(
+      std::vector<std::string>(argv + 1, argv + argc));
+  if (!scan.ok()) {
+    std::cerr << "forkcheck repro: " << scan.status().message()
+              << "; see ./forkcheck repro --help\n";
+    return forkcheck::kExitCouldNotRun;
+  }
+  if (scan->help != forkcheck::HelpRequest::kNone) {
+    std::cout << "Usage: " << forkcheck::kUsage << "\n\n"
+              << forkcheck::DescribeFlagsOf(__FILE__);
+    return 0;
+  }
   // Ctrl-C must take the fake server's directory with it (the server and
   // the trials die with us: PR_SET_PDEATHSIG).
   forkcheck::InstallInterruptCleanup();
@@ -312,9 +297,6 @@ int main(int argc, char** argv) {
   // run removes if this one is killed outright.
   const std::string scratch_root = forkcheck::TemporaryRoot();
   forkcheck::UseOwnTemporaryDirectory();
-  if (!forkcheck::FlagsAreValid(argc, argv)) {
-    return forkcheck::kExitCouldNotRun;
-  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() != 2) {
     std::cerr << "forkcheck repro: expected one cell key"
