@@ -162,10 +162,11 @@ grep -q '"repetitions": 2,' "$cpp_report" && { echo "--quick overrode --bench_re
 grep -qF "removed $scratch/forkcheck-tmp-dead, left by a run that was killed" <<<"$out"
 [ ! -e "$scratch/forkcheck-tmp-dead" ] || { echo "a dead run's directory stayed"; exit 1; }
 [ -d "$scratch/forkcheck-tmp-alive" ] || { echo "a live run's directory was removed"; exit 1; }
-# Its own scratch went at exit; the report and its views came as a set.
+# Its own scratch went at exit; the report and its views came as a set,
+# beside the benchmarks' log.
 [ "$(ls -A "$scratch")" = "forkcheck-tmp-alive" ] || { ls -A "$scratch"; exit 1; }
-[ "$(ls -A "$(dirname "$cpp_report")" | tr '\n' ' ')" = "run.html run.json run.md " ] ||
-  { ls -A "$(dirname "$cpp_report")"; echo "not the set of three"; exit 1; }
+[ "$(ls -A "$(dirname "$cpp_report")" | tr '\n' ' ')" = "run.bench.log run.html run.json run.md " ] ||
+  { ls -A "$(dirname "$cpp_report")"; echo "not the set of three and the log"; exit 1; }
 # Expectations files in --expectations_dir: the recorded C++ one, then
 # doctored copies of it.
 recorded=$(ls "$TEST_SRCDIR"/forkcheck/conformance/expectations/grpc-1.*.txt |
