@@ -13,24 +13,24 @@
 
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
+#include "common/testing/test_processes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
 
+std::string Root(const std::string& name) {
+  return ::forkcheck::test_support::FreshTestDirectory(name);
+}
+
+using ::forkcheck::test_support::BoundedWait;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 namespace fs = std::filesystem;
-
-std::string Root(const std::string& name) {
-  const std::string root = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
-  fs::remove_all(root);
-  fs::create_directories(root);
-  return root;
-}
 
 std::set<std::string> Names(const std::string& directory) {
   std::set<std::string> names;
@@ -96,23 +96,6 @@ TEST(FileSetTest, AnErrorOnAddNamesTheFileAndLeavesNothing) {
               HasSubstr("cannot create \"" + root + "/missing/run.md.tmp."));
   EXPECT_TRUE(files.Commit().ok());  // an empty set
   EXPECT_THAT(Names(root), IsEmpty());
-}
-
-// Waits at most 10 s for `pid`, then kills it. Its wait status.
-int BoundedWait(pid_t pid) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ADD_FAILURE() << "the child did not die within 10 s of the signal";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return status;
 }
 
 TEST(FileSetTest, AnInterruptedSetLeavesNoTemporary) {

@@ -11,10 +11,13 @@
 #include <string>
 #include <thread>
 
+#include "common/testing/test_processes.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
+
+using ::forkcheck::test_support::BoundedWait;
 
 // A child that registers `kept` and `removed` (then forgets `kept`), says
 // it is ready on `ready_fd`, and waits to be signalled.
@@ -28,23 +31,6 @@ namespace {
   if (write(ready_fd, &ready, 1) != 1) _exit(3);
   for (int i = 0; i < 100; ++i) sleep(1);  // the test's own bound: 100 s
   _exit(4);
-}
-
-// Waits at most 10 s for `pid`; SIGKILLs it after that. Its wait status.
-int BoundedWait(pid_t pid) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ADD_FAILURE() << "the child did not die within 10 s of the signal";
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return status;
 }
 
 class InterruptCleanupTest : public ::testing::TestWithParam<int> {};

@@ -9,24 +9,21 @@
 #include <fstream>
 #include <string>
 
+#include "common/testing/test_processes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
 namespace {
 
+std::string Root(const std::string& name) {
+  return ::forkcheck::test_support::FreshTestDirectory(name);
+}
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 namespace fs = std::filesystem;
-
-// A fresh root for one test.
-std::string Root(const std::string& name) {
-  const std::string root = std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
-  fs::remove_all(root);
-  fs::create_directories(root);
-  return root;
-}
 
 // Forks a process that marks `directory` as its own and then waits (until
 // killed; 100 s at most) or, with `exit_at_once`, exits. Returns its pid
