@@ -176,15 +176,21 @@ bool ParseGdbFrameLine(absl::string_view line, StackFrame* frame) {
   return true;
 }
 
-// `Thread 3 (Thread 0x7f.. (LWP 123) "name"):` or `Thread 2 (LWP 31209):`.
+// `Thread 3 (Thread 0x7f.. (LWP 123) "name"):` or `Thread 2 (LWP 31209):`;
+// with several inferiors gdb qualifies the number with the inferior's
+// (`Thread 2.3 (...)`), and the thread's own number is kept.
 bool ParseGdbThreadHeader(absl::string_view line, ThreadStack* thread) {
   if (!absl::ConsumePrefix(&line, "Thread ")) return false;
   if (!absl::ConsumeSuffix(&line, "):")) return false;
   size_t space = line.find(" (");
-  if (space == absl::string_view::npos ||
-      !absl::SimpleAtoi(line.substr(0, space), &thread->number)) {
-    return false;
+  if (space == absl::string_view::npos) return false;
+  absl::string_view number = line.substr(0, space);
+  int inferior = 0;
+  if (size_t dot = number.find('.'); dot != absl::string_view::npos) {
+    if (!absl::SimpleAtoi(number.substr(0, dot), &inferior)) return false;
+    number.remove_prefix(dot + 1);
   }
+  if (!absl::SimpleAtoi(number, &thread->number)) return false;
   absl::string_view inner = line.substr(space + 2);
   thread->lwp.clear();
   thread->name.clear();

@@ -29,7 +29,8 @@ struct StackFrame {
 };
 
 struct ThreadStack {
-  // gdb's thread number (1 is the thread that got the signal, in a core);
+  // gdb's thread number within its inferior (1 is the thread that got the
+  // signal, in a core; 3 for gdb's `Thread 2.3`);
   // for Python, the thread's position in the dump, from 1.
   int number = 0;
   // The kernel's thread id as gdb prints it ("29426"); for Python the
@@ -58,7 +59,8 @@ struct ProcessStacks {
 
 // Threads from gdb's `thread apply all bt` (gdb 13), in gdb's order (highest
 // thread number first). Reads headers `Thread 3 (Thread 0x7f.. (LWP 123)
-// "name"):` and `Thread 2 (LWP 31209):` (a core without libthread_db), and
+// "name"):`, `Thread 2 (LWP 31209):` (a core without libthread_db) and
+// `Thread 2.3 (...)` (gdb with several inferiors: thread 3 of inferior 2), and
 // frames `#0  0x.. in func (args) from /lib/libX.so`, `#1  func (args) at
 // file.cc:12` (no address: an inlined frame or frame 0), `#2  0x.. in ?? ()`
 // and `#3  <signal handler called>`. Other lines (gdb's warnings, `[New

@@ -144,6 +144,28 @@ TEST(ParseGdbBacktracesTest, HandMadeEdgeCases) {
   EXPECT_EQ(main_thread.frames[0].function, "main");
 }
 
+// gdb with several inferiors (one per process of a trial, as
+// CaptureLiveStacks attaches) numbers threads `INFERIOR.THREAD`.
+TEST(ParseGdbBacktracesTest, ReadsThreadNumbersQualifiedByTheInferior) {
+  std::vector<ThreadStack> threads = ParseGdbBacktraces(
+      "Thread 2.3 (Thread 0x7f1 (LWP 31) \"worker\"):\n"
+      "#0  0x1 in WaitForever () from /tmp/prog\n"
+      "\n"
+      "Thread 2.1 (Thread 0x7f2 (LWP 29) \"prog\"):\n"
+      "#0  0x2 in HangInNamedFunction () from /tmp/prog\n"
+      "#1  0x3 in main () from /tmp/prog\n"
+      "Thread x.1 (Thread 0x7f3 (LWP 30) \"bad\"):\n"
+      "Thread 2. (Thread 0x7f4 (LWP 32) \"bad\"):\n");
+  ASSERT_EQ(threads.size(), 2u);
+  EXPECT_EQ(threads[0].number, 3);
+  EXPECT_EQ(threads[0].lwp, "31");
+  EXPECT_EQ(threads[1].number, 1);
+  EXPECT_EQ(threads[1].lwp, "29");
+  EXPECT_EQ(threads[1].name, "prog");
+  ASSERT_EQ(threads[1].frames.size(), 2u);
+  EXPECT_EQ(threads[1].frames[0].function, "HangInNamedFunction");
+}
+
 TEST(ParseGdbBacktracesTest, NoBacktraceNoThreads) {
   EXPECT_TRUE(ParseGdbBacktraces("").empty());
   EXPECT_TRUE(ParseGdbBacktraces("ptrace: Operation not permitted.\n").empty());
