@@ -89,8 +89,8 @@ void AppendBounded(std::string* text, const char* data, size_t size,
   if (text->size() > limit) text->erase(0, text->size() - limit);
 }
 
-// One gdb run: its merged stdout and stderr (the last kMaxParsedBytes) and
-// how it ended.
+// One gdb run: its merged stdout and stderr (the last bytes, as many as
+// RunGdbsNow was given) and how it ended.
 struct GdbRun {
   std::string output;
   std::string spawn_error;  // non-empty if it did not start
@@ -99,12 +99,12 @@ struct GdbRun {
 };
 
 // Runs every argv concurrently, each in its own process group with its output
-// on a pipe read without blocking, and kills (with its group) each one still
-// running `bound` after the start. `targets[i]`, if not 0, is the pid run i
-// attaches to: it is sent SIGCONT if run i was killed or left it stopped.
+// (its last `max_output` bytes) on a pipe read without blocking, and kills
+// (with its group) each one still running `bound` after the start. Resuming
+// what a killed gdb left stopped is the caller's: it knows the targets.
 std::vector<GdbRun> RunGdbsNow(
-    const std::vector<std::vector<std::string>>& argvs,
-    const std::vector<pid_t>& targets, milliseconds bound) {
+    const std::vector<std::vector<std::string>>& argvs, milliseconds bound,
+    size_t max_output) {
   struct Running {
     pid_t pid = 0;
     int fd = -1;  // read end, -1 once at end of output
@@ -167,7 +167,7 @@ std::vector<GdbRun> RunGdbsNow(
         ssize_t n = read(running[i].fd, chunk, sizeof(chunk));
         if (n > 0) {
           AppendBounded(&runs[i].output, chunk, static_cast<size_t>(n),
-                        kMaxParsedBytes);
+                        max_output);
           continue;
         }
         if (n < 0 && errno == EINTR) continue;
@@ -194,13 +194,6 @@ std::vector<GdbRun> RunGdbsNow(
       kill(-running[i].pid, SIGKILL);  // anything gdb left in its group
     }
     if (running[i].fd >= 0) close(running[i].fd);
-    // The kernel detaches a dead tracer's tracees, but the SIGSTOP gdb sent
-    // when it attached can still stop the target afterwards; SIGCONT
-    // discards a pending stop and resumes a stopped process.
-    pid_t target = i < targets.size() ? targets[i] : 0;
-    if (target > 0 && (runs[i].timed_out || ProcessState(target) == 'T')) {
-      kill(target, SIGCONT);
-    }
   }
   return runs;
 }
@@ -223,8 +216,30 @@ std::string LastLine(absl::string_view output) {
                        : std::string(absl::StripAsciiWhitespace(lines.back()));
 }
 
-std::string TailOf(const std::string& text, size_t limit) {
-  return text.size() <= limit ? text : text.substr(text.size() - limit);
+std::string TailOf(absl::string_view text, size_t limit) {
+  return std::string(text.size() <= limit ? text
+                                          : text.substr(text.size() - limit));
+}
+
+// gdb's `ptrace: ...` line in `output` as an error, with the likely cause of
+// "Operation not permitted", or nullopt.
+std::optional<std::string> PtraceFailure(absl::string_view output) {
+  std::optional<std::string> ptrace = LineAfter(output, "ptrace: ");
+  if (!ptrace.has_value()) return std::nullopt;
+  std::string message = absl::StrCat("ptrace: ", *ptrace);
+  if (absl::EndsWith(message, ".")) message.pop_back();
+  if (absl::StrContains(message, "Operation not permitted")) {
+    // A process can have one tracer: gdb says who it is.
+    if (std::optional<std::string> warning = LineAfter(output, "warning: ");
+        warning.has_value() && absl::StrContains(*warning, "already traced")) {
+      absl::StrAppend(&message, " (", *warning, ")");
+    } else {
+      absl::StrAppend(&message,
+                      " (gdb needs CAP_SYS_PTRACE or "
+                      "kernel.yama.ptrace_scope=0 to attach)");
+    }
+  }
+  return message;
 }
 
 // Why a gdb run gave no stacks, from its output and how it ended.
@@ -235,15 +250,8 @@ std::string DescribeFailure(const GdbRun& run, milliseconds bound) {
   if (run.timed_out) {
     return absl::StrCat("gdb timed out after ", bound.count(), " ms");
   }
-  if (std::optional<std::string> ptrace = LineAfter(run.output, "ptrace: ")) {
-    std::string message = absl::StrCat("ptrace: ", *ptrace);
-    if (absl::EndsWith(message, ".")) message.pop_back();
-    if (absl::StrContains(message, "Operation not permitted")) {
-      absl::StrAppend(&message,
-                      " (gdb needs CAP_SYS_PTRACE or "
-                      "kernel.yama.ptrace_scope=0 to attach)");
-    }
-    return message;
+  if (std::optional<std::string> ptrace = PtraceFailure(run.output)) {
+    return *ptrace;
   }
   return absl::StrCat("gdb printed no stacks (",
                       DescribeWaitStatus(run.wait_status),
@@ -282,10 +290,97 @@ std::optional<std::string> PrintedValue(absl::string_view line) {
       space == absl::string_view::npos ? value : value.substr(space + 1));
 }
 
+// Lines gdb echoes before attaching to a process and after detaching from
+// it, each followed by the pid.
+constexpr char kAttachMarker[] = "@@forkcheck-attach ";
+constexpr char kDetachedMarker[] = "@@forkcheck-detached ";
+
+// One process's part of a gdb run that attached to several.
+struct ProcessSection {
+  bool reached = false;    // gdb echoed the marker before its attach
+  bool complete = false;   // ... and the one after its detach
+  absl::string_view text;  // between the markers (or to the end)
+};
+
+ProcessSection SectionOf(absl::string_view output, pid_t pid) {
+  ProcessSection section;
+  const std::string begin = absl::StrCat("\n", kAttachMarker, pid, "\n");
+  const std::string end = absl::StrCat("\n", kDetachedMarker, pid, "\n");
+  size_t at = output.find(begin);
+  if (at == absl::string_view::npos) return section;
+  section.reached = true;
+  absl::string_view rest = output.substr(at + begin.size());
+  // Incomplete, it is the last one gdb printed: the rest is its.
+  const size_t stop = rest.find(end);
+  section.complete = stop != absl::string_view::npos;
+  section.text = section.complete ? rest.substr(0, stop) : rest;
+  return section;
+}
+
+// `text` without the threads of inferiors other than `inferior`: `thread
+// apply all` prints every inferior's threads, and an earlier process still
+// attached (its detach failed) would otherwise be counted here too. Headers
+// are qualified (`Thread 2.1 (`) once gdb has more than one inferior.
+std::string ThreadsOfInferior(absl::string_view text, size_t inferior) {
+  const std::string own = absl::StrCat(inferior, ".");
+  std::string kept;
+  bool keep = true;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::string_view number = line;
+    if (absl::ConsumePrefix(&number, "Thread ") && absl::EndsWith(line, "):")) {
+      number = number.substr(0, number.find(' '));
+      keep = number.find('.') == absl::string_view::npos ||
+             absl::StartsWith(number, own);
+    }
+    if (keep) absl::StrAppend(&kept, line, "\n");
+  }
+  return kept;
+}
+
+// Why `process`'s capture failed or is incomplete, or "" if it worked.
+std::string DescribeProcessFailure(const GdbRun& run,
+                                   const ProcessSection& section,
+                                   const ProcessStacks& process,
+                                   milliseconds bound) {
+  if (!run.spawn_error.empty()) return DescribeFailure(run, bound);
+  if (section.complete && !process.threads.empty()) return "";
+  const std::string timed_out =
+      absl::StrCat("gdb timed out after ", bound.count(), " ms");
+  if (!section.reached) {
+    if (run.timed_out) {
+      return absl::StrCat(timed_out, " before reaching process ", process.pid);
+    }
+    return absl::StrCat("gdb ended (", DescribeWaitStatus(run.wait_status),
+                        ") before reaching process ", process.pid, ": ",
+                        LastLine(run.output));
+  }
+  // What a timed-out gdb printed is kept; the error says it is incomplete.
+  if (!section.complete && run.timed_out) {
+    return absl::StrCat(timed_out, " while capturing process ", process.pid);
+  }
+  std::string error;
+  if (std::optional<std::string> ptrace = PtraceFailure(section.text)) {
+    error = *ptrace;
+  } else if (!section.complete) {
+    error = absl::StrCat("gdb ended (", DescribeWaitStatus(run.wait_status),
+                         ") while capturing process ", process.pid, ": ",
+                         LastLine(section.text));
+  } else {
+    error = absl::StrCat("gdb printed no stacks: ", LastLine(section.text));
+  }
+  // The process may have ended since it was checked.
+  if (std::string why = WhyNotAttachable(process.pid); !why.empty()) {
+    error = absl::StrCat(why, " (", error, ")");
+  }
+  return error;
+}
+
 // How many gdbs this process runs at once, whichever trials ask: one per
 // hardware thread. gdb is CPU-bound while it reads symbols (about a second
-// each); trials run side by side, and a hung trial's three processes times
-// two trials' gdbs on 2 cores each took longer than the bound.
+// each); trials run side by side, and when each process of a hung trial had
+// a gdb of its own, three processes times two trials' gdbs on 2 cores each
+// took longer than the bound. A live capture now takes one slot for the
+// whole trial; a core, one for each core.
 class DebuggerSlots {
  public:
   static DebuggerSlots& Get() {
@@ -323,8 +418,8 @@ class DebuggerSlots {
 // RunGdbsNow, at most DebuggerSlots' capacity at a time, all of it within
 // `bound` from now: waiting for a slot and each gdb count against it.
 std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
-                            const std::vector<pid_t>& targets,
-                            milliseconds bound) {
+                            milliseconds bound,
+                            size_t max_output = kMaxParsedBytes) {
   DebuggerSlots& slots = DebuggerSlots::Get();
   const auto deadline = Clock::now() + bound;
   auto left = [&] {
@@ -346,11 +441,8 @@ std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
       }
       continue;
     }
-    std::vector<GdbRun> chunk =
-        RunGdbsNow({argvs.begin() + start, argvs.begin() + end},
-                   {targets.begin() + std::min(start, targets.size()),
-                    targets.begin() + std::min(end, targets.size())},
-                   left());
+    std::vector<GdbRun> chunk = RunGdbsNow(
+        {argvs.begin() + start, argvs.begin() + end}, left(), max_output);
     slots.Release(count);
     for (GdbRun& run : chunk) runs.push_back(std::move(run));
   }
@@ -363,44 +455,69 @@ std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
                                              const CaptureBounds& bounds) {
   std::vector<ProcessStacks> stacks(pids.size());
   const std::string gdb = ResolveGdb(bounds.gdb);
-  std::vector<std::vector<std::string>> argvs;
-  std::vector<pid_t> targets;
-  std::vector<size_t> run_of;  // stacks index of each run
+  std::vector<size_t> attached;  // stacks indexes, in the order gdb attaches
   for (size_t i = 0; i < pids.size(); ++i) {
     stacks[i].pid = pids[i];
     stacks[i].source = "gdb attach";
     if (gdb.empty()) {
       stacks[i].error = kGdbMissing;
-      continue;
-    }
-    if (std::string why = WhyNotAttachable(pids[i]); !why.empty()) {
+    } else if (std::string why = WhyNotAttachable(pids[i]); !why.empty()) {
       stacks[i].error = why;
-      continue;
+    } else {
+      attached.push_back(i);
     }
-    std::vector<std::string> argv = {gdb};
-    argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
-    argv.push_back("-p");
-    argv.push_back(std::to_string(pids[i]));
-    argv.push_back("-ex");
-    argv.push_back(kBacktraceCommand);
-    argvs.push_back(std::move(argv));
-    targets.push_back(pids[i]);
-    run_of.push_back(i);
   }
-  std::vector<GdbRun> runs = RunGdbs(argvs, targets, bounds.per_process);
-  for (size_t r = 0; r < runs.size(); ++r) {
-    ProcessStacks& out = stacks[run_of[r]];
-    out.raw = TailOf(runs[r].output, bounds.max_raw_bytes);
-    out.threads = ParseGdbBacktraces(runs[r].output);
-    // What a timed-out gdb printed (and flushed) is kept; the error still
-    // says the capture is incomplete.
-    if (out.threads.empty() || runs[r].timed_out) {
-      out.error = DescribeFailure(runs[r], bounds.per_process);
-      if (out.threads.empty() && WhyNotAttachable(out.pid) != "") {
-        out.error =
-            absl::StrCat(WhyNotAttachable(out.pid), " (", out.error, ")");
+  if (attached.empty()) return stacks;
+
+  // One gdb for every process: starting gdb and reading the symbols of the
+  // executable and its libraries (seconds for a gRPC client on a loaded
+  // machine) is paid once, as the trial's processes run the same programs.
+  // Each process gets an inferior of its own, so that an `attach` never
+  // finds the previous process still attached (a detach that failed): gdb
+  // would kill that one, as `set confirm off` answers its "Kill it?". Every
+  // step is an -ex of its own because gdb runs the next -ex after one fails
+  // (a process gone, ptrace refused), where a command file (-x) would stop
+  // at its first error. Markers around each process's commands split the
+  // output; gdb flushes its output after each command, so a gdb killed at
+  // the bound leaves the processes it finished readable.
+  std::vector<std::string> argv = {gdb};
+  argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
+  for (size_t k = 0; k < attached.size(); ++k) {
+    const std::string pid = std::to_string(pids[attached[k]]);
+    if (k > 0) {
+      for (std::string command :
+           {std::string("add-inferior"), absl::StrCat("inferior ", k + 1)}) {
+        argv.push_back("-ex");
+        argv.push_back(std::move(command));
       }
     }
+    for (std::string command :
+         {absl::StrCat("echo \\n", kAttachMarker, pid, "\\n"),
+          absl::StrCat("attach ", pid), std::string(kBacktraceCommand),
+          std::string("detach"),
+          absl::StrCat("echo \\n", kDetachedMarker, pid, "\\n")}) {
+      argv.push_back("-ex");
+      argv.push_back(std::move(command));
+    }
+  }
+  const GdbRun run =
+      RunGdbs({argv}, bounds.per_process, kMaxParsedBytes * attached.size())[0];
+
+  const absl::string_view output = run.output;
+  for (size_t k = 0; k < attached.size(); ++k) {
+    ProcessStacks& out = stacks[attached[k]];
+    const ProcessSection section = SectionOf(output, out.pid);
+    // The kernel detaches a dead tracer's tracees, but the SIGSTOP gdb sent
+    // when it attached can still stop a target afterwards; SIGCONT discards
+    // a pending stop and resumes a stopped process. A target gdb was done
+    // with was detached cleanly, unless it is found stopped.
+    const char state = ProcessState(out.pid);
+    if ((run.timed_out && !section.complete) || state == 'T' || state == 't') {
+      kill(out.pid, SIGCONT);
+    }
+    out.raw = TailOf(section.text, bounds.max_raw_bytes);
+    out.threads = ParseGdbBacktraces(ThreadsOfInferior(section.text, k + 1));
+    out.error = DescribeProcessFailure(run, section, out, bounds.per_process);
   }
   return stacks;
 }
@@ -415,7 +532,7 @@ std::string CoreExecutable(const std::string& core_path,
        {"-c", core_path.c_str(), "-ex", "info proc mappings"}) {
     argv.push_back(arg);
   }
-  std::vector<GdbRun> runs = RunGdbs({argv}, {0}, bounds.per_process);
+  std::vector<GdbRun> runs = RunGdbs({argv}, bounds.per_process);
   if (runs[0].timed_out) return "";
   // Mapping lines: `Start End Size Offset objfile`; the lowest-addressed
   // file is the executable (ld.so maps it before any library). gdb 13
@@ -483,7 +600,7 @@ ProcessStacks ReadCoreStacks(const std::string& core_path,
                           "-ex", kBacktraceCommand}) {
     argv.push_back(arg);
   }
-  GdbRun run = RunGdbs({argv}, {0}, bounds.per_process)[0];
+  GdbRun run = RunGdbs({argv}, bounds.per_process)[0];
   stacks.raw = TailOf(run.output, bounds.max_raw_bytes);
   absl::string_view output = run.output;
   if (std::optional<std::string> line =

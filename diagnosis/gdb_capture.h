@@ -2,11 +2,12 @@
 // killed) and of core files (a trial process that crashed).
 //
 // Every call is bounded: each gdb runs in its own process group and is killed
-// with its group when its bound passes, and a process gdb was attached to when
-// it was killed is sent SIGCONT, so that a capture never leaves a target
-// stopped. Failures are reported in ProcessStacks::error, never thrown or
-// returned as a status: a diagnosis is best effort, and the caller goes on to
-// kill the trial either way.
+// with its group when its bound passes, and a process gdb may have been
+// attached to when it was killed (or that is found stopped after) is sent
+// SIGCONT, so that a capture never leaves a target stopped. Failures are
+// reported in ProcessStacks::error, never thrown or returned as a status: a
+// diagnosis is best effort, and the caller goes on to kill the trial either
+// way.
 #ifndef FORKCHECK_DIAGNOSIS_GDB_CAPTURE_H_
 #define FORKCHECK_DIAGNOSIS_GDB_CAPTURE_H_
 
@@ -22,11 +23,13 @@
 namespace forkcheck {
 
 struct CaptureBounds {
-  // How long one call may take, waiting for a debugger slot included (at
-  // most one gdb per hardware thread runs in this process at a time, as
-  // they are CPU-bound): a gdb still running then is killed. gdb attaches
-  // to a gRPC client here in about a second (see diagnosis/README.md), more
-  // on a loaded machine.
+  // How long one call may take, however many processes it captures, waiting
+  // for a debugger slot included (at most one gdb per hardware thread runs
+  // in this process at a time, as they are CPU-bound): a gdb still running
+  // then is killed. (The name is older than one gdb for all of a call's
+  // processes.) gdb attaches to a gRPC client here in about a second and to
+  // each further process of the same programs in a fraction of that (see
+  // diagnosis/README.md), more on a loaded machine.
   std::chrono::milliseconds per_process{4000};
   // How much of gdb's output ProcessStacks::raw keeps: the last bytes, where
   // gdb prints thread 1 (the main thread, or the one that got the signal).
@@ -36,12 +39,19 @@ struct CaptureBounds {
 };
 
 // The stacks of every thread of each of `pids`, in the order given, with
-// source "gdb attach". The gdbs run side by side as debugger slots allow,
-// and the call takes one bound at most, however many pids. While attached,
-// gdb stops its target.
-// `error` says why a capture failed, e.g. "gdb not installed (apt-get install
-// gdb)", "process 123 does not exist", "ptrace: Operation not permitted ...",
-// "gdb timed out after 4000 ms".
+// source "gdb attach". One gdb (one debugger slot) attaches to each process
+// in turn, in the order given, so that its start-up and the symbols of
+// programs the processes share are read once: put the processes that
+// matter most first, as a bound that passes mid-way costs the last ones.
+// The call takes one bound at most. While attached, gdb stops its target;
+// it detaches before the next.
+// `error` says why a process's capture failed, e.g. "gdb not installed
+// (apt-get install gdb)", "process 123 does not exist" (checked before gdb
+// starts), "ptrace: Operation not permitted ..." (the other processes are
+// still captured), "no debugger free within 4000 ms ...", "gdb timed out
+// after 4000 ms while capturing process 123" (what gdb printed of it is
+// kept) or "... before reaching process 124"; processes gdb finished before
+// the bound keep their stacks.
 // Must be called from a thread that outlives the call (the gdbs get SIGKILL
 // when the thread that started them ends: common/subprocess.h).
 std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,

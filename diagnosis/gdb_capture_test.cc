@@ -4,13 +4,17 @@
 
 #include <dirent.h>
 #include <signal.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -81,47 +85,234 @@ bool HasFrame(const ThreadStack& thread, const std::string& function) {
   return false;
 }
 
-TEST(CaptureLiveStacksTest, AttachesToTwoHangingProcessesAndLeavesThemRunning) {
-  std::unique_ptr<Subprocess> first = StartHanging();
-  std::unique_ptr<Subprocess> second = StartHanging();
-  ASSERT_NE(first, nullptr);
-  ASSERT_NE(second, nullptr);
-  std::vector<ProcessStacks> stacks =
-      CaptureLiveStacks({first->pid(), second->pid()}, Generous());
-  ASSERT_EQ(stacks.size(), 2u);
-  for (size_t i = 0; i < 2; ++i) {
+// Neither stopped ('T') nor in a tracing stop ('t'): a capture must leave
+// every target running.
+void ExpectRunning(pid_t pid) {
+  const char state = ProcessState(pid);
+  EXPECT_TRUE(state == 'S' || state == 'R')
+      << "process " << pid << " state '" << state << "'";
+}
+
+// The kernel's thread ids of `pid`.
+std::vector<std::string> ThreadIdsOf(pid_t pid) {
+  std::vector<std::string> ids;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  DIR* dir = opendir(task.c_str());
+  while (dirent* entry = dir != nullptr ? readdir(dir) : nullptr) {
+    if (entry->d_name[0] != '.') ids.push_back(entry->d_name);
+  }
+  if (dir != nullptr) closedir(dir);
+  return ids;
+}
+
+std::string TempPath(const std::string& name) {
+  return std::string(std::getenv("TEST_TMPDIR")) + "/" + name;
+}
+
+// Writes an executable shell script at `path`.
+void WriteScript(const std::string& path, const std::string& text) {
+  {
+    std::ofstream script(path);
+    script << "#!/bin/sh\n" << text;
+  }
+  ASSERT_EQ(chmod(path.c_str(), 0755), 0);
+}
+
+// A gdb that counts how often it is started, in `count_file`.
+std::string CountingGdb(const std::string& count_file) {
+  const std::string path = TempPath("gdb_that_counts");
+  WriteScript(path, "echo run >> '" + count_file + "'\nexec gdb \"$@\"\n");
+  return path;
+}
+
+size_t LinesIn(const std::string& path) {
+  std::ifstream in(path);
+  size_t lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines;
+}
+
+TEST(CaptureLiveStacksTest, OneGdbCapturesEveryProcessAndLeavesThemRunning) {
+  std::vector<std::unique_ptr<Subprocess>> hanging;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 3; ++i) {
+    hanging.push_back(StartHanging());
+    ASSERT_NE(hanging.back(), nullptr);
+    pids.push_back(hanging.back()->pid());
+  }
+  const std::string runs = TempPath("gdb_runs_one");
+  CaptureBounds bounds = Generous();
+  bounds.gdb = CountingGdb(runs);
+  std::vector<ProcessStacks> stacks = CaptureLiveStacks(pids, bounds);
+  // Start-up and symbols paid once for the trial, not once per process.
+  EXPECT_EQ(LinesIn(runs), 1u);
+  ASSERT_EQ(stacks.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
     const ProcessStacks& process = stacks[i];
     SCOPED_TRACE(process.raw);
-    EXPECT_EQ(process.pid, i == 0 ? first->pid() : second->pid());
+    EXPECT_EQ(process.pid, pids[i]);
     EXPECT_EQ(process.source, "gdb attach");
     EXPECT_EQ(process.error, "");
     EXPECT_GE(process.threads.size(), 3u);
+    // Each process's own threads, none of another's.
+    const std::vector<std::string> ids = ThreadIdsOf(process.pid);
+    for (const ThreadStack& thread : process.threads) {
+      EXPECT_NE(std::find(ids.begin(), ids.end(), thread.lwp), ids.end())
+          << "thread " << thread.lwp << " is not process " << process.pid
+          << "'s";
+    }
     const ThreadStack* main_thread = ThreadThatMatters(process);
     ASSERT_NE(main_thread, nullptr);
     EXPECT_EQ(main_thread->lwp, std::to_string(process.pid));
     EXPECT_TRUE(HasFrame(*main_thread, "HangInNamedFunction"));
     EXPECT_EQ(ProcessSignature(process), "HangInNamedFunction ← main");
-    EXPECT_NE(process.raw.find("detached"), std::string::npos);
+    EXPECT_NE(process.raw.find("(process " + std::to_string(process.pid) +
+                               ") detached]"),
+              std::string::npos);
   }
-  for (Subprocess* child : {first.get(), second.get()}) {
+  for (const auto& child : hanging) {
     EXPECT_FALSE(child->Wait(milliseconds(0)).has_value()) << "it died";
-    char state = ProcessState(child->pid());
-    EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
+    ExpectRunning(child->pid());
   }
 }
 
-TEST(CaptureLiveStacksTest, APidThatIsGoneIsAnErrorAtOnce) {
+// A pid that has exited, given among live ones (as a worker that ended
+// between listing the trial's processes and the capture).
+pid_t GonePid() {
   auto pid = SpawnInProcessGroup({"/bin/true"}, {});
-  ASSERT_TRUE(pid.ok());
-  ASSERT_TRUE(WaitForChild(*pid, milliseconds(5000)).has_value());
+  EXPECT_TRUE(pid.ok());
+  if (!pid.ok()) return 0;
+  EXPECT_TRUE(WaitForChild(*pid, milliseconds(5000)).has_value());
+  return *pid;
+}
+
+TEST(CaptureLiveStacksTest, APidThatIsGoneIsAnErrorAtOnce) {
+  const pid_t gone = GonePid();
   const auto start = Clock::now();
-  std::vector<ProcessStacks> stacks = CaptureLiveStacks({*pid}, Generous());
+  std::vector<ProcessStacks> stacks = CaptureLiveStacks({gone}, Generous());
   EXPECT_LT(Clock::now() - start, milliseconds(1000));
   ASSERT_EQ(stacks.size(), 1u);
   EXPECT_EQ(stacks[0].error,
-            "process " + std::to_string(*pid) + " does not exist");
+            "process " + std::to_string(gone) + " does not exist");
   EXPECT_TRUE(stacks[0].threads.empty());
   EXPECT_EQ(ProcessSignature(stacks[0]), "(no stacks)");
+}
+
+TEST(CaptureLiveStacksTest, APidThatIsGoneAmongLiveOnesLeavesThemCaptured) {
+  std::unique_ptr<Subprocess> first = StartHanging();
+  std::unique_ptr<Subprocess> second = StartHanging();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  const pid_t gone = GonePid();
+  std::vector<ProcessStacks> stacks =
+      CaptureLiveStacks({first->pid(), gone, second->pid()}, Generous());
+  ASSERT_EQ(stacks.size(), 3u);
+  EXPECT_EQ(stacks[1].pid, gone);
+  EXPECT_EQ(stacks[1].error,
+            "process " + std::to_string(gone) + " does not exist");
+  for (size_t i : {0, 2}) {
+    SCOPED_TRACE(stacks[i].raw);
+    EXPECT_EQ(stacks[i].error, "");
+    EXPECT_EQ(ProcessSignature(stacks[i]), "HangInNamedFunction ← main");
+  }
+  ExpectRunning(first->pid());
+  ExpectRunning(second->pid());
+}
+
+// gdb's attach fails inside the run (a process has one tracer, here this
+// test): gdb goes on to the next -ex, so the processes after it are still
+// captured, and the error says why.
+TEST(CaptureLiveStacksTest, AnAttachThatFailsMidwayLeavesTheOthersCaptured) {
+  std::unique_ptr<Subprocess> first = StartHanging();
+  std::unique_ptr<Subprocess> traced = StartHanging();
+  std::unique_ptr<Subprocess> last = StartHanging();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(traced, nullptr);
+  ASSERT_NE(last, nullptr);
+  // PTRACE_SEIZE does not stop the process.
+  ASSERT_EQ(ptrace(PTRACE_SEIZE, traced->pid(), nullptr, nullptr), 0)
+      << std::strerror(errno);
+  std::vector<ProcessStacks> stacks =
+      CaptureLiveStacks({first->pid(), traced->pid(), last->pid()}, Generous());
+  ASSERT_EQ(stacks.size(), 3u);
+  EXPECT_EQ(stacks[1].error, "ptrace: Operation not permitted (process " +
+                                 std::to_string(traced->pid()) +
+                                 " is already traced by " + "process " +
+                                 std::to_string(getpid()) + ")")
+      << stacks[1].raw;
+  EXPECT_TRUE(stacks[1].threads.empty());
+  for (size_t i : {0, 2}) {
+    SCOPED_TRACE(stacks[i].raw);
+    EXPECT_EQ(stacks[i].error, "");
+    EXPECT_EQ(ProcessSignature(stacks[i]), "HangInNamedFunction ← main");
+  }
+  for (Subprocess* child : {first.get(), traced.get(), last.get()}) {
+    ExpectRunning(child->pid());
+  }
+  // A tracee would sit in a signal-delivery stop on Subprocess's SIGTERM
+  // until its grace ran out; SIGKILL ends it at once.
+  kill(traced->pid(), SIGKILL);
+}
+
+// The bound passes while gdb is attached to the second of three processes
+// (a stand-in gdb sleeps right after that attach): the first keeps its
+// stacks, the second and third say how far gdb got, and none is left
+// stopped, the one gdb was attached to when it was killed included.
+TEST(CaptureLiveStacksTest, ABoundPassingMidwayKeepsWhatWasCaptured) {
+  std::vector<std::unique_ptr<Subprocess>> hanging;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 3; ++i) {
+    hanging.push_back(StartHanging());
+    ASSERT_NE(hanging.back(), nullptr);
+    pids.push_back(hanging.back()->pid());
+  }
+  const std::string wrapper = TempPath("gdb_that_hangs");
+  const std::string sleep = "sleep 31." + std::to_string(getpid());
+  // Rebuilds the arguments, adding a sleep after the second attach.
+  WriteScript(wrapper,
+              "for arg; do\n"
+              "  shift\n"
+              "  set -- \"$@\" \"$arg\"\n"
+              "  if [ \"$arg\" = 'attach " +
+                  std::to_string(pids[1]) +
+                  "' ]; then\n"
+                  "    set -- \"$@\" -ex 'shell " +
+                  sleep +
+                  "'\n"
+                  "  fi\n"
+                  "done\n"
+                  "exec gdb \"$@\"\n");
+  CaptureBounds bounds;
+  bounds.gdb = wrapper;
+  // gdb attaches to the first in about a second here; a loaded machine
+  // needs more.
+  bounds.per_process = milliseconds(15000);
+  std::vector<ProcessStacks> stacks = CaptureLiveStacks(pids, bounds);
+  ASSERT_EQ(stacks.size(), 3u);
+  {
+    SCOPED_TRACE(stacks[0].raw);
+    EXPECT_EQ(stacks[0].error, "");
+    EXPECT_EQ(ProcessSignature(stacks[0]), "HangInNamedFunction ← main");
+  }
+  EXPECT_EQ(stacks[1].error,
+            "gdb timed out after 15000 ms while capturing "
+            "process " +
+                std::to_string(pids[1]))
+      << stacks[1].raw;
+  // It had attached.
+  EXPECT_NE(stacks[1].raw.find("libthread_db"), std::string::npos)
+      << stacks[1].raw;
+  EXPECT_EQ(stacks[2].error,
+            "gdb timed out after 15000 ms before reaching process " +
+                std::to_string(pids[2]));
+  EXPECT_TRUE(stacks[2].threads.empty());
+  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
+  // Long enough for a stop left pending by the dead tracer to take effect.
+  std::this_thread::sleep_for(milliseconds(300));
+  for (const auto& child : hanging) {
+    EXPECT_FALSE(child->Wait(milliseconds(0)).has_value()) << "it died";
+    ExpectRunning(child->pid());
+  }
 }
 
 TEST(CaptureLiveStacksTest, TheBoundKillsGdbAndNothingIsLeftBehind) {
@@ -134,71 +325,45 @@ TEST(CaptureLiveStacksTest, TheBoundKillsGdbAndNothingIsLeftBehind) {
       CaptureLiveStacks({hanging->pid()}, bounds);
   EXPECT_LT(Clock::now() - start, milliseconds(3000));
   ASSERT_EQ(stacks.size(), 1u);
-  EXPECT_EQ(stacks[0].error, "gdb timed out after 1 ms");
+  EXPECT_EQ(stacks[0].error,
+            "gdb timed out after 1 ms before reaching process " +
+                std::to_string(hanging->pid()));
   EXPECT_TRUE(
-      ProcessesWithCommandLine("-p " + std::to_string(hanging->pid())).empty());
+      ProcessesWithCommandLine("attach " + std::to_string(hanging->pid()))
+          .empty());
   EXPECT_FALSE(hanging->Wait(milliseconds(0)).has_value());
-}
-
-// A gdb that has attached and printed the stacks, then hangs while still
-// attached (its target stopped): killed at the bound, its target must run on.
-TEST(CaptureLiveStacksTest, AGdbKilledWhileAttachedLeavesTheTargetRunning) {
-  std::unique_ptr<Subprocess> hanging = StartHanging();
-  ASSERT_NE(hanging, nullptr);
-  const std::string wrapper =
-      std::string(std::getenv("TEST_TMPDIR")) + "/gdb_that_hangs";
-  const std::string sleep = "sleep 31." + std::to_string(getpid());
-  {
-    std::ofstream script(wrapper);
-    script << "#!/bin/sh\nexec gdb \"$@\" -ex 'shell " << sleep << "'\n";
-  }
-  ASSERT_EQ(chmod(wrapper.c_str(), 0755), 0);
-  CaptureBounds bounds;
-  bounds.gdb = wrapper;
-  bounds.per_process = milliseconds(8000);
-  std::vector<ProcessStacks> stacks =
-      CaptureLiveStacks({hanging->pid()}, bounds);
-  ASSERT_EQ(stacks.size(), 1u);
-  EXPECT_EQ(stacks[0].error, "gdb timed out after 8000 ms") << stacks[0].raw;
-  // It had attached (gdb's backtraces may still sit in its stdout buffer,
-  // lost with it).
-  EXPECT_NE(stacks[0].raw.find("libthread_db"), std::string::npos)
-      << stacks[0].raw;
-  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
-  // Long enough for a stop left pending by the dead tracer to take effect.
-  std::this_thread::sleep_for(milliseconds(300));
-  char state = ProcessState(hanging->pid());
-  EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
+  ExpectRunning(hanging->pid());
 }
 
 // A stand-in for a gdb killed between sending its attach's SIGSTOP and
 // taking it (then the dead tracer leaves its target in a group stop): it
-// stops the target and waits. The capture must resume the target.
-TEST(CaptureLiveStacksTest, ATargetLeftStoppedIsResumed) {
-  std::unique_ptr<Subprocess> hanging = StartHanging();
-  ASSERT_NE(hanging, nullptr);
-  const std::string stopper =
-      std::string(std::getenv("TEST_TMPDIR")) + "/gdb_that_stops";
+// stops every target and waits. The capture must resume them all.
+TEST(CaptureLiveStacksTest, TargetsLeftStoppedAreResumed) {
+  std::unique_ptr<Subprocess> first = StartHanging();
+  std::unique_ptr<Subprocess> second = StartHanging();
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  const std::string stopper = TempPath("gdb_that_stops");
   const std::string sleep = "sleep 27." + std::to_string(getpid());
-  {
-    std::ofstream script(stopper);
-    script << "#!/bin/sh\n"
-              "while [ \"$1\" != -p ]; do shift; done\n"
-              "kill -STOP \"$2\"\n"
-              "exec "
-           << sleep << "\n";
-  }
-  ASSERT_EQ(chmod(stopper.c_str(), 0755), 0);
+  WriteScript(stopper,
+              "for arg; do\n"
+              "  case \"$arg\" in 'attach '*) kill -STOP \"${arg#attach }\";; "
+              "esac\n"
+              "done\n"
+              "exec " +
+                  sleep + "\n");
   CaptureBounds bounds;
   bounds.gdb = stopper;
   bounds.per_process = milliseconds(1000);
   std::vector<ProcessStacks> stacks =
-      CaptureLiveStacks({hanging->pid()}, bounds);
-  ASSERT_EQ(stacks.size(), 1u);
-  EXPECT_EQ(stacks[0].error, "gdb timed out after 1000 ms");
+      CaptureLiveStacks({first->pid(), second->pid()}, bounds);
+  ASSERT_EQ(stacks.size(), 2u);
+  EXPECT_EQ(stacks[0].error,
+            "gdb timed out after 1000 ms before reaching process " +
+                std::to_string(first->pid()));
   EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
-  char state = ProcessState(hanging->pid());
-  EXPECT_TRUE(state == 'S' || state == 'R') << "state " << state;
+  ExpectRunning(first->pid());
+  ExpectRunning(second->pid());
 }
 
 TEST(CaptureLiveStacksTest, SaysWhenGdbIsMissing) {
