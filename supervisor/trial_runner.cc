@@ -454,7 +454,13 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   const auto diagnosis_start = Clock::now();
   if (record.watchdog_fired && command.explain_failures &&
       command.capture_hung_stacks) {
-    const std::vector<pid_t> alive = LiveTrialProcesses(pid, token_entry);
+    std::vector<pid_t> alive = LiveTrialProcesses(pid, token_entry);
+    // One gdb attaches to them in this order, so a bound that passes
+    // mid-way costs the last ones: the workers first (where a hung trial's
+    // calls wait), the parent (the process group's leader), which mostly
+    // waits for its workers, last.
+    std::stable_partition(alive.begin(), alive.end(),
+                          [pid](pid_t process) { return process != pid; });
     if (command.stack_dump_signal != 0 && !alive.empty()) {
       for (pid_t process : alive) kill(process, command.stack_dump_signal);
       read_pipes_until(Clock::now() + kStackDumpWait, false, false);

@@ -405,10 +405,12 @@ TEST(TrialRunnerTest, AHungTrialsStacksAreCapturedBeforeTheKill) {
   EXPECT_NE(ProcessSignature(*worker).find("HangInNamedFunction"),
             std::string::npos)
       << ProcessSignature(*worker);
-  // The parent waits for that worker: its stacks are there too.
+  // The parent waits for that worker: its stacks are there too, captured
+  // last (a bound passing mid-way would cost it, not the worker).
   const ProcessStacks* parent = StacksOf(record, "parent");
   ASSERT_NE(parent, nullptr);
   EXPECT_FALSE(parent->threads.empty()) << parent->raw;
+  EXPECT_EQ(parent, &record.stacks.back());
   EXPECT_GT(record.diagnosis_wall.count(), 0);
 }
 
