@@ -85,6 +85,18 @@ bool HasFrame(const ThreadStack& thread, const std::string& function) {
   return false;
 }
 
+// The signature of a stuck_and_crashing --hang process. Under a sanitizer
+// pause() is the sanitizer's interceptor (`__interceptor_pause`), a frame
+// in the executable that the signature keeps: only the end is checked.
+void ExpectHangSignature(const ProcessStacks& process) {
+  const std::string signature = ProcessSignature(process);
+  const std::string end = "HangInNamedFunction ← main";
+  EXPECT_TRUE(
+      signature.size() >= end.size() &&
+      signature.compare(signature.size() - end.size(), end.size(), end) == 0)
+      << signature;
+}
+
 // Neither stopped ('T') nor in a tracing stop ('t'): a capture must leave
 // every target running.
 void ExpectRunning(pid_t pid) {
@@ -165,7 +177,7 @@ TEST(CaptureLiveStacksTest, OneGdbCapturesEveryProcessAndLeavesThemRunning) {
     ASSERT_NE(main_thread, nullptr);
     EXPECT_EQ(main_thread->lwp, std::to_string(process.pid));
     EXPECT_TRUE(HasFrame(*main_thread, "HangInNamedFunction"));
-    EXPECT_EQ(ProcessSignature(process), "HangInNamedFunction ← main");
+    ExpectHangSignature(process);
     EXPECT_NE(process.raw.find("(process " + std::to_string(process.pid) +
                                ") detached]"),
               std::string::npos);
@@ -213,7 +225,7 @@ TEST(CaptureLiveStacksTest, APidThatIsGoneAmongLiveOnesLeavesThemCaptured) {
   for (size_t i : {0, 2}) {
     SCOPED_TRACE(stacks[i].raw);
     EXPECT_EQ(stacks[i].error, "");
-    EXPECT_EQ(ProcessSignature(stacks[i]), "HangInNamedFunction ← main");
+    ExpectHangSignature(stacks[i]);
   }
   ExpectRunning(first->pid());
   ExpectRunning(second->pid());
@@ -244,7 +256,7 @@ TEST(CaptureLiveStacksTest, AnAttachThatFailsMidwayLeavesTheOthersCaptured) {
   for (size_t i : {0, 2}) {
     SCOPED_TRACE(stacks[i].raw);
     EXPECT_EQ(stacks[i].error, "");
-    EXPECT_EQ(ProcessSignature(stacks[i]), "HangInNamedFunction ← main");
+    ExpectHangSignature(stacks[i]);
   }
   for (Subprocess* child : {first.get(), traced.get(), last.get()}) {
     ExpectRunning(child->pid());
@@ -292,7 +304,7 @@ TEST(CaptureLiveStacksTest, ABoundPassingMidwayKeepsWhatWasCaptured) {
   {
     SCOPED_TRACE(stacks[0].raw);
     EXPECT_EQ(stacks[0].error, "");
-    EXPECT_EQ(ProcessSignature(stacks[0]), "HangInNamedFunction ← main");
+    ExpectHangSignature(stacks[0]);
   }
   EXPECT_EQ(stacks[1].error,
             "gdb timed out after 15000 ms while capturing "
