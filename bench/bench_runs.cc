@@ -12,7 +12,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/string_view.h"
 #include "common/file_util.h"
 #include "common/temp_dir.h"
@@ -126,19 +125,17 @@ std::string BenchmarkLogPath(const BenchRun& run, const std::string& scratch) {
   return absl::StrCat(scratch, "/", run.name, ".log");
 }
 
-int CountFinishedBenchmarks(absl::string_view log,
-                            const std::vector<std::string>& benchmarks) {
-  std::set<absl::string_view> finished;
+int CountFinishedRepetitions(absl::string_view log,
+                             const std::vector<std::string>& benchmarks) {
   const std::set<absl::string_view> names(benchmarks.begin(),
                                           benchmarks.end());
+  int finished = 0;
   for (absl::string_view line : absl::StrSplit(log, '\n')) {
     const size_t space = line.find(' ');
     if (space == absl::string_view::npos) continue;
-    absl::string_view name = line.substr(0, space);
-    absl::ConsumeSuffix(&name, "_mean");
-    if (names.count(name) != 0) finished.insert(name);
+    if (names.count(line.substr(0, space)) != 0) ++finished;
   }
-  return static_cast<int>(finished.size());
+  return finished;
 }
 
 absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,

@@ -52,13 +52,15 @@ absl::StatusOr<std::vector<std::string>> ListBenchmarks(
 // The path RunBenchmark writes `run`'s console output to in `scratch`.
 std::string BenchmarkLogPath(const BenchRun& run, const std::string& scratch);
 
-// How many of `benchmarks` a Google Benchmark console log reports as
-// finished: those with a line that starts with the name followed by a
-// space (a run, or an error) or by "_mean " (the first aggregate, all our
-// binaries show with repetitions). For a progress display; a log in
-// another format counts 0.
-int CountFinishedBenchmarks(absl::string_view log,
-                            const std::vector<std::string>& benchmarks);
+// How many runs of `benchmarks` a Google Benchmark console log reports as
+// finished: its lines that start with one of the names followed by a space
+// (a repetition, or its error; aggregate lines add "_mean", "_median"...
+// to the name). With random interleaving a benchmark's aggregates come
+// only at the end, so a progress display needs the repetitions' own lines
+// (--benchmark_display_aggregates_only=false). A log in another format
+// counts 0.
+int CountFinishedRepetitions(absl::string_view log,
+                             const std::vector<std::string>& benchmarks);
 
 }  // namespace forkcheck
 

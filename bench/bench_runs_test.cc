@@ -35,27 +35,30 @@ TEST(BenchRunsTest, NonFiniteNumbersBecomeNullOutsideStrings) {
             R"({"x": 1e-3, "y": "nan"})");
 }
 
-// A Google Benchmark console log as Debian's libbenchmark 1.7 prints it:
-// one benchmark with its aggregates only, one that failed, one with a
-// single repetition, and the start of a name that was not listed.
+// A Google Benchmark console log as Debian's libbenchmark 1.7 prints it
+// with random interleaving and every repetition shown: repetitions of two
+// benchmarks in turn, one failed repetition, aggregates at the end, and a
+// name that was not listed.
 constexpr char kConsoleLog[] =
     "***WARNING*** Library was built as DEBUG. Timings may be affected.\n"
     "-------------------------------------------------------------------\n"
     "Benchmark                         Time             CPU   Iterations\n"
     "-------------------------------------------------------------------\n"
-    "BM_A/workers:2/manual_time_mean  12.6 ms       1.0 ms            2\n"
-    "BM_A/workers:2/manual_time_median 12.6 ms      1.0 ms            2\n"
+    "BM_A/workers:2/manual_time       12.3 ms       1.1 ms            1\n"
+    "BM_C/workers:2/manual_time       12.9 ms       1.0 ms            1\n"
+    "BM_A/workers:2/manual_time       12.6 ms       1.0 ms            1\n"
     "BM_B/workers:2/manual_time  ERROR OCCURRED: 'hung'\n"
-    "BM_C/workers:2/manual_time     12.3 ms        1.1 ms            1\n"
-    "BM_A/workers:20/manual_time_mean 99.0 ms       1.0 ms            2\n";
+    "BM_A/workers:2/manual_time_mean  12.4 ms       1.0 ms            2\n"
+    "BM_A/workers:2/manual_time_median 12.4 ms      1.0 ms            2\n"
+    "BM_A/workers:20/manual_time      99.0 ms       1.0 ms            1\n";
 
-TEST(BenchRunsTest, CountsFinishedBenchmarksOnceEach) {
+TEST(BenchRunsTest, CountsFinishedRepetitionsNotAggregates) {
   const std::vector<std::string> names = {
       "BM_A/workers:2/manual_time", "BM_B/workers:2/manual_time",
       "BM_C/workers:2/manual_time", "BM_D/workers:2/manual_time"};
-  EXPECT_EQ(CountFinishedBenchmarks(kConsoleLog, names), 3);
-  EXPECT_EQ(CountFinishedBenchmarks("", names), 0);
-  EXPECT_EQ(CountFinishedBenchmarks(kConsoleLog, {}), 0);
+  EXPECT_EQ(CountFinishedRepetitions(kConsoleLog, names), 4);
+  EXPECT_EQ(CountFinishedRepetitions("", names), 0);
+  EXPECT_EQ(CountFinishedRepetitions(kConsoleLog, {}), 0);
 }
 
 // A stand-in binary: prints a banner and two names for

@@ -16,7 +16,7 @@ namespace forkcheck {
 namespace {
 
 // Reads `log` once a second while a binary runs and shows its finished
-// benchmarks out of `expected`.
+// runs (benchmarks × repetitions) out of `expected`.
 class LogWatcher {
  public:
   LogWatcher(std::string log, const std::vector<std::string>* benchmarks,
@@ -33,6 +33,7 @@ class LogWatcher {
     }
     wake_.notify_all();
     thread_.join();
+    Show();  // where the binary ended, for the phase's last line
   }
 
  private:
@@ -48,12 +49,12 @@ class LogWatcher {
     if (display_ == nullptr) return;
     absl::StatusOr<std::string> text = ReadFile(log_, "benchmark log");
     const int finished =
-        text.ok() ? CountFinishedBenchmarks(*text, *benchmarks_) : 0;
+        text.ok() ? CountFinishedRepetitions(*text, *benchmarks_) : 0;
     if (expected_ <= 0) {
       display_->Update("", std::nullopt);
       return;
     }
-    display_->Update(absl::StrCat(finished, "/", expected_, " benchmarks"),
+    display_->Update(absl::StrCat(finished, "/", expected_, " runs"),
                      std::min(1.0, static_cast<double>(finished) / expected_));
   }
 
@@ -116,7 +117,8 @@ absl::StatusOr<std::map<std::string, nlohmann::json>> RunBenchPhase(
       const std::vector<std::string>& benchmarks =
           i < phase.benchmarks.size() ? phase.benchmarks[i] : kNone;
       LogWatcher watcher(
-          log, &benchmarks, static_cast<int>(benchmarks.size()), display);
+          log, &benchmarks,
+          static_cast<int>(benchmarks.size()) * phase.repetitions, display);
       json = RunBenchmark(run, scratch, phase.timeout);
     }
     KeepLog(log, run.name, phase.log_path);

@@ -19,8 +19,11 @@ namespace forkcheck {
 struct BenchPhase {
   std::vector<BenchRun> runs;
   // What each run will run (ListBenchmarks), for its progress; runs[i]'s
-  // at [i].
+  // at [i]. Their log must show every repetition
+  // (--benchmark_display_aggregates_only=false): see
+  // CountFinishedRepetitions.
   std::vector<std::vector<std::string>> benchmarks;
+  int repetitions = 1;  // of every benchmark (--benchmark_repetitions)
   std::chrono::milliseconds timeout{0};  // per binary
   // Every binary's console output, one after the other under a heading
   // (truncated first); "" keeps none.

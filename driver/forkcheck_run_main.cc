@@ -292,7 +292,7 @@ absl::Status CheckReportDestination() {
 // The benchmark binaries the main job runs, with the flags chosen.
 std::vector<BenchRun> BenchRuns(const std::string& argv0,
                                 const QuickDefaults& quick_defaults,
-                                std::string* error) {
+                                int* repetitions_out, std::string* error) {
   absl::StatusOr<std::string> models =
       RunfileExecutable("bench/process_models_benchmark", argv0);
   absl::StatusOr<std::string> latency =
@@ -312,9 +312,14 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0,
   const int repetitions = quick_defaults.Applies("bench_repetitions")
                               ? 2
                               : absl::GetFlag(FLAGS_bench_repetitions);
+  *repetitions_out = repetitions;
   const std::string reps =
       absl::StrCat("--benchmark_repetitions=", repetitions);
-  BenchRun process_models{"process_models_benchmark", *models, {reps}, *env};
+  // Every repetition's line in the log, which the progress line counts
+  // (the JSON, with every repetition, is unaffected).
+  const std::string every_line = "--benchmark_display_aggregates_only=false";
+  BenchRun process_models{
+      "process_models_benchmark", *models, {reps, every_line}, *env};
   // --clients chooses the benchmarks' models too: one list of clients for
   // the whole job.
   const std::pair<const char*, std::string> selection[] = {
@@ -338,7 +343,7 @@ std::vector<BenchRun> BenchRuns(const std::string& argv0,
                                    PathFromUsersDirectory(faults));
   }
   BenchRun create_session{
-      "create_session_latency_benchmark", *latency, {reps}, *env};
+      "create_session_latency_benchmark", *latency, {reps, every_line}, *env};
   if (quick) {
     create_session.flags.push_back("--benchmark_filter=threads:(1|2)$");
   }
@@ -448,7 +453,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
       return Fail(std::string(valid.message()));
     }
     std::string error;
-    bench_phase.runs = BenchRuns(argv0, quick, &error);
+    bench_phase.runs =
+        BenchRuns(argv0, quick, &bench_phase.repetitions, &error);
     if (!error.empty()) return Fail(error);
     // Before the matrix: a bad model name must not wait minutes to fail.
     // The lists also measure the phase's progress.
@@ -515,8 +521,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   // The rule is in the summary; here only what the run will do.
   std::cout << "Running the " << MatrixSizeName(*size) << " matrix ("
             << policy.stopping.min_trials << " to "
-            << policy.stopping.max_trials
-            << " trials a cell until its verdict is decided"
+            << policy.stopping.max_trials << " trials a cell"
             << (policy.time_budget_seconds > 0
                     ? absl::StrCat(", within ", policy.time_budget_seconds,
                                    " s")
@@ -525,9 +530,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
             << ".\n";
   std::cout.flush();
   // One line of progress on stderr: redrawn on a terminal (unless -v
-  // prints lines of its own), a line every 30 s elsewhere.
+  // prints lines of its own), a line a minute elsewhere.
   ProgressDisplay::Options display_options;
   display_options.redraw = !verbose && IsTerminal(STDERR_FILENO);
+  // A log: a line a minute keeps a 10-minute run's progress to about ten.
+  display_options.plain_interval = std::chrono::seconds(60);
   if (const size_t columns = TerminalWidth(STDERR_FILENO); columns > 1) {
     // One column short: a line that fills the terminal wraps on some.
     display_options.width = std::min<size_t>(100, columns - 1);
