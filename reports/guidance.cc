@@ -1295,7 +1295,9 @@ std::string RenderGuidanceText(const ReportModel& report,
     }
     absl::StrAppend(&text, block);
   }
-  return text;
+  // A model named with all its variant axes can be one word longer than a
+  // line; the console cuts it (the Markdown has it whole).
+  return CutLongLines(text, kTextWidth);
 }
 
 std::string RenderGuidanceMarkdown(

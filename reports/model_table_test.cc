@@ -97,5 +97,12 @@ TEST(ModelTableTest, OneCellsCountsAndTheBoundItsVerdictRestsOn) {
   EXPECT_EQ(RenderModelTable({}, 100), "");
 }
 
+TEST(CutLongLinesTest, CutsOnlyLinesTooWideMarkingTheCut) {
+  EXPECT_EQ(CutLongLines("abc\nabcdef\n", 4), "abc\nabc…\n");
+  EXPECT_EQ(CutLongLines("→→→→→", 4), "→→→…");
+  EXPECT_EQ(CutLongLines("", 4), "");
+  EXPECT_EQ(CutLongLines("ab\n\ncd", 4), "ab\n\ncd");
+}
+
 }  // namespace
 }  // namespace forkcheck

@@ -19,6 +19,11 @@ size_t TextColumns(absl::string_view text);
 // its own. Spaces where it breaks are dropped.
 std::string WrapLine(absl::string_view line, size_t width, size_t indent);
 
+// `text` with every line longer than `width` columns cut to `width`, its
+// last column "…": for the console, where a long name (a model with every
+// variant axis) must not break the layout; the Markdown keeps it whole.
+std::string CutLongLines(absl::string_view text, size_t width);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_REPORTS_TEXT_WRAP_H_
