@@ -178,10 +178,6 @@ struct PartTest {
   double p_value;
 };
 
-std::string FormatP(double p) {
-  return p < 1e-4 ? absl::StrFormat("%.1e", p) : absl::StrFormat("%.4f", p);
-}
-
 std::string RuleComment() {
   return "# The check (matrix/README.md): per cell and part, Fisher's exact test\n"
          "# (two-sided) of a run's failure rate (trials not ok, ok_after_retry\n"
@@ -193,6 +189,10 @@ std::string RuleComment() {
 }
 
 }  // namespace
+
+std::string PValueText(double p) {
+  return p < 1e-4 ? absl::StrFormat("%.1e", p) : absl::StrFormat("%.4f", p);
+}
 
 std::string CountsText(const OutcomeCounts& counts) {
   std::vector<std::string> parts;
@@ -485,9 +485,9 @@ std::string DescribeCheck(const ExpectationsCheck& check,
     absl::StrAppend(&text, file_path, ":", mismatch.line, ": ", mismatch.key,
                     "\n  ", mismatch.part, ": ", mismatch.why);
     if (mismatch.p_value < 1 || mismatch.adjusted_p_value < 1) {
-      absl::StrAppend(&text, " (Fisher p = ", FormatP(mismatch.p_value),
+      absl::StrAppend(&text, " (Fisher p = ", PValueText(mismatch.p_value),
                       ", Holm-adjusted over ", check.tests, " tests ",
-                      FormatP(mismatch.adjusted_p_value), " <= alpha ",
+                      PValueText(mismatch.adjusted_p_value), " <= alpha ",
                       check.rule.alpha, ")");
     }
     absl::StrAppend(&text, "\n    recorded: ", mismatch.recorded,

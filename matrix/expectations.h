@@ -103,6 +103,9 @@ struct ExpectationsRule {
 // fields are in (0, 1).
 absl::Status CheckExpectationsRule(const ExpectationsRule& rule);
 
+// A p-value as every text about the check words it: "0.0123", "3.2e-05".
+std::string PValueText(double p);
+
 struct ExpectationMismatch {
   std::string key;
   int line = 0;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "matrix/cell.h"
+#include "matrix/expectations.h"
 #include "reports/guidance.h"
 #include "reports/model_table.h"
 #include "reports/report_clients.h"
@@ -189,9 +190,9 @@ std::string DifferencesText(const ReportClient& client) {
     ++shown;
     std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
     if (mismatch.p_value < 1) {
-      absl::StrAppend(&why, " (Fisher p = ", absl::StrFormat("%.2g", mismatch.p_value),
-                      ", Holm-adjusted ",
-                      absl::StrFormat("%.2g", mismatch.adjusted_p_value), ")");
+      absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value),
+                      ", Holm-adjusted ", PValueText(mismatch.adjusted_p_value),
+                      ")");
     }
     absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
                     "; this run: ", mismatch.observed);
