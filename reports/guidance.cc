@@ -86,7 +86,9 @@ std::pair<std::string, std::map<std::string, std::string>> SplitModelName(
   const std::string name = ModelWithoutClient(model_name);
   const size_t open = name.find('(');
   std::map<std::string, std::string> variant;
-  if (open == std::string::npos || name.back() != ')') return {name, variant};
+  if (open == std::string::npos || name.back() != ')') {
+    return {ModelWithoutVariant(model_name), variant};
+  }
   for (absl::string_view setting : absl::StrSplit(
            absl::string_view(name).substr(open + 1, name.size() - open - 2),
            ',', absl::SkipEmpty())) {
@@ -94,7 +96,7 @@ std::pair<std::string, std::map<std::string, std::string>> SplitModelName(
         absl::StrSplit(setting, absl::MaxSplits('=', 1));
     variant[kv.first] = kv.second;
   }
-  return {name.substr(0, open), variant};
+  return {ModelWithoutVariant(model_name), variant};
 }
 
 bool IsForkAfterUse(const std::string& client, const std::string& model_name) {

@@ -7,8 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/utf8.h"
-#include "matrix/cell.h"
 #include "matrix/verdict.h"
 #include "reports/report_clients.h"
 #include "reports/summary.h"
@@ -16,21 +14,6 @@
 
 namespace forkcheck {
 namespace {
-
-// The cell has the design's default axes, whatever its concurrency: the
-// model as the design means it, not one of its stress or fork settings.
-bool IsBaselineCell(const ReportCell& cell, const Axes& defaults) {
-  Axes wanted = defaults;
-  wanted.workers = cell.axes.workers;
-  return AxisValues(cell.axes) == AxisValues(wanted);
-}
-
-// "fork_after_create" from "python-grpcio:fork_after_create(parent=used)".
-std::string BaseModel(const std::string& model_name) {
-  std::string model = ModelWithoutClient(model_name);
-  const size_t variant = model.find('(');
-  return variant == std::string::npos ? model : model.substr(0, variant);
-}
 
 // "ok 34/36, hang 2/36": the kinds seen, most trials first.
 std::string KindsText(const std::map<std::string, int>& counts, int trials) {
@@ -148,14 +131,8 @@ void FillCost(Accumulated* model) {
   }
 }
 
-// `text` cut to `width` columns, "…" marking a cut.
-std::string Fit(const std::string& text, size_t width) {
-  if (TextColumns(text) <= width) return text;
-  return FirstCodePoints(text, width - 1) + "…";
-}
-
 std::string Pad(const std::string& text, size_t width) {
-  const std::string fitted = Fit(text, width);
+  const std::string fitted = CutToColumns(text, width);
   return fitted + std::string(width - TextColumns(fitted), ' ');
 }
 
@@ -177,17 +154,21 @@ std::vector<ModelTableRow> ModelTableRows(const Report& report) {
   // ModelCostRows orders models client by client, matrix first.
   const std::vector<ModelCostRow> costs = ModelCostRows(report);
   for (const ModelCostRow& cost : costs) {
-    find_or_add(cost.client, BaseModel(cost.model));
+    find_or_add(cost.client, ModelWithoutVariant(cost.model));
   }
   if (model.conformance.has_value()) {
     for (const ReportCell& cell : model.conformance->cells) {
-      if (!IsBaselineCell(cell, model.conformance->defaults)) continue;
-      find_or_add(cell.client, BaseModel(cell.model_name)).cells.push_back(&cell);
+      // Any concurrency: the model as the design means it, not one of its
+      // stress or fork settings.
+      if (!IsBaseline(cell, model.conformance->defaults, cell.axes.workers)) {
+        continue;
+      }
+      find_or_add(cell.client, ModelWithoutVariant(cell.model_name)).cells.push_back(&cell);
     }
   }
   for (const ModelCostRow& cost : costs) {
     if (!cost.rows_per_second.has_value()) continue;
-    Accumulated& m = find_or_add(cost.client, BaseModel(cost.model));
+    Accumulated& m = find_or_add(cost.client, ModelWithoutVariant(cost.model));
     if (m.best == nullptr || *cost.rows_per_second > *m.best->rows_per_second) {
       m.best = &cost;
     }

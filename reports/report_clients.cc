@@ -31,6 +31,13 @@ std::string ModelWithoutClient(const std::string& model_name) {
   return model_name.substr(client.size() + 1);
 }
 
+std::string ModelWithoutVariant(const std::string& model_name) {
+  std::string model = ModelWithoutClient(model_name);
+  const size_t variant = model.find('(');
+  if (variant != std::string::npos) model.resize(variant);
+  return model;
+}
+
 std::string DescribeReportClient(const ReportClient& client) {
   if (!client.ran()) return absl::StrCat("skipped: ", client.skipped);
   std::string text = absl::StrCat(

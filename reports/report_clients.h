@@ -26,6 +26,10 @@ std::string ModelClient(const std::string& model_name);
 // are.
 std::string ModelWithoutClient(const std::string& model_name);
 
+// The model without its client prefix or variant: "fork_after_create" from
+// "python-grpcio:fork_after_create(parent_channel=used)".
+std::string ModelWithoutVariant(const std::string& model_name);
+
 // "grpcio 1.60.0 (Python, gRPC core 1.60.0)"; "skipped: <why>" if it did
 // not run.
 std::string DescribeReportClient(const ReportClient& client);

@@ -30,13 +30,6 @@ std::optional<double> MetricMad(const BenchmarkScenario& scenario,
   return found->second.mad;
 }
 
-// The axes of `cell` equal `defaults` except, perhaps, workers.
-bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers) {
-  Axes wanted = defaults;
-  if (workers > 0) wanted.workers = workers;
-  return AxisValues(cell.axes) == AxisValues(wanted);
-}
-
 struct Safety {
   std::string workers = "-";
   std::string workers_verdict;
@@ -503,6 +496,12 @@ std::string WhyCellsFailedMarkdown(const ReportConformance& conformance) {
 }
 
 }  // namespace
+
+bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers) {
+  Axes wanted = defaults;
+  if (workers > 0) wanted.workers = workers;
+  return AxisValues(cell.axes) == AxisValues(wanted);
+}
 
 std::vector<ModelCostRow> ModelCostRows(const Report& report) {
   const ReportModel& parsed = report.model();

@@ -57,6 +57,10 @@ struct ModelCostRow {
   std::optional<double> create_session_p99_us;
 };
 
+// Whether `cell` is a baseline cell: its axes are the design's `defaults`,
+// with `workers` workers (0: the defaults' own).
+bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers);
+
 // The rows, client by client (in the order the report lists its clients),
 // within a client in the order models first appear (matrix, then
 // benchmarks).

@@ -41,6 +41,13 @@ std::string WrapLine(absl::string_view line, size_t width, size_t indent) {
   return absl::StrCat(out, "\n");
 }
 
+std::string CutToColumns(absl::string_view text, size_t width) {
+  if (width == 0 || TextColumns(text) <= width) return std::string(text);
+  return FirstCodePoints(std::string_view(text.data(), text.size()),
+                         width - 1) +
+         "…";
+}
+
 std::string CutLongLines(absl::string_view text, size_t width) {
   std::string out;
   size_t start = 0;
@@ -48,13 +55,7 @@ std::string CutLongLines(absl::string_view text, size_t width) {
     size_t end = text.find('\n', start);
     const bool newline = end != absl::string_view::npos;
     if (!newline) end = text.size();
-    const absl::string_view line = text.substr(start, end - start);
-    const std::string_view view(line.data(), line.size());
-    if (width > 0 && TextColumns(line) > width) {
-      absl::StrAppend(&out, FirstCodePoints(view, width - 1), "…");
-    } else {
-      absl::StrAppend(&out, line);
-    }
+    absl::StrAppend(&out, CutToColumns(text.substr(start, end - start), width));
     if (newline) out.push_back('\n');
     start = end + 1;
   }

@@ -19,8 +19,12 @@ size_t TextColumns(absl::string_view text);
 // its own. Spaces where it breaks are dropped.
 std::string WrapLine(absl::string_view line, size_t width, size_t indent);
 
+// `text` (one line) cut to `width` columns, its last column "…", if it is
+// longer; else `text`.
+std::string CutToColumns(absl::string_view text, size_t width);
+
 // `text` with every line longer than `width` columns cut to `width`, its
-// last column "…": for the console, where a long name (a model with every
+// last column "…" (CutToColumns): for the console, where a long name (a model with every
 // variant axis) must not break the layout; the Markdown keeps it whole.
 std::string CutLongLines(absl::string_view text, size_t width);
 
