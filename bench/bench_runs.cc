@@ -116,11 +116,6 @@ absl::StatusOr<std::vector<std::string>> ListBenchmarks(
   return names;
 }
 
-absl::Status CheckBenchmarkFlags(const BenchRun& run,
-                                 std::chrono::milliseconds timeout) {
-  return ListBenchmarks(run, timeout).status();
-}
-
 std::string BenchmarkLogPath(const BenchRun& run, const std::string& scratch) {
   return absl::StrCat(scratch, "/", run.name, ".log");
 }

@@ -39,13 +39,9 @@ absl::StatusOr<nlohmann::json> RunBenchmark(const BenchRun& run,
 // aggregate cannot make a whole run's JSON unreadable.
 std::string NonFiniteNumbersToNull(const std::string& json_text);
 
-// Checks `run`'s flags without running anything (--benchmark_list_tests):
-// INVALID_ARGUMENT, naming the binary, if it rejects them.
-absl::Status CheckBenchmarkFlags(const BenchRun& run,
-                                 std::chrono::milliseconds timeout);
-
-// The benchmarks `run` would run (--benchmark_list_tests), one name each;
-// errors as CheckBenchmarkFlags.
+// The benchmarks `run` would run (--benchmark_list_tests), one name each,
+// without running anything: INVALID_ARGUMENT, naming the binary, if it
+// rejects its flags.
 absl::StatusOr<std::vector<std::string>> ListBenchmarks(
     const BenchRun& run, std::chrono::milliseconds timeout);
 
