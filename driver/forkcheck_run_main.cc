@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_runs.h"
@@ -540,6 +541,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     display_options.width = std::min<size_t>(100, columns - 1);
   }
   ProgressDisplay display(&std::cerr, display_options);
+  // An error is said once the progress line is gone.
+  const auto fail = [&display](absl::string_view message) {
+    display.Finish();
+    return Fail(std::string(message));
+  };
   display.StartPhase(absl::StrCat(MatrixSizeName(*size), " matrix"));
   options.run.on_progress = [&display](const MatrixProgress& progress) {
     display.Update(
@@ -553,8 +559,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   };
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   if (!job.ok()) {
-    display.Finish();
-    return Fail(std::string(job.status().message()));
+    return fail(job.status().message());
   }
   if (verbose) {
     std::cout << "\n"
@@ -616,8 +621,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
           per_client,
           PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
       if (outcome.found && !outcome.check.has_value()) {
-        display.Finish();
-        return Fail(outcome.differences);  // a malformed file: bad input
+        return fail(outcome.differences);  // a malformed file: bad input
       }
       if (client.client == kCppClient) expectations = outcome;
       if (outcome.found && !outcome.passed) expectations_differ = true;
@@ -630,13 +634,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     absl::StatusOr<std::map<std::string, nlohmann::json>> google_benchmark =
         RunBenchPhase(bench_phase, &display);
     if (!google_benchmark.ok()) {
-      display.Finish();
-      return Fail(std::string(google_benchmark.status().message()));
+      return fail(google_benchmark.status().message());
     }
     absl::StatusOr<nlohmann::json> section = BenchmarkSection(*google_benchmark);
     if (!section.ok()) {
-      display.Finish();
-      return Fail(std::string(section.status().message()));
+      return fail(section.status().message());
     }
     parts.benchmarks = *std::move(section);
   }
