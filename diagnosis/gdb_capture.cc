@@ -561,7 +561,7 @@ ProcessStacks ReadCoreStacks(const std::string& core_path,
                              const std::string& executable,
                              const CaptureBounds& bounds) {
   ProcessStacks stacks;
-  stacks.source = "gdb core";
+  stacks.source = kCoreStacksSource;
   const std::string gdb = ResolveGdb(bounds.gdb);
   if (gdb.empty()) {
     stacks.error = kGdbMissing;

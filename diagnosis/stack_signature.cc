@@ -264,7 +264,7 @@ const ThreadStack* ThreadThatMatters(const ProcessStacks& stacks) {
   };
   const ThreadStack* first = &stacks.threads.front();
   auto numbered_1 = [](const ThreadStack& t) { return t.number == 1; };
-  if (stacks.source == "gdb core") {
+  if (stacks.source == kCoreStacksSource) {
     const ThreadStack* one = find(numbered_1);
     return one != nullptr ? one : first;
   }

@@ -43,9 +43,12 @@ struct ThreadStack {
   std::vector<StackFrame> frames;  // innermost first
 };
 
+// ProcessStacks::source of stacks read from a core (the process crashed).
+inline constexpr char kCoreStacksSource[] = "gdb core";
+
 struct ProcessStacks {
   int pid = 0;
-  std::string source;  // "gdb attach", "gdb core" or "faulthandler"
+  std::string source;  // "gdb attach", kCoreStacksSource or "faulthandler"
   // The signal that ended the process ("SIGSEGV"), from a core or a fatal
   // faulthandler dump; empty for a live process.
   std::string signal;

@@ -47,10 +47,11 @@ struct TrialSample {
   // The capture's own time on top of wall_micros (0 if nothing was
   // captured).
   int64_t diagnosis_micros = 0;
-  // Whether the stacks of this trial were to be captured had it hung (the
-  // matrix captures those of a cell's first hung trials only); not in the
-  // report.
+  // Whether the stacks of this trial were to be captured had it hung, and
+  // its cores read had it crashed (the matrix does so for a cell's first
+  // failed trials only); not in the report.
   bool stacks_captured = false;
+  bool cores_read = false;
 };
 
 // How often each outcome happened over a cell's trials.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "diagnosis/stack_trace.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/trial_runner.h"
 
@@ -25,7 +26,7 @@ struct ProcessEvidence {
   // Its stack's signature (diagnosis/stack_signature.h), e.g.
   // "grpc_pollset_work ← grpc::CompletionQueue::Next ← ..."; "" without.
   std::string signature;
-  std::string stacks_source;  // "gdb attach", "gdb core", "faulthandler"
+  std::string stacks_source;  // as ProcessStacks::source
   std::string signal;         // a core's: "SIGSEGV"; fault_address "0x0"
   std::string fault_address;
   // Every thread's frames, one line a thread (at most kEvidenceStacksBytes),
@@ -33,6 +34,13 @@ struct ProcessEvidence {
   std::string stacks;
   std::string stderr_tail;
   std::string capture_error;  // why its stacks could not be had; "" if not
+
+  // Whether it has a signature, and whether that came from a core (the
+  // process crashed) rather than from a live process.
+  bool has_signature() const {
+    return !signature.empty() && !stacks_source.empty();
+  }
+  bool from_core() const { return stacks_source == kCoreStacksSource; }
 };
 
 // Whether a trial needs explaining: a worker or the parent's check failed

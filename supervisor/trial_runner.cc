@@ -332,7 +332,8 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   options.working_directory = *directory;
   options.env.push_back(absl::StrCat("TMPDIR=", *directory));
   const CoreDumpSetting cores = CoreDumpSupport();
-  if (command.explain_failures && cores.in_working_directory) {
+  if (command.explain_failures && command.read_cores &&
+      cores.in_working_directory) {
     options.core_limit_bytes = kCoreLimitBytes;
   }
   options.fds.emplace_back(*stdin_fd, STDIN_FILENO);
@@ -483,7 +484,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
     }
   }
   close_all(true, false);
-  if (command.explain_failures) {
+  if (command.explain_failures && command.read_cores) {
     if (!cores.in_working_directory) record.core_error = cores.reason;
     for (ProcessStacks& stacks : ReadTrialCores(*directory, command.argv[0],
                                                  command.stack_capture_bound)) {

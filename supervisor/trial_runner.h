@@ -68,10 +68,12 @@ struct TrialCommand {
   // of debugger time); off, a hang is killed at once and cores are not
   // enabled.
   bool explain_failures = true;
-  // With explain_failures, whether a hung trial's stacks are captured (its
-  // cores are read either way): a caller that has the stacks of enough
-  // hangs of the same kind spares the debugger time.
+  // With explain_failures, whether a hung trial's stacks are captured, and
+  // whether a crashed trial's cores are written and read: a caller that has
+  // the stacks of enough hangs (or crashes) of the same cell spares the
+  // debugger time.
   bool capture_hung_stacks = true;
+  bool read_cores = true;
   // How long a debugger may take over one process's stacks or one core
   // (kStackCaptureBound, scaled where the machine or a sanitizer build is
   // slow, as the watchdog is).
