@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 
@@ -17,11 +18,11 @@ using Clock = std::chrono::steady_clock;
 
 // See Schedule::Choose.
 constexpr int kMaxTesteesOnHangLanes = 2;
-// Hung trials of a cell whose stacks are captured: until this many gave a
-// signature (a capture that failed, e.g. for want of a free debugger,
-// leaves the next hung trial to try). Crashed trials' cores are always
-// read.
-constexpr int kHungTrialsWithStacks = 2;
+// Hung trials of a cell whose stacks are captured, and crashed trials
+// whose cores are read: until this many of each gave a signature (a
+// capture that failed, e.g. for want of a free debugger, leaves the next
+// trial to try). Each costs seconds of gdb on a CPU the trials share.
+constexpr int kFailedTrialsWithStacks = 2;
 
 // Where a cell is in its run.
 struct CellState {
@@ -30,15 +31,28 @@ struct CellState {
   int finished = 0;
   int hung = 0;  // trials whose watchdog fired
   // Hung trials whose stacks gave a signature, and trials in flight that
-  // will capture stacks if they hang.
+  // will capture stacks if they hang; the same for crashes' cores.
   int hung_with_stacks = 0;
   int capturing = 0;
+  int crashed_with_stacks = 0;
+  int reading_cores = 0;
   int harness_errors = 0;
   // Most of its trials hung: they wait out watchdogs without using CPU, so
   // they go to the hang lanes. A cell whose trials mostly work stays on the
   // CPU lanes: on hang lanes its trials would run many at once and load
   // the machine until trials that would have worked hang too.
   bool hang_prone() const { return hung * 2 > finished; }
+  // Trials it still needs if the rest fall as most did so far
+  // (TrialsToDecision); those in flight count towards it.
+  int to_decision = 0;
+  int still_needed() const { return std::max(0, to_decision - in_flight); }
+  // What its finished trials took a lane, diagnosis included.
+  int64_t lane_micros = 0;
+  // The lane time its still_needed trials should take at its mean so far
+  // (0 before its first trial ends).
+  int64_t remaining_micros() const {
+    return finished == 0 ? 0 : still_needed() * (lane_micros / finished);
+  }
   std::optional<StopReason> stopped;
   bool reported = false;  // on_cell_done called
 };
@@ -57,9 +71,12 @@ class Schedule {
                       : std::nullopt),
         states_(cells.size()) {
     results_.resize(cells.size());
+    const int untried = TrialsToDecision({}, {}, options_.verdicts,
+                                         options_.stopping);
     for (size_t i = 0; i < cells.size(); ++i) {
       results_[i].cell = cells[i];
       results_[i].key = CellKey(cells[i]);
+      states_[i].to_decision = untried;
     }
   }
 
@@ -129,8 +146,12 @@ class Schedule {
     return hung_models_.count(cells_[cell].model_name) != 0;
   }
 
-  // First trials in design order (CPU lanes); then the wanted cell of this
-  // lane's kind with the fewest trials started.
+  // First trials in design order (CPU lanes); then, of the wanted cells of
+  // this lane's kind, the one nearest its verdict in lane time. Finishing
+  // the nearest cells first (shortest remaining time, not spreading trials
+  // over all) leaves the fewest cells undecided when the time budget runs
+  // out: a safe cell needs tens of trials of a fraction of a second, an
+  // unsafe one a few, which may each wait out a watchdog.
   std::optional<size_t> Choose(bool hang_lane) const {
     if (!hang_lane) {
       for (size_t i = 0; i < states_.size(); ++i) {
@@ -160,15 +181,23 @@ class Schedule {
           testees_on_hang_lanes_ >= kMaxTesteesOnHangLanes) {
         continue;
       }
-      // Spread the lanes over the cells in doubt: fewest trials in flight
-      // first, then fewest started.
-      if (!best.has_value() || std::make_pair(state.in_flight, state.started) <
-                                   std::make_pair(states_[*best].in_flight,
-                                                  states_[*best].started)) {
-        best = i;
-      }
+      if (!best.has_value() || Sooner(state, states_[*best])) best = i;
     }
     return best;
+  }
+
+  // Whether `a` should get a free lane before `b`: a cell short of its
+  // minimum trials first (every cell gets them, budget or not: run them
+  // early, not after the budget); then a cell whose trials in flight may
+  // already decide it after those that still need more; then the least
+  // lane time still needed; then the fewest started.
+  bool Sooner(const CellState& a, const CellState& b) const {
+    const auto rank = [this](const CellState& state) {
+      return std::make_tuple(
+          state.started >= options_.stopping.min_trials,
+          state.still_needed() == 0, state.remaining_micros(), state.started);
+    };
+    return rank(a) < rank(b);
   }
 
   TrialSample RunOne(size_t cell) {
@@ -185,18 +214,25 @@ class Schedule {
       return failed;
     }
     bool capture = false;
+    bool read_cores = false;
     {
-      // The stacks of a cell's first hung trials say what its hangs are;
-      // a debugger on every later one would cost each a few seconds.
+      // The stacks of a cell's first failed trials say what its hangs and
+      // crashes are; a debugger on every later one would cost each a few
+      // seconds.
       std::lock_guard<std::mutex> lock(mu_);
       CellState& state = states_[cell];
       capture =
-          state.hung_with_stacks + state.capturing < kHungTrialsWithStacks;
+          state.hung_with_stacks + state.capturing < kFailedTrialsWithStacks;
+      read_cores = state.crashed_with_stacks + state.reading_cores <
+                   kFailedTrialsWithStacks;
       if (capture) ++state.capturing;
+      if (read_cores) ++state.reading_cores;
     }
     trial->prepared.command.capture_hung_stacks = capture;
+    trial->prepared.command.read_cores = read_cores;
     TrialSample sample = RunPreparedCellTrial(*trial);
     sample.stacks_captured = capture;
+    sample.cores_read = read_cores;
     return sample;
   }
 
@@ -209,23 +245,29 @@ class Schedule {
     --in_flight_;
     ++state.finished;
     ++trials_finished_;
+    state.lane_micros += sample.wall_micros + sample.diagnosis_micros;
     if (sample.watchdog_fired) {
       ++trials_hung_;
       ++state.hung;
       hung_models_.insert(cells_[cell].model_name);
-      for (const ProcessEvidence& evidence : sample.evidence) {
-        if (!evidence.signature.empty() && !evidence.stacks_source.empty() &&
-            evidence.stacks_source != "gdb core") {
-          ++state.hung_with_stacks;
-          break;
-        }
-      }
     }
+    bool live_stacks = false;
+    bool core_stacks = false;
+    for (const ProcessEvidence& evidence : sample.evidence) {
+      if (!evidence.has_signature()) continue;
+      (evidence.from_core() ? core_stacks : live_stacks) = true;
+    }
+    if (sample.watchdog_fired && live_stacks) ++state.hung_with_stacks;
+    if (core_stacks) ++state.crashed_with_stacks;
     if (sample.stacks_captured) --state.capturing;
+    if (sample.cores_read) --state.reading_cores;
     if (!sample.harness_error.empty()) ++state.harness_errors;
     TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
     if (!state.stopped.has_value()) state.stopped = StopNow(cell);
+    state.to_decision =
+        TrialsToDecision(result.WorkerCounts(), result.ParentCounts(),
+                         options_.verdicts, options_.stopping);
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
       state.stopped = StoppedWithoutVerdict(cell);
     }

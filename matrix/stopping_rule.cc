@@ -1,5 +1,7 @@
 #include "matrix/stopping_rule.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace forkcheck {
@@ -30,6 +32,19 @@ bool Decided(const RateVerdict& verdict, const StoppingRule& rule) {
       return false;
   }
   return false;
+}
+
+// The kind most of `counts`' trials had (the milder on a tie); nullopt if
+// none.
+std::optional<OutcomeKind> CommonestKind(const OutcomeCounts& counts) {
+  std::optional<OutcomeKind> commonest;
+  for (const auto& [kind, count] : counts.counts) {
+    if (count > 0 && (!commonest.has_value() ||
+                      count > counts.Count(*commonest))) {
+      commonest = kind;
+    }
+  }
+  return commonest;
 }
 
 }  // namespace
@@ -78,6 +93,30 @@ std::optional<StopReason> ShouldStop(const RateVerdict& workers,
   }
   if (workers.trials >= rule.max_trials) return StopReason::kTrialCap;
   return std::nullopt;
+}
+
+int TrialsToDecision(const OutcomeCounts& workers, const OutcomeCounts& parent,
+                     const VerdictRule& verdicts, const StoppingRule& rule) {
+  OutcomeCounts projected_workers = workers;
+  OutcomeCounts projected_parent = parent;
+  const std::optional<OutcomeKind> next_worker = CommonestKind(workers);
+  const std::optional<OutcomeKind> next_parent = CommonestKind(parent);
+  const int most = std::max(0, rule.max_trials - workers.total());
+  for (int more = 0; more < most; ++more) {
+    std::optional<RateVerdict> parent_verdict;
+    if (projected_parent.total() > 0) {
+      parent_verdict = Judge(projected_parent, verdicts);
+    }
+    if (ShouldStop(Judge(projected_workers, verdicts), parent_verdict, rule)
+            .has_value()) {
+      return more;
+    }
+    // A cell with no trials yet is on no path: assume it will be ok, the
+    // longest path (the most trials a one-group cell needs).
+    ++projected_workers.counts[next_worker.value_or(OutcomeKind::kOk)];
+    if (next_parent.has_value()) ++projected_parent.counts[*next_parent];
+  }
+  return most;
 }
 
 }  // namespace forkcheck

@@ -24,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "matrix/cell_result.h"
 #include "matrix/verdict.h"
 
 namespace forkcheck {
@@ -51,6 +52,16 @@ absl::string_view StopReasonName(StopReason reason);
 std::optional<StopReason> ShouldStop(const RateVerdict& workers,
                                      const std::optional<RateVerdict>& parent,
                                      const StoppingRule& rule);
+
+// How many more trials a cell needs before ShouldStop stops it, if each
+// further trial falls as the commonest kind of its trials so far did (the
+// path a cell whose trials all fell in one group is on); at most
+// max_trials - trials. 0: it would stop now. `parent` is empty if the model
+// has no parent check. The scheduler runs first the cells nearest their
+// end, so that a time budget leaves as few cells undecided as it can
+// (shortest remaining work first); the verdicts do not depend on it.
+int TrialsToDecision(const OutcomeCounts& workers, const OutcomeCounts& parent,
+                     const VerdictRule& verdicts, const StoppingRule& rule);
 
 }  // namespace forkcheck
 

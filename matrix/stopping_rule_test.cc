@@ -155,6 +155,65 @@ TEST(StoppingRuleTest, ParentMustBeDecidedToo) {
             std::nullopt);
 }
 
+OutcomeCounts Tally(std::map<OutcomeKind, int> counts) {
+  OutcomeCounts tally;
+  tally.counts = std::move(counts);
+  return tally;
+}
+
+// The fewest trials, from 1 up, after which a cell whose every trial is
+// `kind` stops: found by asking ShouldStop, not from the formula.
+int OneKindTrialsToStop(OutcomeKind kind) {
+  for (int n = 1;; ++n) {
+    if (ShouldStop(Judge(Tally({{kind, n}}), kVerdicts), std::nullopt,
+                   kStopping)
+            .has_value()) {
+      return n;
+    }
+  }
+}
+
+TEST(TrialsToDecisionTest, OneKindCellsFollowTheirPath) {
+  const int safe_at = OneKindTrialsToStop(OutcomeKind::kOk);
+  const int unsafe_at = OneKindTrialsToStop(OutcomeKind::kCrash);
+  ASSERT_GT(safe_at, unsafe_at);  // a safe claim needs more trials
+  const OutcomeCounts none;
+  EXPECT_EQ(TrialsToDecision(Tally({{OutcomeKind::kOk, 2}}), none, kVerdicts,
+                             kStopping),
+            safe_at - 2);
+  EXPECT_EQ(TrialsToDecision(Tally({{OutcomeKind::kCrash, 2}}), none,
+                             kVerdicts, kStopping),
+            unsafe_at - 2);
+  EXPECT_EQ(TrialsToDecision(Tally({{OutcomeKind::kOk, safe_at}}), none,
+                             kVerdicts, kStopping),
+            0);
+  // No trials yet: the longest one-kind path, ok's.
+  EXPECT_EQ(TrialsToDecision(none, none, kVerdicts, kStopping), safe_at);
+}
+
+TEST(TrialsToDecisionTest, MixedCellsRunToFlakyTrials) {
+  // Mostly ok with a crash: judged at flaky_trials whatever comes next.
+  EXPECT_EQ(TrialsToDecision(
+                Tally({{OutcomeKind::kOk, 5}, {OutcomeKind::kCrash, 1}}),
+                OutcomeCounts{}, kVerdicts, kStopping),
+            kStopping.flaky_trials - 6);
+}
+
+TEST(TrialsToDecisionTest, TheSlowerOfWorkersAndParentAndTheCap) {
+  const int safe_at = OneKindTrialsToStop(OutcomeKind::kOk);
+  // The parent's crashes alone would stop it sooner; the workers' ok
+  // trials still need their safe claim.
+  EXPECT_EQ(TrialsToDecision(Tally({{OutcomeKind::kOk, 3}}),
+                             Tally({{OutcomeKind::kCrash, 3}}), kVerdicts,
+                             kStopping),
+            safe_at - 3);
+  StoppingRule capped = kStopping;
+  capped.max_trials = 10;
+  EXPECT_EQ(TrialsToDecision(Tally({{OutcomeKind::kOk, 3}}), OutcomeCounts{},
+                             kVerdicts, capped),
+            7);
+}
+
 TEST(StoppingRuleTest, BadRulesAreErrorsNamingTheField) {
   EXPECT_TRUE(CheckStoppingRule(kStopping).ok());
   StoppingRule rule;
