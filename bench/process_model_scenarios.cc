@@ -195,7 +195,11 @@ const std::vector<ModelScenario>& BenchmarkedModels() {
        {{"parent_client", "destroyed"}}},
       {"spawn", "spawn", {}},
       {"forkserver", "forkserver", {}},
-      {"fork_after_create", "fork_after_create", {{"parent_channel", "used"}}},
+      {"fork_after_create",
+       "fork_after_create",
+       {{"parent_channel", "used"}},
+       "cpp",
+       /*by_default=*/false},
       // The Python client in its own terms (testees/python_grpcio).
       {"python_threads", "threads", {}, kPythonGrpcioClient},
       {"python_fork_after_pool",
@@ -214,6 +218,14 @@ const std::vector<ModelScenario>& BenchmarkedModels() {
        kPythonGrpcioClient},
   };
   return *models;
+}
+
+std::vector<ModelScenario> DefaultModels() {
+  std::vector<ModelScenario> models;
+  for (const ModelScenario& model : BenchmarkedModels()) {
+    if (model.by_default) models.push_back(model);
+  }
+  return models;
 }
 
 std::string ResponseSizeLabel(int64_t bytes) {

@@ -29,16 +29,23 @@ struct ModelScenario {
   std::vector<std::pair<std::string, std::string>> variant;
   // "cpp" (the trial program) or a testee's client name.
   std::string client = "cpp";
+  // Run unless --models says otherwise. The unsafe control is not: it
+  // measures nothing but a watchdog (each of its benchmarks waits one
+  // out), and the matrix already says it fails.
+  bool by_default = true;
 };
 
-// Every model benchmarked by default, in this order: thread_shared,
+// Every model --models can name, in this order: thread_shared,
 // channel_per_thread_global, channel_per_thread_local,
 // fork_then_create_pristine, fork_then_create_parent_used
 // (parent_client=destroyed), spawn, forkserver, fork_after_create
-// (parent_channel=used); then the Python grpcio client's (labels
-// python_*): its threads and its multiprocessing start methods with the
-// client created in each worker.
+// (parent_channel=used; the unsafe control, only when named); then the
+// Python grpcio client's (labels python_*): its threads and its
+// multiprocessing start methods with the client created in each worker.
 const std::vector<ModelScenario>& BenchmarkedModels();
+
+// Those of BenchmarkedModels() run when --models is not given.
+std::vector<ModelScenario> DefaultModels();
 
 // "64KiB", "1MiB", "1000B" for a size in bytes (the largest exact unit).
 std::string ResponseSizeLabel(int64_t bytes);
@@ -48,7 +55,7 @@ std::string ResponseSizeLabel(int64_t bytes);
 absl::StatusOr<int64_t> ParseResponseSize(const std::string& text);
 
 struct BenchSelection {
-  std::vector<ModelScenario> models = BenchmarkedModels();
+  std::vector<ModelScenario> models = DefaultModels();
   // Only the models of these clients (--clients); empty: every client's.
   std::set<std::string> clients;
   std::vector<int> workers = {1, 2, 4, 8};

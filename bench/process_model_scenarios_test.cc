@@ -57,7 +57,15 @@ TEST(ProcessModelScenariosTest, DefaultsCoverTheIssuesGrid) {
   absl::StatusOr<BenchSelection> selection =
       Take({"--benchmark_filter=x"}, &rest);
   ASSERT_TRUE(selection.ok()) << selection.status();
-  EXPECT_EQ(selection->models.size(), BenchmarkedModels().size());
+  // Every model but the unsafe control, which runs only when named.
+  ASSERT_EQ(selection->models.size(), BenchmarkedModels().size() - 1);
+  for (const ModelScenario& model : selection->models) {
+    EXPECT_NE(model.label, "fork_after_create");
+  }
+  absl::StatusOr<BenchSelection> control =
+      Take({"--models=fork_after_create"});
+  ASSERT_TRUE(control.ok()) << control.status();
+  EXPECT_EQ(control->models.front().label, "fork_after_create");
   EXPECT_EQ(selection->workers, (std::vector<int>{1, 2, 4, 8}));
   EXPECT_EQ(selection->response_bytes.size(), 2u);
   EXPECT_EQ(selection->table, "medium");
@@ -127,7 +135,7 @@ TEST(ProcessModelScenariosTest, ClientsKeepOnlyTheirModels) {
     EXPECT_EQ(model.client, "cpp") << model.label;
   }
   EXPECT_EQ(cpp->models.size(),
-            ModelsOfClients(BenchmarkedModels(), {"cpp"}).size());
+            ModelsOfClients(DefaultModels(), {"cpp"}).size());
   absl::StatusOr<BenchSelection> python = Take(
       {"--models=thread_shared,python_threads", "--clients=python-grpcio"});
   ASSERT_TRUE(python.ok()) << python.status();
@@ -135,7 +143,7 @@ TEST(ProcessModelScenariosTest, ClientsKeepOnlyTheirModels) {
   EXPECT_EQ(python->models[0].label, "python_threads");
   // Every client: as without the flag.
   EXPECT_EQ(Take({"--clients=cpp,python-grpcio"})->models.size(),
-            BenchmarkedModels().size());
+            DefaultModels().size());
   EXPECT_EQ(ModelsOfClients(BenchmarkedModels(), {}).size(),
             BenchmarkedModels().size());
 
