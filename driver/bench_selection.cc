@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "bench/process_model_scenarios.h"
 
@@ -43,6 +44,11 @@ absl::Status CheckBenchSelection(const BenchSelectionFlags& flags) {
     }
   }
   return absl::OkStatus();
+}
+
+std::string LatencyThreadsFilter(const std::vector<std::string>& workers) {
+  return absl::StrCat("--benchmark_filter=threads:(",
+                      absl::StrJoin(workers, "|"), ")$");
 }
 
 }  // namespace forkcheck

@@ -6,6 +6,7 @@
 #define FORKCHECK_DRIVER_BENCH_SELECTION_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -26,6 +27,12 @@ struct BenchSelectionFlags {
 // INVALID_ARGUMENT in one line naming the flag, e.g. "--bench_models=nope:
 // unknown model \"nope\"; known: ...".
 absl::Status CheckBenchSelection(const BenchSelectionFlags& flags);
+
+// create_session_latency_benchmark's flag that runs it at the
+// concurrencies of --bench_workers (its benchmarks end "threads:N"), e.g.
+// "--benchmark_filter=threads:(1|4)$" for {"1", "4"}. A concurrency it has
+// no benchmark for matches nothing.
+std::string LatencyThreadsFilter(const std::vector<std::string>& workers);
 
 }  // namespace forkcheck
 

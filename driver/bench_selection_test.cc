@@ -63,5 +63,11 @@ TEST(BenchSelectionTest, AModelOfAClientLeftOutIsRefused) {
             "out");
 }
 
+TEST(LatencyThreadsFilterTest, MatchesEachConcurrencyWhole) {
+  EXPECT_EQ(LatencyThreadsFilter({"1", "4"}),
+            "--benchmark_filter=threads:(1|4)$");
+  EXPECT_EQ(LatencyThreadsFilter({"8"}), "--benchmark_filter=threads:(8)$");
+}
+
 }  // namespace
 }  // namespace forkcheck
