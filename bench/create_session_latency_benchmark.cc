@@ -299,6 +299,9 @@ nlohmann::json MergedHistogramsJson() {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
+  // A line as soon as a repetition ends, also into a file: the main job's
+  // progress counts the lines of this log while it runs.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   // Our one flag, taken out before Google Benchmark sees the rest.
   constexpr absl::string_view kHistogramOut = "--histogram_out=";
   std::string histogram_out;

@@ -732,6 +732,9 @@ int Main(int argc, char** argv) {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
+  // A line as soon as a repetition ends, also into a file: the main job's
+  // progress counts the lines of this log while it runs.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   // Interrupted, it takes with it what its trials' processes (killed with
   // it) leave in their temporary directory, e.g. a Python fork server's.
   forkcheck::InstallInterruptCleanup();
