@@ -496,6 +496,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   options.clients = *clients;
   options.testee_programs = TesteePrograms(argv0);
   options.cell_filter = absl::GetFlag(FLAGS_cells);
+  // Cells recorded as hanging start on a hang lane: a quick run spent most
+  // of its time with CPU lanes waiting out such first trials' watchdogs.
+  options.hang_prone_cells = [&argv0](const ClientRun& client) {
+    return RecordedHangProneCells(
+        client, argv0,
+        PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
+  };
   options.run.cell.power_probe = *power_probe;
   if (power_probe->active()) {
     std::cout << DescribePowerProbe(*power_probe) << "\n";
@@ -516,6 +523,9 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   options.server_binary = *server;
   options.run.cell.watchdog_scale = scale;
   options.run.cell.explain_failures = absl::GetFlag(FLAGS_explain_failures);
+  // A quick run's debugger time went mostly to second signatures; one a
+  // cell still explains every cell that hung or crashed.
+  if (absl::GetFlag(FLAGS_quick)) options.run.stacks_per_cell = 1;
   options.run.stopping = policy.stopping;
   options.run.verdicts = policy.verdicts;
   options.run.time_budget = std::chrono::milliseconds(

@@ -27,6 +27,46 @@ std::string ClientExpectationsFile(const ClientRun& client) {
                               client.description->library_version());
 }
 
+namespace {
+
+// The client's expectations file as it is named (`*named`) and where it is
+// read from (NOT_FOUND if it is not there).
+absl::StatusOr<std::string> ExpectationsPath(const ClientRun& client,
+                                             const std::string& argv0,
+                                             const std::string& directory,
+                                             std::string* named) {
+  const std::string file_name = ClientExpectationsFile(client);
+  if (directory.empty()) {
+    *named = "conformance/expectations/" + file_name;
+    return RunfileData(*named, argv0);
+  }
+  *named = absl::StrCat(directory, "/", file_name);
+  if (!std::filesystem::exists(*named)) return absl::NotFoundError(*named);
+  return *named;
+}
+
+}  // namespace
+
+std::set<std::string> RecordedHangProneCells(const ClientRun& client,
+                                             const std::string& argv0,
+                                             const std::string& directory) {
+  std::set<std::string> keys;
+  if (!client.description.has_value()) return keys;
+  std::string named;
+  absl::StatusOr<std::string> path =
+      ExpectationsPath(client, argv0, directory, &named);
+  if (!path.ok()) return keys;
+  absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
+  if (!file.ok()) return keys;
+  for (const auto& [key, expectation] : file->by_key) {
+    if (expectation.workers.Count(OutcomeKind::kHang) * 2 >
+        expectation.workers.total()) {
+      keys.insert(key);
+    }
+  }
+  return keys;
+}
+
 ExpectationsOutcome CompareClientWithExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
     const std::set<std::string>& known_keys, const std::string& argv0,
@@ -34,17 +74,8 @@ ExpectationsOutcome CompareClientWithExpectations(
     const std::string& directory) {
   ExpectationsOutcome outcome;
   const std::string file_name = ClientExpectationsFile(client);
-  absl::StatusOr<std::string> path;
-  if (directory.empty()) {
-    outcome.file = "conformance/expectations/" + file_name;
-    path = RunfileData(outcome.file, argv0);
-  } else {
-    outcome.file = absl::StrCat(directory, "/", file_name);
-    path = outcome.file;
-    if (!std::filesystem::exists(outcome.file)) {
-      path = absl::NotFoundError(outcome.file);
-    }
-  }
+  absl::StatusOr<std::string> path =
+      ExpectationsPath(client, argv0, directory, &outcome.file);
   if (!path.ok()) {
     outcome.differences =
         absl::StrCat("No expectations are recorded for ", Subject(client), " (",

@@ -66,7 +66,11 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   job.clients = ReadyClients(designed, options, &run.cell.testees);
   std::set<std::string> ran;
   for (const ClientRun& client : job.clients) {
-    if (client.skipped.empty()) ran.insert(client.client);
+    if (!client.skipped.empty()) continue;
+    ran.insert(client.client);
+    if (options.hang_prone_cells) {
+      run.likely_to_hang.merge(options.hang_prone_cells(client));
+    }
   }
   std::map<std::string, v1::TesteeDescription> descriptions;
   for (const auto& [client, testee] : run.cell.testees) {

@@ -5,6 +5,7 @@
 #define FORKCHECK_MATRIX_MATRIX_JOB_H_
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,6 +46,9 @@ struct MatrixJobOptions {
   std::set<std::string> clients;
   // How long a testee may take to describe itself (an interpreter's start).
   std::chrono::milliseconds describe_watchdog{30000};
+  // Of a client that is ready to run, the keys of the cells expected to
+  // hang (RecordedHangProneCells), for run.likely_to_hang; none if unset.
+  std::function<std::set<std::string>(const ClientRun&)> hang_prone_cells;
 };
 
 struct MatrixJobResult {

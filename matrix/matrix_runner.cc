@@ -18,11 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 // See Schedule::Choose.
 constexpr int kMaxTesteesOnHangLanes = 2;
-// Hung trials of a cell whose stacks are captured, and crashed trials
-// whose cores are read: until this many of each gave a signature (a
-// capture that failed, e.g. for want of a free debugger, leaves the next
-// trial to try). Each costs seconds of gdb on a CPU the trials share.
-constexpr int kFailedTrialsWithStacks = 2;
 
 // Where a cell is in its run.
 struct CellState {
@@ -122,6 +117,7 @@ class Schedule {
       if (in_flight_ == 0) {
         // Every lane can see this: no trial runs, so nothing will change.
         StopIdleCells();
+        ReportProgress();  // the cells just stopped count as done
         if (!AnyWanted()) {
           changed_.notify_all();
           return std::nullopt;
@@ -143,7 +139,8 @@ class Schedule {
   bool IsTestee(size_t cell) const { return cells_[cell].client != kCppClient; }
 
   bool LikelyToHang(size_t cell) const {
-    return hung_models_.count(cells_[cell].model_name) != 0;
+    return hung_models_.count(cells_[cell].model_name) != 0 ||
+           options_.likely_to_hang.count(results_[cell].key) != 0;
   }
 
   // First trials in design order (CPU lanes); then, of the wanted cells of
@@ -155,7 +152,11 @@ class Schedule {
   std::optional<size_t> Choose(bool hang_lane) const {
     if (!hang_lane) {
       for (size_t i = 0; i < states_.size(); ++i) {
-        if (states_[i].started == 0 && Wants(i)) return i;
+        // A first trial likely to hang waits for a hang lane (below).
+        if (states_[i].started == 0 && Wants(i) &&
+            (options_.hang_lanes == 0 || !LikelyToHang(i))) {
+          return i;
+        }
       }
     }
     std::optional<size_t> best;
@@ -222,9 +223,9 @@ class Schedule {
       std::lock_guard<std::mutex> lock(mu_);
       CellState& state = states_[cell];
       capture =
-          state.hung_with_stacks + state.capturing < kFailedTrialsWithStacks;
+          state.hung_with_stacks + state.capturing < options_.stacks_per_cell;
       read_cores = state.crashed_with_stacks + state.reading_cores <
-                   kFailedTrialsWithStacks;
+                   options_.stacks_per_cell;
       if (capture) ++state.capturing;
       if (read_cores) ++state.reading_cores;
     }

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "matrix/cell.h"
@@ -49,6 +50,16 @@ struct MatrixRunOptions {
   std::chrono::milliseconds time_budget{0};
   int cpu_lanes = 2;
   int hang_lanes = 8;
+  // Keys of cells whose first trial should go to a hang lane, as those of
+  // a model that hung in another cell do: e.g. cells recorded as hanging.
+  // Only where a trial runs: the verdicts do not depend on it.
+  std::set<std::string> likely_to_hang;
+  // Of a cell's hung trials, those whose stacks are captured, and of its
+  // crashed ones, those whose cores are read: until this many of each gave
+  // a signature (a capture that failed, e.g. for want of a free debugger,
+  // leaves the next trial to try). Each costs seconds of gdb, one debugger
+  // per core, on the CPUs the trials share.
+  int stacks_per_cell = 2;
   CellRunOptions cell;
   // Called (serialised, from a runner thread) as each cell completes.
   std::function<void(const CellResult&)> on_cell_done;
