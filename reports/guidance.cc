@@ -113,6 +113,39 @@ bool IsForkAfterUse(const std::string& client, const std::string& model_name) {
   return false;
 }
 
+// A model as both the matrix and the benchmarks record it: its client, its
+// model and its variant settings, compared setting by setting.
+struct ModelIdentity {
+  std::string client;
+  std::string model;  // without client prefix or variant
+  std::map<std::string, std::string> variant;
+
+  bool operator==(const ModelIdentity& other) const {
+    return client == other.client && model == other.model &&
+           variant == other.variant;
+  }
+};
+
+ModelIdentity IdentityOf(const std::string& model_name) {
+  auto [model, variant] = SplitModelName(model_name);
+  return {ModelClient(model_name), std::move(model), std::move(variant)};
+}
+
+// Whether a benchmark scenario measured `model_name`, a matrix model: the
+// one mapping from the benchmarks to the matrix, for every client. A
+// scenario records its model only in its label, the model's name with every
+// variant setting (process_models_benchmark's SetLabel); its run name has
+// a word of the benchmark's own ("python_fork_after_pool") that no cell
+// carries. So the label is read, and compared with the cell's name by
+// client, model and each variant setting rather than as text: a name that
+// lists the same settings in another order is the same model, and one
+// with another value of any setting (forkserver with the parent's client
+// made before the pool, not after) is not, whatever its cost.
+bool MeasuredModel(const BenchmarkScenario& scenario,
+                   const std::string& model_name) {
+  return IdentityOf(scenario.ConfigText("label")) == IdentityOf(model_name);
+}
+
 // The cell's settings: the axes a user sets in the process (carried by the
 // environment or by the testee: fork support, poller, fork hooks, child
 // channel, a busy parent thread) that differ from the design's defaults.
@@ -715,8 +748,7 @@ std::vector<const BenchmarkScenario*> ScenariosOf(const ReportModel& report,
   std::vector<const BenchmarkScenario*> scenarios;
   if (!report.benchmarks.has_value()) return scenarios;
   for (const BenchmarkScenario& scenario : report.benchmarks->scenarios) {
-    if (IsProcessModelScenario(scenario) &&
-        scenario.ConfigText("label") == model) {
+    if (IsProcessModelScenario(scenario) && MeasuredModel(scenario, model)) {
       scenarios.push_back(&scenario);
     }
   }
@@ -730,11 +762,15 @@ std::vector<const BenchmarkScenario*> ScenariosOf(const ReportModel& report,
   return scenarios;
 }
 
-CitedScenario CiteScenario(const BenchmarkScenario& scenario) {
+// `model` is the matrix's name of the model the scenario measured (its
+// label if the matrix has none), so that a statement's subject and its
+// scenarios name a model alike.
+CitedScenario CiteScenario(const BenchmarkScenario& scenario,
+                           const std::string& model) {
   const ScenarioMetric& rows = scenario.metrics.at("rows_per_second");
   CitedScenario cited;
   cited.id = scenario.id;
-  cited.model = scenario.ConfigText("label");
+  cited.model = model;
   cited.workers = static_cast<int>(scenario.ConfigInteger("workers"));
   cited.response = scenario.ConfigText("response");
   cited.repetitions = scenario.repetitions;
@@ -778,7 +814,7 @@ std::string CostOfSetting(const ReportModel& report, const std::string& model,
   if (scenarios.empty()) return "at the default settings not benchmarked";
   std::vector<std::string> costs;
   for (const BenchmarkScenario* scenario : scenarios) {
-    cited->push_back(CiteScenario(*scenario));
+    cited->push_back(CiteScenario(*scenario, model));
     costs.push_back(
         absl::StrCat(Where(cited->back().workers, cited->back().response), ": ",
                      ScenarioRate(cited->back())));
@@ -826,6 +862,25 @@ std::set<std::string> NeverFailed(const std::vector<ModelCells>& models) {
   return clean;
 }
 
+// A benchmark scenario with the matrix's model it measured (MeasuredModel).
+struct MeasuredScenario {
+  const BenchmarkScenario* scenario = nullptr;
+  // The matrix's name of the model; its label if the matrix ran no cell of
+  // it (so it can be neither shown safe nor clean).
+  std::string model;
+  bool in_matrix = false;
+};
+
+MeasuredScenario Measure(const BenchmarkScenario& scenario,
+                         const std::vector<ModelCells>& models) {
+  for (const ModelCells& model : models) {
+    if (MeasuredModel(scenario, model.model)) {
+      return {&scenario, model.model, true};
+    }
+  }
+  return {&scenario, scenario.ConfigText("label"), false};
+}
+
 // d. The fastest safe model at each benchmarked concurrency and response
 // size, and its ratio to the client's threads model (rows/s medians). The
 // safe models are those whose cells at the default settings, where the
@@ -845,9 +900,9 @@ std::vector<GuidanceStatement> RuleFastest(
       SafeAsBenchmarked(models, statements);
   const std::set<std::string> never_failed = NeverFailed(models);
   const auto baseline_name = ThreadBaselines().find(client);
-  // (response, workers) -> scenarios of this client's models.
-  std::map<std::pair<std::string, int64_t>,
-           std::vector<const BenchmarkScenario*>>
+  // (response, workers) -> scenarios of this client's models, each with
+  // the matrix's name of the model it measured.
+  std::map<std::pair<std::string, int64_t>, std::vector<MeasuredScenario>>
       where;
   for (const BenchmarkScenario& scenario : report.benchmarks->scenarios) {
     if (!IsProcessModelScenario(scenario) ||
@@ -855,7 +910,7 @@ std::vector<GuidanceStatement> RuleFastest(
       continue;
     }
     where[{scenario.ConfigText("response"), scenario.ConfigInteger("workers")}]
-        .push_back(&scenario);
+        .push_back(Measure(scenario, models));
   }
   for (const auto& [place, scenarios] : where) {
     const std::string at = Where(static_cast<int>(place.second), place.first);
@@ -869,19 +924,21 @@ std::vector<GuidanceStatement> RuleFastest(
     const CitedScenario* baseline = nullptr;
     std::optional<CitedScenario> baseline_scenario;
     bool shown_safe = true;
-    for (const BenchmarkScenario* scenario : scenarios) {
-      const std::string model = scenario->ConfigText("label");
+    for (const MeasuredScenario& measured : scenarios) {
       if (baseline_name != ThreadBaselines().end() &&
-          model == baseline_name->second) {
-        baseline_scenario = CiteScenario(*scenario);
+          MeasuredModel(*measured.scenario, baseline_name->second)) {
+        baseline_scenario = CiteScenario(*measured.scenario, measured.model);
       }
-      if (safe.count(model) > 0) candidates.push_back(CiteScenario(*scenario));
+      if (safe.count(measured.model) > 0) {
+        candidates.push_back(CiteScenario(*measured.scenario, measured.model));
+      }
     }
     if (candidates.empty()) {
       shown_safe = false;
-      for (const BenchmarkScenario* scenario : scenarios) {
-        if (never_failed.count(scenario->ConfigText("label")) > 0) {
-          candidates.push_back(CiteScenario(*scenario));
+      for (const MeasuredScenario& measured : scenarios) {
+        if (never_failed.count(measured.model) > 0) {
+          candidates.push_back(
+              CiteScenario(*measured.scenario, measured.model));
         }
       }
     }
@@ -908,11 +965,22 @@ std::vector<GuidanceStatement> RuleFastest(
                                            ? "its threads model"
                                            : Shown(baseline_name->second);
     if (candidates.empty()) {
+      // A benchmark of a model the matrix did not run (another variant
+      // than any cell's) has not failed: say so rather than that it did.
+      std::vector<std::string> not_run;
+      for (const MeasuredScenario& measured : scenarios) {
+        if (!measured.in_matrix) not_run.push_back(Shown(measured.model));
+      }
       statement.strength = GuidanceStrength::kUndecided;
-      statement.sentence =
-          absl::StrCat("At ", at,
-                       ": undecided: no model benchmarked here has been shown "
-                       "safe, and each has failed in some trial.");
+      statement.sentence = absl::StrCat(
+          "At ", at,
+          ": undecided: no model benchmarked here has been shown safe, and "
+          "each has failed in some trial",
+          not_run.empty()
+              ? ""
+              : absl::StrCat(" or had no cell in the matrix (",
+                             absl::StrJoin(not_run, "; "), ")"),
+          ".");
       statement.brief = absl::StrCat(at, ": undecided (no safe model)");
       out.push_back(std::move(statement));
       continue;

@@ -425,6 +425,137 @@ TEST(GuidanceTest, AClientWithoutBenchmarksGetsNoCostStatements) {
                         "inherited) is never safe here"));
 }
 
+// Checks every statement against the report it cites (defined below).
+void ExpectEvidenceSupportsEveryStatement(const ReportModel& report);
+
+// The Python client's models as the matrix names them: the testee's
+// variant completed with its defaults, in its order (CellModelName).
+constexpr char kPythonThreads[] = "python-grpcio:threads";
+constexpr char kPythonForkAfterPool[] =
+    "python-grpcio:multiprocessing(start_method=fork,parent_client=after_pool,"
+    "parent_channel=used,worker_client=own)";
+constexpr char kPythonForkserverAfterPool[] =
+    "python-grpcio:multiprocessing(start_method=forkserver,parent_client="
+    "after_pool,parent_channel=used,worker_client=own)";
+constexpr char kPythonForkserverBeforePool[] =
+    "python-grpcio:multiprocessing(start_method=forkserver,parent_client="
+    "before_pool,parent_channel=used,worker_client=own)";
+
+// A scenario as process_models_benchmark names it: its own word for the
+// model in the run name ("python_threads"), the model's name in the label.
+std::vector<nlohmann::json> BenchScenario(const std::string& word,
+                                          const std::string& label,
+                                          int workers,
+                                          const std::vector<double>& rows) {
+  std::vector<nlohmann::json> runs = Scenario(label, workers, rows);
+  const std::string name =
+      absl::StrCat("BM_ProcessModel/", word, "/workers:", workers,
+                   "/response:64KiB/iterations:1/manual_time");
+  for (nlohmann::json& run : runs) {
+    run["name"] = name;
+    run["run_name"] = name;
+  }
+  return runs;
+}
+
+// Python threads safe everywhere; the fork pool whose parent makes its
+// client after the pool safe at the default settings and hanging with fork
+// support; both benchmarked at 2 workers, the pool's label spelled
+// `fork_pool_label`.
+ReportModel PythonBuild(const std::string& fork_pool_label) {
+  return Build(
+      {Cell("thread_shared", OutcomeKind::kOk, 36),
+       Cell(kPythonThreads, OutcomeKind::kOk, 36),
+       Cell(kPythonForkAfterPool, OutcomeKind::kOk, 36, OutcomeKind::kOk),
+       With(Cell(kPythonForkAfterPool, OutcomeKind::kHang, 30,
+                 OutcomeKind::kOk),
+            ForkSupport)},
+      {Scenario("thread_shared", 2, {1000, 1010, 990}),
+       BenchScenario("python_threads", kPythonThreads, 2, {10, 11, 9}),
+       BenchScenario("python_fork_after_pool", fork_pool_label, 2,
+                     {20, 21, 19})},
+      {kCppClient, "python-grpcio"});
+}
+
+TEST(GuidanceTest, ASafePythonModelGetsTheCostItsBenchmarksMeasured) {
+  const ReportModel report = PythonBuild(kPythonForkAfterPool);
+  const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
+  const GuidanceStatement* pool = Find(
+      guidance, absl::StrCat("safe_only_with/python-grpcio/",
+                             kPythonForkAfterPool));
+  ASSERT_NE(pool, nullptr) << absl::StrJoin(Ids(guidance), "\n");
+  EXPECT_THAT(pool->sentence,
+              HasSubstr("Cost: at the default settings 2 workers, 64KiB: "
+                        "20 ± 1 rows/s (3 repetitions)."));
+  ASSERT_EQ(pool->scenarios.size(), 1u);
+  EXPECT_EQ(pool->scenarios[0].model, kPythonForkAfterPool);
+
+  const GuidanceStatement* fastest =
+      Find(guidance, "fastest/python-grpcio/2/64KiB");
+  ASSERT_NE(fastest, nullptr);
+  EXPECT_EQ(fastest->strength, GuidanceStrength::kSupported);
+  EXPECT_THAT(fastest->answer, ElementsAre(kPythonForkAfterPool));
+  EXPECT_THAT(fastest->sentence,
+              HasSubstr("(3 repetitions), 2.00 × threads (10 ± 1 rows/s"));
+  ExpectEvidenceSupportsEveryStatement(report);
+
+  const std::string text = RenderGuidanceText(report, guidance);
+  EXPECT_THAT(text, HasSubstr("2.00 × threads"));
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    EXPECT_LE(TextColumns(line), 100u) << line;
+  }
+}
+
+TEST(GuidanceTest, ABenchmarkIsMatchedByItsSettingsNotByTheirOrder) {
+  // The same settings as the cells' name, listed in another order.
+  const ReportModel report = PythonBuild(
+      "python-grpcio:multiprocessing(worker_client=own,parent_channel=used,"
+      "parent_client=after_pool,start_method=fork)");
+  const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
+  const GuidanceStatement* fastest =
+      Find(guidance, "fastest/python-grpcio/2/64KiB");
+  ASSERT_NE(fastest, nullptr);
+  EXPECT_EQ(fastest->strength, GuidanceStrength::kSupported);
+  // Named as the matrix names it, so that its safety can be looked up.
+  EXPECT_THAT(fastest->answer, ElementsAre(kPythonForkAfterPool));
+  ExpectEvidenceSupportsEveryStatement(report);
+}
+
+TEST(GuidanceTest, ABenchmarkOfOtherVariantSettingsIsNotTheSafeModelsCost) {
+  // The matrix shows forkserver safe with the parent's client made after
+  // the pool; the benchmark measured it made before the pool, a model
+  // the matrix did not run.
+  const ReportModel report = Build(
+      {Cell(kPythonForkserverAfterPool, OutcomeKind::kOk, 36,
+            OutcomeKind::kOk),
+       With(Cell(kPythonForkserverAfterPool, OutcomeKind::kHang, 30,
+                 OutcomeKind::kOk),
+            ForkSupport)},
+      {BenchScenario("python_forkserver", kPythonForkserverBeforePool, 2,
+                     {20, 21, 19})},
+      {"python-grpcio"});
+  const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
+  const GuidanceStatement* forkserver = Find(
+      guidance, absl::StrCat("safe_only_with/python-grpcio/",
+                             kPythonForkserverAfterPool));
+  ASSERT_NE(forkserver, nullptr) << absl::StrJoin(Ids(guidance), "\n");
+  EXPECT_THAT(forkserver->sentence,
+              HasSubstr("Cost: at the default settings not benchmarked."));
+  EXPECT_THAT(forkserver->scenarios, IsEmpty());
+
+  const GuidanceStatement* fastest =
+      Find(guidance, "fastest/python-grpcio/2/64KiB");
+  ASSERT_NE(fastest, nullptr);
+  EXPECT_EQ(fastest->strength, GuidanceStrength::kUndecided);
+  EXPECT_THAT(fastest->scenarios, IsEmpty());
+  // Not "each has failed": the benchmarked model never ran in the matrix.
+  EXPECT_THAT(fastest->sentence,
+              HasSubstr("or had no cell in the matrix (multiprocessing("
+                        "start_method=forkserver,parent_client=before_pool,"
+                        "parent_channel=used,worker_client=own))."));
+  ExpectEvidenceSupportsEveryStatement(report);
+}
+
 TEST(GuidanceTest, NoMatrixNoGuidance) {
   EXPECT_THAT(DeriveGuidance(ReportModel()), IsEmpty());
   EXPECT_EQ(RenderGuidanceText(ReportModel(), {}), "");
