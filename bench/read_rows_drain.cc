@@ -52,9 +52,9 @@ absl::StatusOr<DrainResult> DrainReadRows(
   return result;
 }
 
-absl::StatusOr<std::string> CreateSingleStreamSession(
+absl::StatusOr<std::vector<std::string>> CreateSessionStreams(
     bqs::BigQueryRead::StubInterface& stub, const std::string& table,
-    absl::Duration timeout) {
+    int max_stream_count, absl::Duration timeout) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   bqs::CreateReadSessionRequest request;
@@ -63,18 +63,31 @@ absl::StatusOr<std::string> CreateSingleStreamSession(
   request.set_parent(table.substr(0, project_end));
   request.mutable_read_session()->set_table(table);
   request.mutable_read_session()->set_data_format(bqs::AVRO);
-  request.set_max_stream_count(1);
+  request.set_max_stream_count(max_stream_count);
   bqs::ReadSession session;
   grpc::Status status = stub.CreateReadSession(&context, request, &session);
   if (!status.ok()) {
     return FromGrpc(status, absl::StrCat("CreateReadSession(\"", table, "\")"));
   }
-  if (session.streams_size() != 1) {
+  std::vector<std::string> streams;
+  for (const bqs::ReadStream& stream : session.streams()) {
+    streams.push_back(stream.name());
+  }
+  return streams;
+}
+
+absl::StatusOr<std::string> CreateSingleStreamSession(
+    bqs::BigQueryRead::StubInterface& stub, const std::string& table,
+    absl::Duration timeout) {
+  absl::StatusOr<std::vector<std::string>> streams =
+      CreateSessionStreams(stub, table, 1, timeout);
+  if (!streams.ok()) return streams.status();
+  if (streams->size() != 1) {
     return absl::InternalError(absl::StrCat("CreateReadSession(\"", table,
                                             "\"): expected 1 stream, got ",
-                                            session.streams_size()));
+                                            streams->size()));
   }
-  return session.streams(0).name();
+  return streams->front();
 }
 
 }  // namespace forkcheck

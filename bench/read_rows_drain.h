@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -29,6 +30,13 @@ struct DrainResult {
 absl::StatusOr<DrainResult> DrainReadRows(
     google::cloud::bigquery::storage::v1::BigQueryRead::StubInterface& stub,
     const std::string& stream, absl::Duration timeout);
+
+// Creates an AVRO read session of all of `table`'s columns with at most
+// `max_stream_count` streams (0: the server's choice) and returns the
+// streams' names in the session's order.
+absl::StatusOr<std::vector<std::string>> CreateSessionStreams(
+    google::cloud::bigquery::storage::v1::BigQueryRead::StubInterface& stub,
+    const std::string& table, int max_stream_count, absl::Duration timeout);
 
 // Creates an AVRO read session of all of `table`'s columns with exactly one
 // stream and returns that stream's name.
