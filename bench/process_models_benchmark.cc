@@ -14,9 +14,13 @@
 //       are bound by their own row checking); one whose client cannot run
 //       here skips with the reason.
 //   BM_BareReadLoop/workers:N/response:SIZE/iterations:1/manual_time
-//       N threads of this process drain a bare BigQueryRead server (in this
-//       process, bench/bare_read_server.h) over TCP: the ceiling, its
-//       steady rate measured as a trial's is (bench/steady_rate.h).
+//       the ceiling: N threads of this process, each with its own channel,
+//       drain the fake server process the trials read, without decoding
+//       (bench/read_rows_drain.h); each reads what a trial's worker reads,
+//       its share of a session of the trial's streams
+//       (bench/bare_loop_plan.h), and its steady rate is measured as a
+//       trial's is (bench/steady_rate.h). This process hosts no server, so
+//       nothing else polls its gRPC.
 //   BM_CreateSessionLatency/MODEL/workers:N/iterations:1/real_time
 //       one trial per iteration of MODEL reading the table `small`, whose
 //       workers then make --session_calls_per_trial CreateReadSession calls
@@ -42,7 +46,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "bench/bare_read_server.h"
+#include "bench/bare_loop_plan.h"
 #include "bench/default_flags.h"
 #include "bench/latency_histogram.h"
 #include "bench/mad_statistics.h"
@@ -78,9 +82,6 @@ constexpr std::chrono::milliseconds kRpcTimeout(5000);
 // How long a parent waits for its workers before it checks its own client
 // anyway (the clients' own default).
 constexpr std::chrono::milliseconds kWorkerPatience(1000);
-// The bare loop reads the table's bytes in this many calls in all, split
-// over its threads, so that per-call costs weigh as little as in a trial.
-constexpr int kBareCallsPerRun = 16;
 constexpr absl::Duration kBareCallTimeout = absl::Seconds(60);
 // BM_CreateSessionLatency's table: reading it is short, so the calls, not
 // the read, make the trial.
@@ -100,10 +101,8 @@ struct BenchEnvironment {
   int64_t testee_table_rows = 0;
   std::string session_table_name;  // kSessionLatencyTable's full name
   int64_t session_table_rows = 0;
-  int64_t typical_row_bytes = 100;
   // Per response size.
   std::map<int64_t, std::unique_ptr<FakeServerProcess>> fakes;
-  std::map<int64_t, std::unique_ptr<BareReadServer>> bares;
   std::map<int64_t, int64_t> table_bytes;  // as the warm-up trial read it
   // Benchmark name -> why its first failing repetition failed.
   std::map<std::string, std::string> failed;
@@ -164,9 +163,8 @@ struct ResolvedScenario {
 // The scenario's trial as a matrix cell (every other axis at its default),
 // so that a benchmark trial is described exactly as the matrix's are
 // (matrix/trial_spec.h).
-absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
-                                         int workers, const std::string& target,
-                                         const TrialWork& work) {
+v1::TrialRequest RequestFor(const ResolvedScenario& resolved, int workers,
+                            const std::string& target, const TrialWork& work) {
   const BenchEnvironment& env = Env();
   const ModelScenario& scenario = resolved.scenario;
   Cell cell;
@@ -182,11 +180,18 @@ absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
   bounds.worker_patience = kWorkerPatience;
   bounds.watchdog = env.selection.trial_watchdog;
   bounds.session_calls = work.session_calls_per_worker;
+  return TrialRequestFor(cell, target, work.table, bounds);
+}
+
+absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
+                                         int workers, const std::string& target,
+                                         const TrialWork& work) {
+  const BenchEnvironment& env = Env();
   // No environment of the cell's own: the trials inherit the benchmark's
   // (AddContext records its GRPC_* variables).
-  return PrepareTesteeTrial(env.testees.at(scenario.client),
-                            TrialRequestFor(cell, target, work.table, bounds),
-                            {}, env.selection.trial_watchdog);
+  return PrepareTesteeTrial(env.testees.at(resolved.scenario.client),
+                            RequestFor(resolved, workers, target, work), {},
+                            env.selection.trial_watchdog);
 }
 
 // Runs one trial and judges it: its metrics, or why it was not ok.
@@ -387,68 +392,76 @@ ConnectedStubs(const std::string& address, int count) {
   return stubs;
 }
 
-void BM_BareReadLoop(benchmark::State& state, int workers,
-                     int64_t response_bytes) {
-  BenchEnvironment& env = Env();
-  BareReadServer& server = *env.bares.at(response_bytes);
-  auto stubs = ConnectedStubs(server.address(), workers);
-  const int calls_per_thread = std::max(1, kBareCallsPerRun / workers);
+// Each thread's share of the session a trial of `like` at `workers` workers
+// reads, created on the fake at `target` (untimed, as a trial's parent
+// creates its session before its workers start).
+absl::StatusOr<std::vector<std::vector<std::string>>> TrialShares(
+    const ResolvedScenario& like, int workers, const std::string& target,
+    google::cloud::bigquery::storage::v1::BigQueryRead::Stub& stub) {
+  const v1::TrialRequest request =
+      RequestFor(like, workers, target, ReadTheTable(like.scenario));
+  absl::StatusOr<std::vector<std::string>> streams =
+      CreateSessionStreams(stub, request.table(), request.max_streams(),
+                           absl::FromChrono(kRpcTimeout));
+  if (!streams.ok()) return streams.status();
+  return ThreadShares(request, *streams);
+}
+
+// The ceiling: what a trial's workers read, read by threads that do
+// nothing with the rows. `like` is the model whose trial's session and
+// shares it reads (thread_shared: every C++ model's trial asks for the
+// same session).
+void BM_BareReadLoop(benchmark::State& state, const ResolvedScenario& like,
+                     int workers, int64_t response_bytes) {
+  const std::string& target = Env().fakes.at(response_bytes)->address();
+  auto stubs = ConnectedStubs(target, workers);
+  absl::StatusOr<std::vector<std::vector<std::string>>> shares =
+      stubs.ok() ? TrialShares(like, workers, target, *stubs->front())
+                 : stubs.status();
   double rows = 0, bytes = 0, first_row_ms = 0;
   SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
-    if (!stubs.ok()) {  // in the loop: see SkipForEarlierFailure
-      state.SkipWithError(stubs.status().ToString().c_str());
+    if (!shares.ok()) {  // in the loop: see SkipForEarlierFailure
+      state.SkipWithError(shares.status().ToString().c_str());
       break;
     }
-    std::vector<absl::StatusOr<DrainResult>> results(
-        workers, absl::UnknownError("not run"));
-    // Each thread's span, as a trial's worker's: from its first response
-    // to the end of its last call, in microseconds since `start`.
+    std::vector<absl::Status> errors(workers);
+    std::vector<int64_t> thread_rows(workers, 0);
     std::vector<ReadSpan> spans(workers);
     std::vector<std::thread> threads;
     const auto start = Clock::now();
-    const auto since_start = [start](Clock::time_point when) {
-      return std::chrono::duration_cast<std::chrono::microseconds>(when - start)
-          .count();
-    };
     for (int i = 0; i < workers; ++i) {
       threads.emplace_back([&, i] {
-        DrainResult sum;
-        for (int call = 0; call < calls_per_thread; ++call) {
+        // One stream after another, each to its end, as a trial's worker.
+        std::vector<DrainResult> calls;
+        for (const std::string& stream : (*shares)[i]) {
           absl::StatusOr<DrainResult> read =
-              DrainReadRows(*(*stubs)[i], "bare", kBareCallTimeout);
+              DrainReadRows(*(*stubs)[i], stream, kBareCallTimeout);
           if (!read.ok()) {
-            results[i] = read.status();
+            errors[i] = read.status();
             return;
           }
-          sum.responses += read->responses;
-          sum.rows += read->rows;
-          sum.payload_bytes += read->payload_bytes;
-          if (!sum.first_response_at.has_value()) {
-            sum.first_response_at = read->first_response_at;
-          }
+          thread_rows[i] += read->rows;
+          calls.push_back(*read);
         }
-        const auto done = Clock::now();
-        spans[i] = {since_start(sum.first_response_at.value_or(done)),
-                    since_start(done), sum.payload_bytes};
-        results[i] = sum;
+        spans[i] = ThreadSpan(start, calls, Clock::now());
       });
     }
     for (std::thread& thread : threads) thread.join();
     state.SetIterationTime(
         std::chrono::duration<double>(Clock::now() - start).count());
-    std::vector<double> first_rows;
-    for (const absl::StatusOr<DrainResult>& result : results) {
-      if (!result.ok()) {
-        state.SkipWithError(result.status().ToString().c_str());
+    for (const absl::Status& error : errors) {
+      if (!error.ok()) {
+        state.SkipWithError(error.ToString().c_str());
         break;
       }
-      rows += static_cast<double>(result->rows);
-      bytes += static_cast<double>(result->payload_bytes);
     }
     if (state.error_occurred()) break;
-    for (const ReadSpan& span : spans) {
-      first_rows.push_back(static_cast<double>(span.first_row_micros));
+    std::vector<double> first_rows;
+    for (int i = 0; i < workers; ++i) {
+      rows += static_cast<double>(thread_rows[i]);
+      bytes += static_cast<double>(spans[i].bytes);
+      first_rows.push_back(static_cast<double>(spans[i].first_row_micros));
     }
     // As a trial's: the median over the threads.
     first_row_ms += Median(std::move(first_rows)) / 1e3;
@@ -540,23 +553,29 @@ absl::Status RegisterBenchmarks() {
       }
     }
   }
+  // The ceiling reads what a C++ trial's workers read (every C++ model's
+  // trial asks for the same session), so thread_shared's trial plans it.
+  absl::StatusOr<ResolvedScenario> like = Resolve(BenchmarkedModels().front());
+  if (!like.ok()) return like.status();
   for (int64_t size : selection.response_bytes) {
     for (int workers : selection.workers) {
       Configure(benchmark::RegisterBenchmark(
           absl::StrCat("BM_BareReadLoop/workers:", workers,
                        "/response:", ResponseSizeLabel(size))
               .c_str(),
-          [=](benchmark::State& state) {
-            BM_BareReadLoop(state, workers, size);
+          [=, like = *like](benchmark::State& state) {
+            BM_BareReadLoop(state, like, workers, size);
           }));
     }
   }
   return absl::OkStatus();
 }
 
-// One fake server process and one bare server per response size; a warm-up
-// trial per fake (fills its response cache, gives the table's bytes at that
-// size, which sizes the bare server's calls).
+// One fake server process per response size, which the trials and the
+// ceiling read; a warm-up trial per fake (fills its response cache, gives
+// the table's bytes at that size). No server runs in this process: one
+// there slowed the ceiling's threads by a third at 1 worker, which trials'
+// workers, alone in their processes, are not (bench/README.md).
 absl::Status StartServers(const std::string& argv0) {
   BenchEnvironment& env = Env();
   absl::StatusOr<std::string> fake_binary = FakeServerBinaryPath(argv0);
@@ -587,23 +606,12 @@ absl::Status StartServers(const std::string& argv0) {
                        "): ", warm.status().message()));
     }
     env.table_bytes[size] = warm->bytes;
-
-    BareReadServerOptions bare;
-    bare.payload_bytes = size;
-    bare.rows_per_response = std::max<int64_t>(1, size / env.typical_row_bytes);
-    bare.responses_per_call = std::max<int64_t>(
-        1, (warm->bytes / kBareCallsPerRun + size / 2) / size);
-    bare.listen_address = "127.0.0.1:0";
-    auto started = BareReadServer::Start(bare);
-    if (!started.ok()) return started.status();
-    env.bares[size] = *std::move(started);
   }
   return absl::OkStatus();
 }
 
 void StopServers() {
   BenchEnvironment& env = Env();
-  env.bares.clear();
   for (auto& [size, fake] : env.fakes) fake->Stop().IgnoreError();
   env.fakes.clear();
 }
@@ -628,8 +636,9 @@ void AddContext() {
   }
   benchmark::AddCustomContext(
       "trial_watchdog_ms", absl::StrCat(env.selection.trial_watchdog.count()));
-  benchmark::AddCustomContext("bare_calls_per_run",
-                              absl::StrCat(kBareCallsPerRun));
+  // The ceiling's reads, as bench/bare_loop_plan.h plans them.
+  benchmark::AddCustomContext(
+      "bare_loop", "the fake's streams, each thread a trial worker's share");
   benchmark::AddCustomContext("session_latency_table", env.session_table_name);
   benchmark::AddCustomContext(
       "session_calls_per_trial",
@@ -689,7 +698,6 @@ int Main(int argc, char** argv) {
       Catalogue::Default().Resolve(env.selection.testee_table);
   env.testee_table_name = testee_table->name;
   env.testee_table_rows = testee_table->row_count;
-  env.typical_row_bytes = std::max<int64_t>(1, table->typical_row_bytes);
   const TableSpec* session_table =
       Catalogue::Default().Resolve(kSessionLatencyTable);
   env.session_table_name = session_table->name;
