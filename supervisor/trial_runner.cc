@@ -486,8 +486,12 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   close_all(true, false);
   if (command.explain_failures && command.read_cores) {
     if (!cores.in_working_directory) record.core_error = cores.reason;
-    for (ProcessStacks& stacks : ReadTrialCores(*directory, command.argv[0],
-                                                 command.stack_capture_bound)) {
+    // Twice a live capture's bound: nothing waits on a core, no process is
+    // held while it is read, and under load a read of a core (symbols of
+    // some 70 libraries) took over 8 s, leaving a crashed cell of a default
+    // run without its signature.
+    for (ProcessStacks& stacks : ReadTrialCores(
+             *directory, command.argv[0], 2 * command.stack_capture_bound)) {
       record.stacks.push_back(std::move(stacks));
     }
   }

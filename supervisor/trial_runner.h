@@ -42,9 +42,10 @@ inline constexpr size_t kMaxTrialStdinBytes = 64 * 1024;
 inline constexpr size_t kMaxStderrBytes = 64 * 1024;
 // How long a debugger may take over one process's stacks or one core. The
 // debuggers run side by side, so a hung trial takes at most this much
-// longer (plus a moment for a testee's own dump), and a crashed one twice
-// this (a core is read in up to two runs). gdb takes about a second here,
-// several on a loaded 2-core machine.
+// longer (plus a moment for a testee's own dump); a core gets twice this a
+// run, so a crashed one takes at most four times this (a core is read in
+// up to two runs). gdb takes about a second here, several on a loaded
+// 2-core machine.
 inline constexpr std::chrono::milliseconds kStackCaptureBound{8000};
 
 struct TrialCommand {
