@@ -3,7 +3,7 @@
 # configuration; the report and its summary; the bad-input paths.
 set -euo pipefail
 run="$TEST_SRCDIR/forkcheck/driver/forkcheck_run"
-cell='thread_shared workers=2 transport=tcp table=small faults=none'
+cell='thread_shared workers=8 transport=tcp table=small faults=none'
 report="$TEST_TMPDIR/out/run.json"
 
 # -v: each cell's verdict and the whole matrix table too (stderr with it).
@@ -18,7 +18,7 @@ grep -q '; fork handlers (pthread_atfork): ' <<<"$out"
 # interval, and why it stopped (2 trials: the cap, undecided).
 grep -qF 'Verdicts: 95% Clopper-Pearson intervals; safe: failure rate' <<<"$out"
 grep -qE '^cell +tcp conns +first row +wall' <<<"$out"
-grep -qE '^thread_shared \(defaults\) +1 ' <<<"$out"
+grep -qE '^thread_shared workers=8 +1 ' <<<"$out"
 grep -qF '    workers: ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$out"
 grep -qF '    stopped: trial cap' <<<"$out"
 # Both clients were described; the Python one had no cell in the filter.
@@ -174,7 +174,7 @@ recorded=$(ls "$TEST_SRCDIR"/forkcheck/conformance/expectations/grpc-1.*.txt |
 doctored_dir="$TEST_TMPDIR/doctored"
 mkdir -p "$doctored_dir"
 doctored="$doctored_dir/$(basename "$recorded")"
-safe_cell='thread_shared workers=1 transport=tcp table=small faults=none'
+safe_cell='thread_shared workers=8 transport=tcp table=small faults=none'
 grep -q "^$safe_cell .* => workers: ok=[0-9]*$" "$recorded"
 # An old-format file is bad input: exit 2, naming the line, nothing written.
 sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: always ok|" "$recorded" >"$doctored"
@@ -239,7 +239,7 @@ expect_usage_error '--power_probe: no cell to run reads table small' \
 # Interrupted (Ctrl-C, a nightly job's timeout): the run dies of the signal
 # and leaves neither its fake servers nor their directory behind.
 interrupted_log="$TEST_TMPDIR/interrupted.log"
-"$run" --cells='thread_shared workers=1 transport=unix table=small faults=none' \
+"$run" --cells='thread_shared workers=8 transport=unix table=small faults=none' \
   --min_trials=1000 --max_trials=1000 --benchmarks=false \
   --report_out="$TEST_TMPDIR/never.json" \
   >"$interrupted_log" 2>&1 &

@@ -11,7 +11,7 @@ tools=(--driver="$root/driver/forkcheck_run" --compare="$root/reports/compare/co
   --html="$root/reports/html/html" --history="$history")
 # A tiny run: one matrix cell, one benchmark configuration, 5 repetitions (the
 # fewest a comparison judges), only the process-model benchmarks.
-run_flags=(--cells='thread_shared workers=1 transport=tcp table=small faults=none'
+run_flags=(--cells='thread_shared workers=8 transport=tcp table=small faults=none'
   --min_trials=1 --max_trials=1 --bench_models=thread_shared --bench_workers=1 --bench_sizes=64KiB
   --bench_repetitions=5 --bench_binaries=process_models_benchmark)
 
@@ -68,7 +68,7 @@ sleep 1
 # 4: other cells and other benchmarks than every run before: the
 # comparisons have nothing to judge by (compare's status 3), so the job
 # fails with 2 and says so, and still writes each comparison's four forms.
-other_flags=(--cells='spawn workers=1 transport=tcp table=small faults=none'
+other_flags=(--cells='spawn workers=8 transport=tcp table=small faults=none'
   --min_trials=1 --max_trials=1 --bench_models=spawn --bench_workers=1 --bench_sizes=64KiB
   --bench_repetitions=5 --bench_binaries=process_models_benchmark)
 nightly "${tools[@]}" -- "${other_flags[@]}"
