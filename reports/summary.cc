@@ -43,7 +43,10 @@ Safety SafetyOf(const std::optional<ReportConformance>& conformance,
   Safety safety;
   if (!conformance.has_value()) return safety;
   const Axes& defaults = conformance->defaults;
+  // The baseline cell at the scenario's concurrency; else at the design's;
+  // else at any (the quick size runs some models at 8 workers only).
   const ReportCell* chosen = nullptr;
+  const ReportCell* any_workers = nullptr;
   for (const ReportCell& cell : conformance->cells) {
     if (cell.model_name != model) continue;
     if (workers > 0 && IsBaseline(cell, defaults, workers)) {
@@ -51,7 +54,12 @@ Safety SafetyOf(const std::optional<ReportConformance>& conformance,
       break;
     }
     if (chosen == nullptr && IsBaseline(cell, defaults, 0)) chosen = &cell;
+    if (any_workers == nullptr &&
+        IsBaseline(cell, defaults, cell.axes.workers)) {
+      any_workers = &cell;
+    }
   }
+  if (chosen == nullptr) chosen = any_workers;
   if (chosen == nullptr) return safety;
   safety.workers = PartText(chosen->workers);
   safety.workers_verdict = chosen->workers.verdict;
