@@ -266,9 +266,13 @@ class Schedule {
     TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
     if (!state.stopped.has_value()) state.stopped = StopNow(cell);
-    state.to_decision =
-        TrialsToDecision(result.WorkerCounts(), result.ParentCounts(),
-                         options_.verdicts, options_.stopping);
+    // Only a cell that may still be chosen needs its distance (up to 60
+    // judgements of its counts, under the lock).
+    if (!state.stopped.has_value()) {
+      state.to_decision =
+          TrialsToDecision(result.WorkerCounts(), result.ParentCounts(),
+                           options_.verdicts, options_.stopping);
+    }
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
       state.stopped = StoppedWithoutVerdict(cell);
     }
