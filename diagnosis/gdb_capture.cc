@@ -38,6 +38,7 @@ using std::chrono::milliseconds;
 constexpr size_t kMaxParsedBytes = 1 << 20;
 
 constexpr char kGdbMissing[] = "gdb not installed (apt-get install gdb)";
+constexpr char kNoDebuggerFree[] = "no debugger free within ";
 
 // Options that make gdb quick and self-contained: no init files, no
 // debuginfod (it would try the network), no auto-loaded scripts, no index
@@ -415,46 +416,55 @@ class DebuggerSlots {
   int free_;
 };
 
-// RunGdbsNow, at most DebuggerSlots' capacity at a time, all of it within
-// `bound` from now: waiting for a slot and each gdb count against it.
+// RunGdbsNow, at most DebuggerSlots' capacity at a time: each group waits
+// up to `bounds.slot_wait` for its slots, then runs for up to
+// `bounds.per_process`.
 std::vector<GdbRun> RunGdbs(const std::vector<std::vector<std::string>>& argvs,
-                            milliseconds bound,
+                            const CaptureBounds& bounds,
                             size_t max_output = kMaxParsedBytes) {
   DebuggerSlots& slots = DebuggerSlots::Get();
-  const auto deadline = Clock::now() + bound;
-  auto left = [&] {
-    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(
-                                         deadline - Clock::now()));
-  };
   std::vector<GdbRun> runs;
   for (size_t start = 0; start < argvs.size(); start += slots.capacity()) {
     const size_t end =
         std::min(argvs.size(), start + static_cast<size_t>(slots.capacity()));
     const int count = static_cast<int>(end - start);
-    if (!slots.Acquire(count, left())) {
+    if (!slots.Acquire(count, bounds.slot_wait)) {
       for (size_t i = start; i < end; ++i) {
         GdbRun waited;
         waited.spawn_error =
-            absl::StrCat("no debugger free within ", bound.count(),
+            absl::StrCat(kNoDebuggerFree, bounds.slot_wait.count(),
                          " ms (other trials' captures took every one)");
         runs.push_back(std::move(waited));
       }
       continue;
     }
-    std::vector<GdbRun> chunk = RunGdbsNow(
-        {argvs.begin() + start, argvs.begin() + end}, left(), max_output);
+    std::vector<GdbRun> chunk =
+        RunGdbsNow({argvs.begin() + start, argvs.begin() + end},
+                   bounds.per_process, max_output);
     slots.Release(count);
     for (GdbRun& run : chunk) runs.push_back(std::move(run));
   }
   return runs;
 }
 
-}  // namespace
-
-std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
-                                             const CaptureBounds& bounds) {
+// One gdb for every process: starting gdb and reading the symbols of the
+// executable and its libraries (seconds for a gRPC client on a loaded
+// machine) is paid once, as the trial's processes run the same programs.
+// Each process gets an inferior of its own, so that an `attach` never
+// finds the previous process still attached (a detach that failed): gdb
+// would kill that one, as `set confirm off` answers its "Kill it?". Every
+// step is an -ex of its own because gdb runs the next -ex after one fails
+// (a process gone, ptrace refused), where a command file (-x) would stop
+// at its first error. Markers around each process's commands split the
+// output; gdb flushes its output after each command, so a gdb killed at
+// the bound leaves the processes it finished readable. Sets
+// `*out_of_time` when the gdb found no slot or was killed at its bound.
+std::vector<ProcessStacks> CaptureOnce(const std::vector<pid_t>& pids,
+                                       const std::string& gdb,
+                                       const CaptureBounds& bounds,
+                                       bool* out_of_time) {
+  *out_of_time = false;
   std::vector<ProcessStacks> stacks(pids.size());
-  const std::string gdb = ResolveGdb(bounds.gdb);
   std::vector<size_t> attached;  // stacks indexes, in the order gdb attaches
   for (size_t i = 0; i < pids.size(); ++i) {
     stacks[i].pid = pids[i];
@@ -469,17 +479,6 @@ std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
   }
   if (attached.empty()) return stacks;
 
-  // One gdb for every process: starting gdb and reading the symbols of the
-  // executable and its libraries (seconds for a gRPC client on a loaded
-  // machine) is paid once, as the trial's processes run the same programs.
-  // Each process gets an inferior of its own, so that an `attach` never
-  // finds the previous process still attached (a detach that failed): gdb
-  // would kill that one, as `set confirm off` answers its "Kill it?". Every
-  // step is an -ex of its own because gdb runs the next -ex after one fails
-  // (a process gone, ptrace refused), where a command file (-x) would stop
-  // at its first error. Markers around each process's commands split the
-  // output; gdb flushes its output after each command, so a gdb killed at
-  // the bound leaves the processes it finished readable.
   std::vector<std::string> argv = {gdb};
   argv.insert(argv.end(), QuietOptions().begin(), QuietOptions().end());
   for (size_t k = 0; k < attached.size(); ++k) {
@@ -501,7 +500,9 @@ std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
     }
   }
   const GdbRun run =
-      RunGdbs({argv}, bounds.per_process, kMaxParsedBytes * attached.size())[0];
+      RunGdbs({argv}, bounds, kMaxParsedBytes * attached.size())[0];
+  *out_of_time =
+      run.timed_out || absl::StartsWith(run.spawn_error, kNoDebuggerFree);
 
   const absl::string_view output = run.output;
   for (size_t k = 0; k < attached.size(); ++k) {
@@ -522,6 +523,36 @@ std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
   return stacks;
 }
 
+}  // namespace
+
+std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
+                                             const CaptureBounds& bounds) {
+  const std::string gdb = ResolveGdb(bounds.gdb);
+  CaptureBounds attempt_bounds = bounds;
+  std::vector<std::string> first_errors;
+  for (int attempt = 1;; ++attempt) {
+    bool out_of_time = false;
+    std::vector<ProcessStacks> stacks =
+        CaptureOnce(pids, gdb, attempt_bounds, &out_of_time);
+    const bool any_stacks =
+        std::any_of(stacks.begin(), stacks.end(),
+                    [](const ProcessStacks& s) { return !s.threads.empty(); });
+    if (attempt == 1) {
+      for (const ProcessStacks& s : stacks) first_errors.push_back(s.error);
+    } else {
+      for (size_t i = 0; i < stacks.size(); ++i) {
+        if (stacks[i].error.empty() || first_errors[i].empty()) continue;
+        absl::StrAppend(&stacks[i].error, " (attempt ", attempt,
+                        "; the first: ", first_errors[i], ")");
+      }
+    }
+    if (any_stacks || !out_of_time || attempt >= bounds.attempts) {
+      return stacks;
+    }
+    attempt_bounds.per_process *= 2;
+  }
+}
+
 std::string CoreExecutable(const std::string& core_path,
                            const CaptureBounds& bounds) {
   const std::string gdb = ResolveGdb(bounds.gdb);
@@ -532,7 +563,7 @@ std::string CoreExecutable(const std::string& core_path,
        {"-c", core_path.c_str(), "-ex", "info proc mappings"}) {
     argv.push_back(arg);
   }
-  std::vector<GdbRun> runs = RunGdbs({argv}, bounds.per_process);
+  std::vector<GdbRun> runs = RunGdbs({argv}, bounds);
   if (runs[0].timed_out) return "";
   // Mapping lines: `Start End Size Offset objfile`; the lowest-addressed
   // file is the executable (ld.so maps it before any library). gdb 13
@@ -600,7 +631,7 @@ ProcessStacks ReadCoreStacks(const std::string& core_path,
                           "-ex", kBacktraceCommand}) {
     argv.push_back(arg);
   }
-  GdbRun run = RunGdbs({argv}, bounds.per_process)[0];
+  GdbRun run = RunGdbs({argv}, bounds)[0];
   stacks.raw = TailOf(run.output, bounds.max_raw_bytes);
   absl::string_view output = run.output;
   if (std::optional<std::string> line =

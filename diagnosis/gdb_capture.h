@@ -23,14 +23,23 @@
 namespace forkcheck {
 
 struct CaptureBounds {
-  // How long one call may take, however many processes it captures, waiting
-  // for a debugger slot included (at most one gdb per hardware thread runs
-  // in this process at a time, as they are CPU-bound): a gdb still running
-  // then is killed. (The name is older than one gdb for all of a call's
-  // processes.) gdb attaches to a gRPC client here in about a second and to
-  // each further process of the same programs in a fraction of that (see
-  // diagnosis/README.md), more on a loaded machine.
+  // How long one gdb may run, however many processes it captures: a gdb
+  // still running then is killed. (The name is older than one gdb for all
+  // of a call's processes.) gdb attaches to a gRPC client here in about a
+  // second and to each further process of the same programs in a fraction
+  // of that (see diagnosis/README.md), more on a loaded machine.
   std::chrono::milliseconds per_process{4000};
+  // How long a call waits for a debugger slot before it gives up (at most
+  // one gdb per hardware thread runs in this process at a time, as they are
+  // CPU-bound). Apart from per_process, so that a gdb that waited still
+  // gets its whole bound: under load, a default run's cells lost their only
+  // capture to the wait or to a gdb left a fraction of its bound.
+  std::chrono::milliseconds slot_wait{4000};
+  // How many gdbs a live capture may run in turn, each with twice the bound
+  // of the one before, while none has given any process's stacks and the
+  // last ran out of time or found no slot. A second gdb finds the symbols
+  // the first read in the page cache.
+  int attempts = 1;
   // How much of gdb's output ProcessStacks::raw keeps: the last bytes, where
   // gdb prints thread 1 (the main thread, or the one that got the signal).
   size_t max_raw_bytes = 32 * 1024;
@@ -43,17 +52,17 @@ struct CaptureBounds {
 // in turn, in the order given, so that its start-up and the symbols of
 // programs the processes share are read once: put the processes that
 // matter most first, as a bound that passes mid-way costs the last ones.
-// The call takes one bound at most. While attached, gdb stops its target;
-// it detaches before the next.
-// `error` says why a process's capture failed, e.g. "gdb not installed
-// (apt-get install gdb)", "process 123 does not exist" (checked before gdb
-// starts), "ptrace: Operation not permitted ..." (the other processes are
-// still captured), "no debugger free within 4000 ms ...", "gdb timed out
-// after 4000 ms while capturing process 123" (what gdb printed of it is
-// kept) or "... before reaching process 124"; processes gdb finished before
-// the bound keep their stacks.
-// Must be called from a thread that outlives the call (the gdbs get SIGKILL
-// when the thread that started them ends: common/subprocess.h).
+// An attempt takes slot_wait and per_process at most; a later one (see
+// `attempts`) runs only when those before gave no stacks. While attached, gdb
+// stops its target; it detaches before the next. `error` says why a process's
+// capture failed, e.g. "gdb not installed (apt-get install gdb)", "process 123
+// does not exist" (checked before gdb starts), "ptrace: Operation not permitted
+// ..." (the other processes are still captured), "no debugger free within 4000
+// ms ...", "gdb timed out after 4000 ms while capturing process 123" (what gdb
+// printed of it is kept) or "... before reaching process 124"; processes gdb
+// finished before the bound keep their stacks. Must be called from a thread
+// that outlives the call (the gdbs get SIGKILL when the thread that started
+// them ends: common/subprocess.h).
 std::vector<ProcessStacks> CaptureLiveStacks(const std::vector<pid_t>& pids,
                                              const CaptureBounds& bounds);
 

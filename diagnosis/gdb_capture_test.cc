@@ -378,6 +378,113 @@ TEST(CaptureLiveStacksTest, TargetsLeftStoppedAreResumed) {
   ExpectRunning(second->pid());
 }
 
+// A gdb that sleeps past its bound the first time it is started, as one
+// reading symbols on a loaded machine, and is gdb after.
+std::string GdbSlowTheFirstTime(const std::string& marker,
+                                const std::string& sleep) {
+  const std::string path = TempPath("gdb_slow_first");
+  WriteScript(path, "if [ ! -e '" + marker + "' ]; then\n  : > '" + marker +
+                        "'\n  exec " + sleep + "\nfi\nexec gdb \"$@\"\n");
+  return path;
+}
+
+TEST(CaptureLiveStacksTest, AGdbOutOfTimeIsFollowedByOneWithTwiceTheBound) {
+  std::unique_ptr<Subprocess> hanging = StartHanging();
+  ASSERT_NE(hanging, nullptr);
+  const std::string sleep = "sleep 23." + std::to_string(getpid());
+  CaptureBounds bounds = Generous();
+  bounds.gdb = GdbSlowTheFirstTime(TempPath("slow_once"), sleep);
+  // The second gdb gets 10 s: several times what gdb takes here.
+  bounds.per_process = milliseconds(5000);
+  bounds.attempts = 2;
+  std::vector<ProcessStacks> stacks =
+      CaptureLiveStacks({hanging->pid()}, bounds);
+  ASSERT_EQ(stacks.size(), 1u);
+  SCOPED_TRACE(stacks[0].raw);
+  EXPECT_EQ(stacks[0].error, "");
+  ExpectHangSignature(stacks[0]);
+  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
+  ExpectRunning(hanging->pid());
+}
+
+TEST(CaptureLiveStacksTest, EveryAttemptOutOfTimeSaysSoForEach) {
+  std::unique_ptr<Subprocess> hanging = StartHanging();
+  ASSERT_NE(hanging, nullptr);
+  const std::string sleep = "sleep 24." + std::to_string(getpid());
+  const std::string never = TempPath("gdb_that_sleeps");
+  WriteScript(never, "exec " + sleep + "\n");
+  CaptureBounds bounds;
+  bounds.gdb = never;
+  bounds.per_process = milliseconds(300);
+  bounds.attempts = 2;
+  const std::vector<ProcessStacks> stacks =
+      CaptureLiveStacks({hanging->pid()}, bounds);
+  ASSERT_EQ(stacks.size(), 1u);
+  const std::string pid = std::to_string(hanging->pid());
+  EXPECT_EQ(stacks[0].error,
+            "gdb timed out after 600 ms before reaching process " + pid +
+                " (attempt 2; the first: gdb timed out after 300 ms before "
+                "reaching process " +
+                pid + ")");
+  EXPECT_TRUE(ProcessesWithCommandLine(sleep + " ").empty());
+  ExpectRunning(hanging->pid());
+}
+
+TEST(CaptureLiveStacksTest, OneAttemptUnlessAsked) {
+  std::unique_ptr<Subprocess> hanging = StartHanging();
+  ASSERT_NE(hanging, nullptr);
+  const std::string runs = TempPath("gdb_runs_attempts");
+  const std::string counting = TempPath("gdb_counts_and_sleeps");
+  WriteScript(counting, "echo run >> '" + runs + "'\nexec sleep 25\n");
+  CaptureBounds bounds;
+  bounds.gdb = counting;
+  bounds.per_process = milliseconds(300);
+  CaptureLiveStacks({hanging->pid()}, bounds);
+  EXPECT_EQ(LinesIn(runs), 1u);
+}
+
+// Captures of trials that hung together queue for the debuggers: the wait
+// for a slot is bounded on its own, and does not shorten the gdb's run.
+TEST(CaptureLiveStacksTest, WaitingForADebuggerLeavesTheGdbItsWholeBound) {
+  std::unique_ptr<Subprocess> hanging = StartHanging();
+  ASSERT_NE(hanging, nullptr);
+  const std::string hold = "sleep 2." + std::to_string(getpid());
+  const std::string holder = TempPath("gdb_that_holds_a_slot");
+  WriteScript(holder, "exec " + hold + "\n");
+  // Takes every slot for about 2 s.
+  std::vector<std::thread> holders;
+  for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency());
+       ++i) {
+    holders.emplace_back([&] {
+      CaptureBounds bounds;
+      bounds.gdb = holder;
+      bounds.per_process = milliseconds(10000);
+      CaptureLiveStacks({hanging->pid()}, bounds);
+    });
+  }
+  while (ProcessesWithCommandLine(hold).size() <
+         std::max(1u, std::thread::hardware_concurrency())) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  // Ends at once without a stack: what it says is how it ended.
+  const std::string quick = TempPath("gdb_that_exits");
+  WriteScript(quick, "exit 0\n");
+  CaptureBounds bounds;
+  bounds.gdb = quick;
+  bounds.per_process = milliseconds(1000);
+  bounds.slot_wait = milliseconds(30000);
+  const std::vector<ProcessStacks> stacks =
+      CaptureLiveStacks({hanging->pid()}, bounds);
+  for (std::thread& thread : holders) thread.join();
+  ASSERT_EQ(stacks.size(), 1u);
+  EXPECT_EQ(stacks[0].error.rfind("gdb ended (exited with status 0) before "
+                                  "reaching process ",
+                                  0),
+            0u)
+      << stacks[0].error;
+  ExpectRunning(hanging->pid());
+}
+
 TEST(CaptureLiveStacksTest, SaysWhenGdbIsMissing) {
   CaptureBounds bounds;
   bounds.gdb = "/nonexistent/gdb";

@@ -40,11 +40,12 @@ inline constexpr char kTrialTokenEnv[] = "FORKCHECK_TRIAL_TOKEN";
 inline constexpr size_t kMaxTrialStdinBytes = 64 * 1024;
 // What is kept of each process's standard error: its last bytes.
 inline constexpr size_t kMaxStderrBytes = 64 * 1024;
-// How long a debugger may take over one process's stacks or one core. The
-// debuggers run side by side, so a hung trial takes at most this much
-// longer (plus a moment for a testee's own dump); a core gets twice this a
-// run, so a crashed one takes at most four times this (a core is read in
-// up to two runs). gdb takes about a second here, several on a loaded
+// How long a debugger may take over a hung trial's processes or one core,
+// and wait for a debugger slot before it starts. Only a trial that asks for
+// stacks pays it: a hung one at most five times this (a wait and a gdb,
+// and when that gave no stacks a second wait and a gdb of twice the bound),
+// a crashed one at most eight (cores get twice the bound for each, in up
+// to two gdb runs). gdb takes about a second here, several on a loaded
 // 2-core machine.
 inline constexpr std::chrono::milliseconds kStackCaptureBound{8000};
 

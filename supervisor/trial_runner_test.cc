@@ -48,9 +48,10 @@ std::string TrialBinary() {
   return RunfileExecutable("supervisor/testing/misbehaving_trial").value_or("");
 }
 
-// The capture's own bound (the debuggers run side by side), or reading
-// cores (side by side, each in up to two debugger runs), and the dump wait.
-constexpr milliseconds kDiagnosisMargin(2 * kStackCaptureBound + kMargin);
+// The most diagnosis may add (kStackCaptureBound's comment: a live capture
+// in two attempts, or cores read side by side in up to two debugger runs,
+// each after a wait for a slot), and the dump wait.
+constexpr milliseconds kDiagnosisMargin(8 * kStackCaptureBound + kMargin);
 
 // Runs the trial and checks that it ended in time and left nothing behind.
 // Without `explain`, as the classification tests want it: a hang is killed
@@ -70,10 +71,11 @@ TrialRecord RunChecked(int workers, const std::vector<std::string>& flags,
   const auto elapsed = Clock::now() - start;
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return {};
-  EXPECT_LT(elapsed, watchdog + kMargin +
-                         (explain ? kDiagnosisMargin + 2 * (stack_capture_bound -
-                                                            kStackCaptureBound)
-                                  : milliseconds(0)));
+  EXPECT_LT(elapsed,
+            watchdog + kMargin +
+                (explain ? kDiagnosisMargin +
+                               8 * (stack_capture_bound - kStackCaptureBound)
+                         : milliseconds(0)));
   ExpectNothingLeftBehind(*record);
   return *std::move(record);
 }
