@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 
@@ -19,10 +20,18 @@ struct StartedServer {
   std::string address;
 };
 
-// Serves `service` (which must outlive the server) on `listen_address`:
-// "host:port" (port 0: the kernel chooses), "unix:/path", or "" for
-// in-process channels only. INVALID_ARGUMENT for a Unix socket path longer
-// than the kernel allows; UNAVAILABLE if the address cannot be bound.
+// OK if `listen_address` is one StartGrpcServer accepts: "" (in process
+// only), "host:port" with a non-empty host ("[v6]" bracketed) and a decimal
+// port in 0..65535 (0: the kernel chooses), or "unix:/path" with a non-empty
+// path of at most 107 bytes. Otherwise INVALID_ARGUMENT naming the address
+// and what is wrong with it: gRPC itself would bind something else (a port
+// modulo 65536, 443 for a missing port, an abstract socket for "unix:").
+absl::Status CheckListenAddress(const std::string& listen_address);
+
+// Serves `service` (which must outlive the server) on `listen_address` (see
+// CheckListenAddress; INVALID_ARGUMENT when that fails). The port is bound
+// exclusively (no SO_REUSEPORT): UNAVAILABLE if the address cannot be bound,
+// also when another server, of this process or another, listens on it.
 absl::StatusOr<StartedServer> StartGrpcServer(grpc::Service* service,
                                               const std::string& listen_address);
 

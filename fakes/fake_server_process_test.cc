@@ -5,7 +5,9 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "client/reference_reader.h"
 #include "dataset/catalogue.h"
@@ -59,6 +61,51 @@ TEST(FakeServerProcessStartTest, BadFlagsFailFastWithTheReason) {
   EXPECT_NE(server.status().message().find("exited with status 2"),
             std::string::npos)
       << server.status();
+}
+
+// Starts the server with `flags`, expecting it to fail; returns the status,
+// whose message quotes the server's standard error.
+absl::Status StartExpectingFailure(const std::vector<std::string>& flags,
+                                   const std::string& stderr_name) {
+  auto binary = FakeServerBinaryPath();
+  if (!binary.ok()) return binary.status();
+  FakeServerProcess::Options options{*binary, flags};
+  options.stderr_path =
+      std::string(std::getenv("TEST_TMPDIR")) + "/" + stderr_name;
+  auto server = FakeServerProcess::Start(options);
+  if (server.ok()) {
+    (void)(*server)->Stop();
+    return absl::InternalError("the server started on " + (*server)->address());
+  }
+  return server.status();
+}
+
+TEST(FakeServerProcessStartTest, ABadListenAddressExits2NamingIt) {
+  for (const std::string& address :
+       {std::string("127.0.0.1:99999"), std::string("127.0.0.1:"),
+        std::string("unix:")}) {
+    absl::Status status =
+        StartExpectingFailure({"--listen=" + address},
+                              "bad-listen-" + std::to_string(address.size()));
+    EXPECT_NE(status.message().find("exited with status 2"), std::string::npos)
+        << address << ": " << status;
+    EXPECT_NE(status.message().find("listen address \"" + address + "\""),
+              std::string::npos)
+        << address << ": " << status;
+  }
+}
+
+TEST(FakeServerProcessStartTest, ASecondServerOnAPortInUseExits2) {
+  auto first = StartServer({"--listen=127.0.0.1:0"});
+  ASSERT_NE(first, nullptr);
+  absl::Status second =
+      StartExpectingFailure({"--listen=" + first->address()}, "second-server");
+  EXPECT_NE(second.message().find("exited with status 2"), std::string::npos)
+      << second;
+  EXPECT_NE(second.message().find("cannot listen on \"" + first->address()),
+            std::string::npos)
+      << second;
+  EXPECT_TRUE(first->Stop().ok());
 }
 
 }  // namespace
