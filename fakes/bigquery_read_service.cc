@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "dataset/avro_encoder.h"
+#include "fakes/echo.h"
 #include "fakes/read_rows_reactor.h"
 #include "fakes/stream_plan.h"
 
@@ -54,9 +55,9 @@ grpc::Status BigQueryReadService::CreateReadSession(
     bqs::ReadSession* response) {
   std::optional<std::string> project = ProjectOfParent(request->parent());
   if (!project.has_value()) {
-    return InvalidArgument(absl::StrCat(
-        "parent must be \"projects/{project}\", got \"", request->parent(),
-        "\""));
+    return InvalidArgument(
+        absl::StrCat("parent must be \"projects/{project}\", got \"",
+                     BoundedEcho(request->parent()), "\""));
   }
   const bqs::ReadSession& requested = request->read_session();
   if (requested.table().empty()) {
@@ -64,8 +65,9 @@ grpc::Status BigQueryReadService::CreateReadSession(
   }
   const TableSpec* table = catalogue_->Find(requested.table());
   if (table == nullptr) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("Not found: Table ", requested.table()));
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("Not found: Table ", BoundedEcho(requested.table())));
   }
   switch (requested.data_format()) {
     case bqs::AVRO:
@@ -109,9 +111,9 @@ grpc::Status BigQueryReadService::CreateReadSession(
   for (const std::string& field : read_options.selected_fields()) {
     int index = table->ColumnIndex(field);
     if (index < 0) {
-      return InvalidArgument(absl::StrCat(
-          "read_options.selected_fields: no column \"", field, "\" in table ",
-          table->name));
+      return InvalidArgument(
+          absl::StrCat("read_options.selected_fields: no column \"",
+                       BoundedEcho(field), "\" in table ", table->name));
     }
     selected.insert(index);
   }
@@ -169,9 +171,10 @@ RawWriteReactor* BigQueryReadService::ReadRows(
   std::shared_ptr<const StreamState> stream =
       sessions_.FindStream(request.read_stream());
   if (stream == nullptr) {
-    return FinishReadRows(grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        absl::StrCat("Not found: ReadStream ", request.read_stream())));
+    return FinishReadRows(
+        grpc::Status(grpc::StatusCode::NOT_FOUND,
+                     absl::StrCat("Not found: ReadStream ",
+                                  BoundedEcho(request.read_stream()))));
   }
   const int64_t size = stream->rows.size();
   if (request.offset() < 0) {
@@ -182,8 +185,8 @@ RawWriteReactor* BigQueryReadService::ReadRows(
     return FinishReadRows(grpc::Status(
         grpc::StatusCode::FAILED_PRECONDITION,
         absl::StrCat("offset ", request.offset(),
-                     " is beyond the end of stream ", stream->name, " (",
-                     size, " rows)")));
+                     " is beyond the end of stream ", BoundedEcho(stream->name),
+                     " (", size, " rows)")));
   }
   return StartReadRows(std::move(stream), request.offset(), faults_, &cache_,
                        &scheduler_);
@@ -200,8 +203,9 @@ grpc::Status BigQueryReadService::SplitReadStream(
   std::shared_ptr<const StreamState> stream =
       sessions_.FindStream(request->name());
   if (stream == nullptr) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("Not found: ReadStream ", request->name()));
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("Not found: ReadStream ", BoundedEcho(request->name())));
   }
   auto split = SplitRange(stream->rows, stream->session->table->rows_per_chunk,
                           request->fraction());

@@ -499,5 +499,72 @@ TEST(FakeServerTest, ServesOverTcpAndUnixSockets) {
   }
 }
 
+// Over TCP, where the client limits the trailing metadata that carries the
+// status message (8 KiB): a status echoing a 9 KB name whole would arrive as
+// RESOURCE_EXHAUSTED ("initial metadata size exceeds limit").
+TEST(FakeServerTest, AHugeNameGetsItsOwnCodeAndABoundedMessage) {
+  FakeServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  auto server = FakeServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = bqs::BigQueryRead::NewStub(grpc::CreateChannel(
+      (*server)->address(), grpc::InsecureChannelCredentials()));
+  const std::string huge(9 * 1024, 'x');
+  auto deadline = [] {
+    return std::chrono::system_clock::now() + std::chrono::seconds(10);
+  };
+  auto expect_bounded = [&](const grpc::Status& status, grpc::StatusCode code,
+                            const char* call) {
+    EXPECT_EQ(status.error_code(), code)
+        << call << ": " << status.error_message().substr(0, 300);
+    EXPECT_LT(status.error_message().size(), 400u) << call;
+    EXPECT_NE(status.error_message().find("(9216 bytes)"), std::string::npos)
+        << call << ": " << status.error_message().substr(0, 300);
+  };
+  {
+    bqs::ReadRowsRequest request;
+    request.set_read_stream(huge);
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    auto reader = stub->ReadRows(&context, request);
+    bqs::ReadRowsResponse response;
+    while (reader->Read(&response)) {
+    }
+    expect_bounded(reader->Finish(), grpc::StatusCode::NOT_FOUND, "ReadRows");
+  }
+  {
+    bqs::SplitReadStreamRequest request;
+    request.set_name(huge);
+    request.set_fraction(0.5);
+    bqs::SplitReadStreamResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    expect_bounded(stub->SplitReadStream(&context, request, &response),
+                   grpc::StatusCode::NOT_FOUND, "SplitReadStream");
+  }
+  for (const char* field : {"table", "parent", "selected_fields"}) {
+    bqs::CreateReadSessionRequest request;
+    request.set_parent("projects/forkcheck");
+    request.mutable_read_session()->set_table(kSmall);
+    request.mutable_read_session()->set_data_format(bqs::AVRO);
+    grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT;
+    if (std::string(field) == "table") {
+      request.mutable_read_session()->set_table(huge);
+      code = grpc::StatusCode::NOT_FOUND;
+    } else if (std::string(field) == "parent") {
+      request.set_parent(huge);
+    } else {
+      request.mutable_read_session()
+          ->mutable_read_options()
+          ->add_selected_fields(huge);
+    }
+    bqs::ReadSession session;
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    expect_bounded(stub->CreateReadSession(&context, request, &session), code,
+                   field);
+  }
+}
+
 }  // namespace
 }  // namespace forkcheck

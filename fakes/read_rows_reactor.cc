@@ -1,7 +1,7 @@
 #include "fakes/read_rows_reactor.h"
 
-#include <mutex>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_handoff.h"
 #include "dataset/injected_fault.h"
+#include "fakes/echo.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/rpc/error_details.pb.h"
@@ -50,7 +51,7 @@ grpc::Slice BorrowedSlice(std::shared_ptr<const std::string> rows) {
 grpc::Status FaultStatus(const PlannedFault& fault, const std::string& stream,
                          int64_t offset) {
   const std::string where =
-      absl::StrCat(" on ", stream, " at offset ", offset);
+      absl::StrCat(" on ", BoundedEcho(stream), " at offset ", offset);
   switch (fault.kind) {
     case FaultKind::kUnavailable:
       return grpc::Status(
