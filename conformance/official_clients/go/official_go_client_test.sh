@@ -16,25 +16,11 @@ readonly SETUP_HINT="run ./forkcheck setup (it installs golang-go, golang-google
 readonly TABLES=("small 1000" "all_types 10000" "empty 0")
 readonly STREAMS=4
 
-# The server's stderr, for failure messages.
-server_log() {
-  if [[ -s "$server_err" ]]; then
-    echo "fake server stderr: $(cat "$server_err")"
-  else
-    echo "fake server stderr: (empty)"
-  fi
-}
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/conformance/official_clients/fake_server_lib.sh"
 
-die() {
-  echo "$NAME: FAIL: $*" >&2
-  exit 1
-}
-
-runfiles="${TEST_SRCDIR:-$0.runfiles}/forkcheck"
-tmp="${TEST_TMPDIR:-$(mktemp -d)}"
-server="$runfiles/fakes/fake_bigquery_storage_server"
-source_file="$runfiles/conformance/official_clients/go/read_with_official_client.go"
-[[ -x "$server" ]] || die "fake server binary not found at $server"
+server="$(runfiles_of fakes)/fake_bigquery_storage_server"
+source_file="$(runfiles_of conformance/official_clients/go)/read_with_official_client.go"
 [[ -f "$source_file" ]] || die "Go source not found at $source_file"
 
 # --- The Go toolchain and Debian's Go packages must be installed: no skipping.
@@ -73,51 +59,9 @@ if ! (cd "$tmp" && timeout -k 5 240 env GO111MODULE=off GOPATH="$GOPATH_DIR" \
 fi
 echo "$NAME: built the reader in $((SECONDS - build_started)) s (GOCACHE=$go_cache)"
 
-# --- Start the fake server; the trap stops it whatever happens next.
-server_out="$tmp/server.stdout"
-server_err="$tmp/server.stderr"
-server_pid=""
-
-# Sends `signal` to the server and waits up to `seconds` for it to exit;
-# returns 0 once it has exited (exit status in server_status).
-stop_server() {
-  local signal="$1" seconds="$2" deadline
-  kill "-$signal" "$server_pid" 2>/dev/null || true
-  deadline=$((SECONDS + seconds))
-  while kill -0 "$server_pid" 2>/dev/null; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-  server_status=0
-  wait "$server_pid" || server_status=$?
-  server_pid=""
-}
-
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    stop_server TERM 5 || stop_server KILL 5 || true
-  fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# The files exist before the server starts, so the first read cannot race
-# the background job's redirections.
-: >"$server_out"
-: >"$server_err"
-"$server" --listen=127.0.0.1:0 >"$server_out" 2>"$server_err" &
-server_pid=$!
-
-address=""
-deadline=$((SECONDS + 20))
-until IFS= read -r address <"$server_out"; do
-  kill -0 "$server_pid" 2>/dev/null ||
-    die "the fake server exited before printing its address; $(server_log)"
-  ((SECONDS < deadline)) ||
-    die "the fake server printed no address within 20 s; $(server_log)"
-  sleep 0.05
-done
-[[ "$address" == 127.0.0.1:* ]] || die "unexpected address line from the fake server: '$address'"
+# --- Start the fake server; a trap stops it whatever happens next.
+start_fake_server "$server"
+address="$fake_address"
 echo "$NAME: fake server on $address"
 
 # --- Read each table with the official client.
@@ -125,12 +69,10 @@ for entry in "${TABLES[@]}"; do
   read -r table rows <<<"$entry"
   if ! timeout -k 5 60 "$reader" -target="$address" -table="$table" \
       -streams="$STREAMS" -rows="$rows" -timeout=45s; then
-    die "the official Go client could not read table $table ($rows rows) from the fake; $(server_log)"
+    die "the official Go client could not read table $table ($rows rows) from the fake; $(fake_server_log)"
   fi
 done
 
 # --- Stop the server: it must shut down cleanly after the client's calls.
-stop_server TERM 20 || die "the fake server did not stop within 20 s of SIGTERM"
-((server_status == 0)) ||
-  die "the fake server exited with status $server_status after SIGTERM; $(server_log)"
+stop_fake_server
 echo "$NAME: ${#TABLES[@]} tables read; fake server stopped cleanly"
