@@ -4,12 +4,18 @@
 // --count) of --table, every column, in order.
 //
 //   print_rows --table=projects/forkcheck/datasets/synthetic/tables/small
+//   print_rows --table=small --first=1000 --count=50   # past its end
+//
+// Without --count it prints to the end of the table. With --count it prints
+// exactly that many rows, also past the table's end: the generator defines
+// every index, so those are rows a writer can append to the table and
+// expect to read back.
 //
 // Exit status 0, or 2 for a bad flag or an unknown table (one line on
 // standard error naming it).
-#include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,7 +34,8 @@ ABSL_FLAG(std::string, catalogue, "",
           "JSON catalogue (dataset/README.md); empty: the default one.");
 ABSL_FLAG(int64_t, first, 0, "First row to print.");
 ABSL_FLAG(int64_t, count, -1,
-          "How many rows to print (-1: to the end of the table).");
+          "How many rows to print (-1: to the end of the table); rows past "
+          "the table's end are printed too.");
 
 namespace forkcheck {
 namespace {
@@ -68,13 +75,17 @@ int Main() {
   }
   const int64_t first = absl::GetFlag(FLAGS_first);
   const int64_t count = absl::GetFlag(FLAGS_count);
-  if (first < 0 || first > table->row_count) {
-    return Fail("--first=" + std::to_string(first) + " is outside [0, " +
-                std::to_string(table->row_count) + "]");
-  }
+  if (first < 0) return Fail("--first must not be negative");
   if (count < -1) return Fail("--count must be -1 or more");
-  const int64_t end = count == -1 ? table->row_count
-                                  : std::min(table->row_count, first + count);
+  if (count == -1 && first > table->row_count) {
+    return Fail("--first=" + std::to_string(first) + " is past the table's " +
+                std::to_string(table->row_count) +
+                " rows; give --count to print rows past its end");
+  }
+  if (count > std::numeric_limits<int64_t>::max() - first) {
+    return Fail("--first + --count overflows");
+  }
+  const int64_t end = count == -1 ? table->row_count : first + count;
 
   RowGenerator generator(*table);
   std::vector<int> columns(table->columns.size());
