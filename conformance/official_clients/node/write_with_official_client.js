@@ -1,0 +1,276 @@
+// Writes rows to a table of the fake BigQuery Storage server through Google's
+// official Node client's managedwriter (WriterClient, JSONWriter), then
+// reads the table back through its reader and checks, value by value, that
+// it holds exactly the rows it held before plus those written. See
+// README.md ("Writing"). Not run by any test yet: it needs the fake's Write
+// service (issue 15).
+//
+//   node write_with_official_client.js --modules=DIR --target=HOST:PORT \
+//       --table=projects/forkcheck/datasets/synthetic/tables/empty \
+//       --mode=default|committed|pending \
+//       --table_rows=BEFORE.jsonl --rows=NEW.jsonl \
+//       [--batch_rows=100] [--timeout_ms=60000]
+//
+// --table_rows: what the table holds before (print_rows --table=T, or the
+// rows of earlier writes added); --rows: the rows to append, with row_ids the
+// table does not hold (print_rows --table=T --first=ROW_COUNT --count=N).
+// Both in the exact JSON of dataset/row_json.h.
+//
+// By --mode:
+//   default    appends to the table's _default stream, with no offsets; the
+//              rows are visible once acknowledged.
+//   committed  CreateWriteStream(COMMITTED); appends at offsets 0, b, 2b...,
+//              each acknowledged at its offset; a resent append at offset 0
+//              gets ALREADY_EXISTS; the rows are visible once acknowledged;
+//              FinalizeWriteStream counts them.
+//   pending    CreateWriteStream(PENDING); appends at offsets as above; the
+//              table must not show the rows until FinalizeWriteStream and
+//              BatchCommitWriteStreams, then it must show all of them.
+// The writer schema is the table's, from GetWriteStream (view FULL),
+// converted by the client's adapt.convertStorageSchemaToProto2Descriptor.
+// Exit status: 0 when every check passes; 1 when a check or a call fails
+// (the message names which); 2 for bad flags or a client that cannot load.
+'use strict';
+
+const {parseArgs} = require('util');
+const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
+    require('./official_client');
+const {CheckFailure, readExactRows, readWholeTable} = require('./exact_rows');
+
+const NAME = 'write_with_official_client';
+const MODES = ['default', 'committed', 'pending'];
+// gRPC's ALREADY_EXISTS: an append below the stream's next offset.
+const ALREADY_EXISTS = 6;
+
+function parseFlags(argv) {
+  let values;
+  try {
+    ({values} = parseArgs({
+      args: argv,
+      options: {
+        modules: {type: 'string'},
+        target: {type: 'string'},
+        table: {type: 'string'},
+        mode: {type: 'string'},
+        table_rows: {type: 'string'},
+        rows: {type: 'string'},
+        batch_rows: {type: 'string', default: '100'},
+        timeout_ms: {type: 'string', default: '60000'},
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
+  for (const required of
+       ['modules', 'target', 'table', 'mode', 'table_rows', 'rows']) {
+    if (!values[required]) throw new UsageError(`--${required} is required`);
+  }
+  if (!MODES.includes(values.mode)) {
+    throw new UsageError(`--mode="${values.mode}" is not one of ` +
+                         `${MODES.join(', ')}`);
+  }
+  const integer = (name) => {
+    const text = values[name];
+    if (!/^\d+$/.test(text) || Number(text) < 1) {
+      throw new UsageError(`--${name}="${text}" is not an integer >= 1`);
+    }
+    return Number(text);
+  };
+  return {
+    modules: values.modules,
+    target: parseTarget(values.target),
+    table: values.table,
+    mode: values.mode,
+    tableRowsPath: values.table_rows,
+    rowsPath: values.rows,
+    batchRows: integer('batch_rows'),
+    timeoutMs: integer('timeout_ms'),
+  };
+}
+
+// Column name -> BigQuery type ('INT64', 'STRING', ...), from a storage
+// TableSchema (gax gives enums as their names).
+function columnTypes(tableSchema) {
+  const types = new Map();
+  for (const field of tableSchema.fields || []) {
+    types.set(field.name, String(field.type));
+  }
+  return types;
+}
+
+// An exact-JSON row as JSONWriter takes it. INT64 and TIMESTAMP stay decimal
+// strings (protobufjs writes int64 fields from them without rounding).
+function writerRow(exactRow, types) {
+  const row = {};
+  for (const [name, value] of Object.entries(exactRow)) {
+    const type = types.get(name);
+    if (type === undefined) {
+      throw new UsageError(`--rows: column ${name} is not in the table's ` +
+                           `schema`);
+    }
+    if (value === null) {
+      row[name] = null;
+      continue;
+    }
+    switch (type) {
+      case 'INT64':
+      case 'TIMESTAMP':
+      case 'STRING':
+      case 'BOOL':
+        row[name] = value;
+        break;
+      case 'DOUBLE':
+        row[name] = Buffer.from(value, 'hex').readDoubleBE();
+        break;
+      case 'BYTES':
+        row[name] = Buffer.from(value, 'hex');
+        break;
+      default:
+        throw new CheckFailure(`column ${name}: type ${type} is not one ` +
+                               `the dataset writes`);
+    }
+  }
+  return row;
+}
+
+// Appends every row in batches, all in flight at once (the managedwriter
+// pipelines them on one AppendRows stream), and checks each
+// acknowledgement: no error, no row errors, and with offsets the offset
+// asked for.
+async function appendAll(jsonWriter, batches, withOffsets, what) {
+  let offset = 0;
+  const pending = batches.map((batch) => {
+    const at = offset;
+    offset += batch.length;
+    return {at, write: jsonWriter.appendRows(batch, withOffsets ? at : undefined)};
+  });
+  for (const {at, write} of pending) {
+    const result = await write.getResult();
+    if (result.error) {
+      throw new CheckFailure(`${what}: the append at row ${at} failed: ` +
+                             `code ${result.error.code}: ${result.error.message}`);
+    }
+    if (result.rowErrors && result.rowErrors.length > 0) {
+      throw new CheckFailure(`${what}: the append at row ${at} has row ` +
+                             `errors: ${JSON.stringify(result.rowErrors)}`);
+    }
+    if (withOffsets) {
+      const acknowledged = result.appendResult && result.appendResult.offset &&
+          Number(result.appendResult.offset.value);
+      if (acknowledged !== at) {
+        throw new CheckFailure(`${what}: the append at offset ${at} was ` +
+                               `acknowledged at ${acknowledged}`);
+      }
+    }
+  }
+  return offset;
+}
+
+async function run(flags) {
+  const client = loadClient(flags.modules);
+  const before = readExactRows(flags.tableRowsPath, 'table_rows');
+  const written = readExactRows(flags.rowsPath, 'rows');
+  const after = new Map(before);
+  for (const [id, row] of written) {
+    if (after.has(id)) {
+      throw new UsageError(`--rows: row_id ${id} is already in --table_rows`);
+    }
+    after.set(id, row);
+  }
+  const callOptions = {timeout: flags.timeoutMs};
+  const options = fakeEndpointOptions(client, flags.target);
+  const {WriterClient, JSONWriter} = client.storage.managedwriter;
+  const writerClient = new WriterClient(options);
+  const reader = new client.storage.reader.ReadClient(options);
+  const what = `${flags.table} (${flags.mode})`;
+  try {
+    let streamId = `${flags.table}/streams/_default`;
+    if (flags.mode !== 'default') {
+      streamId = await writerClient.createWriteStream({
+        streamType: flags.mode === 'committed' ? 'COMMITTED' : 'PENDING',
+        destinationTable: flags.table,
+      }, callOptions);
+      if (!streamId.startsWith(`${flags.table}/streams/`)) {
+        throw new CheckFailure(`${what}: CreateWriteStream named ` +
+                               `"${streamId}", not a stream of the table`);
+      }
+    }
+    const stream = await writerClient.getWriteStream(
+        {streamId, view: 'FULL'}, callOptions);
+    if (!stream.tableSchema || !(stream.tableSchema.fields || []).length) {
+      throw new CheckFailure(`${what}: GetWriteStream(view FULL) of ` +
+                             `${streamId} has no table schema`);
+    }
+    const protoDescriptor = client.storage.adapt
+        .convertStorageSchemaToProto2Descriptor(stream.tableSchema, 'root');
+    const types = columnTypes(stream.tableSchema);
+    const rows = [...written.values()].map((row) => writerRow(row, types));
+    const batches = [];
+    for (let i = 0; i < rows.length; i += flags.batchRows) {
+      batches.push(rows.slice(i, i + flags.batchRows));
+    }
+
+    const connection = await writerClient.createStreamConnection(
+        {streamId}, callOptions);
+    const jsonWriter = new JSONWriter({connection, protoDescriptor});
+    const withOffsets = flags.mode !== 'default';
+    const appended = await appendAll(jsonWriter, batches, withOffsets, what);
+
+    if (withOffsets && batches.length > 0) {
+      const resent = await jsonWriter.appendRows(batches[0], 0).getResult();
+      if (!resent.error || resent.error.code !== ALREADY_EXISTS) {
+        throw new CheckFailure(
+            `${what}: an append resent at offset 0 got ` +
+            `${resent.error ? `code ${resent.error.code}` : 'no error'}, ` +
+            `expected ALREADY_EXISTS (${ALREADY_EXISTS})`);
+      }
+    }
+    if (flags.mode === 'pending') {
+      await readWholeTable(client.avro, reader, flags.table, before,
+                           callOptions, `${what}, before the commit`);
+    }
+    if (withOffsets) {
+      const finalized = await connection.finalize();
+      if (!finalized || Number(finalized.rowCount) !== appended) {
+        throw new CheckFailure(
+            `${what}: FinalizeWriteStream counted ` +
+            `${finalized && finalized.rowCount} rows, ${appended} appended`);
+      }
+    } else {
+      connection.close();
+    }
+    if (flags.mode === 'pending') {
+      const committed = await writerClient.batchCommitWriteStream(
+          {parent: flags.table, writeStreams: [streamId]});
+      if ((committed.streamErrors || []).length > 0 || !committed.commitTime) {
+        throw new CheckFailure(
+            `${what}: BatchCommitWriteStreams failed: ` +
+            `${JSON.stringify(committed.streamErrors)}`);
+      }
+    }
+    await readWholeTable(client.avro, reader, flags.table, after, callOptions,
+                         `${what}, read back`);
+    console.log(`${NAME}: ${what}: ${appended} rows appended in ` +
+                `${batches.length} requests and read back with the ` +
+                `${before.size} the table held; client ${client.version}, ` +
+                `node ${process.version}`);
+  } finally {
+    writerClient.close();
+    reader.close();
+  }
+}
+
+function main() {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${NAME}: ${error.message}`);
+    process.exit(2);
+  }
+  runMain(NAME, 4 * flags.timeoutMs, () => run(flags),
+          (error) => error instanceof CheckFailure);
+}
+
+main();
