@@ -8,8 +8,9 @@
 # the first run needs the npm registry), starts
 # //fakes:fake_bigquery_storage_server on a free loopback port, prints each
 # table's expected rows with //dataset:print_rows, runs
-# read_with_official_client.js on each, then stops the server and checks that
-# it shut down cleanly. Fails (never skips) when node, npm or the registry is
+# read_with_official_client.js on each and writer_encoding_check.js once (what
+# the writer would send; no write is made), then stops the server and checks
+# that it shut down cleanly. Fails (never skips) when node, npm or the registry is
 # missing, saying which. Every wait is bounded; the server is stopped on
 # every exit path.
 set -euo pipefail
@@ -55,6 +56,16 @@ for entry in "${TABLES[@]}"; do
     die "the official Node client did not read table $table as the dataset defines it; $(fake_server_log)"
   fi
 done
+
+# --- What the writer would send (no Write service yet: only its encoding):
+# rows past all_types' end, every type REQUIRED and NULLABLE.
+timeout -k 5 60 "$print_rows" --table="$PREFIX/all_types" --first=10000 \
+  --count=500 >"$tmp/to_write.jsonl" || die "print_rows could not print rows to write"
+timeout -k 5 150 env GOOGLE_APPLICATION_CREDENTIALS=/nonexistent/forkcheck-no-credentials.json \
+  node "$here/writer_encoding_check.js" --modules="$modules" \
+  --target="$fake_address" --table="$PREFIX/all_types" \
+  --rows="$tmp/to_write.jsonl" --timeout_ms=60000 ||
+  die "the writer's rows, encoded by the official client's JSONWriter, are not the dataset's"
 
 stop_fake_server
 

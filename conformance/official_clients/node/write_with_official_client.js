@@ -273,4 +273,7 @@ function main() {
           (error) => error instanceof CheckFailure);
 }
 
-main();
+// Run as a program; writer_encoding_check.js loads the row conversion.
+if (require.main === module) main();
+
+module.exports = {columnTypes, writerRow};
