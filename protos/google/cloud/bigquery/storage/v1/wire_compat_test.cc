@@ -1,4 +1,5 @@
-// Wire-compatibility tests for the BigQuery Storage v1 Read protos.
+// Wire-compatibility tests for the BigQuery Storage v1 protos (Read and
+// Write).
 //
 // Every expected byte string here is written by hand from the public field
 // numbers in googleapis (tag = field_number << 3 | wire_type), never produced
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -24,10 +26,12 @@
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 
@@ -244,6 +248,22 @@ TEST(WireCompatTest, EnumNumbers) {
       {"google.cloud.bigquery.storage.v1.ArrowSerializationOptions."
        "CompressionCodec",
        "ZSTD", 2},
+      {"google.cloud.bigquery.storage.v1.WriteStream.Type", "TYPE_UNSPECIFIED",
+       0},
+      {"google.cloud.bigquery.storage.v1.WriteStream.Type", "COMMITTED", 1},
+      {"google.cloud.bigquery.storage.v1.WriteStream.Type", "PENDING", 2},
+      {"google.cloud.bigquery.storage.v1.WriteStream.Type", "BUFFERED", 3},
+      {"google.cloud.bigquery.storage.v1.WriteStream.WriteMode", "INSERT", 1},
+      {"google.cloud.bigquery.storage.v1.WriteStreamView", "BASIC", 1},
+      {"google.cloud.bigquery.storage.v1.WriteStreamView", "FULL", 2},
+      {"google.cloud.bigquery.storage.v1.AppendRowsRequest."
+       "MissingValueInterpretation",
+       "NULL_VALUE", 1},
+      {"google.cloud.bigquery.storage.v1.AppendRowsRequest."
+       "MissingValueInterpretation",
+       "DEFAULT_VALUE", 2},
+      {"google.cloud.bigquery.storage.v1.RowError.RowErrorCode", "FIELDS_ERROR",
+       1},
   };
   for (const EnumValue& v : kValues) {
     const auto* type =
@@ -252,6 +272,37 @@ TEST(WireCompatTest, EnumNumbers) {
     const auto* value = type->FindValueByName(v.name);
     ASSERT_NE(value, nullptr) << v.enum_type << "." << v.name;
     EXPECT_EQ(value->number(), v.number) << v.enum_type << "." << v.name;
+  }
+}
+
+// Every StorageErrorCode of googleapis, in number order: clients branch on
+// these numbers (e.g. OFFSET_ALREADY_EXISTS as success on a retried append).
+TEST(WireCompatTest, StorageErrorCodeNumbers) {
+  const char* const kNames[] = {
+      "STORAGE_ERROR_CODE_UNSPECIFIED",
+      "TABLE_NOT_FOUND",
+      "STREAM_ALREADY_COMMITTED",
+      "STREAM_NOT_FOUND",
+      "INVALID_STREAM_TYPE",
+      "INVALID_STREAM_STATE",
+      "STREAM_FINALIZED",
+      "SCHEMA_MISMATCH_EXTRA_FIELDS",
+      "OFFSET_ALREADY_EXISTS",
+      "OFFSET_OUT_OF_RANGE",
+      "CMEK_NOT_PROVIDED",
+      "INVALID_CMEK_PROVIDED",
+      "CMEK_ENCRYPTION_ERROR",
+      "KMS_SERVICE_ERROR",
+      "KMS_PERMISSION_DENIED",
+  };
+  const auto* type = DescriptorPool::generated_pool()->FindEnumTypeByName(
+      "google.cloud.bigquery.storage.v1.StorageError.StorageErrorCode");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type->value_count(), static_cast<int>(std::size(kNames)));
+  for (int number = 0; number < static_cast<int>(std::size(kNames)); ++number) {
+    const auto* value = type->FindValueByNumber(number);
+    ASSERT_NE(value, nullptr) << number;
+    EXPECT_EQ(value->name(), kNames[number]) << number;
   }
 }
 
@@ -296,6 +347,43 @@ TEST(WireCompatTest, BigQueryReadServiceMethods) {
   }
 }
 
+TEST(WireCompatTest, WriteServiceMethods) {
+  const auto* service = DescriptorPool::generated_pool()->FindServiceByName(
+      "google.cloud.bigquery.storage.v1.BigQueryWrite");
+  ASSERT_NE(service, nullptr);
+  EXPECT_EQ(service->method_count(), 6);
+  struct Rpc {
+    const char* name;
+    const char* input;
+    const char* output;
+    bool streaming;  // both ways: AppendRows is the only bidi RPC
+  };
+  constexpr char kPackage[] = "google.cloud.bigquery.storage.v1.";
+  const Rpc kRpcs[] = {
+      {"CreateWriteStream", "CreateWriteStreamRequest", "WriteStream", false},
+      {"AppendRows", "AppendRowsRequest", "AppendRowsResponse", true},
+      {"GetWriteStream", "GetWriteStreamRequest", "WriteStream", false},
+      {"FinalizeWriteStream", "FinalizeWriteStreamRequest",
+       "FinalizeWriteStreamResponse", false},
+      {"BatchCommitWriteStreams", "BatchCommitWriteStreamsRequest",
+       "BatchCommitWriteStreamsResponse", false},
+      {"FlushRows", "FlushRowsRequest", "FlushRowsResponse", false},
+  };
+  for (const Rpc& rpc : kRpcs) {
+    const auto* method = service->FindMethodByName(rpc.name);
+    ASSERT_NE(method, nullptr) << rpc.name;
+    EXPECT_EQ("/" + service->full_name() + "/" + method->name(),
+              std::string("/google.cloud.bigquery.storage.v1.BigQueryWrite/") +
+                  rpc.name);
+    EXPECT_EQ(method->input_type()->full_name(),
+              std::string(kPackage) + rpc.input);
+    EXPECT_EQ(method->output_type()->full_name(),
+              std::string(kPackage) + rpc.output);
+    EXPECT_EQ(method->client_streaming(), rpc.streaming) << rpc.name;
+    EXPECT_EQ(method->server_streaming(), rpc.streaming) << rpc.name;
+  }
+}
+
 // The gRPC plugin gives a server-streaming RPC a ClientReader on the sync
 // stub; a unary one returns grpc::Status.
 static_assert(
@@ -313,6 +401,12 @@ static_assert(
             std::declval<bqs::SplitReadStreamResponse*>())),
         grpc::Status>::value,
     "SplitReadStream must be unary");
+static_assert(
+    std::is_same<decltype(std::declval<bqs::BigQueryWrite::Stub&>().AppendRows(
+                     std::declval<grpc::ClientContext*>())),
+                 std::unique_ptr<grpc::ClientReaderWriter<
+                     bqs::AppendRowsRequest, bqs::AppendRowsResponse>>>::value,
+    "AppendRows must be bidirectional streaming");
 
 // ---------------------------------------------------------------------------
 // CreateReadSession.
@@ -596,6 +690,300 @@ TEST(WireCompatTest, SplitReadStreamResponse) {
   ASSERT_TRUE(WireCompatible(wire, built, &parsed));
   EXPECT_EQ(parsed.primary_stream().name(), kStream0);
   EXPECT_EQ(parsed.remainder_stream().name(), kStream1);
+}
+
+// ---------------------------------------------------------------------------
+// The Write API.
+
+constexpr char kWriteStream[] = "projects/p/datasets/d/tables/t/streams/s1";
+
+TEST(WireCompatTest, CreateWriteStreamRequest) {
+  const std::string wire = Fields({
+      BytesField(1, kTable),                 // parent
+      MessageField(2, {VarintField(2, 2)}),  // write_stream.type = PENDING
+  });
+  bqs::CreateWriteStreamRequest built;
+  built.set_parent(kTable);
+  built.mutable_write_stream()->set_type(bqs::WriteStream::PENDING);
+
+  bqs::CreateWriteStreamRequest parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.write_stream().type(), bqs::WriteStream::PENDING);
+}
+
+TEST(WireCompatTest, WriteStreamAsReturned) {
+  const std::string wire = Fields({
+      BytesField(1, kWriteStream),                    // name
+      VarintField(2, 3),                              // type = BUFFERED
+      MessageField(3, {VarintField(1, 1700000000)}),  // create_time
+      MessageField(4, {VarintField(1, 1700000100)}),  // commit_time
+      MessageField(5,                                 // table_schema
+                   {MessageField(1,                   // fields[0]
+                                 {
+                                     BytesField(1, "id"),  // name
+                                     VarintField(2, 2),    // type = INT64
+                                     VarintField(3, 2),    // mode = REQUIRED
+                                 })}),
+      VarintField(7, 1),    // write_mode = INSERT
+      BytesField(8, "US"),  // location
+  });
+  bqs::WriteStream built;
+  built.set_name(kWriteStream);
+  built.set_type(bqs::WriteStream::BUFFERED);
+  built.mutable_create_time()->set_seconds(1700000000);
+  built.mutable_commit_time()->set_seconds(1700000100);
+  bqs::TableFieldSchema* field = built.mutable_table_schema()->add_fields();
+  field->set_name("id");
+  field->set_type(bqs::TableFieldSchema::INT64);
+  field->set_mode(bqs::TableFieldSchema::REQUIRED);
+  built.set_write_mode(bqs::WriteStream::INSERT);
+  built.set_location("US");
+
+  bqs::WriteStream parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.type(), bqs::WriteStream::BUFFERED);
+  EXPECT_EQ(parsed.table_schema().fields(0).name(), "id");
+  EXPECT_EQ(parsed.location(), "US");
+}
+
+TEST(WireCompatTest, AppendRowsRequestFirstOfConnection) {
+  // A writer schema: message Row { optional int64 id = 1; }, as
+  // google.protobuf.DescriptorProto (name = 1, field = 2; a field's name = 1,
+  // number = 3, label = 4, type = 5).
+  const std::string row0 = VarintField(1, 7);
+  const std::string row1 = VarintField(1, 8);
+  const std::string wire = Fields({
+      BytesField(1, kWriteStream),            // write_stream
+      MessageField(2, {VarintField(1, 42)}),  // offset (Int64Value)
+      MessageField(
+          4,  // proto_rows
+          {
+              MessageField(
+                  1,                // writer_schema
+                  {MessageField(1,  // proto_descriptor
+                                {
+                                    BytesField(1, "Row"),
+                                    MessageField(2,
+                                                 {
+                                                     BytesField(1, "id"),
+                                                     VarintField(3, 1),
+                                                     VarintField(4, 1),
+                                                     VarintField(5, 3),
+                                                 }),
+                                })}),
+              MessageField(2,  // rows
+                           {BytesField(1, row0), BytesField(1, row1)}),
+          }),
+      BytesField(6, "forkcheck-writer"),  // trace_id
+      // missing_value_interpretations: one map entry {key = 1, value = 2}.
+      MessageField(7, {BytesField(1, "note"), VarintField(2, 2)}),
+      VarintField(8, 1),  // default_missing_value_interpretation NULL_VALUE
+  });
+
+  bqs::AppendRowsRequest built;
+  built.set_write_stream(kWriteStream);
+  built.mutable_offset()->set_value(42);
+  auto* descriptor = built.mutable_proto_rows()
+                         ->mutable_writer_schema()
+                         ->mutable_proto_descriptor();
+  descriptor->set_name("Row");
+  auto* id = descriptor->add_field();
+  id->set_name("id");
+  id->set_number(1);
+  id->set_label(google::protobuf::FieldDescriptorProto::LABEL_OPTIONAL);
+  id->set_type(google::protobuf::FieldDescriptorProto::TYPE_INT64);
+  built.mutable_proto_rows()->mutable_rows()->add_serialized_rows(row0);
+  built.mutable_proto_rows()->mutable_rows()->add_serialized_rows(row1);
+  built.set_trace_id("forkcheck-writer");
+  (*built.mutable_missing_value_interpretations())["note"] =
+      bqs::AppendRowsRequest::DEFAULT_VALUE;
+  built.set_default_missing_value_interpretation(
+      bqs::AppendRowsRequest::NULL_VALUE);
+
+  bqs::AppendRowsRequest parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.rows_case(), bqs::AppendRowsRequest::kProtoRows);
+  EXPECT_TRUE(parsed.has_offset());
+  EXPECT_EQ(parsed.offset().value(), 42);
+  ASSERT_EQ(parsed.proto_rows().rows().serialized_rows_size(), 2);
+  EXPECT_EQ(parsed.proto_rows().rows().serialized_rows(1), row1);
+  EXPECT_EQ(
+      parsed.proto_rows().writer_schema().proto_descriptor().field(0).type(),
+      google::protobuf::FieldDescriptorProto::TYPE_INT64);
+}
+
+// Offset 0 is still sent: Int64Value is a message, so presence is explicit.
+TEST(WireCompatTest, AppendRowsRequestOffsetZeroIsSent) {
+  bqs::AppendRowsRequest built;
+  built.mutable_offset()->set_value(0);
+  EXPECT_EQ(Hex(SerializeDeterministic(built)), "12 00");
+
+  bqs::AppendRowsRequest parsed;
+  ASSERT_TRUE(WireCompatible(MessageField(2, {}), built, &parsed));
+  EXPECT_TRUE(parsed.has_offset());
+}
+
+TEST(WireCompatTest, AppendRowsResponseResult) {
+  const std::string wire = Fields({
+      MessageField(1, {MessageField(1, {VarintField(1, 100)})}),  // offset
+      BytesField(5, kWriteStream),  // write_stream
+  });
+  bqs::AppendRowsResponse built;
+  built.mutable_append_result()->mutable_offset()->set_value(100);
+  built.set_write_stream(kWriteStream);
+
+  bqs::AppendRowsResponse parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.response_case(), bqs::AppendRowsResponse::kAppendResult);
+  EXPECT_EQ(parsed.append_result().offset().value(), 100);
+}
+
+TEST(WireCompatTest, AppendRowsResponseErrorWithRowErrors) {
+  const std::string wire = Fields({
+      MessageField(2,  // error (google.rpc.Status)
+                   {
+                       VarintField(1, 3),  // code INVALID_ARGUMENT
+                       BytesField(2, "bad rows"),
+                   }),
+      MessageField(3,  // updated_schema
+                   {MessageField(1, {BytesField(1, "id")})}),
+      MessageField(4,  // row_errors[0]
+                   {
+                       VarintField(1, 1),  // index
+                       VarintField(2, 1),  // code FIELDS_ERROR
+                       BytesField(3, "missing required field id"),
+                   }),
+      BytesField(5, kWriteStream),
+  });
+  bqs::AppendRowsResponse built;
+  built.mutable_error()->set_code(3);
+  built.mutable_error()->set_message("bad rows");
+  built.mutable_updated_schema()->add_fields()->set_name("id");
+  bqs::RowError* row_error = built.add_row_errors();
+  row_error->set_index(1);
+  row_error->set_code(bqs::RowError::FIELDS_ERROR);
+  row_error->set_message("missing required field id");
+  built.set_write_stream(kWriteStream);
+
+  bqs::AppendRowsResponse parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.response_case(), bqs::AppendRowsResponse::kError);
+  EXPECT_EQ(parsed.error().code(), 3);
+  ASSERT_EQ(parsed.row_errors_size(), 1);
+  EXPECT_EQ(parsed.row_errors(0).code(), bqs::RowError::FIELDS_ERROR);
+}
+
+TEST(WireCompatTest, GetWriteStreamRequest) {
+  const std::string wire = Fields({
+      BytesField(1, kWriteStream),  // name
+      VarintField(3, 2),            // view = FULL
+  });
+  bqs::GetWriteStreamRequest built;
+  built.set_name(kWriteStream);
+  built.set_view(bqs::FULL);
+
+  bqs::GetWriteStreamRequest parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.view(), bqs::FULL);
+}
+
+TEST(WireCompatTest, FinalizeWriteStream) {
+  bqs::FinalizeWriteStreamRequest request;
+  request.set_name(kWriteStream);
+  bqs::FinalizeWriteStreamRequest parsed_request;
+  ASSERT_TRUE(
+      WireCompatible(BytesField(1, kWriteStream), request, &parsed_request));
+
+  bqs::FinalizeWriteStreamResponse response;
+  response.set_row_count(1000);
+  bqs::FinalizeWriteStreamResponse parsed_response;
+  ASSERT_TRUE(WireCompatible(VarintField(1, 1000), response, &parsed_response));
+  EXPECT_EQ(parsed_response.row_count(), 1000);
+}
+
+TEST(WireCompatTest, BatchCommitWriteStreamsRequest) {
+  const std::string wire = Fields({
+      BytesField(1, kTable),                                       // parent
+      BytesField(2, kWriteStream),                                 // streams[0]
+      BytesField(2, "projects/p/datasets/d/tables/t/streams/s2"),  // [1]
+  });
+  bqs::BatchCommitWriteStreamsRequest built;
+  built.set_parent(kTable);
+  built.add_write_streams(kWriteStream);
+  built.add_write_streams("projects/p/datasets/d/tables/t/streams/s2");
+
+  bqs::BatchCommitWriteStreamsRequest parsed;
+  ASSERT_TRUE(WireCompatible(wire, built, &parsed));
+  EXPECT_EQ(parsed.write_streams_size(), 2);
+}
+
+TEST(WireCompatTest, BatchCommitWriteStreamsResponse) {
+  const std::string committed_wire =
+      MessageField(1, {VarintField(1, 1700000000), VarintField(2, 1000)});
+  bqs::BatchCommitWriteStreamsResponse committed;
+  committed.mutable_commit_time()->set_seconds(1700000000);
+  committed.mutable_commit_time()->set_nanos(1000);
+  bqs::BatchCommitWriteStreamsResponse parsed_committed;
+  ASSERT_TRUE(WireCompatible(committed_wire, committed, &parsed_committed));
+  EXPECT_TRUE(parsed_committed.has_commit_time());
+
+  const std::string failed_wire =
+      MessageField(2,  // stream_errors[0] (StorageError)
+                   {
+                       VarintField(1, 5),  // code INVALID_STREAM_STATE
+                       BytesField(2, kWriteStream),
+                       BytesField(3, "not finalized"),
+                   });
+  bqs::BatchCommitWriteStreamsResponse failed;
+  bqs::StorageError* error = failed.add_stream_errors();
+  error->set_code(bqs::StorageError::INVALID_STREAM_STATE);
+  error->set_entity(kWriteStream);
+  error->set_error_message("not finalized");
+  bqs::BatchCommitWriteStreamsResponse parsed_failed;
+  ASSERT_TRUE(WireCompatible(failed_wire, failed, &parsed_failed));
+  EXPECT_FALSE(parsed_failed.has_commit_time());
+  EXPECT_EQ(parsed_failed.stream_errors(0).code(),
+            bqs::StorageError::INVALID_STREAM_STATE);
+}
+
+TEST(WireCompatTest, FlushRows) {
+  const std::string request_wire = Fields({
+      BytesField(1, kWriteStream),            // write_stream
+      MessageField(2, {VarintField(1, 99)}),  // offset (Int64Value)
+  });
+  bqs::FlushRowsRequest request;
+  request.set_write_stream(kWriteStream);
+  request.mutable_offset()->set_value(99);
+  bqs::FlushRowsRequest parsed_request;
+  ASSERT_TRUE(WireCompatible(request_wire, request, &parsed_request));
+  EXPECT_EQ(parsed_request.offset().value(), 99);
+
+  bqs::FlushRowsResponse response;
+  response.set_offset(99);
+  bqs::FlushRowsResponse parsed_response;
+  ASSERT_TRUE(WireCompatible(VarintField(1, 99), response, &parsed_response));
+}
+
+// StorageError travels packed in google.rpc.Status.details (an Any whose
+// type_url names it), so its full name is part of the wire format too.
+TEST(WireCompatTest, StorageErrorInStatusDetails) {
+  const std::string error_wire = Fields({
+      VarintField(1, 8),  // code OFFSET_ALREADY_EXISTS
+      BytesField(2, kWriteStream),
+      BytesField(3, "offset 5 already exists"),
+  });
+  bqs::StorageError built;
+  built.set_code(bqs::StorageError::OFFSET_ALREADY_EXISTS);
+  built.set_entity(kWriteStream);
+  built.set_error_message("offset 5 already exists");
+  bqs::StorageError parsed;
+  ASSERT_TRUE(WireCompatible(error_wire, built, &parsed));
+
+  google::rpc::Status status;
+  status.add_details()->PackFrom(built);
+  EXPECT_EQ(
+      status.details(0).type_url(),
+      "type.googleapis.com/google.cloud.bigquery.storage.v1.StorageError");
 }
 
 }  // namespace
