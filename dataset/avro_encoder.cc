@@ -75,6 +75,55 @@ nlohmann::ordered_json AvroType(ColumnType type) {
   return "null";
 }
 
+// Appends rows [begin, end) of the projection `columns`; cell_at(row,
+// column) returns the cell (a reference valid until the next call). One loop
+// for generated and stored rows, so both encode alike.
+template <typename CellAt>
+void AppendAvroRowsOf(const TableSpec& spec, const std::vector<int>& columns,
+                      int64_t begin, int64_t end, CellAt cell_at,
+                      std::string* out) {
+  if (end <= begin) return;
+  struct Column {
+    int index;
+    ColumnType type;
+    bool nullable;
+  };
+  std::vector<Column> plan;
+  plan.reserve(columns.size());
+  for (int c : columns) {
+    plan.push_back({c, spec.columns[c].type, spec.columns[c].nullable});
+  }
+  // Writes through a raw pointer into space grown ahead of need (per-append
+  // checks of std::string dominate otherwise), then trims. Growth is sized
+  // from the remaining rows, capped so a huge range cannot over-allocate;
+  // std::string's geometric capacity growth keeps it amortised.
+  constexpr int64_t kMaxGrowth = int64_t{64} << 20;
+  const int64_t row_guess = spec.typical_row_bytes + 16;
+  size_t size = out->size();
+  for (int64_t row = begin; row < end; ++row) {
+    for (const Column& column : plan) {
+      const Cell& cell = cell_at(row, column.index);
+      const size_t needed = size + MaxCellBytes(cell);
+      if (needed > out->size()) {
+        const int64_t remaining = end - row;
+        const int64_t growth = remaining > kMaxGrowth / row_guess
+                                   ? kMaxGrowth
+                                   : remaining * row_guess;
+        out->resize(std::max(needed, size + static_cast<size_t>(growth)));
+      }
+      char* const start = &(*out)[size];
+      char* p = start;
+      if (column.nullable) {
+        // Union ["null", T]: branch 0 is null, branch 1 the value.
+        *p++ = cell.is_null ? 0 : 2;  // zig-zag of 0 and 1
+      }
+      if (!cell.is_null) p = WriteValue(column.type, cell, p);
+      size += p - start;
+    }
+  }
+  out->resize(size);
+}
+
 }  // namespace
 
 std::string AvroSchemaJson(const TableSpec& spec,
@@ -97,48 +146,23 @@ std::string AvroSchemaJson(const TableSpec& spec,
 void AppendAvroRows(const RowGenerator& generator,
                     const std::vector<int>& columns, int64_t begin, int64_t end,
                     std::string* out) {
-  if (end <= begin) return;
-  const TableSpec& spec = generator.spec();
-  struct Column {
-    int index;
-    ColumnType type;
-    bool nullable;
-  };
-  std::vector<Column> plan;
-  plan.reserve(columns.size());
-  for (int c : columns) {
-    plan.push_back({c, spec.columns[c].type, spec.columns[c].nullable});
-  }
-  // Writes through a raw pointer into space grown ahead of need (per-append
-  // checks of std::string dominate otherwise), then trims. Growth is sized
-  // from the remaining rows, capped so a huge range cannot over-allocate;
-  // std::string's geometric capacity growth keeps it amortised.
-  constexpr int64_t kMaxGrowth = int64_t{64} << 20;
-  const int64_t row_guess = spec.typical_row_bytes + 16;
-  size_t size = out->size();
-  Cell cell;
-  for (int64_t row = begin; row < end; ++row) {
-    for (const Column& column : plan) {
-      generator.FillCell(row, column.index, &cell);
-      const size_t needed = size + MaxCellBytes(cell);
-      if (needed > out->size()) {
-        const int64_t remaining = end - row;
-        const int64_t growth = remaining > kMaxGrowth / row_guess
-                                   ? kMaxGrowth
-                                   : remaining * row_guess;
-        out->resize(std::max(needed, size + static_cast<size_t>(growth)));
-      }
-      char* const start = &(*out)[size];
-      char* p = start;
-      if (column.nullable) {
-        // Union ["null", T]: branch 0 is null, branch 1 the value.
-        *p++ = cell.is_null ? 0 : 2;  // zig-zag of 0 and 1
-      }
-      if (!cell.is_null) p = WriteValue(column.type, cell, p);
-      size += p - start;
-    }
-  }
-  out->resize(size);
+  Cell scratch;
+  AppendAvroRowsOf(
+      generator.spec(), columns, begin, end,
+      [&](int64_t row, int column) -> const Cell& {
+        generator.FillCell(row, column, &scratch);
+        return scratch;
+      },
+      out);
+}
+
+void AppendAvroRows(const TableSpec& spec, const std::vector<Row>& rows,
+                    const std::vector<int>& columns, int64_t begin, int64_t end,
+                    std::string* out) {
+  AppendAvroRowsOf(
+      spec, columns, begin, end,
+      [&](int64_t row, int column) -> const Cell& { return rows[row][column]; },
+      out);
 }
 
 }  // namespace forkcheck

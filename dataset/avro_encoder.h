@@ -1,5 +1,6 @@
-// Avro binary encoding of generated rows, as the BigQuery Storage Read API
-// sends them (ReadSession.avro_schema + ReadRowsResponse.avro_rows).
+// Avro binary encoding of table rows, generated or stored (rows a writer
+// appended to the fake), as the BigQuery Storage Read API sends them
+// (ReadSession.avro_schema + ReadRowsResponse.avro_rows).
 
 #ifndef FORKCHECK_DATASET_AVRO_ENCODER_H_
 #define FORKCHECK_DATASET_AVRO_ENCODER_H_
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dataset/row.h"
 #include "dataset/row_generator.h"
 #include "dataset/table_spec.h"
 
@@ -28,6 +30,14 @@ std::string AvroSchemaJson(const TableSpec& spec,
 // framing: exactly what ReadRowsResponse.avro_rows.serialized_binary_rows
 // carries. Appends nothing if end <= begin.
 void AppendAvroRows(const RowGenerator& generator,
+                    const std::vector<int>& columns, int64_t begin, int64_t end,
+                    std::string* out);
+
+// The same encoding of stored rows: appends rows[begin, end) of `rows`, each
+// a full row of `spec` (one Cell per spec.columns, values as the generator
+// would hold them), projected on `columns`. begin and end must be within
+// [0, rows.size()]; appends nothing if end <= begin.
+void AppendAvroRows(const TableSpec& spec, const std::vector<Row>& rows,
                     const std::vector<int>& columns, int64_t begin, int64_t end,
                     std::string* out);
 
