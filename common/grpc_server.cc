@@ -70,6 +70,13 @@ absl::Status CheckListenAddress(const std::string& listen_address) {
 
 absl::StatusOr<StartedServer> StartGrpcServer(
     grpc::Service* service, const std::string& listen_address) {
+  return StartGrpcServer(std::vector<grpc::Service*>{service}, listen_address,
+                         GrpcServerLimits());
+}
+
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const std::vector<grpc::Service*>& services,
+    const std::string& listen_address, const GrpcServerLimits& limits) {
   if (absl::Status valid = CheckListenAddress(listen_address); !valid.ok()) {
     return valid;
   }
@@ -79,7 +86,10 @@ absl::StatusOr<StartedServer> StartGrpcServer(
   // between them (two fakes with different tables or faults). Off, the
   // second bind fails with EADDRINUSE.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.RegisterService(service);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  if (limits.max_receive_message_bytes != -1) {
+    builder.SetMaxReceiveMessageSize(limits.max_receive_message_bytes);
+  }
   int port = 0;
   if (!listen_address.empty()) {
     builder.AddListeningPort(listen_address, grpc::InsecureServerCredentials(),

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,6 +35,19 @@ absl::Status CheckListenAddress(const std::string& listen_address);
 // also when another server, of this process or another, listens on it.
 absl::StatusOr<StartedServer> StartGrpcServer(grpc::Service* service,
                                               const std::string& listen_address);
+
+struct GrpcServerLimits {
+  // The largest message the server accepts, in bytes; -1 keeps gRPC's
+  // default (4 MiB). Larger messages fail with RESOURCE_EXHAUSTED before any
+  // handler sees them.
+  int max_receive_message_bytes = -1;
+};
+
+// The same with several services on one server (one address serves them
+// all) and explicit limits.
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const std::vector<grpc::Service*>& services,
+    const std::string& listen_address, const GrpcServerLimits& limits);
 
 }  // namespace forkcheck
 
