@@ -43,9 +43,11 @@ std::optional<std::string> ProjectOfParent(const std::string& parent) {
 
 BigQueryReadService::BigQueryReadService(const Catalogue* catalogue,
                                          FaultInjector* faults,
+                                         WriteStore* written,
                                          ReadServiceOptions options)
     : catalogue_(catalogue),
       faults_(faults),
+      written_(written),
       options_(options),
       cache_(options.sizing) {}
 
@@ -63,7 +65,19 @@ grpc::Status BigQueryReadService::CreateReadSession(
   if (requested.table().empty()) {
     return InvalidArgument("read_session.table is required");
   }
-  const TableSpec* table = catalogue_->Find(requested.table());
+  // A written table reads the rows visible now; a catalogue table its
+  // generated rows.
+  WrittenSnapshot written;
+  const TableSpec* table = nullptr;
+  if (WriteStore::IsWritableTableName(requested.table())) {
+    if (grpc::Status status = written_->Snapshot(requested.table(), &written);
+        !status.ok()) {
+      return status;
+    }
+    table = written.spec.get();
+  } else {
+    table = catalogue_->Find(requested.table());
+  }
   if (table == nullptr) {
     return grpc::Status(
         grpc::StatusCode::NOT_FOUND,
@@ -127,7 +141,12 @@ grpc::Status BigQueryReadService::CreateReadSession(
     session.columns.assign(selected.begin(), selected.end());
   }
   session.avro_schema = AvroSchemaJson(*table, session.columns);
-  session.generator = std::make_shared<const RowGenerator>(*table);
+  if (written.rows != nullptr) {
+    session.owned_table = written.spec;
+    session.written_rows = written.rows;
+  } else {
+    session.generator = std::make_shared<const RowGenerator>(*table);
+  }
 
   const int stream_count = ChooseStreamCount(
       ChunkCount(table->row_count, table->rows_per_chunk),

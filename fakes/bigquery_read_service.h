@@ -11,6 +11,7 @@
 #include "fakes/grpc_callback_compat.h"
 #include "fakes/response_cache.h"
 #include "fakes/session_store.h"
+#include "fakes/write_store.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 
 namespace forkcheck {
@@ -27,9 +28,10 @@ class BigQueryReadService final
     : public ReadRowsRawCallbackService<
           google::cloud::bigquery::storage::v1::BigQueryRead::Service> {
  public:
-  // `catalogue` and `faults` must outlive the service.
+  // `catalogue`, `faults` and `written` must outlive the service. Tables
+  // named in the writable dataset are read from `written` (write_store.h).
   BigQueryReadService(const Catalogue* catalogue, FaultInjector* faults,
-                      ReadServiceOptions options);
+                      WriteStore* written, ReadServiceOptions options);
 
   grpc::Status CreateReadSession(
       grpc::ServerContext* context,
@@ -50,6 +52,7 @@ class BigQueryReadService final
  private:
   const Catalogue* const catalogue_;
   FaultInjector* const faults_;
+  WriteStore* const written_;
   const ReadServiceOptions options_;
   SessionStore sessions_;
   ResponseCache cache_;

@@ -13,6 +13,12 @@ namespace {
 // it with room for the schema and the other fields.
 constexpr int64_t kMaxBytesPerResponse = (4 << 20) - (64 << 10);
 
+// The largest message the server receives. Above the Write API's 10 MiB
+// request limit, so that a request over it reaches the service and gets the
+// real service's INVALID_ARGUMENT naming its size, not gRPC's
+// RESOURCE_EXHAUSTED; a request over this fails in gRPC before any handler.
+constexpr int kMaxReceiveMessageBytes = 32 << 20;
+
 absl::Status ValidateOptions(const FakeServerOptions& options) {
   if (options.rows_per_response < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -44,7 +50,9 @@ FakeServer::FakeServer(std::shared_ptr<const Catalogue> catalogue,
                        ReadServiceOptions options)
     : catalogue_(std::move(catalogue)),
       faults_(std::move(faults)),
-      service_(catalogue_.get(), &faults_, options) {}
+      written_(catalogue_.get()),
+      service_(catalogue_.get(), &faults_, &written_, options),
+      write_service_(&written_) {}
 
 absl::StatusOr<std::unique_ptr<FakeServer>> FakeServer::Start(
     FakeServerOptions options) {
@@ -64,8 +72,11 @@ absl::StatusOr<std::unique_ptr<FakeServer>> FakeServer::Start(
   std::unique_ptr<FakeServer> server(new FakeServer(
       std::move(catalogue), std::move(options.faults), service_options));
 
+  GrpcServerLimits limits;
+  limits.max_receive_message_bytes = kMaxReceiveMessageBytes;
   auto started =
-      StartGrpcServer(&server->service_, options.listen_address);
+      StartGrpcServer({&server->service_, &server->write_service_},
+                      options.listen_address, limits);
   if (!started.ok()) return started.status();
   server->server_ = std::move(started->server);
   server->address_ = std::move(started->address);

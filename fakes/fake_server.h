@@ -1,5 +1,5 @@
-// A running fake BigQuery Storage Read server: the service on a gRPC server,
-// listening on TCP, a Unix socket, or only in process.
+// A running fake BigQuery Storage server: the Read and Write services on one
+// gRPC server, listening on TCP, a Unix socket, or only in process.
 #ifndef FORKCHECK_FAKES_FAKE_SERVER_H_
 #define FORKCHECK_FAKES_FAKE_SERVER_H_
 
@@ -9,8 +9,10 @@
 
 #include "absl/status/statusor.h"
 #include "fakes/bigquery_read_service.h"
+#include "fakes/bigquery_write_service.h"
 #include "dataset/catalogue.h"
 #include "fakes/fault_injector.h"
+#include "fakes/write_store.h"
 #include "grpcpp/grpcpp.h"
 
 namespace forkcheck {
@@ -62,7 +64,9 @@ class FakeServer {
 
   std::shared_ptr<const Catalogue> catalogue_;
   FaultInjector faults_;
+  WriteStore written_;  // the writable tables, shared by both services
   BigQueryReadService service_;
+  BigQueryWriteService write_service_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   bool shut_down_ = false;

@@ -42,6 +42,21 @@ using ReadRowsRawCallbackService =
         WithRawCallbackMethod_ReadRows<Base>;
 #endif
 
+// A bidirectional-streaming reactor (AppendRows).
+template <class Request, class Response>
+using BidiReactor = grpc_callback::ServerBidiReactor<Request, Response>;
+
+// BigQueryWrite's service base with AppendRows served by a callback handler.
+template <class Base>
+using AppendRowsCallbackService =
+#ifdef FORKCHECK_GRPC_EXPERIMENTAL_CALLBACK_API
+    google::cloud::bigquery::storage::v1::BigQueryWrite::
+        ExperimentalWithCallbackMethod_AppendRows<Base>;
+#else
+    google::cloud::bigquery::storage::v1::BigQueryWrite::
+        WithCallbackMethod_AppendRows<Base>;
+#endif
+
 // Lets a process serve callback methods on gRPC before 1.39; does nothing on
 // later versions. On Debian 11's gRPC 1.30.2 a server with a callback method
 // answered no call from another process, not even to its synchronous methods

@@ -10,6 +10,20 @@
 #include "fakes/stream_plan.h"
 
 namespace forkcheck {
+namespace {
+
+// Appends the session's rows [begin, end) of its projection, Avro-encoded.
+void AppendSessionRows(const SessionState& session, int64_t begin,
+                       int64_t end, std::string* out) {
+  if (session.written_rows != nullptr) {
+    AppendAvroRows(*session.table, *session.written_rows, session.columns,
+                   begin, end, out);
+  } else {
+    AppendAvroRows(*session.generator, session.columns, begin, end, out);
+  }
+}
+
+}  // namespace
 
 struct ResponseCache::Chunk {
   std::once_flag prepared;
@@ -24,13 +38,17 @@ class ResponseCache::Projection {
 
 std::shared_ptr<ResponseCache::Projection> ResponseCache::ProjectionFor(
     const SessionState& session) {
+  const int64_t chunk_count =
+      ChunkCount(session.table->row_count, session.table->rows_per_chunk);
+  if (session.written_rows != nullptr) {
+    return std::make_shared<Projection>(chunk_count);
+  }
   std::string key =
       absl::StrCat(session.table->name, "#", absl::StrJoin(session.columns, ","));
   std::lock_guard<std::mutex> lock(mu_);
   std::shared_ptr<Projection>& projection = projections_[key];
   if (projection == nullptr) {
-    projection = std::make_shared<Projection>(
-        ChunkCount(session.table->row_count, session.table->rows_per_chunk));
+    projection = std::make_shared<Projection>(chunk_count);
   }
   return projection;
 }
@@ -44,8 +62,7 @@ void ResponseCache::Prepare(const SessionState& session, int64_t chunk_index,
   auto rows = std::make_shared<std::string>();
   int64_t block_begin = chunk_begin;
   for (int64_t row = chunk_begin; row < chunk_end; ++row) {
-    AppendAvroRows(*session.generator, session.columns, row, row + 1,
-                   rows.get());
+    AppendSessionRows(session, row, row + 1, rows.get());
     const int64_t count = row + 1 - block_begin;
     const bool full =
         (sizing_.rows_per_response > 0 &&
@@ -75,7 +92,7 @@ EncodedBlock ResponseCache::BlockAt(Projection& projection,
   if (cached.begin == begin && cached.end <= limit) return cached;
   const int64_t end = std::min(cached.end, limit);
   auto rows = std::make_shared<std::string>();
-  AppendAvroRows(*session.generator, session.columns, begin, end, rows.get());
+  AppendSessionRows(session, begin, end, rows.get());
   return EncodedBlock{begin, end, std::move(rows)};
 }
 

@@ -40,7 +40,9 @@ class ResponseCache {
 
   explicit ResponseCache(ResponseSizing sizing) : sizing_(sizing) {}
 
-  // Looked up once per call, not once per response.
+  // Looked up once per call, not once per response. A session of written
+  // rows gets blocks of its own, dropped with the call: its rows are a
+  // snapshot that no other session shares.
   std::shared_ptr<Projection> ProjectionFor(const SessionState& session);
 
   // The block of `session`'s rows (whose projection is `projection`) that

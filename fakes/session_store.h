@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "dataset/row.h"
 #include "dataset/row_generator.h"
 #include "fakes/stream_plan.h"
 #include "dataset/table_spec.h"
@@ -17,12 +18,17 @@
 namespace forkcheck {
 
 // What a session reads: immutable once created, shared by its streams.
+// Either a catalogue table's generated rows (`generator`) or the rows of a
+// written table visible when the session was created (`written_rows`, whose
+// columns and row count `owned_table` holds).
 struct SessionState {
   std::string name;  // projects/{p}/locations/{l}/sessions/{id}
-  const TableSpec* table = nullptr;
+  const TableSpec* table = nullptr;  // the catalogue's or *owned_table
   std::vector<int> columns;  // projection: indices into table->columns
   std::string avro_schema;   // JSON, for the first response of each call
-  std::shared_ptr<const RowGenerator> generator;
+  std::shared_ptr<const RowGenerator> generator;  // generated rows, or null
+  std::shared_ptr<const TableSpec> owned_table;   // written tables only
+  std::shared_ptr<const std::vector<Row>> written_rows;  // or null
 };
 
 struct StreamState {

@@ -1,0 +1,198 @@
+#include "fakes/append_rows_reactor.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_handoff.h"
+#include "fakes/proto_row_decoder.h"
+#include "fakes/storage_error.h"
+
+namespace forkcheck {
+namespace {
+
+namespace bqs = google::cloud::bigquery::storage::v1;
+
+grpc::Status InvalidArgument(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+// At any moment exactly one operation is outstanding: a read, a write or the
+// final Finish; each completion starts the next, so the steps never run
+// concurrently. gRPC runs them on threads of its own, ordered by
+// synchronisation ThreadSanitizer cannot see, hence the hand-offs
+// (common/grpc_handoff.h).
+class AppendRowsReactor final : public AppendRowsReactorBase {
+ public:
+  explicit AppendRowsReactor(WriteStore* store) : store_(store) { Read(); }
+
+  void OnReadDone(bool ok) override {
+    GrpcTakeBack(this);
+    if (!ok) {  // the client closed its side: every request was answered
+      FinishCall(grpc::Status::OK);
+      return;
+    }
+    response_.Clear();
+    if (grpc::Status status = Handle(request_); !status.ok()) {
+      FinishCall(status);
+      return;
+    }
+    GrpcHandOff(this);
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    GrpcTakeBack(this);
+    if (!ok) {
+      FinishCall(grpc::Status(grpc::StatusCode::CANCELLED,
+                              "client went away before its response"));
+      return;
+    }
+    Read();
+  }
+
+  void OnDone() override {
+    GrpcTakeBack(this);
+    delete this;
+  }
+
+ private:
+  void Read() {
+    GrpcHandOff(this);
+    StartRead(&request_);
+  }
+
+  void FinishCall(const grpc::Status& status) {
+    GrpcHandOff(this);
+    Finish(status);
+  }
+
+  // Fills response_, or returns the status that ends the call.
+  grpc::Status Handle(const bqs::AppendRowsRequest& request) {
+    const size_t size = request.ByteSizeLong();
+    if (size > static_cast<size_t>(kMaxAppendRequestBytes)) {
+      return InvalidArgument(absl::StrCat(
+          "AppendRows request too large: ", size, " limit ",
+          kMaxAppendRequestBytes, " Entity: ",
+          request.write_stream().empty() ? stream_ : request.write_stream()));
+    }
+    const bool has_schema =
+        request.has_proto_rows() && request.proto_rows().has_writer_schema();
+    if (!request.write_stream().empty() && request.write_stream() != stream_) {
+      if (grpc::Status status =
+              SwitchStream(request.write_stream(), has_schema);
+          !status.ok()) {
+        return status;
+      }
+    }
+    if (stream_.empty()) {
+      return InvalidArgument(
+          "write_stream is required in the first request of a connection");
+    }
+    if (has_schema) {
+      descriptor_ = request.proto_rows().writer_schema().proto_descriptor();
+      if (grpc::Status status = BuildDecoder(); !status.ok()) return status;
+    }
+    if (decoder_ == nullptr) {
+      return InvalidArgument(absl::StrCat(
+          "proto_rows.writer_schema is required in the first request of a "
+          "connection Entity: ",
+          stream_));
+    }
+    response_.set_write_stream(stream_);
+    if (!request.has_proto_rows() ||
+        request.proto_rows().rows().serialized_rows_size() == 0) {
+      *response_.mutable_error() = ToRpcStatus(InvalidArgument(absl::StrCat(
+          "the request has no rows (proto_rows.rows.serialized_rows is "
+          "empty) Entity: ",
+          stream_)));
+      return grpc::Status::OK;
+    }
+    std::vector<Row> rows;
+    if (!DecodeRows(request.proto_rows().rows(), &rows)) {
+      return grpc::Status::OK;  // row errors in response_, nothing appended
+    }
+    std::optional<int64_t> offset;
+    if (request.has_offset()) offset = request.offset().value();
+    std::optional<int64_t> first_offset;
+    grpc::Status appended =
+        store_->Append(stream_, offset, std::move(rows), &first_offset);
+    if (!appended.ok()) {
+      *response_.mutable_error() = ToRpcStatus(appended);
+      return grpc::Status::OK;
+    }
+    bqs::AppendRowsResponse::AppendResult* result =
+        response_.mutable_append_result();
+    if (first_offset.has_value()) {
+      result->mutable_offset()->set_value(*first_offset);
+    }
+    return grpc::Status::OK;
+  }
+
+  // A new destination. Without a new schema the connection's schema must
+  // fit the new table too.
+  grpc::Status SwitchStream(const std::string& name, bool has_schema) {
+    AppendTarget target;
+    if (grpc::Status status = store_->ResolveAppendTarget(name, &target);
+        !status.ok()) {
+      return status;
+    }
+    stream_ = name;
+    const bool same_table =
+        table_ != nullptr && table_->name == target.table->name;
+    table_ = std::move(target.table);
+    if (!same_table && !has_schema && decoder_ != nullptr) {
+      return BuildDecoder();
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status BuildDecoder() {
+    decoder_.reset();
+    return ProtoRowDecoder::Create(descriptor_, table_, stream_, &decoder_);
+  }
+
+  // All rows, or (returning false) every bad row in response_.row_errors
+  // and the request's error.
+  bool DecodeRows(const bqs::ProtoRows& serialized, std::vector<Row>* rows) {
+    rows->resize(serialized.serialized_rows_size());
+    std::string error;
+    for (int i = 0; i < serialized.serialized_rows_size(); ++i) {
+      if (decoder_->Decode(serialized.serialized_rows(i), &(*rows)[i],
+                           &error)) {
+        continue;
+      }
+      bqs::RowError* row_error = response_.add_row_errors();
+      row_error->set_index(i);
+      row_error->set_code(bqs::RowError::FIELDS_ERROR);
+      row_error->set_message(error);
+    }
+    if (response_.row_errors_size() == 0) return true;
+    *response_.mutable_error() = ToRpcStatus(InvalidArgument(absl::StrCat(
+        "Errors found while processing rows: ", response_.row_errors_size(),
+        " of ", serialized.serialized_rows_size(),
+        " rows are invalid, see row_errors; no row was appended. Entity: ",
+        stream_)));
+    return false;
+  }
+
+  WriteStore* const store_;
+  bqs::AppendRowsRequest request_;    // being read
+  bqs::AppendRowsResponse response_;  // being written
+
+  std::string stream_;  // the connection's destination, "" before the first
+  std::shared_ptr<const TableSpec> table_;        // its columns
+  google::protobuf::DescriptorProto descriptor_;  // the last writer schema
+  std::unique_ptr<ProtoRowDecoder> decoder_;
+};
+
+}  // namespace
+
+AppendRowsReactorBase* StartAppendRows(WriteStore* store) {
+  return new AppendRowsReactor(store);
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,42 @@
+// One AppendRows connection of the fake, served with gRPC's callback API.
+//
+// Requests are handled one at a time, in order, each answered by exactly one
+// response before the next is read (gRPC buffers what the client pipelines
+// meanwhile), so responses come in request order as the real service
+// promises. What a connection remembers: its stream (named by the first
+// request, or a later one that switches streams) and its writer schema (sent
+// first, and whenever it changes).
+//
+// Errors in one append (offsets, a finalized stream, rows that fail the
+// schema, a request with no rows) are answered in AppendRowsResponse.error
+// and the connection goes on. Errors that leave nothing to append to (no
+// stream or schema yet, an unknown table or stream, a schema that does not
+// build or does not fit the table, a request over the 10 MiB limit) end the
+// call with that status, as the real service does.
+#ifndef FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
+#define FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
+
+#include <cstdint>
+
+#include "fakes/grpc_callback_compat.h"
+#include "fakes/write_store.h"
+#include "google/cloud/bigquery/storage/v1/storage.pb.h"
+
+namespace forkcheck {
+
+using AppendRowsReactorBase =
+    BidiReactor<google::cloud::bigquery::storage::v1::AppendRowsRequest,
+                google::cloud::bigquery::storage::v1::AppendRowsResponse>;
+
+// The real service's limit on one AppendRowsRequest: 10 MiB ("AppendRows
+// request too large: N limit 10485760").
+inline constexpr int64_t kMaxAppendRequestBytes = 10 << 20;
+
+// Starts serving one connection. The reactor deletes itself when the call
+// is done; `store` must outlive every call (the server's Shutdown waits for
+// them).
+AppendRowsReactorBase* StartAppendRows(WriteStore* store);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_

@@ -1,0 +1,43 @@
+#include "fakes/storage_error.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+
+namespace bqs = google::cloud::bigquery::storage::v1;
+
+bqs::StorageError MakeStorageError(StorageErrorCode storage_code,
+                                   absl::string_view entity,
+                                   absl::string_view message) {
+  bqs::StorageError error;
+  error.set_code(storage_code);
+  error.set_entity(std::string(entity));
+  error.set_error_message(std::string(message));
+  return error;
+}
+
+grpc::Status StorageErrorStatus(grpc::StatusCode code,
+                                StorageErrorCode storage_code,
+                                absl::string_view entity,
+                                absl::string_view message) {
+  google::rpc::Status details;
+  details.set_code(code);
+  details.set_message(absl::StrCat(message, " Entity: ", entity));
+  details.add_details()->PackFrom(
+      MakeStorageError(storage_code, entity, message));
+  return grpc::Status(code, details.message(), details.SerializeAsString());
+}
+
+google::rpc::Status ToRpcStatus(const grpc::Status& status) {
+  google::rpc::Status rpc_status;
+  if (!status.error_details().empty() &&
+      rpc_status.ParseFromString(status.error_details())) {
+    return rpc_status;
+  }
+  rpc_status.Clear();
+  rpc_status.set_code(status.error_code());
+  rpc_status.set_message(status.error_message());
+  return rpc_status;
+}
+
+}  // namespace forkcheck
