@@ -25,7 +25,7 @@ grpc::Status InvalidArgument(const std::string& message) {
 // concurrently. gRPC runs them on threads of its own, ordered by
 // synchronisation ThreadSanitizer cannot see, hence the hand-offs
 // (common/grpc_handoff.h).
-class AppendRowsReactor final : public AppendRowsReactorBase {
+class AppendRowsReactor final : public RawBidiReactor {
  public:
   explicit AppendRowsReactor(WriteStore* store) : store_(store) { Read(); }
 
@@ -36,12 +36,21 @@ class AppendRowsReactor final : public AppendRowsReactorBase {
       return;
     }
     response_.Clear();
-    if (grpc::Status status = Handle(request_); !status.ok()) {
+    if (grpc::Status status = Handle(); !status.ok()) {
       FinishCall(status);
       return;
     }
+    bool own_buffer = false;
+    raw_response_.Clear();  // the previous response's write is done
+    if (!grpc::SerializationTraits<bqs::AppendRowsResponse>::Serialize(
+             response_, &raw_response_, &own_buffer)
+             .ok()) {
+      FinishCall(grpc::Status(grpc::StatusCode::INTERNAL,
+                              "forkcheck fake: cannot serialize a response"));
+      return;
+    }
     GrpcHandOff(this);
-    StartWrite(&response_);
+    StartWrite(&raw_response_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -62,7 +71,7 @@ class AppendRowsReactor final : public AppendRowsReactorBase {
  private:
   void Read() {
     GrpcHandOff(this);
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void FinishCall(const grpc::Status& status) {
@@ -70,14 +79,21 @@ class AppendRowsReactor final : public AppendRowsReactorBase {
     Finish(status);
   }
 
-  // Fills response_, or returns the status that ends the call.
-  grpc::Status Handle(const bqs::AppendRowsRequest& request) {
-    const size_t size = request.ByteSizeLong();
+  // Handles raw_request_: fills response_, or returns the status that ends
+  // the call.
+  grpc::Status Handle() {
+    const size_t size = raw_request_.Length();
     if (size > static_cast<size_t>(kMaxAppendRequestBytes)) {
+      return InvalidArgument(
+          absl::StrCat("AppendRows request too large: ", size, " limit ",
+                       kMaxAppendRequestBytes, " Entity: ", stream_));
+    }
+    bqs::AppendRowsRequest request;
+    if (!grpc::SerializationTraits<bqs::AppendRowsRequest>::Deserialize(
+             &raw_request_, &request)
+             .ok()) {
       return InvalidArgument(absl::StrCat(
-          "AppendRows request too large: ", size, " limit ",
-          kMaxAppendRequestBytes, " Entity: ",
-          request.write_stream().empty() ? stream_ : request.write_stream()));
+          "the request (", size, " bytes) is not a valid AppendRowsRequest"));
     }
     const bool has_schema =
         request.has_proto_rows() && request.proto_rows().has_writer_schema();
@@ -180,8 +196,9 @@ class AppendRowsReactor final : public AppendRowsReactorBase {
   }
 
   WriteStore* const store_;
-  bqs::AppendRowsRequest request_;    // being read
-  bqs::AppendRowsResponse response_;  // being written
+  grpc::ByteBuffer raw_request_;      // being read
+  bqs::AppendRowsResponse response_;  // the answer to it
+  grpc::ByteBuffer raw_response_;     // response_, serialized, being written
 
   std::string stream_;  // the connection's destination, "" before the first
   std::shared_ptr<const TableSpec> table_;        // its columns
@@ -191,7 +208,7 @@ class AppendRowsReactor final : public AppendRowsReactorBase {
 
 }  // namespace
 
-AppendRowsReactorBase* StartAppendRows(WriteStore* store) {
+RawBidiReactor* StartAppendRows(WriteStore* store) {
   return new AppendRowsReactor(store);
 }
 

@@ -15,7 +15,7 @@ grpc::Status BigQueryWriteService::CreateWriteStream(
                                    response);
 }
 
-AppendRowsReactorBase* BigQueryWriteService::AppendRows(
+RawBidiReactor* BigQueryWriteService::AppendRows(
     CallbackServerContext* /*context*/) {
   return StartAppendRows(store_);
 }

@@ -14,7 +14,7 @@ namespace forkcheck {
 // The unary RPCs are synchronous handlers over the store; AppendRows uses
 // the callback API (append_rows_reactor.h).
 class BigQueryWriteService final
-    : public AppendRowsCallbackService<
+    : public AppendRowsRawCallbackService<
           google::cloud::bigquery::storage::v1::BigQueryWrite::Service> {
  public:
   // `store` must outlive the service.
@@ -26,7 +26,7 @@ class BigQueryWriteService final
           request,
       google::cloud::bigquery::storage::v1::WriteStream* response) override;
 
-  AppendRowsReactorBase* AppendRows(CallbackServerContext* context) override;
+  RawBidiReactor* AppendRows(CallbackServerContext* context) override;
 
   grpc::Status GetWriteStream(
       grpc::ServerContext* context,

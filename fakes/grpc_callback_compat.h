@@ -42,19 +42,21 @@ using ReadRowsRawCallbackService =
         WithRawCallbackMethod_ReadRows<Base>;
 #endif
 
-// A bidirectional-streaming reactor (AppendRows).
-template <class Request, class Response>
-using BidiReactor = grpc_callback::ServerBidiReactor<Request, Response>;
+// A bidirectional-streaming reactor that reads and writes raw (serialized)
+// messages.
+using RawBidiReactor =
+    grpc_callback::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
-// BigQueryWrite's service base with AppendRows served by a callback handler.
+// BigQueryWrite's service base with AppendRows served by a raw callback
+// handler.
 template <class Base>
-using AppendRowsCallbackService =
+using AppendRowsRawCallbackService =
 #ifdef FORKCHECK_GRPC_EXPERIMENTAL_CALLBACK_API
     google::cloud::bigquery::storage::v1::BigQueryWrite::
-        ExperimentalWithCallbackMethod_AppendRows<Base>;
+        ExperimentalWithRawCallbackMethod_AppendRows<Base>;
 #else
     google::cloud::bigquery::storage::v1::BigQueryWrite::
-        WithCallbackMethod_AppendRows<Base>;
+        WithRawCallbackMethod_AppendRows<Base>;
 #endif
 
 // Lets a process serve callback methods on gRPC before 1.39; does nothing on
