@@ -1,0 +1,342 @@
+#include "client/reference_writer.h"
+
+#include <deque>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/proto_row_encoder.h"
+#include "dataset/row_generator.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/sync_stream.h"
+
+namespace forkcheck {
+
+namespace bqs = ::google::cloud::bigquery::storage::v1;
+
+namespace {
+
+absl::Status ToAbsl(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+absl::Status ToAbsl(const google::rpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.code()),
+                      status.message());
+}
+
+bqs::WriteStream::Type StreamType(WriteStreamKind kind) {
+  switch (kind) {
+    case WriteStreamKind::kPending:
+      return bqs::WriteStream::PENDING;
+    case WriteStreamKind::kBuffered:
+      return bqs::WriteStream::BUFFERED;
+    case WriteStreamKind::kCommitted:
+    case WriteStreamKind::kDefault:
+      break;
+  }
+  return bqs::WriteStream::COMMITTED;
+}
+
+// Builds the AppendRows requests of rows [begin, end) of a table spec.
+// Stream offsets count from the first row written: row `begin + k` is at
+// offset k.
+class AppendBuilder {
+ public:
+  AppendBuilder(const TableSpec& spec, int64_t begin, int64_t end,
+                const WriterOptions& options)
+      : generator_(spec),
+        encoder_(spec),
+        begin_(begin),
+        end_(end),
+        options_(options) {
+    for (size_t c = 0; c < spec.columns.size(); ++c) {
+      columns_.push_back(static_cast<int>(c));
+    }
+  }
+
+  int64_t total() const { return end_ - begin_; }
+
+  // The request appending rows from `offset` on: as many as fit (at least
+  // one). Its row count is its proto_rows' serialized_rows_size().
+  bqs::AppendRowsRequest Build(int64_t offset, bool with_offset,
+                               bool first_of_call, const std::string& stream) {
+    bqs::AppendRowsRequest request;
+    if (first_of_call) request.set_write_stream(stream);
+    if (with_offset) request.mutable_offset()->set_value(offset);
+    bqs::AppendRowsRequest::ProtoData* data = request.mutable_proto_rows();
+    if (first_of_call) {
+      *data->mutable_writer_schema()->mutable_proto_descriptor() =
+          encoder_.descriptor();
+    }
+    int64_t bytes = 0;
+    for (int64_t k = offset;
+         k < total() &&
+         data->rows().serialized_rows_size() < options_.rows_per_append;
+         ++k) {
+      generator_.FillRow(begin_ + k, columns_, &row_);
+      std::string encoded = encoder_.Encode(row_);
+      if (data->rows().serialized_rows_size() > 0 &&
+          bytes + static_cast<int64_t>(encoded.size()) >
+              options_.max_request_bytes) {
+        break;
+      }
+      bytes += static_cast<int64_t>(encoded.size());
+      data->mutable_rows()->add_serialized_rows(std::move(encoded));
+    }
+    return request;
+  }
+
+ private:
+  RowGenerator generator_;
+  ProtoRowEncoder encoder_;
+  const int64_t begin_;
+  const int64_t end_;
+  const WriterOptions& options_;
+  std::vector<int> columns_;
+  Row row_;
+};
+
+struct InFlight {
+  int64_t offset = 0;
+  int64_t rows = 0;
+};
+
+}  // namespace
+
+std::string_view WriteStreamKindName(WriteStreamKind kind) {
+  switch (kind) {
+    case WriteStreamKind::kDefault:
+      return "default";
+    case WriteStreamKind::kCommitted:
+      return "committed";
+    case WriteStreamKind::kPending:
+      return "pending";
+    case WriteStreamKind::kBuffered:
+      return "buffered";
+  }
+  return "unknown";
+}
+
+ReferenceWriter::ReferenceWriter(std::shared_ptr<grpc::Channel> channel,
+                                 WriterOptions options)
+    : channel_(std::move(channel)),
+      stub_(bqs::BigQueryWrite::NewStub(channel_)),
+      options_(std::move(options)) {}
+
+ReferenceWriter::~ReferenceWriter() = default;
+
+WriteAccount ReferenceWriter::Write(const std::string& table,
+                                    const TableSpec& spec, int64_t begin,
+                                    int64_t end, WriteStreamKind kind) {
+  const absl::Time start = absl::Now();
+  WriteAccount account;
+  account.table = table;
+  account.kind = kind;
+  auto finish = [&](absl::Status error) {
+    if (account.first_error.ok()) account.first_error = std::move(error);
+    account.total_time = absl::Now() - start;
+    return account;
+  };
+  if (begin < 0 || end < begin) {
+    return finish(absl::InvalidArgumentError(
+        absl::StrCat("rows [", begin, ", ", end, ") are not a range")));
+  }
+  if (options_.rows_per_append < 1 || options_.max_in_flight < 1) {
+    return finish(absl::InvalidArgumentError(
+        "rows_per_append and max_in_flight must be at least 1"));
+  }
+  account.rows_requested = end - begin;
+  auto with_deadline = [this](grpc::ClientContext* context) {
+    context->set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  };
+
+  const bool offsets = kind != WriteStreamKind::kDefault;
+  if (kind == WriteStreamKind::kDefault) {
+    account.stream = absl::StrCat(table, "/streams/_default");
+  } else {
+    bqs::CreateWriteStreamRequest request;
+    request.set_parent(table);
+    request.mutable_write_stream()->set_type(StreamType(kind));
+    bqs::WriteStream stream;
+    grpc::ClientContext context;
+    with_deadline(&context);
+    const grpc::Status status =
+        stub_->CreateWriteStream(&context, request, &stream);
+    if (!status.ok()) {
+      return finish(absl::Status(ToAbsl(status).code(),
+                                 absl::StrCat("CreateWriteStream on ", table,
+                                              ": ", status.error_message())));
+    }
+    account.stream = stream.name();
+  }
+
+  AppendBuilder builder(spec, begin, end, options_);
+  RetryPolicy policy(options_.retry);
+  int64_t acknowledged = 0;      // stream offset every row before is applied
+  int64_t sent_before_call = 0;  // highest offset end sent by earlier calls
+  while (acknowledged < builder.total()) {
+    ++account.calls;
+    const int64_t call_start = acknowledged;
+    grpc::ClientContext context;
+    with_deadline(&context);
+    std::unique_ptr<grpc::ClientReaderWriter<bqs::AppendRowsRequest,
+                                             bqs::AppendRowsResponse>>
+        call = stub_->AppendRows(&context);
+    std::deque<InFlight> in_flight;
+    int64_t next = acknowledged;
+    absl::Status fatal;
+    bool first_of_call = true;
+    while (acknowledged < builder.total()) {
+      bool write_failed = false;
+      while (static_cast<int>(in_flight.size()) < options_.max_in_flight &&
+             next < builder.total()) {
+        bqs::AppendRowsRequest request =
+            builder.Build(next, offsets, first_of_call, account.stream);
+        const int64_t rows = request.proto_rows().rows().serialized_rows_size();
+        if (!call->Write(request)) {
+          write_failed = true;
+          break;
+        }
+        first_of_call = false;
+        ++account.appends;
+        in_flight.push_back({next, rows});
+        next += rows;
+      }
+      if (write_failed || in_flight.empty()) break;
+      bqs::AppendRowsResponse response;
+      if (!call->Read(&response)) break;
+      const InFlight append = in_flight.front();
+      in_flight.pop_front();
+      if (response.row_errors_size() > 0) {
+        const bqs::RowError& row_error = response.row_errors(0);
+        fatal = absl::InvalidArgumentError(absl::StrCat(
+            "append at offset ", append.offset, ": ",
+            response.row_errors_size(), " row errors, the first row ",
+            row_error.index(), ": ", row_error.message()));
+        break;
+      }
+      if (response.has_error()) {
+        const absl::Status error = ToAbsl(response.error());
+        // Applied by an attempt whose answer was lost.
+        if (offsets && error.code() == absl::StatusCode::kAlreadyExists &&
+            append.offset < sent_before_call) {
+          ++account.already_existed;
+          acknowledged = append.offset + append.rows;
+          continue;
+        }
+        fatal = absl::Status(
+            error.code(), absl::StrCat("append at offset ", append.offset, ": ",
+                                       error.message()));
+        break;
+      }
+      if (offsets && response.append_result().has_offset() &&
+          response.append_result().offset().value() != append.offset) {
+        fatal = absl::InternalError(
+            absl::StrCat("the server acknowledged offset ",
+                         response.append_result().offset().value(),
+                         " for the append at ", append.offset));
+        break;
+      }
+      acknowledged = append.offset + append.rows;
+      account.rows_acknowledged = acknowledged;
+    }
+    sent_before_call = std::max(sent_before_call, next);
+    // A call ended by an error of ours is cancelled; otherwise the server
+    // ends it once it has our half-close.
+    if (!fatal.ok()) {
+      context.TryCancel();
+    } else {
+      call->WritesDone();
+    }
+    bqs::AppendRowsResponse ignored;
+    while (call->Read(&ignored)) {
+    }
+    const grpc::Status status = call->Finish();
+    account.rows_acknowledged = acknowledged;
+    if (!fatal.ok()) return finish(std::move(fatal));
+    if (acknowledged >= builder.total()) break;
+
+    grpc::Status failure = status;
+    if (failure.ok()) {
+      failure =
+          grpc::Status(grpc::StatusCode::UNKNOWN,
+                       absl::StrCat("AppendRows ended with rows from offset ",
+                                    acknowledged, " unacknowledged"));
+    }
+    const RetryDecision decision =
+        policy.OnCallFailed(failure, acknowledged > call_start);
+    if (!decision.retry) {
+      return finish(absl::Status(
+          ToAbsl(failure).code(),
+          absl::StrCat("AppendRows on ", account.stream, " at offset ",
+                       acknowledged, ": ", decision.reason)));
+    }
+    if (account.first_retried_failure.ok()) {
+      account.first_retried_failure = ToAbsl(failure);
+    }
+    if (!offsets) account.rows_maybe_duplicated += next - acknowledged;
+    account.retries = policy.retries();
+    absl::SleepFor(decision.delay);
+  }
+  account.retries = policy.retries();
+
+  if (kind == WriteStreamKind::kPending) {
+    bqs::FinalizeWriteStreamRequest finalize;
+    finalize.set_name(account.stream);
+    bqs::FinalizeWriteStreamResponse finalized;
+    grpc::ClientContext context;
+    with_deadline(&context);
+    grpc::Status status =
+        stub_->FinalizeWriteStream(&context, finalize, &finalized);
+    if (!status.ok()) {
+      return finish(absl::Status(
+          ToAbsl(status).code(),
+          absl::StrCat("FinalizeWriteStream: ", status.error_message())));
+    }
+    account.finalized_rows = finalized.row_count();
+    bqs::BatchCommitWriteStreamsRequest commit;
+    commit.set_parent(table);
+    commit.add_write_streams(account.stream);
+    bqs::BatchCommitWriteStreamsResponse committed;
+    grpc::ClientContext commit_context;
+    with_deadline(&commit_context);
+    status =
+        stub_->BatchCommitWriteStreams(&commit_context, commit, &committed);
+    if (!status.ok()) {
+      return finish(absl::Status(
+          ToAbsl(status).code(),
+          absl::StrCat("BatchCommitWriteStreams: ", status.error_message())));
+    }
+    if (committed.stream_errors_size() > 0) {
+      return finish(absl::FailedPreconditionError(
+          absl::StrCat("BatchCommitWriteStreams: ",
+                       committed.stream_errors(0).error_message())));
+    }
+    account.committed = committed.has_commit_time();
+    if (!account.committed) {
+      return finish(absl::InternalError(
+          "BatchCommitWriteStreams returned neither errors nor a commit time"));
+    }
+  } else if (kind == WriteStreamKind::kBuffered && builder.total() > 0) {
+    bqs::FlushRowsRequest flush;
+    flush.set_write_stream(account.stream);
+    flush.mutable_offset()->set_value(builder.total() - 1);
+    bqs::FlushRowsResponse flushed;
+    grpc::ClientContext context;
+    with_deadline(&context);
+    const grpc::Status status = stub_->FlushRows(&context, flush, &flushed);
+    if (!status.ok()) {
+      return finish(
+          absl::Status(ToAbsl(status).code(),
+                       absl::StrCat("FlushRows: ", status.error_message())));
+    }
+    account.flushed_offset = flushed.offset();
+  }
+  return finish(absl::OkStatus());
+}
+
+}  // namespace forkcheck
