@@ -7,7 +7,7 @@
 //
 //   node write_with_official_client.js --modules=DIR --target=HOST:PORT \
 //       --table=projects/forkcheck/datasets/synthetic/tables/empty \
-//       --mode=default|committed|pending \
+//       --mode=default|committed|pending|buffered \
 //       --table_rows=BEFORE.jsonl --rows=NEW.jsonl \
 //       [--batch_rows=100] [--timeout_ms=60000]
 //
@@ -25,7 +25,14 @@
 //              FinalizeWriteStream counts them.
 //   pending    CreateWriteStream(PENDING); appends at offsets as above; the
 //              table must not show the rows until FinalizeWriteStream and
-//              BatchCommitWriteStreams, then it must show all of them.
+//              BatchCommitWriteStreams (it is read before the finalize and
+//              between the two), then it must show all of them.
+//   buffered   CreateWriteStream(BUFFERED); appends at offsets as above; the
+//              table must not show the rows until FlushRows; flushed to the
+//              first batch's last row, it shows that batch (the offset is
+//              inclusive), then flushed to the last row, all of them.
+// With offsets (every mode but default), an append past the stream's end
+// gets OUT_OF_RANGE and, after FinalizeWriteStream, any append an error.
 // The writer schema is the table's, from GetWriteStream (view FULL),
 // converted by the client's adapt.convertStorageSchemaToProto2Descriptor.
 // Exit status: 0 when every check passes; 1 when a check or a call fails
@@ -38,9 +45,10 @@ const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
 const {CheckFailure, readExactRows, readWholeTable} = require('./exact_rows');
 
 const NAME = 'write_with_official_client';
-const MODES = ['default', 'committed', 'pending'];
-// gRPC's ALREADY_EXISTS: an append below the stream's next offset.
+const MODES = ['default', 'committed', 'pending', 'buffered'];
+// gRPC's codes of an append below and above the stream's next offset.
 const ALREADY_EXISTS = 6;
+const OUT_OF_RANGE = 11;
 
 function parseFlags(argv) {
   let values;
@@ -167,28 +175,60 @@ async function appendAll(jsonWriter, batches, withOffsets, what) {
   return offset;
 }
 
+// An append that must fail with gRPC code `code` (any error when
+// undefined), in-band: the managedwriter resolves it with `error` set.
+async function expectAppendError(jsonWriter, batch, offset, code, what) {
+  const result = await jsonWriter.appendRows(batch, offset).getResult();
+  const got = result.error ? `code ${result.error.code}: ` +
+      `${result.error.message}` : 'no error';
+  if (!result.error || (code !== undefined && result.error.code !== code)) {
+    throw new CheckFailure(`${what}: got ${got}, expected ` +
+                           `${code === undefined ? 'an error' : `code ${code}`}`);
+  }
+  return got;
+}
+
+// FlushRows through the connection (the client's API) up to `offset`,
+// inclusive; the response must name that offset.
+async function flushTo(connection, offset, what) {
+  const flushed = await connection.flushRows({offset});
+  if (!flushed || Number(flushed.offset) !== offset) {
+    throw new CheckFailure(`${what}: FlushRows to ${offset} answered ` +
+                           `${JSON.stringify(flushed)}`);
+  }
+}
+
+// `base` plus the first `count` rows of `written`, in a new map.
+function withFirstRows(base, written, count) {
+  const rows = new Map(base);
+  for (const [id, row] of [...written].slice(0, count)) rows.set(id, row);
+  return rows;
+}
+
 async function run(flags) {
   const client = loadClient(flags.modules);
   const before = readExactRows(flags.tableRowsPath, 'table_rows');
   const written = readExactRows(flags.rowsPath, 'rows');
-  const after = new Map(before);
-  for (const [id, row] of written) {
-    if (after.has(id)) {
+  for (const id of written.keys()) {
+    if (before.has(id)) {
       throw new UsageError(`--rows: row_id ${id} is already in --table_rows`);
     }
-    after.set(id, row);
   }
+  const after = withFirstRows(before, written, written.size);
   const callOptions = {timeout: flags.timeoutMs};
   const options = fakeEndpointOptions(client, flags.target);
   const {WriterClient, JSONWriter} = client.storage.managedwriter;
   const writerClient = new WriterClient(options);
   const reader = new client.storage.reader.ReadClient(options);
   const what = `${flags.table} (${flags.mode})`;
+  const readBack = (expected, when) => readWholeTable(
+      client.avro, reader, flags.table, expected, callOptions,
+      `${what}, ${when}`);
   try {
     let streamId = `${flags.table}/streams/_default`;
     if (flags.mode !== 'default') {
       streamId = await writerClient.createWriteStream({
-        streamType: flags.mode === 'committed' ? 'COMMITTED' : 'PENDING',
+        streamType: flags.mode.toUpperCase(),
         destinationTable: flags.table,
       }, callOptions);
       if (!streamId.startsWith(`${flags.table}/streams/`)) {
@@ -218,17 +258,26 @@ async function run(flags) {
     const appended = await appendAll(jsonWriter, batches, withOffsets, what);
 
     if (withOffsets && batches.length > 0) {
-      const resent = await jsonWriter.appendRows(batches[0], 0).getResult();
-      if (!resent.error || resent.error.code !== ALREADY_EXISTS) {
-        throw new CheckFailure(
-            `${what}: an append resent at offset 0 got ` +
-            `${resent.error ? `code ${resent.error.code}` : 'no error'}, ` +
-            `expected ALREADY_EXISTS (${ALREADY_EXISTS})`);
-      }
+      await expectAppendError(jsonWriter, batches[0], 0, ALREADY_EXISTS,
+                              `${what}: an append resent at offset 0`);
+      await expectAppendError(jsonWriter, batches[0], appended + 1,
+                              OUT_OF_RANGE,
+                              `${what}: an append at offset ${appended + 1}`);
     }
-    if (flags.mode === 'pending') {
-      await readWholeTable(client.avro, reader, flags.table, before,
-                           callOptions, `${what}, before the commit`);
+    if (flags.mode === 'pending' || flags.mode === 'buffered') {
+      await readBack(before, 'before the rows are committed or flushed');
+    }
+    if (flags.mode === 'buffered' && batches.length > 0) {
+      // The client's flushRows drops an offset of 0 (it tests the offset's
+      // truth), so the partial flush needs a first batch of 2 rows or more.
+      const partial = batches[0].length - 1;
+      if (partial < 1) {
+        throw new UsageError('--mode=buffered needs --batch_rows >= 2');
+      }
+      await flushTo(connection, partial, what);
+      await readBack(withFirstRows(before, written, partial + 1),
+                     `flushed to offset ${partial}`);
+      await flushTo(connection, appended - 1, what);
     }
     if (withOffsets) {
       const finalized = await connection.finalize();
@@ -237,10 +286,15 @@ async function run(flags) {
             `${what}: FinalizeWriteStream counted ` +
             `${finalized && finalized.rowCount} rows, ${appended} appended`);
       }
-    } else {
-      connection.close();
+      if (batches.length > 0) {
+        // finalize() closed the connection: this append opens a new one.
+        await expectAppendError(jsonWriter, batches[0], appended, undefined,
+                                `${what}: an append after the finalize`);
+      }
     }
+    jsonWriter.close();
     if (flags.mode === 'pending') {
+      await readBack(before, 'finalized, not yet committed');
       const committed = await writerClient.batchCommitWriteStream(
           {parent: flags.table, writeStreams: [streamId]});
       if ((committed.streamErrors || []).length > 0 || !committed.commitTime) {
@@ -249,8 +303,7 @@ async function run(flags) {
             `${JSON.stringify(committed.streamErrors)}`);
       }
     }
-    await readWholeTable(client.avro, reader, flags.table, after, callOptions,
-                         `${what}, read back`);
+    await readBack(after, 'read back');
     console.log(`${NAME}: ${what}: ${appended} rows appended in ` +
                 `${batches.length} requests and read back with the ` +
                 `${before.size} the table held; client ${client.version}, ` +
