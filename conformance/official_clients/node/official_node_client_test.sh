@@ -9,8 +9,10 @@
 # //fakes:fake_bigquery_storage_server on a free loopback port, prints each
 # table's expected rows with //dataset:print_rows, runs
 # read_with_official_client.js on each and writer_encoding_check.js once (what
-# the writer would send; no write is made), then stops the server and checks
-# that it shut down cleanly. Fails (never skips) when node, npm or the registry is
+# the writer sends, decoded from the request JSONWriter builds), then
+# write_with_official_client.js writes small and all_types on the _default,
+# COMMITTED, PENDING and BUFFERED streams and reads each back; then it stops
+# the server and checks that it shut down cleanly. Fails (never skips) when node, npm or the registry is
 # missing, saying which. Every wait is bounded; the server is stopped on
 # every exit path.
 set -euo pipefail
@@ -57,7 +59,7 @@ for entry in "${TABLES[@]}"; do
   fi
 done
 
-# --- What the writer would send (no Write service yet: only its encoding):
+# --- What the writer sends, decoded from the request JSONWriter builds:
 # rows past all_types' end, every type REQUIRED and NULLABLE.
 timeout -k 5 60 "$print_rows" --table="$PREFIX/all_types" --first=10000 \
   --count=500 >"$tmp/to_write.jsonl" || die "print_rows could not print rows to write"
@@ -66,6 +68,38 @@ timeout -k 5 150 env GOOGLE_APPLICATION_CREDENTIALS=/nonexistent/forkcheck-no-cr
   --target="$fake_address" --table="$PREFIX/all_types" \
   --rows="$tmp/to_write.jsonl" --timeout_ms=60000 ||
   die "the writer's rows, encoded by the official client's JSONWriter, are not the dataset's"
+
+# --- Writing: every row of small and all_types, through the managedwriter on
+# each stream type, into a writable table of a project of the mode's own (so
+# no mode sees another's rows), then read back and checked value by value.
+# The writable tables start empty (fakes/README.md, "Writable tables").
+: >"$tmp/empty.jsonl"
+write_rows() {  # MODE TABLE ROWS_FILE BATCH_ROWS [extra flags]
+  local mode="$1" table="$2" rows="$3" batch="$4"
+  shift 4
+  timeout -k 5 150 env GOOGLE_APPLICATION_CREDENTIALS=/nonexistent/forkcheck-no-credentials.json \
+    node "$here/write_with_official_client.js" --modules="$modules" \
+    --target="$fake_address" --mode="$mode" \
+    --table="projects/node-$mode/datasets/writable/tables/$table" \
+    --table_rows="$tmp/empty.jsonl" --rows="$rows" --batch_rows="$batch" \
+    --timeout_ms=30000 "$@"
+}
+readonly WRITES=("small 100" "all_types 1000")
+for entry in "${WRITES[@]}"; do
+  read -r table batch <<<"$entry"
+  for mode in default committed pending buffered; do
+    write_rows "$mode" "$table" "$tmp/$table.jsonl" "$batch" ||
+      die "the official Node client's $mode write of $table was not read back exactly; $(fake_server_log)"
+  done
+done
+
+# The write check can fail: the same rows written again to the _default
+# stream are in the table twice, which the read-back must refuse.
+status=0
+write_rows default small "$tmp/small.jsonl" 100 2>"$tmp/twice.stderr" || status=$?
+((status == 1)) && grep -q 'twice' "$tmp/twice.stderr" ||
+  die "rows written twice were not caught (exit status $status): $(cat "$tmp/twice.stderr")"
+echo "$NAME: rows written twice were caught: $(head -c 300 "$tmp/twice.stderr")"
 
 stop_fake_server
 
@@ -83,4 +117,4 @@ timeout -k 5 150 env GOOGLE_APPLICATION_CREDENTIALS=/nonexistent/forkcheck-no-cr
   die "a corrupted response was not caught (exit status $status): $(cat "$tmp/corrupt.stderr")"
 echo "$NAME: a corrupted response was caught: $(head -c 300 "$tmp/corrupt.stderr")"
 stop_fake_server
-echo "$NAME: ${#TABLES[@]} tables read and checked; fake server stopped cleanly"
+echo "$NAME: ${#TABLES[@]} tables read and checked, ${#WRITES[@]} written on 4 stream types and read back; fake server stopped cleanly"
