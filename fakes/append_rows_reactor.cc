@@ -27,7 +27,10 @@ grpc::Status InvalidArgument(const std::string& message) {
 // (common/grpc_handoff.h).
 class AppendRowsReactor final : public RawBidiReactor {
  public:
-  explicit AppendRowsReactor(WriteStore* store) : store_(store) { Read(); }
+  AppendRowsReactor(WriteStore* store, CallbackServerContext* context)
+      : store_(store), context_(context) {
+    Read();
+  }
 
   void OnReadDone(bool ok) override {
     GrpcTakeBack(this);
@@ -76,7 +79,7 @@ class AppendRowsReactor final : public RawBidiReactor {
 
   void FinishCall(const grpc::Status& status) {
     GrpcHandOff(this);
-    Finish(status);
+    Finish(WithStorageErrorTrailers(context_, status));
   }
 
   // Handles raw_request_: fills response_, or returns the status that ends
@@ -121,10 +124,10 @@ class AppendRowsReactor final : public RawBidiReactor {
     response_.set_write_stream(stream_);
     if (!request.has_proto_rows() ||
         request.proto_rows().rows().serialized_rows_size() == 0) {
-      *response_.mutable_error() = ToRpcStatus(InvalidArgument(absl::StrCat(
-          "the request has no rows (proto_rows.rows.serialized_rows is "
-          "empty) Entity: ",
-          stream_)));
+      // The real service's first sentence (Google's system tests of the
+      // Node client check it).
+      *response_.mutable_error() = ToRpcStatus(InvalidArgument(
+          absl::StrCat("Rows must be specified. Entity: ", stream_)));
       return grpc::Status::OK;
     }
     std::vector<Row> rows;
@@ -187,18 +190,20 @@ class AppendRowsReactor final : public RawBidiReactor {
       row_error->set_message(error);
     }
     if (response_.row_errors_size() == 0) return true;
+    // The real service's message, word for word (users report it).
     *response_.mutable_error() = ToRpcStatus(InvalidArgument(absl::StrCat(
-        "Errors found while processing rows: ", response_.row_errors_size(),
-        " of ", serialized.serialized_rows_size(),
-        " rows are invalid, see row_errors; no row was appended. Entity: ",
+        "Errors found while processing rows. Please refer to the row_errors "
+        "field for details. The list may not be complete because of the size "
+        "limitations. Entity: ",
         stream_)));
     return false;
   }
 
   WriteStore* const store_;
-  grpc::ByteBuffer raw_request_;      // being read
-  bqs::AppendRowsResponse response_;  // the answer to it
-  grpc::ByteBuffer raw_response_;     // response_, serialized, being written
+  CallbackServerContext* const context_;  // the call's, for its trailers
+  grpc::ByteBuffer raw_request_;          // being read
+  bqs::AppendRowsResponse response_;      // the answer to it
+  grpc::ByteBuffer raw_response_;  // response_, serialized, being written
 
   std::string stream_;  // the connection's destination, "" before the first
   std::shared_ptr<const TableSpec> table_;        // its columns
@@ -208,8 +213,9 @@ class AppendRowsReactor final : public RawBidiReactor {
 
 }  // namespace
 
-RawBidiReactor* StartAppendRows(WriteStore* store) {
-  return new AppendRowsReactor(store);
+RawBidiReactor* StartAppendRows(WriteStore* store,
+                                CallbackServerContext* context) {
+  return new AppendRowsReactor(store, context);
 }
 
 }  // namespace forkcheck

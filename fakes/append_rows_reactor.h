@@ -17,7 +17,8 @@
 // and the connection goes on. Errors that leave nothing to append to (no
 // stream or schema yet, an unknown table or stream, a schema that does not
 // build or does not fit the table, a request over the 10 MiB limit) end the
-// call with that status, as the real service does.
+// call with that status, as the real service does (its StorageErrors also
+// in the trailer, storage_error.h).
 #ifndef FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
 #define FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
 
@@ -34,8 +35,9 @@ inline constexpr int64_t kMaxAppendRequestBytes = 10 << 20;
 
 // Starts serving one connection. The reactor deletes itself when the call
 // is done; `store` must outlive every call (the server's Shutdown waits for
-// them).
-RawBidiReactor* StartAppendRows(WriteStore* store);
+// them). `context` is the call's.
+RawBidiReactor* StartAppendRows(WriteStore* store,
+                                CallbackServerContext* context);
 
 }  // namespace forkcheck
 

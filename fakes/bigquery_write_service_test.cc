@@ -63,6 +63,22 @@ std::optional<StorageError> StorageErrorIn(const grpc::Status& status) {
   return StorageErrorIn(details);
 }
 
+// The StorageErrors of a finished call's trailer
+// google.cloud.bigquery.storage.v1.storageerror-bin, where the real service
+// also sends them (the Node client's parseStorageErrors reads only there).
+std::vector<StorageError> StorageErrorsInTrailer(
+    const grpc::ClientContext& context) {
+  std::vector<StorageError> errors;
+  const auto range = context.GetServerTrailingMetadata().equal_range(
+      "google.cloud.bigquery.storage.v1.storageerror-bin");
+  for (auto it = range.first; it != range.second; ++it) {
+    StorageError error;
+    EXPECT_TRUE(error.ParseFromArray(it->second.data(), it->second.size()));
+    errors.push_back(error);
+  }
+  return errors;
+}
+
 // Checks a status's codes: gRPC's and, unless `storage_code` is UNSPECIFIED,
 // the StorageError's.
 template <typename Status>
@@ -118,6 +134,9 @@ class Connection {
     EXPECT_TRUE(Append(request, &response)) << Finish().error_message();
     return response;
   }
+
+  // The call's context: its trailers once Finish has returned.
+  const grpc::ClientContext& context() const { return context_; }
 
   // Ends the call; its status.
   grpc::Status Finish() {
@@ -571,6 +590,14 @@ TEST_F(WriteServiceTest, BadRowsAreRowErrorsAndNothingIsAppended) {
   bqs::AppendRowsResponse response = connection.MustAppend(request);
   EXPECT_TRUE(HasCodes(response.error(), grpc::StatusCode::INVALID_ARGUMENT,
                        StorageError::STORAGE_ERROR_CODE_UNSPECIFIED));
+  // The real service's message (Google's Node system test checks its first
+  // sentence).
+  EXPECT_EQ(response.error().message().rfind(
+                "Errors found while processing rows. Please refer to the "
+                "row_errors field for details.",
+                0),
+            0u)
+      << response.error().message();
   ASSERT_EQ(response.row_errors_size(), 3);
   for (int k = 0; k < 3; ++k) {
     EXPECT_EQ(response.row_errors(k).index(), k + 1);
@@ -765,6 +792,9 @@ TEST_F(WriteServiceTest, EmptyRequestIsAnInBandError) {
       connection.MustAppend(Request(DefaultStream(table), 0, 0));
   EXPECT_TRUE(HasCodes(response.error(), grpc::StatusCode::INVALID_ARGUMENT,
                        StorageError::STORAGE_ERROR_CODE_UNSPECIFIED));
+  // The real service's first sentence (Google's Node system test checks it).
+  EXPECT_EQ(response.error().message().rfind("Rows must be specified.", 0), 0u)
+      << response.error().message();
   EXPECT_EQ(connection.MustAppend(Request("", 0, 1, false)).response_case(),
             bqs::AppendRowsResponse::kAppendResult);
   EXPECT_TRUE(connection.Finish().ok());
@@ -837,6 +867,86 @@ TEST_F(WriteServiceTest, UnaryCallsOnBadNamesGetTheRealCodes) {
         HasCodes(write_->BatchCommitWriteStreams(&context, request, &response),
                  grpc::StatusCode::INVALID_ARGUMENT,
                  StorageError::STORAGE_ERROR_CODE_UNSPECIFIED));
+  }
+}
+
+// A call that ends with a StorageError also carries it in the trailer
+// google.cloud.bigquery.storage.v1.storageerror-bin, as Google's servers send
+// a status's details; the Node client finds it nowhere else. An error
+// without one, or success, adds no such trailer.
+TEST_F(WriteServiceTest, CallEndingStorageErrorsAreInTheirTrailerToo) {
+  const std::string table = WritableSmall("p-trailers");
+  {
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(
+        connection.Append(Request(table + "/streams/nope", 0, 1), &response));
+    EXPECT_TRUE(HasCodes(connection.Finish(), grpc::StatusCode::NOT_FOUND,
+                         StorageError::STREAM_NOT_FOUND));
+    const std::vector<StorageError> errors =
+        StorageErrorsInTrailer(connection.context());
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code(), StorageError::STREAM_NOT_FOUND);
+    EXPECT_EQ(errors[0].entity(), table + "/streams/nope");
+  }
+  {
+    // The status names the extra field; the StorageError's message is the
+    // real service's, which Google's Node system test compares whole.
+    bqs::AppendRowsRequest request = Request(DefaultStream(table), 0, 1);
+    auto* extra = request.mutable_proto_rows()
+                      ->mutable_writer_schema()
+                      ->mutable_proto_descriptor()
+                      ->add_field();
+    extra->set_name("extra_col");
+    extra->set_number(99);
+    extra->set_type(google::protobuf::FieldDescriptorProto::TYPE_STRING);
+    extra->set_label(google::protobuf::FieldDescriptorProto::LABEL_OPTIONAL);
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(request, &response));
+    const grpc::Status status = connection.Finish();
+    EXPECT_NE(status.error_message().find("extra fields: 'extra_col'"),
+              std::string::npos)
+        << status.error_message();
+    const std::vector<StorageError> errors =
+        StorageErrorsInTrailer(connection.context());
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code(), StorageError::SCHEMA_MISMATCH_EXTRA_FIELDS);
+    EXPECT_EQ(errors[0].error_message(),
+              "Schema mismatch due to extra fields in user schema");
+    ASSERT_TRUE(StorageErrorIn(status).has_value());
+    EXPECT_EQ(StorageErrorIn(status)->error_message(),
+              errors[0].error_message());
+  }
+  {
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(Request("", 0, 1), &response));
+    EXPECT_EQ(connection.Finish().error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_TRUE(StorageErrorsInTrailer(connection.context()).empty());
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    bqs::GetWriteStreamRequest request;
+    request.set_name(table + "/streams/missing");
+    bqs::WriteStream stream;
+    EXPECT_TRUE(HasCodes(write_->GetWriteStream(&context, request, &stream),
+                         grpc::StatusCode::NOT_FOUND,
+                         StorageError::STREAM_NOT_FOUND));
+    const std::vector<StorageError> errors = StorageErrorsInTrailer(context);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].code(), StorageError::STREAM_NOT_FOUND);
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    bqs::GetWriteStreamRequest request;
+    request.set_name(DefaultStream(table));
+    bqs::WriteStream stream;
+    ASSERT_TRUE(write_->GetWriteStream(&context, request, &stream).ok());
+    EXPECT_TRUE(StorageErrorsInTrailer(context).empty());
   }
 }
 

@@ -137,7 +137,10 @@ grpc::Status ProtoRowDecoder::Create(
         entity,
         absl::StrCat("Input schema has more fields than BigQuery schema, "
                      "extra fields: '",
-                     absl::StrJoin(extra, ","), "'"));
+                     absl::StrJoin(extra, ","), "'"),
+        // The StorageError's own message, as Google's system tests of the
+        // Node client read it from the real service.
+        "Schema mismatch due to extra fields in user schema");
   }
   built->table_ = std::move(table);
   built->factory_ =

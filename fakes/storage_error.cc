@@ -20,12 +20,34 @@ grpc::Status StorageErrorStatus(grpc::StatusCode code,
                                 StorageErrorCode storage_code,
                                 absl::string_view entity,
                                 absl::string_view message) {
+  return StorageErrorStatus(code, storage_code, entity, message, message);
+}
+
+grpc::Status StorageErrorStatus(grpc::StatusCode code,
+                                StorageErrorCode storage_code,
+                                absl::string_view entity,
+                                absl::string_view message,
+                                absl::string_view storage_message) {
   google::rpc::Status details;
   details.set_code(code);
   details.set_message(absl::StrCat(message, " Entity: ", entity));
   details.add_details()->PackFrom(
-      MakeStorageError(storage_code, entity, message));
+      MakeStorageError(storage_code, entity, storage_message));
   return grpc::Status(code, details.message(), details.SerializeAsString());
+}
+
+std::vector<std::string> SerializedStorageErrors(const grpc::Status& status) {
+  std::vector<std::string> errors;
+  google::rpc::Status details;
+  if (status.error_details().empty() ||
+      !details.ParseFromString(status.error_details())) {
+    return errors;
+  }
+  for (const auto& detail : details.details()) {
+    bqs::StorageError error;
+    if (detail.UnpackTo(&error)) errors.push_back(error.SerializeAsString());
+  }
+  return errors;
 }
 
 google::rpc::Status ToRpcStatus(const grpc::Status& status) {
