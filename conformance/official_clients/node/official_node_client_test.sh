@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Google's official Node client (@google-cloud/bigquery-storage, pinned in
 # package-lock.json), unmodified, reads tables from the fake server process
-# and an independent Avro decoder (avsc) checks every value against the rows
-# the dataset defines: see README.md.
+# and writes to it; an independent Avro decoder (avsc) checks every value
+# read against the rows the dataset defines: see README.md.
 #
 # Installs the client first when it is not in the cache (install_client.sh:
 # the first run needs the npm registry), starts
 # //fakes:fake_bigquery_storage_server on a free loopback port, prints each
 # table's expected rows with //dataset:print_rows, runs
 # read_with_official_client.js on each and writer_encoding_check.js once (what
-# the writer sends, decoded from the request JSONWriter builds), then
+# the writer sends, decoded from the request JSONWriter builds). Then
 # write_with_official_client.js writes small and all_types on the _default,
-# COMMITTED, PENDING and BUFFERED streams and reads each back; then it stops
-# the server and checks that it shut down cleanly. Fails (never skips) when node, npm or the registry is
-# missing, saying which. Every wait is bounded; the server is stopped on
-# every exit path.
+# COMMITTED, PENDING and BUFFERED streams and reads each back, and
+# write_errors_with_official_client.js checks three errors as the real
+# service gives them. Then it stops the server and checks that it shut down
+# cleanly. Fails (never skips) when node, npm or the registry is missing,
+# saying which. Every wait is bounded; the server is stopped on every exit
+# path.
 set -euo pipefail
 
 readonly NAME="official_node_client_test"
@@ -91,6 +93,20 @@ for entry in "${WRITES[@]}"; do
     write_rows "$mode" "$table" "$tmp/$table.jsonl" "$batch" ||
       die "the official Node client's $mode write of $table was not read back exactly; $(fake_server_log)"
   done
+done
+
+# The errors Google's own system tests of this client see from the real
+# service: an empty append, rows with REQUIRED columns unset, a writer schema
+# with an extra field (its StorageError found by the client's
+# parseStorageErrors).
+for entry in "${WRITES[@]}"; do
+  read -r table batch <<<"$entry"
+  timeout -k 5 150 env GOOGLE_APPLICATION_CREDENTIALS=/nonexistent/forkcheck-no-credentials.json \
+    node "$here/write_errors_with_official_client.js" --modules="$modules" \
+    --target="$fake_address" \
+    --table="projects/node-errors/datasets/writable/tables/$table" \
+    --timeout_ms=30000 ||
+    die "the fake's Write errors are not what the official Node client sees from the real service ($table); $(fake_server_log)"
 done
 
 # The write check can fail: the same rows written again to the _default
