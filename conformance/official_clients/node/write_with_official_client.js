@@ -2,19 +2,20 @@
 // official Node client's managedwriter (WriterClient, JSONWriter), then
 // reads the table back through its reader and checks, value by value, that
 // it holds exactly the rows it held before plus those written. See
-// README.md ("Writing"). Not run by any test yet: it needs the fake's Write
-// service (issue 15).
+// README.md ("Writing"); official_node_client_test.sh runs it for each mode.
 //
 //   node write_with_official_client.js --modules=DIR --target=HOST:PORT \
-//       --table=projects/forkcheck/datasets/synthetic/tables/empty \
+//       --table=projects/P/datasets/writable/tables/all_types \
 //       --mode=default|committed|pending|buffered \
 //       --table_rows=BEFORE.jsonl --rows=NEW.jsonl \
 //       [--batch_rows=100] [--timeout_ms=60000]
 //
-// --table_rows: what the table holds before (print_rows --table=T, or the
-// rows of earlier writes added); --rows: the rows to append, with row_ids the
-// table does not hold (print_rows --table=T --first=ROW_COUNT --count=N).
-// Both in the exact JSON of dataset/row_json.h.
+// --table_rows: what the table holds before (a writable table starts empty,
+// so an empty file, or the rows of earlier writes); --rows: the rows to
+// append, with row_ids the table does not hold (print_rows of the catalogue
+// table the writable one copies, e.g.
+// --table=projects/forkcheck/datasets/synthetic/tables/all_types). Both in
+// the exact JSON of dataset/row_json.h.
 //
 // By --mode:
 //   default    appends to the table's _default stream, with no offsets; the

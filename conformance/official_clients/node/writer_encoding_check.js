@@ -2,17 +2,18 @@
 // --rows, converted by write_with_official_client.js for the table's schema
 // and encoded by the client's own JSONWriter, decode from the AppendRows
 // request (with the writer schema that request carries) to exactly the
-// values print_rows defines. The writer's row conversion and schema are
-// thereby tested now; whether the fake stores and serves the rows is not
-// (that needs its Write service: README.md, "Writing").
+// values print_rows defines. This tests the writer's row conversion and
+// schema on their own, without the fake's Write service (whose storing and
+// serving the rows write_with_official_client.js checks: README.md,
+// "Writing").
 //
 //   node writer_encoding_check.js --modules=DIR --target=HOST:PORT \
 //       --table=projects/forkcheck/datasets/synthetic/tables/all_types \
 //       --rows=FILE [--timeout_ms=60000]
 //
-// The table's schema comes from a read session's Avro schema (the Write API's
-// GetWriteStream is not served yet), mapped to the storage TableSchema the
-// writer gets from GetWriteStream. The request is captured by a stand-in for
+// The table's schema comes from a read session's Avro schema (so the check
+// needs only the Read API), mapped to the storage TableSchema the writer gets
+// from GetWriteStream. The request is captured by a stand-in for
 // the client's StreamConnection (the four methods JSONWriter calls), so no
 // AppendRows call is made. Exit status: 0, 1 for a failed check, 2 for
 // usage.
