@@ -53,12 +53,14 @@
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
 #include "matrix/power_probe.h"
+#include "matrix/shard_selection.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 #include "reports/benchmark_section.h"
 #include "reports/conformance_section.h"
 #include "reports/report.h"
 #include "reports/report_writer.h"
+#include "reports/shard_section.h"
 #include "testees/testee_programs.h"
 
 ABSL_FLAG(std::string, size, "quick",
@@ -152,6 +154,16 @@ ABSL_FLAG(bool, record_expectations, false,
           "write this run's outcomes into the expectations file of this gRPC "
           "version in --expectations_dir; an existing file is added to (each "
           "cell keeps every kind ever seen); delete it to start afresh");
+ABSL_FLAG(std::string, shard, "",
+          "INDEX/COUNT: run only this shard of the matrix, e.g. 0/4 (shards "
+          "count from 0; README.md, \"Running on many machines\"). Without "
+          "it, the shard Bazel (TEST_SHARD_INDEX), Slurm "
+          "(SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job "
+          "(JOB_COMPLETION_INDEX) set, if any. Benchmarks run in shard 0 "
+          "only; merge the reports with ./forkcheck merge");
+ABSL_FLAG(int, shard_count, 0,
+          "the shard count of a Kubernetes Indexed Job, whose "
+          "JOB_COMPLETION_INDEX is the index (else FORKCHECK_SHARD_COUNT)");
 ABSL_FLAG(std::string, expectations_dir, "",
           "the folder of the expectations files this run is checked against "
           "and --record_expectations adds to; default: the recorded ones "
@@ -264,12 +276,19 @@ std::string DefaultReportDirectory() {
   return directory;
 }
 
-// <UTC time>-grpc<version>.json in DefaultReportDirectory().
-std::string DefaultReportPath(const std::string& grpc_version) {
+// <UTC time>-grpc<version>.json in DefaultReportDirectory(); a shard's
+// ends -shard<I>of<N>.json, so that shards writing into one folder (a
+// shared volume) never take each other's name.
+std::string DefaultReportPath(const std::string& grpc_version,
+                              const std::optional<ShardSpec>& shard) {
   return absl::StrCat(
       DefaultReportDirectory(), "/",
       absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()),
-      "-grpc", grpc_version, ".json");
+      "-grpc", grpc_version,
+      shard.has_value()
+          ? absl::StrCat("-shard", shard->index, "of", shard->count)
+          : "",
+      ".json");
 }
 
 // Whether the report and its views can be written where the flags put them,
@@ -435,8 +454,30 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   absl::StatusOr<std::set<std::string>> clients =
       ParseClients(absl::GetFlag(FLAGS_clients));
   if (!clients.ok()) return Fail(std::string(clients.status().message()));
-  const bool run_benchmarks = absl::GetFlag(FLAGS_benchmarks) &&
-                              !absl::GetFlag(FLAGS_record_expectations);
+  // The engines' variables are read here, at the edge, and only here.
+  absl::StatusOr<ShardSelection> shard = ResolveShard(
+      {absl::GetFlag(FLAGS_shard), absl::GetFlag(FLAGS_shard_count)},
+      ShardEnvironment());
+  if (!shard.ok()) return Fail(std::string(shard.status().message()));
+  if (shard->spec.has_value() && absl::GetFlag(FLAGS_record_expectations)) {
+    return Fail(absl::StrCat(
+        "--record_expectations with a shard (", shard->source,
+        "): shards would add to one file side by side; record from one "
+        "machine's whole run"));
+  }
+  if (!shard->bazel_status_file.empty()) {
+    // Tells Bazel this test shards (else it warns it may not).
+    if (absl::Status touched = TouchShardStatusFile(shard->bazel_status_file);
+        !touched.ok()) {
+      return Fail(std::string(touched.message()));
+    }
+  }
+  // One shard runs the benchmarks, so that a merged report has each once;
+  // --benchmarks=false: none does.
+  const bool benchmarks_wanted = absl::GetFlag(FLAGS_benchmarks) &&
+                                 !absl::GetFlag(FLAGS_record_expectations);
+  const bool run_benchmarks = benchmarks_wanted && (!shard->spec.has_value() ||
+                                                    shard->spec->index == 0);
   const int bench_repetitions = absl::GetFlag(FLAGS_bench_repetitions);
   if (bench_repetitions < 1 || bench_repetitions > 1000) {
     return Fail(absl::StrCat("--bench_repetitions=", bench_repetitions,
@@ -487,7 +528,9 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   PrintBuild(*build, verbose);
   std::string report_path =
       PathFromUsersDirectory(absl::GetFlag(FLAGS_report_out));
-  if (report_path.empty()) report_path = DefaultReportPath(build->cpp_version);
+  if (report_path.empty()) {
+    report_path = DefaultReportPath(build->cpp_version, shard->spec);
+  }
   const ReportPaths paths = PathsBeside(report_path);
   if (run_benchmarks) bench_phase.log_path = paths.bench_log;
 
@@ -496,6 +539,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   options.clients = *clients;
   options.testee_programs = TesteePrograms(argv0);
   options.cell_filter = absl::GetFlag(FLAGS_cells);
+  options.shard = shard->spec;
   // Cells recorded as hanging start on a hang lane: a quick run spent most
   // of its time with CPU lanes waiting out such first trials' watchdogs.
   options.hang_prone_cells = [&argv0](const ClientRun& client) {
@@ -542,6 +586,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     };
   }
   // The rule is in the summary; here only what the run will do.
+  if (shard->spec.has_value()) {
+    std::cout << "Shard " << shard->spec->index << " of " << shard->spec->count
+              << " (" << shard->source << "): its part of the matrix"
+              << (run_benchmarks ? " and the benchmarks" : "") << ".\n";
+  }
   std::cout << "Running the " << MatrixSizeName(*size) << " matrix ("
             << policy.stopping.min_trials << " to "
             << policy.stopping.max_trials << " trials a cell"
@@ -632,8 +681,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   for (const ClientRun& client : job->clients) {
     if (client.skipped.empty()) ++clients_checked;
   }
+  // Shards share it too: a merged report's checks are one family.
+  const int shards = shard->spec.has_value() ? shard->spec->count : 1;
   ExpectationsRule per_client = expectations_rule;
-  per_client.alpha = expectations_rule.alpha / std::max(1, clients_checked);
+  per_client.alpha =
+      expectations_rule.alpha / std::max(1, clients_checked) / shards;
   bool expectations_differ = false;
   for (const ClientRun& client : job->clients) {
     ExpectationsOutcome outcome;
@@ -672,6 +724,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
       job->results, job->design.defaults, std::string(MatrixSizeName(*size)),
       policy, options.cell_filter, expectations, client_sections,
       power_probe->active() ? DescribePowerProbe(*power_probe) : "");
+  if (job->shard.has_value()) {
+    parts.shard =
+        ShardSection(*job->shard, shard->source,
+                     run_benchmarks      ? ShardBenchmarks::kRan
+                     : benchmarks_wanted ? ShardBenchmarks::kAnotherShard
+                                         : ShardBenchmarks::kNone);
+  }
   absl::StatusOr<Report> report = Report::Build(parts);
   if (!report.ok()) return Fail(std::string(report.status().message()));
   // The JSON report, its summary and page beside it (as a set), then the

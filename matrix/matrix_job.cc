@@ -45,6 +45,33 @@ std::vector<ClientRun> ReadyClients(
   return clients;
 }
 
+// Keeps in *cells the cells of `spec`'s shard of them, in their order; what
+// the report records of the shard.
+absl::StatusOr<ShardAssignment> KeepShard(
+    const ShardSpec& spec, const std::set<std::string>& hang_prone,
+    std::vector<Cell>* cells) {
+  if (absl::Status valid = CheckShardSpec(spec); !valid.ok()) return valid;
+  std::vector<CellToPlan> planned;
+  for (const Cell& cell : *cells) {
+    const std::string key = CellKey(cell);
+    planned.push_back(
+        {key, EstimateCellCost(cell, hang_prone.count(key) != 0)});
+  }
+  absl::StatusOr<ShardPlan> plan = PlanShards(planned, spec.count);
+  if (!plan.ok()) return plan.status();
+  ShardAssignment assignment;
+  assignment.spec = spec;
+  assignment.plan_fingerprint = plan->fingerprint;
+  assignment.plan_cells = static_cast<int>(cells->size());
+  assignment.positions = plan->shards[spec.index];
+  std::vector<Cell> kept;
+  for (int position : assignment.positions) {
+    kept.push_back(std::move((*cells)[position]));
+  }
+  *cells = std::move(kept);
+  return assignment;
+}
+
 }  // namespace
 
 absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
@@ -102,6 +129,15 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--power_probe: no cell to run reads table small and has \"",
         probe.cells, "\" in its key"));
+  }
+  if (options.shard.has_value()) {
+    absl::StatusOr<ShardAssignment> shard =
+        KeepShard(*options.shard, run.likely_to_hang, &chosen);
+    if (!shard.ok()) return shard.status();
+    job.shard = *std::move(shard);
+    // More shards than cells: this one has nothing to run, and no server
+    // to start for it.
+    if (chosen.empty()) return job;
   }
   absl::StatusOr<std::unique_ptr<ServerPool>> servers = ServerPool::Start(
       options.server_binary, job.design.fault_scripts, chosen, probe);

@@ -16,6 +16,7 @@
 #include "matrix/cell_result.h"
 #include "matrix/matrix_design.h"
 #include "matrix/matrix_runner.h"
+#include "matrix/shard_plan.h"
 #include "supervisor/testee.h"
 
 namespace forkcheck {
@@ -49,6 +50,11 @@ struct MatrixJobOptions {
   // Of a client that is ready to run, the keys of the cells expected to
   // hang (RecordedHangProneCells), for run.likely_to_hang; none if unset.
   std::function<std::set<std::string>(const ClientRun&)> hang_prone_cells;
+  // Run only this shard's cells (matrix/shard_plan.h): the cells chosen
+  // (size, clients that can run, filter) are planned into `shard->count`
+  // shards by their estimated costs, those recorded as hanging
+  // (hang_prone_cells) on the hang lanes. None: every cell chosen.
+  std::optional<ShardSpec> shard;
 };
 
 struct MatrixJobResult {
@@ -62,12 +68,16 @@ struct MatrixJobResult {
   // stand (every trial had ended), but the harness did not shut down as it
   // should, which the conformance test treats as a failure.
   std::string server_stop_error;
+  // With options.shard: which shard ran, of which plan; `results` are its
+  // cells only (none if the shard is empty: more shards than cells).
+  std::optional<ShardAssignment> shard;
 };
 
 // A client that cannot run is skipped, not an error: its ClientRun says why.
 // Errors: a bad design (its message names the path), a filter that matches
-// no cell, servers that would not start. Trials that misbehave are results,
-// never errors; nor is a server that will not stop (server_stop_error).
+// no cell, servers that would not start, a shard out of range. Trials that
+// misbehave are results, never errors; nor is a server that will not stop
+// (server_stop_error).
 absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options);
 
 }  // namespace forkcheck

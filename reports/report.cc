@@ -65,6 +65,10 @@ absl::StatusOr<Report> Report::Build(const ReportParts& parts) {
       {"environment", EnvironmentToJson(parts.environment)},
       {"conformance", parts.conformance.value_or(nullptr)},
       {"benchmarks", parts.benchmarks.value_or(nullptr)}};
+  if (parts.shard.has_value()) document["shard"] = *parts.shard;
+  if (parts.merged_from.has_value()) {
+    document["merged_from"] = *parts.merged_from;
+  }
   if (absl::Status valid = ValidateReport(document); !valid.ok()) {
     return absl::InternalError(
         absl::StrCat("the report would not be valid: ", valid.message()));

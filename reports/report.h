@@ -2,7 +2,8 @@
 // way other tools (comparison, summaries) read one.
 //
 //   {"schema_version": 2, "tool": {...}, "environment": {...},
-//    "conformance": {...} | null, "benchmarks": {...} | null}
+//    "conformance": {...} | null, "benchmarks": {...} | null,
+//    "shard": {...} (a shard's), "merged_from": [...] (a merged report's)}
 //
 // reports/report.schema.json is the contract; it is compiled in, every
 // report is validated against it before it is written and after it is read.
@@ -36,6 +37,9 @@ struct ReportParts {
   Environment environment;
   std::optional<nlohmann::json> conformance;  // ConformanceSection
   std::optional<nlohmann::json> benchmarks;   // BenchmarkSection
+  std::optional<nlohmann::json> shard;        // ShardSection, if a shard
+  // A merged report's shards (reports/merge); none for a run's report.
+  std::optional<nlohmann::json> merged_from;
 };
 
 class Report {

@@ -606,6 +606,35 @@ Environment ParseEnvironment(const Json& json, const std::string& path,
   return e;
 }
 
+ReportShard ParseShard(const Json& json, const std::string& path,
+                       absl::Status* status) {
+  ReportShard shard;
+  Fields fields(json, path, status);
+  fields.Integer("index", &shard.index);
+  fields.Integer("count", &shard.count, 1);
+  fields.Text("source", &shard.source);
+  fields.Text("plan", &shard.plan);
+  fields.Integer("plan_cells", &shard.plan_cells);
+  fields.Integers("cell_positions", &shard.cell_positions);
+  fields.Text("benchmarks", &shard.benchmarks);
+  return shard;
+}
+
+ReportMergedShard ParseMergedShard(const Json& json, const std::string& path,
+                                   absl::Status* status) {
+  ReportMergedShard shard;
+  Fields fields(json, path, status);
+  fields.Integer("index", &shard.index);
+  fields.Integer("count", &shard.count, 1);
+  fields.Text("file", &shard.file);
+  fields.Texts("command", &shard.command);
+  shard.environment = ParseEnvironment(fields.Member("environment"),
+                                       fields.Path("environment"), status);
+  fields.Integer("cells", &shard.cells);
+  fields.Flag("benchmarks", &shard.benchmarks);
+  return shard;
+}
+
 }  // namespace
 
 std::string BenchmarkScenario::ConfigText(const std::string& key) const {
@@ -643,6 +672,15 @@ absl::StatusOr<ReportModel> ParseReportModel(const Json& report) {
   if (const Json& benchmarks = fields.Member("benchmarks");
       !benchmarks.is_null()) {
     model.benchmarks = ParseBenchmarks(benchmarks, "benchmarks", &status);
+  }
+  // Both optional: most reports are neither a shard nor merged.
+  if (fields.Has("shard")) {
+    model.shard = ParseShard(fields.Member("shard"), "shard", &status);
+  }
+  if (fields.Has("merged_from")) {
+    fields.Each("merged_from", [&](const Json& shard, const std::string& at) {
+      model.merged_from.push_back(ParseMergedShard(shard, at, &status));
+    });
   }
   if (!status.ok()) return status;
   return model;

@@ -196,11 +196,39 @@ struct ReportBenchmarks {
   std::vector<BenchmarkScenario> scenarios;
 };
 
+// A run that was one shard of a matrix split over several runs
+// (matrix/shard_plan.h).
+struct ReportShard {
+  int index = 0;
+  int count = 1;
+  std::string source;  // "--shard=1/4", "Bazel (TEST_SHARD_INDEX=1, ...)"
+  std::string plan;    // the plan's fingerprint, "fnv1a64:..."
+  int plan_cells = 0;  // cells in the whole plan
+  // Each cell's place in the plan's list, in the order of the cells.
+  std::vector<int64_t> cell_positions;
+  // "ran", "another shard" or "none".
+  std::string benchmarks;
+};
+
+// One shard of a merged report, as it ran.
+struct ReportMergedShard {
+  int index = 0;
+  int count = 1;
+  std::string file;  // the shard report, as merge was given it
+  std::vector<std::string> command;
+  Environment environment;
+  int cells = 0;
+  bool benchmarks = false;  // the merged report's benchmarks are this one's
+};
+
 struct ReportModel {
   std::vector<std::string> command;  // how the run was invoked
   Environment environment;
   std::optional<ReportConformance> conformance;  // none: no matrix ran
   std::optional<ReportBenchmarks> benchmarks;    // none: no benchmarks ran
+  std::optional<ReportShard> shard;  // none: the run was not a shard
+  // A merged report's shards, by index; empty for any other report.
+  std::vector<ReportMergedShard> merged_from;
 };
 
 // Parses a schema-valid report of the current version. INVALID_ARGUMENT
