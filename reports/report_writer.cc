@@ -65,7 +65,8 @@ class ConsoleWriter : public ReportWriter {
           << RenderSummaryText(report) << "\nReport: " << paths_.report
           << "\nSummary: " << paths_.summary << "\nPage: " << paths_.page
           << "\n";
-    if (report.model().benchmarks.has_value()) {
+    // A merged report's benchmarks ran elsewhere: it has no log to name.
+    if (report.model().benchmarks.has_value() && !paths_.bench_log.empty()) {
       *out_ << "Benchmark output: " << paths_.bench_log << "\n";
     }
     return absl::OkStatus();

@@ -45,7 +45,8 @@ struct ReportPaths {
   std::string summary;  // "reports/out/20261205T180000Z-grpc1.51.1.md"
   std::string page;     // "reports/out/20261205T180000Z-grpc1.51.1.html"
   // The benchmark binaries' console output, if the run had benchmarks:
-  // "reports/out/20261205T180000Z-grpc1.51.1.bench.log".
+  // "reports/out/20261205T180000Z-grpc1.51.1.bench.log"; "" when there is
+  // none to name (a merged report's benchmarks ran in a shard).
   std::string bench_log;
 };
 ReportPaths PathsBeside(const std::string& report_path);
