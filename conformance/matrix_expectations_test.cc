@@ -14,7 +14,15 @@
 //   and the line to write if the change is real; with no file for this
 //   version it fails and says how to record one.
 //
+// Bazel runs it as shard_count shards side by side (BUILD.bazel): each
+// runs its shard of the matrix (matrix/shard_plan.h, from Bazel's
+// TEST_SHARD_INDEX and TEST_TOTAL_SHARDS), so the hung trials of one
+// shard wait out their watchdogs beside the other's; each checks its cells
+// at its share of the family-wise alpha, as a sharded main job does.
+//
 // It is probabilistic: it is never served from a cache (tag "external").
+#include <stdlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -31,6 +39,7 @@
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
+#include "matrix/shard_selection.h"
 #include "testees/testee_programs.h"
 
 namespace forkcheck {
@@ -104,6 +113,21 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   // The main job's defaults (driver/forkcheck_run_main.cc), with a budget
   // that keeps the test within its timeout.
   options.run.time_budget = std::chrono::minutes(4);
+  // Bazel's shard (none when the test is run unsharded), told that the
+  // test shards. The shards share the machine's cores: a CPU lane each of
+  // them, so that side by side they load the cores as one run did.
+  absl::StatusOr<ShardSelection> shard = ResolveShard({}, ShardEnvironment());
+  ASSERT_TRUE(shard.ok()) << shard.status();
+  if (!shard->bazel_status_file.empty()) {
+    ASSERT_TRUE(TouchShardStatusFile(shard->bazel_status_file).ok());
+  }
+  options.shard = shard->spec;
+  const int shards = shard->spec.has_value() ? shard->spec->count : 1;
+  if (shards > 1) {
+    options.run.cpu_lanes = std::max(1, options.run.cpu_lanes / shards);
+    std::cout << "Shard " << shard->spec->index << " of " << shards << " ("
+              << shard->source << ")\n";
+  }
   absl::StatusOr<MatrixJobResult> job = RunMatrixJob(options);
   ASSERT_TRUE(job.ok()) << job.status();
   std::cout << DescribeClients(job->clients) << "\n"
@@ -148,7 +172,8 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   }
   ExpectationsRule rule;
   rule.verdicts = options.run.verdicts;
-  rule.alpha /= std::max<size_t>(1, job->clients.size());  // as the main job
+  // As the main job: shared by the clients and the shards.
+  rule.alpha /= std::max<size_t>(1, job->clients.size()) * shards;
   for (const ClientRun& client : job->clients) {
     if (client.skipped.empty()) CheckClient(client, *job, rule);
   }
@@ -156,3 +181,12 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
 
 }  // namespace
 }  // namespace forkcheck
+
+int main(int argc, char** argv) {
+  // Bazel's shards split the matrix, not the test cases: GoogleTest would
+  // give this one test to one shard and none to the others.
+  unsetenv("GTEST_SHARD_INDEX");
+  unsetenv("GTEST_TOTAL_SHARDS");
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
