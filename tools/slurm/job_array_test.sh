@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A single-node Slurm cluster (single_node_cluster.sh) runs a job array of
+# $TASKS tasks: every index runs exactly once and sees the array's size; then
+# the cluster leaves no process and no directory behind, also when it is
+# interrupted with a job still running. A missing Slurm or munge package
+# fails the test, naming it and the command that installs it.
+set -euo pipefail
+readonly NAME="job_array_test"
+# shellcheck source=/dev/null
+source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
+cluster="$(runfiles_of tools/slurm)/single_node_cluster.sh"
+readonly TASKS=4
+# sbatch --wait polls the controller with a growing interval (up to 10 s);
+# four one-second tasks on one node finish well within this.
+readonly JOB_TIMEOUT_S=120
+
+# leftovers DIR: every live process whose command line or environment names
+# the cluster directory DIR (daemons name it in their arguments, job
+# processes carry FORKCHECK_SLURM_CLUSTER=DIR).
+leftovers() {
+  ps -eo pid=,args= | grep -F -- "$1" | grep -v -e grep -e "$NAME" || true
+  grep -lzxF "FORKCHECK_SLURM_CLUSTER=$1" /proc/[0-9]*/environ 2>/dev/null || true
+}
+
+# expect_gone DIR: DIR is removed and no process of its cluster is alive.
+expect_gone() {
+  [ ! -e "$1" ] || die "the cluster directory $1 is still there"
+  local left
+  left=$(leftovers "$1")
+  [ -z "$left" ] || die "processes of the cluster $1 outlived it: $left"
+}
+
+# --- Bad input: a clear error and status 2, never a cluster.
+status=0
+"$cluster" run 2>"$tmp/usage.err" || status=$?
+[ "$status" -eq 2 ] || die "'run' without a command exited $status, not 2"
+grep -q "run \[--cpus=N\] -- COMMAND" "$tmp/usage.err" || die "'run' without a command printed no usage: $(cat "$tmp/usage.err")"
+status=0
+"$cluster" run --cpus=zero -- true 2>"$tmp/cpus.err" || status=$?
+if [ "$status" -ne 2 ] || ! grep -q -- "--cpus must be a positive integer, got 'zero'" "$tmp/cpus.err"; then
+  die "--cpus=zero: status $status, stderr: $(cat "$tmp/cpus.err")"
+fi
+
+# --- A missing package: the run fails (2), naming the programs, their
+# package and the command that installs it. Here sbatch and the other client
+# commands are missing: PATH holds only what the script needs before its check.
+fakebin="$tmp/fakebin"
+mkdir -p "$fakebin"
+for tool in bash env basename nproc sed sort tr; do
+  ln -s "$(command -v "$tool")" "$fakebin/$tool"
+done
+status=0
+PATH="$fakebin" "$fakebin/bash" "$cluster" run -- true 2>"$tmp/missing.err" || status=$?
+[ "$status" -eq 2 ] || die "without sbatch on PATH the run exited $status, not 2"
+for expected in "missing programs:" "sbatch" "slurm-client" "./forkcheck setup" "apt-get install -y slurm-client"; do
+  grep -qF -- "$expected" "$tmp/missing.err" ||
+    die "without sbatch on PATH the error does not say '$expected': $(cat "$tmp/missing.err")"
+done
+
+# --- The job array. Each task appends its index and the array's size to a
+# file named by its index: an index that ran twice has two lines there.
+results="$tmp/results"
+mkdir -p "$results"
+submit_array() {
+  echo "${SLURM_CONF%/slurm.conf}" >"$results/cluster_dir"
+  timeout --kill-after=5 "$JOB_TIMEOUT_S" sbatch --wait --quiet \
+    --array="0-$((TASKS - 1))" --output="$results/task-%a.log" \
+    --wrap "echo \"\$SLURM_ARRAY_TASK_ID \$SLURM_ARRAY_TASK_COUNT\" >>\"$results/index-\$SLURM_ARRAY_TASK_ID\"; sleep 1"
+}
+export -f submit_array
+export results TASKS JOB_TIMEOUT_S
+status=0
+"$cluster" run -- bash -c submit_array 2>"$tmp/run.err" || status=$?
+[ "$status" -eq 0 ] || die "the job array failed (status $status): $(cat "$tmp/run.err")"
+[ -s "$results/cluster_dir" ] || die "the job never saw SLURM_CONF"
+cluster_dir=$(cat "$results/cluster_dir")
+for ((i = 0; i < TASKS; i++)); do
+  [ -f "$results/index-$i" ] || die "array index $i never ran (task log: $(cat "$results/task-$i.log" 2>/dev/null))"
+  content=$(cat "$results/index-$i")
+  [ "$content" = "$i $TASKS" ] ||
+    die "array index $i wrote '$content', not once '$i $TASKS'"
+done
+ran=$(find "$results" -name 'index-*' | wc -l)
+[ "$ran" -eq "$TASKS" ] || die "$ran indexes ran, not $TASKS: $(ls "$results")"
+expect_gone "$cluster_dir"
+
+# --- Interrupted: SIGTERM to a running cluster with a job in flight takes
+# the daemons, the job and the directory with it.
+hold_cluster() {
+  sbatch --quiet --output=/dev/null \
+    --wrap "touch \"$results/held_job_started\"; sleep 300" >/dev/null
+  echo "${SLURM_CONF%/slurm.conf}" >"$results/held_dir"
+  sleep 300
+}
+export -f hold_cluster
+"$cluster" run -- bash -c hold_cluster 2>"$tmp/held.err" &
+held=$!
+# If this test fails while the cluster is held, the cluster goes with it.
+trap 'kill -TERM "$held" 2>/dev/null || true' EXIT
+deadline=$((SECONDS + 60))
+until [ -s "$results/held_dir" ] && [ -f "$results/held_job_started" ]; do
+  kill -0 "$held" 2>/dev/null || die "the held cluster did not start: $(cat "$tmp/held.err")"
+  [ $SECONDS -lt $deadline ] || die "the held cluster or its job did not start within 60 s"
+  sleep 0.5
+done
+held_dir=$(cat "$results/held_dir")
+[ -n "$(leftovers "$held_dir")" ] || die "no process of the held cluster found: the check of leftovers sees nothing"
+kill -TERM "$held"
+status=0
+timeout 60 tail --pid="$held" -f /dev/null || die "the interrupted cluster did not stop within 60 s"
+wait "$held" || status=$?
+[ "$status" -eq 143 ] || die "the interrupted cluster exited $status, not 143 (SIGTERM): $(cat "$tmp/held.err")"
+trap - EXIT
+expect_gone "$held_dir"
+
+echo "$NAME: PASS"
