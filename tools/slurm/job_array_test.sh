@@ -8,27 +8,13 @@ set -euo pipefail
 readonly NAME="job_array_test"
 # shellcheck source=/dev/null
 source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
+# shellcheck source=tools/slurm/cluster_test_lib.sh
+source "$(runfiles_of tools/slurm)/cluster_test_lib.sh"
 cluster="$(runfiles_of tools/slurm)/single_node_cluster.sh"
 readonly TASKS=4
 # sbatch --wait polls the controller with a growing interval (up to 10 s);
 # four one-second tasks on one node finish well within this.
 readonly JOB_TIMEOUT_S=120
-
-# leftovers DIR: every live process whose command line or environment names
-# the cluster directory DIR (daemons name it in their arguments, job
-# processes carry FORKCHECK_SLURM_CLUSTER=DIR).
-leftovers() {
-  ps -eo pid=,args= | grep -F -- "$1" | grep -v -e grep -e "$NAME" || true
-  grep -lzxF "FORKCHECK_SLURM_CLUSTER=$1" /proc/[0-9]*/environ 2>/dev/null || true
-}
-
-# expect_gone DIR: DIR is removed and no process of its cluster is alive.
-expect_gone() {
-  [ ! -e "$1" ] || die "the cluster directory $1 is still there"
-  local left
-  left=$(leftovers "$1")
-  [ -z "$left" ] || die "processes of the cluster $1 outlived it: $left"
-}
 
 # --- Bad input: a clear error and status 2, never a cluster.
 status=0
