@@ -2,7 +2,8 @@
 # A single-node Slurm cluster (single_node_cluster.sh) runs a job array of
 # $TASKS tasks: every index runs exactly once and sees the array's size; then
 # the cluster leaves no process and no directory behind, also when it is
-# interrupted with a job still running. A missing Slurm or munge package
+# interrupted with a job still running, and when it is stopped by hand
+# after its controller crashed with a job running. A missing Slurm or munge package
 # fails the test, naming it and the command that installs it.
 set -euo pipefail
 readonly NAME="job_array_test"
@@ -98,5 +99,33 @@ wait "$held" || status=$?
 [ "$status" -eq 143 ] || die "the interrupted cluster exited $status, not 143 (SIGTERM): $(cat "$tmp/held.err")"
 trap - EXIT
 expect_gone "$held_dir"
+
+# --- By hand (start, stop) after the controller crashed: nothing cancels
+# the job, submitted without the cluster's mark; stop must still end it,
+# its slurmstepd and every daemon. /tmp: Bazel's TEST_TMPDIR is too long a
+# path for munge's socket.
+crashed_dir=$(mktemp -u /tmp/forkcheck-slurm-test.XXXXXX)
+trap '"$cluster" stop "$crashed_dir" >/dev/null 2>&1 || true' EXIT
+timeout 90 "$cluster" start "$crashed_dir" >"$tmp/start.out" 2>&1 ||
+  die "start $crashed_dir failed: $(cat "$tmp/start.out")"
+grep -qxF "export SLURM_CONF=$crashed_dir/slurm.conf" "$tmp/start.out" ||
+  die "start did not print the SLURM_CONF line: $(cat "$tmp/start.out")"
+SLURM_CONF="$crashed_dir/slurm.conf" timeout 30 sbatch --quiet --output=/dev/null \
+  --wrap "echo \$\$ >\"$results/unmarked_job_pid\"; exec sleep 300" >/dev/null ||
+  die "sbatch on the started cluster failed"
+deadline=$((SECONDS + 30))
+until [ -s "$results/unmarked_job_pid" ]; do
+  [ $SECONDS -lt $deadline ] || die "the unmarked job did not start within 30 s"
+  sleep 0.5
+done
+job_pid=$(cat "$results/unmarked_job_pid")
+kill -KILL "$(cat "$crashed_dir/run/slurmctld.pid")"
+timeout 90 "$cluster" stop "$crashed_dir" 2>"$tmp/stop.err" ||
+  die "stop after a crashed controller failed: $(cat "$tmp/stop.err")"
+trap - EXIT
+expect_gone "$crashed_dir"
+if [ -e "/proc/$job_pid" ] && [ "$(awk '{print $3}' "/proc/$job_pid/stat" 2>/dev/null)" != Z ]; then
+  die "the unmarked job's process $job_pid outlived its cluster: $(tr '\0' ' ' <"/proc/$job_pid/cmdline")"
+fi
 
 echo "$NAME: PASS"

@@ -30,11 +30,11 @@
 # - Ports. SlurmctldPort and SlurmdPort are chosen free at run time, on
 #   127.0.0.1; the node is named `forkcheck` whatever the host is called.
 # - Nothing outlives a run. Every daemon and every job process started here
-#   carries FORKCHECK_SLURM_CLUSTER=DIR in its environment (slurmd's
-#   environment reaches slurmstepd; `run` exports it to COMMAND, so sbatch
-#   passes it to the jobs). `stop` cancels the jobs, TERMs the daemons,
-#   waits (bounded), KILLs what is left, then sweeps /proc for that mark, so
-#   it kills only processes of this cluster, never another run's.
+#   carries FORKCHECK_SLURM_CLUSTER=DIR in its environment (`run` exports it
+#   to COMMAND, so sbatch passes it to the jobs), or has a file of DIR open
+#   (slurmstepd: its log). `stop` cancels the jobs, TERMs the daemons, then
+#   every process found so in /proc, waits (bounded) and KILLs what is left:
+#   only processes of this cluster, never another run's.
 # Every wait is bounded: the node must be idle within $START_TIMEOUT_S
 # seconds; each Slurm command has $COMMAND_TIMEOUT_S seconds.
 set -euo pipefail
@@ -42,6 +42,7 @@ set -euo pipefail
 readonly START_TIMEOUT_S=60
 readonly COMMAND_TIMEOUT_S=20
 readonly STOP_TIMEOUT_S=20
+readonly LEFTOVER_GRACE_S=5
 readonly NODE_NAME=forkcheck
 readonly MARK_VARIABLE=FORKCHECK_SLURM_CLUSTER
 
@@ -109,6 +110,15 @@ daemon() {
   env "$MARK_VARIABLE=$dir" SLURM_CONF="$dir/slurm.conf" \
     setsid "$@" </dev/null >>"$dir/log/$name.out" 2>&1 &
   echo $! >"$dir/run/$name.pid"
+}
+
+# daemon_alive NAME: the daemon whose pid is in run/NAME.pid is running. A
+# zombie is not (kill -0 would say it is, until its parent reaps it).
+daemon_alive() {
+  local pid state
+  pid=$(cat "$dir/run/$1.pid" 2>/dev/null) || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
 # log_tails: the end of every log, for a failed start.
@@ -184,7 +194,7 @@ start_munge() {
     --log-file="$dir/log/munged.log"
   local deadline=$((SECONDS + 10))
   until [ -S "$dir/munge/munge.socket" ]; do
-    kill -0 "$(cat "$dir/run/munged.pid")" 2>/dev/null || die "munged exited at start"
+    daemon_alive munged || die "munged exited at start"
     [ $SECONDS -lt $deadline ] || die "munged made no socket within 10 s"
     sleep 0.1
   done
@@ -195,7 +205,7 @@ wait_until_idle() {
   local deadline=$((SECONDS + START_TIMEOUT_S)) state="" name
   while :; do
     for name in slurmctld slurmd munged; do
-      kill -0 "$(cat "$dir/run/$name.pid")" 2>/dev/null || die "$name exited at start"
+      daemon_alive "$name" || die "$name exited at start"
     done
     state=$(bounded sinfo --noheader --nodes="$NODE_NAME" --format=%T 2>/dev/null || true)
     [ "$state" = "idle" ] && return 0
@@ -225,21 +235,41 @@ start_cluster() {
   trap - EXIT INT TERM
 }
 
-# pids_of_cluster: every process whose environment carries this cluster's
-# mark, but not this script.
+# pids_of_cluster: every process that carries this cluster's mark in its
+# environment or has a file of its directory open, and their descendants,
+# but not this script. Open files find slurmstepd, which overwrites its
+# environment's memory with its title ("slurmstepd: [1.batch]") but keeps
+# slurmd's log open, and a batch script reading its copy in the spool;
+# descendants find a job's processes when it was submitted without the
+# mark and the controller is gone, so nothing cancelled it.
 pids_of_cluster() {
-  grep --files-with-matches --null-data --line-regexp --fixed-strings \
-    "$MARK_VARIABLE=$dir" /proc/[0-9]*/environ 2>/dev/null |
-    tr '\0' '\n' | sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' |
-    grep -vxF "$$" || true
+  local roots
+  roots=$(
+    {
+      grep --files-with-matches --null-data --line-regexp --fixed-strings \
+        "$MARK_VARIABLE=$dir" /proc/[0-9]*/environ 2>/dev/null | tr '\0' '\n'
+      find /proc/[0-9]*/fd -maxdepth 1 -lname "$dir/*" 2>/dev/null
+    } | sed -n 's|^/proc/\([0-9]*\)/.*|\1|p' | sort -u
+  )
+  [ -n "$roots" ] || return 0
+  ps -eo pid=,ppid= | awk -v roots="$roots" -v self="$$" '
+    BEGIN { n = split(roots, r, "\n"); for (i = 1; i <= n; i++) found[r[i]] = 1 }
+    { parent[$1] = $2 }
+    END {
+      do {
+        grew = 0
+        for (p in parent) if (!(p in found) && (parent[p] in found)) { found[p] = 1; grew = 1 }
+      } while (grew)
+      for (p in found) if (p != self && (p in parent)) print p
+    }'
 }
 
 stop_cluster() {
   trap - EXIT INT TERM
   [ -d "$dir" ] || return 0
-  local jobs name pid deadline
+  local jobs name pid deadline leftovers_termed=""
   # Jobs first, while the controller and node daemon can still end them.
-  if [ -f "$dir/run/slurmctld.pid" ] && kill -0 "$(cat "$dir/run/slurmctld.pid")" 2>/dev/null; then
+  if daemon_alive slurmctld; then
     jobs=$(bounded squeue --noheader --format=%A 2>/dev/null | sort -u || true)
     if [ -n "$jobs" ]; then
       # shellcheck disable=SC2086
@@ -256,24 +286,30 @@ stop_cluster() {
   done
   deadline=$((SECONDS + STOP_TIMEOUT_S))
   while [ -n "$(pids_of_cluster)" ] && [ $SECONDS -lt $deadline ]; do
-    for name in slurmd slurmctld munged; do
-      pid=$(cat "$dir/run/$name.pid" 2>/dev/null || true)
-      [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && rm -f "$dir/run/$name.pid"
-    done
-    # Once the daemons are gone, what is left (a job's process) gets TERM.
-    if ! ls "$dir"/run/*.pid >/dev/null 2>&1; then
+    # Once the daemons are gone, what is left (a job's processes, when
+    # nothing cancelled them) gets TERM, and $LEFTOVER_GRACE_S seconds
+    # before KILL (slurmstepd ignores TERM).
+    if [ -z "$leftovers_termed" ] && ! daemon_alive slurmd &&
+      ! daemon_alive slurmctld && ! daemon_alive munged; then
       for pid in $(pids_of_cluster); do kill -TERM "$pid" 2>/dev/null || true; done
+      leftovers_termed=yes
+      [ $((SECONDS + LEFTOVER_GRACE_S)) -ge $deadline ] || deadline=$((SECONDS + LEFTOVER_GRACE_S))
     fi
     sleep 0.2
   done
   for pid in $(pids_of_cluster); do
-    echo "$me: killing $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)), still running after ${STOP_TIMEOUT_S} s" >&2
+    echo "$me: killing $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)), still running after SIGTERM" >&2
     kill -KILL "$pid" 2>/dev/null || true
   done
   rm -rf "$dir"
-  # Under `run` the daemons are this script's children: reap them (they are
-  # dead by now, so this does not block).
-  wait 2>/dev/null || true
+  # Under `run` the daemons are this script's children: reap those that
+  # are dead (a zombie's state is Z); waiting for any other could block.
+  local child
+  for child in $(jobs -p); do
+    if [ "$(awk '{print $3}' "/proc/$child/stat" 2>/dev/null)" = Z ]; then
+      wait "$child" 2>/dev/null || true
+    fi
+  done
 }
 
 # new_dir: a new directory name under $TMPDIR, or /tmp when $TMPDIR's path
