@@ -19,3 +19,25 @@ expect_gone() {
   left=$(leftovers "$1")
   [ -z "$left" ] || die "processes of the cluster $1 outlived it: $left"
 }
+
+# wait_for_job JOBID TIMEOUT_S: waits until no task of job JOBID (every task
+# of an array) is pending or running, polling twice a second for at most
+# TIMEOUT_S seconds, and fails unless every task ended COMPLETED (exit 0).
+# Needs SLURM_CONF. Quicker than `sbatch --wait`, which polls at growing
+# intervals of up to 10 s; the controller keeps finished jobs' records
+# (MinJobAge, 300 s), which is where their states are read.
+wait_for_job() {
+  local job=$1 timeout_s=$2 deadline queued records failed
+  deadline=$((SECONDS + timeout_s))
+  while :; do
+    queued=$(timeout 20 squeue --noheader --jobs="$job" --format=%i 2>/dev/null || true)
+    [ -n "$queued" ] || break
+    [ $SECONDS -lt $deadline ] || die "job $job still queued or running after $timeout_s s: $queued"
+    sleep 0.5
+  done
+  records=$(timeout 20 scontrol --oneliner show job "$job" 2>&1) ||
+    die "scontrol show job $job failed: $records"
+  failed=$(grep -v 'JobState=COMPLETED ' <<<"$records" |
+    grep -o '^JobId=[0-9]*\|ArrayTaskId=[0-9]*\|JobState=[A-Z_]*\|ExitCode=[0-9:]*' | paste -sd ' ' || true)
+  [ -z "$failed" ] || die "job $job: not every task completed: $failed"
+}

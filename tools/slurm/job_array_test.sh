@@ -13,8 +13,7 @@ source "${TEST_SRCDIR:-$0.runfiles}/forkcheck/common/testing/sh_test_lib.sh"
 source "$(runfiles_of tools/slurm)/cluster_test_lib.sh"
 cluster="$(runfiles_of tools/slurm)/single_node_cluster.sh"
 readonly TASKS=4
-# sbatch --wait polls the controller with a growing interval (up to 10 s);
-# four one-second tasks on one node finish well within this.
+# Four one-second tasks on one node finish well within this.
 readonly JOB_TIMEOUT_S=120
 
 # --- Bad input: a clear error and status 2, never a cluster.
@@ -50,12 +49,15 @@ results="$tmp/results"
 mkdir -p "$results"
 submit_array() {
   echo "${SLURM_CONF%/slurm.conf}" >"$results/cluster_dir"
-  timeout --kill-after=5 "$JOB_TIMEOUT_S" sbatch --wait --quiet \
+  local job
+  job=$(timeout 30 sbatch --parsable \
     --array="0-$((TASKS - 1))" --output="$results/task-%a.log" \
-    --wrap "echo \"\$SLURM_ARRAY_TASK_ID \$SLURM_ARRAY_TASK_COUNT\" >>\"$results/index-\$SLURM_ARRAY_TASK_ID\"; sleep 1"
+    --wrap "echo \"\$SLURM_ARRAY_TASK_ID \$SLURM_ARRAY_TASK_COUNT\" >>\"$results/index-\$SLURM_ARRAY_TASK_ID\"; sleep 1") ||
+    die "sbatch of the array failed"
+  wait_for_job "$job" "$JOB_TIMEOUT_S"
 }
-export -f submit_array
-export results TASKS JOB_TIMEOUT_S
+export -f submit_array wait_for_job die
+export NAME results TASKS JOB_TIMEOUT_S
 status=0
 "$cluster" run -- bash -c submit_array 2>"$tmp/run.err" || status=$?
 [ "$status" -eq 0 ] || die "the job array failed (status $status): $(cat "$tmp/run.err")"

@@ -38,12 +38,15 @@ mkdir -p "$tmp/shards" "$tmp/logs" "$tmp/merged" "$tmp/whole"
 task_command=$(printf '%q ' "$run" "${SELECTION[@]}" --report_dir="$tmp/shards")
 submit_matrix() {
   echo "${SLURM_CONF%/slurm.conf}" >"$tmp/cluster_dir"
-  timeout --kill-after=10 "$ARRAY_TIMEOUT_S" sbatch --wait --quiet \
+  local job
+  job=$(timeout 30 sbatch --parsable \
     --array="0-$((SHARDS - 1))" --time="$TASK_LIMIT_MIN" --cpus-per-task=1 \
-    --output="$tmp/logs/task-%a.log" --wrap "$task_command"
+    --output="$tmp/logs/task-%a.log" --wrap "$task_command") ||
+    die "sbatch of the array failed"
+  wait_for_job "$job" "$ARRAY_TIMEOUT_S"
 }
-export -f submit_matrix
-export tmp task_command SHARDS TASK_LIMIT_MIN ARRAY_TIMEOUT_S
+export -f submit_matrix wait_for_job die
+export NAME tmp task_command SHARDS TASK_LIMIT_MIN ARRAY_TIMEOUT_S
 status=0
 "$cluster" run -- bash -c submit_matrix 2>"$tmp/cluster.err" || status=$?
 if [ "$status" -ne 0 ]; then

@@ -165,6 +165,9 @@ JobCompType=jobcomp/none
 SwitchType=switch/none
 MpiDefault=none
 SchedulerType=sched/builtin
+# Schedule every second (default: every 60 s, besides event-triggered
+# passes): a pending array task starts as soon as a CPU is free.
+SchedulerParameters=sched_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
