@@ -76,7 +76,7 @@ expect_gone "$cluster_dir"
 # --- Interrupted: SIGTERM to a running cluster with a job in flight takes
 # the daemons, the job and the directory with it.
 hold_cluster() {
-  sbatch --quiet --output=/dev/null \
+  timeout 30 sbatch --quiet --output=/dev/null \
     --wrap "touch \"$results/held_job_started\"; sleep 300" >/dev/null
   echo "${SLURM_CONF%/slurm.conf}" >"$results/held_dir"
   sleep 300
