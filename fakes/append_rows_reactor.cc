@@ -1,6 +1,8 @@
 #include "fakes/append_rows_reactor.h"
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_handoff.h"
+#include "fakes/fault_status.h"
 #include "fakes/proto_row_decoder.h"
 #include "fakes/storage_error.h"
 
@@ -20,15 +23,30 @@ grpc::Status InvalidArgument(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-// At any moment exactly one operation is outstanding: a read, a write or the
-// final Finish; each completion starts the next, so the steps never run
-// concurrently. gRPC runs them on threads of its own, ordered by
+const std::vector<FaultKind>& RefusingFaults() {
+  static const auto* kinds = new std::vector<FaultKind>{
+      FaultKind::kUnavailable, FaultKind::kRstStream,
+      FaultKind::kResourceExhausted, FaultKind::kAborted};
+  return *kinds;
+}
+
+// At any moment exactly one operation is outstanding: a read, a write, the
+// scheduled wait of a stall, or the final Finish; each completion starts the
+// next, so the steps never run concurrently; only OnCancel can, and it only
+// cancels the wait. gRPC runs the steps on threads of its own, ordered by
 // synchronisation ThreadSanitizer cannot see, hence the hand-offs
 // (common/grpc_handoff.h).
 class AppendRowsReactor final : public RawBidiReactor {
  public:
-  AppendRowsReactor(WriteStore* store, CallbackServerContext* context)
-      : store_(store), context_(context) {
+  AppendRowsReactor(WriteStore* store, FaultInjector* faults,
+                    DelayScheduler* scheduler, CallbackServerContext* context)
+      : store_(store),
+        faults_(faults),
+        scheduler_(scheduler),
+        context_(context) {
+    // OnCancel is ordered after construction only, not after any step; &mu_
+    // is the key of that path.
+    GrpcHandOff(&mu_);
     Read();
   }
 
@@ -39,6 +57,7 @@ class AppendRowsReactor final : public RawBidiReactor {
       return;
     }
     response_.Clear();
+    stall_millis_ = 0;
     if (grpc::Status status = Handle(); !status.ok()) {
       FinishCall(status);
       return;
@@ -52,8 +71,37 @@ class AppendRowsReactor final : public RawBidiReactor {
                               "forkcheck fake: cannot serialize a response"));
       return;
     }
-    GrpcHandOff(this);
-    StartWrite(&raw_response_);
+    ++answered_;
+    if (stall_millis_ == 0) {
+      Write();
+      return;
+    }
+    {
+      // The scheduler never runs the callback inline, so holding the lock
+      // here cannot deadlock; once it is released, `this` may be gone.
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!cancelled_) {
+        pending_wait_ =
+            scheduler_->Schedule(std::chrono::steady_clock::now() +
+                                     std::chrono::milliseconds(stall_millis_),
+                                 [this](bool fired) { OnWaitDone(fired); });
+        return;
+      }
+    }
+    FinishCall(grpc::Status(grpc::StatusCode::CANCELLED,
+                            "client cancelled before an injected stall"));
+  }
+
+  void OnCancel() override {
+    GrpcTakeBack(&mu_);
+    uint64_t wait;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled_ = true;
+      wait = pending_wait_;
+    }
+    if (wait != 0) scheduler_->Cancel(wait);  // its callback finishes the call
+    GrpcHandOff(&mu_);                        // OnDone comes after OnCancel
   }
 
   void OnWriteDone(bool ok) override {
@@ -68,10 +116,29 @@ class AppendRowsReactor final : public RawBidiReactor {
 
   void OnDone() override {
     GrpcTakeBack(this);
+    GrpcTakeBack(&mu_);
     delete this;
   }
 
  private:
+  void OnWaitDone(bool fired) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_wait_ = 0;
+    }
+    if (!fired) {
+      FinishCall(grpc::Status(grpc::StatusCode::CANCELLED,
+                              "client cancelled during an injected stall"));
+      return;
+    }
+    Write();
+  }
+
+  void Write() {
+    GrpcHandOff(this);
+    StartWrite(&raw_response_);
+  }
+
   void Read() {
     GrpcHandOff(this);
     StartRead(&raw_request_);
@@ -122,6 +189,24 @@ class AppendRowsReactor final : public RawBidiReactor {
           stream_));
     }
     response_.set_write_stream(stream_);
+    const StreamNames names{table_->name, stream_, stream_};
+    while (std::optional<PlannedFault> fault =
+               faults_->Next(names, RefusingFaults(), answered_, answered_,
+                             FaultRpc::kAppendRows)) {
+      if (!faults_->TryFire(*fault)) continue;  // used up meanwhile: replan
+      const grpc::Status injected = InjectedFaultStatus(
+          *fault,
+          absl::StrCat(" on ", stream_, " after ", answered_, " appends"));
+      if (fault->kind != FaultKind::kAborted) return injected;
+      *response_.mutable_error() = ToRpcStatus(injected);
+      return grpc::Status::OK;
+    }
+    if (std::optional<PlannedFault> stall =
+            faults_->Next(names, {FaultKind::kStall}, answered_, answered_,
+                          FaultRpc::kAppendRows);
+        stall.has_value() && faults_->TryFire(*stall)) {
+      stall_millis_ = stall->millis;
+    }
     if (!request.has_proto_rows() ||
         request.proto_rows().rows().serialized_rows_size() == 0) {
       // The real service's first sentence (Google's system tests of the
@@ -200,22 +285,31 @@ class AppendRowsReactor final : public RawBidiReactor {
   }
 
   WriteStore* const store_;
+  FaultInjector* const faults_;
+  DelayScheduler* const scheduler_;
   CallbackServerContext* const context_;  // the call's, for its trailers
-  grpc::ByteBuffer raw_request_;          // being read
-  bqs::AppendRowsResponse response_;      // the answer to it
-  grpc::ByteBuffer raw_response_;  // response_, serialized, being written
+  int64_t answered_ = 0;              // requests answered on this connection
+  int64_t stall_millis_ = 0;          // an injected stall before this response
+  grpc::ByteBuffer raw_request_;      // being read
+  bqs::AppendRowsResponse response_;  // the answer to it
+  grpc::ByteBuffer raw_response_;     // response_, serialized, being written
 
   std::string stream_;  // the connection's destination, "" before the first
   std::shared_ptr<const TableSpec> table_;        // its columns
   google::protobuf::DescriptorProto descriptor_;  // the last writer schema
   std::unique_ptr<ProtoRowDecoder> decoder_;
+
+  std::mutex mu_;  // guards the two below, shared with OnCancel
+  bool cancelled_ = false;
+  uint64_t pending_wait_ = 0;  // the scheduled stall, if any
 };
 
 }  // namespace
 
-RawBidiReactor* StartAppendRows(WriteStore* store,
+RawBidiReactor* StartAppendRows(WriteStore* store, FaultInjector* faults,
+                                DelayScheduler* scheduler,
                                 CallbackServerContext* context) {
-  return new AppendRowsReactor(store, context);
+  return new AppendRowsReactor(store, faults, scheduler, context);
 }
 
 }  // namespace forkcheck

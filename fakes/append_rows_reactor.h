@@ -19,11 +19,19 @@
 // build or does not fit the table, a request over the 10 MiB limit) end the
 // call with that status, as the real service does (its StorageErrors also
 // in the trailer, storage_error.h).
+//
+// Injected faults (fault_injector.h, rpc append_rows) hit the request that
+// follows `after_appends` answered ones: a terminating fault ends the call
+// before the request is applied, aborted refuses it in-band, a stall delays
+// its response (the rows are appended: an acknowledgement that comes late).
+// Stalls wait in a DelayScheduler and end when the client cancels.
 #ifndef FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
 #define FORKCHECK_FAKES_APPEND_ROWS_REACTOR_H_
 
 #include <cstdint>
 
+#include "fakes/delay_scheduler.h"
+#include "fakes/fault_injector.h"
 #include "fakes/grpc_callback_compat.h"
 #include "fakes/write_store.h"
 
@@ -34,9 +42,10 @@ namespace forkcheck {
 inline constexpr int64_t kMaxAppendRequestBytes = 10 << 20;
 
 // Starts serving one connection. The reactor deletes itself when the call
-// is done; `store` must outlive every call (the server's Shutdown waits for
-// them). `context` is the call's.
-RawBidiReactor* StartAppendRows(WriteStore* store,
+// is done; `store`, `faults` and `scheduler` must outlive every call (the
+// server's Shutdown waits for them). `context` is the call's.
+RawBidiReactor* StartAppendRows(WriteStore* store, FaultInjector* faults,
+                                DelayScheduler* scheduler,
                                 CallbackServerContext* context);
 
 }  // namespace forkcheck

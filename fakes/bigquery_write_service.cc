@@ -20,7 +20,7 @@ grpc::Status BigQueryWriteService::CreateWriteStream(
 
 RawBidiReactor* BigQueryWriteService::AppendRows(
     CallbackServerContext* context) {
-  return StartAppendRows(store_, context);
+  return StartAppendRows(store_, faults_, &scheduler_, context);
 }
 
 grpc::Status BigQueryWriteService::GetWriteStream(

@@ -5,6 +5,8 @@
 #define FORKCHECK_FAKES_BIGQUERY_WRITE_SERVICE_H_
 
 #include "fakes/append_rows_reactor.h"
+#include "fakes/delay_scheduler.h"
+#include "fakes/fault_injector.h"
 #include "fakes/grpc_callback_compat.h"
 #include "fakes/write_store.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
@@ -17,8 +19,9 @@ class BigQueryWriteService final
     : public AppendRowsRawCallbackService<
           google::cloud::bigquery::storage::v1::BigQueryWrite::Service> {
  public:
-  // `store` must outlive the service.
-  explicit BigQueryWriteService(WriteStore* store) : store_(store) {}
+  // `store` and `faults` must outlive the service.
+  BigQueryWriteService(WriteStore* store, FaultInjector* faults)
+      : store_(store), faults_(faults) {}
 
   grpc::Status CreateWriteStream(
       grpc::ServerContext* context,
@@ -56,6 +59,8 @@ class BigQueryWriteService final
 
  private:
   WriteStore* const store_;
+  FaultInjector* const faults_;
+  DelayScheduler scheduler_;  // injected stalls
 };
 
 }  // namespace forkcheck

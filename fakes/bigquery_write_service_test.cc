@@ -16,8 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "client/avro_row_decoder.h"
 #include "dataset/catalogue.h"
+#include "dataset/injected_fault.h"
 #include "dataset/row_generator.h"
 #include "fakes/fake_server.h"
+#include "fakes/fault_injector.h"
 #include "fakes/write_test_rows.pb.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "google/protobuf/descriptor.pb.h"
@@ -118,8 +120,10 @@ template <typename Status>
 // One AppendRows call: each Append writes a request and reads its response.
 class Connection {
  public:
-  explicit Connection(bqs::BigQueryWrite::Stub* stub) {
-    SetDeadline(&context_);
+  explicit Connection(
+      bqs::BigQueryWrite::Stub* stub,
+      std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+    context_.set_deadline(std::chrono::system_clock::now() + deadline);
     stream_ = stub->AppendRows(&context_);
   }
 
@@ -1040,6 +1044,115 @@ TEST_F(WriteServiceTest, ConcurrentWritersOfDifferentProjects) {
                         Ids(0, 100)))
         << w;
   }
+}
+
+FaultRule AppendFault(FaultKind kind, const std::string& target,
+                      int64_t after_appends, int64_t millis = 0) {
+  FaultRule rule{kind, target};
+  rule.rpc = FaultRpc::kAppendRows;
+  rule.after_appends = after_appends;
+  rule.millis = millis;
+  return rule;
+}
+
+TEST_F(WriteServiceTest, InjectedTerminatingFaultsEndTheCallBeforeTheAppend) {
+  const std::string table = WritableSmall("p-fault-end");
+  server_->faults().Add(AppendFault(FaultKind::kUnavailable, table, 2));
+  const bqs::WriteStream stream =
+      MustCreateStream(table, bqs::WriteStream::COMMITTED);
+  {
+    Connection connection(write_.get());
+    connection.MustAppend(Request(stream.name(), 0, 5, true, 0));
+    connection.MustAppend(Request("", 5, 10, false, 5));
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(Request("", 10, 15, false, 10), &response));
+    grpc::Status status = connection.Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_NE(status.error_message().find(std::string(kInjectedFaultMarker)),
+              std::string::npos)
+        << status.error_message();
+  }
+  EXPECT_EQ(server_->faults().fired(FaultKind::kUnavailable), 1);
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 10)));  // the third not applied
+  {
+    // A writer that reconnects resends from its last acknowledged offset.
+    Connection connection(write_.get());
+    EXPECT_EQ(connection.MustAppend(Request(stream.name(), 10, 15, true, 10))
+                  .append_result()
+                  .offset()
+                  .value(),
+              10);
+    EXPECT_TRUE(connection.Finish().ok());
+  }
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 15)));
+
+  server_->faults().Add(AppendFault(FaultKind::kRstStream, table, 0));
+  Connection connection(write_.get());
+  bqs::AppendRowsResponse response;
+  EXPECT_FALSE(
+      connection.Append(Request(DefaultStream(table), 15, 16), &response));
+  grpc::Status status = connection.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_NE(status.error_message().find("RST_STREAM"), std::string::npos);
+  EXPECT_EQ(server_->faults().fired(FaultKind::kRstStream), 1);
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 15)));
+}
+
+TEST_F(WriteServiceTest, InjectedAbortRefusesOneAppendInBand) {
+  const std::string table = WritableSmall("p-fault-aborted");
+  const bqs::WriteStream stream =
+      MustCreateStream(table, bqs::WriteStream::COMMITTED);
+  server_->faults().Add(AppendFault(FaultKind::kAborted, stream.name(), 1));
+  Connection connection(write_.get());
+  connection.MustAppend(Request(stream.name(), 0, 5, true, 0));
+  bqs::AppendRowsResponse aborted =
+      connection.MustAppend(Request("", 5, 10, false, 5));
+  EXPECT_TRUE(HasCodes(aborted.error(), grpc::StatusCode::ABORTED,
+                       StorageError::STORAGE_ERROR_CODE_UNSPECIFIED));
+  EXPECT_NE(aborted.error().message().find(std::string(kInjectedFaultMarker)),
+            std::string::npos);
+  // Retried at the same offset: accepted, nothing lost or doubled.
+  EXPECT_EQ(connection.MustAppend(Request("", 5, 10, false, 5))
+                .append_result()
+                .offset()
+                .value(),
+            5);
+  EXPECT_TRUE(connection.Finish().ok());
+  EXPECT_EQ(server_->faults().fired(FaultKind::kAborted), 1);
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 10)));
+}
+
+TEST_F(WriteServiceTest, InjectedStallDelaysTheAcknowledgement) {
+  const std::string table = WritableSmall("p-fault-stall");
+  server_->faults().Add(AppendFault(FaultKind::kStall, table, 0, 300));
+  Connection connection(write_.get());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(connection.MustAppend(Request(DefaultStream(table), 0, 3))
+                .response_case(),
+            bqs::AppendRowsResponse::kAppendResult);
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            std::chrono::milliseconds(250));
+  EXPECT_TRUE(connection.Finish().ok());
+  EXPECT_EQ(server_->faults().fired(FaultKind::kStall), 1);
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 3)));
+}
+
+// A client that gives up during a stall ends the wait at once: the call ends
+// by its deadline, not the stall's minute, and the server shuts down promptly.
+TEST_F(WriteServiceTest, ACancelledClientEndsAnInjectedStall) {
+  const std::string table = WritableSmall("p-fault-stall-cancel");
+  server_->faults().Add(AppendFault(FaultKind::kStall, table, 0, 60000));
+  const auto start = std::chrono::steady_clock::now();
+  {
+    Connection connection(write_.get(), std::chrono::milliseconds(500));
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(
+        connection.Append(Request(DefaultStream(table), 0, 3), &response));
+    EXPECT_EQ(connection.Finish().error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  server_->Shutdown(/*grace_millis=*/5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ FakeServer::FakeServer(std::shared_ptr<const Catalogue> catalogue,
       faults_(std::move(faults)),
       written_(catalogue_.get()),
       service_(catalogue_.get(), &faults_, &written_, options),
-      write_service_(&written_) {}
+      write_service_(&written_, &faults_) {}
 
 absl::StatusOr<std::unique_ptr<FakeServer>> FakeServer::Start(
     FakeServerOptions options) {

@@ -20,7 +20,15 @@ constexpr std::pair<FaultKind, absl::string_view> kKindNames[] = {
     {FaultKind::kStall, "stall"},
     {FaultKind::kDelayPerResponse, "delay_per_response"},
     {FaultKind::kCorruptPayload, "corrupt_payload"},
+    {FaultKind::kAborted, "aborted"},
 };
+
+// The kinds an AppendRows rule may have.
+bool AppliesToAppendRows(FaultKind kind) {
+  return kind == FaultKind::kUnavailable || kind == FaultKind::kRstStream ||
+         kind == FaultKind::kResourceExhausted || kind == FaultKind::kStall ||
+         kind == FaultKind::kAborted;
+}
 
 // An hour: longer stalls or delays are typos, and would outlast any watchdog.
 constexpr int64_t kMaxMillis = 3600 * 1000;
@@ -30,7 +38,7 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
   absl::Status status = json::CheckObject(
       value, path,
       {"kind", "target", "after_rows", "millis", "micros", "max_fires",
-       "max_fires_per_stream", "probability"});
+       "max_fires_per_stream", "probability", "rpc", "after_appends"});
   if (!status.ok()) return status;
   FaultRule rule;
   auto kind_name = json::RequiredString(value, path, "kind");
@@ -49,6 +57,37 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
   rule.kind = *kind;
   status = json::OptionalString(value, path, "target", &rule.target);
   if (!status.ok()) return status;
+  std::string rpc = "read_rows";
+  status = json::OptionalString(value, path, "rpc", &rpc);
+  if (!status.ok()) return status;
+  if (rpc == "append_rows") {
+    rule.rpc = FaultRpc::kAppendRows;
+    if (!AppliesToAppendRows(rule.kind)) {
+      return json::PathError(
+          json::MemberPath(path, "kind"),
+          absl::StrCat(json::Quote(*kind_name),
+                       " does not apply to append_rows; expected unavailable, "
+                       "rst_stream, resource_exhausted, stall or aborted"));
+    }
+    if (value.contains("after_rows")) {
+      return json::PathError(json::MemberPath(path, "after_rows"),
+                             "append_rows rules count after_appends, not rows");
+    }
+  } else if (rpc == "read_rows") {
+    if (rule.kind == FaultKind::kAborted) {
+      return json::PathError(json::MemberPath(path, "kind"),
+                             "\"aborted\" applies only to \"rpc\": "
+                             "\"append_rows\"");
+    }
+    if (value.contains("after_appends")) {
+      return json::PathError(json::MemberPath(path, "after_appends"),
+                             "only append_rows rules count appends");
+    }
+  } else {
+    return json::PathError(json::MemberPath(path, "rpc"),
+                           absl::StrCat("unknown rpc ", json::Quote(rpc),
+                                        "; expected read_rows or append_rows"));
+  }
   struct IntField {
     absl::string_view key;
     int64_t* field;
@@ -59,6 +98,8 @@ absl::StatusOr<FaultRule> ParseRule(const json::Json& value,
   int64_t max_fires_per_stream = rule.max_fires_per_stream;
   for (const IntField& f : {
            IntField{"after_rows", &rule.after_rows, 0,
+                    std::numeric_limits<int64_t>::max()},
+           IntField{"after_appends", &rule.after_appends, 0,
                     std::numeric_limits<int64_t>::max()},
            IntField{"millis", &rule.millis, 0, kMaxMillis},
            IntField{"micros", &rule.micros, 0, kMaxMillis * 1000},
@@ -183,12 +224,12 @@ bool FaultInjector::AppliesToSession(Entry& entry,
 
 std::optional<PlannedFault> FaultInjector::Next(
     const StreamNames& names, const std::vector<FaultKind>& kinds,
-    int64_t from_offset, int64_t to_offset) const {
+    int64_t from_offset, int64_t to_offset, FaultRpc rpc) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::optional<PlannedFault> best;
   for (Entry& entry : entries_) {
     const FaultRule& rule = entry.rule;
-    if (entry.fires_left == 0 || !Matches(rule, names) ||
+    if (rule.rpc != rpc || entry.fires_left == 0 || !Matches(rule, names) ||
         StreamExhausted(entry, names.stream) ||
         !AppliesToSession(entry, names.session)) {
       continue;
@@ -196,9 +237,11 @@ std::optional<PlannedFault> FaultInjector::Next(
     if (std::find(kinds.begin(), kinds.end(), rule.kind) == kinds.end()) {
       continue;
     }
-    if (rule.after_rows < from_offset || rule.after_rows > to_offset) continue;
-    if (!best.has_value() || rule.after_rows < best->at_offset) {
-      best = PlannedFault{entry.id, rule.kind, rule.after_rows, rule.millis,
+    const int64_t at =
+        rpc == FaultRpc::kAppendRows ? rule.after_appends : rule.after_rows;
+    if (at < from_offset || at > to_offset) continue;
+    if (!best.has_value() || at < best->at_offset) {
+      best = PlannedFault{entry.id, rule.kind, at, rule.millis,
                           std::string(names.stream)};
     }
   }
@@ -234,7 +277,10 @@ int64_t FaultInjector::DelayPerResponseMicros(const StreamNames& names) {
   std::lock_guard<std::mutex> lock(mu_);
   int64_t total = 0;
   for (const Entry& entry : entries_) {
-    if (entry.rule.kind != FaultKind::kDelayPerResponse) continue;
+    if (entry.rule.kind != FaultKind::kDelayPerResponse ||
+        entry.rule.rpc != FaultRpc::kReadRows) {
+      continue;
+    }
     if (!Matches(entry.rule, names)) continue;
     total += entry.rule.micros;
   }

@@ -1,10 +1,12 @@
-// Fault injection for the fake BigQuery Read server.
+// Fault injection for the fake BigQuery Storage server.
 //
-// A fault rule names a target (a table, a session, a stream or the sessions of a
-// parent project; empty means every stream), a kind, and the stream offset at which it fires. The ReadRows handler
-// asks the injector, as it serves a stream, which fault comes next; a fault that
-// fires is counted, so tests can check that the fault they scripted really
-// happened.
+// A fault rule names a target (a table, a session, a stream or the sessions of
+// a parent project; empty means every stream), a kind, and the stream offset at
+// which it fires. The ReadRows handler asks the injector, as it serves a
+// stream, which fault comes next; a fault that fires is counted, so tests can
+// check that the fault they scripted really happened. Rules for AppendRows (rpc
+// kAppendRows) fire instead after a number of appends answered on one
+// connection; their targets are a table, a write stream or a project.
 #ifndef FORKCHECK_FAKES_FAULT_INJECTOR_H_
 #define FORKCHECK_FAKES_FAULT_INJECTOR_H_
 
@@ -29,13 +31,23 @@ enum class FaultKind {
   kStall,              // sleeps `millis` before the next response
   kDelayPerResponse,   // sleeps `micros` before every response (a slowdown)
   kCorruptPayload,     // flips one byte of one response's row payload
+  kAborted,            // AppendRows only: one append fails in-band, ABORTED
 };
-inline constexpr int kFaultKindCount = 6;
+inline constexpr int kFaultKindCount = 7;
 
 // "unavailable", "rst_stream", "resource_exhausted", "stall",
-// "delay_per_response", "corrupt_payload": the names fault scripts use.
+// "delay_per_response", "corrupt_payload", "aborted": the names fault scripts
+// use.
 absl::string_view FaultKindName(FaultKind kind);
 std::optional<FaultKind> ParseFaultKind(absl::string_view name);
+
+// The call a rule disturbs.
+enum class FaultRpc {
+  kReadRows,    // "read_rows": every kind but aborted, at a stream offset
+  kAppendRows,  // "append_rows": unavailable, rst_stream, resource_exhausted
+                // (end the call), aborted (one in-band error), stall (delays
+                // one response), after a number of appends
+};
 
 struct FaultRule {
   FaultKind kind = FaultKind::kUnavailable;
@@ -61,10 +73,18 @@ struct FaultRule {
   // (e.g. 0.2: a safe cell whose trials fail a fifth of the time, to measure
   // the power of the expectations check). 1 applies it always.
   double probability = 1;
+  FaultRpc rpc = FaultRpc::kReadRows;
+  // kAppendRows: the fault hits the request that follows this many answered
+  // requests of one connection (0: its first). A terminating fault ends the
+  // call before that request is applied; aborted refuses it; a stall delays
+  // its response by `millis` after it was applied.
+  int64_t after_appends = 0;
 };
 
 // Parses {"faults": [{"kind": "unavailable", "target": "...", "after_rows": 10,
-// "millis": 0, "micros": 0, "max_fires": 1}, ...]}. Errors name the field.
+// "millis": 0, "micros": 0, "max_fires": 1}, ...]}; an AppendRows rule has
+// "rpc": "append_rows" and "after_appends" instead of "after_rows". Errors
+// name the field.
 absl::StatusOr<std::vector<FaultRule>> ParseFaultScriptJson(
     absl::string_view json_text);
 absl::StatusOr<std::vector<FaultRule>> LoadFaultScriptFile(
@@ -97,12 +117,13 @@ class FaultInjector {
   void Add(FaultRule rule);
   void Clear();  // removes every rule; counts are kept
 
-  // The earliest rule of one of `kinds` that can still fire on this stream at
-  // an offset in [from_offset, to_offset]; nullopt if none.
+  // The earliest rule of `rpc` and one of `kinds` that can still fire on this
+  // stream at an offset (kAppendRows: a count of answered appends) in
+  // [from_offset, to_offset]; nullopt if none.
   std::optional<PlannedFault> Next(const StreamNames& names,
                                    const std::vector<FaultKind>& kinds,
-                                   int64_t from_offset,
-                                   int64_t to_offset) const;
+                                   int64_t from_offset, int64_t to_offset,
+                                   FaultRpc rpc = FaultRpc::kReadRows) const;
 
   // Consumes one firing of the planned rule. False if another call used up
   // its last firing in the meantime (the caller then plans again).

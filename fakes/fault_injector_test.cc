@@ -214,5 +214,70 @@ TEST(FaultScriptTest, ErrorsNameTheField) {
   EXPECT_FALSE(missing.ok());
 }
 
+TEST(FaultScriptTest, ParsesAppendRowsRules) {
+  auto rules = ParseFaultScriptJson(R"({"faults": [
+      {"kind": "aborted", "rpc": "append_rows", "after_appends": 3},
+      {"kind": "stall", "rpc": "append_rows", "millis": 20},
+      {"kind": "unavailable"}]})");
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 3u);
+  EXPECT_EQ((*rules)[0].rpc, FaultRpc::kAppendRows);
+  EXPECT_EQ((*rules)[0].after_appends, 3);
+  EXPECT_EQ((*rules)[1].rpc, FaultRpc::kAppendRows);
+  EXPECT_EQ((*rules)[2].rpc, FaultRpc::kReadRows);
+
+  struct Case {
+    const char* json;
+    const char* error;
+  };
+  for (const Case& c : {
+           Case{R"({"faults": [{"kind": "aborted"}]})",
+                "faults[0].kind: \"aborted\" applies only to \"rpc\": "
+                "\"append_rows\""},
+           Case{R"({"faults": [{"kind": "corrupt_payload",
+                                "rpc": "append_rows"}]})",
+                "faults[0].kind: \"corrupt_payload\" does not apply to "
+                "append_rows"},
+           Case{R"({"faults": [{"kind": "unavailable", "rpc": "append_rows",
+                                "after_rows": 1}]})",
+                "faults[0].after_rows: append_rows rules count after_appends"},
+           Case{R"({"faults": [{"kind": "unavailable", "after_appends": 1}]})",
+                "faults[0].after_appends: only append_rows rules"},
+           Case{R"({"faults": [{"kind": "unavailable", "rpc": "write"}]})",
+                "faults[0].rpc: unknown rpc \"write\""},
+           Case{R"({"faults": [{"kind": "aborted", "rpc": "append_rows",
+                                "after_appends": -2}]})",
+                "faults[0].after_appends: value -2 out of range"},
+       }) {
+    auto parsed = ParseFaultScriptJson(c.json);
+    ASSERT_FALSE(parsed.ok()) << c.json;
+    EXPECT_NE(parsed.status().message().find(c.error), std::string::npos)
+        << parsed.status().message();
+  }
+}
+
+// Read and AppendRows rules never plan for each other's calls, though they
+// share kinds, targets and counts.
+TEST(FaultInjectorTest, RulesPlanOnlyForTheirRpc) {
+  FaultInjector faults;
+  FaultRule append{FaultKind::kUnavailable, std::string(kStream.table)};
+  append.rpc = FaultRpc::kAppendRows;
+  append.after_appends = 2;
+  faults.Add(append);
+  EXPECT_FALSE(faults.Next(kStream, kTerminating, 0, 100).has_value());
+  EXPECT_FALSE(faults.Next(kStream, kTerminating, 0, 1, FaultRpc::kAppendRows)
+                   .has_value());
+  auto next = faults.Next(kStream, kTerminating, 2, 2, FaultRpc::kAppendRows);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->at_offset, 2);
+  EXPECT_TRUE(faults.TryFire(*next));
+  EXPECT_EQ(faults.fired(FaultKind::kUnavailable), 1);
+
+  FaultRule delay{FaultKind::kDelayPerResponse, "", 0, 0, /*micros=*/7};
+  delay.rpc = FaultRpc::kAppendRows;
+  faults.Add(delay);
+  EXPECT_EQ(faults.DelayPerResponseMicros(kStream), 0);
+}
+
 }  // namespace
 }  // namespace forkcheck

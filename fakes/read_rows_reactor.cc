@@ -9,12 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_handoff.h"
-#include "dataset/injected_fault.h"
 #include "fakes/echo.h"
+#include "fakes/fault_status.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/protobuf/io/coded_stream.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace forkcheck {
 namespace {
@@ -46,40 +44,6 @@ grpc::Slice BorrowedSlice(std::shared_ptr<const std::string> rows) {
         delete static_cast<std::shared_ptr<const std::string>*>(user_data);
       },
       owner);
-}
-
-grpc::Status FaultStatus(const PlannedFault& fault, const std::string& stream,
-                         int64_t offset) {
-  const std::string where =
-      absl::StrCat(" on ", BoundedEcho(stream), " at offset ", offset);
-  switch (fault.kind) {
-    case FaultKind::kUnavailable:
-      return grpc::Status(
-          grpc::StatusCode::UNAVAILABLE,
-          absl::StrCat(kInjectedFaultMarker, " UNAVAILABLE", where));
-    case FaultKind::kRstStream:
-      // The message real clients match to decide the error is retryable.
-      return grpc::Status(
-          grpc::StatusCode::INTERNAL,
-          absl::StrCat("Received RST_STREAM with error code 2 (",
-                       kInjectedFaultMarker, where, ")"));
-    case FaultKind::kResourceExhausted: {
-      google::rpc::RetryInfo retry;
-      retry.mutable_retry_delay()->set_seconds(fault.millis / 1000);
-      retry.mutable_retry_delay()->set_nanos(
-          static_cast<int32_t>((fault.millis % 1000) * 1000000));
-      google::rpc::Status details;
-      details.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
-      details.set_message(
-          absl::StrCat(kInjectedFaultMarker, " RESOURCE_EXHAUSTED", where));
-      details.add_details()->PackFrom(retry);
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          details.message(), details.SerializeAsString());
-    }
-    default:
-      return grpc::Status(grpc::StatusCode::INTERNAL,
-                          "forkcheck fake: not a terminating fault");
-  }
 }
 
 const std::vector<FaultKind>& TerminatingFaults() {
@@ -178,7 +142,10 @@ class ReadRowsReactor final : public RawWriteReactor {
       fault = faults_->Next(names_, TerminatingFaults(), position_, size_);
       if (!fault.has_value() || fault->at_offset != position_) break;
       if (faults_->TryFire(*fault)) {
-        FinishCall(FaultStatus(*fault, stream_->name, position_));
+        FinishCall(InjectedFaultStatus(
+            *fault,
+            absl::StrCat(" on ", BoundedEcho(stream_->name), " at offset ",
+                         position_)));
         return;
       }
       // Another call used the rule's last firing: plan again.
