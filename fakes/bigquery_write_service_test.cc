@@ -161,14 +161,22 @@ class Connection {
 
 class WriteServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // In-process by default: most tests are about the API, not the network.
+  void SetUp() override { StartServer(""); }
+
+  void StartServer(const std::string& listen_address) {
     FakeServerOptions options;
-    options.listen_address = "";  // in-process: these tests are about the API
+    options.listen_address = listen_address;
     auto server = FakeServer::Start(std::move(options));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    write_ = bqs::BigQueryWrite::NewStub(server_->InProcessChannel());
-    read_ = bqs::BigQueryRead::NewStub(server_->InProcessChannel());
+    std::shared_ptr<grpc::Channel> channel =
+        listen_address.empty()
+            ? server_->InProcessChannel()
+            : grpc::CreateChannel(server_->address(),
+                                  grpc::InsecureChannelCredentials());
+    write_ = bqs::BigQueryWrite::NewStub(channel);
+    read_ = bqs::BigQueryRead::NewStub(channel);
   }
 
   // Row i of "small", serialized as SmallRow.
@@ -1153,6 +1161,38 @@ TEST_F(WriteServiceTest, ACancelledClientEndsAnInjectedStall) {
   }
   server_->Shutdown(/*grace_millis=*/5000);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// Over a real socket: one address serves both APIs, and the server receives
+// a request over the 10 MiB limit (gRPC's default limit is 4 MiB) so that the
+// service, not gRPC, answers it.
+TEST_F(WriteServiceTest, OneTcpAddressServesBothApisAndLargeRequests) {
+  server_.reset();
+  StartServer("127.0.0.1:0");
+  ASSERT_FALSE(server_->address().empty());
+  const std::string table = WritableSmall("p-tcp");
+
+  bqs::AppendRowsRequest large = Request(DefaultStream(table), 0, 1);
+  testing::SmallRow row;
+  ASSERT_TRUE(
+      row.ParseFromString(large.proto_rows().rows().serialized_rows(0)));
+  row.set_bytes_col(std::string(11 << 20, 'y'));
+  large.mutable_proto_rows()->mutable_rows()->set_serialized_rows(
+      0, row.SerializeAsString());
+  {
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(large, &response));
+    grpc::Status status = connection.Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << status.error_message();
+    EXPECT_NE(status.error_message().find("limit 10485760"), std::string::npos)
+        << status.error_message();
+  }
+  Connection connection(write_.get());
+  connection.MustAppend(Request(DefaultStream(table), 0, 50));
+  EXPECT_TRUE(connection.Finish().ok());
+  EXPECT_TRUE(AreRows(ReadBack(table, 2), Ids(0, 50)));
 }
 
 }  // namespace

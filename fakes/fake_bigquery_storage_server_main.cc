@@ -1,4 +1,5 @@
-// The fake BigQuery Storage Read server as a standalone process.
+// The fake BigQuery Storage server (Read and Write APIs) as a standalone
+// process.
 //
 // Prints the address it bound ("127.0.0.1:PORT" or "unix:/path") as the first
 // line of its standard output, then serves until SIGTERM or SIGINT, and shuts
@@ -113,8 +114,8 @@ int main(int argc, char** argv) {
               << "\n";
   }
   absl::SetProgramUsageMessage(
-      "Serves the fake BigQuery Storage Read API. Prints the bound address "
-      "first, then serves until SIGTERM/SIGINT.");
+      "Serves the fake BigQuery Storage Read and Write APIs. Prints the bound "
+      "address first, then serves until SIGTERM/SIGINT.");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() > 1) {
     std::cerr << "fake_bigquery_storage_server: unexpected argument \""
