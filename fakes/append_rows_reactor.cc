@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_handoff.h"
+#include "fakes/echo.h"
 #include "fakes/fault_status.h"
 #include "fakes/proto_row_decoder.h"
 #include "fakes/storage_error.h"
@@ -154,9 +155,9 @@ class AppendRowsReactor final : public RawBidiReactor {
   grpc::Status Handle() {
     const size_t size = raw_request_.Length();
     if (size > static_cast<size_t>(kMaxAppendRequestBytes)) {
-      return InvalidArgument(
-          absl::StrCat("AppendRows request too large: ", size, " limit ",
-                       kMaxAppendRequestBytes, " Entity: ", stream_));
+      return InvalidArgument(absl::StrCat(
+          "AppendRows request too large: ", size, " limit ",
+          kMaxAppendRequestBytes, " Entity: ", BoundedEcho(stream_)));
     }
     bqs::AppendRowsRequest request;
     if (!grpc::SerializationTraits<bqs::AppendRowsRequest>::Deserialize(
@@ -186,7 +187,7 @@ class AppendRowsReactor final : public RawBidiReactor {
       return InvalidArgument(absl::StrCat(
           "proto_rows.writer_schema is required in the first request of a "
           "connection Entity: ",
-          stream_));
+          BoundedEcho(stream_)));
     }
     response_.set_write_stream(stream_);
     const StreamNames names{table_->name, stream_, stream_};
@@ -195,8 +196,8 @@ class AppendRowsReactor final : public RawBidiReactor {
                              FaultRpc::kAppendRows)) {
       if (!faults_->TryFire(*fault)) continue;  // used up meanwhile: replan
       const grpc::Status injected = InjectedFaultStatus(
-          *fault,
-          absl::StrCat(" on ", stream_, " after ", answered_, " appends"));
+          *fault, absl::StrCat(" on ", BoundedEcho(stream_), " after ",
+                               answered_, " appends"));
       if (fault->kind != FaultKind::kAborted) return injected;
       *response_.mutable_error() = ToRpcStatus(injected);
       return grpc::Status::OK;
@@ -211,8 +212,8 @@ class AppendRowsReactor final : public RawBidiReactor {
         request.proto_rows().rows().serialized_rows_size() == 0) {
       // The real service's first sentence (Google's system tests of the
       // Node client check it).
-      *response_.mutable_error() = ToRpcStatus(InvalidArgument(
-          absl::StrCat("Rows must be specified. Entity: ", stream_)));
+      *response_.mutable_error() = ToRpcStatus(InvalidArgument(absl::StrCat(
+          "Rows must be specified. Entity: ", BoundedEcho(stream_))));
       return grpc::Status::OK;
     }
     std::vector<Row> rows;
@@ -280,7 +281,7 @@ class AppendRowsReactor final : public RawBidiReactor {
         "Errors found while processing rows. Please refer to the row_errors "
         "field for details. The list may not be complete because of the size "
         "limitations. Entity: ",
-        stream_)));
+        BoundedEcho(stream_))));
     return false;
   }
 

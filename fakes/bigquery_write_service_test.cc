@@ -1195,5 +1195,76 @@ TEST_F(WriteServiceTest, OneTcpAddressServesBothApisAndLargeRequests) {
   EXPECT_TRUE(AreRows(ReadBack(table, 2), Ids(0, 50)));
 }
 
+// Over TCP, where the client limits the trailing metadata that carries a
+// status (8 KiB): errors about a 9 KB name keep their own codes because the
+// name is echoed bounded, in the message and in the StorageError alike.
+TEST_F(WriteServiceTest, HugeNamesGetTheirOwnCodesOverTcp) {
+  server_.reset();
+  StartServer("127.0.0.1:0");
+  const std::string huge_project(9 * 1024, 'x');
+  const std::string table = WritableSmall(huge_project);  // a valid name
+  auto expect_bounded = [](const grpc::Status& status, grpc::StatusCode code,
+                           StorageError::StorageErrorCode storage_code,
+                           const char* call) {
+    EXPECT_TRUE(HasCodes(status, code, storage_code))
+        << call << ": " << status.error_message().substr(0, 300);
+    EXPECT_LT(status.error_message().size(), 1000u) << call;
+    EXPECT_NE(status.error_message().find(" bytes)"), std::string::npos)
+        << call << ": " << status.error_message().substr(0, 300);
+  };
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    bqs::GetWriteStreamRequest request;
+    request.set_name(table + "/streams/missing");
+    bqs::WriteStream stream;
+    expect_bounded(write_->GetWriteStream(&context, request, &stream),
+                   grpc::StatusCode::NOT_FOUND, StorageError::STREAM_NOT_FOUND,
+                   "GetWriteStream");
+  }
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    bqs::CreateWriteStreamRequest request;
+    request.set_parent("projects/" + huge_project +
+                       "/datasets/synthetic/tables/small");
+    request.mutable_write_stream()->set_type(bqs::WriteStream::PENDING);
+    bqs::WriteStream stream;
+    expect_bounded(write_->CreateWriteStream(&context, request, &stream),
+                   grpc::StatusCode::NOT_FOUND, StorageError::TABLE_NOT_FOUND,
+                   "CreateWriteStream");
+  }
+  {
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(Request(table + "/streams/missing", 0, 1),
+                                   &response));
+    expect_bounded(connection.Finish(), grpc::StatusCode::NOT_FOUND,
+                   StorageError::STREAM_NOT_FOUND, "AppendRows");
+  }
+  {
+    bqs::AppendRowsRequest request = Request(DefaultStream(table), 0, 1);
+    auto* extra = request.mutable_proto_rows()
+                      ->mutable_writer_schema()
+                      ->mutable_proto_descriptor()
+                      ->add_field();
+    extra->set_name(std::string(9 * 1024, 'f'));
+    extra->set_number(99);
+    extra->set_type(google::protobuf::FieldDescriptorProto::TYPE_INT64);
+    extra->set_label(google::protobuf::FieldDescriptorProto::LABEL_OPTIONAL);
+    Connection connection(write_.get());
+    bqs::AppendRowsResponse response;
+    EXPECT_FALSE(connection.Append(request, &response));
+    expect_bounded(connection.Finish(), grpc::StatusCode::INVALID_ARGUMENT,
+                   StorageError::SCHEMA_MISMATCH_EXTRA_FIELDS,
+                   "AppendRows with a 9 KB field name");
+  }
+  // And the table with the huge project works like any other.
+  Connection connection(write_.get());
+  connection.MustAppend(Request(DefaultStream(table), 0, 3));
+  EXPECT_TRUE(connection.Finish().ok());
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 3)));
+}
+
 }  // namespace
 }  // namespace forkcheck

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/utf8.h"
+#include "fakes/echo.h"
 #include "fakes/storage_error.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/protobuf/message.h"
@@ -89,7 +90,7 @@ grpc::Status ProtoRowDecoder::Create(
     return InvalidArgument(absl::StrCat(
         "writer_schema.proto_descriptor is not a valid self-contained "
         "message descriptor: ",
-        errors.Text()));
+        BoundedEcho(errors.Text())));
   }
   const google::protobuf::Descriptor* type = built_file->message_type(0);
 
@@ -137,7 +138,7 @@ grpc::Status ProtoRowDecoder::Create(
         entity,
         absl::StrCat("Input schema has more fields than BigQuery schema, "
                      "extra fields: '",
-                     absl::StrJoin(extra, ","), "'"),
+                     BoundedEcho(absl::StrJoin(extra, ",")), "'"),
         // The StorageError's own message, as Google's system tests of the
         // Node client read it from the real service.
         "Schema mismatch due to extra fields in user schema");

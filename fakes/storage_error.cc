@@ -1,6 +1,7 @@
 #include "fakes/storage_error.h"
 
 #include "absl/strings/str_cat.h"
+#include "fakes/echo.h"
 
 namespace forkcheck {
 
@@ -28,11 +29,14 @@ grpc::Status StorageErrorStatus(grpc::StatusCode code,
                                 absl::string_view entity,
                                 absl::string_view message,
                                 absl::string_view storage_message) {
+  // Both travel in trailing metadata, which clients limit: the entity (a
+  // client's name) is bounded in the message and the detail alike.
+  const std::string bounded_entity = BoundedEcho(entity);
   google::rpc::Status details;
   details.set_code(code);
-  details.set_message(absl::StrCat(message, " Entity: ", entity));
+  details.set_message(absl::StrCat(message, " Entity: ", bounded_entity));
   details.add_details()->PackFrom(
-      MakeStorageError(storage_code, entity, storage_message));
+      MakeStorageError(storage_code, bounded_entity, storage_message));
   return grpc::Status(code, details.message(), details.SerializeAsString());
 }
 

@@ -22,7 +22,9 @@ using StorageErrorCode =
     google::cloud::bigquery::storage::v1::StorageError::StorageErrorCode;
 
 // `code` with message "<message> Entity: <entity>" (the real service's form)
-// and a StorageError {storage_code, entity, message} in its details.
+// and a StorageError {storage_code, entity, message} in its details; the
+// entity is echoed through BoundedEcho (echo.h), `message` as it is (callers
+// bound what they quote in it).
 grpc::Status StorageErrorStatus(grpc::StatusCode code,
                                 StorageErrorCode storage_code,
                                 absl::string_view entity,

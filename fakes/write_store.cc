@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "fakes/echo.h"
 #include "fakes/storage_error.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -110,7 +111,7 @@ grpc::Status WriteStore::FindTable(const TableName& name, Table** table) {
   if (columns == nullptr) {
     return StorageErrorStatus(
         grpc::StatusCode::NOT_FOUND, StorageError::TABLE_NOT_FOUND, full_name,
-        absl::StrCat("Not found: Table ", full_name,
+        absl::StrCat("Not found: Table ", BoundedEcho(full_name),
                      " (the fake writes only to projects/{project}/datasets/",
                      kWritableDataset,
                      "/tables/{t}, {t} a table of its catalogue)"));
@@ -134,7 +135,7 @@ grpc::Status WriteStore::FindStream(absl::string_view name, Table** table,
   std::optional<WriteStreamName> parsed = ParseWriteStreamName(name);
   if (!parsed.has_value()) {
     return InvalidArgument(
-        absl::StrCat("\"", name,
+        absl::StrCat("\"", BoundedEcho(name),
                      "\" is not a write stream name "
                      "(projects/{p}/datasets/{d}/tables/{t}/streams/{id})"));
   }
@@ -147,9 +148,9 @@ grpc::Status WriteStore::FindStream(absl::string_view name, Table** table,
   }
   auto it = (*table)->streams.find(name);
   if (it == (*table)->streams.end()) {
-    return StorageErrorStatus(grpc::StatusCode::NOT_FOUND,
-                              StorageError::STREAM_NOT_FOUND, name,
-                              absl::StrCat("Stream is not found: ", name));
+    return StorageErrorStatus(
+        grpc::StatusCode::NOT_FOUND, StorageError::STREAM_NOT_FOUND, name,
+        absl::StrCat("Stream is not found: ", BoundedEcho(name)));
   }
   *stream = &it->second;
   return grpc::Status::OK;
@@ -161,8 +162,8 @@ grpc::Status WriteStore::CreateWriteStream(absl::string_view parent,
   std::optional<TableName> table_name = ParseTableName(parent);
   if (!table_name.has_value()) {
     return InvalidArgument(absl::StrCat(
-        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"", parent,
-        "\""));
+        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"",
+        BoundedEcho(parent), "\""));
   }
   switch (requested.type()) {
     case bqs::WriteStream::COMMITTED:
@@ -243,8 +244,8 @@ grpc::Status WriteStore::BatchCommitWriteStreams(
   std::optional<TableName> table_name = ParseTableName(parent);
   if (!table_name.has_value()) {
     return InvalidArgument(absl::StrCat(
-        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"", parent,
-        "\""));
+        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"",
+        BoundedEcho(parent), "\""));
   }
   if (stream_names.empty()) {
     return InvalidArgument("write_streams must name at least one stream");
@@ -382,11 +383,12 @@ grpc::Status WriteStore::Append(absl::string_view stream_name,
     if (is_default) {
       return InvalidArgument(
           absl::StrCat("offset is not allowed on the _default stream (got ",
-                       *offset, ") Entity: ", stream_name));
+                       *offset, ") Entity: ", BoundedEcho(stream_name)));
     }
     if (*offset < 0) {
-      return InvalidArgument(absl::StrCat("offset must not be negative, got ",
-                                          *offset, " Entity: ", stream_name));
+      return InvalidArgument(
+          absl::StrCat("offset must not be negative, got ", *offset,
+                       " Entity: ", BoundedEcho(stream_name)));
     }
     if (*offset < stream->row_count) {
       return StorageErrorStatus(
@@ -422,7 +424,7 @@ grpc::Status WriteStore::Snapshot(absl::string_view table_name,
   std::optional<TableName> name = ParseTableName(table_name);
   if (!name.has_value()) {
     return InvalidArgument(
-        absl::StrCat("\"", table_name,
+        absl::StrCat("\"", BoundedEcho(table_name),
                      "\" is not a table name "
                      "(projects/{p}/datasets/{d}/tables/{t})"));
   }
