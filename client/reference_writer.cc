@@ -1,5 +1,6 @@
 #include "client/reference_writer.h"
 
+#include <chrono>
 #include <deque>
 #include <optional>
 #include <utility>
@@ -102,6 +103,7 @@ class AppendBuilder {
 struct InFlight {
   int64_t offset = 0;
   int64_t rows = 0;
+  std::chrono::steady_clock::time_point sent;  // before its Write
 };
 
 }  // namespace
@@ -197,13 +199,14 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
         bqs::AppendRowsRequest request =
             builder.Build(next, offsets, first_of_call, account.stream);
         const int64_t rows = request.proto_rows().rows().serialized_rows_size();
+        const auto sent = std::chrono::steady_clock::now();
         if (!call->Write(request)) {
           write_failed = true;
           break;
         }
         first_of_call = false;
         ++account.appends;
-        in_flight.push_back({next, rows});
+        in_flight.push_back({next, rows, sent});
         next += rows;
       }
       if (write_failed || in_flight.empty()) break;
@@ -226,6 +229,10 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
             append.offset < sent_before_call) {
           ++account.already_existed;
           acknowledged = append.offset + append.rows;
+          if (options_.on_append_answered) {
+            options_.on_append_answered(absl::FromChrono(
+                std::chrono::steady_clock::now() - append.sent));
+          }
           continue;
         }
         fatal = absl::Status(
@@ -243,6 +250,10 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
       }
       acknowledged = append.offset + append.rows;
       account.rows_acknowledged = acknowledged;
+      if (options_.on_append_answered) {
+        options_.on_append_answered(
+            absl::FromChrono(std::chrono::steady_clock::now() - append.sent));
+      }
     }
     sent_before_call = std::max(sent_before_call, next);
     // A call ended by an error of ours is cancelled; otherwise the server

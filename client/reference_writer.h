@@ -20,6 +20,7 @@
 #define FORKCHECK_CLIENT_REFERENCE_WRITER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,6 +48,12 @@ struct WriterOptions {
   // Deadline of each AppendRows call and of each unary call.
   absl::Duration call_timeout = absl::Seconds(60);
   RetryOptions retry;
+  // When set, called on the writing thread with the latency of each append
+  // answered with success (an ALREADY_EXISTS answer to a resend included):
+  // from before its Write to the end of the Read of its answer, so the wait
+  // behind earlier appends in the window counts, as the writer sees it.
+  // For benchmarks; unset, nothing is timed.
+  std::function<void(absl::Duration)> on_append_answered;
 };
 
 // What a Write came to.

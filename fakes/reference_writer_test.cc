@@ -103,6 +103,26 @@ TEST_P(ReferenceWriterTest, EveryRowIsReadBackExactlyOnce) {
   ExpectTableHolds(table, Small().row_count);
 }
 
+// The latency hook sees every append answered, once, with a duration no
+// longer than the whole write.
+TEST_P(ReferenceWriterTest, TimesEveryAnsweredAppend) {
+  const std::string table = WritableSmall("writer-timed");
+  WriterOptions options = SmallAppends();
+  std::vector<absl::Duration> latencies;
+  options.on_append_answered = [&latencies](absl::Duration latency) {
+    latencies.push_back(latency);
+  };
+  ReferenceWriter writer(channel_, options);
+  const WriteAccount account =
+      writer.Write(table, Small(), 0, Small().row_count, GetParam());
+  ASSERT_TRUE(account.ok()) << account.first_error;
+  ASSERT_EQ(static_cast<int64_t>(latencies.size()), account.appends);
+  for (const absl::Duration latency : latencies) {
+    EXPECT_GT(latency, absl::ZeroDuration());
+    EXPECT_LE(latency, account.total_time);
+  }
+}
+
 // Writers of one table on threads of their own, each its own stream of the
 // kind (or all on `_default`), each a disjoint part of the rows.
 TEST_P(ReferenceWriterTest, WritersOfDisjointRowsFillOneTable) {
