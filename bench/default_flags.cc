@@ -1,6 +1,8 @@
 #include "bench/default_flags.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace forkcheck {
@@ -22,6 +24,31 @@ std::vector<char*> WithDefaultFlags(int argc, char** argv,
   }
   args.push_back(nullptr);
   return args;
+}
+
+absl::Status TakePositiveIntFlag(absl::string_view name, int* argc, char** argv,
+                                 int64_t* value) {
+  const std::string prefix = absl::StrCat(name, "=");
+  int64_t taken = *value;
+  int kept = 1;
+  for (int i = 1; i < *argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (!absl::StartsWith(arg, prefix)) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    const absl::string_view text = arg.substr(prefix.size());
+    int64_t parsed = 0;
+    if (!absl::SimpleAtoi(text, &parsed) || parsed < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " wants a positive integer, got \"", text, "\""));
+    }
+    taken = parsed;
+  }
+  *argc = kept;
+  argv[kept] = nullptr;
+  *value = taken;
+  return absl::OkStatus();
 }
 
 }  // namespace forkcheck

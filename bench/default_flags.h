@@ -3,8 +3,12 @@
 #ifndef FORKCHECK_BENCH_DEFAULT_FLAGS_H_
 #define FORKCHECK_BENCH_DEFAULT_FLAGS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 
@@ -14,6 +18,14 @@ namespace forkcheck {
 // it; its size() - 1 is the new argc.
 std::vector<char*> WithDefaultFlags(int argc, char** argv,
                                     std::vector<std::string>& defaults);
+
+// A flag of the benchmark itself, which Google Benchmark must not see:
+// removes every "--name=VALUE" (`name` given with its dashes) from
+// argv[1..*argc), shifting the rest down and ending them with nullptr, and
+// sets *value to the last VALUE. INVALID_ARGUMENT naming the flag when a
+// VALUE is not a positive integer; *value is then unchanged.
+absl::Status TakePositiveIntFlag(absl::string_view name, int* argc, char** argv,
+                                 int64_t* value);
 
 }  // namespace forkcheck
 

@@ -25,9 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "bench/append_rows_pump.h"
 #include "bench/default_flags.h"
 #include "bench/mad_statistics.h"
@@ -45,7 +43,7 @@ constexpr int64_t kRequestSizes[] = {64 << 10, 1 << 20};
 // memory comfortably. --row_bytes_per_call=N overrides it (the smoke test
 // makes it small).
 constexpr int64_t kDefaultRowBytesPerCall = 16 << 20;
-constexpr char kRowBytesPerCallFlag[] = "--row_bytes_per_call=";
+constexpr char kRowBytesPerCallFlag[] = "--row_bytes_per_call";
 
 int64_t& RowBytesPerCall() {
   static int64_t bytes = kDefaultRowBytesPerCall;
@@ -180,31 +178,6 @@ void RegisterBenchmarks() {
   }
 }
 
-// Takes --row_bytes_per_call=N (N >= 1) out of argv; false, having said
-// why on stderr, if its value is not a positive integer.
-bool TakeRowBytesPerCallFlag(int* argc, char** argv) {
-  int kept = 1;
-  for (int i = 1; i < *argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (!absl::ConsumePrefix(&arg, kRowBytesPerCallFlag)) {
-      argv[kept++] = argv[i];
-      continue;
-    }
-    int64_t bytes = 0;
-    if (!absl::SimpleAtoi(arg, &bytes) || bytes < 1) {
-      std::fprintf(stderr,
-                   "fake_vs_bare_write_benchmark: %s wants a positive number "
-                   "of bytes, got \"%s\"\n",
-                   kRowBytesPerCallFlag, std::string(arg).c_str());
-      return false;
-    }
-    RowBytesPerCall() = bytes;
-  }
-  *argc = kept;
-  argv[kept] = nullptr;
-  return true;
-}
-
 }  // namespace
 }  // namespace forkcheck
 
@@ -215,7 +188,14 @@ int main(int argc, char** argv) {
       absl::StrCat("--benchmark_repetitions=", forkcheck::kDefaultRepetitions)};
   std::vector<char*> args = forkcheck::WithDefaultFlags(argc, argv, defaults);
   int args_count = static_cast<int>(args.size()) - 1;
-  if (!forkcheck::TakeRowBytesPerCallFlag(&args_count, args.data())) return 2;
+  if (absl::Status flag = forkcheck::TakePositiveIntFlag(
+          forkcheck::kRowBytesPerCallFlag, &args_count, args.data(),
+          &forkcheck::RowBytesPerCall());
+      !flag.ok()) {
+    std::fprintf(stderr, "fake_vs_bare_write_benchmark: %s\n",
+                 std::string(flag.message()).c_str());
+    return 2;
+  }
 
   forkcheck::RegisterBenchmarks();
   benchmark::AddCustomContext("row_bytes_per_call",
