@@ -147,13 +147,15 @@ grpc::Status ProtoRowDecoder::Create(
   built->factory_ =
       std::make_unique<google::protobuf::DynamicMessageFactory>(&built->pool_);
   built->prototype_ = built->factory_->GetPrototype(type);
+  built->message_.reset(built->prototype_->New());
   *decoder = std::move(built);
   return grpc::Status::OK;
 }
 
 bool ProtoRowDecoder::Decode(const std::string& serialized, Row* row,
-                             std::string* error) const {
-  std::unique_ptr<google::protobuf::Message> message(prototype_->New());
+                             std::string* error) {
+  // ParsePartialFromString clears the message first (unknown fields too).
+  google::protobuf::Message* const message = message_.get();
   if (!message->ParsePartialFromString(serialized)) {
     *error = absl::StrCat("not a valid serialized ",
                           prototype_->GetDescriptor()->name(), " message (",

@@ -50,9 +50,10 @@ class ProtoRowDecoder {
   // Decodes one serialized row into a full row of the table. False, with
   // *error saying why, if it is not a valid message of the writer schema,
   // holds fields the schema does not know, leaves a REQUIRED column unset or
-  // holds a string that is not UTF-8.
-  bool Decode(const std::string& serialized, Row* row,
-              std::string* error) const;
+  // holds a string that is not UTF-8. Parses into one message the decoder
+  // keeps (cleared before each row, no allocation per row), so one decoder
+  // serves one thread at a time, as a connection's does.
+  bool Decode(const std::string& serialized, Row* row, std::string* error);
 
  private:
   ProtoRowDecoder() = default;
@@ -61,6 +62,7 @@ class ProtoRowDecoder {
   google::protobuf::DescriptorPool pool_;
   std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
   const google::protobuf::Message* prototype_ = nullptr;
+  std::unique_ptr<google::protobuf::Message> message_;  // of prototype_
   // One per table column: the field that fills it, or null (always NULL).
   std::vector<const google::protobuf::FieldDescriptor*> fields_;
 };
