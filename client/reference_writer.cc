@@ -100,6 +100,14 @@ class AppendBuilder {
   Row row_;
 };
 
+// In-band errors a writer retries on a new call, as the retry policy
+// allows; any other in-band error ends the write.
+bool IsTransient(absl::StatusCode code) {
+  return code == absl::StatusCode::kAborted ||
+         code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kResourceExhausted;
+}
+
 struct InFlight {
   int64_t offset = 0;
   int64_t rows = 0;
@@ -191,6 +199,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     std::deque<InFlight> in_flight;
     int64_t next = acknowledged;
     absl::Status fatal;
+    grpc::Status in_band_failure;  // OK unless a transient error answered
     bool first_of_call = true;
     while (acknowledged < builder.total()) {
       bool write_failed = false;
@@ -235,6 +244,16 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
           }
           continue;
         }
+        // The service's transient refusals end this call as a failure the
+        // retry policy judges; the appends in flight behind the refused one
+        // would only be refused as out of range.
+        if (IsTransient(error.code())) {
+          in_band_failure =
+              grpc::Status(static_cast<grpc::StatusCode>(error.code()),
+                           absl::StrCat("append at offset ", append.offset,
+                                        ": ", error.message()));
+          break;
+        }
         fatal = absl::Status(
             error.code(), absl::StrCat("append at offset ", append.offset, ": ",
                                        error.message()));
@@ -258,7 +277,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     sent_before_call = std::max(sent_before_call, next);
     // A call ended by an error of ours is cancelled; otherwise the server
     // ends it once it has our half-close.
-    if (!fatal.ok()) {
+    if (!fatal.ok() || !in_band_failure.ok()) {
       context.TryCancel();
     } else {
       call->WritesDone();
@@ -271,7 +290,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     if (!fatal.ok()) return finish(std::move(fatal));
     if (acknowledged >= builder.total()) break;
 
-    grpc::Status failure = status;
+    grpc::Status failure = in_band_failure.ok() ? status : in_band_failure;
     if (failure.ok()) {
       failure =
           grpc::Status(grpc::StatusCode::UNKNOWN,

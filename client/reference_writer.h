@@ -6,7 +6,8 @@
 // first answer is awaited. On a stream with offsets (COMMITTED, PENDING,
 // BUFFERED) every append carries its offset; after a failure a retry policy
 // allows (client/retry_policy.h), the writer opens a new AppendRows call and
-// resends everything from the last acknowledged offset, and an
+// resends everything from the last acknowledged offset (an in-band ABORTED,
+// UNAVAILABLE or RESOURCE_EXHAUSTED answer ends the call the same way), and an
 // ALREADY_EXISTS answer to a resent append counts as its acknowledgement
 // (the first attempt was applied, its answer lost). The `_default` stream
 // takes no offsets: a resent append may be applied twice (at least once),
@@ -14,7 +15,9 @@
 //
 // The rows are RowGenerator's rows of the table spec given, row_id first,
 // so that a reader can verify each one it reads back by its row_id
-// (VerifyWrittenTable in written_table_check.h).
+// (ReadBackWrittenTable in written_table_check.h). It pipelines on one
+// thread, which suits TCP and Unix sockets; over an in-process channel a
+// send may wait until the server takes it, so keep max_in_flight at 1 there.
 
 #ifndef FORKCHECK_CLIENT_REFERENCE_WRITER_H_
 #define FORKCHECK_CLIENT_REFERENCE_WRITER_H_

@@ -13,6 +13,7 @@
 #include "client/written_table_check.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
+#include "fakes/fault_injector.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -181,6 +182,70 @@ TEST_F(ReferenceWriterErrorTest, BadRangesAreRefusedBeforeAnyCall) {
       WritableSmall("writer-bad"), Small(), 5, 2, WriteStreamKind::kCommitted);
   EXPECT_EQ(account.first_error.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(account.calls, 0);
+}
+
+// Injected AppendRows failures (fakes/README.md, "Fault scripts"): the
+// writer resumes on a new call from the last acknowledged offset.
+class ReferenceWriterFaultTest : public WriterAgainstFake {
+ protected:
+  void Inject(FaultKind kind, const std::string& project) {
+    FaultRule rule;
+    rule.kind = kind;
+    rule.rpc = FaultRpc::kAppendRows;
+    rule.target = "projects/" + project;
+    rule.after_appends = 3;
+    server_->faults().Add(rule);
+  }
+};
+
+TEST_F(ReferenceWriterFaultTest, AFailedCallIsResumedFromTheLastAcknowledged) {
+  for (WriteStreamKind kind :
+       {WriteStreamKind::kCommitted, WriteStreamKind::kPending}) {
+    SCOPED_TRACE(WriteStreamKindName(kind));
+    const std::string project =
+        "writer-unavailable-" + std::string(WriteStreamKindName(kind));
+    Inject(FaultKind::kUnavailable, project);
+    ReferenceWriter writer(channel_, SmallAppends());
+    const WriteAccount account = writer.Write(WritableSmall(project), Small(),
+                                              0, Small().row_count, kind);
+    ASSERT_TRUE(account.ok()) << account.first_error;
+    EXPECT_EQ(account.calls, 2);
+    EXPECT_EQ(account.retries[RetryCause::kUnavailable], 1);
+    EXPECT_EQ(account.rows_acknowledged, Small().row_count);
+    ExpectTableHolds(WritableSmall(project), Small().row_count);
+  }
+}
+
+// An in-band ABORTED ends the call like a failure; the appends in flight
+// behind it are refused as out of range, and resent on the new call.
+TEST_F(ReferenceWriterFaultTest, AnAbortedAppendIsResent) {
+  const std::string project = "writer-aborted";
+  Inject(FaultKind::kAborted, project);
+  ReferenceWriter writer(channel_, SmallAppends());
+  const WriteAccount account =
+      writer.Write(WritableSmall(project), Small(), 0, Small().row_count,
+                   WriteStreamKind::kCommitted);
+  ASSERT_TRUE(account.ok()) << account.first_error;
+  EXPECT_EQ(account.calls, 2);
+  EXPECT_EQ(account.first_retried_failure.code(), absl::StatusCode::kAborted)
+      << account.first_retried_failure;
+  ExpectTableHolds(WritableSmall(project), Small().row_count);
+}
+
+// `_default` takes no offsets: the account says which rows a resend may
+// have applied twice. (This fault ends the call before the request is
+// applied, so here none was.)
+TEST_F(ReferenceWriterFaultTest, DefaultStreamResendsAreCounted) {
+  const std::string project = "writer-default-resend";
+  Inject(FaultKind::kUnavailable, project);
+  ReferenceWriter writer(channel_, SmallAppends());
+  const WriteAccount account =
+      writer.Write(WritableSmall(project), Small(), 0, Small().row_count,
+                   WriteStreamKind::kDefault);
+  ASSERT_TRUE(account.ok()) << account.first_error;
+  EXPECT_EQ(account.calls, 2);
+  EXPECT_GT(account.rows_maybe_duplicated, 0);
+  ExpectTableHolds(WritableSmall(project), Small().row_count);
 }
 
 }  // namespace
