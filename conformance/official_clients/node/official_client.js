@@ -4,6 +4,7 @@
 
 const path = require('path');
 const {createRequire} = require('module');
+const {parseArgs} = require('util');
 
 // Bad flags, or a client that cannot load: exit status 2.
 class UsageError extends Error {}
@@ -90,5 +91,64 @@ function runMain(name, watchdogMs, run, isCheckFailure) {
   });
 }
 
+// The flags every script takes, besides its own.
+const COMMON_OPTIONS = {
+  modules: {type: 'string'},
+  target: {type: 'string'},
+  table: {type: 'string'},
+  timeout_ms: {type: 'string', default: '60000'},
+};
+
+// `argv` as --name=value strings: the common flags and `own`, with
+// --modules, --target, --table and those named in `required` present.
+// Returns the values, the parsed target, --timeout_ms as a number, and
+// integer(name, min), which reads a flag as an integer >= min. Every
+// problem is a UsageError naming the flag.
+function parseFlagValues(argv, own, required) {
+  let values;
+  try {
+    ({values} = parseArgs({
+      args: argv,
+      options: {...COMMON_OPTIONS, ...own},
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
+  for (const name of ['modules', 'target', 'table', ...required]) {
+    if (!values[name]) throw new UsageError(`--${name} is required`);
+  }
+  const integer = (name, min = 1) => {
+    const text = values[name];
+    if (!/^\d+$/.test(text) || Number(text) < min) {
+      throw new UsageError(`--${name}="${text}" is not an integer >= ${min}`);
+    }
+    return Number(text);
+  };
+  return {
+    values,
+    integer,
+    target: parseTarget(values.target),
+    timeoutMs: integer('timeout_ms'),
+  };
+}
+
+// A script's entry point: its flags from the command line (a UsageError
+// exits 2 naming it), then `run(flags)` under runMain, with a watchdog of
+// `watchdogFactor` times --timeout_ms (every call has its own deadline; the
+// watchdog bounds the whole run besides).
+function scriptMain(name, parseFlags, run, isCheckFailure,
+                    watchdogFactor = 2) {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${name}: ${error.message}`);
+    process.exit(2);
+  }
+  runMain(name, watchdogFactor * flags.timeoutMs, () => run(flags),
+          isCheckFailure);
+}
+
 module.exports = {UsageError, loadClient, parseTarget, fakeEndpointOptions,
-                  runMain};
+                  runMain, parseFlagValues, scriptMain};

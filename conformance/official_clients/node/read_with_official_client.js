@@ -27,52 +27,27 @@
 // (the message names which); 2 for bad flags or a client that cannot load.
 'use strict';
 
-const {parseArgs} = require('util');
-const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
-    require('./official_client');
+const {loadClient, fakeEndpointOptions, parseFlagValues,
+       scriptMain} = require('./official_client');
 const {CheckFailure, readExactRows, sessionContext, readAll,
        checkExactlyOnce, readWholeTable} = require('./exact_rows');
 
 const NAME = 'read_with_official_client';
 
 function parseFlags(argv) {
-  let values;
-  try {
-    ({values} = parseArgs({
-      args: argv,
-      options: {
-        modules: {type: 'string'},
-        target: {type: 'string'},
-        table: {type: 'string'},
-        expected_rows: {type: 'string'},
-        expected_streams: {type: 'string'},
-        max_streams: {type: 'string', default: '3'},
-        timeout_ms: {type: 'string', default: '60000'},
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
-  for (const required of
-       ['modules', 'target', 'table', 'expected_rows', 'expected_streams']) {
-    if (!values[required]) throw new UsageError(`--${required} is required`);
-  }
-  const integer = (name, min) => {
-    const text = values[name];
-    if (!/^\d+$/.test(text) || Number(text) < min) {
-      throw new UsageError(`--${name}="${text}" is not an integer >= ${min}`);
-    }
-    return Number(text);
-  };
+  const {values, integer, target, timeoutMs} = parseFlagValues(argv, {
+    expected_rows: {type: 'string'},
+    expected_streams: {type: 'string'},
+    max_streams: {type: 'string', default: '3'},
+  }, ['expected_rows', 'expected_streams']);
   return {
     modules: values.modules,
-    target: parseTarget(values.target),
+    target,
     table: values.table,
     expectedRowsPath: values.expected_rows,
     expectedStreams: integer('expected_streams', 0),
-    maxStreams: integer('max_streams', 1),
-    timeoutMs: integer('timeout_ms', 1),
+    maxStreams: integer('max_streams'),
+    timeoutMs,
   };
 }
 
@@ -158,16 +133,8 @@ async function run(flags) {
 }
 
 function main() {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${NAME}: ${error.message}`);
-    process.exit(2);
-  }
-  // Every call has its deadline; the watchdog bounds the whole run besides.
-  runMain(NAME, 2 * flags.timeoutMs, () => run(flags),
-          (error) => error instanceof CheckFailure);
+  scriptMain(NAME, parseFlags, run,
+             (error) => error instanceof CheckFailure);
 }
 
 main();

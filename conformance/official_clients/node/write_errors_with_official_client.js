@@ -24,45 +24,18 @@
 // names it); 2 for bad flags or a client that cannot load.
 'use strict';
 
-const {parseArgs} = require('util');
 const path = require('path');
 const {createRequire} = require('module');
-const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
-    require('./official_client');
+const {UsageError, loadClient, fakeEndpointOptions, parseFlagValues,
+       scriptMain} = require('./official_client');
 const {CheckFailure} = require('./exact_rows');
 
 const NAME = 'write_errors_with_official_client';
 const INVALID_ARGUMENT = 3;
 
 function parseFlags(argv) {
-  let values;
-  try {
-    ({values} = parseArgs({
-      args: argv,
-      options: {
-        modules: {type: 'string'},
-        target: {type: 'string'},
-        table: {type: 'string'},
-        timeout_ms: {type: 'string', default: '60000'},
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
-  for (const required of ['modules', 'target', 'table']) {
-    if (!values[required]) throw new UsageError(`--${required} is required`);
-  }
-  if (!/^\d+$/.test(values.timeout_ms) || Number(values.timeout_ms) < 1) {
-    throw new UsageError(`--timeout_ms="${values.timeout_ms}" is not an ` +
-                         `integer >= 1`);
-  }
-  return {
-    modules: values.modules,
-    target: parseTarget(values.target),
-    table: values.table,
-    timeoutMs: Number(values.timeout_ms),
-  };
+  const {values, target, timeoutMs} = parseFlagValues(argv, {}, []);
+  return {modules: values.modules, target, table: values.table, timeoutMs};
 }
 
 // An in-band error (the append resolves with `error` set) of gRPC code
@@ -187,15 +160,8 @@ async function run(flags) {
 }
 
 function main() {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${NAME}: ${error.message}`);
-    process.exit(2);
-  }
-  runMain(NAME, 2 * flags.timeoutMs, () => run(flags),
-          (error) => error instanceof CheckFailure);
+  scriptMain(NAME, parseFlags, run,
+             (error) => error instanceof CheckFailure);
 }
 
 main();

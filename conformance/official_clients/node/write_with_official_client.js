@@ -40,9 +40,8 @@
 // (the message names which); 2 for bad flags or a client that cannot load.
 'use strict';
 
-const {parseArgs} = require('util');
-const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
-    require('./official_client');
+const {UsageError, loadClient, fakeEndpointOptions, parseFlagValues,
+       scriptMain} = require('./official_client');
 const {CheckFailure, readExactRows, readWholeTable} = require('./exact_rows');
 
 const NAME = 'write_with_official_client';
@@ -52,49 +51,25 @@ const ALREADY_EXISTS = 6;
 const OUT_OF_RANGE = 11;
 
 function parseFlags(argv) {
-  let values;
-  try {
-    ({values} = parseArgs({
-      args: argv,
-      options: {
-        modules: {type: 'string'},
-        target: {type: 'string'},
-        table: {type: 'string'},
-        mode: {type: 'string'},
-        table_rows: {type: 'string'},
-        rows: {type: 'string'},
-        batch_rows: {type: 'string', default: '100'},
-        timeout_ms: {type: 'string', default: '60000'},
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
-  for (const required of
-       ['modules', 'target', 'table', 'mode', 'table_rows', 'rows']) {
-    if (!values[required]) throw new UsageError(`--${required} is required`);
-  }
+  const {values, integer, target, timeoutMs} = parseFlagValues(argv, {
+    mode: {type: 'string'},
+    table_rows: {type: 'string'},
+    rows: {type: 'string'},
+    batch_rows: {type: 'string', default: '100'},
+  }, ['mode', 'table_rows', 'rows']);
   if (!MODES.includes(values.mode)) {
     throw new UsageError(`--mode="${values.mode}" is not one of ` +
                          `${MODES.join(', ')}`);
   }
-  const integer = (name) => {
-    const text = values[name];
-    if (!/^\d+$/.test(text) || Number(text) < 1) {
-      throw new UsageError(`--${name}="${text}" is not an integer >= 1`);
-    }
-    return Number(text);
-  };
   return {
     modules: values.modules,
-    target: parseTarget(values.target),
+    target,
     table: values.table,
     mode: values.mode,
     tableRowsPath: values.table_rows,
     rowsPath: values.rows,
     batchRows: integer('batch_rows'),
-    timeoutMs: integer('timeout_ms'),
+    timeoutMs,
   };
 }
 
@@ -316,15 +291,8 @@ async function run(flags) {
 }
 
 function main() {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${NAME}: ${error.message}`);
-    process.exit(2);
-  }
-  runMain(NAME, 4 * flags.timeoutMs, () => run(flags),
-          (error) => error instanceof CheckFailure);
+  scriptMain(NAME, parseFlags, run,
+             (error) => error instanceof CheckFailure, 4);
 }
 
 // Run as a program; writer_encoding_check.js loads the row conversion.

@@ -19,46 +19,25 @@
 // usage.
 'use strict';
 
-const {parseArgs} = require('util');
 const path = require('path');
 const {createRequire} = require('module');
-const {UsageError, loadClient, parseTarget, fakeEndpointOptions, runMain} =
-    require('./official_client');
+const {loadClient, fakeEndpointOptions, parseFlagValues,
+       scriptMain} = require('./official_client');
 const {CheckFailure, readExactRows} = require('./exact_rows');
 const {columnTypes, writerRow} = require('./write_with_official_client');
 
 const NAME = 'writer_encoding_check';
 
 function parseFlags(argv) {
-  let values;
-  try {
-    ({values} = parseArgs({
-      args: argv,
-      options: {
-        modules: {type: 'string'},
-        target: {type: 'string'},
-        table: {type: 'string'},
-        rows: {type: 'string'},
-        timeout_ms: {type: 'string', default: '60000'},
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError(error.message);
-  }
-  for (const required of ['modules', 'target', 'table', 'rows']) {
-    if (!values[required]) throw new UsageError(`--${required} is required`);
-  }
-  if (!/^\d+$/.test(values.timeout_ms) || Number(values.timeout_ms) < 1) {
-    throw new UsageError(`--timeout_ms="${values.timeout_ms}" is not an ` +
-                         `integer >= 1`);
-  }
+  const {values, target, timeoutMs} = parseFlagValues(argv, {
+    rows: {type: 'string'},
+  }, ['rows']);
   return {
     modules: values.modules,
-    target: parseTarget(values.target),
+    target,
     table: values.table,
     rowsPath: values.rows,
-    timeoutMs: Number(values.timeout_ms),
+    timeoutMs,
   };
 }
 
@@ -185,15 +164,8 @@ async function run(flags) {
 }
 
 function main() {
-  let flags;
-  try {
-    flags = parseFlags(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${NAME}: ${error.message}`);
-    process.exit(2);
-  }
-  runMain(NAME, 2 * flags.timeoutMs, () => run(flags),
-          (error) => error instanceof CheckFailure);
+  scriptMain(NAME, parseFlags, run,
+             (error) => error instanceof CheckFailure);
 }
 
 main();
