@@ -1,8 +1,11 @@
 #include "client/reference_writer.h"
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -108,6 +111,53 @@ bool IsTransient(absl::StatusCode code) {
          code == absl::StatusCode::kResourceExhausted;
 }
 
+// A call's answers, read on a thread of their own: over an in-process
+// channel a send completes only when the server takes the message, and the
+// server may not take the next one before its answer to the last is read,
+// so one thread that sends a window before reading waits forever.
+class AnswerReader {
+ public:
+  using Call =
+      grpc::ClientReaderWriter<bqs::AppendRowsRequest, bqs::AppendRowsResponse>;
+  explicit AnswerReader(Call* call)
+      : thread_([this, call] {
+          bqs::AppendRowsResponse answer;
+          while (call->Read(&answer)) {
+            std::lock_guard<std::mutex> lock(mu_);
+            answers_.push_back(std::move(answer));
+            arrived_.notify_one();
+          }
+          std::lock_guard<std::mutex> lock(mu_);
+          ended_ = true;
+          arrived_.notify_one();
+        }) {}
+  ~AnswerReader() { Join(); }
+
+  // The next answer, or nullopt once the call has ended without one (its
+  // deadline bounds the wait).
+  std::optional<bqs::AppendRowsResponse> Next() {
+    std::unique_lock<std::mutex> lock(mu_);
+    arrived_.wait(lock, [this] { return !answers_.empty() || ended_; });
+    if (answers_.empty()) return std::nullopt;
+    bqs::AppendRowsResponse answer = std::move(answers_.front());
+    answers_.pop_front();
+    return answer;
+  }
+
+  // After a half-close or a cancellation: the rest of the answers are read
+  // (and dropped) until the call ends, so that Finish may follow.
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::deque<bqs::AppendRowsResponse> answers_;
+  bool ended_ = false;
+  std::thread thread_;  // last: it starts once the rest is ready
+};
+
 struct InFlight {
   int64_t offset = 0;
   int64_t rows = 0;
@@ -196,6 +246,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     std::unique_ptr<grpc::ClientReaderWriter<bqs::AppendRowsRequest,
                                              bqs::AppendRowsResponse>>
         call = stub_->AppendRows(&context);
+    AnswerReader answers(call.get());
     std::deque<InFlight> in_flight;
     int64_t next = acknowledged;
     absl::Status fatal;
@@ -219,8 +270,9 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
         next += rows;
       }
       if (write_failed || in_flight.empty()) break;
-      bqs::AppendRowsResponse response;
-      if (!call->Read(&response)) break;
+      std::optional<bqs::AppendRowsResponse> answer = answers.Next();
+      if (!answer.has_value()) break;
+      const bqs::AppendRowsResponse& response = *answer;
       const InFlight append = in_flight.front();
       in_flight.pop_front();
       if (response.row_errors_size() > 0) {
@@ -282,9 +334,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     } else {
       call->WritesDone();
     }
-    bqs::AppendRowsResponse ignored;
-    while (call->Read(&ignored)) {
-    }
+    answers.Join();
     const grpc::Status status = call->Finish();
     account.rows_acknowledged = acknowledged;
     if (!fatal.ok()) return finish(std::move(fatal));

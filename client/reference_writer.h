@@ -15,9 +15,9 @@
 //
 // The rows are RowGenerator's rows of the table spec given, row_id first,
 // so that a reader can verify each one it reads back by its row_id
-// (ReadBackWrittenTable in written_table_check.h). It pipelines on one
-// thread, which suits TCP and Unix sockets; over an in-process channel a
-// send may wait until the server takes it, so keep max_in_flight at 1 there.
+// (ReadBackWrittenTable in written_table_check.h). Answers are read on a
+// thread of the call's own, so a window works over any channel (over an
+// in-process one a send waits until the server takes the message).
 
 #ifndef FORKCHECK_CLIENT_REFERENCE_WRITER_H_
 #define FORKCHECK_CLIENT_REFERENCE_WRITER_H_

@@ -156,6 +156,21 @@ TEST_P(ReferenceWriterTest, NothingToWriteWritesNothing) {
   ExpectTableHolds(table, 0);
 }
 
+// Over an in-process channel a send waits until the server takes the
+// message: a writer that read no answer before sending its whole window
+// would wait for the call's deadline.
+TEST_P(ReferenceWriterTest, AWindowOfAppendsWorksInProcess) {
+  const std::string table = WritableSmall("writer-in-process");
+  WriterOptions options = SmallAppends();
+  options.call_timeout = absl::Seconds(20);
+  ReferenceWriter writer(server_->InProcessChannel(), options);
+  const WriteAccount account =
+      writer.Write(table, Small(), 0, Small().row_count, GetParam());
+  ASSERT_TRUE(account.ok()) << account.first_error;
+  EXPECT_EQ(account.calls, 1);
+  ExpectTableHolds(table, Small().row_count);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     StreamKinds, ReferenceWriterTest,
     ::testing::Values(WriteStreamKind::kDefault, WriteStreamKind::kCommitted,
