@@ -14,17 +14,9 @@ namespace {
 
 TEST(FakeVsBareBenchmarkSmokeTest, RunsAndReportsBytes) {
   const std::string binary = BenchBinary("fake_vs_bare_benchmark");
-  const std::string out = TestScratch() + "/smoke.json";
-  ASSERT_EQ(RunBenchProgram(
-                {binary, "--benchmark_filter=/65536",
-                 "--benchmark_min_time=0.01", "--benchmark_repetitions=1",
-                 "--benchmark_out_format=json", "--benchmark_out=" + out}),
-            0)
-      << binary;
-
-  const nlohmann::json report = ReadJsonFile(out);
-  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
-  ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
+  const nlohmann::json report = RunBenchmarkReport(
+      {binary, "--benchmark_filter=/65536", "--benchmark_min_time=0.01",
+       "--benchmark_repetitions=1"});
 
   std::set<std::string> seen;
   for (const nlohmann::json& run : report["benchmarks"]) {

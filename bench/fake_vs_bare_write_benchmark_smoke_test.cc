@@ -14,18 +14,10 @@ namespace {
 
 TEST(FakeVsBareWriteBenchmarkSmokeTest, RunsAndReportsRowsAndBytes) {
   const std::string binary = BenchBinary("fake_vs_bare_write_benchmark");
-  const std::string out = TestScratch() + "/smoke.json";
   // 1 MiB of rows per call: 16 requests of 64 KiB.
-  ASSERT_EQ(RunBenchProgram(
-                {binary, "--benchmark_filter=/65536",
-                 "--row_bytes_per_call=1048576", "--benchmark_repetitions=1",
-                 "--benchmark_out_format=json", "--benchmark_out=" + out}),
-            0)
-      << binary;
-
-  const nlohmann::json report = ReadJsonFile(out);
-  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
-  ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
+  const nlohmann::json report = RunBenchmarkReport(
+      {binary, "--benchmark_filter=/65536", "--row_bytes_per_call=1048576",
+       "--benchmark_repetitions=1"});
 
   std::set<std::string> seen;
   for (const nlohmann::json& run : report["benchmarks"]) {

@@ -28,18 +28,10 @@ constexpr char kSessionLatency[] =
     "BM_CreateSessionLatency/thread_shared/workers:1/iterations:1/real_time";
 
 TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
-  const std::string out = TestScratch() + "/smoke.json";
-  ASSERT_EQ(RunBenchProgram(
-                {Binary(), "--models=thread_shared", "--workers=1",
-                 "--sizes=64KiB", "--table=small", "--benchmark_repetitions=2",
-                 "--session_calls_per_trial=50", "--benchmark_out_format=json",
-                 "--benchmark_out=" + out}),
-            0)
-      << Binary();
-
-  const nlohmann::json report = ReadJsonFile(out);
-  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
-  ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
+  const nlohmann::json report = RunBenchmarkReport(
+      {Binary(), "--models=thread_shared", "--workers=1", "--sizes=64KiB",
+       "--table=small", "--benchmark_repetitions=2",
+       "--session_calls_per_trial=50"});
   EXPECT_EQ(report["context"].value("table_rows", ""), "1000");
 
   // name -> how many repetitions; name -> aggregates seen.
@@ -85,9 +77,9 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
     EXPECT_GT(run.value("time_to_first_row_ms", 0.0), 0.0);
     // Every row of the table, the ceiling's too: it reads the trial's
     // session (real_time is in ms).
-    EXPECT_NEAR(run.value("rows_per_second", 0.0) *
-                    run.value("real_time", 0.0) / 1e3,
-                1000, 1);
+    EXPECT_NEAR(
+        run.value("rows_per_second", 0.0) * run.value("real_time", 0.0) / 1e3,
+        1000, 1);
     if (name == kModel) {
       EXPECT_EQ(run.value("label", ""), "thread_shared");
       EXPECT_GT(run.value("time_to_first_row_ms", 0.0), 0.0);
@@ -121,17 +113,11 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
 // testee table and report the same counters, labelled with their client.
 TEST(ProcessModelsBenchmarkSmokeTest,
      ThePythonClientIsBenchmarkedThroughItsTestee) {
-  const std::string out = TestScratch() + "/python.json";
-  ASSERT_EQ(
-      RunBenchProgram(
-          {Binary(), "--models=python_threads,python_spawn", "--workers=2",
-           "--sizes=64KiB", "--table=small", "--testee_table=small",
-           "--benchmark_repetitions=1", "--session_calls_per_trial=20",
-           "--benchmark_out_format=json", "--benchmark_out=" + out}),
-      0)
-      << Binary();
-  const nlohmann::json report = ReadJsonFile(out);
-  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
+  const nlohmann::json report = RunBenchmarkReport(
+      {Binary(), "--models=python_threads,python_spawn", "--workers=2",
+       "--sizes=64KiB", "--table=small", "--testee_table=small",
+       "--benchmark_repetitions=1", "--session_calls_per_trial=20"},
+      "python");
   EXPECT_EQ(report["context"].value("testee_table_rows", ""), "1000");
   std::set<std::string> seen;
   for (const nlohmann::json& run : report["benchmarks"]) {

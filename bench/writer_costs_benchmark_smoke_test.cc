@@ -15,16 +15,8 @@ namespace {
 
 TEST(WriterCostsBenchmarkSmokeTest, RunsAndReportsEveryCounter) {
   const std::string binary = BenchBinary("writer_costs_benchmark");
-  const std::string out = TestScratch() + "/smoke.json";
-  ASSERT_EQ(RunBenchProgram(
-                {binary, "--rows_per_write=1000", "--benchmark_repetitions=1",
-                 "--benchmark_out_format=json", "--benchmark_out=" + out}),
-            0)
-      << binary;
-
-  const nlohmann::json report = ReadJsonFile(out);
-  ASSERT_FALSE(report.is_discarded()) << out << " is not JSON";
-  ASSERT_TRUE(report.contains("benchmarks") && report["benchmarks"].is_array());
+  const nlohmann::json report = RunBenchmarkReport(
+      {binary, "--rows_per_write=1000", "--benchmark_repetitions=1"});
   std::set<std::string> seen;
   for (const nlohmann::json& run : report["benchmarks"]) {
     const std::string name = run.value("name", "");

@@ -60,4 +60,24 @@ nlohmann::json ReadJsonFile(const std::string& path) {
   return json;
 }
 
+nlohmann::json RunBenchmarkReport(std::vector<std::string> argv,
+                                  const std::string& name) {
+  const nlohmann::json failed = {{"benchmarks", nlohmann::json::array()}};
+  const std::string out = TestScratch() + "/" + name + ".json";
+  argv.push_back("--benchmark_out_format=json");
+  argv.push_back("--benchmark_out=" + out);
+  const int exit_code = RunBenchProgram(argv);
+  if (exit_code != 0) {
+    ADD_FAILURE() << argv[0] << " exited " << exit_code;
+    return failed;
+  }
+  nlohmann::json report = ReadJsonFile(out);
+  if (!report.is_object() || !report.contains("benchmarks") ||
+      !report["benchmarks"].is_array()) {
+    ADD_FAILURE() << out << " has no \"benchmarks\" array";
+    return failed;
+  }
+  return report;
+}
+
 }  // namespace forkcheck

@@ -26,6 +26,13 @@ int RunBenchProgram(const std::vector<std::string>& argv);
 // read or is not JSON.
 nlohmann::json ReadJsonFile(const std::string& path);
 
+// Runs `argv` (RunBenchProgram) with a JSON --benchmark_out of its own in
+// the scratch directory, named `name`.json, and returns that report once
+// it exited 0 and holds a "benchmarks" array; otherwise a test failure and
+// a report whose "benchmarks" array is empty.
+nlohmann::json RunBenchmarkReport(std::vector<std::string> argv,
+                                  const std::string& name = "smoke");
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
