@@ -66,6 +66,13 @@ void AppendRows(std::vector<Row>* rows, std::vector<Row>* to) {
   rows->clear();
 }
 
+// The status of a `parent` that names no table.
+grpc::Status BadParent(absl::string_view parent) {
+  return InvalidArgument(absl::StrCat(
+      "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"",
+      BoundedEcho(parent), "\""));
+}
+
 }  // namespace
 
 struct WriteStore::Stream {
@@ -160,11 +167,7 @@ grpc::Status WriteStore::CreateWriteStream(absl::string_view parent,
                                            const bqs::WriteStream& requested,
                                            bqs::WriteStream* created) {
   std::optional<TableName> table_name = ParseTableName(parent);
-  if (!table_name.has_value()) {
-    return InvalidArgument(absl::StrCat(
-        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"",
-        BoundedEcho(parent), "\""));
-  }
+  if (!table_name.has_value()) return BadParent(parent);
   switch (requested.type()) {
     case bqs::WriteStream::COMMITTED:
     case bqs::WriteStream::PENDING:
@@ -242,11 +245,7 @@ grpc::Status WriteStore::BatchCommitWriteStreams(
     absl::string_view parent, const std::vector<std::string>& stream_names,
     bqs::BatchCommitWriteStreamsResponse* response) {
   std::optional<TableName> table_name = ParseTableName(parent);
-  if (!table_name.has_value()) {
-    return InvalidArgument(absl::StrCat(
-        "parent must be projects/{p}/datasets/{d}/tables/{t}, got \"",
-        BoundedEcho(parent), "\""));
-  }
+  if (!table_name.has_value()) return BadParent(parent);
   if (stream_names.empty()) {
     return InvalidArgument("write_streams must name at least one stream");
   }
