@@ -4,7 +4,7 @@
 # each run without the harness; then the bad-input paths and an interrupt.
 set -euo pipefail
 repro="$TEST_SRCDIR/forkcheck/driver/repro"
-axes='workers=2 transport=tcp table=small faults=none fork_support=unset poll_strategy=default fork_hooks=none child_channel=default busy_parent_thread=no'
+axes='workers=2 transport=tcp table=small faults=none fork_support=unset poll_strategy=default fork_hooks=none child_channel=default busy_parent_thread=no workload=read'
 # Hangs in every recorded trial on gRPC 1.51 (README.md): a child that
 # reads through a channel its parent created and used.
 hang_key="fork_after_create(parent_channel=used) $axes"

@@ -22,6 +22,9 @@ struct Axes {
   std::string fork_hooks = "none";        // none | application
   std::string child_channel = "default";  // default | local_pool
   bool busy_parent_thread = false;
+  // What the workers do: read the table, or write it (testee.proto's
+  // TrialRequest.workload).
+  std::string workload = "read";  // read | write
 };
 
 // One axis, declared once: its name, its field of Axes (whose type says how
@@ -46,6 +49,9 @@ struct AxisDeclaration {
   Carrier carrier = Carrier::kRequest;
   // kEnvironment: the variable, unset for the first choice.
   std::string environment_variable;
+  // Reports written before the axis existed lack it: read, their cells
+  // have its default value (and their keys gain it, being the last axes).
+  bool absent_in_older_reports = false;
 };
 
 // Every axis, in key order.
@@ -82,7 +88,7 @@ std::string CellModelName(
 
 // "<model_name> workers=2 transport=tcp table=small faults=none
 // fork_support=unset poll_strategy=default fork_hooks=none
-// child_channel=default busy_parent_thread=no" (one line).
+// child_channel=default busy_parent_thread=no workload=read" (one line).
 std::string CellKey(const Cell& cell);
 
 // The axes as (name, value) pairs in key order, every value as text: "2",

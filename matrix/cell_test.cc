@@ -10,11 +10,11 @@ namespace {
 
 TEST(CellTest, TheReferenceClientsModelsCarryNoClientPrefix) {
   EXPECT_EQ(CellModelName(kCppClient, "thread_shared", {}), "thread_shared");
-  EXPECT_EQ(CellModelName(kCppClient, "fork_then_create_parent_used",
-                          {{"parent_client", "alive"},
-                           {"parent_channel", "idle"}}),
-            "fork_then_create_parent_used(parent_client=alive,"
-            "parent_channel=idle)");
+  EXPECT_EQ(
+      CellModelName(kCppClient, "fork_then_create_parent_used",
+                    {{"parent_client", "alive"}, {"parent_channel", "idle"}}),
+      "fork_then_create_parent_used(parent_client=alive,"
+      "parent_channel=idle)");
   EXPECT_EQ(CellModelName("python-grpcio", "multiprocessing",
                           {{"start_method", "fork"}}),
             "python-grpcio:multiprocessing(start_method=fork)");
@@ -29,7 +29,7 @@ TEST(CellTest, AKeyNamesEveryAxisInDeclarationOrder) {
   EXPECT_EQ(CellKey(cell),
             "spawn workers=2 transport=tcp table=small faults=none "
             "fork_support=unset poll_strategy=default fork_hooks=none "
-            "child_channel=default busy_parent_thread=yes");
+            "child_channel=default busy_parent_thread=yes workload=read");
 }
 
 TEST(CellTest, AxesAwayFromDefaultNamesOnlyTheChangedOnes) {

@@ -70,7 +70,7 @@ TEST(MatrixDesignTest, ExpandsTheCrossProductOfAGroupsAxes) {
   EXPECT_EQ(CellKey((*full)[0]),
             "thread_shared workers=1 transport=tcp table=small faults=none "
             "fork_support=unset poll_strategy=default fork_hooks=none "
-            "child_channel=default busy_parent_thread=no");
+            "child_channel=default busy_parent_thread=no workload=read");
   EXPECT_EQ((*full)[3].axes.workers, 4);
   EXPECT_EQ((*full)[3].axes.transport, "unix");
   absl::StatusOr<std::vector<Cell>> quick =

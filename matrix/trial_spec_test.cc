@@ -33,9 +33,8 @@ TEST(TrialSpecTest, TheRequestCarriesTheCellAndItsBounds) {
   bounds.worker_patience = std::chrono::milliseconds(900);
   bounds.watchdog = std::chrono::milliseconds(4000);
   bounds.session_calls = 7;
-  const v1::TrialRequest trial =
-      TrialRequestFor(cell, "unix:/tmp/s", "projects/p/datasets/d/tables/t",
-                      bounds);
+  const v1::TrialRequest trial = TrialRequestFor(
+      cell, "unix:/tmp/s", "projects/p/datasets/d/tables/t", bounds);
   EXPECT_EQ(trial.model(), "fork_after_create");
   EXPECT_THAT(Pairs(trial.variant()), ElementsAre("parent_channel=idle"));
   EXPECT_EQ(trial.target(), "unix:/tmp/s");
@@ -49,11 +48,12 @@ TEST(TrialSpecTest, TheRequestCarriesTheCellAndItsBounds) {
   EXPECT_EQ(trial.worker_patience_ms(), 900);
   EXPECT_EQ(trial.watchdog_ms(), 4000);
   EXPECT_EQ(trial.session_calls(), 7);
-  EXPECT_THAT(Pairs(trial.axes()),
-              ElementsAre("workers=3", "transport=tcp", "table=small",
-                          "faults=none", "fork_support=unset",
-                          "poll_strategy=default", "fork_hooks=application",
-                          "child_channel=default", "busy_parent_thread=yes"));
+  EXPECT_THAT(
+      Pairs(trial.axes()),
+      ElementsAre("workers=3", "transport=tcp", "table=small", "faults=none",
+                  "fork_support=unset", "poll_strategy=default",
+                  "fork_hooks=application", "child_channel=default",
+                  "busy_parent_thread=yes", "workload=read"));
 }
 
 TEST(TrialSpecTest, EnvironmentAxesAreSetOrRemoved) {

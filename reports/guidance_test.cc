@@ -444,8 +444,7 @@ constexpr char kPythonForkserverBeforePool[] =
 // A scenario as process_models_benchmark names it: its own word for the
 // model in the run name ("python_threads"), the model's name in the label.
 std::vector<nlohmann::json> BenchScenario(const std::string& word,
-                                          const std::string& label,
-                                          int workers,
+                                          const std::string& label, int workers,
                                           const std::vector<double>& rows) {
   std::vector<nlohmann::json> runs = Scenario(label, workers, rows);
   const std::string name =
@@ -467,9 +466,9 @@ ReportModel PythonBuild(const std::string& fork_pool_label) {
       {Cell("thread_shared", OutcomeKind::kOk, 36),
        Cell(kPythonThreads, OutcomeKind::kOk, 36),
        Cell(kPythonForkAfterPool, OutcomeKind::kOk, 36, OutcomeKind::kOk),
-       With(Cell(kPythonForkAfterPool, OutcomeKind::kHang, 30,
-                 OutcomeKind::kOk),
-            ForkSupport)},
+       With(
+           Cell(kPythonForkAfterPool, OutcomeKind::kHang, 30, OutcomeKind::kOk),
+           ForkSupport)},
       {Scenario("thread_shared", 2, {1000, 1010, 990}),
        BenchScenario("python_threads", kPythonThreads, 2, {10, 11, 9}),
        BenchScenario("python_fork_after_pool", fork_pool_label, 2,
@@ -480,9 +479,9 @@ ReportModel PythonBuild(const std::string& fork_pool_label) {
 TEST(GuidanceTest, ASafePythonModelGetsTheCostItsBenchmarksMeasured) {
   const ReportModel report = PythonBuild(kPythonForkAfterPool);
   const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
-  const GuidanceStatement* pool = Find(
-      guidance, absl::StrCat("safe_only_with/python-grpcio/",
-                             kPythonForkAfterPool));
+  const GuidanceStatement* pool =
+      Find(guidance,
+           absl::StrCat("safe_only_with/python-grpcio/", kPythonForkAfterPool));
   ASSERT_NE(pool, nullptr) << absl::StrJoin(Ids(guidance), "\n");
   EXPECT_THAT(pool->sentence,
               HasSubstr("Cost: at the default settings 2 workers, 64KiB: "
@@ -526,8 +525,7 @@ TEST(GuidanceTest, ABenchmarkOfOtherVariantSettingsIsNotTheSafeModelsCost) {
   // the pool; the benchmark measured it made before the pool, a model
   // the matrix did not run.
   const ReportModel report = Build(
-      {Cell(kPythonForkserverAfterPool, OutcomeKind::kOk, 36,
-            OutcomeKind::kOk),
+      {Cell(kPythonForkserverAfterPool, OutcomeKind::kOk, 36, OutcomeKind::kOk),
        With(Cell(kPythonForkserverAfterPool, OutcomeKind::kHang, 30,
                  OutcomeKind::kOk),
             ForkSupport)},
@@ -535,9 +533,9 @@ TEST(GuidanceTest, ABenchmarkOfOtherVariantSettingsIsNotTheSafeModelsCost) {
                      {20, 21, 19})},
       {"python-grpcio"});
   const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
-  const GuidanceStatement* forkserver = Find(
-      guidance, absl::StrCat("safe_only_with/python-grpcio/",
-                             kPythonForkserverAfterPool));
+  const GuidanceStatement* forkserver =
+      Find(guidance, absl::StrCat("safe_only_with/python-grpcio/",
+                                  kPythonForkserverAfterPool));
   ASSERT_NE(forkserver, nullptr) << absl::StrJoin(Ids(guidance), "\n");
   EXPECT_THAT(forkserver->sentence,
               HasSubstr("Cost: at the default settings not benchmarked."));
@@ -610,12 +608,14 @@ TEST(GuidanceTest, MarkdownCitesEveryCellAndScenario) {
   EXPECT_THAT(markdown, HasSubstr("### cpp: grpc++ 1.51.1 (C++ 17, gRPC core "
                                   "29.0.0)\n\n**Safe here (every cell "
                                   "safe)**\n\n- thread_shared is safe here"));
-  EXPECT_THAT(markdown,
-              HasSubstr("  - cell `thread_shared workers=8 transport=tcp "
-                        "table=small faults=none fork_support=unset "
-                        "poll_strategy=default fork_hooks=none "
-                        "child_channel=default busy_parent_thread=no` (safe): "
-                        "workers: ok 36/36 → safe, failure 0% [0%–9.7%]\n"));
+  EXPECT_THAT(
+      markdown,
+      HasSubstr("  - cell `thread_shared workers=8 transport=tcp "
+                "table=small faults=none fork_support=unset "
+                "poll_strategy=default fork_hooks=none "
+                "child_channel=default busy_parent_thread=no workload=read` "
+                "(safe): "
+                "workers: ok 36/36 → safe, failure 0% [0%–9.7%]\n"));
   EXPECT_THAT(markdown,
               HasSubstr("  - scenario `BM_ProcessModel/spawn/workers:2/"
                         "response:64KiB/iterations:1/manual_time`: 1.5 k ± 5 "

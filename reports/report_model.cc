@@ -132,6 +132,9 @@ Axes ParseAxes(const Json& json, const std::string& path,
   Axes axes;
   Fields fields(json, path, status);
   for (const AxisDeclaration& axis : AxisDeclarations()) {
+    if (axis.absent_in_older_reports && !fields.Has(axis.name.c_str())) {
+      continue;
+    }
     if (const auto* count = std::get_if<int Axes::*>(&axis.field)) {
       fields.Integer(axis.name.c_str(), &(axes.**count), 1);
     } else if (const auto* flag = std::get_if<bool Axes::*>(&axis.field)) {
@@ -142,6 +145,22 @@ Axes ParseAxes(const Json& json, const std::string& path,
     }
   }
   return axes;
+}
+
+// An older report's key lacks the axes declared since (the last in key
+// order): they are added with their values, so that its cells keep matching
+// the same cells of newer reports (compare, merge).
+void KeyWithAxesAddedLater(const Json& axes_json, const Axes& axes,
+                           std::string* key) {
+  const std::vector<std::pair<std::string, std::string>> values =
+      AxisValues(axes);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const AxisDeclaration& axis = AxisDeclarations()[i];
+    if (axis.absent_in_older_reports && axes_json.is_object() &&
+        !axes_json.contains(axis.name)) {
+      absl::StrAppend(key, " ", values[i].first, "=", values[i].second);
+    }
+  }
 }
 
 CellPart ParsePart(const Json& json, const std::string& path,
@@ -236,6 +255,7 @@ ReportCell ParseCell(const Json& json, const std::string& path,
     cell.variant[name] = *std::move(text);
   });
   cell.axes = ParseAxes(fields.Member("axes"), fields.Path("axes"), status);
+  KeyWithAxesAddedLater(fields.Member("axes"), cell.axes, &cell.key);
   fields.Texts("groups", &cell.groups);
   cell.workers =
       ParsePart(fields.Member("workers"), fields.Path("workers"), status);

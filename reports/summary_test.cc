@@ -188,8 +188,9 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
   EXPECT_THAT(text, HasSubstr("gRPC "));
   // One row per model (ModelTableTest has the details).
   EXPECT_THAT(text, HasSubstr("cpp:\n  model "));
-  EXPECT_THAT(text, HasSubstr("\n  spawn                          safe, 2 cells: "
-                              "ok 72/72"));
+  EXPECT_THAT(text,
+              HasSubstr("\n  spawn                          safe, 2 cells: "
+                        "ok 72/72"));
   EXPECT_THAT(text, HasSubstr("\n  fork_after_create              unsafe: "
                               "hang 6/6, ≥54%"));
   // × ceiling is the steady ratio; the first row is the fixed cost.
@@ -263,7 +264,8 @@ TEST(SummaryTest, WithoutTheBareLoopThereIsNoCeiling) {
   EXPECT_THAT(RenderSummaryMarkdown(report),
               HasSubstr("| 4 | 64KiB | 300 ± 0 | 4 | - | 12.5 | 2 | - | "
                         "0.75 | 2.0 | - |"));
-  EXPECT_THAT(RenderSummaryText(report), HasSubstr(" 300 ±0%    -     12 ms\n"));
+  EXPECT_THAT(RenderSummaryText(report),
+              HasSubstr(" 300 ±0%    -     12 ms\n"));
 }
 
 TEST(SummaryTest, AReportFromBeforeSteadyRatesShowsADashForThem) {
@@ -281,7 +283,8 @@ TEST(SummaryTest, AReportFromBeforeSteadyRatesShowsADashForThem) {
               HasSubstr("| 4 | 64KiB | 300 ± 0 | - | - | 12.5 | 2 | 0.25 | "
                         "0.75 | 2.0 | - |"));
   // The table's × ceiling falls back to the end-to-end ratio.
-  EXPECT_THAT(RenderSummaryText(report), HasSubstr(" 300 ±0%    0.25  12 ms\n"));
+  EXPECT_THAT(RenderSummaryText(report),
+              HasSubstr(" 300 ±0%    0.25  12 ms\n"));
 
   // Older still: rows/s alone, on both sides. Nothing to divide.
   const Report rows_only = BenchmarksOnlyReport(
@@ -520,7 +523,8 @@ TEST(SummaryTest, WhyCellsFailedNamesEachModelsSignatures) {
       HasSubstr("- `fork_after_create(parent_channel=used) workers=2 "));
   EXPECT_THAT(
       markdown,
-      HasSubstr("busy_parent_thread=no` (unsafe): hang 30/30 — `worker: "
+      HasSubstr("busy_parent_thread=no workload=read` (unsafe): hang 30/30 — "
+                "`worker: "
                 "grpc_pollset_work ← grpc::CompletionQueue::Pluck ← "
                 "grpc::ClientReader::Read` (30); `parent: "
                 "pthread_join ← main` (2)\n"));

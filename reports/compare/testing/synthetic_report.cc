@@ -64,7 +64,8 @@ json Axes(const std::string& fork_support) {
           {"poll_strategy", "default"},
           {"fork_hooks", "none"},
           {"child_channel", "default"},
-          {"busy_parent_thread", false}};
+          {"busy_parent_thread", false},
+          {"workload", "read"}};
 }
 
 json CellJson(const SyntheticCell& cell) {
