@@ -217,18 +217,23 @@ std::string GroupVerdict(const std::vector<const ReportCell*>& cells) {
   return all_retry_or_safe ? "needs_retry" : "undecided";
 }
 
-// The client's models in the report's order, each with its cells by
-// setting.
+// The client's models of one workload in the report's order, each with its
+// cells by setting. A writing model is named apart, "spawn (write)": what
+// is safe for a reader need not be for a writer, so they are judged apart.
 std::vector<ModelCells> ModelsOf(const ReportConformance& conformance,
-                                 const std::string& client) {
+                                 const std::string& client,
+                                 const std::string& workload) {
   std::vector<ModelCells> models;
   for (const ReportCell& cell : conformance.cells) {
-    if (cell.client != client) continue;
-    auto model = std::find_if(
-        models.begin(), models.end(),
-        [&](const ModelCells& m) { return m.model == cell.model_name; });
+    if (cell.client != client || cell.axes.workload != workload) continue;
+    const std::string name =
+        workload == "read" ? cell.model_name
+                           : absl::StrCat(cell.model_name, " (", workload, ")");
+    auto model =
+        std::find_if(models.begin(), models.end(),
+                     [&](const ModelCells& m) { return m.model == name; });
     if (model == models.end()) {
-      models.push_back({client, cell.model_name});
+      models.push_back({client, name});
       model = models.end() - 1;
     }
     model->cells.push_back(&cell);
@@ -976,10 +981,9 @@ std::vector<GuidanceStatement> RuleFastest(
           "At ", at,
           ": undecided: no model benchmarked here has been shown safe, and "
           "each has failed in some trial",
-          not_run.empty()
-              ? ""
-              : absl::StrCat(" or had no cell in the matrix (",
-                             absl::StrJoin(not_run, "; "), ")"),
+          not_run.empty() ? ""
+                          : absl::StrCat(" or had no cell in the matrix (",
+                                         absl::StrJoin(not_run, "; "), ")"),
           ".");
       statement.brief = absl::StrCat(at, ": undecided (no safe model)");
       out.push_back(std::move(statement));
@@ -1223,17 +1227,27 @@ std::vector<GuidanceStatement> DeriveGuidance(const ReportModel& report) {
   const ReportConformance& conformance = *report.conformance;
   for (const ReportClient& client : conformance.clients) {
     if (!client.ran()) continue;
-    const std::vector<ModelCells> models = ModelsOf(conformance, client.client);
+    const std::vector<ModelCells> models =
+        ModelsOf(conformance, client.client, "read");
+    const std::vector<ModelCells> writers =
+        ModelsOf(conformance, client.client, "write");
     std::vector<GuidanceStatement> statements;
-    for (const ModelCells& model : models) {
-      std::optional<GuidanceStatement> statement = RuleSafe(model, conformance);
-      if (!statement) statement = RuleNeverSafe(model, conformance);
-      if (!statement) statement = RuleSafeOnlyWith(model, conformance, report);
-      if (!statement) statement = RuleNeedsRetry(model, conformance);
-      if (!statement) statement = RuleFailsEverywhere(model, conformance);
-      if (!statement) statement = RuleUndecided(model, conformance);
-      statements.push_back(std::move(*statement));
+    for (const std::vector<ModelCells>* workload : {&models, &writers}) {
+      for (const ModelCells& model : *workload) {
+        std::optional<GuidanceStatement> statement =
+            RuleSafe(model, conformance);
+        if (!statement) statement = RuleNeverSafe(model, conformance);
+        if (!statement) {
+          statement = RuleSafeOnlyWith(model, conformance, report);
+        }
+        if (!statement) statement = RuleNeedsRetry(model, conformance);
+        if (!statement) statement = RuleFailsEverywhere(model, conformance);
+        if (!statement) statement = RuleUndecided(model, conformance);
+        statements.push_back(std::move(*statement));
+      }
     }
+    // Forking after use and the fastest model are read rules: the
+    // benchmarks measure reads, and the fork rule's models are readers.
     std::vector<GuidanceStatement> derived;
     if (std::optional<GuidanceStatement> fork =
             RuleForkAfterUse(report, client.client, models, statements)) {

@@ -77,6 +77,7 @@ void ForkSupportAndHooks(Axes* axes) {
 }
 void EightWorkers(Axes* axes) { axes->workers = 8; }
 void Unix(Axes* axes) { axes->transport = "unix"; }
+void Write(Axes* axes) { axes->workload = "write"; }
 
 ClientSection Client(const std::string& name) {
   ClientSection client;
@@ -206,6 +207,24 @@ TEST(GuidanceTest, SafeModelsCiteEveryCellAndTheHighestBound) {
   EXPECT_THAT(spawn->sentence,
               HasSubstr("2 cells: workers ok 76/76, parent after ok 76/76, "
                         "failure ≤ 9.7% in each at 95%"));
+}
+
+TEST(GuidanceTest, AModelsWritersAreJudgedApartFromItsReaders) {
+  // spawn reads safely and hangs writing: two statements, neither mixing
+  // the other's cells in; the fork rule and the costs stay with readers.
+  const std::vector<GuidanceStatement> guidance =
+      DeriveGuidance(Build({Cell("spawn", OutcomeKind::kOk, 36),
+                            With(Cell("spawn", OutcomeKind::kHang, 6), Write)},
+                           {}));
+  const GuidanceStatement* reads = Find(guidance, "safe/cpp/spawn");
+  ASSERT_NE(reads, nullptr) << absl::StrJoin(Ids(guidance), "\n");
+  EXPECT_EQ(reads->cells.size(), 1u);
+  const GuidanceStatement* writes =
+      Find(guidance, "never_safe/cpp/spawn (write)");
+  ASSERT_NE(writes, nullptr) << absl::StrJoin(Ids(guidance), "\n");
+  EXPECT_THAT(writes->sentence, HasSubstr("spawn (write) is never safe here"));
+  ASSERT_EQ(writes->cells.size(), 1u);
+  EXPECT_THAT(writes->cells[0].key, HasSubstr("workload=write"));
 }
 
 TEST(GuidanceTest, NeverSafeOnlyWhenEveryCellIsUnsafe) {

@@ -18,8 +18,9 @@ namespace {
 // "ok 34/36, hang 2/36": the kinds seen, most trials first.
 std::string KindsText(const std::map<std::string, int>& counts, int trials) {
   std::vector<std::pair<std::string, int>> kinds(counts.begin(), counts.end());
-  std::stable_sort(kinds.begin(), kinds.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      kinds.begin(), kinds.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<std::string> parts;
   for (const auto& [kind, count] : kinds) {
     parts.push_back(absl::StrCat(kind, " ", count, "/", trials));
@@ -83,18 +84,21 @@ void FillVerdict(Accumulated* model) {
   int trials = 0;
   for (const ReportCell* cell : model->cells) {
     const std::string& verdict = cell->workers.verdict;
-    auto found = std::find_if(verdicts.begin(), verdicts.end(),
-                              [&](const auto& v) { return v.first == verdict; });
+    auto found =
+        std::find_if(verdicts.begin(), verdicts.end(),
+                     [&](const auto& v) { return v.first == verdict; });
     if (found == verdicts.end()) {
       verdicts.emplace_back(verdict, 1);
     } else {
       ++found->second;
     }
-    for (const auto& [kind, count] : cell->workers.counts) counts[kind] += count;
+    for (const auto& [kind, count] : cell->workers.counts)
+      counts[kind] += count;
     trials += cell->workers.trials;
   }
-  std::stable_sort(verdicts.begin(), verdicts.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      verdicts.begin(), verdicts.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   row.mixed = verdicts.size() > 1;
   if (!row.mixed) {
     row.verdict = verdicts.front().first;
@@ -116,9 +120,9 @@ void FillCost(Accumulated* model) {
   const double rows = *best->rows_per_second;
   row.rows_per_second = Compact(rows);
   if (best->rows_per_second_mad.has_value() && rows > 0) {
-    absl::StrAppend(&row.rows_per_second, " ±",
-                    absl::StrFormat("%.0f%%",
-                                    100 * *best->rows_per_second_mad / rows));
+    absl::StrAppend(
+        &row.rows_per_second, " ±",
+        absl::StrFormat("%.0f%%", 100 * *best->rows_per_second_mad / rows));
   }
   // The steady ratio; an older report has only the end-to-end one.
   if (best->ceiling_ratio.has_value()) {
@@ -154,7 +158,8 @@ std::vector<ModelTableRow> ModelTableRows(const Report& report) {
   // ModelCostRows orders models client by client, matrix first.
   const std::vector<ModelCostRow> costs = ModelCostRows(report);
   for (const ModelCostRow& cost : costs) {
-    find_or_add(cost.client, ModelWithoutVariant(cost.model));
+    find_or_add(cost.client,
+                WithWorkload(ModelWithoutVariant(cost.model), cost.workload));
   }
   if (model.conformance.has_value()) {
     for (const ReportCell& cell : model.conformance->cells) {
@@ -163,12 +168,17 @@ std::vector<ModelTableRow> ModelTableRows(const Report& report) {
       if (!IsBaseline(cell, model.conformance->defaults, cell.axes.workers)) {
         continue;
       }
-      find_or_add(cell.client, ModelWithoutVariant(cell.model_name)).cells.push_back(&cell);
+      find_or_add(cell.client,
+                  WithWorkload(ModelWithoutVariant(cell.model_name),
+                               cell.axes.workload))
+          .cells.push_back(&cell);
     }
   }
   for (const ModelCostRow& cost : costs) {
     if (!cost.rows_per_second.has_value()) continue;
-    Accumulated& m = find_or_add(cost.client, ModelWithoutVariant(cost.model));
+    Accumulated& m = find_or_add(
+        cost.client,
+        WithWorkload(ModelWithoutVariant(cost.model), cost.workload));
     if (m.best == nullptr || *cost.rows_per_second > *m.best->rows_per_second) {
       m.best = &cost;
     }
@@ -187,15 +197,16 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
   // Columns: model, verdict, rows/s, × ceiling, first row; the verdict
   // takes what the others leave.
   constexpr size_t kModel = 30, kRows = 10, kCeiling = 5, kFirstRow = 7;
-  const size_t fixed = 2 + kModel + 1 + 1 + kRows + 1 + kCeiling + 1 + kFirstRow;
+  const size_t fixed =
+      2 + kModel + 1 + 1 + kRows + 1 + kCeiling + 1 + kFirstRow;
   const size_t verdict_width = width > fixed + 24 ? width - fixed : 24;
   auto line = [&](const std::string& model, const std::string& verdict,
                   const std::string& rows_per_second,
                   const std::string& ceiling, const std::string& first_row) {
-    std::string text = absl::StrCat(
-        "  ", Pad(model, kModel), " ", Pad(verdict, verdict_width), " ",
-        Pad(rows_per_second, kRows), " ", Pad(ceiling, kCeiling), " ",
-        Pad(first_row, kFirstRow));
+    std::string text =
+        absl::StrCat("  ", Pad(model, kModel), " ", Pad(verdict, verdict_width),
+                     " ", Pad(rows_per_second, kRows), " ",
+                     Pad(ceiling, kCeiling), " ", Pad(first_row, kFirstRow));
     while (!text.empty() && text.back() == ' ') text.pop_back();
     return text + "\n";
   };
@@ -207,8 +218,8 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
     if (row.client != client) {
       client = row.client;
       absl::StrAppend(&text, text.empty() ? "" : "\n", client, ":\n",
-                      line("model", "verdict: trials, failure rate",
-                           "rows/s", "×ceil", "1st row"));
+                      line("model", "verdict: trials, failure rate", "rows/s",
+                           "×ceil", "1st row"));
     }
     std::string name = row.model;
     if (row.variants > 1) absl::StrAppend(&name, " ×", row.variants);
@@ -218,30 +229,31 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
     if (row.cells == 1) {
       verdict = absl::StrCat(row.verdict, ": ", row.counts);
     } else if (row.cells > 1 && !row.mixed) {
-      verdict = absl::StrCat(row.verdict, ", ", row.cells, " cells: ", row.counts);
+      verdict =
+          absl::StrCat(row.verdict, ", ", row.cells, " cells: ", row.counts);
     } else if (row.mixed) {
       verdict = absl::StrCat("cells: ", row.verdict);
     }
     cut = cut || TextColumns(name) > kModel ||
           TextColumns(verdict) > verdict_width;
-    absl::StrAppend(&text, line(name, verdict, row.rows_per_second,
-                                row.ceiling, row.first_row));
+    absl::StrAppend(&text, line(name, verdict, row.rows_per_second, row.ceiling,
+                                row.first_row));
   }
   absl::StrAppend(
       &text, "\n",
-      WrapLine(absl::StrCat(
-                   "Per model its baseline cells (the design's default axes; "
-                   "×N: N variants): one cell's verdict, trials and the "
-                   "failure rate's bound the verdict rests on (interval as "
-                   "above); cells that agree, their verdict and trials "
-                   "summed; else the cells counted by verdict. rows/s: the best "
-                   "benchmark median (± MAD), with its × ceiling (its steady "
-                   "bytes/s over the bare gRPC loop's, same run; end to end "
-                   "in older reports) and time to first row (the fixed cost "
-                   "of a read).",
-                   cut ? " Entries cut (…) are whole in the Markdown summary."
-                       : ""),
-               width, 2));
+      WrapLine(
+          absl::StrCat(
+              "Per model its baseline cells (the design's default axes; "
+              "×N: N variants): one cell's verdict, trials and the "
+              "failure rate's bound the verdict rests on (interval as "
+              "above); cells that agree, their verdict and trials "
+              "summed; else the cells counted by verdict. rows/s: the best "
+              "benchmark median (± MAD), with its × ceiling (its steady "
+              "bytes/s over the bare gRPC loop's, same run; end to end "
+              "in older reports) and time to first row (the fixed cost "
+              "of a read).",
+              cut ? " Entries cut (…) are whole in the Markdown summary." : ""),
+          width, 2));
   return text;
 }
 

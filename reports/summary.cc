@@ -39,7 +39,8 @@ struct Safety {
 };
 
 Safety SafetyOf(const std::optional<ReportConformance>& conformance,
-                const std::string& model, int workers) {
+                const std::string& model, const std::string& workload,
+                int workers) {
   Safety safety;
   if (!conformance.has_value()) return safety;
   const Axes& defaults = conformance->defaults;
@@ -48,7 +49,7 @@ Safety SafetyOf(const std::optional<ReportConformance>& conformance,
   const ReportCell* chosen = nullptr;
   const ReportCell* any_workers = nullptr;
   for (const ReportCell& cell : conformance->cells) {
-    if (cell.model_name != model) continue;
+    if (cell.model_name != model || cell.axes.workload != workload) continue;
     if (workers > 0 && IsBaseline(cell, defaults, workers)) {
       chosen = &cell;
       break;
@@ -130,17 +131,17 @@ std::vector<std::vector<std::string>> Table(
        "CreateReadSession p50/p99 µs"}};
   for (const ModelCostRow& row : rows) {
     // The full reason is in the report; a table cell keeps its start.
-    table.push_back(
-        {row.client, ModelWithoutClient(row.model), row.safety,
-         row.parent_after, row.workers > 0 ? absl::StrCat(row.workers) : "-",
-         row.response.empty() ? "-" : row.response, Throughput(row, 40),
-         Number(MiB(row.steady_bytes_per_second), "%.0f"),
-         Number(row.ceiling_ratio, "%.2f"),
-         Number(row.time_to_first_row_ms, "%.1f"),
-         Number(MiB(row.bytes_per_second), "%.0f"),
-         Number(row.end_to_end_ceiling_ratio, "%.2f"),
-         Number(row.cpu_seconds_per_million_rows, "%.2f"),
-         Number(row.peak_rss_mib, "%.1f"), SessionLatency(row)});
+    table.push_back({row.client, ShownModel(row), row.safety, row.parent_after,
+                     row.workers > 0 ? absl::StrCat(row.workers) : "-",
+                     row.response.empty() ? "-" : row.response,
+                     Throughput(row, 40),
+                     Number(MiB(row.steady_bytes_per_second), "%.0f"),
+                     Number(row.ceiling_ratio, "%.2f"),
+                     Number(row.time_to_first_row_ms, "%.1f"),
+                     Number(MiB(row.bytes_per_second), "%.0f"),
+                     Number(row.end_to_end_ceiling_ratio, "%.2f"),
+                     Number(row.cpu_seconds_per_million_rows, "%.2f"),
+                     Number(row.peak_rss_mib, "%.1f"), SessionLatency(row)});
   }
   return table;
 }
@@ -197,11 +198,11 @@ std::string DifferencesText(const ReportClient& client) {
     }
     absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
                     "; this run: ", mismatch.observed);
-    absl::StrAppend(&text,
-                    WrapLine(absl::StrCat("  line ", mismatch.line, ": ",
-                                          mismatch.key),
-                             kTextWidth, 6),
-                    WrapLine(why, kTextWidth, 6));
+    absl::StrAppend(
+        &text,
+        WrapLine(absl::StrCat("  line ", mismatch.line, ": ", mismatch.key),
+                 kTextWidth, 6),
+        WrapLine(why, kTextWidth, 6));
   }
   int lines = 0;
   if (mismatches.empty()) {
@@ -209,7 +210,8 @@ std::string DifferencesText(const ReportClient& client) {
          absl::StrSplit(expectations.differences, '\n', absl::SkipEmpty())) {
       if (lines == kDifferenceLines) break;
       ++lines;
-      absl::StrAppend(&text, WrapLine(absl::StrCat("    ", line), kTextWidth, 6));
+      absl::StrAppend(&text,
+                      WrapLine(absl::StrCat("    ", line), kTextWidth, 6));
     }
   }
   if (shown < mismatches.size()) {
@@ -239,10 +241,10 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
     absl::StrAppend(&text, markdown ? absl::StrCat(line, "\n")
                                     : WrapLine(line, kTextWidth, 2));
     if (expectations.found && !expectations.passed) {
-      absl::StrAppend(&text, markdown ? absl::StrCat("\n```\n",
-                                                     expectations.differences,
-                                                     "```\n\n")
-                                      : DifferencesText(client));
+      absl::StrAppend(
+          &text, markdown ? absl::StrCat("\n```\n", expectations.differences,
+                                         "```\n\n")
+                          : DifferencesText(client));
     }
   }
   return text;
@@ -505,24 +507,37 @@ std::string WhyCellsFailedMarkdown(const ReportConformance& conformance) {
 
 }  // namespace
 
+std::string WithWorkload(const std::string& model,
+                         const std::string& workload) {
+  return workload == "read" ? model : absl::StrCat(model, " (", workload, ")");
+}
+
+std::string ShownModel(const ModelCostRow& row) {
+  return WithWorkload(ModelWithoutClient(row.model), row.workload);
+}
+
 bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers) {
   Axes wanted = defaults;
   if (workers > 0) wanted.workers = workers;
+  wanted.workload = cell.axes.workload;
   return AxisValues(cell.axes) == AxisValues(wanted);
 }
 
 std::vector<ModelCostRow> ModelCostRows(const Report& report) {
   const ReportModel& parsed = report.model();
   const std::optional<ReportConformance>& conformance = parsed.conformance;
-  std::vector<std::string> models;
-  auto add_model = [&models](const std::string& model) {
-    if (std::find(models.begin(), models.end(), model) == models.end()) {
-      models.push_back(model);
+  // (model, workload): a model's writing cells are a row of their own.
+  std::vector<std::pair<std::string, std::string>> models;
+  auto add_model = [&models](const std::string& model,
+                             const std::string& workload) {
+    const std::pair<std::string, std::string> entry(model, workload);
+    if (std::find(models.begin(), models.end(), entry) == models.end()) {
+      models.push_back(entry);
     }
   };
   if (conformance.has_value()) {
     for (const ReportCell& cell : conformance->cells) {
-      add_model(cell.model_name);
+      add_model(cell.model_name, cell.axes.workload);
     }
   }
   // The bare loop's medians by (workers, response).
@@ -549,7 +564,7 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
         session_latency[{scenario.ConfigText("label"), workers}] = &scenario;
       } else if (benchmark == "BM_ProcessModel") {
         const std::string model = scenario.ConfigText("label");
-        add_model(model);
+        add_model(model, "read");  // the benchmarks read
         scenarios_of[model].push_back(&scenario);
       }
     }
@@ -568,21 +583,26 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
     }
     return static_cast<size_t>(found - clients.begin());
   };
-  std::vector<std::pair<size_t, std::string>> ranked;
-  for (const std::string& model : models) {
-    ranked.emplace_back(client_rank(model), model);
+  std::vector<std::pair<size_t, std::pair<std::string, std::string>>> ranked;
+  for (const auto& model : models) {
+    ranked.emplace_back(client_rank(model.first), model);
   }
-  std::stable_sort(
-      ranked.begin(), ranked.end(),
-      [](const auto& a, const auto& b) { return a.first < b.first; });
+  // A client's readers, then its writers.
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) {
+                     return std::make_pair(a.first, a.second.second != "read") <
+                            std::make_pair(b.first, b.second.second != "read");
+                   });
   std::vector<ModelCostRow> rows;
   for (const auto& ranked_model : ranked) {
-    const std::string& model = ranked_model.second;
-    const auto found = scenarios_of.find(model);
+    const auto& [model, workload] = ranked_model.second;
+    const auto found =
+        workload == "read" ? scenarios_of.find(model) : scenarios_of.end();
     if (found == scenarios_of.end()) {
       ModelCostRow row;
       row.model = model;
-      SetSafety(SafetyOf(conformance, model, 0), &row);
+      row.workload = workload;
+      SetSafety(SafetyOf(conformance, model, workload, 0), &row);
       rows.push_back(row);
       continue;
     }
@@ -602,7 +622,7 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report) {
       row.model = model;
       row.workers = static_cast<int>(scenario->ConfigInteger("workers"));
       row.response = scenario->ConfigText("response");
-      SetSafety(SafetyOf(conformance, model, row.workers), &row);
+      SetSafety(SafetyOf(conformance, model, "read", row.workers), &row);
       row.skipped = scenario->skipped.value_or("");
       row.rows_per_second = scenario->Median("rows_per_second");
       row.rows_per_second_mad = MetricMad(*scenario, "rows_per_second");

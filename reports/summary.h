@@ -19,8 +19,9 @@ struct ModelCostRow {
   // The model with its variant as the report names it, e.g. "spawn",
   // "python-grpcio:threads".
   std::string model;
-  int workers = 0;       // 0: the model was not benchmarked
-  std::string response;  // e.g. "64KiB"; empty if not benchmarked
+  std::string workload = "read";  // the cells': "read" or "write"
+  int workers = 0;                // 0: the model was not benchmarked
+  std::string response;           // e.g. "64KiB"; empty if not benchmarked
   // The matrix's verdict on the model's baseline cell (the design's
   // default axes, at this concurrency if the matrix ran it) with its counts
   // and interval, e.g. "ok 36/36 → safe, failure 0% [0%–9.7%]" (PartText:
@@ -60,6 +61,12 @@ struct ModelCostRow {
 // Whether `cell` is a baseline cell: its axes are the design's `defaults`,
 // with `workers` workers (0: the defaults' own).
 bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers);
+
+// A model as shown where its reading and writing cells are told apart:
+// "spawn" (read), "spawn (write)".
+std::string WithWorkload(const std::string& model, const std::string& workload);
+// The row's model without its client, with its workload.
+std::string ShownModel(const ModelCostRow& row);
 
 // The rows, client by client (in the order the report lists its clients),
 // within a client in the order models first appear (matrix, then

@@ -479,6 +479,21 @@ Report ReportOf(std::vector<CellResult> cells) {
   return *report;
 }
 
+TEST(SummaryTest, AModelsWritingCellsAreARowOfTheirOwn) {
+  CellResult writes = Cell("spawn", 2, OutcomeKind::kHang, OutcomeKind::kOk);
+  writes.cell.axes.workload = "write";
+  writes.key = CellKey(writes.cell);
+  const Report report =
+      ReportOf({Cell("spawn", 2, OutcomeKind::kOk, OutcomeKind::kOk), writes});
+  const std::vector<ModelCostRow> rows = ModelCostRows(report);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(ShownModel(rows[0]), "spawn");
+  EXPECT_EQ(rows[0].safety_verdict, "safe");
+  EXPECT_EQ(ShownModel(rows[1]), "spawn (write)");
+  EXPECT_EQ(rows[1].safety_verdict, "unsafe");
+  EXPECT_THAT(RenderSummaryText(report), HasSubstr("spawn (write)"));
+}
+
 TEST(SummaryTest, WhyCellsFailedNamesEachModelsSignatures) {
   CellResult unreadable =
       Cell("fork_after_create(parent_channel=idle)", 2, OutcomeKind::kCrash,
