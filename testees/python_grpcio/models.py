@@ -19,6 +19,19 @@ def describe_models(description: testee_pb2.TesteeDescription) -> None:
         entry = description.models.add(model=model.NAME, has_parent_check=model.HAS_PARENT_CHECK, summary=model.SUMMARY)
         for name, values in model.VARIANT:
             entry.variant.add(name=name, values=list(values))
+        entry.workloads.extend(_workloads(model))
+
+
+def _workloads(model):
+    return getattr(model, "WORKLOADS", ("read",))
+
+
+def check_workload(model_name: str, workload: str) -> None:
+    """Refuses a workload the model (already resolved) does not run; the
+    empty workload is "read"."""
+    workloads = _workloads(MODELS[model_name])
+    if (workload or "read") not in workloads:
+        raise Refused(f'workload "{workload}": model {model_name} runs {", ".join(workloads)}')
 
 
 def resolve_variant(model_name: str, given) -> Dict[str, str]:

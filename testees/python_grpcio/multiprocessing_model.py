@@ -1,7 +1,8 @@
 """`multiprocessing`: W worker processes (multiprocessing.Process, one per
 worker, from the chosen start method's context), each reading streams i,
-i + W, ... of the session the parent created; then the parent checks its own
-client. See README.md for what each variant means in application terms.
+i + W, ... of the session the parent created, or (the write workload)
+writing its share of the rows; then the parent checks its own client. See
+README.md for what each variant means in application terms.
 """
 
 import contextlib
@@ -17,7 +18,7 @@ import grpc
 
 from testees.python_grpcio import diagnostics
 from testees.python_grpcio import multiprocessing_worker as worker
-from testees.python_grpcio import share_reader
+from testees.python_grpcio import parent_writes, share_reader
 from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
 
 NAME = "multiprocessing"
@@ -28,9 +29,10 @@ VARIANT = (
     ("worker_client", ("own", "inherited")),
 )
 HAS_PARENT_CHECK = True
+WORKLOADS = ("read", "write")
 SUMMARY = (
-    "multiprocessing.Process workers (fork, forkserver or spawn) that read with their own or the "
-    "inherited grpc channel; the parent keeps its own channel and checks it after the workers"
+    "multiprocessing.Process workers (fork, forkserver or spawn) that read or write with their own or "
+    "the inherited grpc channel; the parent keeps its own channel and checks it after the workers"
 )
 
 # parent_channel=idle: the parent's channel closes its connection after this
@@ -145,21 +147,31 @@ def _wait_for_idle(channel, timeout):
 
 
 def _parent_client_before_pool(settings, parent_channel, report_fds):
-    """The parent's client and the session, per parent_channel."""
+    """The parent's client, the session (reads) and the parent's open
+    AppendRows call (writes, parent_channel=used), per parent_channel: where
+    a read trial's parent creates the session, a write trial's appends to
+    parent_write_table; a pristine channel is never called either way."""
+    write = settings.workload == "write"
     if parent_channel == "pristine":
-        session = _session_in_helper(settings, report_fds)
-        return share_reader.Client(settings.target), session
+        session = None if write else _session_in_helper(settings, report_fds)
+        return share_reader.Client(settings.target), session, None
     options = [("grpc.client_idle_timeout_ms", _IDLE_TIMEOUT_MS)] if parent_channel == "idle" else []
     client = share_reader.Client(settings.target, options)
     try:
-        session = share_reader.create_session(
-            client.stub, settings.table, settings.max_streams, settings.create_session_timeout
-        )
+        session = open_append = None
+        if not write:
+            session = share_reader.create_session(
+                client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+            )
+        elif parent_channel == "used":
+            open_append = parent_writes.OpenAppend(client, settings)
+        else:  # idle: an open call would keep the connection
+            parent_writes.write_and_finish(client, settings)
         if parent_channel == "idle" and not _wait_for_idle(client.channel, _IDLE_WAIT):
             raise share_reader.SessionError(
                 grpc.StatusCode.INTERNAL, f"the parent's channel did not go idle within {_IDLE_WAIT:g}s"
             )
-        return client, session
+        return client, session, open_append
     except share_reader.SessionError:
         client.close()
         raise
@@ -190,16 +202,18 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     if variant["start_method"] == "forkserver":
         context.set_forkserver_preload(["__main__", "testees.python_grpcio.forkserver_setup"])
     before_pool = variant["parent_client"] == "before_pool"
+    write = settings.workload == "write"
     client = None
     session_bytes = None
+    open_append = None  # the parent's AppendRows call (write), finished after the workers
     if before_pool:
         try:
-            client, session = _parent_client_before_pool(
+            client, session, open_append = _parent_client_before_pool(
                 settings, variant["parent_channel"], [parent.fd] + parent.worker_fds + parent.worker_stderr_fds
             )
         except share_reader.SessionError as e:
             return share_reader.report_setup_failure(parent.worker_fds, e.code, e.message)
-        session_bytes = session.SerializeToString()
+        session_bytes = session.SerializeToString() if session is not None else None
         if variant["worker_client"] == "inherited":
             worker.inherited_client = client
 
@@ -207,7 +221,8 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     # worker gets its own report and stderr pipes whatever its fd numbers.
     reports = [multiprocessing.connection.Connection(fd, readable=False) for fd in parent.worker_fds]
     stderrs = [multiprocessing.connection.Connection(fd, readable=False) for fd in parent.worker_stderr_fds]
-    session_pipes = [context.Pipe(duplex=False) for _ in reports] if not before_pool else []
+    # Writers need no session: only after_pool readers wait for one.
+    session_pipes = [context.Pipe(duplex=False) for _ in reports] if not before_pool and not write else []
     fork = variant["start_method"] == "fork"
     processes = []
     parent.mark_workers_starting()
@@ -245,7 +260,13 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
         receive.close()
 
     exit_code = 0
-    if not before_pool:
+    if not before_pool and write:
+        client = share_reader.Client(settings.target)
+        try:
+            open_append = parent_writes.OpenAppend(client, settings)
+        except share_reader.SessionError as e:  # the workers need nothing from it; the check tells
+            print(f"python_grpcio_testee: the parent's writes: {e.message}", file=sys.stderr)
+    elif not before_pool:
         client = share_reader.Client(settings.target)
         try:
             session = share_reader.create_session(
@@ -265,7 +286,12 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     reaper = _Reaper(processes, parent)
     start = time.monotonic()
     reaper.reap_until(start + settings.worker_patience)
-    code, message = share_reader.parent_check(client, settings)
+    if write:
+        if open_append is not None:
+            open_append.finish()
+        code, message = parent_writes.parent_check(client, settings)
+    else:
+        code, message = share_reader.parent_check(client, settings)
     parent.parent_check(code, message)
     all_reaped = reaper.reap_until(start + settings.watchdog)
     if all_reaped and variant["start_method"] == "forkserver":

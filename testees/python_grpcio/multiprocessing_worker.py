@@ -7,7 +7,7 @@ import grpc
 from forkcheck import worker_pb2
 from google.cloud.bigquery.storage.v1 import stream_pb2
 
-from testees.python_grpcio import diagnostics, share_reader
+from testees.python_grpcio import diagnostics, share_reader, share_writer
 from testees.python_grpcio.reporting import WorkerReporter
 
 # The parent's client, for worker_client=inherited (start_method=fork only):
@@ -58,6 +58,10 @@ def worker_main(index, report_conn, stderr_conn, session_bytes, session_conn, se
     diagnostics.install_stack_dumps()
     reporter = WorkerReporter(report_conn.fileno())
     reporter.phase(worker_pb2.PHASE_STARTED)
+    if settings.workload == "write":  # no session: the worker writes its share
+        _with_client(settings, worker_client, lambda client: share_writer.write_share(
+            client, index, settings, reporter))
+        return
     try:
         if session_bytes is not None:
             session = stream_pb2.ReadSession.FromString(session_bytes)
@@ -78,11 +82,17 @@ def worker_main(index, report_conn, stderr_conn, session_bytes, session_conn, se
             result.status_message = f"receiving the session from the parent: {e!r}"
         reporter.result(result)
         return
+    _with_client(settings, worker_client, lambda client: share_reader.read_share(
+        client, session, index, settings, reporter))
+
+
+def _with_client(settings, worker_client, work):
+    """work(client) with the inherited client or one of the worker's own."""
     if worker_client == "inherited":
-        share_reader.read_share(inherited_client, session, index, settings, reporter)
+        work(inherited_client)
         return
     client = share_reader.Client(settings.target)
     try:
-        share_reader.read_share(client, session, index, settings, reporter)
+        work(client)
     finally:
         client.close()

@@ -4,7 +4,9 @@ client/retry_policy.{h,cc} (same causes, bounds and backoff, same messages).
 Resumable: UNAVAILABLE; INTERNAL whose message mentions RST_STREAM;
 RESOURCE_EXHAUSTED (after the server's RetryInfo delay if it sent one);
 DEADLINE_EXCEEDED; a corrupt response the reader discarded; any other error
-once the call delivered rows.
+once the call delivered rows. A writer's AppendRows call (on_append_failed)
+also resumes after ABORTED, which the Write API answers in-band for an
+append it could not take then.
 """
 
 import dataclasses
@@ -18,6 +20,7 @@ RESOURCE_EXHAUSTED = "resource_exhausted"
 DEADLINE_EXCEEDED = "deadline_exceeded"
 ERROR_AFTER_PROGRESS = "error_after_progress"
 CORRUPT_RESPONSE = "corrupt_response"
+ABORTED = "aborted"
 
 _STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
@@ -109,6 +112,12 @@ class RetryPolicy:
             server_delay = server_retry_delay(trailing_metadata)
         what = f'status {code.value[0]} "{message}"'
         return self._decide(classify_failure(code, message, made_progress), made_progress, server_delay, what)
+
+    def on_append_failed(self, code: grpc.StatusCode, message: str, trailing_metadata, made_progress: bool):
+        """As on_call_failed, for an AppendRows call: ABORTED is resumable too."""
+        if code != grpc.StatusCode.ABORTED:
+            return self.on_call_failed(code, message, trailing_metadata, made_progress)
+        return self._decide(ABORTED, made_progress, None, f'status {code.value[0]} "{message}"')
 
     def on_corrupt_response(self, made_progress: bool):
         return self._decide(CORRUPT_RESPONSE, made_progress, None, "a corrupt response")

@@ -33,14 +33,21 @@ class TrialSettings:
     worker_patience: float = 1.0
     watchdog: float = 60.0
     session_calls: int = 0
+    # The write workload (TrialRequest.workload "write"): `table` is then the
+    # trial's writable table, and the parent writes to parent_write_table.
+    workload: str = "read"
+    write_rows: int = 0
+    parent_write_table: str = ""
 
 
 class Client:
-    """A channel and its BigQueryRead stub: what a Python application holds."""
+    """A channel and its BigQueryRead and BigQueryWrite stubs: what a Python
+    application holds (a stub makes no call until used)."""
 
     def __init__(self, target: str, options=()):
         self.channel = grpc.insecure_channel(target, options=list(options))
         self.stub = storage_pb2_grpc.BigQueryReadStub(self.channel)
+        self.write_stub = storage_pb2_grpc.BigQueryWriteStub(self.channel)
 
     def close(self) -> None:
         self.channel.close()
@@ -101,21 +108,43 @@ def stream_share(session, index: int, workers: int) -> List[str]:
     return [session.streams[i].name for i in range(index, len(session.streams), workers)]
 
 
-def _set_status(result, code: grpc.StatusCode, message: str) -> None:
+def set_status(result, code: grpc.StatusCode, message: str) -> None:
     result.status_code = status_code_number(code)
     result.status_message = message
 
 
-def _send(result, reporter: WorkerReporter, rusage_who: int):
+def send_result(result, reporter: WorkerReporter, rusage_who: int):
     usage(rusage_who, result.usage)
     reporter.result(result)
     return result
 
 
-def _mark_done(reporter: WorkerReporter, result) -> None:
+def mark_done(reporter: WorkerReporter, result) -> None:
     reporter.phase(worker_pb2.PHASE_DONE)
     result.done_micros = reporter.elapsed_micros()
     result.monotonic_start_micros = reporter.start_monotonic_micros()
+
+
+def fail_share(result, reporter: WorkerReporter, rusage_who: int, code: grpc.StatusCode, message: str):
+    """Ends a worker's share before its work: DONE, and the result with this status."""
+    set_status(result, code, message)
+    mark_done(reporter, result)
+    return send_result(result, reporter, rusage_who)
+
+
+def connect_share(client: Client, settings: TrialSettings, reporter: WorkerReporter, result, rusage_who: int) -> bool:
+    """The steps every worker (reader or writer) takes once it has `client`:
+    CLIENT_CREATED, then CONNECTED once the channel is READY. False when it
+    did not connect: the result then went out with the reason."""
+    reporter.phase(worker_pb2.PHASE_CLIENT_CREATED)
+    result.client_created_micros = reporter.elapsed_micros()
+    not_connected = wait_connected(client.channel, settings.connect_timeout)
+    if not_connected is not None:
+        fail_share(result, reporter, rusage_who, grpc.StatusCode.UNAVAILABLE, not_connected)
+        return False
+    reporter.phase(worker_pb2.PHASE_CONNECTED)
+    result.connected_micros = reporter.elapsed_micros()
+    return True
 
 
 def _time_session_calls(client: Client, session, settings: TrialSettings, result) -> None:
@@ -125,7 +154,7 @@ def _time_session_calls(client: Client, session, settings: TrialSettings, result
         try:
             create_session(client.stub, session.table, streams, settings.create_session_timeout)
         except SessionError as e:
-            _set_status(
+            set_status(
                 result,
                 e.code,
                 f"CreateReadSession call {i + 1} of {settings.session_calls} after the read: {e.message}",
@@ -163,26 +192,15 @@ def read_share(client: Client, session, index: int, settings: TrialSettings, rep
     that fails ends the read), sends DONE, makes settings.session_calls timed
     CreateReadSession calls if the read succeeded, and sends the result."""
     result = worker_pb2.WorkerResult()
-    reporter.phase(worker_pb2.PHASE_CLIENT_CREATED)
-    result.client_created_micros = reporter.elapsed_micros()
-
-    not_connected = wait_connected(client.channel, settings.connect_timeout)
-    if not_connected is not None:
-        _set_status(result, grpc.StatusCode.UNAVAILABLE, not_connected)
-        _mark_done(reporter, result)
-        return _send(result, reporter, rusage_who)
-    reporter.phase(worker_pb2.PHASE_CONNECTED)
-    result.connected_micros = reporter.elapsed_micros()
+    if not connect_share(client, settings, reporter, result, rusage_who):
+        return result
 
     table = cat.default_catalogue().find(session.table)
     if table is None:
-        _set_status(
-            result,
-            grpc.StatusCode.NOT_FOUND,
+        return fail_share(
+            result, reporter, rusage_who, grpc.StatusCode.NOT_FOUND,
             f'session table "{session.table}" is not in the catalogue: its rows cannot be verified',
         )
-        _mark_done(reporter, result)
-        return _send(result, reporter, rusage_who)
 
     ledger = RowLedger(table.row_count)
     reader = StreamReader(client.stub, table, session.avro_schema.schema)
@@ -213,17 +231,17 @@ def read_share(client: Client, session, index: int, settings: TrialSettings, rep
             # When the row arrived, not when its stream ended.
             result.first_row_micros = read_started + int((account.first_row_at - started_at) * 1e6)
         if not account.ok():
-            _set_status(result, account.status_code, account.status_message)
+            set_status(result, account.status_code, account.status_message)
             break
     result.rows_received = ledger.recorded
     result.duplicate_rows = ledger.duplicates
     result.out_of_range_rows = ledger.out_of_range
     for begin, end in ledger.seen_ranges():
         result.seen.add(begin=begin, end=end)
-    _mark_done(reporter, result)
+    mark_done(reporter, result)
     if settings.session_calls > 0 and result.status_code == 0:
         _time_session_calls(client, session, settings, result)
-    return _send(result, reporter, rusage_who)
+    return send_result(result, reporter, rusage_who)
 
 
 def report_setup_failure(worker_fds: List[int], code: grpc.StatusCode, message: str) -> int:
@@ -231,7 +249,7 @@ def report_setup_failure(worker_fds: List[int], code: grpc.StatusCode, message: 
     result, sent from the parent (which still holds their pipes). Returns the
     testee's exit code for this case, 1."""
     result = worker_pb2.WorkerResult()
-    _set_status(result, code, message)
+    set_status(result, code, message)
     message_ = worker_pb2.WorkerMessage(format_version=FORMAT_VERSION, result=result)
     for fd in worker_fds:
         write_frame(fd, message_)

@@ -121,6 +121,8 @@ def trial_settings(trial, worker_pipes: int, worker_stderr_pipes: int = 0):
         raise Refused("target and table must be given")
     if trial.max_streams < 0 or trial.session_calls < 0:
         raise Refused("max_streams and session_calls must be >= 0")
+    if trial.workload == "write":
+        _check_write_request(trial)
     if trial.stream_assignment not in (
         testee_pb2.STREAM_ASSIGNMENT_UNSPECIFIED,
         testee_pb2.STREAM_ASSIGNMENT_ROUND_ROBIN,
@@ -137,7 +139,29 @@ def trial_settings(trial, worker_pipes: int, worker_stderr_pipes: int = 0):
         worker_patience=_seconds(trial.worker_patience_ms, 1.0),
         watchdog=_seconds(trial.watchdog_ms, 60.0),
         session_calls=trial.session_calls,
+        workload=trial.workload or "read",
+        write_rows=trial.write_rows,
+        parent_write_table=trial.parent_write_table,
     )
+
+
+def _check_write_request(trial) -> None:
+    from testees.python_grpcio.models import Refused
+    from testees.python_grpcio.share_writer import writable_table_spec
+
+    form = "projects/{project}/datasets/writable/tables/{catalogue table}"
+    if writable_table_spec(trial.table) is None:
+        raise Refused(f'workload write: table "{trial.table}" is not a writable table ({form})')
+    if trial.write_rows < 0:
+        raise Refused(f"workload write: write_rows {trial.write_rows} must be >= 0")
+    if not trial.parent_write_table:
+        raise Refused("workload write: no parent_write_table for the parent's own writes")
+    if writable_table_spec(trial.parent_write_table) is None:
+        raise Refused(
+            f'workload write: parent_write_table "{trial.parent_write_table}" is not a writable table ({form})')
+    if trial.parent_write_table == trial.table:
+        raise Refused("workload write: parent_write_table must not be the trial's table, which holds only the "
+                      "workers' rows")
 
 
 def _varint(value: int) -> bytes:
@@ -218,6 +242,7 @@ def main() -> int:
     trial = request.trial
     try:
         variant = models.resolve_variant(trial.model, trial.variant)
+        models.check_workload(trial.model, trial.workload)
         try:
             stderr_fds = reporting.worker_stderr_fds_from_environment()
         except reporting.ReportFdsError as e:

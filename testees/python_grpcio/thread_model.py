@@ -1,6 +1,7 @@
 """`threads`: one client (channel + stub) made by the parent, which also
 creates the session on it, shared by W threads of a ThreadPoolExecutor;
-thread i reads streams i, i + W, ... (as C++ thread_shared does)."""
+thread i reads streams i, i + W, ... (as C++ thread_shared does), or (the
+write workload, no session) writes its share of the rows."""
 
 import concurrent.futures
 import resource
@@ -8,13 +9,14 @@ import sys
 
 from forkcheck import worker_pb2
 
-from testees.python_grpcio import share_reader
+from testees.python_grpcio import share_reader, share_writer
 from testees.python_grpcio.connection_count import count_tcp_connections_to
 from testees.python_grpcio.reporting import ParentReporter, WorkerReporter
 
 NAME = "threads"
 VARIANT = ()  # no variant settings
 HAS_PARENT_CHECK = False
+WORKLOADS = ("read", "write")
 SUMMARY = (
     "one grpc channel and stub, created by the parent (which creates the session on it), "
     "shared by the threads of a concurrent.futures.ThreadPoolExecutor"
@@ -24,16 +26,21 @@ SUMMARY = (
 def _worker(client, session, index, settings, fd):
     reporter = WorkerReporter(fd)
     reporter.phase(worker_pb2.PHASE_STARTED)
-    share_reader.read_share(client, session, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
+    if session is None:
+        share_writer.write_share(client, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
+    else:
+        share_reader.read_share(client, session, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
 
 
 def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentReporter) -> int:
     client = share_reader.Client(settings.target)
     try:
+        session = None  # writers need none
         try:
-            session = share_reader.create_session(
-                client.stub, settings.table, settings.max_streams, settings.create_session_timeout
-            )
+            if settings.workload != "write":
+                session = share_reader.create_session(
+                    client.stub, settings.table, settings.max_streams, settings.create_session_timeout
+                )
         except share_reader.SessionError as e:
             return share_reader.report_setup_failure(parent.worker_fds, e.code, e.message)
         parent.mark_workers_starting()
