@@ -14,7 +14,7 @@ from testees.python_grpcio import proto_rows
 from testees.python_grpcio.row_generator import RowGenerator, same_value
 from testees.python_grpcio.share_reader import Client
 from testees.python_grpcio.stream_writer import AppendCall, create_committed_stream
-from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.fake_server import FakeServerTestCase
 
 _FIELD = descriptor_pb2.FieldDescriptorProto
 ALL_TYPES = "all_types"  # every column type, nullable and required
@@ -73,16 +73,16 @@ class ProtoRowsTest(unittest.TestCase):
         self.assertTrue(encoder.message_class.FromString(encoder.encode(generated_rows(spec, 1)[0])).HasField("row_id"))
 
 
-class FakeDecodesTheRowsTest(unittest.TestCase):
+class FakeDecodesTheRowsTest(FakeServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = FakeServer()
+        super().setUpClass()
         cls.client = Client(cls.server.address)
 
     @classmethod
     def tearDownClass(cls):
         cls.client.close()
-        cls.server.stop()
+        super().tearDownClass()
 
     def append(self, project, serialized_rows):
         """The answer to one append of these rows at offset 0 of a new

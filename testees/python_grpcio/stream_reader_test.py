@@ -2,12 +2,9 @@
 stream reset, a corrupt response fetched again, a failure nobody injected
 counted as a retry the read needed, and NOT_FOUND."""
 
-import os
-import struct
 import unittest
 
 import grpc
-from forkcheck import worker_pb2
 
 from testees.python_grpcio import catalogue as cat
 from testees.python_grpcio.reporting import WorkerReporter
@@ -15,6 +12,7 @@ from testees.python_grpcio.row_ledger import RowLedger
 from testees.python_grpcio.share_reader import Client, SessionError, TrialSettings, create_session, read_share
 from testees.python_grpcio.stream_reader import StreamReader
 from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.testee_runner import call_reporting
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
 NON_SOCKET = "Socket operation on non-socket"
@@ -127,29 +125,15 @@ class StreamReaderTest(unittest.TestCase):
     def read_share_result(self, server, wrap_stub=None):
         """A worker's WorkerResult from read_share (worker 0 of 1)."""
         client = Client(server.address)
-        read, write = os.pipe()
         try:
             session = create_session(client.stub, SMALL, 4, timeout=10)
             if wrap_stub is not None:
                 client.stub = wrap_stub(client.stub)
             settings = TrialSettings(target=server.address, table=SMALL, workers=1, max_streams=4)
-            result = read_share(client, session, 0, settings, WorkerReporter(write))
-            os.close(write)
-            write = None
-            data = b""
-            while chunk := os.read(read, 1 << 16):
-                data += chunk
+            result, frames = call_reporting(lambda fd: read_share(client, session, 0, settings, WorkerReporter(fd)))
         finally:
             client.close()
-            os.close(read)
-            if write is not None:
-                os.close(write)
         # What went on the pipe is what the function returned.
-        frames = []
-        while data:
-            (size,) = struct.unpack("<I", data[:4])
-            frames.append(worker_pb2.WorkerMessage.FromString(data[4 : 4 + size]))
-            data = data[4 + size :]
         self.assertEqual(frames[-1].result, result)
         return result
 

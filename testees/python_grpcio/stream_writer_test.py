@@ -4,8 +4,6 @@ acknowledged offset, a lost acknowledgement answered ALREADY_EXISTS on the
 resend, a table that is not writable, and a worker's share as it reports
 it."""
 
-import os
-import struct
 import unittest
 
 import grpc
@@ -16,6 +14,7 @@ from testees.python_grpcio.share_reader import Client, TrialSettings
 from testees.python_grpcio.share_writer import share_rows, writable_table_spec, write_share
 from testees.python_grpcio.stream_writer import StreamWriter, WriterOptions
 from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.testee_runner import call_reporting
 from testees.python_grpcio.testing.written_table import read_back
 
 ROWS = 1000
@@ -108,25 +107,11 @@ class StreamWriterTest(unittest.TestCase):
             settings = TrialSettings(target=server.address, table=table, workers=2, max_streams=0,
                                      workload="write", write_rows=ROWS, parent_write_table=small("share-parent"))
             client = Client(server.address)
-            read, write = os.pipe()
             try:
-                result = write_share(client, 1, settings, WorkerReporter(write))
-                os.close(write)
-                write = None
-                data = b""
-                while chunk := os.read(read, 1 << 16):
-                    data += chunk
+                result, frames = call_reporting(lambda fd: write_share(client, 1, settings, WorkerReporter(fd)))
             finally:
                 client.close()
-                os.close(read)
-                if write is not None:
-                    os.close(write)
             ledger = read_back(server.address, table, ROWS)
-        frames = []
-        while data:
-            (size,) = struct.unpack("<I", data[:4])
-            frames.append(worker_pb2.WorkerMessage.FromString(data[4 : 4 + size]))
-            data = data[4 + size :]
         self.assertEqual([f.phase.phase for f in frames[:-1]], [
             worker_pb2.PHASE_CLIENT_CREATED, worker_pb2.PHASE_CONNECTED, worker_pb2.PHASE_FIRST_ROW,
             worker_pb2.PHASE_DONE])

@@ -11,7 +11,7 @@ import unittest
 
 from forkcheck import testee_pb2, worker_pb2
 
-from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.fake_server import FakeServer, FakeServerTestCase
 from testees.python_grpcio.testing.testee_runner import frame, run_testee
 from testees.python_grpcio.testee_protocol_test import trial_request
 
@@ -52,15 +52,7 @@ def is_running(pid):
         return False
 
 
-class TesteeDiagnosticsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class TesteeDiagnosticsTest(FakeServerTestCase):
     def test_the_description_names_sigusr2(self):
         run = run_testee(frame(DESCRIBE), 0)
         self.assertEqual(run.exit_code, 0, run.stderr)

@@ -9,7 +9,7 @@ import unittest
 
 from forkcheck import testee_pb2, worker_pb2
 
-from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.fake_server import FakeServer, FakeServerTestCase
 from testees.python_grpcio.testing.testee_runner import frame, run_testee
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
@@ -43,15 +43,7 @@ def trial_request(target, model, variant=(), workers=2, table=SMALL, session_cal
     return request
 
 
-class TesteeProtocolTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class TesteeProtocolTest(FakeServerTestCase):
     def run_trial(self, model, variant=(), workers=2, session_calls=0):
         run = run_testee(frame(trial_request(self.server.address, model, variant, workers, session_calls=session_calls)), workers)
         self.assertEqual(run.exit_code, 0, run.stderr)

@@ -14,7 +14,7 @@ from forkcheck import testee_pb2, worker_pb2
 from testees.python_grpcio.parent_writes import PARENT_ROWS
 from testees.python_grpcio.share_writer import share_rows
 from testees.python_grpcio.testee_protocol_test import PHASES, trial_request
-from testees.python_grpcio.testing.fake_server import FakeServer
+from testees.python_grpcio.testing.fake_server import FakeServerTestCase
 from testees.python_grpcio.testing.testee_runner import frame, run_testee
 from testees.python_grpcio.testing.written_table import read_back
 
@@ -36,15 +36,7 @@ def write_request(target, model, variant=(), workers=2, write_rows=1000, table=N
     return request
 
 
-class TesteeWriteTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = FakeServer()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
-
+class TesteeWriteTest(FakeServerTestCase):
     def run_write(self, model, variant=(), workers=2, write_rows=1000, parent_rows=0):
         request = write_request(self.server.address, model, variant, workers, write_rows)
         run = run_testee(frame(request), workers)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 
 from testees.python_grpcio.testing import runfiles
 
@@ -72,3 +73,15 @@ class FakeServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class FakeServerTestCase(unittest.TestCase):
+    """Tests that share one fake server, `self.server`, started once for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = FakeServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()

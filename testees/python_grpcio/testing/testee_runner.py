@@ -48,6 +48,25 @@ def _frames(data: bytes, complete_only=False) -> List[worker_pb2.WorkerMessage]:
     return messages
 
 
+def call_reporting(function):
+    """function(fd) with fd the write end of a pipe, as a worker's report
+    pipe: (what it returned, the frames it wrote). Reads only once it
+    returned, so for a few frames (what a pipe buffers)."""
+    read, write = os.pipe()
+    try:
+        returned = function(write)
+        os.close(write)
+        write = None
+        data = b""
+        while chunk := os.read(read, 1 << 16):
+            data += chunk
+    finally:
+        os.close(read)
+        if write is not None:
+            os.close(write)
+    return returned, _frames(data)
+
+
 def frame(request) -> bytes:
     payload = request.SerializeToString()
     return struct.pack("<I", len(payload)) + payload
