@@ -46,8 +46,11 @@ class OpenAppend:
         problem = None
         if answer is None:
             problem = grpc.StatusCode.UNKNOWN, "the call ended without an answer"
-        elif answer.HasField("error") or answer.row_errors:
+        elif answer.HasField("error"):
             problem = status_code(answer.error.code), answer.error.message
+        elif answer.row_errors:
+            first = answer.row_errors[0]
+            problem = grpc.StatusCode.INVALID_ARGUMENT, f"row {first.index}: {first.message}"
         if problem is not None:
             self._call.cancel()
             raise share_reader.SessionError(problem[0], f"the parent's append to {table}: {problem[1]}")
