@@ -1,5 +1,6 @@
 #include "supervisor/testee.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -212,6 +213,15 @@ absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
           "model ", trial.model(), " needs variant setting ", s.name()));
     }
   }
+  if (!RunsWorkload(**model, trial.workload())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model ", trial.model(), " does not run workload \"", trial.workload(),
+        "\"; it runs: ", DescribeWorkloads(**model)));
+  }
+  if (trial.workload() == kWriteWorkload && trial.write_rows() < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "write_rows = ", trial.write_rows(), "; a write needs >= 1"));
+  }
   if (trial.workers() < 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("workers = ", trial.workers(), "; must be >= 1"));
@@ -223,6 +233,19 @@ absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
   if (trial.target().empty()) return absl::InvalidArgumentError("no target");
   if (trial.table().empty()) return absl::InvalidArgumentError("no table");
   return absl::OkStatus();
+}
+
+bool RunsWorkload(const v1::ModelDescription& model,
+                  const std::string& workload) {
+  const std::string wanted = workload.empty() ? kReadWorkload : workload;
+  if (model.workloads().empty()) return wanted == kReadWorkload;
+  return std::find(model.workloads().begin(), model.workloads().end(),
+                   wanted) != model.workloads().end();
+}
+
+std::string DescribeWorkloads(const v1::ModelDescription& model) {
+  if (model.workloads().empty()) return kReadWorkload;
+  return absl::StrJoin(model.workloads(), ", ");
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>>

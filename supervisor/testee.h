@@ -18,6 +18,10 @@ namespace forkcheck {
 
 inline constexpr uint32_t kTesteeFormatVersion = 1;
 
+// TrialRequest.workload's values (an empty workload is a read).
+inline constexpr char kReadWorkload[] = "read";
+inline constexpr char kWriteWorkload[] = "write";
+
 // How to start a testee program.
 struct TesteeProgram {
   std::vector<std::string> argv;  // argv[0] is a path
@@ -57,11 +61,20 @@ absl::StatusOr<TesteeClient> ReadyTestee(
     const std::string& client, std::chrono::milliseconds watchdog);
 
 // Whether `trial` asks for something `description` offers: a known model, a
-// value of each of its variant settings (and no other setting), workers >= 1,
+// value of each of its variant settings (and no other setting), a workload
+// the model runs (RunsWorkload; a write with write_rows >= 1), workers >= 1,
 // max_streams >= 1, a target and a table. INVALID_ARGUMENT naming the first
 // problem.
 absl::Status CheckTrialRequest(const v1::TesteeDescription& description,
                                const v1::TrialRequest& trial);
+
+// Whether `model` runs `workload` (TrialRequest.workload: "" is "read"): one
+// of its description's workloads, or "read" if it lists none.
+bool RunsWorkload(const v1::ModelDescription& model,
+                  const std::string& workload);
+
+// The workloads `model` runs, for messages: "read, write".
+std::string DescribeWorkloads(const v1::ModelDescription& model);
 
 // The variant settings of `model` in `description`, or nullptr.
 const v1::ModelDescription* FindModel(const v1::TesteeDescription& description,

@@ -234,6 +234,48 @@ TEST(TesteeTest, RequestsAreCheckedAgainstTheDescription) {
               HasSubstr("workers = 0"));
 }
 
+TEST(TesteeTest, AWorkloadTheModelDoesNotRunIsRefused) {
+  // Described here, not by a testee: only the workloads matter.
+  v1::TesteeDescription description;
+  description.set_client("described");
+  v1::ModelDescription* reader = description.add_models();
+  reader->set_model("reader");
+  v1::ModelDescription* writer = description.add_models();
+  writer->set_model("writer");
+  writer->add_workloads("read");
+  writer->add_workloads("write");
+  v1::TrialRequest trial = Request("reader");
+  trial.clear_variant();
+  EXPECT_TRUE(CheckTrialRequest(description, trial).ok());
+  trial.set_workload("read");
+  EXPECT_TRUE(CheckTrialRequest(description, trial).ok());
+
+  trial.set_workload("write");
+  trial.set_write_rows(kRows);
+  EXPECT_EQ(CheckTrialRequest(description, trial).message(),
+            "model reader does not run workload \"write\"; it runs: read");
+  trial.set_model("writer");
+  EXPECT_TRUE(CheckTrialRequest(description, trial).ok());
+  trial.set_write_rows(0);
+  EXPECT_THAT(CheckTrialRequest(description, trial).message(),
+              HasSubstr("write_rows = 0; a write needs >= 1"));
+  trial.set_workload("sing");
+  EXPECT_EQ(CheckTrialRequest(description, trial).message(),
+            "model writer does not run workload \"sing\"; it runs: read, "
+            "write");
+}
+
+TEST(TesteeTest, RunsWorkloadReadsTheDescription) {
+  v1::ModelDescription model;
+  EXPECT_TRUE(RunsWorkload(model, ""));
+  EXPECT_TRUE(RunsWorkload(model, kReadWorkload));
+  EXPECT_FALSE(RunsWorkload(model, kWriteWorkload));
+  model.add_workloads(kWriteWorkload);
+  EXPECT_FALSE(RunsWorkload(model, ""));  // it lists only write
+  EXPECT_TRUE(RunsWorkload(model, kWriteWorkload));
+  EXPECT_EQ(DescribeWorkloads(model), "write");
+}
+
 TEST(TesteeTest, AnOversizedRequestIsRefusedBeforeAnythingRuns) {
   v1::TrialRequest trial = Request("ok");
   trial.set_table(std::string(kMaxTrialStdinBytes, 't'));
