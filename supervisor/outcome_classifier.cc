@@ -359,8 +359,31 @@ absl::string_view HangPhaseName(v1::Phase last_reached) {
   }
 }
 
+bool TableReadBack::HoldsExactly() const {
+  return unreadable.empty() && missing_rows == 0 && duplicate_rows == 0 &&
+         out_of_range_rows == 0 && corrupted_rows == 0;
+}
+
+std::string DescribeTableFaults(const TableReadBack& table) {
+  std::vector<std::string> faults;
+  if (table.missing_rows > 0) {
+    faults.push_back(absl::StrCat(table.missing_rows, " rows missing"));
+  }
+  if (table.duplicate_rows > 0) {
+    faults.push_back(absl::StrCat(table.duplicate_rows, " duplicated"));
+  }
+  if (table.out_of_range_rows > 0) {
+    faults.push_back(absl::StrCat(table.out_of_range_rows, " out of range"));
+  }
+  if (table.corrupted_rows > 0) {
+    faults.push_back(absl::StrCat(table.corrupted_rows, " corrupted"));
+  }
+  return absl::StrJoin(faults, ", ");
+}
+
 TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
-                           bool expects_parent_check) {
+                           bool expects_parent_check,
+                           const std::optional<TableReadBack>& table) {
   std::vector<WorkerFacts> facts;
   for (const TrialRecord::ProcessReport& report : record.workers) {
     facts.push_back(Gather(report));
@@ -394,16 +417,26 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
   const auto [missing, overlap] = MissingAndOverlap(ranges, expected_rows);
   outcome.missing_rows = missing;
   outcome.duplicate_rows += overlap;
-  if (all_delivered && (missing > 0 || overlap > 0)) {
-    std::vector<std::string> wrong;
-    if (missing > 0) {
-      wrong.push_back(absl::StrCat(missing, " of ", expected_rows,
-                                   " rows missing across workers"));
-    }
-    if (overlap > 0) {
+  std::vector<std::string> wrong;
+  if (missing > 0) {
+    wrong.push_back(absl::StrCat(missing, " of ", expected_rows,
+                                 " rows missing across workers"));
+  }
+  if (overlap > 0) {
+    wrong.push_back(
+        absl::StrCat(overlap, " rows seen by more than one worker"));
+  }
+  // A written table is the truth of what the workers wrote: its rows, not
+  // their claims, are the trial's.
+  if (table.has_value() && table->unreadable.empty()) {
+    outcome.missing_rows = table->missing_rows;
+    outcome.duplicate_rows = table->duplicate_rows;
+    if (!table->HoldsExactly()) {
       wrong.push_back(
-          absl::StrCat(overlap, " rows seen by more than one worker"));
+          absl::StrCat("table read back: ", DescribeTableFaults(*table)));
     }
+  }
+  if (all_delivered && !wrong.empty()) {
     for (WorkerOutcome& worker : outcome.workers) {
       if (Delivered(worker.kind)) {
         worker.kind = OutcomeKind::kWrongData;

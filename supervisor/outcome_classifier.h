@@ -16,7 +16,14 @@ namespace forkcheck {
 
 // kOkAfterRetry: every row verified, but only after the client retried a
 // failed call; a client without that retry would have failed.
-enum class OutcomeKind { kOk, kOkAfterRetry, kWrongData, kError, kHang, kCrash };
+enum class OutcomeKind {
+  kOk,
+  kOkAfterRetry,
+  kWrongData,
+  kError,
+  kHang,
+  kCrash
+};
 
 // "ok", "ok_after_retry", "wrong_data", "error", "hang", "crash".
 absl::string_view OutcomeKindName(OutcomeKind kind);
@@ -53,10 +60,33 @@ struct TrialOutcome {
   std::optional<WorkerOutcome> parent_after;
   OutcomeKind overall = OutcomeKind::kOk;  // the worst of all the above
   // Rows of [0, expected_rows) no worker saw; 0 if expected_rows is unknown.
+  // A write trial's read back table's instead, when it was read.
   int64_t missing_rows = 0;
-  // Reported duplicates plus rows seen by more than one worker.
+  // Reported duplicates plus rows seen by more than one worker; the table's,
+  // likewise.
   int64_t duplicate_rows = 0;
 };
+
+// What the harness found reading a write trial's table back after it
+// (matrix/cell_runner.cc fills it from //client:read_table's account). Plain
+// data, so that the supervisor stays free of gRPC.
+struct TableReadBack {
+  // Why the table could not be read (the fake gone, the read timed out);
+  // empty if it was. An unread table judges nothing: the trial is then the
+  // harness's error, which the caller records.
+  std::string unreadable;
+  int64_t rows_read = 0;     // duplicates and strays included
+  int64_t missing_rows = 0;  // of [0, expected rows)
+  int64_t duplicate_rows = 0;
+  int64_t out_of_range_rows = 0;  // row_id outside [0, expected rows)
+  int64_t corrupted_rows = 0;     // values other than the generator's
+
+  // Read, and holding exactly the expected rows, each once, as generated.
+  bool HoldsExactly() const;
+};
+
+// "12 rows missing, 3 duplicated", "" if the table holds exactly its rows.
+std::string DescribeTableFaults(const TableReadBack& table);
 
 // The work a process was doing when it stopped, after `last_reached`:
 // "start", "create", "connect", "first row", "mid-stream", "exit".
@@ -101,11 +131,19 @@ absl::string_view HangPhaseName(v1::Phase last_reached);
 // every worker that would be ok or ok_after_retry wrong_data — but only
 // when all workers delivered OK results, since a worker that failed
 // explains its rows.
+// A write trial's table (`table`, read back by the harness; nullopt for a
+// read trial, or unread: `unreadable` set) that does not hold exactly rows
+// [0, expected_rows) as generated likewise makes every worker that would be
+// ok or ok_after_retry wrong_data, "table read back: 12 rows missing, 3
+// duplicated", when all workers delivered OK results (a worker that failed
+// explains the rows it did not write); the trial's missing_rows and
+// duplicate_rows are then the table's.
 // parent_after: from the ParentCheck; if `expects_parent_check` and there
 // is none, the testee's refusal if it refused, hang if the watchdog fired,
 // crash if the trial process was killed by a signal, else error.
-TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
-                           bool expects_parent_check);
+TrialOutcome ClassifyTrial(
+    const TrialRecord& record, int64_t expected_rows, bool expects_parent_check,
+    const std::optional<TableReadBack>& table = std::nullopt);
 
 }  // namespace forkcheck
 

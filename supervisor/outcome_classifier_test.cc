@@ -138,6 +138,95 @@ TEST(OutcomeClassifierTest, MissingRowsAreNotBlamedOnWorkersThatDelivered) {
   EXPECT_EQ(outcome.overall, OutcomeKind::kError);
 }
 
+// Two writers that each acknowledged their half of 100 rows.
+TrialRecord TwoWritersDelivered() {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 50)};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  return record;
+}
+
+TEST(OutcomeClassifierTest, AWrittenTableHoldingExactlyItsRowsLeavesWritersOk) {
+  TableReadBack table;
+  table.rows_read = 100;
+  EXPECT_TRUE(table.HoldsExactly());
+  TrialOutcome outcome =
+      ClassifyTrial(TwoWritersDelivered(), 100, false, table);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.missing_rows, 0);
+  EXPECT_EQ(outcome.duplicate_rows, 0);
+}
+
+TEST(OutcomeClassifierTest, AWrittenTableWithWrongRowsMakesWritersWrongData) {
+  TrialRecord record = TwoWritersDelivered();
+  // Worker 1 needed a retry: it would be ok_after_retry, and is wrong_data.
+  record.workers[1].messages[0].mutable_result()->set_retries(1);
+  TableReadBack table;
+  table.rows_read = 91;
+  table.missing_rows = 12;
+  table.duplicate_rows = 3;
+  EXPECT_FALSE(table.HoldsExactly());
+  TrialOutcome outcome = ClassifyTrial(record, 100, false, table);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kWrongData);
+  for (const WorkerOutcome& worker : outcome.workers) {
+    EXPECT_EQ(worker.kind, OutcomeKind::kWrongData);
+    EXPECT_EQ(worker.detail, "table read back: 12 rows missing, 3 duplicated");
+  }
+  EXPECT_EQ(outcome.missing_rows, 12);
+  EXPECT_EQ(outcome.duplicate_rows, 3);
+
+  table = TableReadBack();
+  table.out_of_range_rows = 1;
+  table.corrupted_rows = 2;
+  outcome = ClassifyTrial(record, 100, false, table);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "table read back: 1 out of range, 2 corrupted");
+}
+
+TEST(OutcomeClassifierTest, AWrittenTableIsNotHeldAgainstWritersIfOneFailed) {
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 50)};
+  v1::WorkerMessage failed = Versioned();
+  failed.mutable_result()->set_status_code(14);
+  failed.mutable_result()->set_status_message("connection reset");
+  record.workers[1].messages = {failed};
+  TableReadBack table;
+  table.rows_read = 50;
+  table.missing_rows = 50;
+  TrialOutcome outcome = ClassifyTrial(record, 100, false, table);
+  EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kError);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kError);
+  EXPECT_EQ(outcome.missing_rows, 50);
+}
+
+TEST(OutcomeClassifierTest, AnUnreadTableJudgesNothing) {
+  // The caller makes the trial a harness error; the classifier neither
+  // blames the writers nor counts the table's (unknown) rows.
+  TableReadBack table;
+  table.unreadable = "read_table did not answer within 5 s";
+  table.missing_rows = 100;
+  EXPECT_FALSE(table.HoldsExactly());
+  TrialOutcome outcome =
+      ClassifyTrial(TwoWritersDelivered(), 100, false, table);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
+  EXPECT_EQ(outcome.missing_rows, 0);
+}
+
+TEST(OutcomeClassifierTest, WritersWrongRowsAndTheTablesAreBothNamed) {
+  // Worker 1 claims rows worker 0 wrote too, and the table has them twice.
+  TrialRecord record = Record(2);
+  record.workers[0].messages = {ResultMessage(0, 60)};
+  record.workers[1].messages = {ResultMessage(50, 100)};
+  TableReadBack table;
+  table.duplicate_rows = 10;
+  TrialOutcome outcome = ClassifyTrial(record, 100, false, table);
+  EXPECT_EQ(outcome.workers[0].detail,
+            "10 rows seen by more than one worker, table read back: 10 "
+            "duplicated");
+  EXPECT_EQ(outcome.duplicate_rows, 10);
+}
+
 TEST(OutcomeClassifierTest, UnknownExpectedRowsCountNothingMissing) {
   TrialRecord record = Record(1);
   record.workers[0].messages = {ResultMessage(5, 10)};
