@@ -4,10 +4,16 @@
 //   read_table --target=127.0.0.1:PORT --table=NAME [--streams=N]
 //              [--threads=N] [--fields=a,b] [--call_timeout=SECONDS]
 //              [--catalogue=PATH]
+//   read_table --target=127.0.0.1:PORT --table=WRITTEN --rows=N
+//              [--call_timeout=SECONDS] [--catalogue=PATH]
 //
 // NAME is a full table name or the last part of one in the catalogue
-// ("small"). Exit status: 0 if every row was read exactly once, 1 if not (or
-// the session could not be created), 2 for bad flags.
+// ("small"). With --rows, WRITTEN is a table someone wrote (e.g.
+// projects/p/datasets/writable/tables/small), checked as holding exactly
+// RowGenerator's rows [0, N) of the catalogue table named by its last
+// component (ReadBackWrittenTable). Exit status: 0 if every row was read
+// exactly once, 1 if not (or the session could not be created), 2 for bad
+// flags.
 
 #include <cstdio>
 #include <iostream>
@@ -23,6 +29,7 @@
 #include "absl/strings/strip.h"
 #include "client/account_json.h"
 #include "client/reference_reader.h"
+#include "client/written_table_check.h"
 #include "dataset/catalogue.h"
 #include "dataset/table_spec.h"
 #include "grpcpp/create_channel.h"
@@ -35,7 +42,9 @@ namespace {
 constexpr char kUsage[] =
     "usage: read_table --target=ADDR --table=NAME [--streams=N] "
     "[--threads=N] [--fields=a,b] [--call_timeout=SECONDS] "
-    "[--catalogue=PATH]\n";
+    "[--catalogue=PATH]\n"
+    "       read_table --target=ADDR --table=WRITTEN --rows=N "
+    "[--call_timeout=SECONDS] [--catalogue=PATH]\n";
 
 struct Flags {
   std::string target;
@@ -45,6 +54,9 @@ struct Flags {
   std::vector<std::string> fields;
   double call_timeout_seconds = 60;
   std::string catalogue_path;
+  // --rows: the table is a written one, holding rows [0, rows) of the
+  // catalogue table its last component names; -1 without the flag.
+  int64_t rows = -1;
 };
 
 int BadFlag(const std::string& message) {
@@ -56,6 +68,8 @@ int BadFlag(const std::string& message) {
 int ParseFlags(int argc, char** argv, Flags* flags) {
   bool have_target = false;
   bool have_table = false;
+  // A written table is checked whole, on one thread, every column.
+  std::vector<std::string> read_shape_flags;
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -79,17 +93,25 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       if (value.empty()) return BadFlag("--table: empty table name");
       flags->table = std::string(value);
       have_table = true;
+    } else if (name == "rows") {
+      if (!absl::SimpleAtoi(value, &flags->rows) || flags->rows < 1) {
+        return BadFlag(
+            absl::StrCat("--rows: \"", value, "\" is not an integer >= 1"));
+      }
     } else if (name == "streams") {
+      read_shape_flags.emplace_back("--streams");
       if (!absl::SimpleAtoi(value, &flags->streams) || flags->streams < 0) {
         return BadFlag(
             absl::StrCat("--streams: \"", value, "\" is not an integer >= 0"));
       }
     } else if (name == "threads") {
+      read_shape_flags.emplace_back("--threads");
       if (!absl::SimpleAtoi(value, &flags->threads) || flags->threads < 1) {
         return BadFlag(
             absl::StrCat("--threads: \"", value, "\" is not an integer >= 1"));
       }
     } else if (name == "fields") {
+      read_shape_flags.emplace_back("--fields");
       flags->fields.clear();
       for (absl::string_view field : absl::StrSplit(value, ',')) {
         if (field.empty()) {
@@ -114,6 +136,12 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
   }
   if (!have_target) return BadFlag("--target is required");
   if (!have_table) return BadFlag("--table is required");
+  if (flags->rows >= 0 && !read_shape_flags.empty()) {
+    return BadFlag(
+        absl::StrCat("--rows reads a written table whole; it takes "
+                     "no ",
+                     absl::StrJoin(read_shape_flags, ", ")));
+  }
   return 0;
 }
 
@@ -134,12 +162,17 @@ int Main(int argc, char** argv) {
     owned_catalogue = std::make_unique<Catalogue>(*std::move(tables));
     catalogue = owned_catalogue.get();
   }
-  const TableSpec* table = catalogue->Resolve(flags.table);
+  // A written table's rows are those of the catalogue table its last
+  // component names.
+  const std::string catalogue_name =
+      flags.rows >= 0 ? flags.table.substr(flags.table.rfind('/') + 1)
+                      : flags.table;
+  const TableSpec* table = catalogue->Resolve(catalogue_name);
   if (table == nullptr) {
     std::vector<std::string> names;
     for (const TableSpec& t : catalogue->tables()) names.push_back(t.name);
     return BadFlag(absl::StrCat("--table: unknown or ambiguous table \"",
-                                flags.table,
+                                catalogue_name,
                                 "\"; known: ", absl::StrJoin(names, ", ")));
   }
   for (const std::string& field : flags.fields) {
@@ -156,21 +189,32 @@ int Main(int argc, char** argv) {
 
   ReaderOptions options;
   options.stream.call_timeout = absl::Seconds(flags.call_timeout_seconds);
-  ReferenceReader reader(channel, *catalogue, options);
-  absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> session =
-      reader.CreateSession(table->name, flags.streams, flags.fields);
-  if (!session.ok()) {
+  absl::StatusOr<ReadAccount> read;
+  if (flags.rows >= 0) {
+    read =
+        ReadBackWrittenTable(channel, flags.table, *table, flags.rows, options);
+  } else {
+    ReferenceReader reader(channel, *catalogue, options);
+    absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> session =
+        reader.CreateSession(table->name, flags.streams, flags.fields);
+    if (session.ok()) {
+      read = reader.Read(*session, flags.threads);
+    } else {
+      read = session.status();
+    }
+  }
+  if (!read.ok()) {
     nlohmann::json error = {
-        {"table", table->name},
+        {"table", flags.rows >= 0 ? flags.table : table->name},
         {"exactly_once", false},
         {"error",
-         {{"code", absl::StatusCodeToString(session.status().code())},
+         {{"code", absl::StatusCodeToString(read.status().code())},
           {"message",
-           absl::StrCat("CreateReadSession: ", session.status().message())}}}};
+           absl::StrCat("CreateReadSession: ", read.status().message())}}}};
     std::cout << error.dump() << std::endl;
     return 1;
   }
-  ReadAccount account = reader.Read(*session, flags.threads);
+  const ReadAccount& account = *read;
   std::cout << ReadAccountToJson(account).dump() << std::endl;
   return account.exactly_once() ? 0 : 1;
 }

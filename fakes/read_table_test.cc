@@ -8,7 +8,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "client/reference_writer.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
+#include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -76,6 +79,65 @@ TEST_F(ReadTableTest, ShortTableNameAndProjection) {
   EXPECT_EQ(json["unique_rows"], 1000);
 }
 
+// A writable copy of `small` in a project of its own, holding `small`'s
+// rows [begin, end) written through a committed stream.
+std::string WriteSmall(const std::string& address, const std::string& project,
+                       int64_t begin, int64_t end) {
+  const std::string table =
+      absl::StrCat("projects/", project, "/datasets/writable/tables/small");
+  if (end > begin) {
+    ReferenceWriter writer(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    WriteAccount account =
+        writer.Write(table, *Catalogue::Default().Resolve("small"), begin, end,
+                     WriteStreamKind::kCommitted);
+    EXPECT_TRUE(account.ok()) << account.first_error;
+  }
+  return table;
+}
+
+// N is the catalogue table's row count here, as in the matrix's write
+// trials: ReadBackWrittenTable verifies values generated for a table of N
+// rows, and a generator's values depend on the row count.
+TEST_F(ReadTableTest, RowsChecksAWrittenTableHoldsExactlyThem) {
+  const std::string table = WriteSmall(server_->address(), "p-rows", 0, 1000);
+  ProcessResult run =
+      RunReadTable(absl::StrCat(target_, " --table=", table, " --rows=1000"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << run.output;
+  EXPECT_EQ(json["table"], table);
+  EXPECT_EQ(json["unique_rows"], 1000);
+  EXPECT_EQ(json["missing_rows"], 0);
+}
+
+TEST_F(ReadTableTest, RowsCountsAWrittenTablesGapsAndDuplicates) {
+  const std::string short_by_ten =
+      WriteSmall(server_->address(), "p-short", 0, 990);
+  ProcessResult run = RunReadTable(
+      absl::StrCat(target_, " --table=", short_by_ten, " --rows=1000"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << run.output;
+  EXPECT_EQ(json["missing_rows"], 10);
+  EXPECT_EQ(json["corrupted_rows"], 0);
+
+  const std::string twice = WriteSmall(server_->address(), "p-twice", 0, 1000);
+  WriteSmall(server_->address(), "p-twice", 950, 1000);
+  run = RunReadTable(absl::StrCat(target_, " --table=", twice, " --rows=1000"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  json = nlohmann::json::parse(run.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << run.output;
+  EXPECT_EQ(json["duplicate_rows"], 50);
+
+  const std::string empty = WriteSmall(server_->address(), "p-empty", 0, 0);
+  run = RunReadTable(absl::StrCat(target_, " --table=", empty, " --rows=1000"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  json = nlohmann::json::parse(run.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << run.output;
+  EXPECT_EQ(json["missing_rows"], 1000) << run.output;
+}
+
 TEST_F(ReadTableTest, BadFlagsExitTwoNamingTheFlag) {
   struct Case {
     std::string args;
@@ -95,6 +157,14 @@ TEST_F(ReadTableTest, BadFlagsExitTwoNamingTheFlag) {
                 "unknown flag --colour"},
            Case{target_ + " --table=small stray", "unexpected argument"},
            Case{target_ + " --table", "--table=VALUE"},
+           Case{target_ + " --table=small --rows=0", "--rows"},
+           Case{target_ + " --table=small --rows=many", "--rows"},
+           Case{target_ + " --table=small --rows=5 --threads=2 --fields=a",
+                "--rows reads a written table whole; it takes no --threads, "
+                "--fields"},
+           Case{target_ + " --table=projects/p/datasets/writable/tables/nope "
+                          "--rows=5",
+                "--table: unknown or ambiguous table \"nope\""},
        }) {
     ProcessResult run = RunReadTable(c.args);
     EXPECT_EQ(run.exit_code, 2) << c.args << "\n" << run.output;
