@@ -109,6 +109,15 @@ TEST_F(ReadTableTest, RowsChecksAWrittenTableHoldsExactlyThem) {
   EXPECT_EQ(json["table"], table);
   EXPECT_EQ(json["unique_rows"], 1000);
   EXPECT_EQ(json["missing_rows"], 0);
+
+  // Checked as 300 rows, its values are not those generated for a table of
+  // 300 rows: corrupted, counted at once rather than refetched for ever.
+  run = RunReadTable(absl::StrCat(target_, " --table=", table, " --rows=300"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  json = nlohmann::json::parse(run.output, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << run.output;
+  EXPECT_GT(json["corrupted_rows"].get<int64_t>(), 0) << run.output;
+  EXPECT_EQ(json["error"], nullptr) << run.output;
 }
 
 TEST_F(ReadTableTest, RowsCountsAWrittenTablesGapsAndDuplicates) {
