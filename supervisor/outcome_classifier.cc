@@ -361,7 +361,8 @@ absl::string_view HangPhaseName(v1::Phase last_reached) {
 
 bool TableReadBack::HoldsExactly() const {
   return unreadable.empty() && missing_rows == 0 && duplicate_rows == 0 &&
-         out_of_range_rows == 0 && corrupted_rows == 0;
+         out_of_range_rows == 0 && corrupted_rows == 0 &&
+         corrupt_responses == 0;
 }
 
 std::string DescribeTableFaults(const TableReadBack& table) {
@@ -377,6 +378,10 @@ std::string DescribeTableFaults(const TableReadBack& table) {
   }
   if (table.corrupted_rows > 0) {
     faults.push_back(absl::StrCat(table.corrupted_rows, " corrupted"));
+  }
+  if (table.corrupt_responses > 0) {
+    faults.push_back(
+        absl::StrCat(table.corrupt_responses, " corrupt responses"));
   }
   return absl::StrJoin(faults, ", ");
 }

@@ -80,6 +80,9 @@ struct TableReadBack {
   int64_t duplicate_rows = 0;
   int64_t out_of_range_rows = 0;  // row_id outside [0, expected rows)
   int64_t corrupted_rows = 0;     // values other than the generator's
+  // Responses whose rows did not decode or verify (their rows are among the
+  // corrupted or the missing).
+  int64_t corrupt_responses = 0;
 
   // Read, and holding exactly the expected rows, each once, as generated.
   bool HoldsExactly() const;

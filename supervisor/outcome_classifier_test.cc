@@ -178,9 +178,11 @@ TEST(OutcomeClassifierTest, AWrittenTableWithWrongRowsMakesWritersWrongData) {
   table = TableReadBack();
   table.out_of_range_rows = 1;
   table.corrupted_rows = 2;
+  table.corrupt_responses = 1;
   outcome = ClassifyTrial(record, 100, false, table);
   EXPECT_EQ(outcome.workers[0].detail,
-            "table read back: 1 out of range, 2 corrupted");
+            "table read back: 1 out of range, 2 corrupted, 1 corrupt "
+            "responses");
 }
 
 TEST(OutcomeClassifierTest, AWrittenTableIsNotHeldAgainstWritersIfOneFailed) {
