@@ -1,0 +1,44 @@
+// A write trial's table read back after the trial: //client:read_table
+// --rows in a bounded process of its own against the trial's server, its
+// account made into the classifier's TableReadBack (supervisor/
+// outcome_classifier.h).
+#ifndef FORKCHECK_MATRIX_TABLE_READ_BACK_H_
+#define FORKCHECK_MATRIX_TABLE_READ_BACK_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "supervisor/outcome_classifier.h"
+
+namespace forkcheck {
+
+struct TableReadBackCommand {
+  std::vector<std::string> argv;  // read_table and its flags
+  // read_table is killed after it, and the table is then unreadable.
+  std::chrono::milliseconds bound{5000};
+};
+
+// The command that checks `table` (a writable table's full name) at
+// `target` holds exactly rows [0, rows) of the catalogue table its last
+// component names, with `read_table` (the binary's path).
+TableReadBackCommand TableReadBackCommandFor(const std::string& read_table,
+                                             const std::string& target,
+                                             const std::string& table,
+                                             int64_t rows,
+                                             std::chrono::milliseconds bound);
+
+// Runs `command`: what the table held, or `unreadable` saying why it could
+// not be read (read_table could not start, did not answer within the
+// bound, refused its flags, or could not read the table).
+TableReadBack RunTableReadBack(const TableReadBackCommand& command);
+
+// read_table's wait status and the line it printed, made into what the
+// table held (exposed for tests).
+TableReadBack TableReadBackFromAccount(int wait_status,
+                                       const std::string& account_line);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_MATRIX_TABLE_READ_BACK_H_
