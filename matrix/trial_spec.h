@@ -32,9 +32,22 @@ struct TrialBounds {
 // Every axis is in it: those the testee carries out, and the others for its
 // information. The session has two streams per worker, assigned round
 // robin.
+//
+// A write cell's request (workload "write") writes instead every row of
+// the catalogue table {t} that `table_name` ends in (write_rows: its row
+// count) to the trial's own empty table,
+// projects/{trial_id}/datasets/writable/tables/{t}, and the parent's own
+// writes go to projects/{trial_id}-parent/datasets/writable/tables/{t}.
+// `trial_id` must be unique among the trials that share the server; empty:
+// NewTrialId().
 v1::TrialRequest TrialRequestFor(const Cell& cell, const std::string& target,
                                  const std::string& table_name,
-                                 const TrialBounds& bounds);
+                                 const TrialBounds& bounds,
+                                 const std::string& trial_id = "");
+
+// A name no other trial of this process has had, and a valid project id
+// of the fake's: "trial-<pid>-<n>".
+std::string NewTrialId();
 
 // The environment axes as the supervisor sets them for the trial: each
 // variable set to the axis's value, or removed for its first choice

@@ -10,6 +10,7 @@ namespace forkcheck {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::StartsWith;
 
 std::vector<std::string> Pairs(
     const google::protobuf::RepeatedPtrField<v1::NamedValue>& values) {
@@ -54,6 +55,47 @@ TEST(TrialSpecTest, TheRequestCarriesTheCellAndItsBounds) {
                   "fork_support=unset", "poll_strategy=default",
                   "fork_hooks=application", "child_channel=default",
                   "busy_parent_thread=yes", "workload=read"));
+}
+
+TEST(TrialSpecTest, AWriteCellWritesTablesOfItsTrialsOwn) {
+  Cell cell;
+  cell.model = "thread_shared";
+  cell.axes.workload = "write";
+  const v1::TrialRequest trial = TrialRequestFor(
+      cell, "unix:/tmp/s", "projects/forkcheck/datasets/synthetic/tables/small",
+      TrialBounds(), "t7");
+  EXPECT_EQ(trial.workload(), "write");
+  EXPECT_EQ(trial.table(), "projects/t7/datasets/writable/tables/small");
+  EXPECT_EQ(trial.parent_write_table(),
+            "projects/t7-parent/datasets/writable/tables/small");
+  EXPECT_EQ(trial.write_rows(), 1000);  // small's rows
+
+  // Without an id, every request names tables no other has.
+  const v1::TrialRequest first =
+      TrialRequestFor(cell, "unix:/tmp/s", "small", TrialBounds());
+  const v1::TrialRequest second =
+      TrialRequestFor(cell, "unix:/tmp/s", "small", TrialBounds());
+  EXPECT_THAT(first.table(), StartsWith("projects/trial-"));
+  EXPECT_NE(first.table(), second.table());
+  EXPECT_NE(first.parent_write_table(), second.parent_write_table());
+  EXPECT_NE(NewTrialId(), NewTrialId());
+
+  // A table the catalogue lacks: nothing to write, which the testee check
+  // refuses.
+  EXPECT_EQ(
+      TrialRequestFor(cell, "unix:/tmp/s", "nope", TrialBounds()).write_rows(),
+      0);
+}
+
+TEST(TrialSpecTest, AReadCellNamesNoWritableTable) {
+  Cell cell;
+  cell.model = "thread_shared";
+  const v1::TrialRequest trial =
+      TrialRequestFor(cell, "unix:/tmp/s", "small", TrialBounds(), "t7");
+  EXPECT_EQ(trial.workload(), "");
+  EXPECT_EQ(trial.table(), "small");
+  EXPECT_EQ(trial.parent_write_table(), "");
+  EXPECT_EQ(trial.write_rows(), 0);
 }
 
 TEST(TrialSpecTest, EnvironmentAxesAreSetOrRemoved) {
