@@ -304,8 +304,9 @@ absl::StatusOr<ResolvedModel> ResolveModel(const v1::TesteeDescription& testee,
 }
 
 // Whether the testee can carry out `axes` for `model`: every axis it must
-// carry out itself away from its default is one of its trial_axes, and a
-// busy parent thread only where the model allows one.
+// carry out itself away from its default is one of its trial_axes, a busy
+// parent thread only where the model allows one, and a workload the model
+// runs.
 absl::Status CheckTesteeAxes(const v1::TesteeDescription& testee,
                              const ResolvedModel& model, const Axes& axes) {
   for (const AxisDeclaration* axis : AxesAwayFromDefault(axes)) {
@@ -321,6 +322,11 @@ absl::Status CheckTesteeAxes(const v1::TesteeDescription& testee,
               : absl::StrJoin(testee.trial_axes(), ", "),
           ")"));
     }
+  }
+  if (!RunsWorkload(*model.description, axes.workload)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(model.name, " does not run workload \"", axes.workload,
+                     "\"; it runs: ", DescribeWorkloads(*model.description)));
   }
   if (axes.busy_parent_thread) {
     v1::TrialRequest trial;

@@ -209,6 +209,30 @@ std::vector<Cell> KeyedCells() {
   return cells;
 }
 
+TEST(MatrixDesignTest, AWriteCellNeedsAModelThatWrites) {
+  // Described here: whether a model writes is its description's word.
+  v1::TesteeDescription described;
+  described.set_client("described");
+  described.add_models()->set_model("reader");
+  v1::ModelDescription* writer = described.add_models();
+  writer->set_model("writer");
+  writer->add_workloads("read");
+  writer->add_workloads("write");
+  const std::map<std::string, v1::TesteeDescription> clients = {
+      {"described", described}};
+  const auto expand = [&clients](const std::string& model) {
+    absl::StatusOr<MatrixDesign> design = ParseMatrixDesign(DesignWith(
+        absl::StrCat(R"("client": "described", "models": [{"model": ")", model,
+                     R"("}], "vary": {"workload": ["read", "write"]})")));
+    if (!design.ok()) return design.status();
+    return ExpandDesign(*design, MatrixSize::kFull, clients).status();
+  };
+  EXPECT_TRUE(expand("writer").ok()) << expand("writer");
+  EXPECT_EQ(expand("reader").message(),
+            "group \"g\", model \"reader\": described:reader does not run "
+            "workload \"write\"; it runs: read");
+}
+
 TEST(MatrixDesignTest, FindsACellByItsWholeKeyOrByWordsOnlyItHas) {
   const std::vector<Cell> cells = KeyedCells();
   absl::StatusOr<Cell> whole = FindCellByKey(cells, CellKey(cells[1]));
