@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/runfiles.h"
 #include "dataset/catalogue.h"
 #include "matrix/trial_spec.h"
 
@@ -102,10 +103,12 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
     return resolved;
   }
   // The probe's table has the rows of `small`; only its name differs, and
-  // the servers stall some of its sessions.
+  // the servers stall some of its sessions. (Probes() is false for a write
+  // cell.)
   if (options.power_probe.Probes(cell)) {
     table_name = options.power_probe.table_name;
   }
+  const bool writes = cell.axes.workload == kWriteWorkload;
   const auto testee = options.testees.find(cell.client);
   if (testee == options.testees.end()) {
     return absl::FailedPreconditionError(
@@ -113,11 +116,22 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
   }
   const std::chrono::milliseconds watchdog =
       WatchdogFor(trial.table_rows, options, cell.client);
+  const v1::TrialRequest request =
+      TrialRequestFor(cell, target, table_name, BoundsFor(watchdog, options));
   absl::StatusOr<PreparedTrial> prepared = PrepareTesteeTrial(
-      testee->second,
-      TrialRequestFor(cell, target, table_name, BoundsFor(watchdog, options)),
-      GrpcEnvironment(cell.axes), watchdog);
+      testee->second, request, GrpcEnvironment(cell.axes), watchdog);
   if (!prepared.ok()) return prepared.status();
+  if (writes) {
+    absl::StatusOr<std::string> read_table =
+        options.read_table_binary.empty()
+            ? RunfileExecutable("client/read_table")
+            : absl::StatusOr<std::string>(options.read_table_binary);
+    if (!read_table.ok()) return read_table.status();
+    trial.read_back = TableReadBackCommandFor(
+        *read_table, target, request.table(), request.write_rows(),
+        std::chrono::milliseconds(static_cast<int64_t>(
+            options.read_back_timeout.count() * options.watchdog_scale)));
+  }
   trial.prepared = *std::move(prepared);
   trial.prepared.command.explain_failures = options.explain_failures;
   // A debugger slows down as a trial does (load, sanitizers).
@@ -134,12 +148,18 @@ TrialSample RunPreparedCellTrial(const CellTrial& trial) {
     failed.harness_error = std::string(record.status().message());
     return failed;
   }
+  std::optional<TableReadBack> table;
+  if (trial.read_back.has_value()) table = RunTableReadBack(*trial.read_back);
   TrialSample sample = SampleFromTrial(
       *record, ClassifyTrial(*record, trial.table_rows,
-                             trial.prepared.expects_parent_check));
+                             trial.prepared.expects_parent_check, table));
   if (!record->cleanup_error.empty()) {
     sample.harness_error =
         absl::StrCat("trial left processes behind: ", record->cleanup_error);
+  } else if (table.has_value() && !table->unreadable.empty()) {
+    // Nothing is known of what the writers wrote: not counted.
+    sample.harness_error =
+        absl::StrCat("write trial's table read back: ", table->unreadable);
   }
   return sample;
 }

@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
 #include "matrix/power_probe.h"
+#include "matrix/table_read_back.h"
 #include "matrix/trial_spec.h"
 #include "supervisor/testee.h"
 #include "supervisor/trial_runner.h"
@@ -39,8 +41,15 @@ struct CellRunOptions {
   // parent waits for its workers before it checks anyway (a quarter of the
   // watchdog), so the check ends before the watchdog even when a worker hangs.
   std::chrono::milliseconds parent_check_timeout{1500};
-  // Cells it probes read its table instead of `small` (power_probe.h).
+  // Cells it probes read its table instead of `small` (power_probe.h);
+  // write cells never: the probe's table is read-only.
   PowerProbe power_probe;
+  // //client:read_table, which reads a write trial's table back after it;
+  // empty: found among a test's runfiles. Killed after
+  // `read_back_timeout` (times `watchdog_scale`): a process start and a
+  // read of the trial's table, of a few thousand rows.
+  std::string read_table_binary;
+  std::chrono::milliseconds read_back_timeout{5000};
   // Stacks of hung trials and cores of crashed ones
   // (TrialCommand::explain_failures): seconds of debugger time per failed
   // trial.
@@ -61,19 +70,25 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
 // that also needs to see it (a reproduction writes its command down).
 struct CellTrial {
   PreparedTrial prepared;  // the command, and what classifying it needs
-  int64_t table_rows = 0;  // the rows every trial must read
+  int64_t table_rows = 0;  // the rows every trial must read (or write)
+  // A write trial's: how its table is read back after it.
+  std::optional<TableReadBackCommand> read_back;
 };
 
 // The trial of `cell` against the server at `target`: its request
-// (trial_spec.h), environment and watchdog, checked by its client's testee.
+// (trial_spec.h; a write cell's writes to tables of its own, named afresh
+// by each call), environment and watchdog, checked by its client's testee.
 // An error says why it cannot run (a table not in the catalogue, no testee
-// for the client, a request the testee's description rules out).
+// for the client, a request the testee's description rules out, no
+// read_table to read a write trial's table back).
 absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
                                            const std::string& target,
                                            const CellRunOptions& options);
 
-// Runs a prepared trial and classifies it. Never fails: a trial the
-// supervisor could not run sets the sample's harness_error.
+// Runs a prepared trial and classifies it, a write trial with its table as
+// read back (ClassifyTrial's rules). Never fails: a trial the supervisor
+// could not run, or whose table could not be read back, sets the sample's
+// harness_error.
 TrialSample RunPreparedCellTrial(const CellTrial& trial);
 
 // Turns a classified trial into a sample (exposed for tests).

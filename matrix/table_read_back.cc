@@ -38,6 +38,7 @@ TableReadBackCommand TableReadBackCommandFor(const std::string& read_table,
                                              int64_t rows,
                                              std::chrono::milliseconds bound) {
   TableReadBackCommand command;
+  command.table = table;
   // Its calls end before it is killed, so that a stalled server shows as
   // read_table's error rather than as its silence.
   const double call_seconds = std::max<int64_t>(1, bound.count() / 2) / 1e3;

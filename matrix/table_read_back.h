@@ -15,6 +15,7 @@
 namespace forkcheck {
 
 struct TableReadBackCommand {
+  std::string table;              // the written table's full name
   std::vector<std::string> argv;  // read_table and its flags
   // read_table is killed after it, and the table is then unreadable.
   std::chrono::milliseconds bound{5000};

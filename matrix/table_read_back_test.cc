@@ -29,6 +29,7 @@ TEST(TableReadBackTest, TheCommandChecksTheTableOnTheTrialsServer) {
                   "/bin/read_table", "--target=127.0.0.1:5",
                   "--table=projects/t1/datasets/writable/tables/small",
                   "--rows=1000", "--call_timeout=2"));
+  EXPECT_EQ(command.table, "projects/t1/datasets/writable/tables/small");
   EXPECT_EQ(command.bound, std::chrono::milliseconds(4000));
 }
 

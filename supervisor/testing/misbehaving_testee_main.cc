@@ -8,7 +8,9 @@
 // wrong_version, refuse, crash.
 // Trial models: ok (each worker reports its round-robin share of the rows
 // given by variant setting rows, and names the request's table as its
-// stream, so the test sees the request arrived whole), refuse, garbage,
+// stream, so the test sees the request arrived whole; the one model that
+// takes write requests too, whose write_rows it claims to have written,
+// writing nothing), refuse, garbage,
 // nothing, hang (after connecting), crash (SIGSEGV in each worker),
 // crash_threads (the workers are threads of the testee, as a thread model's
 // are, and one of them dies of SIGSEGV, taking the testee with it), lie
@@ -96,6 +98,10 @@ v1::WorkerMessage Description() {
     v1::VariantSetting* rows = model->add_variant();
     rows->set_name("rows");
     rows->add_values("100");
+    if (model->model() == "ok") {
+      model->add_workloads("read");
+      model->add_workloads("write");
+    }
   }
   return message;
 }
@@ -205,6 +211,7 @@ int Trial(const v1::TrialRequest& trial) {
   for (const v1::NamedValue& setting : trial.variant()) {
     if (setting.name() == "rows") absl::SimpleAtoi(setting.value(), &rows);
   }
+  if (trial.workload() == "write") rows = trial.write_rows();
   std::vector<pid_t> pids;
   for (int i = 0; i < trial.workers(); ++i) {
     const pid_t pid = fork();
