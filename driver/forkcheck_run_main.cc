@@ -554,7 +554,10 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   absl::StatusOr<std::string> design =
       RunfileData("conformance/matrix_design.json", argv0);
   absl::StatusOr<std::string> server = FakeServerBinaryPath(argv0);
-  for (const auto* found : {&design, &server}) {
+  // Reads each write trial's table back (matrix/cell_runner.h).
+  absl::StatusOr<std::string> read_table =
+      RunfileExecutable("client/read_table", argv0);
+  for (const auto* found : {&design, &server, &read_table}) {
     if (!found->ok()) return Fail(std::string(found->status().message()));
   }
   // The reference client is not optional: without it there is nothing to
@@ -565,6 +568,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   }
   options.design_path = *design;
   options.server_binary = *server;
+  options.run.cell.read_table_binary = *read_table;
   options.run.cell.watchdog_scale = scale;
   options.run.cell.explain_failures = absl::GetFlag(FLAGS_explain_failures);
   // A quick run's debugger time went mostly to second signatures; one a
