@@ -20,6 +20,7 @@
 #include "matrix/matrix_table.h"
 #include "matrix/verdict.h"
 #include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
 
 namespace forkcheck {
 namespace {
@@ -666,6 +667,20 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       "innermost frame first) and its standard error ",
       "(`trial-N-worker-0.stderr.txt`), as the harness captured them.\n");
   return WriteText(directory, "README.md", text);
+}
+
+absl::Status CheckReproducible(const Cell& cell) {
+  if (cell.axes.workload == kWriteWorkload) {
+    // Its trials' tables are judged only as read back after each: a run.sh
+    // that replays the recorded request without that would call every
+    // trial ok.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot reproduce write cell \"", CellKey(cell),
+        "\": a repro bundle does not yet read a write trial's table back; "
+        "run it in the matrix: ./forkcheck run --cells='",
+        CellKey(cell), "'"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace forkcheck

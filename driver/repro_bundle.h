@@ -43,6 +43,11 @@ struct ReproBundle {
   absl::Time made;
 };
 
+// OK if a bundle can reproduce `cell`; FAILED_PRECONDITION naming it if
+// not: a write cell, whose trials each need a fresh table and a read-back
+// run.sh does not do yet.
+absl::Status CheckReproducible(const Cell& cell);
+
 // Writes everything but README.md into `directory`, which must not exist or
 // be empty: argv.txt, env.txt, request.bin (the trial's standard input,
 // byte for byte), request.txt (the same, readable), server_command.txt,

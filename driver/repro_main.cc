@@ -176,6 +176,10 @@ int Main(const std::string& argv0, const std::string& key,
     }
     return Fail(message);
   }
+  if (absl::Status reproducible = CheckReproducible(*cell);
+      !reproducible.ok()) {
+    return Fail(std::string(reproducible.message()));
+  }
   const std::string cell_key = CellKey(*cell);
   const v1::TesteeDescription& described = descriptions.at(cell->client);
 
