@@ -39,6 +39,17 @@ ProcessResult RunReadTable(const std::string& args) {
   return run;
 }
 
+// The account read_table printed; a failure, and an empty object, if it
+// printed something else.
+nlohmann::json Account(const ProcessResult& run) {
+  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    ADD_FAILURE() << "not an account: " << run.output;
+    return nlohmann::json::object();
+  }
+  return json;
+}
+
 class ReadTableTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -62,8 +73,7 @@ TEST_F(ReadTableTest, ReadsExactlyOnceAndPrintsJson) {
       " --table=projects/forkcheck/datasets/synthetic/tables/all_types"
       " --streams=3 --threads=2"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  nlohmann::json json = Account(run);
   EXPECT_EQ(json["exactly_once"], true);
   EXPECT_EQ(json["unique_rows"], 10000);
   EXPECT_EQ(json["threads"], 2);
@@ -74,8 +84,7 @@ TEST_F(ReadTableTest, ShortTableNameAndProjection) {
   ProcessResult run = RunReadTable(
       absl::StrCat(target_, " --table=small --fields=int_col,bool_col"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  nlohmann::json json = Account(run);
   EXPECT_EQ(json["unique_rows"], 1000);
 }
 
@@ -104,8 +113,7 @@ TEST_F(ReadTableTest, RowsChecksAWrittenTableHoldsExactlyThem) {
   ProcessResult run =
       RunReadTable(absl::StrCat(target_, " --table=", table, " --rows=1000"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  nlohmann::json json = Account(run);
   EXPECT_EQ(json["table"], table);
   EXPECT_EQ(json["unique_rows"], 1000);
   EXPECT_EQ(json["missing_rows"], 0);
@@ -114,8 +122,7 @@ TEST_F(ReadTableTest, RowsChecksAWrittenTableHoldsExactlyThem) {
   // 300 rows: corrupted, counted at once rather than refetched for ever.
   run = RunReadTable(absl::StrCat(target_, " --table=", table, " --rows=300"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  json = Account(run);
   EXPECT_GT(json["corrupted_rows"].get<int64_t>(), 0) << run.output;
   EXPECT_EQ(json["error"], nullptr) << run.output;
 }
@@ -126,8 +133,7 @@ TEST_F(ReadTableTest, RowsCountsAWrittenTablesGapsAndDuplicates) {
   ProcessResult run = RunReadTable(
       absl::StrCat(target_, " --table=", short_by_ten, " --rows=1000"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  nlohmann::json json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  nlohmann::json json = Account(run);
   EXPECT_EQ(json["missing_rows"], 10);
   EXPECT_EQ(json["corrupted_rows"], 0);
 
@@ -135,15 +141,13 @@ TEST_F(ReadTableTest, RowsCountsAWrittenTablesGapsAndDuplicates) {
   WriteSmall(server_->address(), "p-twice", 950, 1000);
   run = RunReadTable(absl::StrCat(target_, " --table=", twice, " --rows=1000"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  json = Account(run);
   EXPECT_EQ(json["duplicate_rows"], 50);
 
   const std::string empty = WriteSmall(server_->address(), "p-empty", 0, 0);
   run = RunReadTable(absl::StrCat(target_, " --table=", empty, " --rows=1000"));
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  json = nlohmann::json::parse(run.output, nullptr, false);
-  ASSERT_FALSE(json.is_discarded()) << run.output;
+  json = Account(run);
   EXPECT_EQ(json["missing_rows"], 1000) << run.output;
 }
 

@@ -123,15 +123,22 @@ TEST(OutcomeClassifierTest, CorruptResponsesSayWhatWasWrong) {
             "rows): bad Avro)");
 }
 
-TEST(OutcomeClassifierTest, MissingRowsAreNotBlamedOnWorkersThatDelivered) {
-  // Worker 1 failed, which explains its rows: worker 0 stays ok.
+// Worker 0 delivered rows [0, 50) of 100; worker 1's result is the error
+// `code`, `message`.
+TrialRecord OneDeliveredOneFailed(int code, const std::string& message) {
   TrialRecord record = Record(2);
   record.workers[0].messages = {ResultMessage(0, 50)};
   v1::WorkerMessage failed = Versioned();
-  failed.mutable_result()->set_status_code(4);
-  failed.mutable_result()->set_status_message("deadline");
+  failed.mutable_result()->set_status_code(code);
+  failed.mutable_result()->set_status_message(message);
   record.workers[1].messages = {failed};
-  TrialOutcome outcome = ClassifyTrial(record, 100, false);
+  return record;
+}
+
+TEST(OutcomeClassifierTest, MissingRowsAreNotBlamedOnWorkersThatDelivered) {
+  // Worker 1 failed, which explains its rows: worker 0 stays ok.
+  TrialOutcome outcome =
+      ClassifyTrial(OneDeliveredOneFailed(4, "deadline"), 100, false);
   EXPECT_EQ(outcome.missing_rows, 50);
   EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
   EXPECT_EQ(outcome.workers[1].detail, "DEADLINE_EXCEEDED: deadline");
@@ -186,16 +193,11 @@ TEST(OutcomeClassifierTest, AWrittenTableWithWrongRowsMakesWritersWrongData) {
 }
 
 TEST(OutcomeClassifierTest, AWrittenTableIsNotHeldAgainstWritersIfOneFailed) {
-  TrialRecord record = Record(2);
-  record.workers[0].messages = {ResultMessage(0, 50)};
-  v1::WorkerMessage failed = Versioned();
-  failed.mutable_result()->set_status_code(14);
-  failed.mutable_result()->set_status_message("connection reset");
-  record.workers[1].messages = {failed};
   TableReadBack table;
   table.rows_read = 50;
   table.missing_rows = 50;
-  TrialOutcome outcome = ClassifyTrial(record, 100, false, table);
+  TrialOutcome outcome = ClassifyTrial(
+      OneDeliveredOneFailed(14, "connection reset"), 100, false, table);
   EXPECT_EQ(outcome.workers[0].kind, OutcomeKind::kOk);
   EXPECT_EQ(outcome.workers[1].kind, OutcomeKind::kError);
   EXPECT_EQ(outcome.overall, OutcomeKind::kError);
