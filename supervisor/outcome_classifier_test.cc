@@ -153,15 +153,20 @@ TrialRecord TwoWritersDelivered() {
   return record;
 }
 
-TEST(OutcomeClassifierTest, AWrittenTableHoldingExactlyItsRowsLeavesWritersOk) {
-  TableReadBack table;
-  table.rows_read = 100;
-  EXPECT_TRUE(table.HoldsExactly());
+// With `table`, TwoWritersDelivered() is ok, nothing missing or repeated.
+void ExpectTwoWritersOk(const TableReadBack& table) {
   TrialOutcome outcome =
       ClassifyTrial(TwoWritersDelivered(), 100, false, table);
   EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
   EXPECT_EQ(outcome.missing_rows, 0);
   EXPECT_EQ(outcome.duplicate_rows, 0);
+}
+
+TEST(OutcomeClassifierTest, AWrittenTableHoldingExactlyItsRowsLeavesWritersOk) {
+  TableReadBack table;
+  table.rows_read = 100;
+  EXPECT_TRUE(table.HoldsExactly());
+  ExpectTwoWritersOk(table);
 }
 
 TEST(OutcomeClassifierTest, AWrittenTableWithWrongRowsMakesWritersWrongData) {
@@ -211,10 +216,7 @@ TEST(OutcomeClassifierTest, AnUnreadTableJudgesNothing) {
   table.unreadable = "read_table did not answer within 5 s";
   table.missing_rows = 100;
   EXPECT_FALSE(table.HoldsExactly());
-  TrialOutcome outcome =
-      ClassifyTrial(TwoWritersDelivered(), 100, false, table);
-  EXPECT_EQ(outcome.overall, OutcomeKind::kOk);
-  EXPECT_EQ(outcome.missing_rows, 0);
+  ExpectTwoWritersOk(table);
 }
 
 TEST(OutcomeClassifierTest, WritersWrongRowsAndTheTablesAreBothNamed) {
