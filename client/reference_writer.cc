@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "client/proto_row_encoder.h"
-#include "dataset/row_generator.h"
+#include "client/append_builder.h"
+#include "dataset/injected_fault.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 
@@ -43,65 +43,6 @@ bqs::WriteStream::Type StreamType(WriteStreamKind kind) {
   }
   return bqs::WriteStream::COMMITTED;
 }
-
-// Builds the AppendRows requests of rows [begin, end) of a table spec.
-// Stream offsets count from the first row written: row `begin + k` is at
-// offset k.
-class AppendBuilder {
- public:
-  AppendBuilder(const TableSpec& spec, int64_t begin, int64_t end,
-                const WriterOptions& options)
-      : generator_(spec),
-        encoder_(spec),
-        begin_(begin),
-        end_(end),
-        options_(options) {
-    for (size_t c = 0; c < spec.columns.size(); ++c) {
-      columns_.push_back(static_cast<int>(c));
-    }
-  }
-
-  int64_t total() const { return end_ - begin_; }
-
-  // The request appending rows from `offset` on: as many as fit (at least
-  // one). Its row count is its proto_rows' serialized_rows_size().
-  bqs::AppendRowsRequest Build(int64_t offset, bool with_offset,
-                               bool first_of_call, const std::string& stream) {
-    bqs::AppendRowsRequest request;
-    if (first_of_call) request.set_write_stream(stream);
-    if (with_offset) request.mutable_offset()->set_value(offset);
-    bqs::AppendRowsRequest::ProtoData* data = request.mutable_proto_rows();
-    if (first_of_call) {
-      *data->mutable_writer_schema()->mutable_proto_descriptor() =
-          encoder_.descriptor();
-    }
-    int64_t bytes = 0;
-    for (int64_t k = offset;
-         k < total() &&
-         data->rows().serialized_rows_size() < options_.rows_per_append;
-         ++k) {
-      generator_.FillRow(begin_ + k, columns_, &row_);
-      std::string encoded = encoder_.Encode(row_);
-      if (data->rows().serialized_rows_size() > 0 &&
-          bytes + static_cast<int64_t>(encoded.size()) >
-              options_.max_request_bytes) {
-        break;
-      }
-      bytes += static_cast<int64_t>(encoded.size());
-      data->mutable_rows()->add_serialized_rows(std::move(encoded));
-    }
-    return request;
-  }
-
- private:
-  RowGenerator generator_;
-  ProtoRowEncoder encoder_;
-  const int64_t begin_;
-  const int64_t end_;
-  const WriterOptions& options_;
-  std::vector<int> columns_;
-  Row row_;
-};
 
 // In-band errors a writer retries on a new call, as the retry policy
 // allows; any other in-band error ends the write.
@@ -161,6 +102,7 @@ class AnswerReader {
 struct InFlight {
   int64_t offset = 0;
   int64_t rows = 0;
+  int64_t bytes = 0;                           // its serialized rows
   std::chrono::steady_clock::time_point sent;  // before its Write
 };
 
@@ -234,7 +176,8 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
     account.stream = stream.name();
   }
 
-  AppendBuilder builder(spec, begin, end, options_);
+  AppendBuilder builder(spec, begin, end, options_.rows_per_append,
+                        options_.max_request_bytes);
   RetryPolicy policy(options_.retry);
   int64_t acknowledged = 0;      // stream offset every row before is applied
   int64_t sent_before_call = 0;  // highest offset end sent by earlier calls
@@ -266,7 +209,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
         }
         first_of_call = false;
         ++account.appends;
-        in_flight.push_back({next, rows, sent});
+        in_flight.push_back({next, rows, SerializedRowBytes(request), sent});
         next += rows;
       }
       if (write_failed || in_flight.empty()) break;
@@ -290,6 +233,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
             append.offset < sent_before_call) {
           ++account.already_existed;
           acknowledged = append.offset + append.rows;
+          account.bytes_acknowledged += append.bytes;
           if (options_.on_append_answered) {
             options_.on_append_answered(absl::FromChrono(
                 std::chrono::steady_clock::now() - append.sent));
@@ -321,6 +265,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
       }
       acknowledged = append.offset + append.rows;
       account.rows_acknowledged = acknowledged;
+      account.bytes_acknowledged += append.bytes;
       if (options_.on_append_answered) {
         options_.on_append_answered(
             absl::FromChrono(std::chrono::steady_clock::now() - append.sent));
@@ -355,7 +300,11 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
           absl::StrCat("AppendRows on ", account.stream, " at offset ",
                        acknowledged, ": ", decision.reason)));
     }
-    if (account.first_retried_failure.ok()) {
+    // A fault the fake injected on purpose is resumed as designed; any
+    // other failure is one the writer needed its retry for.
+    if (IsInjectedFault(failure.error_message())) {
+      ++account.injected_fault_retries;
+    } else if (account.first_retried_failure.ok()) {
       account.first_retried_failure = ToAbsl(failure);
     }
     if (!offsets) account.rows_maybe_duplicated += next - acknowledged;

@@ -74,7 +74,13 @@ struct WriteAccount {
   // On `_default`: rows resent after a failure, which may now be in the
   // table twice.
   int64_t rows_maybe_duplicated = 0;
+  // The serialized rows of the appends acknowledged.
+  int64_t bytes_acknowledged = 0;
   RetryCounts retries;
+  // Of `retries`: those after a failure the fake injected on purpose
+  // (dataset/injected_fault.h).
+  int64_t injected_fault_retries = 0;
+  // The first failure a retry recovered from, injected ones apart.
   absl::Status first_retried_failure;
   // The first error no retry recovered from; OK when every row was
   // acknowledged and (PENDING) committed or (BUFFERED) flushed.
