@@ -18,6 +18,30 @@ TagWait WaitForTag(grpc::CompletionQueue& cq, void* tag, absl::Time deadline) {
   }
 }
 
+AwaitedOp AwaitOperation(grpc::CompletionQueue& cq,
+                         grpc::ClientContext& context, void* tag,
+                         const std::function<void(void*)>& issue,
+                         absl::Time deadline, absl::Duration grace,
+                         bool* cancelled) {
+  issue(tag);
+  TagWait waited = WaitForTag(cq, tag, deadline);
+  if (waited == TagWait::kTimedOut) {
+    *cancelled = true;
+    context.TryCancel();
+    waited = WaitForTag(cq, tag, absl::Now() + grace);
+  }
+  switch (waited) {
+    case TagWait::kOk:
+      return AwaitedOp::kOk;
+    case TagWait::kNotOk:
+      return AwaitedOp::kNotOk;
+    case TagWait::kTimedOut:
+    case TagWait::kShutdown:
+      break;
+  }
+  return AwaitedOp::kAbandoned;
+}
+
 bool ShutdownAndDrain(grpc::CompletionQueue& cq, absl::Time deadline) {
   cq.Shutdown();
   while (true) {

@@ -8,12 +8,15 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/channel_factory.h"
+#include "client/written_table_check.h"
+#include "dataset/catalogue.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "probes/connectivity_watcher.h"
 #include "probes/in_flight_read.h"
+#include "probes/in_flight_write.h"
 #include "probes/unary_probe.h"
 
 namespace forkcheck {
@@ -155,6 +158,65 @@ TEST(InFlightReadTest, AnUnknownTableFailsToStart) {
       "projects/forkcheck/datasets/synthetic/tables/no_such_table",
       absl::Seconds(5));
   EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound);
+}
+
+constexpr char kWritable[] = "projects/inflight/datasets/writable/tables/small";
+
+const TableSpec& SmallSpec() { return *Catalogue::Default().Find(kTable); }
+
+TEST(InFlightWriteTest, AppendsInFlightAreAnsweredAtFinishAndInTheTable) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto channel = NewChannel(server->address());
+  auto write = InFlightWrite::Start(channel, kWritable, SmallSpec(),
+                                    /*answered=*/2, /*max_appends=*/5,
+                                    absl::Seconds(5));
+  ASSERT_TRUE(write.ok()) << write.status();
+  ASSERT_TRUE((*write)->SendUnanswered(3, absl::Seconds(5)).ok());
+  const InFlightWriteAccount account = (*write)->Finish(absl::Seconds(5));
+  EXPECT_TRUE(account.status.ok()) << account.status;
+  EXPECT_EQ(account.appends_sent, 5);
+  EXPECT_EQ(account.appends_answered, 5);
+  EXPECT_EQ(account.rows_acknowledged, 5 * InFlightWrite::kRowsPerAppend);
+  // Once ended, the same account again.
+  EXPECT_EQ((*write)->Finish(absl::Seconds(5)).appends_answered, 5);
+  auto read_back = ReadBackWrittenTable(channel, kWritable, SmallSpec(),
+                                        5 * InFlightWrite::kRowsPerAppend);
+  ASSERT_TRUE(read_back.ok()) << read_back.status();
+  EXPECT_TRUE(read_back->exactly_once());
+}
+
+TEST(InFlightWriteTest, MoreAppendsThanPlannedAreRefused) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto write = InFlightWrite::Start(NewChannel(server->address()), kWritable,
+                                    SmallSpec(), 1, 1, absl::Seconds(5));
+  ASSERT_TRUE(write.ok()) << write.status();
+  EXPECT_EQ((*write)->SendUnanswered(1, absl::Seconds(5)).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(InFlightWriteTest, ACatalogueTableIsNotWritable) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  const absl::Time start = absl::Now();
+  auto write = InFlightWrite::Start(NewChannel(server->address()), kTable,
+                                    SmallSpec(), 1, 1, absl::Seconds(5));
+  EXPECT_FALSE(write.ok());
+  EXPECT_THAT(write.status().message(), HasSubstr("append 1 of 1"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+TEST(InFlightWriteTest, DestroyingAnOpenCallCancelsItPromptly) {
+  std::unique_ptr<FakeServer> server = StartServer();
+  ASSERT_NE(server, nullptr);
+  auto write = InFlightWrite::Start(NewChannel(server->address()), kWritable,
+                                    SmallSpec(), 1, 4, absl::Seconds(5));
+  ASSERT_TRUE(write.ok()) << write.status();
+  ASSERT_TRUE((*write)->SendUnanswered(3, absl::Seconds(5)).ok());
+  const absl::Time start = absl::Now();
+  write->reset();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
 }
 
 }  // namespace

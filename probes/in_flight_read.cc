@@ -125,25 +125,12 @@ InFlightRead::~InFlightRead() {
 
 InFlightRead::Step InFlightRead::Await(const std::function<void(void*)>& issue,
                                        absl::Time deadline, bool* cancelled) {
-  void* const tag = call_.get();
-  issue(tag);
-  TagWait waited = WaitForTag(call_->cq, tag, deadline);
-  if (waited == TagWait::kTimedOut) {
-    *cancelled = true;
-    call_->context.TryCancel();
-    waited = WaitForTag(call_->cq, tag, absl::Now() + kAsyncGrace);
+  const Step step = AwaitOperation(call_->cq, call_->context, call_.get(),
+                                   issue, deadline, kAsyncGrace, cancelled);
+  if (step == Step::kAbandoned) {
+    call_.release();  // the operation is still pending on it
   }
-  switch (waited) {
-    case TagWait::kOk:
-      return Step::kOk;
-    case TagWait::kNotOk:
-      return Step::kNotOk;
-    case TagWait::kTimedOut:
-    case TagWait::kShutdown:
-      break;
-  }
-  call_.release();  // the operation is still pending on it
-  return Step::kAbandoned;
+  return step;
 }
 
 void InFlightRead::CountResponse() {

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "client/avro_row_decoder.h"
 #include "grpcpp/channel.h"
+#include "probes/completion_queue_wait.h"
 
 namespace forkcheck {
 
@@ -66,7 +67,7 @@ class InFlightRead {
   InFlightRead(std::string stream, int64_t expected_rows,
                AvroRowDecoder decoder);
 
-  enum class Step { kOk, kNotOk, kAbandoned };
+  using Step = AwaitedOp;
 
   // Issues one operation on the call (`issue` gets its tag) and waits for
   // it until `deadline`; if that passes, cancels the call (sets *cancelled)
