@@ -8,7 +8,7 @@
 #include "client/channel_factory.h"
 #include "models/builtin_models.h"
 #include "runtime/parent_client.h"
-#include "runtime/share_reader.h"
+#include "runtime/worker_report.h"
 #include "runtime/worker_threads.h"
 
 namespace forkcheck {
@@ -23,14 +23,12 @@ class ChannelPerThreadModel : public Model {
                         local_pool_ ? "local" : "global", ")");
   }
   bool has_parent_check() const override { return false; }
+  bool supports_write() const override { return true; }
 
   int Run(const ModelContext& context) override {
-    auto session =
-        CreateSessionOn(NewChannel(context.target, local_pool_), context);
-    if (!session.ok()) {
-      return ReportSetupFailure(context.workers, session.status());
-    }
-    return RunWorkerThreads(context, *session, [&](int) {
+    auto task = TaskOn(NewChannel(context.target, local_pool_), context);
+    if (!task.ok()) return ReportSetupFailure(context.workers, task.status());
+    return RunWorkerThreads(context, *task, [&](int) {
       return NewChannel(context.target, local_pool_);
     });
   }

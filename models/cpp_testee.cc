@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/stubs/common.h"
 #include "framing/framed_fd.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace forkcheck {
 namespace {
@@ -75,7 +75,14 @@ v1::ModelDescription DescribeModel(const std::string& name) {
   DescribeFact(name, &Model::supports_busy_parent_thread, &holds,
                model.mutable_no_busy_parent_thread_when());
   model.set_allows_busy_parent_thread(holds);
-  model.set_summary("the C++ reference client (models/)");
+  model.add_workloads("read");
+  if (FactOf(name, ModelVariant(), &Model::supports_write)) {
+    model.add_workloads("write");
+    model.set_summary(
+        "the C++ reference client (models/); writing, no busy parent thread");
+  } else {
+    model.set_summary("the C++ reference client (models/)");
+  }
   return model;
 }
 
@@ -189,6 +196,9 @@ absl::StatusOr<TrialSettings> SettingsFromTrialRequest(
   context.worker_patience =
       MillisOr(trial.worker_patience_ms(), context.worker_patience);
   context.session_calls = trial.session_calls();
+  settings.workload = trial.workload();
+  context.write_rows = trial.write_rows();
+  context.parent_write_table = trial.parent_write_table();
   return settings;
 }
 

@@ -6,6 +6,10 @@
 // threads exist when it forks; with in_flight it also has a ReadRows call of
 // a one-stream session of its own open at the fork (InFlightRead), which it
 // reads to the end (or cancels) after the workers, before its check.
+// Writing, the workers write with the inherited channel, and used means the
+// parent appended rows of its own through an AppendRows call it leaves open
+// and idle at the fork; in_flight, that it also sent appends on that call
+// whose answers it has not read at the fork (runtime/parent_client.h).
 // Outcomes depend on the gRPC version and its fork support.
 #include <memory>
 #include <string>
@@ -13,15 +17,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "models/builtin_models.h"
-#include "probes/in_flight_read.h"
 #include "runtime/parent_client.h"
-#include "runtime/share_reader.h"
 #include "runtime/worker_process.h"
+#include "runtime/worker_report.h"
 
 namespace forkcheck {
 namespace {
-
-using google::cloud::bigquery::storage::v1::ReadSession;
 
 class ForkAfterCreateModel : public Model {
  public:
@@ -35,41 +36,39 @@ class ForkAfterCreateModel : public Model {
   }
   bool has_parent_check() const override { return true; }
   bool supports_busy_parent_thread() const override { return used_; }
+  bool supports_write() const override { return true; }
 
   int Run(const ModelContext& context) override {
-    ParentChannel parent = SetUpParentChannel(context, used_);
-    std::shared_ptr<grpc::Channel>& channel = parent.channel;
-    const auto& session = parent.session;
-    if (!session.ok()) {
-      return ReportSetupFailure(context.workers, session.status());
+    ParentChannel parent = SetUpParentChannel(context, Use());
+    if (!parent.task.ok()) {
+      return ReportSetupFailure(context.workers, parent.task.status());
     }
-    auto busy = BusyParentCallIfAsked(channel, context);
+    auto busy = BusyParentCallIfAsked(parent.channel, context);
     if (!busy.ok()) return ReportSetupFailure(context.workers, busy.status());
-    std::unique_ptr<InFlightRead> in_flight;
-    if (parent_channel_ == "in_flight") {
-      auto started = InFlightRead::Start(channel, context.table,
-                                         context.create_session_timeout);
-      if (!started.ok()) {
-        return ReportSetupFailure(context.workers, started.status());
+    if (Use() == ParentUse::kInFlight) {
+      if (absl::Status put = PutParentCallInFlight(parent, context);
+          !put.ok()) {
+        return ReportSetupFailure(context.workers, put);
       }
-      in_flight = *std::move(started);
     }
     RunWorkerProcesses(
-        context, *session, [&channel](int) { return channel; },
+        context, *parent.task, [&parent](int) { return parent.channel; },
         [&] {
           busy->reset();  // ends its call before the parent's check
-          if (in_flight != nullptr) {
-            FinishInFlightAndCheckParent(*in_flight, channel, context);
-          } else {
-            CheckParentClient(channel, context);
-          }
+          FinishAndCheckParent(parent, context);
         });
     return 0;
   }
 
  private:
+  ParentUse Use() const {
+    if (parent_channel_ == "idle") return ParentUse::kIdle;
+    return parent_channel_ == "in_flight" ? ParentUse::kInFlight
+                                          : ParentUse::kUsed;
+  }
+
   std::string parent_channel_;
-  bool used_;  // the parent created the session on its channel
+  bool used_;  // the parent used its channel before the fork
 };
 
 }  // namespace

@@ -3,18 +3,19 @@
 // fork server, see runtime/fork_server.h). Then the parent creates the
 // session with its own client and asks the zygote for each worker; the
 // pristine zygote forks it, and the worker creates its own channel and reads
-// its share. The zygote reports the workers' exits; then the parent checks
-// its own client and stops the zygote. Safe on every gRPC version: no process that forks
-// ever touched gRPC.
+// its share (writing: the parent appends rows of its own through an
+// AppendRows call it leaves open, and each worker writes its share). The
+// zygote reports the workers' exits; then the parent checks
+// its own client and stops the zygote. Safe on every gRPC version: no process
+// that forks ever touched gRPC.
 #include <cstdio>
 #include <memory>
 #include <string>
 
-#include "client/channel_factory.h"
 #include "models/builtin_models.h"
 #include "runtime/fork_server.h"
 #include "runtime/parent_client.h"
-#include "runtime/share_reader.h"
+#include "runtime/worker_report.h"
 
 namespace forkcheck {
 namespace {
@@ -33,6 +34,7 @@ class ForkServerModel : public Model {
  public:
   std::string name() const override { return "forkserver"; }
   bool has_parent_check() const override { return true; }
+  bool supports_write() const override { return true; }
 
   int Run(const ModelContext& context) override {
     absl::StatusOr<std::unique_ptr<ForkServer>> server =
@@ -42,23 +44,22 @@ class ForkServerModel : public Model {
     }
     context.parent->CloseWorkerFds();  // the zygote holds them now
 
-    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
-    auto session = CreateSessionOn(channel, context);
-    if (!session.ok()) {
-      LogIfError((*server)->ReportSetupFailure(session.status()));
+    ParentChannel parent = SetUpParentChannel(context, ParentUse::kUsed);
+    if (!parent.task.ok()) {
+      LogIfError((*server)->ReportSetupFailure(parent.task.status()));
       (*server)->Stop();
       return 1;
     }
-    const std::string session_bytes = session->SerializeAsString();
+    const std::string task_bytes = parent.task->SerializeAsString();
     context.parent->MarkWorkersStarting();
     for (int i = 0; i < context.workers; ++i) {
-      LogIfError((*server)->StartWorker(i, session_bytes));
+      LogIfError((*server)->StartWorker(i, task_bytes));
     }
     // Checks its own client once the workers are done or after
     // context.worker_patience (see ReapWorkersThen), then waits for the rest.
     context.parent->ParentFacts(-1);  // the workers' start
     (*server)->WaitForWorkers(context.worker_patience).IgnoreError();
-    CheckParentClient(channel, context);
+    FinishAndCheckParent(parent, context);
     LogIfError((*server)->WaitForWorkers(kWorkersTimeout));
     (*server)->Stop();
     return 0;

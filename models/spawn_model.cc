@@ -4,18 +4,20 @@
 // trial program: fork and an immediate exec, nothing touching gRPC between
 // them (see runtime/spawned_worker.h). Each worker gets the serialized
 // session over a pipe and reads its share with its own channel; then the
-// parent checks that its own client still works. Safe on every gRPC version, unless fork
-// itself (gRPC's fork handlers, if enabled) breaks the parent.
+// parent checks that its own client still works. Writing, the parent
+// appends rows of its own through an AppendRows call it leaves open while
+// the workers (each told its task over the pipe) write theirs. Safe on every
+// gRPC version, unless fork itself (gRPC's fork handlers, if enabled) breaks
+// the parent.
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "client/channel_factory.h"
 #include "models/builtin_models.h"
 #include "runtime/parent_client.h"
-#include "runtime/share_reader.h"
 #include "runtime/spawned_worker.h"
 #include "runtime/worker_process.h"
+#include "runtime/worker_report.h"
 
 namespace forkcheck {
 namespace {
@@ -24,23 +26,23 @@ class SpawnModel : public Model {
  public:
   std::string name() const override { return "spawn"; }
   bool has_parent_check() const override { return true; }
+  bool supports_write() const override { return true; }
 
   int Run(const ModelContext& context) override {
-    std::shared_ptr<grpc::Channel> channel = NewChannel(context.target);
-    auto session = CreateSessionOn(channel, context);
-    if (!session.ok()) {
-      return ReportSetupFailure(context.workers, session.status());
+    ParentChannel parent = SetUpParentChannel(context, ParentUse::kUsed);
+    if (!parent.task.ok()) {
+      return ReportSetupFailure(context.workers, parent.task.status());
     }
-    const std::string session_bytes = session->SerializeAsString();
+    const std::string task_bytes = parent.task->SerializeAsString();
     std::vector<pid_t> pids;
     context.parent->MarkWorkersStarting();
     for (int i = 0; i < context.workers; ++i) {
-      pids.push_back(SpawnWorker(i, session_bytes, context));
+      pids.push_back(SpawnWorker(i, task_bytes, context));
     }
     context.parent->CloseWorkerFds();
     context.parent->ParentFacts(-1);  // the workers' start
     ReapWorkersThen(pids, *context.parent, context.worker_patience,
-                    [&] { CheckParentClient(channel, context); });
+                    [&] { FinishAndCheckParent(parent, context); });
     return 0;
   }
 };

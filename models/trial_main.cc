@@ -35,8 +35,8 @@
 // The spawn model's workers (runtime/spawned_worker.h) only.
 ABSL_FLAG(int, spawned_worker, -1,
           "internal: run as this worker of a spawned trial");
-ABSL_FLAG(int, session_fd, -1,
-          "internal: the fd a spawned worker reads its session from");
+ABSL_FLAG(int, task_fd, -1,
+          "internal: the fd a spawned worker receives its task from");
 ABSL_FLAG(std::string, target, "", "internal: the server's address");
 ABSL_FLAG(int, workers, 1, "internal: the trial's workers");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
@@ -60,7 +60,7 @@ int Fail(const std::string& message) {
 int SpawnedWorkerMain() {
   SpawnedWorkerOptions options;
   options.index = absl::GetFlag(FLAGS_spawned_worker);
-  options.session_fd = absl::GetFlag(FLAGS_session_fd);
+  options.task_fd = absl::GetFlag(FLAGS_task_fd);
   options.target = absl::GetFlag(FLAGS_target);
   options.workers = absl::GetFlag(FLAGS_workers);
   options.connect_timeout = absl::GetFlag(FLAGS_connect_timeout);

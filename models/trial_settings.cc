@@ -1,8 +1,10 @@
 #include "models/trial_settings.h"
 
 #include <optional>
+#include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "dataset/catalogue.h"
 #include "probes/fork_hooks.h"
@@ -11,6 +13,56 @@ namespace forkcheck {
 namespace {
 
 constexpr char kTablePrefix[] = "projects/forkcheck/datasets/synthetic/tables/";
+constexpr char kWritableDataset[] = "/datasets/writable/tables/";
+
+// The catalogue table whose rows `setting`="`table`" is written with: the
+// one its last part names, if it is a writable table of the fake's
+// (fakes/README.md, "Writable tables").
+absl::StatusOr<const TableSpec*> WrittenRowsOf(const std::string& setting,
+                                               const std::string& table) {
+  const size_t dataset = table.find(kWritableDataset);
+  const TableSpec* spec = dataset == std::string::npos
+                              ? nullptr
+                              : Catalogue::Default().Resolve(table.substr(
+                                    dataset + sizeof(kWritableDataset) - 1));
+  if (!absl::StartsWith(table, "projects/") || spec == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        setting, "=\"", table,
+        "\"; a write needs a writable table, "
+        "projects/P/datasets/writable/tables/T with T a catalogue table"));
+  }
+  return spec;
+}
+
+// The write workload's settings, checked; `model` runs it.
+absl::Status PrepareWrite(const Model& model, ModelContext& context) {
+  if (!model.supports_write()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "workload=write: ", model.name(), " runs only the read workload"));
+  }
+  if (context.busy_parent_thread) {
+    return absl::InvalidArgumentError(
+        "busy_parent_thread with workload=write: the busy thread is a read; "
+        "the write workload has no busy parent thread");
+  }
+  if (context.write_rows < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("write_rows=", context.write_rows, "; must be >= 0"));
+  }
+  absl::StatusOr<const TableSpec*> rows = WrittenRowsOf("table", context.table);
+  if (!rows.ok()) return rows.status();
+  context.write_rows_of = (*rows)->name;
+  absl::StatusOr<const TableSpec*> parent_rows =
+      WrittenRowsOf("parent_write_table", context.parent_write_table);
+  if (!parent_rows.ok()) return parent_rows.status();
+  if (context.parent_write_table == context.table) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "parent_write_table=\"", context.parent_write_table,
+        "\" is the workers' table; the parent's writes go elsewhere"));
+  }
+  context.parent_write_rows_of = (*parent_rows)->name;
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -19,10 +71,24 @@ absl::StatusOr<std::unique_ptr<Model>> PrepareTrial(TrialSettings* settings) {
       MakeModel(settings->model, settings->variant);
   if (!model.ok()) return model.status();
   ModelContext& context = settings->context;
+  if (settings->workload == "write") {
+    context.workload = Workload::kWrite;
+    if (absl::Status write = PrepareWrite(**model, context); !write.ok()) {
+      return write;
+    }
+  } else if (settings->workload == "read" || settings->workload.empty()) {
+    context.workload = Workload::kRead;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "workload=\"", settings->workload, "\"; expected read or write"));
+  }
   // As read_table and the main job read a table name. A name the catalogue
   // does not know still goes to the server (in full form), so that a trial
   // of an unknown table shows the server's NOT_FOUND, as a real client would.
-  if (const TableSpec* spec = Catalogue::Default().Resolve(context.table)) {
+  if (context.workload == Workload::kWrite) {
+    // Checked above: a writable table's full name.
+  } else if (const TableSpec* spec =
+                 Catalogue::Default().Resolve(context.table)) {
     context.table = spec->name;
   } else if (context.table.find('/') == std::string::npos) {
     context.table = absl::StrCat(kTablePrefix, context.table);

@@ -19,20 +19,20 @@
 #include "common/subprocess.h"
 #include "framing/framed_fd.h"
 #include "framing/worker_reporter.h"
-#include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "probes/fork_hooks.h"
-#include "runtime/share_reader.h"
 #include "runtime/worker_channel.h"
 #include "runtime/worker_process.h"
+#include "runtime/worker_report.h"
+#include "runtime/worker_task.h"
 
 namespace forkcheck {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using google::cloud::bigquery::storage::v1::ReadSession;
 
 // Message kinds: the payload's first byte. Parent to zygote:
-//   kStartWorker {index} + serialized session, kSetupFailed {code} + message,
+//   kStartWorker {index} + serialized WorkerTask, kSetupFailed {code} +
+//   message,
 //   kQuit {};
 // zygote to parent:
 //   kStarted {index, pid, errno} (pid -1: the fork failed, with errno),
@@ -124,20 +124,18 @@ absl::StatusOr<Message> ReadMessage(int fd, absl::Duration wait) {
 }
 
 // A worker forked by the zygote, after ForkWorker opened its reporter.
-int RunForkedWorker(int index, const std::string& session_bytes,
+int RunForkedWorker(int index, const std::string& task_bytes,
                     const ModelContext& context, WorkerReporter& reporter) {
-  ReadSession session;
-  if (!session.ParseFromString(session_bytes)) {
+  absl::StatusOr<v1::WorkerTask> task =
+      ParseWorkerTask(task_bytes, "the fork server");
+  if (!task.ok()) {
     v1::WorkerResult result;
-    result.set_status_code(static_cast<int>(absl::StatusCode::kInternal));
-    result.set_status_message(
-        absl::StrCat("the fork server's ", session_bytes.size(),
-                     " bytes of session are not a ReadSession"));
+    SetResultStatus(absl::InternalError(task.status().message()), &result);
     reporter.Result(result);
     return 1;
   }
-  ShareOptions options = ShareOptionsFor(context, index);
-  ReadShare(NewWorkerChannel(context), session, options, reporter);
+  RunWorkerTask(NewWorkerChannel(context), *task,
+                ShareOptionsFor(context, index), reporter);
   return 0;
 }
 
@@ -195,14 +193,14 @@ int RunForkedWorker(int index, const std::string& session_bytes,
     switch (message->kind) {
       case kStartWorker: {
         const int index = message->fields[0];
-        const std::string& session_bytes = message->tail;
+        const std::string& task_bytes = message->tail;
         pid_t pid = -1;
         int error = EINVAL;
         if (index >= 0 && index < context.workers) {
           pid = ForkWorker(
               context.fork_hooks, index, [&](WorkerReporter& reporter) {
                 close(fd);
-                return RunForkedWorker(index, session_bytes, context, reporter);
+                return RunForkedWorker(index, task_bytes, context, reporter);
               });
           error = pid < 0 ? errno : 0;
         }
@@ -291,11 +289,10 @@ absl::StatusOr<std::optional<ForkServer::Started>> ForkServer::Receive(
   }
 }
 
-absl::Status ForkServer::StartWorker(int index,
-                                     const std::string& session_bytes) {
+absl::Status ForkServer::StartWorker(int index, const std::string& task_bytes) {
   if (stopped_) return absl::FailedPreconditionError("fork server stopped");
   if (absl::Status sent = WriteFramed(
-          fd_, Encode(kStartWorker, {index}, session_bytes), kReplyTimeout);
+          fd_, Encode(kStartWorker, {index}, task_bytes), kReplyTimeout);
       !sent.ok()) {
     return absl::Status(
         sent.code(), absl::StrCat("asking the fork server for worker ", index,

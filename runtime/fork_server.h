@@ -2,7 +2,7 @@
 // a zygote process forked at the very start, before the trial's parent
 // touches gRPC, which forks the workers when the parent asks. The zygote
 // itself never calls gRPC (it stays pristine); each worker it forks creates
-// its own channel and reads its share of the session.
+// its own channel and carries out its share of its task (worker_task.h).
 //
 // The zygote holds the workers' report fds (its children inherit them) and
 // closes the parent's; it reaps its workers and sends each exit status to
@@ -42,14 +42,15 @@ class ForkServer {
   ForkServer& operator=(const ForkServer&) = delete;
   ~ForkServer();  // Stop()s the zygote if that was not done
 
-  // Asks the zygote to fork worker `index`, which parses `session_bytes` (a
-  // serialized ReadSession), creates its own channel and reads its share.
+  // Asks the zygote to fork worker `index`, which parses `task_bytes` (a
+  // serialized v1::WorkerTask), creates its own channel and carries out its
+  // share.
   // OK once the zygote says it forked it; an error if it could not, or did
   // not answer within kReplyTimeout.
-  absl::Status StartWorker(int index, const std::string& session_bytes);
+  absl::Status StartWorker(int index, const std::string& task_bytes);
 
-  // When the session could not be created: asks the zygote to report
-  // `status` as every worker's result (the parent no longer holds their
+  // When the task could not be made (e.g. no session): asks the zygote to
+  // report `status` as every worker's result (the parent no longer holds their
   // pipes).
   absl::Status ReportSetupFailure(const absl::Status& status);
 

@@ -5,6 +5,7 @@
 #ifndef FORKCHECK_RUNTIME_MODEL_H_
 #define FORKCHECK_RUNTIME_MODEL_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/time/time.h"
@@ -13,12 +14,27 @@
 
 namespace forkcheck {
 
+// What the workers do (TrialRequest.workload).
+enum class Workload { kRead, kWrite };
+
 // What a model runs against; set up by the trial program.
 struct ModelContext {
   std::string target;  // the server's address, e.g. "127.0.0.1:4711"
-  std::string table;   // full name: "projects/p/datasets/d/tables/t"
-  int workers = 1;     // == parent->workers()
-  int streams = 1;     // max_stream_count asked of the session
+  // Full name: "projects/p/datasets/d/tables/t"; for kWrite the trial's
+  // own writable table ("projects/p/datasets/writable/tables/t").
+  std::string table;
+  Workload workload = Workload::kRead;
+  // kWrite: worker i of `workers` writes rows [i * N / W, (i + 1) * N / W),
+  // N = write_rows, of the catalogue table `write_rows_of` (its full name:
+  // the one the writable table's last part names) to `table`.
+  int64_t write_rows = 0;
+  std::string write_rows_of;
+  // kWrite: where the parent's own writes and its check go, never `table`,
+  // and the catalogue table (full name) whose rows the parent writes.
+  std::string parent_write_table;
+  std::string parent_write_rows_of;
+  int workers = 1;  // == parent->workers()
+  int streams = 1;  // max_stream_count asked of the session
   // How long a worker waits for its channel to connect before it reports
   // UNAVAILABLE, and each session creation's deadline.
   absl::Duration connect_timeout = absl::Seconds(5);
@@ -64,9 +80,13 @@ class Model {
   // busy_parent_thread).
   virtual bool supports_busy_parent_thread() const { return false; }
 
+  // Whether the model runs Workload::kWrite (every model reads).
+  virtual bool supports_write() const { return false; }
+
   // Runs the whole trial in this (the trial's parent) process; returns the
   // trial program's exit code. Worker i reads streams i, i + N, i + 2N, ...
-  // of the session (see share_reader.h).
+  // of the session (see share_reader.h), or writes its share of the rows
+  // (share_writer.h).
   virtual int Run(const ModelContext& context) = 0;
 };
 

@@ -1,13 +1,16 @@
 #include "runtime/parent_client.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
-
 #include "client/channel_factory.h"
 #include "client/reference_reader.h"
 #include "dataset/catalogue.h"
+#include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
+#include "grpcpp/client_context.h"
 #include "runtime/worker_process.h"
+#include "runtime/worker_task.h"
 
 namespace forkcheck {
 namespace {
@@ -21,6 +24,32 @@ absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> CreateSession(
       .CreateSession(table, streams);
 }
 
+// The write workload's check: a COMMITTED stream of `table`.
+absl::Status CreateCommittedStream(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& table,
+    absl::Duration timeout) {
+  namespace bqs = google::cloud::bigquery::storage::v1;
+  bqs::CreateWriteStreamRequest request;
+  request.set_parent(table);
+  request.mutable_write_stream()->set_type(bqs::WriteStream::COMMITTED);
+  bqs::WriteStream stream;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  const grpc::Status status =
+      bqs::BigQueryWrite::NewStub(channel)->CreateWriteStream(&context, request,
+                                                              &stream);
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat("CreateWriteStream on ", table, ": ",
+                                   status.error_message()));
+}
+
+void ReportParentCheck(const absl::Status& status,
+                       const ModelContext& context) {
+  context.parent->ParentCheck(static_cast<int>(status.code()),
+                              std::string(status.message()));
+}
+
 }  // namespace
 
 absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession>
@@ -30,17 +59,98 @@ CreateSessionOn(const std::shared_ptr<grpc::Channel>& channel,
                        context.create_session_timeout);
 }
 
-ParentChannel SetUpParentChannel(const ModelContext& context, bool used) {
+absl::StatusOr<v1::WorkerTask> TaskOn(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const ModelContext& context) {
+  if (context.workload == Workload::kWrite) return WriteTask(context);
+  auto session = CreateSessionOn(channel, context);
+  if (!session.ok()) return session.status();
+  return ReadTask(*session);
+}
+
+absl::StatusOr<v1::WorkerTask> TaskInHelper(const ModelContext& context) {
+  if (context.workload == Workload::kWrite) return WriteTask(context);
+  auto session = CreateSessionInHelper(context);
+  if (!session.ok()) return session.status();
+  return ReadTask(*session);
+}
+
+ParentChannel SetUpParentChannel(const ModelContext& context, ParentUse use) {
   ParentChannel parent;
+  const bool used = use != ParentUse::kIdle;
+  if (context.workload == Workload::kWrite) {
+    parent.channel = NewChannel(context.target);
+    parent.task = WriteTask(context);
+    if (!used) return parent;
+    const TableSpec* spec =
+        Catalogue::Default().Find(context.parent_write_rows_of);
+    if (spec == nullptr) {
+      parent.task = absl::InvalidArgumentError(absl::StrCat(
+          "the parent's rows are of \"", context.parent_write_rows_of,
+          "\", which is not a catalogue table"));
+      return parent;
+    }
+    absl::StatusOr<std::unique_ptr<InFlightWrite>> writes =
+        InFlightWrite::Start(parent.channel, context.parent_write_table, *spec,
+                             kParentAnsweredAppends,
+                             kParentAnsweredAppends + kParentInFlightAppends,
+                             context.create_session_timeout);
+    if (!writes.ok()) {
+      parent.task = absl::Status(
+          writes.status().code(),
+          absl::StrCat("the parent's own writes: ", writes.status().message()));
+      return parent;
+    }
+    parent.writes = *std::move(writes);
+    return parent;
+  }
   if (used) {
     parent.channel = NewChannel(context.target);
-    parent.session = CreateSessionOn(parent.channel, context);
+    parent.task = TaskOn(parent.channel, context);
   } else {
     // Before the channel exists, so the helper inherits no gRPC state.
-    parent.session = CreateSessionInHelper(context);
+    parent.task = TaskInHelper(context);
     parent.channel = NewChannel(context.target);
   }
   return parent;
+}
+
+absl::Status PutParentCallInFlight(ParentChannel& parent,
+                                   const ModelContext& context) {
+  if (parent.writes != nullptr) {
+    return parent.writes->SendUnanswered(kParentInFlightAppends,
+                                         context.create_session_timeout);
+  }
+  absl::StatusOr<std::unique_ptr<InFlightRead>> started = InFlightRead::Start(
+      parent.channel, context.table, context.create_session_timeout);
+  if (!started.ok()) return started.status();
+  parent.in_flight_read = *std::move(started);
+  return absl::OkStatus();
+}
+
+void DropParentChannel(ParentChannel& parent, const ModelContext& context) {
+  if (parent.writes != nullptr) {
+    parent.writes->Finish(context.parent_check_timeout);
+    parent.writes.reset();
+  }
+  parent.channel.reset();
+}
+
+void FinishAndCheckParent(ParentChannel& parent, const ModelContext& context) {
+  if (parent.in_flight_read != nullptr) {
+    FinishInFlightAndCheckParent(*parent.in_flight_read, parent.channel,
+                                 context);
+    return;
+  }
+  if (parent.writes != nullptr) {
+    if (const absl::Status finished =
+            parent.writes->Finish(context.parent_check_timeout).status;
+        !finished.ok()) {
+      ReportParentCheck(finished, context);
+      return;
+    }
+  }
+  CheckParentClient(parent.channel, context);
 }
 
 absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCallIfAsked(
@@ -53,12 +163,14 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCallIfAsked(
 
 void CheckParentClient(const std::shared_ptr<grpc::Channel>& channel,
                        const ModelContext& context) {
-  const absl::Status status =
-      CreateSession(channel, context.table, /*streams=*/1,
-                    context.parent_check_timeout)
-          .status();
-  context.parent->ParentCheck(static_cast<int>(status.code()),
-                              std::string(status.message()));
+  ReportParentCheck(
+      context.workload == Workload::kWrite
+          ? CreateCommittedStream(channel, context.parent_write_table,
+                                  context.parent_check_timeout)
+          : CreateSession(channel, context.table, /*streams=*/1,
+                          context.parent_check_timeout)
+                .status(),
+      context);
 }
 
 void FinishInFlightAndCheckParent(InFlightRead& call,
@@ -73,8 +185,7 @@ void FinishInFlightAndCheckParent(InFlightRead& call,
                      account.corrupt_responses, " undecodable responses"));
   }
   if (!failure.ok()) {
-    context.parent->ParentCheck(static_cast<int>(failure.code()),
-                                std::string(failure.message()));
+    ReportParentCheck(failure, context);
     return;
   }
   CheckParentClient(channel, context);

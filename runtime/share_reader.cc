@@ -9,17 +9,11 @@
 #include "client/reference_reader.h"
 #include "client/row_ledger.h"
 #include "dataset/catalogue.h"
-#include "framing/resource_usage.h"
 
 namespace forkcheck {
 namespace {
 
 using google::cloud::bigquery::storage::v1::ReadSession;
-
-void SetStatus(const absl::Status& status, v1::WorkerResult* result) {
-  result->set_status_code(static_cast<int>(status.code()));
-  result->set_status_message(std::string(status.message()));
-}
 
 // Adds one ReadStreams account to the result (all but the ledger's counts,
 // which the caller takes from the merged ledger).
@@ -52,26 +46,6 @@ void AddAccount(const ReadAccount& account, v1::WorkerResult* result) {
   }
 }
 
-void MarkDone(WorkerReporter& reporter, v1::WorkerResult* result) {
-  reporter.Phase(v1::PHASE_DONE);
-  result->set_done_micros(reporter.ElapsedMicros());
-  result->set_monotonic_start_micros(reporter.StartMonotonicMicros());
-}
-
-v1::WorkerResult Send(v1::WorkerResult result, int rusage_who,
-                      WorkerReporter& reporter) {
-  *result.mutable_usage() =
-      ResourceUsageOf(rusage_who).value_or(v1::ResourceUsage());
-  reporter.Result(result);
-  return result;
-}
-
-v1::WorkerResult Finish(v1::WorkerResult result, int rusage_who,
-                        WorkerReporter& reporter) {
-  MarkDone(reporter, &result);
-  return Send(std::move(result), rusage_who, reporter);
-}
-
 // The timed CreateReadSession calls (ShareOptions::session_calls): as many
 // streams as the trial's session has, so each call does the same work.
 void TimeSessionCalls(ReferenceReader& reader, const ReadSession& session,
@@ -84,11 +58,12 @@ void TimeSessionCalls(ReferenceReader& reader, const ReadSession& session,
         reader.CreateSession(session.table(), streams);
     const auto elapsed = Clock::now() - start;
     if (!created.ok()) {
-      SetStatus(absl::Status(created.status().code(),
-                             absl::StrCat("CreateReadSession call ", i + 1,
-                                          " of ", calls, " after the read: ",
-                                          created.status().message())),
-                result);
+      SetResultStatus(
+          absl::Status(
+              created.status().code(),
+              absl::StrCat("CreateReadSession call ", i + 1, " of ", calls,
+                           " after the read: ", created.status().message())),
+          result);
       return;
     }
     result->add_create_session_latency_ns(
@@ -108,37 +83,14 @@ std::vector<std::string> StreamShare(const ReadSession& session, int index,
   return names;
 }
 
-ShareOptions ShareOptionsFor(const ModelContext& context, int index) {
-  ShareOptions options;
-  options.index = index;
-  options.workers = context.workers;
-  options.connect_timeout = context.connect_timeout;
-  options.session_calls = context.session_calls;
-  options.create_session_timeout = context.create_session_timeout;
-  return options;
-}
-
 v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
                            const ReadSession& session,
                            const ShareOptions& options,
                            WorkerReporter& reporter) {
   v1::WorkerResult result;
-  reporter.Phase(v1::PHASE_CLIENT_CREATED);
-  result.set_client_created_micros(reporter.ElapsedMicros());
-
-  const auto deadline = std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(options.connect_timeout);
-  if (!channel->WaitForConnected(deadline)) {
-    SetStatus(absl::UnavailableError(absl::StrCat(
-                  "the channel did not connect within ",
-                  absl::FormatDuration(options.connect_timeout),
-                  " (connectivity state ",
-                  static_cast<int>(channel->GetState(false)), ")")),
-              &result);
-    return Finish(std::move(result), options.rusage_who, reporter);
+  if (!ReportClientAndConnect(*channel, options, reporter, &result)) {
+    return FinishResult(std::move(result), options, reporter);
   }
-  reporter.Phase(v1::PHASE_CONNECTED);
-  result.set_connected_micros(reporter.ElapsedMicros());
 
   ReaderOptions reader_options;
   reader_options.create_session_timeout = options.create_session_timeout;
@@ -151,7 +103,7 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
     AddAccount(account, &result);
     if (!merged.has_value()) merged.emplace(account.ledger.row_count());
     if (absl::Status merge = merged->Merge(account.ledger); !merge.ok()) {
-      SetStatus(merge, &result);
+      SetResultStatus(merge, &result);
       break;
     }
     if (result.first_row_micros() == 0 && account.rows_received > 0) {
@@ -165,7 +117,7 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
                     absl::ToInt64Microseconds(account.time_to_first_row));
     }
     if (!account.first_error.ok()) {
-      SetStatus(account.first_error, &result);
+      SetResultStatus(account.first_error, &result);
       break;
     }
   }
@@ -182,18 +134,7 @@ v1::WorkerResult ReadShare(const std::shared_ptr<grpc::Channel>& channel,
   if (options.session_calls > 0 && result.status_code() == 0) {
     TimeSessionCalls(reader, session, options.session_calls, &result);
   }
-  return Send(std::move(result), options.rusage_who, reporter);
-}
-
-int ReportSetupFailure(int workers, const absl::Status& status) {
-  v1::WorkerResult result;
-  SetStatus(status.ok() ? absl::InternalError("setup failed") : status,
-            &result);
-  for (int i = 0; i < workers; ++i) {
-    absl::StatusOr<WorkerReporter> reporter = WorkerReporter::ForThread(i);
-    if (reporter.ok()) reporter->Result(result);
-  }
-  return 1;
+  return SendResult(std::move(result), options, reporter);
 }
 
 }  // namespace forkcheck

@@ -14,14 +14,11 @@
 #include "client/channel_factory.h"
 #include "framing/framed_fd.h"
 #include "framing/worker_reporter.h"
-#include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "probes/fork_hooks.h"
-#include "runtime/share_reader.h"
+#include "runtime/worker_task.h"
 
 namespace forkcheck {
 namespace {
-
-using google::cloud::bigquery::storage::v1::ReadSession;
 
 constexpr char kSelfExe[] = "/proc/self/exe";
 
@@ -34,34 +31,28 @@ std::string ProgramPath() {
   return std::string(path, static_cast<size_t>(n));
 }
 
-absl::StatusOr<ReadSession> ReceiveSession(int fd) {
+absl::StatusOr<v1::WorkerTask> ReceiveTask(int fd) {
   if (fd < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--", kSessionFdFlag, "=", fd, "; expected an fd"));
+        absl::StrCat("--", kTaskFdFlag, "=", fd, "; expected an fd"));
   }
-  absl::StatusOr<std::string> bytes = ReadFramed(fd, kSessionHandoffTimeout);
+  absl::StatusOr<std::string> bytes = ReadFramed(fd, kTaskHandoffTimeout);
   close(fd);
   if (!bytes.ok()) {
     return absl::Status(bytes.status().code(),
-                        absl::StrCat("receiving the session on fd ", fd, ": ",
+                        absl::StrCat("receiving the task on fd ", fd, ": ",
                                      bytes.status().message()));
   }
-  ReadSession session;
-  if (!session.ParseFromString(*bytes)) {
-    return absl::InvalidArgumentError(absl::StrCat("the ", bytes->size(),
-                                                   " bytes received on fd ", fd,
-                                                   " are not a ReadSession"));
-  }
-  return session;
+  return ParseWorkerTask(*bytes, absl::StrCat("fd ", fd));
 }
 
 }  // namespace
 
-std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
+std::vector<std::string> SpawnedWorkerArgs(int index, int task_fd,
                                            const ModelContext& context) {
   return {
       absl::StrCat("--", kSpawnedWorkerFlag, "=", index),
-      absl::StrCat("--", kSessionFdFlag, "=", session_fd),
+      absl::StrCat("--", kTaskFdFlag, "=", task_fd),
       absl::StrCat("--target=", context.target),
       absl::StrCat("--workers=", context.workers),
       absl::StrCat("--connect_timeout=",
@@ -75,7 +66,7 @@ std::vector<std::string> SpawnedWorkerArgs(int index, int session_fd,
   };
 }
 
-pid_t SpawnWorker(int index, const std::string& session_bytes,
+pid_t SpawnWorker(int index, const std::string& task_bytes,
                   const ModelContext& context) {
   int fds[2];
   // CLOEXEC: no other worker inherits this pipe; the child clears the flag
@@ -110,9 +101,9 @@ pid_t SpawnWorker(int index, const std::string& session_bytes,
     std::fprintf(stderr, "spawn: fork of worker %d: %s\n", index,
                  std::strerror(errno));
   } else if (absl::Status sent =
-                 WriteFramed(fds[1], session_bytes, kSessionHandoffTimeout);
+                 WriteFramed(fds[1], task_bytes, kTaskHandoffTimeout);
              !sent.ok()) {
-    std::fprintf(stderr, "spawn: handing worker %d its session: %s\n", index,
+    std::fprintf(stderr, "spawn: handing worker %d its task: %s\n", index,
                  sent.ToString().c_str());
   }
   close(fds[1]);
@@ -125,15 +116,14 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options) {
   if (!reporter.ok()) {
     std::fprintf(stderr, "spawned worker %d: %s\n", options.index,
                  reporter.status().ToString().c_str());
-    if (options.session_fd >= 0) close(options.session_fd);
+    if (options.task_fd >= 0) close(options.task_fd);
     return 3;
   }
   reporter->Phase(v1::PHASE_STARTED);
-  absl::StatusOr<ReadSession> session = ReceiveSession(options.session_fd);
-  if (!session.ok()) {
+  absl::StatusOr<v1::WorkerTask> task = ReceiveTask(options.task_fd);
+  if (!task.ok()) {
     v1::WorkerResult result;
-    result.set_status_code(static_cast<int>(session.status().code()));
-    result.set_status_message(std::string(session.status().message()));
+    SetResultStatus(task.status(), &result);
     reporter->Result(result);
     return 1;
   }
@@ -143,8 +133,8 @@ int RunSpawnedWorker(const SpawnedWorkerOptions& options) {
   share.connect_timeout = options.connect_timeout;
   share.session_calls = options.session_calls;
   share.create_session_timeout = options.create_session_timeout;
-  ReadShare(NewChannel(options.target, options.local_subchannel_pool), *session,
-            share, *reporter);
+  RunWorkerTask(NewChannel(options.target, options.local_subchannel_pool),
+                *task, share, *reporter);
   return 0;
 }
 

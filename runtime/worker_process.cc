@@ -15,7 +15,7 @@
 #include "client/channel_factory.h"
 #include "framing/framed_fd.h"
 #include "runtime/parent_client.h"
-#include "runtime/share_reader.h"
+#include "runtime/worker_task.h"
 
 namespace forkcheck {
 namespace {
@@ -130,7 +130,7 @@ void ReapWorkers(const std::vector<pid_t>& pids, ParentReporter& parent) {
 }
 
 void RunWorkerProcesses(
-    const ModelContext& context, const ReadSession& session,
+    const ModelContext& context, const v1::WorkerTask& task,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for,
     const std::function<void()>& then) {
   std::vector<pid_t> pids;
@@ -140,7 +140,7 @@ void RunWorkerProcesses(
         ForkWorker(context.fork_hooks, i, [&](WorkerReporter& reporter) {
           std::shared_ptr<grpc::Channel> channel = channel_for(i);
           ShareOptions options = ShareOptionsFor(context, i);
-          ReadShare(channel, session, options, reporter);
+          RunWorkerTask(channel, task, options, reporter);
           return 0;
         }));
   }

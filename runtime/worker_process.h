@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "forkcheck/worker_task.pb.h"
 #include "framing/worker_reporter.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
 #include "grpcpp/channel.h"
@@ -42,14 +43,13 @@ void ReapWorkersThen(const std::vector<pid_t>& pids, ParentReporter& parent,
 // Forks context.workers workers (with context.fork_hooks); worker i takes
 // its channel from
 // `channel_for(i)` (called in the child: it may return an inherited channel
-// or create one) and reads its share (ReadShare). Then closes the parent's
-// copies of the workers' report fds and reaps them all (ReapWorkers; with
-// `then`, ReapWorkersThen with context.worker_patience).
+// or create one) and carries out its share of `task` (RunWorkerTask). Then
+// closes the parent's copies of the workers' report fds and reaps them all
+// (ReapWorkers; with `then`, ReapWorkersThen with context.worker_patience).
 // Stamps the workers' start (MarkWorkersStarting) before the first fork and
 // sends ParentFacts (tcp_connections -1) after reaping.
 void RunWorkerProcesses(
-    const ModelContext& context,
-    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    const ModelContext& context, const v1::WorkerTask& task,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for,
     const std::function<void()>& then = nullptr);
 

@@ -9,13 +9,12 @@
 
 #include "framing/worker_reporter.h"
 #include "probes/connection_count.h"
-#include "runtime/share_reader.h"
+#include "runtime/worker_task.h"
 
 namespace forkcheck {
 
 int RunWorkerThreads(
-    const ModelContext& context,
-    const google::cloud::bigquery::storage::v1::ReadSession& session,
+    const ModelContext& context, const v1::WorkerTask& task,
     const std::function<std::shared_ptr<grpc::Channel>(int)>& channel_for) {
   std::atomic<bool> failed{false};
   // Kept until every thread is done, so the connections they used can be
@@ -37,7 +36,7 @@ int RunWorkerThreads(
       channels[i] = channel;
       ShareOptions options = ShareOptionsFor(context, i);
       options.rusage_who = RUSAGE_THREAD;
-      ReadShare(channel, session, options, *reporter);
+      RunWorkerTask(channel, task, options, *reporter);
     });
   }
   for (std::thread& thread : threads) thread.join();
