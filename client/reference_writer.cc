@@ -300,12 +300,15 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
           absl::StrCat("AppendRows on ", account.stream, " at offset ",
                        acknowledged, ": ", decision.reason)));
     }
+    if (account.first_retried_failure.ok()) {
+      account.first_retried_failure = ToAbsl(failure);
+    }
     // A fault the fake injected on purpose is resumed as designed; any
     // other failure is one the writer needed its retry for.
     if (IsInjectedFault(failure.error_message())) {
       ++account.injected_fault_retries;
-    } else if (account.first_retried_failure.ok()) {
-      account.first_retried_failure = ToAbsl(failure);
+    } else if (account.first_needed_retry.ok()) {
+      account.first_needed_retry = ToAbsl(failure);
     }
     if (!offsets) account.rows_maybe_duplicated += next - acknowledged;
     account.retries = policy.retries();

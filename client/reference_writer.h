@@ -80,8 +80,11 @@ struct WriteAccount {
   // Of `retries`: those after a failure the fake injected on purpose
   // (dataset/injected_fault.h).
   int64_t injected_fault_retries = 0;
-  // The first failure a retry recovered from, injected ones apart.
+  // The first failure a retry recovered from; and the first that the fake
+  // did not inject (a retry the writer needed, as a reader's
+  // first_retried_failure counts them).
   absl::Status first_retried_failure;
+  absl::Status first_needed_retry;
   // The first error no retry recovered from; OK when every row was
   // acknowledged and (PENDING) committed or (BUFFERED) flushed.
   absl::Status first_error;

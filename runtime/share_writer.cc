@@ -20,11 +20,11 @@ void AddAccount(const WriteAccount& account, const RowShare& share,
   result->set_bytes(account.bytes_acknowledged);
   result->set_retries(account.retries.total());
   result->set_injected_fault_retries(account.injected_fault_retries);
-  if (!account.first_retried_failure.ok()) {
+  if (!account.first_needed_retry.ok()) {
     result->set_first_retried_status_code(
-        static_cast<int>(account.first_retried_failure.code()));
+        static_cast<int>(account.first_needed_retry.code()));
     result->set_first_retried_status_message(
-        std::string(account.first_retried_failure.message()));
+        std::string(account.first_needed_retry.message()));
   }
   // Acknowledged in offset order: a prefix of the share.
   if (account.rows_acknowledged > 0) {
