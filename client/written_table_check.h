@@ -19,10 +19,12 @@ namespace forkcheck {
 
 // Creates a read session of `table` (a name of the server's, which may
 // differ from spec.name: a writable table in another project) and reads
-// every stream with one thread, verifying rows against `spec` with its
-// row_count set to `row_count`. The account's exactly_once() says whether
-// the table held exactly those rows; an error only when no session could
-// be created.
+// every stream with one thread, verifying rows against `spec` (as a writer
+// generated them from it), and counts rows at or beyond `row_count` as out
+// of range and those below it not read as missing. The account's
+// exactly_once() says whether the table held exactly those rows; an error
+// when no session could be created, or for a row_count outside
+// [0, spec.row_count].
 absl::StatusOr<ReadAccount> ReadBackWrittenTable(
     std::shared_ptr<grpc::Channel> channel, const std::string& table,
     const TableSpec& spec, int64_t row_count, ReaderOptions options = {});

@@ -186,6 +186,10 @@ TEST(CppTesteeTest, AWriteRequestIsCheckedInOnePlace) {
   trial = WriteRequest("spawn");
   trial.set_write_rows(-1);
   EXPECT_EQ(Refusal(trial), "write_rows=-1; must be >= 0");
+  trial.set_write_rows(1001);
+  EXPECT_EQ(Refusal(trial),
+            "write_rows=1001; projects/forkcheck/datasets/synthetic/tables/"
+            "small has 1000 rows");
   trial = WriteRequest("spawn");
   trial.set_table("small");
   EXPECT_NE(Refusal(trial).find("table=\"small\"; a write needs a writable"),

@@ -51,6 +51,12 @@ absl::Status PrepareWrite(const Model& model, ModelContext& context) {
   }
   absl::StatusOr<const TableSpec*> rows = WrittenRowsOf("table", context.table);
   if (!rows.ok()) return rows.status();
+  // The rows are the catalogue table's, as its generator makes them.
+  if (context.write_rows > (*rows)->row_count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("write_rows=", context.write_rows, "; ", (*rows)->name,
+                     " has ", (*rows)->row_count, " rows"));
+  }
   context.write_rows_of = (*rows)->name;
   absl::StatusOr<const TableSpec*> parent_rows =
       WrittenRowsOf("parent_write_table", context.parent_write_table);

@@ -168,9 +168,9 @@ TEST(InFlightWriteTest, AppendsInFlightAreAnsweredAtFinishAndInTheTable) {
   std::unique_ptr<FakeServer> server = StartServer();
   ASSERT_NE(server, nullptr);
   auto channel = NewChannel(server->address());
-  auto write = InFlightWrite::Start(channel, kWritable, SmallSpec(),
-                                    /*answered=*/2, /*max_appends=*/5,
-                                    absl::Seconds(5));
+  auto write =
+      InFlightWrite::Start(channel, kWritable, SmallSpec(),
+                           /*answered=*/2, /*max_appends=*/5, absl::Seconds(5));
   ASSERT_TRUE(write.ok()) << write.status();
   ASSERT_TRUE((*write)->SendUnanswered(3, absl::Seconds(5)).ok());
   const InFlightWriteAccount account = (*write)->Finish(absl::Seconds(5));
@@ -183,7 +183,19 @@ TEST(InFlightWriteTest, AppendsInFlightAreAnsweredAtFinishAndInTheTable) {
   auto read_back = ReadBackWrittenTable(channel, kWritable, SmallSpec(),
                                         5 * InFlightWrite::kRowsPerAppend);
   ASSERT_TRUE(read_back.ok()) << read_back.status();
-  EXPECT_TRUE(read_back->exactly_once());
+  EXPECT_TRUE(read_back->exactly_once()) << read_back->first_error;
+  EXPECT_EQ(read_back->unique_rows, 5 * InFlightWrite::kRowsPerAppend);
+  // Read back as fewer rows than were written: the rest are strays.
+  auto fewer = ReadBackWrittenTable(channel, kWritable, SmallSpec(), 200);
+  ASSERT_TRUE(fewer.ok()) << fewer.status();
+  EXPECT_FALSE(fewer->exactly_once());
+  EXPECT_EQ(fewer->unique_rows, 200);
+  EXPECT_EQ(fewer->out_of_range_rows, 300);
+  EXPECT_EQ(fewer->missing_rows, 0);
+  EXPECT_EQ(ReadBackWrittenTable(channel, kWritable, SmallSpec(), 1001)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(InFlightWriteTest, MoreAppendsThanPlannedAreRefused) {
