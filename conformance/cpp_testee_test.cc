@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/runfiles.h"
+#include "conformance/cpp_trials.h"
 #include "fakes/fake_server_process.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,12 +30,6 @@ using ::testing::HasSubstr;
 
 constexpr milliseconds kWatchdog(10000);
 constexpr int64_t kSmallTableRows = 1000;
-
-std::string TrialBinary() {
-  return RunfileExecutable("models/trial_program").value_or("");
-}
-
-TesteeProgram CppTestee() { return TesteeProgram{{TrialBinary()}, {}}; }
 
 TrialBounds Bounds() {
   TrialBounds bounds;
@@ -90,9 +84,7 @@ Ran Summarise(const TrialRecord& record, const TrialOutcome& outcome) {
 class CppTesteeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::string> binary = FakeServerBinaryPath();
-    ASSERT_TRUE(binary.ok()) << binary.status();
-    auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+    auto server = StartLocalFakeServer();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server).release();
   }
@@ -123,10 +115,9 @@ class CppTesteeTest : public ::testing::Test {
 
   // The cell's trial through the testee protocol, as the matrix runs it.
   static Ran AsTestee(const Cell& cell, const v1::TesteeDescription& cpp) {
-    const v1::TrialRequest trial =
-        TrialRequestFor(cell, server_->address(),
-                        "projects/forkcheck/datasets/synthetic/tables/small",
-                        Bounds());
+    const v1::TrialRequest trial = TrialRequestFor(
+        cell, server_->address(),
+        "projects/forkcheck/datasets/synthetic/tables/small", Bounds());
     EXPECT_TRUE(CheckTrialRequest(cpp, trial).ok())
         << CheckTrialRequest(cpp, trial);
     absl::StatusOr<TrialCommand> command = TesteeTrialCommand(
@@ -157,11 +148,11 @@ TEST_F(CppTesteeTest, TheCppTesteeDescribesEveryModelWithItsSettings) {
   for (const v1::ModelDescription& model : cpp->models()) {
     names.push_back(model.model());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "channel_per_thread", "fork_after_create",
-                       "fork_then_create_parent_used",
-                       "fork_then_create_pristine", "forkserver",
-                       "grpc_fork_suite", "spawn", "thread_shared"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{
+                "channel_per_thread", "fork_after_create",
+                "fork_then_create_parent_used", "fork_then_create_pristine",
+                "forkserver", "grpc_fork_suite", "spawn", "thread_shared"}));
   const v1::ModelDescription* pool =
       FindModel(*cpp, "fork_then_create_parent_used");
   ASSERT_NE(pool, nullptr);

@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "common/runfiles.h"
+#include "conformance/cpp_trials.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
 #include "matrix/cell.h"
@@ -40,39 +39,16 @@ constexpr milliseconds kMargin(2000);
 
 using Variant = std::vector<std::pair<std::string, std::string>>;
 
-TesteeProgram CppTestee() {
-  return TesteeProgram{
-      {RunfileExecutable("models/trial_program").value_or("")}, {}};
-}
-
 struct ModelCase {
   std::string test_name;
   std::string model;
   Variant variant;  // e.g. {"subchannel_pool", "local"}
 };
 
-std::string Describe(const TrialOutcome& outcome) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < outcome.workers.size(); ++i) {
-    parts.push_back(absl::StrCat("worker ", i, ": ",
-                                 DescribeWorkerOutcome(outcome.workers[i])));
-  }
-  if (outcome.parent_after.has_value()) {
-    parts.push_back(absl::StrCat("parent_after: ",
-                                 DescribeWorkerOutcome(*outcome.parent_after)));
-  }
-  return absl::StrCat("overall ", OutcomeKindName(outcome.overall), "; ",
-                      absl::StrJoin(parts, "; "), "; missing_rows ",
-                      outcome.missing_rows, ", duplicate_rows ",
-                      outcome.duplicate_rows);
-}
-
 class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::string> binary = FakeServerBinaryPath();
-    ASSERT_TRUE(binary.ok()) << binary.status();
-    auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+    auto server = StartLocalFakeServer();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server).release();
     absl::StatusOr<v1::TesteeDescription> cpp =
@@ -95,8 +71,7 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
   // left nothing behind. `*expects_parent_check` from the description.
   static TrialRecord RunChecked(const std::string& model,
                                 const Variant& variant,
-                                const std::string& table,
-                                milliseconds* elapsed,
+                                const std::string& table, milliseconds* elapsed,
                                 bool* expects_parent_check = nullptr) {
     TrialRecord empty;
     EXPECT_NE(server_, nullptr);
@@ -148,7 +123,7 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
   EXPECT_EQ(outcome.parent_after.has_value(), expects_parent_check);
   std::printf("%s: %s (%lld ms%s)\n",
               CellModelName(kCppClient, c.model, c.variant).c_str(),
-              Describe(outcome).c_str(),
+              DescribeTrialOutcome(outcome).c_str(),
               static_cast<long long>(elapsed.count()),
               record.watchdog_fired ? ", watchdog fired" : "");
 
@@ -159,7 +134,7 @@ TEST_P(ProcessModelsTest, RunsUnderTheSupervisorAndIsClassified) {
     EXPECT_EQ(outcome.workers[i].kind, OutcomeKind::kOk)
         << "worker " << i << ": " << DescribeWorkerOutcome(outcome.workers[i]);
   }
-  EXPECT_EQ(outcome.overall, OutcomeKind::kOk) << Describe(outcome);
+  EXPECT_EQ(outcome.overall, OutcomeKind::kOk) << DescribeTrialOutcome(outcome);
   EXPECT_EQ(outcome.missing_rows, 0);
   EXPECT_EQ(outcome.duplicate_rows, 0);
 
@@ -245,9 +220,11 @@ INSTANTIATE_TEST_SUITE_P(
     Models, ProcessModelsTest,
     ::testing::Values(
         ModelCase{"ThreadShared", "thread_shared", {}},
-        ModelCase{"ChannelPerThreadGlobalPool", "channel_per_thread",
+        ModelCase{"ChannelPerThreadGlobalPool",
+                  "channel_per_thread",
                   {{"subchannel_pool", "global"}}},
-        ModelCase{"ChannelPerThreadLocalPool", "channel_per_thread",
+        ModelCase{"ChannelPerThreadLocalPool",
+                  "channel_per_thread",
                   {{"subchannel_pool", "local"}}},
         ModelCase{"ForkThenCreatePristine", "fork_then_create_pristine", {}},
         ModelCase{"Spawn", "spawn", {}},

@@ -17,10 +17,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "client/channel_factory.h"
 #include "client/written_table_check.h"
-#include "common/runfiles.h"
+#include "conformance/cpp_trials.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
@@ -48,32 +47,11 @@ constexpr milliseconds kMargin(2000);
 
 using Variant = std::vector<std::pair<std::string, std::string>>;
 
-TesteeProgram CppTestee() {
-  return TesteeProgram{{RunfileExecutable("models/trial_program").value_or("")},
-                       {}};
-}
-
 struct ModelCase {
   std::string test_name;
   std::string model;
   Variant variant;
 };
-
-std::string Describe(const TrialOutcome& outcome) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < outcome.workers.size(); ++i) {
-    parts.push_back(absl::StrCat("worker ", i, ": ",
-                                 DescribeWorkerOutcome(outcome.workers[i])));
-  }
-  if (outcome.parent_after.has_value()) {
-    parts.push_back(absl::StrCat("parent_after: ",
-                                 DescribeWorkerOutcome(*outcome.parent_after)));
-  }
-  return absl::StrCat("overall ", OutcomeKindName(outcome.overall), "; ",
-                      absl::StrJoin(parts, "; "), "; missing_rows ",
-                      outcome.missing_rows, ", duplicate_rows ",
-                      outcome.duplicate_rows);
-}
 
 // A write trial's tables: each trial its own project, so that no trial
 // sees another's rows on the one server.
@@ -93,9 +71,7 @@ WriteTables NextTables() {
 class ProcessModelsWriteTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::string> binary = FakeServerBinaryPath();
-    ASSERT_TRUE(binary.ok()) << binary.status();
-    auto server = FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+    auto server = StartLocalFakeServer();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server).release();
     absl::StatusOr<v1::TesteeDescription> cpp =
@@ -191,7 +167,7 @@ class ProcessModelsWriteTest : public ::testing::TestWithParam<ModelCase> {
     EXPECT_EQ(outcome.workers.size(), static_cast<size_t>(kWorkers));
     EXPECT_EQ(outcome.parent_after.has_value(), expects_parent_check);
     std::printf("%s, write: %s (%lld ms%s)\n", c.test_name.c_str(),
-                Describe(outcome).c_str(),
+                DescribeTrialOutcome(outcome).c_str(),
                 static_cast<long long>(elapsed.count()),
                 record->watchdog_fired ? ", watchdog fired" : "");
     return outcome;
@@ -219,7 +195,8 @@ TEST_P(SafeWriteTest, EveryWorkerWritesItsShareAndTheTableHoldsEachRowOnce) {
   for (const WorkerOutcome& worker : outcome->workers) {
     EXPECT_EQ(worker.kind, OutcomeKind::kOk) << DescribeWorkerOutcome(worker);
   }
-  EXPECT_EQ(outcome->overall, OutcomeKind::kOk) << Describe(*outcome);
+  EXPECT_EQ(outcome->overall, OutcomeKind::kOk)
+      << DescribeTrialOutcome(*outcome);
   EXPECT_EQ(outcome->missing_rows, 0);
   EXPECT_EQ(outcome->duplicate_rows, 0);
   // Each worker's share, acknowledged through a stream of its own.

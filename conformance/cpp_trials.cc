@@ -1,0 +1,38 @@
+#include "conformance/cpp_trials.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/runfiles.h"
+
+namespace forkcheck {
+
+TesteeProgram CppTestee() {
+  return TesteeProgram{{RunfileExecutable("models/trial_program").value_or("")},
+                       {}};
+}
+
+absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartLocalFakeServer() {
+  absl::StatusOr<std::string> binary = FakeServerBinaryPath();
+  if (!binary.ok()) return binary.status();
+  return FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+}
+
+std::string DescribeTrialOutcome(const TrialOutcome& outcome) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    parts.push_back(absl::StrCat("worker ", i, ": ",
+                                 DescribeWorkerOutcome(outcome.workers[i])));
+  }
+  if (outcome.parent_after.has_value()) {
+    parts.push_back(absl::StrCat("parent_after: ",
+                                 DescribeWorkerOutcome(*outcome.parent_after)));
+  }
+  return absl::StrCat("overall ", OutcomeKindName(outcome.overall), "; ",
+                      absl::StrJoin(parts, "; "), "; missing_rows ",
+                      outcome.missing_rows, ", duplicate_rows ",
+                      outcome.duplicate_rows);
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,29 @@
+// What the conformance tests that run the C++ client's trials share: the
+// testee program, the fake server process they run against, and one line
+// describing a classified trial.
+#ifndef FORKCHECK_CONFORMANCE_CPP_TRIALS_H_
+#define FORKCHECK_CONFORMANCE_CPP_TRIALS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "fakes/fake_server_process.h"
+#include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
+
+namespace forkcheck {
+
+// //models:trial_program, from the test's runfiles.
+TesteeProgram CppTestee();
+
+// The fake server binary from the runfiles, listening on 127.0.0.1:0.
+absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartLocalFakeServer();
+
+// "overall ok; worker 0: ok; ...; parent_after: ...; missing_rows 0,
+// duplicate_rows 0".
+std::string DescribeTrialOutcome(const TrialOutcome& outcome);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_CONFORMANCE_CPP_TRIALS_H_
