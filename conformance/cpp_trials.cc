@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/runfiles.h"
+#include "gtest/gtest.h"
 
 namespace forkcheck {
 
@@ -17,6 +18,26 @@ absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartLocalFakeServer() {
   absl::StatusOr<std::string> binary = FakeServerBinaryPath();
   if (!binary.ok()) return binary.status();
   return FakeServerProcess::Start({*binary, {"--listen=127.0.0.1:0"}});
+}
+
+void StartServerAndCppTestee(std::chrono::milliseconds watchdog,
+                             FakeServerProcess** server, TesteeClient** cpp) {
+  absl::StatusOr<std::unique_ptr<FakeServerProcess>> started =
+      StartLocalFakeServer();
+  ASSERT_TRUE(started.ok()) << started.status();
+  *server = std::move(*started).release();
+  absl::StatusOr<v1::TesteeDescription> described =
+      DescribeTestee(CppTestee(), watchdog);
+  ASSERT_TRUE(described.ok()) << described.status();
+  *cpp = new TesteeClient{CppTestee(), *std::move(described)};
+}
+
+void StopServerAndCppTestee(FakeServerProcess** server, TesteeClient** cpp) {
+  if (*server != nullptr) EXPECT_TRUE((*server)->Stop().ok());
+  delete *server;
+  *server = nullptr;
+  delete *cpp;
+  *cpp = nullptr;
 }
 
 std::string DescribeTrialOutcome(const TrialOutcome& outcome) {

@@ -4,6 +4,7 @@
 #ifndef FORKCHECK_CONFORMANCE_CPP_TRIALS_H_
 #define FORKCHECK_CONFORMANCE_CPP_TRIALS_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,16 @@ TesteeProgram CppTestee();
 
 // The fake server binary from the runfiles, listening on 127.0.0.1:0.
 absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartLocalFakeServer();
+
+// For a test suite's SetUpTestSuite: starts the fake server and describes
+// the C++ testee (its watchdog `watchdog`) into *server and *cpp, which the
+// suite owns; a GoogleTest failure (and null) for what failed.
+void StartServerAndCppTestee(std::chrono::milliseconds watchdog,
+                             FakeServerProcess** server, TesteeClient** cpp);
+
+// For TearDownTestSuite: stops the server, expecting a clean stop, and
+// frees both.
+void StopServerAndCppTestee(FakeServerProcess** server, TesteeClient** cpp);
 
 // "overall ok; worker 0: ok; ...; parent_after: ...; missing_rows 0,
 // duplicate_rows 0".

@@ -48,23 +48,9 @@ struct ModelCase {
 class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
-    auto server = StartLocalFakeServer();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server).release();
-    absl::StatusOr<v1::TesteeDescription> cpp =
-        DescribeTestee(CppTestee(), kWatchdog);
-    ASSERT_TRUE(cpp.ok()) << cpp.status();
-    cpp_ = new TesteeClient{CppTestee(), *std::move(cpp)};
+    StartServerAndCppTestee(kWatchdog, &server_, &cpp_);
   }
-  static void TearDownTestSuite() {
-    if (server_ != nullptr) {
-      EXPECT_TRUE(server_->Stop().ok());
-    }
-    delete server_;
-    server_ = nullptr;
-    delete cpp_;
-    cpp_ = nullptr;
-  }
+  static void TearDownTestSuite() { StopServerAndCppTestee(&server_, &cpp_); }
 
   // Runs `model` on `table` under the supervisor, as the matrix runs a
   // cell's trial, and checks that the trial ended within its watchdog and

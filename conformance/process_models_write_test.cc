@@ -71,23 +71,9 @@ WriteTables NextTables() {
 class ProcessModelsWriteTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
-    auto server = StartLocalFakeServer();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server).release();
-    absl::StatusOr<v1::TesteeDescription> cpp =
-        DescribeTestee(CppTestee(), kWatchdog);
-    ASSERT_TRUE(cpp.ok()) << cpp.status();
-    cpp_ = new TesteeClient{CppTestee(), *std::move(cpp)};
+    StartServerAndCppTestee(kWatchdog, &server_, &cpp_);
   }
-  static void TearDownTestSuite() {
-    if (server_ != nullptr) {
-      EXPECT_TRUE(server_->Stop().ok());
-    }
-    delete server_;
-    server_ = nullptr;
-    delete cpp_;
-    cpp_ = nullptr;
-  }
+  static void TearDownTestSuite() { StopServerAndCppTestee(&server_, &cpp_); }
 
   // The write request of `model` for `tables`, as matrix/trial_spec.h's
   // TrialRequestFor builds a cell's at its default axes, with the write

@@ -8,33 +8,18 @@
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
-#include "probes/completion_queue_wait.h"
+#include "probes/held_call.h"
 #include "probes/unary_probe.h"
 
 namespace forkcheck {
-namespace {
 
 namespace bqs = google::cloud::bigquery::storage::v1;
 
-// The call's own deadline: a backstop only (the fork suite's trials last
-// seconds); the waits in ReadToEnd bound what the caller sees.
-constexpr absl::Duration kCallLifetime = absl::Minutes(5);
-
-absl::Status ToAbsl(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
-
-}  // namespace
-
-// Destroyed in reverse order: reader, context, queue, stub.
-struct InFlightRead::Call {
+// Destroyed in reverse order: response, reader, stub, then the base's.
+struct InFlightRead::Call : HeldCallBase {
   std::unique_ptr<bqs::BigQueryRead::Stub> stub;
-  grpc::CompletionQueue cq;
-  grpc::ClientContext context;
   std::unique_ptr<grpc::ClientAsyncReader<bqs::ReadRowsResponse>> reader;
   bqs::ReadRowsResponse response;
-  grpc::Status status;
 };
 
 InFlightRead::InFlightRead(std::string stream, int64_t expected_rows,
@@ -76,7 +61,6 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
 
   Call& call = *read->call_;
   call.stub = bqs::BigQueryRead::NewStub(channel);
-  call.context.set_deadline(absl::ToChronoTime(absl::Now() + kCallLifetime));
   bqs::ReadRowsRequest request;
   request.set_read_stream(read->stream_);
   call.reader =
@@ -106,31 +90,14 @@ absl::StatusOr<std::unique_ptr<InFlightRead>> InFlightRead::Start(
 }
 
 InFlightRead::~InFlightRead() {
-  if (call_ == nullptr) return;  // abandoned
-  if (!ended_) {
-    // No operation is pending between calls of ours: Finish collects the
-    // cancelled call's status.
-    call_->context.TryCancel();
-    bool cancelled = false;
-    Call* call = call_.get();
-    if (Await([call](void* tag) { call->reader->Finish(&call->status, tag); },
-              absl::Now() + kAsyncGrace, &cancelled) == Step::kAbandoned) {
-      return;
-    }
-  }
-  if (!ShutdownAndDrain(call_->cq, absl::Now() + kAsyncGrace)) {
-    call_.release();  // something is still pending: leak, don't destroy
-  }
+  Call* call = call_.get();
+  ReleaseHeld(call_, ended_,
+              [call](void* tag) { call->reader->Finish(&call->status, tag); });
 }
 
 InFlightRead::Step InFlightRead::Await(const std::function<void(void*)>& issue,
                                        absl::Time deadline, bool* cancelled) {
-  const Step step = AwaitOperation(call_->cq, call_->context, call_.get(),
-                                   issue, deadline, kAsyncGrace, cancelled);
-  if (step == Step::kAbandoned) {
-    call_.release();  // the operation is still pending on it
-  }
-  return step;
+  return AwaitHeld(call_, issue, deadline, cancelled);
 }
 
 void InFlightRead::CountResponse() {
@@ -188,11 +155,11 @@ absl::Status InFlightRead::EndStatus(bool cancelled,
     return absl::DeadlineExceededError(absl::StrCat(
         "the in-flight ReadRows of ", stream_, " did not end within ",
         absl::FormatDuration(timeout), " and was cancelled after ",
-        account_.rows, " rows (status then: ", ToAbsl(call_->status).ToString(),
-        ")"));
+        account_.rows,
+        " rows (status then: ", HeldCallStatus(*call_).ToString(), ")"));
   }
   if (!call_->status.ok()) {
-    const absl::Status status = ToAbsl(call_->status);
+    const absl::Status status = HeldCallStatus(*call_);
     return absl::Status(
         status.code(),
         absl::StrCat("the in-flight ReadRows of ", stream_, " after ",

@@ -8,35 +8,20 @@
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
-#include "probes/unary_probe.h"
+#include "probes/held_call.h"
 
 namespace forkcheck {
-namespace {
 
 namespace bqs = google::cloud::bigquery::storage::v1;
 
-// The call's own deadline: a backstop only; the waits in Start, Send and
-// Finish bound what the caller sees.
-constexpr absl::Duration kCallLifetime = absl::Minutes(5);
-
-absl::Status ToAbsl(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
-
-}  // namespace
-
-// Destroyed in reverse order: stream, context, queue, stub.
-struct InFlightWrite::Call {
+// Destroyed in reverse order: its own members, then the base's.
+struct InFlightWrite::Call : HeldCallBase {
   std::unique_ptr<bqs::BigQueryWrite::Stub> stub;
-  grpc::CompletionQueue cq;
-  grpc::ClientContext context;
   std::unique_ptr<grpc::ClientAsyncReaderWriter<bqs::AppendRowsRequest,
                                                 bqs::AppendRowsResponse>>
       stream;
   bqs::AppendRowsRequest request;  // the one being sent
   bqs::AppendRowsResponse response;
-  grpc::Status status;
   std::deque<int64_t> owed;      // rows of each append sent and not answered
   bool ended_by_server = false;  // a Read found the call ended
 };
@@ -63,7 +48,6 @@ absl::StatusOr<std::unique_ptr<InFlightWrite>> InFlightWrite::Start(
       spec, absl::StrCat(table, "/streams/_default"), max_appends));
   Call& call = *write->call_;
   call.stub = bqs::BigQueryWrite::NewStub(channel);
-  call.context.set_deadline(absl::ToChronoTime(absl::Now() + kCallLifetime));
   call.stream = call.stub->PrepareAsyncAppendRows(&call.context, &call.cq);
   bool cancelled = false;
   const absl::Time deadline = absl::Now() + timeout;
@@ -88,30 +72,15 @@ absl::StatusOr<std::unique_ptr<InFlightWrite>> InFlightWrite::Start(
 }
 
 InFlightWrite::~InFlightWrite() {
-  if (call_ == nullptr) return;  // abandoned
-  if (!ended_) {
-    call_->context.TryCancel();
-    bool cancelled = false;
-    Call* call = call_.get();
-    if (Await([call](void* tag) { call->stream->Finish(&call->status, tag); },
-              absl::Now() + kAsyncGrace, &cancelled) == Step::kAbandoned) {
-      return;
-    }
-  }
-  if (!ShutdownAndDrain(call_->cq, absl::Now() + kAsyncGrace)) {
-    call_.release();  // something is still pending: leak, don't destroy
-  }
+  Call* call = call_.get();
+  ReleaseHeld(call_, ended_,
+              [call](void* tag) { call->stream->Finish(&call->status, tag); });
 }
 
 InFlightWrite::Step InFlightWrite::Await(
     const std::function<void(void*)>& issue, absl::Time deadline,
     bool* cancelled) {
-  const Step step = AwaitOperation(call_->cq, call_->context, call_.get(),
-                                   issue, deadline, kAsyncGrace, cancelled);
-  if (step == Step::kAbandoned) {
-    call_.release();  // the operation is still pending on it
-  }
-  return step;
+  return AwaitHeld(call_, issue, deadline, cancelled);
 }
 
 bool InFlightWrite::SendAppend(absl::Time deadline, bool* cancelled) {
@@ -218,11 +187,11 @@ InFlightWriteAccount InFlightWrite::Finish(absl::Duration timeout) {
         "the parent's AppendRows on ", stream_, " did not end within ",
         absl::FormatDuration(timeout), " and was cancelled after ",
         account_.appends_answered, " of ", account_.appends_sent,
-        " answers (status then: ", ToAbsl(call_->status).ToString(), ")"));
+        " answers (status then: ", HeldCallStatus(*call_).ToString(), ")"));
   } else if (!answered && !call_->ended_by_server) {
     // An answer's error: account_.status already says which.
   } else if (!call_->status.ok()) {
-    const absl::Status status = ToAbsl(call_->status);
+    const absl::Status status = HeldCallStatus(*call_);
     account_.status = absl::Status(
         status.code(),
         absl::StrCat("the parent's AppendRows on ", stream_, " after ",
