@@ -219,7 +219,7 @@ absl::Status AvroRowDecoder::Decode(
   for (row_index = 0; row_index < row_count; ++row_index) {
     for (field_index = 0; field_index < fields_.size(); ++field_index) {
       const Field& field = fields_[field_index];
-      Cell& cell = row[field_index];
+      FieldValue& cell = row[field_index];
       cell.is_null = false;
       cell.int_value = 0;
       cell.double_value = 0;

@@ -26,7 +26,8 @@ using ::testing::HasSubstr;
 // Sets avro-c field `field` from `cell`. `null_branch` is the union branch of
 // null for nullable columns (0 for ["null", T], 1 for [T, "null"]).
 ::testing::AssertionResult SetField(const ColumnSpec& column, int null_branch,
-                                    const Cell& cell, avro_value_t* field) {
+                                    const FieldValue& cell,
+                                    avro_value_t* field) {
   avro_value_t branch;
   avro_value_t* target = field;
   if (column.nullable) {

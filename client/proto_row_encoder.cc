@@ -78,7 +78,7 @@ std::string ProtoRowEncoder::Encode(const Row& row) const {
   const google::protobuf::Reflection* reflection = message->GetReflection();
   const google::protobuf::Descriptor* type = message->GetDescriptor();
   for (size_t i = 0; i < row.size() && i < spec_.columns.size(); ++i) {
-    const Cell& cell = row[i];
+    const FieldValue& cell = row[i];
     if (cell.is_null) continue;
     const FieldDescriptor* field = type->field(static_cast<int>(i));
     switch (spec_.columns[i].type) {

@@ -93,7 +93,7 @@ TEST(ProtoRowEncoderTest, RowsParseBackToTheGeneratedValues) {
         ++nulls;
         continue;
       }
-      Cell cell;
+      FieldValue cell;
       switch (spec.columns[c].type) {
         case ColumnType::kInt64:
         case ColumnType::kTimestamp:

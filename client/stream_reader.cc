@@ -105,7 +105,7 @@ class StreamReader::Verifier {
                                    " cells, expected ", columns_.size());
             return;
           }
-          const Cell& id_cell = row[row_id_field_];
+          const FieldValue& id_cell = row[row_id_field_];
           if (id_cell.is_null) {
             problem = absl::StrCat("row ", ids->size(), ": row_id is null");
             return;

@@ -33,12 +33,12 @@ inline char* WriteDouble(double value, char* p) {
 }
 
 // Bytes a cell needs at most: union branch, 10-byte varint, content.
-inline size_t MaxCellBytes(const Cell& cell) {
+inline size_t MaxCellBytes(const FieldValue& cell) {
   return 1 + 10 + cell.bytes_value.size();
 }
 
 // Writes one non-null value of type `type`.
-inline char* WriteValue(ColumnType type, const Cell& cell, char* p) {
+inline char* WriteValue(ColumnType type, const FieldValue& cell, char* p) {
   switch (type) {
     case ColumnType::kInt64:
     case ColumnType::kTimestamp:
@@ -102,7 +102,7 @@ void AppendAvroRowsOf(const TableSpec& spec, const std::vector<int>& columns,
   size_t size = out->size();
   for (int64_t row = begin; row < end; ++row) {
     for (const Column& column : plan) {
-      const Cell& cell = cell_at(row, column.index);
+      const FieldValue& cell = cell_at(row, column.index);
       const size_t needed = size + MaxCellBytes(cell);
       if (needed > out->size()) {
         const int64_t remaining = end - row;
@@ -146,10 +146,10 @@ std::string AvroSchemaJson(const TableSpec& spec,
 void AppendAvroRows(const RowGenerator& generator,
                     const std::vector<int>& columns, int64_t begin, int64_t end,
                     std::string* out) {
-  Cell scratch;
+  FieldValue scratch;
   AppendAvroRowsOf(
       generator.spec(), columns, begin, end,
-      [&](int64_t row, int column) -> const Cell& {
+      [&](int64_t row, int column) -> const FieldValue& {
         generator.FillCell(row, column, &scratch);
         return scratch;
       },
@@ -161,7 +161,9 @@ void AppendAvroRows(const TableSpec& spec, const std::vector<Row>& rows,
                     std::string* out) {
   AppendAvroRowsOf(
       spec, columns, begin, end,
-      [&](int64_t row, int column) -> const Cell& { return rows[row][column]; },
+      [&](int64_t row, int column) -> const FieldValue& {
+        return rows[row][column];
+      },
       out);
 }
 

@@ -34,9 +34,9 @@ void AppendAvroRows(const RowGenerator& generator,
                     std::string* out);
 
 // The same encoding of stored rows: appends rows[begin, end) of `rows`, each
-// a full row of `spec` (one Cell per spec.columns, values as the generator
-// would hold them), projected on `columns`. begin and end must be within
-// [0, rows.size()]; appends nothing if end <= begin.
+// a full row of `spec` (one FieldValue per spec.columns, values as the
+// generator would hold them), projected on `columns`. begin and end must be
+// within [0, rows.size()]; appends nothing if end <= begin.
 void AppendAvroRows(const TableSpec& spec, const std::vector<Row>& rows,
                     const std::vector<int>& columns, int64_t begin, int64_t end,
                     std::string* out);

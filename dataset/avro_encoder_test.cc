@@ -21,10 +21,10 @@
 namespace forkcheck {
 namespace {
 
-// Converts field `value` of a decoded record to a Cell, per its column.
+// Converts field `value` of a decoded record to a FieldValue, per its column.
 ::testing::AssertionResult ToCell(const ColumnSpec& column, avro_value_t* value,
-                                  Cell* cell) {
-  *cell = Cell();
+                                  FieldValue* cell) {
+  *cell = FieldValue();
   avro_value_t branch;
   avro_value_t* target = value;
   if (column.nullable) {
@@ -113,7 +113,7 @@ void CheckWithAvroC(const TableSpec& spec, const std::vector<int>& columns,
   std::string rewritten(data.size() + 16, '\0');
   avro_writer_t writer = avro_writer_memory(rewritten.data(), rewritten.size());
   Row expected;
-  Cell actual;
+  FieldValue actual;
   for (int64_t row = begin; row < end; ++row) {
     generator.FillRow(row, columns, &expected);
     avro_value_reset(record.value());

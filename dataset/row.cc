@@ -8,7 +8,7 @@
 
 namespace forkcheck {
 
-std::ostream& operator<<(std::ostream& os, const Cell& cell) {
+std::ostream& operator<<(std::ostream& os, const FieldValue& cell) {
   if (cell.is_null) return os << "NULL";
   // Long values are cut: the message only has to locate the difference.
   constexpr size_t kMaxShown = 64;

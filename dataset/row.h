@@ -13,11 +13,11 @@
 
 namespace forkcheck {
 
-// One value. Which member holds it depends on the column type, which the Cell
-// does not record. Every producer leaves the members the type does not use
-// (and all members of a null cell) at their defaults, so comparing all
+// One value. Which member holds it depends on the column type, which the
+// FieldValue does not record. Every producer leaves the members the type does
+// not use (and all members of a null cell) at their defaults, so comparing all
 // members compares exactly the one the type uses.
-struct Cell {
+struct FieldValue {
   bool is_null = false;
   int64_t int_value = 0;    // INT64, TIMESTAMP (microseconds since epoch),
                             // BOOL (0 or 1)
@@ -27,7 +27,7 @@ struct Cell {
   // Two null cells are equal whatever their other members hold. Doubles are
   // compared bit for bit, so 0.0 != -0.0 (a lost sign is a bug); the
   // generator never produces NaN.
-  bool operator==(const Cell& other) const {
+  bool operator==(const FieldValue& other) const {
     if (is_null || other.is_null) return is_null == other.is_null;
     uint64_t bits = 0;
     uint64_t other_bits = 0;
@@ -36,15 +36,15 @@ struct Cell {
     return int_value == other.int_value && bits == other_bits &&
            bytes_value == other.bytes_value;
   }
-  bool operator!=(const Cell& other) const { return !(*this == other); }
+  bool operator!=(const FieldValue& other) const { return !(*this == other); }
 };
 
 // For test failure messages: NULL, or every member (strings and bytes as
 // escaped text, truncated).
-std::ostream& operator<<(std::ostream& os, const Cell& cell);
+std::ostream& operator<<(std::ostream& os, const FieldValue& cell);
 
-// One Cell per column of the projection or table, in order.
-using Row = std::vector<Cell>;
+// One FieldValue per column of the projection or table, in order.
+using Row = std::vector<FieldValue>;
 
 }  // namespace forkcheck
 

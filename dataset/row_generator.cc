@@ -130,7 +130,7 @@ bool IsVariableLength(ColumnType type) {
   return type == ColumnType::kString || type == ColumnType::kBytes;
 }
 
-void FillInt64(uint64_t v, Cell* cell) {
+void FillInt64(uint64_t v, FieldValue* cell) {
   static constexpr int64_t kSpecials[] = {std::numeric_limits<int64_t>::min(),
                                           std::numeric_limits<int64_t>::max(),
                                           0, -1};
@@ -143,7 +143,7 @@ void FillInt64(uint64_t v, Cell* cell) {
   cell->int_value = static_cast<int64_t>(Mix64(v)) >> shift;
 }
 
-void FillDouble(uint64_t v, Cell* cell) {
+void FillDouble(uint64_t v, FieldValue* cell) {
   static constexpr double kSpecials[] = {
       0.0,      -0.0,    DBL_MAX,
       -DBL_MAX, DBL_MIN, std::numeric_limits<double>::denorm_min(),
@@ -160,7 +160,7 @@ void FillDouble(uint64_t v, Cell* cell) {
   std::memcpy(&cell->double_value, &bits, sizeof(bits));
 }
 
-void FillTimestamp(uint64_t v, Cell* cell) {
+void FillTimestamp(uint64_t v, FieldValue* cell) {
   cell->int_value = kMinTimestampMicros +
                     static_cast<int64_t>(Below(
                         Mix64(v), static_cast<uint64_t>(kMaxTimestampMicros -
@@ -254,7 +254,7 @@ double RowGenerator::MeanValueLength(int column) const {
   return static_cast<double>(plan.length_range - 1) / 2;
 }
 
-void RowGenerator::FillCell(int64_t index, int column, Cell* cell) const {
+void RowGenerator::FillCell(int64_t index, int column, FieldValue* cell) const {
   assert(column >= 0 && static_cast<size_t>(column) < plans_.size());
   const ColumnPlan& plan = plans_[column];
   cell->is_null = false;

@@ -37,7 +37,7 @@ class RowGenerator {
   // Sets *cell to the value of column `column` (index into spec().columns,
   // must be in range) of row `index`. Any index is accepted, even outside
   // [0, row_count). Reuses the capacity of cell->bytes_value.
-  void FillCell(int64_t index, int column, Cell* cell) const;
+  void FillCell(int64_t index, int column, FieldValue* cell) const;
 
   // Fills *row with the given columns of row `index` (resizes; reuses string
   // capacity).

@@ -53,7 +53,7 @@ TEST(RowGeneratorTest, DeterministicAcrossInstances) {
     second.FillRow(index, columns, &fresh);
     ASSERT_EQ(fresh, b) << "row " << index;
     for (size_t c = 0; c < columns.size(); ++c) {
-      Cell cell;
+      FieldValue cell;
       first.FillCell(index, columns[c], &cell);
       ASSERT_EQ(cell, b[c]) << "row " << index << " column " << c;
     }
@@ -106,7 +106,7 @@ TEST(RowGeneratorTest, DifferentRowsAndColumnsDiffer) {
   std::set<int64_t> values;
   int64_t same_as_other_column = 0;
   for (int64_t index = 0; index < 10000; ++index) {
-    Cell a, b;
+    FieldValue a, b;
     generator.FillCell(index, 1, &a);
     generator.FillCell(index, 2, &b);
     values.insert(a.int_value);
@@ -123,7 +123,7 @@ TEST(RowGeneratorTest, NullFrequencyIsAboutOneInFive) {
   constexpr int64_t kRows = 10000;
   for (size_t c = 0; c < spec.columns.size(); ++c) {
     int64_t nulls = 0;
-    Cell cell;
+    FieldValue cell;
     for (int64_t index = 0; index < kRows; ++index) {
       generator.FillCell(index, c, &cell);
       nulls += cell.is_null;
@@ -148,7 +148,7 @@ TEST(RowGeneratorTest, ValuesRespectTheirTypes) {
   for (int64_t index = 0; index < 10000; ++index) {
     generator.FillRow(index, AllColumns(spec), &row);
     for (size_t c = 1; c < row.size(); ++c) {
-      const Cell& cell = row[c];
+      const FieldValue& cell = row[c];
       if (cell.is_null) {
         EXPECT_EQ(cell.int_value, 0);
         EXPECT_TRUE(cell.bytes_value.empty());
@@ -264,7 +264,7 @@ TEST(RowGeneratorTest, TinyBudgetGivesEmptyValues) {
       {{"s", ColumnType::kString, false}, {"i", ColumnType::kInt64, false}});
   RowGenerator generator(spec);
   EXPECT_EQ(generator.MeanValueLength(1), 0);
-  Cell cell;
+  FieldValue cell;
   for (int64_t index = 0; index < 100; ++index) {
     generator.FillCell(index, 1, &cell);
     EXPECT_TRUE(cell.bytes_value.empty());

@@ -10,7 +10,7 @@
 namespace forkcheck {
 namespace {
 
-nlohmann::json CellJson(ColumnType type, const Cell& cell) {
+nlohmann::json CellJson(ColumnType type, const FieldValue& cell) {
   if (cell.is_null) return nullptr;
   switch (type) {
     case ColumnType::kInt64:

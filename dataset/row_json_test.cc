@@ -22,8 +22,8 @@ TableSpec OneColumnOfEachType() {
   return table;
 }
 
-Cell IntCell(int64_t value) {
-  Cell cell;
+FieldValue IntCell(int64_t value) {
+  FieldValue cell;
   cell.int_value = value;
   return cell;
 }

@@ -1017,7 +1017,7 @@ TEST_F(WriteServiceTest, WrittenRowsReadBackThroughSeveralStreams) {
   const int64_t second_start = static_cast<int64_t>(read(0, 0).size());
   const std::vector<std::string> values = read(1, 5);
   ASSERT_FALSE(values.empty());
-  Cell expected;
+  FieldValue expected;
   for (size_t k = 0; k < values.size(); ++k) {
     generator_.FillCell(second_start + 5 + static_cast<int64_t>(k), 2,
                         &expected);

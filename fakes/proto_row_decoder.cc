@@ -175,11 +175,11 @@ bool ProtoRowDecoder::Decode(const std::string& serialized, Row* row,
     return false;
   }
   const TableSpec& spec = *table_;
-  row->assign(spec.columns.size(), Cell());
+  row->assign(spec.columns.size(), FieldValue());
   std::vector<std::string> missing;
   for (size_t c = 0; c < spec.columns.size(); ++c) {
     const FieldDescriptor* field = fields_[c];
-    Cell& cell = (*row)[c];
+    FieldValue& cell = (*row)[c];
     if (field == nullptr || !reflection->HasField(*message, field)) {
       cell.is_null = true;
       if (!spec.columns[c].nullable) missing.push_back(spec.columns[c].name);

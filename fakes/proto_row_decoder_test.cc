@@ -76,7 +76,7 @@ TEST(ProtoRowDecoderTest, DecodesEveryColumnFromItsWiderProtoType) {
   EXPECT_EQ(decoded[4].bytes_value, "text");
   EXPECT_EQ(decoded[5].bytes_value, std::string("\0\xff", 2));
   EXPECT_EQ(decoded[6].int_value, 1);
-  for (const Cell& cell : decoded) EXPECT_FALSE(cell.is_null);
+  for (const FieldValue& cell : decoded) EXPECT_FALSE(cell.is_null);
 
   // Unset fields are NULL (proto2 presence), even at their default values'
   // absence; a field set to its default is a value.
@@ -207,7 +207,8 @@ TEST(ProtoRowDecoderTest, DescriptorsThatDoNotBuildSayWhy) {
   EXPECT_NE(status.error_message().find("not a valid self-contained"),
             std::string::npos)
       << status.error_message();
-  EXPECT_NE(status.error_message().find("has already been used"), std::string::npos)
+  EXPECT_NE(status.error_message().find("has already been used"),
+            std::string::npos)
       << status.error_message();
 
   EXPECT_EQ(Create(DescriptorProto()).error_code(),

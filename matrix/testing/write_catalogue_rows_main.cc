@@ -1,8 +1,8 @@
 // write_catalogue_rows TARGET TABLE CATALOGUE_TABLE ROWS: writes rows
 // [0, ROWS) of catalogue table CATALOGUE_TABLE ("small") to TABLE on the
 // server at TARGET through one committed stream, as a write trial's workers
-// would, for the matrix's tests. A program of its own: dataset's Cell (a
-// row's value) and the matrix's Cell cannot share a binary. Exit 0 when
+// would, for the matrix's tests (a program of its own, so that the test
+// writes as a separate client would). Exit 0 when
 // every row was acknowledged, 1 if not, 2 for bad arguments.
 #include <iostream>
 #include <string>

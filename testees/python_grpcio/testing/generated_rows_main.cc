@@ -36,7 +36,7 @@ std::string Hex(const std::string& bytes) {
   return out;
 }
 
-nlohmann::json CellJson(ColumnType type, const Cell& cell) {
+nlohmann::json CellJson(ColumnType type, const FieldValue& cell) {
   if (cell.is_null) return nullptr;
   switch (type) {
     case ColumnType::kDouble: {
