@@ -56,4 +56,19 @@ std::string DescribeTrialOutcome(const TrialOutcome& outcome) {
                       outcome.duplicate_rows);
 }
 
+std::vector<ModelCase> SafeModelCases() {
+  return {
+      {"ThreadShared", "thread_shared", {}},
+      {"ChannelPerThreadGlobalPool",
+       "channel_per_thread",
+       {{"subchannel_pool", "global"}}},
+      {"ChannelPerThreadLocalPool",
+       "channel_per_thread",
+       {{"subchannel_pool", "local"}}},
+      {"ForkThenCreatePristine", "fork_then_create_pristine", {}},
+      {"Spawn", "spawn", {}},
+      {"ForkServer", "forkserver", {}},
+  };
+}
+
 }  // namespace forkcheck

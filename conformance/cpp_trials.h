@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "fakes/fake_server_process.h"
@@ -30,6 +32,20 @@ void StartServerAndCppTestee(std::chrono::milliseconds watchdog,
 // For TearDownTestSuite: stops the server, expecting a clean stop, and
 // frees both.
 void StopServerAndCppTestee(FakeServerProcess** server, TesteeClient** cpp);
+
+// A model of the C++ client with its variant, as a parameterized test's
+// case: {"ChannelPerThreadLocalPool", "channel_per_thread",
+// {{"subchannel_pool", "local"}}}.
+struct ModelCase {
+  std::string test_name;
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> variant;
+};
+
+// The models that must be safe on every gRPC version, for reads and writes
+// alike: threads sharing a channel, a channel per thread (either pool),
+// forking before gRPC exists, spawn and the fork server.
+std::vector<ModelCase> SafeModelCases();
 
 // "overall ok; worker 0: ok; ...; parent_after: ...; missing_rows 0,
 // duplicate_rows 0".

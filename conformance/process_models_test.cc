@@ -39,12 +39,6 @@ constexpr milliseconds kMargin(2000);
 
 using Variant = std::vector<std::pair<std::string, std::string>>;
 
-struct ModelCase {
-  std::string test_name;
-  std::string model;
-  Variant variant;  // e.g. {"subchannel_pool", "local"}
-};
-
 class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
  protected:
   static void SetUpTestSuite() {
@@ -202,20 +196,9 @@ TEST_F(ProcessModelsTest, ASetupFailureIsEveryWorkersError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Models, ProcessModelsTest,
-    ::testing::Values(
-        ModelCase{"ThreadShared", "thread_shared", {}},
-        ModelCase{"ChannelPerThreadGlobalPool",
-                  "channel_per_thread",
-                  {{"subchannel_pool", "global"}}},
-        ModelCase{"ChannelPerThreadLocalPool",
-                  "channel_per_thread",
-                  {{"subchannel_pool", "local"}}},
-        ModelCase{"ForkThenCreatePristine", "fork_then_create_pristine", {}},
-        ModelCase{"Spawn", "spawn", {}},
-        ModelCase{"ForkServer", "forkserver", {}}),
-    [](const auto& info) { return info.param.test_name; });
+INSTANTIATE_TEST_SUITE_P(Models, ProcessModelsTest,
+                         ::testing::ValuesIn(SafeModelCases()),
+                         [](const auto& info) { return info.param.test_name; });
 
 }  // namespace
 }  // namespace forkcheck

@@ -47,12 +47,6 @@ constexpr milliseconds kMargin(2000);
 
 using Variant = std::vector<std::pair<std::string, std::string>>;
 
-struct ModelCase {
-  std::string test_name;
-  std::string model;
-  Variant variant;
-};
-
 // A write trial's tables: each trial its own project, so that no trial
 // sees another's rows on the one server.
 struct WriteTables {
@@ -244,20 +238,9 @@ TEST_P(ClassifiedWriteTest, EndsWithinItsWatchdogAndIsClassified) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Models, SafeWriteTest,
-    ::testing::Values(
-        ModelCase{"ThreadShared", "thread_shared", {}},
-        ModelCase{"ChannelPerThreadGlobalPool",
-                  "channel_per_thread",
-                  {{"subchannel_pool", "global"}}},
-        ModelCase{"ChannelPerThreadLocalPool",
-                  "channel_per_thread",
-                  {{"subchannel_pool", "local"}}},
-        ModelCase{"ForkThenCreatePristine", "fork_then_create_pristine", {}},
-        ModelCase{"Spawn", "spawn", {}},
-        ModelCase{"ForkServer", "forkserver", {}}),
-    [](const auto& info) { return info.param.test_name; });
+INSTANTIATE_TEST_SUITE_P(Models, SafeWriteTest,
+                         ::testing::ValuesIn(SafeModelCases()),
+                         [](const auto& info) { return info.param.test_name; });
 
 INSTANTIATE_TEST_SUITE_P(
     Models, ClassifiedWriteTest,
