@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/runfiles.h"
 #include "gtest/gtest.h"
+#include "supervisor/testing/nothing_left_behind.h"
 
 namespace forkcheck {
 
@@ -54,6 +55,20 @@ std::string DescribeTrialOutcome(const TrialOutcome& outcome) {
                       absl::StrJoin(parts, "; "), "; missing_rows ",
                       outcome.missing_rows, ", duplicate_rows ",
                       outcome.duplicate_rows);
+}
+
+TrialRecord RunTimedTrial(const PreparedTrial& prepared,
+                          std::chrono::milliseconds bound,
+                          std::chrono::milliseconds* elapsed) {
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<TrialRecord> record = RunTrial(prepared.command);
+  *elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  EXPECT_TRUE(record.ok()) << record.status();
+  if (!record.ok()) return TrialRecord();
+  EXPECT_LT(*elapsed, bound);
+  ExpectNothingLeftBehind(*record);
+  return *std::move(record);
 }
 
 std::vector<ModelCase> SafeModelCases() {

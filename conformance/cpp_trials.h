@@ -14,6 +14,7 @@
 #include "fakes/fake_server_process.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
+#include "supervisor/trial_runner.h"
 
 namespace forkcheck {
 
@@ -32,6 +33,13 @@ void StartServerAndCppTestee(std::chrono::milliseconds watchdog,
 // For TearDownTestSuite: stops the server, expecting a clean stop, and
 // frees both.
 void StopServerAndCppTestee(FakeServerProcess** server, TesteeClient** cpp);
+
+// Runs `prepared` under the supervisor, its duration into *elapsed, and
+// checks (GoogleTest failures) that it ran, ended within `bound` and left
+// nothing behind; an empty record if it could not run.
+TrialRecord RunTimedTrial(const PreparedTrial& prepared,
+                          std::chrono::milliseconds bound,
+                          std::chrono::milliseconds* elapsed);
 
 // A model of the C++ client with its variant, as a parameterized test's
 // case: {"ChannelPerThreadLocalPool", "channel_per_thread",

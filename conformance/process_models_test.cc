@@ -28,7 +28,6 @@ namespace forkcheck {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kWorkers = 2;
 constexpr int64_t kSmallTableRows = 1000;
@@ -73,14 +72,7 @@ class ProcessModelsTest : public ::testing::TestWithParam<ModelCase> {
     if (expects_parent_check != nullptr) {
       *expects_parent_check = prepared->expects_parent_check;
     }
-    const auto start = Clock::now();
-    absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
-    *elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    EXPECT_TRUE(record.ok()) << record.status();
-    if (!record.ok()) return empty;
-    EXPECT_LT(*elapsed, kWatchdog + kMargin);
-    ExpectNothingLeftBehind(*record);
-    return *std::move(record);
+    return RunTimedTrial(*prepared, kWatchdog + kMargin, elapsed);
   }
 
   static FakeServerProcess* server_;

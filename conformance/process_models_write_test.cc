@@ -32,7 +32,6 @@ namespace forkcheck {
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 constexpr int kWorkers = 2;
 constexpr int64_t kWriteRows = 1000;  // all of `small`
@@ -111,14 +110,7 @@ class ProcessModelsWriteTest : public ::testing::TestWithParam<ModelCase> {
     // outcome is what is tested here, not its explanation.
     prepared->command.explain_failures = false;
     *expects_parent_check = prepared->expects_parent_check;
-    const auto start = Clock::now();
-    absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
-    *elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    EXPECT_TRUE(record.ok()) << record.status();
-    if (!record.ok()) return empty;
-    EXPECT_LT(*elapsed, kWatchdog + kMargin);
-    ExpectNothingLeftBehind(*record);
-    return *std::move(record);
+    return RunTimedTrial(*prepared, kWatchdog + kMargin, elapsed);
   }
 
   // `table` read back: its rows [0, rows) of `small`, each once?
