@@ -44,6 +44,29 @@ bqs::WriteStream::Type StreamType(WriteStreamKind kind) {
   return bqs::WriteStream::COMMITTED;
 }
 
+}  // namespace
+
+absl::StatusOr<std::string> CreateWriteStream(
+    bqs::BigQueryWrite::StubInterface& stub, const std::string& table,
+    WriteStreamKind kind, absl::Duration timeout) {
+  bqs::CreateWriteStreamRequest request;
+  request.set_parent(table);
+  request.mutable_write_stream()->set_type(StreamType(kind));
+  bqs::WriteStream stream;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  const grpc::Status status =
+      stub.CreateWriteStream(&context, request, &stream);
+  if (!status.ok()) {
+    return absl::Status(ToAbsl(status).code(),
+                        absl::StrCat("CreateWriteStream on ", table, ": ",
+                                     status.error_message()));
+  }
+  return stream.name();
+}
+
+namespace {
+
 // In-band errors a writer retries on a new call, as the retry policy
 // allows; any other in-band error ends the write.
 bool IsTransient(absl::StatusCode code) {
@@ -160,20 +183,10 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
   if (kind == WriteStreamKind::kDefault) {
     account.stream = absl::StrCat(table, "/streams/_default");
   } else {
-    bqs::CreateWriteStreamRequest request;
-    request.set_parent(table);
-    request.mutable_write_stream()->set_type(StreamType(kind));
-    bqs::WriteStream stream;
-    grpc::ClientContext context;
-    with_deadline(&context);
-    const grpc::Status status =
-        stub_->CreateWriteStream(&context, request, &stream);
-    if (!status.ok()) {
-      return finish(absl::Status(ToAbsl(status).code(),
-                                 absl::StrCat("CreateWriteStream on ", table,
-                                              ": ", status.error_message())));
-    }
-    account.stream = stream.name();
+    absl::StatusOr<std::string> stream =
+        CreateWriteStream(*stub_, table, kind, options_.call_timeout);
+    if (!stream.ok()) return finish(stream.status());
+    account.stream = *std::move(stream);
   }
 
   AppendBuilder builder(spec, begin, end, options_.rows_per_append,

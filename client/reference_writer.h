@@ -98,6 +98,14 @@ struct WriteAccount {
   bool ok() const { return first_error.ok(); }
 };
 
+// Creates a stream of `kind` (COMMITTED, PENDING or BUFFERED; kDefault
+// needs none and is asked as COMMITTED) of `table` with a deadline of
+// `timeout` from now: its name, or the error naming the call and table
+// ("CreateWriteStream on T: ...").
+absl::StatusOr<std::string> CreateWriteStream(
+    google::cloud::bigquery::storage::v1::BigQueryWrite::StubInterface& stub,
+    const std::string& table, WriteStreamKind kind, absl::Duration timeout);
+
 class ReferenceWriter {
  public:
   using Stub = google::cloud::bigquery::storage::v1::BigQueryWrite::Stub;

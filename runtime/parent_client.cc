@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "client/channel_factory.h"
 #include "client/reference_reader.h"
+#include "client/reference_writer.h"
 #include "dataset/catalogue.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
-#include "grpcpp/client_context.h"
 #include "runtime/worker_process.h"
 #include "runtime/worker_task.h"
 
@@ -28,20 +28,10 @@ absl::StatusOr<google::cloud::bigquery::storage::v1::ReadSession> CreateSession(
 absl::Status CreateCommittedStream(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& table,
     absl::Duration timeout) {
-  namespace bqs = google::cloud::bigquery::storage::v1;
-  bqs::CreateWriteStreamRequest request;
-  request.set_parent(table);
-  request.mutable_write_stream()->set_type(bqs::WriteStream::COMMITTED);
-  bqs::WriteStream stream;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  const grpc::Status status =
-      bqs::BigQueryWrite::NewStub(channel)->CreateWriteStream(&context, request,
-                                                              &stream);
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat("CreateWriteStream on ", table, ": ",
-                                   status.error_message()));
+  const auto stub =
+      google::cloud::bigquery::storage::v1::BigQueryWrite::NewStub(channel);
+  return CreateWriteStream(*stub, table, WriteStreamKind::kCommitted, timeout)
+      .status();
 }
 
 void ReportParentCheck(const absl::Status& status,
