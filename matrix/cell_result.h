@@ -47,6 +47,12 @@ struct TrialSample {
   // The capture's own time on top of wall_micros (0 if nothing was
   // captured).
   int64_t diagnosis_micros = 0;
+  // What the watchdog allowed beyond its time because the trial's threads
+  // waited for a CPU (TrialRecord::starvation_allowance); in wall_micros.
+  int64_t starvation_allowance_micros = 0;
+  // The watchdog fired at that allowance's bound with the trial still
+  // waiting for a CPU (TrialRecord::killed_waiting_for_cpu).
+  bool killed_waiting_for_cpu = false;
   // Whether the stacks of this trial were to be captured had it hung, and
   // its cores read had it crashed (the matrix does so for a cell's first
   // failed trials only); not in the report.

@@ -62,6 +62,8 @@ TrialSample SampleFromTrial(const TrialRecord& record,
   sample.watchdog_fired = record.watchdog_fired;
   sample.wall_micros = record.wall.count();
   sample.diagnosis_micros = record.diagnosis_wall.count();
+  sample.starvation_allowance_micros = record.starvation_allowance.count();
+  sample.killed_waiting_for_cpu = record.killed_waiting_for_cpu;
   sample.evidence = EvidenceFromTrial(record, outcome);
   OutcomeKind workers = OutcomeKind::kOk;
   for (size_t i = 0; i < outcome.workers.size(); ++i) {

@@ -52,7 +52,9 @@ class WriteCellTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (server_ != nullptr) EXPECT_TRUE(server_->Stop().ok());
+    if (server_ != nullptr) {
+      EXPECT_TRUE(server_->Stop().ok());
+    }
   }
 
   CellTrial Prepare() {

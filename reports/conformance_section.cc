@@ -51,6 +51,8 @@ json TrialJson(const TrialSample& sample) {
           {"tcp_connections", sample.tcp_connections},
           {"harness_error", sample.harness_error},
           {"diagnosis_micros", sample.diagnosis_micros},
+          {"starvation_allowance_micros", sample.starvation_allowance_micros},
+          {"killed_waiting_for_cpu", sample.killed_waiting_for_cpu},
           {"evidence", EvidenceJson(sample.evidence)}};
 }
 

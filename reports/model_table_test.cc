@@ -15,14 +15,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const ModelTableRow* Find(const std::vector<ModelTableRow>& rows,
-                          const std::string& client, const std::string& model) {
-  for (const ModelTableRow& row : rows) {
-    if (row.client == client && row.model == model) return &row;
-  }
-  return nullptr;
-}
-
 TEST(ModelTableTest, OneRowPerModelWithItsBaselineCellsAndBestCost) {
   const absl::StatusOr<Report> report = html::MakeTestReport();
   ASSERT_TRUE(report.ok()) << report.status();

@@ -231,6 +231,14 @@ ReportTrial ParseTrial(const Json& json, const std::string& path,
   if (fields.Has("diagnosis_micros")) {
     fields.Integer("diagnosis_micros", &trial.diagnosis_micros);
   }
+  // Optional: reports from before the watchdog's starvation allowance.
+  if (fields.Has("starvation_allowance_micros")) {
+    fields.Integer("starvation_allowance_micros",
+                   &trial.starvation_allowance_micros);
+  }
+  if (fields.Has("killed_waiting_for_cpu")) {
+    fields.Flag("killed_waiting_for_cpu", &trial.killed_waiting_for_cpu);
+  }
   if (fields.Has("evidence")) {
     fields.Each(
         "evidence", [&](const Json& item, const std::string& item_path) {

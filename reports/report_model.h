@@ -105,6 +105,9 @@ struct ReportTrial {
   // Empty in reports from before failures were explained.
   int64_t diagnosis_micros = 0;
   std::vector<ProcessEvidence> evidence;  // a failed trial's, per process
+  // 0 in reports from before the watchdog's starvation allowance.
+  int64_t starvation_allowance_micros = 0;
+  bool killed_waiting_for_cpu = false;
 };
 
 struct ReportCell {

@@ -250,6 +250,41 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
   return text;
 }
 
+// What the watchdog's allowance for CPU waits did (supervisor/
+// cpu_starvation.h), when it did anything a reader must know: trials that
+// ended only in the time it gave back, and hangs still waiting for a CPU
+// when it ran out. Empty otherwise.
+std::string CpuWaitLine(const ReportConformance& conformance) {
+  int saved = 0;
+  int doubtful = 0;
+  int64_t longest = 0;
+  for (const ReportCell& cell : conformance.cells) {
+    for (const ReportTrial& trial : cell.trials) {
+      if (trial.killed_waiting_for_cpu) ++doubtful;
+      if (trial.starvation_allowance_micros > 0 && !trial.watchdog_fired) {
+        ++saved;
+        longest = std::max(longest, trial.starvation_allowance_micros);
+      }
+    }
+  }
+  if (saved == 0 && doubtful == 0) return "";
+  std::string line = "CPU: the machine was busier than its cores.";
+  if (saved > 0) {
+    absl::StrAppend(
+        &line, " ", saved, saved == 1 ? " trial" : " trials",
+        absl::StrFormat(" ended in time the watchdog gave back for their "
+                        "waits for a CPU (up to %.1f s).",
+                        longest / 1e6));
+  }
+  if (doubtful > 0) {
+    absl::StrAppend(&line, " ", doubtful,
+                    doubtful == 1 ? " hung trial was" : " hung trials were",
+                    " still waiting for a CPU when the watchdog fired: such a "
+                    "hang may be the load.");
+  }
+  return line;
+}
+
 // "Matrix: quick, 138 cells, 5 trials a cell." and the verdict rule, or
 // nothing if the run had no matrix.
 std::vector<std::string> MatrixLines(const Report& report) {
@@ -265,6 +300,9 @@ std::vector<std::string> MatrixLines(const Report& report) {
   if (!conformance->power_probe.empty()) {
     lines.push_back(
         absl::StrCat("NOT EVIDENCE: ", conformance->power_probe, "."));
+  }
+  if (std::string cpu = CpuWaitLine(*conformance); !cpu.empty()) {
+    lines.push_back(std::move(cpu));
   }
   return lines;
 }

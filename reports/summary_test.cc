@@ -479,6 +479,35 @@ Report ReportOf(std::vector<CellResult> cells) {
   return *report;
 }
 
+// The watchdog's allowance for CPU waits (supervisor/cpu_starvation.h) is
+// told only when it mattered: trials it let finish, and hangs still waiting
+// for a CPU when it ran out.
+TEST(SummaryTest, TrialsTheWatchdogWaitedForAreCounted) {
+  EXPECT_THAT(RenderSummaryText(ReportOf({Cell("spawn", 2, OutcomeKind::kOk,
+                                               std::nullopt)})),
+              Not(HasSubstr("CPU:")));
+
+  CellResult cell = WithTrials(
+      Cell("spawn", 2, OutcomeKind::kOk, std::nullopt), 2, OutcomeKind::kHang);
+  cell.samples[0].watchdog_fired = true;
+  cell.samples[0].starvation_allowance_micros = 8000000;
+  cell.samples[0].killed_waiting_for_cpu = true;
+  cell.samples[1].watchdog_fired = true;  // a hang that waited for nothing
+  cell.samples[2].starvation_allowance_micros = 1250000;
+  cell.samples[3].starvation_allowance_micros = 300000;
+  const Report report = ReportOf({cell});
+  const std::string text = RenderSummaryText(report);
+  EXPECT_THAT(text, HasSubstr("CPU: the machine was busier than its cores. 2 "
+                              "trials ended in time the watchdog gave back "
+                              "for their"));
+  EXPECT_THAT(text, HasSubstr("(up to 1.2 s)"));
+  EXPECT_THAT(text, HasSubstr("1 hung trial was still waiting for a CPU"));
+  // The report keeps what the summary counts, and reads it back.
+  absl::StatusOr<Report> again = Report::Parse(report.json().dump(), "again");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(RenderSummaryText(*again), text);
+}
+
 TEST(SummaryTest, AModelsWritingCellsAreARowOfTheirOwn) {
   CellResult writes = Cell("spawn", 2, OutcomeKind::kHang, OutcomeKind::kOk);
   writes.cell.axes.workload = "write";

@@ -30,6 +30,7 @@
 #include "framing/resource_usage.h"
 #include "framing/worker_messages.h"
 #include "framing/worker_reporter.h"
+#include "supervisor/cpu_starvation.h"
 #include "supervisor/trial_processes.h"
 
 namespace forkcheck {
@@ -47,6 +48,9 @@ constexpr std::chrono::milliseconds kReapBound(5000);
 constexpr std::chrono::milliseconds kStackDumpWait(300);
 // Cores read per trial, at most: each takes the debugger a second or so.
 constexpr size_t kMaxCoresRead = 4;
+// The shortest extension the starvation allowance grants: a look at /proc
+// for the trial's threads costs a few milliseconds.
+constexpr std::chrono::milliseconds kMinAllowanceStep(100);
 // How RunTrial's pipe loop ended, when not by poll's errno (> 0).
 constexpr int kDone = 0;
 constexpr int kUntil = -1;
@@ -288,6 +292,11 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   if (command.watchdog <= std::chrono::milliseconds(0)) {
     return absl::InvalidArgumentError("watchdog must be positive");
   }
+  if (!(command.max_starvation_allowance >= 0 &&
+        command.max_starvation_allowance <= 100)) {
+    return absl::InvalidArgumentError(
+        "max_starvation_allowance must be within [0, 100] watchdogs");
+  }
   if (command.stdin_bytes.size() > kMaxTrialStdinBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("standard input of ", command.stdin_bytes.size(),
@@ -441,7 +450,38 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
     }
   };
 
-  const int ended = read_pipes_until(deadline, true, true);
+  // Past the watchdog, a trial whose threads waited for a CPU gets that
+  // time back (bounded), looked at again when the new deadline passes and
+  // given more while the wait keeps growing; at least kMinAllowanceStep a
+  // time, so that a wait the kernel has not counted yet is seen.
+  const auto max_allowance = std::chrono::duration_cast<Clock::duration>(
+      command.watchdog * command.max_starvation_allowance);
+  CpuWaitTracker cpu_waits;
+  Clock::duration waited_before{0};
+  int ended = read_pipes_until(deadline, true, true);
+  while (ended == kUntil) {
+    const Clock::duration waited =
+        cpu_waits.LongestWait(LiveTrialProcesses(pid, token_entry));
+    if (waited <= waited_before) break;  // nothing more waited for a CPU
+    waited_before = waited;
+    const auto until =
+        std::min(deadline + max_allowance,
+                 std::max(deadline + waited, Clock::now() + kMinAllowanceStep));
+    if (until <= Clock::now()) {
+      record.killed_waiting_for_cpu = true;
+      break;
+    }
+    record.starvation_allowance =
+        std::chrono::duration_cast<std::chrono::microseconds>(until - deadline);
+    ended = read_pipes_until(until, true, true);
+    if (ended == kUntil && until == deadline + max_allowance) {
+      // Whether the trial still waited when the bound came.
+      record.killed_waiting_for_cpu =
+          cpu_waits.LongestWait(LiveTrialProcesses(pid, token_entry)) >
+          waited_before;
+      break;
+    }
+  }
   if (ended > 0) {
     record.cleanup_error = absl::StrCat("poll: ", std::strerror(ended));
   }

@@ -62,6 +62,13 @@ struct TrialCommand {
   // From exec until every pipe is at EOF and the trial process has exited;
   // then the whole trial is killed.
   std::chrono::milliseconds watchdog{10000};
+  // The watchdog counts time the trial could run: when it passes, the
+  // longest time one live thread of the trial waited for a CPU
+  // (cpu_starvation.h) is added to it, up to this many watchdogs, and the
+  // check is made again when that passes, for as long as the wait grows. A
+  // hung process sleeps and adds nothing after it hung; a starved one is
+  // still waiting. 0: wall time.
+  double max_starvation_allowance = 2.0;
   // When the watchdog fires, sent to every live process of the trial
   // before a debugger attaches: a testee's own stack dump
   // (TesteeDescription.stack_dump_signal); 0 sends none.
@@ -106,6 +113,12 @@ struct TrialRecord {
   std::optional<v1::ResourceUsage> trial_usage;
   bool watchdog_fired = false;
   std::chrono::microseconds wall{0};  // exec to exit or watchdog
+  // What the watchdog allowed beyond TrialCommand::watchdog because the
+  // trial's threads waited for a CPU (0: none was needed or granted).
+  std::chrono::microseconds starvation_allowance{0};
+  // The watchdog fired at the allowance's bound while a thread of the trial
+  // was still waiting for a CPU: a hang that may be the machine's load.
+  bool killed_waiting_for_cpu = false;
   pid_t pgid = 0;  // the trial's process group (= the trial process's pid)
   // Trial processes found outside the process group and killed.
   int escaped_processes = 0;

@@ -71,8 +71,10 @@ TrialRecord RunChecked(int workers, const std::vector<std::string>& flags,
   const auto elapsed = Clock::now() - start;
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return {};
+  // The watchdog's allowance for time the trial waited for a CPU (at most
+  // twice the watchdog by default) is part of its deadline.
   EXPECT_LT(elapsed,
-            watchdog + kMargin +
+            watchdog + record->starvation_allowance + kMargin +
                 (explain ? kDiagnosisMargin +
                                8 * (stack_capture_bound - kStackCaptureBound)
                          : milliseconds(0)));
@@ -215,6 +217,55 @@ TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
   errno = 0;
   EXPECT_EQ(kill(grandchild, 0), -1);
   EXPECT_EQ(errno, ESRCH);
+}
+
+// A worker that waits for its CPU (pinned beside five spinning processes,
+// it needs at least 2.4 s for 400 ms of work) is not hung: the watchdog
+// gives back the time it waited. Without the allowance the same trial is a
+// hang, so the allowance is what saves it.
+TEST(TrialRunnerTest, ATrialStarvedOfCpuIsNotAHang) {
+  TrialCommand command;
+  command.argv = {TrialBinary(), "--workers=1", "--behavior=crowded_cpu"};
+  command.workers = 1;
+  // More than the worker's own CPU time and start, less than the wall time
+  // its work takes beside the spinners.
+  command.watchdog = milliseconds(1500);
+  command.explain_failures = false;
+  // Room for a loaded machine: the work alone needs 2.4 s of wall time.
+  command.max_starvation_allowance = 20;
+  absl::StatusOr<TrialRecord> record = RunTrial(command);
+  ASSERT_TRUE(record.ok()) << record.status();
+  ExpectNothingLeftBehind(*record);
+  EXPECT_FALSE(record->watchdog_fired);
+  EXPECT_GT(record->starvation_allowance, milliseconds(0));
+  EXPECT_GT(record->wall, command.watchdog);
+  EXPECT_EQ(ClassifyTrial(*record, 1000, false).overall, OutcomeKind::kOk);
+
+  command.max_starvation_allowance = 0;
+  record = RunTrial(command);
+  ASSERT_TRUE(record.ok()) << record.status();
+  ExpectNothingLeftBehind(*record);
+  EXPECT_TRUE(record->watchdog_fired);
+  EXPECT_EQ(record->starvation_allowance, milliseconds(0));
+  EXPECT_EQ(ClassifyTrial(*record, 1000, false).overall, OutcomeKind::kHang);
+}
+
+// A hung process sleeps and waits for no CPU, so a hang gets at most the
+// time its processes waited before they hung, not the whole allowance.
+TEST(TrialRunnerTest, AHangGetsNoStarvationAllowanceItDidNotWaitFor) {
+  const milliseconds watchdog(1500);
+  TrialRecord record = RunChecked(2, {"--behavior=hang_connect"}, watchdog);
+  EXPECT_TRUE(record.watchdog_fired);
+  EXPECT_LT(record.starvation_allowance, 2 * watchdog);
+  EXPECT_LT(record.wall, watchdog + record.starvation_allowance + kMargin);
+}
+
+TEST(TrialRunnerTest, AStarvationAllowanceOutOfRangeIsRefused) {
+  TrialCommand command;
+  command.argv = {TrialBinary(), "--workers=1"};
+  command.max_starvation_allowance = -1;
+  EXPECT_EQ(RunTrial(command).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TrialRunnerTest, AWorkerThatNeededARetryIsOkAfterRetry) {

@@ -74,6 +74,13 @@ std::string TrialHeading(const ReportTrial& trial, size_t number,
   if (trial.parent_after.has_value()) {
     absl::StrAppend(&heading, ", parent after ", *trial.parent_after);
   }
+  if (trial.starvation_allowance_micros > 0) {
+    absl::StrAppend(
+        &heading,
+        absl::StrFormat("; the watchdog waited %.1f s more (its threads "
+                        "waited for a CPU)",
+                        trial.starvation_allowance_micros / 1e6));
+  }
   if (trial.diagnosis_micros > 0) {
     absl::StrAppend(&heading, absl::StrFormat("; capturing took %.1f s",
                                               trial.diagnosis_micros / 1e6));

@@ -21,12 +21,19 @@
 // debugger cannot attach to (it is traced already); say_on_stderr writes a
 // line naming the worker on its stderr (and makes the parent say one too);
 // flood_stderr writes 200 KiB there.
+//
+// For the watchdog's starvation allowance: crowded_cpu pins the worker to
+// one CPU beside 5 processes spinning there, then burns 400 ms of its own
+// CPU time, so that it needs at least 2.4 s and waits most of it for the CPU.
+#include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -139,6 +146,33 @@ void ForkEscapingGrandchild(const std::string& pid_file) {
   _exit(4);  // not reached: the default action of both is to terminate
 }
 
+// Burns `cpu` of this thread's CPU time on one CPU that `spinners` busy
+// processes share with it (they are killed and reaped before it returns).
+void BurnCpuBesideSpinners(std::chrono::milliseconds cpu, int spinners) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(std::max(sched_getcpu(), 0), &one);
+  if (sched_setaffinity(0, sizeof(one), &one) != 0) _exit(3);
+  std::vector<pid_t> spinning;
+  for (int i = 0; i < spinners; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      volatile uint64_t turns = 0;
+      while (true) turns = turns + 1;
+    }
+    if (pid > 0) spinning.push_back(pid);
+  }
+  timespec used{};
+  const int64_t wanted = std::chrono::nanoseconds(cpu).count();
+  do {
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &used);
+  } while (used.tv_sec * 1000000000LL + used.tv_nsec < wanted);
+  for (pid_t pid : spinning) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+}
+
 // Worker `index`'s behaviour; returns when the worker is done (a worker
 // process then exits 0).
 void RunWorker(int index, const Flags& flags, WorkerReporter& reporter) {
@@ -232,6 +266,8 @@ void RunWorker(int index, const Flags& flags, WorkerReporter& reporter) {
     do {
       clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
     } while (used.tv_sec == 0 && used.tv_nsec < 200 * 1000 * 1000);
+  } else if (behavior == "crowded_cpu") {
+    BurnCpuBesideSpinners(std::chrono::milliseconds(400), /*spinners=*/5);
   } else if (behavior != "ok") {
     std::fprintf(stderr, "worker %d: unknown behavior \"%s\"\n", index,
                  behavior.c_str());

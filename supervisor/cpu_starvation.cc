@@ -1,0 +1,68 @@
+#include "supervisor/cpu_starvation.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace forkcheck {
+namespace {
+
+struct ThreadTimes {
+  int64_t on_cpu_ns = 0;
+  int64_t waited_ns = 0;  // on a run queue, waits that ended
+  bool runnable = false;  // state R: running or waiting for a CPU
+};
+
+// From /proc/PID/task/TID/{schedstat,stat}; false if the thread is gone.
+bool ReadThreadTimes(const std::string& task_dir, ThreadTimes* times) {
+  std::ifstream schedstat(task_dir + "/schedstat");
+  if (!(schedstat >> times->on_cpu_ns >> times->waited_ns)) return false;
+  std::ifstream stat_file(task_dir + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+  // The state follows the command name's closing parenthesis, which the
+  // name itself may contain.
+  const size_t paren = stat.rfind(')');
+  times->runnable = paren != std::string::npos && paren + 2 < stat.size() &&
+                    stat[paren + 2] == 'R';
+  return true;
+}
+
+}  // namespace
+
+std::chrono::microseconds CpuWaitTracker::LongestWait(
+    const std::vector<pid_t>& pids) {
+  const Clock::time_point now = Clock::now();
+  int64_t longest_ns = 0;
+  for (pid_t pid : pids) {
+    const std::string tasks = absl::StrCat("/proc/", pid, "/task");
+    DIR* dir = opendir(tasks.c_str());
+    if (dir == nullptr) continue;
+    while (dirent* item = readdir(dir)) {
+      pid_t tid = 0;
+      if (!absl::SimpleAtoi(item->d_name, &tid)) continue;
+      ThreadTimes times;
+      if (!ReadThreadTimes(absl::StrCat(tasks, "/", tid), &times)) continue;
+      int64_t waited_ns = std::max<int64_t>(times.waited_ns, 0);
+      auto [seen, first_look] = threads_.try_emplace(tid);
+      if (first_look || times.on_cpu_ns != seen->second.on_cpu_ns ||
+          times.waited_ns != seen->second.waited_ns) {
+        seen->second = {times.on_cpu_ns, times.waited_ns, now};
+      } else if (times.runnable) {
+        waited_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         now - seen->second.unchanged_since)
+                         .count();
+      }
+      longest_ns = std::max(longest_ns, waited_ns);
+    }
+    closedir(dir);
+  }
+  return std::chrono::microseconds(longest_ns / 1000);
+}
+
+}  // namespace forkcheck
