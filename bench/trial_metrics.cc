@@ -28,6 +28,8 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
   }
 
   int64_t last_done = started;
+  int64_t appends = 0;
+  bool appends_known = true;
   std::vector<double> first_rows;
   std::vector<ReadSpan> spans;
   for (size_t i = 0; i < record.workers.size(); ++i) {
@@ -39,6 +41,17 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
     const int64_t start = result->monotonic_start_micros();
     for (const int64_t ns : result->create_session_latency_ns()) {
       metrics.create_session_latency.Add(ns);
+    }
+    if (result->has_appends()) {
+      appends += result->appends();
+    } else {
+      appends_known = false;
+    }
+    for (const int64_t ns : result->append_latency_ns()) {
+      metrics.append_latency.Add(ns);
+    }
+    if (result->rows_received() > 0 && result->append_latency_ns().empty()) {
+      metrics.append_latency_known = false;
     }
     metrics.rows += result->rows_received();
     metrics.bytes += result->bytes();
@@ -52,6 +65,7 @@ absl::StatusOr<TrialMetrics> MetricsFromTrial(const TrialRecord& record) {
     metrics.worker_peak_rss_kib =
         std::max(metrics.worker_peak_rss_kib, result->usage().max_rss_kib());
   }
+  if (appends_known) metrics.appends = appends;
   metrics.read_micros = last_done - started;
   metrics.time_to_first_row_micros = Median(std::move(first_rows));
   metrics.steady = SteadyRateOf(std::move(spans));

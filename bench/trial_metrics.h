@@ -6,6 +6,7 @@
 #define FORKCHECK_BENCH_TRIAL_METRICS_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "bench/latency_histogram.h"
@@ -51,6 +52,14 @@ struct TrialMetrics {
   // Every worker's timed CreateReadSession calls (the trial program's
   // --session_calls), merged; empty without them.
   LatencyHistogram create_session_latency;
+  // Writers (workload "write"): the AppendRows requests every worker sent
+  // (WorkerResult.appends), nullopt if a worker did not report them (a
+  // testee that leaves the field out): unknown, not 0.
+  std::optional<int64_t> appends;
+  // Every worker's acknowledged appends' latencies, merged; `append_latency`
+  // is unknown (false) if a worker that acknowledged rows reported none.
+  LatencyHistogram append_latency;
+  bool append_latency_known = true;
 };
 
 // FAILED_PRECONDITION naming what is missing if the record lacks what the

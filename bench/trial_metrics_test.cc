@@ -166,5 +166,55 @@ TEST(TrialMetricsTest, MergesEveryWorkersSessionCallLatencies) {
   EXPECT_EQ(metrics->create_session_latency.Max(), 3'000'000);
 }
 
+TEST(TrialMetricsTest, SumsEveryWritersAppendsAndMergesTheirLatencies) {
+  TrialRecord record = ThreeWorkers();
+  const int64_t appends[] = {1, 2, 3};
+  for (int i = 0; i < 3; ++i) {
+    v1::WorkerResult* result = record.workers[i].messages[0].mutable_result();
+    result->set_appends(appends[i]);
+    for (int64_t a = 1; a <= appends[i]; ++a) {
+      result->add_append_latency_ns(a * 1'000'000);
+    }
+  }
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->appends, std::optional<int64_t>(6));
+  EXPECT_TRUE(metrics->append_latency_known);
+  EXPECT_EQ(metrics->append_latency.Count(), 6);
+  EXPECT_EQ(metrics->append_latency.Max(), 3'000'000);
+}
+
+// A testee that leaves the write fields out (the Python one): unknown,
+// never 0 appends or an empty histogram taken for a measurement.
+TEST(TrialMetricsTest, WriteFieldsLeftOutAreUnknown) {
+  TrialRecord record = ThreeWorkers();
+  for (int i = 0; i < 3; ++i) {
+    v1::WorkerResult* result = record.workers[i].messages[0].mutable_result();
+    if (i != 1) result->set_appends(1);
+    if (i != 1) result->add_append_latency_ns(1'000'000);
+  }
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->appends, std::nullopt);
+  EXPECT_FALSE(metrics->append_latency_known);
+}
+
+// A writer that acknowledged no rows has no latency to report: the
+// others' are still the trial's.
+TEST(TrialMetricsTest, AWorkerWithoutRowsNeedsNoLatencies) {
+  TrialRecord record = ThreeWorkers();
+  for (int i = 0; i < 3; ++i) {
+    v1::WorkerResult* result = record.workers[i].messages[0].mutable_result();
+    result->set_appends(i == 0 ? 0 : 1);
+    if (i == 0) result->set_rows_received(0);
+    if (i != 0) result->add_append_latency_ns(1'000'000);
+  }
+  absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(record);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->appends, std::optional<int64_t>(2));
+  EXPECT_TRUE(metrics->append_latency_known);
+  EXPECT_EQ(metrics->append_latency.Count(), 2);
+}
+
 }  // namespace
 }  // namespace forkcheck

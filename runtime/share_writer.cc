@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "client/reference_writer.h"
 #include "dataset/catalogue.h"
 
@@ -17,6 +18,7 @@ constexpr int kRowsPerAppend = 500;
 void AddAccount(const WriteAccount& account, const RowShare& share,
                 v1::WorkerResult* result) {
   result->set_rows_received(account.rows_acknowledged);
+  result->set_appends(account.appends);
   result->set_bytes(account.bytes_acknowledged);
   result->set_retries(account.retries.total());
   result->set_injected_fault_retries(account.injected_fault_retries);
@@ -67,7 +69,8 @@ v1::WorkerResult WriteShare(const std::shared_ptr<grpc::Channel>& channel,
       WriteShareOf(task.rows(), options.index, options.workers);
   WriterOptions writer_options;
   writer_options.rows_per_append = kRowsPerAppend;
-  writer_options.on_append_answered = [&](absl::Duration) {
+  writer_options.on_append_answered = [&](absl::Duration latency) {
+    result.add_append_latency_ns(absl::ToInt64Nanoseconds(latency));
     if (result.first_row_micros() != 0) return;
     reporter.Phase(v1::PHASE_FIRST_ROW);
     result.set_first_row_micros(reporter.ElapsedMicros());

@@ -33,7 +33,9 @@ RowShare WriteShareOf(int64_t rows, int index, int workers);
 // FIRST_ROW when its first append is acknowledged, then DONE, and sends the
 // result: rows_received the rows acknowledged, `seen` their row ids,
 // `bytes` their serialized size, one StreamOutcome for its write stream,
-// its status the first error no retry mended. Returns the result.
+// its status the first error no retry mended, `appends` the requests sent
+// and `append_latency_ns` each acknowledged one's latency. Returns the
+// result.
 v1::WorkerResult WriteShare(const std::shared_ptr<grpc::Channel>& channel,
                             const v1::WriteTask& task,
                             const ShareOptions& options,
