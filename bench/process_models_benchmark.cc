@@ -53,6 +53,7 @@
 #include "bench/min_max_statistics.h"
 #include "bench/process_model_scenarios.h"
 #include "bench/read_rows_drain.h"
+#include "bench/scenario_trials.h"
 #include "bench/steady_rate.h"
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
@@ -75,13 +76,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kDefaultRepetitions = 5;
-// Per-worker budget for connecting and for the session's creation (as the
-// matrix's rpc_timeout): below the watchdog, so that an unreachable server
-// is an error, not a hang.
-constexpr std::chrono::milliseconds kRpcTimeout(5000);
-// How long a parent waits for its workers before it checks its own client
-// anyway (the clients' own default).
-constexpr std::chrono::milliseconds kWorkerPatience(1000);
 constexpr absl::Duration kBareCallTimeout = absl::Seconds(60);
 // BM_CreateSessionLatency's table: reading it is short, so the calls, not
 // the read, make the trial.
@@ -93,8 +87,7 @@ struct BenchEnvironment {
   // The clients the selection names that can run here (the C++ one's
   // trial program among them), and why the others cannot (their
   // benchmarks skip with it).
-  std::map<std::string, TesteeClient> testees;
-  std::map<std::string, std::string> skipped_clients;
+  ScenarioClients clients;
   std::string table_name;  // full name
   int64_t table_rows = 0;
   std::string testee_table_name;  // of testee clients' scenarios
@@ -104,37 +97,12 @@ struct BenchEnvironment {
   // Per response size.
   std::map<int64_t, std::unique_ptr<FakeServerProcess>> fakes;
   std::map<int64_t, int64_t> table_bytes;  // as the warm-up trial read it
-  // Benchmark name -> why its first failing repetition failed.
-  std::map<std::string, std::string> failed;
+  RepetitionFailures failures;
 };
 
 BenchEnvironment& Env() {
   static auto* env = new BenchEnvironment;
   return *env;
-}
-
-// "hang: worker 0: hang (hang in connect); parent_after: hang (...)": the
-// overall outcome and every part that was not ok.
-std::string Describe(const TrialOutcome& outcome) {
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < outcome.workers.size(); ++i) {
-    if (outcome.workers[i].kind == OutcomeKind::kOk) continue;
-    parts.push_back(absl::StrCat("worker ", i, ": ",
-                                 DescribeWorkerOutcome(outcome.workers[i])));
-  }
-  if (outcome.parent_after.has_value() &&
-      outcome.parent_after->kind != OutcomeKind::kOk) {
-    parts.push_back(absl::StrCat("parent_after: ",
-                                 DescribeWorkerOutcome(*outcome.parent_after)));
-  }
-  if (outcome.missing_rows > 0) {
-    parts.push_back(absl::StrCat(outcome.missing_rows, " rows missing"));
-  }
-  if (outcome.duplicate_rows > 0) {
-    parts.push_back(absl::StrCat(outcome.duplicate_rows, " rows duplicated"));
-  }
-  return absl::StrCat(OutcomeKindName(outcome.overall), ": ",
-                      absl::StrJoin(parts, "; "));
 }
 
 // What a trial reads, and what else its workers do.
@@ -152,35 +120,14 @@ TrialWork ReadTheTable(const ModelScenario& scenario) {
   return {env.table_name, env.table_rows, 0};
 }
 
-// A scenario made concrete for the client in hand: its name with variant,
-// or why it cannot run here.
-struct ResolvedScenario {
-  ModelScenario scenario;  // with every variant setting
-  std::string model_name;
-  std::string skipped;  // non-empty: every trial fails with it
-};
-
-// The scenario's trial as a matrix cell (every other axis at its default),
-// so that a benchmark trial is described exactly as the matrix's are
-// (matrix/trial_spec.h).
+// The scenario's trial as a matrix cell's, reading `work`.
 v1::TrialRequest RequestFor(const ResolvedScenario& resolved, int workers,
                             const std::string& target, const TrialWork& work) {
-  const BenchEnvironment& env = Env();
-  const ModelScenario& scenario = resolved.scenario;
-  Cell cell;
-  cell.model = scenario.model;
-  cell.variant = scenario.variant;
-  cell.model_name = resolved.model_name;
-  cell.client = scenario.client;
-  cell.axes.workers = workers;
-  cell.axes.table = work.table;
-  TrialBounds bounds;
-  bounds.rpc_timeout = kRpcTimeout;
-  bounds.parent_check_timeout = kRpcTimeout;
-  bounds.worker_patience = kWorkerPatience;
-  bounds.watchdog = env.selection.trial_watchdog;
-  bounds.session_calls = work.session_calls_per_worker;
-  return TrialRequestFor(cell, target, work.table, bounds);
+  ScenarioWork scenario_work;
+  scenario_work.table = work.table;
+  scenario_work.session_calls_per_worker = work.session_calls_per_worker;
+  scenario_work.watchdog = Env().selection.trial_watchdog;
+  return ScenarioRequest(resolved, workers, target, scenario_work);
 }
 
 absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
@@ -189,7 +136,7 @@ absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
   const BenchEnvironment& env = Env();
   // No environment of the cell's own: the trials inherit the benchmark's
   // (AddContext records its GRPC_* variables).
-  return PrepareTesteeTrial(env.testees.at(resolved.scenario.client),
+  return PrepareTesteeTrial(env.clients.testees.at(resolved.scenario.client),
                             RequestFor(resolved, workers, target, work), {},
                             env.selection.trial_watchdog);
 }
@@ -214,7 +161,7 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
   // retries (the matrix reports that they needed it).
   if (outcome.overall != OutcomeKind::kOk &&
       outcome.overall != OutcomeKind::kOkAfterRetry) {
-    return absl::AbortedError(Describe(outcome));
+    return absl::AbortedError(DescribeNotOk(outcome));
   }
   return MetricsFromTrial(*record);
 }
@@ -246,33 +193,6 @@ void SetSteadyRate(benchmark::State& state, const SteadyRate& steady) {
   }
 }
 
-// Skips the benchmark `name` if an earlier repetition of it failed. Call
-// inside the `for (auto _ : state)` loop, as every SkipWithError here is:
-// Google Benchmark 1.7 reports a run skipped before its loop with 0
-// iterations, and aborts when it aggregates repetitions whose iteration
-// counts differ (ComputeStats' check), e.g. a model that failed only in its
-// second repetition.
-bool SkipForEarlierFailure(benchmark::State& state, const std::string& name) {
-  const BenchEnvironment& env = Env();
-  const auto failed = env.failed.find(name);
-  if (failed == env.failed.end()) return false;
-  state.SkipWithError(
-      absl::StrCat("failed in an earlier repetition: ", failed->second)
-          .c_str());
-  return true;
-}
-
-// Skips the benchmark `name` for a trial that was not ok, and remembers why
-// for its later repetitions.
-void SkipForFailure(benchmark::State& state, const std::string& name,
-                    const absl::Status& status) {
-  const std::string why = absl::IsAborted(status)
-                              ? std::string(status.message())
-                              : status.ToString();
-  Env().failed[name] = why;
-  state.SkipWithError(why.c_str());
-}
-
 void BM_ProcessModel(benchmark::State& state, const std::string& name,
                      const ResolvedScenario& scenario, int workers,
                      int64_t response_bytes) {
@@ -283,11 +203,11 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   bool parent_peak_known = true, connections_known = true;
   SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
-    if (SkipForEarlierFailure(state, name)) break;
+    if (Env().failures.SkipIfFailedBefore(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
         scenario, workers, response_bytes, ReadTheTable(scenario.scenario));
     if (!metrics.ok()) {
-      SkipForFailure(state, name, metrics.status());
+      Env().failures.Skip(state, name, metrics.status());
       break;
     }
     state.SetIterationTime(static_cast<double>(metrics->read_micros) / 1e6);
@@ -338,7 +258,7 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
                        calls_per_worker};
   LatencyHistogram latency;
   for (auto _ : state) {
-    if (SkipForEarlierFailure(state, name)) break;
+    if (Env().failures.SkipIfFailedBefore(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
         scenario, workers, env.selection.response_bytes.front(), work);
     if (metrics.ok() && metrics->create_session_latency.Count() !=
@@ -348,7 +268,7 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
           " CreateReadSession calls; expected ", calls_per_worker * workers));
     }
     if (!metrics.ok()) {
-      SkipForFailure(state, name, metrics.status());
+      Env().failures.Skip(state, name, metrics.status());
       break;
     }
     latency.Merge(metrics->create_session_latency);
@@ -402,7 +322,7 @@ absl::StatusOr<std::vector<std::vector<std::string>>> TrialShares(
       RequestFor(like, workers, target, ReadTheTable(like.scenario));
   absl::StatusOr<std::vector<std::string>> streams =
       CreateSessionStreams(stub, request.table(), request.max_streams(),
-                           absl::FromChrono(kRpcTimeout));
+                           absl::FromChrono(kScenarioRpcTimeout));
   if (!streams.ok()) return streams.status();
   return ThreadShares(request, *streams);
 }
@@ -421,7 +341,7 @@ void BM_BareReadLoop(benchmark::State& state, const ResolvedScenario& like,
   double rows = 0, bytes = 0, first_row_ms = 0;
   SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
-    if (!shares.ok()) {  // in the loop: see SkipForEarlierFailure
+    if (!shares.ok()) {  // in the loop: see RepetitionFailures
       state.SkipWithError(shares.status().ToString().c_str());
       break;
     }
@@ -490,28 +410,8 @@ benchmark::internal::Benchmark* Configure(
                                    : benchmark->UseRealTime();
 }
 
-// The scenario for the client in hand: its settings completed with the
-// client's defaults, or why the client cannot run here.
 absl::StatusOr<ResolvedScenario> Resolve(const ModelScenario& scenario) {
-  const BenchEnvironment& env = Env();
-  ResolvedScenario resolved{scenario, scenario.label, ""};
-  if (const auto skipped = env.skipped_clients.find(scenario.client);
-      skipped != env.skipped_clients.end()) {
-    resolved.skipped = absl::StrCat("client ", scenario.client,
-                                    " cannot run here: ", skipped->second);
-    // Named with its client all the same, so reports place it right.
-    resolved.model_name =
-        CellModelName(scenario.client, scenario.model, scenario.variant);
-    return resolved;
-  }
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
-      CompleteVariant(env.testees.at(scenario.client).description,
-                      scenario.model, scenario.variant);
-  if (!variant.ok()) return variant.status();
-  resolved.scenario.variant = *variant;
-  resolved.model_name =
-      CellModelName(scenario.client, scenario.model, *variant);
-  return resolved;
+  return ResolveScenario(Env().clients, scenario);
 }
 
 absl::Status RegisterBenchmarks() {
@@ -655,32 +555,6 @@ void AddContext() {
                               EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
 }
 
-// Describes the testee of every client the selection names, the C++ one
-// (the warm-up's) among them; a client that cannot run is recorded with
-// the reason (its benchmarks skip with it) and printed.
-void DescribeSelectedTestees(const std::string& argv0) {
-  BenchEnvironment& env = Env();
-  const std::map<std::string, TesteeProgram> programs = TesteePrograms(argv0);
-  std::vector<ModelScenario> scenarios = env.selection.models;
-  scenarios.push_back(BenchmarkedModels().front());
-  for (const ModelScenario& scenario : scenarios) {
-    const std::string& client = scenario.client;
-    if (env.testees.count(client) != 0 ||
-        env.skipped_clients.count(client) != 0) {
-      continue;
-    }
-    absl::StatusOr<TesteeClient> testee =
-        ReadyTestee(programs, client, std::chrono::seconds(30));
-    if (!testee.ok()) {
-      env.skipped_clients[client] = std::string(testee.status().message());
-      std::fprintf(stderr, "process_models_benchmark: skipping client %s: %s\n",
-                   client.c_str(), env.skipped_clients[client].c_str());
-      continue;
-    }
-    env.testees[client] = *std::move(testee);
-  }
-}
-
 int Main(int argc, char** argv) {
   std::vector<char*> own(argv, argv + argc);
   absl::StatusOr<BenchSelection> selection = TakeSelectionFlags(&own);
@@ -702,7 +576,11 @@ int Main(int argc, char** argv) {
       Catalogue::Default().Resolve(kSessionLatencyTable);
   env.session_table_name = session_table->name;
   env.session_table_rows = session_table->row_count;
-  DescribeSelectedTestees(argc > 0 ? argv[0] : "");
+  // The C++ client's among them: the warm-up's.
+  std::vector<ModelScenario> scenarios = env.selection.models;
+  scenarios.push_back(BenchmarkedModels().front());
+  env.clients = DescribeScenarioClients(argc > 0 ? argv[0] : "", scenarios,
+                                        "process_models_benchmark");
 
   // Defaults that the command line overrides: repetitions for a median and
   // a spread; random interleaving so that drift on a shared machine spreads

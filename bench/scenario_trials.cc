@@ -1,0 +1,134 @@
+#include "bench/scenario_trials.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "matrix/cell.h"
+#include "matrix/trial_spec.h"
+#include "testees/testee_programs.h"
+
+namespace forkcheck {
+namespace {
+
+// How long a parent waits for its workers before it checks its own client
+// anyway (the clients' own default).
+constexpr std::chrono::milliseconds kWorkerPatience(1000);
+
+}  // namespace
+
+ScenarioClients DescribeScenarioClients(
+    const std::string& argv0, const std::vector<ModelScenario>& scenarios,
+    const std::string& program) {
+  ScenarioClients clients;
+  const std::map<std::string, TesteeProgram> programs = TesteePrograms(argv0);
+  for (const ModelScenario& scenario : scenarios) {
+    const std::string& client = scenario.client;
+    if (clients.testees.count(client) != 0 ||
+        clients.skipped.count(client) != 0) {
+      continue;
+    }
+    absl::StatusOr<TesteeClient> testee =
+        ReadyTestee(programs, client, std::chrono::seconds(30));
+    if (!testee.ok()) {
+      clients.skipped[client] = std::string(testee.status().message());
+      std::fprintf(stderr, "%s: skipping client %s: %s\n", program.c_str(),
+                   client.c_str(), clients.skipped[client].c_str());
+      continue;
+    }
+    clients.testees[client] = *std::move(testee);
+  }
+  return clients;
+}
+
+absl::StatusOr<ResolvedScenario> ResolveScenario(
+    const ScenarioClients& clients, const ModelScenario& scenario) {
+  ResolvedScenario resolved{scenario, scenario.label, ""};
+  if (const auto skipped = clients.skipped.find(scenario.client);
+      skipped != clients.skipped.end()) {
+    resolved.skipped = absl::StrCat("client ", scenario.client,
+                                    " cannot run here: ", skipped->second);
+    // Named with its client all the same, so reports place it right.
+    resolved.model_name =
+        CellModelName(scenario.client, scenario.model, scenario.variant);
+    return resolved;
+  }
+  const auto testee = clients.testees.find(scenario.client);
+  if (testee == clients.testees.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("client ", scenario.client, " was not described"));
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> variant =
+      CompleteVariant(testee->second.description, scenario.model,
+                      scenario.variant);
+  if (!variant.ok()) return variant.status();
+  resolved.scenario.variant = *variant;
+  resolved.model_name =
+      CellModelName(scenario.client, scenario.model, *variant);
+  return resolved;
+}
+
+v1::TrialRequest ScenarioRequest(const ResolvedScenario& resolved, int workers,
+                                 const std::string& target,
+                                 const ScenarioWork& work) {
+  const ModelScenario& scenario = resolved.scenario;
+  Cell cell;
+  cell.model = scenario.model;
+  cell.variant = scenario.variant;
+  cell.model_name = resolved.model_name;
+  cell.client = scenario.client;
+  cell.axes.workers = workers;
+  cell.axes.table = work.table;
+  cell.axes.workload = work.workload;
+  TrialBounds bounds;
+  bounds.rpc_timeout = kScenarioRpcTimeout;
+  bounds.parent_check_timeout = kScenarioRpcTimeout;
+  bounds.worker_patience = kWorkerPatience;
+  bounds.watchdog = work.watchdog;
+  bounds.session_calls = work.session_calls_per_worker;
+  return TrialRequestFor(cell, target, work.table, bounds);
+}
+
+std::string DescribeNotOk(const TrialOutcome& outcome) {
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < outcome.workers.size(); ++i) {
+    if (outcome.workers[i].kind == OutcomeKind::kOk) continue;
+    parts.push_back(absl::StrCat("worker ", i, ": ",
+                                 DescribeWorkerOutcome(outcome.workers[i])));
+  }
+  if (outcome.parent_after.has_value() &&
+      outcome.parent_after->kind != OutcomeKind::kOk) {
+    parts.push_back(absl::StrCat("parent_after: ",
+                                 DescribeWorkerOutcome(*outcome.parent_after)));
+  }
+  if (outcome.missing_rows > 0) {
+    parts.push_back(absl::StrCat(outcome.missing_rows, " rows missing"));
+  }
+  if (outcome.duplicate_rows > 0) {
+    parts.push_back(absl::StrCat(outcome.duplicate_rows, " rows duplicated"));
+  }
+  return absl::StrCat(OutcomeKindName(outcome.overall), ": ",
+                      absl::StrJoin(parts, "; "));
+}
+
+bool RepetitionFailures::SkipIfFailedBefore(benchmark::State& state,
+                                            const std::string& name) const {
+  const auto failed = failed_.find(name);
+  if (failed == failed_.end()) return false;
+  state.SkipWithError(
+      absl::StrCat("failed in an earlier repetition: ", failed->second)
+          .c_str());
+  return true;
+}
+
+void RepetitionFailures::Skip(benchmark::State& state, const std::string& name,
+                              const absl::Status& status) {
+  const std::string why = absl::IsAborted(status)
+                              ? std::string(status.message())
+                              : status.ToString();
+  failed_[name] = why;
+  state.SkipWithError(why.c_str());
+}
+
+}  // namespace forkcheck

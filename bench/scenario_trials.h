@@ -1,0 +1,101 @@
+// What the process-model benchmarks (reads: process_models_benchmark;
+// writes: process_models_write_benchmark) share about a scenario's trials:
+// the clients that can run them here, a scenario made concrete for its
+// client, its trial request as a matrix cell's, a not-ok trial described in
+// one line, and skipping a benchmark whose trial was not ok.
+#ifndef FORKCHECK_BENCH_SCENARIO_TRIALS_H_
+#define FORKCHECK_BENCH_SCENARIO_TRIALS_H_
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "bench/process_model_scenarios.h"
+#include "benchmark/benchmark.h"
+#include "forkcheck/testee.pb.h"
+#include "supervisor/outcome_classifier.h"
+#include "supervisor/testee.h"
+
+namespace forkcheck {
+
+// The testee of every client some scenario is of, described; a client that
+// cannot run here is kept with the reason (its benchmarks skip with it).
+struct ScenarioClients {
+  std::map<std::string, TesteeClient> testees;
+  std::map<std::string, std::string> skipped;
+};
+
+// Describes the clients of `scenarios` (`argv0`: the benchmark's, for the
+// runfiles), printing each that cannot run on stderr after `program`.
+ScenarioClients DescribeScenarioClients(
+    const std::string& argv0, const std::vector<ModelScenario>& scenarios,
+    const std::string& program);
+
+// A scenario made concrete for the client in hand: its name with variant,
+// or why it cannot run here.
+struct ResolvedScenario {
+  ModelScenario scenario;  // with every variant setting
+  std::string model_name;
+  std::string skipped;  // non-empty: every trial fails with it
+};
+
+// The scenario's settings completed with its client's defaults; a client
+// that cannot run gives a scenario that says why. An error for a variant
+// the client does not have.
+absl::StatusOr<ResolvedScenario> ResolveScenario(const ScenarioClients& clients,
+                                                 const ModelScenario& scenario);
+
+// A trial's per-worker budget for connecting and for a session's creation
+// (as the matrix's rpc_timeout): below the watchdog, so that an unreachable
+// server is an error, not a hang.
+inline constexpr std::chrono::milliseconds kScenarioRpcTimeout{5000};
+
+// What a benchmark trial is asked beyond its model.
+struct ScenarioWork {
+  std::string table;  // the catalogue table's full name
+  // "read" or "write" (matrix/cell.h's Axes::workload): writing, the trial
+  // writes every row of `table` to a writable table of its own.
+  std::string workload = "read";
+  int session_calls_per_worker = 0;
+  std::chrono::milliseconds watchdog{15000};
+};
+
+// The scenario's trial at `workers` against `target` as a matrix cell's
+// (every other axis at its default, matrix/trial_spec.h), so that a
+// benchmark trial is described exactly as the matrix's are.
+v1::TrialRequest ScenarioRequest(const ResolvedScenario& resolved, int workers,
+                                 const std::string& target,
+                                 const ScenarioWork& work);
+
+// "hang: worker 0: hang (hang in connect); parent_after: hang (...)": the
+// overall outcome and every part that was not ok.
+std::string DescribeNotOk(const TrialOutcome& outcome);
+
+// Benchmarks whose trial was not ok, by name, and why: later repetitions
+// of one skip at once, so a hanging model costs one watchdog per
+// benchmark, not one per repetition.
+class RepetitionFailures {
+ public:
+  // Skips the benchmark `name` if an earlier repetition of it failed. Call
+  // inside the `for (auto _ : state)` loop, as every SkipWithError here is:
+  // Google Benchmark 1.7 reports a run skipped before its loop with 0
+  // iterations, and aborts when it aggregates repetitions whose iteration
+  // counts differ (ComputeStats' check), e.g. a model that failed only in
+  // its second repetition.
+  bool SkipIfFailedBefore(benchmark::State& state,
+                          const std::string& name) const;
+  // Skips the benchmark `name` for a trial that was not ok (ABORTED: the
+  // message alone), and remembers why for its later repetitions.
+  void Skip(benchmark::State& state, const std::string& name,
+            const absl::Status& status);
+
+ private:
+  std::map<std::string, std::string> failed_;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_BENCH_SCENARIO_TRIALS_H_
