@@ -288,24 +288,16 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
   state.counters["create_session_calls"] = static_cast<double>(latency.Count());
 }
 
-// One TCP channel per thread, each with its own subchannel pool (so its own
-// connection), connected before anything is timed.
+// The ceiling's stubs: a connected channel each (ConnectedBareChannels).
 absl::StatusOr<std::vector<
     std::unique_ptr<google::cloud::bigquery::storage::v1::BigQueryRead::Stub>>>
 ConnectedStubs(const std::string& address, int count) {
+  auto channels = ConnectedBareChannels(address, count);
+  if (!channels.ok()) return channels.status();
   std::vector<
       std::unique_ptr<google::cloud::bigquery::storage::v1::BigQueryRead::Stub>>
       stubs;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args);
-    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
-                                   std::chrono::seconds(10))) {
-      return absl::UnavailableError(
-          absl::StrCat("bare server ", address, ": no connection in 10 s"));
-    }
+  for (const std::shared_ptr<grpc::Channel>& channel : *channels) {
     stubs.push_back(
         google::cloud::bigquery::storage::v1::BigQueryRead::NewStub(channel));
   }
@@ -516,11 +508,6 @@ void StopServers() {
   env.fakes.clear();
 }
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? fallback : value;
-}
-
 void AddContext() {
   const BenchEnvironment& env = Env();
   benchmark::AddCustomContext("grpc_version", grpc::Version());
@@ -543,16 +530,7 @@ void AddContext() {
   benchmark::AddCustomContext(
       "session_calls_per_trial",
       absl::StrCat(env.selection.session_calls_per_trial));
-  // A slowed-down fake must never be mistaken for a normal run.
-  benchmark::AddCustomContext("fake_faults",
-                              env.selection.fake_faults_json.empty()
-                                  ? "(none)"
-                                  : env.selection.fake_faults_json);
-  // The trials inherit this environment: these change what gRPC does.
-  benchmark::AddCustomContext("GRPC_ENABLE_FORK_SUPPORT",
-                              EnvOr("GRPC_ENABLE_FORK_SUPPORT", "(unset)"));
-  benchmark::AddCustomContext("GRPC_POLL_STRATEGY",
-                              EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
+  AddTrialEnvironmentContext(env.selection);
 }
 
 int Main(int argc, char** argv) {

@@ -11,10 +11,12 @@
 //       each worker its share through a COMMITTED stream in appends of 500
 //       rows; the table is then read back and the trial classified as the
 //       matrix classifies a write cell's. Time: from just before the parent
-//       starts its workers to the last worker's done. A trial that is not
-//       ok skips the benchmark with its outcome. Right after the trial, the
-//       bare loop below runs once at N threads: `over_bare` is the trial's
-//       rows/s over that run's.
+//       starts its workers to the last worker's done (rows_per_second: end
+//       to end, start-up included; steady_rows_per_second: once writing).
+//       Beside the trial processes' CPU, the fake's during the trial. A
+//       trial that is not ok skips the benchmark with its outcome. Right
+//       after the trial, the bare loop below runs once at N threads:
+//       `over_bare` is the trial's rows/s over that run's.
 //   BM_BareWriteLoop/workers:N/iterations:1/manual_time
 //       the ceiling: N threads of this process, each with its own channel
 //       (connected before timing), send what a trial's worker sends (its
@@ -34,20 +36,25 @@
 // reads'; a write trial needs a fresh fake per trial and a read-back, and
 // its ceiling is another server.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "bench/append_rows_pump.h"
@@ -58,6 +65,7 @@
 #include "bench/peak_rss.h"
 #include "bench/process_model_scenarios.h"
 #include "bench/scenario_trials.h"
+#include "bench/steady_rate.h"
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
 #include "client/reference_writer.h"
@@ -118,6 +126,27 @@ int64_t CpuMicrosOfThisProcess() {
   return micros(usage.ru_utime) + micros(usage.ru_stime);
 }
 
+// The CPU time process `pid` (a child of ours, running) has used, from
+// /proc/PID/stat (utime and stime, the 14th and 15th fields); nullopt if it
+// cannot be read.
+std::optional<int64_t> ChildCpuMicros(pid_t pid) {
+  std::ifstream file(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(file)),
+                   std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces: count from after it.
+  const size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string field;
+  int64_t utime = -1, stime = -1;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 && !absl::SimpleAtoi(field, &utime)) return std::nullopt;
+    if (i == 15 && !absl::SimpleAtoi(field, &stime)) return std::nullopt;
+  }
+  if (utime < 0 || stime < 0) return std::nullopt;
+  return (utime + stime) * 1000000 / sysconf(_SC_CLK_TCK);
+}
+
 // Worker i's rows of `rows` among `workers`, as runtime/share_writer.h
 // splits them.
 int64_t ShareRows(int64_t rows, int index, int workers) {
@@ -135,38 +164,30 @@ struct WriteRun {
   int64_t peak_rss_kib = -1;
   // Trials only.
   double first_append_ms = 0;  // median over the workers
+  // Rows after each worker's first append over the union of the workers'
+  // spans from their first append's answer to their done: the rate once
+  // writing, start-up (fork or spawn, client, connection, the write
+  // stream, the first append) left out.
+  SteadyRate steady;
   int64_t worker_peak_rss_kib = -1;
   int64_t parent_peak_rss_kib = -1;
   int64_t wall_micros = 0;
+  // The fake's CPU during the trial (its start-up and the read-back left
+  // out); -1 if unknown.
+  int64_t fake_cpu_micros = -1;
 };
-
-// One TCP channel per thread, each with its own subchannel pool (so its own
-// connection), connected before anything is timed.
-absl::StatusOr<std::vector<std::unique_ptr<bqs::BigQueryWrite::Stub>>>
-ConnectedStubs(const std::string& address, int count) {
-  std::vector<std::unique_ptr<bqs::BigQueryWrite::Stub>> stubs;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args);
-    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
-                                   std::chrono::seconds(10))) {
-      return absl::UnavailableError(
-          absl::StrCat("bare server ", address, ": no connection in 10 s"));
-    }
-    stubs.push_back(bqs::BigQueryWrite::NewStub(channel));
-  }
-  return stubs;
-}
 
 // The ceiling once: `workers` threads, thread i sending worker i's share of
 // `rows` in the trial's requests (the last one full: a share that is not a
 // multiple of 500 rows sends up to 499 rows more, which count).
 absl::StatusOr<WriteRun> RunBareLoop(int workers, int64_t rows) {
   const BenchEnvironment& env = Env();
-  auto stubs = ConnectedStubs(env.bare_server->address(), workers);
-  if (!stubs.ok()) return stubs.status();
+  auto channels = ConnectedBareChannels(env.bare_server->address(), workers);
+  if (!channels.ok()) return channels.status();
+  std::vector<std::unique_ptr<bqs::BigQueryWrite::Stub>> stubs;
+  for (const std::shared_ptr<grpc::Channel>& channel : *channels) {
+    stubs.push_back(bqs::BigQueryWrite::NewStub(channel));
+  }
   std::vector<absl::Status> errors(workers);
   std::vector<PumpResult> sent(workers);
   std::vector<LatencyHistogram> latencies(workers);
@@ -184,7 +205,7 @@ absl::StatusOr<WriteRun> RunBareLoop(int workers, int64_t rows) {
       options.call_timeout = kBareCallTimeout;
       options.latencies = &latencies[i];
       absl::StatusOr<PumpResult> pumped =
-          PumpAppendRows(*(*stubs)[i], env.appends, options);
+          PumpAppendRows(*stubs[i], env.appends, options);
       if (pumped.ok()) {
         sent[i] = *pumped;
       } else {
@@ -213,6 +234,23 @@ absl::StatusOr<WriteRun> RunBareLoop(int workers, int64_t rows) {
   return run;
 }
 
+// The trial's steady rate in rows (SteadyRate's `bytes` are rows here):
+// each worker's span opens when its first append is answered, so that
+// append's rows (up to 500) are left out of the span's rows.
+SteadyRate SteadyRowsOf(const TrialRecord& record) {
+  std::vector<ReadSpan> spans;
+  for (const TrialRecord::ProcessReport& worker : record.workers) {
+    const v1::WorkerResult* result = WorkerResultOf(worker);
+    if (result == nullptr || result->rows_received() == 0) continue;
+    const int64_t start = result->monotonic_start_micros();
+    spans.push_back({start + result->first_row_micros(),
+                     start + result->done_micros(),
+                     result->rows_received() -
+                         std::min(kRowsPerAppend, result->rows_received())});
+  }
+  return SteadyRateOf(std::move(spans));
+}
+
 // Starts a fresh fake for one trial: the fake keeps every row written, so
 // one fake for a whole run would grow by about 2 KB a row.
 absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartFake() {
@@ -235,6 +273,7 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
   if (!resolved.skipped.empty()) return absl::AbortedError(resolved.skipped);
   absl::StatusOr<std::unique_ptr<FakeServerProcess>> fake = StartFake();
   if (!fake.ok()) return fake.status();
+  const std::optional<int64_t> fake_cpu_before = ChildCpuMicros((*fake)->pid());
   ScenarioWork work;
   work.table = env.rows_of->name;
   work.workload = kWriteWorkload;
@@ -246,6 +285,7 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
                          request, {}, env.selection.trial_watchdog);
   if (!prepared.ok()) return prepared.status();
   absl::StatusOr<TrialRecord> record = RunTrial(prepared->command);
+  const std::optional<int64_t> fake_cpu_after = ChildCpuMicros((*fake)->pid());
   std::optional<TableReadBack> table;
   if (record.ok()) {
     table = RunTableReadBack(TableReadBackCommandFor(
@@ -277,6 +317,10 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
   run.cpu_micros = metrics->user_micros + metrics->system_micros;
   run.peak_rss_kib = metrics->peak_rss_kib;
   run.first_append_ms = metrics->time_to_first_row_micros / 1e3;
+  run.steady = SteadyRowsOf(*record);
+  if (fake_cpu_before.has_value() && fake_cpu_after.has_value()) {
+    run.fake_cpu_micros = *fake_cpu_after - *fake_cpu_before;
+  }
   run.worker_peak_rss_kib = metrics->worker_peak_rss_kib;
   run.parent_peak_rss_kib = metrics->parent_peak_rss_kib;
   run.wall_micros = metrics->wall_micros;
@@ -287,11 +331,15 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
 struct RunTotals {
   double rows = 0, appends = 0, seconds = 0, cpu_seconds = 0;
   double peak_rss_kib = 0, first_append_ms = 0, worker_peak_rss_kib = 0;
-  double parent_peak_rss_kib = 0, wall_ms = 0;
+  double parent_peak_rss_kib = 0, wall_ms = 0, fake_cpu_seconds = 0;
   bool appends_known = true, latency_known = true, parent_peak_known = true;
+  bool fake_cpu_known = true;
   LatencyHistogram latency;
+  SteadyRate steady;
 
   void Add(const WriteRun& run) {
+    steady.bytes += run.steady.bytes;
+    steady.micros += run.steady.micros;
     rows += static_cast<double>(run.rows);
     appends_known = appends_known && run.appends.has_value();
     if (run.appends.has_value()) appends += static_cast<double>(*run.appends);
@@ -303,6 +351,8 @@ struct RunTotals {
     parent_peak_known = parent_peak_known && run.parent_peak_rss_kib >= 0;
     parent_peak_rss_kib += static_cast<double>(run.parent_peak_rss_kib);
     wall_ms += static_cast<double>(run.wall_micros) / 1e3;
+    fake_cpu_known = fake_cpu_known && run.fake_cpu_micros >= 0;
+    fake_cpu_seconds += static_cast<double>(run.fake_cpu_micros) / 1e6;
     latency_known = latency_known && run.latency_known;
     latency.Merge(run.latency);
   }
@@ -385,15 +435,31 @@ void BM_ProcessModelWrite(benchmark::State& state, const std::string& name,
   const std::string unknown = SetCommonCounters(state, totals);
   state.SetLabel(scenario.model_name + unknown);
   SetPerRun(state, "time_to_first_append_ms", totals.first_append_ms);
+  // A plain value: a kIsRate counter would divide by the whole trial's
+  // time. Left out when no span had a length.
+  if (std::optional<double> steady = totals.steady.BytesPerSecond()) {
+    state.counters["steady_rows_per_second"] = *steady;
+  }
   SetPerRun(state, "worker_peak_rss_kib", totals.worker_peak_rss_kib);
   if (totals.parent_peak_known) {
     SetPerRun(state, "parent_peak_rss_kib", totals.parent_peak_rss_kib);
   }
   SetPerRun(state, "trial_wall_ms", totals.wall_ms);
+  // Which side of the trial works harder per row: the server's CPU beside
+  // the client's (cpu_seconds_per_million_rows). Clock ticks: 10 ms each.
+  if (totals.fake_cpu_known && totals.rows > 0) {
+    state.counters["fake_cpu_seconds_per_million_rows"] =
+        totals.fake_cpu_seconds / totals.rows * 1e6;
+  }
   if (bare_seconds > 0 && totals.seconds > 0) {
     const double bare_rate = bare_rows / bare_seconds;
     state.counters["bare_rows_per_second"] = bare_rate;
     state.counters["over_bare"] = totals.rows / totals.seconds / bare_rate;
+    // The bare loop has no start-up to leave out (its channels connect
+    // before timing; no stream to create): its rate is its steady one.
+    if (std::optional<double> steady = totals.steady.BytesPerSecond()) {
+      state.counters["steady_over_bare"] = *steady / bare_rate;
+    }
   }
 }
 
@@ -505,11 +571,6 @@ absl::Status SetUp(const std::string& argv0) {
   return StartBareServer(argv0);
 }
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? fallback : value;
-}
-
 void AddContext() {
   const BenchEnvironment& env = Env();
   benchmark::AddCustomContext("grpc_version", grpc::Version());
@@ -524,14 +585,7 @@ void AddContext() {
                               absl::StrCat(WriterOptions().max_in_flight));
   benchmark::AddCustomContext(
       "trial_watchdog_ms", absl::StrCat(env.selection.trial_watchdog.count()));
-  benchmark::AddCustomContext("fake_faults",
-                              env.selection.fake_faults_json.empty()
-                                  ? "(none)"
-                                  : env.selection.fake_faults_json);
-  benchmark::AddCustomContext("GRPC_ENABLE_FORK_SUPPORT",
-                              EnvOr("GRPC_ENABLE_FORK_SUPPORT", "(unset)"));
-  benchmark::AddCustomContext("GRPC_POLL_STRATEGY",
-                              EnvOr("GRPC_POLL_STRATEGY", "(unset)"));
+  AddTrialEnvironmentContext(env.selection);
 }
 
 // Whether `args` (after the program) has `flag` ("--name"), with a value

@@ -1,6 +1,7 @@
 #include "bench/scenario_trials.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -129,6 +130,34 @@ void RepetitionFailures::Skip(benchmark::State& state, const std::string& name,
                               : status.ToString();
   failed_[name] = why;
   state.SkipWithError(why.c_str());
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>>
+ConnectedBareChannels(const std::string& address, int count) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channels.push_back(grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), args));
+    if (!channels.back()->WaitForConnected(std::chrono::system_clock::now() +
+                                           std::chrono::seconds(10))) {
+      return absl::UnavailableError(
+          absl::StrCat("bare server ", address, ": no connection in 10 s"));
+    }
+  }
+  return channels;
+}
+
+void AddTrialEnvironmentContext(const BenchSelection& selection) {
+  benchmark::AddCustomContext("fake_faults", selection.fake_faults_json.empty()
+                                                 ? "(none)"
+                                                 : selection.fake_faults_json);
+  // The trials inherit this environment: these change what gRPC does.
+  for (const char* name : {"GRPC_ENABLE_FORK_SUPPORT", "GRPC_POLL_STRATEGY"}) {
+    const char* value = std::getenv(name);
+    benchmark::AddCustomContext(name, value == nullptr ? "(unset)" : value);
+  }
 }
 
 }  // namespace forkcheck

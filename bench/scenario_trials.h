@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "bench/process_model_scenarios.h"
 #include "benchmark/benchmark.h"
 #include "forkcheck/testee.pb.h"
+#include "grpcpp/grpcpp.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
 
@@ -95,6 +97,18 @@ class RepetitionFailures {
  private:
   std::map<std::string, std::string> failed_;
 };
+
+// The ceiling's channels: `count` TCP channels to `address`, each with its
+// own subchannel pool (so its own connection, as each worker of a trial
+// has), connected before anything is timed. UNAVAILABLE naming the server
+// if one does not connect in 10 s.
+absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>>
+ConnectedBareChannels(const std::string& address, int count);
+
+// The context every trial of the run shares beyond its request: the fault
+// script the fakes run with (a slowed-down fake must never be mistaken for
+// a normal run) and the gRPC environment the trials inherit.
+void AddTrialEnvironmentContext(const BenchSelection& selection);
 
 }  // namespace forkcheck
 

@@ -80,4 +80,20 @@ nlohmann::json RunBenchmarkReport(std::vector<std::string> argv,
   return report;
 }
 
+ReportRuns SplitReportRuns(const nlohmann::json& report) {
+  ReportRuns runs;
+  for (const nlohmann::json& run : report["benchmarks"]) {
+    const std::string name = run.value("run_name", "");
+    EXPECT_FALSE(run.value("error_occurred", false))
+        << run.value("name", "") << ": " << run.value("error_message", "");
+    if (run.value("run_type", "") == "aggregate") {
+      runs.aggregates[name].insert(run.value("aggregate_name", ""));
+      continue;
+    }
+    ++runs.repetition_counts[name];
+    runs.repetitions.push_back(run);
+  }
+  return runs;
+}
+
 }  // namespace forkcheck

@@ -3,6 +3,8 @@
 #ifndef FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
 #define FORKCHECK_BENCH_TESTING_BENCH_RUN_H_
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,16 @@ nlohmann::json ReadJsonFile(const std::string& path);
 // a report whose "benchmarks" array is empty.
 nlohmann::json RunBenchmarkReport(std::vector<std::string> argv,
                                   const std::string& name = "smoke");
+
+// A report's runs split by kind: each repetition (run_type "iteration"),
+// how many each benchmark (run_name) had, and the aggregates each got.
+// A run that reports an error is a test failure.
+struct ReportRuns {
+  std::vector<nlohmann::json> repetitions;
+  std::map<std::string, int> repetition_counts;
+  std::map<std::string, std::set<std::string>> aggregates;
+};
+ReportRuns SplitReportRuns(const nlohmann::json& report);
 
 }  // namespace forkcheck
 
