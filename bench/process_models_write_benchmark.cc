@@ -436,10 +436,11 @@ void BM_ProcessModelWrite(benchmark::State& state, const std::string& name,
   state.SetLabel(scenario.model_name + unknown);
   SetPerRun(state, "time_to_first_append_ms", totals.first_append_ms);
   // A plain value: a kIsRate counter would divide by the whole trial's
-  // time. Left out when no span had a length.
-  if (std::optional<double> steady = totals.steady.BytesPerSecond()) {
-    state.counters["steady_rows_per_second"] = *steady;
-  }
+  // time. Left out when no span had a length or no worker wrote past its
+  // first append (nothing steady to rate).
+  const std::optional<double> steady =
+      totals.steady.bytes > 0 ? totals.steady.BytesPerSecond() : std::nullopt;
+  if (steady.has_value()) state.counters["steady_rows_per_second"] = *steady;
   SetPerRun(state, "worker_peak_rss_kib", totals.worker_peak_rss_kib);
   if (totals.parent_peak_known) {
     SetPerRun(state, "parent_peak_rss_kib", totals.parent_peak_rss_kib);
@@ -457,7 +458,7 @@ void BM_ProcessModelWrite(benchmark::State& state, const std::string& name,
     state.counters["over_bare"] = totals.rows / totals.seconds / bare_rate;
     // The bare loop has no start-up to leave out (its channels connect
     // before timing; no stream to create): its rate is its steady one.
-    if (std::optional<double> steady = totals.steady.BytesPerSecond()) {
+    if (steady.has_value()) {
       state.counters["steady_over_bare"] = *steady / bare_rate;
     }
   }
