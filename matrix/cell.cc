@@ -50,6 +50,13 @@ const std::vector<AxisDeclaration>& AxisDeclarations() {
   return *kAxes;
 }
 
+bool IsBaselineAxes(const Axes& axes, const Axes& defaults) {
+  Axes wanted = defaults;
+  wanted.workers = axes.workers;
+  wanted.workload = axes.workload;
+  return AxisValues(axes) == AxisValues(wanted);
+}
+
 std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes) {
   std::vector<std::pair<std::string, std::string>> values;
   for (const AxisDeclaration& axis : AxisDeclarations()) {

@@ -95,6 +95,12 @@ std::string CellKey(const Cell& cell);
 // "tcp", "yes".
 std::vector<std::pair<std::string, std::string>> AxisValues(const Axes& axes);
 
+// Whether `axes` are a model's baseline: the design's `defaults` on every
+// axis but the concurrency and the workload (a model as the design means
+// it, not one of its stress or fork settings). The summary's table shows
+// these cells' verdicts, and the matrix decides them first.
+bool IsBaselineAxes(const Axes& axes, const Axes& defaults);
+
 // The declarations of the axes whose value in `axes` differs from Axes{}'s,
 // in key order.
 std::vector<const AxisDeclaration*> AxesAwayFromDefault(const Axes& axes);

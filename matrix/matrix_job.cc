@@ -114,6 +114,9 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   for (Cell& cell : *cells) {
     if (ran.count(cell.client) == 0) continue;
     if (absl::StrContains(CellKey(cell), options.cell_filter)) {
+      if (IsBaselineAxes(cell.axes, job.design.defaults)) {
+        run.headline.insert(CellKey(cell));
+      }
       chosen.push_back(std::move(cell));
     }
   }

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "matrix/lane_order.h"
 
 namespace forkcheck {
 namespace {
@@ -50,6 +51,7 @@ struct CellState {
   }
   std::optional<StopReason> stopped;
   bool reported = false;  // on_cell_done called
+  bool headline = false;  // MatrixRunOptions::headline
 };
 
 // The shared state of one RunMatrix call.
@@ -72,6 +74,7 @@ class Schedule {
       results_[i].cell = cells[i];
       results_[i].key = CellKey(cells[i]);
       states_[i].to_decision = untried;
+      states_[i].headline = options.headline.count(results_[i].key) != 0;
     }
   }
 
@@ -187,18 +190,18 @@ class Schedule {
     return best;
   }
 
-  // Whether `a` should get a free lane before `b`: a cell short of its
-  // minimum trials first (every cell gets them, budget or not: run them
-  // early, not after the budget); then a cell whose trials in flight may
-  // already decide it after those that still need more; then the least
-  // lane time still needed; then the fewest started.
+  // Whether `a` should get a free lane before `b` (lane_order.h).
   bool Sooner(const CellState& a, const CellState& b) const {
-    const auto rank = [this](const CellState& state) {
-      return std::make_tuple(
-          state.started >= options_.stopping.min_trials,
-          state.still_needed() == 0, state.remaining_micros(), state.started);
+    const auto standing = [this](const CellState& state) {
+      CellStanding s;
+      s.below_minimum = state.started < options_.stopping.min_trials;
+      s.decided_if_in_flight_agree = state.still_needed() == 0;
+      s.headline = state.headline;
+      s.remaining_micros = state.remaining_micros();
+      s.started = state.started;
+      return s;
     };
-    return rank(a) < rank(b);
+    return ServesBefore(standing(a), standing(b));
   }
 
   TrialSample RunOne(size_t cell) {

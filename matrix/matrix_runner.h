@@ -54,6 +54,11 @@ struct MatrixRunOptions {
   // a model that hung in another cell do: e.g. cells recorded as hanging.
   // Only where a trial runs: the verdicts do not depend on it.
   std::set<std::string> likely_to_hang;
+  // Keys of the cells to decide first once every cell has its minimum
+  // trials: the baseline cells (IsBaselineAxes), whose verdicts the
+  // summary's table shows. A budget too short for every cell then leaves
+  // the stress and fork-setting cells undecided, not the headline ones.
+  std::set<std::string> headline;
   // Of a cell's hung trials, those whose stacks are captured, and of its
   // crashed ones, those whose cores are read: until this many of each gave
   // a signature (a capture that failed, e.g. for want of a free debugger,

@@ -243,16 +243,11 @@ std::string RenderModelTable(const std::vector<ModelTableRow>& rows,
       &text, "\n",
       WrapLine(
           absl::StrCat(
-              "Per model its baseline cells (the design's default axes; "
-              "×N: N variants): one cell's verdict, trials and the "
-              "failure rate's bound the verdict rests on (interval as "
-              "above); cells that agree, their verdict and trials "
-              "summed; else the cells counted by verdict. rows/s: the best "
-              "benchmark median (± MAD), with its × ceiling (its steady "
-              "bytes/s over the bare gRPC loop's, same run; end to end "
-              "in older reports) and time to first row (the fixed cost "
-              "of a read).",
-              cut ? " Entries cut (…) are whole in the Markdown summary." : ""),
+              "Verdict: of the model's baseline cells (default axes; ×N: "
+              "N variants), summed where they agree. rows/s: best "
+              "benchmark median; ×ceil: steady bytes/s over the bare "
+              "gRPC loop's; 1st row: the fixed cost of a read.",
+              cut ? " Cut entries (…) are whole in the Markdown." : ""),
           width, 2));
   return text;
 }

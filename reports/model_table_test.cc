@@ -83,9 +83,9 @@ TEST(ModelTableTest, OneCellsCountsAndTheBoundItsVerdictRestsOn) {
   EXPECT_THAT(text, HasSubstr("\n\npython-grpcio:\n  model "));
   // A cut name says so, and the legend says where it is whole.
   EXPECT_THAT(text, HasSubstr("  a_model_name_far_longer_than_… safe"));
-  EXPECT_THAT(text, HasSubstr("Entries cut (…) are whole in the"));
+  EXPECT_THAT(text, HasSubstr("Cut entries (…) are whole in the Markdown"));
   EXPECT_THAT(RenderModelTable({safe}, 100),
-              Not(HasSubstr("Entries cut")));
+              Not(HasSubstr("Cut entries")));
   EXPECT_EQ(RenderModelTable({}, 100), "");
 }
 

@@ -21,7 +21,8 @@ namespace forkcheck {
 namespace {
 
 // The console's width: the text summary must read in a plain terminal.
-constexpr size_t kTextWidth = 100;
+// Under 100 columns, so that a 100-column terminal never wraps a line.
+constexpr size_t kTextWidth = 99;
 
 std::optional<double> MetricMad(const BenchmarkScenario& scenario,
                                 const std::string& name) {
@@ -555,10 +556,8 @@ std::string ShownModel(const ModelCostRow& row) {
 }
 
 bool IsBaseline(const ReportCell& cell, const Axes& defaults, int workers) {
-  Axes wanted = defaults;
-  if (workers > 0) wanted.workers = workers;
-  wanted.workload = cell.axes.workload;
-  return AxisValues(cell.axes) == AxisValues(wanted);
+  const int wanted = workers > 0 ? workers : defaults.workers;
+  return cell.axes.workers == wanted && IsBaselineAxes(cell.axes, defaults);
 }
 
 std::vector<ModelCostRow> ModelCostRows(const Report& report) {
