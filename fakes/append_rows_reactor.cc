@@ -216,15 +216,15 @@ class AppendRowsReactor final : public RawBidiReactor {
           "Rows must be specified. Entity: ", BoundedEcho(stream_))));
       return grpc::Status::OK;
     }
-    std::vector<Row> rows;
-    if (!DecodeRows(request.proto_rows().rows(), &rows)) {
+    const auto& rows = request.proto_rows().rows().serialized_rows();
+    if (!CheckRows(rows)) {
       return grpc::Status::OK;  // row errors in response_, nothing appended
     }
     std::optional<int64_t> offset;
     if (request.has_offset()) offset = request.offset().value();
     std::optional<int64_t> first_offset;
     grpc::Status appended =
-        store_->Append(stream_, offset, std::move(rows), &first_offset);
+        store_->Append(stream_, offset, decoder_->Keep(rows), &first_offset);
     if (!appended.ok()) {
       *response_.mutable_error() = ToRpcStatus(appended);
       return grpc::Status::OK;
@@ -260,16 +260,12 @@ class AppendRowsReactor final : public RawBidiReactor {
     return ProtoRowDecoder::Create(descriptor_, table_, stream_, &decoder_);
   }
 
-  // All rows, or (returning false) every bad row in response_.row_errors
-  // and the request's error.
-  bool DecodeRows(const bqs::ProtoRows& serialized, std::vector<Row>* rows) {
-    rows->resize(serialized.serialized_rows_size());
+  // True if every row passes the decoder's checks; otherwise every bad row
+  // in response_.row_errors and the request's error.
+  bool CheckRows(const google::protobuf::RepeatedPtrField<std::string>& rows) {
     std::string error;
-    for (int i = 0; i < serialized.serialized_rows_size(); ++i) {
-      if (decoder_->Decode(serialized.serialized_rows(i), &(*rows)[i],
-                           &error)) {
-        continue;
-      }
+    for (int i = 0; i < rows.size(); ++i) {
+      if (decoder_->Check(rows.Get(i), &error)) continue;
       bqs::RowError* row_error = response_.add_row_errors();
       row_error->set_index(i);
       row_error->set_code(bqs::RowError::FIELDS_ERROR);

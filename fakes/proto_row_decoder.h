@@ -1,6 +1,8 @@
-// Decodes AppendRows' serialized rows into dataset Rows of a table, with the
-// writer schema the connection sent (a self-contained DescriptorProto) and
-// protobuf's DynamicMessageFactory: no hand-written wire decoder.
+// Checks AppendRows' serialized rows against a table and decodes them into
+// dataset Rows, with the writer schema the connection sent (a
+// self-contained DescriptorProto) and protobuf's DynamicMessageFactory: no
+// hand-written wire decoder. The fake keeps the rows that pass as their
+// serialized bytes and decodes them again only when they are read.
 //
 // Fields map to the table's columns by name, ignoring case as BigQuery's
 // column names do, with these types (BigQuery's proto-to-column rules for
@@ -25,9 +27,10 @@
 #include "absl/strings/string_view.h"
 #include "dataset/row.h"
 #include "dataset/table_spec.h"
-#include "google/protobuf/descriptor.h"
+#include "fakes/stored_rows.h"
 #include "google/protobuf/descriptor.pb.h"
-#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "grpcpp/grpcpp.h"
 
 namespace forkcheck {
@@ -45,26 +48,35 @@ class ProtoRowDecoder {
 
   ~ProtoRowDecoder();
 
-  const TableSpec& table() const { return *table_; }
+  const TableSpec& table() const;
 
-  // Decodes one serialized row into a full row of the table. False, with
-  // *error saying why, if it is not a valid message of the writer schema,
-  // holds fields the schema does not know, leaves a REQUIRED column unset or
-  // holds a string that is not UTF-8. Parses into one message the decoder
-  // keeps (cleared before each row, no allocation per row), so one decoder
-  // serves one thread at a time, as a connection's does.
-  bool Decode(const std::string& serialized, Row* row, std::string* error);
+  // Checks one serialized row: false, with *error saying why, if it is not
+  // a valid message of the writer schema, holds fields the schema does not
+  // know, leaves a REQUIRED column unset or holds a string that is not
+  // UTF-8. Parses into one message the decoder keeps (cleared before each
+  // row), so one decoder serves one thread at a time, as a connection's
+  // does.
+  bool Check(absl::string_view serialized, std::string* error);
+
+  // Check, and the row's values: a full row of the table.
+  bool Decode(absl::string_view serialized, Row* row, std::string* error);
+
+  // Rows that passed Check, kept as their serialized bytes (one buffer) and
+  // decoded with this decoder's schema, which the batch shares, when read.
+  std::shared_ptr<const RowBatch> Keep(
+      const google::protobuf::RepeatedPtrField<std::string>& rows) const;
 
  private:
-  ProtoRowDecoder() = default;
+  struct Schema;  // immutable once built: shared with the batches kept
+  class SerializedRowBatch;
 
-  std::shared_ptr<const TableSpec> table_;
-  google::protobuf::DescriptorPool pool_;
-  std::unique_ptr<google::protobuf::DynamicMessageFactory> factory_;
-  const google::protobuf::Message* prototype_ = nullptr;
-  std::unique_ptr<google::protobuf::Message> message_;  // of prototype_
-  // One per table column: the field that fills it, or null (always NULL).
-  std::vector<const google::protobuf::FieldDescriptor*> fields_;
+  explicit ProtoRowDecoder(std::shared_ptr<const Schema> schema);
+
+  // Check, and the values into *row unless it is null.
+  bool Parse(absl::string_view serialized, Row* row, std::string* error);
+
+  std::shared_ptr<const Schema> schema_;
+  std::unique_ptr<google::protobuf::Message> message_;  // of the schema's
 };
 
 }  // namespace forkcheck

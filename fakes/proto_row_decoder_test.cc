@@ -2,6 +2,8 @@
 // types fill which columns, how names match, what a row must hold.
 #include "fakes/proto_row_decoder.h"
 
+#include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -247,6 +249,90 @@ TEST(ProtoRowDecoderTest, RowsMustFillRequiredColumnsAndBeWellFormed) {
   EXPECT_FALSE(decoder->Decode(without_a.SerializeAsString(), &row, &error));
   EXPECT_NE(error.find("required fields are missing: a"), std::string::npos)
       << error;
+}
+
+TEST(ProtoRowDecoderTest, CheckRefusesWhatDecodeRefusesWithTheSameError) {
+  DescriptorProto strict = WideTypes();
+  Field(&strict, "a")->set_label(FieldDescriptorProto::LABEL_REQUIRED);
+  std::unique_ptr<ProtoRowDecoder> decoder;
+  ASSERT_TRUE(Create(strict, &decoder).ok());
+  testing::WideTypesRow good;
+  good.set_row_id(1);
+  good.set_a(2);
+  good.set_s("fine");
+  testing::WideTypesRow no_id = good;
+  no_id.clear_row_id();
+  testing::WideTypesRow without_a = good;
+  without_a.clear_a();
+  testing::WideTypesRow bad_text = good;
+  bad_text.set_s(std::string("\xff\xfe", 2));
+  std::string unknown = good.SerializeAsString() + std::string("\x40\x01", 2);
+  for (const std::string& serialized :
+       {good.SerializeAsString(), no_id.SerializeAsString(),
+        without_a.SerializeAsString(), bad_text.SerializeAsString(), unknown,
+        std::string("\x0a\x05", 2)}) {
+    Row row;
+    std::string decode_error;
+    std::string check_error;
+    const bool decoded = decoder->Decode(serialized, &row, &decode_error);
+    EXPECT_EQ(decoder->Check(serialized, &check_error), decoded);
+    EXPECT_EQ(check_error, decode_error);
+  }
+  std::string error;
+  EXPECT_TRUE(decoder->Check(good.SerializeAsString(), &error)) << error;
+  EXPECT_FALSE(decoder->Check(unknown, &error));
+  EXPECT_NE(error.find("does not declare"), std::string::npos) << error;
+}
+
+// The fake keeps checked rows as their serialized bytes: read back, every
+// column type, NULLs and edge values come out as Decode gives them.
+TEST(ProtoRowDecoderTest, KeptRowsDecodeAsTheyWereWritten) {
+  std::unique_ptr<ProtoRowDecoder> decoder;
+  ASSERT_TRUE(Create(WideTypes(), &decoder).ok());
+  std::vector<testing::WideTypesRow> written(4);
+  written[0].set_row_id(-7);
+  written[0].set_a(4000000000u);
+  written[0].set_f(-0.0f);
+  written[0].set_ts(INT64_MIN);
+  written[0].set_s("t\xc3\xa9xt");
+  written[0].set_b(std::string("\0\xff", 2));
+  written[0].set_flag(true);
+  written[1].set_row_id(INT64_MAX);  // every other column NULL
+  written[2].set_row_id(0);
+  written[2].set_a(0);
+  written[2].set_s("");
+  written[2].set_b("");
+  written[2].set_flag(false);
+  written[3].set_row_id(3);
+  written[3].set_f(3.5f);
+  written[3].set_ts(1700000000000000);
+  google::protobuf::RepeatedPtrField<std::string> serialized;
+  std::vector<Row> expected;
+  for (const testing::WideTypesRow& row : written) {
+    *serialized.Add() = row.SerializeAsString();
+    std::string error;
+    ASSERT_TRUE(decoder->Check(serialized.Get(serialized.size() - 1), &error))
+        << error;
+    expected.emplace_back();
+    ASSERT_TRUE(decoder->Decode(serialized.Get(serialized.size() - 1),
+                                &expected.back(), &error))
+        << error;
+  }
+  std::shared_ptr<const RowBatch> batch = decoder->Keep(serialized);
+  decoder.reset();  // the batch keeps the schema it needs
+  ASSERT_EQ(batch->size(), 4);
+  std::vector<Row> all;
+  batch->Decode(0, 4, &all);
+  EXPECT_EQ(all, expected);
+  std::vector<Row> middle;
+  batch->Decode(1, 3, &middle);
+  EXPECT_EQ(middle, std::vector<Row>(expected.begin() + 1, expected.begin() + 3));
+  EXPECT_TRUE(all[1][1].is_null);
+  EXPECT_EQ(all[0][3].int_value, INT64_MIN);
+  EXPECT_TRUE(std::signbit(all[0][2].double_value));
+  EXPECT_EQ(all[0][4].bytes_value, "t\xc3\xa9xt");
+  EXPECT_FALSE(all[2][4].is_null);
+  EXPECT_EQ(all[2][6].int_value, 0);
 }
 
 }  // namespace

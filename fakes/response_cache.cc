@@ -3,6 +3,7 @@
 #include <mutex>
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -16,8 +17,10 @@ namespace {
 void AppendSessionRows(const SessionState& session, int64_t begin,
                        int64_t end, std::string* out) {
   if (session.written_rows != nullptr) {
-    AppendAvroRows(*session.table, *session.written_rows, session.columns,
-                   begin, end, out);
+    std::vector<Row> rows;
+    session.written_rows->Decode(begin, end, &rows);
+    AppendAvroRows(*session.table, rows, session.columns, 0,
+                   static_cast<int64_t>(rows.size()), out);
   } else {
     AppendAvroRows(*session.generator, session.columns, begin, end, out);
   }
@@ -59,10 +62,21 @@ void ResponseCache::Prepare(const SessionState& session, int64_t chunk_index,
   const int64_t chunk_begin = chunk_index * table.rows_per_chunk;
   const int64_t chunk_end =
       std::min(table.row_count, chunk_begin + table.rows_per_chunk);
+  // Written rows are decoded once for the chunk, not once per row.
+  std::vector<Row> written;
+  if (session.written_rows != nullptr) {
+    session.written_rows->Decode(chunk_begin, chunk_end, &written);
+  }
   auto rows = std::make_shared<std::string>();
   int64_t block_begin = chunk_begin;
   for (int64_t row = chunk_begin; row < chunk_end; ++row) {
-    AppendSessionRows(session, row, row + 1, rows.get());
+    if (session.written_rows != nullptr) {
+      AppendAvroRows(table, written, session.columns, row - chunk_begin,
+                     row - chunk_begin + 1, rows.get());
+    } else {
+      AppendAvroRows(*session.generator, session.columns, row, row + 1,
+                     rows.get());
+    }
     const int64_t count = row + 1 - block_begin;
     const bool full =
         (sizing_.rows_per_response > 0 &&

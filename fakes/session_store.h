@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "dataset/row.h"
 #include "dataset/row_generator.h"
+#include "fakes/stored_rows.h"
 #include "fakes/stream_plan.h"
 #include "dataset/table_spec.h"
 
@@ -28,7 +28,7 @@ struct SessionState {
   std::string avro_schema;   // JSON, for the first response of each call
   std::shared_ptr<const RowGenerator> generator;  // generated rows, or null
   std::shared_ptr<const TableSpec> owned_table;   // written tables only
-  std::shared_ptr<const std::vector<Row>> written_rows;  // or null
+  std::shared_ptr<const StoredRows> written_rows;  // or null
 };
 
 struct StreamState {

@@ -1,7 +1,6 @@
 #include "fakes/write_store.h"
 
 #include <chrono>
-#include <iterator>
 #include <set>
 #include <utility>
 
@@ -60,12 +59,6 @@ grpc::Status InvalidArgument(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
 }
 
-void AppendRows(std::vector<Row>* rows, std::vector<Row>* to) {
-  to->insert(to->end(), std::make_move_iterator(rows->begin()),
-             std::make_move_iterator(rows->end()));
-  rows->clear();
-}
-
 // The status of a `parent` that names no table.
 grpc::Status BadParent(absl::string_view parent) {
   return InvalidArgument(absl::StrCat(
@@ -83,7 +76,7 @@ struct WriteStore::Stream {
   int64_t row_count = 0;  // rows appended: the next offset
   // Rows appended but not yet visible (PENDING: all of them; BUFFERED: those
   // at offsets [flushed, row_count)).
-  std::vector<Row> invisible;
+  StoredRows invisible;
   int64_t flushed = 0;  // BUFFERED: rows [0, flushed) are visible
   bool finalized = false;
   bool committed = false;  // PENDING, by BatchCommitWriteStreams
@@ -92,7 +85,7 @@ struct WriteStore::Stream {
 struct WriteStore::Table {
   std::string name;
   std::shared_ptr<const TableSpec> spec;  // row_count unused (0)
-  std::vector<Row> visible;
+  StoredRows visible;
   Stream default_stream;  // _default: COMMITTED, never finalized
   std::map<std::string, Stream, std::less<>> streams;  // by full name
 };
@@ -291,7 +284,7 @@ grpc::Status WriteStore::BatchCommitWriteStreams(
   if (response->stream_errors_size() > 0) return grpc::Status::OK;
   const google::protobuf::Timestamp now = Now();
   for (Stream* stream : to_commit) {
-    AppendRows(&stream->invisible, &table->visible);
+    table->visible.MoveFront(stream->invisible.size(), &stream->invisible);
     stream->committed = true;
     stream->commit_time = now;
   }
@@ -333,13 +326,7 @@ grpc::Status WriteStore::FlushRows(absl::string_view name,
   }
   const int64_t target = *offset + 1;
   if (target > stream->flushed) {
-    const int64_t count = target - stream->flushed;
-    table->visible.insert(
-        table->visible.end(),
-        std::make_move_iterator(stream->invisible.begin()),
-        std::make_move_iterator(stream->invisible.begin() + count));
-    stream->invisible.erase(stream->invisible.begin(),
-                            stream->invisible.begin() + count);
+    table->visible.MoveFront(target - stream->flushed, &stream->invisible);
     stream->flushed = target;
   }
   *flushed_offset = *offset;
@@ -362,7 +349,7 @@ grpc::Status WriteStore::ResolveAppendTarget(absl::string_view stream_name,
 
 grpc::Status WriteStore::Append(absl::string_view stream_name,
                                 std::optional<int64_t> offset,
-                                std::vector<Row> rows,
+                                std::shared_ptr<const RowBatch> rows,
                                 std::optional<int64_t>* first_offset) {
   std::lock_guard<std::mutex> lock(mu_);
   Table* table = nullptr;
@@ -409,11 +396,11 @@ grpc::Status WriteStore::Append(absl::string_view stream_name,
   } else {
     *first_offset = stream->row_count;
   }
-  stream->row_count += static_cast<int64_t>(rows.size());
+  stream->row_count += rows->size();
   if (stream->type == bqs::WriteStream::COMMITTED) {
-    AppendRows(&rows, &table->visible);
+    table->visible.Append(std::move(rows));
   } else {
-    AppendRows(&rows, &stream->invisible);
+    stream->invisible.Append(std::move(rows));
   }
   return grpc::Status::OK;
 }
@@ -433,9 +420,9 @@ grpc::Status WriteStore::Snapshot(absl::string_view table_name,
     return status;
   }
   auto spec = std::make_shared<TableSpec>(*table->spec);
-  spec->row_count = static_cast<int64_t>(table->visible.size());
+  spec->row_count = table->visible.size();
   snapshot->spec = std::move(spec);
-  snapshot->rows = std::make_shared<const std::vector<Row>>(table->visible);
+  snapshot->rows = std::make_shared<const StoredRows>(table->visible);
   return grpc::Status::OK;
 }
 

@@ -17,8 +17,10 @@
 //
 // Every method returns the status the real service gives, with a
 // StorageError in its details where the real service sends one
-// (storage_error.h). Thread-safe. Rows live as long as the store, in memory:
-// sized for tests and trials, not for bulk loads.
+// (storage_error.h). Thread-safe. Rows live as long as the store, in memory,
+// as their producer keeps them (stored_rows.h: about their wire size) and
+// decoded only when a reader asks: sized for tests, trials and benchmarks,
+// not for bulk loads.
 #ifndef FORKCHECK_FAKES_WRITE_STORE_H_
 #define FORKCHECK_FAKES_WRITE_STORE_H_
 
@@ -32,8 +34,8 @@
 
 #include "absl/strings/string_view.h"
 #include "dataset/catalogue.h"
-#include "dataset/row.h"
 #include "dataset/table_spec.h"
+#include "fakes/stored_rows.h"
 #include "fakes/write_names.h"
 #include "google/cloud/bigquery/storage/v1/storage.pb.h"
 #include "google/cloud/bigquery/storage/v1/stream.pb.h"
@@ -49,7 +51,7 @@ struct WrittenSnapshot {
   // The table's columns; name is the written table's, row_count the number
   // of rows.
   std::shared_ptr<const TableSpec> spec;
-  std::shared_ptr<const std::vector<Row>> rows;  // full rows of `spec`
+  std::shared_ptr<const StoredRows> rows;  // full rows of `spec`
 };
 
 // Where an AppendRows connection writes.
@@ -102,12 +104,13 @@ class WriteStore {
   grpc::Status ResolveAppendTarget(absl::string_view stream_name,
                                    AppendTarget* target);
 
-  // Appends `rows` (full rows of the stream's table) at `offset` or, if
-  // unset, at the end; all or nothing. On success *first_offset is the
+  // Appends `rows` (full rows of the stream's table, checked) at `offset`
+  // or, if unset, at the end; all or nothing. On success *first_offset is the
   // offset of the first row (unset on the _default stream). The errors are
   // the in-band ones of AppendRowsResponse.error.
   grpc::Status Append(absl::string_view stream_name,
-                      std::optional<int64_t> offset, std::vector<Row> rows,
+                      std::optional<int64_t> offset,
+                      std::shared_ptr<const RowBatch> rows,
                       std::optional<int64_t>* first_offset);
 
   // The rows of writable table `table_name` visible now.
