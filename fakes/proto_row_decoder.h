@@ -29,7 +29,6 @@
 #include "dataset/table_spec.h"
 #include "fakes/stored_rows.h"
 #include "google/protobuf/descriptor.pb.h"
-#include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "grpcpp/grpcpp.h"
 
@@ -53,18 +52,18 @@ class ProtoRowDecoder {
   // Checks one serialized row: false, with *error saying why, if it is not
   // a valid message of the writer schema, holds fields the schema does not
   // know, leaves a REQUIRED column unset or holds a string that is not
-  // UTF-8. Parses into one message the decoder keeps (cleared before each
-  // row), so one decoder serves one thread at a time, as a connection's
-  // does.
-  bool Check(absl::string_view serialized, std::string* error);
+  // UTF-8. Thread-safe, like Decode.
+  bool Check(absl::string_view serialized, std::string* error) const;
 
   // Check, and the row's values: a full row of the table.
-  bool Decode(absl::string_view serialized, Row* row, std::string* error);
+  bool Decode(absl::string_view serialized, Row* row,
+              std::string* error) const;
 
-  // Rows that passed Check, kept as their serialized bytes (one buffer) and
-  // decoded with this decoder's schema, which the batch shares, when read.
+  // Takes rows that passed Check (leaving *rows empty), as their serialized
+  // bytes, not copied: a batch that decodes them with this decoder's schema,
+  // which it shares, when they are read.
   std::shared_ptr<const RowBatch> Keep(
-      const google::protobuf::RepeatedPtrField<std::string>& rows) const;
+      google::protobuf::RepeatedPtrField<std::string>* rows) const;
 
  private:
   struct Schema;  // immutable once built: shared with the batches kept
@@ -73,10 +72,9 @@ class ProtoRowDecoder {
   explicit ProtoRowDecoder(std::shared_ptr<const Schema> schema);
 
   // Check, and the values into *row unless it is null.
-  bool Parse(absl::string_view serialized, Row* row, std::string* error);
+  bool Parse(absl::string_view serialized, Row* row, std::string* error) const;
 
-  std::shared_ptr<const Schema> schema_;
-  std::unique_ptr<google::protobuf::Message> message_;  // of the schema's
+  const std::shared_ptr<const Schema> schema_;
 };
 
 }  // namespace forkcheck

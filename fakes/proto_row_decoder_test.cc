@@ -318,7 +318,7 @@ TEST(ProtoRowDecoderTest, KeptRowsDecodeAsTheyWereWritten) {
                                 &expected.back(), &error))
         << error;
   }
-  std::shared_ptr<const RowBatch> batch = decoder->Keep(serialized);
+  std::shared_ptr<const RowBatch> batch = decoder->Keep(&serialized);
   decoder.reset();  // the batch keeps the schema it needs
   ASSERT_EQ(batch->size(), 4);
   std::vector<Row> all;
