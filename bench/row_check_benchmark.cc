@@ -13,9 +13,16 @@
 //                       every check the fake makes before it appends
 //   BM_DecodeRows       ProtoRowDecoder::Decode to dataset Rows (what a
 //                       read of written rows pays per row)
+//   BM_AppendWork       the reactor's work on one request, gRPC aside: the
+//                       request parsed, its rows checked and kept (they
+//                       accumulate, as in the fake: a fixed 32 requests a
+//                       run); heap_bytes_per_row is what a kept row costs
 //
 // items_per_second counts rows. A bare AppendRows loop moves a row in 0.5 to
 // 1 µs over TCP on the machine of bench/README.md.
+#include <malloc.h>
+
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +33,7 @@
 #include "bench/min_max_statistics.h"
 #include "benchmark/benchmark.h"
 #include "fakes/proto_row_decoder.h"
+#include "fakes/stored_rows.h"
 #include "google/protobuf/dynamic_message.h"
 
 namespace forkcheck {
@@ -163,6 +171,40 @@ void BM_DecodeRows(benchmark::State& state) {
   SetRowCounters(*fixture, state);
 }
 
+void BM_AppendWork(benchmark::State& state) {
+  const Fixture* fixture = GetFixture(state);
+  if (fixture == nullptr) return;
+  std::unique_ptr<ProtoRowDecoder> decoder = MakeDecoder(*fixture, state);
+  if (decoder == nullptr) return;
+  std::string error;
+  StoredRows kept;
+  const struct mallinfo2 before = mallinfo2();
+  for (auto _ : state) {
+    bqs::AppendRowsRequest request;
+    if (!request.ParseFromString(fixture->serialized_request)) {
+      state.SkipWithError("the request does not parse");
+      return;
+    }
+    google::protobuf::RepeatedPtrField<std::string>* rows =
+        request.mutable_proto_rows()->mutable_rows()->mutable_serialized_rows();
+    for (const std::string& row : *rows) {
+      if (!decoder->Check(row, &error)) {
+        state.SkipWithError(error.c_str());
+        return;
+      }
+    }
+    kept.Append(decoder->Keep(rows));
+  }
+  const struct mallinfo2 after = mallinfo2();
+  const double heap_bytes = static_cast<double>(after.uordblks + after.hblkhd) -
+                            static_cast<double>(before.uordblks + before.hblkhd);
+  state.counters["heap_bytes_per_row"] =
+      heap_bytes / static_cast<double>(std::max<int64_t>(1, kept.size()));
+  state.counters["row_bytes"] = static_cast<double>(fixture->appends.row_bytes) /
+                                static_cast<double>(Rows(*fixture).size());
+  SetRowCounters(*fixture, state);
+}
+
 void Configure(benchmark::internal::Benchmark* benchmark) {
   AddMinMaxStatistics(AddMadStatistic(benchmark->Repetitions(5)
                                            ->ReportAggregatesOnly(true)
@@ -173,6 +215,7 @@ BENCHMARK(BM_ParseRequest)->Apply(Configure);
 BENCHMARK(BM_DynamicParse)->Apply(Configure);
 BENCHMARK(BM_CheckRows)->Apply(Configure);
 BENCHMARK(BM_DecodeRows)->Apply(Configure);
+BENCHMARK(BM_AppendWork)->Iterations(32)->Apply(Configure);
 
 }  // namespace
 }  // namespace forkcheck
