@@ -15,9 +15,9 @@
 // request adds a few bytes of framing per row). Every call keeps at most
 // kWindow requests unanswered, as the reference writer does by default.
 //
-// The fake keeps every row it is sent (about 7 times its serialized size in
-// memory), so each run starts a fresh server pair and runs a fixed number
-// of iterations: a run's memory is bounded and returned after it.
+// The fake keeps every row it is sent (about 1.25 times its serialized
+// size in memory), so each run starts a fresh server pair and runs a fixed
+// number of iterations: a run's memory is bounded and returned after it.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
