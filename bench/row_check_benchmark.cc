@@ -52,7 +52,7 @@ struct Fixture {
 
 // Built once; nullptr after reporting the error on `state`.
 const Fixture* GetFixture(benchmark::State& state) {
-  static const Fixture* fixture = [] () -> const Fixture* {
+  static const Fixture* fixture = []() -> const Fixture* {
     auto built = std::make_unique<Fixture>();
     absl::StatusOr<std::shared_ptr<const Catalogue>> catalogue =
         BenchCatalogue(kBenchRowsPerChunk);
@@ -194,19 +194,21 @@ void BM_AppendWork(benchmark::State& state) {
     kept.Append(decoder->Keep(rows));
   }
   const struct mallinfo2 after = mallinfo2();
-  const double heap_bytes = static_cast<double>(after.uordblks + after.hblkhd) -
-                            static_cast<double>(before.uordblks + before.hblkhd);
+  const double heap_bytes =
+      static_cast<double>(after.uordblks + after.hblkhd) -
+      static_cast<double>(before.uordblks + before.hblkhd);
   state.counters["heap_bytes_per_row"] =
       heap_bytes / static_cast<double>(std::max<int64_t>(1, kept.size()));
-  state.counters["row_bytes"] = static_cast<double>(fixture->appends.row_bytes) /
-                                static_cast<double>(Rows(*fixture).size());
+  state.counters["row_bytes"] =
+      static_cast<double>(fixture->appends.row_bytes) /
+      static_cast<double>(Rows(*fixture).size());
   SetRowCounters(*fixture, state);
 }
 
 void Configure(benchmark::internal::Benchmark* benchmark) {
-  AddMinMaxStatistics(AddMadStatistic(benchmark->Repetitions(5)
-                                           ->ReportAggregatesOnly(true)
-                                           ->Unit(benchmark::kMicrosecond)));
+  AddMinMaxStatistics(AddMadStatistic(
+      benchmark->Repetitions(5)->ReportAggregatesOnly(true)->Unit(
+          benchmark::kMicrosecond)));
 }
 
 BENCHMARK(BM_ParseRequest)->Apply(Configure);

@@ -223,12 +223,12 @@ class AppendRowsReactor final : public RawBidiReactor {
     std::optional<int64_t> offset;
     if (request.has_offset()) offset = request.offset().value();
     std::optional<int64_t> first_offset;
-    grpc::Status appended = store_->Append(
-        stream_, offset,
-        decoder_->Keep(request.mutable_proto_rows()
-                           ->mutable_rows()
-                           ->mutable_serialized_rows()),
-        &first_offset);
+    grpc::Status appended =
+        store_->Append(stream_, offset,
+                       decoder_->Keep(request.mutable_proto_rows()
+                                          ->mutable_rows()
+                                          ->mutable_serialized_rows()),
+                       &first_offset);
     if (!appended.ok()) {
       *response_.mutable_error() = ToRpcStatus(appended);
       return grpc::Status::OK;

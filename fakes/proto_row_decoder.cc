@@ -109,7 +109,8 @@ class ProtoRowDecoder::SerializedRowBatch final : public RowBatch {
       if (!decoder.Decode(rows_.Get(static_cast<int>(i)), &rows->back(),
                           &error)) {
         // Check passed it with this very schema: a bug, not bad input.
-        std::fprintf(stderr, "forkcheck fake: a kept row no longer decodes: %s\n",
+        std::fprintf(stderr,
+                     "forkcheck fake: a kept row no longer decodes: %s\n",
                      error.c_str());
         std::abort();
       }
@@ -264,9 +265,9 @@ bool ProtoRowDecoder::Parse(absl::string_view serialized, Row* row,
   std::vector<std::string> missing;
   std::string scratch;
   // A check looks only at the columns that can fail one; a decode at all.
-  const int column_count =
-      row == nullptr ? static_cast<int>(schema.checked_columns.size())
-                     : static_cast<int>(spec.columns.size());
+  const int column_count = row == nullptr
+                               ? static_cast<int>(schema.checked_columns.size())
+                               : static_cast<int>(spec.columns.size());
   if (row != nullptr) row->assign(spec.columns.size(), FieldValue());
   for (int k = 0; k < column_count; ++k) {
     const int c = row == nullptr ? schema.checked_columns[k] : k;

@@ -56,8 +56,7 @@ class ProtoRowDecoder {
   bool Check(absl::string_view serialized, std::string* error) const;
 
   // Check, and the row's values: a full row of the table.
-  bool Decode(absl::string_view serialized, Row* row,
-              std::string* error) const;
+  bool Decode(absl::string_view serialized, Row* row, std::string* error) const;
 
   // Takes rows that passed Check (leaving *rows empty), as their serialized
   // bytes, not copied: a batch that decodes them with this decoder's schema,

@@ -326,7 +326,8 @@ TEST(ProtoRowDecoderTest, KeptRowsDecodeAsTheyWereWritten) {
   EXPECT_EQ(all, expected);
   std::vector<Row> middle;
   batch->Decode(1, 3, &middle);
-  EXPECT_EQ(middle, std::vector<Row>(expected.begin() + 1, expected.begin() + 3));
+  EXPECT_EQ(middle,
+            std::vector<Row>(expected.begin() + 1, expected.begin() + 3));
   EXPECT_TRUE(all[1][1].is_null);
   EXPECT_EQ(all[0][3].int_value, INT64_MIN);
   EXPECT_TRUE(std::signbit(all[0][2].double_value));

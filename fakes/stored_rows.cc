@@ -53,9 +53,8 @@ void StoredRows::Decode(int64_t begin, int64_t end,
   --it;
   for (; it != ranges_.end() && it->first < last; ++it) {
     const int64_t from = std::max(first, it->first) - it->first + it->begin;
-    const int64_t to =
-        std::min(last, it->first + (it->end - it->begin)) - it->first +
-        it->begin;
+    const int64_t to = std::min(last, it->first + (it->end - it->begin)) -
+                       it->first + it->begin;
     it->batch->Decode(from, to, rows);
   }
 }
