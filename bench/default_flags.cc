@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "benchmark/benchmark.h"
 
 namespace forkcheck {
 
@@ -49,6 +50,17 @@ absl::Status TakePositiveIntFlag(absl::string_view name, int* argc, char** argv,
   argv[kept] = nullptr;
   *value = taken;
   return absl::OkStatus();
+}
+
+int RunBenchmarksWithDefaults(int argc, char** argv,
+                              std::vector<std::string> defaults) {
+  std::vector<char*> args = WithDefaultFlags(argc, argv, defaults);
+  int args_count = static_cast<int>(args.size()) - 1;
+  benchmark::Initialize(&args_count, args.data());
+  if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
 }
 
 }  // namespace forkcheck

@@ -27,6 +27,12 @@ std::vector<char*> WithDefaultFlags(int argc, char** argv,
 absl::Status TakePositiveIntFlag(absl::string_view name, int* argc, char** argv,
                                  int64_t* value);
 
+// The whole main of a benchmark binary with nothing else to do: Google
+// Benchmark initialised with argv and `defaults` (WithDefaultFlags), every
+// registered benchmark run. 1 for an argument it does not know, else 0.
+int RunBenchmarksWithDefaults(int argc, char** argv,
+                              std::vector<std::string> defaults);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_BENCH_DEFAULT_FLAGS_H_

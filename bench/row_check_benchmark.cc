@@ -29,6 +29,7 @@
 
 #include "bench/append_rows_pump.h"
 #include "bench/bench_catalogue.h"
+#include "bench/default_flags.h"
 #include "bench/mad_statistics.h"
 #include "bench/min_max_statistics.h"
 #include "benchmark/benchmark.h"
@@ -206,9 +207,8 @@ void BM_AppendWork(benchmark::State& state) {
 }
 
 void Configure(benchmark::internal::Benchmark* benchmark) {
-  AddMinMaxStatistics(AddMadStatistic(
-      benchmark->Repetitions(5)->ReportAggregatesOnly(true)->Unit(
-          benchmark::kMicrosecond)));
+  AddMinMaxStatistics(
+      AddMadStatistic(benchmark->Unit(benchmark::kMicrosecond)));
 }
 
 BENCHMARK(BM_ParseRequest)->Apply(Configure);
@@ -220,4 +220,9 @@ BENCHMARK(BM_AppendWork)->Iterations(32)->Apply(Configure);
 }  // namespace
 }  // namespace forkcheck
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // Defaults that the command line overrides (its smoke test runs once).
+  return forkcheck::RunBenchmarksWithDefaults(
+      argc, argv,
+      {"--benchmark_repetitions=5", "--benchmark_report_aggregates_only=true"});
+}
