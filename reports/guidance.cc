@@ -1354,9 +1354,9 @@ std::string RenderGuidanceText(const ReportModel& report,
       "summary and the HTML page):",
       kTextWidth, 2);
   for (const std::string& client : ClientsOf(guidance)) {
-    std::string block =
-        WrapLine(absl::StrCat("  ", GuidanceClientHeading(report, client)),
-                 kTextWidth, 6);
+    // The client's name only: the console's "Clients:" lines above
+    // describe it, and a terminal's lines are few.
+    std::string block = absl::StrCat("  ", client, ":\n");
     bool cut = false;
     for (const std::string& rule : GuidanceRules()) {
       std::vector<const GuidanceStatement*> statements;

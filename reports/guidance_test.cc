@@ -520,7 +520,7 @@ TEST(GuidanceTest, ASafePythonModelGetsTheCostItsBenchmarksMeasured) {
   const std::string text = RenderGuidanceText(report, guidance);
   EXPECT_THAT(text, HasSubstr("2.00 × threads"));
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    EXPECT_LE(TextColumns(line), 100u) << line;
+    EXPECT_LT(TextColumns(line), 100u) << line;
   }
 }
 
@@ -600,7 +600,7 @@ TEST(GuidanceTest, TheConsoleSectionFitsAHundredColumnsAndTwelveLines) {
   EXPECT_THAT(std::string(lines[0]), HasSubstr("What to do on this build"));
   EXPECT_LE(lines.size(), 2 + 12u) << text;  // the introduction: 2 lines
   for (absl::string_view line : lines) {
-    EXPECT_LE(TextColumns(line), 100u) << line;
+    EXPECT_LT(TextColumns(line), 100u) << line;
   }
   EXPECT_THAT(text, HasSubstr("more"));
 }
@@ -608,8 +608,8 @@ TEST(GuidanceTest, TheConsoleSectionFitsAHundredColumnsAndTwelveLines) {
 TEST(GuidanceTest, TheConsoleListsEachRuleOnALine) {
   const ReportModel report = TypicalBuild();
   const std::string text = RenderGuidanceText(report, DeriveGuidance(report));
-  EXPECT_THAT(text, HasSubstr("  cpp: grpc++ 1.51.1 (C++ 17, gRPC core "
-                              "29.0.0)\n"
+  // The client's name only: the summary's "Clients:" describes it.
+  EXPECT_THAT(text, HasSubstr("  cpp:\n"
                               "    Safe here (every cell safe): thread_shared "
                               "(2 cells: ok 72/72, failure ≤ 9.7%); spawn (2 "
                               "cells:\n      ok 76/76, failure ≤ 9.7%)\n"));

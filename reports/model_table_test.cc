@@ -31,13 +31,13 @@ TEST(ModelTableTest, OneRowPerModelWithItsBaselineCellsAndBestCost) {
   }
 }
 
-TEST(ModelTableTest, TheTextFitsAHundredColumns) {
+TEST(ModelTableTest, TheTextFitsUnderAHundredColumns) {
   const absl::StatusOr<Report> report = html::MakeTestReport();
   ASSERT_TRUE(report.ok()) << report.status();
-  const std::string text = RenderModelTable(ModelTableRows(*report), 100);
+  const std::string text = RenderModelTable(ModelTableRows(*report), 99);
   ASSERT_FALSE(text.empty());
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    EXPECT_LE(TextColumns(line), 100u) << line;
+    EXPECT_LT(TextColumns(line), 100u) << line;
   }
 }
 

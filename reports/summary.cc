@@ -269,19 +269,19 @@ std::string CpuWaitLine(const ReportConformance& conformance) {
     }
   }
   if (saved == 0 && doubtful == 0) return "";
-  std::string line = "CPU: the machine was busier than its cores.";
+  std::string line = "CPU:";
   if (saved > 0) {
     absl::StrAppend(
         &line, " ", saved, saved == 1 ? " trial" : " trials",
-        absl::StrFormat(" ended in time the watchdog gave back for their "
-                        "waits for a CPU (up to %.1f s).",
+        absl::StrFormat(" ended in time the watchdog added for waits for a "
+                        "CPU (up to %.1f s).",
                         longest / 1e6));
   }
   if (doubtful > 0) {
     absl::StrAppend(&line, " ", doubtful,
                     doubtful == 1 ? " hung trial was" : " hung trials were",
-                    " still waiting for a CPU when the watchdog fired: such a "
-                    "hang may be the load.");
+                    " still waiting for a CPU when the watchdog fired: the "
+                    "machine's load may be the hang.");
   }
   return line;
 }

@@ -299,7 +299,7 @@ TEST(SummaryTest, AReportFromBeforeSteadyRatesShowsADashForThem) {
 TEST(SummaryTest, TheTextFitsAHundredColumns) {
   const std::string text = RenderSummaryText(MakeReport());
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    EXPECT_LE(TextColumns(line), 100u) << line;
+    EXPECT_LT(TextColumns(line), 100u) << line;
   }
 }
 
@@ -497,11 +497,10 @@ TEST(SummaryTest, TrialsTheWatchdogWaitedForAreCounted) {
   cell.samples[3].starvation_allowance_micros = 300000;
   const Report report = ReportOf({cell});
   const std::string text = RenderSummaryText(report);
-  EXPECT_THAT(text, HasSubstr("CPU: the machine was busier than its cores. 2 "
-                              "trials ended in time the watchdog gave back "
-                              "for their"));
+  EXPECT_THAT(text, HasSubstr("CPU: 2 trials ended in time the watchdog "
+                              "added for waits for a CPU"));
   EXPECT_THAT(text, HasSubstr("(up to 1.2 s)"));
-  EXPECT_THAT(text, HasSubstr("1 hung trial was still waiting for a CPU"));
+  EXPECT_THAT(text, HasSubstr("1 hung trial was\n  still waiting for a CPU"));
   // The report keeps what the summary counts, and reads it back.
   absl::StatusOr<Report> again = Report::Parse(report.json().dump(), "again");
   ASSERT_TRUE(again.ok()) << again.status();
@@ -601,7 +600,7 @@ TEST(SummaryTest, WhyCellsFailedFitsEightLinesOnTheConsole) {
                                  "Markdown summary and the\n    HTML "
                                  "page.\n"));
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    EXPECT_LE(TextColumns(line), 100u) << line;
+    EXPECT_LT(TextColumns(line), 100u) << line;
   }
   // The Markdown lists every one.
   EXPECT_EQ(CountOf(RenderSummaryMarkdown(report), "`worker: "), 12);
