@@ -67,6 +67,9 @@ def write_share(client: share_reader.Client, index: int, settings: share_reader.
         # Acknowledged appends are a prefix of the share: offsets are in order.
         result.seen.add(begin=begin, end=begin + account.rows_acknowledged)
     result.bytes = account.bytes
+    # For the write benchmarks (worker.proto): what the C++ writers report.
+    result.appends = account.appends
+    result.append_latency_ns.extend(account.append_latency_ns)
     result.retries = account.retries
     result.injected_fault_retries = account.injected_fault_retries
     if account.first_retried_code != grpc.StatusCode.OK:

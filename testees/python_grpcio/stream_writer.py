@@ -15,7 +15,7 @@ import collections
 import dataclasses
 import queue
 import time
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 import grpc
 from google.cloud.bigquery.storage.v1 import storage_pb2, stream_pb2
@@ -57,6 +57,9 @@ class WriteAccount:
     rows_acknowledged: int = 0
     bytes: int = 0  # serialized rows acknowledged
     appends: int = 0  # requests sent, resends included
+    # Per append answered with success, in answer order: from before its
+    # send to its answer read (the wait behind earlier appends included).
+    append_latency_ns: List[int] = dataclasses.field(default_factory=list)
     calls: int = 0
     already_existed: int = 0  # resends answered ALREADY_EXISTS
     retries: int = 0
@@ -209,9 +212,10 @@ class StreamWriter:
                     while len(in_flight) < self._options.window and next_offset < builder.total:
                         request, rows, size = builder.build(next_offset, first_of_call, account.stream)
                         first_of_call = False
+                        sent_ns = time.monotonic_ns()
                         call.send(request)
                         account.appends += 1
-                        in_flight.append((next_offset, rows, size))
+                        in_flight.append((next_offset, rows, size, sent_ns))
                         next_offset += rows
                     answer = self._answer(call, in_flight.popleft(), sent_before_call, account)
                     if answer and notify is not None:
@@ -248,9 +252,9 @@ class StreamWriter:
 
     @staticmethod
     def _answer(call: AppendCall, append, sent_before_call: int, account: WriteAccount) -> bool:
-        """Reads the answer to `append` (offset, rows, bytes): True if it
-        acknowledged the rows, else raises _CallEnded."""
-        offset, rows, size = append
+        """Reads the answer to `append` (offset, rows, bytes, when it was
+        sent): True if it acknowledged the rows, else raises _CallEnded."""
+        offset, rows, size, sent_ns = append
         try:
             response = call.next_answer()
         except grpc.RpcError as e:
@@ -285,4 +289,5 @@ class StreamWriter:
             )
         account.rows_acknowledged = offset + rows
         account.bytes += size
+        account.append_latency_ns.append(time.monotonic_ns() - sent_ns)
         return True

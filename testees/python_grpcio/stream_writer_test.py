@@ -48,6 +48,9 @@ class StreamWriterTest(unittest.TestCase):
         self.assertTrue(account.ok(), account.status_message)
         self.assertEqual((account.rows_acknowledged, account.appends, account.calls), (ROWS, 2, 1))
         self.assertEqual((account.retries, account.already_existed), (0, 0))
+        # One latency per acknowledged append, each a positive duration.
+        self.assertEqual(len(account.append_latency_ns), 2)
+        self.assertTrue(all(ns > 0 for ns in account.append_latency_ns), account.append_latency_ns)
         self.assertRegex(account.stream, r"^projects/whole/datasets/writable/tables/small/streams/.")
         self.assertGreater(account.bytes, ROWS * 20)
 
