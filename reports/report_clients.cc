@@ -66,7 +66,7 @@ std::string DescribeExpectationsStatistics(
   if (!statistics.alpha.has_value()) return "";
   const size_t mismatches = statistics.mismatches.size();
   return absl::StrCat(
-      "Fisher's exact test per cell part, Holm-corrected over ",
+      "Fisher's exact test, Holm-corrected over ",
       statistics.tests, statistics.tests == 1 ? " test" : " tests",
       ", family-wise alpha ", absl::StrFormat("%g", *statistics.alpha), ": ",
       mismatches == 0 ? "no" : absl::StrCat(mismatches),

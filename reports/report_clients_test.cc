@@ -57,7 +57,7 @@ TEST(ReportClientsTest, HowTheExpectationsWereTested) {
   // Only their number is told (the parser's test reads their fields).
   statistics.mismatches.resize(1);
   EXPECT_EQ(DescribeExpectationsStatistics(statistics),
-            "Fisher's exact test per cell part, Holm-corrected over 12 tests, "
+            "Fisher's exact test, Holm-corrected over 12 tests, "
             "family-wise alpha 0.01: 1 mismatch");
   // No check (an upgraded version 1 report, or none made): nothing to say.
   EXPECT_EQ(DescribeExpectationsStatistics(ExpectationsStatistics()), "");

@@ -398,16 +398,16 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
   EXPECT_THAT(markdown,
               HasSubstr("Expectations of python-grpcio (conformance/"
                         "expectations/python-grpcio-1.51.txt): differences. "
-                        "Fisher's exact test per cell part, Holm-corrected "
-                        "over 12 tests, family-wise alpha 0.01: 1 mismatch."
+                        "Fisher's exact test, Holm-corrected over 12 "
+                        "tests, family-wise alpha 0.01: 1 mismatch."
                         "\n\n```\npython-grpcio:threads: hang\n```"));
   const std::string text = RenderSummaryText(report);
   EXPECT_THAT(text, HasSubstr("Clients:\n  cpp: grpc++ 1.51.1"));
   EXPECT_THAT(text, HasSubstr("Expectations of python-grpcio (conformance/"
                               "expectations/python-grpcio-1.51.txt): "
-                              "differences.\n  Fisher's exact test per cell "
-                              "part, Holm-corrected over 12 tests, "
-                              "family-wise alpha 0.01: 1\n  mismatch.\n"));
+                              "differences.\n  Fisher's exact test, "
+                              "Holm-corrected over 12 tests, family-wise "
+                              "alpha 0.01: 1 mismatch.\n"));
 }
 
 TEST(SummaryTest, ASkippedClientSaysWhy) {

@@ -112,7 +112,7 @@ TEST(ReportPageTest, ClientsPanelWithVersionsAndEachClientsExpectations) {
   EXPECT_THAT(page, HasSubstr(">ok 36/36 → safe, failure 0% [0%–9.7%]"
                               "</span></td>"));
   // How each client's expectations were tested.
-  EXPECT_THAT(page, HasSubstr("Fisher&#39;s exact test per cell part, "
+  EXPECT_THAT(page, HasSubstr("Fisher&#39;s exact test, "
                               "Holm-corrected over 18 tests, family-wise "
                               "alpha 0.01: 1 mismatch"));
   EXPECT_THAT(page, HasSubstr("The process-model matrix (quick, 24 cells)"));
