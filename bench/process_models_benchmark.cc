@@ -57,7 +57,6 @@
 #include "bench/steady_rate.h"
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
-#include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
@@ -596,12 +595,6 @@ int Main(int argc, char** argv) {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
-  // A line as soon as a repetition ends, also into a file: the main job's
-  // progress counts the lines of this log while it runs.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  // Interrupted, it takes with it what its trials' processes (killed with
-  // it) leave in their temporary directory, e.g. a Python fork server's.
-  forkcheck::InstallInterruptCleanup();
-  forkcheck::UseOwnTemporaryDirectory();
+  forkcheck::PrepareBenchmarkProcess();
   return forkcheck::Main(argc, argv);
 }

@@ -69,7 +69,6 @@
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
 #include "client/reference_writer.h"
-#include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
@@ -662,11 +661,6 @@ int Main(int argc, char** argv) {
 }  // namespace forkcheck
 
 int main(int argc, char** argv) {
-  // A line as soon as a repetition ends, also into a file.
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  // Interrupted, it takes with it what its trials' processes (killed with
-  // it) leave in their temporary directory.
-  forkcheck::InstallInterruptCleanup();
-  forkcheck::UseOwnTemporaryDirectory();
+  forkcheck::PrepareBenchmarkProcess();
   return forkcheck::Main(argc, argv);
 }

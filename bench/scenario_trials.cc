@@ -6,11 +6,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/interrupt_cleanup.h"
 #include "matrix/cell.h"
 #include "matrix/trial_spec.h"
 #include "testees/testee_programs.h"
 
 namespace forkcheck {
+
+void PrepareBenchmarkProcess() {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  InstallInterruptCleanup();
+  UseOwnTemporaryDirectory();
+}
 namespace {
 
 // How long a parent waits for its workers before it checks its own client

@@ -23,6 +23,13 @@
 
 namespace forkcheck {
 
+// What a process-model benchmark's main does first: stdout line-buffered
+// (a line as soon as a repetition ends, also into a file: the main job's
+// progress counts the lines of its log while it runs), and interrupted, it
+// takes with it what its trials' processes (killed with it) leave in
+// their temporary directory, e.g. a Python fork server's.
+void PrepareBenchmarkProcess();
+
 // The testee of every client some scenario is of, described; a client that
 // cannot run here is kept with the reason (its benchmarks skip with it).
 struct ScenarioClients {
