@@ -239,7 +239,7 @@ expect_usage_error '--power_probe: no cell to run reads table small' \
 # Interrupted (Ctrl-C, a nightly job's timeout): the run dies of the signal
 # and leaves neither its fake servers nor their directory behind.
 interrupted_log="$TEST_TMPDIR/interrupted.log"
-"$run" --cells='thread_shared workers=8 transport=unix table=small faults=none' \
+"$run" --cells='thread_shared workers=8 transport=tcp table=small faults=none' \
   --min_trials=1000 --max_trials=1000 --benchmarks=false \
   --report_out="$TEST_TMPDIR/never.json" \
   >"$interrupted_log" 2>&1 &

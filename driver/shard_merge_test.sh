@@ -12,9 +12,9 @@ merge="$(runfiles_of reports/merge)/merge"
 compare="$(runfiles_of reports/compare)/compare"
 validate="$(runfiles_of reports)/validate_json"
 schema="$(runfiles_of reports)/report.schema.json"
-# The quick design's 4 such cells (TCP and Unix, with and without resets).
+# The full design's 4 such cells (TCP and Unix, with and without resets).
 cells='thread_shared workers=8'
-common=(--clients=cpp --cells="$cells" --min_trials=1 --max_trials=1)
+common=(--clients=cpp --size=full --cells="$cells" --min_trials=1 --max_trials=1)
 bench=(--bench_binaries=process_models_benchmark --bench_models=thread_shared
   --bench_workers=1 --bench_sizes=64KiB --bench_repetitions=1)
 
