@@ -18,10 +18,10 @@ merge="$(runfiles_of reports/merge)/merge"
 validate="$(runfiles_of reports)/validate_json"
 schema="$(runfiles_of reports)/report.schema.json"
 readonly SHARDS=3
-# A small selection: the quick design's 4 thread_shared cells at 8 workers
+# A small selection: the full design's 4 thread_shared cells at 8 workers
 # (TCP and Unix, with and without resets), one trial each, C++ only, no
 # benchmarks: a few seconds a shard here.
-readonly SELECTION=(--clients=cpp --cells='thread_shared workers=8'
+readonly SELECTION=(--clients=cpp --size=full --cells='thread_shared workers=8'
   --min_trials=1 --max_trials=1 --benchmarks=false)
 # Slurm's own limit on each task (minutes), and ours on the whole array:
 # three tasks share 2 CPUs, so they run two, then one.
