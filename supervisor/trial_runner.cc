@@ -451,36 +451,29 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   };
 
   // Past the watchdog, a trial whose threads waited for a CPU gets that
-  // time back (bounded), looked at again when the new deadline passes and
-  // given more while the wait keeps growing; at least kMinAllowanceStep a
-  // time, so that a wait the kernel has not counted yet is seen.
-  const auto max_allowance = std::chrono::duration_cast<Clock::duration>(
-      command.watchdog * command.max_starvation_allowance);
+  // time back up to `bound`, looked at again when the new deadline passes
+  // and given more while the wait keeps growing; at least kMinAllowanceStep
+  // a time, so that a wait the kernel has not counted yet is seen.
+  const auto bound = deadline + std::chrono::duration_cast<Clock::duration>(
+                                      command.watchdog *
+                                      command.max_starvation_allowance);
   CpuWaitTracker cpu_waits;
   Clock::duration waited_before{0};
   int ended = read_pipes_until(deadline, true, true);
-  while (ended == kUntil) {
+  while (ended == kUntil && bound > deadline) {
     const Clock::duration waited =
         cpu_waits.LongestWait(LiveTrialProcesses(pid, token_entry));
     if (waited <= waited_before) break;  // nothing more waited for a CPU
     waited_before = waited;
-    const auto until =
-        std::min(deadline + max_allowance,
-                 std::max(deadline + waited, Clock::now() + kMinAllowanceStep));
-    if (until <= Clock::now()) {
+    if (Clock::now() >= bound) {  // still waiting, and no allowance left
       record.killed_waiting_for_cpu = true;
       break;
     }
+    const auto until = std::min(
+        bound, std::max(deadline + waited, Clock::now() + kMinAllowanceStep));
     record.starvation_allowance =
         std::chrono::duration_cast<std::chrono::microseconds>(until - deadline);
     ended = read_pipes_until(until, true, true);
-    if (ended == kUntil && until == deadline + max_allowance) {
-      // Whether the trial still waited when the bound came.
-      record.killed_waiting_for_cpu =
-          cpu_waits.LongestWait(LiveTrialProcesses(pid, token_entry)) >
-          waited_before;
-      break;
-    }
   }
   if (ended > 0) {
     record.cleanup_error = absl::StrCat("poll: ", std::strerror(ended));
