@@ -169,7 +169,8 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
     for (const TrialSample& sample : result.samples) {
       // The watchdog also gives back what the trial waited for a CPU
       // (supervisor/cpu_starvation.h), at most twice itself.
-      EXPECT_LE(sample.starvation_allowance_micros, 2 * (bound_micros - kMarginMicros));
+      const int64_t watchdog_micros = bound_micros - kMarginMicros;
+      EXPECT_LE(sample.starvation_allowance_micros, 2 * watchdog_micros);
       EXPECT_LE(sample.wall_micros,
                 bound_micros + sample.starvation_allowance_micros);
     }

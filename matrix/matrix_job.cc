@@ -113,9 +113,10 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   std::vector<Cell> chosen;
   for (Cell& cell : *cells) {
     if (ran.count(cell.client) == 0) continue;
-    if (absl::StrContains(CellKey(cell), options.cell_filter)) {
+    std::string key = CellKey(cell);
+    if (absl::StrContains(key, options.cell_filter)) {
       if (IsBaselineAxes(cell.axes, job.design.defaults)) {
-        run.headline.insert(CellKey(cell));
+        run.headline.insert(std::move(key));
       }
       chosen.push_back(std::move(cell));
     }

@@ -70,7 +70,7 @@ constexpr int kMinRepetitions = 3;
 constexpr char kDefaultSetting[] = "the default settings";
 
 // The console's width and a client's share of the console.
-constexpr size_t kTextWidth = 99;  // as the summary's (summary.cc)
+constexpr size_t kTextWidth = kConsoleColumns;
 constexpr size_t kClientLines = 12;
 constexpr size_t kRuleLines = 2;
 

@@ -21,8 +21,7 @@ namespace forkcheck {
 namespace {
 
 // The console's width: the text summary must read in a plain terminal.
-// Under 100 columns, so that a 100-column terminal never wraps a line.
-constexpr size_t kTextWidth = 99;
+constexpr size_t kTextWidth = kConsoleColumns;
 
 std::optional<double> MetricMad(const BenchmarkScenario& scenario,
                                 const std::string& name) {

@@ -10,6 +10,10 @@
 
 namespace forkcheck {
 
+// The console's width: every line of the text summary (the guidance in it
+// included) is under 100 columns, so a 100-column terminal never wraps one.
+inline constexpr size_t kConsoleColumns = 99;
+
 // Columns `text` takes: its UTF-8 code points.
 size_t TextColumns(absl::string_view text);
 
