@@ -61,11 +61,18 @@ absl::StatusOr<std::unique_ptr<InFlightWrite>> InFlightWrite::Start(
   for (int i = 0; i < answered; ++i) {
     if (!write->SendAppend(deadline, &cancelled) ||
         !write->ReadAnswer(deadline, &cancelled)) {
-      // The destructor cancels and collects the call (or leaks it).
+      // A call the server ended: its own status says why (a fault the fake
+      // injected carries its marker, dataset/injected_fault.h). Otherwise
+      // the destructor cancels and collects the call (or leaks it).
+      const absl::Status failed =
+          write->call_->ended_by_server
+              ? write->Finish(std::max(deadline - absl::Now(),
+                                       absl::ZeroDuration()))
+                    .status
+              : write->account_.status;
       return absl::Status(
-          write->account_.status.code(),
-          absl::StrCat("in-flight write, append ", i + 1, " of ", answered,
-                       ": ", write->account_.status.message()));
+          failed.code(), absl::StrCat("in-flight write, append ", i + 1, " of ",
+                                      answered, ": ", failed.message()));
     }
   }
   return write;

@@ -8,6 +8,7 @@
 #include "client/reference_reader.h"
 #include "client/reference_writer.h"
 #include "dataset/catalogue.h"
+#include "dataset/injected_fault.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 #include "runtime/worker_process.h"
 #include "runtime/worker_task.h"
@@ -89,10 +90,11 @@ ParentChannel SetUpParentChannel(const ModelContext& context, ParentUse use) {
     };
     absl::StatusOr<std::unique_ptr<InFlightWrite>> writes = start_writes();
     // The parent's writes set the trial up, before any fork: a call the
-    // server ended (as a fault script's append_* rules end every stream's
-    // first) is opened once more, as any writer would, so that the trial
-    // tests its workers rather than failing in its set-up.
-    if (!writes.ok() && absl::IsUnavailable(writes.status())) {
+    // fake ended on purpose (a fault script's append_* rules end every
+    // stream's first) is opened once more, as the workers' writers resume
+    // such a fault, so that the trial tests its workers rather than
+    // failing in its set-up. Any other failure stays the parent's.
+    if (!writes.ok() && IsInjectedFault(writes.status().message())) {
       writes = start_writes();
     }
     if (!writes.ok()) {
