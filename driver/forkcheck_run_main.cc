@@ -291,6 +291,20 @@ std::string DefaultReportPath(const std::string& grpc_version,
       ".json");
 }
 
+// The directory --record_expectations adds to: --expectations_dir, else
+// the workspace's conformance/expectations under `bazel run`.
+absl::StatusOr<std::string> RecordingDirectory() {
+  std::string directory =
+      PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir));
+  if (!directory.empty()) return directory;
+  const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+  if (workspace == nullptr) {
+    return absl::InvalidArgumentError(
+        "--record_expectations needs --expectations_dir outside `bazel run`");
+  }
+  return absl::StrCat(workspace, "/conformance/expectations");
+}
+
 // Whether the report and its views can be written where the flags put them,
 // checked before any work: a run that cannot write its report must not
 // spend minutes and then lose every result. The error names the flag.
@@ -449,6 +463,15 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   if (!absl::GetFlag(FLAGS_record_expectations)) {
     if (absl::Status writable = CheckReportDestination(); !writable.ok()) {
       return Fail(std::string(writable.message()));
+    }
+  }
+  // Where a recording goes, known before any trial runs: a run of hundreds
+  // of trials must not end in "needs --expectations_dir".
+  absl::StatusOr<std::string> record_directory = std::string();
+  if (absl::GetFlag(FLAGS_record_expectations)) {
+    record_directory = RecordingDirectory();
+    if (!record_directory.ok()) {
+      return Fail(std::string(record_directory.status().message()));
     }
   }
   absl::StatusOr<std::set<std::string>> clients =
@@ -649,23 +672,12 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   };
 
   if (absl::GetFlag(FLAGS_record_expectations)) {
-    std::string directory =
-        PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir));
-    if (directory.empty()) {
-      const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
-      if (workspace == nullptr) {
-        return Fail(
-            "--record_expectations needs --expectations_dir outside "
-            "`bazel run`");
-      }
-      directory = absl::StrCat(workspace, "/conformance/expectations");
-    }
     display.Finish();
     warn_of_servers();
     for (const ClientRun& client : job->clients) {
       if (!client.skipped.empty()) continue;
       absl::StatusOr<std::string> path = RecordClientExpectations(
-          client, job->results, directory, kRecordCommand);
+          client, job->results, *record_directory, kRecordCommand);
       if (!path.ok()) return Fail(std::string(path.status().message()));
       std::cout << "\nRecorded "
                 << ResultsOfClient(job->results, client.client).size()

@@ -116,6 +116,11 @@ expect_usage_error 'cannot write the page .*/taken/r.html.* is a directory' \
   --report_out="$TEST_TMPDIR/taken/r.json"
 expect_usage_error "--report_dir=$TEST_TMPDIR/a_file: cannot write reports in" \
   --report_dir="$TEST_TMPDIR/a_file"
+# So is where a recording goes (outside `bazel run`, no workspace to
+# default to): refused before the first trial.
+expect_usage_error '--record_expectations needs --expectations_dir outside `bazel run`' \
+  --record_expectations --benchmarks=false
+grep -q 'Running the' <<<"$err" && { echo "the matrix ran before the recording check"; exit 1; }
 [ $((SECONDS - start)) -lt 20 ] || { echo "the path checks took $((SECONDS - start)) s"; exit 1; }
 [ "$(ls -A "$TEST_TMPDIR/taken")" = "r.html" ] || { echo "the check left files"; exit 1; }
 
