@@ -37,6 +37,11 @@ for report in "$tmp/shards/s0.json" "$s1"; do
   "$validate" "$schema" "$report" >/dev/null || die "$report is not valid"
   [ "$(keys "$report" | wc -l)" -eq 2 ] || die "$report has not 2 of the 4 cells: $(keys "$report")"
 done
+# Its summary and page say it is a part, not the whole matrix.
+for view in "$tmp/shards/s0.md" "$tmp/shards/s0.html"; do
+  grep -q "Shard 0 of 2 (--shard=0/2): 2 cells of the plan[^ ]* 4; the benchmarks ran here" "$view" ||
+    die "$view does not say it is shard 0 of 2"
+done
 grep -q '"benchmarks": "ran"' "$tmp/shards/s0.json" || die "shard 0 ran no benchmarks"
 grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$tmp/shards/s0.json" ||
   die "shard 0's report has no benchmark"
@@ -48,6 +53,10 @@ timeout 60 "$merge" "$tmp/merged/all.json" "$s1" "$tmp/shards/s0.json" >"$tmp/me
 grep -q "^merge: 2 shards, 4 cells, into $tmp/merged/all.json" "$tmp/merge.out" ||
   die "merge said: $(tail -3 "$tmp/merge.out")"
 "$validate" "$schema" "$tmp/merged/all.json" >/dev/null || die "the merged report is not valid"
+for view in "$tmp/merged/all.md" "$tmp/merged/all.html"; do
+  grep -q "Merged from 2 shards: shard 0, 2 cells on [^ ]*, with the benchmarks; shard 1, 2 cells on" "$view" ||
+    die "$view does not name the shards it was merged from"
+done
 grep -q '"id": "BM_ProcessModel/thread_shared/workers:1/response:64KiB' "$tmp/merged/all.json" ||
   die "the merged report lost shard 0's benchmark"
 

@@ -14,6 +14,7 @@
 #include "reports/model_table.h"
 #include "reports/report_clients.h"
 #include "reports/report_model.h"
+#include "reports/shard_text.h"
 #include "reports/text_wrap.h"
 #include "reports/verdict_text.h"
 
@@ -297,6 +298,9 @@ std::vector<std::string> MatrixLines(const Report& report) {
                    conformance->cells.size() == 1 ? " cell, " : " cells, ",
                    TrialPolicyText(*conformance), "."),
       absl::StrCat("Verdicts: ", VerdictRuleText(*conformance), ".")};
+  if (std::string shard = ShardText(report.model()); !shard.empty()) {
+    lines.push_back(std::move(shard));
+  }
   if (!conformance->power_probe.empty()) {
     lines.push_back(
         absl::StrCat("NOT EVIDENCE: ", conformance->power_probe, "."));

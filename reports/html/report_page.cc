@@ -16,6 +16,7 @@
 #include "reports/html/html_writer.h"
 #include "reports/html/matrix_grid.h"
 #include "reports/report_model.h"
+#include "reports/shard_text.h"
 #include "reports/summary.h"
 
 namespace forkcheck::html {
@@ -284,6 +285,9 @@ std::string RenderReportPage(const Report& report, const std::string& name) {
                        " · harness ",
                        environment.harness.git_commit.substr(0, 12), " (",
                        environment.harness.git_tree, ")")));
+  if (const std::string shard = ShardText(report.model()); !shard.empty()) {
+    absl::StrAppend(&body, TextElement("p", {{"class", "lead"}}, shard));
+  }
   if (report.has_conformance()) {
     const ReportConformance& conformance = *report.model().conformance;
     // The conclusions first; the grids they cite follow.
