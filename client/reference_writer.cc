@@ -306,7 +306,7 @@ WriteAccount ReferenceWriter::Write(const std::string& table,
                                     acknowledged, " unacknowledged"));
     }
     const RetryDecision decision =
-        policy.OnCallFailed(failure, acknowledged > call_start);
+        policy.OnAppendFailed(failure, acknowledged > call_start);
     if (!decision.retry) {
       return finish(absl::Status(
           ToAbsl(failure).code(),

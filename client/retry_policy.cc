@@ -24,6 +24,8 @@ std::string_view RetryCauseName(RetryCause cause) {
       return "error_after_progress";
     case RetryCause::kCorruptResponse:
       return "corrupt_response";
+    case RetryCause::kAborted:
+      return "aborted";
   }
   return "unknown";
 }
@@ -94,6 +96,16 @@ RetryDecision RetryPolicy::OnCallFailed(const grpc::Status& status,
   }
   return Decide(ClassifyFailure(status, made_progress), made_progress,
                 server_delay,
+                absl::StrCat("status ", static_cast<int>(status.error_code()),
+                             " \"", status.error_message(), "\""));
+}
+
+RetryDecision RetryPolicy::OnAppendFailed(const grpc::Status& status,
+                                          bool made_progress) {
+  if (status.error_code() != grpc::StatusCode::ABORTED) {
+    return OnCallFailed(status, made_progress);
+  }
+  return Decide(RetryCause::kAborted, made_progress, std::nullopt,
                 absl::StrCat("status ", static_cast<int>(status.error_code()),
                              " \"", status.error_message(), "\""));
 }

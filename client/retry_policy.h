@@ -29,11 +29,13 @@ enum class RetryCause {
   kDeadlineExceeded,    // DEADLINE_EXCEEDED (the per-call deadline)
   kErrorAfterProgress,  // any other error once the call delivered rows
   kCorruptResponse,     // a response failed to decode or verify; refetched
+  kAborted,             // ABORTED on an AppendRows call (OnAppendFailed)
 };
-inline constexpr int kRetryCauseCount = 6;
+inline constexpr int kRetryCauseCount = 7;
 
 // "unavailable", "rst_stream", "resource_exhausted", "deadline_exceeded",
-// "error_after_progress", "corrupt_response": names used in reports.
+// "error_after_progress", "corrupt_response", "aborted": names used in
+// reports.
 std::string_view RetryCauseName(RetryCause cause);
 
 // Retries counted per cause.
@@ -91,6 +93,12 @@ class RetryPolicy {
   // After a call ended with `status` (not OK, and not a cancellation of our
   // own). `made_progress`: the call advanced the stream offset.
   RetryDecision OnCallFailed(const grpc::Status& status, bool made_progress);
+
+  // As OnCallFailed, for an AppendRows call (in-band answers included):
+  // ABORTED is resumable there even before any acknowledgement, because
+  // the Write API answers ABORTED for a request it did not apply and asks
+  // for it again (the Python testee's writer does the same).
+  RetryDecision OnAppendFailed(const grpc::Status& status, bool made_progress);
 
   // After the reader discarded a corrupt response to fetch it again.
   // `made_progress`: the call advanced the offset before that response.

@@ -93,6 +93,7 @@ TEST(RetryCauseNameTest, Names) {
   EXPECT_EQ(RetryCauseName(RetryCause::kUnavailable), "unavailable");
   EXPECT_EQ(RetryCauseName(RetryCause::kRstStream), "rst_stream");
   EXPECT_EQ(RetryCauseName(RetryCause::kCorruptResponse), "corrupt_response");
+  EXPECT_EQ(RetryCauseName(RetryCause::kAborted), "aborted");
 }
 
 TEST(RetryPolicyTest, ExponentialBackoffIsCapped) {
@@ -160,6 +161,28 @@ TEST(RetryPolicyTest, NotRetryableWithoutProgress) {
       Status(StatusCode::FAILED_PRECONDITION, "after rows"), true);
   EXPECT_TRUE(decision.retry);
   EXPECT_EQ(decision.cause, RetryCause::kErrorAfterProgress);
+}
+
+// A read's ABORTED without rows is final; an append's is the Write API
+// asking for the request again, whether or not anything was acknowledged.
+TEST(RetryPolicyTest, AbortedIsResumableOnlyForAppends) {
+  RetryPolicy reads(FastOptions());
+  EXPECT_FALSE(
+      reads.OnCallFailed(Status(StatusCode::ABORTED, "aborted"), false).retry);
+
+  RetryPolicy appends(FastOptions());
+  RetryDecision decision =
+      appends.OnAppendFailed(Status(StatusCode::ABORTED, "aborted"), false);
+  EXPECT_TRUE(decision.retry);
+  EXPECT_EQ(decision.cause, RetryCause::kAborted);
+  EXPECT_EQ(appends.retries()[RetryCause::kAborted], 1);
+  // Every other code is judged as for any call.
+  decision = appends.OnAppendFailed(
+      Status(StatusCode::FAILED_PRECONDITION, "finalized"), false);
+  EXPECT_FALSE(decision.retry);
+  decision =
+      appends.OnAppendFailed(Status(StatusCode::UNAVAILABLE, "gone"), false);
+  EXPECT_EQ(decision.cause, RetryCause::kUnavailable);
 }
 
 TEST(RetryPolicyTest, ResourceExhaustedWaitsTheServerDelay) {

@@ -247,6 +247,25 @@ TEST_F(ReferenceWriterFaultTest, AnAbortedAppendIsResent) {
   ExpectTableHolds(WritableSmall(project), Small().row_count);
 }
 
+// ABORTED before any append was acknowledged (the first append of the
+// stream refused) is resumed too: the service asks for the request again.
+TEST_F(ReferenceWriterFaultTest, AnAbortedFirstAppendIsResent) {
+  const std::string project = "writer-aborted-first";
+  FaultRule rule;
+  rule.kind = FaultKind::kAborted;
+  rule.rpc = FaultRpc::kAppendRows;
+  rule.target = "projects/" + project;
+  rule.after_appends = 0;
+  server_->faults().Add(rule);
+  ReferenceWriter writer(channel_, SmallAppends());
+  const WriteAccount account =
+      writer.Write(WritableSmall(project), Small(), 0, Small().row_count,
+                   WriteStreamKind::kCommitted);
+  ASSERT_TRUE(account.ok()) << account.first_error;
+  EXPECT_EQ(account.retries[RetryCause::kAborted], 1);
+  ExpectTableHolds(WritableSmall(project), Small().row_count);
+}
+
 // `_default` takes no offsets: a resend may apply rows twice, and the
 // account says how many it may have. The fault ends the call before the
 // request it hits is applied, but with a window of appends in flight the
