@@ -39,6 +39,7 @@ TableReadBackCommand TableReadBackCommandFor(const std::string& read_table,
                                              std::chrono::milliseconds bound) {
   TableReadBackCommand command;
   command.table = table;
+  command.rows = rows;
   // Its calls end before it is killed, so that a stalled server shows as
   // read_table's error rather than as its silence.
   const double call_seconds = std::max<int64_t>(1, bound.count() / 2) / 1e3;
@@ -48,6 +49,12 @@ TableReadBackCommand TableReadBackCommandFor(const std::string& read_table,
                   absl::StrCat("--call_timeout=", call_seconds)};
   command.bound = bound;
   return command;
+}
+
+TableReadBackCommand RetargetTableReadBack(const TableReadBackCommand& command,
+                                           const std::string& target) {
+  return TableReadBackCommandFor(command.argv.at(0), target, command.table,
+                                 command.rows, command.bound);
 }
 
 TableReadBack TableReadBackFromAccount(int wait_status,

@@ -16,6 +16,7 @@ namespace forkcheck {
 
 struct TableReadBackCommand {
   std::string table;              // the written table's full name
+  int64_t rows = 0;               // it must hold exactly rows [0, rows)
   std::vector<std::string> argv;  // read_table and its flags
   // read_table is killed after it, and the table is then unreadable.
   std::chrono::milliseconds bound{5000};
@@ -29,6 +30,12 @@ TableReadBackCommand TableReadBackCommandFor(const std::string& read_table,
                                              const std::string& table,
                                              int64_t rows,
                                              std::chrono::milliseconds bound);
+
+// `command` against the server at `target` instead: the same read_table,
+// table, rows and bound (a reproduction's script reads the table back from
+// a server of its own).
+TableReadBackCommand RetargetTableReadBack(const TableReadBackCommand& command,
+                                           const std::string& target);
 
 // Runs `command`: what the table held, or `unreadable` saying why it could
 // not be read (read_table could not start, did not answer within the

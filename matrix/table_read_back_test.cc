@@ -30,6 +30,22 @@ TEST(TableReadBackTest, TheCommandChecksTheTableOnTheTrialsServer) {
                   "--table=projects/t1/datasets/writable/tables/small",
                   "--rows=1000", "--call_timeout=2"));
   EXPECT_EQ(command.table, "projects/t1/datasets/writable/tables/small");
+  EXPECT_EQ(command.rows, 1000);
+  EXPECT_EQ(command.bound, std::chrono::milliseconds(4000));
+}
+
+TEST(TableReadBackTest, ARetargetedCommandChangesOnlyItsServer) {
+  const TableReadBackCommand command = RetargetTableReadBack(
+      TableReadBackCommandFor("/bin/read_table", "127.0.0.1:5",
+                              "projects/t1/datasets/writable/tables/small",
+                              1000, std::chrono::milliseconds(4000)),
+      "unix:/tmp/s");
+  EXPECT_THAT(command.argv,
+              ::testing::ElementsAre(
+                  "/bin/read_table", "--target=unix:/tmp/s",
+                  "--table=projects/t1/datasets/writable/tables/small",
+                  "--rows=1000", "--call_timeout=2"));
+  EXPECT_EQ(command.rows, 1000);
   EXPECT_EQ(command.bound, std::chrono::milliseconds(4000));
 }
 
