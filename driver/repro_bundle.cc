@@ -384,12 +384,19 @@ absl::Status WriteText(const fs::path& directory, const std::string& name,
 
 std::string RunScript(const ReproBundle& bundle) {
   const TrialCommand& command = bundle.command;
-  std::vector<std::string> env;
+  // env(1) takes its -u options before any NAME=VALUE: after one, the
+  // next word is the command.
+  std::vector<std::string> unset;
+  std::vector<std::string> set;
   for (const std::string& entry : command.env) {
-    env.push_back(entry.find('=') == std::string::npos
-                      ? absl::StrCat("-u ", ShellQuote(entry))
-                      : ShellQuote(entry));
+    if (entry.find('=') == std::string::npos) {
+      unset.push_back(absl::StrCat("-u ", ShellQuote(entry)));
+    } else {
+      set.push_back(ShellQuote(entry));
+    }
   }
+  std::vector<std::string> env = unset;
+  env.insert(env.end(), set.begin(), set.end());
   std::vector<std::string> argv = {
       absl::StrCat("\"$here/bin/", Basename(command.argv[0]), "\"")};
   for (size_t i = 1; i < command.argv.size(); ++i) {

@@ -23,5 +23,18 @@ TEST(ReproBundleTest, AWriteCellIsRefusedNamingIt) {
   EXPECT_THAT(refused.message(), HasSubstr("./forkcheck run --cells="));
 }
 
+// A cell that sets one GRPC_* variable and removes another (fork support
+// on, the default poller): env(1) stops at its first NAME=VALUE, so every
+// -u must come before it, or env runs "-u" as the command.
+TEST(ReproBundleTest, RunShRemovesVariablesBeforeItSetsAny) {
+  ReproBundle bundle;
+  bundle.command.argv = {"/bin/trial_program"};
+  bundle.command.env = {"GRPC_ENABLE_FORK_SUPPORT=true", "GRPC_POLL_STRATEGY"};
+  EXPECT_THAT(RunScript(bundle),
+              HasSubstr("env -u RUNFILES_DIR -u RUNFILES_MANIFEST_FILE "
+                        "-u 'GRPC_POLL_STRATEGY' "
+                        "'GRPC_ENABLE_FORK_SUPPORT=true' \\\n"));
+}
+
 }  // namespace
 }  // namespace forkcheck
