@@ -198,10 +198,20 @@ int Main(const std::string& argv0, const std::string& key,
   if (!servers.ok()) return Fail(std::string(servers.status().message()));
   absl::StatusOr<std::string> target = (*servers)->TargetFor(cell->axes);
   if (!target.ok()) return Fail(std::string(target.status().message()));
-  absl::StatusOr<CellTrial> trial = PrepareCellTrial(*cell, *target, options);
-  if (!trial.ok()) return Fail(std::string(trial.status().message()));
-  TrialCommand& command = trial->prepared.command;
-  command.env.insert(command.env.end(), trace_env->begin(), trace_env->end());
+  // Each trial prepared afresh, as the matrix prepares each: a write
+  // trial writes to tables of its own, named by its preparation, on the
+  // server the trials share.
+  const auto prepare = [&]() -> absl::StatusOr<CellTrial> {
+    absl::StatusOr<CellTrial> trial = PrepareCellTrial(*cell, *target, options);
+    if (!trial.ok()) return trial.status();
+    TrialCommand& command = trial->prepared.command;
+    command.env.insert(command.env.end(), trace_env->begin(), trace_env->end());
+    return trial;
+  };
+  // The first trial's is the one the directory records.
+  absl::StatusOr<CellTrial> first = prepare();
+  if (!first.ok()) return Fail(std::string(first.status().message()));
+  const TrialCommand& command = first->prepared.command;
 
   ReproBundle bundle;
   bundle.cell = *cell;
@@ -247,7 +257,13 @@ int Main(const std::string& argv0, const std::string& key,
   std::vector<TrialSample> samples;
   bool harness_error = false;
   for (int i = 0; i < trials; ++i) {
-    samples.push_back(RunPreparedCellTrial(*trial));
+    absl::StatusOr<CellTrial> trial = i == 0 ? first : prepare();
+    if (trial.ok()) {
+      samples.push_back(RunPreparedCellTrial(*trial));
+    } else {
+      samples.emplace_back();
+      samples.back().harness_error = std::string(trial.status().message());
+    }
     harness_error = harness_error || !samples.back().harness_error.empty();
     std::cout << DescribeTrialSample(i + 1, trials, samples.back());
     std::cout.flush();
