@@ -4,8 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <system_error>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -14,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/file_util.h"
+#include "driver/table_read_back_script.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
 #include "google/protobuf/text_format.h"
@@ -27,7 +30,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Placeholders of the templates below.
+// run.sh's temporary directory in kRunScriptStem.
 constexpr char kPlaceholderDir[] = "@RUN_TMP@";
 
 // `text` as one word of a POSIX shell, taken literally.
@@ -35,22 +38,27 @@ std::string ShellQuote(const std::string& text) {
   return absl::StrCat("'", absl::StrReplaceAll(text, {{"'", "'\\''"}}), "'");
 }
 
-// `text` as one double-quoted word in which kPlaceholderDir becomes the
-// script's temporary directory and nothing else is expanded.
-std::string QuoteWithTmp(const std::string& text) {
+// `text` as one double-quoted word in which run.sh's placeholders become
+// its values (the temporary directory, its server's address) and nothing
+// else is expanded.
+std::string QuoteForScript(const std::string& text) {
   const std::string escaped = absl::StrReplaceAll(
       text, {{"\\", "\\\\"}, {"\"", "\\\""}, {"$", "\\$"}, {"`", "\\`"}});
   return absl::StrCat(
-      "\"", absl::StrReplaceAll(escaped, {{kPlaceholderDir, "$tmp"}}), "\"");
+      "\"",
+      absl::StrReplaceAll(escaped, {{kPlaceholderDir, "$tmp"},
+                                    {kRunScriptAddress, "$address"}}),
+      "\"");
 }
 
 std::string Basename(const std::string& path) {
   return fs::path(path).filename().string();
 }
 
-// The request framed on a testee's standard input, readable; or why not.
-std::string RequestAsText(const std::string& framed) {
-  if (framed.size() < 4) return "(no request)\n";
+// The request framed on a testee's standard input; nullopt if it is not
+// one.
+std::optional<v1::TesteeRequest> FramedRequest(const std::string& framed) {
+  if (framed.size() < 4) return std::nullopt;
   uint32_t length = 0;
   for (int i = 3; i >= 0; --i) {
     length = (length << 8) | static_cast<unsigned char>(framed[i]);
@@ -58,10 +66,18 @@ std::string RequestAsText(const std::string& framed) {
   v1::TesteeRequest request;
   if (length != framed.size() - 4 ||
       !request.ParseFromString(framed.substr(4))) {
-    return "(not a framed TesteeRequest)\n";
+    return std::nullopt;
   }
+  return request;
+}
+
+// The request framed on a testee's standard input, readable; or why not.
+std::string RequestAsText(const std::string& framed) {
+  if (framed.size() < 4) return "(no request)\n";
+  const std::optional<v1::TesteeRequest> request = FramedRequest(framed);
+  if (!request.has_value()) return "(not a framed TesteeRequest)\n";
   std::string text;
-  google::protobuf::TextFormat::PrintToString(request, &text);
+  google::protobuf::TextFormat::PrintToString(*request, &text);
   return text;
 }
 
@@ -97,8 +113,13 @@ absl::Status CopyProgram(const std::string& path, const fs::path& bin) {
   return absl::OkStatus();
 }
 
-std::string WatchdogSeconds(const TrialCommand& command) {
-  return absl::StrFormat("%.3f", command.watchdog.count() / 1000.0);
+std::string Seconds(std::chrono::milliseconds duration) {
+  return absl::StrFormat("%.3f", duration.count() / 1000.0);
+}
+
+// How run.sh names the copy of the program at `path` in bin/.
+std::string CopiedProgram(const std::string& path) {
+  return absl::StrCat("\"$here/bin/", Basename(path), "\"");
 }
 
 // Reads the frames of a report file or of a request (4-byte little-endian
@@ -114,6 +135,11 @@ constexpr char kFramesPy[] = R"PY(#!/usr/bin/env python3
   frames.py crashes PARENT_REPORT     "SIGSEGV in worker N" for the first
                                       worker the parent saw killed by a
                                       signal, if any
+  frames.py undelivered WORKER_REPORT...
+                                      "worker N sent no result" or "worker
+                                      N: error (UNAVAILABLE: ...)" for the
+                                      first worker whose report holds no OK
+                                      result, if any
 """
 import signal
 import struct
@@ -121,6 +147,9 @@ import sys
 
 TRIAL_FIELD = @TRIAL_FIELD@     # TesteeRequest.trial
 TARGET_FIELD = @TARGET_FIELD@    # TrialRequest.target
+STATUS_CODE_FIELD = @STATUS_CODE_FIELD@   # WorkerResult.status_code
+STATUS_MESSAGE_FIELD = @STATUS_MESSAGE_FIELD@  # WorkerResult.status_message
+STATUS_NAMES = (@STATUS_NAMES@)  # the harness's names of status codes
 NAMES = {@PHASE_FIELD@: "phase", @RESULT_FIELD@: "result",
          @EXIT_FIELD@: "worker_exit", @CHECK_FIELD@: "parent_check",
          @FACTS_FIELD@: "parent_facts", @REFUSED_FIELD@: "refused"}
@@ -218,6 +247,26 @@ def main():
                         name = "signal %d" % (status & 0x7F)
                     print("%s in worker %d" % (name, exit_fields.get(1, 0)))
                     return
+    elif len(sys.argv) >= 3 and sys.argv[1] == "undelivered":
+        for path in sys.argv[2:]:
+            with open(path, "rb") as f:
+                messages = list(frames(f.read()))
+            worker = path.rsplit("/", 1)[-1][len("worker"):-len(".report")]
+            results = [payload for message in messages
+                       for number, _, payload, _ in fields(message)
+                       if NAMES.get(number) == "result"]
+            if not results:
+                print("worker %s sent no result" % worker)
+                return
+            result = {n: v for n, _, v, _ in fields(results[-1])}
+            code = result.get(STATUS_CODE_FIELD, 0)
+            if code:
+                name = (STATUS_NAMES[code] if code < len(STATUS_NAMES) else
+                        "code %d" % code)
+                print("worker %s: error (%s: %s)" % (
+                    worker, name, result.get(STATUS_MESSAGE_FIELD,
+                                             b"").decode(errors="replace")))
+                return
     elif len(sys.argv) >= 3 and sys.argv[1] == "summary":
         for path in sys.argv[2:]:
             with open(path, "rb") as f:
@@ -245,8 +294,9 @@ constexpr char kRunSh[] = R"SH(#!/usr/bin/env bash
 # It starts the fake server, runs the trial program once with the argv,
 # environment and standard input the harness gave it, under the harness's
 # watchdog, kills whatever is left of both, and prints one line
-# "outcome: ...". Exit status: 0 once the trial ran (the outcome line is the
-# result), 2 if this script could not set it up.
+# "outcome: ...". A write trial's table is then read back as the harness
+# reads it, before the server goes. Exit status: 0 once the trial ran (the
+# outcome line is the result), 2 if this script could not set it up.
 #
 # Usage: bash run.sh     (each run's files go to runs/<UTC time>-<pid>/ here)
 set -uo pipefail
@@ -352,17 +402,66 @@ else
 fi
 kill -KILL -- "-$trial_pid" 2>/dev/null
 trial_pid=""
-echo "outcome: $outcome"
+@READ_BACK@echo "outcome: $outcome"
 python3 "$here/frames.py" summary "$run"/parent.report "$run"/worker*.report |
   sed 's/^/  /'
 exit 0
 )SH";
 
+// run.sh's part for a write cell, after the trial: once it looks ok (exited
+// 0, every worker an OK result), its table read back by bin/read_table with
+// the harness's flags and bound, and judged in the harness's words
+// (table_read_back.py). The harness judges a trial whose worker failed by
+// that worker; a shell cannot, so run.sh leaves such a table unread.
+constexpr char kReadBackSh[] =
+    R"SH(# The table the trial wrote (request.bin's), read back as the harness reads
+# it (matrix/table_read_back.h): its rows, not the writers' word, judge them.
+if [ "$outcome" = "exited 0" ]; then
+  undelivered=$(python3 "$here/frames.py" undelivered "$run"/worker*.report)
+  if [ -n "$undelivered" ]; then
+    outcome="exited 0 (table not read back: $undelivered)"
+  else
+    timeout -k 1 @READ_BACK_S@ @READ_BACK_ARGV@ \
+      >"$run/read_back.json" 2>"$run/read_table.stderr"
+    read_status=$?
+    if [ "$read_status" -eq 124 ] || [ "$read_status" -eq 137 ]; then
+      judged="read_table did not finish within @READ_BACK_MS@ ms"
+      judge_status=3
+    else
+      judged=$(python3 "$here/table_read_back.py" "$read_status" "$run/read_back.json")
+      judge_status=$?
+    fi
+    case "$judge_status" in
+      0) if [ -n "$judged" ]; then
+           outcome="wrong_data ($judged)"
+         else
+           outcome="exited 0, table read back: @ROWS@ rows, each once"
+         fi ;;
+      3) outcome="exited 0 (table not judged: $judged)" ;;
+      *) die "table_read_back.py failed ($judge_status)" ;;
+    esac
+  fi
+fi
+)SH";
+
 std::string FramesScript() {
+  // As the harness names them (absl's names are gRPC's, by code).
+  std::vector<std::string> status_names;
+  for (int code = 0;
+       code <= static_cast<int>(absl::StatusCode::kUnauthenticated); ++code) {
+    status_names.push_back(absl::StrCat(
+        "\"", absl::StatusCodeToString(static_cast<absl::StatusCode>(code)),
+        "\""));
+  }
   return absl::StrReplaceAll(
       kFramesPy,
-      {{"@TRIAL_FIELD@", absl::StrCat(v1::TesteeRequest::kTrialFieldNumber)},
+      {{"@STATUS_NAMES@", absl::StrJoin(status_names, ", ")},
+       {"@TRIAL_FIELD@", absl::StrCat(v1::TesteeRequest::kTrialFieldNumber)},
        {"@TARGET_FIELD@", absl::StrCat(v1::TrialRequest::kTargetFieldNumber)},
+       {"@STATUS_CODE_FIELD@",
+        absl::StrCat(v1::WorkerResult::kStatusCodeFieldNumber)},
+       {"@STATUS_MESSAGE_FIELD@",
+        absl::StrCat(v1::WorkerResult::kStatusMessageFieldNumber)},
        {"@PHASE_FIELD@", absl::StrCat(v1::WorkerMessage::kPhaseFieldNumber)},
        {"@RESULT_FIELD@", absl::StrCat(v1::WorkerMessage::kResultFieldNumber)},
        {"@FACTS_FIELD@",
@@ -378,6 +477,46 @@ std::string FramesScript() {
 absl::Status WriteText(const fs::path& directory, const std::string& name,
                        const std::string& text) {
   return WriteFileAtomically((directory / name).string(), text);
+}
+
+// A write cell's bundle reads back the table its recorded request writes
+// (each run of run.sh has a server of its own, where that table starts
+// empty); a read cell's reads none.
+absl::Status CheckReadBack(const ReproBundle& bundle) {
+  const bool writes = bundle.cell.axes.workload == kWriteWorkload;
+  if (writes != bundle.read_back.has_value()) {
+    return absl::InvalidArgumentError(
+        writes ? "a write cell's bundle needs its table's read-back"
+               : "a read cell's bundle reads no table back");
+  }
+  if (!writes) return absl::OkStatus();
+  const std::optional<v1::TesteeRequest> request =
+      FramedRequest(bundle.command.stdin_bytes);
+  if (!request.has_value() || !request->has_trial()) {
+    return absl::InvalidArgumentError(
+        "a write cell's standard input is not a framed trial request");
+  }
+  if (request->trial().table() != bundle.read_back->table) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the read-back's table ", bundle.read_back->table,
+        " is not the one the request writes, ", request->trial().table()));
+  }
+  return absl::OkStatus();
+}
+
+// kReadBackSh for `read_back`, or nothing (a read cell's).
+std::string ReadBackScriptPart(
+    const std::optional<TableReadBackCommand>& read_back) {
+  if (!read_back.has_value()) return "";
+  std::vector<std::string> argv = {CopiedProgram(read_back->argv.at(0))};
+  for (size_t i = 1; i < read_back->argv.size(); ++i) {
+    argv.push_back(QuoteForScript(read_back->argv[i]));
+  }
+  return absl::StrReplaceAll(
+      kReadBackSh, {{"@READ_BACK_S@", Seconds(read_back->bound)},
+                    {"@READ_BACK_MS@", absl::StrCat(read_back->bound.count())},
+                    {"@READ_BACK_ARGV@", absl::StrJoin(argv, " ")},
+                    {"@ROWS@", absl::StrCat(read_back->rows)}});
 }
 
 }  // namespace
@@ -397,8 +536,7 @@ std::string RunScript(const ReproBundle& bundle) {
   }
   std::vector<std::string> env = unset;
   env.insert(env.end(), set.begin(), set.end());
-  std::vector<std::string> argv = {
-      absl::StrCat("\"$here/bin/", Basename(command.argv[0]), "\"")};
+  std::vector<std::string> argv = {CopiedProgram(command.argv[0])};
   for (size_t i = 1; i < command.argv.size(); ++i) {
     argv.push_back(ShellQuote(command.argv[i]));
   }
@@ -410,25 +548,29 @@ std::string RunScript(const ReproBundle& bundle) {
   }
   std::vector<std::string> server_flags;
   for (const std::string& flag : bundle.script_server.flags) {
-    server_flags.push_back(QuoteWithTmp(flag));
+    server_flags.push_back(QuoteForScript(flag));
   }
   return absl::StrReplaceAll(
       kRunSh,
       {{"@KEY@", bundle.key},
        {"@WATCHDOG_MS@", absl::StrCat(command.watchdog.count())},
-       {"@WATCHDOG_S@", WatchdogSeconds(command)},
+       {"@WATCHDOG_S@", Seconds(command.watchdog)},
        {"@WORKERS@", absl::StrCat(command.workers)},
        {"@SERVER@", Basename(bundle.server_binary)},
-       {"@FAULTS_PATH@", QuoteWithTmp(bundle.script_server.faults_path)},
+       {"@FAULTS_PATH@", QuoteForScript(bundle.script_server.faults_path)},
        {"@SERVER_FLAGS@", absl::StrJoin(server_flags, " ")},
        {"@ENV@", absl::StrJoin(env, " ")},
        {"@REPORT_FDS@", absl::StrJoin(fds, ",")},
        {"@ARGV@", absl::StrJoin(argv, " ")},
-       {"@REDIRECTS@", absl::StrJoin(redirects, " ")}});
+       {"@REDIRECTS@", absl::StrJoin(redirects, " ")},
+       {"@READ_BACK@", ReadBackScriptPart(bundle.read_back)}});
 }
 
 absl::Status WriteReproFiles(const ReproBundle& bundle,
                              const std::string& directory) {
+  if (absl::Status checked = CheckReadBack(bundle); !checked.ok()) {
+    return checked;
+  }
   const fs::path dir(directory);
   std::error_code error;
   if (fs::exists(dir, error) && !fs::is_empty(dir, error)) {
@@ -446,7 +588,7 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   for (const std::string& flag : bundle.server.flags) {
     absl::StrAppend(&server_command, " ", ShellQuote(flag));
   }
-  const std::pair<const char*, std::string> files[] = {
+  std::vector<std::pair<std::string, std::string>> files = {
       {"argv.txt", absl::StrCat(absl::StrJoin(command.argv, "\n"), "\n")},
       {"env.txt", command.env.empty()
                       ? std::string()
@@ -458,6 +600,11 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
       {"frames.py", FramesScript()},
       {"run.sh", RunScript(bundle)},
   };
+  std::vector<std::string> programs = {command.argv[0], bundle.server_binary};
+  if (bundle.read_back.has_value()) {
+    files.emplace_back("table_read_back.py", TableReadBackScript());
+    programs.push_back(bundle.read_back->argv.at(0));
+  }
   for (const auto& [name, text] : files) {
     if (absl::Status written = WriteText(dir, name, text); !written.ok()) {
       return written;
@@ -465,7 +612,7 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   }
   fs::permissions(dir / "run.sh", fs::perms::owner_exec | fs::perms::group_exec,
                   fs::perm_options::add, error);
-  for (const std::string& program : {command.argv[0], bundle.server_binary}) {
+  for (const std::string& program : programs) {
     if (absl::Status copied = CopyProgram(program, dir / "bin"); !copied.ok()) {
       return copied;
     }
@@ -619,6 +766,46 @@ std::string ReproDirectoryName(const Cell& cell, absl::Time now) {
       safe, "-", absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()));
 }
 
+namespace {
+
+// What run.sh does after a write cell's trial, for README.md; "" for a read
+// cell.
+std::string ReadBackParagraph(const ReproBundle& bundle) {
+  if (!bundle.read_back.has_value()) return "";
+  const TableReadBackCommand& read_back = *bundle.read_back;
+  std::vector<std::string> argv = {
+      absl::StrCat("bin/", Basename(read_back.argv.at(0)))};
+  for (size_t i = 1; i < read_back.argv.size(); ++i) {
+    argv.push_back(absl::StrReplaceAll(read_back.argv[i],
+                                       {{kRunScriptAddress, "ADDRESS"}}));
+  }
+  const std::optional<v1::TesteeRequest> request =
+      FramedRequest(bundle.command.stdin_bytes);
+  const std::string parent_table =
+      request.has_value() ? request->trial().parent_write_table() : "";
+  return absl::StrCat(
+      "A write cell: the trial's workers write rows [0, ", read_back.rows,
+      ") to `", read_back.table, "` (the table `request.bin` names; each run ",
+      "of run.sh starts a server of its own, where it is empty). Once the ",
+      "trial exited 0 and every worker's report holds an OK result, run.sh ",
+      "reads that table back from its server as the harness does, with the ",
+      "harness's flags and bound: `", absl::StrJoin(argv, " "),
+      "`, killed after ", read_back.bound.count(), " ms. It words what the ",
+      "table holds as the harness does (`table_read_back.py`): `outcome: ",
+      "exited 0, table read back: ", read_back.rows, " rows, each once`, or ",
+      "`outcome: wrong_data (table read back: 12 rows missing, 3 ",
+      "duplicated)`. A table it could not read judges nothing (`outcome: ",
+      "exited 0 (table not judged: why)`), and after a worker without an OK ",
+      "result it is not read (`outcome: exited 0 (table not read back: ",
+      "worker 1 sent no result)`): the harness judges such a trial by that ",
+      "worker. The account read_table printed is kept in the run's ",
+      "`read_back.json`. The parent's own writes",
+      parent_table.empty() ? "" : absl::StrCat(" (`", parent_table, "`)"),
+      " are not read back, by the harness either.\n\n");
+}
+
+}  // namespace
+
 absl::Status WriteReproReadme(const ReproBundle& bundle,
                               const std::vector<TrialSample>& samples,
                               const std::string& directory) {
@@ -646,7 +833,8 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       "report file got (a worker with no `result` did not finish). It exits ",
       "0 once the trial ran, 2 if it could not set it up. Each run keeps its ",
       "report files, the trial's and the server's stderr in ",
-      "`runs/<UTC time>-<pid>/`. A shell sees less than the harness, which ",
+      "`runs/<UTC time>-<pid>/`.\n\n", ReadBackParagraph(bundle),
+      "A shell sees less than the harness, which ",
       "reads every report pipe as it goes and classifies each worker: for ",
       "those words, run it with the harness:\n\n", "```sh\n",
       bundle.repro_command, "\n```\n\n", "## Files\n\n",
@@ -664,30 +852,23 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       "and its fault script, as the matrix's server pool made them (the ",
       "server serves its built-in default catalogue).\n",
       "- `bin/`: copies of the programs (", Basename(command.argv[0]), ", ",
-      Basename(bundle.server_binary), "), built by `bazel build ",
-      absl::StrJoin(bundle.build_targets, " "),
+      Basename(bundle.server_binary),
+      bundle.read_back.has_value()
+          ? absl::StrCat(", ", Basename(bundle.read_back->argv.at(0)))
+          : "",
+      "), built by `bazel build ", absl::StrJoin(bundle.build_targets, " "),
       "` (`./forkcheck repro` builds them with `--config=bench`, as ",
       "`./forkcheck run` does); they load the system's gRPC libraries.\n",
       "- `frames.py`: reads the frames of requests and report files.\n",
+      bundle.read_back.has_value()
+          ? "- `table_read_back.py`: words read_table's account of the "
+            "table as the harness does.\n"
+          : "",
       "- `evidence/`: for each failed trial above, each process's stacks ",
       "(`trial-N-worker-0.stacks.txt`: its signature, then every thread, ",
       "innermost frame first) and its standard error ",
       "(`trial-N-worker-0.stderr.txt`), as the harness captured them.\n");
   return WriteText(directory, "README.md", text);
-}
-
-absl::Status CheckReproducible(const Cell& cell) {
-  if (cell.axes.workload == kWriteWorkload) {
-    // Its trials' tables are judged only as read back after each: a run.sh
-    // that replays the recorded request without that would call every
-    // trial ok.
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot reproduce write cell \"", CellKey(cell),
-        "\": a repro bundle does not yet read a write trial's table back; "
-        "run it in the matrix: ./forkcheck run --cells='",
-        CellKey(cell), "'"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace forkcheck

@@ -8,6 +8,7 @@
 #ifndef FORKCHECK_DRIVER_REPRO_BUNDLE_H_
 #define FORKCHECK_DRIVER_REPRO_BUNDLE_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
 #include "matrix/server_pool.h"
+#include "matrix/table_read_back.h"
 #include "supervisor/trial_runner.h"
 
 namespace forkcheck {
@@ -23,6 +25,9 @@ namespace forkcheck {
 // The stem run.sh's server files get (ServerLaunchFor's `stem`): the script
 // puts its own temporary directory in its place.
 inline constexpr char kRunScriptStem[] = "@RUN_TMP@/server";
+// The address run.sh's server prints, for commands aimed at it (a write
+// trial's read-back, RetargetTableReadBack).
+inline constexpr char kRunScriptAddress[] = "@RUN_ADDRESS@";
 
 struct ReproBundle {
   Cell cell;
@@ -37,22 +42,26 @@ struct ReproBundle {
   // at kRunScriptStem.
   ServerLaunch server;
   ServerLaunch script_server;
+  // A write cell's: how its trial's table is read back after the trial, as
+  // the harness reads it (matrix/cell_runner.h CellTrial::read_back), aimed
+  // at run.sh's server (kRunScriptAddress); argv[0] is the harness's
+  // read_table, copied into bin/. Its table must be the one request.bin
+  // writes.
+  std::optional<TableReadBackCommand> read_back;
   // What builds the programs, e.g. "//models:trial_program".
   std::vector<std::string> build_targets;
   std::string repro_command;  // the ./forkcheck repro line that made it
   absl::Time made;
 };
 
-// OK if a bundle can reproduce `cell`; FAILED_PRECONDITION naming it if
-// not: a write cell, whose trials each need a fresh table and a read-back
-// run.sh does not do yet.
-absl::Status CheckReproducible(const Cell& cell);
-
 // Writes everything but README.md into `directory`, which must not exist or
 // be empty: argv.txt, env.txt, request.bin (the trial's standard input,
 // byte for byte), request.txt (the same, readable), server_command.txt,
 // faults.json, bin/ (copies of the trial program, with its runfiles if it is
-// a script, and of the fake server), frames.py and run.sh.
+// a script, of the fake server, and for a write cell of read_table),
+// frames.py, for a write cell table_read_back.py, and run.sh.
+// INVALID_ARGUMENT if a write cell's bundle has no read-back, or one of a
+// table other than its request's.
 absl::Status WriteReproFiles(const ReproBundle& bundle,
                              const std::string& directory);
 

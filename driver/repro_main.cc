@@ -4,8 +4,8 @@
 // without the harness (driver/repro_bundle.h).
 //
 // The trial is the matrix's own (matrix/cell_runner.h PrepareCellTrial, the
-// server pool's ServerLaunch): this program adds only --trace and
-// --verbosity to its environment.
+// server pool's ServerLaunch; a write trial's table read back after it):
+// this program adds only --trace and --verbosity to its environment.
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -137,7 +137,9 @@ int Main(const std::string& argv0, const std::string& key,
   absl::StatusOr<std::string> design_path =
       RunfileData("conformance/matrix_design.json", argv0);
   absl::StatusOr<std::string> server_binary = FakeServerBinaryPath(argv0);
-  for (const auto* found : {&design_path, &server_binary}) {
+  absl::StatusOr<std::string> read_table =
+      RunfileExecutable("client/read_table", argv0);
+  for (const auto* found : {&design_path, &server_binary, &read_table}) {
     if (!found->ok()) return Fail(std::string(found->status().message()));
   }
   absl::StatusOr<MatrixDesign> design = LoadMatrixDesignFile(*design_path);
@@ -150,6 +152,7 @@ int Main(const std::string& argv0, const std::string& key,
   clients.insert(kCppClient);
   CellRunOptions options;
   options.watchdog_scale = scale;
+  options.read_table_binary = *read_table;
   std::map<std::string, v1::TesteeDescription> descriptions;
   std::vector<std::string> skipped;
   for (const std::string& client : clients) {
@@ -175,10 +178,6 @@ int Main(const std::string& argv0, const std::string& key,
                       ")");
     }
     return Fail(message);
-  }
-  if (absl::Status reproducible = CheckReproducible(*cell);
-      !reproducible.ok()) {
-    return Fail(std::string(reproducible.message()));
   }
   const std::string cell_key = CellKey(*cell);
   const v1::TesteeDescription& described = descriptions.at(cell->client);
@@ -233,6 +232,13 @@ int Main(const std::string& argv0, const std::string& key,
                               ? "//models:trial_program"
                               : "//testees/python_grpcio:python_grpcio_testee",
                           "//fakes:fake_bigquery_storage_server"};
+  if (first->read_back.has_value()) {
+    // The harness's read-back of the recorded trial's table, aimed at
+    // run.sh's own server.
+    bundle.read_back =
+        RetargetTableReadBack(*first->read_back, kRunScriptAddress);
+    bundle.build_targets.push_back("//client:read_table");
+  }
   bundle.repro_command = ReproCommand(cell_key, trials, trace, verbosity);
   bundle.made = made;
   // A reproduction cut short by Ctrl-C has no README: it goes with the
@@ -249,6 +255,9 @@ int Main(const std::string& argv0, const std::string& key,
             << command.workers << " worker" << (command.workers == 1 ? "" : "s")
             << ", watchdog " << command.watchdog.count()
             << " ms, fake server at " << *target
+            << (first->read_back.has_value()
+                    ? ", each trial's table read back after it"
+                    : "")
             << (trace_env->empty()
                     ? ""
                     : absl::StrCat(", ", absl::StrJoin(*trace_env, " ")))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ./forkcheck repro end to end: a cell that hangs on this gRPC and one that
 # is ok, each run twice, their reproduction directories, and the run.sh of
-# each run without the harness; then the bad-input paths and an interrupt.
+# each run without the harness; write cells of both clients, their tables
+# read back by the harness and by run.sh; then the bad-input paths and an
+# interrupt.
 set -euo pipefail
 repro="$TEST_SRCDIR/forkcheck/driver/repro"
 axes='workers=2 transport=tcp table=small faults=none fork_support=unset poll_strategy=default fork_hooks=none child_channel=default busy_parent_thread=no workload=read'
@@ -69,6 +71,54 @@ grep -qE '^  worker1.report: [0-9]+ frames \(.*result' <<<"$script_out" ||
 # run.sh leaves nothing running, and no temporary directory.
 sleep 0.5
 ! pgrep -f "$ok_dir/bin/" >/dev/null || fail "run.sh left $(pgrep -af "$ok_dir/bin/")"
+
+# A write cell (every row written once in each of 36 of 36 recorded trials,
+# README.md): the harness reads each trial's table back, and each trial
+# writes a table of its own on the server they share (the second trial
+# would otherwise find the first's rows twice: wrong_data).
+write_axes="${axes/workload=read/workload=write}"
+write_key="thread_shared $write_axes"
+write_dir="$TEST_TMPDIR/write"
+out=$("$repro" "$write_key" --trials=2 --out="$write_dir")
+echo "$out"
+grep -qE "^2 trials, 2 workers, .*, each trial's table read back after it$" <<<"$out" ||
+  fail "write cell: no read-back in the trials line"
+grep -qE '^trial 2/2: workers ok ' <<<"$out" || fail "write cell: trial 2 not ok"
+grep -qF '2 trials: workers: ok 2/2 → ' <<<"$out" || fail "write cell: no ok count line"
+[ -x "$write_dir/bin/read_table" ] || fail "write cell: no bin/read_table"
+[ -s "$write_dir/table_read_back.py" ] || fail "write cell: no table_read_back.py"
+grep -qF 'A write cell: ' "$write_dir/README.md" || fail "write cell: README.md says nothing of it"
+grep -qF '//client:read_table' "$write_dir/README.md" || fail "write cell: README.md: no read_table target"
+# run.sh reads back the table the recorded request writes.
+table=$(sed -n 's/^  table: "\(.*\)"$/\1/p' "$write_dir/request.txt")
+[ -n "$table" ] || fail "write cell: request.txt names no table"
+grep -qF -- "\"--table=$table\" \"--rows=1000\"" "$write_dir/run.sh" ||
+  fail "write cell: run.sh does not read back $table"
+script_out=$(bash "$write_dir/run.sh") || fail "write cell: run.sh exited $?"
+echo "$script_out"
+grep -qx 'outcome: exited 0, table read back: 1000 rows, each once' <<<"$script_out" ||
+  fail "write cell: run.sh did not find the table whole"
+# A table that does not hold what the read-back expects is wrong_data, in the
+# harness's words: read back as if the trial were to write rows [0, 990),
+# the written rows 990 to 999 are out of range.
+sed 's/"--rows=1000"/"--rows=990"/' "$write_dir/run.sh" >"$write_dir/run_990.sh"
+script_out=$(bash "$write_dir/run_990.sh") || fail "write cell: run_990.sh exited $?"
+echo "$script_out"
+grep -qx 'outcome: wrong_data (table read back: 10 out of range)' <<<"$script_out" ||
+  fail "write cell: a wrong table not wrong_data"
+
+# The Python client's write cell, with fork support on (a GRPC_* variable
+# set beside one removed, as env(1) needs them).
+py_key="python-grpcio:threads ${write_axes/fork_support=unset/fork_support=true}"
+py_dir="$TEST_TMPDIR/write-python"
+out=$("$repro" "$py_key" --trials=1 --out="$py_dir")
+echo "$out"
+grep -qE '^trial 1/1: workers ok ' <<<"$out" || fail "Python write cell: trial 1 not ok"
+[ -s "$py_dir/bin/python_grpcio_testee" ] || fail "Python write cell: no testee"
+script_out=$(bash "$py_dir/run.sh") || fail "Python write cell: run.sh exited $?"
+echo "$script_out"
+grep -qx 'outcome: exited 0, table read back: 1000 rows, each once' <<<"$script_out" ||
+  fail "Python write cell: run.sh did not find the table whole"
 
 # Bad input: a clear error and exit status 2.
 # expect_usage_error PATTERN ARGS...
