@@ -386,6 +386,11 @@ std::string DescribeTableFaults(const TableReadBack& table) {
   return absl::StrJoin(faults, ", ");
 }
 
+std::string DescribeWrongTable(const TableReadBack& table) {
+  if (!table.unreadable.empty() || table.HoldsExactly()) return "";
+  return absl::StrCat("table read back: ", DescribeTableFaults(table));
+}
+
 TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
                            bool expects_parent_check,
                            const std::optional<TableReadBack>& table) {
@@ -436,9 +441,8 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
   if (table.has_value() && table->unreadable.empty()) {
     outcome.missing_rows = table->missing_rows;
     outcome.duplicate_rows = table->duplicate_rows;
-    if (!table->HoldsExactly()) {
-      wrong.push_back(
-          absl::StrCat("table read back: ", DescribeTableFaults(*table)));
+    if (std::string detail = DescribeWrongTable(*table); !detail.empty()) {
+      wrong.push_back(std::move(detail));
     }
   }
   if (all_delivered && !wrong.empty()) {

@@ -91,6 +91,12 @@ struct TableReadBack {
 // "12 rows missing, 3 duplicated", "" if the table holds exactly its rows.
 std::string DescribeTableFaults(const TableReadBack& table);
 
+// What a table that does not hold exactly its rows makes its writers
+// (ClassifyTrial's wrong_data detail): "table read back: 12 rows missing, 3
+// duplicated"; "" if it holds them or was not read. A repro bundle's run.sh
+// words a table with it too (matrix/judge_table_read_back_main.cc).
+std::string DescribeWrongTable(const TableReadBack& table);
+
 // The work a process was doing when it stopped, after `last_reached`:
 // "start", "create", "connect", "first row", "mid-stream", "exit".
 absl::string_view HangPhaseName(v1::Phase last_reached);

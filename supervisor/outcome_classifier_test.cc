@@ -219,6 +219,17 @@ TEST(OutcomeClassifierTest, AnUnreadTableJudgesNothing) {
   ExpectTwoWritersOk(table);
 }
 
+TEST(OutcomeClassifierTest, OnlyATableReadWithWrongRowsIsWordedWrong) {
+  TableReadBack table;
+  EXPECT_EQ(DescribeWrongTable(table), "");
+  table.missing_rows = 12;
+  table.duplicate_rows = 3;
+  EXPECT_EQ(DescribeWrongTable(table),
+            "table read back: 12 rows missing, 3 duplicated");
+  table.unreadable = "read_table did not answer within 5 s";
+  EXPECT_EQ(DescribeWrongTable(table), "");
+}
+
 TEST(OutcomeClassifierTest, WritersWrongRowsAndTheTablesAreBothNamed) {
   // Worker 1 claims rows worker 0 wrote too, and the table has them twice.
   TrialRecord record = Record(2);
