@@ -92,6 +92,16 @@ TableReadBack TableReadBackFromAccount(int wait_status,
   return found;
 }
 
+TableReadBack TableReadBackFromOutput(
+    int wait_status, const absl::StatusOr<std::string>& account_line) {
+  if (!account_line.ok()) {
+    return Unreadable(
+        absl::StrCat("read_table ", DescribeWaitStatus(wait_status),
+                     " without an account: ", account_line.status().message()));
+  }
+  return TableReadBackFromAccount(wait_status, *account_line);
+}
+
 TableReadBack RunTableReadBack(const TableReadBackCommand& command) {
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
       Subprocess::Start(command.argv);
@@ -111,12 +121,7 @@ TableReadBack RunTableReadBack(const TableReadBackCommand& command) {
     return Unreadable(absl::StrCat("read_table did not finish within ",
                                    command.bound.count(), " ms"));
   }
-  if (!line.ok()) {
-    return Unreadable(
-        absl::StrCat("read_table ", DescribeWaitStatus(*status),
-                     " without an account: ", line.status().message()));
-  }
-  return TableReadBackFromAccount(*status, *line);
+  return TableReadBackFromOutput(*status, line);
 }
 
 }  // namespace forkcheck

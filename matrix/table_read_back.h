@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "supervisor/outcome_classifier.h"
 
 namespace forkcheck {
@@ -46,6 +47,13 @@ TableReadBack RunTableReadBack(const TableReadBackCommand& command);
 // table held (exposed for tests).
 TableReadBack TableReadBackFromAccount(int wait_status,
                                        const std::string& account_line);
+
+// The same, given the first line read_table printed or why there is none
+// (then the table is unreadable): RunTableReadBack's judgement, for a
+// program that ran read_table itself (a repro bundle's run.sh, through
+// judge_table_read_back).
+TableReadBack TableReadBackFromOutput(
+    int wait_status, const absl::StatusOr<std::string>& account_line);
 
 }  // namespace forkcheck
 
