@@ -16,7 +16,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/file_util.h"
-#include "driver/table_read_back_script.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
 #include "google/protobuf/text_format.h"
@@ -410,9 +409,9 @@ exit 0
 
 // run.sh's part for a write cell, after the trial: once it looks ok (exited
 // 0, every worker an OK result), its table read back by bin/read_table with
-// the harness's flags and bound, and judged in the harness's words
-// (table_read_back.py). The harness judges a trial whose worker failed by
-// that worker; a shell cannot, so run.sh leaves such a table unread.
+// the harness's flags and bound, and judged by the harness's rules in its
+// words (bin/judge_table_read_back). The harness judges a trial whose worker
+// failed by that worker; a shell cannot, so run.sh leaves such a table unread.
 constexpr char kReadBackSh[] =
     R"SH(# The table the trial wrote (request.bin's), read back as the harness reads
 # it (matrix/table_read_back.h): its rows, not the writers' word, judge them.
@@ -428,7 +427,7 @@ if [ "$outcome" = "exited 0" ]; then
       judged="read_table did not finish within @READ_BACK_MS@ ms"
       judge_status=3
     else
-      judged=$(python3 "$here/table_read_back.py" "$read_status" "$run/read_back.json")
+      judged=$(@JUDGE@ "$read_status" "$run/read_back.json")
       judge_status=$?
     fi
     case "$judge_status" in
@@ -438,7 +437,7 @@ if [ "$outcome" = "exited 0" ]; then
            outcome="exited 0, table read back: @ROWS@ rows, each once"
          fi ;;
       3) outcome="exited 0 (table not judged: $judged)" ;;
-      *) die "table_read_back.py failed ($judge_status)" ;;
+      *) die "judge_table_read_back failed ($judge_status)" ;;
     esac
   fi
 fi
@@ -490,6 +489,10 @@ absl::Status CheckReadBack(const ReproBundle& bundle) {
                : "a read cell's bundle reads no table back");
   }
   if (!writes) return absl::OkStatus();
+  if (bundle.table_judge_binary.empty()) {
+    return absl::InvalidArgumentError(
+        "a write cell's bundle needs judge_table_read_back");
+  }
   const std::optional<v1::TesteeRequest> request =
       FramedRequest(bundle.command.stdin_bytes);
   if (!request.has_value() || !request->has_trial()) {
@@ -504,9 +507,9 @@ absl::Status CheckReadBack(const ReproBundle& bundle) {
   return absl::OkStatus();
 }
 
-// kReadBackSh for `read_back`, or nothing (a read cell's).
-std::string ReadBackScriptPart(
-    const std::optional<TableReadBackCommand>& read_back) {
+// kReadBackSh for `bundle`'s read-back, or nothing (a read cell's).
+std::string ReadBackScriptPart(const ReproBundle& bundle) {
+  const std::optional<TableReadBackCommand>& read_back = bundle.read_back;
   if (!read_back.has_value()) return "";
   std::vector<std::string> argv = {CopiedProgram(read_back->argv.at(0))};
   for (size_t i = 1; i < read_back->argv.size(); ++i) {
@@ -516,7 +519,8 @@ std::string ReadBackScriptPart(
       kReadBackSh, {{"@READ_BACK_S@", Seconds(read_back->bound)},
                     {"@READ_BACK_MS@", absl::StrCat(read_back->bound.count())},
                     {"@READ_BACK_ARGV@", absl::StrJoin(argv, " ")},
-                    {"@ROWS@", absl::StrCat(read_back->rows)}});
+                    {"@ROWS@", absl::StrCat(read_back->rows)},
+                    {"@JUDGE@", CopiedProgram(bundle.table_judge_binary)}});
 }
 
 }  // namespace
@@ -563,7 +567,7 @@ std::string RunScript(const ReproBundle& bundle) {
        {"@REPORT_FDS@", absl::StrJoin(fds, ",")},
        {"@ARGV@", absl::StrJoin(argv, " ")},
        {"@REDIRECTS@", absl::StrJoin(redirects, " ")},
-       {"@READ_BACK@", ReadBackScriptPart(bundle.read_back)}});
+       {"@READ_BACK@", ReadBackScriptPart(bundle)}});
 }
 
 absl::Status WriteReproFiles(const ReproBundle& bundle,
@@ -588,7 +592,7 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   for (const std::string& flag : bundle.server.flags) {
     absl::StrAppend(&server_command, " ", ShellQuote(flag));
   }
-  std::vector<std::pair<std::string, std::string>> files = {
+  const std::pair<const char*, std::string> files[] = {
       {"argv.txt", absl::StrCat(absl::StrJoin(command.argv, "\n"), "\n")},
       {"env.txt", command.env.empty()
                       ? std::string()
@@ -602,8 +606,8 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   };
   std::vector<std::string> programs = {command.argv[0], bundle.server_binary};
   if (bundle.read_back.has_value()) {
-    files.emplace_back("table_read_back.py", TableReadBackScript());
     programs.push_back(bundle.read_back->argv.at(0));
+    programs.push_back(bundle.table_judge_binary);
   }
   for (const auto& [name, text] : files) {
     if (absl::Status written = WriteText(dir, name, text); !written.ok()) {
@@ -790,8 +794,9 @@ std::string ReadBackParagraph(const ReproBundle& bundle) {
       "trial exited 0 and every worker's report holds an OK result, run.sh ",
       "reads that table back from its server as the harness does, with the ",
       "harness's flags and bound: `", absl::StrJoin(argv, " "),
-      "`, killed after ", read_back.bound.count(), " ms. It words what the ",
-      "table holds as the harness does (`table_read_back.py`): `outcome: ",
+      "`, killed after ", read_back.bound.count(), " ms. It judges what the ",
+      "table holds by the harness's rules and in its words ",
+      "(`bin/judge_table_read_back`, built from them): `outcome: ",
       "exited 0, table read back: ", read_back.rows, " rows, each once`, or ",
       "`outcome: wrong_data (table read back: 12 rows missing, 3 ",
       "duplicated)`. A table it could not read judges nothing (`outcome: ",
@@ -854,16 +859,13 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       "- `bin/`: copies of the programs (", Basename(command.argv[0]), ", ",
       Basename(bundle.server_binary),
       bundle.read_back.has_value()
-          ? absl::StrCat(", ", Basename(bundle.read_back->argv.at(0)))
+          ? absl::StrCat(", ", Basename(bundle.read_back->argv.at(0)), ", ",
+                         Basename(bundle.table_judge_binary))
           : "",
       "), built by `bazel build ", absl::StrJoin(bundle.build_targets, " "),
       "` (`./forkcheck repro` builds them with `--config=bench`, as ",
       "`./forkcheck run` does); they load the system's gRPC libraries.\n",
       "- `frames.py`: reads the frames of requests and report files.\n",
-      bundle.read_back.has_value()
-          ? "- `table_read_back.py`: words read_table's account of the "
-            "table as the harness does.\n"
-          : "",
       "- `evidence/`: for each failed trial above, each process's stacks ",
       "(`trial-N-worker-0.stacks.txt`: its signature, then every thread, ",
       "innermost frame first) and its standard error ",

@@ -48,6 +48,9 @@ struct ReproBundle {
   // read_table, copied into bin/. Its table must be the one request.bin
   // writes.
   std::optional<TableReadBackCommand> read_back;
+  // A write cell's: //matrix:judge_table_read_back, copied into bin/, which
+  // judges read_table's account as the harness does.
+  std::string table_judge_binary;
   // What builds the programs, e.g. "//models:trial_program".
   std::vector<std::string> build_targets;
   std::string repro_command;  // the ./forkcheck repro line that made it
@@ -58,10 +61,10 @@ struct ReproBundle {
 // be empty: argv.txt, env.txt, request.bin (the trial's standard input,
 // byte for byte), request.txt (the same, readable), server_command.txt,
 // faults.json, bin/ (copies of the trial program, with its runfiles if it is
-// a script, of the fake server, and for a write cell of read_table),
-// frames.py, for a write cell table_read_back.py, and run.sh.
-// INVALID_ARGUMENT if a write cell's bundle has no read-back, or one of a
-// table other than its request's.
+// a script, of the fake server, and for a write cell of read_table and
+// judge_table_read_back), frames.py and run.sh. INVALID_ARGUMENT if a write
+// cell's bundle has no read-back or judge, or a read-back of a table other
+// than its request's.
 absl::Status WriteReproFiles(const ReproBundle& bundle,
                              const std::string& directory);
 

@@ -1,23 +1,15 @@
 #include "driver/repro_bundle.h"
 
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/file_util.h"
-#include "common/subprocess.h"
-#include "driver/table_read_back_script.h"
 #include "forkcheck/testee.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "matrix/table_read_back.h"
-#include "supervisor/outcome_classifier.h"
 
 namespace forkcheck {
 namespace {
@@ -53,6 +45,7 @@ ReproBundle WriteBundle(const std::string& request_table = kTable) {
       TableReadBackCommandFor("/harness/client/read_table", "127.0.0.1:5",
                               kTable, 1000, std::chrono::milliseconds(5000)),
       kRunScriptAddress);
+  bundle.table_judge_binary = "/harness/matrix/judge_table_read_back";
   return bundle;
 }
 
@@ -70,6 +63,10 @@ TEST(ReproBundleTest, AWriteCellsRunShReadsItsTableBackAsTheHarnessDoes) {
                   "timeout -k 1 5.000 \"$here/bin/read_table\" "
                   "\"--target=$address\" \"--table=",
                   kTable, "\" \"--rows=1000\" \"--call_timeout=2.5\"")));
+  // Judged by the harness's rules, with the copy of judge_table_read_back.
+  EXPECT_THAT(script, HasSubstr("judged=$(\"$here/bin/judge_table_read_back\" "
+                                "\"$read_status\" \"$run/read_back.json\")"));
+  EXPECT_THAT(script, Not(HasSubstr("python3 \"$here/table_read_back")));
   EXPECT_THAT(script, HasSubstr("outcome=\"wrong_data ($judged)\""));
   EXPECT_THAT(script, HasSubstr("table read back: 1000 rows, each once"));
   EXPECT_THAT(script, Not(HasSubstr("@")));  // every placeholder filled
@@ -95,75 +92,11 @@ TEST(ReproBundleTest, AWriteBundleMustReadBackTheTableItsRequestWrites) {
   unread.read_back.reset();
   EXPECT_EQ(WriteReproFiles(unread, directory).code(),
             absl::StatusCode::kInvalidArgument);
+  ReproBundle unjudged = WriteBundle();
+  unjudged.table_judge_binary.clear();
+  EXPECT_EQ(WriteReproFiles(unjudged, directory).code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(directory));
-}
-
-// What table_read_back.py says of read_table's exit `status` and `account`:
-// its exit status, then what it printed.
-std::pair<int, std::string> ScriptJudgement(int status,
-                                            const std::string& account) {
-  const std::string script = TestDirectory("table_read_back.py");
-  const std::string account_file = TestDirectory("account.json");
-  EXPECT_TRUE(
-      WriteFileAtomically(script, std::string(TableReadBackScript())).ok());
-  EXPECT_TRUE(WriteFileAtomically(account_file, account).ok());
-  absl::StatusOr<std::unique_ptr<Subprocess>> python = Subprocess::Start(
-      {"/usr/bin/python3", script, absl::StrCat(status), account_file});
-  EXPECT_TRUE(python.ok()) << python.status();
-  if (!python.ok()) return {-1, ""};
-  absl::StatusOr<std::string> line =
-      (*python)->ReadLine(std::chrono::seconds(30));
-  const std::optional<int> wait = (*python)->Wait(std::chrono::seconds(30));
-  EXPECT_TRUE(wait.has_value() && WIFEXITED(*wait));
-  return {wait.has_value() ? WEXITSTATUS(*wait) : -1, line.ok() ? *line : ""};
-}
-
-// What the harness makes of the same (matrix/table_read_back.h,
-// supervisor/outcome_classifier.h), in the script's terms.
-std::pair<int, std::string> HarnessJudgement(int status,
-                                             const std::string& account) {
-  const TableReadBack table = TableReadBackFromAccount(
-      status > 128 ? status - 128 : status << 8, account);
-  if (!table.unreadable.empty()) return {3, table.unreadable};
-  if (table.HoldsExactly()) return {0, ""};
-  return {0, absl::StrCat("table read back: ", DescribeTableFaults(table))};
-}
-
-std::string Account(int missing, int duplicated, int out_of_range,
-                    int corrupted, int corrupt_responses) {
-  return absl::StrCat(
-      R"({"table":"t","exactly_once":false,"rows_received":991,)",
-      R"("missing_rows":)", missing, R"(,"duplicate_rows":)", duplicated,
-      R"(,"out_of_range_rows":)", out_of_range, R"(,"corrupted_rows":)",
-      corrupted, R"(,"corrupt_responses":)", corrupt_responses,
-      R"(,"error":null})", "\n");
-}
-
-TEST(ReproBundleTest, RunShWordsATableAsTheHarnessDoes) {
-  const std::vector<std::pair<int, std::string>> cases = {
-      {0, Account(0, 0, 0, 0, 0)},
-      {1, Account(12, 3, 0, 0, 0)},
-      {1, Account(0, 0, 10, 0, 0)},
-      {1, Account(1, 2, 3, 4, 5)},
-      {1, R"({"exactly_once":false,"error":{"message":"CreateReadSession: no",)"
-          R"("code":"NOT_FOUND"}})"
-          "\n"},
-      {2, Account(0, 0, 0, 0, 0)},
-      {137, Account(0, 0, 0, 0, 0)},
-  };
-  for (const auto& [status, account] : cases) {
-    SCOPED_TRACE(absl::StrCat("status ", status, ", account ", account));
-    EXPECT_EQ(ScriptJudgement(status, account),
-              HarnessJudgement(status, account));
-  }
-  // What the harness cannot be asked the same way (it reads no line), the
-  // script still judges unreadable.
-  EXPECT_EQ(ScriptJudgement(1, "").first, 3);
-  EXPECT_EQ(ScriptJudgement(0, "not json\n").first, 3);
-  EXPECT_EQ(ScriptJudgement(0, R"({"error":null})"
-                               "\n")
-                .first,
-            3);
 }
 
 // A cell that sets one GRPC_* variable and removes another (fork support

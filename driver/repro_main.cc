@@ -139,7 +139,10 @@ int Main(const std::string& argv0, const std::string& key,
   absl::StatusOr<std::string> server_binary = FakeServerBinaryPath(argv0);
   absl::StatusOr<std::string> read_table =
       RunfileExecutable("client/read_table", argv0);
-  for (const auto* found : {&design_path, &server_binary, &read_table}) {
+  absl::StatusOr<std::string> table_judge =
+      RunfileExecutable("matrix/judge_table_read_back", argv0);
+  for (const auto* found :
+       {&design_path, &server_binary, &read_table, &table_judge}) {
     if (!found->ok()) return Fail(std::string(found->status().message()));
   }
   absl::StatusOr<MatrixDesign> design = LoadMatrixDesignFile(*design_path);
@@ -234,10 +237,12 @@ int Main(const std::string& argv0, const std::string& key,
                           "//fakes:fake_bigquery_storage_server"};
   if (first->read_back.has_value()) {
     // The harness's read-back of the recorded trial's table, aimed at
-    // run.sh's own server.
+    // run.sh's own server, and its rules to judge what it reads.
     bundle.read_back =
         RetargetTableReadBack(*first->read_back, kRunScriptAddress);
+    bundle.table_judge_binary = *table_judge;
     bundle.build_targets.push_back("//client:read_table");
+    bundle.build_targets.push_back("//matrix:judge_table_read_back");
   }
   bundle.repro_command = ReproCommand(cell_key, trials, trace, verbosity);
   bundle.made = made;

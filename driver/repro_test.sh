@@ -86,7 +86,9 @@ grep -qE "^2 trials, 2 workers, .*, each trial's table read back after it$" <<<"
 grep -qE '^trial 2/2: workers ok ' <<<"$out" || fail "write cell: trial 2 not ok"
 grep -qF '2 trials: workers: ok 2/2 → ' <<<"$out" || fail "write cell: no ok count line"
 [ -x "$write_dir/bin/read_table" ] || fail "write cell: no bin/read_table"
-[ -s "$write_dir/table_read_back.py" ] || fail "write cell: no table_read_back.py"
+[ -x "$write_dir/bin/judge_table_read_back" ] || fail "write cell: no bin/judge_table_read_back"
+grep -qF '//matrix:judge_table_read_back' "$write_dir/README.md" ||
+  fail "write cell: README.md: no judge_table_read_back target"
 grep -qF 'A write cell: ' "$write_dir/README.md" || fail "write cell: README.md says nothing of it"
 grep -qF '//client:read_table' "$write_dir/README.md" || fail "write cell: README.md: no read_table target"
 # run.sh reads back the table the recorded request writes.
