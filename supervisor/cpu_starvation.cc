@@ -35,10 +35,9 @@ bool ReadThreadTimes(const std::string& task_dir, ThreadTimes* times) {
 
 }  // namespace
 
-std::chrono::microseconds CpuWaitTracker::LongestWait(
-    const std::vector<pid_t>& pids) {
+CpuWaits CpuWaitTracker::Look(const std::vector<pid_t>& pids) {
   const Clock::time_point now = Clock::now();
-  int64_t longest_ns = 0;
+  CpuWaits waits;
   for (pid_t pid : pids) {
     const std::string tasks = absl::StrCat("/proc/", pid, "/task");
     DIR* dir = opendir(tasks.c_str());
@@ -48,21 +47,31 @@ std::chrono::microseconds CpuWaitTracker::LongestWait(
       if (!absl::SimpleAtoi(item->d_name, &tid)) continue;
       ThreadTimes times;
       if (!ReadThreadTimes(absl::StrCat(tasks, "/", tid), &times)) continue;
-      int64_t waited_ns = std::max<int64_t>(times.waited_ns, 0);
+      const int64_t counted_ns = std::max<int64_t>(times.waited_ns, 0);
+      int64_t waited_ns = counted_ns;
       auto [seen, first_look] = threads_.try_emplace(tid);
-      if (first_look || times.on_cpu_ns != seen->second.on_cpu_ns ||
-          times.waited_ns != seen->second.waited_ns) {
-        seen->second = {times.on_cpu_ns, times.waited_ns, now};
+      Seen& thread = seen->second;
+      if (first_look || times.on_cpu_ns != thread.on_cpu_ns ||
+          times.waited_ns != thread.waited_ns) {
+        thread.on_cpu_ns = times.on_cpu_ns;
+        thread.waited_ns = times.waited_ns;
+        thread.unchanged_since = now;
       } else if (times.runnable) {
         waited_ns += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         now - seen->second.unchanged_since)
+                         now - thread.unchanged_since)
                          .count();
       }
-      longest_ns = std::max(longest_ns, waited_ns);
+      if (waited_ns > thread.longest_ns) waits.waited_since_last_look = true;
+      thread.longest_ns = std::max(thread.longest_ns, waited_ns);
     }
     closedir(dir);
   }
-  return std::chrono::microseconds(longest_ns / 1000);
+  int64_t longest_ns = 0;
+  for (const auto& [tid, thread] : threads_) {
+    longest_ns = std::max(longest_ns, thread.longest_ns);
+  }
+  waits.longest = std::chrono::microseconds(longest_ns / 1000);
+  return waits;
 }
 
 }  // namespace forkcheck

@@ -21,22 +21,35 @@
 
 namespace forkcheck {
 
+// What the threads of a trial waited for a CPU, as of one look.
+struct CpuWaits {
+  // The longest time one thread has waited for a CPU since it started, over
+  // every thread seen at this look or an earlier one (a starved worker that
+  // has since finished still counts: its parent, left to report, must not
+  // lose the time the worker waited).
+  std::chrono::microseconds longest{0};
+  // Whether a live thread waited for a CPU since the previous look (at the
+  // first look: at all). A hung trial's threads sleep and wait for none; a
+  // starved one's keep waiting.
+  bool waited_since_last_look = false;
+};
+
 // Follows the threads of a set of processes across looks. Not thread-safe.
 class CpuWaitTracker {
  public:
-  // The longest time one live thread of `pids` has waited for a CPU since
-  // it started: the kernel's run-queue delay, which it counts only when a
-  // wait ends, plus, for a thread that is runnable now and has neither run
-  // nor ended a wait since an earlier look, the time since that look (the
-  // wait in progress). Zero for processes gone or unreadable.
-  std::chrono::microseconds LongestWait(const std::vector<pid_t>& pids);
+  // A thread's wait is the kernel's run-queue delay, which it counts only
+  // when a wait ends, plus, for a thread that is runnable now and has
+  // neither run nor ended a wait since an earlier look, the time since that
+  // look (the wait in progress). Processes gone or unreadable add nothing.
+  CpuWaits Look(const std::vector<pid_t>& pids);
 
  private:
   using Clock = std::chrono::steady_clock;
   struct Seen {
     int64_t on_cpu_ns = 0;
-    int64_t waited_ns = 0;
+    int64_t waited_ns = 0;  // the kernel's count at the last change
     Clock::time_point unchanged_since;
+    int64_t longest_ns = 0;  // its wait at the last look, in progress included
   };
   std::map<pid_t, Seen> threads_;
 };

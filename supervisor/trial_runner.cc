@@ -452,25 +452,28 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
 
   // Past the watchdog, a trial whose threads waited for a CPU gets that
   // time back up to `bound`, looked at again when the new deadline passes
-  // and given more while the wait keeps growing; at least kMinAllowanceStep
-  // a time, so that a wait the kernel has not counted yet is seen.
+  // and given more while any of its threads keeps waiting; at least
+  // kMinAllowanceStep a time, so that a wait the kernel has not counted yet
+  // is seen. Any thread, not only the longest waiter: a starved worker
+  // that finished leaves its parent to report, which waits too on a busy
+  // machine (the longest wait alone stopped growing there, and such a
+  // trial was killed as hung moments before its end).
   const auto bound = deadline + std::chrono::duration_cast<Clock::duration>(
                                       command.watchdog *
                                       command.max_starvation_allowance);
   CpuWaitTracker cpu_waits;
-  Clock::duration waited_before{0};
   int ended = read_pipes_until(deadline, true, true);
   while (ended == kUntil && bound > deadline) {
-    const Clock::duration waited =
-        cpu_waits.LongestWait(LiveTrialProcesses(pid, token_entry));
-    if (waited <= waited_before) break;  // nothing more waited for a CPU
-    waited_before = waited;
+    const CpuWaits waits =
+        cpu_waits.Look(LiveTrialProcesses(pid, token_entry));
+    if (!waits.waited_since_last_look) break;  // none waited for a CPU
     if (Clock::now() >= bound) {  // still waiting, and no allowance left
       record.killed_waiting_for_cpu = true;
       break;
     }
-    const auto until = std::min(
-        bound, std::max(deadline + waited, Clock::now() + kMinAllowanceStep));
+    const auto until =
+        std::min(bound, std::max(deadline + waits.longest,
+                                 Clock::now() + kMinAllowanceStep));
     record.starvation_allowance =
         std::chrono::duration_cast<std::chrono::microseconds>(until - deadline);
     ended = read_pipes_until(until, true, true);
