@@ -33,6 +33,9 @@ bazel build --config=bench --disk_cache="${XDG_CACHE_HOME:-$HOME/.cache}/forkche
   //driver:forkcheck_run >&2 || exit 2
 driver="$(bazel info --config=bench bazel-bin 2>/dev/null)/driver/forkcheck_run"
 
+# As `bazel run` would say it, so that each report names the harness's
+# commit and tree (environment.harness) rather than "unknown".
+export BUILD_WORKSPACE_DIRECTORY="$PWD"
 failed=0
 for i in $(seq "$runs"); do
   "$driver" --benchmarks=false --report_out="$out/run-$i.json" "$@" >"$out/run-$i.txt" 2>&1
