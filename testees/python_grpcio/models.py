@@ -1,13 +1,16 @@
-"""The models this testee runs, their descriptions, and the checks of a
-TrialRequest's model and variant."""
+"""The models this testee runs: their descriptions and the checks of a
+TrialRequest's model and variant, and each model's implementation, which
+only a trial of that model imports (a `threads` trial does not pay for
+multiprocessing's imports, nor a multiprocessing one for the thread pool)."""
 
+import importlib
 from typing import Dict
 
 from forkcheck import testee_pb2
 
-from testees.python_grpcio import multiprocessing_model, thread_model
+from testees.python_grpcio import multiprocessing_description, thread_description
 
-MODELS = {m.NAME: m for m in (thread_model, multiprocessing_model)}
+MODELS = {m.NAME: m for m in (thread_description, multiprocessing_description)}
 
 
 class Refused(ValueError):
@@ -61,3 +64,10 @@ def resolve_variant(model_name: str, given) -> Dict[str, str]:
     if reason:
         raise Refused(reason)
     return variant
+
+
+def implementation(model_name: str):
+    """The module that runs trials of `model_name` (a known model), imported
+    now: its run(settings, variant, parent) returns the exit status. An
+    ImportError names a library the model needs that is missing."""
+    return importlib.import_module(MODELS[model_name].IMPLEMENTATION)

@@ -2,7 +2,9 @@
 worker, from the chosen start method's context), each reading streams i,
 i + W, ... of the session the parent created, or (the write workload)
 writing its share of the rows; then the parent checks its own client. See
-README.md for what each variant means in application terms.
+README.md for what each variant means in application terms, and
+multiprocessing_description.py for the settings. Imported only for a trial
+of this model (models.implementation).
 """
 
 import contextlib
@@ -20,20 +22,6 @@ from testees.python_grpcio import diagnostics
 from testees.python_grpcio import multiprocessing_worker as worker
 from testees.python_grpcio import parent_writes, share_reader
 from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
-
-NAME = "multiprocessing"
-VARIANT = (
-    ("start_method", ("fork", "forkserver", "spawn")),
-    ("parent_client", ("before_pool", "after_pool")),
-    ("parent_channel", ("used", "idle", "pristine")),
-    ("worker_client", ("own", "inherited")),
-)
-HAS_PARENT_CHECK = True
-WORKLOADS = ("read", "write")
-SUMMARY = (
-    "multiprocessing.Process workers (fork, forkserver or spawn) that read or write with their own or "
-    "the inherited grpc channel; the parent keeps its own channel and checks it after the workers"
-)
 
 # parent_channel=idle: the parent's channel closes its connection after this
 # long without calls (gRPC's minimum), and the parent waits for that.
@@ -54,24 +42,6 @@ def _stop_forkserver() -> None:
             stop()
         except OSError as e:
             print(f"python_grpcio_testee: stopping the fork server: {e!r}", file=sys.stderr)
-
-
-def refusal(variant: dict):
-    """Why these variant values cannot run together, or None."""
-    if variant["parent_client"] == "after_pool" and variant["parent_channel"] != "used":
-        return (
-            "parent_channel is only meaningful for parent_client=before_pool (after_pool: the parent has "
-            "no channel when the workers start); use parent_channel=used"
-        )
-    if variant["worker_client"] == "inherited":
-        if variant["start_method"] != "fork":
-            return (
-                f"worker_client=inherited needs start_method=fork: a {variant['start_method']} worker "
-                "inherits no Python objects from the parent"
-            )
-        if variant["parent_client"] != "before_pool":
-            return "worker_client=inherited needs parent_client=before_pool: the parent has no client to inherit"
-    return None
 
 
 def _forkserver_pid():

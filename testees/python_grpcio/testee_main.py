@@ -80,6 +80,12 @@ def describe():
 
     from testees.python_grpcio import models
 
+    # Every model's implementation, as a trial of it would: a testee that
+    # could not run one says so now, when the main job can still skip it
+    # with the reason (describing is once a run; trials import only their
+    # own).
+    for name in models.MODELS:
+        models.implementation(name)
     description = testee_pb2.TesteeDescription(
         client="python-grpcio",
         language="Python " + platform.python_version(),
@@ -248,10 +254,14 @@ def main() -> int:
         except reporting.ReportFdsError as e:
             raise models.Refused(str(e)) from None
         settings = trial_settings(trial, len(fds) - 1, len(stderr_fds))
+        # Only this model's implementation, and before the trial starts.
+        model = models.implementation(trial.model)
     except models.Refused as e:
         return _refuse(parent_fd, str(e))
+    except ImportError as e:
+        return _refuse(parent_fd, _missing_library(e))
     parent = reporting.ParentReporter(parent_fd, fds[1:], stderr_fds)
-    return models.MODELS[trial.model].run(settings, variant, parent)
+    return model.run(settings, variant, parent)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """`threads`: one client (channel + stub) made by the parent, which also
 creates the session on it, shared by W threads of a ThreadPoolExecutor;
 thread i reads streams i, i + W, ... (as C++ thread_shared does), or (the
-write workload, no session) writes its share of the rows."""
+write workload, no session) writes its share of the rows. Described in
+thread_description.py; imported only for a trial of this model
+(models.implementation)."""
 
 import concurrent.futures
 import resource
@@ -12,15 +14,6 @@ from forkcheck import worker_pb2
 from testees.python_grpcio import share_reader, share_writer
 from testees.python_grpcio.connection_count import count_tcp_connections_to
 from testees.python_grpcio.reporting import ParentReporter, WorkerReporter
-
-NAME = "threads"
-VARIANT = ()  # no variant settings
-HAS_PARENT_CHECK = False
-WORKLOADS = ("read", "write")
-SUMMARY = (
-    "one grpc channel and stub, created by the parent (which creates the session on it), "
-    "shared by the threads of a concurrent.futures.ThreadPoolExecutor"
-)
 
 
 def _worker(client, session, index, settings, fd):
