@@ -20,7 +20,7 @@ import grpc
 
 from testees.python_grpcio import diagnostics
 from testees.python_grpcio import multiprocessing_worker as worker
-from testees.python_grpcio import parent_writes, share_reader
+from testees.python_grpcio import share_reader
 from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
 
 # parent_channel=idle: the parent's channel closes its connection after this
@@ -129,6 +129,8 @@ def _parent_client_before_pool(settings, parent_channel, report_fds):
     client = share_reader.Client(settings.target, options)
     try:
         session = open_append = None
+        if write:  # the parent's own writes; a read trial needs no writer
+            from testees.python_grpcio import parent_writes
         if not write:
             session = share_reader.create_session(
                 client.stub, settings.table, settings.max_streams, settings.create_session_timeout
@@ -173,6 +175,8 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
         context.set_forkserver_preload(["__main__", "testees.python_grpcio.forkserver_setup"])
     before_pool = variant["parent_client"] == "before_pool"
     write = settings.workload == "write"
+    if write:  # the parent's own writes; a read trial needs no writer
+        from testees.python_grpcio import parent_writes
     client = None
     session_bytes = None
     open_append = None  # the parent's AppendRows call (write), finished after the workers

@@ -7,7 +7,7 @@ import grpc
 from forkcheck import worker_pb2
 from google.cloud.bigquery.storage.v1 import stream_pb2
 
-from testees.python_grpcio import diagnostics, share_reader, share_writer
+from testees.python_grpcio import diagnostics, share_reader
 from testees.python_grpcio.reporting import WorkerReporter
 
 # The parent's client, for worker_client=inherited (start_method=fork only):
@@ -59,6 +59,10 @@ def worker_main(index, report_conn, stderr_conn, session_bytes, session_conn, se
     reporter = WorkerReporter(report_conn.fileno())
     reporter.phase(worker_pb2.PHASE_STARTED)
     if settings.workload == "write":  # no session: the worker writes its share
+        # Only writers import the writer: a spawn or forkserver worker
+        # imports all it needs after it starts, each on its own.
+        from testees.python_grpcio import share_writer
+
         _with_client(settings, worker_client, lambda client: share_writer.write_share(
             client, index, settings, reporter))
         return

@@ -11,7 +11,7 @@ import sys
 
 from forkcheck import worker_pb2
 
-from testees.python_grpcio import share_reader, share_writer
+from testees.python_grpcio import share_reader
 from testees.python_grpcio.connection_count import count_tcp_connections_to
 from testees.python_grpcio.reporting import ParentReporter, WorkerReporter
 
@@ -20,12 +20,17 @@ def _worker(client, session, index, settings, fd):
     reporter = WorkerReporter(fd)
     reporter.phase(worker_pb2.PHASE_STARTED)
     if session is None:
+        from testees.python_grpcio import share_writer  # loaded by run()
+
         share_writer.write_share(client, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
     else:
         share_reader.read_share(client, session, index, settings, reporter, rusage_who=resource.RUSAGE_THREAD)
 
 
 def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentReporter) -> int:
+    if settings.workload == "write":  # a read trial needs no writer
+        # Imported here, not first by the pool's threads.
+        from testees.python_grpcio import share_writer  # noqa: F401
     client = share_reader.Client(settings.target)
     try:
         session = None  # writers need none
