@@ -21,7 +21,7 @@ from forkcheck import worker_pb2
 
 from testees.python_grpcio.testing import runfiles
 from testees.python_grpcio.testing.fake_server import FakeServer
-from testees.python_grpcio.testing.testee_runner import TESTEE, _frames, frame
+from testees.python_grpcio.testing.testee_runner import TESTEE, frame, frames_of
 from testees.python_grpcio.testee_protocol_test import trial_request
 
 # Workers block in their first read, far past the test.
@@ -107,7 +107,7 @@ class TrialLifetimeTest(unittest.TestCase):
             received = {r: b"" for r, _ in pipes[1:]}
             deadline = time.monotonic() + 30
             while not all(
-                worker_pb2.PHASE_CONNECTED in [m.phase.phase for m in _frames(data, complete_only=True)]
+                worker_pb2.PHASE_CONNECTED in [m.phase.phase for m in frames_of(data, complete_only=True)]
                 for data in received.values()
             ):
                 if time.monotonic() > deadline:

@@ -29,7 +29,7 @@ class TesteeRun:
     worker_stderr: List[str] = dataclasses.field(default_factory=list)  # worker i's (worker_stderr=True)
 
 
-def _frames(data: bytes, complete_only=False) -> List[worker_pb2.WorkerMessage]:
+def frames_of(data: bytes, complete_only=False) -> List[worker_pb2.WorkerMessage]:
     """The frames in `data`; complete_only: stop at a frame still arriving."""
     messages = []
     while data:
@@ -64,7 +64,7 @@ def call_reporting(function):
         os.close(read)
         if write is not None:
             os.close(write)
-    return returned, _frames(data)
+    return returned, frames_of(data)
 
 
 def frame(request) -> bytes:
@@ -171,7 +171,7 @@ def run_testee(
         process.stderr.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
-    messages = [_frames(received[r]) for r, _ in pipes]
+    messages = [frames_of(received[r]) for r, _ in pipes]
     return TesteeRun(
         exit_code,
         messages[0],
@@ -182,7 +182,7 @@ def run_testee(
 
 
 def _so_far(received, pipes, stderr_pipes, stderr_fd) -> TesteeRun:
-    messages = [_frames(received[r], complete_only=True) for r, _ in pipes]
+    messages = [frames_of(received[r], complete_only=True) for r, _ in pipes]
     return TesteeRun(
         None,
         messages[0],

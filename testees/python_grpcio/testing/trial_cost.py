@@ -36,7 +36,6 @@ import select
 import shutil
 import signal
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,7 @@ from forkcheck import testee_pb2, worker_pb2
 
 from testees.python_grpcio.testing import runfiles
 from testees.python_grpcio.testing.fake_server import FakeServer
-from testees.python_grpcio.testing.testee_runner import TESTEE, frame
+from testees.python_grpcio.testing.testee_runner import TESTEE, frame, frames_of
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
 SMALL_ROWS = 1000
@@ -141,18 +140,9 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
             os.close(r)
         process.stderr.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    frames = [_frames(received[r]) for r, _ in reports]
+    frames = [frames_of(received[r]) for r, _ in reports]
     stderr = [received[fd].decode(errors="replace") for fd in [parent_stderr] + [r for r, _ in stderrs]]
     return start, wall, process.returncode, frames, stderr
-
-
-def _frames(data: bytes):
-    messages = []
-    while len(data) >= 4:
-        (size,) = struct.unpack("<I", data[:4])
-        messages.append(worker_pb2.WorkerMessage.FromString(data[4 : 4 + size]))
-        data = data[4 + size :]
-    return messages
 
 
 def one_trial(program: str, stdin: bytes, workers: int):
