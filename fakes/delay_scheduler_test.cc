@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -13,32 +15,42 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
+// The order says something only if all three were scheduled before the
+// first deadline: on a loaded machine the test thread can be paused past
+// it, and the scheduler then rightly runs that callback first. Such an
+// attempt is repeated (up to 5), never judged.
 TEST(DelaySchedulerTest, RunsAtTheDeadlineInDeadlineOrderNeverInline) {
-  DelayScheduler scheduler;
-  std::promise<std::vector<int>> done;
-  std::vector<int> order;
-  std::mutex mu;
-  const auto start = Clock::now();
-  const auto caller = std::this_thread::get_id();
-  std::atomic<bool> inline_call{false};
-  auto record = [&](int n) {
-    return [&, n](bool fired) {
-      EXPECT_TRUE(fired);
-      if (std::this_thread::get_id() == caller) inline_call = true;
-      std::lock_guard<std::mutex> lock(mu);
-      order.push_back(n);
-      if (order.size() == 3) done.set_value(order);
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    DelayScheduler scheduler;
+    std::promise<std::vector<int>> done;
+    std::vector<int> order;
+    std::mutex mu;
+    const auto start = Clock::now();
+    const auto caller = std::this_thread::get_id();
+    std::atomic<bool> inline_call{false};
+    auto record = [&](int n) {
+      return [&, n](bool fired) {
+        EXPECT_TRUE(fired);
+        if (std::this_thread::get_id() == caller) inline_call = true;
+        std::lock_guard<std::mutex> lock(mu);
+        order.push_back(n);
+        if (order.size() == 3) done.set_value(order);
+      };
     };
-  };
-  scheduler.Schedule(start + milliseconds(60), record(3));
-  scheduler.Schedule(start + milliseconds(20), record(1));
-  scheduler.Schedule(start - milliseconds(1), record(0));  // overdue
-  auto result = done.get_future();
-  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)),
-            std::future_status::ready);
-  EXPECT_EQ(result.get(), (std::vector<int>{0, 1, 3}));
-  EXPECT_GE(Clock::now() - start, milliseconds(60));
-  EXPECT_FALSE(inline_call.load());
+    scheduler.Schedule(start + milliseconds(60), record(3));
+    scheduler.Schedule(start + milliseconds(20), record(1));
+    scheduler.Schedule(start - milliseconds(1), record(0));  // overdue
+    const bool scheduled_in_time = Clock::now() - start < milliseconds(20);
+    auto result = done.get_future();
+    ASSERT_EQ(result.wait_for(std::chrono::seconds(10)),
+              std::future_status::ready);
+    EXPECT_FALSE(inline_call.load());
+    if (!scheduled_in_time) continue;
+    EXPECT_EQ(result.get(), (std::vector<int>{0, 1, 3}));
+    EXPECT_GE(Clock::now() - start, milliseconds(60));
+    return;
+  }
+  FAIL() << "5 attempts, none scheduled its 3 callbacks within 20 ms";
 }
 
 TEST(DelaySchedulerTest, CancelRunsTheCallbackSoonWithFalse) {
