@@ -159,18 +159,7 @@ def run_testee(
             exit_code = process.wait(timeout=max(deadline - time.monotonic(), 1))
             _wait_for_group_gone(process.pid, deadline)
     finally:
-        # As the supervisor does: whatever is left of the group goes (workers
-        # may outlive a testee that gave up on them).
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
-        for r, _ in pipes + stderr_pipes:
-            os.close(r)
-        process.stderr.close()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        end_trial(process, [r for r, _ in pipes + stderr_pipes], scratch)
     messages = [frames_of(received[r]) for r, _ in pipes]
     return TesteeRun(
         exit_code,
@@ -179,6 +168,22 @@ def run_testee(
         received[stderr_fd].decode(errors="replace"),
         [received[r].decode(errors="replace") for r, _ in stderr_pipes],
     )
+
+
+def end_trial(process, read_fds, scratch) -> None:
+    """As the supervisor ends a trial: whatever is left of the testee's
+    process group goes (workers may outlive a testee that gave up on them),
+    is reaped, and its pipes and TMPDIR (None: not ours) with it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    for r in read_fds:
+        os.close(r)
+    process.stderr.close()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _so_far(received, pipes, stderr_pipes, stderr_fd) -> TesteeRun:

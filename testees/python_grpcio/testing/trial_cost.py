@@ -33,19 +33,17 @@ every process, so the stamps compare.
 import argparse
 import os
 import select
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from forkcheck import testee_pb2, worker_pb2
+from forkcheck import testee_pb2
 
 from testees.python_grpcio.testing import runfiles
 from testees.python_grpcio.testing.fake_server import FakeServer
-from testees.python_grpcio.testing.testee_runner import TESTEE, frame, frames_of
+from testees.python_grpcio.testing.testee_runner import TESTEE, end_trial, frame, frames_of
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
 SMALL_ROWS = 1000
@@ -131,15 +129,7 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
                     open_reports.discard(fd)
         wall = time.monotonic() - start
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
-        for r, _ in reports + stderrs:
-            os.close(r)
-        process.stderr.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+        end_trial(process, [r for r, _ in reports + stderrs], scratch)
     frames = [frames_of(received[r]) for r, _ in reports]
     stderr = [received[fd].decode(errors="replace") for fd in [parent_stderr] + [r for r, _ in stderrs]]
     return start, wall, process.returncode, frames, stderr
