@@ -47,8 +47,7 @@ CpuWaits CpuWaitTracker::Look(const std::vector<pid_t>& pids) {
       if (!absl::SimpleAtoi(item->d_name, &tid)) continue;
       ThreadTimes times;
       if (!ReadThreadTimes(absl::StrCat(tasks, "/", tid), &times)) continue;
-      const int64_t counted_ns = std::max<int64_t>(times.waited_ns, 0);
-      int64_t waited_ns = counted_ns;
+      int64_t waited_ns = std::max<int64_t>(times.waited_ns, 0);
       auto [seen, first_look] = threads_.try_emplace(tid);
       Seen& thread = seen->second;
       if (first_look || times.on_cpu_ns != thread.on_cpu_ns ||
