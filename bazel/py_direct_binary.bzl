@@ -17,6 +17,12 @@ The runfiles tree is found as the stub finds it: beside the launcher
 ("$0.runfiles"), or the tree the launcher is in (a binary's data), after
 following a symlink to the launcher if need be. So the launcher and its
 "$0.runfiles" copied elsewhere together (driver/repro_bundle.cc) still run.
+
+Beside the launcher, in its runfiles, "<name>.runfiles_list" names every
+file of its tree (runfiles paths, the launcher's own first), so that a
+program holding the launcher in its own runfiles can copy exactly what the
+launcher needs (driver/program_copy.h): the launcher's own tree in
+bazel-out exists only when it was built as a top-level target.
 """
 
 _TOOLCHAIN = "@bazel_tools//tools/python:toolchain_type"
@@ -80,7 +86,28 @@ def _py_direct_binary_impl(ctx):
     runfiles = ctx.runfiles(files = [main])
     for dep in ctx.attr.deps:
         runfiles = runfiles.merge(dep[DefaultInfo].default_runfiles)
+    runfiles_list = ctx.actions.declare_file(ctx.label.name + ".runfiles_list")
+    ctx.actions.write(
+        output = runfiles_list,
+        content = "\n".join(_runfiles_paths(ctx, launcher, runfiles_list, runfiles)) + "\n",
+    )
+    runfiles = runfiles.merge(ctx.runfiles(files = [runfiles_list]))
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def _runfiles_path(ctx, file):
+    # A file of another repository has a short_path of "../<repository>/...".
+    if file.short_path.startswith("../"):
+        return file.short_path[len("../"):]
+    return ctx.workspace_name + "/" + file.short_path
+
+def _runfiles_paths(ctx, launcher, runfiles_list, runfiles):
+    """Every runfiles path of the launcher's tree, the launcher's first."""
+    paths = [_runfiles_path(ctx, launcher), _runfiles_path(ctx, runfiles_list)]
+    paths += [_runfiles_path(ctx, f) for f in runfiles.files.to_list()]
+    paths += [ctx.workspace_name + "/" + s.path for s in runfiles.symlinks.to_list()]
+    paths += [s.path for s in runfiles.root_symlinks.to_list()]
+    paths += [ctx.workspace_name + "/" + e for e in runfiles.empty_filenames.to_list()]
+    return paths
 
 py_direct_binary = rule(
     implementation = _py_direct_binary_impl,

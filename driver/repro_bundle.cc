@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <system_error>
 
@@ -16,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/file_util.h"
+#include "driver/program_copy.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
 #include "google/protobuf/text_format.h"
@@ -78,38 +78,6 @@ std::string RequestAsText(const std::string& framed) {
   std::string text;
   google::protobuf::TextFormat::PrintToString(*request, &text);
   return text;
-}
-
-// Copies the program at `path` into `bin` (following symlinks); a script
-// (a Python testee's stub) takes its runfiles tree along, where its stub
-// looks for it: beside itself.
-absl::Status CopyProgram(const std::string& path, const fs::path& bin) {
-  std::error_code error;
-  const fs::path real = fs::canonical(path, error);
-  if (error) {
-    return absl::NotFoundError(
-        absl::StrCat("cannot find ", path, ": ", error.message()));
-  }
-  const fs::path copy = bin / Basename(path);
-  fs::copy_file(real, copy, fs::copy_options::overwrite_existing, error);
-  if (error) {
-    return absl::InternalError(absl::StrCat("copying ", real.string(), " to ",
-                                            copy.string(), ": ",
-                                            error.message()));
-  }
-  std::ifstream program(real, std::ios::binary);
-  char magic[2] = {0, 0};
-  program.read(magic, 2);
-  const fs::path runfiles = real.string() + ".runfiles";
-  if (magic[0] == '#' && magic[1] == '!' && fs::is_directory(runfiles)) {
-    fs::copy(runfiles, copy.string() + ".runfiles", fs::copy_options::recursive,
-             error);
-    if (error) {
-      return absl::InternalError(
-          absl::StrCat("copying ", runfiles.string(), ": ", error.message()));
-    }
-  }
-  return absl::OkStatus();
 }
 
 std::string Seconds(std::chrono::milliseconds duration) {
@@ -272,9 +240,13 @@ def main():
                 messages = list(frames(f.read()))
             seen = []
             for message in messages:
-                for number, _, _, _ in fields(message):
-                    if number in NAMES and NAMES[number] not in seen:
-                        seen.append(NAMES[number])
+                for number, _, payload, _ in fields(message):
+                    name = NAMES.get(number)
+                    if name == "refused":  # TrialRefused.reason is field 1
+                        reason = {n: v for n, _, v, _ in fields(payload)}.get(1, b"")
+                        name = "refused: " + reason.decode(errors="replace")
+                    if name and name not in seen:
+                        seen.append(name)
             name = path.rsplit("/", 1)[-1]
             missing = name.startswith("worker") and "result" not in seen
             print("%s: %d frames (%s)%s" % (

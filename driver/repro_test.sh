@@ -68,6 +68,12 @@ echo "$script_out"
 grep -qx 'outcome: exited 0' <<<"$script_out" || fail "run.sh: not exited 0"
 grep -qE '^  worker1.report: [0-9]+ frames \(.*result' <<<"$script_out" ||
   fail "run.sh: worker 1 sent no result"
+# A testee's refusal is shown with its reason (a WorkerMessage{format_version:
+# 1, refused: {reason: "because"}}, framed).
+printf '\x0d\x00\x00\x00\x08\x01\x42\x09\x0a\x07because' >"$TEST_TMPDIR/refused.report"
+refused=$(python3 "$ok_dir/frames.py" summary "$TEST_TMPDIR/refused.report")
+[ "$refused" = "refused.report: 1 frames (refused: because)" ] ||
+  fail "frames.py summary of a refusal: $refused"
 # run.sh leaves nothing running, and no temporary directory.
 sleep 0.5
 ! pgrep -f "$ok_dir/bin/" >/dev/null || fail "run.sh left $(pgrep -af "$ok_dir/bin/")"
