@@ -563,10 +563,11 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   options.testee_programs = TesteePrograms(argv0);
   options.cell_filter = absl::GetFlag(FLAGS_cells);
   options.shard = shard->spec;
-  // Cells recorded as hanging start on a hang lane: a quick run spent most
-  // of its time with CPU lanes waiting out such first trials' watchdogs.
-  options.hang_prone_cells = [&argv0](const ClientRun& client) {
-    return RecordedHangProneCells(
+  // Cells recorded as hanging start on a hang lane (a quick run spent most
+  // of its time with CPU lanes waiting out such first trials' watchdogs),
+  // and cells departing from their record get trials first.
+  options.recorded_counts = [&argv0](const ClientRun& client) {
+    return RecordedWorkerCounts(
         client, argv0,
         PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
   };

@@ -47,24 +47,21 @@ absl::StatusOr<std::string> ExpectationsPath(const ClientRun& client,
 
 }  // namespace
 
-std::set<std::string> RecordedHangProneCells(const ClientRun& client,
-                                             const std::string& argv0,
-                                             const std::string& directory) {
-  std::set<std::string> keys;
-  if (!client.description.has_value()) return keys;
+std::map<std::string, OutcomeCounts> RecordedWorkerCounts(
+    const ClientRun& client, const std::string& argv0,
+    const std::string& directory) {
+  std::map<std::string, OutcomeCounts> counts;
+  if (!client.description.has_value()) return counts;
   std::string named;
   absl::StatusOr<std::string> path =
       ExpectationsPath(client, argv0, directory, &named);
-  if (!path.ok()) return keys;
+  if (!path.ok()) return counts;
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
-  if (!file.ok()) return keys;
+  if (!file.ok()) return counts;
   for (const auto& [key, expectation] : file->by_key) {
-    if (expectation.workers.Count(OutcomeKind::kHang) * 2 >
-        expectation.workers.total()) {
-      keys.insert(key);
-    }
+    counts[key] = expectation.workers;
   }
-  return keys;
+  return counts;
 }
 
 ExpectationsOutcome CompareClientWithExpectations(

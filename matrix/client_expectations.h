@@ -4,6 +4,7 @@
 #ifndef FORKCHECK_MATRIX_CLIENT_EXPECTATIONS_H_
 #define FORKCHECK_MATRIX_CLIENT_EXPECTATIONS_H_
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,14 +43,14 @@ ExpectationsOutcome CompareClientWithExpectations(
     const std::string& record_command, const ExpectationsRule& rule,
     const std::string& directory = "");
 
-// The keys of the cells whose workers hung in most of the trials the
-// client's expectations file (found as CompareClientWithExpectations finds
-// it) records; empty without a file or one that cannot be read (the check
-// after the run says why). The matrix gives their first trials a hang lane
-// instead of holding a CPU lane for a watchdog.
-std::set<std::string> RecordedHangProneCells(const ClientRun& client,
-                                             const std::string& argv0,
-                                             const std::string& directory = "");
+// The worker counts the client's expectations file (found as
+// CompareClientWithExpectations finds it) records, by cell key; empty
+// without a file or one that cannot be read (the check after the run says
+// why). The matrix gives the first trials of cells recorded as mostly
+// hanging a hang lane, and serves first the cells departing from them.
+std::map<std::string, OutcomeCounts> RecordedWorkerCounts(
+    const ClientRun& client, const std::string& argv0,
+    const std::string& directory = "");
 
 // Adds the client's cells to its file in `directory` (accumulating, see
 // RenderExpectationsFile); the path written.

@@ -7,9 +7,18 @@ namespace forkcheck {
 bool ServesBefore(const CellStanding& a, const CellStanding& b) {
   const auto rank = [](const CellStanding& s) {
     return std::make_tuple(!s.below_minimum, s.decided_if_in_flight_agree,
-                           !s.headline, s.remaining_micros, s.started);
+                           !s.departs_from_record, !s.headline,
+                           s.remaining_micros, s.started);
   };
   return rank(a) < rank(b);
+}
+
+bool DepartsFromRecord(const OutcomeCounts& recorded, const OutcomeCounts& now,
+                       const VerdictRule& rule) {
+  if (recorded.total() == 0 || now.total() == 0) return false;
+  const stats::RateInterval expected = Judge(recorded, rule).failure_interval;
+  const double share = Judge(now, rule).failure_rate();
+  return share < expected.low || share > expected.high;
 }
 
 }  // namespace forkcheck

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 
+#include "matrix/cell_result.h"
+#include "matrix/verdict.h"
+
 namespace forkcheck {
 
 // Where a cell that wants another trial stands.
@@ -12,6 +15,9 @@ struct CellStanding {
   bool below_minimum = false;  // fewer trials started than --min_trials
   // Its trials in flight may decide it already (it needs no more started).
   bool decided_if_in_flight_agree = false;
+  // Its failure share so far lies outside its recorded rate's interval
+  // (DepartsFromRecord).
+  bool departs_from_record = false;
   bool headline = false;  // a baseline cell (MatrixRunOptions::headline)
   // The lane time its still-needed trials should take at its mean so far.
   int64_t remaining_micros = 0;
@@ -21,12 +27,23 @@ struct CellStanding {
 // Whether a lane should serve `a` before `b`: a cell short of its minimum
 // trials first (every cell gets them, budget or not: run them early, not
 // after the budget); then one that needs more trials before one whose
-// trials in flight may decide it; then a headline cell, so that a budget
+// trials in flight may decide it; then a cell departing from its record,
+// so that the expectations check gets the trials to tell a change from
+// chance (a cell recorded safe in 1,000 trials that hung once in its first
+// two is otherwise far from a verdict in lane time, and the budget ends
+// before it gets more); then a headline cell, so that a budget
 // too short for every cell leaves stress and fork-setting cells undecided
 // rather than the verdicts the summary's table shows; then the least lane
 // time still needed (finishing the nearest cells first decides the most
 // cells a budget allows); then the fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);
+
+// Whether the failure share of `now` lies outside the interval of the
+// failure rate that `recorded` gives under `rule` (its confidence): trials
+// that the recorded rate makes unlikely so far. False while either has no
+// trials.
+bool DepartsFromRecord(const OutcomeCounts& recorded, const OutcomeCounts& now,
+                       const VerdictRule& rule);
 
 }  // namespace forkcheck
 

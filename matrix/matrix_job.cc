@@ -95,8 +95,13 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   for (const ClientRun& client : job.clients) {
     if (!client.skipped.empty()) continue;
     ran.insert(client.client);
-    if (options.hang_prone_cells) {
-      run.likely_to_hang.merge(options.hang_prone_cells(client));
+    if (!options.recorded_counts) continue;
+    for (auto& [key, counts] : options.recorded_counts(client)) {
+      // Its first trial waits out a watchdog: on a hang lane, not a CPU one.
+      if (counts.Count(OutcomeKind::kHang) * 2 > counts.total()) {
+        run.likely_to_hang.insert(key);
+      }
+      run.recorded[key] = std::move(counts);
     }
   }
   std::map<std::string, v1::TesteeDescription> descriptions;

@@ -47,13 +47,15 @@ struct MatrixJobOptions {
   std::set<std::string> clients;
   // How long a testee may take to describe itself (an interpreter's start).
   std::chrono::milliseconds describe_watchdog{30000};
-  // Of a client that is ready to run, the keys of the cells expected to
-  // hang (RecordedHangProneCells), for run.likely_to_hang; none if unset.
-  std::function<std::set<std::string>(const ClientRun&)> hang_prone_cells;
+  // Of a client that is ready to run, its recorded worker counts by cell
+  // key (RecordedWorkerCounts), for run.recorded, and the cells recorded as
+  // hanging in most trials, for run.likely_to_hang; none if unset.
+  std::function<std::map<std::string, OutcomeCounts>(const ClientRun&)>
+      recorded_counts;
   // Run only this shard's cells (matrix/shard_plan.h): the cells chosen
   // (size, clients that can run, filter) are planned into `shard->count`
   // shards by their estimated costs, those recorded as hanging
-  // (hang_prone_cells) on the hang lanes. None: every cell chosen.
+  // (recorded_counts) on the hang lanes. None: every cell chosen.
   std::optional<ShardSpec> shard;
 };
 

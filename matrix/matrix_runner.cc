@@ -52,6 +52,9 @@ struct CellState {
   std::optional<StopReason> stopped;
   bool reported = false;  // on_cell_done called
   bool headline = false;  // MatrixRunOptions::headline
+  // MatrixRunOptions::recorded's counts of it; null if none.
+  const OutcomeCounts* recorded = nullptr;
+  bool departs_from_record = false;  // as of its finished trials
 };
 
 // The shared state of one RunMatrix call.
@@ -75,6 +78,10 @@ class Schedule {
       results_[i].key = CellKey(cells[i]);
       states_[i].to_decision = untried;
       states_[i].headline = options.headline.count(results_[i].key) != 0;
+      const auto recorded = options.recorded.find(results_[i].key);
+      if (recorded != options.recorded.end()) {
+        states_[i].recorded = &recorded->second;
+      }
     }
   }
 
@@ -196,6 +203,7 @@ class Schedule {
       CellStanding s;
       s.below_minimum = state.started < options_.stopping.min_trials;
       s.decided_if_in_flight_agree = state.still_needed() == 0;
+      s.departs_from_record = state.departs_from_record;
       s.headline = state.headline;
       s.remaining_micros = state.remaining_micros();
       s.started = state.started;
@@ -272,9 +280,12 @@ class Schedule {
     // Only a cell that may still be chosen needs its distance (up to 60
     // judgements of its counts, under the lock).
     if (!state.stopped.has_value()) {
-      state.to_decision =
-          TrialsToDecision(result.WorkerCounts(), result.ParentCounts(),
-                           options_.verdicts, options_.stopping);
+      const OutcomeCounts workers = result.WorkerCounts();
+      state.to_decision = TrialsToDecision(
+          workers, result.ParentCounts(), options_.verdicts, options_.stopping);
+      state.departs_from_record =
+          state.recorded != nullptr &&
+          DepartsFromRecord(*state.recorded, workers, options_.verdicts);
     }
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
       state.stopped = StoppedWithoutVerdict(cell);

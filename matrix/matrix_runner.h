@@ -7,19 +7,21 @@
 // per core), and further trials of a cell most of whose trials hung go to
 // `hang_lanes` extra threads, which wait out watchdogs while the CPU lanes
 // keep the cores busy with the trials that work. (A cell that hangs only
-// now and then stays on the CPU lanes: its working trials need the CPU.) Hang lanes also take the first
-// trials of cells whose model already hung in another cell. Among the
-// cells still in doubt, a free lane takes the one with the fewest trials,
-// so trials saved on decided cells go to the undecided ones. Timings
-// measured here are from a loaded machine and are indicative only; bench/
-// measures cost.
+// now and then stays on the CPU lanes: its working trials need the CPU.) Hang
+// lanes also take the first trials of cells whose model already hung in another
+// cell. Among the cells still in doubt, a free lane takes them in
+// lane_order.h's order, so trials saved on decided cells go to the undecided
+// ones. Timings measured here are from a loaded machine and are indicative
+// only; bench/ measures cost.
 #ifndef FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 #define FORKCHECK_MATRIX_MATRIX_RUNNER_H_
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "matrix/cell.h"
@@ -54,6 +56,11 @@ struct MatrixRunOptions {
   // a model that hung in another cell do: e.g. cells recorded as hanging.
   // Only where a trial runs: the verdicts do not depend on it.
   std::set<std::string> likely_to_hang;
+  // Each cell's recorded worker counts (its expectations line), by key. A
+  // cell whose trials so far depart from them (DepartsFromRecord) is served
+  // before the rest (lane_order.h): the expectations check needs its
+  // trials to tell a change from chance.
+  std::map<std::string, OutcomeCounts> recorded;
   // Keys of the cells to decide first once every cell has its minimum
   // trials: the baseline cells (IsBaselineAxes), whose verdicts the
   // summary's table shows. A budget too short for every cell then leaves

@@ -53,7 +53,7 @@ struct CellCost {
 };
 
 // The estimate the main job plans with. `recorded_hang_prone`: the cell's
-// expectations file records it as mostly hanging (RecordedHangProneCells).
+// expectations file records it as mostly hanging (RecordedWorkerCounts).
 // A hanging cell waits out the watchdog's base (4 s for the C++ client,
 // 10 s for a testee, whose processes start an interpreter) on a hang lane;
 // any other cell costs CPU, a testee's trial about 5 C++ ones (README.md:
