@@ -43,7 +43,7 @@ for i in $(seq "$runs"); do
   case "$status" in
     0) echo "run $i: matched" ;;
     3) failed=$((failed + 1))
-       echo "run $i: FAILED the check: $(grep -c '^conformance/expectations/.*:[0-9]*: ' "$out/run-$i.txt") cell part(s)" ;;
+       echo "run $i: FAILED the check: $(grep -c '^  line [0-9]*: ' "$out/run-$i.txt") mismatched line(s)" ;;
     *) echo "run $i: could not run (exit $status; see $out/run-$i.txt)"; exit 2 ;;
   esac
 done
