@@ -13,9 +13,15 @@ sets what the stub would set and execs the interpreter on the main file:
   RUNFILES_MANIFEST_FILE (a binary whose data this is sets them);
 - the interpreter: the Python toolchain's (//bazel/python: /usr/bin/python3).
 
-The runfiles tree is found as the stub finds it: beside the launcher
-("$0.runfiles"), or the tree the launcher is in (a binary's data), after
-following a symlink to the launcher if need be. So the launcher and its
+The runfiles tree is found as the stub finds it: first the caller's
+(RUNFILES_DIR, or the tree of RUNFILES_MANIFEST_FILE) if it holds the main
+file: a caller that found the launcher through its runfiles manifest
+starts it by its path in bazel-out, beside which lies a tree of its own
+only if it was built as a top-level target, and then perhaps from an older
+build (a main job once ran a Python testee whose modules had since been
+split, and it refused); then beside the launcher ("$0.runfiles"), or the
+tree the launcher is in (a binary's data), after following a symlink to
+the launcher if need be. So the launcher and its
 "$0.runfiles" copied elsewhere together (driver/repro_bundle.cc) still run.
 
 Beside the launcher, in its runfiles, "<name>.runfiles_list" names every
@@ -41,12 +47,25 @@ find_runfiles() {{
   esac
   return 1
 }}
+callers_tree() {{
+  if [ -n "${{RUNFILES_DIR:-}}" ]; then
+    echo "$RUNFILES_DIR"
+    return 0
+  fi
+  case "${{RUNFILES_MANIFEST_FILE:-}}" in
+    *.runfiles_manifest) echo "${{RUNFILES_MANIFEST_FILE%_manifest}}" ;;
+    *.runfiles/MANIFEST) echo "${{RUNFILES_MANIFEST_FILE%/MANIFEST}}" ;;
+  esac
+}}
 self=$0
 case "$self" in /*) ;; *) self=$PWD/$self ;; esac
-root=$(find_runfiles "$self") || root=$(find_runfiles "$(readlink -f -- "$self")") || {{
-  echo "$0: cannot find the runfiles tree of $self" >&2
-  exit 2
-}}
+root=$(callers_tree)
+if [ -z "$root" ] || [ ! -f "$root"/{main} ]; then
+  root=$(find_runfiles "$self") || root=$(find_runfiles "$(readlink -f -- "$self")") || {{
+    echo "$0: cannot find the runfiles tree of $self" >&2
+    exit 2
+  }}
+fi
 path=$root
 {imports}for repository in "$root"/*/; do
   case ":$path:" in

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "tools/cpp/runfiles/runfiles.h"
@@ -54,9 +56,24 @@ absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
   if (!runfiles.ok()) return runfiles.status();
   std::vector<std::string> entries;
   for (const auto& [key, value] : (*runfiles)->EnvVars()) {
-    entries.push_back(absl::StrCat(key, "=", value));
+    // Absolute: the programs it is for may run in another directory (a
+    // trial's), and argv[0] may have been relative.
+    std::error_code error;
+    std::string path = value;
+    if (!value.empty()) {
+      const std::filesystem::path absolute =
+          std::filesystem::absolute(value, error);
+      if (!error) path = absolute.string();
+    }
+    entries.push_back(absl::StrCat(key, "=", path));
   }
   return entries;
+}
+
+bool IsRunfilesVariable(absl::string_view entry) {
+  const absl::string_view name = entry.substr(0, entry.find('='));
+  return name == "RUNFILES_DIR" || name == "RUNFILES_MANIFEST_FILE" ||
+         name == "JAVA_RUNFILES";
 }
 
 absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,

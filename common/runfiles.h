@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace forkcheck {
 
@@ -24,9 +25,14 @@ absl::StatusOr<std::string> RunfileData(const std::string& path_in_workspace,
 // The environment ("KEY=VALUE" entries: RUNFILES_DIR and friends) that lets
 // a binary this program starts find its runfiles in this program's tree,
 // which holds them (runfiles are transitive). Without it such a binary,
-// started from inside the tree, finds none.
+// started from inside the tree, finds none. The paths are absolute.
 absl::StatusOr<std::vector<std::string>> RunfilesEnvironment(
     const std::string& argv0 = "");
+
+// Whether a "KEY=VALUE" (or bare "KEY") entry sets one of the variables
+// RunfilesEnvironment gives: they name this build's tree, which a program
+// copied out of it (driver/repro_bundle.h) must not be pointed at.
+bool IsRunfilesVariable(absl::string_view entry);
 
 // `path` as the user typed it: `bazel run` starts a program in its runfiles,
 // so a relative path is taken from BUILD_WORKING_DIRECTORY, the directory

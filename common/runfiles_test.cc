@@ -1,6 +1,8 @@
 #include "common/runfiles.h"
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -29,6 +31,40 @@ TEST(RunfilesTest, RelativePathsUnderBazelRunAreTheUsers) {
   EXPECT_EQ(PathFromUsersDirectory("/tmp/r.json"), "/tmp/r.json");
   EXPECT_EQ(PathFromUsersDirectory(""), "");
   unsetenv("BUILD_WORKING_DIRECTORY");
+}
+
+// A program started by a relative path (bazel-bin/...) gives its children
+// an absolute tree: they may run in another directory, a trial's.
+TEST(RunfilesTest, TheEnvironmentNamesTheTreeByAnAbsolutePath) {
+  const std::string tree = std::getenv("TEST_SRCDIR");
+  const std::string suffix = ".runfiles";
+  ASSERT_EQ(tree.compare(tree.size() - suffix.size(), suffix.size(), suffix),
+            0)
+      << tree;
+  // The test's working directory is <tree>/forkcheck, and the test program
+  // sits beside its tree.
+  const std::string relative_argv0 =
+      "../../" + tree.substr(tree.rfind('/') + 1, tree.size() -
+                                                     tree.rfind('/') - 1 -
+                                                     suffix.size());
+  for (const char* name :
+       {"RUNFILES_DIR", "RUNFILES_MANIFEST_FILE", "TEST_SRCDIR"}) {
+    unsetenv(name);
+  }
+  absl::StatusOr<std::vector<std::string>> env =
+      RunfilesEnvironment(relative_argv0);
+  ASSERT_TRUE(env.ok()) << env.status() << " (argv0 " << relative_argv0
+                        << ")";
+  ASSERT_FALSE(env->empty());
+  bool dir = false;
+  for (const std::string& entry : *env) {
+    EXPECT_TRUE(IsRunfilesVariable(entry)) << entry;
+    const std::string value = entry.substr(entry.find('=') + 1);
+    // A variable the tree has no value for (no manifest) stays empty.
+    if (!value.empty()) EXPECT_EQ(value[0], '/') << entry;
+    if (entry.rfind("RUNFILES_DIR=/", 0) == 0) dir = true;
+  }
+  EXPECT_TRUE(dir) << "no absolute RUNFILES_DIR";
 }
 
 }  // namespace

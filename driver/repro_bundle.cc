@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/file_util.h"
+#include "common/runfiles.h"
 #include "driver/program_copy.h"
 #include "forkcheck/testee.pb.h"
 #include "forkcheck/worker.pb.h"
@@ -48,6 +49,16 @@ std::string QuoteForScript(const std::string& text) {
       absl::StrReplaceAll(escaped, {{kPlaceholderDir, "$tmp"},
                                     {kRunScriptAddress, "$address"}}),
       "\"");
+}
+
+// The trial's environment as run.sh gives it: without the variables that
+// name the harness's runfiles tree (the copied programs use their own).
+std::vector<std::string> BundledEnvironment(const TrialCommand& command) {
+  std::vector<std::string> env;
+  for (const std::string& entry : command.env) {
+    if (!IsRunfilesVariable(entry)) env.push_back(entry);
+  }
+  return env;
 }
 
 std::string Basename(const std::string& path) {
@@ -503,7 +514,7 @@ std::string RunScript(const ReproBundle& bundle) {
   // next word is the command.
   std::vector<std::string> unset;
   std::vector<std::string> set;
-  for (const std::string& entry : command.env) {
+  for (const std::string& entry : BundledEnvironment(command)) {
     if (entry.find('=') == std::string::npos) {
       unset.push_back(absl::StrCat("-u ", ShellQuote(entry)));
     } else {
@@ -564,11 +575,11 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   for (const std::string& flag : bundle.server.flags) {
     absl::StrAppend(&server_command, " ", ShellQuote(flag));
   }
+  const std::vector<std::string> env = BundledEnvironment(command);
   const std::pair<const char*, std::string> files[] = {
       {"argv.txt", absl::StrCat(absl::StrJoin(command.argv, "\n"), "\n")},
-      {"env.txt", command.env.empty()
-                      ? std::string()
-                      : absl::StrCat(absl::StrJoin(command.env, "\n"), "\n")},
+      {"env.txt", env.empty() ? std::string()
+                              : absl::StrCat(absl::StrJoin(env, "\n"), "\n")},
       {"request.bin", command.stdin_bytes},
       {"request.txt", RequestAsText(command.stdin_bytes)},
       {"server_command.txt", absl::StrCat(server_command, "\n")},

@@ -63,6 +63,10 @@ grep -qF '2 trials: workers: ok 2/2 → undecided, failure 0% [0%–84%]' <<<"$o
   fail "no ok count line"
 grep -qx 'GRPC_TRACE=connectivity_state' "$ok_dir/env.txt" || fail "env.txt: no GRPC_TRACE"
 grep -qx 'GRPC_VERBOSITY=ERROR' "$ok_dir/env.txt" || fail "env.txt: no GRPC_VERBOSITY"
+# The harness's runfiles tree is not the bundle's: run.sh's programs use
+# their copies.
+! grep -q 'RUNFILES_DIR=\|RUNFILES_MANIFEST_FILE=\|JAVA_RUNFILES=' "$ok_dir/env.txt" "$ok_dir/run.sh" ||
+  fail "the bundle names the harness's runfiles: $(grep 'RUNFILES' "$ok_dir/env.txt")"
 script_out=$(bash "$ok_dir/run.sh") || fail "run.sh exited $?"
 echo "$script_out"
 grep -qx 'outcome: exited 0' <<<"$script_out" || fail "run.sh: not exited 0"

@@ -1,6 +1,7 @@
 #include "testees/testee_programs.h"
 
 #include <utility>
+#include <vector>
 
 #include "common/runfiles.h"
 
@@ -18,9 +19,15 @@ constexpr std::pair<const char*, const char*> kTestees[] = {
 
 std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0) {
   std::map<std::string, TesteeProgram> programs;
+  // This program's tree, for a testee that finds its files through it (a
+  // Python testee's launcher): the path found for it may be its file in
+  // bazel-out, whose own tree is absent or from an older build.
+  absl::StatusOr<std::vector<std::string>> tree = RunfilesEnvironment(argv0);
   for (const auto& [client, runfile] : kTestees) {
     absl::StatusOr<std::string> path = RunfileExecutable(runfile, argv0);
-    if (path.ok()) programs[client] = TesteeProgram{{*path}, {}};
+    if (!path.ok()) continue;
+    programs[client] =
+        TesteeProgram{{*path}, tree.ok() ? *tree : std::vector<std::string>{}};
   }
   return programs;
 }

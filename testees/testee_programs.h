@@ -12,8 +12,9 @@
 namespace forkcheck {
 
 // The testee programs among the runfiles of `argv0` (of the test, with ""),
-// by client name. A client whose program is missing is left out: the caller
-// says it was skipped.
+// by client name, each with the runfiles environment of `argv0`
+// (RunfilesEnvironment) to run it with. A client whose program is missing
+// is left out: the caller says it was skipped.
 std::map<std::string, TesteeProgram> TesteePrograms(const std::string& argv0);
 
 }  // namespace forkcheck
