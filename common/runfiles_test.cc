@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -38,23 +39,19 @@ TEST(RunfilesTest, RelativePathsUnderBazelRunAreTheUsers) {
 TEST(RunfilesTest, TheEnvironmentNamesTheTreeByAnAbsolutePath) {
   const std::string tree = std::getenv("TEST_SRCDIR");
   const std::string suffix = ".runfiles";
-  ASSERT_EQ(tree.compare(tree.size() - suffix.size(), suffix.size(), suffix),
-            0)
-      << tree;
+  ASSERT_TRUE(absl::EndsWith(tree, suffix)) << tree;
   // The test's working directory is <tree>/forkcheck, and the test program
   // sits beside its tree.
+  const std::string program = tree.substr(0, tree.size() - suffix.size());
   const std::string relative_argv0 =
-      "../../" + tree.substr(tree.rfind('/') + 1, tree.size() -
-                                                     tree.rfind('/') - 1 -
-                                                     suffix.size());
+      "../../" + program.substr(program.rfind('/') + 1);
   for (const char* name :
        {"RUNFILES_DIR", "RUNFILES_MANIFEST_FILE", "TEST_SRCDIR"}) {
     unsetenv(name);
   }
   absl::StatusOr<std::vector<std::string>> env =
       RunfilesEnvironment(relative_argv0);
-  ASSERT_TRUE(env.ok()) << env.status() << " (argv0 " << relative_argv0
-                        << ")";
+  ASSERT_TRUE(env.ok()) << env.status() << " (argv0 " << relative_argv0 << ")";
   ASSERT_FALSE(env->empty());
   bool dir = false;
   for (const std::string& entry : *env) {
