@@ -69,8 +69,7 @@ constexpr int kMinRepetitions = 3;
 
 constexpr char kDefaultSetting[] = "the default settings";
 
-// The console's width and a client's share of the console.
-constexpr size_t kTextWidth = kConsoleColumns;
+// A client's share of the console.
 constexpr size_t kClientLines = 12;
 constexpr size_t kRuleLines = 2;
 
@@ -1318,7 +1317,8 @@ std::string RuleLine(const std::string& rule,
     const size_t rest = statements.size() - i - 1;
     std::string line = absl::StrCat(head, absl::StrJoin(trial, "; "));
     if (rest > 0) absl::StrAppend(&line, "; … ", rest, " more");
-    if (Lines(WrapLine(line, kTextWidth, 6)) > kRuleLines && !briefs.empty()) {
+    if (Lines(WrapLine(line, kConsoleColumns, 6)) > kRuleLines &&
+        !briefs.empty()) {
       break;
     }
     briefs = std::move(trial);
@@ -1327,7 +1327,7 @@ std::string RuleLine(const std::string& rule,
   if (briefs.size() < statements.size()) {
     absl::StrAppend(&line, "; … ", statements.size() - briefs.size(), " more");
   }
-  return WrapLine(line, kTextWidth, 6);
+  return WrapLine(line, kConsoleColumns, 6);
 }
 
 std::string CellEvidenceText(const CitedCell& cell) {
@@ -1352,7 +1352,7 @@ std::string RenderGuidanceText(const ReportModel& report,
       "What to do on this build (rules over the matrix's verdicts and the "
       "benchmarks' medians; every statement's evidence is in the Markdown "
       "summary and the HTML page):",
-      kTextWidth, 2);
+      kConsoleColumns, 2);
   for (const std::string& client : ClientsOf(guidance)) {
     // The client's name only: the console's "Clients:" lines above
     // describe it, and a terminal's lines are few.
@@ -1381,7 +1381,7 @@ std::string RenderGuidanceText(const ReportModel& report,
   }
   // A model named with all its variant axes can be one word longer than a
   // line; the console cuts it (the Markdown has it whole).
-  return CutLongLines(text, kTextWidth);
+  return CutLongLines(text, kConsoleColumns);
 }
 
 std::string RenderGuidanceMarkdown(

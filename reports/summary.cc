@@ -21,9 +21,6 @@
 namespace forkcheck {
 namespace {
 
-// The console's width: the text summary must read in a plain terminal.
-constexpr size_t kTextWidth = kConsoleColumns;
-
 std::optional<double> MetricMad(const BenchmarkScenario& scenario,
                                 const std::string& name) {
   const auto found = scenario.metrics.find(name);
@@ -202,8 +199,8 @@ std::string DifferencesText(const ReportClient& client) {
     absl::StrAppend(
         &text,
         WrapLine(absl::StrCat("  line ", mismatch.line, ": ", mismatch.key),
-                 kTextWidth, 6),
-        WrapLine(why, kTextWidth, 6));
+                 kConsoleColumns, 6),
+        WrapLine(why, kConsoleColumns, 6));
   }
   int lines = 0;
   if (mismatches.empty()) {
@@ -212,7 +209,7 @@ std::string DifferencesText(const ReportClient& client) {
       if (lines == kDifferenceLines) break;
       ++lines;
       absl::StrAppend(&text,
-                      WrapLine(absl::StrCat("    ", line), kTextWidth, 6));
+                      WrapLine(absl::StrCat("    ", line), kConsoleColumns, 6));
     }
   }
   if (shown < mismatches.size()) {
@@ -240,7 +237,7 @@ std::string ExpectationsOutcomes(const Report& report, bool markdown) {
       absl::StrAppend(&line, " ", tested, ".");
     }
     absl::StrAppend(&text, markdown ? absl::StrCat(line, "\n")
-                                    : WrapLine(line, kTextWidth, 2));
+                                    : WrapLine(line, kConsoleColumns, 2));
     if (expectations.found && !expectations.passed) {
       absl::StrAppend(
           &text, markdown ? absl::StrCat("\n```\n", expectations.differences,
@@ -443,7 +440,7 @@ std::string WhyCellsFailedText(const Report& report) {
     return WrapLine(
         "Why cells failed: this report records no stack signatures (it "
         "predates them).",
-        kTextWidth, 2);
+        kConsoleColumns, 2);
   }
   std::string text =
       "Why cells failed (per model: failed trials; its most seen stack "
@@ -465,7 +462,7 @@ std::string WhyCellsFailedText(const Report& report) {
                         more == 1 ? " more signature" : " more signatures");
       }
     }
-    const std::string wrapped = WrapLine(line, kTextWidth, 4);
+    const std::string wrapped = WrapLine(line, kConsoleColumns, 4);
     // Leave a line for the rest unless this is the last model.
     const size_t budget =
         shown + 1 == models.size() ? kWhyLines : kWhyLines - 1;
@@ -483,7 +480,7 @@ std::string WhyCellsFailedText(const Report& report) {
                               " with failed trials: every cell's signatures "
                               "are in the Markdown summary and the HTML "
                               "page."),
-                 kTextWidth, 4));
+                 kConsoleColumns, 4));
   }
   return text;
 }
@@ -700,20 +697,21 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report) {
 }
 
 std::string RenderSummaryText(const Report& report) {
-  std::string text = WrapLine(Headline(report), kTextWidth, 2);
+  std::string text = WrapLine(Headline(report), kConsoleColumns, 2);
   const std::vector<std::string> clients = ClientLines(report);
   if (!clients.empty()) {
     absl::StrAppend(&text, "Clients:\n");
     for (const std::string& client : clients) {
       absl::StrAppend(&text,
-                      WrapLine(absl::StrCat("  ", client), kTextWidth, 4));
+                      WrapLine(absl::StrCat("  ", client), kConsoleColumns, 4));
     }
   }
   for (const std::string& line : MatrixLines(report)) {
-    absl::StrAppend(&text, WrapLine(line, kTextWidth, 2));
+    absl::StrAppend(&text, WrapLine(line, kConsoleColumns, 2));
   }
   absl::StrAppend(&text, "\n",
-                  RenderModelTable(ModelTableRows(report), kTextWidth), "\n");
+                  RenderModelTable(ModelTableRows(report), kConsoleColumns),
+                  "\n");
   if (const std::string guidance =
           RenderGuidanceText(report.model(), DeriveGuidance(report.model()));
       !guidance.empty()) {
