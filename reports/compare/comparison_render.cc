@@ -145,8 +145,8 @@ std::string CellRule(const ReportComparison& c) {
 
 constexpr char kCellLegend[] =
     "worse: a part's failure rate rose with a Holm-adjusted p <= alpha, or it "
-    "shows wrong_data where old had none (worse whatever the p-value: "
-    "silently wrong rows are never noise); better: a rate fell "
+    "shows wrong_data where every old trial was ok (worse whatever the "
+    "p-value: silently wrong rows are never noise); better: a rate fell "
     "significantly; changed, not significant: the kinds changed, the rate "
     "not significantly (information, never a failure).";
 

@@ -9,8 +9,11 @@
 // - Holm's correction over every part compared, so that the chance of
 //   calling any cell worse or better by noise alone is at most alpha;
 // - worse: a part's rate rose with an adjusted p <= alpha, or the part shows
-//   wrong_data and had none on the old side, whatever the p-value (silently
-//   wrong rows are never noise); better: a part's rate fell significantly
+//   wrong_data where every old trial was ok (or ok after a retry), whatever
+//   the p-value (silently wrong rows from a part known to work are never
+//   noise); where old trials failed, wrong_data is one more failure for the
+//   test, as in the expectations check (A/A runs saw it now and then among
+//   the hangs of unsafe cells); better: a part's rate fell significantly
 //   and none is worse; otherwise not significant.
 //
 // A cell is listed when it is worse or better, or when the kinds its trials
@@ -62,7 +65,8 @@ struct PartChange {
   // two-sided p and its Holm adjustment over every test of the comparison.
   std::optional<double> p_value;
   std::optional<double> adjusted_p_value;
-  // wrong_data in the new counts, none in the old: worse whatever p.
+  // wrong_data in the new counts, every old trial ok (or ok after a
+  // retry): worse whatever p.
   bool new_wrong_data = false;
   ChangeDirection direction = ChangeDirection::kNotSignificant;
 
@@ -70,7 +74,7 @@ struct PartChange {
   // The set of kinds seen differs (including a part on one side only).
   bool KindsChanged() const;
   // What moved, beside the p-values: "failure rate 0% -> 20%",
-  // "wrong_data 2/30, none in old: worse whatever the p-value (never
+  // "wrong_data 2/30, every old trial ok: worse whatever the p-value (never
   // noise)", "only in new, not tested"; "" when neither side has the part.
   std::string Why() const;
 };

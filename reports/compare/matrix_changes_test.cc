@@ -123,17 +123,25 @@ TEST(MatrixChangesTest, HolmMakesAMarginalChangeAmongManyCellsNotSignificant) {
 }
 
 TEST(MatrixChangesTest, NewWrongDataIsWorseWhateverThePValue) {
-  const MatrixChanges changes =
-      CompareOne(Trials({{"ok", 200}, {"error", 10}}),
-                 Trials({{"ok", 199}, {"error", 10}, {"wrong_data", 1}}));
+  const MatrixChanges changes = CompareOne(
+      Trials({{"ok", 200}, {"ok_after_retry", 10}}),
+      Trials({{"ok", 199}, {"ok_after_retry", 10}, {"wrong_data", 1}}));
   ASSERT_EQ(changes.changes.size(), 1u);
   const PartChange& part = changes.changes[0].workers;
   EXPECT_EQ(changes.changes[0].direction, ChangeDirection::kWorse);
   EXPECT_TRUE(part.new_wrong_data);
   EXPECT_GT(*part.adjusted_p_value, 0.5);
   EXPECT_EQ(part.Why(),
-            "wrong_data 1/210, none in old: worse whatever the p-value (never "
-            "noise)");
+            "wrong_data 1/210, every old trial ok: worse whatever the p-value "
+            "(never noise)");
+  // Where old trials failed, wrong_data is one more failure for the test,
+  // as in the expectations check: an A/A pair of one build saw this.
+  EXPECT_EQ(ChangeOf(Trials({{"hang", 6}}),
+                     Trials({{"hang", 10}, {"wrong_data", 1}})),
+            "not_significant");
+  EXPECT_EQ(ChangeOf(Trials({{"ok", 200}, {"error", 10}}),
+                     Trials({{"ok", 199}, {"error", 10}, {"wrong_data", 1}})),
+            "not_significant");
   // wrong_data the old side had too is judged by its rate like the rest.
   EXPECT_EQ(ChangeOf(Trials({{"ok", 99}, {"wrong_data", 1}}),
                      Trials({{"ok", 98}, {"wrong_data", 2}})),

@@ -346,7 +346,7 @@ std::string OutcomeChanges(const ReportComparison& c, const Report& old_report,
                 "ok_after_retry counts as a failure) rose with a Holm-"
                 "adjusted p <= ",
                 matrix.alpha,
-                ", or it shows wrong_data where the old report had none "
+                ", or it shows wrong_data where every old trial was ok "
                 "(worse whatever the p-value: silently wrong rows are never "
                 "noise). Better: a rate fell significantly. Changed, not "
                 "significant: the kinds changed, the rate not significantly; "
