@@ -34,7 +34,9 @@ void StartServerAndCppTestee(std::chrono::milliseconds watchdog,
 }
 
 void StopServerAndCppTestee(FakeServerProcess** server, TesteeClient** cpp) {
-  if (*server != nullptr) EXPECT_TRUE((*server)->Stop().ok());
+  if (*server != nullptr) {
+    EXPECT_TRUE((*server)->Stop().ok());
+  }
   delete *server;
   *server = nullptr;
   delete *cpp;

@@ -7,8 +7,11 @@
 set -euo pipefail
 repro="$TEST_SRCDIR/forkcheck/driver/repro"
 axes='workers=2 transport=tcp table=small faults=none fork_support=unset poll_strategy=default fork_hooks=none child_channel=default busy_parent_thread=no workload=read'
-# Hangs in every recorded trial on gRPC 1.51 (README.md): a child that
-# reads through a channel its parent created and used.
+# A child that reads through a channel its parent created and used: on
+# gRPC 1.51 its workers hung in 39 of 40 trials at half the watchdog and
+# failed fast with "Stream removed" in the other (2026-12-06). So the test
+# asks for a hang in one of three trials, and of run.sh in one of three
+# runs: a false alarm about once in 40^3 runs, not once in 15.
 hang_key="fork_after_create(parent_channel=used) $axes"
 ok_key="thread_shared $axes"
 
@@ -16,14 +19,16 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 # The hanging cell, with half the watchdog (2 s) to keep the test short.
 hang_dir="$TEST_TMPDIR/hang"
-out=$("$repro" "$hang_key" --trials=2 --watchdog_scale=0.5 --out="$hang_dir")
+out=$("$repro" "$hang_key" --trials=3 --watchdog_scale=0.5 --out="$hang_dir")
 echo "$out"
 grep -qxF "cell: $hang_key" <<<"$out" || fail "no cell line"
 grep -qE '^client: cpp: grpc\+\+ [0-9.]+, gRPC core [0-9.]+' <<<"$out" || fail "no client line"
-grep -qE '^trial 1/2: workers hang' <<<"$out" || fail "trial 1 not a hang"
+[ "$(grep -cE '^trial [123]/3: workers (hang|error|crash)' <<<"$out")" -eq 3 ] ||
+  fail "not three failed trials"
+grep -qE '^trial [123]/3: workers hang' <<<"$out" || fail "no trial hung"
 grep -qE '^  worker [01]: hang \(hang in ' <<<"$out" || fail "no worker's hang detail"
 grep -qE '^  parent after: ' <<<"$out" || fail "no parent detail"
-grep -qE '^2 trials: workers: hang 2/2 → ' <<<"$out" || fail "no count line"
+grep -qE '^3 trials: workers: (.*, )?hang [123]/3.* → ' <<<"$out" || fail "no count line"
 grep -qxF "reproduction: $hang_dir (bash $hang_dir/run.sh runs it without the harness)" <<<"$out" ||
   fail "no reproduction line"
 
@@ -35,7 +40,7 @@ for file in README.md argv.txt env.txt request.bin request.txt \
 done
 [ -x "$hang_dir/bin/trial_program" ] || fail "bin/trial_program not executable"
 grep -qF "Cell: \`$hang_key\`" "$hang_dir/README.md" || fail "README.md: no key"
-grep -qF '2 trials: workers: hang 2/2' "$hang_dir/README.md" || fail "README.md: no counts"
+grep -qE '3 trials: workers: (.*, )?hang [123]/3' "$hang_dir/README.md" || fail "README.md: no counts"
 grep -qF 'bazel build //models:trial_program //fakes:fake_bigquery_storage_server' \
   "$hang_dir/README.md" || fail "README.md: no build targets"
 grep -qx 'GRPC_ENABLE_FORK_SUPPORT' "$hang_dir/env.txt" || fail "env.txt: fork support not unset"
@@ -47,10 +52,13 @@ grep -q -- "fake_bigquery_storage_server '--listen=127.0.0.1:0' '--faults=" \
   fail "server_command.txt: $(cat "$hang_dir/server_command.txt")"
 grep -q '"kind": "stall"' "$hang_dir/faults.json" || fail "faults.json: no harness stall"
 
-# Without the harness: the same trial hangs.
-script_out=$(bash "$hang_dir/run.sh") || fail "run.sh exited $?"
-echo "$script_out"
-grep -qE '^outcome: hang \(' <<<"$script_out" || fail "run.sh: not a hang"
+# Without the harness: the same trial hangs (in one of three runs).
+for attempt in 1 2 3; do
+  script_out=$(bash "$hang_dir/run.sh") || fail "run.sh exited $?"
+  echo "$script_out"
+  grep -qE '^outcome: hang \(' <<<"$script_out" && break
+  [ "$attempt" -lt 3 ] || fail "run.sh: not a hang in three runs"
+done
 grep -qE '^  worker0.report: [0-9]+ frames' <<<"$script_out" || fail "run.sh: no report summary"
 
 # The ok cell, with a trace and a verbosity in the trial's environment.
