@@ -68,12 +68,12 @@ ABSL_FLAG(std::string, size, "quick",
 ABSL_FLAG(std::string, clients, "",
           "run only these clients' cells, e.g. cpp or python-grpcio (default: "
           "every client of the design whose testee can run here)");
-ABSL_FLAG(int, min_trials, 2,
+ABSL_FLAG(int, min_trials, forkcheck::StoppingRule{}.min_trials,
           "trials every cell gets, whatever its first trials showed");
-ABSL_FLAG(int, max_trials, 60,
+ABSL_FLAG(int, max_trials, forkcheck::StoppingRule{}.max_trials,
           "the most trials a cell gets; cells run until their verdict is "
           "decided (matrix/README.md), this cap, or --matrix_budget");
-ABSL_FLAG(int, flaky_trials, 30,
+ABSL_FLAG(int, flaky_trials, forkcheck::StoppingRule{}.flaky_trials,
           "trials a cell showing both ok and failed trials gets, to measure "
           "its failure rate");
 ABSL_FLAG(absl::Duration, matrix_budget, absl::Minutes(5),

@@ -220,7 +220,8 @@ TEST(StoppingRuleTest, BadRulesAreErrorsNamingTheField) {
   rule.min_trials = 0;
   EXPECT_FALSE(CheckStoppingRule(rule).ok());
   rule = StoppingRule{};
-  rule.max_trials = 1;
+  rule.min_trials = 3;
+  rule.max_trials = 2;
   EXPECT_FALSE(CheckStoppingRule(rule).ok());
   rule = StoppingRule{};
   rule.flaky_trials = 0;
