@@ -18,11 +18,20 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "stats/fisher_exact.h"
+#include "matrix/part_change.h"
 #include "stats/multiple_testing.h"
 
 namespace forkcheck {
 namespace {
+
+PartTally TallyOf(const OutcomeCounts& counts) {
+  PartTally tally;
+  tally.trials = counts.total();
+  tally.ok = counts.Count(OutcomeKind::kOk);
+  tally.ok_after_retry = counts.Count(OutcomeKind::kOkAfterRetry);
+  tally.wrong_data = counts.Count(OutcomeKind::kWrongData);
+  return tally;
+}
 
 constexpr OutcomeKind kAllKinds[] = {
     OutcomeKind::kOk,    OutcomeKind::kOkAfterRetry, OutcomeKind::kWrongData,
@@ -418,32 +427,18 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
     for (const auto& [part, counts] : parts) {
       const auto [old, now] = counts;
       if (old == nullptr || now == nullptr) continue;
-      // Wrong rows from a part whose recorded trials never failed are never
-      // noise. Where it did fail, wrong_data is a failure like the others:
-      // A/A runs on one build showed it now and then among the hangs of
-      // unsafe cells (matrix/README.md), so a rule without a test there
-      // would raise false alarms at a rate nobody chose.
-      const int old_failures = old->total() - old->Count(OutcomeKind::kOk) -
-                               old->Count(OutcomeKind::kOkAfterRetry);
-      if (now->Count(OutcomeKind::kWrongData) > 0 && old_failures == 0) {
+      const PartTally old_tally = TallyOf(*old);
+      const PartTally new_tally = TallyOf(*now);
+      if (WrongDataWhereNoneFailed(old_tally, new_tally)) {
         check.mismatches.push_back(candidate(
             part, old, now, "wrong_data, where every recorded trial was ok"));
       }
-      stats::TwoSamples samples;
-      samples.trials_a = old->total();
-      samples.failures_a = samples.trials_a - old->Count(OutcomeKind::kOk);
-      samples.trials_b = now->total();
-      samples.failures_b = samples.trials_b - now->Count(OutcomeKind::kOk);
-      const double p = stats::FisherExactTwoSided(samples);
-      const double old_rate =
-          static_cast<double>(samples.failures_a) / samples.trials_a;
-      const double new_rate =
-          static_cast<double>(samples.failures_b) / samples.trials_b;
+      const double p = NotOkShareP(old_tally, new_tally);
+      const bool rose = NotOkShare(new_tally) > NotOkShare(old_tally);
       tested.push_back(candidates.size());
       p_values.push_back(p);
       candidates.push_back(candidate(
-          part, old, now,
-          new_rate > old_rate ? "failure rate rose" : "failure rate fell"));
+          part, old, now, rose ? "failure rate rose" : "failure rate fell"));
       candidates.back().p_value = p;
     }
   }

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "stats/fisher_exact.h"
+#include "matrix/part_change.h"
 #include "stats/multiple_testing.h"
 
 namespace forkcheck {
@@ -37,24 +37,26 @@ std::string Percent(double rate) {
   return absl::StrFormat("%.3g%%", 100 * rate);
 }
 
+PartTally TallyOf(const PartCounts& counts) {
+  PartTally tally;
+  tally.trials = counts.trials;
+  tally.ok = counts.Count(kOk);
+  tally.ok_after_retry = counts.Count(kOkAfterRetry);
+  tally.wrong_data = counts.Count(kWrongData);
+  return tally;
+}
+
 // Tests nothing: fills in what does not need the correction.
 PartChange PartOf(const std::optional<CellPart>& old_part,
                   const std::optional<CellPart>& new_part) {
   PartChange change;
   change.old_counts = PartCountsOf(old_part);
   change.new_counts = PartCountsOf(new_part);
-  // As the expectations check: where old trials failed, wrong_data is one
-  // more failure for the test.
-  change.new_wrong_data =
-      change.new_counts.Count(kWrongData) > 0 &&
-      change.old_counts.failures == change.old_counts.Count(kOkAfterRetry);
-  if (change.old_counts.trials > 0 && change.new_counts.trials > 0) {
-    stats::TwoSamples samples;
-    samples.failures_a = change.old_counts.failures;
-    samples.trials_a = change.old_counts.trials;
-    samples.failures_b = change.new_counts.failures;
-    samples.trials_b = change.new_counts.trials;
-    change.p_value = stats::FisherExactTwoSided(samples);
+  const PartTally old_tally = TallyOf(change.old_counts);
+  const PartTally new_tally = TallyOf(change.new_counts);
+  change.new_wrong_data = WrongDataWhereNoneFailed(old_tally, new_tally);
+  if (old_tally.trials > 0 && new_tally.trials > 0) {
+    change.p_value = NotOkShareP(old_tally, new_tally);
   }
   return change;
 }
@@ -125,9 +127,7 @@ int PartCounts::Count(const std::string& kind) const {
   return found == counts.end() ? 0 : found->second;
 }
 
-double PartCounts::FailureRate() const {
-  return trials == 0 ? 0 : static_cast<double>(failures) / trials;
-}
+double PartCounts::FailureRate() const { return NotOkShare(TallyOf(*this)); }
 
 PartCounts PartCountsOf(const std::optional<CellPart>& part) {
   PartCounts counts;
