@@ -4,6 +4,7 @@
 // fails through it. models:cpp_testee_test checks that the description says
 // what the models do; conformance:process_models_test runs the safe ones.
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -185,21 +186,24 @@ TEST_F(CppTesteeTest, SafeModelsDeliverEveryRowThroughTheProtocol) {
   }
 }
 
-// Unsafe on gRPC 1.51 (conformance/expectations): its workers crash or hang
-// (which of the two varies from trial to trial).
+// Unsafe on gRPC 1.51: a child reading through a channel its parent used.
+// No trial of the model has been ok (conformance/expectations/grpc-1.51.txt:
+// hang or error in every recorded trial of its read cells; 39 hangs and 1
+// fast "Stream removed" error in 40 trials with ./forkcheck repro,
+// 2026-12-06). Which worker fails, and how, varies from trial to trial, so
+// the test asks what the counts are about: the trial is not ok.
 TEST_F(CppTesteeTest, AnUnsafeModelFailsAsATesteeToo) {
   absl::StatusOr<v1::TesteeDescription> cpp =
       DescribeTestee(CppTestee(), kWatchdog);
   ASSERT_TRUE(cpp.ok()) << cpp.status();
   const Cell cell =
-      SmallTableCell("fork_then_create_parent_used",
-                     {{"parent_client", "alive"}, {"parent_channel", "idle"}});
+      SmallTableCell("fork_after_create", {{"parent_channel", "used"}});
   const Ran as_testee = AsTestee(cell, *cpp);
   SCOPED_TRACE(as_testee.description);
   ASSERT_EQ(as_testee.workers.size(), 2u);
-  for (const Delivered& worker : as_testee.workers) {
-    EXPECT_NE(worker.kind, OutcomeKind::kOk);
-  }
+  EXPECT_TRUE(std::any_of(
+      as_testee.workers.begin(), as_testee.workers.end(),
+      [](const Delivered& worker) { return worker.kind != OutcomeKind::kOk; }));
   EXPECT_TRUE(as_testee.parent_after.has_value());
 }
 
