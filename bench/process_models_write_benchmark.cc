@@ -42,8 +42,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +67,7 @@
 #include "bench/trial_metrics.h"
 #include "benchmark/benchmark.h"
 #include "client/reference_writer.h"
+#include "common/file_util.h"
 #include "common/runfiles.h"
 #include "dataset/catalogue.h"
 #include "fakes/fake_server_process.h"
@@ -129,9 +128,10 @@ int64_t CpuMicrosOfThisProcess() {
 // /proc/PID/stat (utime and stime, the 14th and 15th fields); nullopt if it
 // cannot be read.
 std::optional<int64_t> ChildCpuMicros(pid_t pid) {
-  std::ifstream file(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(file)),
-                   std::istreambuf_iterator<char>());
+  absl::StatusOr<std::string> read =
+      ReadFile(absl::StrCat("/proc/", pid, "/stat"), "process stat");
+  if (!read.ok()) return std::nullopt;
+  const std::string& stat = *read;
   // The command name (field 2) may hold spaces: count from after it.
   const size_t name_end = stat.rfind(')');
   if (name_end == std::string::npos) return std::nullopt;

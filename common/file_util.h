@@ -12,7 +12,10 @@ namespace forkcheck {
 
 // The whole contents of `path`. `what` names the file's role in errors
 // ("catalogue file"): NOT_FOUND if it cannot be opened, FAILED_PRECONDITION
-// if it cannot be read (a directory, say).
+// if it cannot be read (a directory, say; a /proc file of a process that
+// exited after the open: ESRCH). Read /proc with this, not with
+// std::istreambuf_iterator over an ifstream: libstdc++ throws that read
+// error out of the iterator, and it ended a main job (std::terminate).
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view what);
 

@@ -11,13 +11,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/file_util.h"
 
 namespace forkcheck {
 namespace {
@@ -217,8 +216,10 @@ int Subprocess::Stop(std::chrono::milliseconds grace) {
 }
 
 char ProcessState(pid_t pid) {
-  std::ifstream file(absl::StrCat("/proc/", pid, "/stat"));
-  const std::string stat((std::istreambuf_iterator<char>(file)), {});
+  absl::StatusOr<std::string> read =
+      ReadFile(absl::StrCat("/proc/", pid, "/stat"), "process stat");
+  if (!read.ok()) return '\0';
+  const std::string& stat = *read;
   // "pid (comm) S ...": comm may hold spaces and parentheses; the last ')'
   // ends it.
   const size_t close = stat.rfind(')');

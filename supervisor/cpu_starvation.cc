@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 
 namespace forkcheck {
 namespace {
@@ -23,13 +23,14 @@ struct ThreadTimes {
 bool ReadThreadTimes(const std::string& task_dir, ThreadTimes* times) {
   std::ifstream schedstat(task_dir + "/schedstat");
   if (!(schedstat >> times->on_cpu_ns >> times->waited_ns)) return false;
-  std::ifstream stat_file(task_dir + "/stat");
-  const std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+  absl::StatusOr<std::string> stat =
+      ReadFile(task_dir + "/stat", "thread stat");
+  if (!stat.ok()) return false;
   // The state follows the command name's closing parenthesis, which the
   // name itself may contain.
-  const size_t paren = stat.rfind(')');
-  times->runnable = paren != std::string::npos && paren + 2 < stat.size() &&
-                    stat[paren + 2] == 'R';
+  const size_t paren = stat->rfind(')');
+  times->runnable = paren != std::string::npos && paren + 2 < stat->size() &&
+                    (*stat)[paren + 2] == 'R';
   return true;
 }
 

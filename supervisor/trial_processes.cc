@@ -4,11 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "common/subprocess.h"
 
 namespace forkcheck {
@@ -31,10 +30,11 @@ std::vector<pid_t> OtherPids() {
 }
 
 bool HasEnvEntry(pid_t pid, const std::string& needle) {
-  std::ifstream file(absl::StrCat("/proc/", pid, "/environ"), std::ios::binary);
-  if (!file) return false;
+  absl::StatusOr<std::string> entries =
+      ReadFile(absl::StrCat("/proc/", pid, "/environ"), "environment");
+  if (!entries.ok()) return false;  // gone, or not ours to read
   std::string environment(1, '\0');
-  environment.append(std::istreambuf_iterator<char>(file), {});
+  environment.append(*entries);
   if (environment.back() != '\0') environment.push_back('\0');
   return environment.find(needle) != std::string::npos;
 }
