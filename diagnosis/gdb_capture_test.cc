@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/file_util.h"
 #include "common/runfiles.h"
 #include "common/subprocess.h"
 #include "diagnosis/core_files.h"
@@ -68,9 +69,12 @@ std::vector<pid_t> ProcessesWithCommandLine(const std::string& needle) {
   while (dirent* entry = proc != nullptr ? readdir(proc) : nullptr) {
     pid_t pid = std::atoi(entry->d_name);
     if (pid <= 0) continue;
-    std::ifstream in(std::string("/proc/") + entry->d_name + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)),
-                        std::istreambuf_iterator<char>());
+    // Other processes exit while the scan reads them (ReadFile's error,
+    // never istreambuf_iterator's exception).
+    absl::StatusOr<std::string> read =
+        ReadFile(std::string("/proc/") + entry->d_name + "/cmdline", "cmdline");
+    if (!read.ok()) continue;
+    std::string cmdline = *std::move(read);
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
     if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
   }
