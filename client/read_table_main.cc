@@ -39,6 +39,12 @@
 namespace forkcheck {
 namespace {
 
+// A server's status message need not be UTF-8: invalid bytes become U+FFFD
+// rather than dump()'s exception (which would read as read_table killed).
+std::string Dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 constexpr char kUsage[] =
     "usage: read_table --target=ADDR --table=NAME [--streams=N] "
     "[--threads=N] [--fields=a,b] [--call_timeout=SECONDS] "
@@ -215,11 +221,11 @@ int Main(int argc, char** argv) {
          {{"code", absl::StatusCodeToString(read.status().code())},
           {"message",
            absl::StrCat("CreateReadSession: ", read.status().message())}}}};
-    std::cout << error.dump() << std::endl;
+    std::cout << Dump(error) << std::endl;
     return 1;
   }
   const ReadAccount& account = *read;
-  std::cout << ReadAccountToJson(account).dump() << std::endl;
+  std::cout << Dump(ReadAccountToJson(account)) << std::endl;
   return account.exactly_once() ? 0 : 1;
 }
 

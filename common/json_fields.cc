@@ -109,7 +109,12 @@ std::string ElementPath(absl::string_view path, size_t index) {
   return absl::StrCat(path, "[", index, "]");
 }
 
-std::string Quote(absl::string_view s) { return Json(std::string(s)).dump(); }
+// Text from outside (a path, a child's message) need not be UTF-8: dump()'s
+// default handler throws on it, so invalid bytes become U+FFFD.
+std::string Quote(absl::string_view s) {
+  return Json(std::string(s))
+      .dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 absl::Status CheckObject(const Json& value, absl::string_view path,
                          std::initializer_list<absl::string_view> allowed) {

@@ -98,5 +98,11 @@ TEST(FieldTest, OptionalMembersKeepTheDefaultWhenAbsent) {
   EXPECT_EQ(unsigned_number, 5u);
 }
 
+TEST(QuoteTest, QuotesAndReplacesBytesThatAreNotUtf8) {
+  EXPECT_EQ(Quote("a \"b\""), "\"a \\\"b\\\"\"");
+  // A Latin-1 path: U+FFFD for the byte, not dump()'s exception.
+  EXPECT_EQ(Quote("caf\xe9"), "\"caf\xef\xbf\xbd\"");
+}
+
 }  // namespace
 }  // namespace forkcheck::json

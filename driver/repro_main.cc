@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -248,7 +249,8 @@ int Main(const std::string& argv0, const std::string& key,
   bundle.made = made;
   // A reproduction cut short by Ctrl-C has no README: it goes with the
   // servers and the trials.
-  const bool created = !std::filesystem::exists(out);
+  std::error_code exists_error;  // unknown: treated as made here
+  const bool created = !std::filesystem::exists(out, exists_error);
   if (created) RemoveOnInterrupt(out);
   if (absl::Status written = WriteReproFiles(bundle, out); !written.ok()) {
     return Fail(std::string(written.message()));

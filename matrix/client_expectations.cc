@@ -1,6 +1,7 @@
 #include "matrix/client_expectations.h"
 
 #include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -41,7 +42,15 @@ absl::StatusOr<std::string> ExpectationsPath(const ClientRun& client,
     return RunfileData(*named, argv0);
   }
   *named = absl::StrCat(directory, "/", file_name);
-  if (!std::filesystem::exists(*named)) return absl::NotFoundError(*named);
+  // With an error_code: exists() throws when it cannot tell (a directory
+  // on the way without search permission, a symlink loop, I/O errors).
+  std::error_code error;
+  const bool exists = std::filesystem::exists(*named, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot check ", *named, ": ", error.message()));
+  }
+  if (!exists) return absl::NotFoundError(*named);
   return *named;
 }
 
@@ -73,6 +82,10 @@ ExpectationsOutcome CompareClientWithExpectations(
   const std::string file_name = ClientExpectationsFile(client);
   absl::StatusOr<std::string> path =
       ExpectationsPath(client, argv0, directory, &outcome.file);
+  if (!path.ok() && !absl::IsNotFound(path.status())) {
+    outcome.differences = absl::StrCat(path.status().message(), "\n");
+    return outcome;
+  }
   if (!path.ok()) {
     outcome.differences =
         absl::StrCat("No expectations are recorded for ", Subject(client), " (",

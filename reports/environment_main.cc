@@ -9,6 +9,11 @@ int main() {
   const forkcheck::RunStart start = forkcheck::CaptureRunStart();
   const forkcheck::Environment environment = forkcheck::CollectEnvironment(
       forkcheck::EnvironmentOptionsFromProcess(start));
-  std::cout << forkcheck::EnvironmentToJson(environment).dump(2) << "\n";
+  // Git's messages, GRPC_* values and paths need not be UTF-8: invalid
+  // bytes become U+FFFD rather than an exception, as in reports.
+  std::cout << forkcheck::EnvironmentToJson(environment)
+                   .dump(2, ' ', false,
+                         nlohmann::json::error_handler_t::replace)
+            << "\n";
   return 0;
 }

@@ -242,6 +242,14 @@ absl::StatusOr<Json> MergedCells(const std::vector<Shard>& shards) {
   return merged;
 }
 
+// `object`'s member `key`, or null if it has none: operator[] on a const
+// Json without the key is undefined (an assertion in debug builds), and
+// a shard may come from a forkcheck whose reports lacked the member.
+const Json* MemberOrNull(const Json& object, const char* key) {
+  const auto found = object.find(key);
+  return found == object.end() ? nullptr : &*found;
+}
+
 // One expectations outcome over the shards (null where a shard has none).
 // The shards split the run's alpha among them, so the merged check's is
 // their sum; its tests and mismatches are all of theirs.
@@ -290,16 +298,18 @@ Json MergedConformance(const std::vector<Shard>& shards, Json cells) {
   merged["cells"] = std::move(cells);
   std::vector<const Json*> top;
   for (const Shard& shard : shards) {
-    top.push_back(&(*shard.conformance)["expectations"]);
+    top.push_back(MemberOrNull(*shard.conformance, "expectations"));
   }
   merged["expectations"] = MergedExpectations(top);
   if (merged.contains("clients")) {
     for (Json& client : merged["clients"]) {
       std::vector<const Json*> outcomes;
       for (const Shard& shard : shards) {
-        for (const Json& theirs : (*shard.conformance)["clients"]) {
-          if (theirs["client"] == client["client"]) {
-            outcomes.push_back(&theirs["expectations"]);
+        const Json* clients = MemberOrNull(*shard.conformance, "clients");
+        if (clients == nullptr) continue;
+        for (const Json& theirs : *clients) {
+          if (theirs.value("client", "") == client.value("client", "")) {
+            outcomes.push_back(MemberOrNull(theirs, "expectations"));
           }
         }
       }

@@ -24,11 +24,20 @@ absl::StatusOr<std::string> DelayFlag(const std::string& folder, int micros) {
 absl::StatusOr<double> MedianRowsPerSecond(
     const nlohmann::json& google_benchmark, const std::string& scenario_id) {
   std::vector<double> samples;
-  for (const nlohmann::json& run : google_benchmark["benchmarks"]) {
-    if (run.value("run_name", "") == scenario_id &&
-        run.value("run_type", "") == "iteration" &&
-        run.contains("rows_per_second")) {
-      samples.push_back(run["rows_per_second"].get<double>());
+  const auto runs = google_benchmark.find("benchmarks");
+  if (runs == google_benchmark.end() || !runs->is_array()) {
+    return absl::InvalidArgumentError(
+        "Google Benchmark's JSON has no \"benchmarks\" array");
+  }
+  for (const nlohmann::json& run : *runs) {
+    const auto name = run.find("run_name");
+    const auto type = run.find("run_type");
+    const auto rate = run.find("rows_per_second");
+    // A run that failed before it was timed has a null rate (NaN in
+    // Google Benchmark's output): not a sample.
+    if (name != run.end() && *name == scenario_id && type != run.end() &&
+        *type == "iteration" && rate != run.end() && rate->is_number()) {
+      samples.push_back(rate->get<double>());
     }
   }
   if (samples.empty()) {
@@ -59,6 +68,10 @@ absl::StatusOr<DelayCalibration> CalibrateDelay(
                          {"calibrate_doubled", *doubled}};
   RunsByConfiguration runs;
   if (absl::Status ran = RunInterleaved(plan, &runs); !ran.ok()) return ran;
+  if (runs.count("calibrate_base") == 0 ||
+      runs.count("calibrate_doubled") == 0) {
+    return absl::InvalidArgumentError("calibration: a plan with no rounds");
+  }
   absl::StatusOr<double> base_rate =
       MedianRowsPerSecond(runs.at("calibrate_base"), scenario_id);
   absl::StatusOr<double> doubled_rate =

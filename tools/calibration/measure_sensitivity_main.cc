@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -246,5 +247,16 @@ int Run(const std::string& argv0) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  for (const auto& [name, value] :
+       {std::pair<const char*, int>{"trials", absl::GetFlag(FLAGS_trials)},
+        {"rounds", absl::GetFlag(FLAGS_rounds)},
+        {"repetitions_per_round",
+         absl::GetFlag(FLAGS_repetitions_per_round)}}) {
+    if (value < 1) {
+      std::fprintf(stderr, "measure_sensitivity: --%s=%d; expected 1 or more\n",
+                   name, value);
+      return 2;
+    }
+  }
   return forkcheck::Run(argv[0]);
 }
