@@ -113,7 +113,7 @@ ABSL_FLAG(double, watchdog_scale, 1.0,
           "a loaded machine)");
 ABSL_FLAG(bool, quick, false,
           "a short run (under 3 minutes on 2 cores): the quick matrix with "
-          "2 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
+          "1 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
           "workers, 64KiB, 2 repetitions. These are defaults: a flag given "
           "explicitly (--max_trials, --flaky_trials, --matrix_budget, "
           "--bench_repetitions, --bench_workers, --bench_sizes) is honoured");
