@@ -58,7 +58,9 @@ TEST(RunfilesTest, TheEnvironmentNamesTheTreeByAnAbsolutePath) {
     EXPECT_TRUE(IsRunfilesVariable(entry)) << entry;
     const std::string value = entry.substr(entry.find('=') + 1);
     // A variable the tree has no value for (no manifest) stays empty.
-    if (!value.empty()) EXPECT_EQ(value[0], '/') << entry;
+    if (!value.empty()) {
+      EXPECT_EQ(value[0], '/') << entry;
+    }
     if (entry.rfind("RUNFILES_DIR=/", 0) == 0) dir = true;
   }
   EXPECT_TRUE(dir) << "no absolute RUNFILES_DIR";

@@ -90,7 +90,9 @@ class CppTesteeTest : public ::testing::Test {
     server_ = std::move(*server).release();
   }
   static void TearDownTestSuite() {
-    if (server_ != nullptr) EXPECT_TRUE(server_->Stop().ok());
+    if (server_ != nullptr) {
+      EXPECT_TRUE(server_->Stop().ok());
+    }
     delete server_;
     server_ = nullptr;
   }
