@@ -216,8 +216,11 @@ int Subprocess::Stop(std::chrono::milliseconds grace) {
 }
 
 char ProcessState(pid_t pid) {
-  absl::StatusOr<std::string> read =
-      ReadFile(absl::StrCat("/proc/", pid, "/stat"), "process stat");
+  return StateInStatFile(absl::StrCat("/proc/", pid, "/stat"));
+}
+
+char StateInStatFile(const std::string& path) {
+  absl::StatusOr<std::string> read = ReadFile(path, "stat file");
   if (!read.ok()) return '\0';
   const std::string& stat = *read;
   // "pid (comm) S ...": comm may hold spaces and parentheses; the last ')'

@@ -87,6 +87,11 @@ class Subprocess {
 // process).
 char ProcessState(pid_t pid);
 
+// The same letter from a stat file of that format: a process's
+// (/proc/PID/stat) or one of its threads' (/proc/PID/task/TID/stat); '\0'
+// if it cannot be read or parsed.
+char StateInStatFile(const std::string& path);
+
 // "exited with status 3", "killed by signal SIGSEGV", for messages.
 std::string DescribeWaitStatus(int wait_status);
 

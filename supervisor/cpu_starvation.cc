@@ -8,7 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/file_util.h"
+#include "common/subprocess.h"
 
 namespace forkcheck {
 namespace {
@@ -23,14 +23,9 @@ struct ThreadTimes {
 bool ReadThreadTimes(const std::string& task_dir, ThreadTimes* times) {
   std::ifstream schedstat(task_dir + "/schedstat");
   if (!(schedstat >> times->on_cpu_ns >> times->waited_ns)) return false;
-  absl::StatusOr<std::string> stat =
-      ReadFile(task_dir + "/stat", "thread stat");
-  if (!stat.ok()) return false;
-  // The state follows the command name's closing parenthesis, which the
-  // name itself may contain.
-  const size_t paren = stat->rfind(')');
-  times->runnable = paren != std::string::npos && paren + 2 < stat->size() &&
-                    (*stat)[paren + 2] == 'R';
+  const char state = StateInStatFile(task_dir + "/stat");
+  if (state == '\0') return false;
+  times->runnable = state == 'R';
   return true;
 }
 
