@@ -30,6 +30,7 @@
 #include "client/account_json.h"
 #include "client/reference_reader.h"
 #include "client/written_table_check.h"
+#include "common/json_fields.h"
 #include "dataset/catalogue.h"
 #include "dataset/table_spec.h"
 #include "grpcpp/create_channel.h"
@@ -38,12 +39,6 @@
 
 namespace forkcheck {
 namespace {
-
-// A server's status message need not be UTF-8: invalid bytes become U+FFFD
-// rather than dump()'s exception (which would read as read_table killed).
-std::string Dump(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 constexpr char kUsage[] =
     "usage: read_table --target=ADDR --table=NAME [--streams=N] "
@@ -221,11 +216,13 @@ int Main(int argc, char** argv) {
          {{"code", absl::StatusCodeToString(read.status().code())},
           {"message",
            absl::StrCat("CreateReadSession: ", read.status().message())}}}};
-    std::cout << Dump(error) << std::endl;
+    // A server's status message need not be UTF-8 (json::Dump: never
+    // dump()'s exception, which would read as read_table killed).
+    std::cout << json::Dump(error) << std::endl;
     return 1;
   }
   const ReadAccount& account = *read;
-  std::cout << Dump(ReadAccountToJson(account)) << std::endl;
+  std::cout << json::Dump(ReadAccountToJson(account)) << std::endl;
   return account.exactly_once() ? 0 : 1;
 }
 

@@ -109,12 +109,11 @@ std::string ElementPath(absl::string_view path, size_t index) {
   return absl::StrCat(path, "[", index, "]");
 }
 
-// Text from outside (a path, a child's message) need not be UTF-8: dump()'s
-// default handler throws on it, so invalid bytes become U+FFFD.
-std::string Quote(absl::string_view s) {
-  return Json(std::string(s))
-      .dump(-1, ' ', false, Json::error_handler_t::replace);
+std::string Dump(const Json& value, int indent) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
+
+std::string Quote(absl::string_view s) { return Dump(Json(std::string(s))); }
 
 absl::Status CheckObject(const Json& value, absl::string_view path,
                          std::initializer_list<absl::string_view> allowed) {

@@ -33,6 +33,11 @@ std::string ElementPath(absl::string_view path, size_t index);
 // A JSON string literal of `s`, for quoting names in messages.
 std::string Quote(absl::string_view s);
 
+// value.dump(indent), but bytes that are not UTF-8 (text from outside: a
+// path, git's or a server's message) are written as U+FFFD instead of
+// nlohmann's default, an exception.
+std::string Dump(const Json& value, int indent = -1);
+
 // Checks that `value` is an object whose keys are all in `allowed`: unknown
 // keys are typos that must not pass silently.
 absl::Status CheckObject(const Json& value, absl::string_view path,

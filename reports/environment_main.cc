@@ -2,6 +2,7 @@
 // made now would carry, as JSON, for people and CI logs.
 #include <iostream>
 
+#include "common/json_fields.h"
 #include "environment/environment.h"
 #include "reports/environment_json.h"
 
@@ -11,9 +12,8 @@ int main() {
       forkcheck::EnvironmentOptionsFromProcess(start));
   // Git's messages, GRPC_* values and paths need not be UTF-8: invalid
   // bytes become U+FFFD rather than an exception, as in reports.
-  std::cout << forkcheck::EnvironmentToJson(environment)
-                   .dump(2, ' ', false,
-                         nlohmann::json::error_handler_t::replace)
+  std::cout << forkcheck::json::Dump(forkcheck::EnvironmentToJson(environment),
+                                     2)
             << "\n";
   return 0;
 }

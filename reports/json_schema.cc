@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "common/json_fields.h"
 
 namespace forkcheck {
 namespace {
@@ -92,10 +93,7 @@ absl::Status SchemaError(absl::string_view pointer, absl::string_view message) {
       absl::StrCat("JSON Schema ", ShowPointer(pointer), ": ", message));
 }
 
-// Never throws, even on invalid UTF-8 in a value built by hand.
-std::string Dump(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+using json::Dump;
 
 // A document value for a message: scalars as JSON (long strings
 // shortened), objects and arrays by kind only, since they may be huge.

@@ -141,8 +141,7 @@ absl::Status Report::Write(const std::string& path) const {
 std::string Report::Text() const {
   // Text that is not UTF-8 (a status message a client library made of
   // bytes) is written with U+FFFD in its place rather than fail the report.
-  return json_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-         "\n";
+  return json::Dump(json_, 2) + "\n";
 }
 
 absl::StatusOr<Environment> Report::environment() const {

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/json_fields.h"
 #include "reports/compare/environment_diff.h"
 
 namespace forkcheck {
@@ -242,14 +243,6 @@ absl::StatusOr<Json> MergedCells(const std::vector<Shard>& shards) {
   return merged;
 }
 
-// `object`'s member `key`, or null if it has none: operator[] on a const
-// Json without the key is undefined (an assertion in debug builds), and
-// a shard may come from a forkcheck whose reports lacked the member.
-const Json* MemberOrNull(const Json& object, const char* key) {
-  const auto found = object.find(key);
-  return found == object.end() ? nullptr : &*found;
-}
-
 // One expectations outcome over the shards (null where a shard has none).
 // The shards split the run's alpha among them, so the merged check's is
 // their sum; its tests and mismatches are all of theirs.
@@ -298,18 +291,20 @@ Json MergedConformance(const std::vector<Shard>& shards, Json cells) {
   merged["cells"] = std::move(cells);
   std::vector<const Json*> top;
   for (const Shard& shard : shards) {
-    top.push_back(MemberOrNull(*shard.conformance, "expectations"));
+    // GetOptional, not operator[]: on a const Json without the key that is
+    // undefined, and a shard's report may lack these optional members.
+    top.push_back(json::GetOptional(*shard.conformance, "expectations"));
   }
   merged["expectations"] = MergedExpectations(top);
   if (merged.contains("clients")) {
     for (Json& client : merged["clients"]) {
       std::vector<const Json*> outcomes;
       for (const Shard& shard : shards) {
-        const Json* clients = MemberOrNull(*shard.conformance, "clients");
+        const Json* clients = json::GetOptional(*shard.conformance, "clients");
         if (clients == nullptr) continue;
         for (const Json& theirs : *clients) {
           if (theirs.value("client", "") == client.value("client", "")) {
-            outcomes.push_back(MemberOrNull(theirs, "expectations"));
+            outcomes.push_back(json::GetOptional(theirs, "expectations"));
           }
         }
       }
