@@ -1,7 +1,10 @@
 #include "common/testing/test_processes.h"
 
+#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -35,6 +38,65 @@ std::string FreshTestDirectory(const std::string& name) {
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root);
   return root;
+}
+
+namespace {
+
+// What the child of ExitCodeWhereThreadsAreRefused exits with when it
+// cannot run `body` where threads are refused.
+constexpr int kCannotDropRoot = 200;
+constexpr int kCannotLimit = 201;
+constexpr int kThreadNotRefused = 202;
+
+void* DoNothing(void*) { return nullptr; }
+
+}  // namespace
+
+std::optional<int> ExitCodeWhereThreadsAreRefused(
+    const std::function<int()>& body, std::string* skip) {
+  skip->clear();
+  const pid_t child = fork();
+  if (child < 0) {
+    ADD_FAILURE() << "fork failed";
+    return std::nullopt;
+  }
+  if (child == 0) {
+    if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) {
+      _exit(kCannotDropRoot);
+    }
+    const rlimit none{0, 0};
+    if (setrlimit(RLIMIT_NPROC, &none) != 0) _exit(kCannotLimit);
+    pthread_t probe;
+    if (pthread_create(&probe, nullptr, DoNothing, nullptr) == 0) {
+      pthread_join(probe, nullptr);
+      _exit(kThreadNotRefused);
+    }
+    _exit(body());
+  }
+  const int status = BoundedWait(child);
+  if (!WIFEXITED(status)) {
+    ADD_FAILURE() << "the child did not exit: "
+                  << (WIFSIGNALED(status)
+                          ? "signal " + std::to_string(WTERMSIG(status)) +
+                                " (std::terminate raises SIGABRT, 6)"
+                          : "status " + std::to_string(status));
+    return std::nullopt;
+  }
+  switch (WEXITSTATUS(status)) {
+    case kCannotDropRoot:
+      *skip = "cannot become user 65534 here, for RLIMIT_NPROC to apply";
+      return std::nullopt;
+    case kCannotLimit:
+      *skip = "setrlimit(RLIMIT_NPROC) failed";
+      return std::nullopt;
+    case kThreadNotRefused:
+      *skip =
+          "a thread started despite RLIMIT_NPROC 0 (a capability "
+          "exempts this user): nothing here refuses a thread";
+      return std::nullopt;
+    default:
+      return WEXITSTATUS(status);
+  }
 }
 
 }  // namespace forkcheck::test_support

@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace forkcheck::test_support {
@@ -16,6 +18,16 @@ int BoundedWait(pid_t pid);
 
 // $TEST_TMPDIR/<name>, emptied and made afresh.
 std::string FreshTestDirectory(const std::string& name);
+
+// Runs `body` in a forked child in which the kernel refuses every new thread
+// and process, as an exhausted cgroup pids.max would: RLIMIT_NPROC 0 as
+// user 65534 (root is exempt from the limit). Returns `body`'s exit code
+// (0 to 199). Where nothing can refuse a thread here (the test may not
+// become user 65534, or a capability exempts it), nullopt with `*skip` set
+// for GTEST_SKIP. A child that dies by a signal (std::terminate's SIGABRT)
+// or outlives the bounded wait records a test failure and gives nullopt.
+std::optional<int> ExitCodeWhereThreadsAreRefused(
+    const std::function<int()>& body, std::string* skip);
 
 }  // namespace forkcheck::test_support
 
