@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/scratch_owner.h"
+#include "common/start_thread.h"
 #include "common/temp_dir.h"
 
 namespace forkcheck {
@@ -86,7 +87,17 @@ void InstallInterruptCleanup() {
                    std::strerror(errno));
       return;
     }
-    std::thread(WaitForSignal).detach();
+    absl::StatusOr<std::thread> waiter =
+        StartThread("the interrupt cleanup's thread", WaitForSignal);
+    if (!waiter.ok()) {
+      std::fprintf(stderr, "forkcheck: no cleanup on interruption (%s)\n",
+                   std::string(waiter.status().message()).c_str());
+      close(wake_fds[0]);
+      close(wake_fds[1]);
+      wake_fds[0] = wake_fds[1] = -1;
+      return;
+    }
+    waiter->detach();
     for (const int signal_number : kSignals) {
       struct sigaction action {};
       action.sa_handler = OnSignal;

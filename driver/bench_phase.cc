@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
+#include "common/start_thread.h"
 #include "common/temp_dir.h"
 
 namespace forkcheck {
@@ -24,15 +25,20 @@ class LogWatcher {
       : log_(std::move(log)),
         benchmarks_(benchmarks),
         expected_(expected),
-        display_(display),
-        thread_([this] { Watch(); }) {}
+        display_(display) {
+    // Without a thread to spare the phase shows only where each binary
+    // ended.
+    absl::StatusOr<std::thread> thread =
+        StartThread("the benchmark log's watcher", [this] { Watch(); });
+    if (thread.ok()) thread_ = *std::move(thread);
+  }
   ~LogWatcher() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
     Show();  // where the binary ended, for the phase's last line
   }
 
@@ -65,7 +71,7 @@ class LogWatcher {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
-  std::thread thread_;  // last: starts once the rest is set
+  std::thread thread_;
 };
 
 // Appends `run`'s log to the phase's log under a heading.

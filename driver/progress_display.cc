@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/start_thread.h"
 #include "common/utf8.h"
 
 namespace forkcheck {
@@ -56,7 +57,14 @@ ProgressDisplay::ProgressDisplay(std::ostream* out, Options options)
       start_(Clock::now()),
       phase_start_(start_),
       last_plain_(start_) {
-  ticker_ = std::thread([this] { Ticker(); });
+  absl::StatusOr<std::thread> ticker =
+      StartThread("the progress display's clock", [this] { Ticker(); });
+  if (ticker.ok()) {
+    ticker_ = *std::move(ticker);
+  } else {
+    *out_ << "forkcheck: " << ticker.status().message()
+          << "; progress shows changes only\n";
+  }
 }
 
 ProgressDisplay::~ProgressDisplay() { Finish(); }

@@ -1,13 +1,14 @@
 #include "driver/progress_display.h"
 
 #include <chrono>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_split.h"
-
+#include "common/testing/test_processes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -135,6 +136,30 @@ TEST(ProgressDisplayTest, NothingAfterFinish) {
   display.StartPhase("benchmarks");
   display.Update("x", 0.5);
   EXPECT_EQ(out.str(), before);
+}
+
+// Under a limit on threads the display has no clock: it says so and still
+// shows each change, where std::thread's exception would end the run.
+TEST(ProgressDisplayTest, WithoutAThreadItShowsChangesOnly) {
+  std::string skip;
+  const std::optional<int> code = test_support::ExitCodeWhereThreadsAreRefused(
+      [] {
+        std::ostringstream out;
+        {
+          ProgressDisplay display(&out, ProgressDisplay::Options{});
+          display.StartPhase("matrix");
+        }
+        const std::string text = out.str();
+        if (text.find("progress shows changes only") == std::string::npos) {
+          return 1;
+        }
+        return text.find("matrix") == std::string::npos ? 2 : 0;
+      },
+      &skip);
+  if (!skip.empty()) GTEST_SKIP() << skip;
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 1) << "no word of the missing clock";
+  EXPECT_EQ(*code, 0) << "the phase was not shown";
 }
 
 }  // namespace

@@ -151,10 +151,13 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
   absl::StatusOr<std::unique_ptr<ServerPool>> servers = ServerPool::Start(
       options.server_binary, job.design.fault_scripts, chosen, probe);
   if (!servers.ok()) return servers.status();
-  job.results = RunMatrix(chosen, **servers, run);
+  absl::StatusOr<std::vector<CellResult>> results =
+      RunMatrix(chosen, **servers, run);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
     job.server_stop_error = std::string(stopped.message());
   }
+  if (!results.ok()) return results.status();
+  job.results = *std::move(results);
   return job;
 }
 

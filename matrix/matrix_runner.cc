@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/start_thread.h"
 #include "matrix/lane_order.h"
 
 namespace forkcheck {
@@ -379,21 +381,36 @@ class Schedule {
 
 }  // namespace
 
-std::vector<CellResult> RunMatrix(const std::vector<Cell>& cells,
-                                  const ServerPool& servers,
-                                  const MatrixRunOptions& options) {
+absl::StatusOr<std::vector<CellResult>> RunMatrix(
+    const std::vector<Cell>& cells, const ServerPool& servers,
+    const MatrixRunOptions& options) {
   MatrixRunOptions bounded = options;
   bounded.cpu_lanes = std::max(1, options.cpu_lanes);
   bounded.hang_lanes = std::max(0, options.hang_lanes);
   Schedule schedule(cells, servers, bounded);
+  // Every lane waits for the word to go, so that a lane the system refuses
+  // (a limit on threads) stops the run before any trial starts: a matrix
+  // on fewer lanes than asked would be judged against the wrong budget.
+  std::promise<bool> go;
+  std::shared_future<bool> going = go.get_future().share();
   std::vector<std::thread> lanes;
-  for (int i = 0; i < bounded.cpu_lanes; ++i) {
-    lanes.emplace_back([&schedule] { schedule.RunLane(false); });
+  absl::Status started = absl::OkStatus();
+  for (int i = 0; i < bounded.cpu_lanes + bounded.hang_lanes; ++i) {
+    const bool hang_lane = i >= bounded.cpu_lanes;
+    absl::StatusOr<std::thread> lane = StartThread(
+        hang_lane ? "a hang lane of the matrix" : "a CPU lane of the matrix",
+        [&schedule, going, hang_lane] {
+          if (going.get()) schedule.RunLane(hang_lane);
+        });
+    if (!lane.ok()) {
+      started = lane.status();
+      break;
+    }
+    lanes.push_back(*std::move(lane));
   }
-  for (int i = 0; i < bounded.hang_lanes; ++i) {
-    lanes.emplace_back([&schedule] { schedule.RunLane(true); });
-  }
+  go.set_value(started.ok());
   for (std::thread& lane : lanes) lane.join();
+  if (!started.ok()) return started;
   return schedule.TakeResults();
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "matrix/cell.h"
 #include "matrix/cell_result.h"
 #include "matrix/cell_runner.h"
@@ -82,10 +83,11 @@ struct MatrixRunOptions {
 
 // One result per cell, in the order of `cells`, each with its samples and
 // stop reason. The options must pass CheckStoppingRule and
-// CheckVerdictRule.
-std::vector<CellResult> RunMatrix(const std::vector<Cell>& cells,
-                                  const ServerPool& servers,
-                                  const MatrixRunOptions& options);
+// CheckVerdictRule. An error, before any trial, when the system refuses a
+// lane's thread.
+absl::StatusOr<std::vector<CellResult>> RunMatrix(
+    const std::vector<Cell>& cells, const ServerPool& servers,
+    const MatrixRunOptions& options);
 
 }  // namespace forkcheck
 

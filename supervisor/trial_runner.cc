@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/interrupt_cleanup.h"
+#include "common/start_thread.h"
 #include "common/subprocess.h"
 #include "common/temp_dir.h"
 #include "diagnosis/core_files.h"
@@ -273,9 +274,15 @@ std::vector<ProcessStacks> ReadTrialCores(const std::string& directory,
   std::vector<ProcessStacks> stacks(cores.size());
   std::vector<std::thread> readers;
   for (size_t i = 0; i < cores.size(); ++i) {
-    readers.emplace_back([&stacks, &cores, &executable, bound, i] {
+    auto read = [&stacks, &cores, &executable, bound, i] {
       stacks[i] = ReadCoreStacks(cores[i], executable, Bounds(bound));
-    });
+    };
+    absl::StatusOr<std::thread> reader = StartThread("a core reader", read);
+    if (reader.ok()) {
+      readers.push_back(*std::move(reader));
+    } else {
+      read();  // no thread to spare: this core after the one before
+    }
   }
   for (std::thread& reader : readers) reader.join();
   return stacks;
