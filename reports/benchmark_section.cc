@@ -7,12 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/json_fields.h"
 #include "stats/sample_summary.h"
 
 namespace forkcheck {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::json;
 
 // Fields of a Google Benchmark run that are bookkeeping, not measurements.
 const std::set<std::string>& NotMetrics() {
@@ -23,8 +24,8 @@ const std::set<std::string>& NotMetrics() {
   return *fields;
 }
 
-json ConfigFromName(const std::string& run_name) {
-  json config = json::object();
+Json ConfigFromName(const std::string& run_name) {
+  Json config = Json::object();
   std::vector<std::string> parts = absl::StrSplit(run_name, '/');
   config["benchmark"] = parts.empty() ? run_name : parts[0];
   for (size_t i = 1; i < parts.size(); ++i) {
@@ -80,7 +81,7 @@ std::string MetricUnit(const std::string& name, const std::string& time_unit) {
   return "count";
 }
 
-absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
+absl::StatusOr<Json> ScenariosFromGoogleBenchmark(const Json& google_benchmark,
                                                   const std::string& binary) {
   const std::string root = binary;
   if (!google_benchmark.is_object() ||
@@ -90,24 +91,47 @@ absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
   }
   std::vector<Scenario> scenarios;
   std::map<std::string, size_t> index;
-  const json& runs = google_benchmark["benchmarks"];
+  const Json& runs = google_benchmark["benchmarks"];
   for (size_t i = 0; i < runs.size(); ++i) {
-    const json& run = runs[i];
+    const Json& run = runs[i];
     const std::string path = absl::StrCat(root, ".benchmarks[", i, "]");
     if (!run.is_object() || !run.contains("name") || !run["name"].is_string()) {
       return Invalid(path, "a benchmark without a \"name\"");
     }
-    if (run.value("run_type", "iteration") != "iteration") continue;
-    const std::string run_name =
-        run.value("run_name", run["name"].get<std::string>());
+    // Text fields as Google Benchmark writes them; another libbenchmark's
+    // types are an error naming the field, not an exception.
+    std::string run_type = "iteration";
+    std::string run_name = run["name"].get<std::string>();
+    std::string time_unit = "ns";
+    std::string label;
+    std::string error_message = "error";
+    bool error_occurred = false;
+    for (const auto& [key, field] :
+         {std::pair<const char*, std::string*>{"run_type", &run_type},
+          {"run_name", &run_name},
+          {"time_unit", &time_unit},
+          {"label", &label},
+          {"error_message", &error_message}}) {
+      if (absl::Status read = json::OptionalString(run, path, key, field);
+          !read.ok()) {
+        return read;
+      }
+    }
+    if (const Json* occurred = json::GetOptional(run, "error_occurred")) {
+      absl::StatusOr<bool> flag =
+          json::ToBool(*occurred, json::MemberPath(path, "error_occurred"));
+      if (!flag.ok()) return flag.status();
+      error_occurred = *flag;
+    }
+    if (run_type != "iteration") continue;
     auto [it, inserted] = index.emplace(run_name, scenarios.size());
     if (inserted) scenarios.push_back(Scenario{run_name});
     Scenario& scenario = scenarios[it->second];
     ++scenario.repetitions;
-    scenario.time_unit = run.value("time_unit", "ns");
-    scenario.label = run.value("label", "");
-    if (run.value("error_occurred", false)) {
-      scenario.skipped = run.value("error_message", "error");
+    scenario.time_unit = time_unit;
+    scenario.label = label;
+    if (error_occurred) {
+      scenario.skipped = error_message;
       continue;
     }
     for (const auto& [key, value] : run.items()) {
@@ -115,11 +139,11 @@ absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
       scenario.samples[key].push_back(value.get<double>());
     }
   }
-  json out = json::array();
+  Json out = Json::array();
   for (const Scenario& scenario : scenarios) {
-    json config = ConfigFromName(scenario.run_name);
+    Json config = ConfigFromName(scenario.run_name);
     if (!scenario.label.empty()) config["label"] = scenario.label;
-    json metrics = json::object();
+    Json metrics = Json::object();
     for (const auto& [name, samples] : scenario.samples) {
       const SampleSummary summary = Summarize(samples);
       metrics[name] = {{"unit", MetricUnit(name, scenario.time_unit)},
@@ -132,7 +156,7 @@ absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
                        {"min", summary.min},
                        {"max", summary.max}};
     }
-    json entry = {{"id", scenario.run_name},
+    Json entry = {{"id", scenario.run_name},
                   {"binary", binary},
                   {"config", config},
                   {"repetitions", scenario.repetitions},
@@ -143,19 +167,19 @@ absl::StatusOr<json> ScenariosFromGoogleBenchmark(const json& google_benchmark,
   return out;
 }
 
-absl::StatusOr<json> BenchmarkSection(
-    const std::map<std::string, json>& google_benchmark_by_binary) {
-  json scenarios = json::array();
-  json raw = json::object();
+absl::StatusOr<Json> BenchmarkSection(
+    const std::map<std::string, Json>& google_benchmark_by_binary) {
+  Json scenarios = Json::array();
+  Json raw = Json::object();
   for (const auto& [binary, document] : google_benchmark_by_binary) {
-    absl::StatusOr<json> from_binary =
+    absl::StatusOr<Json> from_binary =
         ScenariosFromGoogleBenchmark(document, binary);
     if (!from_binary.ok()) return from_binary.status();
-    for (json& scenario : *from_binary)
+    for (Json& scenario : *from_binary)
       scenarios.push_back(std::move(scenario));
     raw[binary] = document;
   }
-  return json{{"scenarios", scenarios}, {"google_benchmark", raw}};
+  return Json{{"scenarios", scenarios}, {"google_benchmark", raw}};
 }
 
 }  // namespace forkcheck

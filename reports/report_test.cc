@@ -252,5 +252,22 @@ TEST(ReportTest, BenchmarkJsonThatIsNotGoogleBenchmarksIsAnError) {
           .ok());
 }
 
+// Another libbenchmark's types for the text fields: an error naming the
+// field, not nlohmann's exception out of the main job.
+TEST(ReportTest, BenchmarkRunFieldsOfAnotherTypeAreErrorsNamingThem) {
+  for (const char* field :
+       {R"("run_type": 0)", R"("run_name": [])", R"("time_unit": 1e-9)",
+        R"("label": {})", R"("error_occurred": "yes")",
+        R"("error_occurred": true, "error_message": 7)"}) {
+    const absl::StatusOr<nlohmann::json> section = BenchmarkSection(
+        {{"b", nlohmann::json::parse(absl::StrCat(
+                   R"({"benchmarks": [{"name": "BM_x", )", field, "}]}"))}});
+    ASSERT_FALSE(section.ok()) << field;
+    EXPECT_EQ(section.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(section.status().message(), HasSubstr("b.benchmarks[0]."))
+        << field;
+  }
+}
+
 }  // namespace
 }  // namespace forkcheck
