@@ -39,6 +39,7 @@
 #include "common/runfiles.h"
 #include "common/scratch_owner.h"
 #include "common/temp_dir.h"
+#include "diagnosis/ptrace_permission.h"
 #include "driver/bench_phase.h"
 #include "driver/bench_selection.h"
 #include "driver/clients.h"
@@ -628,6 +629,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
                     : "")
             << ")" << (run_benchmarks ? ", then the benchmarks" : "")
             << ".\n";
+  if (options.run.cell.explain_failures) {
+    // Said once here rather than as every hung trial's capture error.
+    if (std::optional<std::string> refused = PtraceRefusalHere()) {
+      std::cout << "No stacks of hung trials on this machine: " << *refused
+                << ". Crashes still get their cores' stacks.\n";
+    }
+  }
   std::cout.flush();
   // One line of progress on stderr: redrawn on a terminal (unless -v
   // prints lines of its own), a line a minute elsewhere.

@@ -29,6 +29,7 @@
 #include "common/runfiles.h"
 #include "common/scratch_owner.h"
 #include "common/temp_dir.h"
+#include "diagnosis/ptrace_permission.h"
 #include "driver/command_line.h"
 #include "driver/repro_bundle.h"
 #include "fakes/fake_server_process.h"
@@ -269,6 +270,9 @@ int Main(const std::string& argv0, const std::string& key,
                     ? ""
                     : absl::StrCat(", ", absl::StrJoin(*trace_env, " ")))
             << "\n";
+  if (std::optional<std::string> refused = PtraceRefusalHere()) {
+    std::cout << "no stacks of hung trials here: " << *refused << "\n";
+  }
   std::cout.flush();
   std::vector<TrialSample> samples;
   bool harness_error = false;
