@@ -451,6 +451,41 @@ int TrialsToDecide(double threshold, double confidence) {
   return 0;
 }
 
+// Where an undecided cell stands, which says what would decide it: no
+// failure yet (safe needs more clean trials), a part that read every row in
+// none of its trials (unsafe needs more such trials), or anything else (both
+// kinds seen: judged at --flaky_trials).
+enum class UndecidedKind { kClean, kAllFailed, kOther };
+
+// nullopt for a cell that is not undecided.
+std::optional<UndecidedKind> UndecidedKindOf(const ReportCell& cell) {
+  if (CellVerdict(cell) != "undecided") return std::nullopt;
+  bool any_failure = false, a_part_never_read = false;
+  for (const CellPart* part : Parts(cell)) {
+    any_failure = any_failure || part->failures > 0;
+    a_part_never_read =
+        a_part_never_read || (part->trials > 0 && ReadEveryRow(*part) == 0);
+  }
+  if (!any_failure) return UndecidedKind::kClean;
+  return a_part_never_read ? UndecidedKind::kAllFailed : UndecidedKind::kOther;
+}
+
+// The trials in all that a cell of `kind` needs for the rule to decide it
+// if the trials to come fall as its trials so far did.
+int TrialsForDecision(UndecidedKind kind, const ReportTrialPolicy& policy) {
+  switch (kind) {
+    case UndecidedKind::kClean:
+      return TrialsToDecide(policy.verdicts.safe_threshold,
+                            policy.verdicts.confidence);
+    case UndecidedKind::kAllFailed:
+      return TrialsToDecide(policy.verdicts.unsafe_threshold,
+                            policy.verdicts.confidence);
+    case UndecidedKind::kOther:
+      break;
+  }
+  return policy.stopping.flaky_trials;
+}
+
 // What would decide a model's undecided cells: "3 cells undecided: no
 // failure yet (ok 12/12); a cell needs 36 clean trials to be safe, they have
 // 4 (the time budget stopped 3; this run's cap is 10 trials a cell)".
@@ -459,22 +494,12 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
   const ReportTrialPolicy& policy = conformance.trial_policy;
   std::vector<const ReportCell*> clean, all_failed, other;
   for (const ReportCell* cell : cells) {
-    if (CellVerdict(*cell) != "undecided") continue;
-    // A part that failed in every trial would make the cell unsafe with
-    // enough such trials; a cell with no failure at all would become safe.
-    bool any_failure = false, a_part_never_read = false;
-    for (const CellPart* part : Parts(*cell)) {
-      any_failure = any_failure || part->failures > 0;
-      a_part_never_read =
-          a_part_never_read || (part->trials > 0 && ReadEveryRow(*part) == 0);
-    }
-    if (!any_failure) {
-      clean.push_back(cell);
-    } else if (a_part_never_read) {
-      all_failed.push_back(cell);
-    } else {
-      other.push_back(cell);
-    }
+    const std::optional<UndecidedKind> kind = UndecidedKindOf(*cell);
+    if (!kind.has_value()) continue;
+    (*kind == UndecidedKind::kClean       ? clean
+     : *kind == UndecidedKind::kAllFailed ? all_failed
+                                          : other)
+        .push_back(cell);
   }
   auto fewest_most = [](const std::vector<const ReportCell*>& group) {
     int fewest = 1 << 30, most = 0;
@@ -488,8 +513,7 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
   std::vector<std::string> parts;
   int needed_most = 0;
   if (!clean.empty()) {
-    const int needed = TrialsToDecide(policy.verdicts.safe_threshold,
-                                      policy.verdicts.confidence);
+    const int needed = TrialsForDecision(UndecidedKind::kClean, policy);
     needed_most = std::max(needed_most, needed);
     parts.push_back(absl::StrCat(Cells(clean.size()), " with no failure yet (",
                                  SummedCounts(clean, false), "): safe needs ",
@@ -497,8 +521,7 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
                                  fewest_most(clean)));
   }
   if (!all_failed.empty()) {
-    const int needed = TrialsToDecide(policy.verdicts.unsafe_threshold,
-                                      policy.verdicts.confidence);
+    const int needed = TrialsForDecision(UndecidedKind::kAllFailed, policy);
     needed_most = std::max(needed_most, needed);
     parts.push_back(absl::StrCat(
         Cells(all_failed.size()), " failed in every trial (",
@@ -735,6 +758,79 @@ GuidanceStatement RuleUndecided(const ModelCells& model,
                        : absl::StrCat(", ", tally),
                    ": ", CountsText(model.cells, true), ")");
   statement.cells = CiteAll(model.cells, c.defaults);
+  return statement;
+}
+
+// "1 minute", "3 minutes".
+std::string Minutes(int64_t n) {
+  return absl::StrCat(n, n == 1 ? " minute" : " minutes");
+}
+
+// e'. What deciding a client's undecided cells would take (one statement a
+// client, first among its undecided ones): the trials each cell still needs
+// (TrialsForDecision, at most --max_trials) at the mean lane time of its
+// own trials so far (each with its diagnosis), summed over the cells, and
+// the --matrix_budget that buys them with the matrix's default of one lane
+// per CPU. An estimate: trials to come may hang longer or end sooner than
+// those so far. None when no cell with trials in the report is undecided.
+std::optional<GuidanceStatement> RuleUndecidedCost(const ReportModel& report,
+                                                   const std::string& client) {
+  const ReportConformance& c = *report.conformance;
+  const ReportTrialPolicy& policy = c.trial_policy;
+  int cells = 0;
+  int64_t more_trials = 0;
+  double lane_seconds = 0;
+  bool capped = false;
+  for (const ReportCell& cell : c.cells) {
+    if (cell.client != client || cell.trials.empty()) continue;
+    const std::optional<UndecidedKind> kind = UndecidedKindOf(cell);
+    if (!kind.has_value()) continue;
+    int wanted = TrialsForDecision(*kind, policy);
+    if (wanted > policy.stopping.max_trials) {
+      capped = true;
+      wanted = policy.stopping.max_trials;
+    }
+    const int more = std::max(0, wanted - cell.workers.trials);
+    if (more == 0) continue;
+    double micros = 0;
+    for (const ReportTrial& trial : cell.trials) {
+      micros += static_cast<double>(trial.wall_micros + trial.diagnosis_micros);
+    }
+    ++cells;
+    more_trials += more;
+    lane_seconds += more * micros / 1e6 / cell.trials.size();
+  }
+  if (cells == 0) return std::nullopt;
+  const MachineFacts& machine = report.environment.machine;
+  const int64_t lanes = std::max<int64_t>(
+      1,
+      machine.hardware_concurrency.value_or(machine.cpus_allowed.value_or(1)));
+  const int64_t budget_minutes = std::max<int64_t>(
+      1, static_cast<int64_t>(std::ceil(lane_seconds / lanes / 60)));
+  GuidanceStatement statement;
+  statement.client = client;
+  statement.rule = kRuleUndecided;
+  statement.id =
+      absl::StrCat(kRuleUndecided, "/", client, "/what_deciding_takes");
+  statement.subject = client;
+  statement.strength = GuidanceStrength::kUndecided;
+  statement.sentence = absl::StrCat(
+      "Deciding the ", Cells(cells), " still undecided would take ",
+      absl::StrCat(more_trials), " more trials",
+      capped
+          ? absl::StrCat(" (at most --max_trials=", policy.stopping.max_trials,
+                         " a cell; some need more)")
+          : "",
+      ": at the mean time of each cell's trials so far, about ",
+      Minutes(static_cast<int64_t>(std::ceil(lane_seconds / 60))),
+      " of trials, so about ", budget_minutes, " more ",
+      budget_minutes == 1 ? "minute" : "minutes",
+      " of --matrix_budget with one lane per CPU (", lanes,
+      " here, the default). An estimate: trials to come may hang longer or "
+      "end sooner than those so far.");
+  statement.brief =
+      absl::StrCat(Cells(cells), " need ", more_trials, " trials, ~",
+                   budget_minutes, " min of budget");
   return statement;
 }
 
@@ -1231,6 +1327,11 @@ std::vector<GuidanceStatement> DeriveGuidance(const ReportModel& report) {
     const std::vector<ModelCells> writers =
         ModelsOf(conformance, client.client, "write");
     std::vector<GuidanceStatement> statements;
+    // First of the client's undecided statements: the console lists one.
+    if (std::optional<GuidanceStatement> cost =
+            RuleUndecidedCost(report, client.client)) {
+      statements.push_back(std::move(*cost));
+    }
     for (const std::vector<ModelCells>* workload : {&models, &writers}) {
       for (const ModelCells& model : *workload) {
         std::optional<GuidanceStatement> statement =
@@ -1306,7 +1407,9 @@ size_t Lines(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// "    Title: brief; brief; … 3 more" in at most kRuleLines lines.
+// "    Title: brief; brief; … 3 more" in at most kRuleLines lines; the
+// undecided rule in one: its first brief says what deciding them all would
+// take, and the Markdown names the models.
 std::string RuleLine(const std::string& rule,
                      const std::vector<const GuidanceStatement*>& statements) {
   const std::string head = absl::StrCat("    ", GuidanceRuleTitle(rule), ": ");
@@ -1317,7 +1420,8 @@ std::string RuleLine(const std::string& rule,
     const size_t rest = statements.size() - i - 1;
     std::string line = absl::StrCat(head, absl::StrJoin(trial, "; "));
     if (rest > 0) absl::StrAppend(&line, "; … ", rest, " more");
-    if (Lines(WrapLine(line, kConsoleColumns, 6)) > kRuleLines &&
+    if (Lines(WrapLine(line, kConsoleColumns, 6)) >
+            (rule == kRuleUndecided ? 1 : kRuleLines) &&
         !briefs.empty()) {
       break;
     }

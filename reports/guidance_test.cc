@@ -573,6 +573,61 @@ TEST(GuidanceTest, ABenchmarkOfOtherVariantSettingsIsNotTheSafeModelsCost) {
   ExpectEvidenceSupportsEveryStatement(report);
 }
 
+// Its `trials` trials each took `seconds` of a lane.
+CellResult Timed(CellResult cell, double seconds) {
+  for (TrialSample& sample : cell.samples) {
+    sample.wall_micros = static_cast<int64_t>(seconds * 1e6);
+  }
+  return cell;
+}
+
+TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
+  // Under the default rule (36 clean trials for safe, 6 failed ones for
+  // unsafe): a clean cell after 1 trial needs 35 more (at 2 s: 70 s), an
+  // all-hung one after 2 needs 4 (at 10 s: 40 s); the safe cell, and the
+  // flaky one (both kinds seen), none. 39 trials, 110 lane-seconds: 2
+  // minutes of trials, 1 of budget on 2 lanes.
+  ReportModel report =
+      Build({Timed(Cell("spawn", OutcomeKind::kOk, 1), 2),
+             Timed(Cell(kUsed, OutcomeKind::kHang, 2), 10),
+             Timed(Mixed(Cell("fork_then_create_pristine", OutcomeKind::kOk, 4),
+                         1, OutcomeKind::kCrash),
+                   1),
+             Timed(Cell("thread_shared", OutcomeKind::kOk, 36), 5)},
+            {});
+  report.environment.machine.hardware_concurrency = 2;
+  const std::vector<GuidanceStatement> guidance = DeriveGuidance(report);
+  const GuidanceStatement* cost =
+      Find(guidance, "undecided/cpp/what_deciding_takes");
+  ASSERT_NE(cost, nullptr) << absl::StrJoin(Ids(guidance), ", ");
+  EXPECT_EQ(cost->strength, GuidanceStrength::kUndecided);
+  EXPECT_THAT(cost->sentence,
+              HasSubstr("Deciding the 2 cells still undecided would take 39 "
+                        "more trials: at the mean time of each cell's trials "
+                        "so far, about 2 minutes of trials, so about 1 more "
+                        "minute of --matrix_budget with one lane per CPU (2 "
+                        "here"));
+  EXPECT_EQ(cost->brief, "2 cells need 39 trials, ~1 min of budget");
+  // First of the client's undecided statements: the console lists it.
+  for (const GuidanceStatement& statement : guidance) {
+    if (statement.rule != kRuleUndecided) continue;
+    EXPECT_EQ(statement.id, cost->id);
+    break;
+  }
+  // One lane, and the same lane time: twice the budget, rounded up.
+  report.environment.machine.hardware_concurrency = 1;
+  EXPECT_THAT(Find(DeriveGuidance(report), cost->id)->brief,
+              HasSubstr("~2 min of budget"));
+}
+
+TEST(GuidanceTest, NothingUndecidedNothingToDecide) {
+  const std::vector<GuidanceStatement> guidance =
+      DeriveGuidance(Build({Cell("thread_shared", OutcomeKind::kOk, 36),
+                            Cell(kUsed, OutcomeKind::kHang, 36)},
+                           {}));
+  EXPECT_EQ(Find(guidance, "undecided/cpp/what_deciding_takes"), nullptr);
+}
+
 TEST(GuidanceTest, NoMatrixNoGuidance) {
   EXPECT_THAT(DeriveGuidance(ReportModel()), IsEmpty());
   EXPECT_EQ(RenderGuidanceText(ReportModel(), {}), "");
