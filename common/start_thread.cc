@@ -1,7 +1,5 @@
 #include "common/start_thread.h"
 
-#include <cerrno>
-
 #include "absl/strings/str_cat.h"
 
 namespace forkcheck {

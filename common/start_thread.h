@@ -25,7 +25,8 @@ namespace forkcheck {
 absl::Status ThreadStartError(absl::string_view what,
                               const std::system_error& error);
 
-// Runs `body` on a new thread, or says why none could be started.
+// Runs `body` on a new thread, or says why none could be started (only
+// std::system_error is caught: an allocation failure still throws).
 template <typename Body>
 absl::StatusOr<std::thread> StartThread(absl::string_view what, Body&& body) {
   try {

@@ -61,6 +61,7 @@ ProgressDisplay::ProgressDisplay(std::ostream* out, Options options)
       StartThread("the progress display's clock", [this] { Ticker(); });
   if (ticker.ok()) {
     ticker_ = *std::move(ticker);
+    has_clock_ = true;
   } else {
     *out_ << "forkcheck: " << ticker.status().message()
           << "; progress shows changes only\n";
@@ -91,8 +92,14 @@ void ProgressDisplay::Update(const std::string& detail,
   done_fraction_ = done_fraction;
   bound_ = bound;
   bound_at_ = Clock::now();
-  // A terminal line follows every change; a plain log only its interval.
-  if (options_.redraw) DrawLocked(/*plain_line=*/false);
+  // A terminal line follows every change; a plain log only its interval
+  // (the clock's job, or, without one, the next change's after it).
+  if (options_.redraw) {
+    DrawLocked(/*plain_line=*/false);
+  } else if (!has_clock_ &&
+             Clock::now() >= last_plain_ + options_.plain_interval) {
+    DrawLocked(/*plain_line=*/true);
+  }
 }
 
 void ProgressDisplay::Finish() {

@@ -91,6 +91,8 @@ class ProgressDisplay {
   Clock::time_point bound_at_;  // when bound_ was given
   Clock::time_point last_plain_;
   std::thread ticker_;
+  // Whether ticker_ runs (set once, before any other thread can look).
+  bool has_clock_ = false;
 };
 
 // Whether `fd` is a terminal, and its width in columns (or 0).

@@ -394,6 +394,9 @@ absl::StatusOr<std::vector<CellResult>> RunMatrix(
   std::promise<bool> go;
   std::shared_future<bool> going = go.get_future().share();
   std::vector<std::thread> lanes;
+  // No allocation between a lane's start and the word: a throw there would
+  // leave lanes waiting on a broken promise.
+  lanes.reserve(bounded.cpu_lanes + bounded.hang_lanes);
   absl::Status started = absl::OkStatus();
   for (int i = 0; i < bounded.cpu_lanes + bounded.hang_lanes; ++i) {
     const bool hang_lane = i >= bounded.cpu_lanes;

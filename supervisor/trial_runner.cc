@@ -281,7 +281,7 @@ std::vector<ProcessStacks> ReadTrialCores(const std::string& directory,
     if (reader.ok()) {
       readers.push_back(*std::move(reader));
     } else {
-      read();  // no thread to spare: this core after the one before
+      read();  // no thread to spare: read here, beside those started
     }
   }
   for (std::thread& reader : readers) reader.join();

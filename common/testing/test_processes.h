@@ -26,6 +26,7 @@ std::string FreshTestDirectory(const std::string& name);
 // become user 65534, or a capability exempts it), nullopt with `*skip` set
 // for GTEST_SKIP. A child that dies by a signal (std::terminate's SIGABRT)
 // or outlives the bounded wait records a test failure and gives nullopt.
+// Call it while the test is single-threaded: it forks.
 std::optional<int> ExitCodeWhereThreadsAreRefused(
     const std::function<int()>& body, std::string* skip);
 
