@@ -33,26 +33,20 @@ PartTally TallyOf(const OutcomeCounts& counts) {
   return tally;
 }
 
-constexpr OutcomeKind kAllKinds[] = {
-    OutcomeKind::kOk,    OutcomeKind::kOkAfterRetry, OutcomeKind::kWrongData,
-    OutcomeKind::kError, OutcomeKind::kHang,         OutcomeKind::kCrash};
-
 constexpr absl::string_view kSeparator = " => ";
 // Larger counts are a typo, not a recording.
 constexpr int kMaxCount = 10'000'000;
 
 std::string KnownKinds() {
   std::vector<std::string> names;
-  for (OutcomeKind kind : kAllKinds) {
+  for (OutcomeKind kind : kOutcomeKinds) {
     names.push_back(std::string(OutcomeKindName(kind)));
   }
   return absl::StrJoin(names, ", ");
 }
 
 absl::StatusOr<OutcomeKind> ParseKind(absl::string_view name) {
-  for (OutcomeKind kind : kAllKinds) {
-    if (OutcomeKindName(kind) == name) return kind;
-  }
+  if (std::optional<OutcomeKind> kind = OutcomeKindNamed(name)) return *kind;
   return absl::InvalidArgumentError(absl::StrCat(
       "unknown outcome kind \"", name, "\" (known: ", KnownKinds(), ")"));
 }
@@ -205,7 +199,7 @@ std::string PValueText(double p) {
 
 std::string CountsText(const OutcomeCounts& counts) {
   std::vector<std::string> parts;
-  for (OutcomeKind kind : kAllKinds) {
+  for (OutcomeKind kind : kOutcomeKinds) {
     const int count = counts.Count(kind);
     if (count > 0) parts.push_back(absl::StrCat(OutcomeKindName(kind), "=", count));
   }

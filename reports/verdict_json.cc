@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr OutcomeKind kKinds[] = {
-    OutcomeKind::kOk,    OutcomeKind::kOkAfterRetry, OutcomeKind::kWrongData,
-    OutcomeKind::kError, OutcomeKind::kHang,         OutcomeKind::kCrash};
-
 }  // namespace
 
 json CellPartJson(const OutcomeCounts& counts, const VerdictRule& rule) {
@@ -51,10 +47,7 @@ absl::StatusOr<OutcomeCounts> OutcomeCountsFromJson(const json& counts) {
   }
   OutcomeCounts result;
   for (const auto& [name, count] : counts.items()) {
-    std::optional<OutcomeKind> kind;
-    for (const OutcomeKind candidate : kKinds) {
-      if (OutcomeKindName(candidate) == name) kind = candidate;
-    }
+    const std::optional<OutcomeKind> kind = OutcomeKindNamed(name);
     if (!kind.has_value()) {
       return absl::InvalidArgumentError(
           absl::StrCat("counts: \"", name, "\" is not an outcome kind"));

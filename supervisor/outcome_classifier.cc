@@ -330,6 +330,13 @@ absl::string_view OutcomeKindName(OutcomeKind kind) {
   return "unknown";
 }
 
+std::optional<OutcomeKind> OutcomeKindNamed(absl::string_view name) {
+  for (const OutcomeKind kind : kOutcomeKinds) {
+    if (OutcomeKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 OutcomeKind WorseOf(OutcomeKind a, OutcomeKind b) {
   return Severity(a) >= Severity(b) ? a : b;
 }

@@ -25,8 +25,16 @@ enum class OutcomeKind {
   kCrash
 };
 
+// Every kind, in the order above (least severe first).
+inline constexpr OutcomeKind kOutcomeKinds[] = {
+    OutcomeKind::kOk,    OutcomeKind::kOkAfterRetry, OutcomeKind::kWrongData,
+    OutcomeKind::kError, OutcomeKind::kHang,         OutcomeKind::kCrash};
+
 // "ok", "ok_after_retry", "wrong_data", "error", "hang", "crash".
 absl::string_view OutcomeKindName(OutcomeKind kind);
+
+// The kind OutcomeKindName names `name`; nullopt for any other text.
+std::optional<OutcomeKind> OutcomeKindNamed(absl::string_view name);
 
 // The more severe of two outcomes:
 // crash > hang > wrong_data > error > ok_after_retry > ok.
