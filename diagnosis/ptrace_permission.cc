@@ -1,6 +1,7 @@
 #include "diagnosis/ptrace_permission.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,29 @@ namespace {
 
 constexpr int kCapSysPtrace = 19;  // linux/capability.h
 
+// The fields of a /proc/PID/status text, by name ("Uid", "CapBnd", ...).
+std::map<std::string, std::string> StatusFields(const std::string& text) {
+  std::map<std::string, std::string> fields;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    const size_t colon = line.find(':');
+    if (colon == absl::string_view::npos) continue;
+    fields[std::string(line.substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return fields;
+}
+
+// Bit kCapSysPtrace of a capability set's hex mask; nullopt if unparsable.
+std::optional<bool> HasCapSysPtrace(const std::string& mask) {
+  uint64_t capabilities = 0;
+  if (!absl::SimpleHexAtoi(mask, &capabilities)) return std::nullopt;
+  return ((capabilities >> kCapSysPtrace) & 1) != 0;
+}
+
 }  // namespace
 
 std::optional<std::string> PtraceRefusal(std::optional<int> scope,
-                                         bool has_cap_sys_ptrace) {
+                                         bool gdb_has_cap_sys_ptrace) {
   if (!scope.has_value() || *scope <= 0) return std::nullopt;
   const std::string setting =
       absl::StrCat("kernel.yama.ptrace_scope is ", *scope);
@@ -27,17 +47,19 @@ std::optional<std::string> PtraceRefusal(std::optional<int> scope,
                         ": no process may attach a debugger (a "
                         "setting only a reboot undoes)");
   }
-  if (has_cap_sys_ptrace) return std::nullopt;
+  if (gdb_has_cap_sys_ptrace) return std::nullopt;
   if (*scope == 1) {
     return absl::StrCat(
         setting,
         ": a debugger may attach only to its own descendants, and a "
-        "trial's processes are gdb's siblings (run as root, or sudo sysctl "
-        "kernel.yama.ptrace_scope=0 for the run)");
+        "trial's processes are gdb's siblings (run as root with "
+        "CAP_SYS_PTRACE, or sudo sysctl kernel.yama.ptrace_scope=0 for the "
+        "run)");
   }
   return absl::StrCat(setting,
                       ": only a process with CAP_SYS_PTRACE may attach a "
-                      "debugger (run as root)");
+                      "debugger (run as root with it; in a container, e.g. "
+                      "docker run --cap-add=SYS_PTRACE)");
 }
 
 std::optional<std::string> PtraceRefusalHere(const std::string& root) {
@@ -49,23 +71,22 @@ std::optional<std::string> PtraceRefusalHere(const std::string& root) {
       absl::SimpleAtoi(absl::StripAsciiWhitespace(*scope_text), &value)) {
     scope = value;
   }
-  bool has_cap_sys_ptrace = false;
+  if (!scope.has_value() || *scope <= 0) return std::nullopt;
   absl::StatusOr<std::string> status =
       ReadFile(root + "/proc/self/status", "this process's status");
-  if (!status.ok()) return std::nullopt;  // let gdb's error say
-  {
-    for (absl::string_view line : absl::StrSplit(*status, '\n')) {
-      if (!absl::ConsumePrefix(&line, "CapEff:")) continue;
-      uint64_t capabilities = 0;
-      if (absl::SimpleHexAtoi(absl::StripAsciiWhitespace(line),
-                              &capabilities)) {
-        has_cap_sys_ptrace = (capabilities >> kCapSysPtrace) & 1;
-      } else {
-        return std::nullopt;
-      }
-    }
+  if (!status.ok()) return std::nullopt;
+  std::map<std::string, std::string> fields = StatusFields(*status);
+  // Uid: real, effective, saved, filesystem.
+  const std::vector<std::string> uids =
+      absl::StrSplit(fields["Uid"], absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  int64_t effective_uid = -1;
+  if (uids.size() < 2 || !absl::SimpleAtoi(uids[1], &effective_uid)) {
+    return std::nullopt;
   }
-  return PtraceRefusal(scope, has_cap_sys_ptrace);
+  const std::optional<bool> bounding = HasCapSysPtrace(fields["CapBnd"]);
+  const std::optional<bool> ambient = HasCapSysPtrace(fields["CapAmb"]);
+  if (!bounding.has_value() || !ambient.has_value()) return std::nullopt;
+  return PtraceRefusal(scope, (effective_uid == 0 && *bounding) || *ambient);
 }
 
 }  // namespace forkcheck

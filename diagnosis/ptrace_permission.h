@@ -15,14 +15,18 @@
 namespace forkcheck {
 
 // Why gdb could not attach to a trial's processes given Yama's `scope`
-// (nullopt: no Yama) and whether this process has CAP_SYS_PTRACE (which
-// gdb, its child, inherits as root does); nullopt when it could.
+// (nullopt: no Yama) and whether gdb would run with CAP_SYS_PTRACE;
+// nullopt when it could.
 std::optional<std::string> PtraceRefusal(std::optional<int> scope,
-                                         bool has_cap_sys_ptrace);
+                                         bool gdb_has_cap_sys_ptrace);
 
 // PtraceRefusal of this machine: <root>/proc/sys/kernel/yama/ptrace_scope
-// (absent: no Yama) and CapEff of <root>/proc/self/status. A file that
-// cannot be parsed counts as no refusal: gdb's own error then says why.
+// (absent: no Yama) and <root>/proc/self/status. gdb, exec'd by this
+// process, has CAP_SYS_PTRACE if this process runs as root (effective uid
+// 0) with the capability in its bounding set (CapBnd: a container may drop
+// it), or holds it as an ambient capability (CapAmb); a file capability of
+// this process is lost at the exec. A status file that cannot be read or
+// parsed counts as no refusal: gdb's own error then says why.
 std::optional<std::string> PtraceRefusalHere(const std::string& root = "");
 
 }  // namespace forkcheck

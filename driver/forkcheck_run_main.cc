@@ -62,6 +62,7 @@
 #include "reports/report.h"
 #include "reports/report_writer.h"
 #include "reports/shard_section.h"
+#include "reports/text_wrap.h"
 #include "testees/testee_programs.h"
 
 ABSL_FLAG(std::string, size, "quick",
@@ -632,8 +633,12 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   if (options.run.cell.explain_failures) {
     // Said once here rather than as every hung trial's capture error.
     if (std::optional<std::string> refused = PtraceRefusalHere()) {
-      std::cout << "No stacks of hung trials on this machine: " << *refused
-                << ". Crashes still get their cores' stacks.\n";
+      std::cout << WrapLine(
+          absl::StrCat(
+              "No gdb stacks of hung trials on this machine: ", *refused,
+              ". Crashed trials still get their cores' stacks, and "
+              "Python processes their faulthandler stacks."),
+          kConsoleColumns, 2);
     }
   }
   std::cout.flush();

@@ -36,6 +36,7 @@
 #include "matrix/cell_runner.h"
 #include "matrix/matrix_design.h"
 #include "matrix/server_pool.h"
+#include "reports/text_wrap.h"
 #include "supervisor/testee.h"
 #include "testees/testee_programs.h"
 
@@ -271,7 +272,9 @@ int Main(const std::string& argv0, const std::string& key,
                     : absl::StrCat(", ", absl::StrJoin(*trace_env, " ")))
             << "\n";
   if (std::optional<std::string> refused = PtraceRefusalHere()) {
-    std::cout << "no stacks of hung trials here: " << *refused << "\n";
+    std::cout << WrapLine(
+        absl::StrCat("no gdb stacks of hung trials here: ", *refused),
+        kConsoleColumns, 2);
   }
   std::cout.flush();
   std::vector<TrialSample> samples;
