@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "matrix/cell.h"
+#include "matrix/stopping_rule.h"
 #include "reports/report_clients.h"
 #include "reports/text_wrap.h"
 #include "reports/verdict_text.h"
@@ -766,32 +767,56 @@ std::string Minutes(int64_t n) {
   return absl::StrCat(n, n == 1 ? " minute" : " minutes");
 }
 
+// A part's counts as the matrix keeps them (ParseReportModel has checked
+// the kinds' names).
+OutcomeCounts MatrixCounts(const CellPart& part) {
+  OutcomeCounts counts;
+  for (const auto& [name, count] : part.counts) {
+    if (std::optional<OutcomeKind> kind = OutcomeKindNamed(name)) {
+      counts.counts[*kind] = count;
+    }
+  }
+  return counts;
+}
+
 // e'. What deciding a client's undecided cells would take (one statement a
-// client, first among its undecided ones): the trials each cell still needs
-// (TrialsForDecision, at most --max_trials) at the mean lane time of its
-// own trials so far (each with its diagnosis), summed over the cells, and
-// the --matrix_budget that buys them with the matrix's default of one lane
-// per CPU. An estimate: trials to come may hang longer or end sooner than
-// those so far. None when no cell with trials in the report is undecided.
+// client, first among its undecided ones, so that the console's one line
+// shows it): the trials each cell still needs by the matrix's own rule
+// (TrialsToDecision: its trials to come falling as most of its trials so
+// far did) at the mean lane time of its trials so far (each with its
+// diagnosis), summed, and the --matrix_budget that buys them with the
+// matrix's default of one CPU lane per CPU. Cells that hung in a trial are
+// left out (their trials wait out watchdogs on the hang lanes, beside the
+// CPU lanes), as are cells that --max_trials stops short of a verdict; the
+// sentence counts both. An estimate: trials to come may hang longer or end
+// sooner than those so far. None when nothing is undecided.
 std::optional<GuidanceStatement> RuleUndecidedCost(const ReportModel& report,
                                                    const std::string& client) {
   const ReportConformance& c = *report.conformance;
   const ReportTrialPolicy& policy = c.trial_policy;
-  int cells = 0;
+  StoppingRule uncapped = policy.stopping;
+  uncapped.max_trials = 10000;  // to tell cells the cap stops short
+  int cells = 0, hanging = 0, capped = 0, capped_wants = 0;
   int64_t more_trials = 0;
   double lane_seconds = 0;
-  bool capped = false;
   for (const ReportCell& cell : c.cells) {
-    if (cell.client != client || cell.trials.empty()) continue;
-    const std::optional<UndecidedKind> kind = UndecidedKindOf(cell);
-    if (!kind.has_value()) continue;
-    int wanted = TrialsForDecision(*kind, policy);
-    if (wanted > policy.stopping.max_trials) {
-      capped = true;
-      wanted = policy.stopping.max_trials;
+    if (cell.client != client || CellVerdict(cell) != "undecided") continue;
+    if (std::any_of(cell.trials.begin(), cell.trials.end(),
+                    [](const ReportTrial& t) { return t.watchdog_fired; })) {
+      ++hanging;
+      continue;
     }
-    const int more = std::max(0, wanted - cell.workers.trials);
-    if (more == 0) continue;
+    const OutcomeCounts parent = cell.parent_after.has_value()
+                                     ? MatrixCounts(*cell.parent_after)
+                                     : OutcomeCounts{};
+    const int more = TrialsToDecision(MatrixCounts(cell.workers), parent,
+                                      policy.verdicts, uncapped);
+    if (more == 0 || cell.trials.empty()) continue;
+    if (cell.workers.trials + more > policy.stopping.max_trials) {
+      ++capped;
+      capped_wants = std::max(capped_wants, cell.workers.trials + more);
+      continue;
+    }
     double micros = 0;
     for (const ReportTrial& trial : cell.trials) {
       micros += static_cast<double>(trial.wall_micros + trial.diagnosis_micros);
@@ -800,13 +825,31 @@ std::optional<GuidanceStatement> RuleUndecidedCost(const ReportModel& report,
     more_trials += more;
     lane_seconds += more * micros / 1e6 / cell.trials.size();
   }
-  if (cells == 0) return std::nullopt;
+  if (cells + hanging + capped == 0) return std::nullopt;
   const MachineFacts& machine = report.environment.machine;
   const int64_t lanes = std::max<int64_t>(
       1,
       machine.hardware_concurrency.value_or(machine.cpus_allowed.value_or(1)));
+  const int64_t trial_minutes =
+      static_cast<int64_t>(std::ceil(lane_seconds / 60));
   const int64_t budget_minutes = std::max<int64_t>(
       1, static_cast<int64_t>(std::ceil(lane_seconds / lanes / 60)));
+  std::vector<std::string> left_out;
+  if (hanging > 0) {
+    left_out.push_back(absl::StrCat(
+        Cells(hanging),
+        " with a hung trial (their trials wait out watchdogs on the hang "
+        "lanes, beside)"));
+  }
+  if (capped > 0) {
+    left_out.push_back(absl::StrCat(
+        Cells(capped), " needing up to ", capped_wants,
+        " trials, past this run's --max_trials=", policy.stopping.max_trials));
+  }
+  const std::string not_counted =
+      left_out.empty()
+          ? ""
+          : absl::StrCat(" Not counted: ", absl::StrJoin(left_out, "; "), ".");
   GuidanceStatement statement;
   statement.client = client;
   statement.rule = kRuleUndecided;
@@ -814,23 +857,27 @@ std::optional<GuidanceStatement> RuleUndecidedCost(const ReportModel& report,
       absl::StrCat(kRuleUndecided, "/", client, "/what_deciding_takes");
   statement.subject = client;
   statement.strength = GuidanceStrength::kUndecided;
+  if (cells == 0) {
+    statement.sentence = absl::StrCat(
+        "What deciding the undecided cells would take is not "
+        "estimated: ",
+        absl::StrJoin(left_out, "; "), ".");
+    statement.brief =
+        absl::StrCat(Cells(hanging + capped), " undecided, not estimated");
+    return statement;
+  }
   statement.sentence = absl::StrCat(
-      "Deciding the ", Cells(cells), " still undecided would take ",
-      absl::StrCat(more_trials), " more trials",
-      capped
-          ? absl::StrCat(" (at most --max_trials=", policy.stopping.max_trials,
-                         " a cell; some need more)")
-          : "",
-      ": at the mean time of each cell's trials so far, about ",
-      Minutes(static_cast<int64_t>(std::ceil(lane_seconds / 60))),
-      " of trials, so about ", budget_minutes, " more ",
+      "Deciding ", Cells(cells), " still undecided would take ", more_trials,
+      " more trials: at the mean time of each cell's trials so far, about ",
+      Minutes(trial_minutes), " of trials, so about ", budget_minutes, " more ",
       budget_minutes == 1 ? "minute" : "minutes",
       " of --matrix_budget with one lane per CPU (", lanes,
       " here, the default). An estimate: trials to come may hang longer or "
-      "end sooner than those so far.");
+      "end sooner than those so far.",
+      not_counted);
   statement.brief =
-      absl::StrCat(Cells(cells), " need ", more_trials, " trials, ~",
-                   budget_minutes, " min of budget");
+      absl::StrCat(Cells(cells), cells == 1 ? " needs " : " need ", more_trials,
+                   " trials, ~", budget_minutes, " min of budget");
   return statement;
 }
 

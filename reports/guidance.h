@@ -80,7 +80,8 @@ struct GuidanceStatement {
   // Unique within a report's guidance, e.g. "safe/cpp/spawn"; the HTML
   // page's anchor and what builds_on names.
   std::string id;
-  // What it is about: a model name, "2 workers, 64KiB", or the client.
+  // What it is about: a model name, "2 workers, 64KiB", or the client (a
+  // statement about all its cells: what deciding them would take).
   std::string subject;
   GuidanceStrength strength = GuidanceStrength::kSupported;
   // The whole statement, with its evidence in numbers (Markdown, HTML).

@@ -573,7 +573,7 @@ TEST(GuidanceTest, ABenchmarkOfOtherVariantSettingsIsNotTheSafeModelsCost) {
   ExpectEvidenceSupportsEveryStatement(report);
 }
 
-// Its `trials` trials each took `seconds` of a lane.
+// Its trials each took `seconds` of a lane.
 CellResult Timed(CellResult cell, double seconds) {
   for (TrialSample& sample : cell.samples) {
     sample.wall_micros = static_cast<int64_t>(seconds * 1e6);
@@ -581,15 +581,20 @@ CellResult Timed(CellResult cell, double seconds) {
   return cell;
 }
 
+// Its trials' watchdog fired.
+CellResult Hung(CellResult cell) {
+  for (TrialSample& sample : cell.samples) sample.watchdog_fired = true;
+  return cell;
+}
+
 TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
-  // Under the default rule (36 clean trials for safe, 6 failed ones for
-  // unsafe): a clean cell after 1 trial needs 35 more (at 2 s: 70 s), an
-  // all-hung one after 2 needs 4 (at 10 s: 40 s); the safe cell, and the
-  // flaky one (both kinds seen), none. 39 trials, 110 lane-seconds: 2
-  // minutes of trials, 1 of budget on 2 lanes.
+  // A clean cell after 1 trial needs 35 more to be safe (36 at the default
+  // rule), at 2 s each: 70 lane-seconds, 2 minutes of trials, 1 of budget
+  // on 2 lanes. The cell that hung is left out and named; the flaky and
+  // safe cells need nothing.
   ReportModel report =
       Build({Timed(Cell("spawn", OutcomeKind::kOk, 1), 2),
-             Timed(Cell(kUsed, OutcomeKind::kHang, 2), 10),
+             Hung(Timed(Cell(kUsed, OutcomeKind::kHang, 2), 10)),
              Timed(Mixed(Cell("fork_then_create_pristine", OutcomeKind::kOk, 4),
                          1, OutcomeKind::kCrash),
                    1),
@@ -602,12 +607,14 @@ TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
   ASSERT_NE(cost, nullptr) << absl::StrJoin(Ids(guidance), ", ");
   EXPECT_EQ(cost->strength, GuidanceStrength::kUndecided);
   EXPECT_THAT(cost->sentence,
-              HasSubstr("Deciding the 2 cells still undecided would take 39 "
-                        "more trials: at the mean time of each cell's trials "
-                        "so far, about 2 minutes of trials, so about 1 more "
+              HasSubstr("Deciding 1 cell still undecided would take 35 more "
+                        "trials: at the mean time of each cell's trials so "
+                        "far, about 2 minutes of trials, so about 1 more "
                         "minute of --matrix_budget with one lane per CPU (2 "
                         "here"));
-  EXPECT_EQ(cost->brief, "2 cells need 39 trials, ~1 min of budget");
+  EXPECT_THAT(cost->sentence,
+              HasSubstr("Not counted: 1 cell with a hung trial"));
+  EXPECT_EQ(cost->brief, "1 cell needs 35 trials, ~1 min of budget");
   // First of the client's undecided statements: the console lists it.
   for (const GuidanceStatement& statement : guidance) {
     if (statement.rule != kRuleUndecided) continue;
@@ -618,6 +625,16 @@ TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
   report.environment.machine.hardware_concurrency = 1;
   EXPECT_THAT(Find(DeriveGuidance(report), cost->id)->brief,
               HasSubstr("~2 min of budget"));
+  // A cap of 10 trials a cell (--quick's) stops the clean cell short: no
+  // budget buys its verdict, and the statement says what would.
+  report.conformance->trial_policy.stopping.max_trials = 10;
+  const GuidanceStatement* capped =
+      Find(DeriveGuidance(report), "undecided/cpp/what_deciding_takes");
+  ASSERT_NE(capped, nullptr);
+  EXPECT_THAT(capped->sentence,
+              HasSubstr("1 cell needing up to 36 trials, past this run's "
+                        "--max_trials=10"));
+  EXPECT_THAT(capped->sentence, Not(HasSubstr("--matrix_budget")));
 }
 
 TEST(GuidanceTest, NothingUndecidedNothingToDecide) {

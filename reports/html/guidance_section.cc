@@ -125,16 +125,22 @@ std::string RenderGuidanceSection(const ReportModel& report) {
     absl::StrAppend(&html,
                     TextElement("h3", GuidanceClientHeading(report, client)));
     for (const std::string& rule : GuidanceRules()) {
-      std::string items;
+      // Statements about the client as a whole (what deciding its
+      // undecided cells takes) stand before those about its models.
+      std::string whole, items;
       int count = 0;
       for (const GuidanceStatement& statement : guidance) {
-        if (statement.client == client && statement.rule == rule) {
+        if (statement.client != client || statement.rule != rule) continue;
+        if (statement.subject == client) {
+          absl::StrAppend(&whole, Statement(statement, index_of));
+        } else {
           absl::StrAppend(&items, Statement(statement, index_of));
           ++count;
         }
       }
-      if (items.empty()) continue;
-      std::string list = Element("ul", {{"class", "guidance"}}, items);
+      if (whole.empty() && items.empty()) continue;
+      std::string list =
+          items.empty() ? "" : Element("ul", {{"class", "guidance"}}, items);
       // A long list of undecided models would push the grids off the first
       // screens: it folds, its count showing.
       if (rule == kRuleUndecided && count > kUnfoldedUndecided) {
@@ -144,7 +150,10 @@ std::string RenderGuidanceSection(const ReportModel& report) {
                                      absl::StrCat(count, " models undecided")),
                          list));
       }
-      absl::StrAppend(&html, TextElement("h4", GuidanceRuleTitle(rule)), list);
+      absl::StrAppend(
+          &html, TextElement("h4", GuidanceRuleTitle(rule)),
+          whole.empty() ? "" : Element("ul", {{"class", "guidance"}}, whole),
+          list);
     }
   }
   return Element("div", {{"class", "guidance"}}, html);
