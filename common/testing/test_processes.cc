@@ -99,4 +99,16 @@ std::optional<int> ExitCodeWhereThreadsAreRefused(
   }
 }
 
+void ExpectZeroWhereThreadsAreRefused(
+    const std::function<int()>& body,
+    const std::map<int, std::string>& meanings) {
+  std::string skip;
+  const std::optional<int> code = ExitCodeWhereThreadsAreRefused(body, &skip);
+  if (!skip.empty()) GTEST_SKIP() << skip;
+  if (!code.has_value()) return;  // the failure is recorded
+  const auto meaning = meanings.find(*code);
+  EXPECT_EQ(*code, 0) << (meaning != meanings.end() ? meaning->second
+                                                    : "an unexpected code");
+}
+
 }  // namespace forkcheck::test_support

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,14 @@ std::string FreshTestDirectory(const std::string& name);
 // Call it while the test is single-threaded: it forks.
 std::optional<int> ExitCodeWhereThreadsAreRefused(
     const std::function<int()>& body, std::string* skip);
+
+// ExitCodeWhereThreadsAreRefused, expecting `body` to return 0: another
+// code is a test failure with its meaning from `meanings` (code -> what
+// went wrong); where nothing refuses a thread the test is skipped. Call it
+// last in a test.
+void ExpectZeroWhereThreadsAreRefused(
+    const std::function<int()>& body,
+    const std::map<int, std::string>& meanings);
 
 }  // namespace forkcheck::test_support
 
