@@ -5,6 +5,7 @@
 // kept each repetition and got the aggregates, MAD included, and the session
 // latency family its percentiles from every call. Never asserts a
 // speed: the numbers of a fastbuild on a busy machine mean nothing.
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -101,13 +102,39 @@ TEST(ProcessModelsBenchmarkSmokeTest, ReportsEveryCounterPerRepetition) {
 
 // The Python client's scenarios run through the testee protocol, read the
 // testee table and report the same counters, labelled with their client.
+//
+// A scenario can fail by the client's own doing, which is not this test's
+// subject: CI once saw the threads model's process abort (SIGABRT) in its
+// session-latency trial under a load of 8 tests on 2 cores, as grpcio's
+// interpreter-shutdown races do (0 in 25 reruns on a quieter machine). So a
+// run whose only failures are trial outcomes (crash, hang) runs once more,
+// and two in a row fail the test.
 TEST(ProcessModelsBenchmarkSmokeTest,
      ThePythonClientIsBenchmarkedThroughItsTestee) {
-  const nlohmann::json report = RunBenchmarkReport(
-      {Binary(), "--models=python_threads,python_spawn", "--workers=2",
-       "--sizes=64KiB", "--table=small", "--testee_table=small",
-       "--benchmark_repetitions=1", "--session_calls_per_trial=20"},
-      "python");
+  auto run_python = [] {
+    return RunBenchmarkReport(
+        {Binary(), "--models=python_threads,python_spawn", "--workers=2",
+         "--sizes=64KiB", "--table=small", "--testee_table=small",
+         "--benchmark_repetitions=1", "--session_calls_per_trial=20"},
+        "python");
+  };
+  auto client_failures = [](const nlohmann::json& report) {
+    std::vector<std::string> failures;
+    for (const nlohmann::json& run : report["benchmarks"]) {
+      if (!run.value("error_occurred", false)) continue;
+      const std::string message = run.value("error_message", "");
+      if (message.rfind("crash:", 0) != 0 && message.rfind("hang:", 0) != 0) {
+        return std::vector<std::string>{};  // the benchmark's: no rerun
+      }
+      failures.push_back(run.value("run_name", "") + ": " + message);
+    }
+    return failures;
+  };
+  nlohmann::json report = run_python();
+  for (const std::string& failure : client_failures(report)) {
+    std::cout << "rerun after a client failure: " << failure << "\n";
+  }
+  if (!client_failures(report).empty()) report = run_python();
   EXPECT_EQ(report["context"].value("testee_table_rows", ""), "1000");
   std::set<std::string> seen;
   for (const nlohmann::json& run : report["benchmarks"]) {
