@@ -623,13 +623,15 @@ TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
   }
   // One lane, and the same lane time: twice the budget, rounded up.
   report.environment.machine.hardware_concurrency = 1;
-  EXPECT_THAT(Find(DeriveGuidance(report), cost->id)->brief,
-              HasSubstr("~2 min of budget"));
+  const std::vector<GuidanceStatement> one_lane = DeriveGuidance(report);
+  ASSERT_NE(Find(one_lane, cost->id), nullptr);
+  EXPECT_THAT(Find(one_lane, cost->id)->brief, HasSubstr("~2 min of budget"));
   // A cap of 10 trials a cell (--quick's) stops the clean cell short: no
   // budget buys its verdict, and the statement says what would.
   report.conformance->trial_policy.stopping.max_trials = 10;
+  const std::vector<GuidanceStatement> capped_run = DeriveGuidance(report);
   const GuidanceStatement* capped =
-      Find(DeriveGuidance(report), "undecided/cpp/what_deciding_takes");
+      Find(capped_run, "undecided/cpp/what_deciding_takes");
   ASSERT_NE(capped, nullptr);
   EXPECT_THAT(capped->sentence,
               HasSubstr("1 cell needing up to 36 trials, past this run's "
