@@ -452,41 +452,6 @@ int TrialsToDecide(double threshold, double confidence) {
   return 0;
 }
 
-// Where an undecided cell stands, which says what would decide it: no
-// failure yet (safe needs more clean trials), a part that read every row in
-// none of its trials (unsafe needs more such trials), or anything else (both
-// kinds seen: judged at --flaky_trials).
-enum class UndecidedKind { kClean, kAllFailed, kOther };
-
-// nullopt for a cell that is not undecided.
-std::optional<UndecidedKind> UndecidedKindOf(const ReportCell& cell) {
-  if (CellVerdict(cell) != "undecided") return std::nullopt;
-  bool any_failure = false, a_part_never_read = false;
-  for (const CellPart* part : Parts(cell)) {
-    any_failure = any_failure || part->failures > 0;
-    a_part_never_read =
-        a_part_never_read || (part->trials > 0 && ReadEveryRow(*part) == 0);
-  }
-  if (!any_failure) return UndecidedKind::kClean;
-  return a_part_never_read ? UndecidedKind::kAllFailed : UndecidedKind::kOther;
-}
-
-// The trials in all that a cell of `kind` needs for the rule to decide it
-// if the trials to come fall as its trials so far did.
-int TrialsForDecision(UndecidedKind kind, const ReportTrialPolicy& policy) {
-  switch (kind) {
-    case UndecidedKind::kClean:
-      return TrialsToDecide(policy.verdicts.safe_threshold,
-                            policy.verdicts.confidence);
-    case UndecidedKind::kAllFailed:
-      return TrialsToDecide(policy.verdicts.unsafe_threshold,
-                            policy.verdicts.confidence);
-    case UndecidedKind::kOther:
-      break;
-  }
-  return policy.stopping.flaky_trials;
-}
-
 // What would decide a model's undecided cells: "3 cells undecided: no
 // failure yet (ok 12/12); a cell needs 36 clean trials to be safe, they have
 // 4 (the time budget stopped 3; this run's cap is 10 trials a cell)".
@@ -495,12 +460,22 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
   const ReportTrialPolicy& policy = conformance.trial_policy;
   std::vector<const ReportCell*> clean, all_failed, other;
   for (const ReportCell* cell : cells) {
-    const std::optional<UndecidedKind> kind = UndecidedKindOf(*cell);
-    if (!kind.has_value()) continue;
-    (*kind == UndecidedKind::kClean       ? clean
-     : *kind == UndecidedKind::kAllFailed ? all_failed
-                                          : other)
-        .push_back(cell);
+    if (CellVerdict(*cell) != "undecided") continue;
+    // A part that failed in every trial would make the cell unsafe with
+    // enough such trials; a cell with no failure at all would become safe.
+    bool any_failure = false, a_part_never_read = false;
+    for (const CellPart* part : Parts(*cell)) {
+      any_failure = any_failure || part->failures > 0;
+      a_part_never_read =
+          a_part_never_read || (part->trials > 0 && ReadEveryRow(*part) == 0);
+    }
+    if (!any_failure) {
+      clean.push_back(cell);
+    } else if (a_part_never_read) {
+      all_failed.push_back(cell);
+    } else {
+      other.push_back(cell);
+    }
   }
   auto fewest_most = [](const std::vector<const ReportCell*>& group) {
     int fewest = 1 << 30, most = 0;
@@ -514,7 +489,8 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
   std::vector<std::string> parts;
   int needed_most = 0;
   if (!clean.empty()) {
-    const int needed = TrialsForDecision(UndecidedKind::kClean, policy);
+    const int needed = TrialsToDecide(policy.verdicts.safe_threshold,
+                                      policy.verdicts.confidence);
     needed_most = std::max(needed_most, needed);
     parts.push_back(absl::StrCat(Cells(clean.size()), " with no failure yet (",
                                  SummedCounts(clean, false), "): safe needs ",
@@ -522,7 +498,8 @@ std::string WhatWouldDecide(const std::vector<const ReportCell*>& cells,
                                  fewest_most(clean)));
   }
   if (!all_failed.empty()) {
-    const int needed = TrialsForDecision(UndecidedKind::kAllFailed, policy);
+    const int needed = TrialsToDecide(policy.verdicts.unsafe_threshold,
+                                      policy.verdicts.confidence);
     needed_most = std::max(needed_most, needed);
     parts.push_back(absl::StrCat(
         Cells(all_failed.size()), " failed in every trial (",
