@@ -160,7 +160,9 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
   // retries (the matrix reports that they needed it).
   if (outcome.overall != OutcomeKind::kOk &&
       outcome.overall != OutcomeKind::kOkAfterRetry) {
-    return absl::AbortedError(DescribeNotOk(outcome));
+    return ExplainNotOkTrial(
+        absl::StrCat(resolved.model_name, " at ", workers, " workers"), *record,
+        outcome, stderr);
   }
   return MetricsFromTrial(*record);
 }

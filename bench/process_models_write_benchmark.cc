@@ -303,7 +303,9 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
   // is what the model costs a writer that retries.
   if (outcome.overall != OutcomeKind::kOk &&
       outcome.overall != OutcomeKind::kOkAfterRetry) {
-    return absl::AbortedError(DescribeNotOk(outcome));
+    return ExplainNotOkTrial(
+        absl::StrCat(resolved.model_name, " writing at ", workers, " workers"),
+        *record, outcome, stderr);
   }
   absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(*record);
   if (!metrics.ok()) return metrics.status();

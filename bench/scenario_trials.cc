@@ -9,6 +9,7 @@
 #include "common/interrupt_cleanup.h"
 #include "matrix/cell.h"
 #include "matrix/trial_spec.h"
+#include "supervisor/trial_evidence.h"
 #include "testees/testee_programs.h"
 
 namespace forkcheck {
@@ -118,6 +119,28 @@ std::string DescribeNotOk(const TrialOutcome& outcome) {
   }
   return absl::StrCat(OutcomeKindName(outcome.overall), ": ",
                       absl::StrJoin(parts, "; "));
+}
+
+absl::Status ExplainNotOkTrial(const std::string& trial,
+                               const TrialRecord& record,
+                               const TrialOutcome& outcome, std::FILE* log) {
+  const std::string not_ok = DescribeNotOk(outcome);
+  const std::vector<ProcessEvidence> evidence =
+      EvidenceFromTrial(record, outcome);
+  // Enough of a Python traceback or a sanitizer's report to read the
+  // failure from the log alone.
+  constexpr size_t kStderrLines = 40;
+  std::fprintf(log, "%s: trial not ok: %s\n%s", trial.c_str(), not_ok.c_str(),
+               DescribeEvidence(evidence, kStderrLines, "  ").c_str());
+  std::fflush(log);
+  for (const ProcessEvidence& process : evidence) {
+    if (!process.has_signature()) continue;
+    return absl::AbortedError(absl::StrCat(
+        not_ok, "; ", process.process, " stack (", process.stacks_source,
+        process.signal.empty() ? "" : absl::StrCat(", ", process.signal),
+        "): ", process.signature));
+  }
+  return absl::AbortedError(not_ok);
 }
 
 bool RepetitionFailures::SkipIfFailedBefore(benchmark::State& state,

@@ -2,11 +2,13 @@
 // writes: process_models_write_benchmark) share about a scenario's trials:
 // the clients that can run them here, a scenario made concrete for its
 // client, its trial request as a matrix cell's, a not-ok trial described in
-// one line, and skipping a benchmark whose trial was not ok.
+// one line and explained in the log, and skipping a benchmark whose trial
+// was not ok.
 #ifndef FORKCHECK_BENCH_SCENARIO_TRIALS_H_
 #define FORKCHECK_BENCH_SCENARIO_TRIALS_H_
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +22,7 @@
 #include "grpcpp/grpcpp.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
+#include "supervisor/trial_runner.h"
 
 namespace forkcheck {
 
@@ -82,6 +85,17 @@ v1::TrialRequest ScenarioRequest(const ResolvedScenario& resolved, int workers,
 // "hang: worker 0: hang (hang in connect); parent_after: hang (...)": the
 // overall outcome and every part that was not ok.
 std::string DescribeNotOk(const TrialOutcome& outcome);
+
+// A benchmark's trial that was not ok, explained as the matrix explains
+// its failed trials: writes to `log` a line naming `trial` (e.g.
+// "python-grpcio:threads at 4 workers") with DescribeNotOk's, then its
+// evidence (supervisor/trial_evidence.h: each process's stack signature and
+// the end of its stderr; the main job keeps a benchmark's stderr in its
+// log), and returns ABORTED with DescribeNotOk's line and the first stack
+// signature, which the benchmark's skip message and so the report carry.
+absl::Status ExplainNotOkTrial(const std::string& trial,
+                               const TrialRecord& record,
+                               const TrialOutcome& outcome, std::FILE* log);
 
 // Benchmarks whose trial was not ok, by name, and why: later repetitions
 // of one skip at once, so a hanging model costs one watchdog per

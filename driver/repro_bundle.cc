@@ -12,8 +12,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "common/file_util.h"
 #include "common/runfiles.h"
 #include "driver/program_copy.h"
@@ -24,6 +22,7 @@
 #include "matrix/verdict.h"
 #include "supervisor/outcome_classifier.h"
 #include "supervisor/testee.h"
+#include "supervisor/trial_evidence.h"
 
 namespace forkcheck {
 namespace {
@@ -607,20 +606,6 @@ absl::Status WriteReproFiles(const ReproBundle& bundle,
   return absl::OkStatus();
 }
 
-namespace {
-
-// The last `count` non-empty lines of `text`.
-std::vector<std::string> LastLines(const std::string& text, size_t count) {
-  std::vector<std::string> lines;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (!absl::StripAsciiWhitespace(line).empty()) lines.emplace_back(line);
-  }
-  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - count);
-  return lines;
-}
-
-}  // namespace
-
 std::string DescribeTrialSample(int index, int total,
                                 const TrialSample& sample) {
   std::string text = absl::StrCat("trial ", index, "/", total, ": ");
@@ -653,24 +638,7 @@ std::string DescribeTrialSample(int index, int total,
   if (!sample.harness_error.empty()) {
     absl::StrAppend(&text, "  harness error: ", sample.harness_error, "\n");
   }
-  for (const ProcessEvidence& evidence : sample.evidence) {
-    if (!evidence.signature.empty()) {
-      absl::StrAppend(&text, "  ", evidence.process, " stack (",
-                      evidence.stacks_source, "): ", evidence.signature,
-                      evidence.fault_address.empty()
-                          ? ""
-                          : absl::StrCat(" at ", evidence.fault_address),
-                      "\n");
-    }
-    if (!evidence.capture_error.empty()) {
-      absl::StrAppend(&text, "  ", evidence.process,
-                      " stack not captured: ", evidence.capture_error, "\n");
-    }
-    const std::vector<std::string> lines = LastLines(evidence.stderr_tail, 3);
-    for (const std::string& line : lines) {
-      absl::StrAppend(&text, "  ", evidence.process, " stderr: ", line, "\n");
-    }
-  }
+  absl::StrAppend(&text, DescribeEvidence(sample.evidence, 3, "  "));
   return text;
 }
 

@@ -6,6 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "common/utf8.h"
 #include "diagnosis/stack_signature.h"
 #include "diagnosis/stack_trace.h"
@@ -76,6 +79,16 @@ std::string LastBytes(const std::string& text, size_t bytes) {
   return text.size() <= bytes ? text : text.substr(text.size() - bytes);
 }
 
+// The last `count` non-empty lines of `text`.
+std::vector<std::string> LastLines(const std::string& text, size_t count) {
+  std::vector<std::string> lines;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!absl::StripAsciiWhitespace(line).empty()) lines.emplace_back(line);
+  }
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - count);
+  return lines;
+}
+
 }  // namespace
 
 bool TrialFailed(const TrialOutcome& outcome) {
@@ -140,6 +153,30 @@ std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
     evidence.push_back(std::move(process));
   }
   return evidence;
+}
+
+std::string DescribeEvidence(const std::vector<ProcessEvidence>& evidence,
+                             size_t stderr_lines, const std::string& indent) {
+  std::string text;
+  for (const ProcessEvidence& process : evidence) {
+    if (!process.signature.empty()) {
+      absl::StrAppend(&text, indent, process.process, " stack (",
+                      process.stacks_source, "): ", process.signature,
+                      process.fault_address.empty()
+                          ? ""
+                          : absl::StrCat(" at ", process.fault_address),
+                      "\n");
+    }
+    if (!process.capture_error.empty()) {
+      absl::StrAppend(&text, indent, process.process,
+                      " stack not captured: ", process.capture_error, "\n");
+    }
+    for (const std::string& line :
+         LastLines(process.stderr_tail, stderr_lines)) {
+      absl::StrAppend(&text, indent, process.process, " stderr: ", line, "\n");
+    }
+  }
+  return text;
 }
 
 }  // namespace forkcheck

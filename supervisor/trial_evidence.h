@@ -53,6 +53,14 @@ bool TrialFailed(const TrialOutcome& outcome);
 std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
                                                const TrialOutcome& outcome);
 
+// Evidence as lines of text, each starting with `indent`: per process its
+// signature ("worker 0 stack (core): abort ← ... at 0x0"), why its stacks
+// could not be had, and the last `stderr_lines` non-empty lines of its
+// stderr ("worker 0 stderr: ..."). What the reproducer prints per trial and
+// a benchmark logs for a trial that failed.
+std::string DescribeEvidence(const std::vector<ProcessEvidence>& evidence,
+                             size_t stderr_lines, const std::string& indent);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_SUPERVISOR_TRIAL_EVIDENCE_H_
