@@ -846,9 +846,8 @@ std::optional<GuidanceStatement> RuleUndecidedCost(const ReportModel& report,
   statement.sentence = absl::StrCat(
       "Deciding ", Cells(cells), " still undecided would take ", more_trials,
       " more trials: at the mean time of each cell's trials so far, about ",
-      Minutes(trial_minutes), " of trials, so about ", budget_minutes, " more ",
-      budget_minutes == 1 ? "minute" : "minutes",
-      " of --matrix_budget with one lane per CPU (", lanes,
+      Minutes(trial_minutes), " of trials, so about ", Minutes(budget_minutes),
+      " more of --matrix_budget with one lane per CPU (", lanes,
       " here, the default). An estimate: trials to come may hang longer or "
       "end sooner than those so far.",
       not_counted);

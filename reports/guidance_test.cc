@@ -609,8 +609,8 @@ TEST(GuidanceTest, WhatDecidingTheUndecidedCellsWouldTake) {
   EXPECT_THAT(cost->sentence,
               HasSubstr("Deciding 1 cell still undecided would take 35 more "
                         "trials: at the mean time of each cell's trials so "
-                        "far, about 2 minutes of trials, so about 1 more "
-                        "minute of --matrix_budget with one lane per CPU (2 "
+                        "far, about 2 minutes of trials, so about 1 minute "
+                        "more of --matrix_budget with one lane per CPU (2 "
                         "here"));
   EXPECT_THAT(cost->sentence,
               HasSubstr("Not counted: 1 cell with a hung trial"));
