@@ -354,7 +354,7 @@ json SignatureChangesJson(const SignatureChanges& s) {
 json CountsJson(const PartCounts& counts) {
   return {{"counts", counts.counts},
           {"trials", counts.trials},
-          {"failures", counts.failures},
+          {"failures", counts.Failures()},
           {"text", counts.Text()}};
 }
 

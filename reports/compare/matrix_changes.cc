@@ -127,6 +127,8 @@ int PartCounts::Count(const std::string& kind) const {
   return found == counts.end() ? 0 : found->second;
 }
 
+int PartCounts::Failures() const { return trials - Count(kOk); }
+
 double PartCounts::FailureRate() const { return NotOkShare(TallyOf(*this)); }
 
 PartCounts PartCountsOf(const std::optional<CellPart>& part) {
@@ -137,7 +139,6 @@ PartCounts PartCountsOf(const std::optional<CellPart>& part) {
     counts.counts[kind] = count;
     counts.trials += count;
   }
-  counts.failures = counts.trials - counts.Count(kOk);
   return counts;
 }
 

@@ -45,14 +45,14 @@ const char* ChangeDirectionLabel(ChangeDirection direction);
 struct PartCounts {
   std::map<std::string, int> counts;  // kind -> trials, each > 0
   int trials = 0;
-  int failures = 0;  // trials not plainly ok
 
   // "ok 18/20, crash 2/20", kinds by severity (as
   // supervisor/outcome_classifier.h), most severe last; "-" without trials
   // (no parent check).
   std::string Text() const;
   int Count(const std::string& kind) const;
-  double FailureRate() const;  // 0 without trials
+  int Failures() const;        // trials not plainly ok
+  double FailureRate() const;  // Failures() / trials; 0 without trials
 };
 
 // A report cell part's counts (none: the cell has no such part).

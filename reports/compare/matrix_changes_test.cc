@@ -47,7 +47,7 @@ TEST(MatrixChangesTest, CountsReadAsTrialsAndFailuresBySeverity) {
   const PartCounts counts = PartCountsOf(part);
   EXPECT_EQ(counts.trials, 20);
   // ok_after_retry is a failure: a client without our retry fails there.
-  EXPECT_EQ(counts.failures, 5);
+  EXPECT_EQ(counts.Failures(), 5);
   EXPECT_EQ(counts.Text(), "ok 15/20, ok_after_retry 3/20, crash 2/20");
   EXPECT_EQ(PartCountsOf(std::nullopt).Text(), "-");
 }
