@@ -112,10 +112,11 @@ TEST(StoppingRuleTest, DecidesClearCellsAndSpendsTrialsOnlyOnDoubtfulOnes) {
   const Ending always_fails = ExactEnding(1, kVerdicts, kStopping);
   EXPECT_DOUBLE_EQ(always_fails.unsafe, 1);
   EXPECT_DOUBLE_EQ(always_fails.expected_trials, 6);
-  // A cell failing a fifth of the time is flaky, measured over 30 trials.
+  // A cell failing a fifth of the time is flaky, measured over
+  // flaky_trials trials.
   const Ending flaky = ExactEnding(0.2, kVerdicts, kStopping);
   EXPECT_LT(flaky.safe + flaky.unsafe, 0.01);
-  EXPECT_NEAR(flaky.expected_trials, 30, 0.5);
+  EXPECT_NEAR(flaky.expected_trials, kStopping.flaky_trials, 0.5);
 }
 
 TEST(StoppingRuleTest, SimulationAgreesWithTheExactWalk) {
@@ -149,8 +150,14 @@ TEST(StoppingRuleTest, CapAndMinimum) {
 
 TEST(StoppingRuleTest, ParentMustBeDecidedToo) {
   const RateVerdict safe_workers = JudgeTally(0, 40, kVerdicts);
-  EXPECT_EQ(ShouldStop(safe_workers, JudgeTally(20, 40, kVerdicts), kStopping),
+  // A mixed parent is judged at flaky_trials.
+  const int flaky = kStopping.flaky_trials;
+  EXPECT_EQ(ShouldStop(safe_workers, JudgeTally(flaky / 2, flaky, kVerdicts),
+                       kStopping),
             StopReason::kDecided);
+  EXPECT_EQ(ShouldStop(safe_workers,
+                       JudgeTally(flaky / 2, flaky - 1, kVerdicts), kStopping),
+            std::nullopt);
   EXPECT_EQ(ShouldStop(safe_workers, JudgeTally(0, 4, kVerdicts), kStopping),
             std::nullopt);
 }
