@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -53,7 +54,16 @@ void OnSignal(int signal_number) {
     std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
     for (const std::string& directory : Directories()) {
       std::error_code error;
-      std::filesystem::remove_all(directory, error);
+      // A thread may be making a directory in it as this runs (a lane
+      // starting a trial: it then waits for this lock to register it), so
+      // remove_all can meet a directory it did not list ("Directory not
+      // empty"): try again, a bounded number of times.
+      for (int attempt = 0; attempt < 20; ++attempt) {
+        error.clear();
+        std::filesystem::remove_all(directory, error);
+        if (!error) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      }
       std::fprintf(stderr, "forkcheck: %s: %s %s%s%s\n",
                    strsignal(signal_number),
                    error ? "could not remove" : "removed", directory.c_str(),
