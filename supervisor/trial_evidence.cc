@@ -4,11 +4,11 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
 #include "common/utf8.h"
 #include "diagnosis/stack_signature.h"
 #include "diagnosis/stack_trace.h"
