@@ -78,6 +78,10 @@ ABSL_FLAG(int, max_trials, forkcheck::StoppingRule{}.max_trials,
 ABSL_FLAG(int, flaky_trials, forkcheck::StoppingRule{}.flaky_trials,
           "trials a cell showing both ok and failed trials gets, to measure "
           "its failure rate");
+ABSL_FLAG(int, departing_trials, forkcheck::StoppingRule{}.departing_trials,
+          "trials such a cell gets instead if, at --flaky_trials, its counts "
+          "depart from its expectations line: enough for the expectations "
+          "check to tell a change from chance (matrix/README.md)");
 ABSL_FLAG(absl::Duration, matrix_budget, absl::Minutes(5),
           "after this long the matrix starts no trial beyond --min_trials; "
           "cells still undecided say so (0: no budget)");
@@ -117,7 +121,8 @@ ABSL_FLAG(bool, quick, false,
           "a short run (under 3 minutes on 2 cores): the quick matrix with "
           "1 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "
           "workers, 64KiB, 2 repetitions. These are defaults: a flag given "
-          "explicitly (--max_trials, --flaky_trials, --matrix_budget, "
+          "explicitly (--max_trials, --flaky_trials, --departing_trials, "
+          "--matrix_budget, "
           "--bench_repetitions, --bench_workers, --bench_sizes) is honoured");
 ABSL_FLAG(bool, v, false,
           "verbose: each cell's verdict as it is decided and the whole "
@@ -217,6 +222,11 @@ absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
                                     : absl::GetFlag(FLAGS_max_trials);
   policy->stopping.flaky_trials =
       quick.Applies("flaky_trials") ? 10 : absl::GetFlag(FLAGS_flaky_trials);
+  // --quick: a departing cell too is judged at 10, unless either is given.
+  policy->stopping.departing_trials =
+      quick.Applies("departing_trials")
+          ? std::max(10, policy->stopping.flaky_trials)
+          : absl::GetFlag(FLAGS_departing_trials);
   const absl::Duration budget = quick.Applies("matrix_budget")
                                     ? absl::Seconds(75)
                                     : absl::GetFlag(FLAGS_matrix_budget);
@@ -232,7 +242,8 @@ absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
   }
   if (absl::Status valid = CheckStoppingRule(policy->stopping); !valid.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--min_trials/--max_trials/--flaky_trials: ", valid.message()));
+        "--min_trials/--max_trials/--flaky_trials/--departing_trials: ",
+        valid.message()));
   }
   policy->verdicts.confidence = absl::GetFlag(FLAGS_confidence);
   policy->verdicts.safe_threshold = absl::GetFlag(FLAGS_safe_threshold);

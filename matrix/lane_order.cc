@@ -16,9 +16,9 @@ bool ServesBefore(const CellStanding& a, const CellStanding& b) {
 bool DepartsFromRecord(const OutcomeCounts& recorded, const OutcomeCounts& now,
                        const VerdictRule& rule) {
   if (recorded.total() == 0 || now.total() == 0) return false;
-  const stats::RateInterval expected = Judge(recorded, rule).failure_interval;
-  const double share = Judge(now, rule).failure_rate();
-  return share < expected.low || share > expected.high;
+  const double expected = Judge(recorded, rule).failure_rate();
+  const stats::RateInterval seen = Judge(now, rule).failure_interval;
+  return expected < seen.low || expected > seen.high;
 }
 
 }  // namespace forkcheck

@@ -38,10 +38,12 @@ struct CellStanding {
 // cells a budget allows); then the fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);
 
-// Whether the failure share of `now` lies outside the interval of the
-// failure rate that `recorded` gives under `rule` (its confidence): trials
-// that the recorded rate makes unlikely so far. False while either has no
-// trials.
+// Whether the recorded failure rate (`recorded`'s share) lies outside the
+// interval that `now` gives the failure rate under `rule` (its
+// confidence): trials so far that the recorded rate makes unlikely,
+// judged with their own uncertainty (a long record's interval is narrow,
+// and a few trials' share would stray from it by chance). False while
+// either has no trials.
 bool DepartsFromRecord(const OutcomeCounts& recorded, const OutcomeCounts& now,
                        const VerdictRule& rule);
 

@@ -55,18 +55,22 @@ OutcomeCounts Counts(int ok, int hang) {
 
 TEST(LaneOrderTest, AHangInACellRecordedSafeInAThousandTrialsDeparts) {
   const VerdictRule rule;
-  // Recorded 0 of 1000: the interval's upper bound is 0.37%.
+  // Recorded 0 of 1000; 1 hang in 2 trials: [1.3%, 99%] excludes 0.
   EXPECT_TRUE(DepartsFromRecord(Counts(1000, 0), Counts(1, 1), rule));
   EXPECT_FALSE(DepartsFromRecord(Counts(1000, 0), Counts(2, 0), rule));
 }
 
-TEST(LaneOrderTest, TrialsWithinTheRecordedIntervalDoNotDepart) {
+TEST(LaneOrderTest, TrialsThatCannotTellFromTheRecordDoNotDepart) {
   const VerdictRule rule;
-  // Recorded 3 of 20 failed: [3.2%, 38%]; 1 of 4 is inside it.
-  EXPECT_FALSE(DepartsFromRecord(Counts(17, 3), Counts(3, 1), rule));
-  // None of 4 failed lies below it, as 3 of 4 lies above it.
-  EXPECT_TRUE(DepartsFromRecord(Counts(17, 3), Counts(4, 0), rule));
-  EXPECT_TRUE(DepartsFromRecord(Counts(17, 3), Counts(1, 3), rule));
+  // Recorded 150 of 1000 failed (15%, [13%, 17%]): 1 of 4 ([0.6%, 81%])
+  // and even none of 4 ([0%, 60%]) are what 15% gives often, though both
+  // shares lie outside the record's narrow interval.
+  EXPECT_FALSE(DepartsFromRecord(Counts(850, 150), Counts(3, 1), rule));
+  EXPECT_FALSE(DepartsFromRecord(Counts(850, 150), Counts(4, 0), rule));
+  // Too few failures for 15% in 30 trials (none: [0%, 11.6%]), or too
+  // many in 4 (3: [19%, 99%]).
+  EXPECT_TRUE(DepartsFromRecord(Counts(850, 150), Counts(30, 0), rule));
+  EXPECT_TRUE(DepartsFromRecord(Counts(850, 150), Counts(1, 3), rule));
 }
 
 TEST(LaneOrderTest, NoTrialsOnEitherSideIsNoDeparture) {

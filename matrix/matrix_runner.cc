@@ -57,6 +57,11 @@ struct CellState {
   // MatrixRunOptions::recorded's counts of it; null if none.
   const OutcomeCounts* recorded = nullptr;
   bool departs_from_record = false;  // as of its finished trials
+  // Whether its flaky look came (MaybeJudgeDeparting), and whether it then
+  // departed from its record: judged under StoppingRule::Departing() from
+  // then on.
+  bool at_flaky_look = false;
+  bool judged_departing = false;
 };
 
 // The shared state of one RunMatrix call.
@@ -278,13 +283,16 @@ class Schedule {
     if (!sample.harness_error.empty()) ++state.harness_errors;
     TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
-    if (!state.stopped.has_value()) state.stopped = StopNow(cell);
+    if (!state.stopped.has_value()) {
+      MaybeJudgeDeparting(cell);
+      state.stopped = StopNow(cell);
+    }
     // Only a cell that may still be chosen needs its distance (up to 60
     // judgements of its counts, under the lock).
     if (!state.stopped.has_value()) {
       const OutcomeCounts workers = result.WorkerCounts();
-      state.to_decision = TrialsToDecision(
-          workers, result.ParentCounts(), options_.verdicts, options_.stopping);
+      state.to_decision = TrialsToDecision(workers, result.ParentCounts(),
+                                           options_.verdicts, RuleFor(cell));
       state.departs_from_record =
           state.recorded != nullptr &&
           DepartsFromRecord(*state.recorded, workers, options_.verdicts);
@@ -295,6 +303,27 @@ class Schedule {
     MaybeReport(cell);
     ReportProgress();
     changed_.notify_all();
+  }
+
+  // The stopping rule `cell` is judged under.
+  StoppingRule RuleFor(size_t cell) const {
+    return states_[cell].judged_departing ? options_.stopping.Departing()
+                                          : options_.stopping;
+  }
+
+  // At a mixed cell's flaky look, whether it departs from its record: if
+  // so, it is judged at the departing look instead. Asked once, at that
+  // look, so that the look a cell is judged at is chosen once.
+  void MaybeJudgeDeparting(size_t cell) {
+    CellState& state = states_[cell];
+    if (state.at_flaky_look || state.recorded == nullptr) return;
+    const OutcomeCounts workers = results_[cell].WorkerCounts();
+    if (!AtFlakyLook(Judge(workers, options_.verdicts), options_.stopping)) {
+      return;
+    }
+    state.at_flaky_look = true;
+    state.judged_departing =
+        DepartsFromRecord(*state.recorded, workers, options_.verdicts);
   }
 
   // Why `cell` needs no more trials, judged on what it has now.
@@ -309,7 +338,7 @@ class Schedule {
     if (parent.total() > 0) parent_verdict = Judge(parent, options_.verdicts);
     std::optional<StopReason> reason =
         ShouldStop(Judge(result.WorkerCounts(), options_.verdicts),
-                   parent_verdict, options_.stopping);
+                   parent_verdict, RuleFor(cell));
     if (reason.has_value()) return reason;
     if (state.started >= options_.stopping.max_trials) {
       return StopReason::kTrialCap;  // harness errors used up its trials

@@ -59,8 +59,9 @@ struct MatrixRunOptions {
   std::set<std::string> likely_to_hang;
   // Each cell's recorded worker counts (its expectations line), by key. A
   // cell whose trials so far depart from them (DepartsFromRecord) is served
-  // before the rest (lane_order.h): the expectations check needs its
-  // trials to tell a change from chance.
+  // before the rest (lane_order.h), and a flaky one that departs at its
+  // flaky look is judged at StoppingRule::departing_trials: the
+  // expectations check needs its trials to tell a change from chance.
   std::map<std::string, OutcomeCounts> recorded;
   // Keys of the cells to decide first once every cell has its minimum
   // trials: the baseline cells (IsBaselineAxes), whose verdicts the

@@ -49,6 +49,16 @@ std::optional<OutcomeKind> CommonestKind(const OutcomeCounts& counts) {
 
 }  // namespace
 
+StoppingRule StoppingRule::Departing() const {
+  StoppingRule departing = *this;
+  departing.flaky_trials = departing_trials;
+  return departing;
+}
+
+bool AtFlakyLook(const RateVerdict& workers, const StoppingRule& rule) {
+  return Mixed(workers) && workers.trials >= rule.flaky_trials;
+}
+
 absl::Status CheckStoppingRule(const StoppingRule& rule) {
   if (rule.min_trials < 1) {
     return absl::InvalidArgumentError(
@@ -65,6 +75,12 @@ absl::Status CheckStoppingRule(const StoppingRule& rule) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the trials of a flaky cell must be at least 1; got ",
         rule.flaky_trials));
+  }
+  if (rule.departing_trials < rule.flaky_trials) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the trials of a flaky cell departing from its record (",
+        rule.departing_trials, ") must be at least those of a flaky cell (",
+        rule.flaky_trials, ")"));
   }
   return absl::OkStatus();
 }

@@ -122,6 +122,7 @@ json PolicyJson(const TrialPolicy& policy) {
            {{"min_trials", policy.stopping.min_trials},
             {"max_trials", policy.stopping.max_trials},
             {"flaky_trials", policy.stopping.flaky_trials},
+            {"departing_trials", policy.stopping.departing_trials},
             {"time_budget_seconds", policy.time_budget_seconds}}},
           {"verdicts", VerdictRuleJson(policy.verdicts)}};
 }

@@ -295,6 +295,13 @@ ReportTrialPolicy ParseTrialPolicy(const Json& json, const std::string& path,
   stopping.Integer("min_trials", &policy.stopping.min_trials, 1);
   stopping.Integer("max_trials", &policy.stopping.max_trials, 1);
   stopping.Integer("flaky_trials", &policy.stopping.flaky_trials, 1);
+  // Reports from before departing cells were judged later have none: their
+  // flaky cells were all judged at flaky_trials.
+  policy.stopping.departing_trials = policy.stopping.flaky_trials;
+  if (stopping.Has("departing_trials")) {
+    stopping.Integer("departing_trials", &policy.stopping.departing_trials,
+                     policy.stopping.flaky_trials);
+  }
   stopping.Number("time_budget_seconds", &policy.time_budget_seconds);
   Fields verdicts(fields.Member("verdicts"), fields.Path("verdicts"), status);
   verdicts.Number("confidence", &policy.verdicts.confidence);

@@ -132,6 +132,7 @@ TEST(ReportTest, TheSchemaIsUsableAndAReportRoundTrips) {
             nlohmann::json({{"min_trials", 2},
                             {"max_trials", 40},
                             {"flaky_trials", 30},
+                            {"departing_trials", 50},
                             {"time_budget_seconds", 600.0}}));
   EXPECT_EQ(policy["verdicts"]["method"], "clopper-pearson");
   EXPECT_EQ(policy["verdicts"]["text"],

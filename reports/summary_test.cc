@@ -196,7 +196,7 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
   // × ceiling is the steady ratio; the first row is the fixed cost.
   EXPECT_THAT(text, HasSubstr(" 300 ±0%    0.50  12 ms\n"));
   EXPECT_THAT(text, HasSubstr("Matrix: quick, 5 cells, 2 to 40 trials a cell, "
-                              "mixed outcomes judged at 30, time budget 600 "
+                              "mixed at 30 (50 off record), time budget 600 "
                               "s.\n"));
   const std::string markdown = RenderSummaryMarkdown(report);
   EXPECT_THAT(markdown,
@@ -205,8 +205,8 @@ TEST(SummaryTest, TextAndMarkdownShowTheTable) {
                                      "12.5 | 2 | 0.25 | 0.75 | 2.0 | 310 / "
                                      "950 |")));
   EXPECT_THAT(markdown, HasSubstr("## The process-model matrix (quick, 2 to "
-                                  "40 trials a cell, mixed outcomes judged "
-                                  "at 30, time budget 600 s)"));
+                                  "40 trials a cell, mixed at 30 (50 off "
+                                  "record), time budget 600 s)"));
   // Every cell, with why it stopped if not decided.
   EXPECT_THAT(markdown,
               HasSubstr("` | ok 37/40, wrong_data 3/40 → flaky, failure 7.5% "

@@ -46,12 +46,19 @@ std::string VerdictRuleText(const ReportConformance& conformance) {
 std::string TrialPolicyText(const ReportConformance& conformance) {
   const ReportTrialPolicy& policy = conformance.trial_policy;
   const StoppingRule& stopping = policy.stopping;
-  std::string text =
-      stopping.min_trials == stopping.max_trials
-          ? absl::StrCat(stopping.min_trials, " trials a cell")
-          : absl::StrCat(stopping.min_trials, " to ", stopping.max_trials,
-                         " trials a cell, mixed outcomes judged at ",
-                         stopping.flaky_trials);
+  std::string text;
+  if (stopping.min_trials == stopping.max_trials) {
+    text = absl::StrCat(stopping.min_trials, " trials a cell");
+  } else if (stopping.departing_trials == stopping.flaky_trials) {
+    text = absl::StrCat(stopping.min_trials, " to ", stopping.max_trials,
+                        " trials a cell, mixed outcomes judged at ",
+                        stopping.flaky_trials);
+  } else {
+    // Short: the default run's console line must stay one line.
+    text = absl::StrCat(stopping.min_trials, " to ", stopping.max_trials,
+                        " trials a cell, mixed at ", stopping.flaky_trials,
+                        " (", stopping.departing_trials, " off record)");
+  }
   if (policy.time_budget_seconds > 0) {
     absl::StrAppend(&text, absl::StrFormat(", time budget %g s",
                                            policy.time_budget_seconds));

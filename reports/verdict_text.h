@@ -36,9 +36,11 @@ std::string StopNote(const ReportCell& cell);
 // 50%", and " (derived from a schema_version 1 report's counts)" if so.
 std::string VerdictRuleText(const ReportConformance& conformance);
 
-// Its trial policy: "5 trials a cell" when every cell got as many, else "2
-// to 60 trials a cell, mixed outcomes judged at 30", then ", time budget
-// 600 s" if the run had one.
+// Its trial policy: "5 trials a cell" when every cell got as many, else "1
+// to 60 trials a cell, mixed at 30 (50 off record)" (a mixed cell departing
+// from its expectations line judged at 50; "mixed outcomes judged at 30"
+// for a report without that look), then ", time budget 600 s" if the run
+// had one.
 std::string TrialPolicyText(const ReportConformance& conformance);
 
 // Why cells failed (issue 13). A failed trial is one the supervisor
