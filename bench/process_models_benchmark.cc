@@ -140,8 +140,10 @@ absl::StatusOr<PreparedTrial> PrepareFor(const ResolvedScenario& resolved,
                             env.selection.trial_watchdog);
 }
 
-// Runs one trial and judges it: its metrics, or why it was not ok.
-absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
+// Runs one trial of the benchmark `what` and judges it: its metrics, or
+// why it was not ok (explained on stderr under `what`).
+absl::StatusOr<TrialMetrics> RunOneTrial(const std::string& what,
+                                         const ResolvedScenario& resolved,
                                          int workers, int64_t response_bytes,
                                          const TrialWork& work) {
   BenchEnvironment& env = Env();
@@ -160,9 +162,8 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const ResolvedScenario& resolved,
   // retries (the matrix reports that they needed it).
   if (outcome.overall != OutcomeKind::kOk &&
       outcome.overall != OutcomeKind::kOkAfterRetry) {
-    return ExplainNotOkTrial(
-        absl::StrCat(resolved.model_name, " at ", workers, " workers"), *record,
-        outcome, stderr);
+    return ExplainNotOkTrial(absl::StrCat(what, " (", resolved.model_name, ")"),
+                             *record, outcome, stderr);
   }
   return MetricsFromTrial(*record);
 }
@@ -205,8 +206,9 @@ void BM_ProcessModel(benchmark::State& state, const std::string& name,
   SteadyRate steady;  // summed over the iterations
   for (auto _ : state) {
     if (Env().failures.SkipIfFailedBefore(state, name)) break;
-    absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
-        scenario, workers, response_bytes, ReadTheTable(scenario.scenario));
+    absl::StatusOr<TrialMetrics> metrics =
+        RunOneTrial(name, scenario, workers, response_bytes,
+                    ReadTheTable(scenario.scenario));
     if (!metrics.ok()) {
       Env().failures.Skip(state, name, metrics.status());
       break;
@@ -261,7 +263,7 @@ void BM_CreateSessionLatency(benchmark::State& state, const std::string& name,
   for (auto _ : state) {
     if (Env().failures.SkipIfFailedBefore(state, name)) break;
     absl::StatusOr<TrialMetrics> metrics = RunOneTrial(
-        scenario, workers, env.selection.response_bytes.front(), work);
+        name, scenario, workers, env.selection.response_bytes.front(), work);
     if (metrics.ok() && metrics->create_session_latency.Count() !=
                             int64_t{calls_per_worker} * workers) {
       metrics = absl::InternalError(absl::StrCat(
@@ -489,8 +491,8 @@ absl::Status StartServers(const std::string& argv0) {
     auto fake = FakeServerProcess::Start({*fake_binary, fake_flags});
     if (!fake.ok()) return fake.status();
     env.fakes[size] = *std::move(fake);
-    absl::StatusOr<TrialMetrics> warm =
-        RunOneTrial(*warm_up, 1, size, ReadTheTable(warm_up->scenario));
+    absl::StatusOr<TrialMetrics> warm = RunOneTrial(
+        "warm-up", *warm_up, 1, size, ReadTheTable(warm_up->scenario));
     if (!warm.ok()) {
       return absl::Status(
           warm.status().code(),

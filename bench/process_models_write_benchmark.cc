@@ -264,9 +264,11 @@ absl::StatusOr<std::unique_ptr<FakeServerProcess>> StartFake() {
   return FakeServerProcess::Start(std::move(options));
 }
 
-// Runs one write trial against a fresh fake, reads its table back and
-// judges it: what it measured, or why it was not ok (ABORTED: its outcome).
-absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
+// Runs one write trial of the benchmark `what` against a fresh fake, reads
+// its table back and judges it: what it measured, or why it was not ok
+// (ABORTED: its outcome, explained on stderr under `what`).
+absl::StatusOr<WriteRun> RunWriteTrial(const std::string& what,
+                                       const ResolvedScenario& resolved,
                                        int workers) {
   const BenchEnvironment& env = Env();
   if (!resolved.skipped.empty()) return absl::AbortedError(resolved.skipped);
@@ -303,9 +305,8 @@ absl::StatusOr<WriteRun> RunWriteTrial(const ResolvedScenario& resolved,
   // is what the model costs a writer that retries.
   if (outcome.overall != OutcomeKind::kOk &&
       outcome.overall != OutcomeKind::kOkAfterRetry) {
-    return ExplainNotOkTrial(
-        absl::StrCat(resolved.model_name, " writing at ", workers, " workers"),
-        *record, outcome, stderr);
+    return ExplainNotOkTrial(absl::StrCat(what, " (", resolved.model_name, ")"),
+                             *record, outcome, stderr);
   }
   absl::StatusOr<TrialMetrics> metrics = MetricsFromTrial(*record);
   if (!metrics.ok()) return metrics.status();
@@ -413,7 +414,7 @@ void BM_ProcessModelWrite(benchmark::State& state, const std::string& name,
   double bare_rows = 0, bare_seconds = 0;
   for (auto _ : state) {
     if (env.failures.SkipIfFailedBefore(state, name)) break;
-    absl::StatusOr<WriteRun> run = RunWriteTrial(scenario, workers);
+    absl::StatusOr<WriteRun> run = RunWriteTrial(name, scenario, workers);
     if (!run.ok()) {
       env.failures.Skip(state, name, run.status());
       break;

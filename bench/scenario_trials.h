@@ -88,11 +88,13 @@ std::string DescribeNotOk(const TrialOutcome& outcome);
 
 // A benchmark's trial that was not ok, explained as the matrix explains
 // its failed trials: writes to `log` a line naming `trial` (e.g.
-// "python-grpcio:threads at 4 workers") with DescribeNotOk's, then its
-// evidence (supervisor/trial_evidence.h: each process's stack signature and
-// the end of its stderr; the main job keeps a benchmark's stderr in its
-// log), and returns ABORTED with DescribeNotOk's line and the first stack
-// signature, which the benchmark's skip message and so the report carry.
+// "BM_CreateSessionLatency/python_threads/workers:4 (python-grpcio:threads)")
+// with DescribeNotOk's, then its evidence (supervisor/trial_evidence.h:
+// each process's stack signature and the end of its stderr; the main job
+// keeps a benchmark's stderr in its log), and returns ABORTED with
+// DescribeNotOk's line, which it starts with, and the stack signature of a
+// failed worker (else of any process), which the benchmark's skip message
+// and so the report carry.
 absl::Status ExplainNotOkTrial(const std::string& trial,
                                const TrialRecord& record,
                                const TrialOutcome& outcome, std::FILE* log);

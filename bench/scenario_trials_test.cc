@@ -1,6 +1,7 @@
 #include "bench/scenario_trials.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/status/status.h"
@@ -15,6 +16,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 // What a Python worker that aborted in grpcio leaves on its stderr:
 // faulthandler's fatal dump (diagnosis/stack_trace.h parses it).
@@ -30,19 +32,28 @@ constexpr char kAbortedPythonWorker[] =
     "  File \"/work/testees/python_grpcio/thread_model.py\", line 20 in "
     "_worker\n";
 
+// A parent waiting for its workers, as faulthandler dumps it on the
+// supervisor's stack-dump signal.
+constexpr char kWaitingParent[] =
+    "Current thread 0x00007f6c92bcd040 (most recent call first):\n"
+    "  File \"/usr/lib/python3.11/threading.py\", line 320 in wait\n"
+    "  File \"/work/testees/python_grpcio/thread_model.py\", line 50 in "
+    "run\n";
+
 // Everything `write` printed on a FILE*.
 template <typename Write>
 std::string Printed(Write write) {
-  std::FILE* file = std::tmpfile();
-  EXPECT_NE(file, nullptr);
-  write(file);
-  std::rewind(file);
-  std::string text;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
-    text.append(buffer, n);
+  char* buffer = nullptr;
+  size_t size = 0;
+  std::FILE* file = open_memstream(&buffer, &size);
+  if (file == nullptr) {
+    ADD_FAILURE() << "open_memstream failed";
+    return "";
   }
+  write(file);
   std::fclose(file);
+  std::string text(buffer, size);
+  std::free(buffer);
   return text;
 }
 
@@ -67,9 +78,10 @@ TEST(ExplainNotOkTrialTest, NamesTheSignatureAndLogsTheStderr) {
   });
 
   EXPECT_TRUE(absl::IsAborted(status)) << status;
-  EXPECT_THAT(status.message(),
-              AllOf(HasSubstr("crash: worker 1: crash (SIGABRT)"),
-                    HasSubstr("worker 1 stack (faulthandler, SIGABRT): "),
+  // The outcome first: the smoke test reruns on "crash:" and "hang:".
+  EXPECT_THAT(std::string(status.message()),
+              AllOf(StartsWith("crash: worker 1: crash (SIGABRT); "),
+                    HasSubstr("; worker 1 stack (faulthandler): SIGABRT: "),
                     HasSubstr("create_session")));
   EXPECT_THAT(log,
               AllOf(HasSubstr("python-grpcio:threads at 2 workers: trial not "
@@ -79,6 +91,23 @@ TEST(ExplainNotOkTrialTest, NamesTheSignatureAndLogsTheStderr) {
                               "some library complaint\n"),
                     HasSubstr("  worker 1 stderr: Fatal Python error: "
                               "Aborted\n")));
+}
+
+// A hung trial's parent has stacks too (it waits for its workers): the
+// message names the failed worker's.
+TEST(ExplainNotOkTrialTest, NamesAFailedWorkersSignatureBeforeTheParents) {
+  TrialRecord record;
+  record.parent.stderr_tail = kWaitingParent;
+  record.workers.resize(2);
+  record.workers[1].stderr_tail = kAbortedPythonWorker;
+  absl::Status status;
+  Printed([&](std::FILE* file) {
+    status = ExplainNotOkTrial("BM_X", record, CrashedWorkerOne(), file);
+  });
+
+  EXPECT_THAT(std::string(status.message()),
+              AllOf(HasSubstr("; worker 1 stack (faulthandler)"),
+                    Not(HasSubstr("parent stack"))));
 }
 
 TEST(ExplainNotOkTrialTest, WithoutEvidenceSaysWhatWasNotOk) {

@@ -1,8 +1,8 @@
 // What explains a failed trial, per process, from its record: the stacks
 // the supervisor captured (trial_runner.h), a testee's own stack dump in its
 // standard error (Python's faulthandler), and the stderr itself, bounded for
-// a report. One place turns a record into evidence, for the matrix and the
-// reproducer.
+// a report. One place turns a record into evidence, for the matrix, the
+// reproducer and the benchmarks.
 #ifndef FORKCHECK_SUPERVISOR_TRIAL_EVIDENCE_H_
 #define FORKCHECK_SUPERVISOR_TRIAL_EVIDENCE_H_
 
@@ -54,10 +54,10 @@ std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
                                                const TrialOutcome& outcome);
 
 // Evidence as lines of text, each starting with `indent`: per process its
-// signature ("worker 0 stack (core): abort ← ... at 0x0"), why its stacks
-// could not be had, and the last `stderr_lines` non-empty lines of its
-// stderr ("worker 0 stderr: ..."). What the reproducer prints per trial and
-// a benchmark logs for a trial that failed.
+// signature ("worker 0 stack (gdb core): SIGSEGV: Crash ← main at 0x0"),
+// why its stacks could not be had, and the last `stderr_lines` non-empty
+// lines of its stderr ("worker 0 stderr: ..."). What the reproducer prints
+// per trial and a benchmark logs for a trial that failed.
 std::string DescribeEvidence(const std::vector<ProcessEvidence>& evidence,
                              size_t stderr_lines, const std::string& indent);
 
