@@ -160,8 +160,7 @@ absl::StatusOr<TrialMetrics> RunOneTrial(const std::string& what,
   // Workers that needed a retry still read every row: what they cost, the
   // retries' backoff included, is what the model costs a client that
   // retries (the matrix reports that they needed it).
-  if (outcome.overall != OutcomeKind::kOk &&
-      outcome.overall != OutcomeKind::kOkAfterRetry) {
+  if (!Delivered(outcome.overall)) {
     return ExplainNotOkTrial(absl::StrCat(what, " (", resolved.model_name, ")"),
                              *record, outcome, stderr);
   }

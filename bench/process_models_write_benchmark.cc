@@ -303,8 +303,7 @@ absl::StatusOr<WriteRun> RunWriteTrial(const std::string& what,
       *record, request.write_rows(), prepared->expects_parent_check, table);
   // Workers that needed a retry still wrote every row once: what they cost
   // is what the model costs a writer that retries.
-  if (outcome.overall != OutcomeKind::kOk &&
-      outcome.overall != OutcomeKind::kOkAfterRetry) {
+  if (!Delivered(outcome.overall)) {
     return ExplainNotOkTrial(absl::StrCat(what, " (", resolved.model_name, ")"),
                              *record, outcome, stderr);
   }

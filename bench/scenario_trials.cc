@@ -121,20 +121,6 @@ std::string DescribeNotOk(const TrialOutcome& outcome) {
                       absl::StrJoin(parts, "; "));
 }
 
-namespace {
-
-// Whether `process` ("worker 1") names a worker whose outcome failed.
-bool IsFailedWorker(const std::string& process, const TrialOutcome& outcome) {
-  for (size_t i = 0; i < outcome.workers.size(); ++i) {
-    if (process != absl::StrCat("worker ", i)) continue;
-    const OutcomeKind kind = outcome.workers[i].kind;
-    return kind != OutcomeKind::kOk && kind != OutcomeKind::kOkAfterRetry;
-  }
-  return false;
-}
-
-}  // namespace
-
 absl::Status ExplainNotOkTrial(const std::string& trial,
                                const TrialRecord& record,
                                const TrialOutcome& outcome, std::FILE* log) {
@@ -147,17 +133,7 @@ absl::Status ExplainNotOkTrial(const std::string& trial,
   std::fprintf(log, "%s: trial not ok: %s\n%s", trial.c_str(), not_ok.c_str(),
                DescribeEvidence(evidence, kStderrLines, "  ").c_str());
   std::fflush(log);
-  // The signature of a worker that failed, else of any process (the
-  // parent usually only waits for its workers).
-  const ProcessEvidence* named = nullptr;
-  for (const ProcessEvidence& process : evidence) {
-    if (!process.has_signature()) continue;
-    if (IsFailedWorker(process.process, outcome)) {
-      named = &process;
-      break;
-    }
-    if (named == nullptr) named = &process;
-  }
+  const ProcessEvidence* named = TellingSignature(evidence, outcome);
   if (named == nullptr) return absl::AbortedError(not_ok);
   // The signature starts with the signal, if there was one.
   return absl::AbortedError(absl::StrCat(not_ok, "; ", named->process,

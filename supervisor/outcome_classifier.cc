@@ -40,11 +40,6 @@ std::string StatusCodeName(int code) {
   return name.empty() ? absl::StrCat("code ", code) : name;
 }
 
-// Every row verified, with or without retries.
-bool Delivered(OutcomeKind kind) {
-  return kind == OutcomeKind::kOk || kind == OutcomeKind::kOkAfterRetry;
-}
-
 WorkerOutcome Outcome(OutcomeKind kind, std::string detail) {
   WorkerOutcome outcome;
   outcome.kind = kind;
@@ -469,6 +464,10 @@ TrialOutcome ClassifyTrial(const TrialRecord& record, int64_t expected_rows,
     outcome.overall = WorseOf(outcome.overall, outcome.parent_after->kind);
   }
   return outcome;
+}
+
+bool Delivered(OutcomeKind kind) {
+  return kind == OutcomeKind::kOk || kind == OutcomeKind::kOkAfterRetry;
 }
 
 }  // namespace forkcheck

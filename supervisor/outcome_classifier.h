@@ -36,6 +36,10 @@ absl::string_view OutcomeKindName(OutcomeKind kind);
 // The kind OutcomeKindName names `name`; nullopt for any other text.
 std::optional<OutcomeKind> OutcomeKindNamed(absl::string_view name);
 
+// Whether every row was verified, with or without retries: ok and
+// ok_after_retry. Any other kind failed.
+bool Delivered(OutcomeKind kind);
+
 // The more severe of two outcomes:
 // crash > hang > wrong_data > error > ok_after_retry > ok.
 // Wrong data ranks above an error: a client that silently returns wrong rows

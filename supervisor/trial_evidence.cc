@@ -19,10 +19,6 @@ namespace {
 // Frames a thread's line shows at most: the innermost, where it is stuck.
 constexpr size_t kFramesPerThread = 12;
 
-bool Failed(OutcomeKind kind) {
-  return kind != OutcomeKind::kOk && kind != OutcomeKind::kOkAfterRetry;
-}
-
 // Sorts parent, workers by index, then other processes by pid.
 std::tuple<int, int, std::string> ProcessOrder(const std::string& process) {
   if (process == "parent") return {0, 0, ""};
@@ -93,9 +89,10 @@ std::vector<std::string> LastLines(const std::string& text, size_t count) {
 
 bool TrialFailed(const TrialOutcome& outcome) {
   for (const WorkerOutcome& worker : outcome.workers) {
-    if (Failed(worker.kind)) return true;
+    if (!Delivered(worker.kind)) return true;
   }
-  return outcome.parent_after.has_value() && Failed(outcome.parent_after->kind);
+  return outcome.parent_after.has_value() &&
+         !Delivered(outcome.parent_after->kind);
 }
 
 std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
@@ -153,6 +150,22 @@ std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
     evidence.push_back(std::move(process));
   }
   return evidence;
+}
+
+const ProcessEvidence* TellingSignature(
+    const std::vector<ProcessEvidence>& evidence, const TrialOutcome& outcome) {
+  const ProcessEvidence* telling = nullptr;
+  for (const ProcessEvidence& process : evidence) {
+    if (!process.has_signature()) continue;
+    for (size_t i = 0; i < outcome.workers.size(); ++i) {
+      if (!Delivered(outcome.workers[i].kind) &&
+          process.process == absl::StrCat("worker ", i)) {
+        return &process;
+      }
+    }
+    if (telling == nullptr) telling = &process;
+  }
+  return telling;
 }
 
 std::string DescribeEvidence(const std::vector<ProcessEvidence>& evidence,

@@ -53,6 +53,12 @@ bool TrialFailed(const TrialOutcome& outcome);
 std::vector<ProcessEvidence> EvidenceFromTrial(const TrialRecord& record,
                                                const TrialOutcome& outcome);
 
+// The process whose signature best explains the trial: a worker that
+// failed, else the first with one (the parent of a hung trial has stacks
+// too, but usually only waits for its workers); null if none has one.
+const ProcessEvidence* TellingSignature(
+    const std::vector<ProcessEvidence>& evidence, const TrialOutcome& outcome);
+
 // Evidence as lines of text, each starting with `indent`: per process its
 // signature ("worker 0 stack (gdb core): SIGSEGV: Crash ← main at 0x0"),
 // why its stacks could not be had, and the last `stderr_lines` non-empty
