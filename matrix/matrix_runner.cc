@@ -284,18 +284,19 @@ class Schedule {
     TrimEvidenceText(result, &sample);
     result.samples.push_back(std::move(sample));
     if (!state.stopped.has_value()) {
-      MaybeJudgeDeparting(cell);
-      state.stopped = StopNow(cell);
-    }
-    // Only a cell that may still be chosen needs its distance (up to 60
-    // judgements of its counts, under the lock).
-    if (!state.stopped.has_value()) {
       const OutcomeCounts workers = result.WorkerCounts();
-      state.to_decision = TrialsToDecision(workers, result.ParentCounts(),
-                                           options_.verdicts, RuleFor(cell));
+      const RateVerdict verdict = Judge(workers, options_.verdicts);
       state.departs_from_record =
           state.recorded != nullptr &&
           DepartsFromRecord(*state.recorded, workers, options_.verdicts);
+      MaybeJudgeDeparting(cell, verdict);
+      state.stopped = StopNow(cell, verdict);
+      // Only a cell that may still be chosen needs its distance (up to 60
+      // judgements of its counts, under the lock).
+      if (!state.stopped.has_value()) {
+        state.to_decision = TrialsToDecision(workers, result.ParentCounts(),
+                                             options_.verdicts, RuleFor(cell));
+      }
     }
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
       state.stopped = StoppedWithoutVerdict(cell);
@@ -311,23 +312,23 @@ class Schedule {
                                           : options_.stopping;
   }
 
-  // At a mixed cell's flaky look, whether it departs from its record: if
+  // At a mixed cell's flaky look (`workers`: its verdict now), whether it
+  // departs from its record (departs_from_record, as of these trials): if
   // so, it is judged at the departing look instead. Asked once, at that
   // look, so that the look a cell is judged at is chosen once.
-  void MaybeJudgeDeparting(size_t cell) {
+  void MaybeJudgeDeparting(size_t cell, const RateVerdict& workers) {
     CellState& state = states_[cell];
-    if (state.at_flaky_look || state.recorded == nullptr) return;
-    const OutcomeCounts workers = results_[cell].WorkerCounts();
-    if (!AtFlakyLook(Judge(workers, options_.verdicts), options_.stopping)) {
+    if (state.at_flaky_look || !AtFlakyLook(workers, options_.stopping)) {
       return;
     }
     state.at_flaky_look = true;
-    state.judged_departing =
-        DepartsFromRecord(*state.recorded, workers, options_.verdicts);
+    state.judged_departing = state.departs_from_record;
   }
 
-  // Why `cell` needs no more trials, judged on what it has now.
-  std::optional<StopReason> StopNow(size_t cell) const {
+  // Why `cell` needs no more trials, judged on what it has now (`workers`:
+  // its workers' verdict).
+  std::optional<StopReason> StopNow(size_t cell,
+                                    const RateVerdict& workers) const {
     const CellState& state = states_[cell];
     const CellResult& result = results_[cell];
     if (state.harness_errors >= options_.stopping.min_trials) {
@@ -337,8 +338,7 @@ class Schedule {
     std::optional<RateVerdict> parent_verdict;
     if (parent.total() > 0) parent_verdict = Judge(parent, options_.verdicts);
     std::optional<StopReason> reason =
-        ShouldStop(Judge(result.WorkerCounts(), options_.verdicts),
-                   parent_verdict, RuleFor(cell));
+        ShouldStop(workers, parent_verdict, RuleFor(cell));
     if (reason.has_value()) return reason;
     if (state.started >= options_.stopping.max_trials) {
       return StopReason::kTrialCap;  // harness errors used up its trials
