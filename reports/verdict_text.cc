@@ -49,15 +49,17 @@ std::string TrialPolicyText(const ReportConformance& conformance) {
   std::string text;
   if (stopping.min_trials == stopping.max_trials) {
     text = absl::StrCat(stopping.min_trials, " trials a cell");
-  } else if (stopping.departing_trials == stopping.flaky_trials) {
-    text = absl::StrCat(stopping.min_trials, " to ", stopping.max_trials,
-                        " trials a cell, mixed outcomes judged at ",
-                        stopping.flaky_trials);
   } else {
-    // Short: the default run's console line must stay one line.
     text = absl::StrCat(stopping.min_trials, " to ", stopping.max_trials,
-                        " trials a cell, mixed at ", stopping.flaky_trials,
-                        " (", stopping.departing_trials, " off record)");
+                        " trials a cell, ");
+    // Short with a departing look: the default run's console line must
+    // stay one line.
+    absl::StrAppend(
+        &text,
+        stopping.departing_trials == stopping.flaky_trials
+            ? absl::StrCat("mixed outcomes judged at ", stopping.flaky_trials)
+            : absl::StrCat("mixed at ", stopping.flaky_trials, " (",
+                           stopping.departing_trials, " off record)"));
   }
   if (policy.time_budget_seconds > 0) {
     absl::StrAppend(&text, absl::StrFormat(", time budget %g s",
