@@ -24,6 +24,15 @@ struct Ending {
   double expected_trials = 0;
 };
 
+// `trials` trials, `failures` of them crashes and the rest ok.
+OutcomeCounts CrashTally(int failures, int trials) {
+  OutcomeCounts counts;
+  if (trials - failures > 0)
+    counts.counts[OutcomeKind::kOk] = trials - failures;
+  if (failures > 0) counts.counts[OutcomeKind::kCrash] = failures;
+  return counts;
+}
+
 RateVerdict JudgeTally(int failures, int trials, const VerdictRule& rule) {
   // Memoised: the simulation asks for the same tallies many times.
   static std::map<std::pair<int, int>, RateVerdict>* const memo =
@@ -32,39 +41,14 @@ RateVerdict JudgeTally(int failures, int trials, const VerdictRule& rule) {
     const auto found = memo->find({failures, trials});
     if (found != memo->end()) return found->second;
   }
-  OutcomeCounts counts;
-  if (trials - failures > 0) counts.counts[OutcomeKind::kOk] = trials - failures;
-  if (failures > 0) counts.counts[OutcomeKind::kCrash] = failures;
-  const RateVerdict verdict = Judge(counts, rule);
+  const RateVerdict verdict = Judge(CrashTally(failures, trials), rule);
   if (&rule == &kVerdicts) (*memo)[{failures, trials}] = verdict;
   return verdict;
 }
 
-// Exact, by walking every path: probability mass at (trials, failures).
-Ending ExactEnding(double p, const VerdictRule& verdicts,
-                   const StoppingRule& stopping) {
-  Ending ending;
-  std::map<int, double> mass = {{0, 1.0}};  // failures -> probability
-  for (int n = 0; !mass.empty(); ++n) {
-    std::map<int, double> next;
-    for (const auto& [failures, probability] : mass) {
-      const RateVerdict verdict = JudgeTally(failures, n, verdicts);
-      if (n > 0 && ShouldStop(verdict, std::nullopt, stopping).has_value()) {
-        if (verdict.verdict == SafetyVerdict::kSafe) ending.safe += probability;
-        if (verdict.verdict == SafetyVerdict::kUnsafe) ending.unsafe += probability;
-        ending.expected_trials += probability * n;
-        continue;
-      }
-      next[failures] += probability * (1 - p);
-      next[failures + 1] += probability * p;
-    }
-    mass = std::move(next);
-  }
-  return ending;
-}
-
-// As ExactEnding, for a cell with a record: at its flaky look a mixed cell
-// whose counts depart from the record (DepartsFromRecord) is judged under
+// Exact, by walking every path: probability mass at (trials, failures),
+// for a cell with `recorded` counts: at its flaky look a mixed cell whose
+// counts depart from them (DepartsFromRecord) is judged under
 // stopping.Departing() from then on, as the matrix runner does.
 Ending ExactEndingWithRecord(double p, const OutcomeCounts& recorded,
                              const VerdictRule& verdicts,
@@ -79,10 +63,8 @@ Ending ExactEndingWithRecord(double p, const OutcomeCounts& recorded,
       auto [failures, judged_departing] = state;
       const RateVerdict verdict = JudgeTally(failures, n, verdicts);
       if (n > 0 && !judged_departing && AtFlakyLook(verdict, stopping)) {
-        OutcomeCounts now;
-        if (n - failures > 0) now.counts[OutcomeKind::kOk] = n - failures;
-        if (failures > 0) now.counts[OutcomeKind::kCrash] = failures;
-        judged_departing = DepartsFromRecord(recorded, now, verdicts);
+        judged_departing =
+            DepartsFromRecord(recorded, CrashTally(failures, n), verdicts);
       }
       const StoppingRule& rule = judged_departing ? departing : stopping;
       if (n > 0 && ShouldStop(verdict, std::nullopt, rule).has_value()) {
@@ -100,14 +82,15 @@ Ending ExactEndingWithRecord(double p, const OutcomeCounts& recorded,
   return ending;
 }
 
+// As ExactEndingWithRecord for a cell without a record: nothing departs.
+Ending ExactEnding(double p, const VerdictRule& verdicts,
+                   const StoppingRule& stopping) {
+  return ExactEndingWithRecord(p, OutcomeCounts{}, verdicts, stopping);
+}
+
 // A record of `trials` trials failing at `rate`.
 OutcomeCounts Record(double rate, int trials) {
-  const int failures = static_cast<int>(std::lround(rate * trials));
-  OutcomeCounts counts;
-  if (trials - failures > 0)
-    counts.counts[OutcomeKind::kOk] = trials - failures;
-  if (failures > 0) counts.counts[OutcomeKind::kCrash] = failures;
-  return counts;
+  return CrashTally(static_cast<int>(std::lround(rate * trials)), trials);
 }
 
 Ending SimulatedEnding(double p, const VerdictRule& verdicts,
