@@ -254,6 +254,9 @@ absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
   }
   rule->verdicts = policy->verdicts;
   rule->alpha = absl::GetFlag(FLAGS_expectations_alpha);
+  // A cell departing from its record gets this many trials, at most.
+  rule->sensitivity_trials =
+      std::min(policy->stopping.departing_trials, policy->stopping.max_trials);
   if (absl::Status valid = CheckExpectationsRule(*rule); !valid.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--expectations_alpha: ", valid.message()));

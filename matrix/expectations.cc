@@ -18,11 +18,11 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "matrix/check_power.h"
 #include "matrix/part_change.h"
 #include "stats/multiple_testing.h"
 
 namespace forkcheck {
-namespace {
 
 PartTally TallyOf(const OutcomeCounts& counts) {
   PartTally tally;
@@ -32,6 +32,8 @@ PartTally TallyOf(const OutcomeCounts& counts) {
   tally.wrong_data = counts.Count(OutcomeKind::kWrongData);
   return tally;
 }
+
+namespace {
 
 constexpr absl::string_view kSeparator = " => ";
 // Larger counts are a typo, not a recording.
@@ -356,6 +358,11 @@ absl::Status CheckExpectationsRule(const ExpectationsRule& rule) {
         "the expectations check's alpha must be in (0, 1), strictly; got ",
         rule.alpha));
   }
+  if (rule.sensitivity_trials < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the expectations check's sensitivity_trials must be 1 or more; got ",
+        rule.sensitivity_trials));
+  }
   return CheckVerdictRule(rule.verdicts);
 }
 
@@ -371,6 +378,7 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
   std::vector<ExpectationMismatch> candidates;
   std::vector<double> p_values;
   std::vector<size_t> tested;  // candidates index of each p-value
+  std::vector<PartTally> tested_records;
   auto describe = [&rule](const OutcomeCounts& counts) {
     return DescribeVerdict(counts, Judge(counts, rule.verdicts));
   };
@@ -431,12 +439,22 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
       const bool rose = NotOkShare(new_tally) > NotOkShare(old_tally);
       tested.push_back(candidates.size());
       p_values.push_back(p);
+      tested_records.push_back(old_tally);
       candidates.push_back(candidate(
           part, old, now, rose ? "failure rate rose" : "failure rate fell"));
       candidates.back().p_value = p;
     }
   }
   check.tests = static_cast<int>(p_values.size());
+  PowerQuestion sensitivity;
+  sensitivity.trials = rule.sensitivity_trials;
+  sensitivity.shift = kSensitivityShift;
+  sensitivity.threshold = rule.alpha / std::max(1, check.tests);
+  for (const PartTally& record : tested_records) {
+    if (CheckPower(record, sensitivity).power >= kSensitivityPower) {
+      ++check.sensitive_tests;
+    }
+  }
   const std::vector<double> adjusted = stats::HolmAdjusted(p_values);
   for (size_t i = 0; i < adjusted.size(); ++i) {
     ExpectationMismatch& mismatch = candidates[tested[i]];

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "matrix/cell_result.h"
+#include "matrix/part_change.h"
 #include "matrix/verdict.h"
 
 namespace forkcheck {
@@ -43,6 +44,9 @@ struct Expectation {
 
 // "ok=34 crash=2" (most severe last).
 std::string CountsText(const OutcomeCounts& counts);
+
+// What the check's rule (part_change.h) needs of a part's counts.
+PartTally TallyOf(const OutcomeCounts& counts);
 
 // "workers: ok=34 crash=2[; parent_after: ok=30 hang=6]".
 std::string ExpectText(const Expectation& expectation);
@@ -97,6 +101,10 @@ struct ExpectationsRule {
   // The family-wise false-alarm rate of one check (all its cells).
   double alpha = 0.01;
   VerdictRule verdicts;  // for the verdicts shown beside the counts
+  // The new trials a cell departing from its record is judged on (the
+  // stopping policy's departing_trials): what the check's sensitivity
+  // (ExpectationsCheck::sensitive_tests) is computed at.
+  int sensitivity_trials = 50;
 };
 
 // INVALID_ARGUMENT naming the field unless alpha and the verdict rule's
@@ -140,6 +148,11 @@ struct ExpectationsCheck {
   std::vector<std::pair<int, std::string>> stale;
   std::vector<UnrunCell> unrun;  // not comparable: a failure of its own
   int tests = 0;                 // rate tests the correction spread alpha over
+  // The tests whose record is long enough for the check to see a change:
+  // it would flag the part's failure share moving kSensitivityShift, judged
+  // on rule.sensitivity_trials new trials, in at least kSensitivityPower of
+  // runs (check_power.h). Against 8 clean recorded trials no run can.
+  int sensitive_tests = 0;
   ExpectationsRule rule;
 };
 

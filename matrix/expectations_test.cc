@@ -371,6 +371,31 @@ TEST(CheckExpectationsTest, CorrectionSpreadsAlphaOverEveryTest) {
   EXPECT_TRUE(among.mismatches.empty()) << DescribeCheck(among, "f");
 }
 
+TEST(CheckExpectationsTest, CountsTheTestsWhoseRecordIsLongEnoughToSeeAChange) {
+  // Three tests at alpha 1%: Holm's first step is p <= 0.0033. Against
+  // 1,000 clean trials, 2 failures of 50 reach it (power 99.98% at a 20%
+  // rate); against 8, it takes 30 (power 7e-10), and against 36 recorded
+  // hangs, 11 ok of 50 (power 42% at 20% ok). scipy gives the same.
+  const std::string text = absl::StrCat(
+      Key("long"), " => workers: ok=1000\n", Key("short"),
+      " => workers: ok=8\n", Key("unsafe"), " => workers: hang=36\n");
+  const std::vector<CellResult> results = {
+      MakeResult("long", Times(36, kOk)), MakeResult("short", Times(36, kOk)),
+      MakeResult("unsafe", Times(6, kHang))};
+  const std::set<std::string> keys = {Key("long"), Key("short"), Key("unsafe")};
+  ExpectationsRule rule = kRule;
+  rule.sensitivity_trials = 50;
+  const ExpectationsCheck check =
+      CheckExpectations(ParseOrDie(text), results, keys, rule);
+  EXPECT_EQ(check.tests, 3);
+  EXPECT_EQ(check.sensitive_tests, 1);
+  // Judged on 5 trials, not even the long record would show it.
+  rule.sensitivity_trials = 5;
+  EXPECT_EQ(
+      CheckExpectations(ParseOrDie(text), results, keys, rule).sensitive_tests,
+      0);
+}
+
 TEST(CheckExpectationsTest, WrongDataWhereEveryTrialWasOkIsAMismatch) {
   // "safe" recorded every trial ok (or ok after a retry); one wrong row is
   // a mismatch whatever the p-value. "fork" and "known" had failed before:
@@ -460,6 +485,10 @@ TEST(CheckExpectationsRuleTest, AlphaOutsideTheUnitIntervalIsAnError) {
   rule.alpha = 0.01;
   rule.verdicts.confidence = 0;
   EXPECT_THAT(CheckExpectationsRule(rule).message(), HasSubstr("confidence"));
+  rule.verdicts = kRule.verdicts;
+  rule.sensitivity_trials = 0;
+  EXPECT_THAT(CheckExpectationsRule(rule).message(),
+              HasSubstr("sensitivity_trials"));
 }
 
 }  // namespace

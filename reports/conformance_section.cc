@@ -110,6 +110,8 @@ json ExpectationsJson(const ExpectationsOutcome& expectations) {
   if (expectations.check.has_value()) {
     result["alpha"] = expectations.check->rule.alpha;
     result["tests"] = expectations.check->tests;
+    result["sensitive_tests"] = expectations.check->sensitive_tests;
+    result["sensitivity_trials"] = expectations.check->rule.sensitivity_trials;
     for (const ExpectationMismatch& mismatch : expectations.check->mismatches) {
       result["mismatches"].push_back(MismatchJson(mismatch));
     }

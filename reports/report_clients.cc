@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "matrix/check_power.h"
 
 namespace forkcheck {
 
@@ -65,12 +66,22 @@ std::string DescribeExpectationsStatistics(
     const ExpectationsStatistics& statistics) {
   if (!statistics.alpha.has_value()) return "";
   const size_t mismatches = statistics.mismatches.size();
-  return absl::StrCat(
-      "Fisher's exact test, Holm-corrected over ",
-      statistics.tests, statistics.tests == 1 ? " test" : " tests",
-      ", family-wise alpha ", absl::StrFormat("%g", *statistics.alpha), ": ",
+  std::string text = absl::StrCat(
+      "Fisher's exact test, Holm-corrected over ", statistics.tests,
+      statistics.tests == 1 ? " test" : " tests", ", family-wise alpha ",
+      absl::StrFormat("%g", *statistics.alpha), ": ",
       mismatches == 0 ? "no" : absl::StrCat(mismatches),
       mismatches == 1 ? " mismatch" : " mismatches");
+  // How much "no mismatches" is worth: most records are too short for the
+  // check to see a change (matrix/README.md, "Power").
+  if (statistics.sensitive_tests.has_value() && statistics.tests > 0) {
+    absl::StrAppend(&text, "; ", *statistics.sensitive_tests, " of ",
+                    statistics.tests, " could see a ",
+                    absl::StrFormat("%.0f", 100 * kSensitivityShift),
+                    "-point change in ", statistics.sensitivity_trials,
+                    " trials (shorter records cannot)");
+  }
+  return text;
 }
 
 }  // namespace forkcheck

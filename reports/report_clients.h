@@ -38,9 +38,10 @@ std::string DescribeReportClient(const ReportClient& client);
 // "none recorded for this version.", "differences." (the text is separate).
 std::string ExpectationsVerdict(const ExpectationsOutcome& expectations);
 
-// How the check was made: "Fisher's exact test per cell part, Holm-corrected
-// over 120 tests, family-wise alpha 0.01: 2 mismatches"; "" if no
-// statistical check was made.
+// How the check was made: "Fisher's exact test, Holm-corrected over 120
+// tests, family-wise alpha 0.01: 2 mismatches; 9 of 120 could see a
+// 20-point change in 50 trials (shorter records cannot)" (the last clause
+// where the report counted it); "" if no statistical check was made.
 std::string DescribeExpectationsStatistics(
     const ExpectationsStatistics& statistics);
 

@@ -59,6 +59,13 @@ TEST(ReportClientsTest, HowTheExpectationsWereTested) {
   EXPECT_EQ(DescribeExpectationsStatistics(statistics),
             "Fisher's exact test, Holm-corrected over 12 tests, "
             "family-wise alpha 0.01: 1 mismatch");
+  // How much "no mismatch" is worth, where the report counted it.
+  statistics.sensitive_tests = 3;
+  statistics.sensitivity_trials = 50;
+  EXPECT_EQ(DescribeExpectationsStatistics(statistics),
+            "Fisher's exact test, Holm-corrected over 12 tests, "
+            "family-wise alpha 0.01: 1 mismatch; 3 of 12 could see a "
+            "20-point change in 50 trials (shorter records cannot)");
   // No check (an upgraded version 1 report, or none made): nothing to say.
   EXPECT_EQ(DescribeExpectationsStatistics(ExpectationsStatistics()), "");
 }

@@ -346,6 +346,12 @@ void ParseExpectations(const Json& json, const std::string& path,
     fields.Number("alpha", &client->statistics.alpha.emplace());
   }
   fields.Integer("tests", &client->statistics.tests);
+  if (fields.Has("sensitive_tests")) {
+    fields.Integer("sensitive_tests",
+                   &client->statistics.sensitive_tests.emplace());
+    fields.Integer("sensitivity_trials", &client->statistics.sensitivity_trials,
+                   1);
+  }
   fields.Each("mismatches", [&](const Json& entry, const std::string& at) {
     client->statistics.mismatches.push_back(ParseMismatch(entry, at, status));
   });

@@ -245,7 +245,7 @@ absl::StatusOr<Json> MergedCells(const std::vector<Shard>& shards) {
 
 // One expectations outcome over the shards (null where a shard has none).
 // The shards split the run's alpha among them, so the merged check's is
-// their sum; its tests and mismatches are all of theirs.
+// their sum; its tests, sensitive tests and mismatches are all of theirs.
 Json MergedExpectations(const std::vector<const Json*>& outcomes) {
   Json merged;
   bool all_alphas = true;
@@ -258,12 +258,22 @@ Json MergedExpectations(const std::vector<const Json*>& outcomes) {
       merged["found"] = true;
       merged["passed"] = true;
       merged["tests"] = 0;
+      if (merged.contains("sensitive_tests")) merged["sensitive_tests"] = 0;
       merged["mismatches"] = Json::array();
     }
     merged["found"] = merged["found"].get<bool>() && (*outcome)["found"];
     merged["passed"] = merged["passed"].get<bool>() && (*outcome)["passed"];
     merged["tests"] =
         merged["tests"].get<int64_t>() + (*outcome)["tests"].get<int64_t>();
+    // Counted only if every shard counted it.
+    if (merged.contains("sensitive_tests") &&
+        outcome->contains("sensitive_tests")) {
+      merged["sensitive_tests"] = merged["sensitive_tests"].get<int64_t>() +
+                                  (*outcome)["sensitive_tests"].get<int64_t>();
+    } else {
+      merged.erase("sensitive_tests");
+      merged.erase("sensitivity_trials");
+    }
     for (const Json& mismatch : (*outcome)["mismatches"]) {
       merged["mismatches"].push_back(mismatch);
     }

@@ -143,6 +143,34 @@ TEST(ShardMergeTest, TheSummaryOfTheMergeIsTheWholesSummary) {
   EXPECT_EQ(markdown, RenderSummaryMarkdown(*whole));
 }
 
+TEST(ShardMergeTest, SensitiveTestsAddUpWhereEveryShardCountedThem) {
+  // The fixtures predate the count; give the C++ client's outcome one.
+  auto counted = [](Json shard, int sensitive) {
+    for (Json* outcome :
+         {&shard["conformance"]["expectations"],
+          &shard["conformance"]["clients"][0]["expectations"]}) {
+      (*outcome)["sensitive_tests"] = sensitive;
+      (*outcome)["sensitivity_trials"] = 50;
+    }
+    return shard;
+  };
+  absl::StatusOr<MergedReport> merged =
+      Merge({counted(ShardJson(0), 2), counted(ShardJson(1), 3)});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  const Report report = Built(*merged);
+  const Json& outcome = report.json().at("conformance").at("expectations");
+  EXPECT_EQ(outcome.value("sensitive_tests", -1), 5);
+  EXPECT_EQ(outcome.value("sensitivity_trials", -1), 50);
+  // A shard that did not count them: the merge cannot either.
+  merged = Merge({counted(ShardJson(0), 2), ShardJson(1)});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  const Report partly = Built(*merged);
+  EXPECT_FALSE(partly.json()
+                   .at("conformance")
+                   .at("expectations")
+                   .contains("sensitive_tests"));
+}
+
 TEST(ShardMergeTest, ShardsMayComeInAnyOrder) {
   absl::StatusOr<MergedReport> forward = Merge({ShardJson(0), ShardJson(1)});
   absl::StatusOr<MergedReport> backward = Merge({ShardJson(1), ShardJson(0)});

@@ -1,0 +1,186 @@
+// The expectations check's power over a recorded file, line by line: for
+// each cell part, the chance that the check flags its failure share moving
+// by --shift, judged on --trials new trials (matrix/check_power.h). It says
+// which records are too short for the check to see a change, and so which
+// lines are worth recording longer. See README.md.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "matrix/check_power.h"
+#include "matrix/expectations.h"
+
+ABSL_FLAG(std::string, expectations, "",
+          "the expectations file, e.g. "
+          "conformance/expectations/grpc-1.51.txt");
+ABSL_FLAG(int, trials, 50,
+          "new trials a changed part is judged on (the main job's "
+          "--departing_trials)");
+ABSL_FLAG(double, shift, 0.2,
+          "how far the failure share moves, in (0, 1), away from the nearer "
+          "of 0 and 1");
+ABSL_FLAG(double, alpha, 0.005,
+          "this client's share of the check's false-alarm rate: "
+          "--expectations_alpha over the clients checked (0.01 / 2 in the "
+          "default run), in (0, 1)");
+ABSL_FLAG(int, tests, 0,
+          "the run's tests (the parts it checks: its summary says \"N "
+          "tests\"); 0: every part the lines chosen have");
+ABSL_FLAG(std::string, cells, "",
+          "only the lines whose key contains this text");
+ABSL_FLAG(bool, per_line, false, "also print every part's power");
+
+namespace forkcheck {
+namespace {
+
+struct Part {
+  int line = 0;
+  std::string key;
+  std::string name;  // "workers" or "parent_after"
+  PartTally record;
+  PowerAnswer answer;
+};
+
+// Record lengths, in the groups the table shows.
+constexpr int kBucketStarts[] = {1, 10, 36, 100, 300, 1000};
+
+std::string BucketName(size_t i) {
+  const int start = kBucketStarts[i];
+  if (i + 1 == std::size(kBucketStarts)) return absl::StrCat(start, "+");
+  return absl::StrCat(start, "–", kBucketStarts[i + 1] - 1);
+}
+
+size_t BucketOf(int trials) {
+  size_t bucket = 0;
+  while (bucket + 1 < std::size(kBucketStarts) &&
+         trials >= kBucketStarts[bucket + 1]) {
+    ++bucket;
+  }
+  return bucket;
+}
+
+std::string Percent(double share) {
+  return absl::StrFormat("%.0f%%", 100 * share);
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "check_power: %s\n", message.c_str());
+  return 2;
+}
+
+int Run() {
+  const std::string path = absl::GetFlag(FLAGS_expectations);
+  const int trials = absl::GetFlag(FLAGS_trials);
+  const double shift = absl::GetFlag(FLAGS_shift);
+  const double alpha = absl::GetFlag(FLAGS_alpha);
+  const int tests_flag = absl::GetFlag(FLAGS_tests);
+  if (path.empty()) return Fail("--expectations: give the file to read");
+  if (trials < 1 || trials > 10'000) {
+    return Fail(absl::StrCat("--trials=", trials, "; expected 1 to 10000"));
+  }
+  if (!(shift > 0 && shift < 1)) {
+    return Fail(absl::StrCat("--shift=", shift, "; expected in (0, 1)"));
+  }
+  if (!(alpha > 0 && alpha < 1)) {
+    return Fail(absl::StrCat("--alpha=", alpha, "; expected in (0, 1)"));
+  }
+  if (tests_flag < 0) {
+    return Fail(absl::StrCat("--tests=", tests_flag, "; expected 0 or more"));
+  }
+  absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(path);
+  if (!file.ok()) return Fail(std::string(file.status().message()));
+
+  std::vector<Part> parts;
+  for (const auto& [key, expectation] : file->by_key) {
+    if (!absl::StrContains(key, absl::GetFlag(FLAGS_cells))) continue;
+    parts.push_back(
+        {expectation.line, key, "workers", TallyOf(expectation.workers), {}});
+    if (expectation.parent_after.has_value()) {
+      parts.push_back({expectation.line,
+                       key,
+                       "parent_after",
+                       TallyOf(*expectation.parent_after),
+                       {}});
+    }
+  }
+  if (parts.empty()) {
+    return Fail(absl::StrCat("no line of ", path, " has \"",
+                             absl::GetFlag(FLAGS_cells), "\" in its key"));
+  }
+  const int tests =
+      tests_flag > 0 ? tests_flag : static_cast<int>(parts.size());
+  PowerQuestion question;
+  question.trials = trials;
+  question.shift = shift;
+  question.threshold = alpha / tests;
+  for (Part& part : parts) part.answer = CheckPower(part.record, question);
+  std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
+    return std::tie(a.line, a.name) < std::tie(b.line, b.name);
+  });
+
+  std::printf(
+      "The expectations check's power over %s (%zu parts): a part's failure "
+      "share moving %.0f points away from the nearer of 0%% and 100%%, judged "
+      "on %d new trials, flagged at p <= %g / %d tests = %.2g (Holm's first "
+      "step: every other part unchanged).\n\n",
+      path.c_str(), parts.size(), 100 * shift, trials, alpha, tests,
+      question.threshold);
+  if (absl::GetFlag(FLAGS_per_line)) {
+    for (const Part& part : parts) {
+      const std::string flagged =
+          part.answer.needed_failures < 0
+              ? std::string("never flagged")
+              : absl::StrCat("flagged at ", part.answer.needed_failures,
+                             " not ok of ", trials);
+      std::printf(
+          "line %d %s: %d of %d not ok (%s), to %s: %s, power %s: "
+          "%s\n",
+          part.line, part.name.c_str(), part.record.trials - part.record.ok,
+          part.record.trials, Percent(NotOkShare(part.record)).c_str(),
+          Percent(part.answer.shifted_share).c_str(), flagged.c_str(),
+          Percent(part.answer.power).c_str(), part.key.c_str());
+    }
+    std::printf("\n");
+  }
+  std::map<size_t, std::vector<double>> powers;
+  for (const Part& part : parts) {
+    powers[BucketOf(part.record.trials)].push_back(part.answer.power);
+  }
+  std::printf(
+      "| recorded trials | parts | power >= 95%% | median power | "
+      "min–max |\n|---|---:|---:|---:|---|\n");
+  for (auto& [bucket, values] : powers) {
+    std::sort(values.begin(), values.end());
+    const int strong = static_cast<int>(std::count_if(
+        values.begin(), values.end(), [](double p) { return p >= 0.95; }));
+    const size_t n = values.size();
+    const double median =
+        n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    std::printf("| %s | %zu | %d | %s | %s–%s |\n", BucketName(bucket).c_str(),
+                n, strong, Percent(median).c_str(),
+                Percent(values.front()).c_str(),
+                Percent(values.back()).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) {
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() > 1) {
+    std::fprintf(stderr, "check_power: unexpected argument \"%s\"\n",
+                 positional[1]);
+    return 2;
+  }
+  return forkcheck::Run();
+}
