@@ -1475,10 +1475,10 @@ std::string ScenarioEvidenceText(const CitedScenario& scenario) {
 std::string RenderGuidanceText(const ReportModel& report,
                                const std::vector<GuidanceStatement>& guidance) {
   if (guidance.empty()) return "";
+  // One line: a terminal's lines are few (the evidence is in the others).
   std::string text = WrapLine(
-      "What to do on this build (rules over the matrix's verdicts and the "
-      "benchmarks' medians; every statement's evidence is in the Markdown "
-      "summary and the HTML page):",
+      "What to do on this build (rules over the verdicts and medians; "
+      "evidence: Markdown, HTML):",
       kConsoleColumns, 2);
   for (const std::string& client : ClientsOf(guidance)) {
     // The client's name only: the console's "Clients:" lines above
