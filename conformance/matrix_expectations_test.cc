@@ -190,6 +190,7 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
   }
   ExpectationsRule rule;
   rule.verdicts = options.run.verdicts;
+  rule.sensitivity_trials = options.run.stopping.DepartingLook();
   // As the main job: shared by the clients and the shards.
   rule.alpha /= std::max<size_t>(1, job->clients.size()) * shards;
   for (const ClientRun& client : job->clients) {

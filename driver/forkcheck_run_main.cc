@@ -254,12 +254,10 @@ absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
   }
   rule->verdicts = policy->verdicts;
   rule->alpha = absl::GetFlag(FLAGS_expectations_alpha);
-  // A cell departing from its record gets this many trials, at most.
-  rule->sensitivity_trials =
-      std::min(policy->stopping.departing_trials, policy->stopping.max_trials);
+  rule->sensitivity_trials = policy->stopping.DepartingLook();
   if (absl::Status valid = CheckExpectationsRule(*rule); !valid.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--expectations_alpha: ", valid.message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--expectations_alpha/--departing_trials: ", valid.message()));
   }
   return absl::OkStatus();
 }

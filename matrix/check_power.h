@@ -18,9 +18,10 @@ inline constexpr double kSensitivityShift = 0.2;
 inline constexpr double kSensitivityPower = 0.95;
 
 struct PowerQuestion {
-  // New trials the run judges the part on: a cell departing from its record
-  // gets --departing_trials (50); one that keeps looking like its record
-  // stops sooner, and then nothing needed flagging.
+  // New trials the part is judged on: a cell departing from its record gets
+  // --departing_trials (50). The stopping rule can end a changed cell
+  // sooner (one whose first 6 trials all fail is unsafe there), so this is
+  // the power given those trials, an upper bound where they may not come.
   int trials = 50;
   // How far the failure share moves, in (0, 1): away from the nearer of 0
   // and 1, so a recorded-safe part starts failing and a recorded-unsafe one

@@ -24,7 +24,7 @@ PowerQuestion Question(int trials) {
 }
 
 // Expected values: the same sum in Python with scipy.stats.fisher_exact and
-// scipy.stats.binom.pmf (tools/calibration/README.md).
+// scipy.stats.binom.pmf (matrix/testing/cross_check_power.py).
 TEST(CheckPowerTest, ALongCleanRecordShowsARiseToOneFailureInFive) {
   const PowerAnswer answer = CheckPower(Record(1000, 0), Question(50));
   EXPECT_DOUBLE_EQ(answer.shifted_share, 0.2);

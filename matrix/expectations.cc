@@ -446,13 +446,20 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
     }
   }
   check.tests = static_cast<int>(p_values.size());
-  PowerQuestion sensitivity;
-  sensitivity.trials = rule.sensitivity_trials;
-  sensitivity.shift = kSensitivityShift;
-  sensitivity.threshold = rule.alpha / std::max(1, check.tests);
-  for (const PartTally& record : tested_records) {
-    if (CheckPower(record, sensitivity).power >= kSensitivityPower) {
-      ++check.sensitive_tests;
+  if (rule.sensitivity_trials <= kMaxSensitivityTrials) {
+    PowerQuestion question;
+    question.trials = rule.sensitivity_trials;
+    question.shift = kSensitivityShift;
+    question.threshold = rule.alpha / std::max(1, check.tests);
+    CheckSensitivity& sensitivity = check.sensitivity.emplace();
+    sensitivity.trials = question.trials;
+    sensitivity.shift = question.shift;
+    sensitivity.power = kSensitivityPower;
+    for (const PartTally& record : tested_records) {
+      if (record.ok > 0 &&
+          CheckPower(record, question).power >= kSensitivityPower) {
+        ++sensitivity.tests;
+      }
     }
   }
   const std::vector<double> adjusted = stats::HolmAdjusted(p_values);

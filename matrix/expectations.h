@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "matrix/cell_result.h"
 #include "matrix/part_change.h"
+#include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
 
 namespace forkcheck {
@@ -97,14 +98,31 @@ std::string RenderExpectationsFile(absl::string_view subject,
                                    absl::string_view record_command,
                                    const ExpectationsFile* previous = nullptr);
 
+// How many of a check's tests could see a change: would flag the part's
+// failure share moving `shift`, judged on `trials` new trials, in at least
+// `power` of runs (check_power.h). Against 8 clean recorded trials none
+// can. Parts recorded with no trial ok are not counted: such a cell stops
+// as unsafe at its 6th failed trial, before the trials the check would
+// need, in a quarter of the runs where it works one time in five.
+struct CheckSensitivity {
+  int tests = 0;
+  int trials = 0;
+  double shift = 0;
+  double power = 0;
+};
+
+// Counting them costs about trials^2 Fisher terms a test: beyond this many
+// trials, a run of --departing_trials in the thousands would spend minutes.
+inline constexpr int kMaxSensitivityTrials = 1000;
+
 struct ExpectationsRule {
   // The family-wise false-alarm rate of one check (all its cells).
   double alpha = 0.01;
   VerdictRule verdicts;  // for the verdicts shown beside the counts
-  // The new trials a cell departing from its record is judged on (the
-  // stopping policy's departing_trials): what the check's sensitivity
-  // (ExpectationsCheck::sensitive_tests) is computed at.
-  int sensitivity_trials = 50;
+  // The new trials a cell departing from its record is judged on
+  // (StoppingRule::DepartingLook): what the check's sensitivity is
+  // computed at.
+  int sensitivity_trials = StoppingRule{}.DepartingLook();
 };
 
 // INVALID_ARGUMENT naming the field unless alpha and the verdict rule's
@@ -148,11 +166,9 @@ struct ExpectationsCheck {
   std::vector<std::pair<int, std::string>> stale;
   std::vector<UnrunCell> unrun;  // not comparable: a failure of its own
   int tests = 0;                 // rate tests the correction spread alpha over
-  // The tests whose record is long enough for the check to see a change:
-  // it would flag the part's failure share moving kSensitivityShift, judged
-  // on rule.sensitivity_trials new trials, in at least kSensitivityPower of
-  // runs (check_power.h). Against 8 clean recorded trials no run can.
-  int sensitive_tests = 0;
+  // How much a passed check is worth; unset where it was not counted
+  // (rule.sensitivity_trials over kMaxSensitivityTrials: too costly).
+  std::optional<CheckSensitivity> sensitivity;
   ExpectationsRule rule;
 };
 

@@ -372,28 +372,42 @@ TEST(CheckExpectationsTest, CorrectionSpreadsAlphaOverEveryTest) {
 }
 
 TEST(CheckExpectationsTest, CountsTheTestsWhoseRecordIsLongEnoughToSeeAChange) {
-  // Three tests at alpha 1%: Holm's first step is p <= 0.0033. Against
+  // Four tests at alpha 1%: Holm's first step is p <= 0.0025. Against
   // 1,000 clean trials, 2 failures of 50 reach it (power 99.98% at a 20%
-  // rate); against 8, it takes 30 (power 7e-10), and against 36 recorded
-  // hangs, 11 ok of 50 (power 42% at 20% ok). scipy gives the same.
+  // rate); against 8, it takes 30 (power 7e-10); against 36 recorded
+  // hangs, 11 ok of 50 (power 42% at 20% ok). scipy agrees
+  // (matrix/testing/cross_check_power.py). 1,000 recorded hangs would do
+  // (99.98%), but such a cell stops as unsafe at its 6th hang before the
+  // check gets its trials: not counted.
   const std::string text = absl::StrCat(
       Key("long"), " => workers: ok=1000\n", Key("short"),
-      " => workers: ok=8\n", Key("unsafe"), " => workers: hang=36\n");
+      " => workers: ok=8\n", Key("unsafe"), " => workers: hang=36\n",
+      Key("always_hung"), " => workers: hang=1000\n");
   const std::vector<CellResult> results = {
       MakeResult("long", Times(36, kOk)), MakeResult("short", Times(36, kOk)),
-      MakeResult("unsafe", Times(6, kHang))};
-  const std::set<std::string> keys = {Key("long"), Key("short"), Key("unsafe")};
+      MakeResult("unsafe", Times(6, kHang)),
+      MakeResult("always_hung", Times(6, kHang))};
+  const std::set<std::string> keys = {Key("long"), Key("short"), Key("unsafe"),
+                                      Key("always_hung")};
   ExpectationsRule rule = kRule;
   rule.sensitivity_trials = 50;
   const ExpectationsCheck check =
       CheckExpectations(ParseOrDie(text), results, keys, rule);
-  EXPECT_EQ(check.tests, 3);
-  EXPECT_EQ(check.sensitive_tests, 1);
+  EXPECT_EQ(check.tests, 4);
+  ASSERT_TRUE(check.sensitivity.has_value());
+  EXPECT_EQ(check.sensitivity->tests, 1);
+  EXPECT_EQ(check.sensitivity->trials, 50);
+  EXPECT_DOUBLE_EQ(check.sensitivity->shift, 0.2);
+  EXPECT_DOUBLE_EQ(check.sensitivity->power, 0.95);
   // Judged on 5 trials, not even the long record would show it.
   rule.sensitivity_trials = 5;
-  EXPECT_EQ(
-      CheckExpectations(ParseOrDie(text), results, keys, rule).sensitive_tests,
-      0);
+  EXPECT_EQ(CheckExpectations(ParseOrDie(text), results, keys, rule)
+                .sensitivity->tests,
+            0);
+  // Not counted where it would cost minutes.
+  rule.sensitivity_trials = kMaxSensitivityTrials + 1;
+  EXPECT_FALSE(CheckExpectations(ParseOrDie(text), results, keys, rule)
+                   .sensitivity.has_value());
 }
 
 TEST(CheckExpectationsTest, WrongDataWhereEveryTrialWasOkIsAMismatch) {

@@ -55,6 +55,10 @@ StoppingRule StoppingRule::Departing() const {
   return departing;
 }
 
+int StoppingRule::DepartingLook() const {
+  return std::min(departing_trials, max_trials);
+}
+
 bool AtFlakyLook(const RateVerdict& workers, const StoppingRule& rule) {
   return Mixed(workers) && workers.trials >= rule.flaky_trials;
 }

@@ -51,6 +51,8 @@ struct StoppingRule {
   // This rule for a cell departing from its record: mixed cells judged at
   // departing_trials.
   StoppingRule Departing() const;
+  // The trials such a cell gets at most: departing_trials, within the cap.
+  int DepartingLook() const;
 };
 
 // INVALID_ARGUMENT naming the field unless 1 <= min_trials <= max_trials,

@@ -176,6 +176,11 @@ TEST(StoppingRuleTest, ADepartingFlakyCellRunsToDepartingTrials) {
           .expected_trials;
   EXPECT_LT(as_recorded, kStopping.flaky_trials + 2);
   EXPECT_LT(kStopping.flaky_trials, kStopping.departing_trials);
+  EXPECT_EQ(kStopping.DepartingLook(), kStopping.departing_trials);
+  // Within the cap.
+  StoppingRule capped = kStopping;
+  capped.max_trials = 40;
+  EXPECT_EQ(capped.DepartingLook(), 40);
 }
 
 TEST(StoppingRuleTest, DecidesClearCellsAndSpendsTrialsOnlyOnDoubtfulOnes) {

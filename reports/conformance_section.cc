@@ -110,8 +110,14 @@ json ExpectationsJson(const ExpectationsOutcome& expectations) {
   if (expectations.check.has_value()) {
     result["alpha"] = expectations.check->rule.alpha;
     result["tests"] = expectations.check->tests;
-    result["sensitive_tests"] = expectations.check->sensitive_tests;
-    result["sensitivity_trials"] = expectations.check->rule.sensitivity_trials;
+    if (const std::optional<CheckSensitivity>& sensitivity =
+            expectations.check->sensitivity;
+        sensitivity.has_value()) {
+      result["sensitivity"] = {{"tests", sensitivity->tests},
+                               {"trials", sensitivity->trials},
+                               {"shift", sensitivity->shift},
+                               {"power", sensitivity->power}};
+    }
     for (const ExpectationMismatch& mismatch : expectations.check->mismatches) {
       result["mismatches"].push_back(MismatchJson(mismatch));
     }

@@ -1475,7 +1475,8 @@ std::string ScenarioEvidenceText(const CitedScenario& scenario) {
 std::string RenderGuidanceText(const ReportModel& report,
                                const std::vector<GuidanceStatement>& guidance) {
   if (guidance.empty()) return "";
-  // One line: a terminal's lines are few (the evidence is in the others).
+  // One line: a terminal's lines are few, and the Markdown and HTML say
+  // the rest.
   std::string text = WrapLine(
       "What to do on this build (rules over the verdicts and medians; "
       "evidence: Markdown, HTML):",

@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "matrix/check_power.h"
 
 namespace forkcheck {
 
@@ -72,14 +71,16 @@ std::string DescribeExpectationsStatistics(
       absl::StrFormat("%g", *statistics.alpha), ": ",
       mismatches == 0 ? "no" : absl::StrCat(mismatches),
       mismatches == 1 ? " mismatch" : " mismatches");
-  // How much "no mismatches" is worth: most records are too short for the
-  // check to see a change (matrix/README.md, "Power").
-  if (statistics.sensitive_tests.has_value() && statistics.tests > 0) {
-    absl::StrAppend(&text, "; ", *statistics.sensitive_tests, " of ",
-                    statistics.tests, " could see a ",
-                    absl::StrFormat("%.0f", 100 * kSensitivityShift),
-                    "-point change in ", statistics.sensitivity_trials,
-                    " trials (shorter records cannot)");
+  // How much "no mismatches" is worth: a short record hides a change
+  // (matrix/README.md, "Power across the files' lines").
+  if (const std::optional<CheckSensitivity>& sensitivity =
+          statistics.sensitivity;
+      sensitivity.has_value() && statistics.tests > 0) {
+    absl::StrAppend(
+        &text, "; ", sensitivity->tests, " of ", statistics.tests,
+        " had the power (", absl::StrFormat("%.0f%%", 100 * sensitivity->power),
+        ") to see a ", absl::StrFormat("%.0f", 100 * sensitivity->shift),
+        "-point change in ", sensitivity->trials, " trials");
   }
   return text;
 }

@@ -39,9 +39,9 @@ std::string DescribeReportClient(const ReportClient& client);
 std::string ExpectationsVerdict(const ExpectationsOutcome& expectations);
 
 // How the check was made: "Fisher's exact test, Holm-corrected over 120
-// tests, family-wise alpha 0.01: 2 mismatches; 9 of 120 could see a
-// 20-point change in 50 trials (shorter records cannot)" (the last clause
-// where the report counted it); "" if no statistical check was made.
+// tests, family-wise alpha 0.01: 2 mismatches; 9 of 120 had the power
+// (95%) to see a 20-point change in 50 trials" (the last clause where the
+// report counted it); "" if no statistical check was made.
 std::string DescribeExpectationsStatistics(
     const ExpectationsStatistics& statistics);
 

@@ -1,5 +1,6 @@
 #include "reports/report_clients.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck {
@@ -60,12 +61,16 @@ TEST(ReportClientsTest, HowTheExpectationsWereTested) {
             "Fisher's exact test, Holm-corrected over 12 tests, "
             "family-wise alpha 0.01: 1 mismatch");
   // How much "no mismatch" is worth, where the report counted it.
-  statistics.sensitive_tests = 3;
-  statistics.sensitivity_trials = 50;
+  statistics.sensitivity = CheckSensitivity{3, 50, 0.2, 0.95};
   EXPECT_EQ(DescribeExpectationsStatistics(statistics),
             "Fisher's exact test, Holm-corrected over 12 tests, "
-            "family-wise alpha 0.01: 1 mismatch; 3 of 12 could see a "
-            "20-point change in 50 trials (shorter records cannot)");
+            "family-wise alpha 0.01: 1 mismatch; 3 of 12 had the power (95%) "
+            "to see a 20-point change in 50 trials");
+  // As the report counted it, not as today's constants say.
+  statistics.sensitivity = CheckSensitivity{1, 30, 0.1, 0.9};
+  EXPECT_THAT(DescribeExpectationsStatistics(statistics),
+              ::testing::EndsWith("1 of 12 had the power (90%) to see a "
+                                  "10-point change in 30 trials"));
   // No check (an upgraded version 1 report, or none made): nothing to say.
   EXPECT_EQ(DescribeExpectationsStatistics(ExpectationsStatistics()), "");
 }

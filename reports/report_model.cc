@@ -346,11 +346,14 @@ void ParseExpectations(const Json& json, const std::string& path,
     fields.Number("alpha", &client->statistics.alpha.emplace());
   }
   fields.Integer("tests", &client->statistics.tests);
-  if (fields.Has("sensitive_tests")) {
-    fields.Integer("sensitive_tests",
-                   &client->statistics.sensitive_tests.emplace());
-    fields.Integer("sensitivity_trials", &client->statistics.sensitivity_trials,
-                   1);
+  if (fields.Has("sensitivity")) {
+    Fields sensitivity(fields.Member("sensitivity"),
+                       json::MemberPath(path, "sensitivity"), status);
+    CheckSensitivity& out = client->statistics.sensitivity.emplace();
+    sensitivity.Integer("tests", &out.tests);
+    sensitivity.Integer("trials", &out.trials, 1);
+    sensitivity.Number("shift", &out.shift);
+    sensitivity.Number("power", &out.power);
   }
   fields.Each("mismatches", [&](const Json& entry, const std::string& at) {
     client->statistics.mismatches.push_back(ParseMismatch(entry, at, status));

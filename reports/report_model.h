@@ -52,11 +52,9 @@ struct ClientSection {
 struct ExpectationsStatistics {
   std::optional<double> alpha;  // none: no statistical check was made
   int tests = 0;                // the rate tests alpha was spread over
-  // Of those, the ones whose record lets the check see a failure share move
-  // kSensitivityShift at `sensitivity_trials` new trials
-  // (matrix/check_power.h); none in reports from before it was counted.
-  std::optional<int> sensitive_tests;
-  int sensitivity_trials = 0;
+  // How many of those could see a change; none in reports from before it
+  // was counted.
+  std::optional<CheckSensitivity> sensitivity;
   std::vector<ExpectationMismatch> mismatches;  // replacement_line unset
 };
 

@@ -106,6 +106,27 @@ TEST(ReportModelTest, TheFixtureWithEveryVerdictReadsWhole) {
       with_p->conformance->clients[0].statistics.mismatches[0];
   EXPECT_EQ(read.p_value, 2.6e-7);
   EXPECT_EQ(read.adjusted_p_value, 3.1e-6);
+  // The fixture predates the check's sensitivity: none.
+  EXPECT_FALSE(with_p->conformance->clients[0].statistics.sensitivity);
+
+  // Where it was counted, it is read whole; a part of it is an error.
+  json& outcome = tested["conformance"]["clients"][0]["expectations"];
+  outcome["sensitivity"] = {
+      {"tests", 7}, {"trials", 50}, {"shift", 0.2}, {"power", 0.95}};
+  absl::StatusOr<ReportModel> counted = ParseReportModel(tested);
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  const std::optional<CheckSensitivity>& sensitivity =
+      counted->conformance->clients[0].statistics.sensitivity;
+  ASSERT_TRUE(sensitivity.has_value());
+  EXPECT_EQ(sensitivity->tests, 7);
+  EXPECT_EQ(sensitivity->trials, 50);
+  EXPECT_EQ(sensitivity->shift, 0.2);
+  EXPECT_EQ(sensitivity->power, 0.95);
+  outcome["sensitivity"].erase("trials");
+  absl::StatusOr<ReportModel> partial = ParseReportModel(tested);
+  ASSERT_FALSE(partial.ok());
+  EXPECT_THAT(std::string(partial.status().message()),
+              HasSubstr("sensitivity"));
 }
 
 TEST(ReportModelTest, AnUpgradedVersion1ReportSaysSo) {

@@ -320,7 +320,7 @@ ClientSection PythonClient(bool ran) {
   ExpectationsCheck check;
   check.rule.alpha = 0.01;
   check.tests = 12;
-  check.sensitive_tests = 2;
+  check.sensitivity = CheckSensitivity{2, 50, 0.2, 0.95};
   ExpectationMismatch mismatch;
   mismatch.key = "python-grpcio:threads workers=2";
   mismatch.line = 4;
@@ -401,8 +401,8 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
                         "expectations/python-grpcio-1.51.txt): differences. "
                         "Fisher's exact test, Holm-corrected over 12 "
                         "tests, family-wise alpha 0.01: 1 mismatch; 2 of 12 "
-                        "could see a 20-point change in 50 trials (shorter "
-                        "records cannot)."
+                        "had the power (95%) to see a 20-point change in 50 "
+                        "trials."
                         "\n\n```\npython-grpcio:threads: hang\n```"));
   const std::string text = RenderSummaryText(report);
   EXPECT_THAT(text, HasSubstr("Clients:\n  cpp: grpc++ 1.51.1"));
@@ -410,9 +410,9 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
                               "expectations/python-grpcio-1.51.txt): "
                               "differences.\n  Fisher's exact test, "
                               "Holm-corrected over 12 tests, family-wise "
-                              "alpha 0.01: 1 mismatch; 2 of 12\n  could see "
-                              "a 20-point change in 50 trials (shorter "
-                              "records cannot).\n"));
+                              "alpha 0.01: 1 mismatch; 2 of 12\n  had the "
+                              "power (95%) to see a 20-point change in 50 "
+                              "trials.\n"));
 }
 
 TEST(SummaryTest, ASkippedClientSaysWhy) {

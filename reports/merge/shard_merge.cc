@@ -243,6 +243,16 @@ absl::StatusOr<Json> MergedCells(const std::vector<Shard>& shards) {
   return merged;
 }
 
+// Whether both outcomes counted their sensitive tests for the same change
+// at the same trials and power (absent in reports from before it).
+bool SameSensitivityQuestion(const Json& a, const Json& b) {
+  if (!a.contains("sensitivity") || !b.contains("sensitivity")) return false;
+  for (const char* field : {"trials", "shift", "power"}) {
+    if (a["sensitivity"][field] != b["sensitivity"][field]) return false;
+  }
+  return true;
+}
+
 // One expectations outcome over the shards (null where a shard has none).
 // The shards split the run's alpha among them, so the merged check's is
 // their sum; its tests, sensitive tests and mismatches are all of theirs.
@@ -258,21 +268,20 @@ Json MergedExpectations(const std::vector<const Json*>& outcomes) {
       merged["found"] = true;
       merged["passed"] = true;
       merged["tests"] = 0;
-      if (merged.contains("sensitive_tests")) merged["sensitive_tests"] = 0;
+      if (merged.contains("sensitivity")) merged["sensitivity"]["tests"] = 0;
       merged["mismatches"] = Json::array();
     }
     merged["found"] = merged["found"].get<bool>() && (*outcome)["found"];
     merged["passed"] = merged["passed"].get<bool>() && (*outcome)["passed"];
     merged["tests"] =
         merged["tests"].get<int64_t>() + (*outcome)["tests"].get<int64_t>();
-    // Counted only if every shard counted it.
-    if (merged.contains("sensitive_tests") &&
-        outcome->contains("sensitive_tests")) {
-      merged["sensitive_tests"] = merged["sensitive_tests"].get<int64_t>() +
-                                  (*outcome)["sensitive_tests"].get<int64_t>();
+    // Counted only if every shard counted it, alike.
+    if (SameSensitivityQuestion(merged, *outcome)) {
+      merged["sensitivity"]["tests"] =
+          merged["sensitivity"]["tests"].get<int64_t>() +
+          (*outcome)["sensitivity"]["tests"].get<int64_t>();
     } else {
-      merged.erase("sensitive_tests");
-      merged.erase("sensitivity_trials");
+      merged.erase("sensitivity");
     }
     for (const Json& mismatch : (*outcome)["mismatches"]) {
       merged["mismatches"].push_back(mismatch);

@@ -149,8 +149,10 @@ TEST(ShardMergeTest, SensitiveTestsAddUpWhereEveryShardCountedThem) {
     for (Json* outcome :
          {&shard["conformance"]["expectations"],
           &shard["conformance"]["clients"][0]["expectations"]}) {
-      (*outcome)["sensitive_tests"] = sensitive;
-      (*outcome)["sensitivity_trials"] = 50;
+      (*outcome)["sensitivity"] = {{"tests", sensitive},
+                                   {"trials", 50},
+                                   {"shift", 0.2},
+                                   {"power", 0.95}};
     }
     return shard;
   };
@@ -159,8 +161,9 @@ TEST(ShardMergeTest, SensitiveTestsAddUpWhereEveryShardCountedThem) {
   ASSERT_TRUE(merged.ok()) << merged.status();
   const Report report = Built(*merged);
   const Json& outcome = report.json().at("conformance").at("expectations");
-  EXPECT_EQ(outcome.value("sensitive_tests", -1), 5);
-  EXPECT_EQ(outcome.value("sensitivity_trials", -1), 50);
+  ASSERT_TRUE(outcome.contains("sensitivity"));
+  EXPECT_EQ(outcome["sensitivity"]["tests"], 5);
+  EXPECT_EQ(outcome["sensitivity"]["trials"], 50);
   // A shard that did not count them: the merge cannot either.
   merged = Merge({counted(ShardJson(0), 2), ShardJson(1)});
   ASSERT_TRUE(merged.ok()) << merged.status();
@@ -168,7 +171,17 @@ TEST(ShardMergeTest, SensitiveTestsAddUpWhereEveryShardCountedThem) {
   EXPECT_FALSE(partly.json()
                    .at("conformance")
                    .at("expectations")
-                   .contains("sensitive_tests"));
+                   .contains("sensitivity"));
+  // Nor one that asked another question (other trials).
+  Json other = counted(ShardJson(1), 3);
+  other["conformance"]["expectations"]["sensitivity"]["trials"] = 30;
+  merged = Merge({counted(ShardJson(0), 2), other});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  const Report unlike = Built(*merged);
+  EXPECT_FALSE(unlike.json()
+                   .at("conformance")
+                   .at("expectations")
+                   .contains("sensitivity"));
 }
 
 TEST(ShardMergeTest, ShardsMayComeInAnyOrder) {

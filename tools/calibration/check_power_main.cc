@@ -4,7 +4,9 @@
 // which records are too short for the check to see a change, and so which
 // lines are worth recording longer. See README.md.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 #include <tuple>
@@ -17,23 +19,26 @@
 #include "absl/strings/str_format.h"
 #include "matrix/check_power.h"
 #include "matrix/expectations.h"
+#include "matrix/part_change.h"
+#include "matrix/stopping_rule.h"
 
 ABSL_FLAG(std::string, expectations, "",
           "the expectations file, e.g. "
           "conformance/expectations/grpc-1.51.txt");
-ABSL_FLAG(int, trials, 50,
+ABSL_FLAG(int, trials, forkcheck::StoppingRule{}.DepartingLook(),
           "new trials a changed part is judged on (the main job's "
           "--departing_trials)");
-ABSL_FLAG(double, shift, 0.2,
+ABSL_FLAG(double, shift, forkcheck::kSensitivityShift,
           "how far the failure share moves, in (0, 1), away from the nearer "
           "of 0 and 1");
-ABSL_FLAG(double, alpha, 0.005,
+// The default run checks two clients and shares alpha between them.
+ABSL_FLAG(double, alpha, forkcheck::ExpectationsRule{}.alpha / 2,
           "this client's share of the check's false-alarm rate: "
-          "--expectations_alpha over the clients checked (0.01 / 2 in the "
-          "default run), in (0, 1)");
+          "--expectations_alpha over the clients checked (the default "
+          "run's two), in (0, 1)");
 ABSL_FLAG(int, tests, 0,
           "the run's tests (the parts it checks: its summary says \"N "
-          "tests\"); 0: every part the lines chosen have");
+          "tests\"); 0: every part of the file");
 ABSL_FLAG(std::string, cells, "",
           "only the lines whose key contains this text");
 ABSL_FLAG(bool, per_line, false, "also print every part's power");
@@ -44,6 +49,7 @@ namespace {
 struct Part {
   int line = 0;
   std::string key;
+  int order = 0;     // workers first, as a line has them
   std::string name;  // "workers" or "parent_after"
   PartTally record;
   PowerAnswer answer;
@@ -67,8 +73,9 @@ size_t BucketOf(int trials) {
   return bucket;
 }
 
+// Rounded down, so that a power printed as 95% is one that counts.
 std::string Percent(double share) {
-  return absl::StrFormat("%.0f%%", 100 * share);
+  return absl::StrFormat("%.0f%%", std::floor(100 * share));
 }
 
 int Fail(const std::string& message) {
@@ -99,31 +106,33 @@ int Run() {
   if (!file.ok()) return Fail(std::string(file.status().message()));
 
   std::vector<Part> parts;
+  int all_parts = 0;
   for (const auto& [key, expectation] : file->by_key) {
+    all_parts += expectation.parent_after.has_value() ? 2 : 1;
     if (!absl::StrContains(key, absl::GetFlag(FLAGS_cells))) continue;
-    parts.push_back(
-        {expectation.line, key, "workers", TallyOf(expectation.workers), {}});
+    Part workers{expectation.line, key, 0, "workers"};
+    workers.record = TallyOf(expectation.workers);
+    parts.push_back(workers);
     if (expectation.parent_after.has_value()) {
-      parts.push_back({expectation.line,
-                       key,
-                       "parent_after",
-                       TallyOf(*expectation.parent_after),
-                       {}});
+      Part parent{expectation.line, key, 1, "parent_after"};
+      parent.record = TallyOf(*expectation.parent_after);
+      parts.push_back(parent);
     }
   }
   if (parts.empty()) {
     return Fail(absl::StrCat("no line of ", path, " has \"",
                              absl::GetFlag(FLAGS_cells), "\" in its key"));
   }
-  const int tests =
-      tests_flag > 0 ? tests_flag : static_cast<int>(parts.size());
+  // Every part of the file, not only those chosen: Holm's threshold is the
+  // check's, whichever lines are looked at.
+  const int tests = tests_flag > 0 ? tests_flag : all_parts;
   PowerQuestion question;
   question.trials = trials;
   question.shift = shift;
   question.threshold = alpha / tests;
   for (Part& part : parts) part.answer = CheckPower(part.record, question);
   std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
-    return std::tie(a.line, a.name) < std::tie(b.line, b.name);
+    return std::tie(a.line, a.order) < std::tie(b.line, b.order);
   });
 
   std::printf(
@@ -155,12 +164,14 @@ int Run() {
     powers[BucketOf(part.record.trials)].push_back(part.answer.power);
   }
   std::printf(
-      "| recorded trials | parts | power >= 95%% | median power | "
-      "min–max |\n|---|---:|---:|---:|---|\n");
+      "| recorded trials | parts | power >= %s | median power | "
+      "min–max |\n|---|---:|---:|---:|---|\n",
+      Percent(kSensitivityPower).c_str());
   for (auto& [bucket, values] : powers) {
     std::sort(values.begin(), values.end());
-    const int strong = static_cast<int>(std::count_if(
-        values.begin(), values.end(), [](double p) { return p >= 0.95; }));
+    const int strong = static_cast<int>(
+        std::count_if(values.begin(), values.end(),
+                      [](double p) { return p >= kSensitivityPower; }));
     const size_t n = values.size();
     const double median =
         n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
