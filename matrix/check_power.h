@@ -26,7 +26,7 @@ struct PowerQuestion {
   // How far the failure share moves, in (0, 1): away from the nearer of 0
   // and 1, so a recorded-safe part starts failing and a recorded-unsafe one
   // starts working.
-  double shift = 0.2;
+  double shift = kSensitivityShift;
   // The p-value a lone changed part must reach: Holm's first step, alpha
   // over the run's tests (a check where every other part is unchanged).
   double threshold = 0.01;

@@ -21,6 +21,7 @@
 #include "matrix/expectations.h"
 #include "matrix/part_change.h"
 #include "matrix/stopping_rule.h"
+#include "stats/sample_summary.h"
 
 ABSL_FLAG(std::string, expectations, "",
           "the expectations file, e.g. "
@@ -167,18 +168,14 @@ int Run() {
       "| recorded trials | parts | power >= %s | median power | "
       "min–max |\n|---|---:|---:|---:|---|\n",
       Percent(kSensitivityPower).c_str());
-  for (auto& [bucket, values] : powers) {
-    std::sort(values.begin(), values.end());
+  for (const auto& [bucket, values] : powers) {
     const int strong = static_cast<int>(
         std::count_if(values.begin(), values.end(),
                       [](double p) { return p >= kSensitivityPower; }));
-    const size_t n = values.size();
-    const double median =
-        n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    const SampleSummary summary = Summarize(values);
     std::printf("| %s | %zu | %d | %s | %s–%s |\n", BucketName(bucket).c_str(),
-                n, strong, Percent(median).c_str(),
-                Percent(values.front()).c_str(),
-                Percent(values.back()).c_str());
+                values.size(), strong, Percent(summary.median).c_str(),
+                Percent(summary.min).c_str(), Percent(summary.max).c_str());
   }
   return 0;
 }
