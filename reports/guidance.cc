@@ -1426,10 +1426,6 @@ std::vector<std::string> ClientsOf(
   return clients;
 }
 
-size_t Lines(const std::string& text) {
-  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
 // "    Title: brief; brief; … 3 more" in at most kRuleLines lines; the
 // undecided rule in one: its first brief says what deciding them all would
 // take, and the Markdown names the models.
@@ -1443,7 +1439,7 @@ std::string RuleLine(const std::string& rule,
     const size_t rest = statements.size() - i - 1;
     std::string line = absl::StrCat(head, absl::StrJoin(trial, "; "));
     if (rest > 0) absl::StrAppend(&line, "; … ", rest, " more");
-    if (Lines(WrapLine(line, kConsoleColumns, 6)) >
+    if (LineCount(WrapLine(line, kConsoleColumns, 6)) >
             (rule == kRuleUndecided ? 1 : kRuleLines) &&
         !briefs.empty()) {
       break;
@@ -1473,15 +1469,26 @@ std::string ScenarioEvidenceText(const CitedScenario& scenario) {
 }  // namespace
 
 std::string RenderGuidanceText(const ReportModel& report,
-                               const std::vector<GuidanceStatement>& guidance) {
-  if (guidance.empty()) return "";
+                               const std::vector<GuidanceStatement>& guidance,
+                               size_t max_lines) {
+  if (guidance.empty() || max_lines == 0) return "";
+  const std::vector<std::string> clients = ClientsOf(guidance);
+  // The heading, then each client's share: its name, its rules' lines, and
+  // a line saying what did not fit (a rule can take two).
+  const size_t client_lines =
+      std::min(kClientLines, (max_lines - 1) / clients.size());
+  if (client_lines < 2) {
+    return absl::StrCat("What to do on this build: ", guidance.size(),
+                        " statements, in the Markdown summary and the HTML "
+                        "page.\n");
+  }
   // One line: a terminal's lines are few, and the Markdown and HTML say
   // the rest.
   std::string text = WrapLine(
       "What to do on this build (rules over the verdicts and medians; "
       "evidence: Markdown, HTML):",
       kConsoleColumns, 2);
-  for (const std::string& client : ClientsOf(guidance)) {
+  for (const std::string& client : clients) {
     // The client's name only: the console's "Clients:" lines above
     // describe it, and a terminal's lines are few.
     std::string block = absl::StrCat("  ", client, ":\n");
@@ -1496,7 +1503,7 @@ std::string RenderGuidanceText(const ReportModel& report,
       if (statements.empty()) continue;
       const std::string line = RuleLine(rule, statements);
       // Keep a line for saying what did not fit.
-      if (Lines(block) + Lines(line) > kClientLines - 1) {
+      if (LineCount(block) + LineCount(line) > client_lines - 1) {
         cut = true;
         break;
       }

@@ -14,6 +14,8 @@
 #ifndef FORKCHECK_REPORTS_GUIDANCE_H_
 #define FORKCHECK_REPORTS_GUIDANCE_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,11 +113,14 @@ std::string CellVerdict(const ReportCell& cell);
 // report's order, rules in GuidanceRules' order; none without a matrix.
 std::vector<GuidanceStatement> DeriveGuidance(const ReportModel& report);
 
-// The console's section (wrapped at 100 columns, at most 12 lines a
-// client): per client its build, then per rule one line listing its
-// statements' briefs; "" if there is none.
+// The console's section, wrapped at 100 columns, in at most `max_lines`
+// lines and 12 a client: a heading, then per client its name and per rule
+// one line listing its statements' briefs, as many rules as fit, then a
+// line saying if some did not. With fewer than 2 lines a client, one line
+// saying where the statements are; "" if there is none or max_lines is 0.
 std::string RenderGuidanceText(const ReportModel& report,
-                               const std::vector<GuidanceStatement>& guidance);
+                               const std::vector<GuidanceStatement>& guidance,
+                               size_t max_lines = SIZE_MAX);
 
 // The Markdown summary's section: per client and rule, each statement's
 // sentence with its evidence (every cited cell's key and text, every cited

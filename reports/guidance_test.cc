@@ -28,6 +28,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
 using ::testing::Not;
 
 // ---------------------------------------------------------------------------
@@ -677,6 +678,18 @@ TEST(GuidanceTest, TheConsoleSectionFitsAHundredColumnsAndTwelveLines) {
     EXPECT_LT(TextColumns(line), 100u) << line;
   }
   EXPECT_THAT(text, HasSubstr("more"));
+
+  // Fewer lines given: fewer rules, and still a line saying there are more.
+  const std::string five =
+      RenderGuidanceText(report, DeriveGuidance(report), 5);
+  EXPECT_LE(LineCount(five), 5u) << five;
+  EXPECT_THAT(five, HasSubstr("  cpp:\n"));
+  EXPECT_THAT(five, HasSubstr("    … more in the Markdown summary.\n"));
+  // Under two a client: one line saying where the statements are.
+  EXPECT_THAT(RenderGuidanceText(report, DeriveGuidance(report), 2),
+              MatchesRegex("What to do on this build: [0-9]+ statements, in "
+                           "the Markdown summary and the HTML page.\n"));
+  EXPECT_EQ(RenderGuidanceText(report, DeriveGuidance(report), 0), "");
 }
 
 TEST(GuidanceTest, TheConsoleListsEachRuleOnALine) {

@@ -11,6 +11,7 @@
 #include "matrix/cell.h"
 #include "matrix/expectations.h"
 #include "reports/guidance.h"
+#include "reports/line_budget.h"
 #include "reports/model_table.h"
 #include "reports/report_clients.h"
 #include "reports/report_model.h"
@@ -171,78 +172,125 @@ std::vector<std::string> ClientLines(const Report& report) {
   return lines;
 }
 
-// The console's share of a client's expectation differences: the Markdown
-// has them all.
+// The console's share of a client's expectation differences at most: the
+// Markdown has them all.
 constexpr size_t kMismatchesShown = 3;
-constexpr int kDifferenceLines = 6;
+constexpr size_t kDifferenceLines = 6;
 
 // The first mismatches, each as its file line, key and what changed; or,
 // if none is a mismatch (lines to add or remove), the first lines of the
-// differences; then where all of them are.
-std::string DifferencesText(const ReportClient& client) {
-  const ExpectationsOutcome& expectations = client.expectations;
+// differences; as many as fit `max_lines` with a last line saying how many
+// did not and where all of them are. "" if max_lines is 0.
+std::string DifferencesText(const ReportClient& client, size_t max_lines) {
+  if (max_lines == 0) return "";
   const std::vector<ExpectationMismatch>& mismatches =
       client.statistics.mismatches;
+  std::vector<std::string> entries;
+  size_t total = 0;
+  if (!mismatches.empty()) {
+    total = mismatches.size();
+    for (const ExpectationMismatch& mismatch : mismatches) {
+      if (entries.size() == kMismatchesShown) break;
+      std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
+      if (mismatch.p_value < 1) {
+        absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value),
+                        ", Holm-adjusted ",
+                        PValueText(mismatch.adjusted_p_value), ")");
+      }
+      absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
+                      "; this run: ", mismatch.observed);
+      entries.push_back(absl::StrCat(
+          WrapLine(absl::StrCat("  line ", mismatch.line, ": ", mismatch.key),
+                   kConsoleColumns, 6),
+          WrapLine(why, kConsoleColumns, 6)));
+    }
+  } else {
+    for (absl::string_view line : absl::StrSplit(
+             client.expectations.differences, '\n', absl::SkipEmpty())) {
+      ++total;
+      if (entries.size() == kDifferenceLines) continue;
+      entries.push_back(
+          WrapLine(absl::StrCat("    ", line), kConsoleColumns, 6));
+    }
+  }
   std::string text;
   size_t shown = 0;
-  for (const ExpectationMismatch& mismatch : mismatches) {
-    if (shown == kMismatchesShown) break;
+  for (const std::string& entry : entries) {
+    // The last line says where they all are.
+    if (LineCount(text) + LineCount(entry) + 1 > max_lines) break;
+    absl::StrAppend(&text, entry);
     ++shown;
-    std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
-    if (mismatch.p_value < 1) {
-      absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value),
-                      ", Holm-adjusted ", PValueText(mismatch.adjusted_p_value),
-                      ")");
-    }
-    absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
-                    "; this run: ", mismatch.observed);
-    absl::StrAppend(
-        &text,
-        WrapLine(absl::StrCat("  line ", mismatch.line, ": ", mismatch.key),
-                 kConsoleColumns, 6),
-        WrapLine(why, kConsoleColumns, 6));
   }
-  int lines = 0;
-  if (mismatches.empty()) {
-    for (absl::string_view line :
-         absl::StrSplit(expectations.differences, '\n', absl::SkipEmpty())) {
-      if (lines == kDifferenceLines) break;
-      ++lines;
-      absl::StrAppend(&text,
-                      WrapLine(absl::StrCat("    ", line), kConsoleColumns, 6));
-    }
+  if (shown < total) {
+    absl::StrAppend(&text, "    … ", total - shown,
+                    " more; all, with the lines to write if they are real, "
+                    "are in the Markdown summary.\n");
+  } else {
+    absl::StrAppend(&text,
+                    "    Every difference, with the lines to write if it is "
+                    "real, is in the Markdown summary.\n");
   }
-  if (shown < mismatches.size()) {
-    absl::StrAppend(&text, "    … ", mismatches.size() - shown, " more\n");
-  }
-  absl::StrAppend(&text,
-                  "    Every difference, with the lines to write if it is "
-                  "real, is in the Markdown summary.\n");
   return text;
 }
 
+// A client's expectations outcome and how it was tested, in one line.
+std::string ExpectationsLine(const ReportClient& client) {
+  const ExpectationsOutcome& expectations = client.expectations;
+  std::string line =
+      absl::StrCat("Expectations of ", client.client, " (", expectations.file,
+                   "): ", ExpectationsVerdict(expectations));
+  if (const std::string tested =
+          DescribeExpectationsStatistics(client.statistics);
+      !tested.empty()) {
+    absl::StrAppend(&line, " ", tested, ".");
+  }
+  return line;
+}
+
+bool ExpectationsFailed(const ReportClient& client) {
+  return client.expectations.found && !client.expectations.passed;
+}
+
 // Each client's expectations outcome and how it was tested, then its
-// differences: in Markdown in a code block, on the console the first few.
-std::string ExpectationsOutcomes(const Report& report, bool markdown) {
+// differences in a code block.
+std::string ExpectationsMarkdown(const Report& report) {
   std::string text;
   for (const ReportClient& client : ReportClients(report.model())) {
     if (!client.ran()) continue;
-    const ExpectationsOutcome& expectations = client.expectations;
-    std::string line =
-        absl::StrCat("Expectations of ", client.client, " (", expectations.file,
-                     "): ", ExpectationsVerdict(expectations));
-    if (const std::string tested =
-            DescribeExpectationsStatistics(client.statistics);
-        !tested.empty()) {
-      absl::StrAppend(&line, " ", tested, ".");
+    absl::StrAppend(&text, ExpectationsLine(client), "\n");
+    if (ExpectationsFailed(client)) {
+      absl::StrAppend(&text, "\n```\n", client.expectations.differences,
+                      "```\n\n");
     }
-    absl::StrAppend(&text, markdown ? absl::StrCat(line, "\n")
-                                    : WrapLine(line, kConsoleColumns, 2));
-    if (expectations.found && !expectations.passed) {
-      absl::StrAppend(
-          &text, markdown ? absl::StrCat("\n```\n", expectations.differences,
-                                         "```\n\n")
-                          : DifferencesText(client));
+  }
+  return text;
+}
+
+// The clients that ran whose expectations check failed.
+size_t FailedClients(const Report& report) {
+  const std::vector<ReportClient> clients = ReportClients(report.model());
+  return static_cast<size_t>(
+      std::count_if(clients.begin(), clients.end(), [](const auto& client) {
+        return client.ran() && ExpectationsFailed(client);
+      }));
+}
+
+// The console's: each client's outcome, and the differences of those that
+// failed in `difference_lines` lines shared among them.
+std::string ExpectationsText(const Report& report, size_t difference_lines) {
+  size_t failed = FailedClients(report);
+  const std::vector<ReportClient> clients = ReportClients(report.model());
+  std::string text;
+  for (const ReportClient& client : clients) {
+    if (!client.ran()) continue;
+    absl::StrAppend(&text,
+                    WrapLine(ExpectationsLine(client), kConsoleColumns, 2));
+    if (ExpectationsFailed(client)) {
+      const std::string differences =
+          DifferencesText(client, difference_lines / failed);
+      difference_lines -= LineCount(differences);
+      --failed;
+      absl::StrAppend(&text, differences);
     }
   }
   return text;
@@ -419,29 +467,34 @@ std::string NoSignature(const std::string& capture_error) {
              : absl::StrCat("no stack signature (", capture_error, ")");
 }
 
-// The console's share: at most this many lines, the last saying how many
-// models did not fit.
-constexpr int kWhyLines = 8;
-
-size_t LineCount(const std::string& text) {
-  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-}
+// The console's share at most: this many lines under the heading, the
+// last saying how many models did not fit.
+constexpr size_t kWhyLines = 8;
 
 // "Why cells failed": per model (most failed trials first), its failed
-// trials and the signature seen in most of them, as many as fit
-// kWhyLines; "" if no cell failed.
-std::string WhyCellsFailedText(const Report& report) {
+// trials and the signature seen in most of them, in at most `max_lines`
+// lines (the heading included) and kWhyLines under the heading; with fewer
+// than 3, one line saying how many models failed and where to look. "" if
+// no cell failed or max_lines is 0.
+std::string WhyCellsFailedText(const Report& report, size_t max_lines) {
   const std::optional<ReportConformance>& conformance =
       report.model().conformance;
-  if (!conformance.has_value()) return "";
+  if (!conformance.has_value() || max_lines == 0) return "";
   const std::vector<ModelFailures> models = FailuresByModel(*conformance);
   if (models.empty()) return "";
   if (!RecordsFailureEvidence(*conformance)) {
-    return WrapLine(
+    return CutLongLines(
         "Why cells failed: this report records no stack signatures (it "
-        "predates them).",
-        kConsoleColumns, 2);
+        "predates them).\n",
+        kConsoleColumns);
   }
+  if (max_lines < 3) {
+    return absl::StrCat("Why cells failed: ", models.size(),
+                        models.size() == 1 ? " model" : " models",
+                        " with failed trials; signatures: Markdown "
+                        "summary, HTML page.\n");
+  }
+  const size_t lines = std::min(kWhyLines, max_lines - 1);
   std::string text =
       "Why cells failed (per model: failed trials; its most seen stack "
       "signature, workers' first):\n";
@@ -464,8 +517,7 @@ std::string WhyCellsFailedText(const Report& report) {
     }
     const std::string wrapped = WrapLine(line, kConsoleColumns, 4);
     // Leave a line for the rest unless this is the last model.
-    const size_t budget =
-        shown + 1 == models.size() ? kWhyLines : kWhyLines - 1;
+    const size_t budget = shown + 1 == models.size() ? lines : lines - 1;
     if (LineCount(entries) + LineCount(wrapped) > budget) break;
     absl::StrAppend(&entries, wrapped);
     ++shown;
@@ -473,14 +525,10 @@ std::string WhyCellsFailedText(const Report& report) {
   absl::StrAppend(&text, entries);
   if (shown < models.size()) {
     const size_t more = models.size() - shown;
-    absl::StrAppend(
-        &text,
-        WrapLine(absl::StrCat("  … ", more,
-                              more == 1 ? " more model" : " more models",
-                              " with failed trials: every cell's signatures "
-                              "are in the Markdown summary and the HTML "
-                              "page."),
-                 kConsoleColumns, 4));
+    absl::StrAppend(&text, "  … ", more,
+                    more == 1 ? " more model" : " more models",
+                    " with failed trials; every cell's signatures: Markdown "
+                    "summary, HTML page.\n");
   }
   return text;
 }
@@ -696,31 +744,60 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report) {
   return Table(ModelCostRows(report));
 }
 
-std::string RenderSummaryText(const Report& report) {
-  std::string text = WrapLine(Headline(report), kConsoleColumns, 2);
+std::string RenderSummaryText(const Report& report, size_t max_lines) {
+  std::string head = WrapLine(Headline(report), kConsoleColumns, 2);
   const std::vector<std::string> clients = ClientLines(report);
   if (!clients.empty()) {
-    absl::StrAppend(&text, "Clients:\n");
+    absl::StrAppend(&head, "Clients:\n");
     for (const std::string& client : clients) {
-      absl::StrAppend(&text,
+      absl::StrAppend(&head,
                       WrapLine(absl::StrCat("  ", client), kConsoleColumns, 4));
     }
   }
   for (const std::string& line : MatrixLines(report)) {
-    absl::StrAppend(&text, WrapLine(line, kConsoleColumns, 2));
+    absl::StrAppend(&head, WrapLine(line, kConsoleColumns, 2));
   }
-  absl::StrAppend(&text, "\n",
+  absl::StrAppend(&head, "\n",
                   RenderModelTable(ModelTableRows(report), kConsoleColumns),
                   "\n");
-  if (const std::string guidance =
-          RenderGuidanceText(report.model(), DeriveGuidance(report.model()));
-      !guidance.empty()) {
-    absl::StrAppend(&text, guidance, "\n");
+  // What the rest would take: the differences of a failed check first (the
+  // run's exit status is about them), then the guidance, then why cells
+  // failed; each says less, down to its least, when lines run short.
+  const std::vector<GuidanceStatement> guidance =
+      DeriveGuidance(report.model());
+  const std::string all_guidance = RenderGuidanceText(report.model(), guidance);
+  const std::string all_why = WhyCellsFailedText(report, SIZE_MAX);
+  const std::string outcomes = ExpectationsText(report, 0);
+  const size_t all_differences =
+      LineCount(ExpectationsText(report, SIZE_MAX)) - LineCount(outcomes);
+  std::set<std::string> guidance_clients;
+  for (const GuidanceStatement& statement : guidance) {
+    guidance_clients.insert(statement.client);
   }
-  if (const std::string why = WhyCellsFailedText(report); !why.empty()) {
-    absl::StrAppend(&text, why, "\n");
+  // The guidance and why cells failed each end in a blank line, counted in
+  // their lines.
+  const size_t guidance_lines =
+      all_guidance.empty() ? 0 : LineCount(all_guidance) + 1;
+  const size_t why_lines = all_why.empty() ? 0 : LineCount(all_why) + 1;
+  const size_t fixed = LineCount(head) + LineCount(outcomes);
+  const std::vector<size_t> lines = AllotLines(
+      max_lines > fixed ? max_lines - fixed : 0,
+      {// A line for each failed client: where its differences are.
+       {std::min(all_differences, FailedClients(report)), all_differences},
+       // The heading, and per client its name, a rule (up to two lines)
+       // and a line saying what did not fit.
+       {std::min(guidance_lines, 2 + 4 * guidance_clients.size()),
+        guidance_lines},
+       // The one-line form.
+       {std::min<size_t>(why_lines, 2), why_lines}});
+  std::string text = head;
+  for (const std::string& section :
+       {RenderGuidanceText(report.model(), guidance,
+                           lines[1] > 0 ? lines[1] - 1 : 0),
+        WhyCellsFailedText(report, lines[2] > 0 ? lines[2] - 1 : 0)}) {
+    if (!section.empty()) absl::StrAppend(&text, section, "\n");
   }
-  absl::StrAppend(&text, ExpectationsOutcomes(report, false));
+  absl::StrAppend(&text, ExpectationsText(report, lines[0]));
   return text;
 }
 
@@ -775,7 +852,7 @@ std::string RenderSummaryMarkdown(const Report& report) {
                       " |\n");
     }
     absl::StrAppend(&text, "\n", WhyCellsFailedMarkdown(*conformance),
-                    ExpectationsOutcomes(report, true));
+                    ExpectationsMarkdown(report));
   }
   return text;
 }

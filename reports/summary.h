@@ -5,6 +5,8 @@
 #ifndef FORKCHECK_REPORTS_SUMMARY_H_
 #define FORKCHECK_REPORTS_SUMMARY_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +70,12 @@ std::string WithWorkload(const std::string& model, const std::string& workload);
 // The row's model without its client, with its workload.
 std::string ShownModel(const ModelCostRow& row);
 
+// The console's lines for the summary and the report paths after it: a
+// default run's progress display (a plain line a minute, and one as each
+// phase starts and ends: about 16 in 10 minutes) and the two lines before
+// it leave the whole console under 100 lines.
+inline constexpr size_t kConsoleSummaryLines = 80;
+
 // The rows, client by client (in the order the report lists its clients),
 // within a client in the order models first appear (matrix, then
 // benchmarks).
@@ -79,19 +87,26 @@ std::vector<ModelCostRow> ModelCostRows(const Report& report);
 std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 
 // Text, Markdown: one line per client (what ran, or why it was skipped),
-// the verdict rule, every model's safety and cost, and each client's
-// expectations outcome with how it was tested; older reports list their
-// one C++ client. The text wraps at 100 columns (a model name or key longer
-// than a line stays whole); Markdown adds a table of every cell.
+// the verdict rule, every model's safety and cost, the guidance
+// (guidance.h), and each client's expectations outcome with how it was
+// tested; older reports list their one C++ client. The text wraps at 100
+// columns (a model name or key longer than a line stays whole); Markdown
+// adds a table of every cell.
 //
 // Both say why cells failed when any trial failed (other than ok and
 // ok_after_retry): the text per model, most failed trials first, its failed
 // trials and the stack signature seen in most of them (a worker's first),
-// in at most 8 lines
-// (then how many models did not fit); Markdown every such cell with every
-// signature and its trials. A report from before signatures were recorded
-// says it has none.
-std::string RenderSummaryText(const Report& report);
+// in at most 8 lines (then how many models did not fit); Markdown every
+// such cell with every signature and its trials. A report from before
+// signatures were recorded says it has none.
+//
+// The text takes at most `max_lines` lines if the headline, clients,
+// matrix lines, model table and expectations outcomes fit in them: what is
+// left goes first to a failed check's differences, then to the guidance,
+// then to why cells failed (line_budget.h), each shortened to fit (down to
+// a line saying where the rest is).
+std::string RenderSummaryText(const Report& report,
+                              size_t max_lines = SIZE_MAX);
 std::string RenderSummaryMarkdown(const Report& report);
 
 }  // namespace forkcheck

@@ -600,15 +600,115 @@ TEST(SummaryTest, WhyCellsFailedFitsEightLinesOnTheConsole) {
   EXPECT_LE(CountOf(section, "\n"), 9) << section;
   // The models with the most failed trials first.
   EXPECT_THAT(section, HasSubstr("  cpp: model_11, 1 cell: hang 17/17 — "));
-  EXPECT_THAT(section, HasSubstr("  … 9 more models with failed trials: "
-                                 "every cell's signatures are in the "
-                                 "Markdown summary and the\n    HTML "
-                                 "page.\n"));
+  EXPECT_THAT(section, HasSubstr("  … 9 more models with failed trials; "
+                                 "every cell's signatures: Markdown "
+                                 "summary, HTML page.\n"));
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     EXPECT_LT(TextColumns(line), 100u) << line;
   }
   // The Markdown lists every one.
   EXPECT_EQ(CountOf(RenderSummaryMarkdown(report), "`worker: "), 12);
+}
+
+// Everything the console can say at once: two clients whose checks failed
+// with five mismatches each, a dozen models with failed trials each, and
+// guidance about every one of them.
+Report EverythingFiresReport() {
+  ClientSection cpp = CppClient();
+  ClientSection python = PythonClient(true);
+  for (ClientSection* client : {&cpp, &python}) {
+    client->expectations.passed = false;
+    client->expectations.differences = "";
+    ExpectationsCheck check;
+    check.rule.alpha = 0.01;
+    check.tests = 40;
+    for (int i = 0; i < 5; ++i) {
+      ExpectationMismatch mismatch;
+      mismatch.key = absl::StrCat(client->client, ":model_", i,
+                                  " workers=2 transport=tcp table=small "
+                                  "faults=none fork_support=unset");
+      mismatch.line = 10 + i;
+      mismatch.part = "workers";
+      mismatch.why = "failure rate changed";
+      mismatch.recorded = "ok 40/40 → safe, failure 0% [0%–8.8%]";
+      mismatch.observed = "hang 36/36 → unsafe, failure 100% [90%–100%]";
+      mismatch.p_value = 1e-20;
+      mismatch.adjusted_p_value = 1.2e-19;
+      check.mismatches.push_back(mismatch);
+      absl::StrAppend(&client->expectations.differences, mismatch.key,
+                      ": hang\n");
+    }
+    client->expectations.check = check;
+  }
+  std::vector<CellResult> cells;
+  for (int i = 0; i < 12; ++i) {
+    cells.push_back(
+        Explained(Cell(absl::StrCat("model_", i), 2, OutcomeKind::kHang,
+                       std::nullopt, kCppClient, 6 + i)));
+    cells.push_back(Cell(absl::StrCat("safe_model_", i), 2, OutcomeKind::kOk,
+                         std::nullopt));
+    cells.push_back(Explained(Cell(absl::StrCat("python-grpcio:model_", i), 2,
+                                   OutcomeKind::kHang, std::nullopt,
+                                   "python-grpcio", 6 + i)));
+  }
+  ReportParts parts;
+  parts.command = {"forkcheck_run"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  parts.conformance = ConformanceSection(cells, Axes(), "quick", Policy(), "",
+                                         cpp.expectations, {cpp, python});
+  absl::StatusOr<Report> report = Report::Build(parts);
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+TEST(SummaryTest, TheConsoleSummaryKeepsToItsLinesWhateverFires) {
+  const Report report = EverythingFiresReport();
+  const std::string whole = RenderSummaryText(report);
+  const std::string kept = RenderSummaryText(report, 80);
+  // The whole would not fit: the budget is what keeps it short.
+  EXPECT_GT(LineCount(whole), 80u) << whole;
+  EXPECT_LE(LineCount(kept), 80u) << kept;
+  for (const std::string* text : {&whole, &kept}) {
+    for (absl::string_view line : absl::StrSplit(*text, '\n')) {
+      EXPECT_LT(TextColumns(line), 100u) << line;
+    }
+  }
+  // Every section still says something, and where the rest is.
+  EXPECT_THAT(kept, HasSubstr("What to do on this build"));
+  EXPECT_THAT(kept, HasSubstr("  cpp:\n"));
+  EXPECT_THAT(kept, HasSubstr("  python-grpcio:\n"));
+  EXPECT_THAT(kept, HasSubstr("Why cells failed"));
+  EXPECT_THAT(kept, HasSubstr("Expectations of cpp"));
+  EXPECT_THAT(kept, HasSubstr("Expectations of python-grpcio"));
+  EXPECT_EQ(CountOf(kept,
+                    " more; all, with the lines to write if they are "
+                    "real, are in the Markdown summary.\n"),
+            2)
+      << kept;
+  // The differences come first: both clients show a mismatch.
+  EXPECT_THAT(kept, HasSubstr("  line 10: cpp:model_0 workers=2"));
+  EXPECT_THAT(kept, HasSubstr("  line 10: python-grpcio:model_0 workers=2"));
+
+  // Fewer lines than the fixed part needs: the rest shrink to their least
+  // forms, and nothing breaks.
+  const std::string least = RenderSummaryText(report, 0);
+  EXPECT_THAT(least, Not(HasSubstr("What to do on this build")));
+  EXPECT_THAT(least, HasSubstr("Expectations of python-grpcio"));
+  // Just above it, the least of each: a line of differences a client, the
+  // guidance's heading and four lines a client, why cells failed in one,
+  // and a blank line after the guidance and after why cells failed.
+  const size_t fixed = LineCount(least);
+  const std::string short_text = RenderSummaryText(report, fixed + 14);
+  EXPECT_LE(LineCount(short_text), fixed + 14) << short_text;
+  EXPECT_EQ(CountOf(short_text, " more; all, with the lines to write"), 2);
+  EXPECT_THAT(short_text, HasSubstr("What to do on this build (rules"));
+  EXPECT_THAT(short_text, HasSubstr("  cpp:\n    Safe here"));
+  EXPECT_THAT(short_text, HasSubstr("  python-grpcio:\n    Never safe"));
+  EXPECT_THAT(short_text, HasSubstr("Why cells failed: 24 models with failed "
+                                    "trials; signatures: Markdown summary, "
+                                    "HTML page.\n"));
 }
 
 TEST(SummaryTest, AnOlderReportSaysItHasNoSignatures) {

@@ -1,18 +1,21 @@
 #include "reports/text_wrap.h"
 
+#include <algorithm>
 #include <string_view>
-
-#include "common/utf8.h"
-
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/utf8.h"
 
 namespace forkcheck {
 
 size_t TextColumns(absl::string_view text) {
   return CodePoints(std::string_view(text.data(), text.size()));
+}
+
+size_t LineCount(absl::string_view text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 std::string WrapLine(absl::string_view line, size_t width, size_t indent) {

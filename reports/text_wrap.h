@@ -17,6 +17,9 @@ inline constexpr size_t kConsoleColumns = 99;
 // Columns `text` takes: its UTF-8 code points.
 size_t TextColumns(absl::string_view text);
 
+// The lines `text` takes: its newlines.
+size_t LineCount(absl::string_view text);
+
 // `line` (no newline in it) broken at spaces into lines of at most `width`
 // columns, each ending in "\n"; lines after the first start with `indent`
 // spaces. A word longer than a line (a cell key) stays whole on a line of

@@ -1,0 +1,28 @@
+// Sharing a fixed number of console lines among sections that can each say
+// less: every section first gets the least it can say something in, then,
+// in priority order, as much of what it would like as is left. The console
+// summary uses it so that its total stays within a terminal's height
+// whatever fires (expectation differences, failed cells, guidance).
+#ifndef FORKCHECK_REPORTS_LINE_BUDGET_H_
+#define FORKCHECK_REPORTS_LINE_BUDGET_H_
+
+#include <cstddef>
+#include <vector>
+
+namespace forkcheck {
+
+struct SectionLines {
+  size_t least = 0;  // the fewest it can be shown in; 0: may be left out
+  size_t most = 0;   // all it would take (at least `least`)
+};
+
+// Lines for each of `sections`, given in priority order: the leasts first
+// (in priority order, while `budget` lasts), then the rest of each
+// section's most in priority order. The allotments never sum to more than
+// `budget`, and none is more than its section's most.
+std::vector<size_t> AllotLines(size_t budget,
+                               const std::vector<SectionLines>& sections);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_REPORTS_LINE_BUDGET_H_
