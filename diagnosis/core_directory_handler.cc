@@ -41,8 +41,13 @@ void MoveToCoreDirectory(int signal, siginfo_t* info, void*) {
   CoreDirectoryName(getpid(), name);
   // Both may fail (e.g. the directory is not writable); the core then lands
   // in the current directory, which is still better than no core.
-  (void)mkdir(name, 0755);
-  (void)chdir(name);
+  // (A cast to void does not silence GCC's warn_unused_result.)
+  if (mkdir(name, 0755) != 0) {
+    // Exists already, or cannot be made: chdir says which.
+  }
+  if (chdir(name) != 0) {
+    // The core lands in the current directory.
+  }
   struct sigaction default_action = {};
   default_action.sa_handler = SIG_DFL;
   sigemptyset(&default_action.sa_mask);
