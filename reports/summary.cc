@@ -193,8 +193,7 @@ std::string DifferencesText(const ReportClient& client, size_t max_lines) {
       if (entries.size() == kMismatchesShown) break;
       std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
       if (mismatch.p_value < 1) {
-        absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value),
-                        ", Holm-adjusted ",
+        absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value), ", Holm-adjusted ",
                         PValueText(mismatch.adjusted_p_value), ")");
       }
       absl::StrAppend(&why, "; recorded: ", mismatch.recorded,
@@ -488,12 +487,12 @@ std::string WhyCellsFailedText(const Report& report, size_t max_lines) {
         "predates them).\n",
         kConsoleColumns);
   }
-  if (max_lines < 3) {
-    return absl::StrCat("Why cells failed: ", models.size(),
-                        models.size() == 1 ? " model" : " models",
-                        " with failed trials; signatures: Markdown "
-                        "summary, HTML page.\n");
-  }
+  const std::string one_line =
+      absl::StrCat("Why cells failed: ", models.size(),
+                   models.size() == 1 ? " model" : " models",
+                   " with failed trials; signatures: Markdown summary, HTML "
+                   "page.\n");
+  if (max_lines < 3) return one_line;
   const size_t lines = std::min(kWhyLines, max_lines - 1);
   std::string text =
       "Why cells failed (per model: failed trials; its most seen stack "
@@ -522,6 +521,8 @@ std::string WhyCellsFailedText(const Report& report, size_t max_lines) {
     absl::StrAppend(&entries, wrapped);
     ++shown;
   }
+  // Not even the first model fits: the heading would say nothing.
+  if (shown == 0) return one_line;
   absl::StrAppend(&text, entries);
   if (shown < models.size()) {
     const size_t more = models.size() - shown;

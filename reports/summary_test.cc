@@ -666,10 +666,10 @@ Report EverythingFiresReport() {
 TEST(SummaryTest, TheConsoleSummaryKeepsToItsLinesWhateverFires) {
   const Report report = EverythingFiresReport();
   const std::string whole = RenderSummaryText(report);
-  const std::string kept = RenderSummaryText(report, 80);
+  const std::string kept = RenderSummaryText(report, kConsoleSummaryLines);
   // The whole would not fit: the budget is what keeps it short.
-  EXPECT_GT(LineCount(whole), 80u) << whole;
-  EXPECT_LE(LineCount(kept), 80u) << kept;
+  EXPECT_GT(LineCount(whole), kConsoleSummaryLines) << whole;
+  EXPECT_LE(LineCount(kept), kConsoleSummaryLines) << kept;
   for (const std::string* text : {&whole, &kept}) {
     for (absl::string_view line : absl::StrSplit(*text, '\n')) {
       EXPECT_LT(TextColumns(line), 100u) << line;
