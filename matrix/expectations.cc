@@ -21,6 +21,7 @@
 #include "matrix/check_power.h"
 #include "matrix/part_change.h"
 #include "stats/multiple_testing.h"
+#include "stats/run_dispersion.h"
 
 namespace forkcheck {
 
@@ -59,8 +60,49 @@ OutcomeCounts Sum(const OutcomeCounts& a, const OutcomeCounts& b) {
   return sum;
 }
 
-// "ok=34 crash=2"; errors say what was wrong, unprefixed.
-absl::StatusOr<OutcomeCounts> ParseCounts(absl::string_view text) {
+// A part as a line records it.
+struct PartRecord {
+  OutcomeCounts counts;
+  std::vector<stats::RunCounts> runs;
+};
+
+// Most runs a part keeps: more is a typo, not a recording history.
+constexpr size_t kMaxRuns = 10'000;
+
+// "3/30,1/30"; errors say what was wrong, unprefixed.
+absl::StatusOr<std::vector<stats::RunCounts>> ParseRuns(
+    absl::string_view text) {
+  std::vector<stats::RunCounts> runs;
+  for (absl::string_view run : absl::StrSplit(text, ',')) {
+    const std::pair<absl::string_view, absl::string_view> failures_trials =
+        absl::StrSplit(run, absl::MaxSplits('/', 1));
+    auto whole = [](absl::string_view number, int* value) {
+      return !number.empty() &&
+             std::all_of(number.begin(), number.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }) &&
+             absl::SimpleAtoi(number, value) && *value <= kMaxCount;
+    };
+    stats::RunCounts counts;
+    if (!absl::StrContains(run, '/') ||
+        !whole(failures_trials.first, &counts.failures) ||
+        !whole(failures_trials.second, &counts.trials) || counts.trials == 0 ||
+        counts.failures > counts.trials) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "runs: expected <failures>/<trials> with 0 <= failures <= trials "
+          "and trials >= 1, got \"",
+          run, "\""));
+    }
+    if (runs.size() == kMaxRuns) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("runs: more than ", kMaxRuns, " runs"));
+    }
+    runs.push_back(counts);
+  }
+  return runs;
+}
+
+// "ok=34 crash=2[ runs=2/30,0/6]"; errors say what was wrong, unprefixed.
+absl::StatusOr<PartRecord> ParsePart(absl::string_view text) {
   if (absl::StartsWith(text, "always ") || absl::StartsWith(text, "mixed ")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "\"", text,
@@ -69,13 +111,24 @@ absl::StatusOr<OutcomeCounts> ParseCounts(absl::string_view text) {
         "`./forkcheck run --record_expectations` (lines now read e.g. "
         "\"workers: ok=34 crash=2\")"));
   }
-  OutcomeCounts counts;
+  PartRecord part;
+  OutcomeCounts& counts = part.counts;
+  bool have_runs = false;
   for (absl::string_view item : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
     const std::pair<absl::string_view, absl::string_view> kind_count =
         absl::StrSplit(item, absl::MaxSplits('=', 1));
     if (!absl::StrContains(item, '=')) {
       return absl::InvalidArgumentError(absl::StrCat(
           "expected <kind>=<count>, got \"", item, "\""));
+    }
+    if (kind_count.first == "runs") {
+      if (have_runs) return absl::InvalidArgumentError("runs given twice");
+      absl::StatusOr<std::vector<stats::RunCounts>> runs =
+          ParseRuns(kind_count.second);
+      if (!runs.ok()) return runs.status();
+      part.runs = *std::move(runs);
+      have_runs = true;
+      continue;
     }
     absl::StatusOr<OutcomeKind> kind = ParseKind(kind_count.first);
     if (!kind.ok()) return kind.status();
@@ -99,7 +152,20 @@ absl::StatusOr<OutcomeCounts> ParseCounts(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat(
         "no trials counted in \"", text, "\"; expected e.g. \"ok=34 crash=2\""));
   }
-  return counts;
+  int64_t run_trials = 0, run_failures = 0;
+  for (const stats::RunCounts& run : part.runs) {
+    run_trials += run.trials;
+    run_failures += run.failures;
+  }
+  const int failures = counts.total() - counts.Count(OutcomeKind::kOk);
+  if (run_trials > counts.total() || run_failures > failures ||
+      run_trials - run_failures > counts.Count(OutcomeKind::kOk)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("runs hold ", run_failures, " failures of ", run_trials,
+                     " trials, more than the counts' ", failures, " not ok of ",
+                     counts.total()));
+  }
+  return part;
 }
 
 // The part after " => ": "workers: <counts>[; parent_after: <counts>]".
@@ -125,16 +191,18 @@ absl::StatusOr<Expectation> ParseExpectationParts(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("\"", name, "\" given twice"));
     }
-    absl::StatusOr<OutcomeCounts> counts = ParseCounts(value);
-    if (!counts.ok()) {
+    absl::StatusOr<PartRecord> record = ParsePart(value);
+    if (!record.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(name, ": ", counts.status().message()));
+          absl::StrCat(name, ": ", record.status().message()));
     }
     if (is_workers) {
-      expectation.workers = *std::move(counts);
+      expectation.workers = std::move(record->counts);
+      expectation.workers_runs = std::move(record->runs);
       have_workers = true;
     } else {
-      expectation.parent_after = *std::move(counts);
+      expectation.parent_after = std::move(record->counts);
+      expectation.parent_after_runs = std::move(record->runs);
     }
   }
   if (!have_workers) {
@@ -161,13 +229,38 @@ std::string Line(absl::string_view key, const Expectation& expectation) {
   return absl::StrCat(key, kSeparator, ExpectText(expectation));
 }
 
-// What `result` observed, as a line's parts.
+// A run's failures and trials of a part.
+stats::RunCounts RunOf(const OutcomeCounts& counts) {
+  return {counts.total() - counts.Count(OutcomeKind::kOk), counts.total()};
+}
+
+// What `result` observed, as a line's parts: one run.
 Expectation Observed(const CellResult& result) {
   Expectation observed;
   observed.workers = result.WorkerCounts();
+  observed.workers_runs = {RunOf(observed.workers)};
   const OutcomeCounts parent = result.ParentCounts();
-  if (parent.total() > 0) observed.parent_after = parent;
+  if (parent.total() > 0) {
+    observed.parent_after = parent;
+    observed.parent_after_runs = {RunOf(parent)};
+  }
   return observed;
+}
+
+// `counts` with its runs, as a part's text: "ok=34 crash=2 runs=2/36".
+std::string PartText(const OutcomeCounts& counts,
+                     const std::vector<stats::RunCounts>& runs) {
+  std::string text = CountsText(counts);
+  if (!runs.empty()) absl::StrAppend(&text, " ", RunsText(runs));
+  return text;
+}
+
+// `old`'s runs then `now`'s.
+std::vector<stats::RunCounts> Appended(
+    std::vector<stats::RunCounts> old,
+    const std::vector<stats::RunCounts>& now) {
+  old.insert(old.end(), now.begin(), now.end());
+  return old;
 }
 
 std::string FirstHarnessError(const CellResult& result) {
@@ -177,6 +270,38 @@ std::string FirstHarnessError(const CellResult& result) {
   return "no trials";
 }
 
+// One part's rate test: Fisher's on its counts, or, where its line keeps
+// 2 runs or more of a mixed rate, the quasi-binomial test on those runs.
+struct RateTest {
+  double p_value = 1;
+  bool rose = false;  // the run's failure share above the record's
+  std::optional<stats::Dispersion> dispersion;  // quasi-binomial only
+  int runs = 0;
+};
+
+RateTest TestRate(const PartTally& old,
+                  const std::vector<stats::RunCounts>& runs,
+                  const PartTally& now) {
+  RateTest test;
+  test.dispersion = stats::EstimateDispersion(runs);
+  if (!test.dispersion.has_value()) {
+    test.p_value = NotOkShareP(old, now);
+    test.rose = NotOkShare(now) > NotOkShare(old);
+    return test;
+  }
+  const stats::RunCounts run{now.trials - now.ok, now.trials};
+  test.p_value = stats::QuasiBinomialP(runs, run).value_or(1);
+  int64_t failures = 0, trials = 0;
+  for (const stats::RunCounts& recorded : runs) {
+    failures += recorded.failures;
+    trials += recorded.trials;
+  }
+  test.rose = static_cast<double>(run.failures) / run.trials >
+              static_cast<double>(failures) / static_cast<double>(trials);
+  test.runs = static_cast<int>(runs.size());
+  return test;
+}
+
 // One part of one cell, tested.
 struct PartTest {
   size_t mismatch_index;  // into the candidate list
@@ -184,12 +309,17 @@ struct PartTest {
 };
 
 std::string RuleComment() {
-  return "# The check (matrix/README.md): per cell and part, Fisher's exact test\n"
-         "# (two-sided) of a run's failure rate (trials not ok, ok_after_retry\n"
+  return "# The check (matrix/README.md): per cell and part, Fisher's exact "
+         "test\n"
+         "# (two-sided) of a run's failure rate (trials not ok, "
+         "ok_after_retry\n"
          "# included) against these counts, with Holm's correction over every\n"
          "# test of the run so that a run raises a false alarm at most alpha\n"
          "# (default 1%) of the time. wrong_data in a cell part whose\n"
          "# recorded trials were all ok is a mismatch whatever the p-value.\n"
+         "# Where a part's rate is mixed and its line keeps 2 runs or more,\n"
+         "# the test is the quasi-binomial one against those runs, which\n"
+         "# allows for a rate that moves from run to run.\n"
          "# Trials the harness could not run are not counted.\n";
 }
 
@@ -197,6 +327,16 @@ std::string RuleComment() {
 
 std::string PValueText(double p) {
   return p < 1e-4 ? absl::StrFormat("%.1e", p) : absl::StrFormat("%.4f", p);
+}
+
+std::string RateTestText(const ExpectationMismatch& mismatch) {
+  if (mismatch.test != kQuasiBinomialTest) {
+    return absl::StrCat("Fisher p = ", PValueText(mismatch.p_value));
+  }
+  return absl::StrCat(
+      "quasi-binomial p = ", PValueText(mismatch.p_value),
+      absl::StrFormat(" (runs spread %.1f", mismatch.dispersion),
+      " times the binomial's, over ", mismatch.runs, " recorded runs)");
 }
 
 std::string CountsText(const OutcomeCounts& counts) {
@@ -208,11 +348,21 @@ std::string CountsText(const OutcomeCounts& counts) {
   return absl::StrJoin(parts, " ");
 }
 
+std::string RunsText(const std::vector<stats::RunCounts>& runs) {
+  if (runs.empty()) return "";
+  return absl::StrCat(
+      "runs=", absl::StrJoin(runs, ",", [](std::string* out, const auto& run) {
+        absl::StrAppend(out, run.failures, "/", run.trials);
+      }));
+}
+
 std::string ExpectText(const Expectation& expectation) {
-  std::string text = absl::StrCat("workers: ", CountsText(expectation.workers));
+  std::string text = absl::StrCat(
+      "workers: ", PartText(expectation.workers, expectation.workers_runs));
   if (expectation.parent_after.has_value()) {
-    absl::StrAppend(&text,
-                    "; parent_after: ", CountsText(*expectation.parent_after));
+    absl::StrAppend(
+        &text, "; parent_after: ",
+        PartText(*expectation.parent_after, expectation.parent_after_runs));
   }
   return text;
 }
@@ -317,9 +467,13 @@ std::string RenderExpectationsFile(absl::string_view subject,
     if (old != recorded.end() && old->second.parent_after.has_value() ==
                                      observed.parent_after.has_value()) {
       observed.workers = Sum(old->second.workers, observed.workers);
+      observed.workers_runs =
+          Appended(old->second.workers_runs, observed.workers_runs);
       if (observed.parent_after.has_value()) {
         observed.parent_after =
             Sum(*old->second.parent_after, *observed.parent_after);
+        observed.parent_after_runs =
+            Appended(old->second.parent_after_runs, observed.parent_after_runs);
       }
     }
     recorded[result.key] = observed;
@@ -342,7 +496,10 @@ std::string RenderExpectationsFile(absl::string_view subject,
       "# \"; parent_after: <counts>\" iff the model checks its parent's "
       "client.\n",
       "# <counts> is \"<kind>=<n>\" for each kind seen, kinds being\n", "# ",
-      KnownKinds(), "; recordings add up.\n", RuleComment());
+      KnownKinds(), "; recordings add up.\n",
+      "# Then \"runs=<not ok>/<trials>,...\": each recording run's, oldest\n",
+      "# first, since lines kept them (the spread between runs).\n",
+      RuleComment());
   for (const std::string& key : unrun) {
     absl::StrAppend(
         &text, "# not recorded, the harness could not run it: ", key, "\n");
@@ -378,7 +535,7 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
   std::vector<ExpectationMismatch> candidates;
   std::vector<double> p_values;
   std::vector<size_t> tested;  // candidates index of each p-value
-  std::vector<PartTally> tested_records;
+  std::vector<PartTally> fisher_records;
   auto describe = [&rule](const OutcomeCounts& counts) {
     return DescribeVerdict(counts, Judge(counts, rule.verdicts));
   };
@@ -419,30 +576,45 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
           expected.parent_after ? "recorded, but this run had no parent check"
                                 : "checked, but never recorded"));
     }
-    const std::pair<const char*, std::pair<const OutcomeCounts*,
-                                           const OutcomeCounts*>>
-        parts[] = {
-            {"workers", {&expected.workers, &observed.workers}},
-            {"parent_after",
-             {expected.parent_after ? &*expected.parent_after : nullptr,
-              observed.parent_after ? &*observed.parent_after : nullptr}}};
-    for (const auto& [part, counts] : parts) {
-      const auto [old, now] = counts;
-      if (old == nullptr || now == nullptr) continue;
-      const PartTally old_tally = TallyOf(*old);
-      const PartTally new_tally = TallyOf(*now);
+    struct Part {
+      const char* name;
+      const OutcomeCounts* old;
+      const std::vector<stats::RunCounts>* runs;
+      const OutcomeCounts* now;
+    };
+    const Part parts[] = {
+        {"workers", &expected.workers, &expected.workers_runs,
+         &observed.workers},
+        {"parent_after",
+         expected.parent_after ? &*expected.parent_after : nullptr,
+         &expected.parent_after_runs,
+         observed.parent_after ? &*observed.parent_after : nullptr}};
+    for (const Part& part : parts) {
+      if (part.old == nullptr || part.now == nullptr) continue;
+      const PartTally old_tally = TallyOf(*part.old);
+      const PartTally new_tally = TallyOf(*part.now);
       if (WrongDataWhereNoneFailed(old_tally, new_tally)) {
-        check.mismatches.push_back(candidate(
-            part, old, now, "wrong_data, where every recorded trial was ok"));
+        check.mismatches.push_back(
+            candidate(part.name, part.old, part.now,
+                      "wrong_data, where every recorded trial was ok"));
       }
-      const double p = NotOkShareP(old_tally, new_tally);
-      const bool rose = NotOkShare(new_tally) > NotOkShare(old_tally);
+      const RateTest test = TestRate(old_tally, *part.runs, new_tally);
       tested.push_back(candidates.size());
-      p_values.push_back(p);
-      tested_records.push_back(old_tally);
-      candidates.push_back(candidate(
-          part, old, now, rose ? "failure rate rose" : "failure rate fell"));
-      candidates.back().p_value = p;
+      p_values.push_back(test.p_value);
+      candidates.push_back(
+          candidate(part.name, part.old, part.now,
+                    test.rose ? "failure rate rose" : "failure rate fell"));
+      ExpectationMismatch& tested_part = candidates.back();
+      tested_part.p_value = test.p_value;
+      if (test.dispersion.has_value()) {
+        tested_part.test = kQuasiBinomialTest;
+        tested_part.dispersion = test.dispersion->ratio;
+        tested_part.runs = test.runs;
+        ++check.quasi_binomial_tests;
+      } else {
+        // What check_power.h can say the power of: Fisher's tests.
+        fisher_records.push_back(old_tally);
+      }
     }
   }
   check.tests = static_cast<int>(p_values.size());
@@ -455,7 +627,7 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
     sensitivity.trials = question.trials;
     sensitivity.shift = question.shift;
     sensitivity.power = kSensitivityPower;
-    for (const PartTally& record : tested_records) {
+    for (const PartTally& record : fisher_records) {
       if (record.ok > 0 &&
           CheckPower(record, question).power >= kSensitivityPower) {
         ++sensitivity.tests;
@@ -499,7 +671,7 @@ std::string DescribeCheck(const ExpectationsCheck& check,
     absl::StrAppend(&text, file_path, ":", mismatch.line, ": ", mismatch.key,
                     "\n  ", mismatch.part, ": ", mismatch.why);
     if (mismatch.p_value < 1 || mismatch.adjusted_p_value < 1) {
-      absl::StrAppend(&text, " (Fisher p = ", PValueText(mismatch.p_value),
+      absl::StrAppend(&text, " (", RateTestText(mismatch),
                       ", Holm-adjusted over ", check.tests, " tests ",
                       PValueText(mismatch.adjusted_p_value), " <= alpha ",
                       check.rule.alpha, ")");

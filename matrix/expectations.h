@@ -6,15 +6,22 @@
 // Format: one cell a line, "<cell key> => workers: <counts>" with
 // "; parent_after: <counts>" appended iff the cell's model checks its
 // parent's client. <counts> is "<kind>=<n>" for each kind seen, separated by
-// spaces ("ok=34 crash=2"), kinds named as by OutcomeKindName. Lines
-// starting with '#' are comments; blank lines are ignored. Recording adds a
-// run's counts to the line's, so the rates sharpen with every recording.
+// spaces ("ok=34 crash=2"), kinds named as by OutcomeKindName, then
+// optionally "runs=<failures>/<trials>,..." (each recording run's trials
+// not ok and trials, oldest first; their trials at most the counts').
+// Lines starting with '#' are comments; blank lines are ignored. Recording
+// adds a run's counts to the line's, so the rates sharpen with every
+// recording, and appends the run to its runs.
 //
 // The check (CheckExpectations) is a statistical test, per cell and part
 // (workers, parent_after): Fisher's exact test, two-sided, of the run's
 // failure rate (trials not ok, ok_after_retry included) against the
 // recorded one, with Holm's correction over every test of the check so
-// that the chance of any false alarm in a run is at most `alpha`. A cell
+// that the chance of any false alarm in a run is at most `alpha`. Where a
+// part's rate is mixed and its line keeps 2 runs or more, the test is the
+// quasi-binomial one against those runs (stats/run_dispersion.h): such a
+// part's rate can move from run to run, which Fisher's test takes for a
+// change (matrix/README.md, "Runs are not all alike"). A cell
 // whose trials show wrong_data that its line never recorded is a mismatch
 // whatever the p-value: silently wrong rows are never noise. Trials with a
 // harness error are not observations.
@@ -34,17 +41,27 @@
 #include "matrix/part_change.h"
 #include "matrix/stopping_rule.h"
 #include "matrix/verdict.h"
+#include "stats/run_dispersion.h"
 
 namespace forkcheck {
 
 struct Expectation {
   OutcomeCounts workers;  // total() > 0 once parsed
   std::optional<OutcomeCounts> parent_after;
+  // Each recording run's failures (trials not ok) and trials of the part,
+  // oldest first: what the spread between runs is estimated from
+  // (stats/run_dispersion.h). Only runs recorded since lines kept them;
+  // the counts above also hold the trials of earlier ones.
+  std::vector<stats::RunCounts> workers_runs;
+  std::vector<stats::RunCounts> parent_after_runs;
   int line = 0;  // 1-based line in its file
 };
 
 // "ok=34 crash=2" (most severe last).
 std::string CountsText(const OutcomeCounts& counts);
+
+// "runs=3/30,1/30": failures/trials a run, oldest first; "" if none.
+std::string RunsText(const std::vector<stats::RunCounts>& runs);
 
 // What the check's rule (part_change.h) needs of a part's counts.
 PartTally TallyOf(const OutcomeCounts& counts);
@@ -100,8 +117,9 @@ std::string RenderExpectationsFile(absl::string_view subject,
 
 // How many of a check's tests could see a change: would flag the part's
 // failure share moving `shift`, judged on `trials` new trials, in at least
-// `power` of runs (check_power.h). Against 8 clean recorded trials none
-// can. Parts recorded with no trial ok are not counted: such a cell stops
+// `power` of runs (check_power.h, which computes Fisher's test's power:
+// quasi-binomial tests are not counted). Against 8 clean recorded trials
+// none can. Parts recorded with no trial ok are not counted: such a cell stops
 // as unsafe at its 6th failed trial, before the trials the check would
 // need, in a quarter of the runs where it works one time in five.
 struct CheckSensitivity {
@@ -132,6 +150,10 @@ absl::Status CheckExpectationsRule(const ExpectationsRule& rule);
 // A p-value as every text about the check words it: "0.0123", "3.2e-05".
 std::string PValueText(double p);
 
+// The rate tests of the check (ExpectationMismatch::test).
+inline constexpr char kFisherTest[] = "fisher";
+inline constexpr char kQuasiBinomialTest[] = "quasi_binomial";
+
 struct ExpectationMismatch {
   std::string key;
   int line = 0;
@@ -140,10 +162,17 @@ struct ExpectationMismatch {
   // "ok 200/200 → safe, failure 0% [0%–1.8%]".
   std::string recorded;
   std::string observed;
-  // Fisher's two-sided p-value and its Holm adjustment (over every test of
-  // the check); 1 where the mismatch is not a rate (see `why`).
+  // The rate test's two-sided p-value and its Holm adjustment (over every
+  // test of the check); 1 where the mismatch is not a rate (see `why`).
   double p_value = 1;
   double adjusted_p_value = 1;
+  // Which test gave it: kFisherTest, or kQuasiBinomialTest where the line
+  // keeps 2 runs or more of a part whose recorded rate is mixed; then the
+  // runs' dispersion (Pearson's chi-square over its degrees of freedom)
+  // and how many runs it is from.
+  std::string test = kFisherTest;
+  double dispersion = 0;
+  int runs = 0;
   // "failure rate changed", "wrong_data never recorded", "parent_after
   // checked but not recorded" ...
   std::string why;
@@ -151,6 +180,11 @@ struct ExpectationMismatch {
   // alone (the old ones describe a behaviour that is gone).
   std::string replacement_line;
 };
+
+// A rate mismatch's test and p-value as every text words it: "Fisher p =
+// 3.2e-05", "quasi-binomial p = 0.0012 (runs spread 4.0 times the
+// binomial's, over 13 recorded runs)".
+std::string RateTestText(const ExpectationMismatch& mismatch);
 
 // A cell that ran but that the harness could not run a single trial of.
 struct UnrunCell {
@@ -166,6 +200,9 @@ struct ExpectationsCheck {
   std::vector<std::pair<int, std::string>> stale;
   std::vector<UnrunCell> unrun;  // not comparable: a failure of its own
   int tests = 0;                 // rate tests the correction spread alpha over
+  // Of them, quasi-binomial ones: parts whose line keeps 2 runs or more
+  // and whose recorded rate is mixed. The rest are Fisher's.
+  int quasi_binomial_tests = 0;
   // How much a passed check is worth; unset where it was not counted
   // (rule.sensitivity_trials over kMaxSensitivityTrials: too costly).
   std::optional<CheckSensitivity> sensitivity;

@@ -157,9 +157,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "the file and record it afresh with `./forkcheck run "
                 "--record_expectations` (lines now read e.g. \"workers: ok=34 "
                 "crash=2\")"},
-        BadLine{"k => workers: ok", "workers: expected <kind>=<count>, got \"ok\""},
-        BadLine{"k => workers: hung=3",
-                absl::StrCat("workers: unknown outcome kind \"hung\" ", kKnown)},
+        BadLine{"k => workers: ok",
+                "workers: expected <kind>=<count>, got \"ok\""},
+        BadLine{
+            "k => workers: hung=3",
+            absl::StrCat("workers: unknown outcome kind \"hung\" ", kKnown)},
         BadLine{"k => workers: ok=-1",
                 "workers: count of ok must be a whole number from 0 to "
                 "10000000, got \"-1\""},
@@ -172,7 +174,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"k => workers: ok=99999999999",
                 "workers: count of ok must be a whole number from 0 to "
                 "10000000, got \"99999999999\""},
-        BadLine{"k => workers: ok=2 ok=3", "workers: kind \"ok\" counted twice"},
+        BadLine{"k => workers: ok=2 ok=3",
+                "workers: kind \"ok\" counted twice"},
         BadLine{"k => workers: ok=0",
                 "workers: no trials counted in \"ok=0\"; expected e.g. "
                 "\"ok=34 crash=2\""},
@@ -182,6 +185,29 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"k => parent_after: ok=5", "missing \"workers: <counts>\""},
         BadLine{"k => workers: ok=1; workers: hang=1",
                 "\"workers\" given twice"},
+        BadLine{"k => workers: ok=5 runs=1/3",
+                "workers: runs hold 1 "
+                "failures of 3 trials, more than the counts' 0 not ok of 5"},
+        BadLine{"k => workers: ok=2 hang=2 runs=1/3,1/2",
+                "workers: runs hold 2 failures of 5 trials, more than the "
+                "counts' 2 not ok of 4"},
+        BadLine{"k => workers: ok=2 hang=2 runs=1/3 runs=1/1",
+                "workers: runs given twice"},
+        BadLine{"k => workers: ok=2 hang=2 runs=3/2",
+                "workers: runs: expected <failures>/<trials> with 0 <= "
+                "failures <= trials and trials >= 1, got \"3/2\""},
+        BadLine{"k => workers: ok=2 hang=2 runs=0/0",
+                "workers: runs: expected <failures>/<trials> with 0 <= "
+                "failures <= trials and trials >= 1, got \"0/0\""},
+        BadLine{"k => workers: ok=2 hang=2 runs=1/2,",
+                "workers: runs: expected <failures>/<trials> with 0 <= "
+                "failures <= trials and trials >= 1, got \"\""},
+        BadLine{"k => workers: ok=2 hang=2 runs=-1/2",
+                "workers: runs: expected <failures>/<trials> with 0 <= "
+                "failures <= trials and trials >= 1, got \"-1/2\""},
+        BadLine{"k => workers: ok=2 hang=2; parent_after: ok=1 runs=1/1",
+                "parent_after: runs hold 1 failures of 1 trials, more than "
+                "the counts' 0 not ok of 1"},
         BadLine{"k => workers: ok=1; parent: ok=1",
                 "unknown part \"parent: ok=1\"; expected \"workers: "
                 "<counts>\" or \"parent_after: <counts>\""}));
@@ -240,17 +266,20 @@ TEST(ExpectationsFileNameTest, KeepsMajorMinor) {
 TEST(ExpectationLineTest, CountsEveryKindSeen) {
   EXPECT_EQ(ExpectationLine(MakeResult("fork", {kHang, kOk, kHang, kCrash},
                                        {kOk, kOk, kHang, kOk})),
-            Key("fork") + " => workers: ok=1 hang=2 crash=1; parent_after: "
-                          "ok=3 hang=1");
+            Key("fork") +
+                " => workers: ok=1 hang=2 crash=1 runs=3/4; "
+                "parent_after: ok=3 hang=1 runs=1/4");
+  // A retry is a failure of the rate (part_change.h).
   EXPECT_EQ(ExpectationLine(MakeResult("threads", {kOkAfterRetry, kOk})),
-            Key("threads") + " => workers: ok=1 ok_after_retry=1");
+            Key("threads") + " => workers: ok=1 ok_after_retry=1 runs=1/2");
 }
 
 TEST(ExpectationLineTest, HarnessErrorsAreNotObservations) {
   EXPECT_EQ(ExpectationLine(HarnessFailed("threads", 3)), "");
   CellResult some = MakeResult("threads", {kOk, kOk});
   some.samples.push_back(HarnessFailed("threads", 1).samples[0]);
-  EXPECT_EQ(ExpectationLine(some), Key("threads") + " => workers: ok=2");
+  EXPECT_EQ(ExpectationLine(some),
+            Key("threads") + " => workers: ok=2 runs=0/2");
 }
 
 ExpectationsFile ParseOrDie(const std::string& text) {
@@ -267,12 +296,40 @@ TEST(RenderExpectationsFileTest, ReRecordingAddsTheCounts) {
   const std::string text = RenderExpectationsFile(
       "gRPC 1.51.1", {MakeResult("fork", {kOk, kCrash})}, "record it",
       &previous);
+  // The old counts kept no runs: the runs start with this one.
   EXPECT_THAT(text, HasSubstr(Key("fork") +
-                              " => workers: ok=4 hang=2 crash=1\n"));
+                              " => workers: ok=4 hang=2 crash=1 runs=1/2\n"));
   EXPECT_THAT(text, HasSubstr(Key("kept") + " => workers: crash=4\n"));
   EXPECT_THAT(text, HasSubstr("#   record it\n"));
   EXPECT_THAT(text, HasSubstr("Fisher's exact test"));
   EXPECT_THAT(text, HasSubstr("Holm's correction"));
+}
+
+TEST(RenderExpectationsFileTest, ReRecordingAppendsTheRunToEachPartsRuns) {
+  const ExpectationsFile previous =
+      ParseOrDie(absl::StrCat(Key("fork"),
+                              " => workers: ok=30 hang=10 runs=2/10,4/10; "
+                              "parent_after: ok=20 error=20 runs=3/10\n"));
+  const Expectation& fork = previous.by_key.at(Key("fork"));
+  ASSERT_EQ(fork.workers_runs.size(), 2u);
+  EXPECT_EQ(fork.workers_runs[1].failures, 4);
+  EXPECT_EQ(fork.workers_runs[1].trials, 10);
+  ASSERT_EQ(fork.parent_after_runs.size(), 1u);
+  EXPECT_EQ(RunsText(fork.workers_runs), "runs=2/10,4/10");
+  const std::string text = RenderExpectationsFile(
+      "gRPC 1.51.1",
+      {MakeResult("fork", Join(Times(3, kHang), Times(2, kOk)),
+                  Join(Times(1, kError), Times(4, kOk)))},
+      "record it", &previous);
+  EXPECT_THAT(text, HasSubstr(Key("fork") +
+                              " => workers: ok=32 hang=13 runs=2/10,4/10,3/5; "
+                              "parent_after: ok=24 error=21 runs=3/10,1/5\n"));
+  EXPECT_THAT(text, HasSubstr("# Then \"runs=<not ok>/<trials>,...\""));
+  // What was written reads back the same.
+  const ExpectationsFile again = ParseOrDie(text);
+  EXPECT_EQ(ExpectText(again.by_key.at(Key("fork"))),
+            "workers: ok=32 hang=13 runs=2/10,4/10,3/5; parent_after: ok=24 "
+            "error=21 runs=3/10,1/5");
 }
 
 TEST(RenderExpectationsFileTest, RoundTripsAndPassesItsOwnCheck) {
@@ -324,11 +381,85 @@ TEST(CheckExpectationsTest, ASafeCellThatStartsFailingIsFlaggedWithBothCounts) {
   EXPECT_EQ(mismatch.recorded, "ok 200/200 → safe, failure 0% [0%–1.8%]");
   EXPECT_EQ(mismatch.observed,
             "ok 24/30, hang 6/30 → flaky, failure 20% [7.7%–39%]");
-  EXPECT_EQ(mismatch.replacement_line, Key("threads") + " => workers: ok=24 hang=6");
+  EXPECT_EQ(mismatch.replacement_line,
+            Key("threads") + " => workers: ok=24 hang=6 runs=6/30");
+  EXPECT_EQ(mismatch.test, kFisherTest);
   const std::string text = DescribeCheck(check, "grpc-1.51.txt");
   EXPECT_THAT(text, HasSubstr("grpc-1.51.txt:1: " + Key("threads")));
   EXPECT_THAT(text, HasSubstr("Fisher p = "));
   EXPECT_THAT(text, HasSubstr("Holm-adjusted over 1 tests"));
+}
+
+// The parent's client after fork_after_create(parent_channel=idle) writes:
+// 12 of the 13 runs of matrix/measurements/run_to_run_dispersion_2026-12-07
+// .tsv as a record (failures/trials), the 13th (ok 3 of 30, the default
+// run that failed the check) as this run.
+constexpr char kIdleWriteRuns[] =
+    "runs=11/30,24/30,36/50,39/50,19/30,25/30,23/30,19/30,23/30,19/30,10/30,"
+    "20/30";
+
+TEST(CheckExpectationsTest, APartWhoseRunsSpreadIsTestedAgainstItsRuns) {
+  // 268 failures of 400 trials over the 12 runs.
+  const std::string counts = "ok=132 hang=268";
+  const std::vector<CellResult> run = {
+      MakeResult("fork", Join(Times(3, kOk), Times(27, kHang)))};
+  // Without runs, Fisher's test takes the spread for a change (p 0.0075).
+  const ExpectationsCheck fisher = CheckExpectations(
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ", counts, "\n")), run,
+      {Key("fork")}, kRule);
+  ASSERT_EQ(fisher.mismatches.size(), 1u);
+  EXPECT_EQ(fisher.mismatches[0].test, kFisherTest);
+  EXPECT_NEAR(fisher.mismatches[0].p_value, 0.00746, 5e-5);
+  EXPECT_EQ(fisher.quasi_binomial_tests, 0);
+  // With them, the quasi-binomial test allows for it (p 0.198 by scipy).
+  const ExpectationsCheck quasi = CheckExpectations(
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ", counts, " ",
+                              kIdleWriteRuns, "\n")),
+      run, {Key("fork")}, kRule);
+  EXPECT_TRUE(Passed(quasi)) << DescribeCheck(quasi, "f");
+  EXPECT_EQ(quasi.tests, 1);
+  EXPECT_EQ(quasi.quasi_binomial_tests, 1);
+  // check_power.h computes Fisher's power: a quasi-binomial test is not
+  // counted as able to see a change.
+  ASSERT_TRUE(quasi.sensitivity.has_value());
+  EXPECT_EQ(quasi.sensitivity->tests, 0);
+}
+
+TEST(CheckExpectationsTest, TheQuasiBinomialTestStillSeesARealChange) {
+  // Five runs of about one failure in three, then every trial failing.
+  const ExpectationsFile file = ParseOrDie(
+      absl::StrCat(Key("fork"),
+                   " => workers: ok=100 hang=50 runs=9/30,10/30,11/30,10/30,"
+                   "10/30\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("fork", Times(30, kHang))}, {Key("fork")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u) << DescribeCheck(check, "f");
+  const ExpectationMismatch& mismatch = check.mismatches[0];
+  EXPECT_EQ(mismatch.test, kQuasiBinomialTest);
+  EXPECT_EQ(mismatch.runs, 5);
+  EXPECT_NEAR(mismatch.dispersion, 0.075, 1e-9);  // chi-square 0.3 on 4 df
+  EXPECT_EQ(mismatch.why, "failure rate rose");
+  EXPECT_LT(mismatch.p_value, 0.01);
+  EXPECT_THAT(DescribeCheck(check, "f"),
+              HasSubstr("(quasi-binomial p = " + PValueText(mismatch.p_value) +
+                        " (runs spread 0.1 times the binomial's, over 5 "
+                        "recorded runs), Holm-adjusted over 1 tests"));
+  // The line to write if the change is real: this run's counts, one run.
+  EXPECT_EQ(mismatch.replacement_line,
+            Key("fork") + " => workers: hang=30 runs=30/30");
+}
+
+// A safe part keeps Fisher's test whatever runs its line keeps: with every
+// trial ok there is no spread to estimate.
+TEST(CheckExpectationsTest, ASafePartsRunsLeaveItToFisher) {
+  const ExpectationsCheck check = CheckExpectations(
+      ParseOrDie(absl::StrCat(Key("threads"),
+                              " => workers: ok=200 runs=0/100,0/100\n")),
+      {MakeResult("threads", Join(Times(24, kOk), Times(6, kHang)))},
+      {Key("threads")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u);
+  EXPECT_EQ(check.mismatches[0].test, kFisherTest);
+  EXPECT_EQ(check.quasi_binomial_tests, 0);
 }
 
 TEST(CheckExpectationsTest, AnUnsafeCellThatBecameSafeIsFlagged) {
@@ -473,7 +604,8 @@ TEST(CheckExpectationsTest, MissingAndStaleLines) {
   const ExpectationsCheck check = CheckExpectations(
       file, {MakeResult("new", Times(2, kOk))}, {Key("new"), Key("later")},
       kRule);
-  EXPECT_THAT(check.missing, ElementsAre(Key("new") + " => workers: ok=2"));
+  EXPECT_THAT(check.missing,
+              ElementsAre(Key("new") + " => workers: ok=2 runs=0/2"));
   EXPECT_THAT(check.stale, ElementsAre(Pair(1, Key("gone"))));
   EXPECT_FALSE(Passed(check));
   EXPECT_THAT(DescribeCheck(check, "f.txt"),

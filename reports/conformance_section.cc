@@ -89,14 +89,20 @@ json CellJson(const CellResult& result, const VerdictRule& rule) {
 }
 
 json MismatchJson(const ExpectationMismatch& mismatch) {
-  return {{"key", mismatch.key},
-          {"line", mismatch.line},
-          {"part", mismatch.part},
-          {"why", mismatch.why},
-          {"recorded", mismatch.recorded},
-          {"observed", mismatch.observed},
-          {"p_value", mismatch.p_value},
-          {"adjusted_p_value", mismatch.adjusted_p_value}};
+  json result = {{"key", mismatch.key},
+                 {"line", mismatch.line},
+                 {"part", mismatch.part},
+                 {"why", mismatch.why},
+                 {"recorded", mismatch.recorded},
+                 {"observed", mismatch.observed},
+                 {"p_value", mismatch.p_value},
+                 {"adjusted_p_value", mismatch.adjusted_p_value},
+                 {"test", mismatch.test}};
+  if (mismatch.test == kQuasiBinomialTest) {
+    result["dispersion"] = mismatch.dispersion;
+    result["runs"] = mismatch.runs;
+  }
+  return result;
 }
 
 json ExpectationsJson(const ExpectationsOutcome& expectations) {
@@ -110,6 +116,7 @@ json ExpectationsJson(const ExpectationsOutcome& expectations) {
   if (expectations.check.has_value()) {
     result["alpha"] = expectations.check->rule.alpha;
     result["tests"] = expectations.check->tests;
+    result["quasi_binomial_tests"] = expectations.check->quasi_binomial_tests;
     if (const std::optional<CheckSensitivity>& sensitivity =
             expectations.check->sensitivity;
         sensitivity.has_value()) {

@@ -66,7 +66,14 @@ std::string DescribeExpectationsStatistics(
   if (!statistics.alpha.has_value()) return "";
   const size_t mismatches = statistics.mismatches.size();
   std::string text = absl::StrCat(
-      "Fisher's exact test, Holm-corrected over ", statistics.tests,
+      "Fisher's exact test",
+      statistics.quasi_binomial_tests == 0
+          ? ""
+          : absl::StrCat(
+                " (quasi-binomial on ", statistics.quasi_binomial_tests,
+                statistics.quasi_binomial_tests == 1 ? " part" : " parts",
+                " recorded over several runs)"),
+      ", Holm-corrected over ", statistics.tests,
       statistics.tests == 1 ? " test" : " tests", ", family-wise alpha ",
       absl::StrFormat("%g", *statistics.alpha), ": ",
       mismatches == 0 ? "no" : absl::StrCat(mismatches),

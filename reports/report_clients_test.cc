@@ -71,6 +71,12 @@ TEST(ReportClientsTest, HowTheExpectationsWereTested) {
   EXPECT_THAT(DescribeExpectationsStatistics(statistics),
               ::testing::EndsWith("1 of 12 had the power (90%) to see a "
                                   "10-point change in 30 trials"));
+  // Parts tested against their recorded runs are named.
+  statistics.quasi_binomial_tests = 2;
+  EXPECT_THAT(DescribeExpectationsStatistics(statistics),
+              ::testing::StartsWith(
+                  "Fisher's exact test (quasi-binomial on 2 parts recorded "
+                  "over several runs), Holm-corrected over 12 tests"));
   // No check (an upgraded version 1 report, or none made): nothing to say.
   EXPECT_EQ(DescribeExpectationsStatistics(ExpectationsStatistics()), "");
 }

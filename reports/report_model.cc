@@ -326,6 +326,12 @@ ExpectationMismatch ParseMismatch(const Json& json, const std::string& path,
   fields.Text("observed", &mismatch.observed);
   fields.Number("p_value", &mismatch.p_value);
   fields.Number("adjusted_p_value", &mismatch.adjusted_p_value);
+  // Absent in reports from before the quasi-binomial test: Fisher's.
+  if (fields.Has("test")) fields.Text("test", &mismatch.test);
+  if (mismatch.test == kQuasiBinomialTest) {
+    fields.Number("dispersion", &mismatch.dispersion);
+    fields.Integer("runs", &mismatch.runs, 2);
+  }
   return mismatch;
 }
 
@@ -346,6 +352,10 @@ void ParseExpectations(const Json& json, const std::string& path,
     fields.Number("alpha", &client->statistics.alpha.emplace());
   }
   fields.Integer("tests", &client->statistics.tests);
+  if (fields.Has("quasi_binomial_tests")) {
+    fields.Integer("quasi_binomial_tests",
+                   &client->statistics.quasi_binomial_tests);
+  }
   if (fields.Has("sensitivity")) {
     Fields sensitivity(fields.Member("sensitivity"),
                        json::MemberPath(path, "sensitivity"), status);

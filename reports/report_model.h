@@ -55,6 +55,9 @@ struct ExpectationsStatistics {
   // How many of those could see a change; none in reports from before it
   // was counted.
   std::optional<CheckSensitivity> sensitivity;
+  // Of `tests`, those made with the quasi-binomial test (0 in reports from
+  // before it).
+  int quasi_binomial_tests = 0;
   std::vector<ExpectationMismatch> mismatches;  // replacement_line unset
 };
 

@@ -106,8 +106,31 @@ TEST(ReportModelTest, TheFixtureWithEveryVerdictReadsWhole) {
       with_p->conformance->clients[0].statistics.mismatches[0];
   EXPECT_EQ(read.p_value, 2.6e-7);
   EXPECT_EQ(read.adjusted_p_value, 3.1e-6);
-  // The fixture predates the check's sensitivity: none.
+  // The fixture predates the check's sensitivity: none; and the
+  // quasi-binomial test: every test Fisher's.
   EXPECT_FALSE(with_p->conformance->clients[0].statistics.sensitivity);
+  EXPECT_EQ(read.test, kFisherTest);
+  EXPECT_EQ(with_p->conformance->clients[0].statistics.quasi_binomial_tests, 0);
+
+  // A quasi-binomial mismatch reads with its dispersion and runs.
+  json quasi = tested;
+  json& quasi_outcome = quasi["conformance"]["clients"][0]["expectations"];
+  quasi_outcome["quasi_binomial_tests"] = 3;
+  quasi_outcome["mismatches"][0]["test"] = "quasi_binomial";
+  quasi_outcome["mismatches"][0]["dispersion"] = 4.0;
+  quasi_outcome["mismatches"][0]["runs"] = 13;
+  absl::StatusOr<ReportModel> with_quasi = ParseReportModel(quasi);
+  ASSERT_TRUE(with_quasi.ok()) << with_quasi.status();
+  const ExpectationsStatistics& quasi_statistics =
+      with_quasi->conformance->clients[0].statistics;
+  EXPECT_EQ(quasi_statistics.quasi_binomial_tests, 3);
+  EXPECT_EQ(quasi_statistics.mismatches[0].test, kQuasiBinomialTest);
+  EXPECT_EQ(quasi_statistics.mismatches[0].dispersion, 4.0);
+  EXPECT_EQ(quasi_statistics.mismatches[0].runs, 13);
+  quasi_outcome["mismatches"][0].erase("runs");
+  absl::StatusOr<ReportModel> without_runs = ParseReportModel(quasi);
+  ASSERT_FALSE(without_runs.ok());
+  EXPECT_THAT(std::string(without_runs.status().message()), HasSubstr("runs"));
 
   // Where it was counted, it is read whole; a part of it is an error.
   json& outcome = tested["conformance"]["clients"][0]["expectations"];

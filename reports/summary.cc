@@ -193,7 +193,7 @@ std::string DifferencesText(const ReportClient& client, size_t max_lines) {
       if (entries.size() == kMismatchesShown) break;
       std::string why = absl::StrCat("    ", mismatch.part, ": ", mismatch.why);
       if (mismatch.p_value < 1) {
-        absl::StrAppend(&why, " (Fisher p = ", PValueText(mismatch.p_value), ", Holm-adjusted ",
+        absl::StrAppend(&why, " (", RateTestText(mismatch), ", Holm-adjusted ",
                         PValueText(mismatch.adjusted_p_value), ")");
       }
       absl::StrAppend(&why, "; recorded: ", mismatch.recorded,

@@ -268,6 +268,9 @@ Json MergedExpectations(const std::vector<const Json*>& outcomes) {
       merged["found"] = true;
       merged["passed"] = true;
       merged["tests"] = 0;
+      if (merged.contains("quasi_binomial_tests")) {
+        merged["quasi_binomial_tests"] = 0;
+      }
       if (merged.contains("sensitivity")) merged["sensitivity"]["tests"] = 0;
       merged["mismatches"] = Json::array();
     }
@@ -275,6 +278,11 @@ Json MergedExpectations(const std::vector<const Json*>& outcomes) {
     merged["passed"] = merged["passed"].get<bool>() && (*outcome)["passed"];
     merged["tests"] =
         merged["tests"].get<int64_t>() + (*outcome)["tests"].get<int64_t>();
+    if (outcome->contains("quasi_binomial_tests")) {
+      merged["quasi_binomial_tests"] =
+          merged.value("quasi_binomial_tests", int64_t{0}) +
+          (*outcome)["quasi_binomial_tests"].get<int64_t>();
+    }
     // Counted only if every shard counted it, alike.
     if (SameSensitivityQuestion(merged, *outcome)) {
       merged["sensitivity"]["tests"] =

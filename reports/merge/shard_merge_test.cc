@@ -179,6 +179,33 @@ TEST(ShardMergeTest, SensitiveTestsAddUpWhereEveryShardCountedThem) {
   EXPECT_TRUE(merged_sensitivity({counted(ShardJson(0), 2), other}).is_null());
 }
 
+TEST(ShardMergeTest, QuasiBinomialTestsAddUp) {
+  // A shard from before the count made none: every test was Fisher's.
+  auto with_quasi = [](Json shard, int tests) {
+    for (Json* outcome :
+         {&shard["conformance"]["expectations"],
+          &shard["conformance"]["clients"][0]["expectations"]}) {
+      (*outcome)["quasi_binomial_tests"] = tests;
+    }
+    return shard;
+  };
+  auto merged_count = [](const std::vector<Json>& shards) {
+    absl::StatusOr<MergedReport> merged = Merge(shards);
+    EXPECT_TRUE(merged.ok()) << merged.status();
+    if (!merged.ok()) return Json();
+    const Report report = Built(*merged);
+    const Json& outcome = report.json().at("conformance").at("expectations");
+    return outcome.contains("quasi_binomial_tests")
+               ? outcome["quasi_binomial_tests"]
+               : Json();
+  };
+  EXPECT_EQ(
+      merged_count({with_quasi(ShardJson(0), 2), with_quasi(ShardJson(1), 3)}),
+      5);
+  EXPECT_EQ(merged_count({ShardJson(0), with_quasi(ShardJson(1), 3)}), 3);
+  EXPECT_TRUE(merged_count({ShardJson(0), ShardJson(1)}).is_null());
+}
+
 TEST(ShardMergeTest, ShardsMayComeInAnyOrder) {
   absl::StatusOr<MergedReport> forward = Merge({ShardJson(0), ShardJson(1)});
   absl::StatusOr<MergedReport> backward = Merge({ShardJson(1), ShardJson(0)});
