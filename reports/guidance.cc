@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "matrix/cell.h"
 #include "matrix/stopping_rule.h"
+#include "reports/line_budget.h"
 #include "reports/report_clients.h"
 #include "reports/text_wrap.h"
 #include "reports/verdict_text.h"
@@ -70,9 +71,12 @@ constexpr int kMinRepetitions = 3;
 
 constexpr char kDefaultSetting[] = "the default settings";
 
-// A client's share of the console.
+// A client's share of the console: at most, and the least that says
+// something (its name, a rule of up to two lines, a line saying what did
+// not fit).
 constexpr size_t kClientLines = 12;
 constexpr size_t kRuleLines = 2;
+constexpr size_t kLeastClientLines = 2 + kRuleLines;
 
 // ---------------------------------------------------------------------------
 // Reading the matrix.
@@ -1466,18 +1470,65 @@ std::string ScenarioEvidenceText(const CitedScenario& scenario) {
                       Rate(scenario.mad));
 }
 
+// A client's share of the console in at most `max_lines` lines: its name
+// (the console's "Clients:" lines above describe it), then per rule one
+// line listing its statements' briefs, as many rules as fit, then a line
+// saying if some did not.
+std::string ClientBlock(const std::vector<GuidanceStatement>& guidance,
+                        const std::string& client, size_t max_lines) {
+  std::string block = absl::StrCat("  ", client, ":\n");
+  bool cut = false;
+  for (const std::string& rule : GuidanceRules()) {
+    std::vector<const GuidanceStatement*> statements;
+    for (const GuidanceStatement& statement : guidance) {
+      if (statement.client == client && statement.rule == rule) {
+        statements.push_back(&statement);
+      }
+    }
+    if (statements.empty()) continue;
+    const std::string line = RuleLine(rule, statements);
+    // Keep a line for saying what did not fit.
+    if (LineCount(block) + LineCount(line) + 1 > max_lines) {
+      cut = true;
+      break;
+    }
+    absl::StrAppend(&block, line);
+  }
+  if (cut) absl::StrAppend(&block, "    … more in the Markdown summary.\n");
+  return block;
+}
+
 }  // namespace
+
+std::vector<std::string> GuidanceClients(
+    const std::vector<GuidanceStatement>& guidance) {
+  return ClientsOf(guidance);
+}
+
+size_t LeastGuidanceLines(size_t clients) {
+  return clients == 0 ? 0 : 1 + kLeastClientLines * clients;
+}
 
 std::string RenderGuidanceText(const ReportModel& report,
                                const std::vector<GuidanceStatement>& guidance,
                                size_t max_lines) {
   if (guidance.empty() || max_lines == 0) return "";
   const std::vector<std::string> clients = ClientsOf(guidance);
-  // The heading, then each client's share: its name, its rules' lines, and
-  // a line saying what did not fit (a rule can take two).
-  const size_t client_lines =
-      std::min(kClientLines, (max_lines - 1) / clients.size());
-  if (client_lines < 2) {
+  // Each client's share, as much of what it would say as fits: first the
+  // least that says something, then the rest in the clients' order.
+  std::vector<std::string> whole;  // each client's block, cut only at 12
+  std::vector<SectionLines> wanted;
+  for (const std::string& client : clients) {
+    whole.push_back(ClientBlock(guidance, client, kClientLines));
+    const size_t most = LineCount(whole.back());
+    wanted.push_back({std::min(most, kLeastClientLines), most});
+  }
+  const std::vector<size_t> lines = ShareLines(max_lines - 1, wanted);
+  bool every_client_fits = true;
+  for (size_t i = 0; i < clients.size(); ++i) {
+    every_client_fits = every_client_fits && lines[i] >= wanted[i].least;
+  }
+  if (!every_client_fits) {
     return absl::StrCat("What to do on this build: ", guidance.size(),
                         " statements, in the Markdown summary and the HTML "
                         "page.\n");
@@ -1488,31 +1539,10 @@ std::string RenderGuidanceText(const ReportModel& report,
       "What to do on this build (rules over the verdicts and medians; "
       "evidence: Markdown, HTML):",
       kConsoleColumns, 2);
-  for (const std::string& client : clients) {
-    // The client's name only: the console's "Clients:" lines above
-    // describe it, and a terminal's lines are few.
-    std::string block = absl::StrCat("  ", client, ":\n");
-    bool cut = false;
-    for (const std::string& rule : GuidanceRules()) {
-      std::vector<const GuidanceStatement*> statements;
-      for (const GuidanceStatement& statement : guidance) {
-        if (statement.client == client && statement.rule == rule) {
-          statements.push_back(&statement);
-        }
-      }
-      if (statements.empty()) continue;
-      const std::string line = RuleLine(rule, statements);
-      // Keep a line for saying what did not fit.
-      if (LineCount(block) + LineCount(line) > client_lines - 1) {
-        cut = true;
-        break;
-      }
-      absl::StrAppend(&block, line);
-    }
-    if (cut) {
-      absl::StrAppend(&block, "    … more in the Markdown summary.\n");
-    }
-    absl::StrAppend(&text, block);
+  for (size_t i = 0; i < clients.size(); ++i) {
+    absl::StrAppend(&text, lines[i] >= wanted[i].most
+                               ? whole[i]
+                               : ClientBlock(guidance, clients[i], lines[i]));
   }
   // A model named with all its variant axes can be one word longer than a
   // line; the console cuts it (the Markdown has it whole).

@@ -114,13 +114,23 @@ std::string CellVerdict(const ReportCell& cell);
 std::vector<GuidanceStatement> DeriveGuidance(const ReportModel& report);
 
 // The console's section, wrapped at 100 columns, in at most `max_lines`
-// lines and 12 a client: a heading, then per client its name and per rule
-// one line listing its statements' briefs, as many rules as fit, then a
-// line saying if some did not. With fewer than 2 lines a client, one line
-// saying where the statements are; "" if there is none or max_lines is 0.
+// lines: a heading, then per client its name and per rule one line
+// listing its statements' briefs, as many rules as fit its share (at most
+// 12 lines; line_budget.h shares the lines), then a line saying if some
+// did not. With fewer than LeastGuidanceLines, one line saying where the
+// statements are; "" if there is none or max_lines is 0.
 std::string RenderGuidanceText(const ReportModel& report,
                                const std::vector<GuidanceStatement>& guidance,
                                size_t max_lines = SIZE_MAX);
+
+// The clients with statements, in the guidance's order.
+std::vector<std::string> GuidanceClients(
+    const std::vector<GuidanceStatement>& guidance);
+
+// The fewest lines RenderGuidanceText says something in about each of
+// `clients` clients: the heading, and per client its name, a rule and a
+// line saying what did not fit.
+size_t LeastGuidanceLines(size_t clients);
 
 // The Markdown summary's section: per client and rule, each statement's
 // sentence with its evidence (every cited cell's key and text, every cited

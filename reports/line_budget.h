@@ -23,6 +23,13 @@ struct SectionLines {
 std::vector<size_t> AllotLines(size_t budget,
                                const std::vector<SectionLines>& sections);
 
+// As AllotLines, but the lines left after the leasts are shared evenly
+// among the sections that want more (max-min fair: no section gets less
+// than another unless it wants less), the remainder in priority order: for
+// peers, e.g. each client's share of a section.
+std::vector<size_t> ShareLines(size_t budget,
+                               const std::vector<SectionLines>& sections);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_REPORTS_LINE_BUDGET_H_

@@ -33,5 +33,19 @@ TEST(AllotLinesTest, ASectionNeverGetsMoreThanItsMost) {
   EXPECT_THAT(AllotLines(50, {}), ElementsAre());
 }
 
+TEST(ShareLinesTest, PeersShareEvenlyAndNoLineGoesUnused) {
+  // Two clients wanting 10 and 10 of 12: 6 each, not 11 and 1.
+  EXPECT_THAT(ShareLines(12, {{1, 10}, {1, 10}}), ElementsAre(6, 6));
+  // One wants little: the other gets the rest, none is wasted.
+  EXPECT_THAT(ShareLines(12, {{1, 10}, {1, 2}}), ElementsAre(10, 2));
+  // An odd line goes to the first.
+  EXPECT_THAT(ShareLines(7, {{1, 10}, {1, 10}}), ElementsAre(4, 3));
+  // Leasts first, as AllotLines.
+  EXPECT_THAT(ShareLines(5, {{4, 12}, {4, 12}}), ElementsAre(4, 1));
+  EXPECT_THAT(ShareLines(100, {{4, 12}, {0, 0}, {4, 6}}),
+              ElementsAre(12, 0, 6));
+  EXPECT_THAT(ShareLines(0, {{1, 10}}), ElementsAre(0));
+}
+
 }  // namespace
 }  // namespace forkcheck

@@ -18,6 +18,7 @@
 #include "reports/html/report_page.h"
 #include "reports/report.h"
 #include "reports/summary.h"
+#include "reports/text_wrap.h"
 
 namespace forkcheck {
 namespace {
@@ -95,10 +96,14 @@ TEST(ReportWriterTest, TheRunsOutputsAreWrittenAsASetThenNamed) {
   // The summary, then where each file went, as the driver always printed;
   // no benchmarks, so no benchmark log (TheBenchmarkLogIsNamed).
   ASSERT_FALSE(report.model().benchmarks.has_value());
+  // The summary gets the console's lines but the leading blank line and
+  // the 4 lines of paths.
   EXPECT_EQ(
       console.str(),
-      absl::StrCat("\n", RenderSummaryText(report), "\nReport: ", paths.report,
-                   "\nSummary: ", paths.summary, "\nPage: ", paths.page, "\n"));
+      absl::StrCat("\n", RenderSummaryText(report, kConsoleSummaryLines - 5),
+                   "\nReport: ", paths.report, "\nSummary: ", paths.summary,
+                   "\nPage: ", paths.page, "\n"));
+  EXPECT_LE(LineCount(console.str()), kConsoleSummaryLines);
 }
 
 TEST(ReportWriterTest, TheBenchmarkLogIsNamedWhenTheRunHadBenchmarks) {

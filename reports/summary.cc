@@ -275,22 +275,24 @@ size_t FailedClients(const Report& report) {
 }
 
 // The console's: each client's outcome, and the differences of those that
-// failed in `difference_lines` lines shared among them.
+// failed in `difference_lines` lines shared among them: a line each
+// first (where they all are), then the rest evenly.
 std::string ExpectationsText(const Report& report, size_t difference_lines) {
-  size_t failed = FailedClients(report);
   const std::vector<ReportClient> clients = ReportClients(report.model());
-  std::string text;
+  std::vector<SectionLines> wanted;
   for (const ReportClient& client : clients) {
-    if (!client.ran()) continue;
+    const bool failed = client.ran() && ExpectationsFailed(client);
+    const size_t most =
+        failed ? LineCount(DifferencesText(client, SIZE_MAX)) : 0;
+    wanted.push_back({std::min<size_t>(most, 1), most});
+  }
+  const std::vector<size_t> lines = ShareLines(difference_lines, wanted);
+  std::string text;
+  for (size_t i = 0; i < clients.size(); ++i) {
+    if (!clients[i].ran()) continue;
     absl::StrAppend(&text,
-                    WrapLine(ExpectationsLine(client), kConsoleColumns, 2));
-    if (ExpectationsFailed(client)) {
-      const std::string differences =
-          DifferencesText(client, difference_lines / failed);
-      difference_lines -= LineCount(differences);
-      --failed;
-      absl::StrAppend(&text, differences);
-    }
+                    WrapLine(ExpectationsLine(clients[i]), kConsoleColumns, 2),
+                    DifferencesText(clients[i], lines[i]));
   }
   return text;
 }
@@ -467,8 +469,10 @@ std::string NoSignature(const std::string& capture_error) {
 }
 
 // The console's share at most: this many lines under the heading, the
-// last saying how many models did not fit.
+// last saying how many models did not fit; and the least, a line saying
+// how many models failed and where to look.
 constexpr size_t kWhyLines = 8;
+constexpr size_t kLeastWhyLines = 1;
 
 // "Why cells failed": per model (most failed trials first), its failed
 // trials and the signature seen in most of them, in at most `max_lines`
@@ -771,10 +775,6 @@ std::string RenderSummaryText(const Report& report, size_t max_lines) {
   const std::string outcomes = ExpectationsText(report, 0);
   const size_t all_differences =
       LineCount(ExpectationsText(report, SIZE_MAX)) - LineCount(outcomes);
-  std::set<std::string> guidance_clients;
-  for (const GuidanceStatement& statement : guidance) {
-    guidance_clients.insert(statement.client);
-  }
   // The guidance and why cells failed each end in a blank line, counted in
   // their lines.
   const size_t guidance_lines =
@@ -785,12 +785,10 @@ std::string RenderSummaryText(const Report& report, size_t max_lines) {
       max_lines > fixed ? max_lines - fixed : 0,
       {// A line for each failed client: where its differences are.
        {std::min(all_differences, FailedClients(report)), all_differences},
-       // The heading, and per client its name, a rule (up to two lines)
-       // and a line saying what did not fit.
-       {std::min(guidance_lines, 2 + 4 * guidance_clients.size()),
+       {std::min(guidance_lines,
+                 1 + LeastGuidanceLines(GuidanceClients(guidance).size())),
         guidance_lines},
-       // The one-line form.
-       {std::min<size_t>(why_lines, 2), why_lines}});
+       {std::min(why_lines, 1 + kLeastWhyLines), why_lines}});
   std::string text = head;
   for (const std::string& section :
        {RenderGuidanceText(report.model(), guidance,

@@ -70,10 +70,10 @@ std::string WithWorkload(const std::string& model, const std::string& workload);
 // The row's model without its client, with its workload.
 std::string ShownModel(const ModelCostRow& row);
 
-// The console's lines for the summary and the report paths after it: a
-// default run's progress display (a plain line a minute, and one as each
-// phase starts and ends: 13 in a default run of 7.5 minutes, about 16 in
-// 10) and the two lines before it leave the whole console under 100.
+// The console's lines for the summary and the report paths after it. A
+// default run's progress display printed 13 lines in 7.5 minutes (a plain
+// line a minute, and one as each phase starts and ends; a 10-minute run
+// adds about 2) and two lines come before it: 82 + 15 + 2 = 99.
 inline constexpr size_t kConsoleSummaryLines = 82;
 
 // The rows, client by client (in the order the report lists its clients),

@@ -415,6 +415,42 @@ TEST(SummaryTest, ClientsSideBySideWithTheirOwnExpectations) {
                               "trials.\n"));
 }
 
+TEST(SummaryTest, AQuasiBinomialMismatchSaysItsTestAndRoundTrips) {
+  ReportParts parts;
+  parts.command = {"forkcheck_run"};
+  EnvironmentOptions options;
+  options.start = CaptureRunStart();
+  parts.environment = CollectEnvironment(options);
+  ClientSection python = PythonClient(true);
+  ExpectationMismatch& mismatch = python.expectations.check->mismatches[0];
+  mismatch.test = kQuasiBinomialTest;
+  mismatch.dispersion = 4.0;
+  mismatch.runs = 13;
+  mismatch.p_value = 2e-4;
+  python.expectations.check->quasi_binomial_tests = 1;
+  parts.conformance =
+      ConformanceSection({Cell("python-grpcio:threads", 2, OutcomeKind::kHang,
+                               std::nullopt, "python-grpcio")},
+                         Axes(), "quick", Policy(), "",
+                         CppClient().expectations, {CppClient(), python});
+  // Build validates against the schema.
+  absl::StatusOr<Report> report = Report::Build(parts);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const nlohmann::json& written =
+      report->json()["conformance"]["clients"][1]["expectations"];
+  EXPECT_EQ(written["quasi_binomial_tests"], 1);
+  EXPECT_EQ(written["mismatches"][0]["test"], "quasi_binomial");
+  EXPECT_EQ(written["mismatches"][0]["runs"], 13);
+  absl::StatusOr<Report> reread = Report::Parse(report->Text(), "reread");
+  ASSERT_TRUE(reread.ok()) << reread.status();
+  const std::string text = RenderSummaryText(*reread);
+  EXPECT_THAT(text, HasSubstr("(quasi-binomial p = 0.0002 (runs spread 4.0 "
+                              "times the binomial's,\n      over 13 recorded "
+                              "runs)"));
+  EXPECT_THAT(text, HasSubstr("Fisher's exact test (quasi-binomial on 1 part "
+                              "whose recorded runs disagree)"));
+}
+
 TEST(SummaryTest, ASkippedClientSaysWhy) {
   const Report report = MakeTwoClientReport(false);
   const std::string markdown = RenderSummaryMarkdown(report);
