@@ -180,7 +180,7 @@ doctored_dir="$TEST_TMPDIR/doctored"
 mkdir -p "$doctored_dir"
 doctored="$doctored_dir/$(basename "$recorded")"
 safe_cell='thread_shared workers=8 transport=tcp table=small faults=none'
-grep -q "^$safe_cell .* => workers: ok=[0-9]*$" "$recorded"
+grep -q "^$safe_cell .* => workers: ok=[0-9]*\( runs=[0-9/,]*\)\?$" "$recorded"
 # An old-format file is bad input: exit 2, naming the line, nothing written.
 sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: always ok|" "$recorded" >"$doctored"
 expect_usage_error "$(basename "$doctored"):[0-9]*: workers: \"always ok\" is the old format" \

@@ -36,6 +36,21 @@ PartTally TallyOf(const OutcomeCounts& counts) {
 
 namespace {
 
+// A run's failures (trials not ok) and trials of a part.
+stats::RunCounts RunOf(const PartTally& tally) {
+  return {tally.trials - tally.ok, tally.trials};
+}
+
+// Whether a part's recorded runs show its rate moving between runs:
+// Pearson's chi-square over them rejects one rate at kRunsDisagreeAlpha.
+// Decided on the record alone, so the new run's test keeps its level.
+// Where runs agree (or are too few to tell), Fisher's test on every
+// recorded trial is the sharper one: the quasi-binomial's t with a run or
+// two of freedom sees almost nothing.
+bool RunsDisagree(const stats::Dispersion& dispersion) {
+  return dispersion.homogeneity_p < kRunsDisagreeAlpha;
+}
+
 constexpr absl::string_view kSeparator = " => ";
 // Larger counts are a typo, not a recording.
 constexpr int kMaxCount = 10'000'000;
@@ -66,8 +81,13 @@ struct PartRecord {
   std::vector<stats::RunCounts> runs;
 };
 
-// Most runs a part keeps: more is a typo, not a recording history.
-constexpr size_t kMaxRuns = 10'000;
+// A count: digits only, at most kMaxCount.
+bool ParseCount(absl::string_view text, int* count) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) &&
+         absl::SimpleAtoi(text, count) && *count <= kMaxCount;
+}
 
 // "3/30,1/30"; errors say what was wrong, unprefixed.
 absl::StatusOr<std::vector<stats::RunCounts>> ParseRuns(
@@ -76,25 +96,15 @@ absl::StatusOr<std::vector<stats::RunCounts>> ParseRuns(
   for (absl::string_view run : absl::StrSplit(text, ',')) {
     const std::pair<absl::string_view, absl::string_view> failures_trials =
         absl::StrSplit(run, absl::MaxSplits('/', 1));
-    auto whole = [](absl::string_view number, int* value) {
-      return !number.empty() &&
-             std::all_of(number.begin(), number.end(),
-                         [](char c) { return c >= '0' && c <= '9'; }) &&
-             absl::SimpleAtoi(number, value) && *value <= kMaxCount;
-    };
     stats::RunCounts counts;
     if (!absl::StrContains(run, '/') ||
-        !whole(failures_trials.first, &counts.failures) ||
-        !whole(failures_trials.second, &counts.trials) || counts.trials == 0 ||
-        counts.failures > counts.trials) {
+        !ParseCount(failures_trials.first, &counts.failures) ||
+        !ParseCount(failures_trials.second, &counts.trials) ||
+        counts.trials == 0 || counts.failures > counts.trials) {
       return absl::InvalidArgumentError(absl::StrCat(
           "runs: expected <failures>/<trials> with 0 <= failures <= trials "
           "and trials >= 1, got \"",
           run, "\""));
-    }
-    if (runs.size() == kMaxRuns) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("runs: more than ", kMaxRuns, " runs"));
     }
     runs.push_back(counts);
   }
@@ -133,10 +143,7 @@ absl::StatusOr<PartRecord> ParsePart(absl::string_view text) {
     absl::StatusOr<OutcomeKind> kind = ParseKind(kind_count.first);
     if (!kind.ok()) return kind.status();
     int count = 0;
-    if (kind_count.second.empty() ||
-        !std::all_of(kind_count.second.begin(), kind_count.second.end(),
-                     [](char c) { return c >= '0' && c <= '9'; }) ||
-        !absl::SimpleAtoi(kind_count.second, &count) || count > kMaxCount) {
+    if (!ParseCount(kind_count.second, &count)) {
       return absl::InvalidArgumentError(
           absl::StrCat("count of ", kind_count.first, " must be a whole "
                        "number from 0 to ", kMaxCount, ", got \"",
@@ -152,18 +159,15 @@ absl::StatusOr<PartRecord> ParsePart(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat(
         "no trials counted in \"", text, "\"; expected e.g. \"ok=34 crash=2\""));
   }
-  int64_t run_trials = 0, run_failures = 0;
-  for (const stats::RunCounts& run : part.runs) {
-    run_trials += run.trials;
-    run_failures += run.failures;
-  }
-  const int failures = counts.total() - counts.Count(OutcomeKind::kOk);
-  if (run_trials > counts.total() || run_failures > failures ||
-      run_trials - run_failures > counts.Count(OutcomeKind::kOk)) {
+  // The runs are some of the recordings that the counts sum.
+  const stats::RunTotal runs = stats::Total(part.runs);
+  const int ok = counts.Count(OutcomeKind::kOk);
+  const int failures = counts.total() - ok;
+  if (runs.failures > failures || runs.trials - runs.failures > ok) {
     return absl::InvalidArgumentError(
-        absl::StrCat("runs hold ", run_failures, " failures of ", run_trials,
-                     " trials, more than the counts' ", failures, " not ok of ",
-                     counts.total()));
+        absl::StrCat("runs hold ", runs.failures, " not ok and ",
+                     runs.trials - runs.failures, " ok, more than the counts' ",
+                     failures, " not ok and ", ok, " ok"));
   }
   return part;
 }
@@ -229,20 +233,15 @@ std::string Line(absl::string_view key, const Expectation& expectation) {
   return absl::StrCat(key, kSeparator, ExpectText(expectation));
 }
 
-// A run's failures and trials of a part.
-stats::RunCounts RunOf(const OutcomeCounts& counts) {
-  return {counts.total() - counts.Count(OutcomeKind::kOk), counts.total()};
-}
-
 // What `result` observed, as a line's parts: one run.
 Expectation Observed(const CellResult& result) {
   Expectation observed;
   observed.workers = result.WorkerCounts();
-  observed.workers_runs = {RunOf(observed.workers)};
+  observed.workers_runs = {RunOf(TallyOf(observed.workers))};
   const OutcomeCounts parent = result.ParentCounts();
   if (parent.total() > 0) {
     observed.parent_after = parent;
-    observed.parent_after_runs = {RunOf(parent)};
+    observed.parent_after_runs = {RunOf(TallyOf(parent))};
   }
   return observed;
 }
@@ -271,7 +270,7 @@ std::string FirstHarnessError(const CellResult& result) {
 }
 
 // One part's rate test: Fisher's on its counts, or, where its line keeps
-// 2 runs or more of a mixed rate, the quasi-binomial test on those runs.
+// runs that disagree (RunsDisagree), the quasi-binomial test on them.
 struct RateTest {
   double p_value = 1;
   bool rose = false;  // the run's failure share above the record's
@@ -283,21 +282,18 @@ RateTest TestRate(const PartTally& old,
                   const std::vector<stats::RunCounts>& runs,
                   const PartTally& now) {
   RateTest test;
-  test.dispersion = stats::EstimateDispersion(runs);
-  if (!test.dispersion.has_value()) {
+  const std::optional<stats::Dispersion> dispersion =
+      stats::EstimateDispersion(runs);
+  if (!dispersion.has_value() || !RunsDisagree(*dispersion)) {
     test.p_value = NotOkShareP(old, now);
     test.rose = NotOkShare(now) > NotOkShare(old);
     return test;
   }
-  const stats::RunCounts run{now.trials - now.ok, now.trials};
+  test.dispersion = dispersion;
+  const stats::RunCounts run = RunOf(now);
   test.p_value = stats::QuasiBinomialP(runs, run).value_or(1);
-  int64_t failures = 0, trials = 0;
-  for (const stats::RunCounts& recorded : runs) {
-    failures += recorded.failures;
-    trials += recorded.trials;
-  }
   test.rose = static_cast<double>(run.failures) / run.trials >
-              static_cast<double>(failures) / static_cast<double>(trials);
+              stats::Total(runs).Share();
   test.runs = static_cast<int>(runs.size());
   return test;
 }
@@ -317,13 +313,19 @@ std::string RuleComment() {
          "# test of the run so that a run raises a false alarm at most alpha\n"
          "# (default 1%) of the time. wrong_data in a cell part whose\n"
          "# recorded trials were all ok is a mismatch whatever the p-value.\n"
-         "# Where a part's rate is mixed and its line keeps 2 runs or more,\n"
-         "# the test is the quasi-binomial one against those runs, which\n"
-         "# allows for a rate that moves from run to run.\n"
+         "# Where a part's runs disagree (Pearson's chi-square over them at\n"
+         "# 5%), the test is the quasi-binomial one against those runs,\n"
+         "# which allows for a rate that moves from run to run.\n"
          "# Trials the harness could not run are not counted.\n";
 }
 
 }  // namespace
+
+bool TestedAgainstRuns(const std::vector<stats::RunCounts>& runs) {
+  const std::optional<stats::Dispersion> dispersion =
+      stats::EstimateDispersion(runs);
+  return dispersion.has_value() && RunsDisagree(*dispersion);
+}
 
 std::string PValueText(double p) {
   return p < 1e-4 ? absl::StrFormat("%.1e", p) : absl::StrFormat("%.4f", p);
@@ -336,7 +338,8 @@ std::string RateTestText(const ExpectationMismatch& mismatch) {
   return absl::StrCat(
       "quasi-binomial p = ", PValueText(mismatch.p_value),
       absl::StrFormat(" (runs spread %.1f", mismatch.dispersion),
-      " times the binomial's, over ", mismatch.runs, " recorded runs)");
+      " times the binomial's", mismatch.dispersion < 1 ? ", taken as 1" : "",
+      ", over ", mismatch.runs, " recorded runs)");
 }
 
 std::string CountsText(const OutcomeCounts& counts) {
@@ -610,6 +613,11 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
         tested_part.test = kQuasiBinomialTest;
         tested_part.dispersion = test.dispersion->ratio;
         tested_part.runs = test.runs;
+        // What it was tested against: the runs, not every recorded trial.
+        const stats::RunTotal runs = stats::Total(*part.runs);
+        absl::StrAppend(&tested_part.recorded, "; its ", runs.runs,
+                        " recorded runs: not ok ", runs.failures, "/",
+                        runs.trials);
         ++check.quasi_binomial_tests;
       } else {
         // What check_power.h can say the power of: Fisher's tests.

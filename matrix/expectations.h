@@ -18,9 +18,10 @@
 // failure rate (trials not ok, ok_after_retry included) against the
 // recorded one, with Holm's correction over every test of the check so
 // that the chance of any false alarm in a run is at most `alpha`. Where a
-// part's rate is mixed and its line keeps 2 runs or more, the test is the
+// part's line keeps runs that disagree (2 or more, Pearson's chi-square
+// over them rejecting one rate at kRunsDisagreeAlpha), the test is the
 // quasi-binomial one against those runs (stats/run_dispersion.h): such a
-// part's rate can move from run to run, which Fisher's test takes for a
+// part's rate moves from run to run, which Fisher's test takes for a
 // change (matrix/README.md, "Runs are not all alike"). A cell
 // whose trials show wrong_data that its line never recorded is a mismatch
 // whatever the p-value: silently wrong rows are never noise. Trials with a
@@ -150,6 +151,14 @@ absl::Status CheckExpectationsRule(const ExpectationsRule& rule);
 // A p-value as every text about the check words it: "0.0123", "3.2e-05".
 std::string PValueText(double p);
 
+// A part's recorded runs disagree, and its test is the quasi-binomial one,
+// where Pearson's chi-square over them rejects one rate at this level.
+inline constexpr double kRunsDisagreeAlpha = 0.05;
+
+// Whether the check tests a part whose line keeps `runs` against them with
+// the quasi-binomial test (they disagree) rather than Fisher's.
+bool TestedAgainstRuns(const std::vector<stats::RunCounts>& runs);
+
 // The rate tests of the check (ExpectationMismatch::test).
 inline constexpr char kFisherTest[] = "fisher";
 inline constexpr char kQuasiBinomialTest[] = "quasi_binomial";
@@ -167,9 +176,10 @@ struct ExpectationMismatch {
   double p_value = 1;
   double adjusted_p_value = 1;
   // Which test gave it: kFisherTest, or kQuasiBinomialTest where the line
-  // keeps 2 runs or more of a part whose recorded rate is mixed; then the
+  // keeps runs that disagree (kRunsDisagreeAlpha); then the
   // runs' dispersion (Pearson's chi-square over its degrees of freedom)
-  // and how many runs it is from.
+  // and how many runs it is from, and `recorded` ends with the runs'
+  // counts. Reports leave it out where p_value is 1 (not a rate).
   std::string test = kFisherTest;
   double dispersion = 0;
   int runs = 0;
@@ -200,8 +210,8 @@ struct ExpectationsCheck {
   std::vector<std::pair<int, std::string>> stale;
   std::vector<UnrunCell> unrun;  // not comparable: a failure of its own
   int tests = 0;                 // rate tests the correction spread alpha over
-  // Of them, quasi-binomial ones: parts whose line keeps 2 runs or more
-  // and whose recorded rate is mixed. The rest are Fisher's.
+  // Of them, quasi-binomial ones: parts whose line keeps runs that
+  // disagree. The rest are Fisher's.
   int quasi_binomial_tests = 0;
   // How much a passed check is worth; unset where it was not counted
   // (rule.sensitivity_trials over kMaxSensitivityTrials: too costly).

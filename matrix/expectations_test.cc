@@ -186,11 +186,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"k => workers: ok=1; workers: hang=1",
                 "\"workers\" given twice"},
         BadLine{"k => workers: ok=5 runs=1/3",
-                "workers: runs hold 1 "
-                "failures of 3 trials, more than the counts' 0 not ok of 5"},
+                "workers: runs hold 1 not ok and 2 ok, more than the counts' "
+                "0 not ok and 5 ok"},
         BadLine{"k => workers: ok=2 hang=2 runs=1/3,1/2",
-                "workers: runs hold 2 failures of 5 trials, more than the "
-                "counts' 2 not ok of 4"},
+                "workers: runs hold 2 not ok and 3 ok, more than the counts' "
+                "2 not ok and 2 ok"},
+        // More ok in the runs than in the counts, not more failures.
+        BadLine{"k => workers: ok=2 hang=5 runs=0/3",
+                "workers: runs hold 0 not ok and 3 ok, more than the counts' "
+                "5 not ok and 2 ok"},
         BadLine{"k => workers: ok=2 hang=2 runs=1/3 runs=1/1",
                 "workers: runs given twice"},
         BadLine{"k => workers: ok=2 hang=2 runs=3/2",
@@ -206,8 +210,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "workers: runs: expected <failures>/<trials> with 0 <= "
                 "failures <= trials and trials >= 1, got \"-1/2\""},
         BadLine{"k => workers: ok=2 hang=2; parent_after: ok=1 runs=1/1",
-                "parent_after: runs hold 1 failures of 1 trials, more than "
-                "the counts' 0 not ok of 1"},
+                "parent_after: runs hold 1 not ok and 0 ok, more than the "
+                "counts' 0 not ok and 1 ok"},
         BadLine{"k => workers: ok=1; parent: ok=1",
                 "unknown part \"parent: ok=1\"; expected \"workers: "
                 "<counts>\" or \"parent_after: <counts>\""}));
@@ -426,7 +430,35 @@ TEST(CheckExpectationsTest, APartWhoseRunsSpreadIsTestedAgainstItsRuns) {
 }
 
 TEST(CheckExpectationsTest, TheQuasiBinomialTestStillSeesARealChange) {
-  // Five runs of about one failure in three, then every trial failing.
+  // The same 12 runs, then a run where every trial was ok: the part now
+  // works (p 0.0028 by scipy).
+  const ExpectationsCheck check = CheckExpectations(
+      ParseOrDie(absl::StrCat(Key("fork"), " => workers: ok=132 hang=268 ",
+                              kIdleWriteRuns, "\n")),
+      {MakeResult("fork", Times(30, kOk))}, {Key("fork")}, kRule);
+  ASSERT_EQ(check.mismatches.size(), 1u) << DescribeCheck(check, "f");
+  const ExpectationMismatch& mismatch = check.mismatches[0];
+  EXPECT_EQ(mismatch.test, kQuasiBinomialTest);
+  EXPECT_EQ(mismatch.runs, 12);
+  EXPECT_NEAR(mismatch.dispersion, 3.65117, 1e-5);  // chi-square 40.16 on 11
+  EXPECT_NEAR(mismatch.p_value, 0.0028304, 1e-6);
+  EXPECT_EQ(mismatch.why, "failure rate fell");
+  // What it was tested against: the runs.
+  EXPECT_THAT(mismatch.recorded,
+              HasSubstr("; its 12 recorded runs: not ok 268/400"));
+  EXPECT_THAT(DescribeCheck(check, "f"),
+              HasSubstr("(quasi-binomial p = 0.0028 (runs spread 3.7 times "
+                        "the binomial's, over 12 recorded runs), "
+                        "Holm-adjusted over 1 tests"));
+  // The line to write if the change is real: this run's counts, one run.
+  EXPECT_EQ(mismatch.replacement_line,
+            Key("fork") + " => workers: ok=30 runs=0/30");
+}
+
+// Runs that agree say nothing of a spread: Fisher's test on every recorded
+// trial is the sharper one (the quasi-binomial's t with 4 degrees of
+// freedom would give p 0.0026 where Fisher's gives 7e-13).
+TEST(CheckExpectationsTest, RunsThatAgreeKeepFishersTest) {
   const ExpectationsFile file = ParseOrDie(
       absl::StrCat(Key("fork"),
                    " => workers: ok=100 hang=50 runs=9/30,10/30,11/30,10/30,"
@@ -434,19 +466,9 @@ TEST(CheckExpectationsTest, TheQuasiBinomialTestStillSeesARealChange) {
   const ExpectationsCheck check = CheckExpectations(
       file, {MakeResult("fork", Times(30, kHang))}, {Key("fork")}, kRule);
   ASSERT_EQ(check.mismatches.size(), 1u) << DescribeCheck(check, "f");
-  const ExpectationMismatch& mismatch = check.mismatches[0];
-  EXPECT_EQ(mismatch.test, kQuasiBinomialTest);
-  EXPECT_EQ(mismatch.runs, 5);
-  EXPECT_NEAR(mismatch.dispersion, 0.075, 1e-9);  // chi-square 0.3 on 4 df
-  EXPECT_EQ(mismatch.why, "failure rate rose");
-  EXPECT_LT(mismatch.p_value, 0.01);
-  EXPECT_THAT(DescribeCheck(check, "f"),
-              HasSubstr("(quasi-binomial p = " + PValueText(mismatch.p_value) +
-                        " (runs spread 0.1 times the binomial's, over 5 "
-                        "recorded runs), Holm-adjusted over 1 tests"));
-  // The line to write if the change is real: this run's counts, one run.
-  EXPECT_EQ(mismatch.replacement_line,
-            Key("fork") + " => workers: hang=30 runs=30/30");
+  EXPECT_EQ(check.mismatches[0].test, kFisherTest);
+  EXPECT_LT(check.mismatches[0].p_value, 1e-12);
+  EXPECT_EQ(check.quasi_binomial_tests, 0);
 }
 
 // A safe part keeps Fisher's test whatever runs its line keeps: with every

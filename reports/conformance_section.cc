@@ -96,8 +96,10 @@ json MismatchJson(const ExpectationMismatch& mismatch) {
                  {"recorded", mismatch.recorded},
                  {"observed", mismatch.observed},
                  {"p_value", mismatch.p_value},
-                 {"adjusted_p_value", mismatch.adjusted_p_value},
-                 {"test", mismatch.test}};
+                 {"adjusted_p_value", mismatch.adjusted_p_value}};
+  // Not a rate (wrong_data where none failed, a parent part come or gone):
+  // no test made it.
+  if (mismatch.p_value < 1) result["test"] = mismatch.test;
   if (mismatch.test == kQuasiBinomialTest) {
     result["dispersion"] = mismatch.dispersion;
     result["runs"] = mismatch.runs;

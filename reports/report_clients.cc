@@ -72,7 +72,7 @@ std::string DescribeExpectationsStatistics(
           : absl::StrCat(
                 " (quasi-binomial on ", statistics.quasi_binomial_tests,
                 statistics.quasi_binomial_tests == 1 ? " part" : " parts",
-                " recorded over several runs)"),
+                " whose recorded runs disagree)"),
       ", Holm-corrected over ", statistics.tests,
       statistics.tests == 1 ? " test" : " tests", ", family-wise alpha ",
       absl::StrFormat("%g", *statistics.alpha), ": ",
@@ -80,11 +80,16 @@ std::string DescribeExpectationsStatistics(
       mismatches == 1 ? " mismatch" : " mismatches");
   // How much "no mismatches" is worth: a short record hides a change
   // (matrix/README.md, "Power across the files' lines").
+  // Counted over Fisher's tests: check_power.h computes only their power.
+  const int fisher_tests = statistics.tests - statistics.quasi_binomial_tests;
   if (const std::optional<CheckSensitivity>& sensitivity =
           statistics.sensitivity;
-      sensitivity.has_value() && statistics.tests > 0) {
+      sensitivity.has_value() && fisher_tests > 0) {
     absl::StrAppend(
-        &text, "; ", sensitivity->tests, " of ", statistics.tests,
+        &text, "; ", sensitivity->tests, " of ",
+        statistics.quasi_binomial_tests == 0
+            ? absl::StrCat(fisher_tests)
+            : absl::StrCat("its ", fisher_tests, " Fisher tests"),
         " had the power (", absl::StrFormat("%.0f%%", 100 * sensitivity->power),
         ") to see a ", absl::StrFormat("%.0f", 100 * sensitivity->shift),
         "-point change in ", sensitivity->trials, " trials");

@@ -73,10 +73,12 @@ TEST(ReportClientsTest, HowTheExpectationsWereTested) {
                                   "10-point change in 30 trials"));
   // Parts tested against their recorded runs are named.
   statistics.quasi_binomial_tests = 2;
-  EXPECT_THAT(DescribeExpectationsStatistics(statistics),
-              ::testing::StartsWith(
-                  "Fisher's exact test (quasi-binomial on 2 parts recorded "
-                  "over several runs), Holm-corrected over 12 tests"));
+  statistics.sensitivity = CheckSensitivity{3, 50, 0.2, 0.95};
+  EXPECT_EQ(DescribeExpectationsStatistics(statistics),
+            "Fisher's exact test (quasi-binomial on 2 parts whose recorded "
+            "runs disagree), Holm-corrected over 12 tests, family-wise alpha "
+            "0.01: 1 mismatch; 3 of its 10 Fisher tests had the power (95%) "
+            "to see a 20-point change in 50 trials");
   // No check (an upgraded version 1 report, or none made): nothing to say.
   EXPECT_EQ(DescribeExpectationsStatistics(ExpectationsStatistics()), "");
 }

@@ -326,8 +326,18 @@ ExpectationMismatch ParseMismatch(const Json& json, const std::string& path,
   fields.Text("observed", &mismatch.observed);
   fields.Number("p_value", &mismatch.p_value);
   fields.Number("adjusted_p_value", &mismatch.adjusted_p_value);
-  // Absent in reports from before the quasi-binomial test: Fisher's.
-  if (fields.Has("test")) fields.Text("test", &mismatch.test);
+  // Absent in reports from before the quasi-binomial test (Fisher's), and
+  // where the mismatch is not a rate.
+  if (fields.Has("test")) {
+    fields.Text("test", &mismatch.test);
+    if (mismatch.test != kFisherTest && mismatch.test != kQuasiBinomialTest &&
+        status->ok()) {
+      *status = absl::InvalidArgumentError(
+          absl::StrCat(json::MemberPath(path, "test"), ": \"", mismatch.test,
+                       "\" is not a rate test (", kFisherTest, ", ",
+                       kQuasiBinomialTest, ")"));
+    }
+  }
   if (mismatch.test == kQuasiBinomialTest) {
     fields.Number("dispersion", &mismatch.dispersion);
     fields.Integer("runs", &mismatch.runs, 2);

@@ -127,6 +127,14 @@ TEST(ReportModelTest, TheFixtureWithEveryVerdictReadsWhole) {
   EXPECT_EQ(quasi_statistics.mismatches[0].test, kQuasiBinomialTest);
   EXPECT_EQ(quasi_statistics.mismatches[0].dispersion, 4.0);
   EXPECT_EQ(quasi_statistics.mismatches[0].runs, 13);
+  json unknown_test = quasi;
+  unknown_test["conformance"]["clients"][0]["expectations"]["mismatches"][0]
+              ["test"] = "chi_square";
+  absl::StatusOr<ReportModel> unknown = ParseReportModel(unknown_test);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(std::string(unknown.status().message()),
+              HasSubstr("\"chi_square\" is not a rate test (fisher, "
+                        "quasi_binomial)"));
   quasi_outcome["mismatches"][0].erase("runs");
   absl::StatusOr<ReportModel> without_runs = ParseReportModel(quasi);
   ASSERT_FALSE(without_runs.ok());

@@ -8,35 +8,25 @@
 
 namespace forkcheck {
 namespace stats {
-namespace {
-
-struct Pooled {
-  int runs = 0;
-  double failures = 0;
-  double trials = 0;
-};
-
-Pooled Pool(const std::vector<RunCounts>& runs) {
-  Pooled pooled;
+RunTotal Total(const std::vector<RunCounts>& runs) {
+  RunTotal total;
   for (const RunCounts& run : runs) {
     if (run.trials <= 0) continue;
-    ++pooled.runs;
-    pooled.failures += run.failures;
-    pooled.trials += run.trials;
+    ++total.runs;
+    total.failures += run.failures;
+    total.trials += run.trials;
   }
-  return pooled;
+  return total;
 }
-
-}  // namespace
 
 std::optional<Dispersion> EstimateDispersion(
     const std::vector<RunCounts>& runs) {
-  const Pooled pooled = Pool(runs);
+  const RunTotal pooled = Total(runs);
   if (pooled.runs < 2 || pooled.failures <= 0 ||
       pooled.failures >= pooled.trials) {
     return std::nullopt;
   }
-  const double rate = pooled.failures / pooled.trials;
+  const double rate = pooled.Share();
   Dispersion dispersion;
   for (const RunCounts& run : runs) {
     if (run.trials <= 0) continue;
@@ -57,14 +47,15 @@ std::optional<double> QuasiBinomialP(const std::vector<RunCounts>& recorded,
                                      const RunCounts& now) {
   const std::optional<Dispersion> dispersion = EstimateDispersion(recorded);
   if (!dispersion.has_value() || now.trials <= 0) return std::nullopt;
-  const Pooled before = Pool(recorded);
-  const double rate =
-      (before.failures + now.failures) / (before.trials + now.trials);
+  const RunTotal before = Total(recorded);
+  const double rate = static_cast<double>(before.failures + now.failures) /
+                      static_cast<double>(before.trials + now.trials);
   const double scale = std::max(1.0, dispersion->ratio);
-  const double standard_error = std::sqrt(
-      scale * rate * (1 - rate) * (1.0 / now.trials + 1.0 / before.trials));
-  const double difference = static_cast<double>(now.failures) / now.trials -
-                            before.failures / before.trials;
+  const double standard_error =
+      std::sqrt(scale * rate * (1 - rate) *
+                (1.0 / now.trials + 1.0 / static_cast<double>(before.trials)));
+  const double difference =
+      static_cast<double>(now.failures) / now.trials - before.Share();
   const double t = std::fabs(difference) / standard_error;
   const boost::math::students_t_distribution<double> student(
       dispersion->degrees_of_freedom);

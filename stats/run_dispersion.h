@@ -12,6 +12,7 @@
 #ifndef FORKCHECK_STATS_RUN_DISPERSION_H_
 #define FORKCHECK_STATS_RUN_DISPERSION_H_
 
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -22,6 +23,17 @@ struct RunCounts {
   int failures = 0;
   int trials = 0;
 };
+
+// The runs with trials, summed (a run without any is skipped).
+struct RunTotal {
+  int runs = 0;
+  int64_t failures = 0;
+  int64_t trials = 0;
+  double Share() const {
+    return trials == 0 ? 0 : static_cast<double>(failures) / trials;
+  }
+};
+RunTotal Total(const std::vector<RunCounts>& runs);
 
 struct Dispersion {
   double chi_square = 0;  // Pearson's, over the runs against the pooled rate
