@@ -51,6 +51,20 @@ bool RunsDisagree(const stats::Dispersion& dispersion) {
   return dispersion.homogeneity_p < kRunsDisagreeAlpha;
 }
 
+// The runs a part's spread is read from: those of kMinSpreadRunTrials or
+// more. A run of a few trials (an unsafe cell stopping at its sixth
+// failure) says little of a rate, and Pearson's chi-square is far from its
+// law with so few expected counts: runs of 6/6, 6/6 and 0/1 "disagree" at
+// p 0.0015.
+std::vector<stats::RunCounts> SpreadRuns(
+    const std::vector<stats::RunCounts>& runs) {
+  std::vector<stats::RunCounts> kept;
+  for (const stats::RunCounts& run : runs) {
+    if (run.trials >= kMinSpreadRunTrials) kept.push_back(run);
+  }
+  return kept;
+}
+
 constexpr absl::string_view kSeparator = " => ";
 // Larger counts are a typo, not a recording.
 constexpr int kMaxCount = 10'000'000;
@@ -275,13 +289,14 @@ struct RateTest {
   double p_value = 1;
   bool rose = false;  // the run's failure share above the record's
   std::optional<stats::Dispersion> dispersion;  // quasi-binomial only
-  int runs = 0;
+  stats::RunTotal against;  // the runs it was tested against
 };
 
 RateTest TestRate(const PartTally& old,
-                  const std::vector<stats::RunCounts>& runs,
+                  const std::vector<stats::RunCounts>& recorded_runs,
                   const PartTally& now) {
   RateTest test;
+  const std::vector<stats::RunCounts> runs = SpreadRuns(recorded_runs);
   const std::optional<stats::Dispersion> dispersion =
       stats::EstimateDispersion(runs);
   if (!dispersion.has_value() || !RunsDisagree(*dispersion)) {
@@ -292,9 +307,9 @@ RateTest TestRate(const PartTally& old,
   test.dispersion = dispersion;
   const stats::RunCounts run = RunOf(now);
   test.p_value = stats::QuasiBinomialP(runs, run).value_or(1);
-  test.rose = static_cast<double>(run.failures) / run.trials >
-              stats::Total(runs).Share();
-  test.runs = static_cast<int>(runs.size());
+  test.against = stats::Total(runs);
+  test.rose =
+      static_cast<double>(run.failures) / run.trials > test.against.Share();
   return test;
 }
 
@@ -313,9 +328,10 @@ std::string RuleComment() {
          "# test of the run so that a run raises a false alarm at most alpha\n"
          "# (default 1%) of the time. wrong_data in a cell part whose\n"
          "# recorded trials were all ok is a mismatch whatever the p-value.\n"
-         "# Where a part's runs disagree (Pearson's chi-square over them at\n"
-         "# 5%), the test is the quasi-binomial one against those runs,\n"
-         "# which allows for a rate that moves from run to run.\n"
+         "# Where a part's runs of 10 trials or more disagree (Pearson's\n"
+         "# chi-square over them at 5%), the test is the quasi-binomial one\n"
+         "# against those runs, which allows for a rate that moves from run\n"
+         "# to run.\n"
          "# Trials the harness could not run are not counted.\n";
 }
 
@@ -323,7 +339,7 @@ std::string RuleComment() {
 
 bool TestedAgainstRuns(const std::vector<stats::RunCounts>& runs) {
   const std::optional<stats::Dispersion> dispersion =
-      stats::EstimateDispersion(runs);
+      stats::EstimateDispersion(SpreadRuns(runs));
   return dispersion.has_value() && RunsDisagree(*dispersion);
 }
 
@@ -612,12 +628,11 @@ ExpectationsCheck CheckExpectations(const ExpectationsFile& file,
       if (test.dispersion.has_value()) {
         tested_part.test = kQuasiBinomialTest;
         tested_part.dispersion = test.dispersion->ratio;
-        tested_part.runs = test.runs;
+        tested_part.runs = test.against.runs;
         // What it was tested against: the runs, not every recorded trial.
-        const stats::RunTotal runs = stats::Total(*part.runs);
-        absl::StrAppend(&tested_part.recorded, "; its ", runs.runs,
-                        " recorded runs: not ok ", runs.failures, "/",
-                        runs.trials);
+        absl::StrAppend(&tested_part.recorded, "; its ", test.against.runs,
+                        " recorded runs: not ok ", test.against.failures, "/",
+                        test.against.trials);
         ++check.quasi_binomial_tests;
       } else {
         // What check_power.h can say the power of: Fisher's tests.

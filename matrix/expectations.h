@@ -18,8 +18,9 @@
 // failure rate (trials not ok, ok_after_retry included) against the
 // recorded one, with Holm's correction over every test of the check so
 // that the chance of any false alarm in a run is at most `alpha`. Where a
-// part's line keeps runs that disagree (2 or more, Pearson's chi-square
-// over them rejecting one rate at kRunsDisagreeAlpha), the test is the
+// part's line keeps runs that disagree (2 or more of kMinSpreadRunTrials
+// trials or more, Pearson's chi-square over them rejecting one rate at
+// kRunsDisagreeAlpha), the test is the
 // quasi-binomial one against those runs (stats/run_dispersion.h): such a
 // part's rate moves from run to run, which Fisher's test takes for a
 // change (matrix/README.md, "Runs are not all alike"). A cell
@@ -154,6 +155,9 @@ std::string PValueText(double p);
 // A part's recorded runs disagree, and its test is the quasi-binomial one,
 // where Pearson's chi-square over them rejects one rate at this level.
 inline constexpr double kRunsDisagreeAlpha = 0.05;
+// Only runs of this many trials or more are read for the spread (shorter
+// ones stay in the counts).
+inline constexpr int kMinSpreadRunTrials = 10;
 
 // Whether the check tests a part whose line keeps `runs` against them with
 // the quasi-binomial test (they disagree) rather than Fisher's.

@@ -471,6 +471,20 @@ TEST(CheckExpectationsTest, RunsThatAgreeKeepFishersTest) {
   EXPECT_EQ(check.quasi_binomial_tests, 0);
 }
 
+// Runs of a few trials (an unsafe cell stopping early) are not read for
+// the spread: 6/6, 6/6 and 0/1 would "disagree" (chi-square p 0.0015).
+TEST(CheckExpectationsTest, ShortRunsAreNotReadForTheSpread) {
+  const ExpectationsFile file = ParseOrDie(absl::StrCat(
+      Key("fork"), " => workers: ok=1 hang=12 runs=6/6,6/6,0/1\n"));
+  const ExpectationsCheck check = CheckExpectations(
+      file, {MakeResult("fork", Times(6, kHang))}, {Key("fork")}, kRule);
+  EXPECT_TRUE(Passed(check)) << DescribeCheck(check, "f");
+  EXPECT_EQ(check.quasi_binomial_tests, 0);
+  EXPECT_FALSE(TestedAgainstRuns({{6, 6}, {6, 6}, {0, 1}}));
+  // The same spread over runs of 10 or more is read.
+  EXPECT_TRUE(TestedAgainstRuns({{10, 10}, {10, 10}, {0, 10}}));
+}
+
 // A safe part keeps Fisher's test whatever runs its line keeps: with every
 // trial ok there is no spread to estimate.
 TEST(CheckExpectationsTest, ASafePartsRunsLeaveItToFisher) {
