@@ -303,6 +303,20 @@ TEST(SummaryTest, TheTextFitsAHundredColumns) {
   }
 }
 
+// A mismatch of `key`'s line `line`: a safe cell's workers now hang.
+ExpectationMismatch SafeCellNowHangs(const std::string& key, int line) {
+  ExpectationMismatch mismatch;
+  mismatch.key = key;
+  mismatch.line = line;
+  mismatch.part = "workers";
+  mismatch.why = "failure rate changed";
+  mismatch.recorded = "ok 40/40 → safe, failure 0% [0%–8.8%]";
+  mismatch.observed = "hang 36/36 → unsafe, failure 100% [90%–100%]";
+  mismatch.p_value = 1e-20;
+  mismatch.adjusted_p_value = 1.2e-19;
+  return mismatch;
+}
+
 ClientSection PythonClient(bool ran) {
   ClientSection client;
   client.client = "python-grpcio";
@@ -321,16 +335,7 @@ ClientSection PythonClient(bool ran) {
   check.rule.alpha = 0.01;
   check.tests = 12;
   check.sensitivity = CheckSensitivity{2, 50, 0.2, 0.95};
-  ExpectationMismatch mismatch;
-  mismatch.key = "python-grpcio:threads workers=2";
-  mismatch.line = 4;
-  mismatch.part = "workers";
-  mismatch.why = "failure rate changed";
-  mismatch.recorded = "ok 40/40 → safe, failure 0% [0%–8.8%]";
-  mismatch.observed = "hang 36/36 → unsafe, failure 100% [90%–100%]";
-  mismatch.p_value = 1e-20;
-  mismatch.adjusted_p_value = 1.2e-19;
-  check.mismatches = {mismatch};
+  check.mismatches = {SafeCellNowHangs("python-grpcio:threads workers=2", 4)};
   client.expectations.check = check;
   return client;
 }
@@ -659,17 +664,11 @@ Report EverythingFiresReport() {
     check.rule.alpha = 0.01;
     check.tests = 40;
     for (int i = 0; i < 5; ++i) {
-      ExpectationMismatch mismatch;
-      mismatch.key = absl::StrCat(client->client, ":model_", i,
-                                  " workers=2 transport=tcp table=small "
-                                  "faults=none fork_support=unset");
-      mismatch.line = 10 + i;
-      mismatch.part = "workers";
-      mismatch.why = "failure rate changed";
-      mismatch.recorded = "ok 40/40 → safe, failure 0% [0%–8.8%]";
-      mismatch.observed = "hang 36/36 → unsafe, failure 100% [90%–100%]";
-      mismatch.p_value = 1e-20;
-      mismatch.adjusted_p_value = 1.2e-19;
+      const ExpectationMismatch mismatch = SafeCellNowHangs(
+          absl::StrCat(client->client, ":model_", i,
+                       " workers=2 transport=tcp table=small faults=none "
+                       "fork_support=unset"),
+          10 + i);
       check.mismatches.push_back(mismatch);
       absl::StrAppend(&client->expectations.differences, mismatch.key,
                       ": hang\n");
