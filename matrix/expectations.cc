@@ -320,19 +320,23 @@ struct PartTest {
 };
 
 std::string RuleComment() {
-  return "# The check (matrix/README.md): per cell and part, Fisher's exact "
+  return absl::StrCat(
+      "# The check (matrix/README.md): per cell and part, Fisher's exact "
          "test\n"
          "# (two-sided) of a run's failure rate (trials not ok, "
          "ok_after_retry\n"
          "# included) against these counts, with Holm's correction over every\n"
          "# test of the run so that a run raises a false alarm at most alpha\n"
          "# (default 1%) of the time. wrong_data in a cell part whose\n"
-         "# recorded trials were all ok is a mismatch whatever the p-value.\n"
-         "# Where a part's runs of 10 trials or more disagree (Pearson's\n"
-         "# chi-square over them at 5%), the test is the quasi-binomial one\n"
-         "# against those runs, which allows for a rate that moves from run\n"
-         "# to run.\n"
-         "# Trials the harness could not run are not counted.\n";
+         "# recorded trials were all ok is a mismatch whatever the p-value.\n",
+      absl::StrFormat(
+          "# Where a part's runs of %d trials or more disagree (Pearson's\n"
+          "# chi-square over them at %g%%), the test is the quasi-binomial "
+          "one\n",
+          kMinSpreadRunTrials, 100 * kRunsDisagreeAlpha),
+      "# against those runs, which allows for a rate that moves from run\n"
+      "# to run.\n"
+      "# Trials the harness could not run are not counted.\n");
 }
 
 }  // namespace

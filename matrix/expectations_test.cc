@@ -329,6 +329,10 @@ TEST(RenderExpectationsFileTest, ReRecordingAppendsTheRunToEachPartsRuns) {
                               " => workers: ok=32 hang=13 runs=2/10,4/10,3/5; "
                               "parent_after: ok=24 error=21 runs=3/10,1/5\n"));
   EXPECT_THAT(text, HasSubstr("# Then \"runs=<not ok>/<trials>,...\""));
+  // The header states the rule with the code's numbers.
+  EXPECT_THAT(text, HasSubstr("# Where a part's runs of 10 trials or more "
+                              "disagree (Pearson's\n# chi-square over them "
+                              "at 5%), the test is the quasi-binomial one\n"));
   // What was written reads back the same.
   const ExpectationsFile again = ParseOrDie(text);
   EXPECT_EQ(ExpectText(again.by_key.at(Key("fork"))),
@@ -473,6 +477,8 @@ TEST(CheckExpectationsTest, RunsThatAgreeKeepFishersTest) {
 
 // Runs of a few trials (an unsafe cell stopping early) are not read for
 // the spread: 6/6, 6/6 and 0/1 would "disagree" (chi-square p 0.0015).
+// The run passes either way (quasi-binomial p 0.81, Fisher's 1): the
+// test count and TestedAgainstRuns are what tell.
 TEST(CheckExpectationsTest, ShortRunsAreNotReadForTheSpread) {
   const ExpectationsFile file = ParseOrDie(absl::StrCat(
       Key("fork"), " => workers: ok=1 hang=12 runs=6/6,6/6,0/1\n"));

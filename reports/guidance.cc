@@ -1515,7 +1515,7 @@ std::string RenderGuidanceText(const ReportModel& report,
   if (guidance.empty() || max_lines == 0) return "";
   const std::vector<std::string> clients = ClientsOf(guidance);
   // Each client's share, as much of what it would say as fits: first the
-  // least that says something, then the rest in the clients' order.
+  // least that says something, then the rest shared evenly (ShareLines).
   std::vector<std::string> whole;  // each client's block, cut only at 12
   std::vector<SectionLines> wanted;
   for (const std::string& client : clients) {

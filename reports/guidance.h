@@ -117,8 +117,9 @@ std::vector<GuidanceStatement> DeriveGuidance(const ReportModel& report);
 // lines: a heading, then per client its name and per rule one line
 // listing its statements' briefs, as many rules as fit its share (at most
 // 12 lines; line_budget.h shares the lines), then a line saying if some
-// did not. With fewer than LeastGuidanceLines, one line saying where the
-// statements are; "" if there is none or max_lines is 0.
+// did not. With too few lines for a client's least (its whole block, or
+// LeastGuidanceLines' share), one line saying where the statements are;
+// "" if there is none or max_lines is 0.
 std::string RenderGuidanceText(const ReportModel& report,
                                const std::vector<GuidanceStatement>& guidance,
                                size_t max_lines = SIZE_MAX);

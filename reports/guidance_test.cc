@@ -685,7 +685,8 @@ TEST(GuidanceTest, TheConsoleSectionFitsAHundredColumnsAndTwelveLines) {
   EXPECT_LE(LineCount(five), 5u) << five;
   EXPECT_THAT(five, HasSubstr("  cpp:\n"));
   EXPECT_THAT(five, HasSubstr("    … more in the Markdown summary.\n"));
-  // Under two a client: one line saying where the statements are.
+  // Too few for a client's least (4 lines): one line saying where the
+  // statements are.
   EXPECT_THAT(RenderGuidanceText(report, DeriveGuidance(report), 2),
               MatchesRegex("What to do on this build: [0-9]+ statements, in "
                            "the Markdown summary and the HTML page.\n"));

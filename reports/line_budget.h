@@ -23,10 +23,10 @@ struct SectionLines {
 std::vector<size_t> AllotLines(size_t budget,
                                const std::vector<SectionLines>& sections);
 
-// As AllotLines, but the lines left after the leasts are shared evenly
-// among the sections that want more (max-min fair: no section gets less
-// than another unless it wants less), the remainder in priority order: for
-// peers, e.g. each client's share of a section.
+// As AllotLines, but the lines beyond the leasts are shared evenly among
+// the sections that want more (each up to its most; what one does not
+// need goes to the others), a remainder under one line each in priority
+// order: for peers, e.g. each client's share of a section.
 std::vector<size_t> ShareLines(size_t budget,
                                const std::vector<SectionLines>& sections);
 

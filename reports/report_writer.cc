@@ -9,7 +9,6 @@
 #include "common/file_util.h"
 #include "reports/html/report_page.h"
 #include "reports/summary.h"
-#include "reports/text_wrap.h"
 
 namespace forkcheck {
 namespace {
@@ -63,16 +62,13 @@ class ConsoleWriter : public ReportWriter {
       : out_(out), paths_(std::move(paths)) {}
   absl::Status Write(const Report& report, FileSet*) const override {
     std::string paths =
-        absl::StrCat("\nReport: ", paths_.report, "\nSummary: ", paths_.summary,
+        absl::StrCat("Report: ", paths_.report, "\nSummary: ", paths_.summary,
                      "\nPage: ", paths_.page, "\n");
     // A merged report's benchmarks ran elsewhere: it has no log to name.
     if (report.model().benchmarks.has_value() && !paths_.bench_log.empty()) {
       absl::StrAppend(&paths, "Benchmark output: ", paths_.bench_log, "\n");
     }
-    // The leading blank line and the paths share the console's lines.
-    const size_t taken = 1 + LineCount(paths);
-    *out_ << "\n"
-          << RenderSummaryText(report, kConsoleSummaryLines - taken) << paths;
+    *out_ << RenderConsoleSummary(report, paths);
     return absl::OkStatus();
   }
 

@@ -800,6 +800,18 @@ std::string RenderSummaryText(const Report& report, size_t max_lines) {
   return text;
 }
 
+std::string RenderConsoleSummary(const Report& report,
+                                 const std::string& paths) {
+  // The blank lines before the summary and before the paths.
+  const size_t taken = 2 + LineCount(paths);
+  return absl::StrCat(
+      "\n",
+      RenderSummaryText(report, kConsoleSummaryLines > taken
+                                    ? kConsoleSummaryLines - taken
+                                    : 0),
+      "\n", paths);
+}
+
 std::string RenderSummaryMarkdown(const Report& report) {
   std::string text =
       absl::StrCat("# forkcheck run\n\n", Headline(report), "\n\n");

@@ -107,6 +107,12 @@ std::vector<std::vector<std::string>> ModelCostTable(const Report& report);
 // a line saying where the rest is).
 std::string RenderSummaryText(const Report& report,
                               size_t max_lines = SIZE_MAX);
+
+// What the console shows at the end of a run: a blank line, the summary,
+// a blank line, then `paths` (whole lines: "Report: ...", ...), in at most
+// kConsoleSummaryLines lines (the summary gets what the rest leaves).
+std::string RenderConsoleSummary(const Report& report,
+                                 const std::string& paths);
 std::string RenderSummaryMarkdown(const Report& report);
 
 }  // namespace forkcheck

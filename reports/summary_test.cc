@@ -12,6 +12,7 @@
 namespace forkcheck {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -710,6 +711,14 @@ TEST(SummaryTest, TheConsoleSummaryKeepsToItsLinesWhateverFires) {
       EXPECT_LT(TextColumns(line), 100u) << line;
     }
   }
+  // As the console shows it, with 4 lines of paths after it.
+  const std::string console = RenderConsoleSummary(
+      report, "Report: r.json\nSummary: r.md\nPage: r.html\nBenchmark "
+              "output: r.bench.log\n");
+  EXPECT_LE(LineCount(console), kConsoleSummaryLines) << console;
+  EXPECT_GE(LineCount(console), kConsoleSummaryLines - 2) << console;
+  EXPECT_THAT(console, EndsWith("\nReport: r.json\nSummary: r.md\nPage: "
+                                "r.html\nBenchmark output: r.bench.log\n"));
   // Every section still says something, and where the rest is.
   EXPECT_THAT(kept, HasSubstr("What to do on this build"));
   EXPECT_THAT(kept, HasSubstr("  cpp:\n"));
