@@ -114,20 +114,21 @@ int Run() {
   for (const auto& [key, expectation] : file->by_key) {
     all_parts += expectation.parent_after.has_value() ? 2 : 1;
     if (!absl::StrContains(key, absl::GetFlag(FLAGS_cells))) continue;
-    if (TestedAgainstRuns(expectation.workers_runs)) {
-      ++against_runs;
-    } else {
-      Part workers{expectation.line, key, 0, "workers"};
-      workers.record = TallyOf(expectation.workers);
-      parts.push_back(workers);
-    }
-    if (!expectation.parent_after.has_value()) continue;
-    if (TestedAgainstRuns(expectation.parent_after_runs)) {
-      ++against_runs;
-    } else {
-      Part parent{expectation.line, key, 1, "parent_after"};
-      parent.record = TallyOf(*expectation.parent_after);
-      parts.push_back(parent);
+    auto add = [&, &key = key, &expectation = expectation](
+                   int order, const char* name, const OutcomeCounts& counts,
+                   const std::vector<stats::RunCounts>& runs) {
+      if (TestedAgainstRuns(runs)) {
+        ++against_runs;
+        return;
+      }
+      Part part{expectation.line, key, order, name};
+      part.record = TallyOf(counts);
+      parts.push_back(part);
+    };
+    add(0, "workers", expectation.workers, expectation.workers_runs);
+    if (expectation.parent_after.has_value()) {
+      add(1, "parent_after", *expectation.parent_after,
+          expectation.parent_after_runs);
     }
   }
   if (parts.empty() && against_runs == 0) {
