@@ -162,7 +162,8 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
       EXPECT_EQ(sample.harness_error, "");
     }
     for (const std::string& group : result.cell.groups) {
-      // Every client's safe models ("safe_models", "python_safe_models").
+      // Every client's safe models ("safe_models", "python_safe_models",
+      // "python_fresh_interpreter_safe_models" in the full size).
       if (!absl::EndsWith(group, "safe_models")) continue;
       EXPECT_EQ(result.WorkerCounts().Summary(), "always ok");
       for (const TrialSample& sample : result.samples) {
