@@ -6,7 +6,8 @@ and stderr pipes, one request on standard input, every frame read back.
 
 Each repetition runs every model (threads; multiprocessing under fork,
 forkserver and spawn, workers with their own client, the parent's client
-after the pool: the matrix's python_safe_models) on every testee given,
+after the pool: the matrix's python_safe_models and
+python_fresh_interpreter_safe_models) on every testee given,
 interleaved, so that testees compared in one sitting share the machine's
 load. Per testee and model it prints medians (and the 10th to 90th
 percentile) of, in milliseconds:
