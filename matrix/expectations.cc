@@ -41,16 +41,6 @@ stats::RunCounts RunOf(const PartTally& tally) {
   return {tally.trials - tally.ok, tally.trials};
 }
 
-// Whether a part's recorded runs show its rate moving between runs:
-// Pearson's chi-square over them rejects one rate at kRunsDisagreeAlpha.
-// Decided on the record alone, so the new run's test keeps its level.
-// Where runs agree (or are too few to tell), Fisher's test on every
-// recorded trial is the sharper one: the quasi-binomial's t with a run or
-// two of freedom sees almost nothing.
-bool RunsDisagree(const stats::Dispersion& dispersion) {
-  return dispersion.homogeneity_p < kRunsDisagreeAlpha;
-}
-
 // The runs a part's spread is read from: those of kMinSpreadRunTrials or
 // more. A run of a few trials (an unsafe cell stopping at its sixth
 // failure) says little of a rate, and Pearson's chi-square is far from its
@@ -63,6 +53,23 @@ std::vector<stats::RunCounts> SpreadRuns(
     if (run.trials >= kMinSpreadRunTrials) kept.push_back(run);
   }
   return kept;
+}
+
+// The dispersion of `spread_runs` (SpreadRuns) where they show the part's
+// rate moving between runs: Pearson's chi-square over them rejects one
+// rate at kRunsDisagreeAlpha; none otherwise. Decided on the record alone,
+// so the new run's test keeps its level. Where runs agree (or are too few
+// to tell), Fisher's test on every recorded trial is the sharper one: the
+// quasi-binomial's t with a run or two of freedom sees almost nothing.
+std::optional<stats::Dispersion> Disagreement(
+    const std::vector<stats::RunCounts>& spread_runs) {
+  std::optional<stats::Dispersion> dispersion =
+      stats::EstimateDispersion(spread_runs);
+  if (dispersion.has_value() &&
+      dispersion->homogeneity_p < kRunsDisagreeAlpha) {
+    return dispersion;
+  }
+  return std::nullopt;
 }
 
 constexpr absl::string_view kSeparator = " => ";
@@ -284,7 +291,7 @@ std::string FirstHarnessError(const CellResult& result) {
 }
 
 // One part's rate test: Fisher's on its counts, or, where its line keeps
-// runs that disagree (RunsDisagree), the quasi-binomial test on them.
+// runs that disagree (Disagreement), the quasi-binomial test on them.
 struct RateTest {
   double p_value = 1;
   bool rose = false;  // the run's failure share above the record's
@@ -297,14 +304,12 @@ RateTest TestRate(const PartTally& old,
                   const PartTally& now) {
   RateTest test;
   const std::vector<stats::RunCounts> runs = SpreadRuns(recorded_runs);
-  const std::optional<stats::Dispersion> dispersion =
-      stats::EstimateDispersion(runs);
-  if (!dispersion.has_value() || !RunsDisagree(*dispersion)) {
+  test.dispersion = Disagreement(runs);
+  if (!test.dispersion.has_value()) {
     test.p_value = NotOkShareP(old, now);
     test.rose = NotOkShare(now) > NotOkShare(old);
     return test;
   }
-  test.dispersion = dispersion;
   const stats::RunCounts run = RunOf(now);
   test.p_value = stats::QuasiBinomialP(runs, run).value_or(1);
   test.against = stats::Total(runs);
@@ -342,9 +347,7 @@ std::string RuleComment() {
 }  // namespace
 
 bool TestedAgainstRuns(const std::vector<stats::RunCounts>& runs) {
-  const std::optional<stats::Dispersion> dispersion =
-      stats::EstimateDispersion(SpreadRuns(runs));
-  return dispersion.has_value() && RunsDisagree(*dispersion);
+  return Disagreement(SpreadRuns(runs)).has_value();
 }
 
 std::string PValueText(double p) {
