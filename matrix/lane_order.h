@@ -19,6 +19,10 @@ struct CellStanding {
   // (DepartsFromRecord).
   bool departs_from_record = false;
   bool headline = false;  // a baseline cell (MatrixRunOptions::headline)
+  // Kinds of two or more groups seen (stopping_rule.h's Mixed, of its
+  // workers or its parent's client): it is judged at its flaky look
+  // whatever its next trials show, and until then they measure its rate.
+  bool mixed = false;
   // The lane time its still-needed trials should take at its mean so far.
   int64_t remaining_micros = 0;
   int started = 0;
@@ -33,7 +37,13 @@ struct CellStanding {
 // two is otherwise far from a verdict in lane time, and the budget ends
 // before it gets more); then a headline cell, so that a budget
 // too short for every cell leaves stress and fork-setting cells undecided
-// rather than the verdicts the summary's table shows; then the least lane
+// rather than the verdicts the summary's table shows; then a cell whose
+// trials all fell in one group before a mixed one: the first is on its
+// way to a verdict (36 clean trials make one safe), the second is judged
+// at its 30th trial whatever the trials before show, which only sharpen
+// its rate, and on 2 cores a default
+// run's mixed cells, served first when nearer their 30th trial, used the
+// lane time that Python's safe-looking cells lacked; then the least lane
 // time still needed (finishing the nearest cells first decides the most
 // cells a budget allows); then the fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);

@@ -35,6 +35,27 @@ TEST(LaneOrderTest, AmongHeadlineCellsTheNearestFirst) {
   EXPECT_TRUE(ServesBefore(Standing(false, 5, 3), Standing(false, 5, 4)));
 }
 
+TEST(LaneOrderTest, AOneGroupCellBeforeAMixedOneNearerItsLook) {
+  // A safe-looking cell 20 trials (and 20 s) from its verdict before a
+  // mixed one 2 trials from its flaky look: the mixed one's verdict waits
+  // on no trial.
+  CellStanding mixed = Standing(true, 2000000);
+  mixed.mixed = true;
+  const CellStanding safe_looking = Standing(true, 20000000);
+  EXPECT_TRUE(ServesBefore(safe_looking, mixed));
+  EXPECT_FALSE(ServesBefore(mixed, safe_looking));
+  // Among mixed cells, the nearest first.
+  CellStanding farther_mixed = Standing(true, 3000000);
+  farther_mixed.mixed = true;
+  EXPECT_TRUE(ServesBefore(mixed, farther_mixed));
+  // A headline mixed cell still before a stress cell, and a mixed cell
+  // departing from its record before any.
+  EXPECT_TRUE(ServesBefore(mixed, Standing(false, 1)));
+  CellStanding departing = mixed;
+  departing.departs_from_record = true;
+  EXPECT_TRUE(ServesBefore(departing, safe_looking));
+}
+
 TEST(LaneOrderTest, ACellDepartingFromItsRecordBeforeAHeadlineCell) {
   CellStanding departing = Standing(false, 90000000);
   departing.departs_from_record = true;

@@ -57,6 +57,7 @@ struct CellState {
   // MatrixRunOptions::recorded's counts of it; null if none.
   const OutcomeCounts* recorded = nullptr;
   bool departs_from_record = false;  // as of its finished trials
+  bool mixed = false;  // CellStanding::mixed, as of its finished trials
   // Whether its flaky look came (MaybeJudgeDeparting), and whether it then
   // departed from its record: judged under StoppingRule::Departing() from
   // then on.
@@ -212,6 +213,7 @@ class Schedule {
       s.decided_if_in_flight_agree = state.still_needed() == 0;
       s.departs_from_record = state.departs_from_record;
       s.headline = state.headline;
+      s.mixed = state.mixed;
       s.remaining_micros = state.remaining_micros();
       s.started = state.started;
       return s;
@@ -285,17 +287,24 @@ class Schedule {
     result.samples.push_back(std::move(sample));
     if (!state.stopped.has_value()) {
       const OutcomeCounts workers = result.WorkerCounts();
+      const OutcomeCounts parent = result.ParentCounts();
       const RateVerdict verdict = Judge(workers, options_.verdicts);
+      std::optional<RateVerdict> parent_verdict;
+      if (parent.total() > 0) {
+        parent_verdict = Judge(parent, options_.verdicts);
+      }
+      state.mixed = Mixed(verdict) ||
+                    (parent_verdict.has_value() && Mixed(*parent_verdict));
       state.departs_from_record =
           state.recorded != nullptr &&
           DepartsFromRecord(*state.recorded, workers, options_.verdicts);
       MaybeJudgeDeparting(cell, verdict);
-      state.stopped = StopNow(cell, verdict);
+      state.stopped = StopNow(cell, verdict, parent_verdict);
       // Only a cell that may still be chosen needs its distance (up to 60
       // judgements of its counts, under the lock).
       if (!state.stopped.has_value()) {
-        state.to_decision = TrialsToDecision(workers, result.ParentCounts(),
-                                             options_.verdicts, RuleFor(cell));
+        state.to_decision =
+            TrialsToDecision(workers, parent, options_.verdicts, RuleFor(cell));
       }
     }
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {
@@ -326,17 +335,15 @@ class Schedule {
   }
 
   // Why `cell` needs no more trials, judged on what it has now (`workers`:
-  // its workers' verdict).
-  std::optional<StopReason> StopNow(size_t cell,
-                                    const RateVerdict& workers) const {
+  // its workers' verdict; `parent_verdict`: its parent's client's, if the
+  // model checks one and it ran).
+  std::optional<StopReason> StopNow(
+      size_t cell, const RateVerdict& workers,
+      const std::optional<RateVerdict>& parent_verdict) const {
     const CellState& state = states_[cell];
-    const CellResult& result = results_[cell];
     if (state.harness_errors >= options_.stopping.min_trials) {
       return StopReason::kHarnessError;
     }
-    const OutcomeCounts parent = result.ParentCounts();
-    std::optional<RateVerdict> parent_verdict;
-    if (parent.total() > 0) parent_verdict = Judge(parent, options_.verdicts);
     std::optional<StopReason> reason =
         ShouldStop(workers, parent_verdict, RuleFor(cell));
     if (reason.has_value()) return reason;

@@ -7,15 +7,6 @@
 namespace forkcheck {
 namespace {
 
-// Kinds of two or more groups seen: the cell is flaky whatever else the
-// interval says by now.
-bool Mixed(const RateVerdict& verdict) {
-  const int plain_failures = verdict.failures - verdict.ok_after_retry;
-  return (verdict.ok > 0) + (verdict.ok_after_retry > 0) +
-             (plain_failures > 0) >=
-         2;
-}
-
 bool Decided(const RateVerdict& verdict, const StoppingRule& rule) {
   // A mixed cell is judged once, at flaky_trials: deciding "safe" or
   // "unsafe" the moment a mixed tally's interval allowed it would look at
@@ -48,6 +39,13 @@ std::optional<OutcomeKind> CommonestKind(const OutcomeCounts& counts) {
 }
 
 }  // namespace
+
+bool Mixed(const RateVerdict& verdict) {
+  const int plain_failures = verdict.failures - verdict.ok_after_retry;
+  return (verdict.ok > 0) + (verdict.ok_after_retry > 0) +
+             (plain_failures > 0) >=
+         2;
+}
 
 StoppingRule StoppingRule::Departing() const {
   StoppingRule departing = *this;

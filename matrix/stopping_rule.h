@@ -66,6 +66,11 @@ enum class StopReason { kDecided, kTrialCap, kTimeBudget, kHarnessError };
 // "decided", "trial cap", "time budget", "harness error".
 absl::string_view StopReasonName(StopReason reason);
 
+// Whether kinds of two or more groups were seen (ok, ok after retry,
+// failed): the cell is flaky whatever else the interval says by now, and
+// is judged at the flaky look.
+bool Mixed(const RateVerdict& verdict);
+
 // Whether `workers` is where a mixed cell is judged under `rule`: two or
 // more groups seen, in flaky_trials trials or more. Where the matrix asks
 // whether a cell departs from its record, and judges it under

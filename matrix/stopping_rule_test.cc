@@ -258,6 +258,20 @@ int OneKindTrialsToStop(OutcomeKind kind) {
   }
 }
 
+TEST(StoppingRuleTest, MixedMeansTwoOrMoreGroups) {
+  EXPECT_TRUE(Mixed(JudgeTally(1, 5, kVerdicts)));   // ok and crash
+  EXPECT_FALSE(Mixed(JudgeTally(0, 5, kVerdicts)));  // ok only
+  EXPECT_FALSE(Mixed(JudgeTally(5, 5, kVerdicts)));  // crash only
+  OutcomeCounts failed_two_ways;                     // one group: failed
+  failed_two_ways.counts[OutcomeKind::kCrash] = 2;
+  failed_two_ways.counts[OutcomeKind::kHang] = 3;
+  EXPECT_FALSE(Mixed(Judge(failed_two_ways, kVerdicts)));
+  OutcomeCounts retried;  // ok and ok after retry
+  retried.counts[OutcomeKind::kOk] = 4;
+  retried.counts[OutcomeKind::kOkAfterRetry] = 1;
+  EXPECT_TRUE(Mixed(Judge(retried, kVerdicts)));
+}
+
 TEST(TrialsToDecisionTest, OneKindCellsFollowTheirPath) {
   const int safe_at = OneKindTrialsToStop(OutcomeKind::kOk);
   const int unsafe_at = OneKindTrialsToStop(OutcomeKind::kCrash);
