@@ -4,6 +4,7 @@
 #define FORKCHECK_MATRIX_LANE_ORDER_H_
 
 #include <cstdint>
+#include <optional>
 
 #include "matrix/cell_result.h"
 #include "matrix/verdict.h"
@@ -19,10 +20,13 @@ struct CellStanding {
   // (DepartsFromRecord).
   bool departs_from_record = false;
   bool headline = false;  // a baseline cell (MatrixRunOptions::headline)
-  // Kinds of two or more groups seen (stopping_rule.h's Mixed, of its
-  // workers or its parent's client): it is judged at its flaky look
-  // whatever its next trials show, and until then they measure its rate.
-  bool mixed = false;
+  // It has a verdict that no further trial can make safe, and its further
+  // trials only sharpen a rate: kinds of two or more groups seen
+  // (stopping_rule.h's Mixed, of its workers or its parent's client: flaky
+  // now, judged at its flaky look whatever they show), or its workers are
+  // unsafe (or needs_retry) and only its parent's client's part is still
+  // undecided.
+  bool settled = false;
   // The lane time its still-needed trials should take at its mean so far.
   int64_t remaining_micros = 0;
   int started = 0;
@@ -37,16 +41,22 @@ struct CellStanding {
 // two is otherwise far from a verdict in lane time, and the budget ends
 // before it gets more); then a headline cell, so that a budget
 // too short for every cell leaves stress and fork-setting cells undecided
-// rather than the verdicts the summary's table shows; then a cell whose
-// trials all fell in one group before a mixed one: the first is on its
-// way to a verdict (36 clean trials make one safe), the second is judged
-// at its 30th trial whatever the trials before show, which only sharpen
-// its rate, and on 2 cores a default
-// run's mixed cells, served first when nearer their 30th trial, used the
-// lane time that Python's safe-looking cells lacked; then the least lane
-// time still needed (finishing the nearest cells first decides the most
-// cells a budget allows); then the fewest started.
+// rather than the verdicts the summary's table shows; then a cell on its
+// way to a verdict before a settled one: 36 clean trials make a cell safe,
+// while a settled cell's trials only sharpen a rate behind a verdict it
+// has. On 2 cores a default run's baseline mixed cells took 90 to 130
+// CPU-lane seconds, and a Python cell whose workers failed in 6 of 6
+// trials while its parent's client worked (that part 30 trials from its
+// verdict) 50 more, while in 4 of 15 runs before this order Python's
+// safe-looking cells fell 16 to 146 lane-seconds short of theirs. Then
+// the least lane time still needed (finishing the nearest cells first
+// decides the most cells a budget allows); then the fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);
+
+// CellStanding::settled, from a cell's verdicts now: its workers', and its
+// parent's client's if the model checks it and it ran.
+bool Settled(const RateVerdict& workers,
+             const std::optional<RateVerdict>& parent);
 
 // Whether the recorded failure rate (`recorded`'s share) lies outside the
 // interval that `now` gives the failure rate under `rule` (its

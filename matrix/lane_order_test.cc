@@ -35,23 +35,23 @@ TEST(LaneOrderTest, AmongHeadlineCellsTheNearestFirst) {
   EXPECT_TRUE(ServesBefore(Standing(false, 5, 3), Standing(false, 5, 4)));
 }
 
-TEST(LaneOrderTest, AOneGroupCellBeforeAMixedOneNearerItsLook) {
+TEST(LaneOrderTest, ACellOnItsWayToAVerdictBeforeASettledOneNearerItsEnd) {
   // A safe-looking cell 20 trials (and 20 s) from its verdict before a
-  // mixed one 2 trials from its flaky look: the mixed one's verdict waits
-  // on no trial.
-  CellStanding mixed = Standing(true, 2000000);
-  mixed.mixed = true;
+  // settled one 2 trials from its end: the settled one's verdict waits on
+  // no trial.
+  CellStanding settled = Standing(true, 2000000);
+  settled.settled = true;
   const CellStanding safe_looking = Standing(true, 20000000);
-  EXPECT_TRUE(ServesBefore(safe_looking, mixed));
-  EXPECT_FALSE(ServesBefore(mixed, safe_looking));
-  // Among mixed cells, the nearest first.
-  CellStanding farther_mixed = Standing(true, 3000000);
-  farther_mixed.mixed = true;
-  EXPECT_TRUE(ServesBefore(mixed, farther_mixed));
-  // A headline mixed cell still before a stress cell, and a mixed cell
+  EXPECT_TRUE(ServesBefore(safe_looking, settled));
+  EXPECT_FALSE(ServesBefore(settled, safe_looking));
+  // Among settled cells, the nearest first.
+  CellStanding farther = Standing(true, 3000000);
+  farther.settled = true;
+  EXPECT_TRUE(ServesBefore(settled, farther));
+  // A settled headline cell still before a stress cell, and a settled cell
   // departing from its record before any.
-  EXPECT_TRUE(ServesBefore(mixed, Standing(false, 1)));
-  CellStanding departing = mixed;
+  EXPECT_TRUE(ServesBefore(settled, Standing(false, 1)));
+  CellStanding departing = settled;
   departing.departs_from_record = true;
   EXPECT_TRUE(ServesBefore(departing, safe_looking));
 }
@@ -72,6 +72,29 @@ OutcomeCounts Counts(int ok, int hang) {
   if (ok > 0) counts.counts[OutcomeKind::kOk] = ok;
   if (hang > 0) counts.counts[OutcomeKind::kHang] = hang;
   return counts;
+}
+
+RateVerdict JudgeCounts(int ok, int hang) {
+  return Judge(Counts(ok, hang), VerdictRule());
+}
+
+TEST(LaneOrderTest, MixedCellsAreSettled) {
+  EXPECT_TRUE(Settled(JudgeCounts(3, 1), std::nullopt));
+  EXPECT_TRUE(Settled(JudgeCounts(4, 0), JudgeCounts(1, 1)));
+  EXPECT_FALSE(Settled(JudgeCounts(4, 0), JudgeCounts(4, 0)));
+  EXPECT_FALSE(Settled(JudgeCounts(0, 3), std::nullopt));
+}
+
+TEST(LaneOrderTest, UnsafeWorkersWaitingOnlyForTheirParentAreSettled) {
+  // Workers hung in 6 of 6 (unsafe); the parent's client worked in 6 of 6,
+  // 30 trials from its own verdict.
+  ASSERT_EQ(JudgeCounts(0, 6).verdict, SafetyVerdict::kUnsafe);
+  ASSERT_EQ(JudgeCounts(6, 0).verdict, SafetyVerdict::kUndecided);
+  EXPECT_TRUE(Settled(JudgeCounts(0, 6), JudgeCounts(6, 0)));
+  // Not yet unsafe: on its way to that verdict.
+  EXPECT_FALSE(Settled(JudgeCounts(0, 3), JudgeCounts(3, 0)));
+  // Safe-looking workers whose parent is still undecided: on its way.
+  EXPECT_FALSE(Settled(JudgeCounts(6, 0), JudgeCounts(6, 0)));
 }
 
 TEST(LaneOrderTest, AHangInACellRecordedSafeInAThousandTrialsDeparts) {

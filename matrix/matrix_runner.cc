@@ -57,7 +57,7 @@ struct CellState {
   // MatrixRunOptions::recorded's counts of it; null if none.
   const OutcomeCounts* recorded = nullptr;
   bool departs_from_record = false;  // as of its finished trials
-  bool mixed = false;  // CellStanding::mixed, as of its finished trials
+  bool settled = false;  // CellStanding::settled, as of its finished trials
   // Whether its flaky look came (MaybeJudgeDeparting), and whether it then
   // departed from its record: judged under StoppingRule::Departing() from
   // then on.
@@ -213,7 +213,7 @@ class Schedule {
       s.decided_if_in_flight_agree = state.still_needed() == 0;
       s.departs_from_record = state.departs_from_record;
       s.headline = state.headline;
-      s.mixed = state.mixed;
+      s.settled = state.settled;
       s.remaining_micros = state.remaining_micros();
       s.started = state.started;
       return s;
@@ -293,8 +293,7 @@ class Schedule {
       if (parent.total() > 0) {
         parent_verdict = Judge(parent, options_.verdicts);
       }
-      state.mixed = Mixed(verdict) ||
-                    (parent_verdict.has_value() && Mixed(*parent_verdict));
+      state.settled = Settled(verdict, parent_verdict);
       state.departs_from_record =
           state.recorded != nullptr &&
           DepartsFromRecord(*state.recorded, workers, options_.verdicts);
