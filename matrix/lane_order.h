@@ -4,7 +4,6 @@
 #define FORKCHECK_MATRIX_LANE_ORDER_H_
 
 #include <cstdint>
-#include <optional>
 
 #include "matrix/cell_result.h"
 #include "matrix/verdict.h"
@@ -20,13 +19,10 @@ struct CellStanding {
   // (DepartsFromRecord).
   bool departs_from_record = false;
   bool headline = false;  // a baseline cell (MatrixRunOptions::headline)
-  // It has a verdict that no further trial can make safe, and its further
-  // trials only sharpen a rate: kinds of two or more groups seen
-  // (stopping_rule.h's Mixed, of its workers or its parent's client: flaky
-  // now, judged at its flaky look whatever they show), or its workers are
-  // unsafe (or needs_retry) and only its parent's client's part is still
-  // undecided.
-  bool settled = false;
+  // Its further trials only sharpen a rate (stopping_rule.h's
+  // OnlySharpening: mixed workers, or workers decided not safe and a
+  // parent's part still undecided).
+  bool only_sharpening = false;
   // The lane time its still-needed trials should take at its mean so far.
   int64_t remaining_micros = 0;
   int started = 0;
@@ -42,21 +38,13 @@ struct CellStanding {
 // before it gets more); then a headline cell, so that a budget
 // too short for every cell leaves stress and fork-setting cells undecided
 // rather than the verdicts the summary's table shows; then a cell on its
-// way to a verdict before a settled one: 36 clean trials make a cell safe,
-// while a settled cell's trials only sharpen a rate behind a verdict it
-// has. On 2 cores a default run's baseline mixed cells took 90 to 130
-// CPU-lane seconds, and a Python cell whose workers failed in 6 of 6
-// trials while its parent's client worked (that part 30 trials from its
-// verdict) 50 more, while in 4 of 15 runs before this order Python's
-// safe-looking cells fell 16 to 146 lane-seconds short of theirs. Then
-// the least lane time still needed (finishing the nearest cells first
-// decides the most cells a budget allows); then the fewest started.
+// way to a verdict before one whose trials only sharpen a rate: a budget
+// too short for both leaves the rates of mixed and unsafe cells rougher
+// rather than safe-looking cells undecided (matrix/README.md, "Which cell
+// a free lane serves" under "Adaptive trials", has the measurements); then the
+// least lane time still needed (finishing the nearest cells first decides the
+// most cells a budget allows); then the fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);
-
-// CellStanding::settled, from a cell's verdicts now: its workers', and its
-// parent's client's if the model checks it and it ran.
-bool Settled(const RateVerdict& workers,
-             const std::optional<RateVerdict>& parent);
 
 // Whether the recorded failure rate (`recorded`'s share) lies outside the
 // interval that `now` gives the failure rate under `rule` (its

@@ -35,25 +35,31 @@ TEST(LaneOrderTest, AmongHeadlineCellsTheNearestFirst) {
   EXPECT_TRUE(ServesBefore(Standing(false, 5, 3), Standing(false, 5, 4)));
 }
 
-TEST(LaneOrderTest, ACellOnItsWayToAVerdictBeforeASettledOneNearerItsEnd) {
+TEST(LaneOrderTest, ACellOnItsWayBeforeOneThatOnlySharpensARate) {
   // A safe-looking cell 20 trials (and 20 s) from its verdict before a
-  // settled one 2 trials from its end: the settled one's verdict waits on
-  // no trial.
-  CellStanding settled = Standing(true, 2000000);
-  settled.settled = true;
+  // mixed one 2 trials from its flaky look, which cannot end safe.
+  CellStanding sharpening = Standing(true, 2000000);
+  sharpening.only_sharpening = true;
   const CellStanding safe_looking = Standing(true, 20000000);
-  EXPECT_TRUE(ServesBefore(safe_looking, settled));
-  EXPECT_FALSE(ServesBefore(settled, safe_looking));
-  // Among settled cells, the nearest first.
+  EXPECT_TRUE(ServesBefore(safe_looking, sharpening));
+  EXPECT_FALSE(ServesBefore(sharpening, safe_looking));
+  // Among those, the nearest first.
   CellStanding farther = Standing(true, 3000000);
-  farther.settled = true;
-  EXPECT_TRUE(ServesBefore(settled, farther));
-  // A settled headline cell still before a stress cell, and a settled cell
-  // departing from its record before any.
-  EXPECT_TRUE(ServesBefore(settled, Standing(false, 1)));
-  CellStanding departing = settled;
+  farther.only_sharpening = true;
+  EXPECT_TRUE(ServesBefore(sharpening, farther));
+  // Still a headline cell before a stress cell; and a cell departing from
+  // its record, short of its minimum, or not waiting on its trials in
+  // flight comes first whatever it is sharpening.
+  EXPECT_TRUE(ServesBefore(sharpening, Standing(false, 1)));
+  CellStanding departing = sharpening;
   departing.departs_from_record = true;
   EXPECT_TRUE(ServesBefore(departing, safe_looking));
+  CellStanding short_of_minimum = sharpening;
+  short_of_minimum.below_minimum = true;
+  EXPECT_TRUE(ServesBefore(short_of_minimum, safe_looking));
+  CellStanding waiting = safe_looking;
+  waiting.decided_if_in_flight_agree = true;
+  EXPECT_TRUE(ServesBefore(sharpening, waiting));
 }
 
 TEST(LaneOrderTest, ACellDepartingFromItsRecordBeforeAHeadlineCell) {
@@ -72,29 +78,6 @@ OutcomeCounts Counts(int ok, int hang) {
   if (ok > 0) counts.counts[OutcomeKind::kOk] = ok;
   if (hang > 0) counts.counts[OutcomeKind::kHang] = hang;
   return counts;
-}
-
-RateVerdict JudgeCounts(int ok, int hang) {
-  return Judge(Counts(ok, hang), VerdictRule());
-}
-
-TEST(LaneOrderTest, MixedCellsAreSettled) {
-  EXPECT_TRUE(Settled(JudgeCounts(3, 1), std::nullopt));
-  EXPECT_TRUE(Settled(JudgeCounts(4, 0), JudgeCounts(1, 1)));
-  EXPECT_FALSE(Settled(JudgeCounts(4, 0), JudgeCounts(4, 0)));
-  EXPECT_FALSE(Settled(JudgeCounts(0, 3), std::nullopt));
-}
-
-TEST(LaneOrderTest, UnsafeWorkersWaitingOnlyForTheirParentAreSettled) {
-  // Workers hung in 6 of 6 (unsafe); the parent's client worked in 6 of 6,
-  // 30 trials from its own verdict.
-  ASSERT_EQ(JudgeCounts(0, 6).verdict, SafetyVerdict::kUnsafe);
-  ASSERT_EQ(JudgeCounts(6, 0).verdict, SafetyVerdict::kUndecided);
-  EXPECT_TRUE(Settled(JudgeCounts(0, 6), JudgeCounts(6, 0)));
-  // Not yet unsafe: on its way to that verdict.
-  EXPECT_FALSE(Settled(JudgeCounts(0, 3), JudgeCounts(3, 0)));
-  // Safe-looking workers whose parent is still undecided: on its way.
-  EXPECT_FALSE(Settled(JudgeCounts(6, 0), JudgeCounts(6, 0)));
 }
 
 TEST(LaneOrderTest, AHangInACellRecordedSafeInAThousandTrialsDeparts) {

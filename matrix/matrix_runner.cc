@@ -57,7 +57,8 @@ struct CellState {
   // MatrixRunOptions::recorded's counts of it; null if none.
   const OutcomeCounts* recorded = nullptr;
   bool departs_from_record = false;  // as of its finished trials
-  bool settled = false;  // CellStanding::settled, as of its finished trials
+  // CellStanding::only_sharpening, as of its finished trials.
+  bool only_sharpening = false;
   // Whether its flaky look came (MaybeJudgeDeparting), and whether it then
   // departed from its record: judged under StoppingRule::Departing() from
   // then on.
@@ -213,7 +214,7 @@ class Schedule {
       s.decided_if_in_flight_agree = state.still_needed() == 0;
       s.departs_from_record = state.departs_from_record;
       s.headline = state.headline;
-      s.settled = state.settled;
+      s.only_sharpening = state.only_sharpening;
       s.remaining_micros = state.remaining_micros();
       s.started = state.started;
       return s;
@@ -289,11 +290,8 @@ class Schedule {
       const OutcomeCounts workers = result.WorkerCounts();
       const OutcomeCounts parent = result.ParentCounts();
       const RateVerdict verdict = Judge(workers, options_.verdicts);
-      std::optional<RateVerdict> parent_verdict;
-      if (parent.total() > 0) {
-        parent_verdict = Judge(parent, options_.verdicts);
-      }
-      state.settled = Settled(verdict, parent_verdict);
+      const std::optional<RateVerdict> parent_verdict =
+          JudgeIfTried(parent, options_.verdicts);
       state.departs_from_record =
           state.recorded != nullptr &&
           DepartsFromRecord(*state.recorded, workers, options_.verdicts);
@@ -304,6 +302,8 @@ class Schedule {
       if (!state.stopped.has_value()) {
         state.to_decision =
             TrialsToDecision(workers, parent, options_.verdicts, RuleFor(cell));
+        state.only_sharpening =
+            OnlySharpening(verdict, parent_verdict, RuleFor(cell));
       }
     }
     if (!state.stopped.has_value() && state.in_flight == 0 && !Wants(cell)) {

@@ -11,7 +11,7 @@ bool Decided(const RateVerdict& verdict, const StoppingRule& rule) {
   // A mixed cell is judged once, at flaky_trials: deciding "safe" or
   // "unsafe" the moment a mixed tally's interval allowed it would look at
   // it after every trial and inflate the error of those claims.
-  if (Mixed(verdict)) return verdict.trials >= rule.flaky_trials;
+  if (verdict.mixed()) return verdict.trials >= rule.flaky_trials;
   switch (verdict.verdict) {
     case SafetyVerdict::kSafe:
     case SafetyVerdict::kNeedsRetry:
@@ -40,13 +40,6 @@ std::optional<OutcomeKind> CommonestKind(const OutcomeCounts& counts) {
 
 }  // namespace
 
-bool Mixed(const RateVerdict& verdict) {
-  const int plain_failures = verdict.failures - verdict.ok_after_retry;
-  return (verdict.ok > 0) + (verdict.ok_after_retry > 0) +
-             (plain_failures > 0) >=
-         2;
-}
-
 StoppingRule StoppingRule::Departing() const {
   StoppingRule departing = *this;
   departing.flaky_trials = departing_trials;
@@ -58,7 +51,7 @@ int StoppingRule::DepartingLook() const {
 }
 
 bool AtFlakyLook(const RateVerdict& workers, const StoppingRule& rule) {
-  return Mixed(workers) && workers.trials >= rule.flaky_trials;
+  return workers.mixed() && workers.trials >= rule.flaky_trials;
 }
 
 absl::Status CheckStoppingRule(const StoppingRule& rule) {
@@ -113,6 +106,14 @@ std::optional<StopReason> ShouldStop(const RateVerdict& workers,
   return std::nullopt;
 }
 
+bool OnlySharpening(const RateVerdict& workers,
+                    const std::optional<RateVerdict>& parent,
+                    const StoppingRule& rule) {
+  if (workers.mixed()) return true;
+  return Decided(workers, rule) && workers.verdict != SafetyVerdict::kSafe &&
+         parent.has_value() && !Decided(*parent, rule);
+}
+
 int TrialsToDecision(const OutcomeCounts& workers, const OutcomeCounts& parent,
                      const VerdictRule& verdicts, const StoppingRule& rule) {
   OutcomeCounts projected_workers = workers;
@@ -121,10 +122,8 @@ int TrialsToDecision(const OutcomeCounts& workers, const OutcomeCounts& parent,
   const std::optional<OutcomeKind> next_parent = CommonestKind(parent);
   const int most = std::max(0, rule.max_trials - workers.total());
   for (int more = 0; more < most; ++more) {
-    std::optional<RateVerdict> parent_verdict;
-    if (projected_parent.total() > 0) {
-      parent_verdict = Judge(projected_parent, verdicts);
-    }
+    const std::optional<RateVerdict> parent_verdict =
+        JudgeIfTried(projected_parent, verdicts);
     if (ShouldStop(Judge(projected_workers, verdicts), parent_verdict, rule)
             .has_value()) {
       return more;

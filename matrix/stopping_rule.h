@@ -66,11 +66,6 @@ enum class StopReason { kDecided, kTrialCap, kTimeBudget, kHarnessError };
 // "decided", "trial cap", "time budget", "harness error".
 absl::string_view StopReasonName(StopReason reason);
 
-// Whether kinds of two or more groups were seen (ok, ok after retry,
-// failed): the cell is flaky whatever else the interval says by now, and
-// is judged at the flaky look.
-bool Mixed(const RateVerdict& verdict);
-
 // Whether `workers` is where a mixed cell is judged under `rule`: two or
 // more groups seen, in flaky_trials trials or more. Where the matrix asks
 // whether a cell departs from its record, and judges it under
@@ -83,6 +78,17 @@ bool AtFlakyLook(const RateVerdict& workers, const StoppingRule& rule);
 std::optional<StopReason> ShouldStop(const RateVerdict& workers,
                                      const std::optional<RateVerdict>& parent,
                                      const StoppingRule& rule);
+
+// Whether a cell's further trials only sharpen a rate rather than bring it
+// nearer a verdict that could be safe: its workers are mixed (judged at
+// their flaky look whatever the trials before show; at the default looks,
+// 30 and 50 trials, one failure keeps the failure rate's upper bound above
+// 10%), or their verdict is decided and not safe while the parent's
+// client's part (`parent`, empty if the model checks none) is not decided.
+// The matrix serves cells on their way first (lane_order.h).
+bool OnlySharpening(const RateVerdict& workers,
+                    const std::optional<RateVerdict>& parent,
+                    const StoppingRule& rule);
 
 // How many more trials a cell needs before ShouldStop stops it, if each
 // further trial falls as the commonest kind of its trials so far did (the

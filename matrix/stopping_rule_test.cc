@@ -258,18 +258,73 @@ int OneKindTrialsToStop(OutcomeKind kind) {
   }
 }
 
+RateVerdict JudgeKinds(std::map<OutcomeKind, int> counts) {
+  return Judge(Tally(std::move(counts)), kVerdicts);
+}
+
 TEST(StoppingRuleTest, MixedMeansTwoOrMoreGroups) {
-  EXPECT_TRUE(Mixed(JudgeTally(1, 5, kVerdicts)));   // ok and crash
-  EXPECT_FALSE(Mixed(JudgeTally(0, 5, kVerdicts)));  // ok only
-  EXPECT_FALSE(Mixed(JudgeTally(5, 5, kVerdicts)));  // crash only
-  OutcomeCounts failed_two_ways;                     // one group: failed
-  failed_two_ways.counts[OutcomeKind::kCrash] = 2;
-  failed_two_ways.counts[OutcomeKind::kHang] = 3;
-  EXPECT_FALSE(Mixed(Judge(failed_two_ways, kVerdicts)));
-  OutcomeCounts retried;  // ok and ok after retry
-  retried.counts[OutcomeKind::kOk] = 4;
-  retried.counts[OutcomeKind::kOkAfterRetry] = 1;
-  EXPECT_TRUE(Mixed(Judge(retried, kVerdicts)));
+  EXPECT_TRUE(JudgeTally(1, 5, kVerdicts).mixed());   // ok and crash
+  EXPECT_FALSE(JudgeTally(0, 5, kVerdicts).mixed());  // ok only
+  EXPECT_FALSE(JudgeTally(5, 5, kVerdicts).mixed());  // crash only
+  // One group, failed, however many kinds.
+  EXPECT_FALSE(
+      JudgeKinds({{OutcomeKind::kCrash, 2}, {OutcomeKind::kHang, 3}}).mixed());
+  // Retries alone are one group; with ok, or with a failure, two.
+  EXPECT_FALSE(JudgeKinds({{OutcomeKind::kOkAfterRetry, 5}}).mixed());
+  EXPECT_TRUE(
+      JudgeKinds({{OutcomeKind::kOk, 4}, {OutcomeKind::kOkAfterRetry, 1}})
+          .mixed());
+  EXPECT_TRUE(
+      JudgeKinds({{OutcomeKind::kOkAfterRetry, 4}, {OutcomeKind::kHang, 1}})
+          .mixed());
+}
+
+TEST(StoppingRuleTest, MixedWorkersOnlySharpenARate) {
+  EXPECT_TRUE(
+      OnlySharpening(JudgeTally(1, 4, kVerdicts), std::nullopt, kStopping));
+  // None of the rule's looks lets a mixed cell end safe: one failure in
+  // flaky_trials or departing_trials keeps the upper bound above 10%.
+  EXPECT_NE(JudgeTally(1, kStopping.flaky_trials, kVerdicts).verdict,
+            SafetyVerdict::kSafe);
+  EXPECT_NE(JudgeTally(1, kStopping.DepartingLook(), kVerdicts).verdict,
+            SafetyVerdict::kSafe);
+}
+
+TEST(StoppingRuleTest, CleanWorkersAreOnTheirWayWhateverTheParent) {
+  EXPECT_FALSE(
+      OnlySharpening(JudgeTally(0, 4, kVerdicts), std::nullopt, kStopping));
+  EXPECT_FALSE(OnlySharpening(JudgeTally(0, 4, kVerdicts),
+                              JudgeTally(0, 4, kVerdicts), kStopping));
+  // A mixed parent does not hold back workers 26 trials from safe.
+  EXPECT_FALSE(OnlySharpening(JudgeTally(0, 10, kVerdicts),
+                              JudgeTally(2, 10, kVerdicts), kStopping));
+  // Workers on their way to unsafe (3 of 3 failed; unsafe takes 6).
+  EXPECT_FALSE(OnlySharpening(JudgeTally(3, 3, kVerdicts),
+                              JudgeTally(0, 3, kVerdicts), kStopping));
+}
+
+TEST(StoppingRuleTest, UnsafeWorkersWaitingForTheirParentOnlySharpen) {
+  // Workers failed 6 of 6 (unsafe, decided); the parent's client worked 6
+  // of 6, 30 trials from its own verdict, or is mixed before its look.
+  ASSERT_EQ(JudgeTally(6, 6, kVerdicts).verdict, SafetyVerdict::kUnsafe);
+  EXPECT_TRUE(OnlySharpening(JudgeTally(6, 6, kVerdicts),
+                             JudgeTally(0, 6, kVerdicts), kStopping));
+  EXPECT_TRUE(OnlySharpening(JudgeTally(6, 6, kVerdicts),
+                             JudgeTally(2, 6, kVerdicts), kStopping));
+  // Workers that needed a retry in 36 of 36 (needs_retry), while a mixed
+  // parent departing from its record runs on to its departing look.
+  const RateVerdict retried = JudgeKinds({{OutcomeKind::kOkAfterRetry, 36}});
+  ASSERT_EQ(retried.verdict, SafetyVerdict::kNeedsRetry);
+  EXPECT_TRUE(OnlySharpening(retried, JudgeTally(2, 36, kVerdicts),
+                             kStopping.Departing()));
+  // Under the rule of a cell that does not depart, that parent is decided
+  // at 30: the cell stops, and nothing is left to sharpen.
+  EXPECT_FALSE(
+      OnlySharpening(retried, JudgeTally(2, 36, kVerdicts), kStopping));
+  // A model with no parent check stops with its workers: nothing to wait
+  // for.
+  EXPECT_FALSE(
+      OnlySharpening(JudgeTally(6, 6, kVerdicts), std::nullopt, kStopping));
 }
 
 TEST(TrialsToDecisionTest, OneKindCellsFollowTheirPath) {

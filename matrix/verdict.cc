@@ -74,8 +74,6 @@ RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
   if (n == 0) return result;
   const int plain_failures = result.failures - result.ok_after_retry;
   const int read_everything = result.ok + result.ok_after_retry;
-  const int groups_seen = (result.ok > 0) + (result.ok_after_retry > 0) +
-                          (plain_failures > 0);
   if (result.failure_interval.high < rule.safe_threshold) {
     result.verdict = SafetyVerdict::kSafe;
   } else if (result.ok_after_retry > 0 &&
@@ -85,10 +83,16 @@ RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule) {
   } else if (stats::ClopperPearson(read_everything, n, rule.confidence).high <
              rule.unsafe_threshold) {
     result.verdict = SafetyVerdict::kUnsafe;
-  } else if (groups_seen >= 2) {
+  } else if (result.mixed()) {
     result.verdict = SafetyVerdict::kFlaky;
   }
   return result;
+}
+
+std::optional<RateVerdict> JudgeIfTried(const OutcomeCounts& counts,
+                                        const VerdictRule& rule) {
+  if (counts.total() == 0) return std::nullopt;
+  return Judge(counts, rule);
 }
 
 std::string FormatRate(const RateVerdict& verdict) {

@@ -22,6 +22,7 @@
 #ifndef FORKCHECK_MATRIX_VERDICT_H_
 #define FORKCHECK_MATRIX_VERDICT_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -67,9 +68,19 @@ struct RateVerdict {
   double failure_rate() const {
     return trials == 0 ? 0 : static_cast<double>(failures) / trials;
   }
+  // Kinds of two or more of the groups seen (ok, ok after retry, failed).
+  bool mixed() const {
+    const int plain_failures = failures - ok_after_retry;
+    return (ok > 0) + (ok_after_retry > 0) + (plain_failures > 0) >= 2;
+  }
 };
 
 RateVerdict Judge(const OutcomeCounts& counts, const VerdictRule& rule);
+
+// Judge, for a part that may have no trials (the parent's client of a
+// model that checks none): nullopt then.
+std::optional<RateVerdict> JudgeIfTried(const OutcomeCounts& counts,
+                                        const VerdictRule& rule);
 
 // "ok 17/20, crash 3/20 → flaky, failure 15% [3.2%–38%]" (kinds most
 // severe last, as people read a tally; wrong_data is among the kinds when
