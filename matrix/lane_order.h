@@ -40,10 +40,10 @@ struct CellStanding {
 // rather than the verdicts the summary's table shows; then a cell on its
 // way to a verdict before one whose trials only sharpen a rate: a budget
 // too short for both leaves the rates of mixed and unsafe cells rougher
-// rather than safe-looking cells undecided (matrix/README.md, "Which cell
-// a free lane serves" under "Adaptive trials", has the measurements); then the
-// least lane time still needed (finishing the nearest cells first decides the
-// most cells a budget allows); then the fewest started.
+// rather than safe-looking cells undecided (measured in matrix/README.md,
+// "The design"); then the least lane time still needed (finishing the
+// nearest cells first decides the most cells a budget allows); then the
+// fewest started.
 bool ServesBefore(const CellStanding& a, const CellStanding& b);
 
 // Whether the recorded failure rate (`recorded`'s share) lies outside the
