@@ -163,8 +163,9 @@ ABSL_FLAG(std::string, bench_fake_faults, "",
           "the report's benchmark context records it");
 ABSL_FLAG(bool, record_expectations, false,
           "write this run's outcomes into the expectations file of this gRPC "
-          "version in --expectations_dir; an existing file is added to (each "
-          "cell keeps every kind ever seen); delete it to start afresh");
+          "version in --expectations_dir; an existing file is added to (its "
+          "counts accumulate, each recording kept as a run); no report is "
+          "written; delete the file to start afresh");
 ABSL_FLAG(std::string, shard, "",
           "INDEX/COUNT: run only this shard of the matrix, e.g. 0/4 (shards "
           "count from 0; README.md, \"Running on many machines\"). Without "
@@ -459,6 +460,15 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     return Fail(
         "--power_probe makes a known change on purpose: its counts must never "
         "be recorded (drop --record_expectations)");
+  }
+  if (absl::GetFlag(FLAGS_record_expectations) &&
+      (!absl::GetFlag(FLAGS_report_out).empty() ||
+       !absl::GetFlag(FLAGS_report_dir).empty())) {
+    // Silently writing no report where one was asked for would lose it.
+    return Fail(
+        "--record_expectations adds the run's counts to the expectations "
+        "files and writes no report: drop --report_out and --report_dir, or "
+        "record in a run of its own");
   }
   const double scale = absl::GetFlag(FLAGS_watchdog_scale);
   if (!(scale >= 0.1 && scale <= 100)) {

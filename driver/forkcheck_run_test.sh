@@ -120,6 +120,11 @@ expect_usage_error "--report_dir=$TEST_TMPDIR/a_file: cannot write reports in" \
 # default to): refused before the first trial.
 expect_usage_error '--record_expectations needs --expectations_dir outside `bazel run`' \
   --record_expectations --benchmarks=false
+# A recording writes no report: asking for one is refused, not ignored.
+expect_usage_error '--record_expectations adds the run.s counts to the expectations files and writes no report' \
+  --record_expectations --expectations_dir="$TEST_TMPDIR" --report_out="$TEST_TMPDIR/r.json"
+expect_usage_error 'drop --report_out and --report_dir' \
+  --record_expectations --expectations_dir="$TEST_TMPDIR" --report_dir="$TEST_TMPDIR"
 grep -q 'Running the' <<<"$err" && { echo "the matrix ran before the recording check"; exit 1; }
 [ $((SECONDS - start)) -lt 20 ] || { echo "the path checks took $((SECONDS - start)) s"; exit 1; }
 [ "$(ls -A "$TEST_TMPDIR/taken")" = "r.html" ] || { echo "the check left files"; exit 1; }
