@@ -264,11 +264,12 @@ class AppendRowsReactor final : public RawBidiReactor {
     return ProtoRowDecoder::Create(descriptor_, table_, stream_, &decoder_);
   }
 
-  // True if every row passes the decoder's checks; otherwise every bad row
-  // in response_.row_errors and the request's error.
+  // True if every row passes the decoder's checks; otherwise the first
+  // kMaxRowErrors bad rows in response_.row_errors and the request's error.
   bool CheckRows(const google::protobuf::RepeatedPtrField<std::string>& rows) {
     std::string error;
-    for (int i = 0; i < rows.size(); ++i) {
+    for (int i = 0;
+         i < rows.size() && response_.row_errors_size() < kMaxRowErrors; ++i) {
       if (decoder_->Check(rows.Get(i), &error)) continue;
       bqs::RowError* row_error = response_.add_row_errors();
       row_error->set_index(i);

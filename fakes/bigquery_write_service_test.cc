@@ -18,6 +18,7 @@
 #include "dataset/catalogue.h"
 #include "dataset/injected_fault.h"
 #include "dataset/row_generator.h"
+#include "fakes/append_rows_reactor.h"
 #include "fakes/fake_server.h"
 #include "fakes/fault_injector.h"
 #include "fakes/write_test_rows.pb.h"
@@ -631,6 +632,33 @@ TEST_F(WriteServiceTest, BadRowsAreRowErrorsAndNothingIsAppended) {
                 .offset()
                 .value(),
             0);
+  EXPECT_TRUE(connection.Finish().ok());
+  EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 2)));
+}
+
+// A request of many bad rows is answered with the first kMaxRowErrors:
+// all 200,000 would make an answer of about 11 MB, which a client with
+// gRPC's default 4 MiB receive limit gets as RESOURCE_EXHAUSTED instead.
+TEST_F(WriteServiceTest, RowErrorsStopAtTheCap) {
+  const std::string table = WritableSmall("p-many-bad-rows");
+  bqs::AppendRowsRequest request = Request(DefaultStream(table), 0, 1);
+  auto* rows = request.mutable_proto_rows()->mutable_rows();
+  rows->clear_serialized_rows();
+  for (int k = 0; k < 200000; ++k) {
+    rows->add_serialized_rows(std::string("\xff", 1));  // not a row
+  }
+  Connection connection(write_.get());
+  bqs::AppendRowsResponse response = connection.MustAppend(request);
+  EXPECT_TRUE(HasCodes(response.error(), grpc::StatusCode::INVALID_ARGUMENT,
+                       StorageError::STORAGE_ERROR_CODE_UNSPECIFIED));
+  ASSERT_EQ(response.row_errors_size(), kMaxRowErrors);
+  for (int k = 0; k < kMaxRowErrors; ++k) {
+    EXPECT_EQ(response.row_errors(k).index(), k);
+  }
+  EXPECT_LT(response.ByteSizeLong(), 64u << 10);
+  // The connection goes on, with nothing of that request appended.
+  EXPECT_EQ(connection.MustAppend(Request("", 0, 2, false)).response_case(),
+            bqs::AppendRowsResponse::kAppendResult);
   EXPECT_TRUE(connection.Finish().ok());
   EXPECT_TRUE(AreRows(ReadBack(table), Ids(0, 2)));
 }

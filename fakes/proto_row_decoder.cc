@@ -173,21 +173,21 @@ grpc::Status ProtoRowDecoder::Create(
     }
     const ColumnSpec& column_spec = spec.columns[column];
     if (schema->fields[column] != nullptr) {
-      return InvalidArgument(
-          absl::StrCat("fields \"", schema->fields[column]->name(), "\" and \"",
-                       field->name(), "\" both name column ", column_spec.name,
-                       " (column names ignore case)"));
+      return InvalidArgument(absl::StrCat(
+          "fields \"", BoundedEcho(schema->fields[column]->name()), "\" and \"",
+          BoundedEcho(field->name()), "\" both name column ", column_spec.name,
+          " (column names ignore case)"));
     }
     if (field->is_repeated()) {
-      return InvalidArgument(
-          absl::StrCat("field \"", field->name(), "\" is repeated, but column ",
-                       column_spec.name, " is not REPEATED"));
+      return InvalidArgument(absl::StrCat(
+          "field \"", BoundedEcho(field->name()), "\" is repeated, but column ",
+          column_spec.name, " is not REPEATED"));
     }
     if (!Compatible(column_spec.type, field->type())) {
       return InvalidArgument(absl::StrCat(
-          "field \"", field->name(), "\" has proto type ", field->type_name(),
-          ", which cannot fill column ", column_spec.name, " of type ",
-          std::string(ColumnTypeName(column_spec.type))));
+          "field \"", BoundedEcho(field->name()), "\" has proto type ",
+          field->type_name(), ", which cannot fill column ", column_spec.name,
+          " of type ", std::string(ColumnTypeName(column_spec.type))));
     }
     schema->fields[column] = field;
   }
@@ -244,9 +244,10 @@ bool ProtoRowDecoder::Parse(absl::string_view serialized, Row* row,
       schema.prototype->New());
   if (!message->ParsePartialFromArray(serialized.data(),
                                       static_cast<int>(serialized.size()))) {
-    *error = absl::StrCat("not a valid serialized ",
-                          schema.prototype->GetDescriptor()->name(),
-                          " message (", serialized.size(), " bytes)");
+    *error =
+        absl::StrCat("not a valid serialized ",
+                     BoundedEcho(schema.prototype->GetDescriptor()->name()),
+                     " message (", serialized.size(), " bytes)");
     return false;
   }
   if (schema.has_required_fields && !message->IsInitialized()) {
@@ -256,9 +257,10 @@ bool ProtoRowDecoder::Parse(absl::string_view serialized, Row* row,
   }
   const google::protobuf::Reflection* reflection = message->GetReflection();
   if (!reflection->GetUnknownFields(*message).empty()) {
-    *error = absl::StrCat("the row has fields the writer schema ",
-                          schema.prototype->GetDescriptor()->name(),
-                          " does not declare");
+    *error =
+        absl::StrCat("the row has fields the writer schema ",
+                     BoundedEcho(schema.prototype->GetDescriptor()->name()),
+                     " does not declare");
     return false;
   }
   const TableSpec& spec = *schema.table;
@@ -281,7 +283,8 @@ bool ProtoRowDecoder::Parse(absl::string_view serialized, Row* row,
       const std::string& text =
           reflection->GetStringReference(*message, field, &scratch);
       if (ValidUtf8(text) != text) {
-        *error = absl::StrCat("field ", field->name(), " is not valid UTF-8");
+        *error = absl::StrCat("field ", BoundedEcho(field->name()),
+                              " is not valid UTF-8");
         return false;
       }
     }
@@ -310,8 +313,8 @@ bool ProtoRowDecoder::Parse(absl::string_view serialized, Row* row,
         cell.bytes_value = reflection->GetString(*message, field);
         break;
       default:  // Create refused every other type
-        *error = absl::StrCat("field ", field->name(), " has type ",
-                              field->type_name());
+        *error = absl::StrCat("field ", BoundedEcho(field->name()),
+                              " has type ", field->type_name());
         return false;
     }
   }

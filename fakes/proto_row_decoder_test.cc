@@ -284,6 +284,24 @@ TEST(ProtoRowDecoderTest, CheckRefusesWhatDecodeRefusesWithTheSameError) {
   EXPECT_NE(error.find("does not declare"), std::string::npos) << error;
 }
 
+// A row error names the writer schema's message, which the client names:
+// quoted bounded (fakes/echo.h), whatever its length.
+TEST(ProtoRowDecoderTest, RowErrorsQuoteALongMessageNameBounded) {
+  DescriptorProto descriptor = WideTypes();
+  descriptor.set_name(std::string(100000, 'R'));
+  std::unique_ptr<ProtoRowDecoder> decoder;
+  ASSERT_TRUE(Create(descriptor, &decoder).ok());
+  std::string error;
+  EXPECT_FALSE(decoder->Check(std::string("\xff", 1), &error));
+  EXPECT_LT(error.size(), 400u) << error.substr(0, 400);
+  EXPECT_NE(error.find("(100000 bytes)"), std::string::npos)
+      << error.substr(0, 400);
+  testing::WideTypesRow row;
+  row.set_row_id(1);
+  EXPECT_FALSE(decoder->Check(row.SerializeAsString() + "\x40\x01", &error));
+  EXPECT_LT(error.size(), 400u) << error.substr(0, 400);
+}
+
 // The fake keeps checked rows as their serialized bytes: read back, every
 // column type, NULLs and edge values come out as Decode gives them.
 TEST(ProtoRowDecoderTest, KeptRowsDecodeAsTheyWereWritten) {
