@@ -125,9 +125,9 @@ grpc::Status BigQueryReadService::CreateReadSession(
   for (const std::string& field : read_options.selected_fields()) {
     int index = table->ColumnIndex(field);
     if (index < 0) {
-      return InvalidArgument(
-          absl::StrCat("read_options.selected_fields: no column \"",
-                       BoundedEcho(field), "\" in table ", table->name));
+      return InvalidArgument(absl::StrCat(
+          "read_options.selected_fields: no column \"", BoundedEcho(field),
+          "\" in table ", BoundedEcho(table->name)));
     }
     selected.insert(index);
   }

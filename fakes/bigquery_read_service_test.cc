@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "client/avro_row_decoder.h"
 #include "fakes/fake_server.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
@@ -563,6 +564,25 @@ TEST(FakeServerTest, AHugeNameGetsItsOwnCodeAndABoundedMessage) {
     context.set_deadline(deadline());
     expect_bounded(stub->CreateReadSession(&context, request, &session), code,
                    field);
+  }
+  {
+    // A writable table's name is the client's, project and all: quoted
+    // bounded too when a selected field is not one of its columns.
+    const std::string project(9 * 1024 - 40, 'x');
+    const std::string table =
+        absl::StrCat("projects/", project, "/datasets/writable/tables/small");
+    ASSERT_EQ(table.size(), huge.size());
+    bqs::CreateReadSessionRequest request;
+    request.set_parent("projects/forkcheck");
+    request.mutable_read_session()->set_table(table);
+    request.mutable_read_session()->set_data_format(bqs::AVRO);
+    request.mutable_read_session()->mutable_read_options()->add_selected_fields(
+        "nope");
+    bqs::ReadSession session;
+    grpc::ClientContext context;
+    context.set_deadline(deadline());
+    expect_bounded(stub->CreateReadSession(&context, request, &session),
+                   grpc::StatusCode::INVALID_ARGUMENT, "a writable table");
   }
 }
 

@@ -265,7 +265,8 @@ grpc::Status WriteStore::BatchCommitWriteStreams(
              "the _default stream cannot be committed: it is COMMITTED");
       } else {
         fail(StorageError::STREAM_NOT_FOUND,
-             absl::StrCat("Stream is not found in table ", table->name));
+             absl::StrCat("Stream is not found in table ",
+                          BoundedEcho(table->name)));
       }
     } else if (stream->type != bqs::WriteStream::PENDING) {
       fail(StorageError::INVALID_STREAM_TYPE,
