@@ -60,6 +60,11 @@ struct TrialSample {
   bool cores_read = false;
 };
 
+// The most trials of one outcome a record or a report may claim. Larger
+// counts are a typo or a forged file, not a run (a trial takes a good part
+// of a second), and the exact tests' work grows with them.
+inline constexpr int kMaxOutcomeCount = 10'000'000;
+
 // How often each outcome happened over a cell's trials.
 struct OutcomeCounts {
   std::map<OutcomeKind, int> counts;

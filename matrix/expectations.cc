@@ -73,8 +73,6 @@ std::optional<stats::Dispersion> Disagreement(
 }
 
 constexpr absl::string_view kSeparator = " => ";
-// Larger counts are a typo, not a recording.
-constexpr int kMaxCount = 10'000'000;
 
 std::string KnownKinds() {
   std::vector<std::string> names;
@@ -102,12 +100,12 @@ struct PartRecord {
   std::vector<stats::RunCounts> runs;
 };
 
-// A count: digits only, at most kMaxCount.
+// A count: digits only, at most kMaxOutcomeCount.
 bool ParseCount(absl::string_view text, int* count) {
   return !text.empty() &&
          std::all_of(text.begin(), text.end(),
                      [](char c) { return c >= '0' && c <= '9'; }) &&
-         absl::SimpleAtoi(text, count) && *count <= kMaxCount;
+         absl::SimpleAtoi(text, count) && *count <= kMaxOutcomeCount;
 }
 
 // "3/30,1/30"; errors say what was wrong, unprefixed.
@@ -166,9 +164,10 @@ absl::StatusOr<PartRecord> ParsePart(absl::string_view text) {
     int count = 0;
     if (!ParseCount(kind_count.second, &count)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("count of ", kind_count.first, " must be a whole "
-                       "number from 0 to ", kMaxCount, ", got \"",
-                       kind_count.second, "\""));
+          absl::StrCat("count of ", kind_count.first,
+                       " must be a whole "
+                       "number from 0 to ",
+                       kMaxOutcomeCount, ", got \"", kind_count.second, "\""));
     }
     if (counts.counts.count(*kind) != 0) {
       return absl::InvalidArgumentError(absl::StrCat(

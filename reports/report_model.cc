@@ -171,7 +171,7 @@ CellPart ParsePart(const Json& json, const std::string& path,
   fields.Members("counts", [&](const std::string& kind, const Json& count,
                                const std::string& count_path) {
     absl::StatusOr<int64_t> trials =
-        json::ToInt64(count, count_path, 1, kMaxInt);
+        json::ToInt64(count, count_path, 1, kMaxOutcomeCount);
     if (!trials.ok()) return fields.Fail(trials.status());
     part.counts[kind] = static_cast<int>(*trials);
   });
@@ -179,6 +179,28 @@ CellPart ParsePart(const Json& json, const std::string& path,
   fields.Integer("failures", &part.failures);
   fields.Integer("ok_after_retry", &part.ok_after_retry);
   fields.Integer("wrong_data", &part.wrong_data);
+  // The totals must be the counts': readers compute intervals and tests
+  // from both, and contradicting ones would make them ask the impossible
+  // (e.g. 20 ok of 19 trials).
+  if (!fields.ok()) return part;
+  int64_t counted = 0;
+  for (const auto& [kind, count] : part.counts) counted += count;
+  if (counted != part.trials) {
+    fields.Fail(json::PathError(
+        fields.Path("trials"),
+        absl::StrCat(part.trials, " is not the sum of the counts (", counted,
+                     ")")));
+  }
+  for (const auto& [key, value] :
+       {std::pair<const char*, int>{"failures", part.failures},
+        {"ok_after_retry", part.ok_after_retry},
+        {"wrong_data", part.wrong_data}}) {
+    if (value > part.trials) {
+      fields.Fail(json::PathError(
+          fields.Path(key), absl::StrCat(value, " is more than the part's ",
+                                         part.trials, " trials")));
+    }
+  }
   fields.Number("failure_rate", &part.failure_rate);
   Fields interval(fields.Member("interval"), fields.Path("interval"), status);
   interval.Number("low", &part.interval_low);

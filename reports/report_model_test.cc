@@ -265,6 +265,25 @@ TEST(ReportModelTest, AMalformedReportIsAnErrorNamingThePath) {
               HasSubstr("conformance.cells[0].workers.counts.hang: value 0 "
                         "out of range"));
 
+  // Totals that contradict the counts (a reader would ask for the interval
+  // of 20 ok in 19 trials), and counts no run makes.
+  document = good;
+  document["conformance"]["cells"][3]["workers"]["trials"] = 19;
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.cells[3].workers.trials: 19 is not the sum of the "
+            "counts (30)");
+  document = good;
+  document["conformance"]["cells"][3]["workers"]["ok_after_retry"] = 31;
+  EXPECT_EQ(ErrorOf(document),
+            "conformance.cells[3].workers.ok_after_retry: 31 is more than the "
+            "part's 30 trials");
+  document = good;
+  document["conformance"]["cells"][0]["workers"]["counts"] = {
+      {"ok", 1000000000}};
+  EXPECT_THAT(ErrorOf(document),
+              HasSubstr("conformance.cells[0].workers.counts.ok: value "
+                        "1000000000 out of range"));
+
   document = good;
   document["conformance"]["cells"][1]["trials"][0].erase("rows");
   EXPECT_EQ(ErrorOf(document),

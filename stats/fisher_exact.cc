@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <optional>
 
 #include "boost/math/distributions/hypergeometric.hpp"
@@ -28,8 +29,9 @@ bool Valid(const TwoSamples& s) {
 
 Margins MarginsOf(const TwoSamples& s) {
   Margins m;
-  m.total = static_cast<unsigned>(s.trials_a + s.trials_b);
-  m.failures = static_cast<unsigned>(s.failures_a + s.failures_b);
+  // Summed in 64 bits: two valid samples near INT_MAX do not overflow.
+  m.total = static_cast<unsigned>(int64_t{s.trials_a} + s.trials_b);
+  m.failures = static_cast<unsigned>(int64_t{s.failures_a} + s.failures_b);
   m.drawn = static_cast<unsigned>(s.trials_b);
   m.low = m.drawn + m.failures > m.total ? m.drawn + m.failures - m.total : 0;
   m.high = std::min(m.drawn, m.failures);
