@@ -235,8 +235,10 @@ absl::Status PolicyFromFlags(const QuickDefaults& quick, TrialPolicy* policy,
   const absl::Duration budget = quick.Applies("matrix_budget")
                                     ? absl::Seconds(75)
                                     : absl::GetFlag(FLAGS_matrix_budget);
-  if (budget < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--matrix_budget must not be negative");
+  if (budget < absl::ZeroDuration() || budget > absl::Hours(24 * 7)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--matrix_budget=", absl::FormatDuration(budget),
+                     "; expected 0 to 168h (0: no budget)"));
   }
   policy->time_budget_seconds = absl::ToDoubleSeconds(budget);
   if (policy->stopping.min_trials < 1 || policy->stopping.max_trials > 10000) {
@@ -534,8 +536,16 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     return Fail(absl::StrCat("--bench_repetitions=", bench_repetitions,
                              "; expected 1 to 1000"));
   }
-  const auto bench_timeout =
-      absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_bench_timeout));
+  const absl::Duration bench_timeout_flag = absl::GetFlag(FLAGS_bench_timeout);
+  if (bench_timeout_flag <= absl::ZeroDuration() ||
+      bench_timeout_flag > absl::Hours(24)) {
+    // Checked now, not when the first benchmark is killed at once after
+    // the whole matrix.
+    return Fail(absl::StrCat(
+        "--bench_timeout=", absl::FormatDuration(bench_timeout_flag),
+        "; expected more than 0 and at most 24h"));
+  }
+  const auto bench_timeout = absl::ToChronoMilliseconds(bench_timeout_flag);
   BenchPhase bench_phase;
   bench_phase.timeout = bench_timeout;
   if (run_benchmarks) {
