@@ -43,6 +43,8 @@ class DuplicateKeyDetector {
   }
 
   const std::string& error() const { return error_; }
+  // Where the parse is: "t[1].a", or "(root)".
+  std::string Path() const { return CurrentPath(); }
 
  private:
   struct Frame {
@@ -79,15 +81,22 @@ class DuplicateKeyDetector {
 absl::StatusOr<Json> ParseStrict(absl::string_view text, absl::string_view what) {
   DuplicateKeyDetector detector;
   Json root;
+  // Thrown from the parser's callback to stop it at once.
+  struct TooDeep {};
   try {
     root = Json::parse(
         text.begin(), text.end(),
-        [&detector](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+        [&detector](int depth, Json::parse_event_t event, Json& parsed) {
+          if (depth > kMaxParsedDepth) throw TooDeep{};
           return detector.OnEvent(event, parsed);
         });
   } catch (const Json::exception& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " is not valid JSON: ", e.what()));
+  } catch (const TooDeep&) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": arrays and objects nest deeper than ",
+                     kMaxParsedDepth, " levels at ", detector.Path()));
   }
   if (!detector.error().empty()) {
     return absl::InvalidArgumentError(

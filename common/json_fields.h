@@ -17,9 +17,16 @@ namespace forkcheck::json {
 
 using Json = nlohmann::json;
 
-// Parses `text`; rejects invalid JSON (with nlohmann's position) and duplicate
-// object keys (nlohmann would silently keep the last one). `what` names the
-// document in errors ("catalogue", "fault script").
+// How deep ParseStrict lets arrays and objects nest. Our documents nest
+// under 10 levels; nlohmann parses any depth, but copies, compares and
+// dumps recursively, so a 2 MB document of a million nested arrays would
+// overflow the stack of whatever reads it.
+inline constexpr int kMaxParsedDepth = 64;
+
+// Parses `text`; rejects invalid JSON (with nlohmann's position), duplicate
+// object keys (nlohmann would silently keep the last one) and nesting deeper
+// than kMaxParsedDepth. `what` names the document in errors ("catalogue",
+// "fault script").
 absl::StatusOr<Json> ParseStrict(absl::string_view text, absl::string_view what);
 
 // INVALID_ARGUMENT "`path`: `message`".

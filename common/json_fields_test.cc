@@ -1,5 +1,6 @@
 #include "common/json_fields.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace forkcheck::json {
@@ -16,6 +17,30 @@ TEST(ParseStrictTest, RejectsDuplicateKeysWithTheirPath) {
   auto parsed = ParseStrict(R"({"t": [{"a": 1}, {"a": 1, "a": 2}]})", "doc");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().message(), "doc: t[1].a: duplicate key");
+}
+
+TEST(ParseStrictTest, RejectsNestingPastTheLimit) {
+  auto nested = [](int levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+  };
+  EXPECT_TRUE(ParseStrict(nested(kMaxParsedDepth), "doc").ok());
+  // A million levels: refused, not a stack overflow in whatever reads it.
+  for (int levels : {kMaxParsedDepth + 2, 1000000}) {
+    auto parsed = ParseStrict(nested(levels), "doc");
+    ASSERT_FALSE(parsed.ok()) << levels;
+    EXPECT_EQ(parsed.status().message().rfind(
+                  absl::StrCat("doc: arrays and objects nest deeper than ",
+                               kMaxParsedDepth, " levels at [0]"),
+                  0),
+              0u)
+        << parsed.status().message().substr(0, 200);
+  }
+  auto deep_object =
+      ParseStrict(R"({"a": )" + nested(kMaxParsedDepth + 5) + "}", "report");
+  ASSERT_FALSE(deep_object.ok());
+  EXPECT_NE(deep_object.status().message().find("levels at a[0]"),
+            std::string::npos)
+      << deep_object.status().message().substr(0, 200);
 }
 
 TEST(CheckObjectTest, NamesAnUnknownKeyAndTheKnownOnes) {
