@@ -16,6 +16,7 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
@@ -249,11 +250,18 @@ int Main(const std::string& argv0, const std::string& key,
   }
   bundle.repro_command = ReproCommand(cell_key, trials, trace, verbosity);
   bundle.made = made;
-  // A reproduction cut short by Ctrl-C has no README: it goes with the
-  // servers and the trials.
+  // A reproduction cut short, by Ctrl-C or by an error writing it, has no
+  // README: a directory made here goes, with the servers and the trials.
   std::error_code exists_error;  // unknown: treated as made here
   const bool created = !std::filesystem::exists(out, exists_error);
+  bool complete = false;
   if (created) RemoveOnInterrupt(out);
+  absl::Cleanup remove_incomplete = [&] {
+    if (!created || complete) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(out, ignored);
+    ForgetOnInterrupt(out);
+  };
   if (absl::Status written = WriteReproFiles(bundle, out); !written.ok()) {
     return Fail(std::string(written.message()));
   }
@@ -299,6 +307,7 @@ int Main(const std::string& argv0, const std::string& key,
   if (absl::Status written = WriteReproEvidence(samples, out); !written.ok()) {
     return Fail(std::string(written.message()));
   }
+  complete = true;
   if (created) ForgetOnInterrupt(out);
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
     std::cerr << "forkcheck repro: warning: " << stopped.message() << "\n";
