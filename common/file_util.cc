@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/interrupt_cleanup.h"
 
 namespace forkcheck {
 namespace {
@@ -118,25 +119,39 @@ absl::Status CheckCanCreateFile(const std::string& path) {
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
-  std::string temp = absl::StrCat(path, ".tmp.", getpid());
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("create", temp, errno);
+  const std::string temp = absl::StrCat(path, ".tmp.", getpid());
+  int fd = -1;
+  int open_errno = 0;
+  // Registered as it is made, and forgotten as it goes: Ctrl-C while it is
+  // written (fsync can take a while) leaves no temporary file.
+  RunWithoutInterruption([&] {
+    fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    open_errno = errno;
+    if (fd >= 0) RemoveOnInterrupt(temp);
+  });
+  if (fd < 0) return ErrnoError("create", temp, open_errno);
+  auto give_up = [&temp](absl::Status status) {
+    RunWithoutInterruption([&] {
+      unlink(temp.c_str());
+      ForgetOnInterrupt(temp);
+    });
+    return status;
+  };
   if (absl::Status written = WriteAllAndSync(fd, contents, temp);
       !written.ok()) {
     close(fd);
-    unlink(temp.c_str());
-    return written;
+    return give_up(written);
   }
-  if (close(fd) != 0) {
-    int error = errno;
-    unlink(temp.c_str());
-    return ErrnoError("close", temp, error);
-  }
-  if (rename(temp.c_str(), path.c_str()) != 0) {
-    int error = errno;
-    unlink(temp.c_str());
-    return ErrnoError("rename onto", path, error);
-  }
+  if (close(fd) != 0) return give_up(ErrnoError("close", temp, errno));
+  int rename_errno = 0;
+  RunWithoutInterruption([&] {
+    if (rename(temp.c_str(), path.c_str()) != 0) {
+      rename_errno = errno;
+      unlink(temp.c_str());
+    }
+    ForgetOnInterrupt(temp);
+  });
+  if (rename_errno != 0) return ErrnoError("rename onto", path, rename_errno);
   return absl::OkStatus();
 }
 
