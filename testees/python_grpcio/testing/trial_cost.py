@@ -34,6 +34,7 @@ every process, so the stamps compare.
 import argparse
 import os
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -100,12 +101,18 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
     scratch = tempfile.mkdtemp(prefix="trial-cost-")
     env["TMPDIR"] = scratch
     start = time.monotonic()
-    process = subprocess.Popen([program], stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                               pass_fds=[w for _, w in reports + stderrs], start_new_session=True)
+    try:
+        process = subprocess.Popen([program], stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                   pass_fds=[w for _, w in reports + stderrs], start_new_session=True)
+    except BaseException:
+        # Nothing started: only the pipes and the scratch directory to undo.
+        for r, w in reports + stderrs:
+            os.close(r)
+            os.close(w)
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     for _, w in reports + stderrs:
         os.close(w)
-    process.stdin.write(stdin)
-    process.stdin.close()
     received = {r: b"" for r, _ in reports + stderrs}
     parent_stderr = process.stderr.fileno()
     received[parent_stderr] = b""
@@ -113,6 +120,10 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
     open_fds = set(received)
     exited = False
     try:
+        # Inside the try: a testee that dies before reading its stdin
+        # (BrokenPipeError) still has its group killed and its TMPDIR removed.
+        process.stdin.write(stdin)
+        process.stdin.close()
         while True:
             exited = exited or process.poll() is not None
             if exited and not open_reports:
