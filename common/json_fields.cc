@@ -81,13 +81,21 @@ class DuplicateKeyDetector {
 absl::StatusOr<Json> ParseStrict(absl::string_view text, absl::string_view what) {
   DuplicateKeyDetector detector;
   Json root;
-  // Thrown from the parser's callback to stop it at once.
+  // Thrown from the parser's callback to stop it at once, through the
+  // parser that throws its own errors anyway: a callback returning false
+  // would only drop the subtree, still parsed to its end.
   struct TooDeep {};
   try {
     root = Json::parse(
         text.begin(), text.end(),
         [&detector](int depth, Json::parse_event_t event, Json& parsed) {
-          if (depth > kMaxParsedDepth) throw TooDeep{};
+          // `depth` counts the containers around this one: 0 for the
+          // outermost.
+          if ((event == Json::parse_event_t::object_start ||
+               event == Json::parse_event_t::array_start) &&
+              depth >= kMaxParsedDepth) {
+            throw TooDeep{};
+          }
           return detector.OnEvent(event, parsed);
         });
   } catch (const Json::exception& e) {

@@ -17,10 +17,10 @@ namespace forkcheck::json {
 
 using Json = nlohmann::json;
 
-// How deep ParseStrict lets arrays and objects nest. Our documents nest
-// under 10 levels; nlohmann parses any depth, but copies, compares and
-// dumps recursively, so a 2 MB document of a million nested arrays would
-// overflow the stack of whatever reads it.
+// How many arrays and objects ParseStrict lets nest. Our documents nest
+// at most 10 (the report schemas); nlohmann parses any depth, but copies,
+// compares and dumps recursively, so a 2 MB document of a million nested arrays
+// would overflow the stack of whatever reads it.
 inline constexpr int kMaxParsedDepth = 64;
 
 // Parses `text`; rejects invalid JSON (with nlohmann's position), duplicate
