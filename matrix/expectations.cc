@@ -163,11 +163,9 @@ absl::StatusOr<PartRecord> ParsePart(absl::string_view text) {
     if (!kind.ok()) return kind.status();
     int count = 0;
     if (!ParseCount(kind_count.second, &count)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("count of ", kind_count.first,
-                       " must be a whole "
-                       "number from 0 to ",
-                       kMaxOutcomeCount, ", got \"", kind_count.second, "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "count of ", kind_count.first, " must be a whole number from 0 to ",
+          kMaxOutcomeCount, ", got \"", kind_count.second, "\""));
     }
     if (counts.counts.count(*kind) != 0) {
       return absl::InvalidArgumentError(absl::StrCat(

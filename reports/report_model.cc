@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/json_fields.h"
+#include "matrix/cell_result.h"
 
 namespace forkcheck {
 namespace {

@@ -53,9 +53,10 @@ absl::StatusOr<OutcomeCounts> OutcomeCountsFromJson(const json& counts) {
           absl::StrCat("counts: \"", name, "\" is not an outcome kind"));
     }
     if (!count.is_number_integer() || count.get<int64_t>() < 1 ||
-        count.get<int64_t>() > 1'000'000'000) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "counts: ", name, " is ", count.dump(), ", not a positive integer"));
+        count.get<int64_t>() > kMaxOutcomeCount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("counts: ", name, " is ", count.dump(),
+                       ", not an integer from 1 to ", kMaxOutcomeCount));
     }
     result.counts[*kind] = count.get<int>();
   }
