@@ -88,7 +88,7 @@ ABSL_FLAG(int, departing_trials, forkcheck::StoppingRule{}.departing_trials,
 // minutes a default run may take (README.md).
 ABSL_FLAG(absl::Duration, matrix_budget, absl::Seconds(390),
           "after this long the matrix starts no trial beyond --min_trials; "
-          "cells still undecided say so (0: no budget)");
+          "cells still undecided say so (0: no budget; at most 168h)");
 ABSL_FLAG(double, confidence, 0.95,
           "confidence of every interval (Clopper-Pearson), in (0, 1)");
 ABSL_FLAG(double, safe_threshold, 0.10,
@@ -150,7 +150,7 @@ ABSL_FLAG(std::string, bench_binaries,
           "process_models_benchmark,create_session_latency_benchmark",
           "which benchmark binaries run");
 ABSL_FLAG(absl::Duration, bench_timeout, absl::Minutes(30),
-          "the longest a benchmark binary may run");
+          "the longest a benchmark binary may run (1s to 24h)");
 ABSL_FLAG(std::string, report_out, "",
           "where to write the run's JSON report; default "
           "<report_dir>/<UTC time>-grpc<version>.json");
@@ -537,13 +537,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
                              "; expected 1 to 1000"));
   }
   const absl::Duration bench_timeout_flag = absl::GetFlag(FLAGS_bench_timeout);
-  if (bench_timeout_flag <= absl::ZeroDuration() ||
+  if (bench_timeout_flag < absl::Seconds(1) ||
       bench_timeout_flag > absl::Hours(24)) {
     // Checked now, not when the first benchmark is killed at once after
     // the whole matrix.
     return Fail(absl::StrCat(
         "--bench_timeout=", absl::FormatDuration(bench_timeout_flag),
-        "; expected more than 0 and at most 24h"));
+        "; expected 1s to 24h"));
   }
   const auto bench_timeout = absl::ToChronoMilliseconds(bench_timeout_flag);
   BenchPhase bench_phase;

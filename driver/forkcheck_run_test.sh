@@ -82,9 +82,10 @@ expect_usage_error "the expectations check's alpha must be in (0, 1)" \
 expect_usage_error '--matrix_budget=-1s; expected 0 to 168h' --matrix_budget=-1s
 expect_usage_error '--matrix_budget=inf; expected 0 to 168h' --matrix_budget=inf
 # Refused before the matrix, not found out when the first benchmark starts.
-expect_usage_error '--bench_timeout=0; expected more than 0' --bench_timeout=0s
-expect_usage_error '--bench_timeout=-5s; expected more than 0' --bench_timeout=-5s
-expect_usage_error '--bench_timeout=inf; expected more than 0' --bench_timeout=inf
+expect_usage_error '--bench_timeout=0; expected 1s to 24h' --bench_timeout=0s
+expect_usage_error '--bench_timeout=-5s; expected 1s to 24h' --bench_timeout=-5s
+expect_usage_error '--bench_timeout=500us; expected 1s to 24h' --bench_timeout=500us
+expect_usage_error '--bench_timeout=inf; expected 1s to 24h' --bench_timeout=inf
 expect_usage_error 'no client "rust" in the design; it has cpp, python-grpcio' \
   --clients=rust --benchmarks=false
 expect_usage_error 'an empty client name' --clients=cpp,

@@ -252,8 +252,12 @@ int Main(const std::string& argv0, const std::string& key,
   bundle.made = made;
   // A reproduction cut short, by Ctrl-C or by an error writing it, has no
   // README: a directory made here goes, with the servers and the trials.
-  std::error_code exists_error;  // unknown: treated as made here
-  const bool created = !std::filesystem::exists(out, exists_error);
+  // Made here only if nothing, not even a dangling symlink, is there now;
+  // a path whose state cannot be read is treated as the user's.
+  std::error_code status_error;
+  const bool created =
+      std::filesystem::symlink_status(out, status_error).type() ==
+      std::filesystem::file_type::not_found;
   bool complete = false;
   if (created) RemoveOnInterrupt(out);
   absl::Cleanup remove_incomplete = [&] {
