@@ -108,15 +108,24 @@ def run_testee(
         environment["TMPDIR"] = scratch
     if worker_stderr:
         environment["FORKCHECK_WORKER_STDERR_FDS"] = ",".join(str(w) for _, w in stderr_pipes)
-    process = subprocess.Popen(
-        [runfiles.path(TESTEE)],
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        pass_fds=write_ends + [w for _, w in stderr_pipes],
-        env=environment,
-        start_new_session=True,  # as the supervisor: a process group of its own
-        preexec_fn=preexec_fn,
-    )
+    try:
+        process = subprocess.Popen(
+            [runfiles.path(TESTEE)],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=write_ends + [w for _, w in stderr_pipes],
+            env=environment,
+            start_new_session=True,  # as the supervisor: a process group of its own
+            preexec_fn=preexec_fn,
+        )
+    except BaseException:
+        # Nothing started: only the pipes and the scratch directory to undo.
+        for r, w in pipes + stderr_pipes:
+            os.close(r)
+            os.close(w)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
     for w in write_ends + [w for _, w in stderr_pipes]:
         os.close(w)
     try:

@@ -120,10 +120,11 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
     open_fds = set(received)
     exited = False
     try:
-        # Inside the try: a testee that dies before reading its stdin
-        # (BrokenPipeError) still has its group killed and its TMPDIR removed.
-        process.stdin.write(stdin)
-        process.stdin.close()
+        try:
+            process.stdin.write(stdin)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died before reading: its exit status and stderr say why
         while True:
             exited = exited or process.poll() is not None
             if exited and not open_reports:
