@@ -36,24 +36,28 @@ def install_stack_dumps() -> None:
     forked children (which may call it again)."""
     faulthandler.enable(file=2, all_threads=True)
     faulthandler.register(STACK_DUMP_SIGNAL, file=2, all_threads=True, chain=False)
+    # A process started by exec while its parent deferred dumps begins with
+    # the signal blocked: from here on it answers, the requests held first.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {STACK_DUMP_SIGNAL})
 
 
 @contextlib.contextmanager
-def exec_children_ignore_stack_dumps():
-    """While this process starts others by exec (spawn workers, the fork
-    server, multiprocessing's resource tracker): STACK_DUMP_SIGNAL ignored
-    instead of handled. An ignored signal stays ignored across exec; a
-    handled one reverts to its default, which ends the process. So a child
-    never dies of a dump request before it installs its own dumps, and the
-    resource tracker, which runs none of our code, ignores them for good.
-    This process answers no dump request meanwhile (it starts processes)."""
-    faulthandler.unregister(STACK_DUMP_SIGNAL)
-    signal.signal(STACK_DUMP_SIGNAL, signal.SIG_IGN)
+def exec_children_defer_stack_dumps():
+    """While this thread starts processes by exec (spawn workers, the fork
+    server, multiprocessing's resource tracker): STACK_DUMP_SIGNAL blocked
+    in this thread. A blocked signal stays blocked across fork and exec,
+    where a handled one reverts to its default, which ends the process. So
+    a child holds a dump request until install_stack_dumps unblocks it, and
+    the resource tracker, which runs none of our code, holds them for good.
+    This process still answers a request at once if another thread takes it
+    (a client's gRPC threads: the dump shows this thread starting a child),
+    or else once this thread unblocks: a request is deferred, never lost.
+    (Ignoring the signal instead lost the requests sent meanwhile.)"""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {STACK_DUMP_SIGNAL})
     try:
         yield
     finally:
-        signal.signal(STACK_DUMP_SIGNAL, signal.SIG_DFL)
-        install_stack_dumps()
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def die_with_parent(parent_pid=None) -> None:

@@ -3,6 +3,7 @@ process hangs in (even with every thread blocked in C, the GIL held), a
 fatal signal's dump names the function that crashed, adopt_stderr moves
 what a process writes, die_with_parent kills an orphan."""
 
+import ast
 import os
 import signal
 import subprocess
@@ -17,13 +18,17 @@ from testees.python_grpcio.testing import runfiles
 NAMED_FRAMES = "testees/python_grpcio/testing/named_frames_main.py"
 
 
+def python_child_environment():
+    """A Python child of this test imports what the test does."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+
+
 def named_frames(mode):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     return subprocess.Popen(
         [sys.executable, runfiles.path(NAMED_FRAMES), mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=env,
+        env=python_child_environment(),
     )
 
 
@@ -76,6 +81,59 @@ class DiagnosticsTest(unittest.TestCase):
         self.assertTrue(text.startswith("after\n"), text)
         self.assertIn("in test_adopt_stderr_moves_sys_stderr_and_the_dumps", text)
         self.assertNotIn("before", text)
+
+    def test_a_dump_request_while_starting_exec_children_is_answered_after(self):
+        # The only thread blocks the signal meanwhile: the dump comes once it
+        # leaves, and names where it went on, not lost as an ignored one was.
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:
+            try:
+                diagnostics.adopt_stderr(write)
+                os.close(write)
+                diagnostics.install_stack_dumps()
+                with diagnostics.exec_children_defer_stack_dumps():
+                    os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
+                    time.sleep(0.1)
+                    os.write(2, b"left\n")
+            finally:
+                os._exit(0)
+        os.close(write)
+        os.waitpid(child, 0)
+        with os.fdopen(read, "rb") as pipe:
+            text = pipe.read().decode()
+        self.assertTrue(text.startswith("left\n"), text)
+        self.assertEqual(text.count("in test_a_dump_request_while_starting_exec_children_is_answered_after"), 1, text)
+
+    def test_an_exec_child_holds_a_dump_request_until_it_installs_its_dumps(self):
+        # A handled signal reverts to its default across exec, which would
+        # end the child; a blocked one stays blocked until it unblocks it.
+        child = (
+            "import os, signal, sys\n"
+            "os.kill(os.getpid(), signal.SIGUSR2)\n"
+            "print('alive', flush=True)\n"
+            "from testees.python_grpcio import diagnostics\n"
+            "diagnostics.install_stack_dumps()\n"
+            "print('installed', flush=True)\n"
+        )
+        env = python_child_environment()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                diagnostics.install_stack_dumps()
+                with diagnostics.exec_children_defer_stack_dumps():
+                    run = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, timeout=60)
+                os.write(write, repr((run.returncode, run.stdout, run.stderr)).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        os.waitpid(pid, 0)
+        with os.fdopen(read, "rb") as pipe:
+            returncode, stdout, stderr = ast.literal_eval(pipe.read().decode())
+        self.assertEqual(returncode, 0, stderr)
+        self.assertEqual(stdout, b"alive\ninstalled\n")
+        self.assertIn(b"in <module>", stderr)  # the held request, answered on install
 
     def test_die_with_parent_exits_if_the_parent_is_already_gone(self):
         # Our pid is not the child's parent's: as if the parent had died.

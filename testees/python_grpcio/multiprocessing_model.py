@@ -200,7 +200,7 @@ def run(settings: share_reader.TrialSettings, variant: dict, parent: ParentRepor
     fork = variant["start_method"] == "fork"
     processes = []
     parent.mark_workers_starting()
-    exec_children = contextlib.nullcontext() if fork else diagnostics.exec_children_ignore_stack_dumps()
+    exec_children = contextlib.nullcontext() if fork else diagnostics.exec_children_defer_stack_dumps()
     with exec_children:
         # The workers' parent, which each checks is still there once it will die with it.
         workers_parent = _forkserver_pid() if variant["start_method"] == "forkserver" else os.getpid()
