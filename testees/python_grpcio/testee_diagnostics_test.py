@@ -102,7 +102,9 @@ class TesteeDiagnosticsTest(FakeServerTestCase):
             # Once worker 1 has connected (it is then soon blocked in its
             # first read, which stalls): a dump of worker 1, of the trial's
             # parent and of the fork server; once they are in, the end of
-            # the trial, long before the stall would end.
+            # the trial, long before the stall would end. The parent is
+            # asked again each second until its dump shows it reaping: under
+            # load it may still be starting workers when first asked.
             if not state["signalled"]:
                 phases = [m.phase for m in so_far.workers[1] if m.HasField("phase")]
                 if worker_pb2.PHASE_CONNECTED not in [p.phase for p in phases]:
@@ -110,12 +112,16 @@ class TesteeDiagnosticsTest(FakeServerTestCase):
                 time.sleep(0.5)  # into the stalled read
                 children = children_of(testee)
                 state["servers"] = [p for p, c in children.items() if "forkserver" in c]
-                # It runs none of our code: it must ignore the signal, not die of it.
+                # It runs none of our code: it must hold the signal, not die of it.
                 state["trackers"] = [p for p, c in children.items() if "resource_tracker" in c]
                 for pid in [phases[0].pid, testee] + state["servers"] + state["trackers"]:
                     os.kill(pid, signal.SIGUSR2)
                 state["signalled"] = True
+                state["parent_asked"] = time.monotonic()
                 return False
+            if "in reap_until" not in so_far.stderr and time.monotonic() - state["parent_asked"] >= 1:
+                os.kill(testee, signal.SIGUSR2)
+                state["parent_asked"] = time.monotonic()
             wanted = [("in worker_main", so_far.worker_stderr[1]), ("in reap_until", so_far.stderr)]
             if state["servers"]:
                 wanted.append(("multiprocessing/forkserver.py", so_far.stderr))

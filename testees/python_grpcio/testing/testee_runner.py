@@ -18,6 +18,8 @@ from forkcheck import worker_pb2
 from testees.python_grpcio.testing import runfiles
 
 TESTEE = "testees/python_grpcio/python_grpcio_testee"
+WATCH_INTERVAL = 0.2  # seconds
+TAIL_CHARS = 2000  # of each stream, in a timeout's message
 
 
 @dataclasses.dataclass
@@ -88,8 +90,9 @@ def run_testee(
     of it, as subprocess reports it). worker_stderr: a stderr pipe per
     worker in FORKCHECK_WORKER_STDERR_FDS, as the supervisor gives. watch:
     called with the testee's pid and a TesteeRun of what arrived so far
-    (complete frames; exit_code None) after every read, e.g. to signal a
-    process once it reached a phase; it returns True to stop watching."""
+    (complete frames; exit_code None) after every read and at least every
+    WATCH_INTERVAL seconds, e.g. to signal a process once it reached a
+    phase, or again until it answered; it returns True to stop watching."""
     pipes = [os.pipe() for _ in range(workers + 1)]
     stderr_pipes = [os.pipe() for _ in range(workers)] if worker_stderr else []
     write_ends = [w for _, w in pipes]
@@ -146,13 +149,18 @@ def run_testee(
             if left <= 0:
                 if allow_timeout:
                     break
-                raise AssertionError(f"pipes {sorted(open_fds)} still open after {timeout}s")
+                raise AssertionError(
+                    f"pipes {sorted(open_fds)} still open after {timeout}s; "
+                    + _tails(_so_far(received, pipes, stderr_pipes, stderr_fd))
+                )
             if signal_at is not None:
                 if time.monotonic() >= signal_at:
                     process.send_signal(signal_after[1])
                     signal_at = None
                 else:
                     left = min(left, signal_at - time.monotonic())
+            if watch is not None:
+                left = min(left, WATCH_INTERVAL)
             ready, _, _ = select.select(list(open_fds), [], [], max(left, 0))
             for fd in ready:
                 chunk = os.read(fd, 65536)
@@ -204,6 +212,19 @@ def _so_far(received, pipes, stderr_pipes, stderr_fd) -> TesteeRun:
         received[stderr_fd].decode(errors="replace"),
         [received[r].decode(errors="replace") for r, _ in stderr_pipes],
     )
+
+
+def _tails(run: TesteeRun) -> str:
+    """What a timed-out run had said, for its failure message: each
+    worker's phases and the end of every stderr."""
+    lines = [f"parent frames: {[m.WhichOneof('body') for m in run.parent]}"]
+    for i, messages in enumerate(run.workers):
+        lines.append(f"worker {i} phases: {[m.phase.phase for m in messages if m.HasField('phase')]}")
+    for name, text in [("parent stderr", run.stderr)] + [
+        (f"worker {i} stderr", text) for i, text in enumerate(run.worker_stderr)
+    ]:
+        lines.append(f"--- {name} (last {TAIL_CHARS} chars) ---\n{text[-TAIL_CHARS:]}")
+    return "\n".join(lines)
 
 
 def _wait_for_group_gone(group: int, deadline: float) -> None:
