@@ -117,42 +117,60 @@ absl::Status CheckCanCreateFile(const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::Status WriteFileAtomically(const std::string& path,
-                                 absl::string_view contents) {
-  const std::string temp = absl::StrCat(path, ".tmp.", getpid());
+absl::StatusOr<std::string> WriteTemporaryBeside(const std::string& path,
+                                                 absl::string_view contents) {
+  const std::string temporary = absl::StrCat(path, ".tmp.", getpid());
   int fd = -1;
   int open_errno = 0;
-  // Registered as it is made, and forgotten as it goes: Ctrl-C while it is
-  // written (fsync can take a while) leaves no temporary file.
+  // Registered and created as one step: the cleanup never finds the file
+  // made but not registered, and Ctrl-C while it is written (fsync can take
+  // a while) leaves no temporary.
   RunWithoutInterruption([&] {
-    fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    fd =
+        open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     open_errno = errno;
-    if (fd >= 0) RemoveOnInterrupt(temp);
+    if (fd >= 0) RemoveOnInterrupt(temporary);
   });
-  if (fd < 0) return ErrnoError("create", temp, open_errno);
-  auto give_up = [&temp](absl::Status status) {
-    RunWithoutInterruption([&] {
-      unlink(temp.c_str());
-      ForgetOnInterrupt(temp);
-    });
-    return status;
-  };
-  if (absl::Status written = WriteAllAndSync(fd, contents, temp);
-      !written.ok()) {
-    close(fd);
-    return give_up(written);
+  if (fd < 0) return ErrnoError("create", temporary, open_errno);
+  absl::Status written = WriteAllAndSync(fd, contents, temporary);
+  if (close(fd) != 0 && written.ok()) {
+    written = ErrnoError("close", temporary, errno);
   }
-  if (close(fd) != 0) return give_up(ErrnoError("close", temp, errno));
-  int rename_errno = 0;
+  if (!written.ok()) {
+    DiscardTemporary(temporary);
+    return written;
+  }
+  return temporary;
+}
+
+void DiscardTemporary(const std::string& temporary) {
   RunWithoutInterruption([&] {
-    if (rename(temp.c_str(), path.c_str()) != 0) {
+    unlink(temporary.c_str());
+    ForgetOnInterrupt(temporary);
+  });
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view contents) {
+  absl::StatusOr<std::string> temporary = WriteTemporaryBeside(path, contents);
+  if (!temporary.ok()) return temporary.status();
+  int rename_errno = 0;
+  // With the cleanup held off: a signal finds the temporary or the file.
+  RunWithoutInterruption([&] {
+    if (rename(temporary->c_str(), path.c_str()) != 0) {
       rename_errno = errno;
-      unlink(temp.c_str());
+      unlink(temporary->c_str());
     }
-    ForgetOnInterrupt(temp);
+    ForgetOnInterrupt(*temporary);
   });
   if (rename_errno != 0) return ErrnoError("rename onto", path, rename_errno);
-  return absl::OkStatus();
+  return SyncDirectory(DirectoryOf(path));
+}
+
+std::string DirectoryOf(const std::string& path) {
+  const std::string directory =
+      std::filesystem::path(path).parent_path().string();
+  return directory.empty() ? "." : directory;
 }
 
 std::string DescribeOutputTail(const std::string& path, size_t bytes) {

@@ -24,11 +24,26 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
 // "it wrote nothing" if the file is empty or unreadable.
 std::string DescribeOutputTail(const std::string& path, size_t bytes = 2048);
 
-// Writes `contents` to `path` atomically: to a temporary file in the same
-// directory, flushed to disk, then renamed over `path`; a reader sees the old
-// file or the new one, never half of one.
+// Writes `contents` to `path` atomically: to a temporary beside it
+// (WriteTemporaryBeside), renamed over `path`, then its directory flushed;
+// a reader sees the old file or the new one, never half of one. (Several
+// files that must appear together: common/file_set.h.)
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
+
+// Writes `contents` to a new temporary beside `path` ("<path>.tmp.<pid>"),
+// flushed to disk and removed if SIGINT, SIGTERM or SIGHUP ends the process
+// (common/interrupt_cleanup.h), and returns its name; the caller renames it
+// into place or discards it, and forgets it for the cleanup either way. An
+// error names the temporary; nothing of it stays.
+absl::StatusOr<std::string> WriteTemporaryBeside(const std::string& path,
+                                                 absl::string_view contents);
+
+// Removes a temporary of WriteTemporaryBeside and forgets it for the cleanup.
+void DiscardTemporary(const std::string& temporary);
+
+// The directory `path` is in, "." for a bare name.
+std::string DirectoryOf(const std::string& path);
 
 // Writes all of `contents` to the open file `fd` and flushes it to disk
 // (fsync); `path` names it in errors. Does not close `fd`.

@@ -30,6 +30,32 @@ TEST(FileUtilTest, WritesAtomicallyAndReadsBack) {
   EXPECT_EQ(*contents, "second");
 }
 
+TEST(FileUtilTest, WritesATemporaryBesideThePathAndDiscardsIt) {
+  const std::string root = TempDir() + "/temporary";
+  std::filesystem::create_directories(root);
+  absl::StatusOr<std::string> temporary =
+      WriteTemporaryBeside(root + "/out.json", "staged");
+  ASSERT_TRUE(temporary.ok()) << temporary.status();
+  EXPECT_EQ(*temporary, root + "/out.json.tmp." + std::to_string(getpid()));
+  EXPECT_EQ(ReadFile(*temporary, "temporary").value_or(""), "staged");
+  EXPECT_FALSE(std::filesystem::exists(root + "/out.json"));
+  DiscardTemporary(*temporary);
+  EXPECT_TRUE(std::filesystem::is_empty(root));
+  // A directory that is not there: the error names the temporary.
+  absl::StatusOr<std::string> missing =
+      WriteTemporaryBeside(root + "/missing/out.json", "x");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("cannot create \"" + root + "/missing/out.json.tmp."));
+  EXPECT_TRUE(std::filesystem::is_empty(root));
+}
+
+TEST(FileUtilTest, NamesTheDirectoryOfAPath) {
+  EXPECT_EQ(DirectoryOf("/a/b/c.json"), "/a/b");
+  EXPECT_EQ(DirectoryOf("c.json"), ".");
+  EXPECT_EQ(DirectoryOf("/c.json"), "/");
+}
+
 TEST(FileUtilTest, ErrorsNameThePathAndRole) {
   auto missing = ReadFile("/nonexistent/x.json", "catalogue file");
   ASSERT_FALSE(missing.ok());
