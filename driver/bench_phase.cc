@@ -6,12 +6,10 @@
 #include <mutex>
 #include <thread>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
-#include "common/interrupt_cleanup.h"
+#include "common/scoped_directory.h"
 #include "common/start_thread.h"
-#include "common/temp_dir.h"
 
 namespace forkcheck {
 namespace {
@@ -88,19 +86,14 @@ void KeepLog(const std::string& from, const std::string& name,
 
 absl::StatusOr<std::map<std::string, nlohmann::json>> RunBenchPhase(
     const BenchPhase& phase, ProgressDisplay* display) {
-  absl::StatusOr<std::string> made = MakeTemporaryDirectory("forkcheck-bench-");
+  // Gone on every way out, a failed benchmark's early return included.
+  absl::StatusOr<ScopedDirectory> made =
+      ScopedDirectory::Make("forkcheck-bench-");
   if (!made.ok()) {
     return absl::InternalError(absl::StrCat(
         "a scratch directory for the benchmarks: ", made.status().message()));
   }
-  const std::string scratch = *made;
-  RemoveOnInterrupt(scratch);
-  // Gone on every way out, a failed benchmark's early return included.
-  absl::Cleanup remove_scratch = [&scratch] {
-    std::error_code ignored;
-    std::filesystem::remove_all(scratch, ignored);
-    ForgetOnInterrupt(scratch);
-  };
+  const std::string& scratch = made->path();
   if (!phase.log_path.empty()) {
     // Beside the report, whose directory may not exist yet.
     std::error_code ignored;

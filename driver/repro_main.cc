@@ -16,7 +16,6 @@
 #include <system_error>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
@@ -28,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
+#include "common/scoped_directory.h"
 #include "common/scratch_owner.h"
 #include "common/temp_dir.h"
 #include "diagnosis/ptrace_permission.h"
@@ -258,14 +258,8 @@ int Main(const std::string& argv0, const std::string& key,
   const bool created =
       std::filesystem::symlink_status(out, status_error).type() ==
       std::filesystem::file_type::not_found;
-  bool complete = false;
-  if (created) RemoveOnInterrupt(out);
-  absl::Cleanup remove_incomplete = [&] {
-    if (!created || complete) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(out, ignored);
-    ForgetOnInterrupt(out);
-  };
+  std::optional<ScopedDirectory> incomplete;
+  if (created) incomplete.emplace(out);
   if (absl::Status written = WriteReproFiles(bundle, out); !written.ok()) {
     return Fail(std::string(written.message()));
   }
@@ -311,8 +305,7 @@ int Main(const std::string& argv0, const std::string& key,
   if (absl::Status written = WriteReproEvidence(samples, out); !written.ok()) {
     return Fail(std::string(written.message()));
   }
-  complete = true;
-  if (created) ForgetOnInterrupt(out);
+  if (incomplete.has_value()) incomplete->Keep();
   if (absl::Status stopped = (*servers)->Stop(); !stopped.ok()) {
     std::cerr << "forkcheck repro: warning: " << stopped.message() << "\n";
   }

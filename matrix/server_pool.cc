@@ -5,14 +5,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/file_util.h"
-#include "common/interrupt_cleanup.h"
-#include "common/temp_dir.h"
 #include "dataset/busy_parent_project.h"
 #include "nlohmann/json.hpp"
 
@@ -77,16 +74,16 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     const std::vector<Cell>& cells, const PowerProbe& power_probe) {
   // Room for the longest socket's name: "/<server number>.sock".
   constexpr size_t kSocketRoom = 16;
-  absl::StatusOr<std::string> directory =
-      MakeTemporaryDirectory("forkcheck-servers-", kSocketRoom);
+  absl::StatusOr<ScopedDirectory> directory =
+      ScopedDirectory::Make("forkcheck-servers-", kSocketRoom);
   if (!directory.ok()) {
     return absl::InternalError(
         absl::StrCat("creating a directory for the servers: ",
                      directory.status().message()));
   }
-  std::unique_ptr<ServerPool> pool(new ServerPool(*directory));
-  RemoveOnInterrupt(pool->directory_);
-  if (absl::StatusOr<OwnerMark> mark = MarkOwnedByThisProcess(*directory);
+  std::unique_ptr<ServerPool> pool(new ServerPool(*std::move(directory)));
+  if (absl::StatusOr<OwnerMark> mark =
+          MarkOwnedByThisProcess(pool->directory_.path());
       mark.ok()) {
     pool->mark_ = *std::move(mark);
   }
@@ -95,7 +92,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     if (pool->servers_.count(key) != 0) continue;
     absl::StatusOr<ServerLaunch> launch = ServerLaunchFor(
         cell.axes, fault_scripts, power_probe,
-        absl::StrCat(pool->directory_, "/", pool->servers_.size()));
+        absl::StrCat(pool->directory_.path(), "/", pool->servers_.size()));
     if (!launch.ok()) return launch.status();
     if (absl::Status written =
             WriteFileAtomically(launch->faults_path, launch->faults_json);
@@ -106,7 +103,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
     FakeServerProcess::Options options;
     options.binary = server_binary;
     options.flags = launch->flags;
-    options.stderr_path = absl::StrCat(pool->directory_, "/server-",
+    options.stderr_path = absl::StrCat(pool->directory_.path(), "/server-",
                                        pool->servers_.size(), ".stderr");
     absl::StatusOr<std::unique_ptr<FakeServerProcess>> server =
         FakeServerProcess::Start(options);
@@ -124,10 +121,7 @@ absl::StatusOr<std::unique_ptr<ServerPool>> ServerPool::Start(
 }
 
 ServerPool::~ServerPool() {
-  Stop().IgnoreError();
-  std::error_code ignored;
-  std::filesystem::remove_all(directory_, ignored);
-  ForgetOnInterrupt(directory_);
+  Stop().IgnoreError();  // then the directory goes, the mark with it
 }
 
 absl::StatusOr<std::string> ServerPool::TargetFor(const Axes& axes) const {

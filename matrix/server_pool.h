@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/scoped_directory.h"
 #include "common/scratch_owner.h"
 #include "fakes/fake_server_process.h"
 #include "matrix/cell.h"
@@ -72,14 +73,14 @@ class ServerPool {
   absl::Status Stop();
 
  private:
-  explicit ServerPool(std::string directory)
+  explicit ServerPool(ScopedDirectory directory)
       : directory_(std::move(directory)) {}
 
-  std::string directory_;
   // It may lie outside the run's own directory (under /tmp when TMPDIR is
   // too long for sockets): marked, so a later run removes it if this one is
-  // killed.
+  // killed. Declared before the directory, so held until it is removed.
   std::optional<OwnerMark> mark_;
+  ScopedDirectory directory_;  // the servers' sockets, fault scripts, logs
   std::map<std::pair<std::string, std::string>,
            std::unique_ptr<FakeServerProcess>>
       servers_;

@@ -12,7 +12,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -22,10 +21,9 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/interrupt_cleanup.h"
+#include "common/scoped_directory.h"
 #include "common/start_thread.h"
 #include "common/subprocess.h"
-#include "common/temp_dir.h"
 #include "diagnosis/core_files.h"
 #include "diagnosis/gdb_capture.h"
 #include "framing/resource_usage.h"
@@ -235,22 +233,6 @@ class StderrReader {
   bool eof_ = false;
 };
 
-// A directory of the trial's own, its working directory and TMPDIR, so
-// that its cores and the files its processes make (Python's
-// multiprocessing sockets) go when it does, interrupted or not.
-absl::StatusOr<std::string> MakeTrialDirectory() {
-  absl::StatusOr<std::string> directory =
-      MakeTemporaryDirectory("forkcheck-trial-");
-  if (directory.ok()) RemoveOnInterrupt(*directory);
-  return directory;
-}
-
-void RemoveTrialDirectory(const std::string& directory) {
-  std::error_code ignored;
-  std::filesystem::remove_all(directory, ignored);
-  ForgetOnInterrupt(directory);
-}
-
 bool IsElfFile(const std::string& path) {
   char magic[4] = {};
   std::ifstream file(path, std::ios::binary);
@@ -317,11 +299,13 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
   absl::StatusOr<int> stdin_fd = TrialStdin(command.stdin_bytes);
   if (!stdin_fd.ok()) return stdin_fd.status();
   absl::Cleanup close_stdin = [fd = *stdin_fd] { close(fd); };
-  absl::StatusOr<std::string> directory = MakeTrialDirectory();
-  if (!directory.ok()) return directory.status();
-  absl::Cleanup remove_directory = [&directory] {
-    RemoveTrialDirectory(*directory);
-  };
+  // A directory of the trial's own, its working directory and TMPDIR, so
+  // that its cores and the files its processes make (Python's
+  // multiprocessing sockets) go when it does, interrupted or not.
+  absl::StatusOr<ScopedDirectory> trial_directory =
+      ScopedDirectory::Make("forkcheck-trial-");
+  if (!trial_directory.ok()) return trial_directory.status();
+  const std::string& directory = trial_directory->path();
 
   // Report pipes: [0] the parent's, [1 + i] worker i's; then stderr pipes
   // in the same order: {read, write}.
@@ -349,8 +333,8 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
 
   SpawnOptions options;
   options.env = command.env;
-  options.working_directory = *directory;
-  options.env.push_back(absl::StrCat("TMPDIR=", *directory));
+  options.working_directory = directory;
+  options.env.push_back(absl::StrCat("TMPDIR=", directory));
   const CoreDumpSetting cores = CoreDumpSupport();
   if (command.explain_failures && command.read_cores &&
       cores.in_working_directory) {
@@ -541,7 +525,7 @@ absl::StatusOr<TrialRecord> RunTrial(const TrialCommand& command) {
     // some 70 libraries) took over 8 s, leaving a crashed cell of a default
     // run without its signature.
     for (ProcessStacks& stacks : ReadTrialCores(
-             *directory, command.argv[0], 2 * command.stack_capture_bound)) {
+             directory, command.argv[0], 2 * command.stack_capture_bound)) {
       record.stacks.push_back(std::move(stacks));
     }
   }

@@ -8,14 +8,12 @@
 #include <stdlib.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
@@ -25,7 +23,7 @@
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
-#include "common/temp_dir.h"
+#include "common/scoped_directory.h"
 #include "reports/compare/report_comparison.h"
 #include "stats/sample_summary.h"
 #include "tools/calibration/delay_calibration.h"
@@ -106,20 +104,15 @@ int Run(const std::string& argv0) {
         (binary.ok() ? env.status() : binary.status()).ToString().c_str());
     return 1;
   }
-  absl::StatusOr<std::string> scratch =
-      MakeTemporaryDirectory("forkcheck-sensitivity-");
-  if (!scratch.ok()) {
-    std::fprintf(stderr, "%s\n", scratch.status().ToString().c_str());
-    return 1;
-  }
   // Its fault scripts and the runs' JSON and logs are read here and
   // nowhere else: gone on every way out, Ctrl-C included.
-  RemoveOnInterrupt(*scratch);
-  absl::Cleanup remove_scratch = [&scratch] {
-    std::error_code ignored;
-    std::filesystem::remove_all(*scratch, ignored);
-    ForgetOnInterrupt(*scratch);
-  };
+  absl::StatusOr<ScopedDirectory> made =
+      ScopedDirectory::Make("forkcheck-sensitivity-");
+  if (!made.ok()) {
+    std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
+    return 1;
+  }
+  const std::string& scratch = made->path();
   const std::string size = absl::GetFlag(FLAGS_size);
   const std::string scenario =
       absl::StrCat("BM_ProcessModel/thread_shared/workers:1/response:", size,
@@ -133,7 +126,7 @@ int Run(const std::string& argv0) {
   plan.binary_name = "process_models_benchmark";
   plan.binary = *binary;
   plan.env = *env;
-  plan.scratch = *scratch;
+  plan.scratch = scratch;
   plan.rounds = 1;
   plan.repetitions_per_round = 5;
   absl::StatusOr<DelayCalibration> calibration =
@@ -160,9 +153,9 @@ int Run(const std::string& argv0) {
       tally.expected_change =
           ExpectedChange(*calibration, tally.extra_delay_us);
       absl::StatusOr<std::vector<std::string>> base =
-          WithDelay(flags, *scratch, base_delay);
+          WithDelay(flags, scratch, base_delay);
       absl::StatusOr<std::vector<std::string>> slow =
-          WithDelay(flags, *scratch, base_delay + tally.extra_delay_us);
+          WithDelay(flags, scratch, base_delay + tally.extra_delay_us);
       if (!base.ok() || !slow.ok()) {
         std::fprintf(
             stderr, "%s\n",
