@@ -105,8 +105,13 @@ TEST(SubprocessTest, ProcessStateReadsTheKernelsLetter) {
   auto pid = SpawnInProcessGroup({"/bin/sleep", "30"}, SpawnOptions());
   ASSERT_TRUE(pid.ok()) << pid.status();
   kill(*pid, SIGSTOP);
-  std::this_thread::sleep_for(milliseconds(100));
-  EXPECT_EQ(ProcessState(*pid), 'T');
+  // The stop takes effect once the child next runs: on a loaded machine,
+  // later than any fixed sleep.
+  char state = '\0';
+  for (int i = 0; i < 500 && (state = ProcessState(*pid)) != 'T'; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(state, 'T');
   kill(*pid, SIGKILL);
   ASSERT_TRUE(WaitForChild(*pid, milliseconds(5000)).has_value());
   EXPECT_EQ(ProcessState(*pid), '\0');  // reaped: no such process

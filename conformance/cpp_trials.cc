@@ -68,7 +68,11 @@ TrialRecord RunTimedTrial(const PreparedTrial& prepared,
       std::chrono::steady_clock::now() - start);
   EXPECT_TRUE(record.ok()) << record.status();
   if (!record.ok()) return TrialRecord();
-  EXPECT_LT(*elapsed, bound);
+  // The watchdog waits longer by the time the trial's threads waited for
+  // a CPU (a loaded machine); so may the bound.
+  EXPECT_LT(*elapsed,
+            bound + std::chrono::duration_cast<std::chrono::milliseconds>(
+                        record->starvation_allowance));
   ExpectNothingLeftBehind(*record);
   return *std::move(record);
 }

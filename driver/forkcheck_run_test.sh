@@ -164,7 +164,15 @@ mkdir -p "$scratch/forkcheck-tmp-dead" "$scratch/forkcheck-tmp-alive"
 flock "$scratch/forkcheck-tmp-alive/.forkcheck-owner" sleep 300 &
 holder=$!
 trap 'kill "$holder" 2>/dev/null || true' EXIT
-sleep 0.2
+# Until the holder has the lock (a loaded machine starts it late), bounded.
+for _ in $(seq 1 200); do
+  flock -n "$scratch/forkcheck-tmp-alive/.forkcheck-owner" true || break
+  sleep 0.05
+done
+if flock -n "$scratch/forkcheck-tmp-alive/.forkcheck-owner" true; then
+  echo "FAIL: the lock holder did not take the lock within 10 s" >&2
+  exit 1
+fi
 cpp_report="$TEST_TMPDIR/cpp/run.json"
 out=$(TMPDIR="$scratch" "$run" --clients=cpp --cells="$cell" --min_trials=1 --max_trials=1 \
   --quick --bench_binaries=process_models_benchmark --bench_workers=1 \

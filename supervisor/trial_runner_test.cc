@@ -172,7 +172,9 @@ TEST(TrialRunnerTest, EveryQuickMisbehaviourIsClassified) {
 TEST(TrialRunnerTest, HangsAreClassifiedByPhaseAndNothingOutlivesTheTrial) {
   const std::string pid_file = TempPath("grandchild.pid");
   std::remove(pid_file.c_str());
-  const milliseconds watchdog(1500);
+  // Six workers (four hang, one leaves a grandchild, one crashes) reach
+  // their phases before it fires, loaded or not.
+  const milliseconds watchdog = kShortWatchdog;
   TrialRecord record =
       RunChecked(6,
                  {"--behavior=hang_create,hang_connect,hang_first_row,"
@@ -253,7 +255,7 @@ TEST(TrialRunnerTest, ATrialStarvedOfCpuIsNotAHang) {
 // A hung process sleeps and waits for no CPU, so a hang gets at most the
 // time its processes waited before they hung, not the whole allowance.
 TEST(TrialRunnerTest, AHangGetsNoStarvationAllowanceItDidNotWaitFor) {
-  const milliseconds watchdog(1500);
+  const milliseconds watchdog = kShortWatchdog;
   TrialRecord record = RunChecked(2, {"--behavior=hang_connect"}, watchdog);
   EXPECT_TRUE(record.watchdog_fired);
   EXPECT_LT(record.starvation_allowance, 2 * watchdog);
@@ -438,7 +440,7 @@ bool HasFrame(const ProcessStacks& stacks, const std::string& function) {
 }
 
 TEST(TrialRunnerTest, AHungTrialsStacksAreCapturedBeforeTheKill) {
-  const milliseconds watchdog(1500);
+  const milliseconds watchdog = kShortWatchdog;  // worker 1 finishes first
   // gdb over a sanitizer build on a loaded machine can take longer than
   // the default bound; this test is about what it finds, not how fast.
   TrialRecord record = RunChecked(2, {"--behavior=hang_in_named_function,ok"},

@@ -5,6 +5,7 @@ what a process writes, die_with_parent kills an orphan."""
 
 import ast
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from testees.python_grpcio import diagnostics
 from testees.python_grpcio.testing import runfiles
 
 NAMED_FRAMES = "testees/python_grpcio/testing/named_frames_main.py"
+# What every dump of named_frames_main.py hang names: both its threads.
+WHOLE_HANG_DUMP = ("in hang_in_named_function", "in sleep_without_the_gil")
 
 
 def python_child_environment():
@@ -32,20 +35,38 @@ def named_frames(mode):
     )
 
 
+def read_until(fd, text, wanted, count, timeout=10.0):
+    """`text` and what `fd` gives, until each string of `wanted` occurs
+    `count` times in it or `timeout` seconds passed (the caller's assertion
+    then tells)."""
+    deadline = time.monotonic() + timeout
+    while any(text.count(w) < count for w in wanted):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        text += chunk.decode(errors="replace")
+    return text
+
+
 class DiagnosticsTest(unittest.TestCase):
     def test_the_stack_dump_signal_names_the_function_a_process_hangs_in(self):
         process = named_frames("hang")
+        stderr = ""
         try:
             self.assertEqual(process.stdout.readline(), b"ready\n")
-            time.sleep(0.2)  # from "ready" into pause()
-            for _ in range(2):  # it answers, and goes on hanging
+            for dumps in (1, 2):  # it answers, and goes on hanging
+                # Each request once the last is answered: two pending at
+                # once would be one signal.
                 process.send_signal(diagnostics.STACK_DUMP_SIGNAL)
-                time.sleep(0.3)
+                stderr = read_until(process.stderr.fileno(), stderr, WHOLE_HANG_DUMP, dumps)
             self.assertIsNone(process.poll(), "the dump ended the process")
         finally:
             process.kill()
-            _, stderr = process.communicate(timeout=10)
-        stderr = stderr.decode()
+            _, rest = process.communicate(timeout=10)
+        stderr += rest.decode()
         self.assertEqual(stderr.count("in hang_in_named_function"), 2, stderr)
         # Every thread, the one blocked without the GIL too.
         self.assertEqual(stderr.count("in sleep_without_the_gil"), 2, stderr)

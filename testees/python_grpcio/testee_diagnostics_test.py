@@ -102,14 +102,14 @@ class TesteeDiagnosticsTest(FakeServerTestCase):
             # Once worker 1 has connected (it is then soon blocked in its
             # first read, which stalls): a dump of worker 1, of the trial's
             # parent and of the fork server; once they are in, the end of
-            # the trial, long before the stall would end. The parent is
-            # asked again each second until its dump shows it reaping: under
-            # load it may still be starting workers when first asked.
+            # the trial, long before the stall would end. Worker 1 and the
+            # parent are asked again each second until their dumps show the
+            # read and the reaping: under load either may not be there yet
+            # when first asked (the parent still starting workers).
             if not state["signalled"]:
                 phases = [m.phase for m in so_far.workers[1] if m.HasField("phase")]
                 if worker_pb2.PHASE_CONNECTED not in [p.phase for p in phases]:
                     return False
-                time.sleep(0.5)  # into the stalled read
                 children = children_of(testee)
                 state["servers"] = [p for p, c in children.items() if "forkserver" in c]
                 # It runs none of our code: it must hold the signal, not die of it.
@@ -117,15 +117,18 @@ class TesteeDiagnosticsTest(FakeServerTestCase):
                 for pid in [phases[0].pid, testee] + state["servers"] + state["trackers"]:
                     os.kill(pid, signal.SIGUSR2)
                 state["signalled"] = True
-                state["parent_asked"] = time.monotonic()
+                state["asked"] = time.monotonic()
+                state["worker"] = phases[0].pid
                 return False
-            if "in reap_until" not in so_far.stderr and time.monotonic() - state["parent_asked"] >= 1:
-                os.kill(testee, signal.SIGUSR2)
-                state["parent_asked"] = time.monotonic()
-            wanted = [("in worker_main", so_far.worker_stderr[1]), ("in reap_until", so_far.stderr)]
-            if state["servers"]:
-                wanted.append(("multiprocessing/forkserver.py", so_far.stderr))
-            if all(text in where for text, where in wanted):
+            worker_answered = all(text in so_far.worker_stderr[1] for text in ("stream_reader.py", "in worker_main"))
+            parent_answered = "in reap_until" in so_far.stderr
+            if time.monotonic() - state["asked"] >= 1:
+                for pid, answered in ((state["worker"], worker_answered), (testee, parent_answered)):
+                    if not answered:
+                        os.kill(pid, signal.SIGUSR2)
+                state["asked"] = time.monotonic()
+            server_answered = not state["servers"] or "multiprocessing/forkserver.py" in so_far.stderr
+            if worker_answered and parent_answered and server_answered:
                 time.sleep(0.2)  # the rest of the dumps
                 state["trackers_alive"] = [p for p in state["trackers"] if is_running(p)]
                 os.killpg(testee, signal.SIGKILL)
@@ -137,7 +140,8 @@ class TesteeDiagnosticsTest(FakeServerTestCase):
         run = run_testee(
             frame(trial_request(target, "multiprocessing", variant)), 2, timeout=30, worker_stderr=True, watch=watch
         )
-        self.assertLess(time.monotonic() - started, 15, "the dumps came only after the stall")
+        # Each stream stalls 20 s: the dumps came from the stalled trial.
+        self.assertLess(time.monotonic() - started, 18, "the dumps came only after the stall")
         self.assertTrue(state["signalled"], run.stderr)
         worker = run.worker_stderr[1]
         # Every thread of the worker, the one blocked in its read named.

@@ -21,7 +21,11 @@ import time
 from testees.python_grpcio import diagnostics
 
 
+_SLEEPER_STARTED = threading.Event()
+
+
 def sleep_without_the_gil():
+    _SLEEPER_STARTED.set()  # from here on a dump finds it in this function
     while True:
         time.sleep(3600)
 
@@ -41,7 +45,7 @@ def main() -> int:
     diagnostics.install_stack_dumps()
     if sys.argv[1:] == ["hang"]:
         threading.Thread(target=sleep_without_the_gil, name="sleeper", daemon=True).start()
-        time.sleep(0.2)  # the sleeper is inside time.sleep
+        _SLEEPER_STARTED.wait()
         hang_in_named_function()
     if sys.argv[1:] == ["crash"]:
         crash_in_named_function()
