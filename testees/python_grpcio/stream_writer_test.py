@@ -76,11 +76,12 @@ class StreamWriterTest(unittest.TestCase):
         self.assertEqual((account.calls, account.retries, account.injected_fault_retries), (2, 1, 1))
 
     def test_a_lost_acknowledgement_is_already_exists_on_the_resend(self):
-        # The first append is applied but answered after the call's deadline.
+        # The first append is applied but answered after the call's deadline
+        # (2 s: time for the server to take it first, loaded or not).
         faults = {"faults": [{"kind": "stall", "rpc": "append_rows", "target": "projects/late",
-                              "after_appends": 0, "millis": 3000}]}
+                              "after_appends": 0, "millis": 8000}]}
         with FakeServer(faults=faults) as server:
-            account = self.write(server, small("late"), WriterOptions(call_timeout=1.0))
+            account = self.write(server, small("late"), WriterOptions(call_timeout=2.0))
             self.assert_read_back_exactly_once(server, small("late"))
         self.assertTrue(account.ok(), account.status_message)
         self.assertGreaterEqual(account.already_existed, 1)
