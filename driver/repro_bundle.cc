@@ -283,11 +283,18 @@ constexpr char kRunSh[] = R"SH(#!/usr/bin/env bash
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WATCHDOG_MS=@WATCHDOG_MS@
+# FORKCHECK_WATCHDOG_MS=... bash run.sh gives the trial longer: the harness
+# also waits longer for a trial whose threads waited for a CPU, this cannot.
+WATCHDOG_MS=${FORKCHECK_WATCHDOG_MS:-@WATCHDOG_MS@}
 WORKERS=@WORKERS@
 SERVER="$here/bin/@SERVER@"
 
 die() { echo "run.sh: $*" >&2; exit 2; }
+case "$WATCHDOG_MS" in
+  '' | *[!0-9]* | 0* | ???????????*)
+    die "FORKCHECK_WATCHDOG_MS must be a whole number of milliseconds from 1 to 9999999999, not \"$WATCHDOG_MS\"" ;;
+esac
+watchdog_s=$(printf '%d.%03d' $((WATCHDOG_MS / 1000)) $((WATCHDOG_MS % 1000)))
 for tool in timeout python3 mktemp; do
   command -v "$tool" >/dev/null || die "needs $tool"
 done
@@ -351,7 +358,7 @@ echo "run.sh: fake server at $address; the trial: $WORKERS worker(s), watchdog $
 start=$(date +%s%N)
 env -u RUNFILES_DIR -u RUNFILES_MANIFEST_FILE @ENV@ \
   FORKCHECK_REPORT_FDS=@REPORT_FDS@ FORKCHECK_TRIAL_TOKEN=repro-$$ \
-  timeout -k 1 @WATCHDOG_S@ @ARGV@ \
+  timeout -k 1 "$watchdog_s" @ARGV@ \
   <"$run/request.bin" @REDIRECTS@ 2>"$run/trial.stderr" &
 trial_pid=$!
 wait "$trial_pid"
@@ -540,7 +547,6 @@ std::string RunScript(const ReproBundle& bundle) {
       kRunSh,
       {{"@KEY@", bundle.key},
        {"@WATCHDOG_MS@", absl::StrCat(command.watchdog.count())},
-       {"@WATCHDOG_S@", Seconds(command.watchdog)},
        {"@WORKERS@", absl::StrCat(command.workers)},
        {"@SERVER@", Basename(bundle.server_binary)},
        {"@FAULTS_PATH@", QuoteForScript(bundle.script_server.faults_path)},
@@ -783,7 +789,10 @@ absl::Status WriteReproReadme(const ReproBundle& bundle,
       "It starts the fake server (", bundle.cell.axes.transport,
       "), waits for it, runs the trial program once as the harness did, ",
       "with ", command.workers, " workers under a ", command.watchdog.count(),
-      " ms watchdog, kills the trial's process group and the server, and ",
+      " ms watchdog (`FORKCHECK_WATCHDOG_MS=20000 bash run.sh` gives it ",
+      "longer, e.g. on a loaded machine: the harness's watchdog also waits ",
+      "longer for a trial whose threads waited for a CPU, run.sh cannot), ",
+      "kills the trial's process group and the server, and ",
       "prints `outcome: hang (no exit within N ms)`, `outcome: crash ",
       "(SIGSEGV)`, `outcome: exited 0` and so on, then which messages each ",
       "report file got (a worker with no `result` did not finish). It exits ",
