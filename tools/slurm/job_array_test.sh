@@ -2,7 +2,8 @@
 # A single-node Slurm cluster (single_node_cluster.sh) runs a job array of
 # $TASKS tasks: every index runs exactly once and sees the array's size; then
 # the cluster leaves no process and no directory behind, also when it is
-# interrupted with a job still running, and when it is stopped by hand
+# interrupted with a job still running, when it is killed outright (SIGKILL),
+# and when it is stopped by hand
 # after its controller crashed with a job running. A missing Slurm or munge package
 # fails the test, naming it and the command that installs it.
 set -euo pipefail
@@ -101,6 +102,33 @@ wait "$held" || status=$?
 [ "$status" -eq 143 ] || die "the interrupted cluster exited $status, not 143 (SIGTERM): $(cat "$tmp/held.err")"
 trap - EXIT
 expect_gone "$held_dir"
+
+# --- Killed outright: SIGKILL runs no trap, so the watcher that `run`
+# starts in a session of its own stops the cluster, its job and the
+# command it ran, and removes the directory.
+rm -f "$results/held_dir" "$results/held_job_started"
+"$cluster" run -- bash -c hold_cluster 2>"$tmp/killed.err" &
+killed=$!
+trap 'kill -TERM "$killed" 2>/dev/null || true' EXIT
+deadline=$((SECONDS + 60))
+until [ -s "$results/held_dir" ] && [ -f "$results/held_job_started" ]; do
+  kill -0 "$killed" 2>/dev/null || die "the cluster to kill did not start: $(cat "$tmp/killed.err")"
+  [ $SECONDS -lt $deadline ] || die "the cluster to kill or its job did not start within 60 s"
+  sleep 0.5
+done
+killed_dir=$(cat "$results/held_dir")
+[ -n "$(leftovers "$killed_dir")" ] || die "no process of the cluster to kill found"
+kill -KILL "$killed"
+wait "$killed" 2>/dev/null || true
+trap - EXIT
+# The stop gives its job and daemons up to 20 s after SIGTERM, then KILLs.
+deadline=$((SECONDS + 60))
+until [ ! -e "$killed_dir" ] && [ -z "$(leftovers "$killed_dir")" ]; do
+  [ $SECONDS -lt $deadline ] || break
+  sleep 0.5
+done
+expect_gone "$killed_dir"
+grep -v '^$' "$tmp/killed.err" >&2 || true
 
 # --- By hand (start, stop) after the controller crashed: nothing cancels
 # the job, submitted without the cluster's mark; stop must still end it,

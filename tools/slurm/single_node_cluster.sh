@@ -34,7 +34,10 @@
 #   to COMMAND, so sbatch passes it to the jobs), or has a file of DIR open
 #   (slurmstepd: its log). `stop` cancels the jobs, TERMs the daemons, then
 #   every process found so in /proc, waits (bounded) and KILLs what is left:
-#   only processes of this cluster, never another run's.
+#   only processes of this cluster, never another run's. SIGKILL runs no
+#   trap, so `run` also starts a watcher in a session of its own (the
+#   hidden command `_stop_when_gone PID STARTTIME DIR`) that stops the
+#   cluster once the script is gone, however it went.
 # Every wait is bounded: the node must be idle within $START_TIMEOUT_S
 # seconds; each Slurm command has $COMMAND_TIMEOUT_S seconds.
 set -euo pipefail
@@ -315,6 +318,26 @@ stop_cluster() {
   done
 }
 
+# start_time PID: the process's start time in clock ticks (field 22 of
+# /proc/PID/stat, counted after the command name, which may hold spaces),
+# so that a pid reused by another process is not taken for it; empty if it
+# is gone.
+start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  # shellcheck disable=SC2086
+  set -- ${stat##*) }
+  echo "${20}"
+}
+
+# stop_when_gone PID STARTTIME: waits until process PID (started at
+# STARTTIME) is gone, then stops the cluster in $dir (nothing if it was
+# stopped already). Run by `run` in a session of its own.
+stop_when_gone() {
+  while [ "$(start_time "$1")" = "$2" ]; do sleep 0.5; done
+  stop_cluster
+}
+
 # new_dir: a new directory name under $TMPDIR, or /tmp when $TMPDIR's path
 # would make munge's socket path too long for a Unix socket (108 bytes).
 new_dir() {
@@ -349,6 +372,9 @@ case "$command" in
     check_programs
     dir=$(new_dir)
     start_cluster "$cpus"
+    # (Once the cluster is up and $dir is its final path: until then a
+    # failed or interrupted start stops it itself.)
+    setsid bash "$0" _stop_when_gone "$$" "$(start_time $$)" "$dir" </dev/null >/dev/null &
     trap stop_cluster EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -366,6 +392,11 @@ case "$command" in
     dir=$1
     start_cluster "$cpus"
     echo "export SLURM_CONF=$dir/slurm.conf"
+    ;;
+  _stop_when_gone)
+    [ $# -eq 3 ] || usage
+    dir=$3
+    stop_when_gone "$1" "$2"
     ;;
   stop)
     [ $# -eq 1 ] || usage
