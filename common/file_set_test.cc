@@ -24,7 +24,11 @@ std::string Root(const std::string& name) {
   return ::forkcheck::test_support::FreshTestDirectory(name);
 }
 
+using ::forkcheck::test_support::AwaitSignal;
 using ::forkcheck::test_support::BoundedWait;
+using ::forkcheck::test_support::ForkReportingChild;
+using ::forkcheck::test_support::ReadFromChild;
+using ::forkcheck::test_support::ReportingChild;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -100,12 +104,7 @@ TEST(FileSetTest, AnErrorOnAddNamesTheFileAndLeavesNothing) {
 
 TEST(FileSetTest, AnInterruptedSetLeavesNoTemporary) {
   const std::string root = Root("interrupted");
-  int ready[2];
-  ASSERT_EQ(pipe(ready), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(ready[0]);
+  const ReportingChild child = ForkReportingChild([&](int to_test) {
     InstallInterruptCleanup();
     FileSet files;
     if (!files.Add(root + "/run.md", "summary").ok() ||
@@ -113,17 +112,15 @@ TEST(FileSetTest, AnInterruptedSetLeavesNoTemporary) {
       _exit(3);
     }
     const char byte = 'r';
-    if (write(ready[1], &byte, 1) != 1) _exit(4);
-    for (int i = 0; i < 100; ++i) sleep(1);
-    _exit(5);
-  }
-  close(ready[1]);
-  char byte = 0;
-  ASSERT_EQ(read(ready[0], &byte, 1), 1);
-  close(ready[0]);
+    if (write(to_test, &byte, 1) != 1) _exit(4);
+    AwaitSignal(5);
+  });
+  ASSERT_GT(child.pid, 0);
+  ASSERT_EQ(ReadFromChild(child.from_child, 1), "r");
+  close(child.from_child);
   EXPECT_EQ(Names(root).size(), 2u);  // the two temporaries
-  ASSERT_EQ(kill(pid, SIGINT), 0);
-  const int status = BoundedWait(pid);
+  ASSERT_EQ(kill(child.pid, SIGINT), 0);
+  const int status = BoundedWait(child.pid);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
   EXPECT_THAT(Names(root), IsEmpty());
 }

@@ -17,7 +17,11 @@
 namespace forkcheck {
 namespace {
 
+using ::forkcheck::test_support::AwaitSignal;
 using ::forkcheck::test_support::BoundedWait;
+using ::forkcheck::test_support::ForkReportingChild;
+using ::forkcheck::test_support::ReadFromChild;
+using ::forkcheck::test_support::ReportingChild;
 
 // A child that registers `kept` and `removed` (then forgets `kept`), says
 // it is ready on `ready_fd`, and waits to be signalled.
@@ -29,8 +33,7 @@ using ::forkcheck::test_support::BoundedWait;
   ForgetOnInterrupt(kept);
   const char ready = 'r';
   if (write(ready_fd, &ready, 1) != 1) _exit(3);
-  for (int i = 0; i < 100; ++i) sleep(1);  // the test's own bound: 100 s
-  _exit(4);
+  AwaitSignal(4);
 }
 
 class InterruptCleanupTest : public ::testing::TestWithParam<int> {};
@@ -45,20 +48,13 @@ TEST_P(InterruptCleanupTest, RemovesRegisteredDirectoriesAndDiesOfTheSignal) {
   std::filesystem::create_directories(removed + "/nested");
   std::ofstream(removed + "/nested/server.sock") << "x";
 
-  int ready[2];
-  ASSERT_EQ(pipe(ready), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(ready[0]);
-    RunChild(kept, removed, ready[1]);
-  }
-  close(ready[1]);
-  char byte = 0;
-  ASSERT_EQ(read(ready[0], &byte, 1), 1);  // the child dies at 100 s at worst
-  close(ready[0]);
-  ASSERT_EQ(kill(pid, signal_number), 0);
-  const int status = BoundedWait(pid);
+  const ReportingChild child = ForkReportingChild(
+      [&](int to_test) { RunChild(kept, removed, to_test); });
+  ASSERT_GT(child.pid, 0);
+  ASSERT_EQ(ReadFromChild(child.from_child, 1), "r");
+  close(child.from_child);
+  ASSERT_EQ(kill(child.pid, signal_number), 0);
+  const int status = BoundedWait(child.pid);
 
   ASSERT_TRUE(WIFSIGNALED(status)) << "wait status " << status;
   EXPECT_EQ(WTERMSIG(status), signal_number);
@@ -88,34 +84,25 @@ INSTANTIATE_TEST_SUITE_P(Signals, InterruptCleanupTest,
   }
   close(ready_fd);
   if (!interrupted) exit(0);  // atexit handlers run
-  for (int i = 0; i < 100; ++i) sleep(1);
-  _exit(4);
+  AwaitSignal(4);
 }
 
 TEST(InterruptCleanupTest, OwnTemporaryDirectoryGoesOnInterruptionAndAtExit) {
   for (const bool interrupted : {true, false}) {
-    int ready[2];
-    ASSERT_EQ(pipe(ready), 0);
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(ready[0]);
-      RunTemporaryDirectoryChild(interrupted, ready[1]);
-    }
-    close(ready[1]);
-    char buffer[4096];
-    const ssize_t got = read(ready[0], buffer, sizeof(buffer));
-    close(ready[0]);
-    ASSERT_GT(got, 0);
-    const std::string directory(buffer, got);
+    const ReportingChild child = ForkReportingChild(
+        [&](int to_test) { RunTemporaryDirectoryChild(interrupted, to_test); });
+    ASSERT_GT(child.pid, 0);
+    const std::string directory = ReadFromChild(child.from_child, 4096);
+    close(child.from_child);
+    ASSERT_FALSE(directory.empty());
     EXPECT_EQ(directory.rfind(
                   std::string(getenv("TEST_TMPDIR")) + "/forkcheck-tmp-", 0),
               0u)
         << directory;
     if (interrupted) {
-      ASSERT_EQ(kill(pid, SIGINT), 0);
+      ASSERT_EQ(kill(child.pid, SIGINT), 0);
     }
-    const int status = BoundedWait(pid);
+    const int status = BoundedWait(child.pid);
     if (interrupted) {
       EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
     } else {
@@ -139,31 +126,22 @@ TEST(InterruptCleanupTest, OwnTemporaryDirectoryGoesOnInterruptionAndAtExit) {
     const char made = 'm';
     if (write(ready_fd, &made, 1) != 1) _exit(3);
   });
-  for (int i = 0; i < 100; ++i) sleep(1);
-  _exit(4);
+  AwaitSignal(4);
 }
 
 TEST(InterruptCleanupTest, ASignalWaitsForTheCriticalStepThenCleansUp) {
   const std::string directory =
       std::string(getenv("TEST_TMPDIR")) + "/made_while_held_off";
-  int ready[2];
-  ASSERT_EQ(pipe(ready), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(ready[0]);
-    RunHeldOffChild(directory, ready[1]);
-  }
-  close(ready[1]);
-  char byte = 0;
-  ASSERT_EQ(read(ready[0], &byte, 1), 1);
-  ASSERT_EQ(kill(pid, SIGINT), 0);
+  const ReportingChild child = ForkReportingChild(
+      [&](int to_test) { RunHeldOffChild(directory, to_test); });
+  ASSERT_GT(child.pid, 0);
+  ASSERT_EQ(ReadFromChild(child.from_child, 1), "r");
+  ASSERT_EQ(kill(child.pid, SIGINT), 0);
   // The step goes on to its end after the signal...
-  EXPECT_EQ(read(ready[0], &byte, 1), 1);
-  EXPECT_EQ(byte, 'm');
-  close(ready[0]);
+  EXPECT_EQ(ReadFromChild(child.from_child, 1), "m");
+  close(child.from_child);
   // ...and only then does the cleanup run and the signal end the process.
-  const int status = BoundedWait(pid);
+  const int status = BoundedWait(child.pid);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
   EXPECT_FALSE(std::filesystem::exists(directory));
 }

@@ -18,8 +18,12 @@
 namespace forkcheck {
 namespace {
 
+using ::forkcheck::test_support::AwaitSignal;
 using ::forkcheck::test_support::BoundedWait;
+using ::forkcheck::test_support::ForkReportingChild;
 using ::forkcheck::test_support::FreshTestDirectory;
+using ::forkcheck::test_support::ReadFromChild;
+using ::forkcheck::test_support::ReportingChild;
 
 class ScopedDirectoryTest : public ::testing::Test {
  protected:
@@ -94,36 +98,25 @@ TEST_F(ScopedDirectoryTest, AnErrorNamesThePattern) {
 }
 
 TEST_F(ScopedDirectoryTest, GoesWhenASignalEndsTheProcessButAKeptOneStays) {
-  int ready[2];
-  ASSERT_EQ(pipe(ready), 0);
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(ready[0]);
+  const ReportingChild child = ForkReportingChild([](int to_test) {
     InstallInterruptCleanup();
     absl::StatusOr<ScopedDirectory> removed = ScopedDirectory::Make("gone-");
     absl::StatusOr<ScopedDirectory> kept = ScopedDirectory::Make("kept-");
     if (!removed.ok() || !kept.ok()) _exit(2);
     kept->Keep();
     const std::string paths = removed->path() + "\n" + kept->path() + "\n";
-    if (write(ready[1], paths.data(), paths.size()) !=
+    if (write(to_test, paths.data(), paths.size()) !=
         static_cast<ssize_t>(paths.size())) {
       _exit(3);
     }
-    close(ready[1]);
-    for (int i = 0; i < 100; ++i) sleep(1);  // the test's own bound: 100 s
-    _exit(4);
-  }
-  close(ready[1]);
-  std::string paths;
-  char buffer[512];
-  ssize_t n;
-  while ((n = read(ready[0], buffer, sizeof(buffer))) > 0) {
-    paths.append(buffer, n);
-  }
-  close(ready[0]);
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  const int status = BoundedWait(pid);
+    close(to_test);
+    AwaitSignal(4);
+  });
+  ASSERT_GT(child.pid, 0);
+  const std::string paths = ReadFromChild(child.from_child, 4096);
+  close(child.from_child);
+  ASSERT_EQ(kill(child.pid, SIGTERM), 0);
+  const int status = BoundedWait(child.pid);
   ASSERT_TRUE(WIFSIGNALED(status)) << "wait status " << status;
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
   const size_t newline = paths.find('\n');

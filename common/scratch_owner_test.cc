@@ -29,25 +29,20 @@ namespace fs = std::filesystem;
 // killed; 100 s at most) or, with `exit_at_once`, exits. Returns its pid
 // once the mark is made.
 pid_t OwnerProcess(const std::string& directory, bool exit_at_once) {
-  int ready[2];
-  EXPECT_EQ(pipe(ready), 0);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(ready[0]);
-    fs::create_directories(directory);
-    absl::StatusOr<OwnerMark> mark = MarkOwnedByThisProcess(directory);
-    if (!mark.ok()) _exit(3);
-    const char byte = 'r';
-    if (write(ready[1], &byte, 1) != 1) _exit(4);
-    if (exit_at_once) _exit(0);
-    for (int i = 0; i < 100; ++i) sleep(1);
-    _exit(5);
-  }
-  close(ready[1]);
-  char byte = 0;
-  EXPECT_EQ(read(ready[0], &byte, 1), 1) << "the owner failed to mark";
-  close(ready[0]);
-  return pid;
+  const test_support::ReportingChild child =
+      test_support::ForkReportingChild([&](int to_test) {
+        fs::create_directories(directory);
+        absl::StatusOr<OwnerMark> mark = MarkOwnedByThisProcess(directory);
+        if (!mark.ok()) _exit(3);
+        const char byte = 'r';
+        if (write(to_test, &byte, 1) != 1) _exit(4);
+        if (exit_at_once) _exit(0);
+        test_support::AwaitSignal(5);
+      });
+  EXPECT_EQ(test_support::ReadFromChild(child.from_child, 1), "r")
+      << "the owner failed to mark";
+  if (child.from_child >= 0) close(child.from_child);
+  return child.pid;
 }
 
 void Reap(pid_t pid) {

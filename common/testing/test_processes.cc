@@ -1,11 +1,14 @@
 #include "common/testing/test_processes.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -29,6 +32,58 @@ int BoundedWait(pid_t pid) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return status;
+}
+
+ReportingChild ForkReportingChild(
+    const std::function<void(int to_test)>& body) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return {};
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork failed";
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    return {};
+  }
+  if (pid == 0) {
+    close(pipe_fds[0]);
+    body(pipe_fds[1]);
+    _exit(99);  // a body must not return
+  }
+  close(pipe_fds[1]);
+  return {pid, pipe_fds[0]};
+}
+
+std::string ReadFromChild(int fd, size_t bytes) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::string read_so_far;
+  while (read_so_far.size() < bytes) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd readable = {fd, POLLIN, 0};
+    if (left.count() <= 0 ||
+        poll(&readable, 1, static_cast<int>(left.count())) == 0) {
+      ADD_FAILURE() << "the child wrote " << read_so_far.size() << " of "
+                    << bytes << " bytes within 30 s";
+      break;
+    }
+    char buffer[4096];
+    const ssize_t got =
+        read(fd, buffer, std::min(sizeof(buffer), bytes - read_so_far.size()));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    read_so_far.append(buffer, static_cast<size_t>(got));
+  }
+  return read_so_far;
+}
+
+void AwaitSignal(int code) {
+  for (int i = 0; i < 100; ++i) sleep(1);
+  _exit(code);
 }
 
 std::string FreshTestDirectory(const std::string& name) {

@@ -17,6 +17,25 @@ namespace forkcheck::test_support {
 // failure). Its wait status.
 int BoundedWait(pid_t pid);
 
+// A child forked to run `body`, which tells the test what it did through
+// `to_test` (the write end of a pipe) and must not return: it ends with
+// _exit, or in AwaitSignal. `from_child` is the read end (the caller
+// closes it); pid -1 if the pipe or the fork failed (a test failure is
+// recorded).
+struct ReportingChild {
+  pid_t pid = -1;
+  int from_child = -1;
+};
+ReportingChild ForkReportingChild(const std::function<void(int to_test)>& body);
+
+// Up to `bytes` bytes from `fd`: fewer if the writer closes it first or 30 s
+// pass (a test failure is recorded then).
+std::string ReadFromChild(int fd, size_t bytes);
+
+// For a child that waits for the test's signal: exits with `code` if none
+// came within 100 s, so that a failed test leaves no process behind.
+[[noreturn]] void AwaitSignal(int code);
+
 // $TEST_TMPDIR/<name>, emptied and made afresh.
 std::string FreshTestDirectory(const std::string& name);
 
