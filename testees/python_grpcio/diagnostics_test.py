@@ -35,20 +35,54 @@ def named_frames(mode):
     )
 
 
-def read_until(fd, text, wanted, count, timeout=10.0):
-    """`text` and what `fd` gives, until each string of `wanted` occurs
-    `count` times in it or `timeout` seconds passed (the caller's assertion
-    then tells)."""
+def read_from(fd, data: bytes, enough, timeout: float) -> bytes:
+    """`data` and what `fd` gives, until enough(all of it), the writer
+    closes it or `timeout` seconds passed (the caller's assertion then
+    tells)."""
     deadline = time.monotonic() + timeout
-    while any(text.count(w) < count for w in wanted):
+    while not enough(data):
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
             break
         chunk = os.read(fd, 65536)
         if not chunk:
             break
-        text += chunk.decode(errors="replace")
-    return text
+        data += chunk
+    return data
+
+
+def read_until(fd, text, wanted, count, timeout=10.0):
+    """`text` and what `fd` gives, until each string of `wanted` occurs
+    `count` times in it (or as read_from)."""
+    data = read_from(
+        fd, text.encode(), lambda d: all(d.decode(errors="replace").count(w) >= count for w in wanted), timeout
+    )
+    return data.decode(errors="replace")
+
+
+def written_by_forked_child(body, timeout=60.0) -> bytes:
+    """What body(fd) writes to fd, a pipe's write end, run in a forked child
+    that exits (0) after it. Every wait bounded: past `timeout` the child is
+    killed and what it wrote so far returned."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.close(read)
+            body(write)
+        finally:
+            os._exit(0)
+    os.close(write)
+    written = read_from(read, b"", lambda _: False, timeout)
+    os.close(read)
+    deadline = time.monotonic() + timeout
+    while os.waitpid(child, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            break
+        time.sleep(0.01)
+    return written
 
 
 class DiagnosticsTest(unittest.TestCase):
@@ -83,22 +117,15 @@ class DiagnosticsTest(unittest.TestCase):
         self.assertEqual(int(diagnostics.STACK_DUMP_SIGNAL), 12)
 
     def test_adopt_stderr_moves_sys_stderr_and_the_dumps(self):
-        read, write = os.pipe()
-        child = os.fork()
-        if child == 0:
-            try:
-                print("before", file=sys.stderr, end="")  # buffered: flushed to the old fd 2
-                diagnostics.adopt_stderr(write)
-                os.close(write)
-                print("after", file=sys.stderr, flush=True)
-                diagnostics.install_stack_dumps()
-                os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
-            finally:
-                os._exit(0)
-        os.close(write)
-        os.waitpid(child, 0)
-        with os.fdopen(read, "rb") as pipe:
-            text = pipe.read().decode()
+        def child(write):
+            print("before", file=sys.stderr, end="")  # buffered: flushed to the old fd 2
+            diagnostics.adopt_stderr(write)
+            os.close(write)
+            print("after", file=sys.stderr, flush=True)
+            diagnostics.install_stack_dumps()
+            os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
+
+        text = written_by_forked_child(child).decode()
         self.assertTrue(text.startswith("after\n"), text)
         self.assertIn("in test_adopt_stderr_moves_sys_stderr_and_the_dumps", text)
         self.assertNotIn("before", text)
@@ -106,30 +133,23 @@ class DiagnosticsTest(unittest.TestCase):
     def test_a_dump_request_while_starting_exec_children_is_answered_after(self):
         # The only thread blocks the signal meanwhile: the dump comes once it
         # leaves, and names where it went on, not lost as an ignored one was.
-        read, write = os.pipe()
-        child = os.fork()
-        if child == 0:
-            try:
-                diagnostics.adopt_stderr(write)
-                os.close(write)
-                diagnostics.install_stack_dumps()
-                with diagnostics.exec_children_defer_stack_dumps():
-                    os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
-                    time.sleep(0.1)
-                    os.write(2, b"left\n")
-            finally:
-                os._exit(0)
-        os.close(write)
-        os.waitpid(child, 0)
-        with os.fdopen(read, "rb") as pipe:
-            text = pipe.read().decode()
+        def child(write):
+            diagnostics.adopt_stderr(write)
+            os.close(write)
+            diagnostics.install_stack_dumps()
+            with diagnostics.exec_children_defer_stack_dumps():
+                os.kill(os.getpid(), diagnostics.STACK_DUMP_SIGNAL)
+                time.sleep(0.1)
+                os.write(2, b"left\n")
+
+        text = written_by_forked_child(child).decode()
         self.assertTrue(text.startswith("left\n"), text)
         self.assertEqual(text.count("in test_a_dump_request_while_starting_exec_children_is_answered_after"), 1, text)
 
     def test_an_exec_child_holds_a_dump_request_until_it_installs_its_dumps(self):
         # A handled signal reverts to its default across exec, which would
         # end the child; a blocked one stays blocked until it unblocks it.
-        child = (
+        program = (
             "import os, signal, sys\n"
             "os.kill(os.getpid(), signal.SIGUSR2)\n"
             "print('alive', flush=True)\n"
@@ -138,20 +158,14 @@ class DiagnosticsTest(unittest.TestCase):
             "print('installed', flush=True)\n"
         )
         env = python_child_environment()
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            try:
-                diagnostics.install_stack_dumps()
-                with diagnostics.exec_children_defer_stack_dumps():
-                    run = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, timeout=60)
-                os.write(write, repr((run.returncode, run.stdout, run.stderr)).encode())
-            finally:
-                os._exit(0)
-        os.close(write)
-        os.waitpid(pid, 0)
-        with os.fdopen(read, "rb") as pipe:
-            returncode, stdout, stderr = ast.literal_eval(pipe.read().decode())
+
+        def child(write):
+            diagnostics.install_stack_dumps()
+            with diagnostics.exec_children_defer_stack_dumps():
+                run = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, timeout=30)
+            os.write(write, repr((run.returncode, run.stdout, run.stderr)).encode())
+
+        returncode, stdout, stderr = ast.literal_eval(written_by_forked_child(child).decode())
         self.assertEqual(returncode, 0, stderr)
         self.assertEqual(stdout, b"alive\ninstalled\n")
         self.assertIn(b"in <module>", stderr)  # the held request, answered on install

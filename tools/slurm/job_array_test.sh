@@ -83,18 +83,25 @@ hold_cluster() {
   sleep 300
 }
 export -f hold_cluster
-"$cluster" run -- bash -c hold_cluster 2>"$tmp/held.err" &
-held=$!
-# If this test fails while the cluster is held, the cluster goes with it.
-trap 'kill -TERM "$held" 2>/dev/null || true' EXIT
-deadline=$((SECONDS + 60))
-until [ -s "$results/held_dir" ] && [ -f "$results/held_job_started" ]; do
-  kill -0 "$held" 2>/dev/null || die "the held cluster did not start: $(cat "$tmp/held.err")"
-  [ $SECONDS -lt $deadline ] || die "the held cluster or its job did not start within 60 s"
-  sleep 0.5
-done
-held_dir=$(cat "$results/held_dir")
-[ -n "$(leftovers "$held_dir")" ] || die "no process of the held cluster found: the check of leftovers sees nothing"
+# start_held_cluster ERRFILE: `run` of hold_cluster in the background, its
+# stderr in ERRFILE, once its job runs: sets held (the script's pid) and
+# held_dir (the cluster's directory).
+start_held_cluster() {
+  rm -f "$results/held_dir" "$results/held_job_started"
+  "$cluster" run -- bash -c hold_cluster 2>"$1" &
+  held=$!
+  # If this test fails while the cluster is held, the cluster goes with it.
+  trap 'kill -TERM "$held" 2>/dev/null || true' EXIT
+  local deadline=$((SECONDS + 60))
+  until [ -s "$results/held_dir" ] && [ -f "$results/held_job_started" ]; do
+    kill -0 "$held" 2>/dev/null || die "the held cluster did not start: $(cat "$1")"
+    [ $SECONDS -lt $deadline ] || die "the held cluster or its job did not start within 60 s"
+    sleep 0.5
+  done
+  held_dir=$(cat "$results/held_dir")
+  [ -n "$(leftovers "$held_dir")" ] || die "no process of the held cluster found: the check of leftovers sees nothing"
+}
+start_held_cluster "$tmp/held.err"
 kill -TERM "$held"
 status=0
 timeout 60 tail --pid="$held" -f /dev/null || die "the interrupted cluster did not stop within 60 s"
@@ -106,28 +113,17 @@ expect_gone "$held_dir"
 # --- Killed outright: SIGKILL runs no trap, so the watcher that `run`
 # starts in a session of its own stops the cluster, its job and the
 # command it ran, and removes the directory.
-rm -f "$results/held_dir" "$results/held_job_started"
-"$cluster" run -- bash -c hold_cluster 2>"$tmp/killed.err" &
-killed=$!
-trap 'kill -TERM "$killed" 2>/dev/null || true' EXIT
-deadline=$((SECONDS + 60))
-until [ -s "$results/held_dir" ] && [ -f "$results/held_job_started" ]; do
-  kill -0 "$killed" 2>/dev/null || die "the cluster to kill did not start: $(cat "$tmp/killed.err")"
-  [ $SECONDS -lt $deadline ] || die "the cluster to kill or its job did not start within 60 s"
-  sleep 0.5
-done
-killed_dir=$(cat "$results/held_dir")
-[ -n "$(leftovers "$killed_dir")" ] || die "no process of the cluster to kill found"
-kill -KILL "$killed"
-wait "$killed" 2>/dev/null || true
+start_held_cluster "$tmp/killed.err"
+kill -KILL "$held"
+wait "$held" 2>/dev/null || true
 trap - EXIT
 # The stop gives its job and daemons up to 20 s after SIGTERM, then KILLs.
 deadline=$((SECONDS + 60))
-until [ ! -e "$killed_dir" ] && [ -z "$(leftovers "$killed_dir")" ]; do
+until [ ! -e "$held_dir" ] && [ -z "$(leftovers "$held_dir")" ]; do
   [ $SECONDS -lt $deadline ] || break
   sleep 0.5
 done
-expect_gone "$killed_dir"
+expect_gone "$held_dir"
 grep -v '^$' "$tmp/killed.err" >&2 || true
 
 # --- By hand (start, stop) after the controller crashed: nothing cancels
