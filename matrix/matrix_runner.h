@@ -75,6 +75,11 @@ struct MatrixRunOptions {
   // per core, on the CPUs the trials share.
   int stacks_per_cell = 2;
   CellRunOptions cell;
+  // Runs one trial of a cell in place of the real one (PrepareCellTrial and
+  // RunPreparedCellTrial against the server pool): for tests of the
+  // schedule, which then need no server or trial program. Called from the
+  // lanes' threads, one call per lane at a time.
+  std::function<TrialSample(const Cell&)> run_trial;
   // Called (serialised, from a runner thread) as each cell completes.
   std::function<void(const CellResult&)> on_cell_done;
   // Called (serialised, from a runner thread, after on_cell_done if both
