@@ -27,7 +27,9 @@ std::string DescribeOutputTail(const std::string& path, size_t bytes = 2048);
 // Writes `contents` to `path` atomically: to a temporary beside it
 // (WriteTemporaryBeside), renamed over `path`, then its directory flushed;
 // a reader sees the old file or the new one, never half of one. (Several
-// files that must appear together: common/file_set.h.)
+// files that must appear together: common/file_set.h.) An error from the
+// flush alone (the directory cannot be opened for reading, say) comes
+// with the new file already in place.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
 

@@ -54,10 +54,11 @@ void OnSignal(int signal_number) {
     std::lock_guard<std::recursive_mutex> lock(DirectoriesMutex());
     for (const std::string& directory : Directories()) {
       std::error_code error;
-      // A thread may be making a directory in it as this runs (a lane
-      // starting a trial: it then waits for this lock to register it), so
-      // remove_all can meet a directory it did not list ("Directory not
-      // empty"): try again, a bounded number of times.
+      // Other processes may be writing in it as this runs (a running
+      // trial's, in its directory; a new directory of this process waits
+      // for this lock: ScopedDirectory::Make), so remove_all can meet an
+      // entry it did not list ("Directory not empty"): try again, a
+      // bounded number of times.
       for (int attempt = 0; attempt < 20; ++attempt) {
         error.clear();
         std::filesystem::remove_all(directory, error);

@@ -65,8 +65,11 @@ std::string ReadFromChild(int fd, size_t bytes) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd readable = {fd, POLLIN, 0};
-    if (left.count() <= 0 ||
-        poll(&readable, 1, static_cast<int>(left.count())) == 0) {
+    const int ready = left.count() <= 0
+                          ? 0
+                          : poll(&readable, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) {
       ADD_FAILURE() << "the child wrote " << read_so_far.size() << " of "
                     << bytes << " bytes within 30 s";
       break;

@@ -33,7 +33,9 @@ _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 def install_stack_dumps() -> None:
     """faulthandler on fd 2: every thread's stack on a fatal signal, and on
     STACK_DUMP_SIGNAL (without ending the process). Idempotent; inherited by
-    forked children (which may call it again)."""
+    forked children (which may call it again). It unblocks the signal in the
+    calling thread only: call it from a process's main thread as it starts,
+    never inside exec_children_defer_stack_dumps (it would end the deferral)."""
     faulthandler.enable(file=2, all_threads=True)
     faulthandler.register(STACK_DUMP_SIGNAL, file=2, all_threads=True, chain=False)
     # A process started by exec while its parent deferred dumps begins with

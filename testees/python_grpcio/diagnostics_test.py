@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 import unittest
 
 from testees.python_grpcio import diagnostics
@@ -62,26 +63,36 @@ def read_until(fd, text, wanted, count, timeout=10.0):
 
 def written_by_forked_child(body, timeout=60.0) -> bytes:
     """What body(fd) writes to fd, a pipe's write end, run in a forked child
-    that exits (0) after it. Every wait bounded: past `timeout` the child is
-    killed and what it wrote so far returned."""
+    that exits after it. Every wait bounded: past `timeout` the child is
+    killed. Raises AssertionError, with what it wrote, unless the child
+    exited 0 (an exception in `body` exits 1, its traceback written to fd)."""
     read, write = os.pipe()
     child = os.fork()
     if child == 0:
+        code = 0
         try:
             os.close(read)
             body(write)
+        except BaseException:  # noqa: B902 - the child reports everything
+            os.write(write, traceback.format_exc().encode())
+            code = 1
         finally:
-            os._exit(0)
+            os._exit(code)
     os.close(write)
     written = read_from(read, b"", lambda _: False, timeout)
     os.close(read)
     deadline = time.monotonic() + timeout
-    while os.waitpid(child, os.WNOHANG) == (0, 0):
+    while True:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid != 0:
+            break
         if time.monotonic() > deadline:
             os.kill(child, signal.SIGKILL)
-            os.waitpid(child, 0)
+            _, status = os.waitpid(child, 0)
             break
         time.sleep(0.01)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise AssertionError(f"the forked child ended {os.waitstatus_to_exitcode(status)}; it wrote: {written!r}")
     return written
 
 

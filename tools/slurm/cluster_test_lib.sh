@@ -12,12 +12,20 @@ leftovers() {
   find /proc/[0-9]*/fd -maxdepth 1 -lname "$1/*" 2>/dev/null || true
 }
 
-# expect_gone DIR: DIR is removed and no process of its cluster is alive.
+# expect_gone DIR: DIR is removed and no process of its cluster is alive,
+# nor the watcher of a `run` (which leftovers would not show: its command
+# line names this test's script), within 5 s.
 expect_gone() {
   [ ! -e "$1" ] || die "the cluster directory $1 is still there"
   local left
   left=$(leftovers "$1")
   [ -z "$left" ] || die "processes of the cluster $1 outlived it: $left"
+  local _
+  for _ in $(seq 50); do
+    pgrep -f "_stop_when_gone [0-9]+ [0-9]+ $1\$" >/dev/null || return 0
+    sleep 0.1
+  done
+  die "the watcher of the cluster $1 outlived it: $(pgrep -af "_stop_when_gone [0-9]+ [0-9]+ $1\$")"
 }
 
 # wait_for_job JOBID TIMEOUT_S: waits until no task of job JOBID (every task

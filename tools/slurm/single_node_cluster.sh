@@ -321,12 +321,14 @@ stop_cluster() {
 # start_time PID: the process's start time in clock ticks (field 22 of
 # /proc/PID/stat, counted after the command name, which may hold spaces),
 # so that a pid reused by another process is not taken for it; empty if it
-# is gone.
+# is gone, or a zombie (whose parent has not reaped it yet: it may never,
+# e.g. while it reads the script's stderr to its end).
 start_time() {
   local stat
   stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
   # shellcheck disable=SC2086
   set -- ${stat##*) }
+  [ "$1" = Z ] && return 0
   echo "${20}"
 }
 
@@ -375,7 +377,11 @@ case "$command" in
     # (Once the cluster is up and $dir is its final path: until then a
     # failed or interrupted start stops it itself.)
     setsid bash "$0" _stop_when_gone "$$" "$(start_time $$)" "$dir" </dev/null >/dev/null &
-    trap stop_cluster EXIT
+    watcher=$!
+    # The watcher (its session: it and its sleep) goes once the stop is
+    # done: it holds this script's stderr, which a caller may read to its
+    # end.
+    trap 'stop_cluster; kill -- "-$watcher" 2>/dev/null || true' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     # In the background, so that a signal runs the traps at once rather than
