@@ -173,8 +173,14 @@ def run_testee(
         if open_fds:
             exit_code = None
         else:
-            exit_code = process.wait(timeout=max(deadline - time.monotonic(), 1))
-            _wait_for_group_gone(process.pid, deadline)
+            try:
+                exit_code = process.wait(timeout=max(deadline - time.monotonic(), 1))
+            except subprocess.TimeoutExpired:
+                raise AssertionError(
+                    f"the testee closed its pipes but did not exit within {timeout}s; "
+                    + _tails(_so_far(received, pipes, stderr_pipes, stderr_fd))
+                ) from None
+            _wait_for_group_gone(process.pid, deadline, _so_far(received, pipes, stderr_pipes, stderr_fd))
     finally:
         end_trial(process, [r for r, _ in pipes + stderr_pipes], scratch)
     messages = [frames_of(received[r]) for r, _ in pipes]
@@ -227,13 +233,14 @@ def _tails(run: TesteeRun) -> str:
     return "\n".join(lines)
 
 
-def _wait_for_group_gone(group: int, deadline: float) -> None:
-    """Nothing of the testee may outlive it (e.g. a forkserver process)."""
+def _wait_for_group_gone(group: int, deadline: float, run: TesteeRun) -> None:
+    """Nothing of the testee may outlive it (e.g. a forkserver process);
+    `run`: what it said, for the failure's message."""
     while True:
         try:
             os.killpg(group, 0)
         except ProcessLookupError:
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"processes of the testee's group {group} outlived it")
+            raise AssertionError(f"processes of the testee's group {group} outlived it; " + _tails(run))
         time.sleep(0.02)
