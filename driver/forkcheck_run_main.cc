@@ -119,8 +119,9 @@ ABSL_FLAG(bool, explain_failures, true,
           "read the cores of crashed ones, for the report's stack signatures "
           "(a few seconds of gdb each; supervisor/README.md)");
 ABSL_FLAG(double, watchdog_scale, 1.0,
-          "multiplies every trial's watchdog (raise it under sanitizers or on "
-          "a loaded machine)");
+          "multiplies every trial's watchdog and its own deadlines "
+          "(connecting, the session, the parent's check; raise it under "
+          "sanitizers or on a loaded machine)");
 ABSL_FLAG(bool, quick, false,
           "a short run (under 3 minutes on 2 cores): the quick matrix with "
           "1 to 10 trials a cell within 75 seconds, and the benchmarks at 2 "

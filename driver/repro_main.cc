@@ -53,8 +53,8 @@ ABSL_FLAG(std::string, out, "",
           "the reproduction's directory (must not exist, or be empty); "
           "default repro/<cell>-<UTC time>/ under the current directory");
 ABSL_FLAG(double, watchdog_scale, 1.0,
-          "multiplies the trial's watchdog, as the main job's flag does "
-          "(raise it on a loaded machine)");
+          "multiplies the trial's watchdog and its own deadlines, as the "
+          "main job's flag does (raise it on a loaded machine)");
 
 namespace forkcheck {
 namespace {

@@ -17,20 +17,29 @@ std::string Describe(const WorkerOutcome& outcome) {
                                           : DescribeWorkerOutcome(outcome);
 }
 
-// The bounds of a cell's trial with `watchdog` (trial_spec.h).
-TrialBounds BoundsFor(std::chrono::milliseconds watchdog,
-                      const CellRunOptions& options) {
+std::chrono::milliseconds Scaled(std::chrono::milliseconds duration,
+                                 double scale) {
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(duration.count() * scale));
+}
+
+}  // namespace
+
+TrialBounds TrialBoundsFor(std::chrono::milliseconds watchdog,
+                           const CellRunOptions& options) {
   TrialBounds bounds;
-  bounds.rpc_timeout = options.rpc_timeout;
-  bounds.parent_check_timeout = options.parent_check_timeout;
+  // Scaled as the watchdog is: a machine slow enough to need a longer
+  // watchdog connects and answers slowly too, and a trial the watchdog
+  // now waits for must not fail its own deadlines instead.
+  bounds.rpc_timeout = Scaled(options.rpc_timeout, options.watchdog_scale);
+  bounds.parent_check_timeout =
+      Scaled(options.parent_check_timeout, options.watchdog_scale);
   // A quarter of the watchdog: the parent's check ends before the watchdog
   // even when a worker hangs.
   bounds.worker_patience = watchdog / 4;
   bounds.watchdog = watchdog;
   return bounds;
 }
-
-}  // namespace
 
 absl::Status ResolveTable(const std::string& table, std::string* full_name,
                           int64_t* rows) {
@@ -52,8 +61,7 @@ std::chrono::milliseconds WatchdogFor(int64_t table_rows,
       (cpp ? options.watchdog_base : options.testee_watchdog_base) +
       (cpp ? options.watchdog_per_krow : options.testee_watchdog_per_krow) *
           ((table_rows + 999) / 1000);
-  return std::chrono::milliseconds(
-      static_cast<int64_t>(work.count() * options.watchdog_scale));
+  return Scaled(work, options.watchdog_scale);
 }
 
 TrialSample SampleFromTrial(const TrialRecord& record,
@@ -118,8 +126,8 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
   }
   const std::chrono::milliseconds watchdog =
       WatchdogFor(trial.table_rows, options, cell.client);
-  const v1::TrialRequest request =
-      TrialRequestFor(cell, target, table_name, BoundsFor(watchdog, options));
+  const v1::TrialRequest request = TrialRequestFor(
+      cell, target, table_name, TrialBoundsFor(watchdog, options));
   absl::StatusOr<PreparedTrial> prepared = PrepareTesteeTrial(
       testee->second, request, GrpcEnvironment(cell.axes), watchdog);
   if (!prepared.ok()) return prepared.status();
@@ -131,15 +139,13 @@ absl::StatusOr<CellTrial> PrepareCellTrial(const Cell& cell,
     if (!read_table.ok()) return read_table.status();
     trial.read_back = TableReadBackCommandFor(
         *read_table, target, request.table(), request.write_rows(),
-        std::chrono::milliseconds(static_cast<int64_t>(
-            options.read_back_timeout.count() * options.watchdog_scale)));
+        Scaled(options.read_back_timeout, options.watchdog_scale));
   }
   trial.prepared = *std::move(prepared);
   trial.prepared.command.explain_failures = options.explain_failures;
   // A debugger slows down as a trial does (load, sanitizers).
   trial.prepared.command.stack_capture_bound =
-      std::chrono::milliseconds(static_cast<int64_t>(
-          kStackCaptureBound.count() * std::max(1.0, options.watchdog_scale)));
+      Scaled(kStackCaptureBound, std::max(1.0, options.watchdog_scale));
   return trial;
 }
 

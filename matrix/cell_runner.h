@@ -36,10 +36,12 @@ struct CellRunOptions {
   double watchdog_scale = 1.0;
   // Per-worker budget for connecting and for the session's creation; kept
   // below the watchdog so an unreachable server is an error, not a hang.
+  // Times `watchdog_scale`, as the watchdog (TrialBoundsFor).
   std::chrono::milliseconds rpc_timeout{2500};
-  // The parent's check of its own client: its deadline, and how long the
-  // parent waits for its workers before it checks anyway (a quarter of the
-  // watchdog), so the check ends before the watchdog even when a worker hangs.
+  // The parent's check of its own client: its deadline (times
+  // `watchdog_scale`), and how long the parent waits for its workers before
+  // it checks anyway (a quarter of the watchdog), so the check ends before
+  // the watchdog even when a worker hangs.
   std::chrono::milliseconds parent_check_timeout{1500};
   // Cells it probes read its table instead of `small` (power_probe.h);
   // write cells never: the probe's table is read-only.
@@ -55,6 +57,12 @@ struct CellRunOptions {
   // trial.
   bool explain_failures = true;
 };
+
+// The bounds a trial of `watchdog` keeps itself (trial_spec.h): the RPC
+// and parent-check deadlines times `watchdog_scale`, the workers' patience
+// a quarter of the watchdog.
+TrialBounds TrialBoundsFor(std::chrono::milliseconds watchdog,
+                           const CellRunOptions& options);
 
 // The full table name and row count of axes.table; INVALID_ARGUMENT if the
 // default catalogue has no such table.

@@ -23,6 +23,27 @@ using ::testing::StartsWith;
 
 constexpr char kClient[] = "misbehaving";
 
+// --watchdog_scale stretches a trial's own deadlines with its watchdog: a
+// machine that needs a longer watchdog connects and answers slowly too.
+TEST(TrialBoundsTest, TheWatchdogScaleStretchesTheTrialsOwnDeadlines) {
+  using std::chrono::milliseconds;
+  CellRunOptions options;
+  const TrialBounds normal = TrialBoundsFor(milliseconds(4000), options);
+  EXPECT_EQ(normal.rpc_timeout, milliseconds(2500));
+  EXPECT_EQ(normal.parent_check_timeout, milliseconds(1500));
+  EXPECT_EQ(normal.worker_patience, milliseconds(1000));
+  EXPECT_EQ(normal.watchdog, milliseconds(4000));
+  options.watchdog_scale = 3;
+  const milliseconds watchdog = WatchdogFor(1000, options, kCppClient);
+  EXPECT_EQ(watchdog, milliseconds(3 * 4005));
+  const TrialBounds scaled = TrialBoundsFor(watchdog, options);
+  EXPECT_EQ(scaled.rpc_timeout, milliseconds(7500));
+  EXPECT_EQ(scaled.parent_check_timeout, milliseconds(4500));
+  EXPECT_EQ(scaled.worker_patience, watchdog / 4);
+  // Still within the watchdog: patience, then the parent's check.
+  EXPECT_LT(scaled.worker_patience + scaled.parent_check_timeout, watchdog);
+}
+
 class WriteCellTest : public ::testing::Test {
  protected:
   void SetUp() override {
