@@ -1,9 +1,11 @@
 #include "probes/busy_parent_call.h"
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/cloud/bigquery/storage/v1/storage.grpc.pb.h"
 
 namespace forkcheck {
@@ -57,8 +59,22 @@ absl::StatusOr<std::unique_ptr<BusyParentCall>> BusyParentCall::Start(
         reader->Finish().ok();
         self->returned_ = true;
       });
-  std::this_thread::sleep_for(kSettle);
-  if (!busy->in_call_ || busy->returned_) {
+  // Until its thread is in the call: on a loaded machine a new thread may
+  // wait long for a CPU (a fixed wait made that a set-up error), bounded
+  // as the session's creation was.
+  const auto started_by = std::chrono::steady_clock::now() +
+                          absl::ToChronoMilliseconds(create_session_timeout);
+  while (!busy->in_call_ && !busy->returned_ &&
+         std::chrono::steady_clock::now() < started_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!busy->in_call_) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "busy parent thread: its ReadRows call did not start within ",
+        absl::FormatDuration(create_session_timeout)));
+  }
+  std::this_thread::sleep_for(kSettle);  // into the stalled read
+  if (busy->returned_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "busy parent thread: its ReadRows call ended within ", kSettle.count(),
         " ms; the server must stall the streams of ", kBusyParentProject,
