@@ -32,6 +32,9 @@ class OpenAppend:
         request, _, _ = AppendBuilder(writable_table_spec(table), 0, PARENT_ROWS, offsets=False).build(
             0, True, table + "/streams/_default"
         )
+        # finish() has the parent's check's deadline, as the C++ parent's
+        # (a stalled call is then the check's error, not a trial hang).
+        self._finish_timeout = settings.parent_check_timeout
         try:
             # Open until the parent finishes it after the workers; the
             # watchdog bounds the trial, so it bounds the call too.
@@ -56,8 +59,9 @@ class OpenAppend:
             raise share_reader.SessionError(problem[0], f"the parent's append to {table}: {problem[1]}")
 
     def finish(self) -> None:
-        """Half-closes the call and waits (bounded by its deadline) for its end."""
-        code, message = self._call.finish()
+        """Half-closes the call and waits for its end, at most the parent's
+        check's deadline (then cancels it)."""
+        code, message = self._call.finish(self._finish_timeout)
         if code != grpc.StatusCode.OK:
             print(f"python_grpcio_testee: finishing the parent's AppendRows call: {code} {message}", file=sys.stderr)
 

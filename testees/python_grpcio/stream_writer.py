@@ -14,6 +14,7 @@ by the call's deadline.
 import collections
 import dataclasses
 import queue
+import threading
 import time
 from typing import Callable, List, Optional
 
@@ -98,16 +99,25 @@ class AppendCall:
         failed call raises grpc.RpcError. Bounded by the call's deadline."""
         return next(self._call, None)
 
-    def finish(self):
+    def finish(self, timeout: float = None):
         """Half-closes and reads what is left until the server ends the call:
-        (code, message) of its status."""
+        (code, message) of its status. `timeout`: the call is cancelled if
+        it has not ended within that many seconds (CANCELLED)."""
         self._requests.put(None)
+        timer = None
+        if timeout is not None:
+            timer = threading.Timer(timeout, self._call.cancel)
+            timer.daemon = True
+            timer.start()
         try:
             for _ in self._call:
                 pass
             return grpc.StatusCode.OK, ""
         except grpc.RpcError as e:
             return e.code(), e.details() or ""
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def cancel(self) -> None:
         self._requests.put(None)  # releases the consuming thread

@@ -4,6 +4,7 @@ acknowledged offset, a lost acknowledgement answered ALREADY_EXISTS on the
 resend, a table that is not writable, and a worker's share as it reports
 it."""
 
+import time
 import unittest
 
 import grpc
@@ -12,7 +13,7 @@ from forkcheck import worker_pb2
 from testees.python_grpcio.reporting import WorkerReporter
 from testees.python_grpcio.share_reader import Client, TrialSettings
 from testees.python_grpcio.share_writer import share_rows, writable_table_spec, write_share
-from testees.python_grpcio.stream_writer import StreamWriter, WriterOptions
+from testees.python_grpcio.stream_writer import AppendBuilder, AppendCall, StreamWriter, WriterOptions
 from testees.python_grpcio.testing.fake_server import FakeServer
 from testees.python_grpcio.testing.testee_runner import call_reporting
 from testees.python_grpcio.testing.written_table import read_back
@@ -100,6 +101,27 @@ class StreamWriterTest(unittest.TestCase):
         self.assertEqual(account.status_code, grpc.StatusCode.NOT_FOUND)
         self.assertIn("CreateWriteStream on projects/forkcheck/datasets/synthetic/tables/small", account.status_message)
         self.assertEqual((account.rows_acknowledged, account.appends), (0, 0))
+
+    def test_finishing_a_stalled_call_is_bounded(self):
+        # The first append's answer stalls 20 s: finish gives up at its bound.
+        faults = {"faults": [{"kind": "stall", "rpc": "append_rows", "target": "projects/slow",
+                              "after_appends": 0, "millis": 20000}]}
+        table = small("slow")
+        request, _, _ = AppendBuilder(writable_table_spec(table), 0, 10, offsets=False).build(
+            0, True, table + "/streams/_default"
+        )
+        with FakeServer(faults=faults) as server:
+            client = Client(server.address)
+            try:
+                call = AppendCall(client.write_stub, 60.0)
+                call.send(request)
+                started = time.monotonic()
+                code, _ = call.finish(0.5)
+                took = time.monotonic() - started
+            finally:
+                client.close()
+        self.assertEqual(code, grpc.StatusCode.CANCELLED)
+        self.assertLess(took, 10)
 
     def test_share_rows_split_the_rows_as_the_contract_says(self):
         self.assertEqual([share_rows(i, 3, 1000) for i in range(3)], [(0, 333), (333, 666), (666, 1000)])
