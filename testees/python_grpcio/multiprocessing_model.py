@@ -24,9 +24,11 @@ from testees.python_grpcio import share_reader
 from testees.python_grpcio.reporting import ParentReporter, wait_status_from_exitcode
 
 # parent_channel=idle: the parent's channel closes its connection after this
-# long without calls (gRPC's minimum), and the parent waits for that.
+# long without calls (gRPC's minimum), and the parent waits for that (about
+# 1 to 1.4 s), at most half the trial's watchdog: 5 s at the default 10 s,
+# longer where --watchdog_scale gives a slow machine more time.
 _IDLE_TIMEOUT_MS = 1000
-_IDLE_WAIT = 5.0
+_IDLE_WAIT_SHARE = 0.5
 
 
 def _stop_forkserver() -> None:
@@ -139,9 +141,10 @@ def _parent_client_before_pool(settings, parent_channel, report_fds):
             open_append = parent_writes.OpenAppend(client, settings)
         else:  # idle: an open call would keep the connection
             parent_writes.write_and_finish(client, settings)
-        if parent_channel == "idle" and not _wait_for_idle(client.channel, _IDLE_WAIT):
+        idle_wait = _IDLE_WAIT_SHARE * settings.watchdog
+        if parent_channel == "idle" and not _wait_for_idle(client.channel, idle_wait):
             raise share_reader.SessionError(
-                grpc.StatusCode.INTERNAL, f"the parent's channel did not go idle within {_IDLE_WAIT:g}s"
+                grpc.StatusCode.INTERNAL, f"the parent's channel did not go idle within {idle_wait:g}s"
             )
         return client, session, open_append
     except share_reader.SessionError:
