@@ -169,6 +169,8 @@ int RunForkedWorker(int index, const std::string& task_bytes,
                             ForkServer::kReplyTimeout)
                     .ok();
       running.erase(found);
+      // Idle from the last worker's end, not from the parent's last word.
+      if (running.empty()) last_heard = Clock::now();
     }
     if (!serving) {
       exit_code = 2;
@@ -178,8 +180,13 @@ int RunForkedWorker(int index, const std::string& task_bytes,
                                     ? absl::Milliseconds(100)
                                     : absl::Milliseconds(kReapPollMillis);
     absl::StatusOr<Message> message = ReadMessage(fd, wait);
+    // While workers run the parent has nothing to say (it waits for them,
+    // as long as the watchdog and its allowance for CPU waits let it): the
+    // idle limit applies only without workers. A parent that dies takes
+    // this process with it (PR_SET_PDEATHSIG above).
     if (absl::IsDeadlineExceeded(message.status()) &&
-        Clock::now() - last_heard < absl::ToChronoMilliseconds(idle_limit)) {
+        (!running.empty() ||
+         Clock::now() - last_heard < absl::ToChronoMilliseconds(idle_limit))) {
       continue;  // nothing yet; also reap again
     }
     if (!message.ok()) {
