@@ -91,6 +91,17 @@ size_t NthTrialOf(const std::vector<std::string>& order,
   return order.size();
 }
 
+// One CPU lane, no hang lanes, two trials a cell at least, and the
+// stand-in trials recording their order in `order`.
+MatrixRunOptions OneLaneOfStandIns(std::vector<std::string>* order) {
+  MatrixRunOptions options;
+  options.cpu_lanes = 1;
+  options.hang_lanes = 0;
+  options.stopping.min_trials = 2;
+  options.run_trial = StandInTrials(order);
+  return options;
+}
+
 size_t LastTrialOf(const std::vector<std::string>& order,
                    const std::string& name) {
   for (size_t i = order.size(); i > 0; --i) {
@@ -109,11 +120,7 @@ TEST(RunMatrixTest, ACellThatOnlySharpensWaitsForOneOnItsWayToAVerdict) {
   const Cell mixed = CellOf("mixed");
   const Cell safe = CellOf("safe");
   std::vector<std::string> order;
-  MatrixRunOptions options;
-  options.cpu_lanes = 1;
-  options.hang_lanes = 0;
-  options.stopping.min_trials = 2;
-  options.run_trial = StandInTrials(&order);
+  const MatrixRunOptions options = OneLaneOfStandIns(&order);
   absl::StatusOr<std::vector<CellResult>> results =
       RunMatrix({mixed, safe}, *pool, options);
   ASSERT_TRUE(results.ok()) << results.status();
@@ -139,12 +146,8 @@ TEST(RunMatrixTest, ACellDepartingFromItsRecordIsServedFirst) {
   const Cell departing = CellOf("mixed_now");
   const Cell safe = CellOf("safe");
   std::vector<std::string> order;
-  MatrixRunOptions options;
-  options.cpu_lanes = 1;
-  options.hang_lanes = 0;
-  options.stopping.min_trials = 2;
+  MatrixRunOptions options = OneLaneOfStandIns(&order);
   options.recorded[CellKey(departing)].counts[OutcomeKind::kOk] = 1000;
-  options.run_trial = StandInTrials(&order);
   absl::StatusOr<std::vector<CellResult>> results =
       RunMatrix({safe, departing}, *pool, options);
   ASSERT_TRUE(results.ok()) << results.status();
