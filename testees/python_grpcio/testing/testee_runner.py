@@ -111,31 +111,7 @@ def run_testee(
         environment["TMPDIR"] = scratch
     if worker_stderr:
         environment["FORKCHECK_WORKER_STDERR_FDS"] = ",".join(str(w) for _, w in stderr_pipes)
-    try:
-        process = subprocess.Popen(
-            [runfiles.path(TESTEE)],
-            stdin=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            pass_fds=write_ends + [w for _, w in stderr_pipes],
-            env=environment,
-            start_new_session=True,  # as the supervisor: a process group of its own
-            preexec_fn=preexec_fn,
-        )
-    except BaseException:
-        # Nothing started: only the pipes and the scratch directory to undo.
-        for r, w in pipes + stderr_pipes:
-            os.close(r)
-            os.close(w)
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    for w in write_ends + [w for _, w in stderr_pipes]:
-        os.close(w)
-    try:
-        process.stdin.write(stdin_bytes)
-        process.stdin.close()
-    except BrokenPipeError:
-        pass
+    process = start_trial(runfiles.path(TESTEE), stdin_bytes, environment, pipes + stderr_pipes, scratch, preexec_fn)
     received = {r: b"" for r, _ in pipes + stderr_pipes}
     open_fds = set(received)
     deadline = time.monotonic() + timeout
@@ -191,6 +167,45 @@ def run_testee(
         received[stderr_fd].decode(errors="replace"),
         [received[r].decode(errors="replace") for r, _ in stderr_pipes],
     )
+
+
+def start_trial(program, stdin_bytes, env, pipes, scratch, preexec_fn=None) -> subprocess.Popen:
+    """Starts `program` as the supervisor starts a trial: a process group
+    of its own, the write ends of `pipes` ((read, write) pairs: report and
+    stderr pipes) passed to it and closed here, `stdin_bytes` on its
+    standard input, then closed (a testee that died before reading it says
+    why in its exit status and stderr). If that fails, the pipes and
+    `scratch` (None: not ours) are undone and the error raised; after it,
+    end_trial ends the trial."""
+    try:
+        process = subprocess.Popen(
+            [program],
+            stdin=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=[w for _, w in pipes],
+            env=env,
+            start_new_session=True,
+            preexec_fn=preexec_fn,
+        )
+    except BaseException:
+        # Nothing started: only the pipes and the scratch directory to undo.
+        for r, w in pipes:
+            os.close(r)
+            os.close(w)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    for _, w in pipes:
+        os.close(w)
+    try:
+        process.stdin.write(stdin_bytes)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    except BaseException:
+        end_trial(process, [r for r, _ in pipes], scratch)
+        raise
+    return process
 
 
 def end_trial(process, read_fds, scratch) -> None:

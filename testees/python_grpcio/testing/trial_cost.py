@@ -34,9 +34,7 @@ every process, so the stamps compare.
 import argparse
 import os
 import select
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +43,7 @@ from forkcheck import testee_pb2
 
 from testees.python_grpcio.testing import runfiles
 from testees.python_grpcio.testing.fake_server import FakeServer
-from testees.python_grpcio.testing.testee_runner import TESTEE, end_trial, frame, frames_of
+from testees.python_grpcio.testing.testee_runner import TESTEE, end_trial, frame, frames_of, start_trial
 
 SMALL = "projects/forkcheck/datasets/synthetic/tables/small"
 SMALL_ROWS = 1000
@@ -101,18 +99,7 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
     scratch = tempfile.mkdtemp(prefix="trial-cost-")
     env["TMPDIR"] = scratch
     start = time.monotonic()
-    try:
-        process = subprocess.Popen([program], stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                   pass_fds=[w for _, w in reports + stderrs], start_new_session=True)
-    except BaseException:
-        # Nothing started: only the pipes and the scratch directory to undo.
-        for r, w in reports + stderrs:
-            os.close(r)
-            os.close(w)
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    for _, w in reports + stderrs:
-        os.close(w)
+    process = start_trial(program, stdin, env, reports + stderrs, scratch)
     received = {r: b"" for r, _ in reports + stderrs}
     parent_stderr = process.stderr.fileno()
     received[parent_stderr] = b""
@@ -120,11 +107,6 @@ def run_as_the_supervisor(program: str, stdin: bytes, workers: int, timeout: flo
     open_fds = set(received)
     exited = False
     try:
-        try:
-            process.stdin.write(stdin)
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # it died before reading: its exit status and stderr say why
         while True:
             exited = exited or process.poll() is not None
             if exited and not open_reports:
