@@ -36,9 +36,14 @@ void AppendVarint(uint64_t value, std::string* out) {
 // A slice that keeps `rows` alive, without copying it, until gRPC is done.
 grpc::Slice BorrowedSlice(std::shared_ptr<const std::string> rows) {
   auto* owner = new std::shared_ptr<const std::string>(std::move(rows));
-  GrpcHandOff(owner);  // gRPC destroys the slice on a thread of its own
+  char* const data = const_cast<char*>((*owner)->data());
+  const size_t size = (*owner)->size();
+  // After this thread's last use of `owner` (the two reads above): gRPC
+  // destroys the slice on a thread of its own, and TSan once saw those
+  // reads race with its delete when they followed the hand-off.
+  GrpcHandOff(owner);
   return grpc::Slice(
-      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      data, size,
       [](void* user_data) {
         GrpcTakeBack(user_data);
         delete static_cast<std::shared_ptr<const std::string>*>(user_data);
