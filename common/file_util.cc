@@ -184,4 +184,21 @@ std::string DescribeOutputTail(const std::string& path, size_t bytes) {
                       absl::StripTrailingAsciiWhitespace(tail));
 }
 
+bool SameFile(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::exists(a, error) && fs::exists(b, error)) {
+    const bool same = fs::equivalent(a, b, error);
+    if (!error) return same;
+  }
+  std::error_code a_error, b_error;
+  const fs::path a_path = fs::weakly_canonical(fs::absolute(a), a_error);
+  const fs::path b_path = fs::weakly_canonical(fs::absolute(b), b_error);
+  if (a_error || b_error) {
+    return fs::absolute(a).lexically_normal() ==
+           fs::absolute(b).lexically_normal();
+  }
+  return a_path == b_path;
+}
+
 }  // namespace forkcheck

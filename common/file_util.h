@@ -65,6 +65,12 @@ absl::Status SyncDirectory(const std::string& directory);
 // create files there: No such file or directory".
 absl::Status CheckCanCreateFile(const std::string& path);
 
+// Whether `a` and `b` name one file: the same file if both exist (hard
+// links and symlinks included), else the same path once made absolute with
+// its existing part resolved (a file about to be written). For refusing an
+// output path that would overwrite an input.
+bool SameFile(const std::string& a, const std::string& b);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_COMMON_FILE_UTIL_H_

@@ -128,5 +128,27 @@ TEST(FileUtilTest, ChecksAFileCanBeCreatedWithoutLeavingAnything) {
   EXPECT_EQ(Names(root), before);
 }
 
+TEST(FileUtilTest, TellsWhetherTwoPathsNameOneFile) {
+  const std::string root = TempDir() + "/same";
+  std::filesystem::create_directories(root + "/sub");
+  ASSERT_TRUE(WriteFileAtomically(root + "/report.json", "{}").ok());
+  ASSERT_TRUE(WriteFileAtomically(root + "/other.json", "{}").ok());
+  std::filesystem::remove(root + "/link.json");
+  std::filesystem::create_symlink(root + "/report.json", root + "/link.json");
+
+  EXPECT_TRUE(SameFile(root + "/report.json", root + "/sub/../report.json"));
+  EXPECT_TRUE(SameFile(root + "/report.json", root + "/link.json"));
+  EXPECT_FALSE(SameFile(root + "/report.json", root + "/other.json"));
+  // A file still to be written, named two ways.
+  EXPECT_TRUE(SameFile(root + "/new.json", root + "/sub/../new.json"));
+  EXPECT_FALSE(SameFile(root + "/new.json", root + "/report.json"));
+  // A relative path is taken from the working directory.
+  const std::filesystem::path here = std::filesystem::current_path();
+  std::filesystem::current_path(root);
+  EXPECT_TRUE(SameFile("report.json", root + "/report.json"));
+  EXPECT_FALSE(SameFile("missing.json", "other.json"));
+  std::filesystem::current_path(here);
+}
+
 }  // namespace
 }  // namespace forkcheck

@@ -68,6 +68,12 @@ compare_flags=()
 [ -n "$threshold" ] && compare_flags+=("--threshold=$threshold")
 [ -n "$cell_alpha" ] && compare_flags+=("--cell_alpha=$cell_alpha")
 [ -n "$min_overlap" ] && compare_flags+=("--min_overlap=$min_overlap")
+# Checked before the main job: a bad value must neither cost a run nor pass
+# unnoticed on a first night, which compares nothing. compare reads its
+# flags in order and stops at --help (compare_args.h), so a bad one before
+# it is refused.
+flags_error=$("$compare" "${compare_flags[@]}" --help 2>&1 >/dev/null) ||
+  die "${flags_error#compare: }"
 
 # The main job, into the history. Its report is the one file it adds there.
 before=$(mktemp)

@@ -20,6 +20,11 @@ STUB
 # and records its flags.
 cat >"$bin/compare" <<'STUB'
 #!/usr/bin/env bash
+# The flag check before the main job: a --threshold of "bad" is refused.
+if [ "${@: -1}" = --help ]; then
+  for arg; do [ "$arg" != --threshold=bad ] || { echo "compare: --threshold=bad: no" >&2; exit 2; }; done
+  exit 0
+fi
 old="${@: -2:1}"
 for arg; do case "$arg" in --out=*) echo "$*" >"${arg#*=}" ;; esac; done
 echo "$*" >>"$TEST_TMPDIR/compare_calls"
@@ -105,4 +110,11 @@ stem=run-$((runs - 1))
 nightly 0 0 --min_overlap=0.25 --cell_alpha=0.001 --threshold=7%
 grep -q -- '--threshold=7% --cell_alpha=0.001 --min_overlap=0.25' \
   "$TEST_TMPDIR/compare_calls" || fail "compare flags not passed on"
+# A flag compare refuses: 2 before the main job runs (no new report).
+reports_before=$(ls "$history"/*.json | wc -l)
+nightly 0 0 --threshold=bad
+[ "$status" -eq 2 ] || fail "a bad comparison flag: exit $status, expected 2"
+said 'nightly: --threshold=bad: no'
+[ "$(ls "$history"/*.json | wc -l)" -eq "$reports_before" ] ||
+  fail "the main job ran despite a bad comparison flag"
 echo PASS

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/runfiles.h"
 
 namespace forkcheck {
 namespace {
@@ -152,7 +153,8 @@ absl::StatusOr<CompareArgs> ParseCompareArgs(
   }
   parsed.new_path = operands.back();
   if (wanted == 2) {
-    if (IsDirectory(operands[0])) {
+    // Under `bazel run` a relative folder is the user's, not this process's.
+    if (IsDirectory(PathFromUsersDirectory(operands[0]))) {
       parsed.baseline_dir = operands[0];
     } else {
       parsed.old_path = operands[0];

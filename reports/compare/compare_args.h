@@ -44,7 +44,9 @@ struct CompareArgs {
 std::string CompareUsage();
 
 // `args` without the program name. INVALID_ARGUMENT naming the flag or the
-// missing operand. OLD may be a folder: see baseline_dir.
+// missing operand. OLD may be a folder: see baseline_dir. Flags are read in
+// order up to --help, which then needs no operands: `compare FLAGS --help`
+// checks FLAGS (driver/nightly.sh does, before its main job).
 absl::StatusOr<CompareArgs> ParseCompareArgs(
     const std::vector<std::string>& args);
 

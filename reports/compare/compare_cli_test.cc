@@ -38,7 +38,9 @@ std::string Scratch(const std::string& name) {
   return absl::StrCat(dir, "/", name);
 }
 
-Ran RunCompare(const std::vector<std::string>& args) {
+// `options`: where it runs and its environment (its fds are set here).
+Ran RunCompare(const std::vector<std::string>& args,
+               SpawnOptions options = {}) {
   absl::StatusOr<std::string> binary =
       RunfileExecutable("reports/compare/compare");
   EXPECT_TRUE(binary.ok()) << binary.status();
@@ -51,7 +53,6 @@ Ran RunCompare(const std::vector<std::string>& args) {
       open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   std::vector<std::string> argv = {*binary};
   argv.insert(argv.end(), args.begin(), args.end());
-  SpawnOptions options;
   options.fds = {{out_fd, 1}, {err_fd, 2}};
   absl::StatusOr<pid_t> pid = SpawnInProcessGroup(argv, options);
   close(out_fd);
@@ -242,6 +243,40 @@ TEST(CompareCliTest, HtmlIsAPageWithTheSameExitStatus) {
   EXPECT_FALSE(std::filesystem::exists(Scratch("bad.html")));
 }
 
+TEST(CompareCliTest, RefusesToWriteOverAReportItCompares) {
+  std::filesystem::create_directories(Scratch("inputs/sub"));
+  const std::string base = Write("inputs/base.json", Spec(1.0));
+  const std::string slower = Write("inputs/slower.json", Spec(0.9));
+  const std::string before = ReadFile(slower, "slower").value_or("");
+  for (const std::string& out :
+       {slower, Scratch("inputs/sub/../slower.json"), base}) {
+    const Ran ran = RunCompare({"--out=" + out, base, slower});
+    EXPECT_EQ(ran.exit_status, 2) << out << ": " << ran.err;
+    EXPECT_THAT(ran.err, HasSubstr("it compares; write the comparison "
+                                   "elsewhere"));
+  }
+  EXPECT_EQ(ReadFile(slower, "slower").value_or(""), before);
+  // Nor the report a baseline folder stands for.
+  const Ran ran = RunCompare(
+      {"--out=" + base, "--baseline_dir=" + Scratch("inputs"), slower});
+  EXPECT_EQ(ran.exit_status, 2) << ran.err;
+  EXPECT_THAT(ran.err, HasSubstr("is the report " + base));
+}
+
+TEST(CompareCliTest, AFolderIsTheUsersUnderBazelRun) {
+  std::filesystem::create_directories(Scratch("typed_in/history"));
+  Write("typed_in/history/old.json",
+        Spec(1.0, "ok", "2026-12-01T00:00:00.000Z"));
+  Write("typed_in/new.json", Spec(1.0, "ok", "2026-12-02T00:00:00.000Z"));
+  SpawnOptions options;
+  options.working_directory = "/";
+  options.env = {"BUILD_WORKING_DIRECTORY=" + Scratch("typed_in")};
+  const Ran ran = RunCompare({"history", "new.json"}, options);
+  EXPECT_EQ(ran.exit_status, 0) << ran.err;
+  EXPECT_THAT(ran.err,
+              HasSubstr("baseline " + Scratch("typed_in/history/old.json")));
+}
+
 TEST(CompareCliTest, ABaselineFolderMeansItsNewestReport) {
   std::filesystem::create_directories(Scratch("history"));
   // By start time, not by name: the newest is a.json, as fast as the new one.
@@ -307,6 +342,13 @@ TEST(CompareCliTest, BadUsageAndBadInputExitWith2AndSayWhatIsWrong) {
   EXPECT_THAT(help.out, HasSubstr("usage: compare"));
   EXPECT_THAT(help.out, HasSubstr("--cell_alpha=0.01"));
   EXPECT_THAT(help.out, HasSubstr("3 not enough in common to"));
+  // Flags before --help are checked (nightly.sh's check before its run).
+  EXPECT_EQ(RunCompare({"--threshold=7%", "--cell_alpha=0.001", "--help"})
+                .exit_status,
+            0);
+  const Ran bad = RunCompare({"--threshold=abc", "--help"});
+  EXPECT_EQ(bad.exit_status, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--threshold=abc"));
 }
 
 }  // namespace

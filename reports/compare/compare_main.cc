@@ -63,6 +63,15 @@ int Run(const std::vector<std::string>& args) {
     old_report = *std::move(loaded);
   }
 
+  // Before the comparison: its text must not replace a report it read.
+  const std::string out_path = PathFromUsersDirectory(parsed->out);
+  for (const std::string& input : {old_path, new_path}) {
+    if (!out_path.empty() && SameFile(out_path, input)) {
+      return Fail(absl::StrCat("--out=", parsed->out, " is the report ", input,
+                               " it compares; write the comparison elsewhere"));
+    }
+  }
+
   absl::StatusOr<ReportComparison> comparison = CompareReports(
       *old_report, old_path, *new_report, new_path, parsed->options);
   if (!comparison.ok()) return Fail(std::string(comparison.status().message()));
@@ -85,9 +94,8 @@ int Run(const std::vector<std::string>& args) {
   if (parsed->out.empty()) {
     std::fputs(text.c_str(), stdout);
   } else {
-    const absl::Status written =
-        WriteFileAtomically(PathFromUsersDirectory(parsed->out), text);
-    if (!written.ok()) return Fail(written.ToString());
+    const absl::Status written = WriteFileAtomically(out_path, text);
+    if (!written.ok()) return Fail(std::string(written.message()));
   }
   switch (comparison->Judge()) {
     case Gate::kRegression:

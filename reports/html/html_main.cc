@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -61,8 +62,18 @@ int Run(int argc, char** argv) {
                              report_path.empty() ? "neither" : "both", "\n",
                              kUsageText));
   }
+  const std::string out_path = PathFromUsersDirectory(out);
+  // The page must not replace a report it is made from.
+  const auto refuse_input = [&](const std::string& input) {
+    return Fail(absl::StrCat("--out=", out, " is the report ", input,
+                             " the page is made from; write the page "
+                             "elsewhere"));
+  };
   std::string page;
   if (!report_path.empty()) {
+    if (SameFile(out_path, PathFromUsersDirectory(report_path))) {
+      return refuse_input(report_path);
+    }
     absl::StatusOr<Report> report =
         Report::Load(PathFromUsersDirectory(report_path));
     if (!report.ok()) return Fail(std::string(report.status().message()));
@@ -72,14 +83,27 @@ int Run(int argc, char** argv) {
     absl::StatusOr<History> loaded =
         LoadHistory(PathFromUsersDirectory(history));
     if (!loaded.ok()) return Fail(std::string(loaded.status().message()));
+    // Every *.json file of the folder is an input, read or not.
+    std::vector<std::string> inputs;
+    for (const History::Entry& entry : loaded->reports) {
+      inputs.push_back(entry.file);
+    }
+    for (const History::Unreadable& file : loaded->unreadable) {
+      inputs.push_back(file.file);
+    }
+    for (const std::string& file : inputs) {
+      const std::string input = absl::StrCat(history, "/", file);
+      if (SameFile(out_path, PathFromUsersDirectory(input))) {
+        return refuse_input(input);
+      }
+    }
     for (const History::Unreadable& file : loaded->unreadable) {
       std::fprintf(stderr, "html: skipped %s: %s\n", file.file.c_str(),
                    file.why.c_str());
     }
     page = RenderTrendPage(*loaded, history);
   }
-  if (absl::Status written =
-          WriteFileAtomically(PathFromUsersDirectory(out), page);
+  if (absl::Status written = WriteFileAtomically(out_path, page);
       !written.ok()) {
     return Fail(std::string(written.message()));
   }

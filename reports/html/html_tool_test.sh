@@ -72,5 +72,14 @@ expect_usage_error "missing folder" "not a folder" --history="$tmp/nowhere" \
   --out="$tmp/x.html"
 expect_usage_error "unwritable output" "$tmp/history/early.json/page.html" \
   "$tmp/history/early.json" --out="$tmp/history/early.json/page.html"
+# An output that is an input: refused, the input left as it was.
+cp "$tmp/history/early.json" "$tmp/early_before.json"
+expect_usage_error "output over its report" "the page is made from" \
+  "$tmp/history/early.json" --out="$tmp/history/../history/early.json"
+expect_usage_error "output over a history report" "the page is made from" \
+  --history="$tmp/history" --out="$tmp/history/early.json"
+expect_usage_error "output over an unreadable history file" "broken.json the page" \
+  --history="$tmp/history" --out="$tmp/history/broken.json"
+cmp -s "$tmp/history/early.json" "$tmp/early_before.json" || die "early.json was changed"
 [[ ! -e "$tmp/x.html" ]] || die "a failed run wrote its output"
 echo "$NAME: PASS"

@@ -64,6 +64,8 @@ expect_refused "a flag" "unknown flag \"--force\"" \
 cp "$shard0" "$tmp/out_is_a_shard.json"
 expect_refused "the output is a shard" "is both a shard and the merged report's path" \
   "$tmp/out_is_a_shard.json" "$tmp/out_is_a_shard.json" "$shard1"
+expect_refused "an empty path" "an empty path; expected OUT.json SHARD.json" \
+  "" "$shard0" "$shard1"
 expect_refused "an output that cannot be written" "cannot write" \
   "/proc/m.json" "$shard0" "$shard1"
 

@@ -5,13 +5,13 @@
 // 2 bad usage or input (a file that cannot be read or is not a shard
 // report, shards that do not belong together or do not cover the plan
 // once), and then nothing is written.
-#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "common/runfiles.h"
 #include "reports/merge/shard_merge.h"
 #include "reports/report.h"
@@ -36,12 +36,6 @@ int Fail(const std::string& message) {
   return kBadInput;
 }
 
-bool SameFile(const std::string& a, const std::string& b) {
-  std::error_code error;
-  return std::filesystem::weakly_canonical(a, error) ==
-         std::filesystem::weakly_canonical(b, error);
-}
-
 int Run(const std::vector<std::string>& args,
         const std::vector<std::string>& command) {
   for (const std::string& arg : args) {
@@ -56,6 +50,10 @@ int Run(const std::vector<std::string>& args,
   if (args.size() < 2) {
     return Fail(absl::StrCat(
         "expected OUT.json and at least one shard report\n", kUsage));
+  }
+  for (const std::string& arg : args) {
+    if (arg.empty())
+      return Fail("an empty path; expected OUT.json SHARD.json...");
   }
   const std::string out = PathFromUsersDirectory(args[0]);
   ReportPaths paths = PathsBeside(out);
