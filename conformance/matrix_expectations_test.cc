@@ -30,7 +30,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/file_util.h"
+#include "common/file_set.h"
 #include "common/runfiles.h"
 #include "fakes/fake_server_process.h"
 #include "gtest/gtest.h"
@@ -40,6 +40,7 @@
 #include "matrix/matrix_job.h"
 #include "matrix/matrix_table.h"
 #include "matrix/shard_selection.h"
+#include "supervisor/trial_evidence.h"
 #include "testees/testee_programs.h"
 
 namespace forkcheck {
@@ -59,11 +60,16 @@ void RecordIfAsked(const ClientRun& client,
                    const std::vector<CellResult>& results) {
   const char* directory = std::getenv("FORKCHECK_RECORD_EXPECTATIONS");
   if (directory == nullptr || *directory == '\0') return;
-  absl::StatusOr<std::string> path =
-      RecordClientExpectations(client, results, directory, kRecordCommand);
+  FileSet files;
+  absl::StatusOr<std::string> path = StageClientExpectations(
+      client, results, directory, kRecordCommand, &files);
   EXPECT_TRUE(path.ok()) << path.status();
-  if (path.ok())
+  if (!path.ok()) return;
+  const absl::Status committed = files.Commit();
+  EXPECT_TRUE(committed.ok()) << committed;
+  if (committed.ok()) {
     std::cout << "Recorded " << client.client << " into " << *path << "\n";
+  }
 }
 
 // One client's cells against its expectations file.
@@ -168,7 +174,9 @@ TEST(MatrixExpectationsTest, QuickMatrixMatchesTheRecordedExpectations) {
       EXPECT_EQ(result.WorkerCounts().Summary(), "always ok");
       for (const TrialSample& sample : result.samples) {
         for (const std::string& detail : sample.worker_details) {
-          EXPECT_EQ(detail, "ok");
+          // A safe model's failure is worth its evidence (stderr tails).
+          EXPECT_EQ(detail, "ok")
+              << DescribeEvidence(sample.evidence, 20, "  ");
         }
       }
     }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -34,6 +35,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_runs.h"
+#include "common/file_set.h"
 #include "common/file_util.h"
 #include "common/interrupt_cleanup.h"
 #include "common/runfiles.h"
@@ -327,6 +329,35 @@ absl::StatusOr<std::string> RecordingDirectory() {
   return absl::StrCat(workspace, "/conformance/expectations");
 }
 
+// A folder of expectations files given on the command line must be one, and
+// one the run can write in if it records: a typo must not turn the check
+// into "none recorded" after the run, nor a recording into an error after
+// hundreds of trials.
+absl::Status CheckExpectationsDirectory(const std::string& directory,
+                                        bool recording) {
+  std::error_code error;
+  const bool is_directory = std::filesystem::is_directory(directory, error);
+  if (error && error != std::errc::no_such_file_or_directory) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--expectations_dir=", directory, ": ", error.message()));
+  }
+  if (!is_directory) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--expectations_dir=", directory, ": ",
+        std::filesystem::exists(directory, error) ? "not a directory"
+                                                  : "no such directory"));
+  }
+  if (recording) {
+    if (absl::Status writable =
+            CheckCanCreateFile(absl::StrCat(directory, "/grpc-new.txt"));
+        !writable.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--record_expectations: ", writable.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Whether the report and its views can be written where the flags put them,
 // checked before any work: a run that cannot write its report must not
 // spend minutes and then lose every result. The error names the flag.
@@ -505,6 +536,12 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
       return Fail(std::string(record_directory.status().message()));
     }
   }
+  // The folder the run reads its records from (those it adds to, if it
+  // records); "": the recorded ones in the runfiles.
+  const std::string expectations_directory =
+      absl::GetFlag(FLAGS_record_expectations)
+          ? *record_directory
+          : PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir));
   absl::StatusOr<std::set<std::string>> clients =
       ParseClients(absl::GetFlag(FLAGS_clients));
   if (!clients.ok()) return Fail(std::string(clients.status().message()));
@@ -518,6 +555,13 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
         "--record_expectations with a shard (", shard->source,
         "): shards would add to one file side by side; record from one "
         "machine's whole run"));
+  }
+  if (!expectations_directory.empty()) {
+    if (absl::Status valid = CheckExpectationsDirectory(
+            expectations_directory, absl::GetFlag(FLAGS_record_expectations));
+        !valid.ok()) {
+      return Fail(std::string(valid.message()));
+    }
   }
   if (!shard->bazel_status_file.empty()) {
     // Tells Bazel this test shards (else it warns it may not).
@@ -549,7 +593,9 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   const auto bench_timeout = absl::ToChronoMilliseconds(bench_timeout_flag);
   BenchPhase bench_phase;
   bench_phase.timeout = bench_timeout;
-  if (run_benchmarks) {
+  // Every shard checks the benchmark flags, though one runs them: a sharded
+  // job's shards must agree on what is bad input.
+  if (benchmarks_wanted) {
     BenchSelectionFlags selection;
     selection.models = absl::GetFlag(FLAGS_bench_models);
     selection.workers = absl::GetFlag(FLAGS_bench_workers);
@@ -562,6 +608,8 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     if (absl::Status valid = CheckBenchSelection(selection); !valid.ok()) {
       return Fail(std::string(valid.message()));
     }
+  }
+  if (run_benchmarks) {
     std::string error;
     bench_phase.runs =
         BenchRuns(argv0, quick, &bench_phase.repetitions, &error);
@@ -605,10 +653,10 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   // Cells recorded as hanging start on a hang lane (a quick run spent most
   // of its time with CPU lanes waiting out such first trials' watchdogs),
   // and cells departing from their record get trials first.
-  options.recorded_counts = [&argv0](const ClientRun& client) {
-    return RecordedWorkerCounts(
-        client, argv0,
-        PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
+  // A record that cannot be read fails the run here, before any trial.
+  options.recorded_counts = [&argv0,
+                             &expectations_directory](const ClientRun& client) {
+    return RecordedWorkerCounts(client, argv0, expectations_directory);
   };
   options.run.cell.power_probe = *power_probe;
   if (power_probe->active()) {
@@ -725,15 +773,22 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
   if (absl::GetFlag(FLAGS_record_expectations)) {
     display.Finish();
     warn_of_servers();
+    // Every client's file, or none: staged first, then committed together.
+    FileSet files;
+    std::string recorded;
     for (const ClientRun& client : job->clients) {
       if (!client.skipped.empty()) continue;
-      absl::StatusOr<std::string> path = RecordClientExpectations(
-          client, job->results, *record_directory, kRecordCommand);
+      absl::StatusOr<std::string> path = StageClientExpectations(
+          client, job->results, *record_directory, kRecordCommand, &files);
       if (!path.ok()) return Fail(std::string(path.status().message()));
-      std::cout << "\nRecorded "
-                << ResultsOfClient(job->results, client.client).size()
-                << " cells of " << client.client << " in " << *path << "\n";
+      absl::StrAppend(&recorded, "\nRecorded ",
+                      ResultsOfClient(job->results, client.client).size(),
+                      " cells of ", client.client, " in ", *path, "\n");
     }
+    if (absl::Status committed = files.Commit(); !committed.ok()) {
+      return Fail(std::string(committed.message()));
+    }
+    std::cout << recorded;
     return 0;
   }
   // The C++ client's outcome also stands alone in the report (as before
@@ -759,8 +814,7 @@ int Main(const std::string& argv0, const std::vector<std::string>& command,
     if (client.skipped.empty()) {
       outcome = CompareClientWithExpectations(
           client, job->results, job->known_keys, argv0, kRecordCommand,
-          per_client,
-          PathFromUsersDirectory(absl::GetFlag(FLAGS_expectations_dir)));
+          per_client, expectations_directory);
       if (outcome.found && !outcome.check.has_value()) {
         return fail(outcome.differences);  // a malformed file: bad input
       }

@@ -132,6 +132,15 @@ expect_usage_error '--record_expectations adds the run.s counts to the expectati
 expect_usage_error 'drop --report_out and --report_dir' \
   --record_expectations --expectations_dir="$TEST_TMPDIR" --report_dir="$TEST_TMPDIR"
 grep -q 'Running the' <<<"$err" && { echo "the matrix ran before the recording check"; exit 1; }
+# A folder of expectations that is not one: refused, not read as "none
+# recorded" (which passes); nor one a recording cannot write in.
+expect_usage_error "--expectations_dir=$TEST_TMPDIR/nowhere: no such directory" \
+  --expectations_dir="$TEST_TMPDIR/nowhere" --benchmarks=false
+expect_usage_error "--expectations_dir=$TEST_TMPDIR/a_file: not a directory" \
+  --expectations_dir="$TEST_TMPDIR/a_file" --benchmarks=false
+expect_usage_error '--record_expectations: "/proc": cannot create files there' \
+  --record_expectations --expectations_dir=/proc
+grep -q 'Running the' <<<"$err" && { echo "the matrix ran before the folder check"; exit 1; }
 [ $((SECONDS - start)) -lt 20 ] || { echo "the path checks took $((SECONDS - start)) s"; exit 1; }
 [ "$(ls -A "$TEST_TMPDIR/taken")" = "r.html" ] || { echo "the check left files"; exit 1; }
 
@@ -200,12 +209,27 @@ mkdir -p "$doctored_dir"
 doctored="$doctored_dir/$(basename "$recorded")"
 safe_cell='thread_shared workers=8 transport=tcp table=small faults=none'
 grep -q "^$safe_cell .* => workers: ok=[0-9]*\( runs=[0-9/,]*\)\?$" "$recorded"
-# An old-format file is bad input: exit 2, naming the line, nothing written.
+# An old-format file is bad input: exit 2, naming the line, before any
+# trial (-v would print a line for a cell that ran), nothing written; so is
+# a file that is a directory, and when recording too.
 sed "s|^\($safe_cell.*\) => workers: .*|\1 => workers: always ok|" "$recorded" >"$doctored"
 expect_usage_error "$(basename "$doctored"):[0-9]*: workers: \"always ok\" is the old format" \
-  --cells="$safe_cell" --min_trials=1 --max_trials=1 --benchmarks=false \
+  --cells="$safe_cell" --min_trials=1 --max_trials=1 --benchmarks=false -v \
   --expectations_dir="$doctored_dir" --report_out="$TEST_TMPDIR/old.json"
 [ ! -e "$TEST_TMPDIR/old.json" ] || { echo "a report despite a malformed file"; exit 1; }
+! grep -qE '^\[[0-9]+\] ' <<<"$err" || { echo "a cell ran despite a malformed file"; exit 1; }
+cp "$doctored" "$TEST_TMPDIR/old_format.txt"
+expect_usage_error "$(basename "$doctored"):[0-9]*: workers: \"always ok\" is the old format" \
+  --cells="$safe_cell" --min_trials=1 --max_trials=1 -v --record_expectations \
+  --expectations_dir="$doctored_dir"
+! grep -qE '^\[[0-9]+\] ' <<<"$err" || { echo "a cell ran before a malformed record"; exit 1; }
+cmp -s "$doctored" "$TEST_TMPDIR/old_format.txt" || { echo "a malformed record changed"; exit 1; }
+rm "$doctored" && mkdir "$doctored"
+expect_usage_error "cannot read expectations file \"$doctored\": Is a directory" \
+  --cells="$safe_cell" --min_trials=1 --max_trials=1 --benchmarks=false -v \
+  --expectations_dir="$doctored_dir" --report_out="$TEST_TMPDIR/old.json"
+! grep -qE '^\[[0-9]+\] ' <<<"$err" || { echo "a cell ran despite a directory"; exit 1; }
+rmdir "$doctored"
 # A safe cell's line changed to "always hang" with counts: the run writes
 # its report, names the cell with both count sets and the p-value, and
 # exits 3.

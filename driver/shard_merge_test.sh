@@ -93,5 +93,8 @@ expect_usage_error 'JOB_COMPLETION_INDEX=1 (a Kubernetes Indexed Job) needs the 
   env JOB_COMPLETION_INDEX=1 "$run" --report_out="$tmp/bad/r.json"
 expect_usage_error '--record_expectations with a shard (--shard=0/2)' \
   "$run" --shard=0/2 --record_expectations --expectations_dir="$tmp/bad"
+# Every shard checks the benchmark flags, though only shard 0 runs them.
+expect_usage_error '--bench_models=no_such_model: unknown model "no_such_model"' \
+  "$run" --shard=1/2 --bench_models=no_such_model --report_out="$tmp/bad/r.json"
 [ ! -e "$tmp/bad/r.json" ] || die "a report despite bad flags"
 echo "$NAME: PASS"

@@ -6,7 +6,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "common/file_util.h"
 #include "common/runfiles.h"
 #include "matrix/expectations.h"
 
@@ -56,7 +55,7 @@ absl::StatusOr<std::string> ExpectationsPath(const ClientRun& client,
 
 }  // namespace
 
-std::map<std::string, OutcomeCounts> RecordedWorkerCounts(
+absl::StatusOr<std::map<std::string, OutcomeCounts>> RecordedWorkerCounts(
     const ClientRun& client, const std::string& argv0,
     const std::string& directory) {
   std::map<std::string, OutcomeCounts> counts;
@@ -64,9 +63,10 @@ std::map<std::string, OutcomeCounts> RecordedWorkerCounts(
   std::string named;
   absl::StatusOr<std::string> path =
       ExpectationsPath(client, argv0, directory, &named);
-  if (!path.ok()) return counts;
+  if (absl::IsNotFound(path.status())) return counts;
+  if (!path.ok()) return path.status();
   absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(*path);
-  if (!file.ok()) return counts;
+  if (!file.ok()) return file.status();
   for (const auto& [key, expectation] : file->by_key) {
     counts[key] = expectation.workers;
   }
@@ -106,9 +106,10 @@ ExpectationsOutcome CompareClientWithExpectations(
   return outcome;
 }
 
-absl::StatusOr<std::string> RecordClientExpectations(
+absl::StatusOr<std::string> StageClientExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
-    const std::string& directory, const std::string& record_command) {
+    const std::string& directory, const std::string& record_command,
+    FileSet* files) {
   const std::string path =
       absl::StrCat(directory, "/", ClientExpectationsFile(client));
   // Re-recording accumulates: rare outcomes seen once stay expected.
@@ -116,12 +117,12 @@ absl::StatusOr<std::string> RecordClientExpectations(
   if (!previous.ok() && !absl::IsNotFound(previous.status())) {
     return previous.status();
   }
-  if (absl::Status written = WriteFileAtomically(
+  if (absl::Status staged = files->Add(
           path, RenderExpectationsFile(
                     Subject(client), ResultsOfClient(results, client.client),
                     record_command, previous.ok() ? &*previous : nullptr));
-      !written.ok()) {
-    return written;
+      !staged.ok()) {
+    return staged;
   }
   return path;
 }

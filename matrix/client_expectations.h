@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/file_set.h"
 #include "matrix/cell_result.h"
 #include "matrix/expectations.h"
 #include "matrix/matrix_job.h"
@@ -45,18 +46,23 @@ ExpectationsOutcome CompareClientWithExpectations(
 
 // The worker counts the client's expectations file (found as
 // CompareClientWithExpectations finds it) records, by cell key; empty
-// without a file or one that cannot be read (the check after the run says
-// why). The matrix gives the first trials of cells recorded as mostly
-// hanging a hang lane, and serves first the cells departing from them.
-std::map<std::string, OutcomeCounts> RecordedWorkerCounts(
+// without a file. The matrix gives the first trials of cells recorded as
+// mostly hanging a hang lane, and serves first the cells departing from
+// them. A file that is there but cannot be read or parsed is an error, so
+// that a run fails on it before its first trial, not after its last.
+absl::StatusOr<std::map<std::string, OutcomeCounts>> RecordedWorkerCounts(
     const ClientRun& client, const std::string& argv0,
     const std::string& directory = "");
 
-// Adds the client's cells to its file in `directory` (accumulating, see
-// RenderExpectationsFile); the path written.
-absl::StatusOr<std::string> RecordClientExpectations(
+// Stages in `files` the client's expectations file in `directory`, with
+// the client's cells added to what it holds (accumulating, see
+// RenderExpectationsFile); the path it will have once `files` is
+// committed. Every client's file is staged first, then all are committed
+// together: a failure leaves none of them changed.
+absl::StatusOr<std::string> StageClientExpectations(
     const ClientRun& client, const std::vector<CellResult>& results,
-    const std::string& directory, const std::string& record_command);
+    const std::string& directory, const std::string& record_command,
+    FileSet* files);
 
 // One line per client: "cpp: grpc++ 1.51.1 (C++ 17)", "python-grpcio:
 // skipped (why)".

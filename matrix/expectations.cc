@@ -1,10 +1,7 @@
 #include "matrix/expectations.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 #include <tuple>
 
 #include "absl/status/status.h"
@@ -18,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/file_util.h"
 #include "matrix/check_power.h"
 #include "matrix/part_change.h"
 #include "stats/multiple_testing.h"
@@ -451,21 +449,16 @@ absl::StatusOr<ExpectationsFile> ParseExpectations(
 }
 
 absl::StatusOr<ExpectationsFile> LoadExpectationsFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    const std::string message = absl::StrCat("cannot open expectations file ",
-                                             path, ": ", std::strerror(error));
-    if (error == ENOENT) return absl::NotFoundError(message);
-    return absl::FailedPreconditionError(message);
+  std::error_code error;
+  if (!std::filesystem::exists(path, error) && !error) {
+    return absl::NotFoundError(
+        absl::StrCat("no expectations file ", path, ": No such file"));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return absl::DataLossError(
-        absl::StrCat("cannot read expectations file ", path));
-  }
-  return ParseExpectations(text.str(), path);
+  // A directory, or a file that cannot be read, is an error: read as empty
+  // it would say no cell is recorded.
+  absl::StatusOr<std::string> text = ReadFile(path, "expectations file");
+  if (!text.ok()) return absl::FailedPreconditionError(text.status().message());
+  return ParseExpectations(*text, path);
 }
 
 std::string ExpectationLine(const CellResult& result) {

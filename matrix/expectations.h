@@ -97,7 +97,8 @@ std::vector<CellResult> ResultsOfClient(const std::vector<CellResult>& results,
 absl::StatusOr<ExpectationsFile> ParseExpectations(absl::string_view text,
                                                    absl::string_view file_name);
 
-// NOT_FOUND if `path` does not exist; otherwise as ParseExpectations.
+// NOT_FOUND if `path` does not exist; FAILED_PRECONDITION if it cannot be
+// read (a directory, say); otherwise as ParseExpectations.
 absl::StatusOr<ExpectationsFile> LoadExpectationsFile(const std::string& path);
 
 // The line recording what `result` observed; "" if no trial of it could be

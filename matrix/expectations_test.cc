@@ -1,6 +1,7 @@
 #include "matrix/expectations.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -233,6 +234,18 @@ TEST(LoadExpectationsFileTest, AbsentFileIsNotFound) {
       LoadExpectationsFile("/nonexistent/grpc-9.99.txt");
   EXPECT_EQ(file.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(file.status().message(), HasSubstr("/nonexistent/grpc-9.99.txt"));
+}
+
+TEST(LoadExpectationsFileTest, ADirectoryIsAnErrorNotAnEmptyFile) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  ASSERT_NE(tmp, nullptr);
+  const std::string path = absl::StrCat(tmp, "/dir/grpc-1.51.txt");
+  std::filesystem::create_directories(path);
+  const absl::StatusOr<ExpectationsFile> file = LoadExpectationsFile(path);
+  EXPECT_EQ(file.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(file.status().message(),
+              HasSubstr(absl::StrCat("cannot read expectations file \"", path,
+                                     "\": Is a directory")));
 }
 
 TEST(LoadExpectationsFileTest, ReadsAndParsesAFile) {

@@ -96,7 +96,10 @@ absl::StatusOr<MatrixJobResult> RunMatrixJob(const MatrixJobOptions& options) {
     if (!client.skipped.empty()) continue;
     ran.insert(client.client);
     if (!options.recorded_counts) continue;
-    for (auto& [key, counts] : options.recorded_counts(client)) {
+    absl::StatusOr<std::map<std::string, OutcomeCounts>> recorded =
+        options.recorded_counts(client);
+    if (!recorded.ok()) return recorded.status();
+    for (auto& [key, counts] : *recorded) {
       // Its first trial waits out a watchdog: on a hang lane, not a CPU one.
       if (counts.Count(OutcomeKind::kHang) * 2 > counts.total()) {
         run.likely_to_hang.insert(key);

@@ -49,8 +49,10 @@ struct MatrixJobOptions {
   std::chrono::milliseconds describe_watchdog{30000};
   // Of a client that is ready to run, its recorded worker counts by cell
   // key (RecordedWorkerCounts), for run.recorded, and the cells recorded as
-  // hanging in most trials, for run.likely_to_hang; none if unset.
-  std::function<std::map<std::string, OutcomeCounts>(const ClientRun&)>
+  // hanging in most trials, for run.likely_to_hang; none if unset. An error
+  // (a record that cannot be read) ends the job before its first trial.
+  std::function<absl::StatusOr<std::map<std::string, OutcomeCounts>>(
+      const ClientRun&)>
       recorded_counts;
   // Run only this shard's cells (matrix/shard_plan.h): the cells chosen
   // (size, clients that can run, filter) are planned into `shard->count`
