@@ -66,6 +66,15 @@ absl::StatusOr<CommandLineScan> ScanCommandLine(
       scan.help = HelpRequest::kFull;
       continue;
     }
+    // Abseil's flags that take other flags from elsewhere would pass them
+    // by this check (and by `given`).
+    if (name == "flagfile" || name == "fromenv" || name == "tryfromenv" ||
+        name == "undefok") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", name,
+                       " is not supported: give each flag on the command line, "
+                       "where it is checked"));
+    }
     absl::CommandLineFlag* found = absl::FindCommandLineFlag(name);
     if (found == nullptr && absl::StartsWith(name, "no")) {
       absl::CommandLineFlag* positive =

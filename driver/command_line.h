@@ -33,7 +33,9 @@ struct CommandLineScan {
 // flags registered in this program, in every form Abseil accepts
 // (--name=value, --name value, -name, --name and --noname for a boolean).
 // INVALID_ARGUMENT in one line naming the flag: `unknown flag "--tables"`,
-// `--min_trials=abc: ...why...`, `--size needs a value`. Leaves every flag's
+// `--min_trials=abc: ...why...`, `--size needs a value`; Abseil's
+// --flagfile, --fromenv, --tryfromenv and --undefok are refused (flags
+// they bring would go unchecked). Leaves every flag's
 // value as it was (absl::ParseCommandLine sets them afterwards). Arguments
 // that are not flags are left for the caller.
 absl::StatusOr<CommandLineScan> ScanCommandLine(

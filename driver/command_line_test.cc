@@ -47,6 +47,17 @@ TEST(CommandLineTest, NamesTheFlagsGivenInEveryForm) {
   EXPECT_THAT(scan->given, IsEmpty());
 }
 
+TEST(CommandLineTest, RefusesFlagsTakenFromElsewhere) {
+  for (const std::string& arg :
+       {"--flagfile=flags.txt", "-flagfile", "--fromenv=test_count",
+        "--tryfromenv=test_count", "--undefok=tables"}) {
+    EXPECT_THAT(Error({arg, "x"}),
+                HasSubstr("is not supported: give each flag on the command "
+                          "line"))
+        << arg;
+  }
+}
+
 TEST(CommandLineTest, LeavesTheValuesAsTheyWere) {
   ASSERT_TRUE(Scan({"--test_count=7", "--test_words", "x"}).ok());
   EXPECT_EQ(absl::GetFlag(FLAGS_test_count), 5);
