@@ -85,8 +85,11 @@ nlohmann::json ReadAccountToJson(const ReadAccount& account) {
       {"streams", streams},
   };
   if (account.full_read && account.missing_rows > 0) {
+    // Of the rows expected: a written table's may be fewer than its
+    // catalogue table's, which the ledger counts.
     json["missing_ranges"] =
-        FormatRanges(account.ledger.MissingRanges(), /*max_ranges=*/20);
+        FormatRanges(account.ledger.MissingIn(0, account.table_rows_expected),
+                     /*max_ranges=*/20);
   }
   return json;
 }

@@ -176,6 +176,11 @@ int Main(int argc, char** argv) {
                                 catalogue_name,
                                 "\"; known: ", absl::StrJoin(names, ", ")));
   }
+  if (flags.rows > table->row_count) {
+    return BadFlag(absl::StrCat("--rows=", flags.rows, ": more than the ",
+                                table->row_count, " rows of ", table->name,
+                                ", whose rows the table holds"));
+  }
   for (const std::string& field : flags.fields) {
     if (table->ColumnIndex(field) < 0) {
       return BadFlag(absl::StrCat("--fields: \"", field,

@@ -150,6 +150,13 @@ TEST_F(ReadTableTest, RowsCountsAWrittenTablesGapsAndDuplicates) {
   EXPECT_EQ(run.exit_code, 1) << run.output;
   json = Account(run);
   EXPECT_EQ(json["missing_rows"], 1000) << run.output;
+  // The ranges missing are of the rows asked for, not of the catalogue
+  // table's 1000.
+  run = RunReadTable(absl::StrCat(target_, " --table=", empty, " --rows=5"));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  json = Account(run);
+  EXPECT_EQ(json["missing_rows"], 5) << run.output;
+  EXPECT_EQ(json["missing_ranges"], "0-4") << run.output;
 }
 
 TEST_F(ReadTableTest, BadFlagsExitTwoNamingTheFlag) {
@@ -173,6 +180,9 @@ TEST_F(ReadTableTest, BadFlagsExitTwoNamingTheFlag) {
            Case{target_ + " --table", "--table=VALUE"},
            Case{target_ + " --table=small --rows=0", "--rows"},
            Case{target_ + " --table=small --rows=many", "--rows"},
+           Case{target_ + " --table=small --rows=1001",
+                "--rows=1001: more than the 1000 rows of "
+                "projects/forkcheck/datasets/synthetic/tables/small"},
            Case{target_ + " --table=small --rows=5 --threads=2 --fields=a",
                 "--rows reads a written table whole; it takes no --threads, "
                 "--fields"},
