@@ -32,7 +32,19 @@ absl::StatusOr<std::string> FindRunfile(const std::string& path_in_workspace,
                                         const std::string& argv0, int mode) {
   absl::StatusOr<std::unique_ptr<Runfiles>> runfiles = OpenRunfiles(argv0);
   if (!runfiles.ok()) return runfiles.status();
-  std::string path = (*runfiles)->Rlocation("forkcheck/" + path_in_workspace);
+  const std::string runfiles_path = "forkcheck/" + path_in_workspace;
+  // Inside the runfiles tree when there is one, not where a manifest points
+  // (the file's real place in bazel-out): a launcher looks for its own
+  // runfiles in the tree that holds it, and a copy of it (driver/
+  // program_copy.h) takes them from there.
+  for (const auto& [key, value] : (*runfiles)->EnvVars()) {
+    if (key != "RUNFILES_DIR" || value.empty()) continue;
+    std::error_code error;
+    const std::string in_tree =
+        std::filesystem::absolute(value + "/" + runfiles_path, error).string();
+    if (!error && access(in_tree.c_str(), mode) == 0) return in_tree;
+  }
+  std::string path = (*runfiles)->Rlocation(runfiles_path);
   if (path.empty() || access(path.c_str(), mode) != 0) {
     const size_t slash = path_in_workspace.rfind('/');
     return absl::NotFoundError(absl::StrCat(

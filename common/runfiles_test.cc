@@ -1,6 +1,8 @@
 #include "common/runfiles.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,32 @@ TEST(RunfilesTest, TheEnvironmentNamesTheTreeByAnAbsolutePath) {
     if (entry.rfind("RUNFILES_DIR=/", 0) == 0) dir = true;
   }
   EXPECT_TRUE(dir) << "no absolute RUNFILES_DIR";
+}
+
+// A program with a manifest and a tree (a binary in bazel-bin): a file is
+// found inside the tree, where a launcher looks for its own runfiles, not
+// at the real place the manifest names.
+TEST(RunfilesTest, AFileIsFoundInsideTheTreeNotWhereTheManifestPoints) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(std::getenv("TEST_TMPDIR")) / "bin";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "out/pkg");
+  fs::create_directories(dir / "prog.runfiles/forkcheck/pkg");
+  const fs::path real = dir / "out/pkg/tool";
+  std::ofstream(real) << "#!/bin/sh\n";
+  fs::permissions(real, fs::perms::owner_all);
+  std::ofstream(dir / "prog") << "";
+  std::ofstream(dir / "prog.runfiles_manifest")
+      << "forkcheck/pkg/tool " << real.string() << "\n";
+  fs::create_symlink(real, dir / "prog.runfiles/forkcheck/pkg/tool");
+  for (const char* name :
+       {"RUNFILES_DIR", "RUNFILES_MANIFEST_FILE", "TEST_SRCDIR"}) {
+    unsetenv(name);
+  }
+  absl::StatusOr<std::string> found =
+      RunfileExecutable("pkg/tool", (dir / "prog").string());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, (dir / "prog.runfiles/forkcheck/pkg/tool").string());
 }
 
 }  // namespace

@@ -175,6 +175,18 @@ expect_usage_error '--trials=many' "$ok_key" --trials=many
 expect_usage_error 'expected debug, info, error or none' "$ok_key" --verbosity=loud
 expect_usage_error 'expected tracer names' "$ok_key" '--trace=fork;rm'
 
+# A directory it cannot finish writing (a file-size limit below the
+# binaries it copies; SIGXFSZ ignored, so the write fails with EFBIG): a
+# clear error, exit status 2, and no half-written directory left.
+small_dir="$TEST_TMPDIR/file_size_limit"
+status=0
+err=$( (trap '' XFSZ; ulimit -f 256; exec "$repro" "$ok_key" --trials=1 --out="$small_dir") 2>&1 >/dev/null) ||
+  status=$?
+[ "$status" -eq 2 ] || fail "exit $status when writing failed, not 2: $err"
+grep -qE '^forkcheck repro: .*(File too large|bin/)' <<<"$err" ||
+  fail "no clear error when writing failed: $err"
+[ ! -e "$small_dir" ] || fail "a half-written $small_dir left: $(ls -R "$small_dir")"
+
 # Interrupted (Ctrl-C): the fake server and the trial go with it, and so
 # does the unfinished directory.
 int_dir="$TEST_TMPDIR/interrupted"

@@ -459,11 +459,26 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+// How many characters a key may have beyond the longest cell key and
+// still be searched for as a typo of one.
+constexpr size_t kMaxKeyExcess = 100;
+
 absl::StatusOr<Cell> FindCellByKey(const std::vector<Cell>& cells,
                                    const std::string& key, int suggestions) {
   const std::vector<std::string> words =
       absl::StrSplit(key, absl::ByAnyChar(" \t\n"), absl::SkipEmpty());
   const std::string wanted = absl::StrJoin(words, " ");
+  // Far longer than every key is no typo of one: not compared (the edit
+  // distances would cost seconds) nor repeated back whole.
+  size_t longest = 0;
+  for (const Cell& cell : cells)
+    longest = std::max(longest, CellKey(cell).size());
+  if (wanted.size() > longest + kMaxKeyExcess) {
+    return absl::NotFoundError(
+        absl::StrCat("the key given has ", wanted.size(), " characters, \"",
+                     wanted.substr(0, 60),
+                     "...\"; no cell of the design has a key over ", longest));
+  }
   std::vector<const Cell*> matching;
   for (const Cell& cell : cells) {
     const std::string cell_key = CellKey(cell);

@@ -269,6 +269,14 @@ TEST(MatrixDesignTest, AnUnknownOrAmbiguousKeyListsTheNearestKeys) {
       << ambiguous;
   EXPECT_EQ(FindCellByKey(cells, "").status().code(),
             absl::StatusCode::kNotFound);
+  // A key far longer than any: refused at once, and not echoed whole.
+  const std::string huge(20000, 'k');
+  absl::Status too_long = FindCellByKey(cells, huge).status();
+  EXPECT_EQ(too_long.code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(too_long.message().find("the key given has 20000 characters"),
+            std::string::npos)
+      << too_long.message().substr(0, 300);
+  EXPECT_LT(too_long.message().size(), 300u);
 }
 
 TEST(MatrixDesignTest, EverySizeHoldsEachKeyOnce) {
