@@ -33,6 +33,14 @@ absl::Status CheckVerdictRule(const VerdictRule& rule) {
           "the ", name, " must be in (0, 1), strictly; got ", value));
     }
   }
+  // Safe needs a failure rate below s, unsafe an ok rate below u: with
+  // s + u > 1 one cell could be both.
+  if (rule.safe_threshold + rule.unsafe_threshold > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the safe threshold (", rule.safe_threshold,
+        ") and the unsafe threshold (", rule.unsafe_threshold,
+        ") add up to more than 1: a cell could be both safe and unsafe"));
+  }
   return absl::OkStatus();
 }
 

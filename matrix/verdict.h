@@ -42,7 +42,8 @@ struct VerdictRule {
   double unsafe_threshold = 0.5;  // on the ok rate's upper bound
 };
 
-// INVALID_ARGUMENT naming the field unless each is in (0, 1).
+// INVALID_ARGUMENT naming the field unless each is in (0, 1), and unless
+// safe_threshold + unsafe_threshold <= 1 (else a cell could be both).
 absl::Status CheckVerdictRule(const VerdictRule& rule);
 
 // "95% Clopper-Pearson intervals; safe: failure rate's upper bound < 10%;

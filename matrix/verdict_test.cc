@@ -105,6 +105,14 @@ TEST(VerdictTest, RuleOutsideTheUnitIntervalIsAnErrorNamingTheField) {
     EXPECT_TRUE(absl::StrContains(CheckVerdictRule(rule).message(),
                                   "unsafe threshold"));
   }
+  // Thresholds that would let one cell be both safe and unsafe.
+  VerdictRule overlapping;
+  overlapping.safe_threshold = 0.99;
+  overlapping.unsafe_threshold = 0.5;
+  EXPECT_TRUE(absl::StrContains(CheckVerdictRule(overlapping).message(),
+                                "could be both safe and unsafe"));
+  overlapping.safe_threshold = 0.5;
+  EXPECT_TRUE(CheckVerdictRule(overlapping).ok());
 }
 
 TEST(VerdictTest, RuleIsDescribedWithItsNumbers) {
