@@ -2,6 +2,8 @@
 stream reset, a corrupt response fetched again, a failure nobody injected
 counted as a retry the read needed, and NOT_FOUND."""
 
+import threading
+import time
 import unittest
 
 import grpc
@@ -53,6 +55,39 @@ class _FirstCallFails:
             yield  # a generator, as a streaming call is iterated
 
         return fail()
+
+
+class ClientCloseTest(unittest.TestCase):
+    """Client.close waits, bounded, for the daemon threads started since the
+    client was made (gRPC's spin thread), so that one ending as the channel
+    closes is not cut off by the interpreter's shutdown."""
+
+    def test_waits_for_a_daemon_thread_started_after_the_client(self):
+        old_done = threading.Event()
+        old = threading.Thread(target=lambda: old_done.wait(10), daemon=True)
+        old.start()  # before the client: not waited for
+        client = Client("127.0.0.1:1")
+        ended = threading.Event()
+
+        def late():
+            time.sleep(0.2)
+            ended.set()
+
+        threading.Thread(target=late, daemon=True).start()
+        started = time.monotonic()
+        client.close(wait=5)
+        self.assertTrue(ended.is_set())
+        self.assertLess(time.monotonic() - started, 4)
+        old_done.set()
+
+    def test_the_wait_is_bounded(self):
+        client = Client("127.0.0.1:1")
+        stop = threading.Event()
+        threading.Thread(target=lambda: stop.wait(30), daemon=True).start()
+        started = time.monotonic()
+        client.close(wait=0.3)
+        self.assertLess(time.monotonic() - started, 3)
+        stop.set()
 
 
 class StreamReaderTest(unittest.TestCase):
