@@ -13,9 +13,10 @@ namespace forkcheck {
 
 // The absolute path of the executable `path_in_workspace` (e.g.
 // "fakes/fake_bigquery_storage_server"), inside the runfiles tree if the
-// program has one (else where its manifest says). `argv0` is the running program's
-// argv[0]; empty in tests, which find their runfiles through TEST_SRCDIR.
-// NOT_FOUND, naming the target to add to `data`, if it is not there.
+// program has one (else where its manifest says). `argv0` is the running
+// program's argv[0]; empty in tests, which find their runfiles through
+// TEST_SRCDIR. NOT_FOUND, naming the target to add to `data`, if it is not
+// there.
 absl::StatusOr<std::string> RunfileExecutable(
     const std::string& path_in_workspace, const std::string& argv0 = "");
 
