@@ -191,12 +191,15 @@ bool SameFile(const std::string& a, const std::string& b) {
     const bool same = fs::equivalent(a, b, error);
     if (!error) return same;
   }
+  // Without throwing: fs::absolute throws for an empty path.
   std::error_code a_error, b_error;
-  const fs::path a_path = fs::weakly_canonical(fs::absolute(a), a_error);
-  const fs::path b_path = fs::weakly_canonical(fs::absolute(b), b_error);
+  const fs::path a_absolute = fs::absolute(a, a_error);
+  const fs::path b_absolute = fs::absolute(b, b_error);
+  if (a_error || b_error) return a == b;
+  const fs::path a_path = fs::weakly_canonical(a_absolute, a_error);
+  const fs::path b_path = fs::weakly_canonical(b_absolute, b_error);
   if (a_error || b_error) {
-    return fs::absolute(a).lexically_normal() ==
-           fs::absolute(b).lexically_normal();
+    return a_absolute.lexically_normal() == b_absolute.lexically_normal();
   }
   return a_path == b_path;
 }

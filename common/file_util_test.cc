@@ -147,6 +147,7 @@ TEST(FileUtilTest, TellsWhetherTwoPathsNameOneFile) {
   std::filesystem::current_path(root);
   EXPECT_TRUE(SameFile("report.json", root + "/report.json"));
   EXPECT_FALSE(SameFile("missing.json", "other.json"));
+  EXPECT_FALSE(SameFile("", "report.json"));  // no exception either
   std::filesystem::current_path(here);
 }
 

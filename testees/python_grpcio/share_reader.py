@@ -67,7 +67,13 @@ class Client:
         self.channel.close()
         deadline = time.monotonic() + wait
         for thread in threading.enumerate():
-            if thread in self._threads_before or not thread.daemon or thread is threading.current_thread():
+            if (
+                thread in self._threads_before
+                or not thread.daemon
+                or thread is threading.current_thread()
+                # A C thread that ran Python: join() asserts on it.
+                or isinstance(thread, threading._DummyThread)
+            ):
                 continue
             thread.join(max(0.0, deadline - time.monotonic()))
 
